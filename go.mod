@@ -1,0 +1,3 @@
+module github.com/eksforge/eksforge
+
+go 1.26
