@@ -1,0 +1,209 @@
+package cdkcli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Version is the aws-cdk CLI version that scripts/install-cdk-cli.sh installs.
+// Keep it equal to the version pinned in that script.
+const Version = "2.1148.1"
+
+// SchemaVersion is the highest cloud assembly schema version the CLI at
+// [Version] reads: its bundled cloud-assembly-schema has revision 55.
+const SchemaVersion = "55.0.0"
+
+// EnvVar names the environment variable that, when set, holds the path of
+// the cdk binary to use; `make test` sets it after installing the CLI.
+const EnvVar = "EKSFORGE_CDK_CLI"
+
+// UnavailableEnvVar names the environment variable that `make test` sets
+// (to the reason) when it could not install the CLI because npm could not
+// reach its registry. [Path] then skips at once instead of trying again.
+const UnavailableEnvVar = "EKSFORGE_CDK_CLI_UNAVAILABLE"
+
+// DefaultTimeout bounds one [Run] of the CLI when the test has no earlier
+// deadline.
+const DefaultTimeout = 5 * time.Minute
+
+// offlineExit is the exit status of scripts/install-cdk-cli.sh when npm
+// cannot reach its registry.
+const offlineExit = 3
+
+var install struct {
+	once    sync.Once
+	path    string // the cdk binary, when installed
+	offline bool   // npm could not reach its registry
+	err     error  // any failure, with the installer's output
+}
+
+// Path returns the path of the cdk CLI binary, installing the CLI on first
+// use. It reads [EnvVar] first; otherwise it runs scripts/install-cdk-cli.sh
+// from the module root, once per process. When the npm registry cannot be
+// reached the test is skipped, or fails when CI=true; any other problem
+// fails the test.
+func Path(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv(EnvVar); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("cdkcli: %s=%q does not exist: %v", EnvVar, p, err)
+		}
+		return p
+	}
+	if reason := os.Getenv(UnavailableEnvVar); reason != "" {
+		unavailable(t, reason)
+	}
+	install.once.Do(doInstall)
+	switch {
+	case install.offline:
+		unavailable(t, install.err.Error())
+	case install.err != nil:
+		t.Fatalf("cdkcli: unable to install the AWS CDK CLI: %v", install.err)
+	}
+	return install.path
+}
+
+// unavailable skips the test (fails it when CI=true) because the CLI could
+// not be installed for lack of network.
+func unavailable(t testing.TB, reason string) {
+	t.Helper()
+	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! cdkcli: the AWS CDK CLI %s is not installed and npm cannot reach its registry:\n!!! %s\n!!! Tests that need the CLI are SKIPPED. Run `make cdk-cli` once online.\n!!!!!!!!!!",
+		Version, strings.ReplaceAll(strings.TrimSpace(reason), "\n", "\n!!! "))
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + "\n(CI=true: failing instead of skipping)")
+	}
+	t.Skip(msg)
+}
+
+func doInstall() {
+	root, err := moduleRoot()
+	if err != nil {
+		install.err = err
+		return
+	}
+	script := filepath.Join(root, "scripts", "install-cdk-cli.sh")
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd.Dir = root
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == offlineExit {
+			install.offline = true
+		}
+		install.err = fmt.Errorf("%s: %w\n%s", script, err, tail(stderr.String(), 40))
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	path := strings.TrimSpace(lines[len(lines)-1])
+	if _, err := os.Stat(path); err != nil {
+		install.err = fmt.Errorf("%s printed %q, which does not exist: %w", script, path, err)
+		return
+	}
+	install.path = path
+}
+
+// moduleRoot walks up from the working directory (a package directory under
+// go test) to the directory that holds go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("unable to find the module root: %w", err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("unable to find the module root: no go.mod in %s or above", dir)
+		}
+	}
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Env returns the environment for running the CLI: the process environment
+// with the CLI's version check, telemetry and colours turned off.
+func Env() []string {
+	return append(os.Environ(),
+		"CDK_DISABLE_VERSION_CHECK=1",
+		"CDK_DISABLE_CLI_TELEMETRY=true",
+		"FORCE_COLOR=0",
+		"NO_COLOR=1",
+	)
+}
+
+// Command returns an [exec.Cmd] for the cdk CLI with args, the environment
+// of [Env] and the global option --no-notices put first (unless args already
+// says --notices or --no-notices), for callers that need their own working
+// directory, environment or streaming. It is killed when ctx is done.
+func Command(ctx context.Context, t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, Path(t), withNoNotices(args)...)
+	cmd.Env = Env()
+	cmd.WaitDelay = 10 * time.Second
+	return cmd
+}
+
+// withNoNotices puts --no-notices, a global option the CLI accepts before
+// any command (and with --version), in front of args: notices are fetched
+// from the internet and printed among the output.
+func withNoNotices(args []string) []string {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--notices" || a == "--no-notices" || strings.HasPrefix(a, "--notices=") {
+			return args
+		}
+	}
+	return append([]string{"--no-notices"}, args...)
+}
+
+// Run runs the cdk CLI with args in the test's working directory and returns
+// its output. err is non-nil when the CLI exits non-zero or runs past its
+// timeout: [DefaultTimeout], or less to end before the test's own deadline.
+// Run does not fail the test; callers decide what an error means.
+func Run(t testing.TB, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	timeout := DefaultTimeout
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if deadline, ok := d.Deadline(); ok {
+			// Leave time to report the failure before go test kills us.
+			if left := time.Until(deadline) - 10*time.Second; left < timeout {
+				timeout = max(left, time.Second)
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := Command(ctx, t, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("cdk %s: timed out after %s: %w", strings.Join(args, " "), timeout, ctx.Err())
+	} else if err != nil {
+		err = fmt.Errorf("cdk %s: %w", strings.Join(args, " "), err)
+	}
+	return out.String(), errOut.String(), err
+}
