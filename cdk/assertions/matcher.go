@@ -225,8 +225,15 @@ func (r *MatchResult) RenderMismatch() string {
 }
 
 type renderer struct {
-	b      strings.Builder
+	b      bytes.Buffer
 	indent string
+}
+
+// closeWith ends a nested object or array with bracket on its own line,
+// dropping the whitespace left after the last line before it.
+func (rd *renderer) closeWith(bracket string) {
+	rd.b.Truncate(len(bytes.TrimRight(rd.b.Bytes(), " \n")))
+	rd.emit("\n" + bracket)
 }
 
 func (rd *renderer) emit(s string) {
@@ -288,7 +295,7 @@ func (rd *renderer) recurse(r *MatchResult) {
 		}
 		emitRemaining()
 		pop()
-		rd.emit("\n]")
+		rd.closeWith("]")
 	case map[string]any:
 		pop := push()
 		rd.emit("{\n")
@@ -323,7 +330,7 @@ func (rd *renderer) recurse(r *MatchResult) {
 		}
 		emitRemaining()
 		pop()
-		rd.emit("\n}")
+		rd.closeWith("}")
 	default:
 		emitRemaining()
 		rd.emit(jsonify(r.target))
