@@ -1,0 +1,83 @@
+# eksforge: the commands contributors and CI run.
+#
+#   make test        what CI runs (via .ci/run): gofmt, go vet, generated
+#                    code up to date, then go test with the AWS CDK CLI set up
+#   make cdk-cli     install the pinned AWS CDK CLI into the cache
+#   make lint        staticcheck, plus cfn-lint on cdk.out/ if it exists
+#   make bench       run the benchmarks
+#   make clean       remove build and synthesis outputs in the repo
+#   make clean-cache remove the tool cache outside the repo
+#
+# Tools the tests need live in a cache outside the repo, keyed by version:
+# $(EKSFORGE_CACHE), by default ${XDG_CACHE_HOME:-$HOME/.cache}/eksforge.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+# The checks in `test` must run in order (check-generate rewrites files).
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+
+GO ?= go
+export GO
+# Bounds the whole go test run; a hung test fails with a goroutine dump.
+TEST_TIMEOUT ?= 30m
+# Extra go test flags, e.g. make test GOTESTFLAGS='-run TestX -v' PKGS=./cdk/...
+GOTESTFLAGS ?=
+PKGS ?= ./...
+EKSFORGE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/eksforge
+# staticcheck 2026.2.2, fetched through the Go module proxy by go run.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCH_OUT ?= bench/out
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+.PHONY: test
+test: fmt-check vet check-generate go-test ## everything CI checks
+
+.PHONY: fmt-check
+fmt-check: ## fail listing the Go files gofmt would change
+	@bash scripts/check-gofmt.sh
+
+.PHONY: vet
+vet: ## go vet every package
+	$(GO) vet $(PKGS)
+
+.PHONY: check-generate
+check-generate: ## go generate must leave the tree unchanged
+	@bash scripts/check-generate.sh
+
+.PHONY: go-test
+go-test: ## go test, after installing the AWS CDK CLI (EKSFORGE_CDK_CLI)
+	@bash scripts/go-test.sh -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(PKGS)
+
+.PHONY: cdk-cli
+cdk-cli: ## install the pinned AWS CDK CLI and print its path
+	@bash scripts/install-cdk-cli.sh
+
+.PHONY: lint
+lint: ## staticcheck; cfn-lint on cdk.out/ when present
+	$(GO) run $(STATICCHECK) $(PKGS)
+	@if compgen -G 'cdk.out/*.template.json' >/dev/null; then \
+		echo "cfn-lint cdk.out/*.template.json"; \
+		bash scripts/cfn-lint.sh -- cdk.out/*.template.json; \
+	else \
+		echo "lint: no cdk.out/*.template.json (run 'go run ./examples/minimal' first to lint a synthesized app)"; \
+	fi
+
+.PHONY: bench
+bench: ## run the benchmarks; output also in bench/out/bench.txt
+	@mkdir -p $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem $(GOTESTFLAGS) $(PKGS) | tee $(BENCH_OUT)/bench.txt
+
+.PHONY: clean
+clean: ## remove cdk.out/ and bench/out/
+	rm -rf cdk.out $(BENCH_OUT)
+
+.PHONY: clean-cache
+clean-cache: ## remove the tool cache (CDK CLI, kube-apiserver/etcd builds, ...)
+	@case "$(EKSFORGE_CACHE)" in \
+		""|/|"$(HOME)"|"$(HOME)/"|*/.cache|*/.cache/) echo "clean-cache: refusing to remove '$(EKSFORGE_CACHE)'" >&2; exit 1;; \
+	esac
+	rm -rf "$(EKSFORGE_CACHE)"
