@@ -19,8 +19,10 @@
 //
 // # Cost
 //
-// cfn-lint 1.51 takes about 1.3 s to start and little per template, so lint
-// many templates in one call ([LintFiles], [LintDir]) rather than one call each.
+// Measured with cfn-lint 1.51 on 2 cores: about 1.2 s to start (1.3 s for a
+// one-resource template), then about 0.5 s per template of 90 resources
+// (20 such templates: 11 s in one run). Lint many templates in one call
+// ([LintFiles], [LintDir]) rather than one call each; one run uses one core.
 //
 // # What cfn-lint reports
 //
