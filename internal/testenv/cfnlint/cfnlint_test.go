@@ -179,16 +179,12 @@ func TestLintFiles(t *testing.T) {
 			t.Errorf("logs = %q, want the W2001 warning", r.logs)
 		}
 	})
-	t.Run("passes warnings", func(t *testing.T) {
+	t.Run("passes valid templates and warnings", func(t *testing.T) {
 		t.Parallel()
-		r := run(t, func(tb testing.TB) { cfnlint.Lint(tb, warn) })
+		r := run(t, func(tb testing.TB) { cfnlint.LintFiles(tb, warn, good) })
 		if len(r.errors) != 0 {
 			t.Errorf("errors = %q, want none", r.errors)
 		}
-	})
-	t.Run("passes a valid template", func(t *testing.T) {
-		t.Parallel()
-		cfnlint.Lint(t, good)
 	})
 }
 

@@ -36,7 +36,8 @@
 //	  "Rule": {"Id": "E3002", "ShortDescription": "Resource properties are invalid", ...}}]
 //
 // Level is "Error", "Warning" or "Informational" (rule ids E*, W*, I*). A file
-// that does not parse is an E0000 finding; a path it cannot open, E0003. The
+// that does not parse is an E0000 finding; a path it cannot open, E0003 (with
+// no Filename), and then cfn-lint lints none of the other files. The
 // exit status is a bit set (2 errors, 4 warnings, 8 informational) and is not
 // used here: the JSON is.
 //
