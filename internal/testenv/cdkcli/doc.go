@@ -24,7 +24,8 @@
 //     `Invalid semver string: "undefined"`). Only its major number is checked:
 //     any version up to 55.x.x is read (21.0.0 works too); 56.0.0 fails with
 //     "Cloud assembly schema version mismatch: Maximum schema version supported
-//     is 55.x.x". eksforge writes [SchemaVersion], "55.0.0".
+//     is 55.x.x". [SchemaVersion] is that highest version, "55.0.0"; the cdk
+//     package writes the same (cdk.CloudAssemblySchemaVersion).
 //   - The manifest is not validated against the JSON schema unless
 //     TESTING_CDK=1, so unknown fields are tolerated by `cdk ls`/`cdk synth`.
 //   - A stack is an artifact with "type": "aws:cloudformation:stack"; an
