@@ -26,8 +26,10 @@
 //     "Cloud assembly schema version mismatch: Maximum schema version supported
 //     is 55.x.x". [SchemaVersion] is that highest version, "55.0.0"; the cdk
 //     package writes the same (cdk.CloudAssemblySchemaVersion).
-//   - The manifest is not validated against the JSON schema unless
-//     TESTING_CDK=1, so unknown fields are tolerated by `cdk ls`/`cdk synth`.
+//   - The CLI does not validate the manifest against the JSON schema (not
+//     even with TESTING_CDK=1): unknown fields, at the top or in a stack's
+//     properties, are accepted by `cdk ls`/`cdk synth`. Passing the CLI is
+//     therefore no proof of schema conformance.
 //   - A stack is an artifact with "type": "aws:cloudformation:stack"; an
 //     artifact without a type is ignored ("This app contains no stacks").
 //   - A stack artifact needs "environment" in the form aws://ACCOUNT/REGION
