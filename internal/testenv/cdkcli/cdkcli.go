@@ -76,10 +76,15 @@ func Path(t testing.TB) string {
 // not be installed for lack of network.
 func unavailable(t testing.TB, reason string) {
 	t.Helper()
-	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! cdkcli: the AWS CDK CLI %s is not installed and npm cannot reach its registry:\n!!! %s\n!!! Tests that need the CLI are SKIPPED. Run `make cdk-cli` once online.\n!!!!!!!!!!",
-		Version, strings.ReplaceAll(strings.TrimSpace(reason), "\n", "\n!!! "))
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + "\n(CI=true: failing instead of skipping)")
+	ci := os.Getenv("CI") == "true"
+	outcome := "Tests that need the CLI are SKIPPED. Run `make cdk-cli` once online."
+	if ci {
+		outcome = "CI=true: this is a FAILURE, not a skip. CI must reach the npm registry."
+	}
+	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! cdkcli: the AWS CDK CLI %s is not installed and npm cannot reach its registry:\n!!! %s\n!!! %s\n!!!!!!!!!!",
+		Version, strings.ReplaceAll(strings.TrimSpace(reason), "\n", "\n!!! "), outcome)
+	if ci {
+		t.Fatal(msg)
 	}
 	t.Skip(msg)
 }

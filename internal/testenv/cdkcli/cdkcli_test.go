@@ -107,35 +107,6 @@ func TestRunsPinnedVersion(t *testing.T) {
 	}
 }
 
-func TestCommandPutsNoNoticesFirst(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		args []string
-		want []string
-	}{
-		{name: "adds it before the command", args: []string{"ls", "--app", "x"}, want: []string{"--no-notices", "ls", "--app", "x"}},
-		{name: "adds it to --version", args: []string{"--version"}, want: []string{"--no-notices", "--version"}},
-		{name: "keeps an explicit --notices", args: []string{"ls", "--notices"}, want: []string{"ls", "--notices"}},
-		{name: "keeps an explicit --no-notices", args: []string{"--no-notices", "ls"}, want: []string{"--no-notices", "ls"}},
-		{name: "ignores --notices after --", args: []string{"ls", "--", "--notices"}, want: []string{"--no-notices", "ls", "--", "--notices"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			cmd := cdkcli.Command(context.Background(), t, tt.args...)
-			if got := cmd.Args[1:]; !slices.Equal(got, tt.want) {
-				t.Errorf("args = %q, want %q", got, tt.want)
-			}
-			for _, kv := range []string{"CDK_DISABLE_VERSION_CHECK=1", "CDK_DISABLE_CLI_TELEMETRY=true"} {
-				if !slices.Contains(cmd.Env, kv) {
-					t.Errorf("env lacks %s", kv)
-				}
-			}
-		})
-	}
-}
-
 func TestInstallScriptPinsVersion(t *testing.T) {
 	t.Parallel()
 	b, err := os.ReadFile(filepath.Join(moduleRoot(t), "scripts", "install-cdk-cli.sh"))
