@@ -2,6 +2,7 @@
 #
 #   make test        what CI runs (via .ci/run): gofmt, go vet, generated
 #                    code up to date, then go test with the AWS CDK CLI set up
+#                    (make -k test runs every check even after one fails)
 #   make cdk-cli     install the pinned AWS CDK CLI into the cache
 #   make lint        staticcheck, plus cfn-lint on cdk.out/ if it exists
 #   make bench       run the benchmarks
