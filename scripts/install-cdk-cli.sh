@@ -87,8 +87,13 @@ fi
 if [ -e "$dest" ]; then
 	rm -rf "$dest"
 fi
-mv "$tmp" "$dest"
-trap - EXIT
+if mv -T "$tmp" "$dest" 2>/dev/null; then
+	trap - EXIT
+elif ! works "$bin"; then
+	# Without flock, another installer may have won the race; else fail.
+	log "error: unable to move $tmp to $dest"
+	exit 1
+fi
 
 if ! works "$bin"; then
 	log "error: $bin --version does not work"
