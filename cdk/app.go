@@ -1,0 +1,96 @@
+package cdk
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sync"
+)
+
+// AppProps configure an [App].
+type AppProps struct {
+	// Outdir is where the cloud assembly is written.
+	// Default: $CDK_OUTDIR, or "cdk.out".
+	Outdir string
+	// Context are context values for the whole tree. Values from
+	// $CDK_CONTEXT_JSON (set by the AWS CDK CLI) override them.
+	// Default: none.
+	Context map[string]any
+	// DisablePathMetadata leaves the "aws:cdk:path" metadata off resources.
+	// Default: false (resources carry their construct path).
+	DisablePathMetadata bool
+}
+
+// App is the root of a construct tree. Stacks are added to it, and Synth
+// writes the cloud assembly.
+type App struct {
+	Base
+	outdir string
+
+	once     sync.Once
+	assembly *CloudAssembly
+	err      error
+}
+
+// NewApp creates an app. It panics when $CDK_CONTEXT_JSON is not a JSON
+// object (a broken environment, not a program error that can be handled).
+func NewApp(props AppProps) *App {
+	a := &App{}
+	a.node = newNode(a, nil, "")
+	a.outdir = props.Outdir
+	if a.outdir == "" {
+		a.outdir = os.Getenv("CDK_OUTDIR")
+	}
+	if a.outdir == "" {
+		a.outdir = "cdk.out"
+	}
+	for _, k := range sortedKeys(props.Context) {
+		a.node.SetContext(k, props.Context[k])
+	}
+	if props.DisablePathMetadata {
+		a.node.SetContext("aws:cdk:disable-path-metadata", true)
+	}
+	if env := os.Getenv("CDK_CONTEXT_JSON"); env != "" {
+		var ctx map[string]any
+		if err := json.Unmarshal([]byte(env), &ctx); err != nil {
+			panic(fmt.Sprintf("cdk: CDK_CONTEXT_JSON is not a JSON object: %v", err))
+		}
+		for _, k := range sortedKeys(ctx) {
+			a.node.SetContext(k, ctx[k])
+		}
+	}
+	return a
+}
+
+// Outdir is the directory Synth writes to.
+func (a *App) Outdir() string { return a.outdir }
+
+// SynthOption adjusts one synthesis.
+type SynthOption func(*synthOptions)
+
+type synthOptions struct {
+	outdir   string
+	inMemory bool
+}
+
+// WithOutdir writes the cloud assembly to dir instead of the app's Outdir.
+func WithOutdir(dir string) SynthOption { return func(o *synthOptions) { o.outdir = dir } }
+
+// InMemory synthesizes without writing files (tests that only read
+// templates use it); asset hashes are still computed.
+func InMemory() SynthOption { return func(o *synthOptions) { o.inMemory = true } }
+
+// Synth prepares the tree, validates it, renders every stack's template and
+// writes the cloud assembly. It returns one error listing every problem
+// found, each with its construct path. An app synthesizes once: later calls
+// return the first result.
+func (a *App) Synth(opts ...SynthOption) (*CloudAssembly, error) {
+	a.once.Do(func() {
+		o := synthOptions{outdir: a.outdir}
+		for _, opt := range opts {
+			opt(&o)
+		}
+		a.assembly, a.err = synthesize(a, o)
+	})
+	return a.assembly, a.err
+}
