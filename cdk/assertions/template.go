@@ -139,7 +139,7 @@ func (tp *Template) ResourcePropertiesCountIs(typ string, props any, n int) {
 	section, m := tp.resourcesWithProperties(typ, props)
 	res := matchSection(section, m)
 	if len(res.matches) != n {
-		tp.t.Errorf("Expected %d resources of type %s with matching properties but found %d%s",
+		tp.t.Errorf("Expected %d resources of type %s but found %d with matching properties%s",
 			n, typ, len(res.matches), listIDs(res.matches))
 	}
 }

@@ -286,7 +286,7 @@ func TestResourceCounts(t *testing.T) {
 			assert: func(tp *assertions.Template) {
 				tp.ResourcePropertiesCountIs("AWS::S3::Bucket", obj{"BucketName": Match.AnyValue()}, 1)
 			},
-			want: []string{"Expected 1 resources of type AWS::S3::Bucket with matching properties but found 2: BucketA, BucketB"},
+			want: []string{"Expected 1 resources of type AWS::S3::Bucket but found 2 with matching properties: BucketA, BucketB"},
 		},
 	})
 }
