@@ -64,7 +64,7 @@ type Stack struct {
 
 	assets            *assetRegistry // top-level stacks only
 	templateAssetHash string
-	synthesizer *DefaultSynthesizer
+	synthesizer       *DefaultSynthesizer
 }
 
 // TemplateOptions are template-wide settings.

@@ -146,6 +146,10 @@ func parseTags(v any) map[string]tag {
 			val, _ := m["Value"].(string)
 			out[k] = tag{value: val, propagate: true}
 		}
+	case []CfnTag:
+		for _, t := range x {
+			out[t.Key] = tag{value: t.Value, propagate: true}
+		}
 	case []map[string]string:
 		for _, m := range x {
 			out[m["Key"]] = tag{value: m["Value"], propagate: true}

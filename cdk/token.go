@@ -328,7 +328,7 @@ type lazy struct {
 }
 
 func (l *lazy) Resolve(ctx *ResolveContext) any { return l.produce(ctx) }
-func (l *lazy) displayHint() string              { return l.hint }
+func (l *lazy) displayHint() string             { return l.hint }
 
 // LazyString returns a string token whose value produce computes at
 // synthesis time. produce may return a string that itself holds tokens.
