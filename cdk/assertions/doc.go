@@ -10,13 +10,13 @@
 //	});
 //
 //	// Go
+//	var Match = assertions.Match // once per test package
+//
 //	template := assertions.FromJSON(t, synthesized)
 //	template.HasResourceProperties("AWS::EKS::Cluster", map[string]any{
 //		"Version": "1.33",
 //		"Tags":    Match.ArrayWith([]any{map[string]any{"Key": "team", "Value": "platform"}}),
 //	})
-//
-// (with Match imported as assertions.Match, or written out in full).
 //
 // # Templates
 //

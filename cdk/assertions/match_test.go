@@ -1,6 +1,7 @@
 package assertions_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -266,6 +267,7 @@ func TestMatcherConstructionPanics(t *testing.T) {
 		{"fails when ArrayEquals is given nil", func() { Match.ArrayEquals(nil) }, "Match.ArrayEquals needs a slice pattern"},
 		{"fails on an invalid regular expression", func() { Match.StringLikeRegexp("(") }, `Match.StringLikeRegexp("("): error parsing regexp`},
 		{"fails on a pattern holding a function", func() { Match.ObjectLike(obj{"a": []any{func() {}}}) }, `cannot use a value of type func() at "/a/0"`},
+		{"fails on a struct encoding/json cannot encode", func() { Match.ObjectLike(obj{"a": struct{ C chan int }{}}) }, `cannot encode the value of type struct { C chan int } at "/a" as JSON`},
 		{"fails when NewCapture is given two patterns", func() { assertions.NewCapture(1, 2) }, "NewCapture takes at most one pattern, got 2"},
 	}
 	for _, tc := range cases {
@@ -409,4 +411,43 @@ func TestMatchResult(t *testing.T) {
 	if !ok.IsSuccess() || ok.FailCount() != 0 || ok.FailCost() != 0 {
 		t.Errorf("composing a success: IsSuccess() = %v, FailCount() = %d, FailCost() = %d", ok.IsSuccess(), ok.FailCount(), ok.FailCost())
 	}
+}
+
+type tagStruct struct {
+	Key      string `json:"Key"`
+	Value    string `json:"Value"`
+	Optional string `json:"Optional,omitempty"`
+}
+
+// upper marshals itself as an upper-case JSON string.
+type upper string
+
+func (u upper) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + strings.ToUpper(string(u)) + `"`), nil
+}
+
+func TestLiteralPatternsAreComparedAsJSON(t *testing.T) {
+	t.Parallel()
+	var nilSlice []string
+	var nilMap map[string]any
+	var nilPtr *int
+	runMatchCases(t, []matchCase{
+		{name: "matches every Go integer and float type", matcher: Match.Exact([]any{int8(1), int16(2), int32(3), int64(4), uint(5), uint16(6), uint32(7), uint64(8), float32(0.5), 1.5}), actual: `[1, 2, 3, 4, 5, 6, 7, 8, 0.5, 1.5]`},
+		{name: "matches a json.Number", matcher: Match.Exact(json.Number("42")), actual: `42`},
+		{name: "matches a struct by its json tags", matcher: Match.Exact(tagStruct{Key: "k", Value: "v"}), actual: `{"Key": "k", "Value": "v"}`},
+		{name: "matches a pointer to a struct", matcher: Match.Exact(&tagStruct{Key: "k", Value: "v"}), actual: `{"Key": "k", "Value": "v"}`},
+		{name: "matches a value by its MarshalJSON", matcher: Match.Exact([]upper{"a"}), actual: `["A"]`},
+		{name: "matches a map with integer keys as JSON does", matcher: Match.Exact(map[int]string{1: "a"}), actual: `{"1": "a"}`},
+		{name: "matches an array", matcher: Match.Exact([2]string{"a", "b"}), actual: `["a", "b"]`},
+		{name: "matches []byte as base64, as encoding/json writes it", matcher: Match.Exact([]byte("hi")), actual: `"aGk="`},
+		{name: "matches a nil slice as null", matcher: Match.ObjectLike(obj{"a": nilSlice}), actual: `{"a": null}`},
+		{name: "matches a nil map as null", matcher: Match.ObjectLike(obj{"a": nilMap}), actual: `{"a": null}`},
+		{name: "matches a nil pointer as null", matcher: Match.ObjectLike(obj{"a": nilPtr}), actual: `{"a": null}`},
+		{name: "matches an empty slice as an empty array", matcher: Match.ObjectLike(obj{"a": []string{}}), actual: `{"a": []}`},
+		{name: "matches matchers nested in typed maps and slices", matcher: Match.ObjectLike(map[string][]assertions.Matcher{"a": {Match.AnyValue()}}), actual: `{"a": [1]}`},
+		{name: "fails a nil slice against an empty array", matcher: Match.ObjectLike(obj{"a": nilSlice}), actual: `{"a": []}`,
+			want: []string{"Expected null but received [] at /a"}},
+		{name: "fails a struct field left out by omitempty", matcher: Match.Exact(tagStruct{Key: "k"}), actual: `{"Key": "k", "Value": "", "Optional": ""}`,
+			want: []string{"Unexpected key Optional at /Optional"}},
+	})
 }

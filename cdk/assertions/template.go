@@ -24,6 +24,9 @@ type TB interface {
 // Match.ObjectLike would match them: extra keys are allowed at any depth,
 // arrays must match element by element. See [Matchers] for how Go values are
 // compared with the template.
+//
+// The maps returned by ToJSON and the Find methods share the template's data:
+// read them, do not modify them.
 type Template struct {
 	t        TB
 	template map[string]any
