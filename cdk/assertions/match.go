@@ -440,7 +440,7 @@ func (m *absentMatch) Name() string { return m.name }
 func (m *absentMatch) Test(actual any) *MatchResult {
 	return NewMatchResult(actual).RecordFailure(MatchFailure{
 		Matcher: m,
-		Message: fmt.Sprintf("Received %s, but key should be absent", jsonify(actual)),
+		Message: fmt.Sprintf("Received %s, but key should be absent", renderAbridged(actual)),
 	})
 }
 

@@ -179,6 +179,8 @@ func TestAbsent(t *testing.T) {
 			want: []string{`Received "x", but key should be absent at /a (using absent matcher)`}},
 		{name: "fails on a key present with null", matcher: Match.ObjectLike(obj{"a": Match.Absent()}), actual: `{"a": null}`,
 			want: []string{"Received null, but key should be absent at /a"}},
+		{name: "fails on a present object, abridging it", matcher: Match.ObjectLike(obj{"a": Match.Absent()}), actual: `{"a": {"b": 1, "c": 2}}`,
+			want: []string{"Received { ... }, but key should be absent at /a"}},
 		{name: "fails on a missing key under Not", matcher: Match.ObjectLike(obj{"a": Match.Not(Match.Absent())}), actual: `{}`,
 			want: []string{"Missing key 'a' at /a"}},
 	})
