@@ -47,5 +47,23 @@
 // marked by "!!". When there are no candidates at all, it says so and lists
 // what the template does have.
 //
+// # Differences from the AWS CDK
+//
+// Tests port line for line, with these differences:
+//   - Assertions report with t.Errorf and return, rather than throw; only
+//     [FromString] stops the test (t.Fatalf) when the text is not JSON.
+//   - Values in messages are JSON, so strings are quoted:
+//     Expected "waldo" but received "qux".
+//   - Go has no undefined: [Matchers.Absent] means "this key is missing"
+//     and is useful only as the value of a key in an object pattern.
+//   - Malformed patterns (ArrayWith holding Absent or AnyValue, Exact
+//     wrapping a matcher, an invalid regular expression) panic when the
+//     matcher is built, not when it is first used.
+//   - [Matchers.StringLikeRegexp] takes Go (RE2) syntax.
+//   - Entries are tested in logical ID order; ties between equally close
+//     candidates go to the first logical ID.
+//   - Additions: [Template.ResourceID], [Template.HasRule] and
+//     [Template.FindRules], [Capture.Value] and [Capture.Values].
+//
 // This package works on templates only; it does not synthesize stacks.
 package assertions
