@@ -28,8 +28,10 @@ type App struct {
 	outdir string
 
 	once     sync.Once
+	mu       sync.Mutex
 	assembly *CloudAssembly
 	err      error
+	written  map[string]bool
 }
 
 // NewApp creates an app. It panics when $CDK_CONTEXT_JSON is not a JSON
@@ -82,15 +84,31 @@ func InMemory() SynthOption { return func(o *synthOptions) { o.inMemory = true }
 
 // Synth prepares the tree, validates it, renders every stack's template and
 // writes the cloud assembly. It returns one error listing every problem
-// found, each with its construct path. An app synthesizes once: later calls
-// return the first result.
+// found, each with its construct path. The tree is prepared and rendered
+// once: later calls return the same assembly, writing it to a directory it
+// was not yet written to.
 func (a *App) Synth(opts ...SynthOption) (*CloudAssembly, error) {
+	o := synthOptions{outdir: a.outdir}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	a.once.Do(func() {
-		o := synthOptions{outdir: a.outdir}
-		for _, opt := range opts {
-			opt(&o)
-		}
-		a.assembly, a.err = synthesize(a, o)
+		a.assembly, a.err = synthesize(a)
 	})
-	return a.assembly, a.err
+	if a.err != nil || o.inMemory {
+		return a.assembly, a.err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.written[o.outdir] {
+		return a.assembly.withDirectory(o.outdir), nil
+	}
+	if err := writeAssembly(a, a.assembly, o.outdir); err != nil {
+		return nil, err
+	}
+	if a.written == nil {
+		a.written = map[string]bool{}
+	}
+	a.written[o.outdir] = true
+	return a.assembly.withDirectory(o.outdir), nil
 }

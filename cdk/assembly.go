@@ -28,6 +28,13 @@ type CloudAssembly struct {
 	Stacks []*StackArtifact
 
 	templates map[*Stack][]byte
+	stacks    []*Stack
+}
+
+func (c *CloudAssembly) withDirectory(dir string) *CloudAssembly {
+	cp := *c
+	cp.Directory = dir
+	return &cp
 }
 
 // StackArtifact is one synthesized top-level stack.
@@ -105,8 +112,8 @@ func writeFile(dir, name string, data []byte) error {
 	return nil
 }
 
-func writeAssembly(app *App, asm *CloudAssembly, stacks []*Stack) error {
-	dir := asm.Directory
+func writeAssembly(app *App, asm *CloudAssembly, dir string) error {
+	stacks := asm.stacks
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("unable to create the output directory: %w", err)
 	}
@@ -123,11 +130,7 @@ func writeAssembly(app *App, asm *CloudAssembly, stacks []*Stack) error {
 		if err := stageAssets(dir, s.assets); err != nil {
 			return err
 		}
-		// The template itself is an asset of its stack.
-		sum := sha256.Sum256(asm.templates[s])
-		hash := hex.EncodeToString(sum[:])
-		s.assets.add(FileAssetSource{SourceHash: hash, FileName: s.TemplateFile(), Packaging: FileAssetPackagingFile,
-			DisplayName: s.stackName + " Template", Extension: ".json", staged: true})
+		hash := s.templateAssetHash
 		assetsFile := s.artifactID + ".assets.json"
 		body, err := marshalIndent2(assetManifest(s))
 		if err != nil {

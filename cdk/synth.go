@@ -91,7 +91,7 @@ func allElements(root *Node) []Element {
 	return out
 }
 
-func synthesize(app *App, o synthOptions) (*CloudAssembly, error) {
+func synthesize(app *App) (*CloudAssembly, error) {
 	var probs problems
 	root := app.Node()
 
@@ -144,7 +144,7 @@ func synthesize(app *App, o synthOptions) (*CloudAssembly, error) {
 	root.lock()
 	defer root.unlock()
 
-	asm := &CloudAssembly{Directory: o.outdir, templates: map[*Stack][]byte{}}
+	asm := &CloudAssembly{templates: map[*Stack][]byte{}, stacks: stacks}
 	// Nested stacks first (deepest first), so parents know their hashes.
 	order := append([]*Stack(nil), stacks...)
 	sort.SliceStable(order, func(i, j int) bool { return depth(order[i]) > depth(order[j]) })
@@ -169,7 +169,10 @@ func synthesize(app *App, o synthOptions) (*CloudAssembly, error) {
 				staged:      true,
 			})
 		} else {
+			// The template itself is an asset of its stack.
 			s.templateAssetHash = hash
+			top.assets.add(FileAssetSource{SourceHash: hash, FileName: s.TemplateFile(), Packaging: FileAssetPackagingFile,
+				DisplayName: s.stackName + " Template", Extension: ".json", staged: true})
 		}
 	}
 	if err := probs.err(); err != nil {
@@ -178,11 +181,6 @@ func synthesize(app *App, o synthOptions) (*CloudAssembly, error) {
 	for _, s := range stacks {
 		if s.nestedParent == nil {
 			asm.Stacks = append(asm.Stacks, newStackArtifact(s, asm.templates[s]))
-		}
-	}
-	if !o.inMemory {
-		if err := writeAssembly(app, asm, stacks); err != nil {
-			return nil, err
 		}
 	}
 	return asm, nil

@@ -65,5 +65,5 @@
 //   - Additions: [Template.ResourceID], [Template.HasRule] and
 //     [Template.FindRules], [Capture.Value] and [Capture.Values].
 //
-// This package works on templates only; it does not synthesize stacks.
+// [FromStack] synthesizes a stack's app in memory and checks its template.
 package assertions
