@@ -57,6 +57,7 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("exactly()", func(t *testing.T) {
 		t.Parallel()
 		t.Run("simple literals", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Exact("foo")
 			expectPass(t, matcher, "foo")
 			expectFailure(t, matcher, "bar", re(`Expected "foo" but received "bar"`))
@@ -74,6 +75,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("arrays", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Exact(arr{4})
 			expectPass(t, matcher, arr{4.0})
 			expectFailure(t, matcher, arr{4.0, 5.0}, re(`Too many elements in array`))
@@ -95,6 +97,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("objects", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Exact(obj{"foo": "bar"})
 			expectPass(t, matcher, obj{"foo": "bar"})
 			expectFailure(t, matcher, 5.0, re(`Expected type object but received number`))
@@ -125,12 +128,14 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("nesting", func(t *testing.T) {
+			t.Parallel()
 			if msg := panicMessage(func() { Match.Exact(Match.ArrayWith(arr{"foo"})) }); !strings.Contains(msg, "cannot directly contain another matcher") {
 				t.Errorf("panic %q", msg)
 			}
 		})
 
 		t.Run("absent", func(t *testing.T) {
+			t.Parallel()
 			if msg := panicMessage(func() { Match.Exact(Match.Absent()) }); !strings.Contains(msg, "cannot directly contain another matcher") {
 				t.Errorf("panic %q", msg)
 			}
@@ -140,6 +145,7 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("arrayWith()", func(t *testing.T) {
 		t.Parallel()
 		t.Run("subset match", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ArrayWith(arr{})
 			expectPass(t, matcher, arr{})
 			expectPass(t, matcher, arr{3.0})
@@ -163,17 +169,20 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("not array", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ArrayWith(arr{3})
 			expectFailure(t, matcher, 3.0, re(`Expected type array but received number`))
 			expectFailure(t, matcher, obj{"val": 3.0}, re(`Expected type array but received object`))
 		})
 
 		t.Run("out of order", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ArrayWith(arr{3, 5})
 			expectFailure(t, matcher, arr{5.0, 3.0}, re(`Could not match arrayWith pattern 1`))
 		})
 
 		t.Run("nested with ObjectLike", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ArrayWith(arr{Match.ObjectLike(obj{"foo": "bar"})})
 			expectPass(t, matcher, arr{obj{"baz": "qux"}, obj{"foo": "bar"}})
 			expectPass(t, matcher, arr{obj{"baz": "qux"}, obj{"foo": "bar", "fred": "waldo"}})
@@ -183,6 +192,7 @@ func TestPortedMatchers(t *testing.T) {
 		// The CDK throws when such a matcher is tested; Go panics as soon as
 		// it is built.
 		t.Run("incompatible with absent", func(t *testing.T) {
+			t.Parallel()
 			msg := panicMessage(func() { Match.ArrayWith(arr{"foo", Match.Absent()}) })
 			if !re(`Absent\(\) cannot be nested within ArrayWith\(\)`).MatchString(msg) {
 				t.Errorf("panic %q", msg)
@@ -190,6 +200,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("incompatible with anyValue", func(t *testing.T) {
+			t.Parallel()
 			msg := panicMessage(func() { Match.ArrayWith(arr{"foo", Match.AnyValue()}) })
 			if !re(`AnyValue\(\) cannot be nested within ArrayWith\(\)`).MatchString(msg) {
 				t.Errorf("panic %q", msg)
@@ -200,6 +211,7 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("arrayEquals", func(t *testing.T) {
 		t.Parallel()
 		t.Run("exact match", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ArrayEquals(arr{5, false})
 			expectPass(t, matcher, arr{5.0, false})
 			expectFailure(t, matcher, arr{5.0, "foo", false}, re(`Too many elements in array`))
@@ -210,6 +222,7 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("objectLike()", func(t *testing.T) {
 		t.Parallel()
 		t.Run("basic", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": "bar"})
 			expectPass(t, matcher, obj{"foo": "bar"})
 			expectFailure(t, matcher, obj{"foo": "baz"}, re(`Expected "bar" but received "baz" at /foo`))
@@ -219,6 +232,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("not an object", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": "bar"})
 			expectFailure(t, matcher, arr{"foo", "bar"}, re(`Expected type object but received array`))
 			expectFailure(t, matcher, "foo", re(`Expected type object but received string`))
@@ -228,6 +242,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("partial", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": "bar"})
 			expectPass(t, matcher, obj{"foo": "bar", "baz": obj{"fred": "waldo"}})
 
@@ -236,12 +251,14 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("ArrayMatch nested inside ObjectMatch", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": Match.ArrayWith(arr{"bar"})})
 			expectPass(t, matcher, obj{"foo": arr{"bar", "baz"}, "fred": "waldo"})
 			expectFailure(t, matcher, obj{"foo": arr{"baz"}, "fred": "waldo"}, re(`Could not match arrayWith pattern 0`))
 		})
 
 		t.Run("Partiality is maintained throughout arrays", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": arr{obj{"bar": "bar"}}})
 			expectPass(t, matcher, obj{"foo": arr{obj{"bar": "bar"}}})               // Trivially true
 			expectPass(t, matcher, obj{"boo": "boo", "foo": arr{obj{"bar": "bar"}}}) // Additional members at top level okay
@@ -249,6 +266,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("absent", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": Match.Absent()})
 			expectPass(t, matcher, obj{"bar": "baz"})
 			expectFailure(t, matcher, obj{"foo": "baz"}, re(`key should be absent at /foo`))
@@ -258,6 +276,7 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("objectEquals()", func(t *testing.T) {
 		t.Parallel()
 		t.Run("exact match", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectEquals(obj{"foo": "bar"})
 			expectPass(t, matcher, obj{"foo": "bar"})
 			expectFailure(t, matcher, obj{"foo": "bar", "baz": "qux"}, re(`Unexpected key baz at /baz`))
@@ -267,6 +286,7 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("not()", func(t *testing.T) {
 		t.Parallel()
 		t.Run("literal", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Not("foo")
 			expectPass(t, matcher, "bar")
 			expectPass(t, matcher, 3.0)
@@ -275,6 +295,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("object", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Not(obj{"foo": "bar"})
 			expectPass(t, matcher, "bar")
 			expectPass(t, matcher, 3.0)
@@ -290,6 +311,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("array", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Not(arr{"foo", "bar"})
 			expectPass(t, matcher, "foo")
 			expectPass(t, matcher, arr{})
@@ -306,6 +328,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("as a nested matcher", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Exact(obj{"foo": obj{"bar": Match.Not(arr{1, 2})}})
 
 			expectPass(t, matcher, obj{"foo": obj{"bar": arr{1.0}}})
@@ -321,6 +344,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("with nested matcher", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Not(obj{"foo": obj{"bar": Match.ArrayWith(arr{1})}})
 
 			expectPass(t, matcher, obj{"foo": obj{"bar": arr{2.0}}})
@@ -343,6 +367,7 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("anyValue()", func(t *testing.T) {
 		t.Parallel()
 		t.Run("simple", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.AnyValue()
 			expectPass(t, matcher, "foo")
 			expectPass(t, matcher, 5.0)
@@ -354,6 +379,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("nested in array", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ArrayEquals(arr{"foo", Match.AnyValue(), "bar"})
 			expectPass(t, matcher, arr{"foo", "baz", "bar"})
 			expectPass(t, matcher, arr{"foo", 3.0, "bar"})
@@ -362,6 +388,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("nested in object", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": Match.AnyValue()})
 			expectPass(t, matcher, obj{"foo": "bar"})
 			expectPass(t, matcher, obj{"foo": arr{1.0, 2.0}})
@@ -374,11 +401,13 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("serializedJson()", func(t *testing.T) {
 		t.Parallel()
 		t.Run("all types", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.SerializedJSON(obj{"Foo": "Bar", "Baz": 3, "Boo": true, "Fred": arr{1, 2}})
 			expectPass(t, matcher, `{ "Foo": "Bar", "Baz": 3, "Boo": true, "Fred": [1, 2] }`)
 		})
 
 		t.Run("simple match", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.SerializedJSON(obj{"Foo": "Bar"})
 			expectPass(t, matcher, `{ "Foo": "Bar" }`)
 
@@ -392,6 +421,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("nested matcher", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.SerializedJSON(Match.ObjectLike(obj{"Foo": Match.ArrayWith(arr{"Bar"})}))
 
 			expectPass(t, matcher, `{ "Foo": ["Bar"] }`)
@@ -403,6 +433,7 @@ func TestPortedMatchers(t *testing.T) {
 		})
 
 		t.Run("invalid json string", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.SerializedJSON(obj{"Foo": "Bar"})
 
 			expectFailure(t, matcher, `{ "Foo"`, re(`(?i)invalid JSON string`))
@@ -414,11 +445,13 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("absent", func(t *testing.T) {
 		t.Parallel()
 		t.Run("simple", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.Absent()
 			expectFailure(t, matcher, "foo", `Received "foo", but key should be absent`)
 		})
 
 		t.Run("nested in object", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": Match.Absent()})
 			expectFailure(t, matcher, obj{"foo": "bar"}, re(`key should be absent at /foo`))
 			expectFailure(t, matcher, obj{"foo": arr{1.0, 2.0}}, re(`key should be absent at /foo`))
@@ -431,12 +464,14 @@ func TestPortedMatchers(t *testing.T) {
 	t.Run("stringLikeRegexp", func(t *testing.T) {
 		t.Parallel()
 		t.Run("simple", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.StringLikeRegexp(".*includeHeaders = true.*")
 			expectFailure(t, matcher, "const includeHeaders = false;", re(`did not match pattern`))
 			expectPass(t, matcher, "const includeHeaders = true;")
 		})
 
 		t.Run("nested in object", func(t *testing.T) {
+			t.Parallel()
 			matcher := Match.ObjectLike(obj{"foo": Match.StringLikeRegexp(".*includeHeaders = true.*")})
 			expectFailure(t, matcher, obj{"foo": "const includeHeaders = false;"}, re(`did not match pattern`))
 			expectPass(t, matcher, obj{"foo": "const includeHeaders = true;"})

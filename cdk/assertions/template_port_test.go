@@ -105,6 +105,7 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("resourceCountIs", func(t *testing.T) {
 		t.Parallel()
 		t.Run("resource exists", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Resource", res("Foo::Bar", nil)))
 			inspect.expectPass(t, func() { inspect.ResourceCountIs("Foo::Bar", 1) })
 
@@ -115,6 +116,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("no resource", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{})
 			inspect.expectPass(t, func() { inspect.ResourceCountIs("Foo::Bar", 0) })
 
@@ -125,6 +127,7 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("resourcePropertiesCountIs", func(t *testing.T) {
 		t.Parallel()
 		t.Run("resource exists", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Resource", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() { inspect.ResourcePropertiesCountIs("Foo::Bar", obj{"baz": "qux"}, 1) })
 
@@ -139,6 +142,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("no resource", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{})
 			inspect.expectPass(t, func() { inspect.ResourcePropertiesCountIs("Foo::Bar", obj{"baz": "qux"}, 0) })
 
@@ -147,6 +151,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("absent - with properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() {
 				inspect.ResourcePropertiesCountIs("Foo::Bar", obj{"bar": Match.Absent()}, 1)
@@ -155,6 +160,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("absent - no properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", nil)))
 			inspect.expectPass(t, func() {
 				inspect.ResourcePropertiesCountIs("Foo::Bar", obj{"bar": Match.Absent(), "baz": "qux"}, 0)
@@ -163,11 +169,13 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("not - with properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() { inspect.ResourcePropertiesCountIs("Foo::Bar", Match.Not(obj{"baz": "boo"}), 1) })
 		})
 
 		t.Run("not - no properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", nil)))
 			inspect.expectPass(t, func() { inspect.ResourcePropertiesCountIs("Foo::Bar", Match.Not(obj{"baz": "qux"}), 1) })
 		})
@@ -176,6 +184,7 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("templateMatches", func(t *testing.T) {
 		t.Parallel()
 		t.Run("matches", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() {
 				inspect.TemplateMatches(obj{"Resources": obj{"Foo": obj{"Type": "Foo::Bar", "Properties": obj{"baz": "qux"}}}})
@@ -183,6 +192,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("fails", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectToThrow(t, func() {
 				inspect.TemplateMatches(obj{"Resources": obj{"Foo": obj{"Type": "Foo::Bar", "Properties": obj{"baz": "waldo"}}}})
@@ -193,6 +203,7 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("hasResource", func(t *testing.T) {
 		t.Parallel()
 		t.Run("exact match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() { inspect.HasResource("Foo::Bar", obj{"Properties": obj{"baz": "qux"}}) })
 
@@ -204,6 +215,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("arrayWith", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": arr{"qux", "quy"}})))
 			inspect.expectPass(t, func() { inspect.HasResource("Foo::Bar", obj{"Properties": obj{"baz": Match.ArrayWith(arr{"qux"})}}) })
 
@@ -212,6 +224,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("arrayWith - multiple resources", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo1", res("Foo::Bar", obj{"foo": arr{"flob", "qux"}}),
 				"Foo2", res("Foo::Bar", obj{"flob": arr{"qux"}}),
@@ -222,6 +235,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("objectLike", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux", "fred": "waldo"})))
 			inspect.expectPass(t, func() {
 				inspect.HasResource("Foo::Bar", obj{"Properties": Match.ObjectLike(obj{"baz": "qux"})})
@@ -233,6 +247,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("objectLike - multiple resources", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo1", res("Foo::Bar", obj{"foo": obj{"flob": "qux"}}),
 				"Foo2", res("Foo::Bar", obj{"flob": "waldo"}),
@@ -243,6 +258,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("absent", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() {
 				inspect.HasResource("Foo::Bar", obj{"Properties": Match.ObjectLike(obj{"foo": Match.Absent()})})
@@ -254,12 +270,14 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("incorrect types", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux", "fred": "waldo"})))
 			inspect.expectToThrow(t, func() { inspect.HasResource("Foo::Baz", obj{"Properties": Match.ObjectLike(obj{"baz": "qux"})}) },
 				re(`0 resources with type Foo::Baz`))
 		})
 
 		t.Run("capture", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Bar1", res("Foo::Bar", obj{"baz": "qux", "real": true}),
 				"Bar2", res("Foo::Bar", obj{"baz": "waldo", "real": true}),
@@ -288,6 +306,7 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("hasResourceProperties", func(t *testing.T) {
 		t.Parallel()
 		t.Run("exact match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() { inspect.HasResourceProperties("Foo::Bar", obj{"baz": "qux"}) })
 
@@ -299,6 +318,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("absent - with properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() { inspect.HasResourceProperties("Foo::Bar", obj{"bar": Match.Absent()}) })
 
@@ -307,6 +327,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("absent - no properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", nil)))
 			inspect.expectToThrow(t, func() { inspect.HasResourceProperties("Foo::Bar", obj{"bar": Match.Absent(), "baz": "qux"}) },
 				re(`Missing key`))
@@ -315,11 +336,13 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("not - with properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", obj{"baz": "qux"})))
 			inspect.expectPass(t, func() { inspect.HasResourceProperties("Foo::Bar", Match.Not(obj{"baz": "boo"})) })
 		})
 
 		t.Run("not - no properties", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources("Foo", res("Foo::Bar", nil)))
 			inspect.expectPass(t, func() { inspect.HasResourceProperties("Foo::Bar", Match.Not(obj{"baz": "qux"})) })
 		})
@@ -330,6 +353,7 @@ func TestPortedTemplate(t *testing.T) {
 		template := resources("Foo", res("Foo::Bar", obj{"baz": "qux", "fred": "waldo"}))
 
 		t.Run("matching resource type", func(t *testing.T) {
+			t.Parallel()
 			got := newInspect(t, template).FindResources("Foo::Bar", nil)
 			want := map[string]map[string]any{"Foo": {"Type": "Foo::Bar", "Properties": obj{"baz": "qux", "fred": "waldo"}}}
 			if !reflect.DeepEqual(got, want) {
@@ -338,24 +362,28 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("no matching resource type", func(t *testing.T) {
+			t.Parallel()
 			if got := newInspect(t, template).FindResources("Foo::Baz", nil); len(got) != 0 {
 				t.Errorf("FindResources = %v, want none", got)
 			}
 		})
 
 		t.Run("matching resource props", func(t *testing.T) {
+			t.Parallel()
 			if got := newInspect(t, template).FindResources("Foo::Bar", obj{"Properties": obj{"baz": "qux"}}); len(got) != 1 {
 				t.Errorf("FindResources = %v, want 1", got)
 			}
 		})
 
 		t.Run("no matching resource props", func(t *testing.T) {
+			t.Parallel()
 			if got := newInspect(t, template).FindResources("Foo::Bar", obj{"Properties": obj{"baz": "waldo"}}); len(got) != 0 {
 				t.Errorf("FindResources = %v, want none", got)
 			}
 		})
 
 		t.Run("multiple matching resources", func(t *testing.T) {
+			t.Parallel()
 			got := newInspect(t, resources("Foo", res("Foo::Bar", nil), "Bar", res("Foo::Bar", nil))).FindResources("Foo::Bar", nil)
 			want := map[string]map[string]any{"Foo": {"Type": "Foo::Bar"}, "Bar": {"Type": "Foo::Bar"}}
 			if !reflect.DeepEqual(got, want) {
@@ -369,6 +397,7 @@ func TestPortedTemplate(t *testing.T) {
 		partialProps := obj{"baz": "qux", "fred": "waldo"}
 
 		t.Run("all resource of type match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo", res("Foo::Bar", obj{"baz": "qux", "fred": "waldo", "lorem": "ipsum"}),
 				"Foo2", res("Foo::Bar", partialProps),
@@ -382,6 +411,7 @@ func TestPortedTemplate(t *testing.T) {
 		)
 
 		t.Run("no resources match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, twoResources)
 			inspect.expectToThrow(t, func() { inspect.AllResources("Foo::Bar", obj{"Properties": obj{"fred": "waldo"}}) },
 				"Template has 2 resource(s) with type Foo::Bar, but none match as expected.",
@@ -392,6 +422,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("some resources match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, twoResources)
 			inspect.expectToThrow(t, func() { inspect.AllResources("Foo::Bar", obj{"Properties": obj{"lorem": "ipsum"}}) },
 				"Template has 2 resource(s) with type Foo::Bar, but only 1 match as expected.",
@@ -401,6 +432,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run(`using a "not" matcher `, func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo", res("Foo::Bar", obj{"lorem": "ipsum"}),
 				"Foo2", res("Foo::Bar", obj{"baz": "baz"}),
@@ -414,6 +446,7 @@ func TestPortedTemplate(t *testing.T) {
 		partialProps := obj{"baz": "qux", "fred": "waldo"}
 
 		t.Run("all resource of type match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo", res("Foo::Bar", obj{"baz": "qux", "fred": "waldo", "lorem": "ipsum"}),
 				"Foo2", res("Foo::Bar", partialProps),
@@ -422,6 +455,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("no resources match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo", res("Foo::Bar", obj{"lorem": "ipsum"}),
 				"Foo2", res("Foo::Bar", obj{"baz": "qux"}),
@@ -436,6 +470,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("some resources match", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo", res("Foo::Bar", obj{"lorem": "ipsum"}),
 				"Foo2", res("Foo::Bar", obj{"baz": "qux"}),
@@ -448,6 +483,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run(`using a "not" matcher `, func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, resources(
 				"Foo", res("Foo::Bar", obj{"lorem": "ipsum"}),
 				"Foo2", res("Foo::Bar", obj{"baz": "baz"}),
@@ -459,11 +495,13 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("hasOutput", func(t *testing.T) {
 		t.Parallel()
 		t.Run("matching", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{"Outputs": obj{"Foo": obj{"Value": "Bar"}, "Fred": obj{"Value": "Waldo"}}})
 			inspect.expectPass(t, func() { inspect.HasOutput("Foo", obj{"Value": "Bar"}) })
 		})
 
 		t.Run("not matching", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{"Outputs": obj{
 				"Foo":  obj{"Value": "Bar", "Export": obj{"Name": "ExportBar"}},
 				"Fred": obj{"Value": "Waldo"},
@@ -474,12 +512,14 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("value not matching with outputName", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{"Outputs": obj{"Foo": obj{"Value": "Bar"}, "Fred": obj{"Value": "Baz"}}})
 			inspect.expectToThrow(t, func() { inspect.HasOutput("Fred", obj{"Value": "Bar"}) },
 				re(`1 outputs named Fred`), re(`Expected "Bar" but received "Baz"`))
 		})
 
 		t.Run("outputName not matching", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{"Outputs": obj{"Foo": obj{"Value": "Bar", "Export": obj{"Name": "ExportBar"}}}})
 			inspect.expectToThrow(t, func() {
 				inspect.HasOutput("Fred", obj{"Value": "Bar", "Export": obj{"Name": "ExportBar"}})
@@ -490,6 +530,7 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("findOutputs", func(t *testing.T) {
 		t.Parallel()
 		t.Run("matching", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{"Outputs": obj{
 				"Foo": obj{"Value": "Fred", "Description": "FooFred"},
 				"Bar": obj{"Value": "Fred", "Description": "BarFred"},
@@ -508,12 +549,14 @@ func TestPortedTemplate(t *testing.T) {
 		outputs := obj{"Outputs": obj{"Foo": obj{"Value": "Fred"}, "Baz": obj{"Value": "Waldo"}}}
 
 		t.Run("not matching", func(t *testing.T) {
+			t.Parallel()
 			if result := newInspect(t, outputs).FindOutputs("*", obj{"Value": "Qux"}); len(result) != 0 {
 				t.Errorf("FindOutputs = %v, want none", result)
 			}
 		})
 
 		t.Run("matching specific output", func(t *testing.T) {
+			t.Parallel()
 			result := newInspect(t, outputs).FindOutputs("Foo", obj{"Value": "Fred"})
 			if want := (map[string]map[string]any{"Foo": {"Value": "Fred"}}); !reflect.DeepEqual(result, want) {
 				t.Errorf("FindOutputs = %v, want %v", result, want)
@@ -521,6 +564,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("not matching specific output", func(t *testing.T) {
+			t.Parallel()
 			if result := newInspect(t, outputs).FindOutputs("Foo", obj{"Value": "Waldo"}); len(result) != 0 {
 				t.Errorf("FindOutputs = %v, want none", result)
 			}
@@ -530,6 +574,7 @@ func TestPortedTemplate(t *testing.T) {
 	t.Run("hasMapping", func(t *testing.T) {
 		t.Parallel()
 		t.Run("matching", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{"Mappings": obj{
 				"Foo":  obj{"Foo": obj{"Bar": "Lightning", "Fred": "Waldo"}, "Baz": obj{"Bar": "Qux"}},
 				"Fred": obj{"Foo": obj{"Bar": "Lightning"}},
@@ -539,6 +584,7 @@ func TestPortedTemplate(t *testing.T) {
 		})
 
 		t.Run("not matching", func(t *testing.T) {
+			t.Parallel()
 			inspect := newInspect(t, obj{"Mappings": obj{
 				"Foo":  obj{"Foo": obj{"Bar": "Fred", "Baz": "Waldo"}, "Qux": obj{"Bar": "Fred"}},
 				"Fred": obj{"Foo": obj{"Baz": "Baz"}},
@@ -649,6 +695,7 @@ func TestPortedTemplate(t *testing.T) {
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
 				rec := &recorder{}
 				assertions.FromJSON(rec, tc.template, tc.opts)
 				checkReport(t, rec, tc.want)
