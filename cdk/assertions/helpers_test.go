@@ -1,11 +1,44 @@
 package assertions_test
 
+// Helpers shared by the test files of this package.
+
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/eksforge/eksforge/cdk/assertions"
 )
+
+// Match lets the tests read like the CDK's: Match.ObjectLike(...).
+var Match = assertions.Match
+
+// obj is a JSON object literal.
+type obj = map[string]any
+
+// arr is a JSON array literal.
+type arr = []any
+
+var re = regexp.MustCompile
+
+// jsonText renders v as JSON, as the built-in matchers show values.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// panicMessage runs f and returns what it panicked with, or "" if it did not.
+func panicMessage(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return ""
+}
 
 // recorder is a fake assertions.TB that records failures instead of failing
 // the test, so that tests can check what an assertion reports.

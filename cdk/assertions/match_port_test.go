@@ -13,9 +13,6 @@ import (
 // read side by side. The messages differ in one way: values are shown as
 // JSON, so strings are quoted ("foo" where the CDK writes foo).
 
-// arr is a JavaScript array literal.
-type arr = []any
-
 func expectPass(t *testing.T, matcher assertions.Matcher, target any) {
 	t.Helper()
 	if result := matcher.Test(target); result.HasFailed() {
@@ -48,8 +45,6 @@ func expectFailure(t *testing.T, matcher assertions.Matcher, target any, expecte
 		}
 	}
 }
-
-var re = regexp.MustCompile
 
 func TestPortedMatchers(t *testing.T) {
 	t.Parallel()

@@ -283,17 +283,6 @@ func TestMatcherConstructionPanics(t *testing.T) {
 	}
 }
 
-// panicMessage runs f and returns what it panicked with, or "" if it did not.
-func panicMessage(f func()) (msg string) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg = fmt.Sprint(r)
-		}
-	}()
-	f()
-	return ""
-}
-
 func TestRenderMismatch(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -9,8 +9,6 @@ import (
 	"github.com/eksforge/eksforge/cdk/assertions"
 )
 
-var Match = assertions.Match
-
 // assertionCase runs one assertion against the fixture and lists what its
 // single failure must contain; no want means the assertion must pass.
 type assertionCase struct {
@@ -35,8 +33,6 @@ func runAssertionCases(t *testing.T, cases []assertionCase) {
 		})
 	}
 }
-
-type obj = map[string]any
 
 func TestHasResourceProperties(t *testing.T) {
 	t.Parallel()
