@@ -149,7 +149,8 @@ func (tp *Template) ResourcePropertiesCountIs(typ string, props any, n int) {
 
 // HasResource asserts that a resource of type typ matches props, a pattern
 // for the whole resource definition: Properties, DependsOn, DeletionPolicy,
-// UpdateReplacePolicy, Condition, Metadata.
+// UpdateReplacePolicy, Condition, Metadata. A nil props asserts only that
+// there is a resource of the type.
 func (tp *Template) HasResource(typ string, props any) {
 	tp.t.Helper()
 	tp.hasResource(typ, tp.resourcesOfType(typ), toSectionMatcher(props))
@@ -157,7 +158,8 @@ func (tp *Template) HasResource(typ string, props any) {
 
 // HasResourceProperties asserts that a resource of type typ has Properties
 // that match props. A resource without Properties is matched as if it had
-// an empty Properties object, unless props is Match.Absent().
+// an empty Properties object, unless props is Match.Absent(). A nil props
+// asserts only that there is a resource of the type.
 func (tp *Template) HasResourceProperties(typ string, props any) {
 	tp.t.Helper()
 	section, m := tp.resourcesWithProperties(typ, props)
