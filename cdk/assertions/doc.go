@@ -12,7 +12,7 @@
 //	// Go
 //	var Match = assertions.Match // once per test package
 //
-//	template := assertions.FromJSON(t, synthesized)
+//	template := assertions.FromStack(t, stack)
 //	template.HasResourceProperties("AWS::EKS::Cluster", map[string]any{
 //		"Version": "1.33",
 //		"Tags":    Match.ArrayWith([]any{map[string]any{"Key": "team", "Value": "platform"}}),
@@ -20,10 +20,12 @@
 //
 // # Templates
 //
-// A [Template] wraps a template as decoded by encoding/json: [FromJSON] takes
-// the map, [FromString] the JSON text. Its assertions report failures with
-// t.Errorf and carry on, so one test can report every problem; the Find
-// methods return what matched for further checks.
+// A [Template] wraps a template as decoded by encoding/json. [FromStack]
+// synthesizes a stack's app in memory and takes the stack's template;
+// [FromJSON] takes a decoded template, [FromString] its JSON text. The
+// assertions report failures with t.Errorf and carry on, so one test can
+// report every problem; the Find methods return what matched for further
+// checks.
 //
 // # Patterns and matchers
 //
@@ -64,6 +66,4 @@
 //     candidates go to the first logical ID.
 //   - Additions: [Template.ResourceID], [Template.HasRule] and
 //     [Template.FindRules], [Capture.Value] and [Capture.Values].
-//
-// [FromStack] synthesizes a stack's app in memory and checks its template.
 package assertions
