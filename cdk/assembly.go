@@ -96,13 +96,10 @@ func (c *CloudAssembly) TemplateOf(s *Stack) ([]byte, bool) {
 // HTML escaping, and a trailing newline-free body.
 func marshalIndent(v any) ([]byte, error) {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(v); err != nil {
+	if err := writeJSON(&b, v, " ", 0); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return b.Bytes(), nil
 }
 
 func writeFile(dir, name string, data []byte) error {

@@ -64,6 +64,7 @@ type Stack struct {
 
 	assets            *assetRegistry // top-level stacks only
 	templateAssetHash string
+	idCache           map[*CfnElement]string // while the tree is locked
 	synthesizer       *DefaultSynthesizer
 }
 
@@ -319,6 +320,19 @@ func (s *Stack) logicalIDOf(e *CfnElement) string {
 	if e.override != "" {
 		return e.override
 	}
+	if s.idCache != nil {
+		if id, ok := s.idCache[e]; ok {
+			return id
+		}
+	}
+	id := s.computeLogicalID(e)
+	if s.idCache != nil {
+		s.idCache[e] = id
+	}
+	return id
+}
+
+func (s *Stack) computeLogicalID(e *CfnElement) string {
 	var ids []string
 	scopes := e.Node().Scopes()
 	i := len(scopes) - 1

@@ -143,6 +143,14 @@ func synthesize(app *App) (*CloudAssembly, error) {
 
 	root.lock()
 	defer root.unlock()
+	for _, s := range stacks {
+		s.idCache = map[*CfnElement]string{}
+	}
+	defer func() {
+		for _, s := range stacks {
+			s.idCache = nil
+		}
+	}()
 
 	asm := &CloudAssembly{templates: map[*Stack][]byte{}, stacks: stacks}
 	// Nested stacks first (deepest first), so parents know their hashes.
