@@ -12,6 +12,13 @@ import (
 	"unicode/utf8"
 )
 
+// scratch holds the buffers of contentFingerprint, reused from file to file.
+type scratch struct {
+	chunk   [chunkSize]byte
+	text    []byte
+	pending []byte
+}
+
 // chunkSize is the CDK's BUFFER_SIZE: files are read, checked for binary
 // content and decoded in chunks of this many bytes, which shows in the hash
 // of text files with a multi-byte character across a chunk boundary.
@@ -24,7 +31,7 @@ const chunkSize = 8 * 1024
 // into LF, a chunk ending in CR held back until the next; size counts the
 // bytes hashed, except those of a CR-ending remainder at the end of the file,
 // which the CDK hashes without normalising or counting.
-func contentFingerprint(path string, buf []byte) (string, error) {
+func contentFingerprint(path string, sc *scratch) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("unable to fingerprint %s: %w", path, err)
@@ -34,8 +41,10 @@ func contentFingerprint(path string, buf []byte) (string, error) {
 	h := sha256.New()
 	size := 0
 	isBinary := false
-	var pending []byte // decoded text that ended in '\r'
-	var text []byte
+	buf := sc.chunk[:]
+	pending := sc.pending[:0] // decoded text that ended in '\r'
+	text := sc.text[:0]
+	defer func() { sc.pending, sc.text = pending[:0], text[:0] }()
 	for {
 		n, err := io.ReadFull(f, buf)
 		if n == 0 {

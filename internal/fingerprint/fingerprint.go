@@ -100,7 +100,7 @@ type digester struct {
 	follow   SymlinkFollowMode
 	patterns []*globPattern
 	h        hash.Hash
-	buf      []byte
+	scratch  *scratch
 
 	root         string // the real path of what is fingerprinted
 	resolvedRoot string // the directory links are judged against
@@ -123,7 +123,7 @@ func newDigester(opts Options) (*digester, error) {
 	default:
 		return nil, fmt.Errorf("fingerprint: unknown symlink follow mode %q", follow)
 	}
-	d := &digester{follow: follow, h: sha256.New(), buf: make([]byte, chunkSize)}
+	d := &digester{follow: follow, h: sha256.New(), scratch: new(scratch)}
 	for _, p := range opts.Exclude {
 		g, err := compileGlob(p)
 		if err != nil {
@@ -166,7 +166,7 @@ func (d *digester) fingerprint(path string) (string, error) {
 		}
 	} else {
 		d.resolvedRoot = filepath.Dir(real)
-		fp, err := contentFingerprint(real, d.buf)
+		fp, err := contentFingerprint(real, d.scratch)
 		if err != nil {
 			return "", err
 		}
@@ -250,7 +250,7 @@ func (d *digester) enter(symbolic, real string) error {
 }
 
 func (d *digester) file(symbolic, real string) error {
-	fp, err := contentFingerprint(real, d.buf)
+	fp, err := contentFingerprint(real, d.scratch)
 	if err != nil {
 		return err
 	}

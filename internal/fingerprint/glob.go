@@ -92,9 +92,25 @@ func (g *globPattern) match(f string) bool {
 	return false
 }
 
-var multiSlash = regexp.MustCompile(`/+`)
-
-func slashSplit(p string) []string { return multiSlash.Split(p, -1) }
+// slashSplit is JavaScript's p.split(/\/+/): runs of slashes separate, so
+// only a leading or trailing slash gives an empty segment.
+func slashSplit(p string) []string {
+	if !strings.Contains(p, "//") {
+		return strings.Split(p, "/")
+	}
+	var out []string
+	start := 0
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) || p[i] == '/' {
+			out = append(out, p[start:i])
+			for i+1 < len(p) && p[i+1] == '/' {
+				i++
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
 
 // levelOneOptimize is minimatch's default pattern preprocessing: adjacent
 // "**" collapse and "x/.." cancels out.
