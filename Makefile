@@ -8,6 +8,8 @@
 #   make bench       run the benchmarks
 #   make clean       remove build and synthesis outputs in the repo
 #   make clean-cache remove the tool cache outside the repo
+#   make generate    regenerate the typed CloudFormation resources (cfn/*)
+#   make cfn-schemas refresh internal/cfngen/schemas from the installed cfn-lint
 #
 # Tools the tests need live in a cache outside the repo, keyed by version:
 # $(EKSFORGE_CACHE), by default ${XDG_CACHE_HOME:-$HOME/.cache}/eksforge.
@@ -48,6 +50,14 @@ vet: ## go vet every package
 .PHONY: check-generate
 check-generate: ## go generate must leave the tree unchanged
 	@bash scripts/check-generate.sh
+
+.PHONY: generate
+generate: ## go generate ./... (the L1 packages under cfn/ from internal/cfngen/schemas)
+	$(GO) generate ./...
+
+.PHONY: cfn-schemas
+cfn-schemas: ## refresh internal/cfngen/schemas from the installed cfn-lint, then run make generate
+	python3 internal/cfngen/refresh_schemas.py internal/cfngen/schemas
 
 .PHONY: go-test
 go-test: ## go test, after installing the AWS CDK CLI (EKSFORGE_CDK_CLI)
