@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 
 	"github.com/eksforge/eksforge/internal/fingerprint"
 )
@@ -381,11 +380,4 @@ func treeNode(n *Node) *object {
 	}
 	o.set("constructInfo", map[string]any{"fqn": t.PkgPath() + "." + t.Name(), "version": "0.0.0"})
 	return o
-}
-
-// sortedStrings returns a sorted copy.
-func sortedStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
 }

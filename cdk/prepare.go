@@ -210,7 +210,7 @@ func createImportValue(ref *Reference) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	scope, _ := exporting.Node().TryFindChild("Exports").(Construct)
+	scope := exporting.Node().TryFindChild("Exports")
 	if scope == nil {
 		scope = NewConstruct(exporting, "Exports")
 	}

@@ -141,8 +141,9 @@ func synthesize(app *App) (*CloudAssembly, error) {
 		return nil, err
 	}
 
+	// The tree stays locked: constructs added after synthesis would not be
+	// in the (cached) assembly, so adding them panics instead.
 	root.lock()
-	defer root.unlock()
 	for _, s := range stacks {
 		s.idCache = map[*CfnElement]string{}
 	}
