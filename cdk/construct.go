@@ -360,4 +360,3 @@ func (n *Node) Addr() string {
 
 // Lock forbids adding children below this node (synthesis locks the tree).
 func (n *Node) lock() { n.locked = true }
-

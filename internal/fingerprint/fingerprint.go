@@ -38,11 +38,13 @@ type IgnoreMode string
 
 const (
 	// IgnoreGlob matches exclude patterns as the CDK's GlobIgnoreStrategy
-	// does. It is the default, and the only mode implemented.
+	// does. It is the default.
 	IgnoreGlob IgnoreMode = "glob"
-	// IgnoreGit is the CDK's .gitignore-style mode; Dir refuses it.
+	// IgnoreGit is the CDK's .gitignore-style mode; it is not
+	// implemented and Dir refuses it.
 	IgnoreGit IgnoreMode = "git"
-	// IgnoreDocker is the CDK's .dockerignore-style mode; Dir refuses it.
+	// IgnoreDocker matches exclude patterns as the CDK's
+	// DockerIgnoreStrategy (.dockerignore rules) does.
 	IgnoreDocker IgnoreMode = "docker"
 )
 
@@ -98,7 +100,7 @@ func Dir(path string, opts Options) (string, error) {
 
 type digester struct {
 	follow   SymlinkFollowMode
-	patterns []*globPattern
+	ignore   ignorer
 	h        hash.Hash
 	scratch  *scratch
 
@@ -108,13 +110,6 @@ type digester struct {
 }
 
 func newDigester(opts Options) (*digester, error) {
-	switch opts.IgnoreMode {
-	case "", IgnoreGlob:
-	case IgnoreGit, IgnoreDocker:
-		return nil, fmt.Errorf("fingerprint: ignore mode %q is not supported, only %q", opts.IgnoreMode, IgnoreGlob)
-	default:
-		return nil, fmt.Errorf("fingerprint: unknown ignore mode %q", opts.IgnoreMode)
-	}
 	follow := opts.Follow
 	switch follow {
 	case "":
@@ -123,16 +118,16 @@ func newDigester(opts Options) (*digester, error) {
 	default:
 		return nil, fmt.Errorf("fingerprint: unknown symlink follow mode %q", follow)
 	}
-	d := &digester{follow: follow, h: sha256.New(), scratch: new(scratch)}
-	for _, p := range opts.Exclude {
-		g, err := compileGlob(p)
-		if err != nil {
-			return nil, fmt.Errorf("fingerprint: %w", err)
-		}
-		d.patterns = append(d.patterns, g)
+	ign, err := newIgnorer(opts.IgnoreMode, opts.Exclude)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprint: %w", err)
 	}
+	d := &digester{follow: follow, ignore: ign, h: sha256.New(), scratch: new(scratch)}
 	d.field("options.extra", opts.ExtraHash)
 	d.field("options.follow", string(follow))
+	if opts.IgnoreMode != "" && opts.IgnoreMode != IgnoreGlob {
+		d.field("options.ignoreMode", string(opts.IgnoreMode))
+	}
 	return d, nil
 }
 
@@ -184,19 +179,12 @@ func (d *digester) rel(p string) string {
 	return filepath.ToSlash(r)
 }
 
-// ignores applies the exclude patterns in order, as GlobIgnoreStrategy does.
-func (d *digester) ignores(symbolic string) bool {
-	return ignoredBy(d.patterns, d.rel(symbolic))
-}
+// ignores reports whether the file or link at symbolic is excluded.
+func (d *digester) ignores(symbolic string) bool { return d.ignore.ignores(d.rel(symbolic)) }
 
-func ignoredBy(patterns []*globPattern, rel string) bool {
-	excluded := false
-	for _, p := range patterns {
-		if p.match(rel) {
-			excluded = !p.negate
-		}
-	}
-	return excluded
+// completelyIgnores reports whether the directory at symbolic is skipped.
+func (d *digester) completelyIgnores(symbolic string) bool {
+	return d.ignore.completelyIgnores(d.rel(symbolic))
 }
 
 func (d *digester) directory(symbolic, real string) error {
@@ -221,7 +209,7 @@ func (d *digester) directory(symbolic, real string) error {
 				return err
 			}
 		case t.IsDir():
-			if d.ignores(childSymbolic) {
+			if d.completelyIgnores(childSymbolic) {
 				continue
 			}
 			if err := d.enter(childSymbolic, childReal); err != nil {
@@ -282,7 +270,7 @@ func (d *digester) symlink(symbolic, real string) error {
 	}
 	switch {
 	case info.IsDir():
-		if d.ignores(symbolic) {
+		if d.completelyIgnores(symbolic) {
 			return nil
 		}
 		return d.enter(symbolic, resolved)

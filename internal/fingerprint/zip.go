@@ -21,6 +21,10 @@ type ZipOptions struct {
 	// that an archive holds exactly what [Dir] hashed.
 	// Default: nothing is excluded.
 	Exclude []string
+
+	// IgnoreMode is the syntax of Exclude.
+	// Default: IgnoreGlob.
+	IgnoreMode IgnoreMode
 }
 
 // zipLevel is the one deflate level every entry is compressed with.
@@ -55,18 +59,15 @@ type zipEntry struct {
 // The bytes depend on Go's compress/flate, which is stable within a Go
 // release but not promised across releases.
 func Zip(w io.Writer, src string, opts ...ZipOptions) error {
-	var patterns []*globPattern
-	for _, o := range opts {
-		patterns = patterns[:0]
-		for _, p := range o.Exclude {
-			g, err := compileGlob(p)
-			if err != nil {
-				return fmt.Errorf("unable to zip %s: %w", src, err)
-			}
-			patterns = append(patterns, g)
-		}
+	var o ZipOptions
+	for _, opt := range opts {
+		o = opt
 	}
-	entries, err := zipEntries(src, patterns)
+	ign, err := newIgnorer(o.IgnoreMode, o.Exclude)
+	if err != nil {
+		return fmt.Errorf("unable to zip %s: %w", src, err)
+	}
+	entries, err := zipEntries(src, ign)
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func writeZipEntry(zw *zip.Writer, e zipEntry, buf []byte) error {
 }
 
 // zipEntries lists what goes into the archive of src, sorted by name.
-func zipEntries(src string, patterns []*globPattern) ([]zipEntry, error) {
+func zipEntries(src string, ign ignorer) ([]zipEntry, error) {
 	info, err := os.Stat(src)
 	if err != nil {
 		return nil, fmt.Errorf("unable to zip %s: %w", src, err)
@@ -184,7 +185,7 @@ func zipEntries(src string, patterns []*globPattern) ([]zipEntry, error) {
 		}
 		return []zipEntry{{name: filepath.Base(src), src: src, exec: info.Mode()&0o111 != 0}}, nil
 	}
-	wk := zipWalker{patterns: patterns, active: []fs.FileInfo{info}}
+	wk := zipWalker{ignore: ign, active: []fs.FileInfo{info}}
 	if err := wk.walk(src, ""); err != nil {
 		return nil, err
 	}
@@ -193,7 +194,7 @@ func zipEntries(src string, patterns []*globPattern) ([]zipEntry, error) {
 }
 
 type zipWalker struct {
-	patterns []*globPattern
+	ignore   ignorer
 	active   []fs.FileInfo // directories being walked, to catch link cycles
 	entries  []zipEntry
 }
@@ -209,15 +210,18 @@ func (wk *zipWalker) walk(dir, rel string) error {
 		if rel != "" {
 			name = rel + "/" + e.Name()
 		}
-		if ignoredBy(wk.patterns, name) {
-			continue
-		}
 		info, err := os.Stat(p) // follows links
 		if err != nil {
+			if wk.ignore.ignores(name) {
+				continue // an excluded dangling link is no error
+			}
 			return fmt.Errorf("unable to zip %s: %w", p, err)
 		}
 		switch {
 		case info.IsDir():
+			if wk.ignore.completelyIgnores(name) {
+				continue
+			}
 			for _, a := range wk.active {
 				if os.SameFile(a, info) {
 					return fmt.Errorf("unable to zip %s: symbolic link cycle", p)
@@ -231,6 +235,9 @@ func (wk *zipWalker) walk(dir, rel string) error {
 				return err
 			}
 		case info.Mode().IsRegular():
+			if wk.ignore.ignores(name) {
+				continue
+			}
 			wk.entries = append(wk.entries, zipEntry{name: name, src: p, exec: info.Mode()&0o111 != 0})
 		}
 	}
