@@ -4,7 +4,7 @@
 #                    code up to date, then go test with the AWS CDK CLI set up
 #                    (make -k test runs every check even after one fails)
 #   make cdk-cli     install the pinned AWS CDK CLI into the cache
-#   make lint        staticcheck, plus cfn-lint on cdk.out/ if it exists
+#   make lint        staticcheck (lint-go), cfn-lint on cdk.out/ (lint-cfn)
 #   make bench       run the benchmarks
 #   make clean       remove build and synthesis outputs in the repo
 #   make clean-cache remove the tool cache outside the repo
@@ -68,13 +68,19 @@ cdk-cli: ## install the pinned AWS CDK CLI and print its path
 	@bash scripts/install-cdk-cli.sh
 
 .PHONY: lint
-lint: ## staticcheck; cfn-lint on cdk.out/ when present
+lint: lint-go lint-cfn ## staticcheck, then cfn-lint on cdk.out/ (make -k lint for both)
+
+.PHONY: lint-go
+lint-go: ## staticcheck every package (not part of make test yet)
 	$(GO) run $(STATICCHECK) $(PKGS)
+
+.PHONY: lint-cfn
+lint-cfn: ## cfn-lint cdk.out/*.template.json when present; fails on errors only
 	@if compgen -G 'cdk.out/*.template.json' >/dev/null; then \
 		echo "cfn-lint cdk.out/*.template.json"; \
-		bash scripts/cfn-lint.sh -- cdk.out/*.template.json; \
+		bash scripts/cfn-lint.sh --non-zero-exit-code error -- cdk.out/*.template.json; \
 	else \
-		echo "lint: no cdk.out/*.template.json (run 'go run ./examples/minimal' first to lint a synthesized app)"; \
+		echo "lint-cfn: no cdk.out/*.template.json (run 'go run ./examples/minimal' first to lint a synthesized app)"; \
 	fi
 
 .PHONY: bench
