@@ -20,12 +20,17 @@
 //
 // # Differences from the CDK
 //
-//   - Only the glob ignore mode is implemented; the git and docker modes
-//     return an error rather than a hash that would differ from the CDK's.
-//   - Exclude patterns follow minimatch 10 (as bundled with aws-cdk-lib
+//   - The glob (default) and docker ignore modes are implemented; the git
+//     mode returns an error rather than a hash that would differ from the
+//     CDK's.
+//   - Glob patterns follow minimatch 10 (as bundled with aws-cdk-lib
 //     2.276.0) for braces, "**", character classes (POSIX classes included),
 //     escapes, "#" comments and "!" negation. Extended globs such as
 //     "+(a|b)" or "!(x)" are refused with an error.
+//   - Docker patterns become regular expressions as in @balena/dockerignore,
+//     whose raw regular-expression syntax ("[a-z]", "(a|b)") is Go's here;
+//     syntax Go does not have (look-around, back references) is an error,
+//     and case folding is Go's Unicode folding rather than JavaScript's.
 //   - Characters are handled as Unicode code points where JavaScript sees
 //     UTF-16 units: a "?" matches one character even outside the Basic
 //     Multilingual Plane, where minimatch needs two. File names that are not

@@ -99,10 +99,10 @@ func Dir(path string, opts Options) (string, error) {
 }
 
 type digester struct {
-	follow   SymlinkFollowMode
-	ignore   ignorer
-	h        hash.Hash
-	scratch  *scratch
+	follow  SymlinkFollowMode
+	ignore  ignorer
+	h       hash.Hash
+	scratch *scratch
 
 	root         string // the real path of what is fingerprinted
 	resolvedRoot string // the directory links are judged against

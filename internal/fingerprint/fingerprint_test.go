@@ -50,6 +50,10 @@ func TestDirMatchesCDK(t *testing.T) {
 		{"comment excludes nothing", "", Options{Exclude: []string{"#a.txt"}}, "a58c46e2e031e27df9c77a9c49ae652f4a41d7ebedb795b59cd683e19d42e400"},
 		{"lone negation excludes nothing", "", Options{Exclude: []string{"!**/*.bin"}}, "a58c46e2e031e27df9c77a9c49ae652f4a41d7ebedb795b59cd683e19d42e400"},
 		{"matching is case sensitive", "", Options{Exclude: []string{"*.TXT"}}, "a58c46e2e031e27df9c77a9c49ae652f4a41d7ebedb795b59cd683e19d42e400"},
+		{"docker mode is hashed in", "", Options{IgnoreMode: IgnoreDocker}, "d435de3241d26c41469b73c19e29acf75cc4b040c4bb2236a5615d076229c35b"},
+		{"docker mode by extension", "", Options{IgnoreMode: IgnoreDocker, Exclude: []string{"*.txt"}}, "8b9f99c3dcef148be9373d2a7c2df7ac29bbe18a530f462fcc0eebc134596984"},
+		{"docker mode negation inside an excluded directory", "", Options{IgnoreMode: IgnoreDocker, Exclude: []string{"sub", "!sub/inner/file.js"}}, "7288e7e3c6a0027ef029e7ea069a769a9256f7bbd8b31b341f6ffc388541ca86"},
+		{"docker mode is case insensitive", "", Options{IgnoreMode: IgnoreDocker, Exclude: []string{"**/*.TXT", "link*"}}, "35281a6b80925adfc22bc3ae380a74a640bc0314051e79227296e5c4bfdce467"},
 		{"single text file", "a.txt", Options{}, "549b144eccd7807d632712b653e30c42e8747617c2d8d4d083a75a701b0837b9"},
 		{"single file with CRLF across a chunk boundary", "big.txt", Options{}, "68bef7ba1ef685e52c6b59a630639c01a4f0db74f0e1fb7da5dc0930662ed067"},
 		{"single file with invalid UTF-8", "invalid.txt", Options{}, "7052cf8f8caecdf4264b267583e2fcf74f44e83999739309ba6efb19231cb1da"},
@@ -180,7 +184,6 @@ func TestDirErrors(t *testing.T) {
 	}{
 		{"fails on a missing path", nil, "missing", Options{}, "no such file or directory"},
 		{"fails on the git ignore mode", []entry{{path: "f", content: "x"}}, "", Options{IgnoreMode: IgnoreGit}, `ignore mode "git" is not supported`},
-		{"fails on the docker ignore mode", []entry{{path: "f", content: "x"}}, "", Options{IgnoreMode: IgnoreDocker}, `ignore mode "docker" is not supported`},
 		{"fails on an unknown follow mode", []entry{{path: "f", content: "x"}}, "", Options{Follow: "sometimes"}, `unknown symlink follow mode "sometimes"`},
 		{"fails on an extended glob", []entry{{path: "f", content: "x"}}, "", Options{Exclude: []string{"@(f|g)"}}, "extended glob"},
 		{"fails on a followed link cycle", []entry{{path: "d/f", content: "x"}, {path: "d/up", link: ".."}}, "", Options{Follow: FollowAlways}, "symbolic link cycle"},

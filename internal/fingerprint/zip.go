@@ -194,9 +194,9 @@ func zipEntries(src string, ign ignorer) ([]zipEntry, error) {
 }
 
 type zipWalker struct {
-	ignore   ignorer
-	active   []fs.FileInfo // directories being walked, to catch link cycles
-	entries  []zipEntry
+	ignore  ignorer
+	active  []fs.FileInfo // directories being walked, to catch link cycles
+	entries []zipEntry
 }
 
 func (wk *zipWalker) walk(dir, rel string) error {

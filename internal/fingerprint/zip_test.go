@@ -172,21 +172,26 @@ func TestZipExclude(t *testing.T) {
 	dir := writeSample(t, t.TempDir())
 	tests := []struct {
 		name    string
+		mode    IgnoreMode
 		exclude []string
 		want    []string // entries under b/ and sub/ and the .txt at the top
 	}{
-		{"nothing excluded", nil, []string{"a.txt", "b/", "b/c.txt", "b/d.bin", "sub/", "sub/.dot/", "sub/.dot/deep.txt", "sub/inner/", "sub/inner/file.js"}},
-		{"by extension", []string{"*.txt"}, []string{"b/", "b/d.bin", "sub/", "sub/.dot/", "sub/inner/", "sub/inner/file.js"}},
-		{"with negation", []string{"*.txt", "!a.txt"}, []string{"a.txt", "b/", "b/d.bin", "sub/", "sub/.dot/", "sub/inner/", "sub/inner/file.js"}},
-		{"a directory", []string{"sub"}, []string{"a.txt", "b/", "b/c.txt", "b/d.bin"}},
-		{"a dot directory", []string{"**/.dot"}, []string{"a.txt", "b/", "b/c.txt", "b/d.bin", "sub/", "sub/inner/", "sub/inner/file.js"}},
+		{"nothing excluded", "", nil, []string{"a.txt", "b/", "b/c.txt", "b/d.bin", "sub/", "sub/.dot/", "sub/.dot/deep.txt", "sub/inner/", "sub/inner/file.js"}},
+		{"by extension", "", []string{"*.txt"}, []string{"b/", "b/d.bin", "sub/", "sub/.dot/", "sub/inner/", "sub/inner/file.js"}},
+		{"with negation", "", []string{"*.txt", "!a.txt"}, []string{"a.txt", "b/", "b/d.bin", "sub/", "sub/.dot/", "sub/inner/", "sub/inner/file.js"}},
+		{"a directory", "", []string{"sub"}, []string{"a.txt", "b/", "b/c.txt", "b/d.bin"}},
+		{"a dot directory", "", []string{"**/.dot"}, []string{"a.txt", "b/", "b/c.txt", "b/d.bin", "sub/", "sub/inner/", "sub/inner/file.js"}},
+		{"glob mode cannot bring back a file in an excluded directory", "", []string{"sub", "!sub/inner/file.js"}, []string{"a.txt", "b/", "b/c.txt", "b/d.bin"}},
+		// As when the CDK stages such a tree, a directory that is not
+		// completely excluded is kept, even if nothing in it is.
+		{"docker mode brings back a file in an excluded directory", IgnoreDocker, []string{"sub", "!sub/inner/file.js"}, []string{"a.txt", "b/", "b/c.txt", "b/d.bin", "sub/", "sub/.dot/", "sub/inner/", "sub/inner/file.js"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			exclude := append([]string{"link-dangling"}, tt.exclude...)
-			for _, z := range readZip(t, zipBytes(t, dir, ZipOptions{Exclude: exclude})) {
+			opts := ZipOptions{IgnoreMode: tt.mode, Exclude: append([]string{"link-dangling"}, tt.exclude...)}
+			for _, z := range readZip(t, zipBytes(t, dir, opts)) {
 				if z.name == "a.txt" || strings.HasPrefix(z.name, "b/") || strings.HasPrefix(z.name, "sub/") {
 					got = append(got, z.name)
 				}
