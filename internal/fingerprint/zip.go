@@ -145,8 +145,10 @@ func writeZipEntry(zw *zip.Writer, e zipEntry, buf []byte) error {
 	hdr := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
 	// The MS-DOS fields are set directly: setting Modified would add an
 	// extended-timestamp extra field.
-	hdr.ModifiedDate = zipEpochDate //nolint:staticcheck // deliberate, see above
-	hdr.ModifiedTime = zipEpochTime //nolint:staticcheck // deliberate, see above
+	//lint:ignore SA1019 Modified would add an extra field, see above.
+	hdr.ModifiedDate = zipEpochDate
+	//lint:ignore SA1019 Modified would add an extra field, see above.
+	hdr.ModifiedTime = zipEpochTime
 	switch {
 	case e.src == "":
 		hdr.Method = zip.Store
