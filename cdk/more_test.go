@@ -333,3 +333,17 @@ func TestSynthTwiceWritesToEachDirectory(t *testing.T) {
 	_ = app.Node().Root()
 	cdk.NewConstruct(s, "Late")
 }
+
+func TestNames(t *testing.T) {
+	t.Parallel()
+	app := cdk.NewApp(cdk.AppProps{})
+	s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+	c := cdk.NewConstruct(cdk.NewConstruct(s, "Cluster"), "chart-nginx")
+	// Names.uniqueId of Stack/Cluster/chart-nginx in the AWS CDK.
+	if got := cdk.UniqueID(c); !strings.HasPrefix(got, "StackClusterchartnginx") || len(got) != len("StackClusterchartnginx")+8 {
+		t.Errorf("UniqueID %q", got)
+	}
+	if got := cdk.UniqueResourceName(c, cdk.ResourceNameOptions{MaxLength: 20, AllowedSpecialCharacters: "-"}); len(got) > 20 {
+		t.Errorf("UniqueResourceName %q longer than 20", got)
+	}
+}
