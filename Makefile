@@ -58,6 +58,7 @@ generate: ## go generate ./... (the L1 packages under cfn/ from internal/cfngen/
 .PHONY: cfn-schemas
 cfn-schemas: ## refresh internal/cfngen/schemas from the installed cfn-lint, then run make generate
 	python3 internal/cfngen/refresh_schemas.py internal/cfngen/schemas
+	$(GO) generate ./cfn/...
 
 .PHONY: go-test
 go-test: ## go test, after installing the AWS CDK CLI (EKSFORGE_CDK_CLI)

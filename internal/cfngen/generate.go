@@ -1,0 +1,57 @@
+package cfngen
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+)
+
+// Options tell Generate what to generate.
+type Options struct {
+	// SchemaDir holds the resource schemas (*.json).
+	SchemaDir string
+	// OutDir receives one directory per namespace package.
+	OutDir string
+	// Dirs are the package dirs to generate ("eks", "ec2"); empty for all.
+	Dirs []string
+	// SamplesFile, if set, receives a test file (package cfn_test) with a
+	// function building a sample of every generated resource type.
+	// Default: no samples.
+	SamplesFile string
+	// ImportBase is the import path of OutDir.
+	// Default: ModulePath + "/cfn".
+	ImportBase string
+}
+
+// Generate writes the packages (and samples) described by o.
+func Generate(o Options) error {
+	schemas, err := LoadSchemas(o.SchemaDir)
+	if err != nil {
+		return err
+	}
+	pkgs, err := Build(schemas, o.Dirs)
+	if err != nil {
+		return err
+	}
+	for _, p := range pkgs {
+		if err := p.WritePackage(filepath.Join(o.OutDir, p.Dir)); err != nil {
+			return err
+		}
+	}
+	if o.SamplesFile != "" {
+		base := o.ImportBase
+		if base == "" {
+			base = ModulePath + "/cfn"
+		}
+		src, err := Samples(pkgs, base)
+		if err != nil {
+			return err
+		}
+		if cur, err := os.ReadFile(o.SamplesFile); err != nil || !bytes.Equal(cur, src) {
+			if err := os.WriteFile(o.SamplesFile, src, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
