@@ -40,8 +40,8 @@ const (
 	// IgnoreGlob matches exclude patterns as the CDK's GlobIgnoreStrategy
 	// does. It is the default.
 	IgnoreGlob IgnoreMode = "glob"
-	// IgnoreGit is the CDK's .gitignore-style mode; it is not
-	// implemented and Dir refuses it.
+	// IgnoreGit matches exclude patterns as the CDK's GitIgnoreStrategy
+	// (.gitignore rules) does.
 	IgnoreGit IgnoreMode = "git"
 	// IgnoreDocker matches exclude patterns as the CDK's
 	// DockerIgnoreStrategy (.dockerignore rules) does.

@@ -54,6 +54,10 @@ func TestDirMatchesCDK(t *testing.T) {
 		{"docker mode by extension", "", Options{IgnoreMode: IgnoreDocker, Exclude: []string{"*.txt"}}, "8b9f99c3dcef148be9373d2a7c2df7ac29bbe18a530f462fcc0eebc134596984"},
 		{"docker mode negation inside an excluded directory", "", Options{IgnoreMode: IgnoreDocker, Exclude: []string{"sub", "!sub/inner/file.js"}}, "7288e7e3c6a0027ef029e7ea069a769a9256f7bbd8b31b341f6ffc388541ca86"},
 		{"docker mode is case insensitive", "", Options{IgnoreMode: IgnoreDocker, Exclude: []string{"**/*.TXT", "link*"}}, "35281a6b80925adfc22bc3ae380a74a640bc0314051e79227296e5c4bfdce467"},
+		{"git mode is hashed in", "", Options{IgnoreMode: IgnoreGit}, "44e04a6f91f58573298260b43233a43d3056133d2027177bf66098cc4b3f5f22"},
+		{"git mode by extension", "", Options{IgnoreMode: IgnoreGit, Exclude: []string{"*.txt"}}, "a467ea6a83e0ba8e61ee81018082e8f1f6a59b0adeed2757e63ee4e9df6abbee"},
+		{"git mode negation of a directory's child", "", Options{IgnoreMode: IgnoreGit, Exclude: []string{"sub/*", "!sub/inner"}}, "e4a151dde0f8fa67a29ff8b209a1904da78debb06b751fbe3e99cd8157b88a5f"},
+		{"git mode anchored and case-insensitive patterns", "", Options{IgnoreMode: IgnoreGit, Exclude: []string{"/b/", "**/.dot", "LINK*"}}, "32485915e393e878cd2ed0fca09dc2920ee5291e0d06fe93d6b337b3a78c2542"},
 		{"single text file", "a.txt", Options{}, "549b144eccd7807d632712b653e30c42e8747617c2d8d4d083a75a701b0837b9"},
 		{"single file with CRLF across a chunk boundary", "big.txt", Options{}, "68bef7ba1ef685e52c6b59a630639c01a4f0db74f0e1fb7da5dc0930662ed067"},
 		{"single file with invalid UTF-8", "invalid.txt", Options{}, "7052cf8f8caecdf4264b267583e2fcf74f44e83999739309ba6efb19231cb1da"},
@@ -183,9 +187,11 @@ func TestDirErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"fails on a missing path", nil, "missing", Options{}, "no such file or directory"},
-		{"fails on the git ignore mode", []entry{{path: "f", content: "x"}}, "", Options{IgnoreMode: IgnoreGit}, `ignore mode "git" is not supported`},
 		{"fails on an unknown follow mode", []entry{{path: "f", content: "x"}}, "", Options{Follow: "sometimes"}, `unknown symlink follow mode "sometimes"`},
 		{"fails on an extended glob", []entry{{path: "f", content: "x"}}, "", Options{Exclude: []string{"@(f|g)"}}, "extended glob"},
+		{"fails on an unknown ignore mode", []entry{{path: "f", content: "x"}}, "", Options{IgnoreMode: "svn"}, `unknown ignore mode "svn"`},
+		{"fails on a docker pattern Go cannot compile", []entry{{path: "f", content: "x"}}, "", Options{IgnoreMode: IgnoreDocker, Exclude: []string{"a(b"}}, "cannot be translated"},
+		{"fails on a git pattern with a back reference", []entry{{path: "f", content: "x"}}, "", Options{IgnoreMode: IgnoreGit, Exclude: []string{`a\1`}}, "cannot be translated"},
 		{"fails on a followed link cycle", []entry{{path: "d/f", content: "x"}, {path: "d/up", link: ".."}}, "", Options{Follow: FollowAlways}, "symbolic link cycle"},
 	}
 	for _, tt := range tests {

@@ -28,7 +28,7 @@ func newIgnorer(mode IgnoreMode, patterns []string) (ignorer, error) {
 	case IgnoreDocker:
 		return newDockerIgnorer(patterns)
 	case IgnoreGit:
-		return nil, fmt.Errorf("ignore mode %q is not supported, only %q and %q", mode, IgnoreGlob, IgnoreDocker)
+		return newGitIgnorer(patterns)
 	default:
 		return nil, fmt.Errorf("unknown ignore mode %q", mode)
 	}

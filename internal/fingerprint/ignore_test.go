@@ -6,12 +6,29 @@ import (
 	"testing"
 )
 
-// TestDockerIgnoreMatchesCDK replays testdata/dockerignore.json: what
-// aws-cdk-lib 2.276.0's DockerIgnoreStrategy answers for ignores and
-// completelyIgnores on each pair of a pattern list and a path.
-func TestDockerIgnoreMatchesCDK(t *testing.T) {
+// TestIgnoreStrategiesMatchCDK replays testdata/dockerignore.json and
+// testdata/gitignore.json: what aws-cdk-lib 2.276.0's DockerIgnoreStrategy
+// and GitIgnoreStrategy answer for ignores and completelyIgnores on each
+// pair of a pattern list and a path.
+func TestIgnoreStrategiesMatchCDK(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile("testdata/dockerignore.json")
+	tests := []struct {
+		mode IgnoreMode
+		file string
+	}{
+		{IgnoreDocker, "testdata/dockerignore.json"},
+		{IgnoreGit, "testdata/gitignore.json"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.mode), func(t *testing.T) {
+			t.Parallel()
+			replayIgnoreCases(t, tt.mode, tt.file)
+		})
+	}
+}
+
+func replayIgnoreCases(t *testing.T, mode IgnoreMode, file string) {
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +52,7 @@ func TestDockerIgnoreMatchesCDK(t *testing.T) {
 				t.Fatalf("bad row %s: %v", c, err)
 			}
 		}
-		ign, err := newIgnorer(IgnoreDocker, patterns)
+		ign, err := newIgnorer(mode, patterns)
 		if err != nil {
 			t.Fatalf("patterns %q: %v", patterns, err)
 		}
