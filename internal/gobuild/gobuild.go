@@ -1,0 +1,595 @@
+package gobuild
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// hashScheme names the hash definition; change it whenever what goes into
+// the hash changes, so old cache entries are not mistaken for new ones.
+const hashScheme = "eksforge-gobuild/v1"
+
+// BinaryName is the name of the executable in [Result.Dir]: the name the
+// provided.al2023 runtime starts.
+const BinaryName = "bootstrap"
+
+// DefaultLDFlags are the linker flags used when [Options.LDFlags] is empty:
+// no symbol table and no DWARF, for a smaller binary.
+const DefaultLDFlags = "-s -w"
+
+// ErrNotMain is returned (wrapped) when [Options.Package] names a package
+// that is not a main package, so there is no program to build.
+var ErrNotMain = errors.New("not a main package")
+
+// Options say which Go program to build and for which platform.
+type Options struct {
+	// Package is the main package to build: an import path
+	// ("github.com/acme/app/handlers/apply") or a directory, absolute or
+	// relative to Dir ("./handlers/apply"). Patterns ("./...") are refused.
+	Package string
+	// Dir is the directory the go command runs in; it selects the module
+	// (or workspace) the package is resolved in.
+	// Default: the package's own directory when Package is a directory,
+	// else the current working directory.
+	Dir string
+	// GOOS is the target operating system.
+	// Default: "linux".
+	GOOS string
+	// GOARCH is the target architecture, "arm64" or "amd64" for Lambda.
+	// Default: "arm64".
+	GOARCH string
+	// Tags are build tags, passed as -tags. Their order does not matter.
+	// Default: none.
+	Tags []string
+	// LDFlags are linker flags; "-buildid=" is always appended so the
+	// binary carries no build ID.
+	// Default: [DefaultLDFlags].
+	LDFlags string
+	// Env holds extra "KEY=value" environment entries for the go command,
+	// after the process environment. GOOS, GOARCH and CGO_ENABLED are set
+	// from the options and cannot be overridden here. Entries enter the
+	// hash only through their effect on the build (see the package doc), so
+	// machine-specific paths such as GOCACHE or GOMODCACHE are harmless.
+	// Default: none.
+	Env []string
+	// CacheDir holds the built binaries, one directory per hash.
+	// Default: [DefaultCacheDir].
+	CacheDir string
+}
+
+// Result is a built (or previously built) program.
+type Result struct {
+	// Dir is a directory that contains exactly one file, the executable
+	// [BinaryName]. It lives in the cache and must not be modified.
+	Dir string
+	// Hash is the hex SHA-256 of the build inputs (see the package doc):
+	// the asset's identity.
+	Hash string
+	// Cached reports that the binary was found in the cache and nothing was
+	// built.
+	Cached bool
+}
+
+// DefaultCacheDir returns the cache used when [Options.CacheDir] is empty:
+// $EKSFORGE_CACHE/gobuild, else $XDG_CACHE_HOME/eksforge/gobuild, else
+// $HOME/.cache/eksforge/gobuild.
+func DefaultCacheDir() (string, error) {
+	if d := os.Getenv("EKSFORGE_CACHE"); d != "" {
+		return filepath.Join(d, "gobuild"), nil
+	}
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "eksforge", "gobuild"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("unable to find a cache directory (set EKSFORGE_CACHE): %w", err)
+	}
+	return filepath.Join(home, ".cache", "eksforge", "gobuild"), nil
+}
+
+// Build returns the program named by opts.Package compiled for
+// opts.GOOS/opts.GOARCH as a static, reproducible executable named
+// [BinaryName]. The inputs are hashed first ([Hash]); when the cache already
+// holds a binary for that hash it is returned without building
+// (Result.Cached). Otherwise the program is built with
+//
+//	CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags="<LDFlags> -buildid=" -o <tmp>/bootstrap <Package>
+//
+// and the temporary directory is renamed into the cache. Concurrent builders
+// of the same hash, in this or other processes, are safe: the first rename
+// wins and the others use its output.
+//
+// Sources changed while the build runs may end up in a binary cached under
+// the hash of the sources seen before it started.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	o, err := opts.normalize()
+	if err != nil {
+		return nil, err
+	}
+	key, err := o.hash(ctx)
+	if err != nil {
+		return nil, err
+	}
+	final := filepath.Join(o.CacheDir, key)
+	if isExecutable(filepath.Join(final, BinaryName)) {
+		return &Result{Dir: final, Hash: key, Cached: true}, nil
+	}
+	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
+		return nil, o.errorf("%w", err)
+	}
+	tmp, err := os.MkdirTemp(o.CacheDir, ".tmp-"+key[:16]+"-")
+	if err != nil {
+		return nil, o.errorf("%w", err)
+	}
+	defer os.RemoveAll(tmp) // no-op once renamed
+	if err := o.build(ctx, filepath.Join(tmp, BinaryName)); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, o.errorf("%w", err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		// Another builder won the race: its binary is built from the same
+		// inputs, so use it.
+		if isExecutable(filepath.Join(final, BinaryName)) {
+			return &Result{Dir: final, Hash: key}, nil
+		}
+		return nil, o.errorf("unable to move the binary into the cache: %w", err)
+	}
+	return &Result{Dir: final, Hash: key}, nil
+}
+
+// Hash returns the hash that [Build] would give for opts, without building
+// anything. See the package doc for what it covers.
+func Hash(ctx context.Context, opts Options) (string, error) {
+	o, err := opts.normalize()
+	if err != nil {
+		return "", err
+	}
+	return o.hash(ctx)
+}
+
+// BuildError is a failed go build; Stderr holds the compiler's messages.
+type BuildError struct {
+	// Stderr is what go build wrote to standard error.
+	Stderr string
+	// Err is the error from running go build.
+	Err error
+}
+
+func (e *BuildError) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		return "go build: " + e.Err.Error()
+	}
+	return "go build: " + e.Err.Error() + ":\n" + msg
+}
+
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// normalize fills in defaults and checks the options.
+func (o Options) normalize() (Options, error) {
+	if o.GOOS == "" {
+		o.GOOS = "linux"
+	}
+	if o.GOARCH == "" {
+		o.GOARCH = "arm64"
+	}
+	if o.LDFlags == "" {
+		o.LDFlags = DefaultLDFlags
+	}
+	if o.Package == "" {
+		return o, o.errorf("Options.Package is empty; name a main package, e.g. \"./cmd/handler\"")
+	}
+	if strings.Contains(o.Package, "...") {
+		return o, o.errorf("Options.Package is a pattern; name exactly one main package")
+	}
+	if o.Dir == "" && isDirPath(o.Package) {
+		o.Dir, o.Package = o.Package, "."
+	}
+	if o.Dir != "" {
+		abs, err := filepath.Abs(o.Dir)
+		if err != nil {
+			return o, o.errorf("%w", err)
+		}
+		if fi, err := os.Stat(abs); err != nil {
+			return o, o.errorf("%w", err)
+		} else if !fi.IsDir() {
+			return o, o.errorf("%s is not a directory", abs)
+		}
+		o.Dir = abs
+	}
+	if o.CacheDir == "" {
+		d, err := DefaultCacheDir()
+		if err != nil {
+			return o, o.errorf("%w", err)
+		}
+		o.CacheDir = d
+	}
+	o.Tags = slices.Compact(slices.Sorted(slices.Values(o.Tags)))
+	return o, nil
+}
+
+// isDirPath reports whether the go command would read p as a directory
+// rather than an import path.
+func isDirPath(p string) bool {
+	return p == "." || p == ".." || filepath.IsAbs(p) ||
+		strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") ||
+		strings.HasPrefix(p, "."+string(filepath.Separator)) ||
+		strings.HasPrefix(p, ".."+string(filepath.Separator))
+}
+
+func (o Options) errorf(format string, args ...any) error {
+	goos, goarch := o.GOOS, o.GOARCH
+	if goos == "" {
+		goos = "linux"
+	}
+	if goarch == "" {
+		goarch = "arm64"
+	}
+	return fmt.Errorf("unable to build %s for %s/%s: %w", o.Package, goos, goarch, fmt.Errorf(format, args...))
+}
+
+// env is the environment of every go command run for o.
+func (o Options) env() []string {
+	env := append(os.Environ(), o.Env...)
+	return append(env, "GOOS="+o.GOOS, "GOARCH="+o.GOARCH, "CGO_ENABLED=0")
+}
+
+// goCmd runs the go command in o.Dir and returns its standard output.
+func (o Options) goCmd(ctx context.Context, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = o.Dir
+	cmd.Env = o.env()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("go %s: %w: %s", args[0], err, msg)
+		}
+		return nil, fmt.Errorf("go %s: %w", args[0], err)
+	}
+	return out, nil
+}
+
+func (o Options) build(ctx context.Context, out string) error {
+	args := []string{"build", "-trimpath", "-buildvcs=false",
+		"-ldflags=" + o.LDFlags + " -buildid="}
+	if len(o.Tags) > 0 {
+		args = append(args, "-tags="+strings.Join(o.Tags, ","))
+	}
+	args = append(args, "-o", out, "--", o.Package)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = o.Dir
+	cmd.Env = o.env()
+	var stderr bytes.Buffer
+	cmd.Stdout = &stderr
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return o.errorf("%w", &BuildError{Stderr: stderr.String(), Err: err})
+	}
+	if !isExecutable(out) {
+		return o.errorf("go build wrote no executable %s", out)
+	}
+	return nil
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
+}
+
+// listPackage is the part of `go list -json` output that the hash reads.
+type listPackage struct {
+	ImportPath     string
+	Name           string
+	Dir            string
+	Standard       bool
+	DepOnly        bool
+	Module         *listModule
+	DefaultGODEBUG string
+	GoFiles        []string
+	CgoFiles       []string
+	CFiles         []string
+	CXXFiles       []string
+	MFiles         []string
+	HFiles         []string
+	FFiles         []string
+	SFiles         []string
+	SwigFiles      []string
+	SwigCXXFiles   []string
+	SysoFiles      []string
+	EmbedFiles     []string
+	Error          *listError
+	DepsErrors     []*listError
+}
+
+type listModule struct {
+	Path      string
+	Version   string
+	Main      bool
+	Dir       string
+	GoVersion string
+	Sum       string
+	Replace   *listModule
+}
+
+type listError struct {
+	ImportStack []string
+	Pos         string
+	Err         string
+}
+
+func (e *listError) String() string {
+	if e.Pos != "" && !strings.Contains(e.Err, e.Pos) {
+		return e.Pos + ": " + e.Err
+	}
+	return e.Err
+}
+
+// listFields are the fields asked of go list; naming them lets it skip
+// work (and keeps the output small).
+const listFields = "ImportPath,Name,Dir,Standard,DepOnly,Module,DefaultGODEBUG," +
+	"GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles,SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles," +
+	"Error,DepsErrors"
+
+// archLevelVar is the go env variable that selects the instruction-set
+// level of each architecture.
+var archLevelVar = map[string]string{
+	"386": "GO386", "amd64": "GOAMD64", "arm": "GOARM", "arm64": "GOARM64",
+	"mips": "GOMIPS", "mipsle": "GOMIPS", "mips64": "GOMIPS64", "mips64le": "GOMIPS64",
+	"ppc64": "GOPPC64", "ppc64le": "GOPPC64", "riscv64": "GORISCV64", "wasm": "GOWASM",
+}
+
+// neutralGOFLAGS are go flags that cannot change the binary once the
+// package graph (which the hash covers through go list) is fixed, or that
+// Build sets itself; they are left out of the hash so that machines with
+// different habits agree.
+var neutralGOFLAGS = map[string]bool{
+	"buildvcs": true, "trimpath": true, "mod": true, "modcacherw": true, "modfile": true,
+	"p": true, "v": true, "x": true, "work": true,
+}
+
+func (o Options) hash(ctx context.Context) (string, error) {
+	var (
+		wg              sync.WaitGroup
+		envOut, listOut []byte
+		envErr, listErr error
+		envVars         = []string{"GOVERSION", "GOEXPERIMENT", "GOFIPS140", "GOFLAGS"}
+	)
+	if v := archLevelVar[o.GOARCH]; v != "" {
+		envVars = append(envVars, v)
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		envOut, envErr = o.goCmd(ctx, append([]string{"env", "-json"}, envVars...)...)
+	}()
+	go func() {
+		defer wg.Done()
+		args := []string{"list", "-e", "-deps", "-json=" + listFields}
+		if len(o.Tags) > 0 {
+			args = append(args, "-tags="+strings.Join(o.Tags, ","))
+		}
+		listOut, listErr = o.goCmd(ctx, append(args, "--", o.Package)...)
+	}()
+	wg.Wait()
+	if envErr != nil {
+		return "", o.errorf("%w", envErr)
+	}
+	if listErr != nil {
+		return "", o.errorf("%w", listErr)
+	}
+	goenv := map[string]string{}
+	if err := json.Unmarshal(envOut, &goenv); err != nil {
+		return "", o.errorf("unable to read go env output: %w", err)
+	}
+	pkgs, err := decodeList(listOut)
+	if err != nil {
+		return "", o.errorf("unable to read go list output: %w", err)
+	}
+	root, err := o.checkList(pkgs)
+	if err != nil {
+		return "", err
+	}
+
+	h := newRecorder()
+	h.record("scheme", hashScheme)
+	h.record("go", goenv["GOVERSION"])
+	h.record("GOOS", o.GOOS)
+	h.record("GOARCH", o.GOARCH)
+	for _, v := range envVars[1:] {
+		val := goenv[v]
+		if v == "GOFLAGS" {
+			val = filterGOFLAGS(val)
+		}
+		h.record(v, val)
+	}
+	h.record("CGO_ENABLED", "0")
+	h.record("tags", o.Tags...)
+	h.record("ldflags", o.LDFlags)
+	h.record("main", root.ImportPath)
+	h.record("godebug", root.DefaultGODEBUG)
+	if root.Module != nil {
+		// go build uses the main package's default.pgo (-pgo=auto).
+		pgo := filepath.Join(root.Dir, "default.pgo")
+		if rel, err := filepath.Rel(moduleRoot(root.Module), pgo); err == nil {
+			if sum, err := fileSum(pgo); err == nil {
+				h.record("pgo", filepath.ToSlash(rel), sum)
+			} else if !errors.Is(err, os.ErrNotExist) {
+				return "", o.errorf("%w", err)
+			}
+		}
+	}
+	slices.SortFunc(pkgs, func(a, b *listPackage) int { return strings.Compare(a.ImportPath, b.ImportPath) })
+	for _, p := range pkgs {
+		if err := hashPackage(h, p); err != nil {
+			return "", o.errorf("%w", err)
+		}
+	}
+	return h.sum(), nil
+}
+
+// decodeList reads the stream of JSON objects that go list -json prints.
+func decodeList(out []byte) ([]*listPackage, error) {
+	var pkgs []*listPackage
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		p := new(listPackage)
+		if err := dec.Decode(p); err == io.EOF {
+			return pkgs, nil
+		} else if err != nil {
+			return nil, err
+		}
+		pkgs = append(pkgs, p)
+	}
+}
+
+// checkList finds the main package in the go list output and turns the
+// errors it reports into one error.
+func (o Options) checkList(pkgs []*listPackage) (*listPackage, error) {
+	var roots []*listPackage
+	for _, p := range pkgs {
+		if !p.DepOnly {
+			roots = append(roots, p)
+		}
+	}
+	if len(roots) != 1 {
+		return nil, o.errorf("go list found %d packages; name exactly one main package", len(roots))
+	}
+	main := roots[0]
+	if main.Error != nil {
+		return nil, o.errorf("%s", main.Error)
+	}
+	var msgs []string
+	for _, e := range main.DepsErrors {
+		msgs = append(msgs, e.String())
+	}
+	if len(msgs) > 0 {
+		return nil, o.errorf("%s", strings.Join(msgs, "\n"))
+	}
+	if main.Name != "main" {
+		return nil, o.errorf("%w: %s is package %s", ErrNotMain, main.ImportPath, main.Name)
+	}
+	return main, nil
+}
+
+// filterGOFLAGS drops the flags in neutralGOFLAGS from a GOFLAGS value.
+func filterGOFLAGS(v string) string {
+	var keep []string
+	for _, f := range strings.Fields(v) {
+		name := strings.TrimLeft(f, "-")
+		if i := strings.IndexByte(name, '='); i >= 0 {
+			name = name[:i]
+		}
+		if !neutralGOFLAGS[name] {
+			keep = append(keep, f)
+		}
+	}
+	return strings.Join(keep, " ")
+}
+
+// moduleRoot is the directory that holds a module's files: the replacement
+// directory for a module replaced by a local directory.
+func moduleRoot(m *listModule) string {
+	if m.Replace != nil && m.Replace.Dir != "" {
+		return m.Replace.Dir
+	}
+	return m.Dir
+}
+
+// isLocal reports whether a module's files are hashed (main and workspace
+// modules, modules replaced by a directory) rather than identified by
+// version.
+func isLocal(m *listModule) bool {
+	return m.Main || (m.Replace != nil && m.Replace.Version == "")
+}
+
+func hashPackage(h *recorder, p *listPackage) error {
+	switch {
+	case p.Standard:
+		// Identified by the Go version.
+		h.record("pkg", p.ImportPath, "std")
+		return nil
+	case p.Module == nil:
+		return fmt.Errorf("package %s is not in a module; GOPATH mode is not supported", p.ImportPath)
+	case !isLocal(p.Module):
+		m := p.Module
+		if m.Replace != nil {
+			m = m.Replace
+		}
+		h.record("pkg", p.ImportPath, "mod", m.Path, m.Version, m.Sum)
+		return nil
+	}
+	root := moduleRoot(p.Module)
+	rel, err := filepath.Rel(root, p.Dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("package %s in %s is outside its module root %s", p.ImportPath, p.Dir, root)
+	}
+	h.record("pkg", p.ImportPath, "local", p.Module.Path, p.Module.GoVersion)
+	var files []string
+	for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.MFiles, p.HFiles,
+		p.FFiles, p.SFiles, p.SwigFiles, p.SwigCXXFiles, p.SysoFiles, p.EmbedFiles} {
+		files = append(files, list...)
+	}
+	slices.Sort(files)
+	files = slices.Compact(files)
+	for _, f := range files {
+		sum, err := fileSum(filepath.Join(p.Dir, f))
+		if err != nil {
+			return err
+		}
+		h.record("file", filepath.ToSlash(filepath.Join(rel, f)), sum)
+	}
+	return nil
+}
+
+// fileSum is the hex SHA-256 of a file's content.
+func fileSum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	s := sha256.New()
+	if _, err := io.Copy(s, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(s.Sum(nil)), nil
+}
+
+// recorder hashes records: one line per record, its fields Go-quoted, so
+// no field can be confused with the next.
+type recorder struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newRecorder() *recorder { return &recorder{h: sha256.New()} }
+
+func (r *recorder) sum() string { return hex.EncodeToString(r.h.Sum(nil)) }
+
+func (r *recorder) record(kind string, fields ...string) {
+	r.buf = append(r.buf[:0], kind...)
+	for _, f := range fields {
+		r.buf = append(r.buf, ' ')
+		r.buf = strconv.AppendQuote(r.buf, f)
+	}
+	r.buf = append(r.buf, '\n')
+	r.h.Write(r.buf)
+}
