@@ -62,7 +62,7 @@ func (r *CfnIPAMPool) AttrStateMessage() string { return r.GetAttString("StateMe
 type CfnIPAMPoolProps struct {
 	// AddressFamily is the AddressFamily property of AWS::EC2::IPAMPool.
 	//
-	// Changing it replaces the resource.
+	// Allowed values: "ipv4", "ipv6". Changing it replaces the resource.
 	// Required.
 	AddressFamily string
 
@@ -95,7 +95,7 @@ type CfnIPAMPoolProps struct {
 
 	// AwsService is the AwsService property of AWS::EC2::IPAMPool.
 	//
-	// Changing it replaces the resource.
+	// Allowed values: "ec2", "global-services". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AwsService string
 
@@ -124,7 +124,7 @@ type CfnIPAMPoolProps struct {
 
 	// PublicIpSource is the PublicIpSource property of AWS::EC2::IPAMPool.
 	//
-	// Changing it replaces the resource.
+	// Allowed values: "amazon", "byoip". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PublicIpSource string
 
@@ -329,6 +329,7 @@ type CfnIPAMPoolSourceResource struct {
 	// ResourceType is the ResourceType property of the SourceResource property type of
 	// AWS::EC2::IPAMPool.
 	//
+	// Allowed values: "vpc".
 	// Required.
 	ResourceType string
 }

@@ -71,6 +71,7 @@ type CfnNetworkAclEntryProps struct {
 
 	// RuleAction is the RuleAction property of AWS::EC2::NetworkAclEntry.
 	//
+	// Allowed values: "allow", "deny".
 	// Required.
 	RuleAction string
 

@@ -103,6 +103,7 @@ type CfnVolumeProps struct {
 
 	// VolumeType is the VolumeType property of AWS::EC2::Volume.
 	//
+	// Allowed values: "gp2", "gp3", "io1", "io2", "sc1", "st1", "standard".
 	// Default: not set (CloudFormation's default).
 	VolumeType string
 }

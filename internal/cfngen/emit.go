@@ -285,7 +285,7 @@ func (r *Resource) fieldDoc(st *Struct, f *Field) string {
 
 func enumValues(s *Schema) []string {
 	var out []string
-	for _, v := range s.Enum {
+	for _, v := range s.enum() {
 		b, _ := json.Marshal(v)
 		out = append(out, cleanText(string(b)))
 	}

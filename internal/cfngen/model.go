@@ -410,7 +410,7 @@ func (r *Resource) kindOf(s *Schema) string {
 			t = "object"
 		case s.Items != nil:
 			t = "array"
-		case len(s.Enum) > 0 && allStrings(s.Enum):
+		case len(s.enum()) > 0 && allStrings(s.enum()):
 			return "string"
 		case s.Const != nil:
 			if _, ok := s.Const.(string); ok {
@@ -458,7 +458,7 @@ func (r *Resource) mapValue(s *Schema) *Schema {
 	}
 	for _, v := range vals {
 		d, _ := r.deref(v)
-		if d.single() != "string" && !(d.single() == "" && len(d.Enum) > 0 && allStrings(d.Enum)) {
+		if d.single() != "string" && !(d.single() == "" && len(d.enum()) > 0 && allStrings(d.enum())) {
 			return nil
 		}
 	}
@@ -483,7 +483,7 @@ func (r *Resource) unionBranch(s *Schema) *Schema {
 		for _, b := range l {
 			d, _ := r.deref(b)
 			// A branch with no type information only constrains.
-			if b.Ref == "" && len(d.Type) == 0 && len(d.Properties) == 0 && d.Items == nil && len(d.Enum) == 0 && d.Const == nil && len(d.OneOf)+len(d.AnyOf)+len(d.AllOf) == 0 {
+			if b.Ref == "" && len(d.Type) == 0 && len(d.Properties) == 0 && d.Items == nil && len(d.enum()) == 0 && d.Const == nil && len(d.OneOf)+len(d.AnyOf)+len(d.AllOf) == 0 {
 				continue
 			}
 			branches = append(branches, b)

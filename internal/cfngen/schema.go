@@ -26,6 +26,12 @@ type ResourceSchema struct {
 	// OneOf, AnyOf at the top level constrain which properties are required.
 	OneOf []*Schema `json:"oneOf"`
 	AnyOf []*Schema `json:"anyOf"`
+	// RequiredXor, RequiredOr and DependentRequired are cfn-lint's
+	// extensions: exactly one / at least one of the properties, and
+	// properties required with another.
+	RequiredXor       StringList          `json:"requiredXor"`
+	RequiredOr        StringList          `json:"requiredOr"`
+	DependentRequired map[string][]string `json:"dependentRequired"`
 }
 
 // Tagging is a schema's tagging section.
@@ -36,32 +42,36 @@ type Tagging struct {
 
 // Schema is a JSON schema of a property or definition.
 type Schema struct {
-	Ref                  string             `json:"$ref"`
-	Type                 TypeList           `json:"type"`
-	Description          string             `json:"description"`
-	Properties           map[string]*Schema `json:"properties"`
-	PatternProperties    map[string]*Schema `json:"patternProperties"`
-	AdditionalProperties json.RawMessage    `json:"additionalProperties"`
-	Items                *Schema            `json:"items"`
-	OneOf                []*Schema          `json:"oneOf"`
-	AnyOf                []*Schema          `json:"anyOf"`
-	AllOf                []*Schema          `json:"allOf"`
-	Required             StringList         `json:"required"`
-	Enum                 []any              `json:"enum"`
-	Const                any                `json:"const"`
-	Default              any                `json:"default"`
-	Pattern              string             `json:"pattern"`
-	Format               string             `json:"format"`
-	MinLength            *int               `json:"minLength"`
-	MaxLength            *int               `json:"maxLength"`
-	Minimum              *float64           `json:"minimum"`
-	Maximum              *float64           `json:"maximum"`
-	MultipleOf           *float64           `json:"multipleOf"`
-	MinItems             *int               `json:"minItems"`
-	MaxItems             *int               `json:"maxItems"`
-	MinProperties        *int               `json:"minProperties"`
-	InsertionOrder       *bool              `json:"insertionOrder"`
-	UniqueItems          bool               `json:"uniqueItems"`
+	Ref                  string              `json:"$ref"`
+	Type                 TypeList            `json:"type"`
+	Description          string              `json:"description"`
+	Properties           map[string]*Schema  `json:"properties"`
+	PatternProperties    map[string]*Schema  `json:"patternProperties"`
+	AdditionalProperties json.RawMessage     `json:"additionalProperties"`
+	Items                *Schema             `json:"items"`
+	OneOf                []*Schema           `json:"oneOf"`
+	AnyOf                []*Schema           `json:"anyOf"`
+	AllOf                []*Schema           `json:"allOf"`
+	Required             StringList          `json:"required"`
+	Enum                 []any               `json:"enum"`
+	EnumCaseInsensitive  []any               `json:"enumCaseInsensitive"`
+	RequiredXor          StringList          `json:"requiredXor"`
+	RequiredOr           StringList          `json:"requiredOr"`
+	DependentRequired    map[string][]string `json:"dependentRequired"`
+	Const                any                 `json:"const"`
+	Default              any                 `json:"default"`
+	Pattern              string              `json:"pattern"`
+	Format               string              `json:"format"`
+	MinLength            *int                `json:"minLength"`
+	MaxLength            *int                `json:"maxLength"`
+	Minimum              *float64            `json:"minimum"`
+	Maximum              *float64            `json:"maximum"`
+	MultipleOf           *float64            `json:"multipleOf"`
+	MinItems             *int                `json:"minItems"`
+	MaxItems             *int                `json:"maxItems"`
+	MinProperties        *int                `json:"minProperties"`
+	InsertionOrder       *bool               `json:"insertionOrder"`
+	UniqueItems          bool                `json:"uniqueItems"`
 }
 
 // TypeList is the "type" keyword: one type name or a list of them.
@@ -93,6 +103,14 @@ func (s *StringList) UnmarshalJSON(b []byte) error {
 		*s = l
 	}
 	return nil
+}
+
+// enum returns the allowed values (enum, or cfn-lint's enumCaseInsensitive).
+func (s *Schema) enum() []any {
+	if len(s.Enum) > 0 {
+		return s.Enum
+	}
+	return s.EnumCaseInsensitive
 }
 
 // single returns the schema's one type, or "" when it has none or several.
