@@ -42,7 +42,7 @@ type CfnStackProps struct {
 	// Parameters is the Parameters property of AWS::CloudFormation::Stack.
 	//
 	// Default: not set (CloudFormation's default).
-	Parameters any
+	Parameters map[string]string
 
 	// Tags is the Tags property of AWS::CloudFormation::Stack.
 	//

@@ -579,7 +579,7 @@ type CfnFunctionEnvironment struct {
 	// Variables is the Variables property of the Environment property type of AWS::Lambda::Function.
 	//
 	// Default: not set (CloudFormation's default).
-	Variables any
+	Variables map[string]string
 }
 
 // CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty

@@ -439,7 +439,8 @@ func (r *Resource) kindOf(s *Schema) string {
 }
 
 // mapValue returns the value schema of an object whose values (by
-// patternProperties or additionalProperties) are all strings.
+// patternProperties or additionalProperties) are all strings, or may all
+// be strings (a list of types including "string").
 func (r *Resource) mapValue(s *Schema) *Schema {
 	var vals []*Schema
 	keys := make([]string, 0, len(s.PatternProperties))
@@ -458,12 +459,22 @@ func (r *Resource) mapValue(s *Schema) *Schema {
 	}
 	for _, v := range vals {
 		d, _ := r.deref(v)
-		if d.single() != "string" && !(d.single() == "" && len(d.enum()) > 0 && allStrings(d.enum())) {
+		if !hasType(d, "string") && !(d.single() == "" && len(d.enum()) > 0 && allStrings(d.enum())) {
 			return nil
 		}
 	}
 	d, _ := r.deref(vals[0])
 	return d
+}
+
+// hasType reports whether s's type is t or a list of types including t.
+func hasType(s *Schema, t string) bool {
+	for _, x := range s.Type {
+		if x == t {
+			return true
+		}
+	}
+	return false
 }
 
 func allStrings(l []any) bool {
