@@ -201,7 +201,10 @@ func (o Options) normalize() (Options, error) {
 	if o.Dir == "" && isDirPath(o.Package) {
 		o.Dir, o.Package = o.Package, "."
 	}
-	if o.Dir != "" {
+	if o.Dir == "" {
+		o.Dir = "."
+	}
+	{
 		abs, err := filepath.Abs(o.Dir)
 		if err != nil {
 			return o, o.errorf("%w", err)
@@ -315,8 +318,12 @@ type listPackage struct {
 	SwigCXXFiles   []string
 	SysoFiles      []string
 	EmbedFiles     []string
-	Error          *listError
-	DepsErrors     []*listError
+	// Read only to know which files to watch (stamp.go).
+	EmbedPatterns     []string
+	IgnoredGoFiles    []string
+	IgnoredOtherFiles []string
+	Error             *listError
+	DepsErrors        []*listError
 }
 
 type listModule struct {
@@ -346,7 +353,7 @@ func (e *listError) String() string {
 // work (and keeps the output small).
 const listFields = "ImportPath,Name,Dir,Standard,DepOnly,Module,DefaultGODEBUG," +
 	"GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles,SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles," +
-	"Error,DepsErrors"
+	"EmbedPatterns,IgnoredGoFiles,IgnoredOtherFiles,Error,DepsErrors"
 
 // archLevelVar is the go env variable that selects the instruction-set
 // level of each architecture.
@@ -365,7 +372,10 @@ var neutralGOFLAGS = map[string]bool{
 	"p": true, "v": true, "x": true, "work": true,
 }
 
-func (o Options) hash(ctx context.Context) (string, error) {
+// computeHash runs go env and go list and hashes the build inputs; it also
+// returns the stamps of the files whose change could change the hash,
+// taken before their content was read.
+func (o Options) computeHash(ctx context.Context) (string, []fileStamp, error) {
 	var (
 		wg              sync.WaitGroup
 		envOut, listOut []byte
@@ -378,7 +388,9 @@ func (o Options) hash(ctx context.Context) (string, error) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		envOut, envErr = o.goCmd(ctx, append([]string{"env", "-json"}, envVars...)...)
+		// GOROOT, GOENV and GOWORK locate files to watch; they are not hashed.
+		args := append([]string{"env", "-json", "GOROOT", "GOENV", "GOWORK"}, envVars...)
+		envOut, envErr = o.goCmd(ctx, args...)
 	}()
 	go func() {
 		defer wg.Done()
@@ -390,23 +402,25 @@ func (o Options) hash(ctx context.Context) (string, error) {
 	}()
 	wg.Wait()
 	if envErr != nil {
-		return "", o.errorf("%w", envErr)
+		return "", nil, o.errorf("%w", envErr)
 	}
 	if listErr != nil {
-		return "", o.errorf("%w", listErr)
+		return "", nil, o.errorf("%w", listErr)
 	}
 	goenv := map[string]string{}
 	if err := json.Unmarshal(envOut, &goenv); err != nil {
-		return "", o.errorf("unable to read go env output: %w", err)
+		return "", nil, o.errorf("unable to read go env output: %w", err)
 	}
 	pkgs, err := decodeList(listOut)
 	if err != nil {
-		return "", o.errorf("unable to read go list output: %w", err)
+		return "", nil, o.errorf("unable to read go list output: %w", err)
 	}
 	root, err := o.checkList(pkgs)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
+
+	watched := o.watch(goenv, pkgs)
 
 	h := newRecorder()
 	h.record("scheme", hashScheme)
@@ -432,17 +446,17 @@ func (o Options) hash(ctx context.Context) (string, error) {
 			if sum, err := fileSum(pgo); err == nil {
 				h.record("pgo", filepath.ToSlash(rel), sum)
 			} else if !errors.Is(err, os.ErrNotExist) {
-				return "", o.errorf("%w", err)
+				return "", nil, o.errorf("%w", err)
 			}
 		}
 	}
 	slices.SortFunc(pkgs, func(a, b *listPackage) int { return strings.Compare(a.ImportPath, b.ImportPath) })
 	for _, p := range pkgs {
 		if err := hashPackage(h, p); err != nil {
-			return "", o.errorf("%w", err)
+			return "", nil, o.errorf("%w", err)
 		}
 	}
-	return h.sum(), nil
+	return h.sum(), watched, nil
 }
 
 // decodeList reads the stream of JSON objects that go list -json prints.
@@ -542,14 +556,7 @@ func hashPackage(h *recorder, p *listPackage) error {
 		return fmt.Errorf("package %s in %s is outside its module root %s", p.ImportPath, p.Dir, root)
 	}
 	h.record("pkg", p.ImportPath, "local", p.Module.Path, p.Module.GoVersion)
-	var files []string
-	for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.MFiles, p.HFiles,
-		p.FFiles, p.SFiles, p.SwigFiles, p.SwigCXXFiles, p.SysoFiles, p.EmbedFiles} {
-		files = append(files, list...)
-	}
-	slices.Sort(files)
-	files = slices.Compact(files)
-	for _, f := range files {
+	for _, f := range p.buildFiles() {
 		sum, err := fileSum(filepath.Join(p.Dir, f))
 		if err != nil {
 			return err
@@ -557,6 +564,18 @@ func hashPackage(h *recorder, p *listPackage) error {
 		h.record("file", filepath.ToSlash(filepath.Join(rel, f)), sum)
 	}
 	return nil
+}
+
+// buildFiles are the files of p that go build reads, relative to p.Dir,
+// sorted.
+func (p *listPackage) buildFiles() []string {
+	var files []string
+	for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.MFiles, p.HFiles,
+		p.FFiles, p.SFiles, p.SwigFiles, p.SwigCXXFiles, p.SysoFiles, p.EmbedFiles} {
+		files = append(files, list...)
+	}
+	slices.Sort(files)
+	return slices.Compact(files)
 }
 
 // fileSum is the hex SHA-256 of a file's content.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // offlineEnv keeps the go command off the network in tests: every module a
@@ -75,6 +76,8 @@ func main() { fmt.Println(greet.Hello(lib.Name)) }
 `,
 		"app/lib/lib.go":             "package lib\n\n// Name is who is greeted.\nconst Name = \"world\"\n",
 		"app/lib/lib_windows.go":     "package lib\n\nconst windowsOnly = true\n",
+		"app/lib/gen.go":             "//go:build ignore\n\npackage main\n",
+		"app/lib/doc.go":             "// Package lib names who is greeted.\npackage lib\n",
 		"app/lib/lib_test.go":        "package lib\n",
 		"app/unused/unused.go":       "package unused\n",
 		"app/cmd/notmain/notmain.go": "package notmain\n",
@@ -93,4 +96,20 @@ func main() { fmt.Println(greet.Hello(lib.Name)) }
 func options(t testing.TB, dir, pkg string) Options {
 	t.Helper()
 	return Options{Package: pkg, Dir: dir, Env: offlineEnv, CacheDir: t.TempDir()}
+}
+
+// backdate sets the modification time of every file and directory under
+// root to an hour ago, so that stamps taken now are not racy.
+func backdate(t testing.TB, root string) {
+	t.Helper()
+	old := time.Now().Add(-time.Hour)
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(p, old, old)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
