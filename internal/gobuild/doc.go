@@ -6,11 +6,10 @@
 //
 // [Build] names the result by a hash of its inputs that is computed without
 // building, and keeps built binaries in a cache outside the repository
-// (<cache>/<hash>/bootstrap, see [DefaultCacheDir]). A warm synthesis of an
-// unchanged handler therefore costs one go list and one go env (tens of
-// milliseconds), not a compile. The hash is also the asset's identity: give
-// Result.Hash as cdk.FileAssetSource.SourceHash and Result.Dir as its
-// FileName with zip-directory packaging.
+// (<cache>/<hash>/bootstrap, see [DefaultCacheDir]), so a warm synthesis of
+// an unchanged handler does not compile anything. The hash is also the
+// asset's identity: give Result.Hash as cdk.FileAssetSource.SourceHash and
+// Result.Dir as its FileName with zip-directory packaging.
 //
 // It is not a general build tool: it builds one main package for a Linux
 // Lambda, without cgo, without version-control stamping and without a
@@ -31,19 +30,20 @@
 //   - the main package's import path and its default GODEBUG settings (which
 //     come from the go and godebug lines of go.mod), and the SHA-256 of the
 //     package's default.pgo profile when there is one;
-//   - for every package of the build graph, as reported by
-//     go list -deps (with GOOS, GOARCH, CGO_ENABLED=0 and the tags), sorted
-//     by import path:
-//   - a standard-library package: its import path (the Go version identifies
-//     its source);
-//   - a package of a module from the module cache: its import path and the
-//     module's path, version and go.sum hash (h1:), of its replacement when
-//     it is replaced by another module version;
-//   - a package of a main (or workspace) module or of a module replaced by
-//     a local directory: its import path, the module's path and go version,
-//     and for each of its files that go build reads (Go, assembly, syso and
-//     embedded files) the path relative to the module's root and the
-//     SHA-256 of the content.
+//   - one record for every package of the build graph, as go list -deps
+//     reports it with GOOS, GOARCH, CGO_ENABLED=0 and the tags, sorted by
+//     import path (below).
+//
+// A standard-library package is recorded by its import path: the Go version
+// identifies its source. A package of a module from the module cache is
+// recorded by its import path and the module's path, version and go.sum hash
+// (h1:) (those of the replacement when the module is replaced by another
+// module version). A package of a main (or workspace) module, or of a module
+// replaced by a local directory, is recorded by its import path, the
+// module's path and go version, and then, for each file of the package that
+// go build reads (Go, assembly, syso and embedded files), the path relative
+// to the module's root and the SHA-256 of the content. Each record is a kind
+// followed by its Go-quoted fields, so no field runs into the next.
 //
 // No absolute path, file time, user name or host name enters the hash, so
 // two checkouts of the same commit agree, on one machine or on two. The
@@ -54,4 +54,27 @@
 // identified by its module version), overlays (-overlay in GOFLAGS is
 // hashed as a flag, not by content), and sources edited while a build is
 // running.
+//
+// # The cache
+//
+// A binary is built into a temporary directory in the cache and renamed to
+// <cache>/<hash>, so the directory of a hash appears complete or not at all;
+// builders that race for one hash, in one process or several, all succeed
+// and share the first rename's output. Nothing is evicted: remove the cache
+// directory to reclaim its space.
+//
+// # Stamps
+//
+// Computing the hash runs go env and go list: about 40 ms for a package with
+// only the standard library, 200 to 450 ms for a handler that imports
+// client-go (about 600 packages). Hash therefore keeps a stamp per options
+// and environment in <cache>/stamps: the hash together with the size,
+// modification time and mode of every path whose change could change it
+// (the local packages' directories and files, including ignored ones, the
+// directories under embed patterns, go.mod, go.sum and go.work files, the go
+// command and GOROOT). While all of them are unchanged the stamp is the
+// answer, in about 50 µs. A stamp is not written when one of those paths was
+// modified within two seconds of hashing, where a later edit might keep the
+// same size and time. Module-cache packages are read-only and identified by
+// version, so they are not watched.
 package gobuild

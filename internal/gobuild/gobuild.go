@@ -181,8 +181,17 @@ func (e *BuildError) Error() string {
 
 func (e *BuildError) Unwrap() error { return e.Err }
 
+// config is a normalized Options: defaults filled in, Dir absolute, Tags
+// sorted.
+type config struct {
+	Options
+	// name is the package as the caller named it, for messages.
+	name string
+}
+
 // normalize fills in defaults and checks the options.
-func (o Options) normalize() (Options, error) {
+func (opts Options) normalize() (*config, error) {
+	o := &config{Options: opts, name: opts.Package}
 	if o.GOOS == "" {
 		o.GOOS = "linux"
 	}
@@ -193,10 +202,10 @@ func (o Options) normalize() (Options, error) {
 		o.LDFlags = DefaultLDFlags
 	}
 	if o.Package == "" {
-		return o, o.errorf("Options.Package is empty; name a main package, e.g. \"./cmd/handler\"")
+		return nil, o.errorf("Options.Package is empty; name a main package, e.g. \"./cmd/handler\"")
 	}
 	if strings.Contains(o.Package, "...") {
-		return o, o.errorf("Options.Package is a pattern; name exactly one main package")
+		return nil, o.errorf("Options.Package is a pattern; name exactly one main package")
 	}
 	if o.Dir == "" && isDirPath(o.Package) {
 		o.Dir, o.Package = o.Package, "."
@@ -204,22 +213,20 @@ func (o Options) normalize() (Options, error) {
 	if o.Dir == "" {
 		o.Dir = "."
 	}
-	{
-		abs, err := filepath.Abs(o.Dir)
-		if err != nil {
-			return o, o.errorf("%w", err)
-		}
-		if fi, err := os.Stat(abs); err != nil {
-			return o, o.errorf("%w", err)
-		} else if !fi.IsDir() {
-			return o, o.errorf("%s is not a directory", abs)
-		}
-		o.Dir = abs
+	abs, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, o.errorf("%w", err)
 	}
+	if fi, err := os.Stat(abs); err != nil {
+		return nil, o.errorf("%w", err)
+	} else if !fi.IsDir() {
+		return nil, o.errorf("%s is not a directory", abs)
+	}
+	o.Dir = abs
 	if o.CacheDir == "" {
 		d, err := DefaultCacheDir()
 		if err != nil {
-			return o, o.errorf("%w", err)
+			return nil, o.errorf("%w", err)
 		}
 		o.CacheDir = d
 	}
@@ -236,25 +243,19 @@ func isDirPath(p string) bool {
 		strings.HasPrefix(p, ".."+string(filepath.Separator))
 }
 
-func (o Options) errorf(format string, args ...any) error {
-	goos, goarch := o.GOOS, o.GOARCH
-	if goos == "" {
-		goos = "linux"
-	}
-	if goarch == "" {
-		goarch = "arm64"
-	}
-	return fmt.Errorf("unable to build %s for %s/%s: %w", o.Package, goos, goarch, fmt.Errorf(format, args...))
+// errorf returns an error that names the package and the target.
+func (o *config) errorf(format string, args ...any) error {
+	return fmt.Errorf("unable to build %s for %s/%s: %w", o.name, o.GOOS, o.GOARCH, fmt.Errorf(format, args...))
 }
 
 // env is the environment of every go command run for o.
-func (o Options) env() []string {
+func (o *config) env() []string {
 	env := append(os.Environ(), o.Env...)
 	return append(env, "GOOS="+o.GOOS, "GOARCH="+o.GOARCH, "CGO_ENABLED=0")
 }
 
 // goCmd runs the go command in o.Dir and returns its standard output.
-func (o Options) goCmd(ctx context.Context, args ...string) ([]byte, error) {
+func (o *config) goCmd(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = o.Dir
 	cmd.Env = o.env()
@@ -270,7 +271,7 @@ func (o Options) goCmd(ctx context.Context, args ...string) ([]byte, error) {
 	return out, nil
 }
 
-func (o Options) build(ctx context.Context, out string) error {
+func (o *config) build(ctx context.Context, out string) error {
 	args := []string{"build", "-trimpath", "-buildvcs=false",
 		"-ldflags=" + o.LDFlags + " -buildid="}
 	if len(o.Tags) > 0 {
@@ -375,7 +376,7 @@ var neutralGOFLAGS = map[string]bool{
 // computeHash runs go env and go list and hashes the build inputs; it also
 // returns the stamps of the files whose change could change the hash,
 // taken before their content was read.
-func (o Options) computeHash(ctx context.Context) (string, []fileStamp, error) {
+func (o *config) computeHash(ctx context.Context) (string, []fileStamp, error) {
 	var (
 		wg              sync.WaitGroup
 		envOut, listOut []byte
@@ -476,7 +477,7 @@ func decodeList(out []byte) ([]*listPackage, error) {
 
 // checkList finds the main package in the go list output and turns the
 // errors it reports into one error.
-func (o Options) checkList(pkgs []*listPackage) (*listPackage, error) {
+func (o *config) checkList(pkgs []*listPackage) (*listPackage, error) {
 	var roots []*listPackage
 	for _, p := range pkgs {
 		if !p.DepOnly {

@@ -508,3 +508,12 @@ func readBinary(t testing.TB, r *Result) []byte {
 	}
 	return b
 }
+
+func TestErrorNamesThePackageAsGiven(t *testing.T) {
+	t.Parallel()
+	pkg := filepath.Join(checkout(t), "cmd", "notmain")
+	_, err := Build(context.Background(), Options{Package: pkg, Env: offlineEnv, CacheDir: t.TempDir(), GOARCH: "amd64"})
+	if want := "unable to build " + pkg + " for linux/amd64: not a main package"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %q, want it to start with %q", err, want)
+	}
+}

@@ -61,7 +61,7 @@ func statPath(p string) fileStamp {
 
 // hash returns the hash of o's inputs, from a stamp when one is still
 // valid.
-func (o Options) hash(ctx context.Context) (string, error) {
+func (o *config) hash(ctx context.Context) (string, error) {
 	key, keyed := o.stampKey()
 	stampPath := filepath.Join(o.CacheDir, "stamps", key)
 	if keyed {
@@ -82,7 +82,7 @@ func (o Options) hash(ctx context.Context) (string, error) {
 
 // stampKey names the stamp of o; ok is false when the go command cannot be
 // found (then go list reports the problem).
-func (o Options) stampKey() (key string, ok bool) {
+func (o *config) stampKey() (key string, ok bool) {
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		return "", false
@@ -117,7 +117,7 @@ func (o Options) stampKey() (key string, ok bool) {
 // in use, and for every local package its directory (files added or
 // removed), every file in it that go list looked at, and the directories
 // its embed patterns reach. Module-cache packages are immutable.
-func (o Options) watch(goenv map[string]string, pkgs []*listPackage) []fileStamp {
+func (o *config) watch(goenv map[string]string, pkgs []*listPackage) []fileStamp {
 	seen := map[string]bool{}
 	var paths []string
 	add := func(p string) {
