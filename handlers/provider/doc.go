@@ -1,0 +1,114 @@
+// Package provider is the runtime of eksforge's custom-resource provider
+// framework: the deploy-time Go code that stands between CloudFormation and a
+// custom resource's handler, and guarantees that CloudFormation always gets
+// an answer. It is the Go counterpart of the AWS CDK's provider framework
+// (aws-cdk-lib/custom-resources, "Provider"), and the runtime the
+// aws/customresources constructs deploy.
+//
+// It is not a construct library (the constructs live in aws/customresources
+// and import only [github.com/eksforge/eksforge/handlers/provider/spec]),
+// and it does not implement any resource: users bring handlers.
+//
+// # Two modes
+//
+// Framework mode ([Framework], binary handlers/provider/cmd/framework) runs
+// as the provider's own Lambda functions and calls the user's onEvent and
+// isComplete Lambda functions through the Lambda Invoke API, exactly like the
+// AWS CDK's framework, so handlers written for the AWS CDK (in any language)
+// work unchanged:
+//
+//   - onEvent is the service token. CloudFormation invokes it with the
+//     request; it invokes USER_ON_EVENT_FUNCTION_ARN synchronously with the
+//     same JSON, settles the physical ID, and answers SUCCESS at once — or,
+//     when USER_IS_COMPLETE_FUNCTION_ARN is set, starts the waiter state
+//     machine (WAITER_STATE_MACHINE_ARN), execution name = RequestId, input =
+//     the event merged with the onEvent result, and returns without
+//     answering.
+//   - isComplete is the waiter's task. It invokes the user's isComplete
+//     with that input. IsComplete true: answer SUCCESS, Data merged over
+//     onEvent's. False: return the Lambda error [spec.NotCompleteError],
+//     which the waiter retries after its interval. A user error: answer
+//     FAILED and end the waiter.
+//   - onTimeout runs when the waiter gives up and answers FAILED "Operation
+//     timed out".
+//
+// The entry is chosen by PROVIDER_FRAMEWORK_ENTRY, else by the function's
+// Handler setting (onEvent, isComplete, onTimeout), else by the event's
+// shape. The waiter's definition comes from [spec.WaiterDefinition].
+//
+// In-process mode ([Serve], [InProcess]) wraps a Go [Handler] into a single
+// Lambda function that is itself the service token and answers
+// CloudFormation; a handler that also implements [IsCompleteHandler] is
+// polled within the same invocation. Our kubectl handler runs this way.
+//
+// # The user handler contract
+//
+// onEvent receives the CloudFormation [Event] (scalar properties are strings;
+// see [cfnresponse]) and returns an [OnEventResult]: PhysicalResourceId,
+// Data, NoEcho, and any further top-level keys, which are handed to
+// isComplete. isComplete receives an [IsCompleteRequest] (the event with the
+// settled PhysicalResourceId, Data, NoEcho and those keys) and returns an
+// [IsCompleteResult]. In JSON these are the AWS CDK's shapes; a Go user
+// function can be started with lambda.Start(h.OnEvent) or
+// lambda.Start(h.IsComplete).
+//
+// Physical IDs: on Create an empty PhysicalResourceId defaults to the
+// RequestId; on Update it defaults to the current one, and a different one
+// means the resource was replaced (CloudFormation then sends a Delete for the
+// old ID); on Delete it must not change, or the operation fails. isComplete
+// may override the ID (not on Delete). IDs over 1 KB are refused.
+//
+// # Guarantees
+//
+// Every request is answered exactly once by the framework, never by the user
+// handler:
+//
+//   - An error answers FAILED with the error's text as the Reason (a user
+//     function's error adds "Logs: /aws/lambda/<function>").
+//   - A panic is recovered and answers FAILED "panic: <value> (at
+//     <function> <file:line>)"; the full stack goes to the log.
+//   - The deadline guard fires a margin before the Lambda's deadline —
+//     10 % of the time left at the start, at least 5 s, at most half
+//     ([Options]) — and answers FAILED "timed out after X …; see CloudWatch
+//     log stream …" while the handler still runs. The handler's context ends
+//     at the same moment; one that honours it gets up to a second to return
+//     a more telling error.
+//   - The answer never exceeds CloudFormation's 4 KB ([cfnresponse.Marshal]).
+//   - A malformed request is answered FAILED when it has a usable response
+//     URL. The entry's own error return is kept for one case: the answer
+//     could not be delivered, so that Lambda's retry of the asynchronous
+//     invocation tries again.
+//
+// # Failed creates
+//
+// When a Create fails and the handler gave no physical ID, the FAILED answer
+// carries the marker ID [CreateFailedPhysicalIDPrefix] + RequestId. The
+// Delete CloudFormation sends when it rolls the Create back carries that
+// marker (or the AWS CDK's marker, for stacks moved from the AWS CDK, or no
+// ID at all) and is answered SUCCESS without calling the handler: there is
+// nothing the handler could identify to delete. A handler that may leave
+// something behind on a failed Create returns its PhysicalResourceId along
+// with the error (in-process mode), or makes onEvent succeed and reports the
+// failure from isComplete (framework mode); the rollback Delete then reaches
+// it with that ID.
+//
+// # Idempotency
+//
+// The same request can arrive more than once: Lambda retries asynchronous
+// invocations whose answer could not be delivered, and CloudFormation
+// re-sends requests it has no answer for. Handlers must therefore treat a
+// repeated request (same RequestId) as harmless: Create of something that
+// exists converges, Delete of something gone succeeds. The framework helps
+// where it can: the waiter's execution name is the RequestId, so a repeated
+// onEvent does not start a second waiter (Step Functions returns the running
+// execution, or ExecutionAlreadyExists, which is taken as "already
+// waiting"); answering twice is harmless to CloudFormation, which takes the
+// first answer.
+//
+// # Not done here
+//
+// The AWS CDK keeps the pre-signed ResponseURL out of the waiter's execution
+// history by storing it in SSM Parameter Store; this runtime passes it in the
+// execution input (readable by whoever may read the state machine's
+// executions), as older AWS CDK versions did.
+package provider
