@@ -139,34 +139,60 @@ func levelOneOptimize(parts []string) []string {
 // matchSegments matches path segments against pattern segments. A "**"
 // consumes any number of segments none of which starts with a dot; a "**"
 // that ends the pattern must consume at least one (so "a/**" does not match
-// "a"), as in minimatch's globstar matching.
+// "a"), as in minimatch's globstar matching. Results are memoised by
+// position, so many globstars cost O(segments × pattern) rather than
+// exponential time.
 func matchSegments(file []string, pat []globSegment) bool {
-	for len(pat) > 0 && !pat[0].globstar {
-		if len(file) == 0 || !pat[0].matches(file[0]) {
+	m := segmentMatcher{file: file, pat: pat, memo: make([]int8, (len(file)+1)*(len(pat)+1))}
+	return m.match(0, 0)
+}
+
+type segmentMatcher struct {
+	file []string
+	pat  []globSegment
+	memo []int8 // 0 unknown, 1 match, 2 no match
+}
+
+func (m *segmentMatcher) match(fi, pi int) bool {
+	key := fi*(len(m.pat)+1) + pi
+	if v := m.memo[key]; v != 0 {
+		return v == 1
+	}
+	ok := m.compute(fi, pi)
+	m.memo[key] = 2
+	if ok {
+		m.memo[key] = 1
+	}
+	return ok
+}
+
+func (m *segmentMatcher) compute(fi, pi int) bool {
+	for pi < len(m.pat) && !m.pat[pi].globstar {
+		if fi == len(m.file) || !m.pat[pi].matches(m.file[fi]) {
 			return false
 		}
-		file, pat = file[1:], pat[1:]
+		fi, pi = fi+1, pi+1
 	}
-	if len(pat) == 0 {
-		return len(file) == 0
+	if pi == len(m.pat) {
+		return fi == len(m.file)
 	}
-	// pat[0] is a globstar.
-	if len(pat) == 1 {
-		if len(file) == 0 {
+	// m.pat[pi] is a globstar.
+	if pi == len(m.pat)-1 {
+		if fi == len(m.file) {
 			return false
 		}
-		for _, f := range file {
+		for _, f := range m.file[fi:] {
 			if strings.HasPrefix(f, ".") {
 				return false
 			}
 		}
 		return true
 	}
-	for k := 0; k <= len(file); k++ {
-		if k > 0 && strings.HasPrefix(file[k-1], ".") {
+	for k := fi; k <= len(m.file); k++ {
+		if k > fi && strings.HasPrefix(m.file[k-1], ".") {
 			return false
 		}
-		if matchSegments(file[k:], pat[1:]) {
+		if m.match(k, pi+1) {
 			return true
 		}
 	}

@@ -109,3 +109,31 @@ func TestBraceExpandMatchesMinimatch(t *testing.T) {
 		})
 	}
 }
+
+// TestGlobstarsAreNotExponential guards the memoised globstar matching: a
+// dozen globstars against a deep path would take hours with plain
+// backtracking.
+func TestGlobstarsAreNotExponential(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		pattern string
+		path    string
+		want    bool
+	}{
+		{"fails to match after trying every split", strings.Repeat("**/a/", 12) + "b", strings.Repeat("a/", 40) + "c", false},
+		{"matches", strings.Repeat("**/a/", 12) + "c", strings.Repeat("a/", 40) + "c", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g, err := compileGlob(tt.pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := g.match(tt.path); got != tt.want {
+				t.Errorf("match = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
