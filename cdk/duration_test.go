@@ -1,6 +1,7 @@
 package cdk
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -232,4 +233,32 @@ func TestJSNumberString(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleDuration() {
+	timeout := Minutes(15)
+	seconds, err := timeout.ToSeconds()
+	fmt.Println(seconds, err)
+	fmt.Println(timeout.ToIsoString(), "|", timeout.ToHumanString(), "|", timeout)
+
+	// Conversions to a coarser unit must come out whole, unless allowed.
+	_, err = Millis(1500).ToSeconds()
+	fmt.Println(err)
+	fraction, _ := Millis(1500).ToSeconds(TimeConversionOptions{AllowFraction: true})
+	fmt.Println(fraction)
+	// Output:
+	// 900 <nil>
+	// PT15M | 15 minutes | Duration.minutes(15)
+	// '1500 millis' cannot be converted into a whole number of seconds
+	// 1.5
+}
+
+func ExampleParseDuration() {
+	d, err := ParseDuration("PT1H30M")
+	if err != nil {
+		panic(err)
+	}
+	minutes, _ := d.ToMinutes()
+	fmt.Println(minutes, d.ToHumanString())
+	// Output: 90 1 hour 30 minutes
 }

@@ -1,6 +1,9 @@
 package cdk
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // Expectations in this file were produced by aws-cdk-lib 2.276.0's Size.
 
@@ -102,4 +105,21 @@ func TestSizeConstructorPanics(t *testing.T) {
 			tt.make()
 		})
 	}
+}
+
+func ExampleSize() {
+	volume := Gibibytes(20)
+	mib, _ := volume.ToMebibytes()
+	fmt.Println(mib)
+
+	memory := Mebibytes(1536)
+	_, err := memory.ToGibibytes()
+	fmt.Println(err)
+	floor, _ := memory.ToGibibytes(SizeConversionOptions{Rounding: SizeRoundingFloor})
+	exact, _ := memory.ToGibibytes(SizeConversionOptions{Rounding: SizeRoundingNone})
+	fmt.Println(floor, exact)
+	// Output:
+	// 20480
+	// '1536 mebibytes' cannot be converted into a whole number of gibibytes
+	// 1 1.5
 }

@@ -2,6 +2,7 @@ package uniqueid
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -166,4 +167,22 @@ func TestAddr(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleMakeUniqueID() {
+	// The role of an EKS cluster, at Stack/Cluster/Role/Resource.
+	id, err := MakeUniqueID([]string{"Cluster", "Role", "Resource"})
+	fmt.Println(id, err)
+	// A top-level construct keeps its id.
+	id, _ = MakeUniqueID([]string{"LaunchTemplate"})
+	fmt.Println(id)
+	// Output:
+	// ClusterRoleFA261979 <nil>
+	// LaunchTemplate
+}
+
+func ExampleAddr() {
+	// node.addr of App/Stack/Foo: the App's id is "".
+	fmt.Println(Addr([]string{"", "Stack", "Foo"}))
+	// Output: c8d490f0feebf4ac91a3740c79852f47324b974c27
 }
