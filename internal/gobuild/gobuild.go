@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // hashScheme names the hash definition; change it whenever what goes into
@@ -148,9 +149,32 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if isExecutable(filepath.Join(final, BinaryName)) {
 			return &Result{Dir: final, Hash: key}, nil
 		}
-		return nil, o.errorf("unable to move the binary into the cache: %w", err)
+		return nil, o.errorf("unable to move the binary into the cache (if %s exists without an executable %s, remove it): %w",
+			final, BinaryName, err)
 	}
+	removeStaleTemps(o.CacheDir)
 	return &Result{Dir: final, Hash: key}, nil
+}
+
+// staleAfter is the age after which a temporary directory in the cache is
+// taken to be left over by a builder that died.
+const staleAfter = 24 * time.Hour
+
+// removeStaleTemps removes, as far as it can, the temporary directories of
+// builders that died before renaming them.
+func removeStaleTemps(cacheDir string) {
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleAfter {
+			os.RemoveAll(filepath.Join(cacheDir, e.Name()))
+		}
+	}
 }
 
 // Hash returns the hash that [Build] would give for opts, without building
@@ -229,6 +253,9 @@ func (opts Options) normalize() (*config, error) {
 			return nil, o.errorf("%w", err)
 		}
 		o.CacheDir = d
+	}
+	if o.CacheDir, err = filepath.Abs(o.CacheDir); err != nil {
+		return nil, o.errorf("%w", err)
 	}
 	o.Tags = slices.Compact(slices.Sorted(slices.Values(o.Tags)))
 	return o, nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestHashIsPathIndependent(t *testing.T) {
@@ -239,12 +240,8 @@ func TestBuildUsesTheCache(t *testing.T) {
 	if want := filepath.Join(o.CacheDir, first.Hash); first.Dir != want {
 		t.Errorf("Dir = %s, want %s", first.Dir, want)
 	}
-	entries, err := os.ReadDir(o.CacheDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 1 {
-		t.Errorf("cache holds %d entries, want 1 (no temporary directories left)", len(entries))
+	if got := builds(t, o.CacheDir); len(got) != 1 {
+		t.Errorf("cache holds %v, want one build (no temporary directories left)", got)
 	}
 }
 
@@ -342,12 +339,8 @@ func TestBuildConcurrently(t *testing.T) {
 			t.Errorf("builder %d: no executable in %s", i, results[i].Dir)
 		}
 	}
-	entries, err := os.ReadDir(o.CacheDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 1 {
-		t.Errorf("cache holds %d entries, want 1 (no temporary directories left)", len(entries))
+	if got := builds(t, o.CacheDir); len(got) != 1 {
+		t.Errorf("cache holds %v, want one build (no temporary directories left)", got)
 	}
 }
 
@@ -405,9 +398,8 @@ func TestBuildErrors(t *testing.T) {
 					t.Errorf("error %q is not a *BuildError with stderr", err)
 				}
 			}
-			entries, _ := os.ReadDir(o.CacheDir)
-			if len(entries) != 0 {
-				t.Errorf("cache holds %d entries after a failure, want none", len(entries))
+			if got := builds(t, o.CacheDir); len(got) != 0 {
+				t.Errorf("cache holds %v after a failure, want nothing", got)
 			}
 		})
 	}
@@ -516,4 +508,44 @@ func TestErrorNamesThePackageAsGiven(t *testing.T) {
 	if want := "unable to build " + pkg + " for linux/amd64: not a main package"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error %q, want it to start with %q", err, want)
 	}
+}
+
+func TestBuildRemovesStaleTemporaryDirectories(t *testing.T) {
+	t.Parallel()
+	o := options(t, checkout(t), "./hello")
+	stale, fresh := filepath.Join(o.CacheDir, ".tmp-stale"), filepath.Join(o.CacheDir, ".tmp-fresh")
+	for _, d := range []string{stale, fresh} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * staleAfter)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("%s left in the cache (stat: %v)", stale, err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("%s, maybe another builder's, was removed: %v", fresh, err)
+	}
+}
+
+// builds lists the entries of a cache other than its stamps.
+func builds(t *testing.T, cacheDir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Name() != "stamps" {
+			names = append(names, e.Name())
+		}
+	}
+	return names
 }

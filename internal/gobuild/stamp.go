@@ -99,9 +99,11 @@ func (o *config) stampKey() (key string, ok bool) {
 	r.record("tags", o.Tags...)
 	r.record("ldflags", o.LDFlags)
 	r.record("env", o.Env...)
+	// The GO* variables, and those that locate the go env file.
 	var goEnv []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CGO_") {
+		if strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CGO_") ||
+			strings.HasPrefix(kv, "HOME=") || strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {
 			goEnv = append(goEnv, kv)
 		}
 	}
@@ -114,7 +116,7 @@ func (o *config) stampKey() (key string, ok bool) {
 // change the hash of pkgs: the go command and its GOROOT, the go env file,
 // go.mod and go.work in o.Dir and its parents (appearing ones included),
 // the go.mod, go.sum and vendor/modules.txt of local modules, the go.work
-// in use, and for every local package its directory (files added or
+// in use, a -modfile named in GOFLAGS, and for every local package its directory (files added or
 // removed), every file in it that go list looked at, and the directories
 // its embed patterns reach. Module-cache packages are immutable.
 func (o *config) watch(goenv map[string]string, pkgs []*listPackage) []fileStamp {
@@ -140,6 +142,15 @@ func (o *config) watch(goenv map[string]string, pkgs []*listPackage) []fileStamp
 	if w := goenv["GOWORK"]; w != "" && w != "off" {
 		add(w)
 		add(w + ".sum")
+	}
+	for _, f := range strings.Fields(goenv["GOFLAGS"]) {
+		if m, ok := strings.CutPrefix(strings.TrimLeft(f, "-"), "modfile="); ok {
+			if !filepath.IsAbs(m) {
+				m = filepath.Join(o.Dir, m)
+			}
+			add(m)
+			add(strings.TrimSuffix(m, ".mod") + ".sum")
+		}
 	}
 	for d := o.Dir; ; d = filepath.Dir(d) {
 		add(filepath.Join(d, "go.mod"))
