@@ -5,8 +5,9 @@
 // addresses ([Addr], the constructs library's node.addr).
 //
 // It is for the cdk package, which feeds it construct paths; it knows nothing
-// of constructs, stacks or tokens beyond recognising the string-token marker
-// "${Token[" so that an unresolved value never ends up in a logical ID.
+// of constructs, stacks or tokens beyond recognising an encoded string token
+// ("${Token[...]}") so that an unresolved value never ends up in a logical
+// ID.
 //
 // It is not for choosing which path components to pass: excluding the stack's
 // own scopes, using the path inside a nested stack, or overriding logical IDs

@@ -23,9 +23,9 @@ const (
 	maxHumanLen = 240 // the CDK's MAX_HUMAN_LEN: a logical ID is at most 255 characters
 	maxIDLen    = 255
 
-	// tokenMarker starts every encoded string token (the CDK's
-	// BEGIN_STRING_TOKEN_MARKER).
-	tokenMarker = "${Token["
+	// anyTokenMarker is in every encoded string or list token (the CDK's
+	// ANY_TOKEN_MARKER).
+	anyTokenMarker = "Token["
 
 	defaultMaxResourceNameLen = 256
 )
@@ -47,7 +47,8 @@ var ErrNoComponents = errors.New("unable to calculate a unique id for an empty s
 // 8 upper-case hex digits of the MD5 of the components joined by "/".
 //
 // It returns [ErrNoComponents] when nothing is left, and an error naming the
-// offending components when any contains an unresolved string token.
+// offending components when any contains an encoded token such as
+// "${Token[TOKEN.12]}", recognised as the CDK recognises one.
 func MakeUniqueID(components []string) (string, error) {
 	components = withoutHidden(components)
 	if len(components) == 0 {
@@ -55,7 +56,7 @@ func MakeUniqueID(components []string) (string, error) {
 	}
 	var unresolved []string
 	for _, c := range components {
-		if strings.Contains(c, tokenMarker) {
+		if isUnresolved(c) {
 			unresolved = append(unresolved, c)
 		}
 	}
@@ -215,6 +216,15 @@ func removeDupes(components []string) []string {
 		}
 	}
 	return out
+}
+
+// stringToken matches an encoded string token, or a stringified number
+// token, as the CDK's STRING_TOKEN_REGEX does.
+var stringToken = regexp.MustCompile(`\$\{Token\[[a-zA-Z0-9:._-]+\]\}|-1\.\d{10,16}e\+289`)
+
+// isUnresolved is the CDK's unresolved() for a string.
+func isUnresolved(s string) bool {
+	return strings.Contains(s, anyTokenMarker) && stringToken.MatchString(s)
 }
 
 var alphanumericOnly = regexp.MustCompile(`[^A-Za-z0-9]`)

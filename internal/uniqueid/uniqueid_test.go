@@ -41,6 +41,7 @@ func TestMakeUniqueID(t *testing.T) {
 		{"non-alphanumerics stripped", []string{"a-b.c", "d@e"}, "abcde4EC81C96"},
 		{"only resources leave the hash", []string{"Resource", "Resource"}, "CF9390BA"},
 		{"long single component hashed", []string{long}, strings.Repeat("x", 240) + "8A4876EA"},
+		{"incomplete token marker is plain text", []string{"a${Token[", "b"}, "aTokenb2A1F3F82"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,6 +68,7 @@ func TestMakeUniqueIDErrors(t *testing.T) {
 		{"fails on no components", nil, "empty set of components", ErrNoComponents},
 		{"fails on only default components", []string{"Default", "Default"}, "empty set of components", ErrNoComponents},
 		{"fails on an unresolved token", []string{"Foo", "${Token[TOKEN.12]}"}, "ID components may not include unresolved tokens: ${Token[TOKEN.12]}", nil},
+		{"fails on a token inside a component", []string{"Stack-${Token[AWS.Region.5]}-x", "Bar"}, "unresolved tokens: Stack-${Token[AWS.Region.5]}-x", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
