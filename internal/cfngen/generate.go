@@ -18,6 +18,9 @@ type Options struct {
 	// function building a sample of every generated resource type.
 	// Default: no samples.
 	SamplesFile string
+	// SamplesPackage is the package clause of SamplesFile.
+	// Default: "cfn_test".
+	SamplesPackage string
 	// ImportBase is the import path of OutDir.
 	// Default: ModulePath + "/cfn".
 	ImportBase string
@@ -43,7 +46,11 @@ func Generate(o Options) error {
 		if base == "" {
 			base = ModulePath + "/cfn"
 		}
-		src, err := Samples(pkgs, base)
+		pkgName := o.SamplesPackage
+		if pkgName == "" {
+			pkgName = "cfn_test"
+		}
+		src, err := Samples(pkgs, base, pkgName)
 		if err != nil {
 			return err
 		}

@@ -10,16 +10,16 @@ import (
 	"strings"
 )
 
-// Samples renders a Go test file of package cfn_test with a function
+// Samples renders a Go test file of package pkgName with a function
 // addSamples(app *cdk.App) that adds one stack per package and, in it, one
 // resource of every type with its required properties set to placeholder
 // values that satisfy the schema (enum, const, pattern, format, length and
 // range constraints).
-func Samples(pkgs []*Package, importBase string) ([]byte, error) {
+func Samples(pkgs []*Package, importBase, pkgName string) ([]byte, error) {
 	var w writer
 	w.p("%s", Header)
 	w.p("")
-	w.p("package cfn_test")
+	w.p("package %s", pkgName)
 	w.p("")
 	w.p("import (")
 	w.p("\t%q", ModulePath+"/cdk")
