@@ -67,9 +67,12 @@ type Options struct {
 	// machine-specific paths such as GOCACHE or GOMODCACHE are harmless.
 	// Default: none.
 	Env []string
-	// CacheDir holds the built binaries, one directory per hash.
+	// CacheDir holds the built binaries, one directory per hash, and the
+	// stamps that spare go list (see the package doc).
 	// Default: [DefaultCacheDir].
 	CacheDir string
+
+	afterBuild func() // test hook: runs between go build and the second hash
 }
 
 // Result is a built (or previously built) program.
@@ -112,23 +115,42 @@ func DefaultCacheDir() (string, error) {
 //
 // and the temporary directory is renamed into the cache. Concurrent builders
 // of the same hash, in this or other processes, are safe: the first rename
-// wins and the others use its output.
-//
-// Sources changed while the build runs may end up in a binary cached under
-// the hash of the sources seen before it started.
+// wins and the others use its output. The inputs are hashed again after the
+// build; if they changed while it ran, the binary is discarded and the
+// program built again (up to three times in all, then Build fails).
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	o, err := opts.normalize()
 	if err != nil {
 		return nil, err
 	}
-	key, err := o.hash(ctx)
-	if err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		key, err := o.hash(ctx)
+		if err != nil {
+			return nil, err
+		}
+		final := filepath.Join(o.CacheDir, key)
+		if isExecutable(filepath.Join(final, BinaryName)) {
+			return &Result{Dir: final, Hash: key, Cached: true}, nil
+		}
+		res, err := o.buildInto(ctx, key)
+		if !errors.Is(err, errSourcesChanged) || attempt == maxAttempts {
+			return res, err
+		}
 	}
-	final := filepath.Join(o.CacheDir, key)
-	if isExecutable(filepath.Join(final, BinaryName)) {
-		return &Result{Dir: final, Hash: key, Cached: true}, nil
-	}
+}
+
+// maxAttempts bounds the builds Build starts when sources keep changing
+// under it.
+const maxAttempts = 3
+
+// errSourcesChanged says that a build's inputs changed while it ran, so its
+// output may not match the hash taken before it started.
+var errSourcesChanged = errors.New("the sources changed during the build; build again once they are saved")
+
+// buildInto builds the program into a temporary directory and renames it
+// to the cache entry of key, unless the hash of the sources changed
+// meanwhile.
+func (o *config) buildInto(ctx context.Context, key string) (*Result, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
 		return nil, o.errorf("%w", err)
 	}
@@ -140,9 +162,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err := o.build(ctx, filepath.Join(tmp, BinaryName)); err != nil {
 		return nil, err
 	}
+	if o.afterBuild != nil {
+		o.afterBuild()
+	}
+	if after, err := o.hash(ctx); err != nil {
+		return nil, err
+	} else if after != key {
+		return nil, o.errorf("%w", errSourcesChanged)
+	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, o.errorf("%w", err)
 	}
+	final := filepath.Join(o.CacheDir, key)
 	if err := os.Rename(tmp, final); err != nil {
 		// Another builder won the race: its binary is built from the same
 		// inputs, so use it.

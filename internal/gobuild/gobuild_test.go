@@ -5,6 +5,7 @@ import (
 	"context"
 	"debug/elf"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -548,4 +549,72 @@ func builds(t *testing.T, cacheDir string) []string {
 		}
 	}
 	return names
+}
+
+func TestBuildDiscardsABinaryWhoseSourcesChanged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		changes int // how many builds see their sources change
+		wantErr bool
+	}{
+		{name: "builds again after a change during the build", changes: 1},
+		{name: "fails when the sources keep changing", changes: maxAttempts, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			app := checkout(t)
+			o := options(t, app, "./hello")
+			builds := 0
+			o.afterBuild = func() {
+				builds++
+				if builds <= tc.changes {
+					writeFiles(t, app, map[string]string{"hello/greeting.txt": fmt.Sprintf("edit %d", builds)})
+				}
+			}
+			r, err := Build(ctx, o)
+			if tc.wantErr {
+				if err == nil || !errors.Is(err, errSourcesChanged) {
+					t.Fatalf("Build = %+v, %v; want %v", r, err, errSourcesChanged)
+				}
+				if builds != maxAttempts {
+					t.Errorf("%d builds, want %d", builds, maxAttempts)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if builds != 2 {
+				t.Errorf("%d builds, want 2", builds)
+			}
+			want, err := Hash(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Hash != want {
+				t.Errorf("cached under %s, want the hash of the final sources %s", r.Hash, want)
+			}
+			if got := embeddedEdit(t, filepath.Join(r.Dir, BinaryName)); got != "edit 1" {
+				t.Errorf("binary embeds %q, want the final %q", got, "edit 1")
+			}
+		})
+	}
+}
+
+// embeddedEdit returns which of the test's greetings the binary embeds, by
+// looking for its bytes.
+func embeddedEdit(t *testing.T, bin string) string {
+	t.Helper()
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"edit 1", "edit 2", "edit 3"} {
+		if bytes.Contains(b, []byte(s)) {
+			return s
+		}
+	}
+	return ""
 }
