@@ -46,7 +46,8 @@
 // followed by its Go-quoted fields, so no field runs into the next.
 //
 // No absolute path, file time, user name or host name enters the hash, so
-// two checkouts of the same commit agree, on one machine or on two. The
+// two checkouts of the same commit agree, on one machine or on two, as long
+// as they use the same Go release (a toolchain line in go.mod pins it). The
 // process environment matters only through the go env values above.
 //
 // Not covered: a GOROOT whose sources were modified without changing its
