@@ -1,8 +1,9 @@
 // Package uniqueid implements the AWS CDK's naming algorithms, byte for byte:
 // logical IDs of CloudFormation elements ([MakeUniqueID], the CDK's
 // makeUniqueId), physical-name helpers ([MakeUniqueResourceName], the CDK's
-// makeUniqueResourceName behind Names.uniqueResourceName) and construct
-// addresses ([Addr], the constructs library's node.addr).
+// makeUniqueResourceName behind Names.uniqueResourceName), generated stack
+// names and artifact ids ([MakeStackName]) and construct addresses ([Addr],
+// the constructs library's node.addr).
 //
 // It is for the cdk package, which feeds it construct paths; it knows nothing
 // of constructs, stacks or tokens beyond recognising an encoded string token

@@ -159,6 +159,26 @@ func MakeUniqueResourceName(components []string, opts ResourceNameOptions) strin
 	return string(human) + hash
 }
 
+// maxStackNameLen is CloudFormation's limit on stack names.
+const maxStackNameLen = 128
+
+// MakeStackName returns the name the AWS CDK generates for a stack (and,
+// with an empty prefix, its cloud-assembly artifact id) from the ids of the
+// scopes from below its assembly (App or Stage) down to the stack, as the
+// CDK's makeStackName does: a single id is used as it is, hyphens and all,
+// with the prefix (a stage's "<stageName>-") in front, when that fits in 128
+// characters; otherwise it is [MakeUniqueResourceName] with MaxLength 128
+// and the prefix, which keeps only letters and digits ("Parent/My-Stack"
+// gives "ParentMyStackFD86828E").
+func MakeStackName(components []string, prefix string) string {
+	if len(components) == 1 {
+		if name := prefix + components[0]; len([]rune(name)) <= maxStackNameLen {
+			return name
+		}
+	}
+	return MakeUniqueResourceName(components, ResourceNameOptions{MaxLength: maxStackNameLen, Prefix: prefix})
+}
+
 // Addr returns the construct address the constructs library gives a node
 // (node.addr): "c8" followed by the SHA-1, in lower-case hex, of each id
 // followed by a newline, skipping ids equal to "Default". The result is 42

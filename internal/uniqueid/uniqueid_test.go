@@ -188,3 +188,32 @@ func ExampleAddr() {
 	fmt.Println(Addr([]string{"", "Stack", "Foo"}))
 	// Output: c8d490f0feebf4ac91a3740c79852f47324b974c27
 }
+
+func TestMakeStackName(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("S", 130)
+	// Stack names and artifact ids aws-cdk-lib 2.276.0 generated for stacks
+	// at these paths (Prod is a Stage).
+	tests := []struct {
+		name       string
+		components []string
+		prefix     string
+		want       string
+	}{
+		{"top-level stack keeps its id", []string{"my-stack"}, "", "my-stack"},
+		{"stack inside a construct", []string{"Parent", "My-Stack"}, "", "ParentMyStackFD86828E"},
+		{"too long an id is hashed", []string{long}, "", long[:120] + "47C908E1"},
+		{"stack name in a stage", []string{"api-stack"}, "Prod-", "Prod-api-stack"},
+		{"stack name inside a construct in a stage", []string{"Group", "Db"}, "Prod-", "Prod-GroupDbC9355E40"},
+		{"artifact id of a stack in a stage", []string{"Prod", "api-stack"}, "", "Prodapistack42DE726C"},
+		{"artifact id of a nested path in a stage", []string{"Prod", "Group", "Db"}, "", "ProdGroupDbEC733813"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := MakeStackName(tt.components, tt.prefix); got != tt.want {
+				t.Errorf("MakeStackName(%q, %q) = %q, want %q", tt.components, tt.prefix, got, tt.want)
+			}
+		})
+	}
+}
