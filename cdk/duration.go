@@ -18,10 +18,10 @@ import (
 // optional when its zero value (see [Duration.IsZero]) means its default.
 //
 // Amounts are float64 like JavaScript numbers, so conversions and rendered
-// strings match the CDK's to the bit. An amount that is a number token (a
-// late-bound value from the cdk token machinery) is not given a special
-// meaning here: such durations are a later addition, in the CDK they refuse
-// every conversion except to their own unit.
+// strings match the CDK's to the bit. The amount may be a number token (a
+// value known only at deployment, such as a CfnParameter's ValueAsNumber):
+// such a Duration converts only to its own unit, which gives the token back,
+// as in the CDK (see [Duration.IsUnresolved]).
 type Duration struct {
 	amount float64
 	unit   timeUnit
@@ -85,7 +85,7 @@ func Hours(amount float64) Duration { return newDuration(amount, hoursUnit) }
 func Days(amount float64) Duration { return newDuration(amount, daysUnit) }
 
 func newDuration(amount float64, unit timeUnit) Duration {
-	if amount < 0 || math.IsNaN(amount) {
+	if !isNumberToken(amount) && (amount < 0 || math.IsNaN(amount)) {
 		panic(fmt.Sprintf("cdk: Duration amounts cannot be negative. Received: %s", jsNumberString(amount)))
 	}
 	return Duration{amount: amount, unit: unit}
@@ -123,6 +123,10 @@ func ParseDuration(s string) (Duration, error) {
 	return Millis(total), nil
 }
 
+// IsUnresolved reports whether the amount of d is a number token, known
+// only at deployment.
+func (d Duration) IsUnresolved() bool { return isNumberToken(d.amount) }
+
 // IsZero reports whether d is the zero Duration, the value of a Duration
 // property that was left unset. A Duration made by a constructor is never
 // zero in this sense, not even Seconds(0).
@@ -140,7 +144,9 @@ func (d Duration) ToMilliseconds(opts ...TimeConversionOptions) (float64, error)
 
 // ToSeconds returns d in seconds. Unless AllowFraction is set, a result that
 // is not a whole number is an error, e.g. for Millis(1500), as is an amount
-// that was not whole to begin with when no conversion is needed.
+// that was not whole to begin with when no conversion is needed. A token
+// amount converts only to its own unit (Seconds(token).ToSeconds() is the
+// token); to any other unit it is an error.
 func (d Duration) ToSeconds(opts ...TimeConversionOptions) (float64, error) {
 	return convertTime(d.amount, d.unit, secondsUnit, opts)
 }
@@ -163,7 +169,8 @@ func (d Duration) ToDays(opts ...TimeConversionOptions) (float64, error) {
 // Plus returns d + rhs in the finer of their two units. As in the CDK both
 // amounts must be whole numbers in that unit, or it is an error:
 // Seconds(0.5).Plus(Seconds(1)) fails, Minutes(1.5).Plus(Seconds(1)) is
-// 91 seconds.
+// 91 seconds. Adding a token amount is an error (where the CDK would add
+// to the encoded number).
 func (d Duration) Plus(rhs Duration) (Duration, error) {
 	unit, a, b, err := d.commonUnit(rhs)
 	if err != nil {
@@ -186,6 +193,9 @@ func (d Duration) Minus(rhs Duration) (Duration, error) {
 }
 
 func (d Duration) commonUnit(rhs Duration) (timeUnit, float64, float64, error) {
+	if d.IsUnresolved() || rhs.IsUnresolved() {
+		return 0, 0, 0, fmt.Errorf("cannot add or subtract a Duration whose amount is a token (%v, %v)", d, rhs)
+	}
 	unit := d.unit
 	if timeUnits[rhs.unit].inMillis < timeUnits[unit].inMillis {
 		unit = rhs.unit
@@ -205,10 +215,16 @@ func (d Duration) commonUnit(rhs Duration) (timeUnit, float64, float64, error) {
 }
 
 // ToIsoString returns d as an ISO 8601 period, e.g. "PT1M30S" for
-// Seconds(90) and "PT0.5S" for Millis(500); "PT0S" for any zero amount.
+// Seconds(90) and "PT0.5S" for Millis(500); "PT0S" for any zero amount. It
+// panics if the amount is a token, which has no ISO form before deployment
+// (the CDK throws).
 func (d Duration) ToIsoString() string {
 	if d.amount == 0 {
 		return "PT0S"
+	}
+	if d.IsUnresolved() {
+		_, err := convertTime(d.amount, d.unit, daysUnit, nil)
+		panic("cdk: " + err.Error())
 	}
 	var b strings.Builder
 	b.WriteString("P")
@@ -226,7 +242,8 @@ func (d Duration) ToIsoString() string {
 
 // ToHumanString returns d for people, in its two largest whole components:
 // "1 minute 30 seconds" for Seconds(90), "1 hour 1 minute" for
-// Seconds(3661), "0 seconds" for Seconds(0).
+// Seconds(3661), "0 seconds" for Seconds(0), "<token> seconds" for a token
+// amount.
 func (d Duration) ToHumanString() string {
 	unit := d.unit
 	if unit == unsetTimeUnit {
@@ -234,6 +251,9 @@ func (d Duration) ToHumanString() string {
 	}
 	if d.amount == 0 {
 		return humanUnit(0, unit)
+	}
+	if d.IsUnresolved() {
+		return "<token> " + timeUnits[unit].label
 	}
 	comps := d.components(false)
 	if len(comps) > 2 {
@@ -296,10 +316,13 @@ func convertTime(amount float64, from, to timeUnit, opts []TimeConversionOptions
 	}
 	fromMillis, toMillis := timeUnits[from].inMillis, timeUnits[to].inMillis
 	if fromMillis == toMillis {
-		if integral && !isWholeNumber(amount) {
+		if integral && !isNumberToken(amount) && !isWholeNumber(amount) {
 			return 0, fmt.Errorf("%s must be a whole number of %s", jsNumberString(amount), to)
 		}
 		return amount, nil
+	}
+	if isNumberToken(amount) {
+		return 0, fmt.Errorf("duration must be specified as 'Duration.%s()' here since its value comes from a token and cannot be converted (got Duration.%s)", to, from)
 	}
 	value := float64(amount*fromMillis) / toMillis
 	if integral && !isWholeNumber(value) {
@@ -307,6 +330,11 @@ func convertTime(amount float64, from, to timeUnit, opts []TimeConversionOptions
 	}
 	return value, nil
 }
+
+// isNumberToken reports whether f encodes a number token: the AWS CDK's
+// extractTokenDouble test, the top 16 bits of the float64 being those of
+// DOUBLE_TOKEN_MARKER_BITS (-67174400 as the high 32-bit word).
+func isNumberToken(f float64) bool { return math.Float64bits(f)>>48 == 0xFBFF }
 
 // isWholeNumber is JavaScript's Number.isInteger.
 func isWholeNumber(f float64) bool {

@@ -2,6 +2,7 @@ package cdk
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -261,4 +262,54 @@ func ExampleParseDuration() {
 	minutes, _ := d.ToMinutes()
 	fmt.Println(minutes, d.ToHumanString())
 	// Output: 90 1 hour 30 minutes
+}
+
+// testNumberToken is a number token as the CDK encodes one: the high word
+// 0xFBFF0000 (DOUBLE_TOKEN_MARKER_BITS) and the token's counter below it.
+var testNumberToken = math.Float64frombits(0xFBFF0000<<32 | 17)
+
+func TestDurationTokens(t *testing.T) {
+	t.Parallel()
+	d := Seconds(testNumberToken) // no panic: a token is not a negative amount
+	if !d.IsUnresolved() || Seconds(1).IsUnresolved() {
+		t.Fatalf("IsUnresolved = %v for a token, %v for 1 second", d.IsUnresolved(), Seconds(1).IsUnresolved())
+	}
+	tests := []struct {
+		name    string
+		got     func() (any, error)
+		want    any
+		wantErr string
+	}{
+		{"own unit gives the token back", func() (any, error) { v, err := d.ToSeconds(); return math.Float64bits(v), err }, math.Float64bits(testNumberToken), ""},
+		{"human string", func() (any, error) { return d.ToHumanString(), nil }, "<token> seconds", ""},
+		{"debug string as the CDK prints it", func() (any, error) { return d.String(), nil }, "Duration.seconds(-1.8881545897087535e+289)", ""},
+		{"fails converting to another unit", func() (any, error) { return d.ToMinutes() }, nil, "duration must be specified as 'Duration.minutes()' here since its value comes from a token and cannot be converted (got Duration.seconds)"},
+		{"fails adding", func() (any, error) { return d.Plus(Seconds(1)) }, nil, "cannot add or subtract a Duration whose amount is a token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := tt.got()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, %v; want error %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("got %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDurationTokenIsoStringPanics(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		r, _ := recover().(string)
+		if !strings.Contains(r, "value comes from a token") {
+			t.Errorf("panic = %q, want the CDK's token message", r)
+		}
+	}()
+	_ = Minutes(testNumberToken).ToIsoString()
 }

@@ -15,10 +15,9 @@ import (
 // [Size.IsZero]) means its default.
 //
 // Amounts are float64 like JavaScript numbers, so conversions match the
-// CDK's to the bit. An amount that is a number token (a late-bound value from
-// the cdk token machinery) is not given a special meaning here: such sizes
-// are a later addition, in the CDK they refuse every conversion except to
-// their own unit.
+// CDK's to the bit. The amount may be a number token (a value known only at
+// deployment): such a Size converts only to its own unit, which gives the
+// token back, as in the CDK (see [Size.IsUnresolved]).
 type Size struct {
 	amount float64
 	unit   storageUnit
@@ -100,11 +99,15 @@ func Tebibytes(amount float64) Size { return newSize(amount, tebibytesUnit) }
 func Pebibytes(amount float64) Size { return newSize(amount, pebibytesUnit) }
 
 func newSize(amount float64, unit storageUnit) Size {
-	if amount < 0 || math.IsNaN(amount) {
+	if !isNumberToken(amount) && (amount < 0 || math.IsNaN(amount)) {
 		panic(fmt.Sprintf("cdk: Storage amounts cannot be negative. Received: %s", jsNumberString(amount)))
 	}
 	return Size{amount: amount, unit: unit}
 }
+
+// IsUnresolved reports whether the amount of s is a number token, known only
+// at deployment.
+func (s Size) IsUnresolved() bool { return isNumberToken(s.amount) }
 
 // IsZero reports whether s is the zero Size, the value of a Size property
 // that was left unset. A Size made by a constructor is never zero in this
@@ -123,7 +126,9 @@ func (s Size) ToKibibytes(opts ...SizeConversionOptions) (float64, error) {
 
 // ToMebibytes returns s in MiB. With the default rounding, a result that is
 // not a whole number is an error, e.g. for Kibibytes(1500); an amount that
-// needs no conversion is returned as it is, whole or not, as in the CDK.
+// needs no conversion is returned as it is, whole or not, as in the CDK. A
+// token amount converts only to its own unit; to any other unit it is an
+// error.
 func (s Size) ToMebibytes(opts ...SizeConversionOptions) (float64, error) {
 	return convertSize(s.amount, s.unit, mebibytesUnit, opts)
 }
@@ -157,6 +162,9 @@ func convertSize(amount float64, from, to storageUnit, opts []SizeConversionOpti
 	}
 	if storageUnits[from].inBytes == storageUnits[to].inBytes {
 		return amount, nil
+	}
+	if isNumberToken(amount) {
+		return 0, fmt.Errorf("size must be specified as 'Size.%s()' here since its value comes from a token and cannot be converted (got Size.%s)", to, from)
 	}
 	// Same operations in the same order as the CDK: a multiplier first.
 	multiplier := storageUnits[from].inBytes / storageUnits[to].inBytes

@@ -2,6 +2,8 @@ package cdk
 
 import (
 	"fmt"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -122,4 +124,38 @@ func ExampleSize() {
 	// 20480
 	// '1536 mebibytes' cannot be converted into a whole number of gibibytes
 	// 1 1.5
+}
+
+func TestSizeTokens(t *testing.T) {
+	t.Parallel()
+	s := Mebibytes(testNumberToken)
+	if !s.IsUnresolved() || Mebibytes(1).IsUnresolved() {
+		t.Fatalf("IsUnresolved = %v for a token, %v for 1 MiB", s.IsUnresolved(), Mebibytes(1).IsUnresolved())
+	}
+	tests := []struct {
+		name    string
+		conv    func(...SizeConversionOptions) (float64, error)
+		wantErr string
+	}{
+		{"own unit gives the token back", s.ToMebibytes, ""},
+		{"fails converting to another unit", s.ToGibibytes, "size must be specified as 'Size.gibibytes()' here since its value comes from a token and cannot be converted (got Size.mebibytes)"},
+		{"fails converting even with rounding", func(...SizeConversionOptions) (float64, error) {
+			return s.ToBytes(SizeConversionOptions{Rounding: SizeRoundingNone})
+		}, "since its value comes from a token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := tt.conv()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, %v; want error %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || math.Float64bits(got) != math.Float64bits(testNumberToken) {
+				t.Errorf("got %v, %v; want the token", got, err)
+			}
+		})
+	}
 }
