@@ -17,6 +17,15 @@ type scratch struct {
 	chunk   [chunkSize]byte
 	text    []byte
 	pending []byte
+	big     []byte
+}
+
+// large returns a buffer for hashing the rest of a binary file.
+func (sc *scratch) large() []byte {
+	if sc.big == nil {
+		sc.big = make([]byte, 1<<20)
+	}
+	return sc.big
 }
 
 // chunkSize is the CDK's BUFFER_SIZE: files are read, checked for binary
@@ -62,6 +71,16 @@ func contentFingerprint(path string, sc *scratch) (string, error) {
 		if isBinary {
 			size += n
 			h.Write(chunk)
+			if size > 0 && err == nil {
+				// Binary for good now (the test only runs while size
+				// is 0): hash the rest without chunking.
+				rest, err := io.CopyBuffer(h, struct{ io.Reader }{f}, sc.large())
+				if err != nil {
+					return "", fmt.Errorf("unable to fingerprint %s: %w", path, err)
+				}
+				size += int(rest)
+				break
+			}
 		} else {
 			text = decodeUTF8Lossy(text[:0], chunk)
 			if text[len(text)-1] == '\r' {
