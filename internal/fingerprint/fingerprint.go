@@ -144,24 +144,24 @@ func (d *digester) fingerprint(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("unable to fingerprint %s: %w", path, err)
 	}
-	real, err := filepath.EvalSymlinks(abs)
+	realPath, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return "", fmt.Errorf("unable to fingerprint %s: %w", path, err)
 	}
-	info, err := os.Stat(real)
+	info, err := os.Stat(realPath)
 	if err != nil {
 		return "", fmt.Errorf("unable to fingerprint %s: %w", path, err)
 	}
-	d.root = real
+	d.root = realPath
 	if info.IsDir() {
-		d.resolvedRoot = real
+		d.resolvedRoot = realPath
 		d.active = append(d.active, info)
-		if err := d.directory(real, real); err != nil {
+		if err := d.directory(realPath, realPath); err != nil {
 			return "", err
 		}
 	} else {
-		d.resolvedRoot = filepath.Dir(real)
-		fp, err := contentFingerprint(real, d.scratch)
+		d.resolvedRoot = filepath.Dir(realPath)
+		fp, err := contentFingerprint(realPath, d.scratch)
 		if err != nil {
 			return "", err
 		}
@@ -187,15 +187,15 @@ func (d *digester) completelyIgnores(symbolic string) bool {
 	return d.ignore.completelyIgnores(d.rel(symbolic))
 }
 
-func (d *digester) directory(symbolic, real string) error {
-	entries, err := os.ReadDir(real)
+func (d *digester) directory(symbolic, realPath string) error {
+	entries, err := os.ReadDir(realPath)
 	if err != nil {
 		return fmt.Errorf("unable to fingerprint %s: %w", symbolic, err)
 	}
 	sortByUTF16(entries)
 	for _, e := range entries {
 		childSymbolic := filepath.Join(symbolic, e.Name())
-		childReal := filepath.Join(real, e.Name())
+		childReal := filepath.Join(realPath, e.Name())
 		switch t := e.Type(); {
 		case t&fs.ModeSymlink != 0:
 			if err := d.symlink(childSymbolic, childReal); err != nil {
@@ -222,23 +222,23 @@ func (d *digester) directory(symbolic, real string) error {
 
 // enter walks a directory, refusing to walk one that is already being
 // walked (a followed link back up the tree).
-func (d *digester) enter(symbolic, real string) error {
-	info, err := os.Stat(real)
+func (d *digester) enter(symbolic, realPath string) error {
+	info, err := os.Stat(realPath)
 	if err != nil {
 		return fmt.Errorf("unable to fingerprint %s: %w", symbolic, err)
 	}
 	for _, a := range d.active {
 		if os.SameFile(a, info) {
-			return fmt.Errorf("unable to fingerprint %s: symbolic link cycle back to %s", symbolic, real)
+			return fmt.Errorf("unable to fingerprint %s: symbolic link cycle back to %s", symbolic, realPath)
 		}
 	}
 	d.active = append(d.active, info)
 	defer func() { d.active = d.active[:len(d.active)-1] }()
-	return d.directory(symbolic, real)
+	return d.directory(symbolic, realPath)
 }
 
-func (d *digester) file(symbolic, real string) error {
-	fp, err := contentFingerprint(real, d.scratch)
+func (d *digester) file(symbolic, realPath string) error {
+	fp, err := contentFingerprint(realPath, d.scratch)
 	if err != nil {
 		return err
 	}
@@ -246,14 +246,14 @@ func (d *digester) file(symbolic, real string) error {
 	return nil
 }
 
-func (d *digester) symlink(symbolic, real string) error {
-	target, err := os.Readlink(real)
+func (d *digester) symlink(symbolic, realPath string) error {
+	target, err := os.Readlink(realPath)
 	if err != nil {
 		return fmt.Errorf("unable to fingerprint %s: %w", symbolic, err)
 	}
 	resolved := target
 	if !filepath.IsAbs(target) {
-		resolved = filepath.Join(filepath.Dir(real), target)
+		resolved = filepath.Join(filepath.Dir(realPath), target)
 	}
 	recordLink := func() error {
 		if !d.ignores(symbolic) {
