@@ -203,7 +203,8 @@ func TestInProcessFailures(t *testing.T) {
 			rt:   cfnresponse.Delete, physical: "p-1",
 			handler: func(context.Context, Event) (OnEventResult, error) {
 				var m map[string]int
-				m["boom"]++ // nil map write
+				//lint:ignore SA5000 the test needs a runtime panic
+				m["boom"]++
 				return OnEventResult{}, nil
 			},
 			wantID:     "p-1",
