@@ -2,14 +2,17 @@
 #
 #   make test        what CI runs (via .ci/run): gofmt, go vet, generated
 #                    code up to date, then go test with the AWS CDK CLI set up
+#                    and kube-apiserver/etcd built (EKSFORGE_KUBE_BINARIES)
 #                    (make -k test runs every check even after one fails)
 #   make cdk-cli     install the pinned AWS CDK CLI into the cache
+#   make kube-binaries  build kube-apiserver and etcd (Go module proxy) into the cache
 #   make lint        staticcheck (lint-go), cfn-lint on cdk.out/ (lint-cfn)
 #   make bench       run the benchmarks
 #   make clean       remove build and synthesis outputs in the repo
 #   make clean-cache remove the tool cache outside the repo
 #   make generate    regenerate the typed CloudFormation resources (cfn/*)
 #   make cfn-schemas refresh internal/cfngen/schemas from the installed cfn-lint
+#   make cfn-docs    refresh internal/cfngen/descriptions.json.gz from npm
 #
 # Tools the tests need live in a cache outside the repo, keyed by version:
 # $(EKSFORGE_CACHE), by default ${XDG_CACHE_HOME:-$HOME/.cache}/eksforge.
@@ -60,13 +63,27 @@ cfn-schemas: ## refresh internal/cfngen/schemas from the installed cfn-lint, the
 	python3 internal/cfngen/refresh_schemas.py internal/cfngen/schemas
 	$(GO) generate ./cfn/...
 
+# The documentation text cfn-lint strips from its schemas, from the npm
+# package @aws-cdk/aws-service-spec (its db.json.gz).
+SERVICE_SPEC_VERSION ?= 0.1.216
+.PHONY: cfn-docs
+cfn-docs: ## refresh internal/cfngen/descriptions.json.gz from @aws-cdk/aws-service-spec, then run make generate
+	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+		(cd "$$tmp" && npm pack --silent @aws-cdk/aws-service-spec@$(SERVICE_SPEC_VERSION) >/dev/null && tar xzf *.tgz package/db.json.gz); \
+		python3 internal/cfngen/refresh_docs.py "$$tmp/package/db.json.gz" internal/cfngen/descriptions.json.gz
+	$(GO) generate ./cfn/...
+
 .PHONY: go-test
-go-test: ## go test, after installing the AWS CDK CLI (EKSFORGE_CDK_CLI)
-	@bash scripts/go-test.sh -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(PKGS)
+go-test: ## go test, after installing the AWS CDK CLI and building kube-apiserver/etcd
+	@bash scripts/with-kube-binaries.sh bash scripts/go-test.sh -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(PKGS)
 
 .PHONY: cdk-cli
 cdk-cli: ## install the pinned AWS CDK CLI and print its path
 	@bash scripts/install-cdk-cli.sh
+
+.PHONY: kube-binaries
+kube-binaries: ## build kube-apiserver and etcd from the Go module proxy into the cache (once per version; ~5 min cold)
+	@bash scripts/build-kube-binaries.sh
 
 .PHONY: lint
 lint: lint-go lint-cfn ## staticcheck, then cfn-lint on cdk.out/ (make -k lint for both)

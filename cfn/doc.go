@@ -85,4 +85,4 @@
 // To add a namespace, add its directory name to the directive.
 package cfn
 
-//go:generate go run ../internal/cfngen/cmd/cfngen -schemas ../internal/cfngen/schemas -out . -samples samples_gen_test.go autoscaling cloudformation ec2 eks events iam kms lambda logs s3 sqs ssm stepfunctions
+//go:generate go run ../internal/cfngen/cmd/cfngen -schemas ../internal/cfngen/schemas -docs ../internal/cfngen/descriptions.json.gz -out . -samples samples_gen_test.go autoscaling cloudformation ec2 eks events iam kms lambda logs s3 sqs ssm stepfunctions

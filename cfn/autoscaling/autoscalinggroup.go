@@ -10,6 +10,25 @@ import (
 
 // CfnAutoScalingGroup is the AWS::AutoScaling::AutoScalingGroup resource.
 //
+// The `AWS::AutoScaling::AutoScalingGroup` resource defines an Amazon EC2 Auto Scaling group,
+// which is a collection of Amazon EC2 instances that are treated as a logical grouping for the
+// purposes of automatic scaling and management.
+//
+// For more information about Amazon EC2 Auto Scaling, see the Amazon EC2 Auto Scaling User Guide
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/what-is-amazon-ec2-auto-scaling.html) .
+// Amazon EC2 Auto Scaling configures instances launched as part of an Auto Scaling group using
+// either a launch template
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
+// or a launch configuration. We strongly recommend that you do not use launch configurations. For
+// more information, see Launch configurations
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-configurations.html) in the
+// *Amazon EC2 Auto Scaling User Guide* .
+//
+// For help migrating from launch configurations to launch templates, see Migrate AWS
+// CloudFormation stacks from launch configurations to launch templates
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/migrate-launch-configurations-with-cloudformation.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnAutoScalingGroup struct {
 	cdk.CfnResource
@@ -34,6 +53,8 @@ func (r *CfnAutoScalingGroup) validate() []string { return r.Props.validate("") 
 
 // AttrAutoScalingGroupARN returns the AutoScalingGroupARN attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The Amazon Resource Name (ARN) of the Auto Scaling group.
 func (r *CfnAutoScalingGroup) AttrAutoScalingGroupARN() string {
 	return r.GetAttString("AutoScalingGroupARN")
 }
@@ -43,6 +64,11 @@ type CfnAutoScalingGroupProps struct {
 	// AutoScalingGroupName is the AutoScalingGroupName property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The name of the Auto Scaling group. This name must be unique per Region per account.
+	//
+	// The name can contain any ASCII character 33 to 126 including most punctuation characters,
+	// digits, and upper and lowercased letters. You cannot use a colon (:) in the name.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AutoScalingGroupName string
@@ -50,10 +76,14 @@ type CfnAutoScalingGroupProps struct {
 	// AvailabilityZoneDistribution is the AvailabilityZoneDistribution property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The EC2 instance capacity distribution across Availability Zones for the Auto Scaling group.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneDistribution *CfnAutoScalingGroupAvailabilityZoneDistribution
 
 	// AvailabilityZoneIds is the AvailabilityZoneIds property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The Availability Zone IDs where the Auto Scaling group can launch instances.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -62,10 +92,17 @@ type CfnAutoScalingGroupProps struct {
 	// AvailabilityZoneImpairmentPolicy is the AvailabilityZoneImpairmentPolicy property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The Availability Zone impairment policy for the Auto Scaling group.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneImpairmentPolicy *CfnAutoScalingGroupAvailabilityZoneImpairmentPolicy
 
 	// AvailabilityZones is the AvailabilityZones property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// A list of Availability Zones where instances in the Auto Scaling group can be created. Used for
+	// launching into the default VPC subnet in each Availability Zone when not using the
+	// `VPCZoneIdentifier` property, or for attaching a network interface when an existing network
+	// interface ID is specified in a launch template.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -73,21 +110,43 @@ type CfnAutoScalingGroupProps struct {
 
 	// CapacityRebalance is the CapacityRebalance property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Indicates whether Capacity Rebalancing is enabled. Otherwise, Capacity Rebalancing is disabled.
+	// When you turn on Capacity Rebalancing, Amazon EC2 Auto Scaling attempts to launch a Spot
+	// Instance whenever Amazon EC2 notifies that a Spot Instance is at an elevated risk of
+	// interruption. After launching a new instance, it then terminates an old instance. For more
+	// information, see Use Capacity Rebalancing to handle Amazon EC2 Spot Interruptions
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html)
+	// in the in the *Amazon EC2 Auto Scaling User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	CapacityRebalance *bool
 
 	// CapacityReservationSpecification is the CapacityReservationSpecification property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The capacity reservation specification for the Auto Scaling group.
+	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationSpecification *CfnAutoScalingGroupCapacityReservationSpecification
 
 	// Context is the Context property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Reserved.
+	//
 	// Default: not set (CloudFormation's default).
 	Context string
 
 	// Cooldown is the Cooldown property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// *Only needed if you use simple scaling policies.*
+	//
+	// The amount of time, in seconds, between one scaling activity ending and another one starting
+	// due to simple scaling policies. For more information, see Scaling cooldowns for Amazon EC2 Auto
+	// Scaling
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Default: `300` seconds
 	//
 	// Default: not set (CloudFormation's default).
 	Cooldown string
@@ -95,10 +154,30 @@ type CfnAutoScalingGroupProps struct {
 	// DefaultInstanceWarmup is the DefaultInstanceWarmup property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The amount of time, in seconds, until a new instance is considered to have finished
+	// initializing and resource consumption to become stable after it enters the `InService` state.
+	//
+	// During an instance refresh, Amazon EC2 Auto Scaling waits for the warm-up period after it
+	// replaces an instance before it moves on to replacing the next instance. Amazon EC2 Auto Scaling
+	// also waits for the warm-up period before aggregating the metrics for new instances with
+	// existing instances in the Amazon CloudWatch metrics that are used for scaling, resulting in
+	// more reliable usage data. For more information, see Set the default instance warmup for an Auto
+	// Scaling group
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* . To manage various warm-up settings at the group
+	// level, we recommend that you set the default instance warmup, *even if it is set to 0 seconds*
+	// . To remove a value that you previously set, include the property but specify `-1` for the
+	// value. However, we strongly recommend keeping the default instance warmup enabled by specifying
+	// a value of `0` or other nominal value.
+	//
+	// Default: None
+	//
 	// Default: not set (CloudFormation's default).
 	DefaultInstanceWarmup *int
 
 	// DeletionProtection is the DeletionProtection property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The deletion protection setting for the Auto Scaling group.
 	//
 	// Allowed values: "none", "prevent-all-deletion", "prevent-force-deletion".
 	// Default: not set (CloudFormation's default).
@@ -106,10 +185,35 @@ type CfnAutoScalingGroupProps struct {
 
 	// DesiredCapacity is the DesiredCapacity property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The desired capacity is the initial capacity of the Auto Scaling group at the time of its
+	// creation and the capacity it attempts to maintain. It can scale beyond this capacity if you
+	// configure automatic scaling.
+	//
+	// The number must be greater than or equal to the minimum size of the group and less than or
+	// equal to the maximum size of the group. If you do not specify a desired capacity when creating
+	// the stack, the default is the minimum size of the group.
+	//
+	// CloudFormation marks the Auto Scaling group as successful (by setting its status to
+	// CREATE_COMPLETE) when the desired capacity is reached. However, if a maximum Spot price is set
+	// in the launch template or launch configuration that you specified, then desired capacity is not
+	// used as a criteria for success. Whether your request is fulfilled depends on Spot Instance
+	// capacity and your maximum price.
+	//
 	// Default: not set (CloudFormation's default).
 	DesiredCapacity string
 
 	// DesiredCapacityType is the DesiredCapacityType property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The unit of measurement for the value specified for desired capacity. Amazon EC2 Auto Scaling
+	// supports `DesiredCapacityType` for attribute-based instance type selection only. For more
+	// information, see Create a mixed instances group using attribute-based instance type selection
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// By default, Amazon EC2 Auto Scaling specifies `units` , which translates into number of
+	// instances.
+	//
+	// Valid values: `units` | `vcpu` | `memory-mib`
 	//
 	// Default: not set (CloudFormation's default).
 	DesiredCapacityType string
@@ -117,15 +221,43 @@ type CfnAutoScalingGroupProps struct {
 	// HealthCheckGracePeriod is the HealthCheckGracePeriod property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The amount of time, in seconds, that Amazon EC2 Auto Scaling waits before checking the health
+	// status of an EC2 instance that has come into service and marking it unhealthy due to a failed
+	// health check. This is useful if your instances do not immediately pass their health checks
+	// after they enter the `InService` state. For more information, see Set the health check grace
+	// period for an Auto Scaling group
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Default: `0` seconds
+	//
 	// Default: not set (CloudFormation's default).
 	HealthCheckGracePeriod *int
 
 	// HealthCheckType is the HealthCheckType property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// A comma-separated value string of one or more health check types.
+	//
+	// The valid values are `EC2` , `EBS` , `ELB` , and `VPC_LATTICE` . `EC2` is the default health
+	// check and cannot be disabled. For more information, see Health checks for instances in an Auto
+	// Scaling group
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html) in
+	// the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Only specify `EC2` if you must clear a value that was previously set.
+	//
 	// Default: not set (CloudFormation's default).
 	HealthCheckType string
 
 	// InstanceId is the InstanceId property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The ID of the instance used to base the launch configuration on. For more information, see
+	// Create an Auto Scaling group using an EC2 instance
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-from-instance.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// If you specify `LaunchTemplate` , `MixedInstancesPolicy` , or `LaunchConfigurationName` , don't
+	// specify `InstanceId` .
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -134,11 +266,17 @@ type CfnAutoScalingGroupProps struct {
 	// InstanceLifecyclePolicy is the InstanceLifecyclePolicy property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The instance lifecycle policy for the Auto Scaling group.
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceLifecyclePolicy *CfnAutoScalingGroupInstanceLifecyclePolicy
 
 	// InstanceMaintenancePolicy is the InstanceMaintenancePolicy property of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// An instance maintenance policy. For more information, see Set instance maintenance policy
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceMaintenancePolicy *CfnAutoScalingGroupInstanceMaintenancePolicy
@@ -146,10 +284,25 @@ type CfnAutoScalingGroupProps struct {
 	// LaunchConfigurationName is the LaunchConfigurationName property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The name of the launch configuration to use to launch instances.
+	//
+	// Required only if you don't specify `LaunchTemplate` , `MixedInstancesPolicy` , or `InstanceId`
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	LaunchConfigurationName string
 
 	// LaunchTemplate is the LaunchTemplate property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Information used to specify the launch template and version to use to launch instances. You can
+	// alternatively associate a launch template to the Auto Scaling group by specifying a
+	// `MixedInstancesPolicy` . For more information about creating launch templates, see Create a
+	// launch template for an Auto Scaling group
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-template.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// If you omit this property, you must specify `MixedInstancesPolicy` , `LaunchConfigurationName`
+	// , or `InstanceId` .
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplate *CfnAutoScalingGroupLaunchTemplateSpecification
@@ -157,31 +310,55 @@ type CfnAutoScalingGroupProps struct {
 	// LifecycleHookSpecificationList is the LifecycleHookSpecificationList property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// One or more lifecycle hooks to add to the Auto Scaling group before instances are launched.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	LifecycleHookSpecificationList []CfnAutoScalingGroupLifecycleHookSpecification
 
 	// LoadBalancerNames is the LoadBalancerNames property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// A list of Classic Load Balancers associated with this Auto Scaling group. For Application Load
+	// Balancers, Network Load Balancers, and Gateway Load Balancers, specify the `TargetGroupARNs`
+	// property instead.
+	//
 	// Default: not set (CloudFormation's default).
 	LoadBalancerNames []string
 
 	// MaxInstanceLifetime is the MaxInstanceLifetime property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The maximum amount of time, in seconds, that an instance can be in service. The default is
+	// null. If specified, the value must be either 0 or a number equal to or greater than 86,400
+	// seconds (1 day). For more information, see Replace Auto Scaling instances based on maximum
+	// instance lifetime
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-max-instance-lifetime.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	MaxInstanceLifetime *int
 
 	// MaxSize is the MaxSize property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The maximum size of the group. With a mixed instances policy that uses instance weighting,
+	// Amazon EC2 Auto Scaling may need to go above `MaxSize` to meet your capacity requirements. In
+	// this event, Amazon EC2 Auto Scaling will never go above `MaxSize` by more than your largest
+	// instance weight (weights that define how many units each instance contributes to the desired
+	// capacity of the group).
+	//
 	// Required.
 	MaxSize string
 
 	// MetricsCollection is the MetricsCollection property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Enables the monitoring of group metrics of an Auto Scaling group. By default, these metrics are
+	// disabled.
+	//
 	// Default: not set (CloudFormation's default).
 	MetricsCollection []CfnAutoScalingGroupMetricsCollection
 
 	// MinSize is the MinSize property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum size of the group.
 	//
 	// Required.
 	MinSize string
@@ -189,11 +366,30 @@ type CfnAutoScalingGroupProps struct {
 	// MixedInstancesPolicy is the MixedInstancesPolicy property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// An embedded object that specifies a mixed instances policy.
+	//
+	// The policy includes properties that not only define the distribution of On-Demand Instances and
+	// Spot Instances, the maximum price to pay for Spot Instances (optional), and how the Auto
+	// Scaling group allocates instance types to fulfill On-Demand and Spot capacities, but also the
+	// properties that specify the instance configuration information—the launch template and
+	// instance types. The policy can also include a weight for each instance type and different
+	// launch templates for individual instance types.
+	//
+	// For more information, see Auto Scaling groups with multiple instance types and purchase options
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	MixedInstancesPolicy *CfnAutoScalingGroupMixedInstancesPolicy
 
 	// NewInstancesProtectedFromScaleIn is the NewInstancesProtectedFromScaleIn property of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Indicates whether newly launched instances are protected from termination by Amazon EC2 Auto
+	// Scaling when scaling in. For more information about preventing instances from terminating on
+	// scale in, see Use instance scale-in protection
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	NewInstancesProtectedFromScaleIn *bool
@@ -201,22 +397,46 @@ type CfnAutoScalingGroupProps struct {
 	// NotificationConfiguration is the NotificationConfiguration property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// A structure that specifies an Amazon SNS notification configuration for the
+	// ``NotificationConfigurations`` property of the AWS::AutoScaling::AutoScalingGroup
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+	// resource. For an example template snippet, see Configure Amazon EC2 Auto Scaling resources
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-ec2-auto-scaling.html).
+	// For more information, see Get Amazon SNS notifications when your Auto Scaling group scales
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ASGettingNotifications.html) in the
+	// *Amazon EC2 Auto Scaling User Guide*.
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationConfiguration *CfnAutoScalingGroupNotificationConfiguration
 
 	// NotificationConfigurations is the NotificationConfigurations property of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Configures an Auto Scaling group to send notifications when specified events take place.
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationConfigurations []CfnAutoScalingGroupNotificationConfiguration
 
 	// PlacementGroup is the PlacementGroup property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The name of the placement group into which to launch your instances. For more information, see
+	// Placement groups (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in
+	// the *Amazon EC2 User Guide* . A *cluster* placement group is a logical grouping of instances
+	// within a single Availability Zone. You cannot specify multiple Availability Zones and a cluster
+	// placement group.
 	//
 	// Default: not set (CloudFormation's default).
 	PlacementGroup string
 
 	// ServiceLinkedRoleARN is the ServiceLinkedRoleARN property of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The Amazon Resource Name (ARN) of the service-linked role that the Auto Scaling group uses to
+	// call other AWS service on your behalf. By default, Amazon EC2 Auto Scaling uses a
+	// service-linked role named `AWSServiceRoleForAutoScaling` , which it creates if it does not
+	// exist. For more information, see Service-linked roles
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html) in
+	// the *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	ServiceLinkedRoleARN string
@@ -230,11 +450,28 @@ type CfnAutoScalingGroupProps struct {
 
 	// Tags is the Tags property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// One or more tags. You can tag your Auto Scaling group and propagate the tags to the Amazon EC2
+	// instances it launches. Tags are not propagated to Amazon EBS volumes. To add tags to Amazon EBS
+	// volumes, specify the tags in a launch template but use caution. If the launch template
+	// specifies an instance tag with a key that is also specified for the Auto Scaling group, Amazon
+	// EC2 Auto Scaling overrides the value of that instance tag with the value specified by the Auto
+	// Scaling group. For more information, see Tag Auto Scaling groups and instances
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Tags []CfnAutoScalingGroupTagProperty
 
 	// TargetGroupARNs is the TargetGroupARNs property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The Amazon Resource Names (ARN) of the Elastic Load Balancing target groups to associate with
+	// the Auto Scaling group. Instances are registered as targets with the target groups. The target
+	// groups receive incoming traffic and route requests to one or more registered targets. For more
+	// information, see Use Elastic Load Balancing to distribute traffic across the instances in your
+	// Auto Scaling group
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -242,16 +479,46 @@ type CfnAutoScalingGroupProps struct {
 
 	// TerminationPolicies is the TerminationPolicies property of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// A policy or a list of policies that are used to select the instance to terminate. These
+	// policies are executed in the order that you list them. For more information, see Configure
+	// termination policies for Amazon EC2 Auto Scaling
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Valid values: `Default` | `AllocationStrategy` | `ClosestToNextInstanceHour` | `NewestInstance`
+	// | `OldestInstance` | `OldestLaunchConfiguration` | `OldestLaunchTemplate` |
+	// `arn:aws:lambda:region:account-id:function:my-function:my-alias`
+	//
 	// Default: not set (CloudFormation's default).
 	TerminationPolicies []string
 
 	// TrafficSources is the TrafficSources property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The traffic sources associated with this Auto Scaling group.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	TrafficSources []CfnAutoScalingGroupTrafficSourceIdentifier
 
 	// VPCZoneIdentifier is the VPCZoneIdentifier property of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// A list of subnet IDs for a virtual private cloud (VPC) where instances in the Auto Scaling
+	// group can be created.
+	//
+	// If this resource specifies public subnets and is also in a VPC that is defined in the same
+	// stack template, you must use the DependsOn attribute
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html)
+	// to declare a dependency on the VPC-gateway attachment
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc-gateway-attachment.html)
+	// . When you update `VPCZoneIdentifier` , this retains the same Auto Scaling group and replaces
+	// old instances with new ones, according to the specified subnets. You can optionally specify how
+	// CloudFormation handles these updates by using an UpdatePolicy attribute
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html)
+	// .
+	//
+	// Required to launch instances into a nondefault VPC. If you specify `VPCZoneIdentifier` with
+	// `AvailabilityZones` , the subnets that you specify for this property must reside in those
+	// Availability Zones.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -452,9 +719,21 @@ func (p *CfnAutoScalingGroupProps) validate(at string) []string {
 
 // CfnAutoScalingGroupAvailabilityZoneDistribution is the AvailabilityZoneDistribution property
 // type of AWS::AutoScaling::AutoScalingGroup.
+//
+// `AvailabilityZoneDistribution` is a property of the AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource.
 type CfnAutoScalingGroupAvailabilityZoneDistribution struct {
 	// CapacityDistributionStrategy is the CapacityDistributionStrategy property of the
 	// AvailabilityZoneDistribution property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// If launches fail in an Availability Zone, the following strategies are available. The default
+	// is `balanced-best-effort` .
+	//
+	// - `balanced-only` - If launches fail in an Availability Zone, Auto Scaling will continue to
+	// attempt to launch in the unhealthy zone to preserve a balanced distribution.
+	// - `balanced-best-effort` - If launches fail in an Availability Zone, Auto Scaling will attempt
+	// to launch in another healthy Availability Zone instead.
 	//
 	// Allowed values: "balanced-best-effort", "balanced-only".
 	// Default: not set (CloudFormation's default).
@@ -473,9 +752,19 @@ func (p *CfnAutoScalingGroupAvailabilityZoneDistribution) CfnProperties() map[st
 
 // CfnAutoScalingGroupAvailabilityZoneImpairmentPolicy is the AvailabilityZoneImpairmentPolicy
 // property type of AWS::AutoScaling::AutoScalingGroup.
+//
+// Describes an Availability Zone impairment policy.
 type CfnAutoScalingGroupAvailabilityZoneImpairmentPolicy struct {
 	// ImpairedZoneHealthCheckBehavior is the ImpairedZoneHealthCheckBehavior property of the
 	// AvailabilityZoneImpairmentPolicy property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Specifies the health check behavior for the impaired Availability Zone in an active zonal
+	// shift. If you select `Replace unhealthy` , instances that appear unhealthy will be replaced in
+	// all Availability Zones. If you select `Ignore unhealthy` , instances will not be replaced in
+	// the Availability Zone with the active zonal shift. For more information, see Auto Scaling group
+	// zonal shift
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html) in
+	// the *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Allowed values: "IgnoreUnhealthy", "ReplaceUnhealthy".
 	// Required.
@@ -483,6 +772,8 @@ type CfnAutoScalingGroupAvailabilityZoneImpairmentPolicy struct {
 
 	// ZonalShiftEnabled is the ZonalShiftEnabled property of the AvailabilityZoneImpairmentPolicy
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// If `true` , enable zonal shift for your Auto Scaling group.
 	//
 	// Required.
 	ZonalShiftEnabled *bool
@@ -514,9 +805,25 @@ func (p *CfnAutoScalingGroupAvailabilityZoneImpairmentPolicy) validate(at string
 
 // CfnAutoScalingGroupCapacityReservationSpecification is the CapacityReservationSpecification
 // property type of AWS::AutoScaling::AutoScalingGroup.
+//
+// Describes the Capacity Reservation preference and targeting options. If you specify `open` or
+// `none` for `CapacityReservationPreference` , do not specify a `CapacityReservationTarget` .
 type CfnAutoScalingGroupCapacityReservationSpecification struct {
 	// CapacityReservationPreference is the CapacityReservationPreference property of the
 	// CapacityReservationSpecification property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The capacity reservation preference. The following options are available:
+	//
+	// - `capacity-reservations-only` - Auto Scaling will only launch instances into a Capacity
+	// Reservation or Capacity Reservation resource group. If capacity isn't available, instances will
+	// fail to launch.
+	// - `capacity-reservations-first` - Auto Scaling will try to launch instances into a Capacity
+	// Reservation or Capacity Reservation resource group first. If capacity isn't available,
+	// instances will run in On-Demand capacity.
+	// - `none` - Auto Scaling will not launch instances into a Capacity Reservation. Instances will
+	// run in On-Demand capacity.
+	// - `default` - Auto Scaling uses the Capacity Reservation preference from your launch template
+	// or an open Capacity Reservation.
 	//
 	// Allowed values: "capacity-reservations-first", "capacity-reservations-only", "default", "none".
 	// Required.
@@ -524,6 +831,8 @@ type CfnAutoScalingGroupCapacityReservationSpecification struct {
 
 	// CapacityReservationTarget is the CapacityReservationTarget property of the
 	// CapacityReservationSpecification property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Describes a target Capacity Reservation or Capacity Reservation resource group.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationTarget *CfnAutoScalingGroupCapacityReservationTarget
@@ -552,15 +861,22 @@ func (p *CfnAutoScalingGroupCapacityReservationSpecification) validate(at string
 
 // CfnAutoScalingGroupCapacityReservationTarget is the CapacityReservationTarget property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// The target for the Capacity Reservation. Specify Capacity Reservations IDs or Capacity
+// Reservation resource group ARNs.
 type CfnAutoScalingGroupCapacityReservationTarget struct {
 	// CapacityReservationIds is the CapacityReservationIds property of the CapacityReservationTarget
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The Capacity Reservation IDs to launch instances into.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationIds []string
 
 	// CapacityReservationResourceGroupArns is the CapacityReservationResourceGroupArns property of
 	// the CapacityReservationTarget property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The resource group ARNs of the Capacity Reservation to launch instances into.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationResourceGroupArns []string
@@ -581,9 +897,22 @@ func (p *CfnAutoScalingGroupCapacityReservationTarget) CfnProperties() map[strin
 
 // CfnAutoScalingGroupInstanceLifecyclePolicy is the InstanceLifecyclePolicy property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// The instance lifecycle policy for the Auto Scaling group. This policy controls instance behavior
+// when an instance transitions through its lifecycle states. Configure retention triggers to
+// specify when instances should move to a `Retained` state instead of automatic termination.
+//
+// For more information, see Control instance retention with instance lifecycle policies
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-lifecycle-policy.html) in the
+// *Amazon EC2 Auto Scaling User Guide* .
 type CfnAutoScalingGroupInstanceLifecyclePolicy struct {
 	// RetentionTriggers is the RetentionTriggers property of the InstanceLifecyclePolicy property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Specifies the conditions that trigger instance retention behavior. These triggers determine
+	// when instances should move to a `Retained` state instead of automatic termination. This allows
+	// you to maintain control over instance management when lifecycles transition and operations
+	// fail.
 	//
 	// Default: not set (CloudFormation's default).
 	RetentionTriggers *CfnAutoScalingGroupRetentionTriggers
@@ -601,9 +930,23 @@ func (p *CfnAutoScalingGroupInstanceLifecyclePolicy) CfnProperties() map[string]
 
 // CfnAutoScalingGroupRetentionTriggers is the RetentionTriggers property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// Defines the specific triggers that cause instances to be retained in a Retained state rather
+// than terminated. Each trigger corresponds to a different failure scenario during the instance
+// lifecycle. This allows fine-grained control over when to preserve instances for manual
+// intervention.
 type CfnAutoScalingGroupRetentionTriggers struct {
 	// TerminateHookAbandon is the TerminateHookAbandon property of the RetentionTriggers property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Specifies the action when a termination lifecycle hook is abandoned due to failure, timeout, or
+	// explicit abandonment (calling CompleteLifecycleAction).
+	//
+	// Set to `Retain` to move instances to a `Retained` state. Set to `Terminate` for default
+	// termination behavior.
+	//
+	// Retained instances don't count toward desired capacity and remain until you call
+	// `TerminateInstanceInAutoScalingGroup` .
 	//
 	// Allowed values: "retain", "terminate".
 	// Default: not set (CloudFormation's default).
@@ -622,15 +965,37 @@ func (p *CfnAutoScalingGroupRetentionTriggers) CfnProperties() map[string]any {
 
 // CfnAutoScalingGroupInstanceMaintenancePolicy is the InstanceMaintenancePolicy property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `InstanceMaintenancePolicy` is a property of the AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource.
+//
+// For more information, see Instance maintenance policies
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnAutoScalingGroupInstanceMaintenancePolicy struct {
 	// MaxHealthyPercentage is the MaxHealthyPercentage property of the InstanceMaintenancePolicy
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Specifies the upper threshold as a percentage of the desired capacity of the Auto Scaling
+	// group. It represents the maximum percentage of the group that can be in service and healthy, or
+	// pending, to support your workload when replacing instances. Value range is 100 to 200. To clear
+	// a previously set value, specify a value of `-1` .
+	//
+	// Both `MinHealthyPercentage` and `MaxHealthyPercentage` must be specified, and the difference
+	// between them cannot be greater than 100. A large range increases the number of instances that
+	// can be replaced at the same time.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxHealthyPercentage *int
 
 	// MinHealthyPercentage is the MinHealthyPercentage property of the InstanceMaintenancePolicy
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Specifies the lower threshold as a percentage of the desired capacity of the Auto Scaling
+	// group. It represents the minimum percentage of the group to keep in service, healthy, and ready
+	// to use to support your workload when replacing instances. Value range is 0 to 100. To clear a
+	// previously set value, specify a value of `-1` .
 	//
 	// Default: not set (CloudFormation's default).
 	MinHealthyPercentage *int
@@ -651,9 +1016,38 @@ func (p *CfnAutoScalingGroupInstanceMaintenancePolicy) CfnProperties() map[strin
 
 // CfnAutoScalingGroupLaunchTemplateSpecification is the LaunchTemplateSpecification property type
 // of AWS::AutoScaling::AutoScalingGroup.
+//
+// Specifies a launch template to use when provisioning EC2 instances for an Auto Scaling group.
+//
+// You must specify the following:
+//
+// - The ID or the name of the launch template, but not both.
+// - The version of the launch template.
+//
+// `LaunchTemplateSpecification` is property of the AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource. It is also a property of the AWS::AutoScaling::AutoScalingGroup LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplate.html)
+// and AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property types.
+//
+// For information about creating a launch template, see AWS::EC2::LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
+// and Create a launch template for an Auto Scaling group
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-template.html) in the
+// *Amazon EC2 Auto Scaling User Guide* .
+//
+// For examples of launch templates, see Create launch templates
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-ec2-launch-templates.html)
+// .
 type CfnAutoScalingGroupLaunchTemplateSpecification struct {
 	// LaunchTemplateId is the LaunchTemplateId property of the LaunchTemplateSpecification property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The ID of the launch template.
+	//
+	// You must specify the `LaunchTemplateID` or the `LaunchTemplateName` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateId string
@@ -661,11 +1055,25 @@ type CfnAutoScalingGroupLaunchTemplateSpecification struct {
 	// LaunchTemplateName is the LaunchTemplateName property of the LaunchTemplateSpecification
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The name of the launch template.
+	//
+	// You must specify the `LaunchTemplateName` or the `LaunchTemplateID` , but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateName string
 
 	// Version is the Version property of the LaunchTemplateSpecification property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The version number of the launch template.
+	//
+	// Specifying `$Latest` or `$Default` for the template version number is not supported. However,
+	// you can specify `LatestVersionNumber` or `DefaultVersionNumber` using the `Fn::GetAtt`
+	// intrinsic function. For more information, see Fn::GetAtt
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html)
+	// . For an example of using the `Fn::GetAtt` function, see the Examples
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#aws-resource-autoscaling-autoscalinggroup--examples)
+	// section of the `AWS::AutoScaling::AutoScalingGroup` resource.
 	//
 	// Required.
 	Version string
@@ -697,9 +1105,26 @@ func (p *CfnAutoScalingGroupLaunchTemplateSpecification) validate(at string) []s
 
 // CfnAutoScalingGroupLifecycleHookSpecification is the LifecycleHookSpecification property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `LifecycleHookSpecification` specifies a lifecycle hook for the `LifecycleHookSpecificationList`
+// property of the AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource. A lifecycle hook specifies actions to perform when Amazon EC2 Auto Scaling launches or
+// terminates instances.
+//
+// For more information, see Amazon EC2 Auto Scaling lifecycle hooks
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in the *Amazon EC2
+// Auto Scaling User Guide* . You can find a sample template snippet in the Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-as-lifecyclehook.html#aws-resource-as-lifecyclehook--examples)
+// section of the `AWS::AutoScaling::LifecycleHook` resource.
 type CfnAutoScalingGroupLifecycleHookSpecification struct {
 	// DefaultResult is the DefaultResult property of the LifecycleHookSpecification property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an
+	// unexpected failure occurs. The default value is `ABANDON` .
+	//
+	// Valid values: `CONTINUE` | `ABANDON`
 	//
 	// Default: not set (CloudFormation's default).
 	DefaultResult string
@@ -707,11 +1132,16 @@ type CfnAutoScalingGroupLifecycleHookSpecification struct {
 	// HeartbeatTimeout is the HeartbeatTimeout property of the LifecycleHookSpecification property
 	// type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The maximum time, in seconds, that can elapse before the lifecycle hook times out. The range is
+	// from `30` to `7200` seconds. The default value is `3600` seconds (1 hour).
+	//
 	// Default: not set (CloudFormation's default).
 	HeartbeatTimeout *int
 
 	// LifecycleHookName is the LifecycleHookName property of the LifecycleHookSpecification property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The name of the lifecycle hook.
 	//
 	// Required.
 	LifecycleHookName string
@@ -719,11 +1149,21 @@ type CfnAutoScalingGroupLifecycleHookSpecification struct {
 	// LifecycleTransition is the LifecycleTransition property of the LifecycleHookSpecification
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The lifecycle transition. For Auto Scaling groups, there are two major lifecycle transitions.
+	//
+	// - To create a lifecycle hook for scale-out events, specify `autoscaling:EC2_INSTANCE_LAUNCHING`
+	// .
+	// - To create a lifecycle hook for scale-in events, specify
+	// `autoscaling:EC2_INSTANCE_TERMINATING` .
+	//
 	// Required.
 	LifecycleTransition string
 
 	// NotificationMetadata is the NotificationMetadata property of the LifecycleHookSpecification
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Additional information that you want to include any time Amazon EC2 Auto Scaling sends a
+	// message to the notification target.
 	//
 	// Default: not set (CloudFormation's default).
 	NotificationMetadata string
@@ -731,11 +1171,23 @@ type CfnAutoScalingGroupLifecycleHookSpecification struct {
 	// NotificationTargetARN is the NotificationTargetARN property of the LifecycleHookSpecification
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The Amazon Resource Name (ARN) of the notification target that Amazon EC2 Auto Scaling sends
+	// notifications to when an instance is in a wait state for the lifecycle hook. You can specify an
+	// Amazon SNS topic or an Amazon SQS queue.
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationTargetARN string
 
 	// RoleARN is the RoleARN property of the LifecycleHookSpecification property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The ARN of the IAM role that allows the Auto Scaling group to publish to the specified
+	// notification target. For information about creating this role, see Prepare to add a lifecycle
+	// hook to your Auto Scaling group
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/prepare-for-lifecycle-notifications.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Valid only if the notification target is an Amazon SNS topic or an Amazon SQS queue.
 	//
 	// Default: not set (CloudFormation's default).
 	RoleARN string
@@ -782,15 +1234,60 @@ func (p *CfnAutoScalingGroupLifecycleHookSpecification) validate(at string) []st
 
 // CfnAutoScalingGroupMetricsCollection is the MetricsCollection property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `MetricsCollection` is a property of the AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource that describes the group metrics that an Amazon EC2 Auto Scaling group sends to Amazon
+// CloudWatch. These metrics describe the group rather than any of its instances.
+//
+// For more information, see Monitor CloudWatch metrics for your Auto Scaling groups and instances
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-instance-monitoring.html) in the
+// *Amazon EC2 Auto Scaling User Guide* . You can find a sample template snippet in the Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#aws-resource-autoscaling-autoscalinggroup--examples)
+// section of the `AWS::AutoScaling::AutoScalingGroup` resource.
 type CfnAutoScalingGroupMetricsCollection struct {
 	// Granularity is the Granularity property of the MetricsCollection property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The frequency at which Amazon EC2 Auto Scaling sends aggregated data to CloudWatch. The only
+	// valid value is `1Minute` .
 	//
 	// Required.
 	Granularity string
 
 	// Metrics is the Metrics property of the MetricsCollection property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Identifies the metrics to enable.
+	//
+	// You can specify one or more of the following metrics:
+	//
+	// - `GroupMinSize`
+	// - `GroupMaxSize`
+	// - `GroupDesiredCapacity`
+	// - `GroupInServiceInstances`
+	// - `GroupPendingInstances`
+	// - `GroupStandbyInstances`
+	// - `GroupTerminatingInstances`
+	// - `GroupTotalInstances`
+	// - `GroupInServiceCapacity`
+	// - `GroupPendingCapacity`
+	// - `GroupStandbyCapacity`
+	// - `GroupTerminatingCapacity`
+	// - `GroupTotalCapacity`
+	// - `WarmPoolDesiredCapacity`
+	// - `WarmPoolWarmedCapacity`
+	// - `WarmPoolPendingCapacity`
+	// - `WarmPoolTerminatingCapacity`
+	// - `WarmPoolTotalCapacity`
+	// - `GroupAndWarmPoolDesiredCapacity`
+	// - `GroupAndWarmPoolTotalCapacity`
+	//
+	// If you specify `Granularity` and don't specify any metrics, all metrics are enabled.
+	//
+	// For more information, see Amazon CloudWatch metrics for Amazon EC2 Auto Scaling
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -820,15 +1317,45 @@ func (p *CfnAutoScalingGroupMetricsCollection) validate(at string) []string {
 
 // CfnAutoScalingGroupMixedInstancesPolicy is the MixedInstancesPolicy property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// Use this structure to launch multiple instance types and On-Demand Instances and Spot Instances
+// within a single Auto Scaling group.
+//
+// A mixed instances policy contains information that Amazon EC2 Auto Scaling can use to launch
+// instances and help optimize your costs. For more information, see Auto Scaling groups with
+// multiple instance types and purchase options
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
+//
+// You can create a mixed instances policy for new and existing Auto Scaling groups. You must use a
+// launch template to configure the policy. You cannot use a launch configuration.
+//
+// There are key differences between Spot Instances and On-Demand Instances:
+//
+// - The price for Spot Instances varies based on demand
+// - Amazon EC2 can terminate an individual Spot Instance as the availability of, or price for,
+// Spot Instances changes
+//
+// When a Spot Instance is terminated, Amazon EC2 Auto Scaling group attempts to launch a
+// replacement instance to maintain the desired capacity for the group.
+//
+// `MixedInstancesPolicy` is a property of the AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource.
 type CfnAutoScalingGroupMixedInstancesPolicy struct {
 	// InstancesDistribution is the InstancesDistribution property of the MixedInstancesPolicy
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The instances distribution.
 	//
 	// Default: not set (CloudFormation's default).
 	InstancesDistribution *CfnAutoScalingGroupInstancesDistribution
 
 	// LaunchTemplate is the LaunchTemplate property of the MixedInstancesPolicy property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// One or more launch templates and the instance types (overrides) that are used to launch EC2
+	// instances to fulfill On-Demand and Spot capacities.
 	//
 	// Required.
 	LaunchTemplate *CfnAutoScalingGroupLaunchTemplate
@@ -859,9 +1386,37 @@ func (p *CfnAutoScalingGroupMixedInstancesPolicy) validate(at string) []string {
 
 // CfnAutoScalingGroupInstancesDistribution is the InstancesDistribution property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// Use this structure to specify the distribution of On-Demand Instances and Spot Instances and the
+// allocation strategies used to fulfill On-Demand and Spot capacities for a mixed instances
+// policy.
+//
+// For more information, see Auto Scaling groups with multiple instance types and purchase options
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
+//
+// `InstancesDistribution` is a property of the AWS::AutoScaling::AutoScalingGroup
+// MixedInstancesPolicy
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-mixedinstancespolicy.html)
+// property type.
 type CfnAutoScalingGroupInstancesDistribution struct {
 	// OnDemandAllocationStrategy is the OnDemandAllocationStrategy property of the
 	// InstancesDistribution property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The allocation strategy to apply to your On-Demand Instances when they are launched. Possible
+	// instance types are determined by the launch template overrides that you specify.
+	//
+	// The following lists the valid values:
+	//
+	// - **lowest-price** - Uses price to determine which instance types are the highest priority,
+	// launching the lowest priced instance types within an Availability Zone first. This is the
+	// default value for Auto Scaling groups that specify `InstanceRequirements` .
+	// - **prioritized** - You set the order of instance types for the launch template overrides from
+	// highest to lowest priority (from first to last in the list). Amazon EC2 Auto Scaling launches
+	// your highest priority instance types first. If all your On-Demand capacity cannot be fulfilled
+	// using your highest priority instance type, then Amazon EC2 Auto Scaling launches the remaining
+	// capacity using the second priority instance type, and so on. This is the default value for Auto
+	// Scaling groups that don't specify `InstanceRequirements` and cannot be used for groups that do.
 	//
 	// Default: not set (CloudFormation's default).
 	OnDemandAllocationStrategy string
@@ -869,11 +1424,32 @@ type CfnAutoScalingGroupInstancesDistribution struct {
 	// OnDemandBaseCapacity is the OnDemandBaseCapacity property of the InstancesDistribution property
 	// type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The minimum amount of the Auto Scaling group's capacity that must be fulfilled by On-Demand
+	// Instances. This base portion is launched first as your group scales.
+	//
+	// This number has the same unit of measurement as the group's desired capacity. If you change the
+	// default unit of measurement (number of instances) by specifying weighted capacity values in
+	// your launch template overrides list, or by changing the default desired capacity type setting
+	// of the group, you must specify this number using the same unit of measurement.
+	//
+	// Default: 0 An update to this setting means a gradual replacement of instances to adjust the
+	// current On-Demand Instance levels. When replacing instances, Amazon EC2 Auto Scaling launches
+	// new instances before terminating the previous ones.
+	//
 	// Default: not set (CloudFormation's default).
 	OnDemandBaseCapacity *int
 
 	// OnDemandPercentageAboveBaseCapacity is the OnDemandPercentageAboveBaseCapacity property of the
 	// InstancesDistribution property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Controls the percentages of On-Demand Instances and Spot Instances for your additional capacity
+	// beyond `OnDemandBaseCapacity` . Expressed as a number (for example, 20 specifies 20% On-Demand
+	// Instances, 80% Spot Instances). If set to 100, only On-Demand Instances are used.
+	//
+	// Default: 100 An update to this setting means a gradual replacement of instances to adjust the
+	// current On-Demand and Spot Instance levels for your additional capacity higher than the base
+	// capacity. When replacing instances, Amazon EC2 Auto Scaling launches new instances before
+	// terminating the previous ones.
 	//
 	// Default: not set (CloudFormation's default).
 	OnDemandPercentageAboveBaseCapacity *int
@@ -881,17 +1457,57 @@ type CfnAutoScalingGroupInstancesDistribution struct {
 	// SpotAllocationStrategy is the SpotAllocationStrategy property of the InstancesDistribution
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The allocation strategy to apply to your Spot Instances when they are launched. Possible
+	// instance types are determined by the launch template overrides that you specify.
+	//
+	// The following lists the valid values:
+	//
+	// - **capacity-optimized** - Requests Spot Instances using pools that are optimally chosen based
+	// on the available Spot capacity. This strategy has the lowest risk of interruption. To give
+	// certain instance types a higher chance of launching first, use `capacity-optimized-prioritized`
+	// .
+	// - **capacity-optimized-prioritized** - You set the order of instance types for the launch
+	// template overrides from highest to lowest priority (from first to last in the list). Amazon EC2
+	// Auto Scaling honors the instance type priorities on a best effort basis but optimizes for
+	// capacity first. Note that if the On-Demand allocation strategy is set to `prioritized` , the
+	// same priority is applied when fulfilling On-Demand capacity. This is not a valid value for Auto
+	// Scaling groups that specify `InstanceRequirements` .
+	// - **lowest-price** - Requests Spot Instances using the lowest priced pools within an
+	// Availability Zone, across the number of Spot pools that you specify for the `SpotInstancePools`
+	// property. To ensure that your desired capacity is met, you might receive Spot Instances from
+	// several pools. This is the default value, but it might lead to high interruption rates because
+	// this strategy only considers instance price and not available capacity.
+	// - **price-capacity-optimized (recommended)** - The price and capacity optimized allocation
+	// strategy looks at both price and capacity to select the Spot Instance pools that are the least
+	// likely to be interrupted and have the lowest possible price.
+	//
 	// Default: not set (CloudFormation's default).
 	SpotAllocationStrategy string
 
 	// SpotInstancePools is the SpotInstancePools property of the InstancesDistribution property type
 	// of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The number of Spot Instance pools across which to allocate your Spot Instances. The Spot pools
+	// are determined from the different instance types in the overrides. Valid only when the
+	// `SpotAllocationStrategy` is `lowest-price` . Value must be in the range of 1–20.
+	//
+	// Default: 2
+	//
 	// Default: not set (CloudFormation's default).
 	SpotInstancePools *int
 
 	// SpotMaxPrice is the SpotMaxPrice property of the InstancesDistribution property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The maximum price per unit hour that you are willing to pay for a Spot Instance. If your
+	// maximum price is lower than the Spot price for the instance types that you selected, your Spot
+	// Instances are not launched. We do not recommend specifying a maximum price because it can lead
+	// to increased interruptions. When Spot Instances launch, you pay the current Spot price. To
+	// remove a maximum price that you previously set, include the property but specify an empty
+	// string ("") for the value. If you specify a maximum price, your instances will be interrupted
+	// more frequently than if you do not specify one.
+	//
+	// Valid Range: Minimum value of 0.001
 	//
 	// Default: not set (CloudFormation's default).
 	SpotMaxPrice string
@@ -924,15 +1540,26 @@ func (p *CfnAutoScalingGroupInstancesDistribution) CfnProperties() map[string]an
 
 // CfnAutoScalingGroupLaunchTemplate is the LaunchTemplate property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// Use this structure to specify the launch templates and instance types (overrides) for a mixed
+// instances policy.
+//
+// `LaunchTemplate` is a property of the AWS::AutoScaling::AutoScalingGroup MixedInstancesPolicy
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-mixedinstancespolicy.html)
+// property type.
 type CfnAutoScalingGroupLaunchTemplate struct {
 	// LaunchTemplateSpecification is the LaunchTemplateSpecification property of the LaunchTemplate
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The launch template.
 	//
 	// Required.
 	LaunchTemplateSpecification *CfnAutoScalingGroupLaunchTemplateSpecification
 
 	// Overrides is the Overrides property of the LaunchTemplate property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Any properties that you specify override the same properties in the launch template.
 	//
 	// Default: not set (CloudFormation's default).
 	Overrides []CfnAutoScalingGroupLaunchTemplateOverrides
@@ -972,9 +1599,39 @@ func (p *CfnAutoScalingGroupLaunchTemplate) validate(at string) []string {
 
 // CfnAutoScalingGroupLaunchTemplateOverrides is the LaunchTemplateOverrides property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// Use this structure to let Amazon EC2 Auto Scaling do the following when the Auto Scaling group
+// has a mixed instances policy:
+//
+// - Override the instance type that is specified in the launch template.
+// - Use multiple instance types.
+//
+// Specify the instance types that you want, or define your instance requirements instead and let
+// Amazon EC2 Auto Scaling provision the available instance types that meet your requirements. This
+// can provide Amazon EC2 Auto Scaling with a larger selection of instance types to choose from
+// when fulfilling Spot and On-Demand capacities. You can view which instance types are matched
+// before you apply the instance requirements to your Auto Scaling group.
+//
+// After you define your instance requirements, you don't have to keep updating these settings to
+// get new EC2 instance types automatically. Amazon EC2 Auto Scaling uses the instance requirements
+// of the Auto Scaling group to determine whether a new EC2 instance type can be used.
+//
+// `LaunchTemplateOverrides` is a property of the AWS::AutoScaling::AutoScalingGroup LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplate.html)
+// property type.
 type CfnAutoScalingGroupLaunchTemplateOverrides struct {
 	// ImageId is the ImageId property of the LaunchTemplateOverrides property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The ID of the Amazon Machine Image (AMI) to use for instances launched with this override. When
+	// using Instance Refresh with `ReplaceRootVolume` strategy, this specifies the AMI for root
+	// volume replacement operations.
+	//
+	// For `ReplaceRootVolume` operations:
+	//
+	// - All overrides in the `MixedInstancesPolicy` must specify an ImageId
+	// - The AMI must contain only a single root volume
+	// - Root volume replacement doesn't support multi-volume AMIs
 	//
 	// Default: not set (CloudFormation's default).
 	ImageId string
@@ -982,11 +1639,28 @@ type CfnAutoScalingGroupLaunchTemplateOverrides struct {
 	// InstanceRequirements is the InstanceRequirements property of the LaunchTemplateOverrides
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The instance requirements. Amazon EC2 Auto Scaling uses your specified requirements to identify
+	// instance types. Then, it uses your On-Demand and Spot allocation strategies to launch instances
+	// from these instance types.
+	//
+	// You can specify up to four separate sets of instance requirements per Auto Scaling group. This
+	// is useful for provisioning instances from different Amazon Machine Images (AMIs) in the same
+	// Auto Scaling group. To do this, create the AMIs and create a new launch template for each AMI.
+	// Then, create a compatible set of instance requirements for each launch template. If you specify
+	// `InstanceRequirements` , you can't specify `InstanceType` .
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceRequirements *CfnAutoScalingGroupInstanceRequirements
 
 	// InstanceType is the InstanceType property of the LaunchTemplateOverrides property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The instance type, such as `m3.xlarge` . You must specify an instance type that is supported in
+	// your requested Region and Availability Zones. For more information, see Instance types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// You can specify up to 40 instance types per Auto Scaling group.
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceType string
@@ -994,11 +1668,41 @@ type CfnAutoScalingGroupLaunchTemplateOverrides struct {
 	// LaunchTemplateSpecification is the LaunchTemplateSpecification property of the
 	// LaunchTemplateOverrides property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Provides a launch template for the specified instance type or set of instance requirements. For
+	// example, some instance types might require a launch template with a different AMI. If not
+	// provided, Amazon EC2 Auto Scaling uses the launch template that's specified in the
+	// `LaunchTemplate` definition. For more information, see Specifying a different launch template
+	// for an instance type
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// You can specify up to 20 launch templates per Auto Scaling group. The launch templates
+	// specified in the overrides and in the `LaunchTemplate` definition count towards this limit.
+	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateSpecification *CfnAutoScalingGroupLaunchTemplateSpecification
 
 	// WeightedCapacity is the WeightedCapacity property of the LaunchTemplateOverrides property type
 	// of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// If you provide a list of instance types to use, you can specify the number of capacity units
+	// provided by each instance type in terms of virtual CPUs, memory, storage, throughput, or other
+	// relative performance characteristic. When a Spot or On-Demand Instance is launched, the
+	// capacity units count toward the desired capacity. Amazon EC2 Auto Scaling launches instances
+	// until the desired capacity is totally fulfilled, even if this results in an overage. For
+	// example, if there are two units remaining to fulfill capacity, and Amazon EC2 Auto Scaling can
+	// only launch an instance with a `WeightedCapacity` of five units, the instance is launched, and
+	// the desired capacity is exceeded by three units. For more information, see Configure instance
+	// weighting for Amazon EC2 Auto Scaling
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-instance-weighting.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* . Value must be in the range of 1-999.
+	//
+	// If you specify a value for `WeightedCapacity` for one instance type, you must specify a value
+	// for `WeightedCapacity` for all of them. Every Auto Scaling group has three size parameters (
+	// `DesiredCapacity` , `MaxSize` , and `MinSize` ). Usually, you set these sizes based on a
+	// specific number of instances. However, if you configure a mixed instances policy that defines
+	// weights for the instance types, you must specify these sizes with the same units that you use
+	// for weighting instances.
 	//
 	// Default: not set (CloudFormation's default).
 	WeightedCapacity string
@@ -1039,15 +1743,66 @@ func (p *CfnAutoScalingGroupLaunchTemplateOverrides) validate(at string) []strin
 
 // CfnAutoScalingGroupInstanceRequirements is the InstanceRequirements property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// The attributes for the instance types for a mixed instances policy. Amazon EC2 Auto Scaling uses
+// your specified requirements to identify instance types. Then, it uses your On-Demand and Spot
+// allocation strategies to launch instances from these instance types.
+//
+// When you specify multiple attributes, you get instance types that satisfy all of the specified
+// attributes. If you specify multiple values for an attribute, you get instance types that satisfy
+// any of the specified values.
+//
+// To limit the list of instance types from which Amazon EC2 Auto Scaling can identify matching
+// instance types, you can use one of the following parameters, but not both in the same request:
+//
+// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types
+// are ignored, even if they match your specified attributes.
+// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match your
+// specified attributes. You must specify `VCpuCount` and `MemoryMiB` . All other attributes are
+// optional. Any unspecified optional attribute is set to its default.
+//
+// For an example template, see Configure Amazon EC2 Auto Scaling resources
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-ec2-auto-scaling.html)
+// .
+//
+// For more information, see Creating an Auto Scaling group using attribute-based instance type
+// selection
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html)
+// in the *Amazon EC2 Auto Scaling User Guide* . For help determining which instance types match
+// your attributes before you apply them to your Auto Scaling group, see Preview instance types
+// with specified attributes
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements)
+// in the *Amazon EC2 User Guide for Linux Instances* .
+//
+// `InstanceRequirements` is a property of the `LaunchTemplateOverrides` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplate.html)
+// property type.
 type CfnAutoScalingGroupInstanceRequirements struct {
 	// AcceleratorCount is the AcceleratorCount property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) for an
+	// instance type.
+	//
+	// To exclude accelerator-enabled instance types, set `Max` to `0` .
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorCount *CfnAutoScalingGroupAcceleratorCountRequest
 
 	// AcceleratorManufacturers is the AcceleratorManufacturers property of the InstanceRequirements
 	// property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Indicates whether instance types must have accelerators by specific manufacturers.
+	//
+	// - For instance types with NVIDIA devices, specify `nvidia` .
+	// - For instance types with AMD devices, specify `amd` .
+	// - For instance types with AWS devices, specify `amazon-web-services` .
+	// - For instance types with Xilinx devices, specify `xilinx` .
+	//
+	// Default: Any manufacturer
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -1056,6 +1811,18 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// AcceleratorNames is the AcceleratorNames property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Lists the accelerators that must be on an instance type.
+	//
+	// - For instance types with NVIDIA A100 GPUs, specify `a100` .
+	// - For instance types with NVIDIA V100 GPUs, specify `v100` .
+	// - For instance types with NVIDIA K80 GPUs, specify `k80` .
+	// - For instance types with NVIDIA T4 GPUs, specify `t4` .
+	// - For instance types with NVIDIA M60 GPUs, specify `m60` .
+	// - For instance types with AMD Radeon Pro V520 GPUs, specify `radeon-pro-v520` .
+	// - For instance types with Xilinx VU9P FPGAs, specify `vu9p` .
+	//
+	// Default: Any accelerator
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	AcceleratorNames []string
@@ -1063,11 +1830,23 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// AcceleratorTotalMemoryMiB is the AcceleratorTotalMemoryMiB property of the InstanceRequirements
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The minimum and maximum total memory size for the accelerators on an instance type, in MiB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorTotalMemoryMiB *CfnAutoScalingGroupAcceleratorTotalMemoryMiBRequest
 
 	// AcceleratorTypes is the AcceleratorTypes property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Lists the accelerator types that must be on an instance type.
+	//
+	// - For instance types with GPU accelerators, specify `gpu` .
+	// - For instance types with FPGA accelerators, specify `fpga` .
+	// - For instance types with inference accelerators, specify `inference` .
+	//
+	// Default: Any accelerator type
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -1076,11 +1855,29 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// AllowedInstanceTypes is the AllowedInstanceTypes property of the InstanceRequirements property
 	// type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The instance types to apply your specified attributes against. All other instance types are
+	// ignored, even if they match your specified attributes.
+	//
+	// You can use strings with one or more wild cards, represented by an asterisk ( `*` ), to allow
+	// an instance type, size, or generation. The following are examples: `m5.8xlarge` , `c5*.*` ,
+	// `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` , Amazon EC2 Auto Scaling will allow the entire C5 instance
+	// family, which includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 Auto
+	// Scaling will allow all the M5a instance types, but not the M5n instance types. If you specify
+	// `AllowedInstanceTypes` , you can't specify `ExcludedInstanceTypes` .
+	//
+	// Default: All instance types
+	//
 	// Default: not set (CloudFormation's default).
 	AllowedInstanceTypes []string
 
 	// BareMetal is the BareMetal property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Indicates whether bare metal instance types are included, excluded, or required.
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "excluded", "included", "required".
 	// Default: not set (CloudFormation's default).
@@ -1089,17 +1886,33 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// BaselineEbsBandwidthMbps is the BaselineEbsBandwidthMbps property of the InstanceRequirements
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The minimum and maximum baseline bandwidth performance for an instance type, in Mbps. For more
+	// information, see Amazon EBS–optimized instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	BaselineEbsBandwidthMbps *CfnAutoScalingGroupBaselineEbsBandwidthMbpsRequest
 
 	// BaselinePerformanceFactors is the BaselinePerformanceFactors property of the
 	// InstanceRequirements property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The baseline performance factors for the instance requirements.
+	//
 	// Default: not set (CloudFormation's default).
 	BaselinePerformanceFactors *CfnAutoScalingGroupBaselinePerformanceFactorsRequest
 
 	// BurstablePerformance is the BurstablePerformance property of the InstanceRequirements property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Indicates whether burstable performance instance types are included, excluded, or required. For
+	// more information, see Burstable performance instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "excluded", "included", "required".
 	// Default: not set (CloudFormation's default).
@@ -1108,6 +1921,18 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// CpuManufacturers is the CpuManufacturers property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Lists which specific CPU manufacturers to include.
+	//
+	// - For instance types with Intel CPUs, specify `intel` .
+	// - For instance types with AMD CPUs, specify `amd` .
+	// - For instance types with AWS CPUs, specify `amazon-web-services` .
+	// - For instance types with Apple CPUs, specify `apple` . Don't confuse the CPU hardware
+	// manufacturer with the CPU hardware architecture. Instances will be launched with a compatible
+	// CPU architecture based on the Amazon Machine Image (AMI) that you specify in your launch
+	// template.
+	//
+	// Default: Any manufacturer
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	CpuManufacturers []string
@@ -1115,11 +1940,33 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// ExcludedInstanceTypes is the ExcludedInstanceTypes property of the InstanceRequirements
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The instance types to exclude. You can use strings with one or more wild cards, represented by
+	// an asterisk ( `*` ), to exclude an instance family, type, size, or generation. The following
+	// are examples: `m5.8xlarge` , `c5*.*` , `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` , you are excluding the entire C5 instance family, which
+	// includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 Auto Scaling will
+	// exclude all the M5a instance types, but not the M5n instance types. If you specify
+	// `ExcludedInstanceTypes` , you can't specify `AllowedInstanceTypes` .
+	//
+	// Default: No excluded instance types
+	//
 	// Default: not set (CloudFormation's default).
 	ExcludedInstanceTypes []string
 
 	// InstanceGenerations is the InstanceGenerations property of the InstanceRequirements property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Indicates whether current or previous generation instance types are included.
+	//
+	// - For current generation instance types, specify `current` . The current generation includes
+	// EC2 instance types currently recommended for use. This typically includes the latest two to
+	// three generations in each instance family. For more information, see Instance types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2
+	// User Guide* .
+	// - For previous generation instance types, specify `previous` .
+	//
+	// Default: Any current or previous generation
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -1128,12 +1975,26 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// LocalStorage is the LocalStorage property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Indicates whether instance types with instance store volumes are included, excluded, or
+	// required. For more information, see Amazon EC2 instance store
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// Default: `included`
+	//
 	// Allowed values: "excluded", "included", "required".
 	// Default: not set (CloudFormation's default).
 	LocalStorage string
 
 	// LocalStorageTypes is the LocalStorageTypes property of the InstanceRequirements property type
 	// of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Indicates the type of local storage that is required.
+	//
+	// - For instance types with hard disk drive (HDD) storage, specify `hdd` .
+	// - For instance types with solid state drive (SSD) storage, specify `ssd` .
+	//
+	// Default: Any local storage type
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -1143,11 +2004,35 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// MaxSpotPriceAsPercentageOfOptimalOnDemandPrice property of the InstanceRequirements property
 	// type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage of an
+	// identified On-Demand price. The identified On-Demand price is the price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified price is from
+	// either the lowest priced current generation instance types or, failing that, the lowest priced
+	// previous generation instance types that match your attributes. When Amazon EC2 Auto Scaling
+	// selects instance types with your attributes, we will exclude instance types whose price exceeds
+	// your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 Auto Scaling interprets as a percentage.
+	//
+	// If you set `DesiredCapacityType` to `vcpu` or `memory-mib` , the price protection threshold is
+	// based on the per-vCPU or per-memory price instead of the per instance price. Only one of
+	// `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can
+	// be specified. If you don't specify either, Amazon EC2 Auto Scaling will automatically apply
+	// optimal price protection to consistently select from a wide range of instance types. To
+	// indicate no price protection threshold for Spot Instances, meaning you want to consider all
+	// instance types that match your attributes, include one of these parameters and specify a high
+	// value, such as `999999` .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxSpotPriceAsPercentageOfOptimalOnDemandPrice *int
 
 	// MemoryGiBPerVCpu is the MemoryGiBPerVCpu property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum and maximum amount of memory per vCPU for an instance type, in GiB.
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	MemoryGiBPerVCpu *CfnAutoScalingGroupMemoryGiBPerVCpuRequest
@@ -1155,11 +2040,17 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// MemoryMiB is the MemoryMiB property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The minimum and maximum instance memory size for an instance type, in MiB.
+	//
 	// Required.
 	MemoryMiB *CfnAutoScalingGroupMemoryMiBRequest
 
 	// NetworkBandwidthGbps is the NetworkBandwidthGbps property of the InstanceRequirements property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	NetworkBandwidthGbps *CfnAutoScalingGroupNetworkBandwidthGbpsRequest
@@ -1167,11 +2058,33 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// NetworkInterfaceCount is the NetworkInterfaceCount property of the InstanceRequirements
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The minimum and maximum number of network interfaces for an instance type.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceCount *CfnAutoScalingGroupNetworkInterfaceCountRequest
 
 	// OnDemandMaxPricePercentageOverLowestPrice is the OnDemandMaxPricePercentageOverLowestPrice
 	// property of the InstanceRequirements property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// [Price protection] The price protection threshold for On-Demand Instances, as a percentage
+	// higher than an identified On-Demand price. The identified On-Demand price is the price of the
+	// lowest priced current generation C, M, or R instance type with your specified attributes. If no
+	// current generation C, M, or R instance type matches your attributes, then the identified price
+	// is from either the lowest priced current generation instance types or, failing that, the lowest
+	// priced previous generation instance types that match your attributes. When Amazon EC2 Auto
+	// Scaling selects instance types with your attributes, we will exclude instance types whose price
+	// exceeds your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 Auto Scaling interprets as a percentage.
+	//
+	// To turn off price protection, specify a high value, such as `999999` .
+	//
+	// If you set `DesiredCapacityType` to `vcpu` or `memory-mib` , the price protection threshold is
+	// applied based on the per-vCPU or per-memory price instead of the per instance price.
+	//
+	// Default: `20`
 	//
 	// Default: not set (CloudFormation's default).
 	OnDemandMaxPricePercentageOverLowestPrice *int
@@ -1179,11 +2092,35 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// RequireHibernateSupport is the RequireHibernateSupport property of the InstanceRequirements
 	// property type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Indicates whether instance types must provide On-Demand Instance hibernation support.
+	//
+	// Default: `false`
+	//
 	// Default: not set (CloudFormation's default).
 	RequireHibernateSupport *bool
 
 	// SpotMaxPricePercentageOverLowestPrice is the SpotMaxPricePercentageOverLowestPrice property of
 	// the InstanceRequirements property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage higher
+	// than an identified Spot price. The identified Spot price is the price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified price is from
+	// either the lowest priced current generation instance types or, failing that, the lowest priced
+	// previous generation instance types that match your attributes. When Amazon EC2 Auto Scaling
+	// selects instance types with your attributes, we will exclude instance types whose price exceeds
+	// your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 Auto Scaling interprets as a percentage.
+	//
+	// If you set `DesiredCapacityType` to `vcpu` or `memory-mib` , the price protection threshold is
+	// based on the per-vCPU or per-memory price instead of the per instance price. Only one of
+	// `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can
+	// be specified. If you don't specify either, Amazon EC2 Auto Scaling will automatically apply
+	// optimal price protection to consistently select from a wide range of instance types. To
+	// indicate no price protection threshold for Spot Instances, meaning you want to consider all
+	// instance types that match your attributes, include one of these parameters and specify a high
+	// value, such as `999999` .
 	//
 	// Default: not set (CloudFormation's default).
 	SpotMaxPricePercentageOverLowestPrice *int
@@ -1191,11 +2128,17 @@ type CfnAutoScalingGroupInstanceRequirements struct {
 	// TotalLocalStorageGB is the TotalLocalStorageGB property of the InstanceRequirements property
 	// type of AWS::AutoScaling::AutoScalingGroup.
 	//
+	// The minimum and maximum total local storage size for an instance type, in GB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	TotalLocalStorageGB *CfnAutoScalingGroupTotalLocalStorageGBRequest
 
 	// VCpuCount is the VCpuCount property of the InstanceRequirements property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum and maximum number of vCPUs for an instance type.
 	//
 	// Required.
 	VCpuCount *CfnAutoScalingGroupVCpuCountRequest
@@ -1296,15 +2239,25 @@ func (p *CfnAutoScalingGroupInstanceRequirements) validate(at string) []string {
 
 // CfnAutoScalingGroupAcceleratorCountRequest is the AcceleratorCountRequest property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `AcceleratorCountRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum number of accelerators for an instance
+// type.
 type CfnAutoScalingGroupAcceleratorCountRequest struct {
 	// Max is the Max property of the AcceleratorCountRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The maximum value.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorCountRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum value.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1325,15 +2278,25 @@ func (p *CfnAutoScalingGroupAcceleratorCountRequest) CfnProperties() map[string]
 
 // CfnAutoScalingGroupAcceleratorTotalMemoryMiBRequest is the AcceleratorTotalMemoryMiBRequest
 // property type of AWS::AutoScaling::AutoScalingGroup.
+//
+// `AcceleratorTotalMemoryMiBRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum total memory size for the accelerators for
+// an instance type, in MiB.
 type CfnAutoScalingGroupAcceleratorTotalMemoryMiBRequest struct {
 	// Max is the Max property of the AcceleratorTotalMemoryMiBRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The memory maximum in MiB.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorTotalMemoryMiBRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The memory minimum in MiB.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1354,15 +2317,25 @@ func (p *CfnAutoScalingGroupAcceleratorTotalMemoryMiBRequest) CfnProperties() ma
 
 // CfnAutoScalingGroupBaselineEbsBandwidthMbpsRequest is the BaselineEbsBandwidthMbpsRequest
 // property type of AWS::AutoScaling::AutoScalingGroup.
+//
+// `BaselineEbsBandwidthMbpsRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum baseline bandwidth performance for an
+// instance type, in Mbps.
 type CfnAutoScalingGroupBaselineEbsBandwidthMbpsRequest struct {
 	// Max is the Max property of the BaselineEbsBandwidthMbpsRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The maximum value in Mbps.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the BaselineEbsBandwidthMbpsRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum value in Mbps.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1383,9 +2356,20 @@ func (p *CfnAutoScalingGroupBaselineEbsBandwidthMbpsRequest) CfnProperties() map
 
 // CfnAutoScalingGroupBaselinePerformanceFactorsRequest is the BaselinePerformanceFactorsRequest
 // property type of AWS::AutoScaling::AutoScalingGroup.
+//
+// The baseline performance to consider, using an instance family as a baseline reference. The
+// instance family establishes the lowest acceptable level of performance. Auto Scaling uses this
+// baseline to guide instance type selection, but there is no guarantee that the selected instance
+// types will always exceed the baseline for every application.
+//
+// Currently, this parameter only supports CPU performance as a baseline performance factor. For
+// example, specifying `c6i` uses the CPU performance of the `c6i` family as the baseline
+// reference.
 type CfnAutoScalingGroupBaselinePerformanceFactorsRequest struct {
 	// Cpu is the Cpu property of the BaselinePerformanceFactorsRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The CPU performance to consider, using an instance family as the baseline reference.
 	//
 	// Default: not set (CloudFormation's default).
 	Cpu *CfnAutoScalingGroupCpuPerformanceFactorRequest
@@ -1403,9 +2387,16 @@ func (p *CfnAutoScalingGroupBaselinePerformanceFactorsRequest) CfnProperties() m
 
 // CfnAutoScalingGroupCpuPerformanceFactorRequest is the CpuPerformanceFactorRequest property type
 // of AWS::AutoScaling::AutoScalingGroup.
+//
+// The CPU performance to consider, using an instance family as the baseline reference.
 type CfnAutoScalingGroupCpuPerformanceFactorRequest struct {
 	// References is the References property of the CpuPerformanceFactorRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Specify an instance family to use as the baseline reference for CPU performance. All instance
+	// types that match your specified attributes will be compared against the CPU performance of the
+	// referenced instance family, regardless of CPU manufacturer or architecture differences.
+	// Currently only one instance family can be specified in the list.
 	//
 	// Default: not set (CloudFormation's default).
 	References []CfnAutoScalingGroupPerformanceFactorReferenceRequest
@@ -1427,9 +2418,39 @@ func (p *CfnAutoScalingGroupCpuPerformanceFactorRequest) CfnProperties() map[str
 
 // CfnAutoScalingGroupPerformanceFactorReferenceRequest is the PerformanceFactorReferenceRequest
 // property type of AWS::AutoScaling::AutoScalingGroup.
+//
+// Specify an instance family to use as the baseline reference for CPU performance. All instance
+// types that All instance types that match your specified attributes will be compared against the
+// CPU performance of the referenced instance family, regardless of CPU manufacturer or
+// architecture differences. Currently only one instance family can be specified in the list.
 type CfnAutoScalingGroupPerformanceFactorReferenceRequest struct {
 	// InstanceFamily is the InstanceFamily property of the PerformanceFactorReferenceRequest property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The instance family to use as a baseline reference. Make sure that you specify the correct
+	// value for the instance family. The instance family is everything before the period (.) in the
+	// instance type name. For example, in the instance `c6i.large` , the instance family is `c6i` ,
+	// not `c6` . For more information, see Amazon EC2 instance type naming conventions
+	// (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html) in *Amazon EC2
+	// Instance Types* .
+	//
+	// The following instance types are *not supported* for performance protection.
+	//
+	// - `c1`
+	// - `g3| g3s`
+	// - `hpc7g`
+	// - `m1| m2`
+	// - `mac1 | mac2 | mac2-m1ultra | mac2-m2 | mac2-m2pro`
+	// - `p3dn | p4d | p5`
+	// - `t1`
+	// - `u-12tb1 | u-18tb1 | u-24tb1 | u-3tb1 | u-6tb1 | u-9tb1 | u7i-12tb | u7in-16tb | u7in-24tb |
+	// u7in-32tb`
+	//
+	// If you performance protection by specifying a supported instance family, the returned instance
+	// types will exclude the preceding unsupported instance families.
+	//
+	// If you specify an unsupported instance family as a value for baseline performance, the API
+	// returns an empty response.
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceFamily string
@@ -1447,15 +2468,25 @@ func (p *CfnAutoScalingGroupPerformanceFactorReferenceRequest) CfnProperties() m
 
 // CfnAutoScalingGroupMemoryGiBPerVCpuRequest is the MemoryGiBPerVCpuRequest property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `MemoryGiBPerVCpuRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum amount of memory per vCPU for an instance
+// type, in GiB.
 type CfnAutoScalingGroupMemoryGiBPerVCpuRequest struct {
 	// Max is the Max property of the MemoryGiBPerVCpuRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The memory maximum in GiB.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the MemoryGiBPerVCpuRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The memory minimum in GiB.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1476,15 +2507,25 @@ func (p *CfnAutoScalingGroupMemoryGiBPerVCpuRequest) CfnProperties() map[string]
 
 // CfnAutoScalingGroupMemoryMiBRequest is the MemoryMiBRequest property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `MemoryMiBRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum instance memory size for an instance type,
+// in MiB.
 type CfnAutoScalingGroupMemoryMiBRequest struct {
 	// Max is the Max property of the MemoryMiBRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The memory maximum in MiB.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the MemoryMiBRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The memory minimum in MiB.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1505,15 +2546,30 @@ func (p *CfnAutoScalingGroupMemoryMiBRequest) CfnProperties() map[string]any {
 
 // CfnAutoScalingGroupNetworkBandwidthGbpsRequest is the NetworkBandwidthGbpsRequest property type
 // of AWS::AutoScaling::AutoScalingGroup.
+//
+// `NetworkBandwidthGbpsRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum network bandwidth for an instance type, in
+// Gbps. Setting the minimum bandwidth does not guarantee that your instance will achieve the
+// minimum bandwidth. Amazon EC2 will identify instance types that support the specified minimum
+// bandwidth, but the actual bandwidth of your instance might go below the specified minimum at
+// times. For more information, see Available instance bandwidth
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth)
+// in the *Amazon EC2 User Guide for Linux Instances* .
 type CfnAutoScalingGroupNetworkBandwidthGbpsRequest struct {
 	// Max is the Max property of the NetworkBandwidthGbpsRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The maximum amount of network bandwidth, in gigabits per second (Gbps).
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the NetworkBandwidthGbpsRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum amount of network bandwidth, in gigabits per second (Gbps).
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1534,15 +2590,25 @@ func (p *CfnAutoScalingGroupNetworkBandwidthGbpsRequest) CfnProperties() map[str
 
 // CfnAutoScalingGroupNetworkInterfaceCountRequest is the NetworkInterfaceCountRequest property
 // type of AWS::AutoScaling::AutoScalingGroup.
+//
+// `NetworkInterfaceCountRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum number of network interfaces for an
+// instance type.
 type CfnAutoScalingGroupNetworkInterfaceCountRequest struct {
 	// Max is the Max property of the NetworkInterfaceCountRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The maximum number of network interfaces.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the NetworkInterfaceCountRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum number of network interfaces.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1563,15 +2629,25 @@ func (p *CfnAutoScalingGroupNetworkInterfaceCountRequest) CfnProperties() map[st
 
 // CfnAutoScalingGroupTotalLocalStorageGBRequest is the TotalLocalStorageGBRequest property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `TotalLocalStorageGBRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum total local storage size for an instance
+// type, in GB.
 type CfnAutoScalingGroupTotalLocalStorageGBRequest struct {
 	// Max is the Max property of the TotalLocalStorageGBRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The storage maximum in GB.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the TotalLocalStorageGBRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The storage minimum in GB.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1592,15 +2668,24 @@ func (p *CfnAutoScalingGroupTotalLocalStorageGBRequest) CfnProperties() map[stri
 
 // CfnAutoScalingGroupVCpuCountRequest is the VCpuCountRequest property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// `VCpuCountRequest` is a property of the `InstanceRequirements` property of the
+// AWS::AutoScaling::AutoScalingGroup LaunchTemplateOverrides
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplateoverrides.html)
+// property type that describes the minimum and maximum number of vCPUs for an instance type.
 type CfnAutoScalingGroupVCpuCountRequest struct {
 	// Max is the Max property of the VCpuCountRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The maximum number of vCPUs.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the VCpuCountRequest property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The minimum number of vCPUs.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1621,9 +2706,33 @@ func (p *CfnAutoScalingGroupVCpuCountRequest) CfnProperties() map[string]any {
 
 // CfnAutoScalingGroupNotificationConfiguration is the NotificationConfiguration property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// A structure that specifies an Amazon SNS notification configuration for the
+// `NotificationConfigurations` property of the AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource.
+//
+// For an example template snippet, see Configure Amazon EC2 Auto Scaling resources
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-ec2-auto-scaling.html)
+// .
+//
+// For more information, see Get Amazon SNS notifications when your Auto Scaling group scales
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ASGettingNotifications.html) in the
+// *Amazon EC2 Auto Scaling User Guide* .
 type CfnAutoScalingGroupNotificationConfiguration struct {
 	// NotificationTypes is the NotificationTypes property of the NotificationConfiguration property
 	// type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// A list of event types that send a notification. Event types can include any of the following
+	// types.
+	//
+	// *Allowed values* :
+	//
+	// - `autoscaling:EC2_INSTANCE_LAUNCH`
+	// - `autoscaling:EC2_INSTANCE_LAUNCH_ERROR`
+	// - `autoscaling:EC2_INSTANCE_TERMINATE`
+	// - `autoscaling:EC2_INSTANCE_TERMINATE_ERROR`
+	// - `autoscaling:TEST_NOTIFICATION`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -1631,6 +2740,8 @@ type CfnAutoScalingGroupNotificationConfiguration struct {
 
 	// TopicARN is the TopicARN property of the NotificationConfiguration property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The Amazon Resource Name (ARN) of the Amazon SNS topic.
 	//
 	// Required.
 	TopicARN any
@@ -1659,8 +2770,26 @@ func (p *CfnAutoScalingGroupNotificationConfiguration) validate(at string) []str
 
 // CfnAutoScalingGroupTagProperty is the TagProperty property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// A structure that specifies a tag for the `Tags` property of AWS::AutoScaling::AutoScalingGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
+// resource.
+//
+// For more information, see Tag Auto Scaling groups and instances
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-tagging.html) in the *Amazon
+// EC2 Auto Scaling User Guide* . You can find a sample template snippet in the Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#aws-resource-autoscaling-autoscalinggroup--examples)
+// section of the `AWS::AutoScaling::AutoScalingGroup` resource.
+//
+// CloudFormation adds the following tags to all Auto Scaling groups and associated instances:
+//
+// - aws:cloudformation:stack-name
+// - aws:cloudformation:stack-id
+// - aws:cloudformation:logical-id
 type CfnAutoScalingGroupTagProperty struct {
 	// Key is the Key property of the TagProperty property type of AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The tag key.
 	//
 	// Required.
 	Key string
@@ -1668,11 +2797,17 @@ type CfnAutoScalingGroupTagProperty struct {
 	// PropagateAtLaunch is the PropagateAtLaunch property of the TagProperty property type of
 	// AWS::AutoScaling::AutoScalingGroup.
 	//
+	// Set to `true` if you want CloudFormation to copy the tag to EC2 instances that are launched as
+	// part of the Auto Scaling group. Set to `false` if you want the tag attached only to the Auto
+	// Scaling group and not copied to any instances launched as part of the Auto Scaling group.
+	//
 	// Required.
 	PropagateAtLaunch *bool
 
 	// Value is the Value property of the TagProperty property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// The tag value.
 	//
 	// Required.
 	Value string
@@ -1710,15 +2845,54 @@ func (p *CfnAutoScalingGroupTagProperty) validate(at string) []string {
 
 // CfnAutoScalingGroupTrafficSourceIdentifier is the TrafficSourceIdentifier property type of
 // AWS::AutoScaling::AutoScalingGroup.
+//
+// Identifying information for a traffic source.
 type CfnAutoScalingGroupTrafficSourceIdentifier struct {
 	// Identifier is the Identifier property of the TrafficSourceIdentifier property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Identifies the traffic source.
+	//
+	// For Application Load Balancers, Gateway Load Balancers, Network Load Balancers, and VPC
+	// Lattice, this will be the Amazon Resource Name (ARN) for a target group in this account and
+	// Region. For Classic Load Balancers, this will be the name of the Classic Load Balancer in this
+	// account and Region.
+	//
+	// For example:
+	//
+	// - Application Load Balancer ARN:
+	// `arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/1234567890123456`
+	// - Classic Load Balancer name: `my-classic-load-balancer`
+	// - VPC Lattice ARN: `arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/tg-1234567890123456`
+	//
+	// To get the ARN of a target group for a Application Load Balancer, Gateway Load Balancer, or
+	// Network Load Balancer, or the name of a Classic Load Balancer, use the Elastic Load Balancing
+	// DescribeTargetGroups
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html)
+	// and DescribeLoadBalancers
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html)
+	// API operations.
+	//
+	// To get the ARN of a target group for VPC Lattice, use the VPC Lattice GetTargetGroup
+	// (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetTargetGroup.html) API
+	// operation.
 	//
 	// Required.
 	Identifier string
 
 	// Type is the Type property of the TrafficSourceIdentifier property type of
 	// AWS::AutoScaling::AutoScalingGroup.
+	//
+	// Provides additional context for the value of `Identifier` .
+	//
+	// The following lists the valid values:
+	//
+	// - `elb` if `Identifier` is the name of a Classic Load Balancer.
+	// - `elbv2` if `Identifier` is the ARN of an Application Load Balancer, Gateway Load Balancer, or
+	// Network Load Balancer target group.
+	// - `vpc-lattice` if `Identifier` is the ARN of a VPC Lattice target group.
+	//
+	// Required if the identifier is the name of a Classic Load Balancer.
 	//
 	// Required.
 	Type string

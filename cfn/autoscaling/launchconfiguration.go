@@ -9,6 +9,30 @@ import (
 )
 
 // CfnLaunchConfiguration is the AWS::AutoScaling::LaunchConfiguration resource.
+//
+// The `AWS::AutoScaling::LaunchConfiguration` resource specifies the launch configuration that can
+// be used by an Auto Scaling group to configure Amazon EC2 instances.
+//
+// When you update the launch configuration for an Auto Scaling group, CloudFormation deletes that
+// resource and creates a new launch configuration with the updated properties and a new name.
+// Existing instances are not affected. To update existing instances when you update the
+// `AWS::AutoScaling::LaunchConfiguration` resource, you can specify an UpdatePolicy attribute
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html)
+// for the group. You can find sample update policies for rolling updates in Configure Amazon EC2
+// Auto Scaling resources
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-ec2-auto-scaling.html)
+// . Amazon EC2 Auto Scaling configures instances launched as part of an Auto Scaling group using
+// either a launch template
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
+// or a launch configuration. We strongly recommend that you do not use launch configurations. For
+// more information, see Launch configurations
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-configurations.html) in the
+// *Amazon EC2 Auto Scaling User Guide* .
+//
+// For help migrating from launch configurations to launch templates, see Migrate AWS
+// CloudFormation stacks from launch configurations to launch templates
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/migrate-launch-configurations-with-cloudformation.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnLaunchConfiguration struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -36,6 +60,20 @@ type CfnLaunchConfigurationProps struct {
 	// AssociatePublicIpAddress is the AssociatePublicIpAddress property of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// Specifies whether to assign a public IPv4 address to the group's instances. If the instance is
+	// launched into a default subnet, the default is to assign a public IPv4 address, unless you
+	// disabled the option to assign a public IPv4 address on the subnet. If the instance is launched
+	// into a nondefault subnet, the default is not to assign a public IPv4 address, unless you
+	// enabled the option to assign a public IPv4 address on the subnet.
+	//
+	// If you specify `true` , each instance in the Auto Scaling group receives a unique public IPv4
+	// address. For more information, see Provide network connectivity for your Auto Scaling instances
+	// using Amazon VPC (https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-in-vpc.html) in the
+	// *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// If you specify this property, you must specify at least one subnet for `VPCZoneIdentifier` when
+	// you create your group.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AssociatePublicIpAddress *bool
@@ -43,11 +81,19 @@ type CfnLaunchConfigurationProps struct {
 	// BlockDeviceMappings is the BlockDeviceMappings property of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The block device mapping entries that define the block devices to attach to the instances at
+	// launch. By default, the block devices specified in the block device mapping for the AMI are
+	// used. For more information, see Block device mappings
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the
+	// *Amazon EC2 User Guide* .
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	BlockDeviceMappings []CfnLaunchConfigurationBlockDeviceMapping
 
 	// ClassicLinkVPCId is the ClassicLinkVPCId property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// Available for backward compatibility.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -56,11 +102,23 @@ type CfnLaunchConfigurationProps struct {
 	// ClassicLinkVPCSecurityGroups is the ClassicLinkVPCSecurityGroups property of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// Available for backward compatibility.
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ClassicLinkVPCSecurityGroups []string
 
 	// EbsOptimized is the EbsOptimized property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// Specifies whether the launch configuration is optimized for EBS I/O ( `true` ) or not ( `false`
+	// ). The optimization provides dedicated throughput to Amazon EBS and an optimized configuration
+	// stack to provide optimal I/O performance. This optimization is not available with all instance
+	// types. Additional fees are incurred when you enable EBS optimization for an instance type that
+	// is not EBS-optimized by default. For more information, see Amazon EBS-optimized instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// The default value is `false` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -68,11 +126,24 @@ type CfnLaunchConfigurationProps struct {
 
 	// IamInstanceProfile is the IamInstanceProfile property of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The name or the Amazon Resource Name (ARN) of the instance profile associated with the IAM role
+	// for the instance. The instance profile contains the IAM role. For more information, see IAM
+	// role for applications that run on Amazon EC2 instances
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/us-iam-role.html) in the *Amazon EC2
+	// Auto Scaling User Guide* .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	IamInstanceProfile string
 
 	// ImageId is the ImageId property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The ID of the Amazon Machine Image (AMI) that was assigned during registration. For more
+	// information, see Find a Linux AMI
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/finding-an-ami.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// If you specify `InstanceId` , an `ImageId` is not required.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -80,11 +151,26 @@ type CfnLaunchConfigurationProps struct {
 
 	// InstanceId is the InstanceId property of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The ID of the Amazon EC2 instance to use to create the launch configuration. When you use an
+	// instance to create a launch configuration, all properties are derived from the instance with
+	// the exception of `BlockDeviceMapping` and `AssociatePublicIpAddress` . You can override any
+	// properties from the instance by specifying them in the launch configuration.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	InstanceId string
 
 	// InstanceMonitoring is the InstanceMonitoring property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// Controls whether instances in this group are launched with detailed ( `true` ) or basic (
+	// `false` ) monitoring.
+	//
+	// The default value is `true` (enabled). When detailed monitoring is enabled, Amazon CloudWatch
+	// generates metrics every minute and your account is charged a fee. When you disable detailed
+	// monitoring, CloudWatch generates metrics every 5 minutes. For more information, see Configure
+	// monitoring for Auto Scaling instances
+	// (https://docs.aws.amazon.com/autoscaling/latest/userguide/enable-as-instance-metrics.html) in
+	// the *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -92,17 +178,33 @@ type CfnLaunchConfigurationProps struct {
 
 	// InstanceType is the InstanceType property of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// Specifies the instance type of the EC2 instance. For information about available instance
+	// types, see Available instance types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#AvailableInstanceTypes)
+	// in the *Amazon EC2 User Guide* .
+	//
+	// If you specify `InstanceId` , an `InstanceType` is not required.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	InstanceType string
 
 	// KernelId is the KernelId property of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The ID of the kernel associated with the AMI. We recommend that you use PV-GRUB instead of
+	// kernels and RAM disks. For more information, see User provided kernels
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html) in the *Amazon
+	// EC2 User Guide* .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	KernelId string
 
 	// KeyName is the KeyName property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The name of the key pair. For more information, see Amazon EC2 key pairs and Amazon EC2
+	// instances (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the
+	// *Amazon EC2 User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -111,11 +213,18 @@ type CfnLaunchConfigurationProps struct {
 	// LaunchConfigurationName is the LaunchConfigurationName property of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The name of the launch configuration. This name must be unique per Region per account.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LaunchConfigurationName string
 
 	// MetadataOptions is the MetadataOptions property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The metadata options for the instances. For more information, see Configure the instance
+	// metadata options
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-config.html#launch-configurations-imds)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -123,11 +232,26 @@ type CfnLaunchConfigurationProps struct {
 
 	// PlacementTenancy is the PlacementTenancy property of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The tenancy of the instance, either `default` or `dedicated` . An instance with `dedicated`
+	// tenancy runs on isolated, single-tenant hardware and can only be launched into a VPC. To launch
+	// dedicated instances into a shared tenancy VPC (a VPC with the instance placement tenancy
+	// attribute set to `default` ), you must set the value of this property to `dedicated` .
+	//
+	// If you specify `PlacementTenancy` , you must specify at least one subnet for
+	// `VPCZoneIdentifier` when you create your group.
+	//
+	// Valid values: `default` | `dedicated`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PlacementTenancy string
 
 	// RamDiskId is the RamDiskId property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The ID of the RAM disk to select. We recommend that you use PV-GRUB instead of kernels and RAM
+	// disks. For more information, see User provided kernels
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedKernels.html) in the *Amazon
+	// EC2 User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -135,17 +259,41 @@ type CfnLaunchConfigurationProps struct {
 
 	// SecurityGroups is the SecurityGroups property of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// A list that contains the security groups to assign to the instances in the Auto Scaling group.
+	// The list can contain both the IDs of existing security groups and references to SecurityGroup
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group.html)
+	// resources created in the template.
+	//
+	// For more information, see Control traffic to resources using security groups
+	// (https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_SecurityGroups.html) in the *Amazon
+	// Virtual Private Cloud User Guide* .
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SecurityGroups []string
 
 	// SpotPrice is the SpotPrice property of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The maximum hourly price to be paid for any Spot Instance launched to fulfill the request. Spot
+	// Instances are launched when the price you specify exceeds the current Spot price. For more
+	// information, see Request Spot Instances for fault-tolerant and flexible applications
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/launch-template-spot-instances.html) in
+	// the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Valid Range: Minimum value of 0.001 When you change your maximum price by creating a new launch
+	// configuration, running instances will continue to run as long as the maximum price for those
+	// running instances is higher than the current Spot price.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SpotPrice string
 
 	// UserData is the UserData property of AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The Base64-encoded user data to make available to the launched EC2 instances. For more
+	// information, see Instance metadata and user data
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon
+	// EC2 User Guide for Linux Instances* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -238,9 +386,28 @@ func (p *CfnLaunchConfigurationProps) validate(at string) []string {
 
 // CfnLaunchConfigurationBlockDeviceMapping is the BlockDeviceMapping property type of
 // AWS::AutoScaling::LaunchConfiguration.
+//
+// `BlockDeviceMapping` specifies a block device mapping for the `BlockDeviceMappings` property of
+// the AWS::AutoScaling::LaunchConfiguration
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html)
+// resource.
+//
+// Each instance that is launched has an associated root device volume, either an Amazon EBS volume
+// or an instance store volume. You can use block device mappings to specify additional EBS volumes
+// or instance store volumes to attach to an instance when it is launched.
+//
+// For more information, see Example block device mapping
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html#block-device-mapping-ex)
+// in the *Amazon EC2 User Guide for Linux Instances* .
 type CfnLaunchConfigurationBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The device name assigned to the volume (for example, `/dev/sdh` or `xvdh` ). For more
+	// information, see Device naming on Linux instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html) in the *Amazon EC2
+	// User Guide* . To define a block device mapping, set the device name and exactly one of the
+	// following properties: `Ebs` , `NoDevice` , or `VirtualName` .
 	//
 	// Required.
 	DeviceName string
@@ -248,17 +415,29 @@ type CfnLaunchConfigurationBlockDeviceMapping struct {
 	// Ebs is the Ebs property of the BlockDeviceMapping property type of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// Information to attach an EBS volume to an instance at launch.
+	//
 	// Default: not set (CloudFormation's default).
 	Ebs *CfnLaunchConfigurationBlockDevice
 
 	// NoDevice is the NoDevice property of the BlockDeviceMapping property type of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// Setting this value to `true` prevents a volume that is included in the block device mapping of
+	// the AMI from being mapped to the specified device name at launch.
+	//
+	// If `NoDevice` is `true` for the root device, instances might fail the EC2 health check. In that
+	// case, Amazon EC2 Auto Scaling launches replacement instances.
+	//
 	// Default: not set (CloudFormation's default).
 	NoDevice *bool
 
 	// VirtualName is the VirtualName property of the BlockDeviceMapping property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The name of the instance store volume (virtual device) to attach to an instance at launch. The
+	// name must be in the form ephemeral *X* where *X* is a number starting from zero (0), for
+	// example, `ephemeral0` .
 	//
 	// Default: not set (CloudFormation's default).
 	VirtualName string
@@ -293,9 +472,17 @@ func (p *CfnLaunchConfigurationBlockDeviceMapping) validate(at string) []string 
 
 // CfnLaunchConfigurationBlockDevice is the BlockDevice property type of
 // AWS::AutoScaling::LaunchConfiguration.
+//
+// `BlockDevice` is a property of the `EBS` property of the AWS::AutoScaling::LaunchConfiguration
+// BlockDeviceMapping
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-launchconfiguration-blockdevicemapping.html)
+// property type that describes an Amazon EBS volume.
 type CfnLaunchConfigurationBlockDevice struct {
 	// DeleteOnTermination is the DeleteOnTermination property of the BlockDevice property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// Indicates whether the volume is deleted on instance termination. For Amazon EC2 Auto Scaling,
+	// the default value is `true` .
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
@@ -303,11 +490,45 @@ type CfnLaunchConfigurationBlockDevice struct {
 	// Encrypted is the Encrypted property of the BlockDevice property type of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// Specifies whether the volume should be encrypted. Encrypted EBS volumes can only be attached to
+	// instances that support Amazon EBS encryption. For more information, see Requirements for Amazon
+	// EBS encryption
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html) in the
+	// *Amazon EBS User Guide* . If your AMI uses encrypted volumes, you can also only launch it on
+	// supported instance types. If you are creating a volume from a snapshot, you cannot create an
+	// unencrypted volume from an encrypted snapshot. Also, you cannot specify a KMS key ID when using
+	// a launch configuration.
+	//
+	// If you enable encryption by default, the EBS volumes that you create are always encrypted,
+	// either using the AWS managed KMS key or a customer-managed KMS key, regardless of whether the
+	// snapshot was encrypted.
+	//
+	// For more information, see Use AWS KMS keys to encrypt Amazon EBS volumes
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-data-protection.html#encryption)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	Encrypted *bool
 
 	// Iops is the Iops property of the BlockDevice property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The number of input/output (I/O) operations per second (IOPS) to provision for the volume. For
+	// `gp3` and `io1` volumes, this represents the number of IOPS that are provisioned for the
+	// volume. For `gp2` volumes, this represents the baseline performance of the volume and the rate
+	// at which the volume accumulates I/O credits for bursting.
+	//
+	// The following are the supported values for each volume type:
+	//
+	// - `gp3` : 3,000-16,000 IOPS
+	// - `io1` : 100-64,000 IOPS
+	//
+	// For `io1` volumes, we guarantee 64,000 IOPS only for Instances built on the Nitro System
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances) .
+	// Other instance families guarantee performance up to 32,000 IOPS.
+	//
+	// `Iops` is supported when the volume type is `gp3` or `io1` and required only when the volume
+	// type is `io1` . (Not used with `standard` , `gp2` , `st1` , or `sc1` volumes.)
 	//
 	// Default: not set (CloudFormation's default).
 	Iops *int
@@ -315,11 +536,17 @@ type CfnLaunchConfigurationBlockDevice struct {
 	// SnapshotId is the SnapshotId property of the BlockDevice property type of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The snapshot ID of the volume to use.
+	//
+	// You must specify either a `VolumeSize` or a `SnapshotId` .
+	//
 	// Default: not set (CloudFormation's default).
 	SnapshotId string
 
 	// Throughput is the Throughput property of the BlockDevice property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The throughput (MiBps) to provision for a `gp3` volume.
 	//
 	// Default: not set (CloudFormation's default).
 	Throughput *int
@@ -327,11 +554,27 @@ type CfnLaunchConfigurationBlockDevice struct {
 	// VolumeSize is the VolumeSize property of the BlockDevice property type of
 	// AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The volume size, in GiBs. The following are the supported volumes sizes for each volume type:
+	//
+	// - `gp2` and `gp3` : 1-16,384
+	// - `io1` : 4-16,384
+	// - `st1` and `sc1` : 125-16,384
+	// - `standard` : 1-1,024
+	//
+	// You must specify either a `SnapshotId` or a `VolumeSize` . If you specify both `SnapshotId` and
+	// `VolumeSize` , the volume size must be equal or greater than the size of the snapshot.
+	//
 	// Default: not set (CloudFormation's default).
 	VolumeSize *int
 
 	// VolumeType is the VolumeType property of the BlockDevice property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The volume type. For more information, see Amazon EBS volume types
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS
+	// User Guide* .
+	//
+	// Valid values: `standard` | `io1` | `gp2` | `st1` | `sc1` | `gp3`
 	//
 	// Default: not set (CloudFormation's default).
 	VolumeType string
@@ -367,9 +610,21 @@ func (p *CfnLaunchConfigurationBlockDevice) CfnProperties() map[string]any {
 
 // CfnLaunchConfigurationMetadataOptions is the MetadataOptions property type of
 // AWS::AutoScaling::LaunchConfiguration.
+//
+// `MetadataOptions` is a property of AWS::AutoScaling::LaunchConfiguration
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html)
+// that describes metadata options for the instances.
+//
+// For more information, see Configure the instance metadata options
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-config.html#launch-configurations-imds)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnLaunchConfigurationMetadataOptions struct {
 	// HttpEndpoint is the HttpEndpoint property of the MetadataOptions property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// This parameter enables or disables the HTTP metadata endpoint on your instances. If the
+	// parameter is not specified, the default state is `enabled` . If you specify a value of
+	// `disabled` , you will not be able to access your instance metadata.
 	//
 	// Allowed values: "disabled", "enabled".
 	// Default: not set (CloudFormation's default).
@@ -378,11 +633,28 @@ type CfnLaunchConfigurationMetadataOptions struct {
 	// HttpPutResponseHopLimit is the HttpPutResponseHopLimit property of the MetadataOptions property
 	// type of AWS::AutoScaling::LaunchConfiguration.
 	//
+	// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number,
+	// the further instance metadata requests can travel.
+	//
+	// Default: 1
+	//
 	// Default: not set (CloudFormation's default).
 	HttpPutResponseHopLimit *int
 
 	// HttpTokens is the HttpTokens property of the MetadataOptions property type of
 	// AWS::AutoScaling::LaunchConfiguration.
+	//
+	// The state of token usage for your instance metadata requests. If the parameter is not specified
+	// in the request, the default state is `optional` .
+	//
+	// If the state is `optional` , you can choose to retrieve instance metadata with or without a
+	// signed token header on your request. If you retrieve the IAM role credentials without a token,
+	// the version 1.0 role credentials are returned. If you retrieve the IAM role credentials using a
+	// valid signed token, the version 2.0 role credentials are returned.
+	//
+	// If the state is `required` , you must send a signed token header with any instance metadata
+	// retrieval requests. In this state, retrieving the IAM role credentials always returns the
+	// version 2.0 credentials; the version 1.0 credentials are not available.
 	//
 	// Allowed values: "optional", "required".
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,21 @@ import (
 )
 
 // CfnLifecycleHook is the AWS::AutoScaling::LifecycleHook resource.
+//
+// The `AWS::AutoScaling::LifecycleHook` resource specifies lifecycle hooks for an Auto Scaling
+// group. These hooks let you create solutions that are aware of events in the Auto Scaling
+// instance lifecycle, and then perform a custom action on instances when the corresponding
+// lifecycle event occurs. A lifecycle hook provides a specified amount of time (one hour by
+// default) to wait for the action to complete before the instance transitions to the next state.
+//
+// Use lifecycle hooks to prepare new instances for use or to delay them from being registered
+// behind a load balancer before their configuration has been applied completely. You can also use
+// lifecycle hooks to prepare running instances to be terminated by, for example, downloading logs
+// or other data.
+//
+// For more information, see Amazon EC2 Auto Scaling lifecycle hooks
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in the *Amazon EC2
+// Auto Scaling User Guide* .
 type CfnLifecycleHook struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,11 +47,18 @@ func (r *CfnLifecycleHook) validate() []string { return r.Props.validate("") }
 type CfnLifecycleHookProps struct {
 	// AutoScalingGroupName is the AutoScalingGroupName property of AWS::AutoScaling::LifecycleHook.
 	//
+	// The name of the Auto Scaling group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	AutoScalingGroupName string
 
 	// DefaultResult is the DefaultResult property of AWS::AutoScaling::LifecycleHook.
+	//
+	// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an
+	// unexpected failure occurs. The default value is `ABANDON` .
+	//
+	// Valid values: `CONTINUE` | `ABANDON`
 	//
 	// Allowed values: "ABANDON", "CONTINUE".
 	// Default: not set (CloudFormation's default).
@@ -44,10 +66,15 @@ type CfnLifecycleHookProps struct {
 
 	// HeartbeatTimeout is the HeartbeatTimeout property of AWS::AutoScaling::LifecycleHook.
 	//
+	// The maximum time, in seconds, that can elapse before the lifecycle hook times out. The range is
+	// from `30` to `7200` seconds. The default value is `3600` seconds (1 hour).
+	//
 	// Default: not set (CloudFormation's default).
 	HeartbeatTimeout *int
 
 	// LifecycleHookName is the LifecycleHookName property of AWS::AutoScaling::LifecycleHook.
+	//
+	// The name of the lifecycle hook.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -55,21 +82,43 @@ type CfnLifecycleHookProps struct {
 
 	// LifecycleTransition is the LifecycleTransition property of AWS::AutoScaling::LifecycleHook.
 	//
+	// The lifecycle transition. For Auto Scaling groups, there are two major lifecycle transitions.
+	//
+	// - To create a lifecycle hook for scale-out events, specify `autoscaling:EC2_INSTANCE_LAUNCHING`
+	// .
+	// - To create a lifecycle hook for scale-in events, specify
+	// `autoscaling:EC2_INSTANCE_TERMINATING` .
+	//
 	// Allowed values: "autoscaling:EC2_INSTANCE_LAUNCHING", "autoscaling:EC2_INSTANCE_TERMINATING".
 	// Required.
 	LifecycleTransition string
 
 	// NotificationMetadata is the NotificationMetadata property of AWS::AutoScaling::LifecycleHook.
 	//
+	// Additional information that you want to include any time Amazon EC2 Auto Scaling sends a
+	// message to the notification target.
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationMetadata string
 
 	// NotificationTargetARN is the NotificationTargetARN property of AWS::AutoScaling::LifecycleHook.
 	//
+	// The Amazon Resource Name (ARN) of the notification target that Amazon EC2 Auto Scaling sends
+	// notifications to when an instance is in a wait state for the lifecycle hook. You can specify an
+	// Amazon SNS topic or an Amazon SQS queue.
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationTargetARN string
 
 	// RoleARN is the RoleARN property of AWS::AutoScaling::LifecycleHook.
+	//
+	// The ARN of the IAM role that allows the Auto Scaling group to publish to the specified
+	// notification target. For information about creating this role, see Prepare to add a lifecycle
+	// hook to your Auto Scaling group
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/prepare-for-lifecycle-notifications.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Valid only if the notification target is an Amazon SNS topic or an Amazon SQS queue.
 	//
 	// Default: not set (CloudFormation's default).
 	RoleARN string

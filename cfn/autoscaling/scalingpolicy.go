@@ -9,6 +9,17 @@ import (
 )
 
 // CfnScalingPolicy is the AWS::AutoScaling::ScalingPolicy resource.
+//
+// The `AWS::AutoScaling::ScalingPolicy` resource specifies an Amazon EC2 Auto Scaling scaling
+// policy so that the Auto Scaling group can scale the number of instances available for your
+// application.
+//
+// For more information about using scaling policies to scale your Auto Scaling group
+// automatically, see Dynamic scaling
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scale-based-on-demand.html) and
+// Predictive scaling
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnScalingPolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,14 +42,27 @@ func (r *CfnScalingPolicy) CfnProperties() map[string]any { return r.Props.CfnPr
 func (r *CfnScalingPolicy) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the ARN of a scaling policy.
 func (r *CfnScalingPolicy) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrPolicyName returns the PolicyName attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the name of a scaling policy.
 func (r *CfnScalingPolicy) AttrPolicyName() string { return r.GetAttString("PolicyName") }
 
 // CfnScalingPolicyProps are the properties of an AWS::AutoScaling::ScalingPolicy resource.
 type CfnScalingPolicyProps struct {
 	// AdjustmentType is the AdjustmentType property of AWS::AutoScaling::ScalingPolicy.
+	//
+	// Specifies how the scaling adjustment is interpreted (for example, an absolute number or a
+	// percentage). The valid values are `ChangeInCapacity` , `ExactCapacity` , and
+	// `PercentChangeInCapacity` .
+	//
+	// Required if the policy type is `StepScaling` or `SimpleScaling` . For more information, see
+	// Scaling adjustment types
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html#as-scaling-adjustment)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
 	//
 	// Allowed values: "ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity".
 	// Default: not set (CloudFormation's default).
@@ -46,11 +70,23 @@ type CfnScalingPolicyProps struct {
 
 	// AutoScalingGroupName is the AutoScalingGroupName property of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The name of the Auto Scaling group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	AutoScalingGroupName string
 
 	// Cooldown is the Cooldown property of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A cooldown period, in seconds, that applies to a specific simple scaling policy. When a
+	// cooldown period is specified here, it overrides the default cooldown.
+	//
+	// Valid only if the policy type is `SimpleScaling` . For more information, see Scaling cooldowns
+	// for Amazon EC2 Auto Scaling
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html)
+	// in the *Amazon EC2 Auto Scaling User Guide* .
+	//
+	// Default: None
 	//
 	// Default: not set (CloudFormation's default).
 	Cooldown string
@@ -58,10 +94,26 @@ type CfnScalingPolicyProps struct {
 	// EstimatedInstanceWarmup is the EstimatedInstanceWarmup property of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// *Not needed if the default instance warmup is defined for the group.*
+	//
+	// The estimated time, in seconds, until a newly launched instance can contribute to the
+	// CloudWatch metrics. This warm-up period applies to instances launched due to a specific target
+	// tracking or step scaling policy. When a warm-up period is specified here, it overrides the
+	// default instance warmup.
+	//
+	// Valid only if the policy type is `TargetTrackingScaling` or `StepScaling` . The default is to
+	// use the value for the default instance warmup defined for the group. If default instance warmup
+	// is null, then `EstimatedInstanceWarmup` falls back to the value of default cooldown.
+	//
 	// Default: not set (CloudFormation's default).
 	EstimatedInstanceWarmup *int
 
 	// MetricAggregationType is the MetricAggregationType property of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The aggregation type for the CloudWatch metrics. The valid values are `Minimum` , `Maximum` ,
+	// and `Average` . If the aggregation type is null, the value is treated as `Average` .
+	//
+	// Valid only if the policy type is `StepScaling` .
 	//
 	// Allowed values: "Average", "Maximum", "Minimum".
 	// Default: not set (CloudFormation's default).
@@ -70,10 +122,30 @@ type CfnScalingPolicyProps struct {
 	// MinAdjustmentMagnitude is the MinAdjustmentMagnitude property of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity` . For
+	// example, suppose that you create a step scaling policy to scale out an Auto Scaling group by 25
+	// percent and you specify a `MinAdjustmentMagnitude` of 2. If the group has 4 instances and the
+	// scaling policy is performed, 25 percent of 4 is 1. However, because you specified a
+	// `MinAdjustmentMagnitude` of 2, Amazon EC2 Auto Scaling scales out the group by 2 instances.
+	//
+	// Valid only if the policy type is `StepScaling` or `SimpleScaling` . For more information, see
+	// Scaling adjustment types
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html#as-scaling-adjustment)
+	// in the *Amazon EC2 Auto Scaling User Guide* . Some Auto Scaling groups use instance weights. In
+	// this case, set the `MinAdjustmentMagnitude` to a value that is at least as large as your
+	// largest instance weight.
+	//
 	// Default: not set (CloudFormation's default).
 	MinAdjustmentMagnitude *int
 
 	// PolicyType is the PolicyType property of AWS::AutoScaling::ScalingPolicy.
+	//
+	// One of the following policy types:
+	//
+	// - `TargetTrackingScaling`
+	// - `StepScaling`
+	// - `SimpleScaling` (default)
+	// - `PredictiveScaling`
 	//
 	// Allowed values: "PredictiveScaling", "SimpleScaling", "StepScaling", "TargetTrackingScaling".
 	// Default: not set (CloudFormation's default).
@@ -82,15 +154,32 @@ type CfnScalingPolicyProps struct {
 	// PredictiveScalingConfiguration is the PredictiveScalingConfiguration property of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// A predictive scaling policy. Provides support for predefined and custom metrics.
+	//
+	// Predefined metrics include CPU utilization, network in/out, and the Application Load Balancer
+	// request count.
+	//
+	// Required if the policy type is `PredictiveScaling` .
+	//
 	// Default: not set (CloudFormation's default).
 	PredictiveScalingConfiguration *CfnScalingPolicyPredictiveScalingConfiguration
 
 	// ScalingAdjustment is the ScalingAdjustment property of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The amount by which to scale, based on the specified adjustment type. A positive value adds to
+	// the current capacity while a negative number removes from the current capacity. For exact
+	// capacity, you must specify a non-negative value.
+	//
+	// Required if the policy type is `SimpleScaling` . (Not used with any other policy type.)
+	//
 	// Default: not set (CloudFormation's default).
 	ScalingAdjustment *int
 
 	// StepAdjustments is the StepAdjustments property of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A set of adjustments that enable you to scale based on the size of the alarm breach.
+	//
+	// Required if the policy type is `StepScaling` . (Not used with any other policy type.)
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -98,6 +187,20 @@ type CfnScalingPolicyProps struct {
 
 	// TargetTrackingConfiguration is the TargetTrackingConfiguration property of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// A target tracking scaling policy. Provides support for predefined or custom metrics.
+	//
+	// The following predefined metrics are available:
+	//
+	// - `ASGAverageCPUUtilization`
+	// - `ASGAverageNetworkIn`
+	// - `ASGAverageNetworkOut`
+	// - `ALBRequestCountPerTarget`
+	//
+	// If you specify `ALBRequestCountPerTarget` for the metric, you must specify the `ResourceLabel`
+	// property with the `PredefinedMetricSpecification` .
+	//
+	// Required if the policy type is `TargetTrackingScaling` .
 	//
 	// Default: not set (CloudFormation's default).
 	TargetTrackingConfiguration *CfnScalingPolicyTargetTrackingConfiguration
@@ -168,9 +271,33 @@ func (p *CfnScalingPolicyProps) validate(at string) []string {
 
 // CfnScalingPolicyPredictiveScalingConfiguration is the PredictiveScalingConfiguration property
 // type of AWS::AutoScaling::ScalingPolicy.
+//
+// `PredictiveScalingConfiguration` is a property of the AWS::AutoScaling::ScalingPolicy
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html)
+// resource that specifies a predictive scaling policy for Amazon EC2 Auto Scaling.
+//
+// For more information, see Predictive scaling
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnScalingPolicyPredictiveScalingConfiguration struct {
 	// MaxCapacityBreachBehavior is the MaxCapacityBreachBehavior property of the
 	// PredictiveScalingConfiguration property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the
+	// maximum capacity of the Auto Scaling group. Defaults to `HonorMaxCapacity` if not specified.
+	//
+	// The following are possible values:
+	//
+	// - `HonorMaxCapacity` - Amazon EC2 Auto Scaling can't increase the maximum capacity of the group
+	// when the forecast capacity is close to or exceeds the maximum capacity.
+	// - `IncreaseMaxCapacity` - Amazon EC2 Auto Scaling can increase the maximum capacity of the
+	// group when the forecast capacity is close to or exceeds the maximum capacity. The upper limit
+	// is determined by the forecasted capacity and the value for `MaxCapacityBuffer` . Use caution
+	// when allowing the maximum capacity to be automatically increased. This can lead to more
+	// instances being launched than intended if the increased maximum capacity is not monitored and
+	// managed. The increased maximum capacity then becomes the new normal maximum capacity for the
+	// Auto Scaling group until you manually update it. The maximum capacity does not automatically
+	// decrease back to the original maximum.
 	//
 	// Allowed values: "HonorMaxCapacity", "IncreaseMaxCapacity".
 	// Default: not set (CloudFormation's default).
@@ -179,11 +306,28 @@ type CfnScalingPolicyPredictiveScalingConfiguration struct {
 	// MaxCapacityBuffer is the MaxCapacityBuffer property of the PredictiveScalingConfiguration
 	// property type of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The size of the capacity buffer to use when the forecast capacity is close to or exceeds the
+	// maximum capacity. The value is specified as a percentage relative to the forecast capacity. For
+	// example, if the buffer is 10, this means a 10 percent buffer, such that if the forecast
+	// capacity is 50, and the maximum capacity is 40, then the effective maximum capacity is 55.
+	//
+	// If set to 0, Amazon EC2 Auto Scaling may scale capacity higher than the maximum capacity to
+	// equal but not exceed forecast capacity.
+	//
+	// Required if the `MaxCapacityBreachBehavior` property is set to `IncreaseMaxCapacity` , and
+	// cannot be used otherwise.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxCapacityBuffer *int
 
 	// MetricSpecifications is the MetricSpecifications property of the PredictiveScalingConfiguration
 	// property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// This structure includes the metrics and target utilization to use for predictive scaling.
+	//
+	// This is an array, but we currently only support a single metric specification. That is, you can
+	// specify a target value and a single metric pair, or a target value and one scaling metric and
+	// one load metric.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -192,12 +336,24 @@ type CfnScalingPolicyPredictiveScalingConfiguration struct {
 	// Mode is the Mode property of the PredictiveScalingConfiguration property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The predictive scaling mode. Defaults to `ForecastOnly` if not specified.
+	//
 	// Allowed values: "ForecastAndScale", "ForecastOnly".
 	// Default: not set (CloudFormation's default).
 	Mode string
 
 	// SchedulingBufferTime is the SchedulingBufferTime property of the PredictiveScalingConfiguration
 	// property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The amount of time, in seconds, by which the instance launch time can be advanced. For example,
+	// the forecast says to add capacity at 10:00 AM, and you choose to pre-launch instances by 5
+	// minutes. In that case, the instances will be launched at 9:55 AM. The intention is to give
+	// resources time to be provisioned. It can take a few minutes to launch an EC2 instance. The
+	// actual amount of time required depends on several factors, such as the size of the instance and
+	// whether there are startup scripts to complete.
+	//
+	// The value must be less than the forecast interval duration of 3600 seconds (60 minutes).
+	// Defaults to 300 seconds if not specified.
 	//
 	// Default: not set (CloudFormation's default).
 	SchedulingBufferTime *int
@@ -243,9 +399,46 @@ func (p *CfnScalingPolicyPredictiveScalingConfiguration) validate(at string) []s
 
 // CfnScalingPolicyPredictiveScalingMetricSpecification is the PredictiveScalingMetricSpecification
 // property type of AWS::AutoScaling::ScalingPolicy.
+//
+// A structure that specifies a metric specification for the `MetricSpecifications` property of the
+// AWS::AutoScaling::ScalingPolicy PredictiveScalingConfiguration
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingconfiguration.html)
+// property type.
+//
+// You must specify either a metric pair, or a load metric and a scaling metric individually.
+// Specifying a metric pair instead of individual metrics provides a simpler way to configure
+// metrics for a scaling policy. You choose the metric pair, and the policy automatically knows the
+// correct sum and average statistics to use for the load metric and the scaling metric.
+//
+// # Example
+//
+// - You create a predictive scaling policy and specify `ALBRequestCount` as the value for the
+// metric pair and `1000.0` as the target value. For this type of metric, you must provide the
+// metric dimension for the corresponding target group, so you also provide a resource label for
+// the Application Load Balancer target group that is attached to your Auto Scaling group.
+// - The number of requests the target group receives per minute provides the load metric, and the
+// request count averaged between the members of the target group provides the scaling metric. In
+// CloudWatch, this refers to the `RequestCount` and `RequestCountPerTarget` metrics, respectively.
+// - For optimal use of predictive scaling, you adhere to the best practice of using a dynamic
+// scaling policy to automatically scale between the minimum capacity and maximum capacity in
+// response to real-time changes in resource utilization.
+// - Amazon EC2 Auto Scaling consumes data points for the load metric over the last 14 days and
+// creates an hourly load forecast for predictive scaling. (A minimum of 24 hours of data is
+// required.)
+// - After creating the load forecast, Amazon EC2 Auto Scaling determines when to reduce or
+// increase the capacity of your Auto Scaling group in each hour of the forecast period so that the
+// average number of requests received by each instance is as close to 1000 requests per minute as
+// possible at all times.
+//
+// For information about using custom metrics with predictive scaling, see Advanced predictive
+// scaling policy configurations using custom metrics
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/predictive-scaling-customized-metric-specification.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnScalingPolicyPredictiveScalingMetricSpecification struct {
 	// CustomizedCapacityMetricSpecification is the CustomizedCapacityMetricSpecification property of
 	// the PredictiveScalingMetricSpecification property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The customized capacity metric specification.
 	//
 	// Default: not set (CloudFormation's default).
 	CustomizedCapacityMetricSpecification *CfnScalingPolicyPredictiveScalingCustomizedCapacityMetric
@@ -253,11 +446,15 @@ type CfnScalingPolicyPredictiveScalingMetricSpecification struct {
 	// CustomizedLoadMetricSpecification is the CustomizedLoadMetricSpecification property of the
 	// PredictiveScalingMetricSpecification property type of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The customized load metric specification.
+	//
 	// Default: not set (CloudFormation's default).
 	CustomizedLoadMetricSpecification *CfnScalingPolicyPredictiveScalingCustomizedLoadMetric
 
 	// CustomizedScalingMetricSpecification is the CustomizedScalingMetricSpecification property of
 	// the PredictiveScalingMetricSpecification property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The customized scaling metric specification.
 	//
 	// Default: not set (CloudFormation's default).
 	CustomizedScalingMetricSpecification *CfnScalingPolicyPredictiveScalingCustomizedScalingMetric
@@ -265,11 +462,16 @@ type CfnScalingPolicyPredictiveScalingMetricSpecification struct {
 	// PredefinedLoadMetricSpecification is the PredefinedLoadMetricSpecification property of the
 	// PredictiveScalingMetricSpecification property type of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The predefined load metric specification.
+	//
 	// Default: not set (CloudFormation's default).
 	PredefinedLoadMetricSpecification *CfnScalingPolicyPredictiveScalingPredefinedLoadMetric
 
 	// PredefinedMetricPairSpecification is the PredefinedMetricPairSpecification property of the
 	// PredictiveScalingMetricSpecification property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The predefined metric pair specification from which Amazon EC2 Auto Scaling determines the
+	// appropriate scaling metric and load metric to use.
 	//
 	// Default: not set (CloudFormation's default).
 	PredefinedMetricPairSpecification *CfnScalingPolicyPredictiveScalingPredefinedMetricPair
@@ -277,11 +479,18 @@ type CfnScalingPolicyPredictiveScalingMetricSpecification struct {
 	// PredefinedScalingMetricSpecification is the PredefinedScalingMetricSpecification property of
 	// the PredictiveScalingMetricSpecification property type of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The predefined scaling metric specification.
+	//
 	// Default: not set (CloudFormation's default).
 	PredefinedScalingMetricSpecification *CfnScalingPolicyPredictiveScalingPredefinedScalingMetric
 
 	// TargetValue is the TargetValue property of the PredictiveScalingMetricSpecification property
 	// type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// Specifies the target utilization. Some metrics are based on a count instead of a percentage,
+	// such as the request count for an Application Load Balancer or the number of messages in an SQS
+	// queue. If the scaling policy specifies one of these metrics, specify the target utilization as
+	// the optimal average request or message count per instance during any one-minute interval.
 	//
 	// Required.
 	TargetValue *float64
@@ -343,9 +552,17 @@ func (p *CfnScalingPolicyPredictiveScalingMetricSpecification) validate(at strin
 
 // CfnScalingPolicyPredictiveScalingCustomizedCapacityMetric is the
 // PredictiveScalingCustomizedCapacityMetric property type of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains capacity metric information for the `CustomizedCapacityMetricSpecification` property of
+// the AWS::AutoScaling::ScalingPolicy PredictiveScalingMetricSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html)
+// property type.
 type CfnScalingPolicyPredictiveScalingCustomizedCapacityMetric struct {
 	// MetricDataQueries is the MetricDataQueries property of the
 	// PredictiveScalingCustomizedCapacityMetric property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// One or more metric data queries to provide the data points for a capacity metric. Use multiple
+	// metric data queries only if you are performing a math expression on returned data.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -380,14 +597,52 @@ func (p *CfnScalingPolicyPredictiveScalingCustomizedCapacityMetric) validate(at 
 
 // CfnScalingPolicyMetricDataQuery is the MetricDataQuery property type of
 // AWS::AutoScaling::ScalingPolicy.
+//
+// The metric data to return. Also defines whether this call is returning data for one metric only,
+// or whether it is performing a math expression on the values of returned metric statistics to
+// create a new time series. A time series is a series of data points, each of which is associated
+// with a timestamp.
+//
+// `MetricDataQuery` is a property of the following property types:
+//
+// - AWS::AutoScaling::ScalingPolicy PredictiveScalingCustomizedScalingMetric
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingcustomizedscalingmetric.html)
+// - AWS::AutoScaling::ScalingPolicy PredictiveScalingCustomizedLoadMetric
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingcustomizedloadmetric.html)
+// - AWS::AutoScaling::ScalingPolicy PredictiveScalingCustomizedCapacityMetric
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingcustomizedcapacitymetric.html)
+//
+// Predictive scaling uses the time series data received from CloudWatch to understand how to
+// schedule capacity based on your historical workload patterns.
+//
+// You can call for a single metric or perform math expressions on multiple metrics. Any
+// expressions used in a metric specification must eventually return a single time series.
+//
+// For more information and examples, see Advanced predictive scaling policy configurations using
+// custom metrics
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/predictive-scaling-customized-metric-specification.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnScalingPolicyMetricDataQuery struct {
 	// Expression is the Expression property of the MetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The math expression to perform on the returned data, if this object is performing a math
+	// expression. This expression can use the `Id` of the other metrics to refer to those metrics,
+	// and can also use the `Id` of other expressions to use the result of those expressions.
+	//
+	// Conditional: Within each `MetricDataQuery` object, you must specify either `Expression` or
+	// `MetricStat` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	Expression string
 
 	// Id is the Id property of the MetricDataQuery property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A short name that identifies the object's results in the response. This name must be unique
+	// among all `MetricDataQuery` objects specified for a single scaling policy. If you are
+	// performing math expressions on this set of data, this name represents that data and can serve
+	// as a variable in the mathematical expression. The valid characters are letters, numbers, and
+	// underscores. The first character must be a lowercase letter.
 	//
 	// Required.
 	Id string
@@ -395,17 +650,34 @@ type CfnScalingPolicyMetricDataQuery struct {
 	// Label is the Label property of the MetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// A human-readable label for this metric or expression. This is especially useful if this is a
+	// math expression, so that you know what the value represents.
+	//
 	// Default: not set (CloudFormation's default).
 	Label string
 
 	// MetricStat is the MetricStat property of the MetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// Information about the metric data to return.
+	//
+	// Conditional: Within each `MetricDataQuery` object, you must specify either `Expression` or
+	// `MetricStat` , but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	MetricStat *CfnScalingPolicyMetricStat
 
 	// ReturnData is the ReturnData property of the MetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// Indicates whether to return the timestamps and raw data values of this metric.
+	//
+	// If you use any math expressions, specify `true` for this value for only the final math
+	// expression that the metric specification is based on. You must specify `false` for `ReturnData`
+	// for all the other metrics and expressions used in the metric specification.
+	//
+	// If you are only retrieving metrics and not performing any math expressions, do not specify
+	// anything for `ReturnData` . This sets it to its default ( `true` ).
 	//
 	// Default: not set (CloudFormation's default).
 	ReturnData *bool
@@ -445,19 +717,47 @@ func (p *CfnScalingPolicyMetricDataQuery) validate(at string) []string {
 }
 
 // CfnScalingPolicyMetricStat is the MetricStat property type of AWS::AutoScaling::ScalingPolicy.
+//
+// `MetricStat` is a property of the AWS::AutoScaling::ScalingPolicy MetricDataQuery
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-metricdataquery.html)
+// property type.
+//
+// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+//
+// For more information about the CloudWatch terminology below, see Amazon CloudWatch concepts
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html) in the
+// *Amazon CloudWatch User Guide* .
 type CfnScalingPolicyMetricStat struct {
 	// Metric is the Metric property of the MetricStat property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The CloudWatch metric to return, including the metric name, namespace, and dimensions. To get
+	// the exact metric name, namespace, and dimensions, inspect the Metric
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html) object that
+	// is returned by a call to ListMetrics
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html) .
 	//
 	// Required.
 	Metric *CfnScalingPolicyMetric
 
 	// Stat is the Stat property of the MetricStat property type of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The statistic to return. It can include any CloudWatch statistic or extended statistic. For a
+	// list of valid values, see the table in Statistics
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic)
+	// in the *Amazon CloudWatch User Guide* .
+	//
+	// The most commonly used metrics for predictive scaling are `Average` and `Sum` .
+	//
 	// Required.
 	Stat string
 
 	// Unit is the Unit property of the MetricStat property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The unit to use for the returned data points. For a complete list of the units that CloudWatch
+	// supports, see the MetricDatum
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html) data
+	// type in the *Amazon CloudWatch API Reference* .
 	//
 	// Default: not set (CloudFormation's default).
 	Unit string
@@ -493,9 +793,23 @@ func (p *CfnScalingPolicyMetricStat) validate(at string) []string {
 }
 
 // CfnScalingPolicyMetric is the Metric property type of AWS::AutoScaling::ScalingPolicy.
+//
+// Represents a specific metric.
+//
+// `Metric` is a property of the AWS::AutoScaling::ScalingPolicy MetricStat
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-metricstat.html)
+// property type.
 type CfnScalingPolicyMetric struct {
 	// Dimensions is the Dimensions property of the Metric property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The dimensions for the metric. For the list of available dimensions, see the AWS documentation
+	// available from the table in AWS services that publish CloudWatch metrics
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html)
+	// in the *Amazon CloudWatch User Guide* .
+	//
+	// Conditional: If you published your metric with dimensions, you must specify the same dimensions
+	// in your scaling policy.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -504,11 +818,18 @@ type CfnScalingPolicyMetric struct {
 	// MetricName is the MetricName property of the Metric property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The name of the metric.
+	//
 	// Required.
 	MetricName string
 
 	// Namespace is the Namespace property of the Metric property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The namespace of the metric. For more information, see the table in AWS services that publish
+	// CloudWatch metrics
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html)
+	// in the *Amazon CloudWatch User Guide* .
 	//
 	// Required.
 	Namespace string
@@ -552,15 +873,25 @@ func (p *CfnScalingPolicyMetric) validate(at string) []string {
 
 // CfnScalingPolicyMetricDimension is the MetricDimension property type of
 // AWS::AutoScaling::ScalingPolicy.
+//
+// `MetricDimension` specifies a name/value pair that is part of the identity of a CloudWatch
+// metric for the `Dimensions` property of the AWS::AutoScaling::ScalingPolicy
+// CustomizedMetricSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-customizedmetricspecification.html)
+// property type. Duplicate dimensions are not allowed.
 type CfnScalingPolicyMetricDimension struct {
 	// Name is the Name property of the MetricDimension property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The name of the dimension.
 	//
 	// Required.
 	Name string
 
 	// Value is the Value property of the MetricDimension property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The value of the dimension.
 	//
 	// Required.
 	Value string
@@ -592,9 +923,17 @@ func (p *CfnScalingPolicyMetricDimension) validate(at string) []string {
 
 // CfnScalingPolicyPredictiveScalingCustomizedLoadMetric is the
 // PredictiveScalingCustomizedLoadMetric property type of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains load metric information for the `CustomizedLoadMetricSpecification` property of the
+// AWS::AutoScaling::ScalingPolicy PredictiveScalingMetricSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html)
+// property type.
 type CfnScalingPolicyPredictiveScalingCustomizedLoadMetric struct {
 	// MetricDataQueries is the MetricDataQueries property of the
 	// PredictiveScalingCustomizedLoadMetric property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// One or more metric data queries to provide the data points for a load metric. Use multiple
+	// metric data queries only if you are performing a math expression on returned data.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -629,9 +968,17 @@ func (p *CfnScalingPolicyPredictiveScalingCustomizedLoadMetric) validate(at stri
 
 // CfnScalingPolicyPredictiveScalingCustomizedScalingMetric is the
 // PredictiveScalingCustomizedScalingMetric property type of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains scaling metric information for the `CustomizedScalingMetricSpecification` property of
+// the AWS::AutoScaling::ScalingPolicy PredictiveScalingMetricSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html)
+// property type.
 type CfnScalingPolicyPredictiveScalingCustomizedScalingMetric struct {
 	// MetricDataQueries is the MetricDataQueries property of the
 	// PredictiveScalingCustomizedScalingMetric property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// One or more metric data queries to provide the data points for a scaling metric. Use multiple
+	// metric data queries only if you are performing a math expression on returned data.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -666,9 +1013,16 @@ func (p *CfnScalingPolicyPredictiveScalingCustomizedScalingMetric) validate(at s
 
 // CfnScalingPolicyPredictiveScalingPredefinedLoadMetric is the
 // PredictiveScalingPredefinedLoadMetric property type of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains load metric information for the `PredefinedLoadMetricSpecification` property of the
+// AWS::AutoScaling::ScalingPolicy PredictiveScalingMetricSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html)
+// property type. Does not apply to policies that use a *metric pair* for the metric specification.
 type CfnScalingPolicyPredictiveScalingPredefinedLoadMetric struct {
 	// PredefinedMetricType is the PredefinedMetricType property of the
 	// PredictiveScalingPredefinedLoadMetric property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The metric type.
 	//
 	// Allowed values: "ALBTargetGroupRequestCount", "ASGTotalCPUUtilization", "ASGTotalNetworkIn",
 	// "ASGTotalNetworkOut".
@@ -677,6 +1031,28 @@ type CfnScalingPolicyPredictiveScalingPredefinedLoadMetric struct {
 
 	// ResourceLabel is the ResourceLabel property of the PredictiveScalingPredefinedLoadMetric
 	// property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A label that uniquely identifies a specific Application Load Balancer target group from which
+	// to determine the request count served by your Auto Scaling group. You can't specify a resource
+	// label unless the target group is attached to the Auto Scaling group.
+	//
+	// You create the resource label by appending the final portion of the load balancer ARN and the
+	// final portion of the target group ARN into a single value, separated by a forward slash (/).
+	// The format of the resource label is:
+	//
+	// `app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff` .
+	//
+	// Where:
+	//
+	// - app/<load-balancer-name>/<load-balancer-id> is the final portion of the load balancer ARN
+	// - targetgroup/<target-group-name>/<target-group-id> is the final portion of the target group
+	// ARN.
+	//
+	// To find the ARN for an Application Load Balancer, use the DescribeLoadBalancers
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html)
+	// API operation. To find the ARN for the target group, use the DescribeTargetGroups
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html)
+	// API operation.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceLabel string
@@ -705,9 +1081,23 @@ func (p *CfnScalingPolicyPredictiveScalingPredefinedLoadMetric) validate(at stri
 
 // CfnScalingPolicyPredictiveScalingPredefinedMetricPair is the
 // PredictiveScalingPredefinedMetricPair property type of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains metric pair information for the `PredefinedMetricPairSpecification` property of the
+// AWS::AutoScaling::ScalingPolicy PredictiveScalingMetricSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html)
+// property type.
+//
+// For more information, see Predictive scaling
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-predictive-scaling.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnScalingPolicyPredictiveScalingPredefinedMetricPair struct {
 	// PredefinedMetricType is the PredefinedMetricType property of the
 	// PredictiveScalingPredefinedMetricPair property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// Indicates which metrics to use. There are two different types of metrics for each metric type:
+	// one is a load metric and one is a scaling metric. For example, if the metric type is
+	// `ASGCPUUtilization` , the Auto Scaling group's total CPU metric is used as the load metric, and
+	// the average CPU metric is used for the scaling metric.
 	//
 	// Allowed values: "ALBRequestCount", "ASGCPUUtilization", "ASGNetworkIn", "ASGNetworkOut".
 	// Required.
@@ -715,6 +1105,28 @@ type CfnScalingPolicyPredictiveScalingPredefinedMetricPair struct {
 
 	// ResourceLabel is the ResourceLabel property of the PredictiveScalingPredefinedMetricPair
 	// property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A label that uniquely identifies a specific Application Load Balancer target group from which
+	// to determine the total and average request count served by your Auto Scaling group. You can't
+	// specify a resource label unless the target group is attached to the Auto Scaling group.
+	//
+	// You create the resource label by appending the final portion of the load balancer ARN and the
+	// final portion of the target group ARN into a single value, separated by a forward slash (/).
+	// The format of the resource label is:
+	//
+	// `app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff` .
+	//
+	// Where:
+	//
+	// - app/<load-balancer-name>/<load-balancer-id> is the final portion of the load balancer ARN
+	// - targetgroup/<target-group-name>/<target-group-id> is the final portion of the target group
+	// ARN.
+	//
+	// To find the ARN for an Application Load Balancer, use the DescribeLoadBalancers
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html)
+	// API operation. To find the ARN for the target group, use the DescribeTargetGroups
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html)
+	// API operation.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceLabel string
@@ -743,9 +1155,16 @@ func (p *CfnScalingPolicyPredictiveScalingPredefinedMetricPair) validate(at stri
 
 // CfnScalingPolicyPredictiveScalingPredefinedScalingMetric is the
 // PredictiveScalingPredefinedScalingMetric property type of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains scaling metric information for the `PredefinedScalingMetricSpecification` property of
+// the AWS::AutoScaling::ScalingPolicy PredictiveScalingMetricSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingmetricspecification.html)
+// property type. Does not apply to policies that use a *metric pair* for the metric specification.
 type CfnScalingPolicyPredictiveScalingPredefinedScalingMetric struct {
 	// PredefinedMetricType is the PredefinedMetricType property of the
 	// PredictiveScalingPredefinedScalingMetric property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The metric type.
 	//
 	// Allowed values: "ALBRequestCountPerTarget", "ASGAverageCPUUtilization", "ASGAverageNetworkIn",
 	// "ASGAverageNetworkOut".
@@ -754,6 +1173,28 @@ type CfnScalingPolicyPredictiveScalingPredefinedScalingMetric struct {
 
 	// ResourceLabel is the ResourceLabel property of the PredictiveScalingPredefinedScalingMetric
 	// property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A label that uniquely identifies a specific Application Load Balancer target group from which
+	// to determine the average request count served by your Auto Scaling group. You can't specify a
+	// resource label unless the target group is attached to the Auto Scaling group.
+	//
+	// You create the resource label by appending the final portion of the load balancer ARN and the
+	// final portion of the target group ARN into a single value, separated by a forward slash (/).
+	// The format of the resource label is:
+	//
+	// `app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff` .
+	//
+	// Where:
+	//
+	// - app/<load-balancer-name>/<load-balancer-id> is the final portion of the load balancer ARN
+	// - targetgroup/<target-group-name>/<target-group-id> is the final portion of the target group
+	// ARN.
+	//
+	// To find the ARN for an Application Load Balancer, use the DescribeLoadBalancers
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html)
+	// API operation. To find the ARN for the target group, use the DescribeTargetGroups
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html)
+	// API operation.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceLabel string
@@ -782,9 +1223,44 @@ func (p *CfnScalingPolicyPredictiveScalingPredefinedScalingMetric) validate(at s
 
 // CfnScalingPolicyStepAdjustment is the StepAdjustment property type of
 // AWS::AutoScaling::ScalingPolicy.
+//
+// `StepAdjustment` specifies a step adjustment for the `StepAdjustments` property of the
+// AWS::AutoScaling::ScalingPolicy
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html)
+// resource.
+//
+// For the following examples, suppose that you have an alarm with a breach threshold of 50:
+//
+// - To trigger a step adjustment when the metric is greater than or equal to 50 and less than 60,
+// specify a lower bound of 0 and an upper bound of 10.
+// - To trigger a step adjustment when the metric is greater than 40 and less than or equal to 50,
+// specify a lower bound of -10 and an upper bound of 0.
+//
+// There are a few rules for the step adjustments for your step policy:
+//
+// - The ranges of your step adjustments can't overlap or have a gap.
+// - At most one step adjustment can have a null lower bound. If one step adjustment has a negative
+// lower bound, then there must be a step adjustment with a null lower bound.
+// - At most one step adjustment can have a null upper bound. If one step adjustment has a positive
+// upper bound, then there must be a step adjustment with a null upper bound.
+// - The upper and lower bound can't be null in the same step adjustment.
+//
+// For more information, see Step adjustments
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html#as-scaling-steps)
+// in the *Amazon EC2 Auto Scaling User Guide* .
+//
+// You can find a sample template snippet in the Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html#aws-resource-autoscaling-scalingpolicy--examples)
+// section of the `AWS::AutoScaling::ScalingPolicy` resource.
 type CfnScalingPolicyStepAdjustment struct {
 	// MetricIntervalLowerBound is the MetricIntervalLowerBound property of the StepAdjustment
 	// property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The lower bound for the difference between the alarm threshold and the CloudWatch metric. If
+	// the metric value is above the breach threshold, the lower bound is inclusive (the metric must
+	// be greater than or equal to the threshold plus the lower bound). Otherwise, it is exclusive
+	// (the metric must be greater than the threshold plus the lower bound). A null value indicates
+	// negative infinity.
 	//
 	// Default: not set (CloudFormation's default).
 	MetricIntervalLowerBound *float64
@@ -792,11 +1268,23 @@ type CfnScalingPolicyStepAdjustment struct {
 	// MetricIntervalUpperBound is the MetricIntervalUpperBound property of the StepAdjustment
 	// property type of AWS::AutoScaling::ScalingPolicy.
 	//
+	// The upper bound for the difference between the alarm threshold and the CloudWatch metric. If
+	// the metric value is above the breach threshold, the upper bound is exclusive (the metric must
+	// be less than the threshold plus the upper bound). Otherwise, it is inclusive (the metric must
+	// be less than or equal to the threshold plus the upper bound). A null value indicates positive
+	// infinity.
+	//
+	// The upper bound must be greater than the lower bound.
+	//
 	// Default: not set (CloudFormation's default).
 	MetricIntervalUpperBound *float64
 
 	// ScalingAdjustment is the ScalingAdjustment property of the StepAdjustment property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The amount by which to scale, based on the specified adjustment type. A positive value adds to
+	// the current capacity while a negative number removes from the current capacity. For exact
+	// capacity, you must specify a non-negative value.
 	//
 	// Required.
 	ScalingAdjustment *int
@@ -828,9 +1316,20 @@ func (p *CfnScalingPolicyStepAdjustment) validate(at string) []string {
 
 // CfnScalingPolicyTargetTrackingConfiguration is the TargetTrackingConfiguration property type of
 // AWS::AutoScaling::ScalingPolicy.
+//
+// `TargetTrackingConfiguration` is a property of the AWS::AutoScaling::ScalingPolicy
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html)
+// resource that specifies a target tracking scaling policy configuration for Amazon EC2 Auto
+// Scaling.
+//
+// For more information about scaling policies, see Dynamic scaling
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scale-based-on-demand.html) in the
+// *Amazon EC2 Auto Scaling User Guide* .
 type CfnScalingPolicyTargetTrackingConfiguration struct {
 	// CustomizedMetricSpecification is the CustomizedMetricSpecification property of the
 	// TargetTrackingConfiguration property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A customized metric. You must specify either a predefined metric or a customized metric.
 	//
 	// Default: not set (CloudFormation's default).
 	CustomizedMetricSpecification *CfnScalingPolicyCustomizedMetricSpecification
@@ -838,17 +1337,29 @@ type CfnScalingPolicyTargetTrackingConfiguration struct {
 	// DisableScaleIn is the DisableScaleIn property of the TargetTrackingConfiguration property type
 	// of AWS::AutoScaling::ScalingPolicy.
 	//
+	// Indicates whether scaling in by the target tracking scaling policy is disabled. If scaling in
+	// is disabled, the target tracking scaling policy doesn't remove instances from the Auto Scaling
+	// group. Otherwise, the target tracking scaling policy can remove instances from the Auto Scaling
+	// group. The default is `false` .
+	//
 	// Default: not set (CloudFormation's default).
 	DisableScaleIn *bool
 
 	// PredefinedMetricSpecification is the PredefinedMetricSpecification property of the
 	// TargetTrackingConfiguration property type of AWS::AutoScaling::ScalingPolicy.
 	//
+	// A predefined metric. You must specify either a predefined metric or a customized metric.
+	//
 	// Default: not set (CloudFormation's default).
 	PredefinedMetricSpecification *CfnScalingPolicyPredefinedMetricSpecification
 
 	// TargetValue is the TargetValue property of the TargetTrackingConfiguration property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The target value for the metric. Some metrics are based on a count instead of a percentage,
+	// such as the request count for an Application Load Balancer or the number of messages in an SQS
+	// queue. If the scaling policy specifies one of these metrics, specify the target utilization as
+	// the optimal average request or message count per instance during any one-minute interval.
 	//
 	// Required.
 	TargetValue *float64
@@ -889,9 +1400,36 @@ func (p *CfnScalingPolicyTargetTrackingConfiguration) validate(at string) []stri
 
 // CfnScalingPolicyCustomizedMetricSpecification is the CustomizedMetricSpecification property type
 // of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains customized metric specification information for a target tracking scaling policy for
+// Amazon EC2 Auto Scaling.
+//
+// To create your customized metric specification:
+//
+// - Add values for each required property from CloudWatch. You can use an existing metric, or a
+// new metric that you create. To use your own metric, you must first publish the metric to
+// CloudWatch. For more information, see Publish Custom Metrics
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html) in the
+// *Amazon CloudWatch User Guide* .
+// - Choose a metric that changes proportionally with capacity. The value of the metric should
+// increase or decrease in inverse proportion to the number of capacity units. That is, the value
+// of the metric should decrease when capacity increases.
+//
+// For more information about CloudWatch, see Amazon CloudWatch Concepts
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html) .
+//
+// `CustomizedMetricSpecification` is a property of the AWS::AutoScaling::ScalingPolicy
+// TargetTrackingConfiguration
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-targettrackingconfiguration.html)
+// property type.
 type CfnScalingPolicyCustomizedMetricSpecification struct {
 	// Dimensions is the Dimensions property of the CustomizedMetricSpecification property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The dimensions of the metric.
+	//
+	// Conditional: If you published your metric with dimensions, you must specify the same dimensions
+	// in your scaling policy.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -900,11 +1438,19 @@ type CfnScalingPolicyCustomizedMetricSpecification struct {
 	// MetricName is the MetricName property of the CustomizedMetricSpecification property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The name of the metric. To get the exact metric name, namespace, and dimensions, inspect the
+	// Metric (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html)
+	// object that is returned by a call to ListMetrics
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	MetricName string
 
 	// Metrics is the Metrics property of the CustomizedMetricSpecification property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The metrics to include in the target tracking scaling policy, as a metric data query. This can
+	// include both raw metric and metric math expressions.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -913,11 +1459,19 @@ type CfnScalingPolicyCustomizedMetricSpecification struct {
 	// Namespace is the Namespace property of the CustomizedMetricSpecification property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The namespace of the metric.
+	//
 	// Default: not set (CloudFormation's default).
 	Namespace string
 
 	// Period is the Period property of the CustomizedMetricSpecification property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The period of the metric in seconds. The default value is 60. Accepted values are 10, 30, and
+	// 60. For high resolution metric, set the value to less than 60. For more information, see Create
+	// a target tracking policy using high-resolution metrics for faster response
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/policy-creating-high-resolution-metrics.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Period *int
@@ -925,12 +1479,19 @@ type CfnScalingPolicyCustomizedMetricSpecification struct {
 	// Statistic is the Statistic property of the CustomizedMetricSpecification property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The statistic of the metric.
+	//
 	// Allowed values: "Average", "Maximum", "Minimum", "SampleCount", "Sum".
 	// Default: not set (CloudFormation's default).
 	Statistic string
 
 	// Unit is the Unit property of the CustomizedMetricSpecification property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The unit of the metric. For a complete list of the units that CloudWatch supports, see the
+	// MetricDatum
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html) data
+	// type in the *Amazon CloudWatch API Reference* .
 	//
 	// Default: not set (CloudFormation's default).
 	Unit string
@@ -989,9 +1550,35 @@ func (p *CfnScalingPolicyCustomizedMetricSpecification) validate(at string) []st
 
 // CfnScalingPolicyTargetTrackingMetricDataQuery is the TargetTrackingMetricDataQuery property type
 // of AWS::AutoScaling::ScalingPolicy.
+//
+// The metric data to return. Also defines whether this call is returning data for one metric only,
+// or whether it is performing a math expression on the values of returned metric statistics to
+// create a new time series. A time series is a series of data points, each of which is associated
+// with a timestamp.
+//
+// You can use `TargetTrackingMetricDataQuery` structures with a PutScalingPolicy
+// (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScalingPolicy.html) operation
+// when you specify a TargetTrackingConfiguration
+// (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TargetTrackingConfiguration.html)
+// in the request.
+//
+// You can call for a single metric or perform math expressions on multiple metrics. Any
+// expressions used in a metric specification must eventually return a single time series.
+//
+// For more information, see the Create a target tracking scaling policy for Amazon EC2 Auto
+// Scaling using metric math
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html)
+// in the *Amazon EC2 Auto Scaling User Guide* .
 type CfnScalingPolicyTargetTrackingMetricDataQuery struct {
 	// Expression is the Expression property of the TargetTrackingMetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The math expression to perform on the returned data, if this object is performing a math
+	// expression. This expression can use the `Id` of the other metrics to refer to those metrics,
+	// and can also use the `Id` of other expressions to use the result of those expressions.
+	//
+	// Conditional: Within each `TargetTrackingMetricDataQuery` object, you must specify either
+	// `Expression` or `MetricStat` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	Expression string
@@ -999,11 +1586,20 @@ type CfnScalingPolicyTargetTrackingMetricDataQuery struct {
 	// Id is the Id property of the TargetTrackingMetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// A short name that identifies the object's results in the response. This name must be unique
+	// among all `TargetTrackingMetricDataQuery` objects specified for a single scaling policy. If you
+	// are performing math expressions on this set of data, this name represents that data and can
+	// serve as a variable in the mathematical expression. The valid characters are letters, numbers,
+	// and underscores. The first character must be a lowercase letter.
+	//
 	// Required.
 	Id string
 
 	// Label is the Label property of the TargetTrackingMetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// A human-readable label for this metric or expression. This is especially useful if this is a
+	// math expression, so that you know what the value represents.
 	//
 	// Default: not set (CloudFormation's default).
 	Label string
@@ -1011,17 +1607,37 @@ type CfnScalingPolicyTargetTrackingMetricDataQuery struct {
 	// MetricStat is the MetricStat property of the TargetTrackingMetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// Information about the metric data to return.
+	//
+	// Conditional: Within each `TargetTrackingMetricDataQuery` object, you must specify either
+	// `Expression` or `MetricStat` , but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	MetricStat *CfnScalingPolicyTargetTrackingMetricStat
 
 	// Period is the Period property of the TargetTrackingMetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The period of the metric in seconds. The default value is 60. Accepted values are 10, 30, and
+	// 60. For high resolution metric, set the value to less than 60. For more information, see Create
+	// a target tracking policy using high-resolution metrics for faster response
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/policy-creating-high-resolution-metrics.html)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	Period *int
 
 	// ReturnData is the ReturnData property of the TargetTrackingMetricDataQuery property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// Indicates whether to return the timestamps and raw data values of this metric.
+	//
+	// If you use any math expressions, specify `true` for this value for only the final math
+	// expression that the metric specification is based on. You must specify `false` for `ReturnData`
+	// for all the other metrics and expressions used in the metric specification.
+	//
+	// If you are only retrieving metrics and not performing any math expressions, do not specify
+	// anything for `ReturnData` . This sets it to its default ( `true` ).
 	//
 	// Default: not set (CloudFormation's default).
 	ReturnData *bool
@@ -1065,9 +1681,21 @@ func (p *CfnScalingPolicyTargetTrackingMetricDataQuery) validate(at string) []st
 
 // CfnScalingPolicyTargetTrackingMetricStat is the TargetTrackingMetricStat property type of
 // AWS::AutoScaling::ScalingPolicy.
+//
+// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+//
+// `TargetTrackingMetricStat` is a property of the TargetTrackingMetricDataQuery
+// (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TargetTrackingMetricDataQuery.html)
+// object.
+//
+// For more information about the CloudWatch terminology below, see Amazon CloudWatch concepts
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html) in the
+// *Amazon CloudWatch User Guide* .
 type CfnScalingPolicyTargetTrackingMetricStat struct {
 	// Metric is the Metric property of the TargetTrackingMetricStat property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The metric to use.
 	//
 	// Required.
 	Metric *CfnScalingPolicyMetric
@@ -1075,17 +1703,35 @@ type CfnScalingPolicyTargetTrackingMetricStat struct {
 	// Period is the Period property of the TargetTrackingMetricStat property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The period of the metric in seconds. The default value is 60. Accepted values are 10, 30, and
+	// 60. For high resolution metric, set the value to less than 60. For more information, see Create
+	// a target tracking policy using high-resolution metrics for faster response
+	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/policy-creating-high-resolution-metrics.html)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	Period *int
 
 	// Stat is the Stat property of the TargetTrackingMetricStat property type of
 	// AWS::AutoScaling::ScalingPolicy.
 	//
+	// The statistic to return. It can include any CloudWatch statistic or extended statistic. For a
+	// list of valid values, see the table in Statistics
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic)
+	// in the *Amazon CloudWatch User Guide* .
+	//
+	// The most commonly used metric for scaling is `Average` .
+	//
 	// Required.
 	Stat string
 
 	// Unit is the Unit property of the TargetTrackingMetricStat property type of
 	// AWS::AutoScaling::ScalingPolicy.
+	//
+	// The unit to use for the returned data points. For a complete list of the units that CloudWatch
+	// supports, see the MetricDatum
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html) data
+	// type in the *Amazon CloudWatch API Reference* .
 	//
 	// Default: not set (CloudFormation's default).
 	Unit string
@@ -1125,9 +1771,27 @@ func (p *CfnScalingPolicyTargetTrackingMetricStat) validate(at string) []string 
 
 // CfnScalingPolicyPredefinedMetricSpecification is the PredefinedMetricSpecification property type
 // of AWS::AutoScaling::ScalingPolicy.
+//
+// Contains predefined metric specification information for a target tracking scaling policy for
+// Amazon EC2 Auto Scaling.
+//
+// `PredefinedMetricSpecification` is a property of the AWS::AutoScaling::ScalingPolicy
+// TargetTrackingConfiguration
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-targettrackingconfiguration.html)
+// property type.
 type CfnScalingPolicyPredefinedMetricSpecification struct {
 	// PredefinedMetricType is the PredefinedMetricType property of the PredefinedMetricSpecification
 	// property type of AWS::AutoScaling::ScalingPolicy.
+	//
+	// The metric type. The following predefined metrics are available:
+	//
+	// - `ASGAverageCPUUtilization` - Average CPU utilization of the Auto Scaling group.
+	// - `ASGAverageNetworkIn` - Average number of bytes received on all network interfaces by the
+	// Auto Scaling group.
+	// - `ASGAverageNetworkOut` - Average number of bytes sent out on all network interfaces by the
+	// Auto Scaling group.
+	// - `ALBRequestCountPerTarget` - Average Application Load Balancer request count per target for
+	// your Auto Scaling group.
 	//
 	// Allowed values: "ALBRequestCountPerTarget", "ASGAverageCPUUtilization", "ASGAverageNetworkIn",
 	// "ASGAverageNetworkOut".
@@ -1136,6 +1800,28 @@ type CfnScalingPolicyPredefinedMetricSpecification struct {
 
 	// ResourceLabel is the ResourceLabel property of the PredefinedMetricSpecification property type
 	// of AWS::AutoScaling::ScalingPolicy.
+	//
+	// A label that uniquely identifies a specific Application Load Balancer target group from which
+	// to determine the average request count served by your Auto Scaling group. You can't specify a
+	// resource label unless the target group is attached to the Auto Scaling group.
+	//
+	// You create the resource label by appending the final portion of the load balancer ARN and the
+	// final portion of the target group ARN into a single value, separated by a forward slash (/).
+	// The format of the resource label is:
+	//
+	// `app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff` .
+	//
+	// Where:
+	//
+	// - app/<load-balancer-name>/<load-balancer-id> is the final portion of the load balancer ARN
+	// - targetgroup/<target-group-name>/<target-group-id> is the final portion of the target group
+	// ARN.
+	//
+	// To find the ARN for an Application Load Balancer, use the DescribeLoadBalancers
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html)
+	// API operation. To find the ARN for the target group, use the DescribeTargetGroups
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html)
+	// API operation.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceLabel string

@@ -7,6 +7,24 @@ import (
 )
 
 // CfnWarmPool is the AWS::AutoScaling::WarmPool resource.
+//
+// The `AWS::AutoScaling::WarmPool` resource creates a pool of pre-initialized EC2 instances that
+// sits alongside the Auto Scaling group. Whenever your application needs to scale out, the Auto
+// Scaling group can draw on the warm pool to meet its new desired capacity.
+//
+// When you create a warm pool, you can define a minimum size. When your Auto Scaling group scales
+// out and the size of the warm pool shrinks, Amazon EC2 Auto Scaling launches new instances into
+// the warm pool to maintain its minimum size.
+//
+// For more information, see Warm pools for Amazon EC2 Auto Scaling
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html) in the
+// *Amazon EC2 Auto Scaling User Guide* . CloudFormation supports the `UpdatePolicy` attribute for
+// Auto Scaling groups. During an update, if `UpdatePolicy` is set to `AutoScalingRollingUpdate` ,
+// CloudFormation replaces `InService` instances only. Instances in the warm pool are not replaced.
+// The difference in which instances are replaced can potentially result in different instance
+// configurations after the stack update completes. If `UpdatePolicy` is set to
+// `AutoScalingReplacingUpdate` , you do not encounter this issue because CloudFormation replaces
+// both the Auto Scaling group and the warm pool.
 type CfnWarmPool struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,11 +49,16 @@ func (r *CfnWarmPool) validate() []string { return r.Props.validate("") }
 type CfnWarmPoolProps struct {
 	// AutoScalingGroupName is the AutoScalingGroupName property of AWS::AutoScaling::WarmPool.
 	//
+	// The name of the Auto Scaling group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	AutoScalingGroupName string
 
 	// InstanceReusePolicy is the InstanceReusePolicy property of AWS::AutoScaling::WarmPool.
+	//
+	// Indicates whether instances in the Auto Scaling group can be returned to the warm pool on scale
+	// in. The default is to terminate instances in the Auto Scaling group when the group scales in.
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceReusePolicy *CfnWarmPoolInstanceReusePolicy
@@ -43,15 +66,38 @@ type CfnWarmPoolProps struct {
 	// MaxGroupPreparedCapacity is the MaxGroupPreparedCapacity property of
 	// AWS::AutoScaling::WarmPool.
 	//
+	// Specifies the maximum number of instances that are allowed to be in the warm pool or in any
+	// state except `Terminated` for the Auto Scaling group. This is an optional property. Specify it
+	// only if you do not want the warm pool size to be determined by the difference between the
+	// group's maximum capacity and its desired capacity. If a value for `MaxGroupPreparedCapacity` is
+	// not specified, Amazon EC2 Auto Scaling launches and maintains the difference between the
+	// group's maximum capacity and its desired capacity. If you specify a value for
+	// `MaxGroupPreparedCapacity` , Amazon EC2 Auto Scaling uses the difference between the
+	// `MaxGroupPreparedCapacity` and the desired capacity instead.
+	//
+	// The size of the warm pool is dynamic. Only when `MaxGroupPreparedCapacity` and `MinSize` are
+	// set to the same value does the warm pool have an absolute size.
+	//
+	// If the desired capacity of the Auto Scaling group is higher than the `MaxGroupPreparedCapacity`
+	// , the capacity of the warm pool is 0, unless you specify a value for `MinSize` . To remove a
+	// value that you previously set, include the property but specify -1 for the value.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxGroupPreparedCapacity *int
 
 	// MinSize is the MinSize property of AWS::AutoScaling::WarmPool.
 	//
+	// Specifies the minimum number of instances to maintain in the warm pool. This helps you to
+	// ensure that there is always a certain number of warmed instances available to handle traffic
+	// spikes. Defaults to 0 if not specified.
+	//
 	// Default: not set (CloudFormation's default).
 	MinSize *int
 
 	// PoolState is the PoolState property of AWS::AutoScaling::WarmPool.
+	//
+	// Sets the instance state to transition to after the lifecycle actions are complete. Default is
+	// `Stopped` .
 	//
 	// Allowed values: "Hibernated", "Running", "Stopped".
 	// Default: not set (CloudFormation's default).
@@ -90,9 +136,21 @@ func (p *CfnWarmPoolProps) validate(at string) []string {
 
 // CfnWarmPoolInstanceReusePolicy is the InstanceReusePolicy property type of
 // AWS::AutoScaling::WarmPool.
+//
+// A structure that specifies an instance reuse policy for the `InstanceReusePolicy` property of
+// the AWS::AutoScaling::WarmPool
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-warmpool.html)
+// resource.
+//
+// For more information, see Warm pools for Amazon EC2 Auto Scaling
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html) in the
+// *Amazon EC2 Auto Scaling User Guide* .
 type CfnWarmPoolInstanceReusePolicy struct {
 	// ReuseOnScaleIn is the ReuseOnScaleIn property of the InstanceReusePolicy property type of
 	// AWS::AutoScaling::WarmPool.
+	//
+	// Specifies whether instances in the Auto Scaling group can be returned to the warm pool on scale
+	// in.
 	//
 	// Default: not set (CloudFormation's default).
 	ReuseOnScaleIn *bool

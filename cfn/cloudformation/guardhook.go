@@ -7,6 +7,14 @@ import (
 )
 
 // CfnGuardHook is the AWS::CloudFormation::GuardHook resource.
+//
+// The `AWS::CloudFormation::GuardHook` resource creates and activates a Guard Hook. Using the
+// Guard domain specific language (DSL), you can author Guard Hooks to evaluate your resources
+// before allowing stack operations.
+//
+// For more information, see Guard Hooks
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/guard-hooks.html) in the
+// *CloudFormation Hooks User Guide* .
 type CfnGuardHook struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,11 +36,18 @@ func (r *CfnGuardHook) CfnProperties() map[string]any { return r.Props.CfnProper
 func (r *CfnGuardHook) validate() []string { return r.Props.validate("") }
 
 // AttrHookArn returns the HookArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the ARN of a Guard Hook.
 func (r *CfnGuardHook) AttrHookArn() string { return r.GetAttString("HookArn") }
 
 // CfnGuardHookProps are the properties of an AWS::CloudFormation::GuardHook resource.
 type CfnGuardHookProps struct {
 	// Alias is the Alias property of AWS::CloudFormation::GuardHook.
+	//
+	// The type name alias for the Hook. This alias must be unique per account and Region.
+	//
+	// The alias must be in the form `Name1::Name2::Name3` and must not begin with `AWS` . For
+	// example, `Private::Guard::MyTestHook` .
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -40,11 +55,21 @@ type CfnGuardHookProps struct {
 
 	// ExecutionRole is the ExecutionRole property of AWS::CloudFormation::GuardHook.
 	//
+	// The IAM role that the Hook assumes to retrieve your Guard rules from S3 and optionally write a
+	// detailed Guard output report back.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ExecutionRole string
 
 	// FailureMode is the FailureMode property of AWS::CloudFormation::GuardHook.
+	//
+	// Specifies how the Hook responds when rules fail their evaluation.
+	//
+	// - `FAIL` : Prevents the action from proceeding. This is helpful for enforcing strict compliance
+	// or security policies.
+	// - `WARN` : Issues warnings to users but allows actions to continue. This is useful for
+	// non-critical validations or informational checks.
 	//
 	// Allowed values: "FAIL", "WARN".
 	// Required.
@@ -52,36 +77,73 @@ type CfnGuardHookProps struct {
 
 	// HookStatus is the HookStatus property of AWS::CloudFormation::GuardHook.
 	//
+	// Specifies if the Hook is `ENABLED` or `DISABLED` .
+	//
 	// Allowed values: "ENABLED", "DISABLED".
 	// Required.
 	HookStatus string
 
 	// LogBucket is the LogBucket property of AWS::CloudFormation::GuardHook.
 	//
+	// Specifies the name of an S3 bucket to store the Guard output report. This report contains the
+	// results of your Guard rule validations.
+	//
 	// Default: not set (CloudFormation's default).
 	LogBucket string
 
 	// Options is the Options property of AWS::CloudFormation::GuardHook.
+	//
+	// Specifies the S3 location of your input parameters.
 	//
 	// Default: not set (CloudFormation's default).
 	Options *CfnGuardHookOptions
 
 	// RuleLocation is the RuleLocation property of AWS::CloudFormation::GuardHook.
 	//
+	// Specifies the S3 location of your Guard rules.
+	//
 	// Required.
 	RuleLocation *CfnGuardHookS3Location
 
 	// StackFilters is the StackFilters property of AWS::CloudFormation::GuardHook.
+	//
+	// Specifies the stack level filters for the Hook.
+	//
+	// Example stack level filter in JSON:
+	//
+	// `"StackFilters": {"FilteringCriteria": "ALL", "StackNames": {"Exclude": [ "stack-1",
+	// "stack-2"]}}`
+	//
+	// Example stack level filter in YAML:
+	//
+	// `StackFilters: FilteringCriteria: ALL StackNames: Exclude: - stack-1 - stack-2`
 	//
 	// Default: not set (CloudFormation's default).
 	StackFilters *CfnGuardHookStackFilters
 
 	// TargetFilters is the TargetFilters property of AWS::CloudFormation::GuardHook.
 	//
+	// Specifies the target filters for the Hook.
+	//
+	// Example target filter in JSON:
+	//
+	// `"TargetFilters": {"Actions": [ "CREATE", "UPDATE", "DELETE" ]}`
+	//
+	// Example target filter in YAML:
+	//
+	// `TargetFilters: Actions: - CREATE - UPDATE - DELETE`
+	//
 	// Default: not set (CloudFormation's default).
 	TargetFilters any
 
 	// TargetOperations is the TargetOperations property of AWS::CloudFormation::GuardHook.
+	//
+	// Specifies the list of operations the Hook is run against. For more information, see Hook
+	// targets
+	// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-concepts.html#hook-terms-hook-target)
+	// in the *CloudFormation Hooks User Guide* .
+	//
+	// Valid values: `STACK` | `RESOURCE` | `CHANGE_SET` | `CLOUD_CONTROL`
 	//
 	// Required.
 	TargetOperations []string
@@ -153,9 +215,13 @@ func (p *CfnGuardHookProps) validate(at string) []string {
 }
 
 // CfnGuardHookOptions is the Options property type of AWS::CloudFormation::GuardHook.
+//
+// Specifies the input parameters for a Guard Hook.
 type CfnGuardHookOptions struct {
 	// InputParams is the InputParams property of the Options property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// Specifies the S3 location where your input parameters are located.
 	//
 	// Default: not set (CloudFormation's default).
 	InputParams any
@@ -172,14 +238,31 @@ func (p *CfnGuardHookOptions) CfnProperties() map[string]any {
 }
 
 // CfnGuardHookS3Location is the S3Location property type of AWS::CloudFormation::GuardHook.
+//
+// Specifies the S3 location where your Guard rules or input parameters are located.
 type CfnGuardHookS3Location struct {
 	// Uri is the Uri property of the S3Location property type of AWS::CloudFormation::GuardHook.
+	//
+	// Specifies the S3 path to the file that contains your Guard rules or input parameters (in the
+	// form `s3://<bucket name>/<file name>` ).
+	//
+	// For Guard rules, the object stored in S3 must have one of the following file extensions:
+	// `.guard` , `.zip` , or `.tar.gz` .
+	//
+	// For input parameters, the object stored in S3 must have one of the following file extensions:
+	// `.yaml` , `.json` , `.zip` , or `.tar.gz` .
 	//
 	// Required.
 	Uri string
 
 	// VersionId is the VersionId property of the S3Location property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// For S3 buckets with versioning enabled, specifies the unique ID of the S3 object version to
+	// download your Guard rules or input parameters from.
+	//
+	// The Guard Hook downloads files from S3 every time the Hook is invoked. To prevent accidental
+	// changes or deletions, we recommend using a version when configuring your Guard Hook.
 	//
 	// Default: not set (CloudFormation's default).
 	VersionId string
@@ -207,9 +290,25 @@ func (p *CfnGuardHookS3Location) validate(at string) []string {
 }
 
 // CfnGuardHookStackFilters is the StackFilters property type of AWS::CloudFormation::GuardHook.
+//
+// The `StackFilters` property type specifies stack level filters for a Hook.
+//
+// The `StackNames` or `StackRoles` properties are optional. However, you must specify at least one
+// of these properties.
+//
+// For more information, see CloudFormation Hooks stack level filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-stack-level-filtering.html)
+// .
 type CfnGuardHookStackFilters struct {
 	// FilteringCriteria is the FilteringCriteria property of the StackFilters property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// The filtering criteria.
+	//
+	// - All stack names and stack roles ( `All` ): The Hook will only be invoked when all specified
+	// filters match.
+	// - Any stack names and stack roles ( `Any` ): The Hook will be invoked if at least one of the
+	// specified filters match.
 	//
 	// Allowed values: "ALL", "ANY".
 	// Required.
@@ -218,11 +317,15 @@ type CfnGuardHookStackFilters struct {
 	// StackNames is the StackNames property of the StackFilters property type of
 	// AWS::CloudFormation::GuardHook.
 	//
+	// Includes or excludes specific stacks from Hook invocations.
+	//
 	// Default: not set (CloudFormation's default).
 	StackNames *CfnGuardHookStackNames
 
 	// StackRoles is the StackRoles property of the StackFilters property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// Includes or excludes specific stacks from Hook invocations based on their associated IAM roles.
 	//
 	// Default: not set (CloudFormation's default).
 	StackRoles *CfnGuardHookStackRoles
@@ -253,9 +356,18 @@ func (p *CfnGuardHookStackFilters) validate(at string) []string {
 }
 
 // CfnGuardHookStackNames is the StackNames property type of AWS::CloudFormation::GuardHook.
+//
+// Specifies the stack names for the `StackFilters` property type to include or exclude specific
+// stacks from Hook invocations.
+//
+// For more information, see CloudFormation Hooks stack level filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-stack-level-filtering.html)
+// .
 type CfnGuardHookStackNames struct {
 	// Exclude is the Exclude property of the StackNames property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// The stack names to exclude. All stacks except those listed here will invoke the Hook.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -263,6 +375,8 @@ type CfnGuardHookStackNames struct {
 
 	// Include is the Include property of the StackNames property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// The stack names to include. Only the stacks specified in this list will invoke the Hook.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -283,9 +397,19 @@ func (p *CfnGuardHookStackNames) CfnProperties() map[string]any {
 }
 
 // CfnGuardHookStackRoles is the StackRoles property type of AWS::CloudFormation::GuardHook.
+//
+// Specifies the stack roles for the `StackFilters` property type to include or exclude specific
+// stacks from Hook invocations based on their associated IAM roles.
+//
+// For more information, see CloudFormation Hooks stack level filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-stack-level-filtering.html)
+// .
 type CfnGuardHookStackRoles struct {
 	// Exclude is the Exclude property of the StackRoles property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// The IAM role ARNs for stacks you want to exclude. The Hook will be invoked on all stacks except
+	// those initiated by the specified roles.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -293,6 +417,9 @@ type CfnGuardHookStackRoles struct {
 
 	// Include is the Include property of the StackRoles property type of
 	// AWS::CloudFormation::GuardHook.
+	//
+	// The IAM role ARNs to target stacks associated with these roles. Only stack operations initiated
+	// by these roles will invoke the Hook.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,17 @@ import (
 )
 
 // CfnHookDefaultVersion is the AWS::CloudFormation::HookDefaultVersion resource.
+//
+// The `AWS::CloudFormation::HookDefaultVersion` resource specifies the default version of a Hook.
+// The default version of the Hook is used in CloudFormation operations for this AWS account and
+// AWS Region .
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
+//
+// This resource type is not compatible with Guard and Lambda Hooks.
 type CfnHookDefaultVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -26,6 +37,8 @@ func NewCfnHookDefaultVersion(scope cdk.Construct, id string, props CfnHookDefau
 func (r *CfnHookDefaultVersion) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Number (ARN) of the activated Hook in this account and Region.
 func (r *CfnHookDefaultVersion) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnHookDefaultVersionProps are the properties of an AWS::CloudFormation::HookDefaultVersion
@@ -33,15 +46,27 @@ func (r *CfnHookDefaultVersion) AttrArn() string { return r.GetAttString("Arn") 
 type CfnHookDefaultVersionProps struct {
 	// TypeName is the TypeName property of AWS::CloudFormation::HookDefaultVersion.
 	//
+	// The name of the Hook.
+	//
+	// You must specify either `TypeVersionArn` , or `TypeName` and `VersionId` .
+	//
 	// Default: not set (CloudFormation's default).
 	TypeName string
 
 	// TypeVersionArn is the TypeVersionArn property of AWS::CloudFormation::HookDefaultVersion.
 	//
+	// The version ID of the type configuration.
+	//
+	// You must specify either `TypeVersionArn` , or `TypeName` and `VersionId` .
+	//
 	// Default: not set (CloudFormation's default).
 	TypeVersionArn string
 
 	// VersionId is the VersionId property of AWS::CloudFormation::HookDefaultVersion.
+	//
+	// The version ID of the type specified.
+	//
+	// You must specify either `TypeVersionArn` , or `TypeName` and `VersionId` .
 	//
 	// Default: not set (CloudFormation's default).
 	VersionId string

@@ -7,6 +7,14 @@ import (
 )
 
 // CfnHookTypeConfig is the AWS::CloudFormation::HookTypeConfig resource.
+//
+// The `AWS::CloudFormation::HookTypeConfig` resource specifies the configuration of an activated
+// Hook.
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
 type CfnHookTypeConfig struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -27,16 +35,27 @@ func (r *CfnHookTypeConfig) CfnProperties() map[string]any { return r.Props.CfnP
 
 // AttrConfigurationArn returns the ConfigurationArn attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The Amazon Resource Number (ARN) of the activated Hook type configuration in this account and
+// Region.
 func (r *CfnHookTypeConfig) AttrConfigurationArn() string { return r.GetAttString("ConfigurationArn") }
 
 // CfnHookTypeConfigProps are the properties of an AWS::CloudFormation::HookTypeConfig resource.
 type CfnHookTypeConfigProps struct {
 	// Configuration is the Configuration property of AWS::CloudFormation::HookTypeConfig.
 	//
+	// Specifies the activated Hook type configuration, in this AWS account and AWS Region .
+	//
+	// You must specify either `TypeName` and `Configuration` or `TypeArn` and `Configuration` .
+	//
 	// Default: not set (CloudFormation's default).
 	Configuration string
 
 	// ConfigurationAlias is the ConfigurationAlias property of AWS::CloudFormation::HookTypeConfig.
+	//
+	// An alias by which to refer to this configuration data.
+	//
+	// Defaults to `default` alias. Hook types currently support default configuration alias.
 	//
 	// Allowed values: "default". Changing it replaces the resource.
 	// Default: "default".
@@ -44,10 +63,19 @@ type CfnHookTypeConfigProps struct {
 
 	// TypeArn is the TypeArn property of AWS::CloudFormation::HookTypeConfig.
 	//
+	// The Amazon Resource Number (ARN) for the Hook to set `Configuration` for.
+	//
+	// You must specify either `TypeName` and `Configuration` or `TypeArn` and `Configuration` .
+	//
 	// Default: not set (CloudFormation's default).
 	TypeArn string
 
 	// TypeName is the TypeName property of AWS::CloudFormation::HookTypeConfig.
+	//
+	// The unique name for your Hook. Specifies a three-part namespace for your Hook, with a
+	// recommended pattern of `Organization::Service::Hook` .
+	//
+	// You must specify either `TypeName` and `Configuration` or `TypeArn` and `Configuration` .
 	//
 	// Default: not set (CloudFormation's default).
 	TypeName string

@@ -7,6 +7,16 @@ import (
 )
 
 // CfnHookVersion is the AWS::CloudFormation::HookVersion resource.
+//
+// The `AWS::CloudFormation::HookVersion` resource publishes new or first version of a Hook to the
+// CloudFormation registry.
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
+//
+// This resource type is not compatible with Guard and Lambda Hooks.
 type CfnHookVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,24 +39,40 @@ func (r *CfnHookVersion) CfnProperties() map[string]any { return r.Props.CfnProp
 func (r *CfnHookVersion) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the Hook.
 func (r *CfnHookVersion) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrIsDefaultVersion returns the IsDefaultVersion attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// Whether the specified Hook version is set as the default version.
 func (r *CfnHookVersion) AttrIsDefaultVersion() string { return r.GetAttString("IsDefaultVersion") }
 
 // AttrTypeArn returns the TypeArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Number (ARN) assigned to this version of the Hook.
 func (r *CfnHookVersion) AttrTypeArn() string { return r.GetAttString("TypeArn") }
 
 // AttrVersionId returns the VersionId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of this version of the Hook.
 func (r *CfnHookVersion) AttrVersionId() string { return r.GetAttString("VersionId") }
 
 // AttrVisibility returns the Visibility attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The visibility level that determines who can see and use this Hook in CloudFormation operations:
+//
+// - `PRIVATE` : The Hook is only visible and usable within the account where it was registered.
+// CloudFormation automatically marks any Hooks you register as `PRIVATE` .
+// - `PUBLIC` : The Hook is publicly visible and usable within any AWS account.
 func (r *CfnHookVersion) AttrVisibility() string { return r.GetAttString("Visibility") }
 
 // CfnHookVersionProps are the properties of an AWS::CloudFormation::HookVersion resource.
 type CfnHookVersionProps struct {
 	// ExecutionRoleArn is the ExecutionRoleArn property of AWS::CloudFormation::HookVersion.
+	//
+	// The Amazon Resource Name (ARN) of the task execution role that grants the Hook permission.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -54,17 +80,39 @@ type CfnHookVersionProps struct {
 
 	// LoggingConfig is the LoggingConfig property of AWS::CloudFormation::HookVersion.
 	//
+	// Contains logging configuration information for an extension.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LoggingConfig *CfnHookVersionLoggingConfig
 
 	// SchemaHandlerPackage is the SchemaHandlerPackage property of AWS::CloudFormation::HookVersion.
 	//
+	// A URL to the Amazon S3 bucket for the Hook project package that contains the necessary files
+	// for the Hook you want to register.
+	//
+	// For information on generating a schema handler package, see Modeling custom CloudFormation
+	// Hooks (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-model.html)
+	// in the *CloudFormation Hooks User Guide* . To register the Hook, you must have `s3:GetObject`
+	// permissions to access the S3 objects.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Required.
 	SchemaHandlerPackage string
 
 	// TypeName is the TypeName property of AWS::CloudFormation::HookVersion.
+	//
+	// The unique name for your Hook. Specifies a three-part namespace for your Hook, with a
+	// recommended pattern of `Organization::Service::Hook` . The following organization namespaces
+	// are reserved and can't be used in your Hook type names:
+	//
+	// - `Alexa`
+	// - `AMZN`
+	// - `Amazon`
+	// - `ASK`
+	// - `AWS`
+	// - `Custom`
+	// - `Dev`
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -103,15 +151,23 @@ func (p *CfnHookVersionProps) validate(at string) []string {
 
 // CfnHookVersionLoggingConfig is the LoggingConfig property type of
 // AWS::CloudFormation::HookVersion.
+//
+// The `LoggingConfig` property type specifies logging configuration information for an extension.
 type CfnHookVersionLoggingConfig struct {
 	// LogGroupName is the LogGroupName property of the LoggingConfig property type of
 	// AWS::CloudFormation::HookVersion.
+	//
+	// The Amazon CloudWatch Logs group to which CloudFormation sends error logging information when
+	// invoking the extension's handlers.
 	//
 	// Default: not set (CloudFormation's default).
 	LogGroupName string
 
 	// LogRoleArn is the LogRoleArn property of the LoggingConfig property type of
 	// AWS::CloudFormation::HookVersion.
+	//
+	// The Amazon Resource Name (ARN) of the role that CloudFormation should assume when sending log
+	// entries to CloudWatch Logs.
 	//
 	// Default: not set (CloudFormation's default).
 	LogRoleArn string

@@ -7,6 +7,14 @@ import (
 )
 
 // CfnLambdaHook is the AWS::CloudFormation::LambdaHook resource.
+//
+// The `AWS::CloudFormation::LambdaHook` resource creates and activates a Lambda Hook. You can use
+// a Lambda Hook to evaluate your resources before allowing stack operations. This resource
+// forwards requests for resource evaluation to a Lambda function.
+//
+// For more information, see Lambda Hooks
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/lambda-hooks.html) in the
+// *CloudFormation Hooks User Guide* .
 type CfnLambdaHook struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,11 +36,18 @@ func (r *CfnLambdaHook) CfnProperties() map[string]any { return r.Props.CfnPrope
 func (r *CfnLambdaHook) validate() []string { return r.Props.validate("") }
 
 // AttrHookArn returns the HookArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the ARN of a Lambda Hook.
 func (r *CfnLambdaHook) AttrHookArn() string { return r.GetAttString("HookArn") }
 
 // CfnLambdaHookProps are the properties of an AWS::CloudFormation::LambdaHook resource.
 type CfnLambdaHookProps struct {
 	// Alias is the Alias property of AWS::CloudFormation::LambdaHook.
+	//
+	// The type name alias for the Hook. This alias must be unique per account and Region.
+	//
+	// The alias must be in the form `Name1::Name2::Name3` and must not begin with `AWS` . For
+	// example, `Private::Lambda::MyTestHook` .
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -40,10 +55,20 @@ type CfnLambdaHookProps struct {
 
 	// ExecutionRole is the ExecutionRole property of AWS::CloudFormation::LambdaHook.
 	//
+	// The IAM role that the Hook assumes to invoke your Lambda function.
+	//
 	// Required.
 	ExecutionRole string
 
 	// FailureMode is the FailureMode property of AWS::CloudFormation::LambdaHook.
+	//
+	// Specifies how the Hook responds when the Lambda function invoked by the Hook returns a `FAILED`
+	// response.
+	//
+	// - `FAIL` : Prevents the action from proceeding. This is helpful for enforcing strict compliance
+	// or security policies.
+	// - `WARN` : Issues warnings to users but allows actions to continue. This is useful for
+	// non-critical validations or informational checks.
 	//
 	// Allowed values: "FAIL", "WARN".
 	// Required.
@@ -51,26 +76,61 @@ type CfnLambdaHookProps struct {
 
 	// HookStatus is the HookStatus property of AWS::CloudFormation::LambdaHook.
 	//
+	// Specifies if the Hook is `ENABLED` or `DISABLED` .
+	//
 	// Allowed values: "ENABLED", "DISABLED".
 	// Required.
 	HookStatus string
 
 	// LambdaFunction is the LambdaFunction property of AWS::CloudFormation::LambdaHook.
 	//
+	// Specifies the Lambda function for the Hook. You can use:
+	//
+	// - The full Amazon Resource Name (ARN) without a suffix.
+	// - A qualified ARN with a version or alias suffix.
+	//
 	// Required.
 	LambdaFunction string
 
 	// StackFilters is the StackFilters property of AWS::CloudFormation::LambdaHook.
+	//
+	// Specifies the stack level filters for the Hook.
+	//
+	// Example stack level filter in JSON:
+	//
+	// `"StackFilters": {"FilteringCriteria": "ALL", "StackNames": {"Exclude": [ "stack-1",
+	// "stack-2"]}}`
+	//
+	// Example stack level filter in YAML:
+	//
+	// `StackFilters: FilteringCriteria: ALL StackNames: Exclude: - stack-1 - stack-2`
 	//
 	// Default: not set (CloudFormation's default).
 	StackFilters *CfnLambdaHookStackFilters
 
 	// TargetFilters is the TargetFilters property of AWS::CloudFormation::LambdaHook.
 	//
+	// Specifies the target filters for the Hook.
+	//
+	// Example target filter in JSON:
+	//
+	// `"TargetFilters": {"Actions": [ "CREATE", "UPDATE", "DELETE" ]}`
+	//
+	// Example target filter in YAML:
+	//
+	// `TargetFilters: Actions: - CREATE - UPDATE - DELETE`
+	//
 	// Default: not set (CloudFormation's default).
 	TargetFilters any
 
 	// TargetOperations is the TargetOperations property of AWS::CloudFormation::LambdaHook.
+	//
+	// Specifies the list of operations the Hook is run against. For more information, see Hook
+	// targets
+	// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-concepts.html#hook-terms-hook-target)
+	// in the *CloudFormation Hooks User Guide* .
+	//
+	// Valid values: `STACK` | `RESOURCE` | `CHANGE_SET` | `CLOUD_CONTROL`
 	//
 	// Required.
 	TargetOperations []string
@@ -134,9 +194,25 @@ func (p *CfnLambdaHookProps) validate(at string) []string {
 }
 
 // CfnLambdaHookStackFilters is the StackFilters property type of AWS::CloudFormation::LambdaHook.
+//
+// The `StackFilters` property type specifies stack level filters for a Hook.
+//
+// The `StackNames` or `StackRoles` properties are optional. However, you must specify at least one
+// of these properties.
+//
+// For more information, see CloudFormation Hooks stack level filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-stack-level-filtering.html)
+// .
 type CfnLambdaHookStackFilters struct {
 	// FilteringCriteria is the FilteringCriteria property of the StackFilters property type of
 	// AWS::CloudFormation::LambdaHook.
+	//
+	// The filtering criteria.
+	//
+	// - All stack names and stack roles ( `All` ): The Hook will only be invoked when all specified
+	// filters match.
+	// - Any stack names and stack roles ( `Any` ): The Hook will be invoked if at least one of the
+	// specified filters match.
 	//
 	// Allowed values: "ALL", "ANY".
 	// Required.
@@ -145,11 +221,15 @@ type CfnLambdaHookStackFilters struct {
 	// StackNames is the StackNames property of the StackFilters property type of
 	// AWS::CloudFormation::LambdaHook.
 	//
+	// Includes or excludes specific stacks from Hook invocations.
+	//
 	// Default: not set (CloudFormation's default).
 	StackNames *CfnLambdaHookStackNames
 
 	// StackRoles is the StackRoles property of the StackFilters property type of
 	// AWS::CloudFormation::LambdaHook.
+	//
+	// Includes or excludes specific stacks from Hook invocations based on their associated IAM roles.
 	//
 	// Default: not set (CloudFormation's default).
 	StackRoles *CfnLambdaHookStackRoles
@@ -180,9 +260,18 @@ func (p *CfnLambdaHookStackFilters) validate(at string) []string {
 }
 
 // CfnLambdaHookStackNames is the StackNames property type of AWS::CloudFormation::LambdaHook.
+//
+// Specifies the stack names for the `StackFilters` property type to include or exclude specific
+// stacks from Hook invocations.
+//
+// For more information, see CloudFormation Hooks stack level filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-stack-level-filtering.html)
+// .
 type CfnLambdaHookStackNames struct {
 	// Exclude is the Exclude property of the StackNames property type of
 	// AWS::CloudFormation::LambdaHook.
+	//
+	// The stack names to exclude. All stacks except those listed here will invoke the Hook.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -190,6 +279,8 @@ type CfnLambdaHookStackNames struct {
 
 	// Include is the Include property of the StackNames property type of
 	// AWS::CloudFormation::LambdaHook.
+	//
+	// The stack names to include. Only the stacks specified in this list will invoke the Hook.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -210,9 +301,19 @@ func (p *CfnLambdaHookStackNames) CfnProperties() map[string]any {
 }
 
 // CfnLambdaHookStackRoles is the StackRoles property type of AWS::CloudFormation::LambdaHook.
+//
+// Specifies the stack roles for the `StackFilters` property type to include or exclude specific
+// stacks from Hook invocations based on their associated IAM roles.
+//
+// For more information, see CloudFormation Hooks stack level filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-stack-level-filtering.html)
+// .
 type CfnLambdaHookStackRoles struct {
 	// Exclude is the Exclude property of the StackRoles property type of
 	// AWS::CloudFormation::LambdaHook.
+	//
+	// The IAM role ARNs for stacks you want to exclude. The Hook will be invoked on all stacks except
+	// those initiated by the specified roles.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -220,6 +321,9 @@ type CfnLambdaHookStackRoles struct {
 
 	// Include is the Include property of the StackRoles property type of
 	// AWS::CloudFormation::LambdaHook.
+	//
+	// The IAM role ARNs to target stacks associated with these roles. Only stack operations initiated
+	// by these roles will invoke the Hook.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).

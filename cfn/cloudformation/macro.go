@@ -7,6 +7,13 @@ import (
 )
 
 // CfnMacro is the AWS::CloudFormation::Macro resource.
+//
+// The `AWS::CloudFormation::Macro` resource is a CloudFormation resource type that creates a
+// CloudFormation macro to perform custom processing on CloudFormation templates.
+//
+// For more information, see Perform custom processing on CloudFormation templates with template
+// macros (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html) in
+// the *CloudFormation User Guide* .
 type CfnMacro struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,31 +35,48 @@ func (r *CfnMacro) CfnProperties() map[string]any { return r.Props.CfnProperties
 func (r *CfnMacro) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns a unique identifier for the resource.
 func (r *CfnMacro) AttrId() string { return r.GetAttString("Id") }
 
 // CfnMacroProps are the properties of an AWS::CloudFormation::Macro resource.
 type CfnMacroProps struct {
 	// Description is the Description property of AWS::CloudFormation::Macro.
 	//
+	// A description of the macro.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// FunctionName is the FunctionName property of AWS::CloudFormation::Macro.
+	//
+	// The Amazon Resource Name (ARN) of the underlying Lambda function that you want CloudFormation
+	// to invoke when the macro is run.
 	//
 	// Required.
 	FunctionName string
 
 	// LogGroupName is the LogGroupName property of AWS::CloudFormation::Macro.
 	//
+	// The CloudWatch Logs group to which CloudFormation sends error logging information when invoking
+	// the macro's underlying Lambda function.
+	//
+	// This will be an existing CloudWatch Logs LogGroup. Neither CloudFormation or Lambda will create
+	// the group.
+	//
 	// Default: not set (CloudFormation's default).
 	LogGroupName string
 
 	// LogRoleARN is the LogRoleARN property of AWS::CloudFormation::Macro.
 	//
+	// The ARN of the role CloudFormation should assume when sending log entries to CloudWatch Logs .
+	//
 	// Default: not set (CloudFormation's default).
 	LogRoleARN string
 
 	// Name is the Name property of AWS::CloudFormation::Macro.
+	//
+	// The name of the macro. The name of the macro must be unique across all macros in the account.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,19 @@ import (
 )
 
 // CfnModuleDefaultVersion is the AWS::CloudFormation::ModuleDefaultVersion resource.
+//
+// Specifies the default version of a module. The default version of the module will be used in
+// CloudFormation operations for this account and Region.
+//
+// For more information, see Create reusable resource configurations that can be included across
+// templates with CloudFormation modules
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules.html) in the
+// *CloudFormation User Guide* .
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
 type CfnModuleDefaultVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,17 +43,29 @@ func (r *CfnModuleDefaultVersion) CfnProperties() map[string]any { return r.Prop
 type CfnModuleDefaultVersionProps struct {
 	// Arn is the Arn property of AWS::CloudFormation::ModuleDefaultVersion.
 	//
+	// The Amazon Resource Name (ARN) of the module version to set as the default version.
+	//
+	// Conditional: You must specify either `Arn` , or `ModuleName` and `VersionId` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Arn string
 
 	// ModuleName is the ModuleName property of AWS::CloudFormation::ModuleDefaultVersion.
 	//
+	// The name of the module.
+	//
+	// Conditional: You must specify either `Arn` , or `ModuleName` and `VersionId` .
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	ModuleName string
 
 	// VersionId is the VersionId property of AWS::CloudFormation::ModuleDefaultVersion.
+	//
+	// The ID for the specific version of the module.
+	//
+	// Conditional: You must specify either `Arn` , or `ModuleName` and `VersionId` .
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).

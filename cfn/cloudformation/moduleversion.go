@@ -7,6 +7,20 @@ import (
 )
 
 // CfnModuleVersion is the AWS::CloudFormation::ModuleVersion resource.
+//
+// The `AWS::CloudFormation::ModuleVersion` resource registers the specified version of the module
+// with the CloudFormation registry. Registering a module makes it available for use in
+// CloudFormation templates in your AWS account and Region.
+//
+// For more information, see Create reusable resource configurations that can be included across
+// templates with CloudFormation modules
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules.html) in the
+// *CloudFormation User Guide* .
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
 type CfnModuleVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,42 +43,77 @@ func (r *CfnModuleVersion) CfnProperties() map[string]any { return r.Props.CfnPr
 func (r *CfnModuleVersion) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the module.
 func (r *CfnModuleVersion) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrDescription returns the Description attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The description of the module.
 func (r *CfnModuleVersion) AttrDescription() string { return r.GetAttString("Description") }
 
 // AttrDocumentationUrl returns the DocumentationUrl attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The URL of a page providing detailed documentation for this module.
 func (r *CfnModuleVersion) AttrDocumentationUrl() string { return r.GetAttString("DocumentationUrl") }
 
 // AttrIsDefaultVersion returns the IsDefaultVersion attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// Whether the specified module version is set as the default version.
+//
+// This applies only to private extensions you have registered in your account, and extensions
+// published by AWS . For public third-party extensions, whether they are activated in your
+// account, CloudFormation returns `null` .
 func (r *CfnModuleVersion) AttrIsDefaultVersion() string { return r.GetAttString("IsDefaultVersion") }
 
 // AttrSchema returns the Schema attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The schema that defines the module.
 func (r *CfnModuleVersion) AttrSchema() string { return r.GetAttString("Schema") }
 
 // AttrTimeCreated returns the TimeCreated attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// When the specified private module version was registered or activated in your account.
 func (r *CfnModuleVersion) AttrTimeCreated() string { return r.GetAttString("TimeCreated") }
 
 // AttrVersionId returns the VersionId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of this version of the module.
 func (r *CfnModuleVersion) AttrVersionId() string { return r.GetAttString("VersionId") }
 
 // AttrVisibility returns the Visibility attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The visibility level that determines who can see and use this module in CloudFormation
+// operations:
+//
+// - `PRIVATE` : The module is only visible and usable within the account where it was registered.
+// CloudFormation automatically marks any modules you register as `PRIVATE` .
+// - `PUBLIC` : The module is publicly visible and usable within any AWS account.
 func (r *CfnModuleVersion) AttrVisibility() string { return r.GetAttString("Visibility") }
 
 // CfnModuleVersionProps are the properties of an AWS::CloudFormation::ModuleVersion resource.
 type CfnModuleVersionProps struct {
 	// ModuleName is the ModuleName property of AWS::CloudFormation::ModuleVersion.
 	//
+	// The name of the module being registered.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ModuleName string
 
 	// ModulePackage is the ModulePackage property of AWS::CloudFormation::ModuleVersion.
+	//
+	// A URL to the S3 bucket for the package that contains the template fragment and schema files for
+	// the module version to register.
+	//
+	// For more information, see Module structure and requirements
+	// (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/modules-structure.html) in the
+	// *CloudFormation Command Line Interface (CLI) User Guide* . To register the module version, you
+	// must have `s3:GetObject` permissions to access the S3 objects.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Required.

@@ -7,6 +7,33 @@ import (
 )
 
 // CfnPublicTypeVersion is the AWS::CloudFormation::PublicTypeVersion resource.
+//
+// The `AWS::CloudFormation::PublicTypeVersion` resource tests and publishes a registered extension
+// as a public, third-party extension.
+//
+// CloudFormation first tests the extension to make sure it meets all necessary requirements for
+// being published in the CloudFormation registry. If it does, CloudFormation then publishes it to
+// the registry as a public third-party extension in this Region. Public extensions are available
+// for use by all CloudFormation users.
+//
+// - For resource types, testing includes passing all contracts tests defined for the type.
+// - For modules, testing includes determining if the module's model meets all necessary
+// requirements.
+//
+// For more information, see Testing your public extension prior to publishing
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-testing)
+// in the *CloudFormation Command Line Interface (CLI) User Guide* .
+//
+// If you don't specify a version, CloudFormation uses the default version of the extension in your
+// account and Region for testing.
+//
+// To perform testing, CloudFormation assumes the execution role specified when the type was
+// registered.
+//
+// An extension must have a test status of `PASSED` before it can be published. For more
+// information, see Publishing extensions to make them available for public use
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the
+// *CloudFormation Command Line Interface (CLI) User Guide* .
 type CfnPublicTypeVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -27,14 +54,23 @@ func (r *CfnPublicTypeVersion) CfnProperties() map[string]any { return r.Props.C
 
 // AttrPublicTypeArn returns the PublicTypeArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The Amazon Resource Number (ARN) assigned to the public extension upon publication.
 func (r *CfnPublicTypeVersion) AttrPublicTypeArn() string { return r.GetAttString("PublicTypeArn") }
 
 // AttrPublisherId returns the PublisherId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The publisher ID of the extension publisher.
+//
+// This applies only to public third-party extensions. For private registered extensions, and
+// extensions provided by AWS , CloudFormation returns `null` .
 func (r *CfnPublicTypeVersion) AttrPublisherId() string { return r.GetAttString("PublisherId") }
 
 // AttrTypeVersionArn returns the TypeVersionArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The Amazon Resource Number (ARN) assigned to this version of the extension.
 func (r *CfnPublicTypeVersion) AttrTypeVersionArn() string { return r.GetAttString("TypeVersionArn") }
 
 // CfnPublicTypeVersionProps are the properties of an AWS::CloudFormation::PublicTypeVersion
@@ -42,11 +78,26 @@ func (r *CfnPublicTypeVersion) AttrTypeVersionArn() string { return r.GetAttStri
 type CfnPublicTypeVersionProps struct {
 	// Arn is the Arn property of AWS::CloudFormation::PublicTypeVersion.
 	//
+	// The Amazon Resource Number (ARN) of the extension.
+	//
+	// Conditional: You must specify `Arn` , or `TypeName` and `Type` .
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Arn string
 
 	// LogDeliveryBucket is the LogDeliveryBucket property of AWS::CloudFormation::PublicTypeVersion.
+	//
+	// The S3 bucket to which CloudFormation delivers the contract test execution logs.
+	//
+	// CloudFormation delivers the logs by the time contract testing has completed and the extension
+	// has been assigned a test type status of `PASSED` or `FAILED` .
+	//
+	// The user initiating the stack operation must be able to access items in the specified S3
+	// bucket. Specifically, the user needs the following permissions:
+	//
+	// - s3:GetObject
+	// - s3:PutObject
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -55,17 +106,41 @@ type CfnPublicTypeVersionProps struct {
 	// PublicVersionNumber is the PublicVersionNumber property of
 	// AWS::CloudFormation::PublicTypeVersion.
 	//
+	// The version number to assign to this version of the extension.
+	//
+	// Use the following format, and adhere to semantic versioning when assigning a version number to
+	// your extension:
+	//
+	// `MAJOR.MINOR.PATCH`
+	//
+	// For more information, see Semantic Versioning 2.0.0
+	// (https://docs.aws.amazon.com/https://semver.org/) .
+	//
+	// If you don't specify a version number, CloudFormation increments the version number by one
+	// minor version release.
+	//
+	// You cannot specify a version number the first time you publish a type. CloudFormation
+	// automatically sets the first version number to be `1.0.0` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PublicVersionNumber string
 
 	// Type is the Type property of AWS::CloudFormation::PublicTypeVersion.
 	//
+	// The type of the extension to test.
+	//
+	// Conditional: You must specify `Arn` , or `TypeName` and `Type` .
+	//
 	// Allowed values: "RESOURCE", "MODULE", "HOOK". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Type string
 
 	// TypeName is the TypeName property of AWS::CloudFormation::PublicTypeVersion.
+	//
+	// The name of the extension to test.
+	//
+	// Conditional: You must specify `Arn` , or `TypeName` and `Type` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,15 @@ import (
 )
 
 // CfnPublisher is the AWS::CloudFormation::Publisher resource.
+//
+// The `AWS::CloudFormation::Publisher` resource registers your account as a publisher of public
+// extensions in the CloudFormation registry. Public extensions are available for use by all
+// CloudFormation users.
+//
+// For information on requirements for registering as a public extension publisher, see Publishing
+// extensions to make them available for public use
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.htm) in the
+// *CloudFormation Command Line Interface (CLI) User Guide* .
 type CfnPublisher struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,18 +38,27 @@ func (r *CfnPublisher) validate() []string { return r.Props.validate("") }
 
 // AttrIdentityProvider returns the IdentityProvider attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The type of account used as the identity provider when registering this publisher with
+// CloudFormation.
 func (r *CfnPublisher) AttrIdentityProvider() string { return r.GetAttString("IdentityProvider") }
 
 // AttrPublisherId returns the PublisherId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the extension publisher.
 func (r *CfnPublisher) AttrPublisherId() string { return r.GetAttString("PublisherId") }
 
 // AttrPublisherProfile returns the PublisherProfile attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The URL to the publisher's profile with the identity provider.
 func (r *CfnPublisher) AttrPublisherProfile() string { return r.GetAttString("PublisherProfile") }
 
 // AttrPublisherStatus returns the PublisherStatus attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// Whether the publisher is verified. Currently, all registered publishers are verified.
 func (r *CfnPublisher) AttrPublisherStatus() string { return r.GetAttString("PublisherStatus") }
 
 // CfnPublisherProps are the properties of an AWS::CloudFormation::Publisher resource.
@@ -48,11 +66,26 @@ type CfnPublisherProps struct {
 	// AcceptTermsAndConditions is the AcceptTermsAndConditions property of
 	// AWS::CloudFormation::Publisher.
 	//
+	// Whether you accept the Terms and Conditions
+	// (https://docs.aws.amazon.com/https://cloudformation-registry-documents.s3.amazonaws.com/Terms_and_Conditions_for_AWS_CloudFormation_Registry_Publishers.pdf)
+	// for publishing extensions in the CloudFormation registry. You must accept the terms and
+	// conditions in order to register to publish public extensions to the CloudFormation registry.
+	//
+	// The default is `false` .
+	//
 	// Changing it replaces the resource.
 	// Required.
 	AcceptTermsAndConditions *bool
 
 	// ConnectionArn is the ConnectionArn property of AWS::CloudFormation::Publisher.
+	//
+	// If you are using a Bitbucket or GitHub account for identity verification, the Amazon Resource
+	// Name (ARN) for your connection to that account.
+	//
+	// For more information, see Prerequisite: Registering your account to publish CloudFormation
+	// extensions
+	// (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-prereqs)
+	// in the *AWS CloudFormation Command Line Interface (CLI) User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

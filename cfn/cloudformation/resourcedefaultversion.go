@@ -7,6 +7,14 @@ import (
 )
 
 // CfnResourceDefaultVersion is the AWS::CloudFormation::ResourceDefaultVersion resource.
+//
+// The `AWS::CloudFormation::ResourceDefaultVersion` resource specifies the default version of a
+// resource. The default version of a resource will be used in CloudFormation operations.
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
 type CfnResourceDefaultVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -26,6 +34,8 @@ func NewCfnResourceDefaultVersion(scope cdk.Construct, id string, props CfnResou
 func (r *CfnResourceDefaultVersion) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the resource.
 func (r *CfnResourceDefaultVersion) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnResourceDefaultVersionProps are the properties of an
@@ -33,15 +43,28 @@ func (r *CfnResourceDefaultVersion) AttrArn() string { return r.GetAttString("Ar
 type CfnResourceDefaultVersionProps struct {
 	// TypeName is the TypeName property of AWS::CloudFormation::ResourceDefaultVersion.
 	//
+	// The name of the resource.
+	//
+	// Conditional: You must specify either `TypeVersionArn` , or `TypeName` and `VersionId` .
+	//
 	// Default: not set (CloudFormation's default).
 	TypeName string
 
 	// TypeVersionArn is the TypeVersionArn property of AWS::CloudFormation::ResourceDefaultVersion.
 	//
+	// The Amazon Resource Name (ARN) of the resource version.
+	//
+	// Conditional: You must specify either `TypeVersionArn` , or `TypeName` and `VersionId` .
+	//
 	// Default: not set (CloudFormation's default).
 	TypeVersionArn string
 
 	// VersionId is the VersionId property of AWS::CloudFormation::ResourceDefaultVersion.
+	//
+	// The ID of a specific version of the resource. The version ID is the value at the end of the
+	// Amazon Resource Name (ARN) assigned to the resource version when it's registered.
+	//
+	// Conditional: You must specify either `TypeVersionArn` , or `TypeName` and `VersionId` .
 	//
 	// Default: not set (CloudFormation's default).
 	VersionId string

@@ -7,6 +7,22 @@ import (
 )
 
 // CfnResourceVersion is the AWS::CloudFormation::ResourceVersion resource.
+//
+// The `AWS::CloudFormation::ResourceVersion` resource registers a resource version with the
+// CloudFormation registry. Registering a resource version makes it available for use in
+// CloudFormation templates in your AWS account , and includes:
+//
+// - Validating the resource schema.
+// - Determining which handlers, if any, have been specified for the resource.
+// - Making the resource available for use in your account.
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
+//
+// You can have a maximum of 50 resource versions registered at a time. This maximum is per account
+// and per Region.
 type CfnResourceVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,34 +45,81 @@ func (r *CfnResourceVersion) CfnProperties() map[string]any { return r.Props.Cfn
 func (r *CfnResourceVersion) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the resource.
 func (r *CfnResourceVersion) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrIsDefaultVersion returns the IsDefaultVersion attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// Whether the specified resource version is set as the default version.
+//
+// This applies only to private extensions you have registered in your account, and extensions
+// published by AWS . For public third-party extensions, whether they are activated in your
+// account, CloudFormation returns `null` .
 func (r *CfnResourceVersion) AttrIsDefaultVersion() string { return r.GetAttString("IsDefaultVersion") }
 
 // AttrProvisioningType returns the ProvisioningType attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// For resource type extensions, the provisioning behavior of the resource type. CloudFormation
+// determines the provisioning type during registration, based on the types of handlers in the
+// schema handler package submitted.
+//
+// Possible values:
+//
+// - `FULLY_MUTABLE` : The resource type includes an update handler to process updates to the type
+// during stack update operations.
+// - `IMMUTABLE` : The resource type doesn't include an update handler, so the type can't be
+// updated and must instead be replaced during stack update operations.
+// - `NON_PROVISIONABLE` : The resource type doesn't include all the following handlers, and
+// therefore can't actually be provisioned.
+//
+// - create
+// - read
+// - delete
 func (r *CfnResourceVersion) AttrProvisioningType() string { return r.GetAttString("ProvisioningType") }
 
 // AttrTypeArn returns the TypeArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) for the extension.
 func (r *CfnResourceVersion) AttrTypeArn() string { return r.GetAttString("TypeArn") }
 
 // AttrVersionId returns the VersionId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of a specific version of the resource. The version ID is the value at the end of the
+// Amazon Resource Name (ARN) assigned to the resource version when it is registered.
 func (r *CfnResourceVersion) AttrVersionId() string { return r.GetAttString("VersionId") }
 
 // AttrVisibility returns the Visibility attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The visibility level that determines who can see and use this resource in CloudFormation
+// operations:
+//
+// - `PRIVATE` : The resource is only visible and usable within the account where it was
+// registered. CloudFormation automatically marks any resources you register as `PRIVATE` .
+// - `PUBLIC` : The resource is publicly visible and usable within any AWS account.
 func (r *CfnResourceVersion) AttrVisibility() string { return r.GetAttString("Visibility") }
 
 // CfnResourceVersionProps are the properties of an AWS::CloudFormation::ResourceVersion resource.
 type CfnResourceVersionProps struct {
 	// ExecutionRoleArn is the ExecutionRoleArn property of AWS::CloudFormation::ResourceVersion.
 	//
+	// The Amazon Resource Name (ARN) of the IAM role for CloudFormation to assume when invoking the
+	// resource. If your resource calls AWS APIs in any of its handlers, you must create an IAM
+	// execution role that includes the necessary permissions to call those AWS APIs, and provision
+	// that execution role in your account. When CloudFormation needs to invoke the resource type
+	// handler, CloudFormation assumes this execution role to create a temporary session token, which
+	// it then passes to the resource type handler, thereby supplying your resource type with the
+	// appropriate credentials.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ExecutionRoleArn string
 
 	// LoggingConfig is the LoggingConfig property of AWS::CloudFormation::ResourceVersion.
+	//
+	// Logging configuration information for a resource.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -65,11 +128,33 @@ type CfnResourceVersionProps struct {
 	// SchemaHandlerPackage is the SchemaHandlerPackage property of
 	// AWS::CloudFormation::ResourceVersion.
 	//
+	// A URL to the S3 bucket for the resource project package that contains the necessary files for
+	// the resource you want to register.
+	//
+	// For information on generating a schema handler package, see Modeling resource types to use with
+	// CloudFormation
+	// (https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-model.html) in
+	// the *CloudFormation Command Line Interface (CLI) User Guide* . To register the resource
+	// version, you must have `s3:GetObject` permissions to access the S3 objects.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Required.
 	SchemaHandlerPackage string
 
 	// TypeName is the TypeName property of AWS::CloudFormation::ResourceVersion.
+	//
+	// The name of the resource being registered.
+	//
+	// We recommend that resource names adhere to the following pattern: *company_or_organization* ::
+	// *service* :: *type* . The following organization namespaces are reserved and can't be used in
+	// your resource names:
+	//
+	// - `Alexa`
+	// - `AMZN`
+	// - `Amazon`
+	// - `AWS`
+	// - `Custom`
+	// - `Dev`
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -108,15 +193,23 @@ func (p *CfnResourceVersionProps) validate(at string) []string {
 
 // CfnResourceVersionLoggingConfig is the LoggingConfig property type of
 // AWS::CloudFormation::ResourceVersion.
+//
+// Logging configuration information for a resource.
 type CfnResourceVersionLoggingConfig struct {
 	// LogGroupName is the LogGroupName property of the LoggingConfig property type of
 	// AWS::CloudFormation::ResourceVersion.
+	//
+	// The Amazon CloudWatch logs group to which CloudFormation sends error logging information when
+	// invoking the type's handlers.
 	//
 	// Default: not set (CloudFormation's default).
 	LogGroupName string
 
 	// LogRoleArn is the LogRoleArn property of the LoggingConfig property type of
 	// AWS::CloudFormation::ResourceVersion.
+	//
+	// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch
+	// logs.
 	//
 	// Default: not set (CloudFormation's default).
 	LogRoleArn string

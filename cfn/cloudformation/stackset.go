@@ -10,6 +10,12 @@ import (
 
 // CfnStackSet is the AWS::CloudFormation::StackSet resource.
 //
+// The `AWS::CloudFormation::StackSet` resource contains information about a StackSet. With
+// StackSets, you can provision stacks across AWS accounts and Regions from a single CloudFormation
+// template. Each stack is based on the same CloudFormation template, but you can customize
+// individual stacks using parameters. Run deployments to nested StackSets from the parent stack,
+// not directly through the StackSet API.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnStackSet struct {
 	cdk.CfnResource
@@ -32,21 +38,64 @@ func (r *CfnStackSet) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnStackSet) validate() []string { return r.Props.validate("") }
 
 // AttrStackSetId returns the StackSetId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the unique identifier of the resource.
 func (r *CfnStackSet) AttrStackSetId() string { return r.GetAttString("StackSetId") }
 
 // CfnStackSetProps are the properties of an AWS::CloudFormation::StackSet resource.
 type CfnStackSetProps struct {
 	// AdministrationRoleARN is the AdministrationRoleARN property of AWS::CloudFormation::StackSet.
 	//
+	// The Amazon Resource Number (ARN) of the IAM role to use to create this StackSet. Specify an IAM
+	// role only if you are using customized administrator roles to control which users or groups can
+	// manage specific StackSets within the same administrator account.
+	//
+	// Use customized administrator roles to control which users or groups can manage specific
+	// StackSets within the same administrator account. For more information, see Grant self-managed
+	// permissions
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html)
+	// in the *CloudFormation User Guide* .
+	//
+	// Valid only if the permissions model is `SELF_MANAGED` .
+	//
 	// Default: not set (CloudFormation's default).
 	AdministrationRoleARN string
 
 	// AutoDeployment is the AutoDeployment property of AWS::CloudFormation::StackSet.
 	//
+	// Describes whether StackSets automatically deploys to AWS Organizations accounts that are added
+	// to a target organization or organizational unit (OU). For more information, see Enable or
+	// disable automatic deployments for StackSets in AWS Organizations
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html)
+	// in the *CloudFormation User Guide* .
+	//
+	// Required if the permissions model is `SERVICE_MANAGED` . (Not used with self-managed
+	// permissions.)
+	//
 	// Default: not set (CloudFormation's default).
 	AutoDeployment *CfnStackSetAutoDeployment
 
 	// CallAs is the CallAs property of AWS::CloudFormation::StackSet.
+	//
+	// Specifies whether you are acting as an account administrator in the organization's management
+	// account or as a delegated administrator in a member account.
+	//
+	// By default, `SELF` is specified. Use `SELF` for StackSets with self-managed permissions.
+	//
+	// - To create a StackSet with service-managed permissions while signed in to the management
+	// account, specify `SELF` .
+	// - To create a StackSet with service-managed permissions while signed in to a delegated
+	// administrator account, specify `DELEGATED_ADMIN` .
+	//
+	// Your AWS account must be registered as a delegated admin in the management account. For more
+	// information, see Register a delegated administrator
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-delegated-admin.html)
+	// in the *CloudFormation User Guide* .
+	//
+	// StackSets with service-managed permissions are created in the management account, including
+	// StackSets that are created by delegated administrators.
+	//
+	// Valid only if the permissions model is `SERVICE_MANAGED` .
 	//
 	// Allowed values: "SELF", "DELEGATED_ADMIN". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -54,26 +103,57 @@ type CfnStackSetProps struct {
 
 	// Capabilities is the Capabilities property of AWS::CloudFormation::StackSet.
 	//
+	// The capabilities that are allowed in the StackSet. Some StackSet templates might include
+	// resources that can affect permissions in your AWS account —for example, by creating new IAM
+	// users. For more information, see Acknowledging IAM resources in CloudFormation templates
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/control-access-with-iam.html#using-iam-capabilities)
+	// in the *CloudFormation User Guide* .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Capabilities []string
 
 	// Description is the Description property of AWS::CloudFormation::StackSet.
 	//
+	// A description of the StackSet.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// ExecutionRoleName is the ExecutionRoleName property of AWS::CloudFormation::StackSet.
+	//
+	// The name of the IAM execution role to use to create the StackSet. If you don't specify an
+	// execution role, CloudFormation uses the `AWSCloudFormationStackSetExecutionRole` role for the
+	// StackSet operation.
+	//
+	// Valid only if the permissions model is `SELF_MANAGED` .
+	//
+	// *Pattern* : `[a-zA-Z_0-9+=,.@-]+`
 	//
 	// Default: not set (CloudFormation's default).
 	ExecutionRoleName string
 
 	// ManagedExecution is the ManagedExecution property of AWS::CloudFormation::StackSet.
 	//
+	// Describes whether StackSets performs non-conflicting operations concurrently and queues
+	// conflicting operations.
+	//
+	// When active, StackSets performs non-conflicting operations concurrently and queues conflicting
+	// operations. After conflicting operations finish, StackSets starts queued operations in request
+	// order. If there are already running or queued operations, StackSets queues all incoming
+	// operations even if they are non-conflicting.
+	//
+	// You can't modify your StackSet's execution configuration while there are running or queued
+	// operations for that StackSet.
+	//
+	// When inactive (default), StackSets performs one operation at a time in request order.
+	//
 	// Default: not set (CloudFormation's default).
 	ManagedExecution *CfnStackSetManagedExecution
 
 	// OperationPreferences is the OperationPreferences property of AWS::CloudFormation::StackSet.
+	//
+	// The user-specified preferences for how CloudFormation performs a StackSet operation.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -81,11 +161,25 @@ type CfnStackSetProps struct {
 
 	// Parameters is the Parameters property of AWS::CloudFormation::StackSet.
 	//
+	// The input parameters for the StackSet template.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Parameters []CfnStackSetParameter
 
 	// PermissionModel is the PermissionModel property of AWS::CloudFormation::StackSet.
+	//
+	// Describes how the IAM roles required for StackSet operations are created.
+	//
+	// - With `SELF_MANAGED` permissions, you must create the administrator and execution roles
+	// required to deploy to target accounts. For more information, see Grant self-managed permissions
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html)
+	// in the *CloudFormation User Guide* .
+	// - With `SERVICE_MANAGED` permissions, StackSets automatically creates the IAM roles required to
+	// deploy to accounts managed by AWS Organizations . For more information, see Activate trusted
+	// access for StackSets with AWS Organizations
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html)
+	// in the *CloudFormation User Guide* .
 	//
 	// Allowed values: "SERVICE_MANAGED", "SELF_MANAGED". Changing it replaces the resource.
 	// Required.
@@ -93,11 +187,16 @@ type CfnStackSetProps struct {
 
 	// StackInstancesGroup is the StackInstancesGroup property of AWS::CloudFormation::StackSet.
 	//
+	// A group of stack instances with parameters in some specific accounts and Regions.
+	//
 	// The order of the items does not matter. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	StackInstancesGroup []CfnStackSetStackInstances
 
 	// StackSetName is the StackSetName property of AWS::CloudFormation::StackSet.
+	//
+	// The name to associate with the StackSet. The name must be unique in the Region where you create
+	// your StackSet.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -105,15 +204,35 @@ type CfnStackSetProps struct {
 
 	// Tags is the Tags property of AWS::CloudFormation::StackSet.
 	//
+	// Key-value pairs to associate with this stack. CloudFormation also propagates these tags to
+	// supported resources in the stack. You can specify a maximum number of 50 tags.
+	//
+	// If you don't specify this parameter, CloudFormation doesn't modify the stack's tags. If you
+	// specify an empty value, CloudFormation removes all associated tags.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TemplateBody is the TemplateBody property of AWS::CloudFormation::StackSet.
 	//
+	// The structure that contains the template body, with a minimum length of 1 byte and a maximum
+	// length of 51,200 bytes.
+	//
+	// You must include either `TemplateURL` or `TemplateBody` in a StackSet, but you can't use both.
+	// Dynamic references in the `TemplateBody` may not work correctly in all cases. It's recommended
+	// to pass templates that contain dynamic references through `TemplateUrl` instead.
+	//
 	// Default: not set (CloudFormation's default).
 	TemplateBody string
 
 	// TemplateURL is the TemplateURL property of AWS::CloudFormation::StackSet.
+	//
+	// The URL of a file that contains the template body. The URL must point to a template (max size:
+	// 1 MB) that's located in an Amazon S3 bucket or a Systems Manager document. The location for an
+	// Amazon S3 bucket must start with `https://` .
+	//
+	// Conditional: You must specify only one of the following parameters: `TemplateBody` ,
+	// `TemplateURL` .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -206,9 +325,19 @@ func (p *CfnStackSetProps) validate(at string) []string {
 }
 
 // CfnStackSetAutoDeployment is the AutoDeployment property type of AWS::CloudFormation::StackSet.
+//
+// Describes whether StackSets automatically deploys to AWS Organizations accounts that are added
+// to a target organization or organizational unit (OU). For more information, see Enable or
+// disable automatic deployments for StackSets in AWS Organizations
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html)
+// in the *CloudFormation User Guide* .
 type CfnStackSetAutoDeployment struct {
 	// DependsOn is the DependsOn property of the AutoDeployment property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// A list of StackSet ARNs that this StackSet depends on for auto-deployment operations. When
+	// auto-deployment is triggered, operations will be sequenced to ensure all dependencies complete
+	// successfully before this StackSet's operation begins.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -217,11 +346,20 @@ type CfnStackSetAutoDeployment struct {
 	// Enabled is the Enabled property of the AutoDeployment property type of
 	// AWS::CloudFormation::StackSet.
 	//
+	// If set to `true` , StackSets automatically deploys additional stack instances to AWS
+	// Organizations accounts that are added to a target organization or organizational unit (OU) in
+	// the specified Regions. If an account is removed from a target organization or OU, StackSets
+	// deletes stack instances from the account in the specified Regions.
+	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
 
 	// RetainStacksOnAccountRemoval is the RetainStacksOnAccountRemoval property of the AutoDeployment
 	// property type of AWS::CloudFormation::StackSet.
+	//
+	// If set to `true` , stack resources are retained when an account is removed from a target
+	// organization or OU. If set to `false` , stack resources are deleted. Specify only if `Enabled`
+	// is set to `True` .
 	//
 	// Default: not set (CloudFormation's default).
 	RetainStacksOnAccountRemoval *bool
@@ -245,9 +383,22 @@ func (p *CfnStackSetAutoDeployment) CfnProperties() map[string]any {
 
 // CfnStackSetManagedExecution is the ManagedExecution property type of
 // AWS::CloudFormation::StackSet.
+//
+// Describes whether StackSets performs non-conflicting operations concurrently and queues
+// conflicting operations.
 type CfnStackSetManagedExecution struct {
 	// Active is the Active property of the ManagedExecution property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// When `true` , CloudFormation performs non-conflicting operations concurrently and queues
+	// conflicting operations. After conflicting operations finish, CloudFormation starts queued
+	// operations in request order. If there are already running or queued operations, CloudFormation
+	// queues all incoming operations even if they are non-conflicting.
+	//
+	// You can't modify your StackSet's execution configuration while there are running or queued
+	// operations for that StackSet.
+	//
+	// When `false` (default), StackSets performs one operation at a time in request order.
 	//
 	// Default: not set (CloudFormation's default).
 	Active *bool
@@ -265,9 +416,29 @@ func (p *CfnStackSetManagedExecution) CfnProperties() map[string]any {
 
 // CfnStackSetOperationPreferences is the OperationPreferences property type of
 // AWS::CloudFormation::StackSet.
+//
+// The user-specified preferences for how CloudFormation performs a StackSet operation. For more
+// information on maximum concurrent accounts and failure tolerance, see StackSet operation options
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options)
+// in the *CloudFormation User Guide* .
 type CfnStackSetOperationPreferences struct {
 	// ConcurrencyMode is the ConcurrencyMode property of the OperationPreferences property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// Specifies how the concurrency level behaves during the operation execution.
+	//
+	// - `STRICT_FAILURE_TOLERANCE` : This option dynamically lowers the concurrency level to ensure
+	// the number of failed accounts never exceeds the value of `FailureToleranceCount` +1. The
+	// initial actual concurrency is set to the lower of either the value of the `MaxConcurrentCount`
+	// , or the value of `FailureToleranceCount` +1. The actual concurrency is then reduced
+	// proportionally by the number of failures. This is the default behavior.
+	//
+	// If failure tolerance or Maximum concurrent accounts are set to percentages, the behavior is
+	// similar.
+	// - `SOFT_FAILURE_TOLERANCE` : This option decouples `FailureToleranceCount` from the actual
+	// concurrency. This allows StackSet operations to run at the concurrency level set by the
+	// `MaxConcurrentCount` value, or `MaxConcurrentPercentage` , regardless of the number of
+	// failures.
 	//
 	// Allowed values: "STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE".
 	// Default: not set (CloudFormation's default).
@@ -276,11 +447,28 @@ type CfnStackSetOperationPreferences struct {
 	// FailureToleranceCount is the FailureToleranceCount property of the OperationPreferences
 	// property type of AWS::CloudFormation::StackSet.
 	//
+	// The number of accounts per Region this operation can fail in before CloudFormation stops the
+	// operation in that Region. If the operation is stopped in a Region, CloudFormation doesn't
+	// attempt the operation in any subsequent Regions.
+	//
+	// Conditional: You must specify either `FailureToleranceCount` or `FailureTolerancePercentage`
+	// (but not both).
+	//
 	// Default: not set (CloudFormation's default).
 	FailureToleranceCount *int
 
 	// FailureTolerancePercentage is the FailureTolerancePercentage property of the
 	// OperationPreferences property type of AWS::CloudFormation::StackSet.
+	//
+	// The percentage of accounts per Region this stack operation can fail in before CloudFormation
+	// stops the operation in that Region. If the operation is stopped in a Region, CloudFormation
+	// doesn't attempt the operation in any subsequent Regions.
+	//
+	// When calculating the number of accounts based on the specified percentage, CloudFormation
+	// rounds *down* to the next whole number.
+	//
+	// Conditional: You must specify either `FailureToleranceCount` or `FailureTolerancePercentage` ,
+	// but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	FailureTolerancePercentage *int
@@ -288,11 +476,35 @@ type CfnStackSetOperationPreferences struct {
 	// MaxConcurrentCount is the MaxConcurrentCount property of the OperationPreferences property type
 	// of AWS::CloudFormation::StackSet.
 	//
+	// The maximum number of accounts in which to perform this operation at one time. This is
+	// dependent on the value of `FailureToleranceCount` . `MaxConcurrentCount` is at most one more
+	// than the `FailureToleranceCount` .
+	//
+	// Note that this setting lets you specify the *maximum* for operations. For large deployments,
+	// under certain circumstances the actual number of accounts acted upon concurrently may be lower
+	// due to service throttling.
+	//
+	// Conditional: You must specify either `MaxConcurrentCount` or `MaxConcurrentPercentage` , but
+	// not both.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxConcurrentCount *int
 
 	// MaxConcurrentPercentage is the MaxConcurrentPercentage property of the OperationPreferences
 	// property type of AWS::CloudFormation::StackSet.
+	//
+	// The maximum percentage of accounts in which to perform this operation at one time.
+	//
+	// When calculating the number of accounts based on the specified percentage, CloudFormation
+	// rounds down to the next whole number. This is true except in cases where rounding down would
+	// result is zero. In this case, CloudFormation sets the number as one instead.
+	//
+	// Note that this setting lets you specify the *maximum* for operations. For large deployments,
+	// under certain circumstances the actual number of accounts acted upon concurrently may be lower
+	// due to service throttling.
+	//
+	// Conditional: You must specify either `MaxConcurrentCount` or `MaxConcurrentPercentage` , but
+	// not both.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxConcurrentPercentage *int
@@ -300,12 +512,17 @@ type CfnStackSetOperationPreferences struct {
 	// RegionConcurrencyType is the RegionConcurrencyType property of the OperationPreferences
 	// property type of AWS::CloudFormation::StackSet.
 	//
+	// The concurrency type of deploying StackSets operations in Regions, could be in parallel or one
+	// Region at a time.
+	//
 	// Allowed values: "SEQUENTIAL", "PARALLEL".
 	// Default: not set (CloudFormation's default).
 	RegionConcurrencyType string
 
 	// RegionOrder is the RegionOrder property of the OperationPreferences property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// The order of the Regions where you want to perform the stack operation.
 	//
 	// Default: not set (CloudFormation's default).
 	RegionOrder []string
@@ -340,15 +557,22 @@ func (p *CfnStackSetOperationPreferences) CfnProperties() map[string]any {
 }
 
 // CfnStackSetParameter is the Parameter property type of AWS::CloudFormation::StackSet.
+//
+// The Parameter data type.
 type CfnStackSetParameter struct {
 	// ParameterKey is the ParameterKey property of the Parameter property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// The key associated with the parameter. If you don't specify a key and value for a particular
+	// parameter, CloudFormation uses the default value that's specified in your template.
 	//
 	// Required.
 	ParameterKey string
 
 	// ParameterValue is the ParameterValue property of the Parameter property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// The input value associated with the parameter.
 	//
 	// Required.
 	ParameterValue string
@@ -379,9 +603,13 @@ func (p *CfnStackSetParameter) validate(at string) []string {
 }
 
 // CfnStackSetStackInstances is the StackInstances property type of AWS::CloudFormation::StackSet.
+//
+// Stack instances in some specific accounts and Regions.
 type CfnStackSetStackInstances struct {
 	// DeploymentTargets is the DeploymentTargets property of the StackInstances property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// The AWS Organizations accounts or AWS accounts to deploy stacks to in the specified Regions.
 	//
 	// Required.
 	DeploymentTargets *CfnStackSetDeploymentTargets
@@ -389,12 +617,18 @@ type CfnStackSetStackInstances struct {
 	// ParameterOverrides is the ParameterOverrides property of the StackInstances property type of
 	// AWS::CloudFormation::StackSet.
 	//
+	// A list of StackSet parameters whose values you want to override in the selected stack
+	// instances.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	ParameterOverrides []CfnStackSetParameter
 
 	// Regions is the Regions property of the StackInstances property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// The names of one or more Regions where you want to create stack instances using the specified
+	// AWS accounts .
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -439,9 +673,33 @@ func (p *CfnStackSetStackInstances) validate(at string) []string {
 
 // CfnStackSetDeploymentTargets is the DeploymentTargets property type of
 // AWS::CloudFormation::StackSet.
+//
+// The AWS Organizations accounts or AWS accounts to deploy stacks to in the specified Regions.
+//
+// When deploying to AWS Organizations accounts with `SERVICE_MANAGED` permissions:
+//
+// - You must specify the `OrganizationalUnitIds` property.
+// - If you specify organizational units (OUs) for `OrganizationalUnitIds` and use either the
+// `Accounts` or `AccountsUrl` property, you must also specify the `AccountFilterType` property.
+//
+// When deploying to AWS accounts with `SELF_MANAGED` permissions:
+//
+// - You must specify either the `Accounts` or `AccountsUrl` property, but not both.
 type CfnStackSetDeploymentTargets struct {
 	// AccountFilterType is the AccountFilterType property of the DeploymentTargets property type of
 	// AWS::CloudFormation::StackSet.
+	//
+	// Refines which accounts to deploy stacks to by specifying how to use the `Accounts` and
+	// `OrganizationalUnitIds` properties together.
+	//
+	// The following values determine how CloudFormation selects target accounts:
+	//
+	// - `INTERSECTION` : StackSet deploys to the accounts specified in the `Accounts` property.
+	// - `DIFFERENCE` : StackSet deploys to the OU, excluding the accounts specified in the `Accounts`
+	// property.
+	// - `UNION` : StackSet deploys to the OU, and the accounts specified in the `Accounts` property.
+	// `UNION` is not supported for create operations when using StackSet as a resource or the
+	// `CreateStackInstances` API.
 	//
 	// Allowed values: "NONE", "UNION", "INTERSECTION", "DIFFERENCE".
 	// Default: not set (CloudFormation's default).
@@ -450,6 +708,11 @@ type CfnStackSetDeploymentTargets struct {
 	// Accounts is the Accounts property of the DeploymentTargets property type of
 	// AWS::CloudFormation::StackSet.
 	//
+	// The account IDs of the AWS accounts . If you have many account numbers, you can provide those
+	// accounts using the `AccountsUrl` property instead.
+	//
+	// *Pattern* : `^[0-9]{12}$`
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Accounts []string
@@ -457,11 +720,22 @@ type CfnStackSetDeploymentTargets struct {
 	// AccountsUrl is the AccountsUrl property of the DeploymentTargets property type of
 	// AWS::CloudFormation::StackSet.
 	//
+	// The Amazon S3 URL path to a file that contains a list of AWS account IDs. The file format must
+	// be either `.csv` or `.txt` , and the data can be comma-separated or new-line-separated. There
+	// is currently a 10MB limit for the data (approximately 800,000 accounts).
+	//
+	// This property serves the same purpose as `Accounts` but allows you to specify a large number of
+	// accounts.
+	//
 	// Default: not set (CloudFormation's default).
 	AccountsUrl string
 
 	// OrganizationalUnitIds is the OrganizationalUnitIds property of the DeploymentTargets property
 	// type of AWS::CloudFormation::StackSet.
+	//
+	// The organization root ID or organizational unit (OU) IDs.
+	//
+	// *Pattern* : `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,14 @@ import (
 )
 
 // CfnTypeActivation is the AWS::CloudFormation::TypeActivation resource.
+//
+// The `AWS::CloudFormation::TypeActivation` resource activates a public third-party extension,
+// making it available for use in stack templates.
+//
+// For information about the CloudFormation registry, see Managing extensions with the
+// CloudFormation registry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry.html) in the
+// *CloudFormation User Guide* .
 type CfnTypeActivation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -26,11 +34,19 @@ func NewCfnTypeActivation(scope cdk.Construct, id string, props CfnTypeActivatio
 func (r *CfnTypeActivation) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the activated extension in this account and Region.
 func (r *CfnTypeActivation) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnTypeActivationProps are the properties of an AWS::CloudFormation::TypeActivation resource.
 type CfnTypeActivationProps struct {
 	// AutoUpdate is the AutoUpdate property of AWS::CloudFormation::TypeActivation.
+	//
+	// Whether to automatically update the extension in this account and Region when a new *minor*
+	// version is published by the extension publisher. Major versions released by the publisher must
+	// be manually updated.
+	//
+	// The default is `true` .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -38,11 +54,15 @@ type CfnTypeActivationProps struct {
 
 	// ExecutionRoleArn is the ExecutionRoleArn property of AWS::CloudFormation::TypeActivation.
 	//
+	// The name of the IAM execution role to use to activate the extension.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	ExecutionRoleArn string
 
 	// LoggingConfig is the LoggingConfig property of AWS::CloudFormation::TypeActivation.
+	//
+	// Specifies logging configuration information for an extension.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -50,21 +70,39 @@ type CfnTypeActivationProps struct {
 
 	// MajorVersion is the MajorVersion property of AWS::CloudFormation::TypeActivation.
 	//
+	// The major version of this extension you want to activate, if multiple major versions are
+	// available. The default is the latest major version. CloudFormation uses the latest available
+	// *minor* version of the major version selected.
+	//
+	// You can specify `MajorVersion` or `VersionBump` , but not both.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	MajorVersion string
 
 	// PublicTypeArn is the PublicTypeArn property of AWS::CloudFormation::TypeActivation.
 	//
+	// The Amazon Resource Number (ARN) of the public extension.
+	//
+	// Conditional: You must specify `PublicTypeArn` , or `TypeName` , `Type` , and `PublisherId` .
+	//
 	// Default: not set (CloudFormation's default).
 	PublicTypeArn string
 
 	// PublisherId is the PublisherId property of AWS::CloudFormation::TypeActivation.
 	//
+	// The ID of the extension publisher.
+	//
+	// Conditional: You must specify `PublicTypeArn` , or `TypeName` , `Type` , and `PublisherId` .
+	//
 	// Default: not set (CloudFormation's default).
 	PublisherId string
 
 	// Type is the Type property of AWS::CloudFormation::TypeActivation.
+	//
+	// The extension type.
+	//
+	// Conditional: You must specify `PublicTypeArn` , or `TypeName` , `Type` , and `PublisherId` .
 	//
 	// Allowed values: "RESOURCE", "MODULE", "HOOK". It is write-only: CloudFormation does not return
 	// it.
@@ -73,15 +111,36 @@ type CfnTypeActivationProps struct {
 
 	// TypeName is the TypeName property of AWS::CloudFormation::TypeActivation.
 	//
+	// The name of the extension.
+	//
+	// Conditional: You must specify `PublicTypeArn` , or `TypeName` , `Type` , and `PublisherId` .
+	//
 	// Default: not set (CloudFormation's default).
 	TypeName string
 
 	// TypeNameAlias is the TypeNameAlias property of AWS::CloudFormation::TypeActivation.
 	//
+	// An alias to assign to the public extension in this account and Region. If you specify an alias
+	// for the extension, CloudFormation treats the alias as the extension type name within this
+	// account and Region. You must use the alias to refer to the extension in your templates, API
+	// calls, and CloudFormation console.
+	//
+	// An extension alias must be unique within a given account and Region. You can activate the same
+	// public resource multiple times in the same account and Region, using different type name
+	// aliases.
+	//
 	// Default: not set (CloudFormation's default).
 	TypeNameAlias string
 
 	// VersionBump is the VersionBump property of AWS::CloudFormation::TypeActivation.
+	//
+	// Manually updates a previously-activated type to a new major or minor version, if available. You
+	// can also use this parameter to update the value of `AutoUpdate` .
+	//
+	// - `MAJOR` : CloudFormation updates the extension to the newest major version, if one is
+	// available.
+	// - `MINOR` : CloudFormation updates the extension to the newest minor version, if one is
+	// available.
 	//
 	// Allowed values: "MAJOR", "MINOR". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -127,15 +186,23 @@ func (p *CfnTypeActivationProps) CfnProperties() map[string]any {
 
 // CfnTypeActivationLoggingConfig is the LoggingConfig property type of
 // AWS::CloudFormation::TypeActivation.
+//
+// Contains logging configuration information for an extension.
 type CfnTypeActivationLoggingConfig struct {
 	// LogGroupName is the LogGroupName property of the LoggingConfig property type of
 	// AWS::CloudFormation::TypeActivation.
+	//
+	// The Amazon CloudWatch Logs group to which CloudFormation sends error logging information when
+	// invoking the extension's handlers.
 	//
 	// Default: not set (CloudFormation's default).
 	LogGroupName string
 
 	// LogRoleArn is the LogRoleArn property of the LoggingConfig property type of
 	// AWS::CloudFormation::TypeActivation.
+	//
+	// The Amazon Resource Name (ARN) of the role that CloudFormation should assume when sending log
+	// entries to CloudWatch Logs.
 	//
 	// Default: not set (CloudFormation's default).
 	LogRoleArn string

@@ -7,6 +7,24 @@ import (
 )
 
 // CfnWaitConditionHandle is the AWS::CloudFormation::WaitConditionHandle resource.
+//
+// The `AWS::CloudFormation::WaitConditionHandle` type has no properties. When you reference the
+// `WaitConditionHandle` resource by using the `Ref` function, CloudFormation returns a presigned
+// URL. You pass this URL to applications or scripts that are running on your Amazon EC2 instances
+// to send signals to that URL. An associated `AWS::CloudFormation::WaitCondition` resource checks
+// the URL for the required number of success signals or for a failure signal.
+//
+// For more information, see Create wait conditions in a CloudFormation template
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-waitcondition.html) in
+// the *CloudFormation User Guide* .
+//
+// Anytime you add a `WaitCondition` resource during a stack update or update a resource with a
+// wait condition, you must associate the wait condition with a new `WaitConditionHandle` resource.
+// Don't reuse an old wait condition handle that has already been defined in the template. If you
+// reuse a wait condition handle, the wait condition might evaluate old signals from a previous
+// create or update stack command.
+//
+// Updates aren't supported for this resource.
 type CfnWaitConditionHandle struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -26,6 +44,8 @@ func NewCfnWaitConditionHandle(scope cdk.Construct, id string, props CfnWaitCond
 func (r *CfnWaitConditionHandle) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns a unique identifier for the resource.
 func (r *CfnWaitConditionHandle) AttrId() string { return r.GetAttString("Id") }
 
 // CfnWaitConditionHandleProps are the properties of an AWS::CloudFormation::WaitConditionHandle

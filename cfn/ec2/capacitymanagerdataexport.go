@@ -8,6 +8,10 @@ import (
 
 // CfnCapacityManagerDataExport is the AWS::EC2::CapacityManagerDataExport resource.
 //
+// Creates a new data export configuration for EC2 Capacity Manager. This allows you to
+// automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data
+// includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnCapacityManagerDataExport struct {
 	cdk.CfnResource
@@ -32,6 +36,8 @@ func (r *CfnCapacityManagerDataExport) validate() []string { return r.Props.vali
 
 // AttrCapacityManagerDataExportId returns the CapacityManagerDataExportId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The unique identifier for the data export configuration.
 func (r *CfnCapacityManagerDataExport) AttrCapacityManagerDataExportId() string {
 	return r.GetAttString("CapacityManagerDataExportId")
 }
@@ -41,11 +47,15 @@ func (r *CfnCapacityManagerDataExport) AttrCapacityManagerDataExportId() string 
 type CfnCapacityManagerDataExportProps struct {
 	// OutputFormat is the OutputFormat property of AWS::EC2::CapacityManagerDataExport.
 	//
+	// The file format of the exported data.
+	//
 	// Allowed values: "csv", "parquet". Changing it replaces the resource.
 	// Required.
 	OutputFormat string
 
 	// S3BucketName is the S3BucketName property of AWS::EC2::CapacityManagerDataExport.
+	//
+	// The name of the S3 bucket where export files are delivered.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -53,17 +63,23 @@ type CfnCapacityManagerDataExportProps struct {
 
 	// S3BucketPrefix is the S3BucketPrefix property of AWS::EC2::CapacityManagerDataExport.
 	//
+	// The S3 key prefix used for organizing export files within the bucket.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	S3BucketPrefix string
 
 	// Schedule is the Schedule property of AWS::EC2::CapacityManagerDataExport.
 	//
+	// The frequency at which data exports are generated.
+	//
 	// Allowed values: "hourly". Changing it replaces the resource.
 	// Required.
 	Schedule string
 
 	// Tags is the Tags property of AWS::EC2::CapacityManagerDataExport.
+	//
+	// The tags associated with the data export configuration.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -7,6 +7,11 @@ import (
 )
 
 // CfnCapacityReservation is the AWS::EC2::CapacityReservation resource.
+//
+// Creates a new Capacity Reservation with the specified attributes. For more information, see
+// Capacity Reservations
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the
+// *Amazon EC2 User Guide* .
 type CfnCapacityReservation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,6 +35,9 @@ func (r *CfnCapacityReservation) validate() []string { return r.Props.validate("
 
 // AttrAvailableInstanceCount returns the AvailableInstanceCount attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Returns the remaining capacity, which indicates the number of instances that can be launched in
+// the Capacity Reservation. For example: `9` .
 func (r *CfnCapacityReservation) AttrAvailableInstanceCount() string {
 	return r.GetAttString("AvailableInstanceCount")
 }
@@ -42,12 +50,17 @@ func (r *CfnCapacityReservation) AttrCapacityAllocationSet() []string {
 
 // AttrCapacityReservationArn returns the CapacityReservationArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the Capacity Reservation.
 func (r *CfnCapacityReservation) AttrCapacityReservationArn() string {
 	return r.GetAttString("CapacityReservationArn")
 }
 
 // AttrCapacityReservationFleetId returns the CapacityReservationFleetId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the Capacity Reservation Fleet to which the Capacity Reservation belongs. Only valid
+// for Capacity Reservations that were created by a Capacity Reservation Fleet.
 func (r *CfnCapacityReservation) AttrCapacityReservationFleetId() string {
 	return r.GetAttString("CapacityReservationFleetId")
 }
@@ -65,34 +78,79 @@ func (r *CfnCapacityReservation) AttrCommitmentInfoCommittedInstanceCount() stri
 }
 
 // AttrCreateDate returns the CreateDate attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The date and time the Capacity Reservation was created.
 func (r *CfnCapacityReservation) AttrCreateDate() string { return r.GetAttString("CreateDate") }
 
 // AttrDeliveryPreference returns the DeliveryPreference attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The delivery method for a future-dated Capacity Reservation. `incremental` indicates that the
+// requested capacity is delivered in addition to any running instances and reserved capacity that
+// you have in your account at the requested date and time.
 func (r *CfnCapacityReservation) AttrDeliveryPreference() string {
 	return r.GetAttString("DeliveryPreference")
 }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the Capacity Reservation.
 func (r *CfnCapacityReservation) AttrId() string { return r.GetAttString("Id") }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account that owns the Capacity Reservation.
 func (r *CfnCapacityReservation) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // AttrReservationType returns the ReservationType attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The type of Capacity Reservation.
 func (r *CfnCapacityReservation) AttrReservationType() string {
 	return r.GetAttString("ReservationType")
 }
 
 // AttrStartDate returns the StartDate attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The date and time the Capacity Reservation was started.
 func (r *CfnCapacityReservation) AttrStartDate() string { return r.GetAttString("StartDate") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the Capacity Reservation. A Capacity Reservation can be in one of the
+// following states:
+//
+// - `active` - The capacity is available for use.
+// - `expired` - The Capacity Reservation expired automatically at the date and time specified in
+// your reservation request. The reserved capacity is no longer available for your use.
+// - `cancelled` - The Capacity Reservation was canceled. The reserved capacity is no longer
+// available for your use.
+// - `pending` - The Capacity Reservation request was successful but the capacity provisioning is
+// still pending.
+// - `failed` - The Capacity Reservation request has failed. A request can fail due to request
+// parameters that are not valid, capacity constraints, or instance limit constraints. You can view
+// a failed request for 60 minutes.
+// - `scheduled` - ( *Future-dated Capacity Reservations* ) The future-dated Capacity Reservation
+// request was approved and the Capacity Reservation is scheduled for delivery on the requested
+// start date.
+// - `payment-pending` - ( *Capacity Blocks* ) The upfront payment has not been processed yet.
+// - `payment-failed` - ( *Capacity Blocks* ) The upfront payment was not processed in the 12-hour
+// time frame. Your Capacity Block was released.
+// - `assessing` - ( *Future-dated Capacity Reservations* ) Amazon EC2 is assessing your request
+// for a future-dated Capacity Reservation.
+// - `delayed` - ( *Future-dated Capacity Reservations* ) Amazon EC2 encountered a delay in
+// provisioning the requested future-dated Capacity Reservation. Amazon EC2 is unable to deliver
+// the requested capacity by the requested start date and time.
+// - `unsupported` - ( *Future-dated Capacity Reservations* ) Amazon EC2 can't support the
+// future-dated Capacity Reservation request due to capacity constraints. You can view unsupported
+// requests for 30 days. The Capacity Reservation will not be delivered.
 func (r *CfnCapacityReservation) AttrState() string { return r.GetAttString("State") }
 
 // AttrTotalInstanceCount returns the TotalInstanceCount attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// Returns the total number of instances for which the Capacity Reservation reserves capacity. For
+// example: `15` .
 func (r *CfnCapacityReservation) AttrTotalInstanceCount() string {
 	return r.GetAttString("TotalInstanceCount")
 }
@@ -101,11 +159,15 @@ func (r *CfnCapacityReservation) AttrTotalInstanceCount() string {
 type CfnCapacityReservationProps struct {
 	// AvailabilityZone is the AvailabilityZone property of AWS::EC2::CapacityReservation.
 	//
+	// The Availability Zone in which to create the Capacity Reservation.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
 
 	// AvailabilityZoneId is the AvailabilityZoneId property of AWS::EC2::CapacityReservation.
+	//
+	// The ID of the Availability Zone in which the capacity is reserved.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -113,16 +175,43 @@ type CfnCapacityReservationProps struct {
 
 	// EbsOptimized is the EbsOptimized property of AWS::EC2::CapacityReservation.
 	//
+	// Indicates whether the Capacity Reservation supports EBS-optimized instances. This optimization
+	// provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide
+	// optimal I/O performance. This optimization isn't available with all instance types. Additional
+	// usage charges apply when using an EBS- optimized instance.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	EbsOptimized *bool
 
 	// EndDate is the EndDate property of AWS::EC2::CapacityReservation.
 	//
+	// The date and time at which the Capacity Reservation expires. When a Capacity Reservation
+	// expires, the reserved capacity is released and you can no longer launch instances into it. The
+	// Capacity Reservation's state changes to `expired` when it reaches its end date and time.
+	//
+	// You must provide an `EndDate` value if `EndDateType` is `limited` . Omit `EndDate` if
+	// `EndDateType` is `unlimited` .
+	//
+	// If the `EndDateType` is `limited` , the Capacity Reservation is cancelled within an hour from
+	// the specified time. For example, if you specify 5/31/2019, 13:30:55, the Capacity Reservation
+	// is guaranteed to end between 13:30:55 and 14:30:55 on 5/31/2019.
+	//
+	// If you are requesting a future-dated Capacity Reservation, you can't specify an end date and
+	// time that is within the commitment duration.
+	//
 	// Default: not set (CloudFormation's default).
 	EndDate string
 
 	// EndDateType is the EndDateType property of AWS::EC2::CapacityReservation.
+	//
+	// Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one
+	// of the following end types:
+	//
+	// - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it. Do not
+	// provide an `EndDate` if the `EndDateType` is `unlimited` .
+	// - `limited` - The Capacity Reservation expires automatically at a specified date and time. You
+	// must provide an `EndDate` value if the `EndDateType` value is `limited` .
 	//
 	// Allowed values: "limited", "unlimited".
 	// Default: not set (CloudFormation's default).
@@ -130,22 +219,47 @@ type CfnCapacityReservationProps struct {
 
 	// EphemeralStorage is the EphemeralStorage property of AWS::EC2::CapacityReservation.
 	//
+	// *Deprecated.*
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	EphemeralStorage *bool
 
 	// InstanceCount is the InstanceCount property of AWS::EC2::CapacityReservation.
 	//
+	// The number of instances for which to reserve capacity. You can request future-dated Capacity
+	// Reservations for an instance count with a minimum of 32 vCPUs. For example, if you request a
+	// future-dated Capacity Reservation for `m5.xlarge` instances, you must request at least 8
+	// instances ( *8 * m5.xlarge = 32 vCPUs* ).
+	//
+	// Valid range: 1 - 1000
+	//
 	// Required.
 	InstanceCount *int
 
 	// InstanceMatchCriteria is the InstanceMatchCriteria property of AWS::EC2::CapacityReservation.
+	//
+	// Indicates the type of instance launches that the Capacity Reservation accepts. The options
+	// include:
+	//
+	// - `open` - The Capacity Reservation automatically matches all instances that have matching
+	// attributes (instance type, platform, and Availability Zone). Instances that have matching
+	// attributes run in the Capacity Reservation automatically without specifying any additional
+	// parameters.
+	// - `targeted` - The Capacity Reservation only accepts instances that have matching attributes
+	// (instance type, platform, and Availability Zone), and explicitly target the Capacity
+	// Reservation. This ensures that only permitted instances can use the reserved capacity. If you
+	// are requesting a future-dated Capacity Reservation, you must specify `targeted` .
+	//
+	// Default: `open`
 	//
 	// Allowed values: "open", "targeted".
 	// Default: not set (CloudFormation's default).
 	InstanceMatchCriteria string
 
 	// InstancePlatform is the InstancePlatform property of AWS::EC2::CapacityReservation.
+	//
+	// The type of operating system for which to reserve capacity.
 	//
 	// Allowed values: "Linux with SQL Server Enterprise", "Linux with SQL Server Standard", "Linux
 	// with SQL Server Web", "Linux/UNIX", "RHEL with HA", "RHEL with HA and SQL Server Enterprise",
@@ -158,11 +272,22 @@ type CfnCapacityReservationProps struct {
 
 	// InstanceType is the InstanceType property of AWS::EC2::CapacityReservation.
 	//
+	// The instance type for which to reserve capacity. You can request future-dated Capacity
+	// Reservations for instance types in the C, M, R, I, T, and G instance families only.
+	//
+	// For more information, see Instance types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2
+	// User Guide* .
+	//
 	// Changing it replaces the resource.
 	// Required.
 	InstanceType string
 
 	// OutPostArn is the OutPostArn property of AWS::EC2::CapacityReservation.
+	//
+	// Not supported for future-dated Capacity Reservations.
+	//
+	// The Amazon Resource Name (ARN) of the Outpost on which to create the Capacity Reservation.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -170,11 +295,20 @@ type CfnCapacityReservationProps struct {
 
 	// PlacementGroupArn is the PlacementGroupArn property of AWS::EC2::CapacityReservation.
 	//
+	// Not supported for future-dated Capacity Reservations.
+	//
+	// The Amazon Resource Name (ARN) of the cluster placement group in which to create the Capacity
+	// Reservation. For more information, see Capacity Reservations for cluster placement groups
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-cpg.html) in the *Amazon EC2 User
+	// Guide* .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PlacementGroupArn string
 
 	// TagSpecifications is the TagSpecifications property of AWS::EC2::CapacityReservation.
+	//
+	// The tags to apply to the Capacity Reservation during launch.
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -182,12 +316,31 @@ type CfnCapacityReservationProps struct {
 
 	// Tenancy is the Tenancy property of AWS::EC2::CapacityReservation.
 	//
+	// Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the
+	// following tenancy settings:
+	//
+	// - `default` - The Capacity Reservation is created on hardware that is shared with other AWS
+	// accounts .
+	// - `dedicated` - The Capacity Reservation is created on single-tenant hardware that is dedicated
+	// to a single AWS account .
+	//
 	// Allowed values: "dedicated", "default". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Tenancy string
 
 	// UnusedReservationBillingOwnerId is the UnusedReservationBillingOwnerId property of
 	// AWS::EC2::CapacityReservation.
+	//
+	// The ID of the AWS account to which to assign billing of the unused capacity of the Capacity
+	// Reservation. A request will be sent to the specified account. That account must accept the
+	// request for the billing to be assigned to their account. For more information, see Billing
+	// assignment for shared Amazon EC2 Capacity Reservations
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html) .
+	//
+	// You can assign billing only for shared Capacity Reservations. To share a Capacity Reservation,
+	// you must add it to a resource share. For more information, see AWS::RAM::ResourceShare
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html)
+	// .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -266,9 +419,17 @@ func (p *CfnCapacityReservationProps) validate(at string) []string {
 
 // CfnCapacityReservationTagSpecification is the TagSpecification property type of
 // AWS::EC2::CapacityReservation.
+//
+// An array of key-value pairs to apply to this resource.
+//
+// For more information, see Tag
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+// .
 type CfnCapacityReservationTagSpecification struct {
 	// ResourceType is the ResourceType property of the TagSpecification property type of
 	// AWS::EC2::CapacityReservation.
+	//
+	// The type of resource to tag. Specify `capacity-reservation` .
 	//
 	// One of 107 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -276,6 +437,8 @@ type CfnCapacityReservationTagSpecification struct {
 
 	// Tags is the Tags property of the TagSpecification property type of
 	// AWS::EC2::CapacityReservation.
+	//
+	// The tags to apply to the resource.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -7,6 +7,11 @@ import (
 )
 
 // CfnCapacityReservationFleet is the AWS::EC2::CapacityReservationFleet resource.
+//
+// Creates a new Capacity Reservation Fleet with the specified attributes. For more information,
+// see Capacity Reservation Fleets
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cr-fleets.html) in the *Amazon EC2 User
+// Guide* .
 type CfnCapacityReservationFleet struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -27,6 +32,8 @@ func (r *CfnCapacityReservationFleet) CfnProperties() map[string]any { return r.
 
 // AttrCapacityReservationFleetId returns the CapacityReservationFleetId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the Capacity Reservation Fleet.
 func (r *CfnCapacityReservationFleet) AttrCapacityReservationFleetId() string {
 	return r.GetAttString("CapacityReservationFleetId")
 }
@@ -36,11 +43,27 @@ func (r *CfnCapacityReservationFleet) AttrCapacityReservationFleetId() string {
 type CfnCapacityReservationFleetProps struct {
 	// AllocationStrategy is the AllocationStrategy property of AWS::EC2::CapacityReservationFleet.
 	//
+	// The strategy used by the Capacity Reservation Fleet to determine which of the specified
+	// instance types to use. Currently, only the `prioritized` allocation strategy is supported. For
+	// more information, see Allocation strategy
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#allocation-strategy)
+	// in the *Amazon EC2 User Guide* .
+	//
+	// Valid values: `prioritized`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AllocationStrategy string
 
 	// EndDate is the EndDate property of AWS::EC2::CapacityReservationFleet.
+	//
+	// The date and time at which the Capacity Reservation Fleet expires. When the Capacity
+	// Reservation Fleet expires, its state changes to `expired` and all of the Capacity Reservations
+	// in the Fleet expire.
+	//
+	// The Capacity Reservation Fleet expires within an hour after the specified time. For example, if
+	// you specify `5/31/2019` , `13:30:55` , the Capacity Reservation Fleet is guaranteed to expire
+	// between `13:30:55` and `14:30:55` on `5/31/2019` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -49,6 +72,14 @@ type CfnCapacityReservationFleetProps struct {
 	// InstanceMatchCriteria is the InstanceMatchCriteria property of
 	// AWS::EC2::CapacityReservationFleet.
 	//
+	// Indicates the type of instance launches that the Capacity Reservation Fleet accepts. All
+	// Capacity Reservations in the Fleet inherit this instance matching criteria.
+	//
+	// Currently, Capacity Reservation Fleets support `open` instance matching criteria only. This
+	// means that instances that have matching attributes (instance type, platform, and Availability
+	// Zone) run in the Capacity Reservations automatically. Instances do not need to explicitly
+	// target a Capacity Reservation Fleet to use its reserved capacity.
+	//
 	// Allowed values: "open". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InstanceMatchCriteria string
@@ -56,21 +87,34 @@ type CfnCapacityReservationFleetProps struct {
 	// InstanceTypeSpecifications is the InstanceTypeSpecifications property of
 	// AWS::EC2::CapacityReservationFleet.
 	//
+	// Information about the instance types for which to reserve the capacity.
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InstanceTypeSpecifications []CfnCapacityReservationFleetInstanceTypeSpecification
 
 	// NoRemoveEndDate is the NoRemoveEndDate property of AWS::EC2::CapacityReservationFleet.
 	//
+	// Used to add an end date to a Capacity Reservation Fleet that has no end date and time. To add
+	// an end date to a Capacity Reservation Fleet, specify `true` for this paramater and specify the
+	// end date and time (in UTC time format) for the *EndDate* parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	NoRemoveEndDate *bool
 
 	// RemoveEndDate is the RemoveEndDate property of AWS::EC2::CapacityReservationFleet.
 	//
+	// Used to remove an end date from a Capacity Reservation Fleet that is configured to end
+	// automatically at a specific date and time. To remove the end date from a Capacity Reservation
+	// Fleet, specify `true` for this paramater and omit the *EndDate* parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	RemoveEndDate *bool
 
 	// TagSpecifications is the TagSpecifications property of AWS::EC2::CapacityReservationFleet.
+	//
+	// The tags to assign to the Capacity Reservation Fleet. The tags are automatically assigned to
+	// the Capacity Reservations in the Fleet.
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -78,11 +122,28 @@ type CfnCapacityReservationFleetProps struct {
 
 	// Tenancy is the Tenancy property of AWS::EC2::CapacityReservationFleet.
 	//
+	// Indicates the tenancy of the Capacity Reservation Fleet. All Capacity Reservations in the Fleet
+	// inherit this tenancy. The Capacity Reservation Fleet can have one of the following tenancy
+	// settings:
+	//
+	// - `default` - The Capacity Reservation Fleet is created on hardware that is shared with other
+	// AWS accounts .
+	// - `dedicated` - The Capacity Reservations are created on single-tenant hardware that is
+	// dedicated to a single AWS account .
+	//
 	// Allowed values: "default". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Tenancy string
 
 	// TotalTargetCapacity is the TotalTargetCapacity property of AWS::EC2::CapacityReservationFleet.
+	//
+	// The total number of capacity units to be reserved by the Capacity Reservation Fleet. This
+	// value, together with the instance type weights that you assign to each instance type used by
+	// the Fleet determine the number of instances for which the Fleet reserves capacity. Both values
+	// are based on units that make sense for your workload. For more information, see Total target
+	// capacity
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in
+	// the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	TotalTargetCapacity *int
@@ -132,9 +193,19 @@ func (p *CfnCapacityReservationFleetProps) CfnProperties() map[string]any {
 
 // CfnCapacityReservationFleetInstanceTypeSpecification is the InstanceTypeSpecification property
 // type of AWS::EC2::CapacityReservationFleet.
+//
+// Specifies information about an instance type to use in a Capacity Reservation Fleet.
+//
+// `InstanceTypeSpecification` is a property of the AWS::EC2::CapacityReservationFleet
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservationfleet.html)
+// resource.
 type CfnCapacityReservationFleetInstanceTypeSpecification struct {
 	// AvailabilityZone is the AvailabilityZone property of the InstanceTypeSpecification property
 	// type of AWS::EC2::CapacityReservationFleet.
+	//
+	// The Availability Zone in which the Capacity Reservation Fleet reserves the capacity. A Capacity
+	// Reservation Fleet can't span Availability Zones. All instance type specifications that you
+	// specify for the Fleet must use the same Availability Zone.
 	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
@@ -142,17 +213,28 @@ type CfnCapacityReservationFleetInstanceTypeSpecification struct {
 	// AvailabilityZoneId is the AvailabilityZoneId property of the InstanceTypeSpecification property
 	// type of AWS::EC2::CapacityReservationFleet.
 	//
+	// The ID of the Availability Zone in which the Capacity Reservation Fleet reserves the capacity.
+	// A Capacity Reservation Fleet can't span Availability Zones. All instance type specifications
+	// that you specify for the Fleet must use the same Availability Zone.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneId string
 
 	// EbsOptimized is the EbsOptimized property of the InstanceTypeSpecification property type of
 	// AWS::EC2::CapacityReservationFleet.
 	//
+	// Indicates whether the Capacity Reservation Fleet supports EBS-optimized instances types. This
+	// optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack
+	// to provide optimal I/O performance. This optimization isn't available with all instance types.
+	// Additional usage charges apply when using EBS-optimized instance types.
+	//
 	// Default: not set (CloudFormation's default).
 	EbsOptimized *bool
 
 	// InstancePlatform is the InstancePlatform property of the InstanceTypeSpecification property
 	// type of AWS::EC2::CapacityReservationFleet.
+	//
+	// The type of operating system for which the Capacity Reservation Fleet reserves capacity.
 	//
 	// Allowed values: "Linux with SQL Server Enterprise", "Linux with SQL Server Standard", "Linux
 	// with SQL Server Web", "Linux/UNIX", "RHEL with HA", "RHEL with HA and SQL Server Enterprise",
@@ -166,6 +248,8 @@ type CfnCapacityReservationFleetInstanceTypeSpecification struct {
 	// InstanceType is the InstanceType property of the InstanceTypeSpecification property type of
 	// AWS::EC2::CapacityReservationFleet.
 	//
+	// The instance type for which the Capacity Reservation Fleet reserves capacity.
+	//
 	// One of 1212 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
 	InstanceType string
@@ -173,11 +257,26 @@ type CfnCapacityReservationFleetInstanceTypeSpecification struct {
 	// Priority is the Priority property of the InstanceTypeSpecification property type of
 	// AWS::EC2::CapacityReservationFleet.
 	//
+	// The priority to assign to the instance type. This value is used to determine which of the
+	// instance types specified for the Fleet should be prioritized for use. A lower value indicates a
+	// high priority. For more information, see Instance type priority
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#instance-priority)
+	// in the *Amazon EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	Priority *int
 
 	// Weight is the Weight property of the InstanceTypeSpecification property type of
 	// AWS::EC2::CapacityReservationFleet.
+	//
+	// The number of capacity units provided by the specified instance type. This value, together with
+	// the total target capacity that you specify for the Fleet determine the number of instances for
+	// which the Fleet reserves capacity. Both values are based on units that make sense for your
+	// workload. For more information, see Total target capacity
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/crfleet-concepts.html#target-capacity) in
+	// the Amazon EC2 User Guide.
+	//
+	// Valid Range: Minimum value of `0.001` . Maximum value of `99.999` .
 	//
 	// Default: not set (CloudFormation's default).
 	Weight *float64
@@ -213,9 +312,20 @@ func (p *CfnCapacityReservationFleetInstanceTypeSpecification) CfnProperties() m
 
 // CfnCapacityReservationFleetTagSpecification is the TagSpecification property type of
 // AWS::EC2::CapacityReservationFleet.
+//
+// The tags to apply to a resource when the resource is being created. When you specify a tag, you
+// must specify the resource type to tag, otherwise the request will fail. The `Valid Values` lists
+// all the resource types that can be tagged. However, the action you're using might not support
+// tagging all of these resource types. If you try to tag a resource type that is unsupported for
+// the action you're using, you'll get an error.
 type CfnCapacityReservationFleetTagSpecification struct {
 	// ResourceType is the ResourceType property of the TagSpecification property type of
 	// AWS::EC2::CapacityReservationFleet.
+	//
+	// The type of resource to tag on creation. Specify `capacity-reservation-fleet` .
+	//
+	// To tag a resource after it has been created, see CreateTags
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html) .
 	//
 	// One of 107 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -223,6 +333,8 @@ type CfnCapacityReservationFleetTagSpecification struct {
 
 	// Tags is the Tags property of the TagSpecification property type of
 	// AWS::EC2::CapacityReservationFleet.
+	//
+	// The tags to apply to the resource.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

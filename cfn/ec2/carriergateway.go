@@ -8,6 +8,10 @@ import (
 
 // CfnCarrierGateway is the AWS::EC2::CarrierGateway resource.
 //
+// Creates a carrier gateway. For more information about carrier gateways, see Carrier gateways
+// (https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway)
+// in the *AWS Wavelength Developer Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnCarrierGateway struct {
 	cdk.CfnResource
@@ -31,22 +35,32 @@ func (r *CfnCarrierGateway) validate() []string { return r.Props.validate("") }
 
 // AttrCarrierGatewayId returns the CarrierGatewayId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the carrier gateway.
 func (r *CfnCarrierGateway) AttrCarrierGatewayId() string { return r.GetAttString("CarrierGatewayId") }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The AWS account ID of the owner of the carrier gateway.
 func (r *CfnCarrierGateway) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the carrier gateway.
 func (r *CfnCarrierGateway) AttrState() string { return r.GetAttString("State") }
 
 // CfnCarrierGatewayProps are the properties of an AWS::EC2::CarrierGateway resource.
 type CfnCarrierGatewayProps struct {
 	// Tags is the Tags property of AWS::EC2::CarrierGateway.
 	//
+	// The tags assigned to the carrier gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::CarrierGateway.
+	//
+	// The ID of the VPC associated with the carrier gateway.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,10 @@ import (
 )
 
 // CfnClientVpnAuthorizationRule is the AWS::EC2::ClientVpnAuthorizationRule resource.
+//
+// Specifies an ingress authorization rule to add to a Client VPN endpoint. Ingress authorization
+// rules act as firewall rules that grant access to networks. You must configure ingress
+// authorization rules to enable clients to access resources in AWS or on-premises networks.
 type CfnClientVpnAuthorizationRule struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -38,11 +42,18 @@ func (r *CfnClientVpnAuthorizationRule) AttrId() string { return r.GetAttString(
 type CfnClientVpnAuthorizationRuleProps struct {
 	// AccessGroupId is the AccessGroupId property of AWS::EC2::ClientVpnAuthorizationRule.
 	//
+	// The ID of the group to grant access to, for example, the Active Directory group or identity
+	// provider (IdP) group. Required if `AuthorizeAllGroups` is `false` or not specified.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AccessGroupId string
 
 	// AuthorizeAllGroups is the AuthorizeAllGroups property of AWS::EC2::ClientVpnAuthorizationRule.
+	//
+	// Indicates whether to grant access to all clients. Specify `true` to grant all clients who
+	// successfully establish a VPN connection access to the network. Must be set to `true` if
+	// `AccessGroupId` is not specified.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -51,17 +62,23 @@ type CfnClientVpnAuthorizationRuleProps struct {
 	// ClientVpnEndpointId is the ClientVpnEndpointId property of
 	// AWS::EC2::ClientVpnAuthorizationRule.
 	//
+	// The ID of the Client VPN endpoint.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ClientVpnEndpointId string
 
 	// Description is the Description property of AWS::EC2::ClientVpnAuthorizationRule.
 	//
+	// A brief description of the authorization rule.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// TargetNetworkCidr is the TargetNetworkCidr property of AWS::EC2::ClientVpnAuthorizationRule.
+	//
+	// The IPv4 address range, in CIDR notation, of the network for which access is being authorized.
 	//
 	// Changing it replaces the resource.
 	// Required.

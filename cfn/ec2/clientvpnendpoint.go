@@ -9,6 +9,10 @@ import (
 )
 
 // CfnClientVpnEndpoint is the AWS::EC2::ClientVpnEndpoint resource.
+//
+// Specifies a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure
+// to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN
+// sessions are terminated.
 type CfnClientVpnEndpoint struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -37,11 +41,19 @@ func (r *CfnClientVpnEndpoint) AttrId() string { return r.GetAttString("Id") }
 type CfnClientVpnEndpointProps struct {
 	// AuthenticationOptions is the AuthenticationOptions property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// Information about the authentication method to be used to authenticate clients.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	AuthenticationOptions []CfnClientVpnEndpointClientAuthenticationRequest
 
 	// ClientCidrBlock is the ClientCidrBlock property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The IPv4 address range, in CIDR notation, from which to assign client IP addresses. The address
+	// range cannot overlap with the local CIDR of the VPC in which the associated subnet is located,
+	// or the routes that you add manually. The address range cannot be changed after the Client VPN
+	// endpoint has been created. Client CIDR range must have a size of at least /22 and must not be
+	// greater than /12.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -49,11 +61,16 @@ type CfnClientVpnEndpointProps struct {
 
 	// ClientConnectOptions is the ClientConnectOptions property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// The options for managing connection authorization for new client connections.
+	//
 	// Default: not set (CloudFormation's default).
 	ClientConnectOptions *CfnClientVpnEndpointClientConnectOptions
 
 	// ClientLoginBannerOptions is the ClientLoginBannerOptions property of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// Options for enabling a customizable text banner that will be displayed on AWS provided clients
+	// when a VPN session is established.
 	//
 	// Default: not set (CloudFormation's default).
 	ClientLoginBannerOptions *CfnClientVpnEndpointClientLoginBannerOptions
@@ -61,15 +78,37 @@ type CfnClientVpnEndpointProps struct {
 	// ClientRouteEnforcementOptions is the ClientRouteEnforcementOptions property of
 	// AWS::EC2::ClientVpnEndpoint.
 	//
+	// Client route enforcement is a feature of the Client VPN service that helps enforce
+	// administrator defined routes on devices connected through the VPN. T his feature helps improve
+	// your security posture by ensuring that network traffic originating from a connected client is
+	// not inadvertently sent outside the VPN tunnel.
+	//
+	// Client route enforcement works by monitoring the route table of a connected device for routing
+	// policy changes to the VPN connection. If the feature detects any VPN routing policy
+	// modifications, it will automatically force an update to the route table, reverting it back to
+	// the expected route configurations.
+	//
 	// Default: not set (CloudFormation's default).
 	ClientRouteEnforcementOptions *CfnClientVpnEndpointClientRouteEnforcementOptions
 
 	// ConnectionLogOptions is the ConnectionLogOptions property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// Information about the client connection logging options.
+	//
+	// If you enable client connection logging, data about client connections is sent to a Cloudwatch
+	// Logs log stream. The following information is logged:
+	//
+	// - Client connection requests
+	// - Client connection results (successful and unsuccessful)
+	// - Reasons for unsuccessful client connection requests
+	// - Client connection termination time
+	//
 	// Required.
 	ConnectionLogOptions *CfnClientVpnEndpointConnectionLogOptions
 
 	// Description is the Description property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// A brief description of the Client VPN endpoint.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
@@ -77,15 +116,26 @@ type CfnClientVpnEndpointProps struct {
 	// DisconnectOnSessionTimeout is the DisconnectOnSessionTimeout property of
 	// AWS::EC2::ClientVpnEndpoint.
 	//
+	// Indicates whether the client VPN session is disconnected after the maximum
+	// `sessionTimeoutHours` is reached. If `true` , users are prompted to reconnect client VPN. If
+	// `false` , client VPN attempts to reconnect automatically. The default value is `true` .
+	//
 	// Default: not set (CloudFormation's default).
 	DisconnectOnSessionTimeout *bool
 
 	// DnsServers is the DnsServers property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// Information about the DNS servers to be used for DNS resolution. A Client VPN endpoint can have
+	// up to two DNS servers. If no DNS server is specified, the DNS address configured on the device
+	// is used for the DNS server.
+	//
 	// Default: not set (CloudFormation's default).
 	DnsServers []string
 
 	// EndpointIpAddressType is the EndpointIpAddressType property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The IP address type of the Client VPN endpoint. Possible values are `ipv4` for IPv4 addressing
+	// only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 addressing.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -93,36 +143,66 @@ type CfnClientVpnEndpointProps struct {
 
 	// SecurityGroupIds is the SecurityGroupIds property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// The IDs of one or more security groups to apply to the target network. You must also specify
+	// the ID of the VPC that contains the security groups.
+	//
 	// Default: not set (CloudFormation's default).
 	SecurityGroupIds []string
 
 	// SelfServicePortal is the SelfServicePortal property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// Specify whether to enable the self-service portal for the Client VPN endpoint.
+	//
+	// Default Value: `enabled`
 	//
 	// Default: not set (CloudFormation's default).
 	SelfServicePortal string
 
 	// ServerCertificateArn is the ServerCertificateArn property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// The ARN of the server certificate. For more information, see the Certificate Manager User Guide
+	// (https://docs.aws.amazon.com/acm/latest/userguide/) .
+	//
 	// Required.
 	ServerCertificateArn string
 
 	// SessionTimeoutHours is the SessionTimeoutHours property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The maximum VPN session duration time in hours.
+	//
+	// Valid values: `8 | 10 | 12 | 24`
+	//
+	// Default value: `24`
 	//
 	// Default: not set (CloudFormation's default).
 	SessionTimeoutHours *int
 
 	// SplitTunnel is the SplitTunnel property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// Indicates whether split-tunnel is enabled on the AWS Client VPN endpoint.
+	//
+	// By default, split-tunnel on a VPN endpoint is disabled.
+	//
+	// For information about split-tunnel VPN endpoints, see Split-tunnel AWS Client VPN endpoint
+	// (https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html) in the *AWS
+	// Client VPN Administrator Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	SplitTunnel *bool
 
 	// TagSpecifications is the TagSpecifications property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The tags to apply to the Client VPN endpoint during creation.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	TagSpecifications []CfnClientVpnEndpointTagSpecification
 
 	// TrafficIpAddressType is the TrafficIpAddressType property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The IP address type of the Client VPN endpoint. Possible values are either `ipv4` for IPv4
+	// addressing only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6
+	// addressing.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -137,16 +217,29 @@ type CfnClientVpnEndpointProps struct {
 
 	// TransportProtocol is the TransportProtocol property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// The transport protocol to be used by the VPN session.
+	//
+	// Default value: `udp`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	TransportProtocol string
 
 	// VpcId is the VpcId property of AWS::EC2::ClientVpnEndpoint.
 	//
+	// The ID of the VPC to associate with the Client VPN endpoint. If no security group IDs are
+	// specified in the request, the default security group for the VPC is applied.
+	//
 	// Default: not set (CloudFormation's default).
 	VpcId string
 
 	// VpnPort is the VpnPort property of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The port number to assign to the Client VPN endpoint for TCP and UDP traffic.
+	//
+	// Valid Values: `443` | `1194`
+	//
+	// Default Value: `443`
 	//
 	// Default: not set (CloudFormation's default).
 	VpnPort *int
@@ -266,9 +359,17 @@ func (p *CfnClientVpnEndpointProps) validate(at string) []string {
 
 // CfnClientVpnEndpointClientAuthenticationRequest is the ClientAuthenticationRequest property type
 // of AWS::EC2::ClientVpnEndpoint.
+//
+// Describes the authentication method to be used by a Client VPN endpoint. For more information,
+// see Authentication
+// (https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/authentication-authrization.html#client-authentication)
+// in the *AWS Client VPN Administrator Guide* .
 type CfnClientVpnEndpointClientAuthenticationRequest struct {
 	// ActiveDirectory is the ActiveDirectory property of the ClientAuthenticationRequest property
 	// type of AWS::EC2::ClientVpnEndpoint.
+	//
+	// Information about the Active Directory to be used, if applicable. You must provide this
+	// information if *Type* is `directory-service-authentication` .
 	//
 	// Default: not set (CloudFormation's default).
 	ActiveDirectory *CfnClientVpnEndpointDirectoryServiceAuthenticationRequest
@@ -276,17 +377,24 @@ type CfnClientVpnEndpointClientAuthenticationRequest struct {
 	// FederatedAuthentication is the FederatedAuthentication property of the
 	// ClientAuthenticationRequest property type of AWS::EC2::ClientVpnEndpoint.
 	//
+	// Information about the IAM SAML identity provider, if applicable.
+	//
 	// Default: not set (CloudFormation's default).
 	FederatedAuthentication *CfnClientVpnEndpointFederatedAuthenticationRequest
 
 	// MutualAuthentication is the MutualAuthentication property of the ClientAuthenticationRequest
 	// property type of AWS::EC2::ClientVpnEndpoint.
 	//
+	// Information about the authentication certificates to be used, if applicable. You must provide
+	// this information if *Type* is `certificate-authentication` .
+	//
 	// Default: not set (CloudFormation's default).
 	MutualAuthentication *CfnClientVpnEndpointCertificateAuthenticationRequest
 
 	// Type is the Type property of the ClientAuthenticationRequest property type of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// The type of client authentication to be used.
 	//
 	// Required.
 	Type string
@@ -330,9 +438,13 @@ func (p *CfnClientVpnEndpointClientAuthenticationRequest) validate(at string) []
 
 // CfnClientVpnEndpointDirectoryServiceAuthenticationRequest is the
 // DirectoryServiceAuthenticationRequest property type of AWS::EC2::ClientVpnEndpoint.
+//
+// Describes the Active Directory to be used for client authentication.
 type CfnClientVpnEndpointDirectoryServiceAuthenticationRequest struct {
 	// DirectoryId is the DirectoryId property of the DirectoryServiceAuthenticationRequest property
 	// type of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The ID of the Active Directory to be used for authentication.
 	//
 	// Required.
 	DirectoryId string
@@ -358,15 +470,21 @@ func (p *CfnClientVpnEndpointDirectoryServiceAuthenticationRequest) validate(at 
 
 // CfnClientVpnEndpointFederatedAuthenticationRequest is the FederatedAuthenticationRequest
 // property type of AWS::EC2::ClientVpnEndpoint.
+//
+// The IAM SAML identity provider used for federated authentication.
 type CfnClientVpnEndpointFederatedAuthenticationRequest struct {
 	// SAMLProviderArn is the SAMLProviderArn property of the FederatedAuthenticationRequest property
 	// type of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The Amazon Resource Name (ARN) of the IAM SAML identity provider.
 	//
 	// Required.
 	SAMLProviderArn string
 
 	// SelfServiceSAMLProviderArn is the SelfServiceSAMLProviderArn property of the
 	// FederatedAuthenticationRequest property type of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The Amazon Resource Name (ARN) of the IAM SAML identity provider for the self-service portal.
 	//
 	// Default: not set (CloudFormation's default).
 	SelfServiceSAMLProviderArn string
@@ -395,9 +513,14 @@ func (p *CfnClientVpnEndpointFederatedAuthenticationRequest) validate(at string)
 
 // CfnClientVpnEndpointCertificateAuthenticationRequest is the CertificateAuthenticationRequest
 // property type of AWS::EC2::ClientVpnEndpoint.
+//
+// Information about the client certificate to be used for authentication.
 type CfnClientVpnEndpointCertificateAuthenticationRequest struct {
 	// ClientRootCertificateChainArn is the ClientRootCertificateChainArn property of the
 	// CertificateAuthenticationRequest property type of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The ARN of the client certificate. The certificate must be signed by a certificate authority
+	// (CA) and it must be provisioned in Certificate Manager (ACM).
 	//
 	// Required.
 	ClientRootCertificateChainArn string
@@ -423,15 +546,21 @@ func (p *CfnClientVpnEndpointCertificateAuthenticationRequest) validate(at strin
 
 // CfnClientVpnEndpointClientConnectOptions is the ClientConnectOptions property type of
 // AWS::EC2::ClientVpnEndpoint.
+//
+// Indicates whether client connect options are enabled. The default is `false` (not enabled).
 type CfnClientVpnEndpointClientConnectOptions struct {
 	// Enabled is the Enabled property of the ClientConnectOptions property type of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// Indicates whether client connect options are enabled. The default is `false` (not enabled).
 	//
 	// Required.
 	Enabled *bool
 
 	// LambdaFunctionArn is the LambdaFunctionArn property of the ClientConnectOptions property type
 	// of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The Amazon Resource Name (ARN) of the AWS Lambda function used for connection authorization.
 	//
 	// Default: not set (CloudFormation's default).
 	LambdaFunctionArn string
@@ -460,15 +589,28 @@ func (p *CfnClientVpnEndpointClientConnectOptions) validate(at string) []string 
 
 // CfnClientVpnEndpointClientLoginBannerOptions is the ClientLoginBannerOptions property type of
 // AWS::EC2::ClientVpnEndpoint.
+//
+// Options for enabling a customizable text banner that will be displayed on AWS provided clients
+// when a VPN session is established.
 type CfnClientVpnEndpointClientLoginBannerOptions struct {
 	// BannerText is the BannerText property of the ClientLoginBannerOptions property type of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// Customizable text that will be displayed in a banner on AWS provided clients when a VPN session
+	// is established. UTF-8 encoded characters only. Maximum of 1400 characters.
 	//
 	// Default: not set (CloudFormation's default).
 	BannerText string
 
 	// Enabled is the Enabled property of the ClientLoginBannerOptions property type of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// Enable or disable a customizable text banner that will be displayed on AWS provided clients
+	// when a VPN session is established.
+	//
+	// Valid values: `true | false`
+	//
+	// Default value: `false`
 	//
 	// Required.
 	Enabled *bool
@@ -497,9 +639,26 @@ func (p *CfnClientVpnEndpointClientLoginBannerOptions) validate(at string) []str
 
 // CfnClientVpnEndpointClientRouteEnforcementOptions is the ClientRouteEnforcementOptions property
 // type of AWS::EC2::ClientVpnEndpoint.
+//
+// Client Route Enforcement is a feature of Client VPN that helps enforce administrator defined
+// routes on devices connected through the VPN. This feature helps improve your security posture by
+// ensuring that network traffic originating from a connected client is not inadvertently sent
+// outside the VPN tunnel.
+//
+// Client Route Enforcement works by monitoring the route table of a connected device for routing
+// policy changes to the VPN connection. If the feature detects any VPN routing policy
+// modifications, it will automatically force an update to the route table, reverting it back to
+// the expected route configurations.
 type CfnClientVpnEndpointClientRouteEnforcementOptions struct {
 	// Enforced is the Enforced property of the ClientRouteEnforcementOptions property type of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// Enable or disable Client Route Enforcement. The state can either be `true` (enabled) or `false`
+	// (disabled). The default is `false` .
+	//
+	// Valid values: `true | false`
+	//
+	// Default value: `false`
 	//
 	// Default: not set (CloudFormation's default).
 	Enforced *bool
@@ -517,9 +676,13 @@ func (p *CfnClientVpnEndpointClientRouteEnforcementOptions) CfnProperties() map[
 
 // CfnClientVpnEndpointConnectionLogOptions is the ConnectionLogOptions property type of
 // AWS::EC2::ClientVpnEndpoint.
+//
+// Describes the client connection logging options for the Client VPN endpoint.
 type CfnClientVpnEndpointConnectionLogOptions struct {
 	// CloudwatchLogGroup is the CloudwatchLogGroup property of the ConnectionLogOptions property type
 	// of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The name of the CloudWatch Logs log group. Required if connection logging is enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	CloudwatchLogGroup string
@@ -527,11 +690,15 @@ type CfnClientVpnEndpointConnectionLogOptions struct {
 	// CloudwatchLogStream is the CloudwatchLogStream property of the ConnectionLogOptions property
 	// type of AWS::EC2::ClientVpnEndpoint.
 	//
+	// The name of the CloudWatch Logs log stream to which the connection data is published.
+	//
 	// Default: not set (CloudFormation's default).
 	CloudwatchLogStream string
 
 	// Enabled is the Enabled property of the ConnectionLogOptions property type of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// Indicates whether connection logging is enabled.
 	//
 	// Required.
 	Enabled *bool
@@ -563,14 +730,21 @@ func (p *CfnClientVpnEndpointConnectionLogOptions) validate(at string) []string 
 
 // CfnClientVpnEndpointTagSpecification is the TagSpecification property type of
 // AWS::EC2::ClientVpnEndpoint.
+//
+// Specifies the tags to apply to the Client VPN endpoint.
 type CfnClientVpnEndpointTagSpecification struct {
 	// ResourceType is the ResourceType property of the TagSpecification property type of
 	// AWS::EC2::ClientVpnEndpoint.
+	//
+	// The type of resource to tag. To tag a Client VPN endpoint, `ResourceType` must be
+	// `client-vpn-endpoint` .
 	//
 	// Required.
 	ResourceType string
 
 	// Tags is the Tags property of the TagSpecification property type of AWS::EC2::ClientVpnEndpoint.
+	//
+	// The tags to apply to the resource.
 	//
 	// Required.
 	Tags []cdk.CfnTag

@@ -7,6 +7,16 @@ import (
 )
 
 // CfnClientVpnRoute is the AWS::EC2::ClientVpnRoute resource.
+//
+// Specifies a network route to add to a Client VPN endpoint. Each Client VPN endpoint has a route
+// table that describes the available destination network routes. Each route in the route table
+// specifies the path for traffic to specific resources or networks.
+//
+// A target network association must be created before you can specify a route. If you're setting
+// up all the components of a Client VPN endpoint at the same time, you must use the DependsOn
+// Attribute
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) to
+// declare a dependency on the `AWS::EC2::ClientVpnTargetNetworkAssociation` resource.
 type CfnClientVpnRoute struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -34,11 +44,15 @@ func (r *CfnClientVpnRoute) AttrId() string { return r.GetAttString("Id") }
 type CfnClientVpnRouteProps struct {
 	// ClientVpnEndpointId is the ClientVpnEndpointId property of AWS::EC2::ClientVpnRoute.
 	//
+	// The ID of the Client VPN endpoint to which to add the route.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ClientVpnEndpointId string
 
 	// Description is the Description property of AWS::EC2::ClientVpnRoute.
+	//
+	// A brief description of the route.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -46,11 +60,24 @@ type CfnClientVpnRouteProps struct {
 
 	// DestinationCidrBlock is the DestinationCidrBlock property of AWS::EC2::ClientVpnRoute.
 	//
+	// The IPv4 address range, in CIDR notation, of the route destination. For example:
+	//
+	// - To add a route for Internet access, enter `0.0.0.0/0`
+	// - To add a route for a peered VPC, enter the peered VPC's IPv4 CIDR range
+	// - To add a route for an on-premises network, enter the AWS Site-to-Site VPN connection's IPv4
+	// CIDR range
+	// - To add a route for the local network, enter the client CIDR range
+	//
 	// Changing it replaces the resource.
 	// Required.
 	DestinationCidrBlock string
 
 	// TargetVpcSubnetId is the TargetVpcSubnetId property of AWS::EC2::ClientVpnRoute.
+	//
+	// The ID of the subnet through which you want to route traffic. The specified subnet must be an
+	// existing target network of the Client VPN endpoint.
+	//
+	// Alternatively, if you're adding a route for the local network, specify `local` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,11 @@ import (
 
 // CfnClientVpnTargetNetworkAssociation is the AWS::EC2::ClientVpnTargetNetworkAssociation
 // resource.
+//
+// Specifies a target network to associate with a Client VPN endpoint. A target network is a subnet
+// in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You
+// can associate only one subnet in each Availability Zone. We recommend that you associate at
+// least two subnets to provide Availability Zone redundancy.
 type CfnClientVpnTargetNetworkAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -54,11 +59,15 @@ type CfnClientVpnTargetNetworkAssociationProps struct {
 	// ClientVpnEndpointId is the ClientVpnEndpointId property of
 	// AWS::EC2::ClientVpnTargetNetworkAssociation.
 	//
+	// The ID of the Client VPN endpoint.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ClientVpnEndpointId string
 
 	// SubnetId is the SubnetId property of AWS::EC2::ClientVpnTargetNetworkAssociation.
+	//
+	// The ID of the subnet to associate with the Client VPN endpoint.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,8 @@ import (
 
 // CfnCustomerGateway is the AWS::EC2::CustomerGateway resource.
 //
+// Specifies a customer gateway.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnCustomerGateway struct {
 	cdk.CfnResource
@@ -31,6 +33,8 @@ func (r *CfnCustomerGateway) validate() []string { return r.Props.validate("") }
 
 // AttrCustomerGatewayId returns the CustomerGatewayId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the customer gateway.
 func (r *CfnCustomerGateway) AttrCustomerGatewayId() string {
 	return r.GetAttString("CustomerGatewayId")
 }
@@ -39,11 +43,25 @@ func (r *CfnCustomerGateway) AttrCustomerGatewayId() string {
 type CfnCustomerGatewayProps struct {
 	// BgpAsn is the BgpAsn property of AWS::EC2::CustomerGateway.
 	//
+	// For customer gateway devices that support BGP, specify the device's ASN. You must specify
+	// either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger
+	// than `2,147,483,647` , you must use `BgpAsnExtended` .
+	//
+	// Default: 65000
+	//
+	// Valid values: `1` to `2,147,483,647`
+	//
 	// Changing it replaces the resource.
 	// Default: 65000.
 	BgpAsn *int
 
 	// BgpAsnExtended is the BgpAsnExtended property of AWS::EC2::CustomerGateway.
+	//
+	// For customer gateway devices that support BGP, specify the device's ASN. You must specify
+	// either `BgpAsn` or `BgpAsnExtended` when creating the customer gateway. If the ASN is larger
+	// than `2,147,483,647` , you must use `BgpAsnExtended` .
+	//
+	// Valid values: `2,147,483,648` to `4,294,967,295`
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -51,11 +69,15 @@ type CfnCustomerGatewayProps struct {
 
 	// CertificateArn is the CertificateArn property of AWS::EC2::CustomerGateway.
 	//
+	// The Amazon Resource Name (ARN) for the customer gateway certificate.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	CertificateArn string
 
 	// DeviceName is the DeviceName property of AWS::EC2::CustomerGateway.
+	//
+	// The name of customer gateway device.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -63,16 +85,25 @@ type CfnCustomerGatewayProps struct {
 
 	// IpAddress is the IpAddress property of AWS::EC2::CustomerGateway.
 	//
+	// The IP address for the customer gateway device's outside interface. The address must be static.
+	// If `OutsideIpAddressType` in your VPN connection options is set to `PrivateIpv4` , you can use
+	// an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to `Ipv6` , you
+	// can use an IPv6 address.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	IpAddress string
 
 	// Tags is the Tags property of AWS::EC2::CustomerGateway.
 	//
+	// One or more tags for the customer gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Type is the Type property of AWS::EC2::CustomerGateway.
+	//
+	// The type of VPN connection that this customer gateway supports ( `ipsec.1` ).
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,12 @@ import (
 
 // CfnDHCPOptions is the AWS::EC2::DHCPOptions resource.
 //
+// Specifies a set of DHCP options for your VPC.
+//
+// You must specify at least one of the following properties: `DomainNameServers` ,
+// `NetbiosNameServers` , `NtpServers` . If you specify `NetbiosNameServers` , you must specify
+// `NetbiosNodeType` .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnDHCPOptions struct {
 	cdk.CfnResource
@@ -28,17 +34,28 @@ func (r *CfnDHCPOptions) CfnProperties() map[string]any { return r.Props.CfnProp
 
 // AttrDhcpOptionsId returns the DhcpOptionsId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the DHCP options set.
 func (r *CfnDHCPOptions) AttrDhcpOptionsId() string { return r.GetAttString("DhcpOptionsId") }
 
 // CfnDHCPOptionsProps are the properties of an AWS::EC2::DHCPOptions resource.
 type CfnDHCPOptionsProps struct {
 	// DomainName is the DomainName property of AWS::EC2::DHCPOptions.
 	//
+	// This value is used to complete unqualified DNS hostnames. If you're using AmazonProvidedDNS in
+	// `us-east-1` , specify `ec2.internal` . If you're using AmazonProvidedDNS in another Region,
+	// specify *region* . `compute.internal` (for example, `ap-northeast-1.compute.internal` ).
+	// Otherwise, specify a domain name (for example, *MyCompany.com* ).
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DomainName string
 
 	// DomainNameServers is the DomainNameServers property of AWS::EC2::DHCPOptions.
+	//
+	// The IPv4 addresses of up to four domain name servers, or `AmazonProvidedDNS` . The default is
+	// `AmazonProvidedDNS` . To have your instance receive a custom DNS hostname as specified in
+	// `DomainName` , you must set this property to a custom DNS server.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -47,11 +64,20 @@ type CfnDHCPOptionsProps struct {
 	// Ipv6AddressPreferredLeaseTime is the Ipv6AddressPreferredLeaseTime property of
 	// AWS::EC2::DHCPOptions.
 	//
+	// A value (in seconds, minutes, hours, or years) for how frequently a running instance with an
+	// IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and
+	// 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is
+	// 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time
+	// and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the
+	// lease time has elapsed.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Ipv6AddressPreferredLeaseTime *int
 
 	// NetbiosNameServers is the NetbiosNameServers property of AWS::EC2::DHCPOptions.
+	//
+	// The IPv4 addresses of up to four NetBIOS name servers.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -59,17 +85,24 @@ type CfnDHCPOptionsProps struct {
 
 	// NetbiosNodeType is the NetbiosNodeType property of AWS::EC2::DHCPOptions.
 	//
+	// The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2 (broadcast and multicast
+	// are not currently supported).
+	//
 	// Allowed values: 1, 2, 4, 8. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	NetbiosNodeType *int
 
 	// NtpServers is the NtpServers property of AWS::EC2::DHCPOptions.
 	//
+	// The IPv4 addresses of up to four Network Time Protocol (NTP) servers.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	NtpServers []string
 
 	// Tags is the Tags property of AWS::EC2::DHCPOptions.
+	//
+	// Any tags assigned to the DHCP options set.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

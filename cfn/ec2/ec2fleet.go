@@ -9,6 +9,15 @@ import (
 )
 
 // CfnEC2Fleet is the AWS::EC2::EC2Fleet resource.
+//
+// Specifies the configuration information to launch a fleet--or group--of instances. An EC2 Fleet
+// can launch multiple instance types across multiple Availability Zones, using the On-Demand
+// Instance, Reserved Instance, and Spot Instance purchasing models together. Using EC2 Fleet, you
+// can define separate On-Demand and Spot capacity targets, specify the instance types that work
+// best for your applications, and specify how Amazon EC2 should distribute your fleet capacity
+// within each purchasing model. For more information, see Launching an EC2 Fleet
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User
+// Guide* .
 type CfnEC2Fleet struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,11 +39,15 @@ func (r *CfnEC2Fleet) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnEC2Fleet) validate() []string { return r.Props.validate("") }
 
 // AttrFleetId returns the FleetId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the EC2 Fleet.
 func (r *CfnEC2Fleet) AttrFleetId() string { return r.GetAttString("FleetId") }
 
 // CfnEC2FleetProps are the properties of an AWS::EC2::EC2Fleet resource.
 type CfnEC2FleetProps struct {
 	// Context is the Context property of AWS::EC2::EC2Fleet.
+	//
+	// Reserved.
 	//
 	// Default: not set (CloudFormation's default).
 	Context string
@@ -42,11 +55,18 @@ type CfnEC2FleetProps struct {
 	// ExcessCapacityTerminationPolicy is the ExcessCapacityTerminationPolicy property of
 	// AWS::EC2::EC2Fleet.
 	//
+	// Indicates whether running instances should be terminated if the total target capacity of the
+	// EC2 Fleet is decreased below the current size of the EC2 Fleet.
+	//
+	// Supported only for fleets of type `maintain` .
+	//
 	// Allowed values: "termination", "no-termination".
 	// Default: not set (CloudFormation's default).
 	ExcessCapacityTerminationPolicy string
 
 	// LaunchTemplateConfigs is the LaunchTemplateConfigs property of AWS::EC2::EC2Fleet.
+	//
+	// The configuration for the EC2 Fleet.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -54,11 +74,18 @@ type CfnEC2FleetProps struct {
 
 	// OnDemandOptions is the OnDemandOptions property of AWS::EC2::EC2Fleet.
 	//
+	// Describes the configuration of On-Demand Instances in an EC2 Fleet.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	OnDemandOptions *CfnEC2FleetOnDemandOptionsRequest
 
 	// ReplaceUnhealthyInstances is the ReplaceUnhealthyInstances property of AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets
+	// of type `maintain` . For more information, see EC2 Fleet health checks
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -72,11 +99,26 @@ type CfnEC2FleetProps struct {
 
 	// SpotOptions is the SpotOptions property of AWS::EC2::EC2Fleet.
 	//
+	// Describes the configuration of Spot Instances in an EC2 Fleet.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SpotOptions *CfnEC2FleetSpotOptionsRequest
 
 	// TagSpecifications is the TagSpecifications property of AWS::EC2::EC2Fleet.
+	//
+	// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see Tag
+	// your resources
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources) .
+	//
+	// If the fleet type is `instant` , specify a resource type of `fleet` to tag the fleet or
+	// `instance` to tag the instances at launch.
+	//
+	// If the fleet type is `maintain` or `request` , specify a resource type of `fleet` to tag the
+	// fleet. You cannot specify a resource type of `instance` . To tag instances at launch, specify
+	// the tags in a launch template
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template)
+	// .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -84,11 +126,15 @@ type CfnEC2FleetProps struct {
 
 	// TargetCapacitySpecification is the TargetCapacitySpecification property of AWS::EC2::EC2Fleet.
 	//
+	// The number of units to request.
+	//
 	// Required.
 	TargetCapacitySpecification *CfnEC2FleetTargetCapacitySpecificationRequest
 
 	// TerminateInstancesWithExpiration is the TerminateInstancesWithExpiration property of
 	// AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether running instances should be terminated when the EC2 Fleet expires.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -96,17 +142,38 @@ type CfnEC2FleetProps struct {
 
 	// Type is the Type property of AWS::EC2::EC2Fleet.
 	//
+	// The fleet type. The default value is `maintain` .
+	//
+	// - `maintain` - The EC2 Fleet places an asynchronous request for your desired capacity, and
+	// continues to maintain your desired Spot capacity by replenishing interrupted Spot Instances.
+	// - `request` - The EC2 Fleet places an asynchronous one-time request for your desired capacity,
+	// but does submit Spot requests in alternative capacity pools if Spot capacity is unavailable,
+	// and does not maintain Spot capacity if Spot Instances are interrupted.
+	// - `instant` - The EC2 Fleet places a synchronous one-time request for your desired capacity,
+	// and returns errors for any instances that could not be launched.
+	//
+	// For more information, see EC2 Fleet request types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-request-type.html) in the
+	// *Amazon EC2 User Guide* .
+	//
 	// Allowed values: "maintain", "request", "instant". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Type string
 
 	// ValidFrom is the ValidFrom property of AWS::EC2::EC2Fleet.
 	//
+	// The start date and time of the request, in UTC format (for example, *YYYY* - *MM* - *DD* T *HH*
+	// : *MM* : *SS* Z). The default is to start fulfilling the request immediately.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ValidFrom string
 
 	// ValidUntil is the ValidUntil property of AWS::EC2::EC2Fleet.
+	//
+	// The end date and time of the request, in UTC format (for example, *YYYY* - *MM* - *DD* T *HH* :
+	// *MM* : *SS* Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the
+	// request. If no value is specified, the request remains until you cancel it.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -186,15 +253,29 @@ func (p *CfnEC2FleetProps) validate(at string) []string {
 
 // CfnEC2FleetFleetLaunchTemplateConfigRequest is the FleetLaunchTemplateConfigRequest property
 // type of AWS::EC2::EC2Fleet.
+//
+// Specifies a launch template and overrides for an EC2 Fleet.
+//
+// `FleetLaunchTemplateConfigRequest` is a property of the AWS::EC2::EC2Fleet
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ec2fleet.html)
+// resource.
 type CfnEC2FleetFleetLaunchTemplateConfigRequest struct {
 	// LaunchTemplateSpecification is the LaunchTemplateSpecification property of the
 	// FleetLaunchTemplateConfigRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The launch template to use. You must specify either the launch template ID or launch template
+	// name in the request.
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateSpecification *CfnEC2FleetFleetLaunchTemplateSpecificationRequest
 
 	// Overrides is the Overrides property of the FleetLaunchTemplateConfigRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// Any parameters that you specify override the same parameters in the launch template.
+	//
+	// For fleets of type `request` and `maintain` , a maximum of 300 items is allowed across all
+	// launch templates.
 	//
 	// Default: not set (CloudFormation's default).
 	Overrides []CfnEC2FleetFleetLaunchTemplateOverridesRequest
@@ -227,15 +308,44 @@ func (p *CfnEC2FleetFleetLaunchTemplateConfigRequest) validate(at string) []stri
 
 // CfnEC2FleetFleetLaunchTemplateSpecificationRequest is the
 // FleetLaunchTemplateSpecificationRequest property type of AWS::EC2::EC2Fleet.
+//
+// Specifies the launch template to be used by the EC2 Fleet for configuring Amazon EC2 instances.
+//
+// You must specify the following:
+//
+// - The ID or the name of the launch template, but not both.
+// - The version of the launch template.
+//
+// `FleetLaunchTemplateSpecificationRequest` is a property of the FleetLaunchTemplateConfigRequest
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-fleetlaunchtemplateconfigrequest.html)
+// property type.
+//
+// For information about creating a launch template, see AWS::EC2::LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
+// and Create a launch template
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template)
+// in the *Amazon EC2 User Guide* .
+//
+// For examples of launch templates, see Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate--examples)
+// .
 type CfnEC2FleetFleetLaunchTemplateSpecificationRequest struct {
 	// LaunchTemplateId is the LaunchTemplateId property of the
 	// FleetLaunchTemplateSpecificationRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The ID of the launch template.
+	//
+	// You must specify the `LaunchTemplateId` or the `LaunchTemplateName` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateId string
 
 	// LaunchTemplateName is the LaunchTemplateName property of the
 	// FleetLaunchTemplateSpecificationRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The name of the launch template.
+	//
+	// You must specify the `LaunchTemplateName` or the `LaunchTemplateId` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateName string
@@ -248,6 +358,13 @@ type CfnEC2FleetFleetLaunchTemplateSpecificationRequest struct {
 
 	// Version is the Version property of the FleetLaunchTemplateSpecificationRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The launch template version number, `$Latest` , or `$Default` . You must specify a value,
+	// otherwise the request fails.
+	//
+	// If the value is `$Latest` , Amazon EC2 uses the latest version of the launch template.
+	//
+	// If the value is `$Default` , Amazon EC2 uses the default version of the launch template.
 	//
 	// Required.
 	Version string
@@ -282,9 +399,20 @@ func (p *CfnEC2FleetFleetLaunchTemplateSpecificationRequest) validate(at string)
 
 // CfnEC2FleetFleetLaunchTemplateOverridesRequest is the FleetLaunchTemplateOverridesRequest
 // property type of AWS::EC2::EC2Fleet.
+//
+// Specifies overrides for a launch template for an EC2 Fleet.
+//
+// `FleetLaunchTemplateOverridesRequest` is a property of the FleetLaunchTemplateConfigRequest
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-fleetlaunchtemplateconfigrequest.html)
+// property type.
 type CfnEC2FleetFleetLaunchTemplateOverridesRequest struct {
 	// AvailabilityZone is the AvailabilityZone property of the FleetLaunchTemplateOverridesRequest
 	// property type of AWS::EC2::EC2Fleet.
+	//
+	// The Availability Zone in which to launch the instances. For example, `us-east-2a` .
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not
+	// both.
 	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
@@ -292,11 +420,25 @@ type CfnEC2FleetFleetLaunchTemplateOverridesRequest struct {
 	// AvailabilityZoneId is the AvailabilityZoneId property of the
 	// FleetLaunchTemplateOverridesRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The ID of the Availability Zone in which to launch the instances. For example, `use2-az1` .
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not
+	// both.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneId string
 
 	// BlockDeviceMappings is the BlockDeviceMappings property of the
 	// FleetLaunchTemplateOverridesRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The block device mappings, which define the EBS volumes and instance store volumes to attach to
+	// the instance at launch.
+	//
+	// Supported only for fleets of type `instant` .
+	//
+	// For more information, see Block device mappings for volumes on Amazon EC2 instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html) in the
+	// *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	BlockDeviceMappings []CfnEC2FleetBlockDeviceMapping
@@ -310,11 +452,20 @@ type CfnEC2FleetFleetLaunchTemplateOverridesRequest struct {
 	// InstanceRequirements is the InstanceRequirements property of the
 	// FleetLaunchTemplateOverridesRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will
+	// identify instance types with those attributes. If you specify `InstanceRequirements` , you
+	// can't specify `InstanceType` .
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceRequirements *CfnEC2FleetInstanceRequirementsRequest
 
 	// InstanceType is the InstanceType property of the FleetLaunchTemplateOverridesRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The instance type.
+	//
+	// `mac1.metal` is not supported as a launch template override. If you specify `InstanceType` ,
+	// you can't specify `InstanceRequirements` .
 	//
 	// One of 1212 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -328,6 +479,14 @@ type CfnEC2FleetFleetLaunchTemplateOverridesRequest struct {
 
 	// MaxPrice is the MaxPrice property of the FleetLaunchTemplateOverridesRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not
+	// recommend using this parameter because it can lead to increased interruptions. If you do not
+	// specify this parameter, you will pay the current Spot price. If you specify a maximum price,
+	// your instances will be interrupted more frequently than if you do not specify this parameter.
+	//
+	// If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD
+	// $0.001 will result in an `InvalidParameterValue` error message.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxPrice string
@@ -347,11 +506,26 @@ type CfnEC2FleetFleetLaunchTemplateOverridesRequest struct {
 	// Placement is the Placement property of the FleetLaunchTemplateOverridesRequest property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The location where the instance launched, if applicable.
+	//
 	// Default: not set (CloudFormation's default).
 	Placement *CfnEC2FleetPlacement
 
 	// Priority is the Priority property of the FleetLaunchTemplateOverridesRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The priority for the launch template override. The highest priority is launched first.
+	//
+	// If the On-Demand `AllocationStrategy` is set to `prioritized` , EC2 Fleet uses priority to
+	// determine which launch template override to use first in fulfilling On-Demand capacity.
+	//
+	// If the Spot `AllocationStrategy` is set to `capacity-optimized-prioritized` , EC2 Fleet uses
+	// priority on a best-effort basis to determine which launch template override to use in
+	// fulfilling Spot capacity, but optimizes for capacity first.
+	//
+	// Valid values are whole numbers starting at `0` . The lower the number, the higher the priority.
+	// If no number is set, the launch template override has the lowest priority. You can set the same
+	// priority for different launch template overrides.
 	//
 	// Default: not set (CloudFormation's default).
 	Priority *float64
@@ -359,11 +533,26 @@ type CfnEC2FleetFleetLaunchTemplateOverridesRequest struct {
 	// SubnetId is the SubnetId property of the FleetLaunchTemplateOverridesRequest property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The IDs of the subnets in which to launch the instances. Separate multiple subnet IDs using
+	// commas (for example, `subnet-1234abcdeexample1, subnet-0987cdef6example2` ). A request of type
+	// `instant` can have only one subnet ID.
+	//
 	// Default: not set (CloudFormation's default).
 	SubnetId string
 
 	// WeightedCapacity is the WeightedCapacity property of the FleetLaunchTemplateOverridesRequest
 	// property type of AWS::EC2::EC2Fleet.
+	//
+	// The number of units provided by the specified instance type. These are the same units that you
+	// chose to set the target capacity in terms of instances, or a performance characteristic such as
+	// vCPUs, memory, or I/O.
+	//
+	// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the
+	// number of instances to the next whole number. If this value is not specified, the default is 1.
+	// When specifying weights, the price used in the `lowest-price` and `price-capacity-optimized`
+	// allocation strategies is per *unit* hour (where the instance price is divided by the specified
+	// weight). However, if all the specified weights are above the requested `TargetCapacity` ,
+	// resulting in only 1 instance being launched, the price used is per *instance* hour.
 	//
 	// Default: not set (CloudFormation's default).
 	WeightedCapacity *float64
@@ -427,14 +616,22 @@ func (p *CfnEC2FleetFleetLaunchTemplateOverridesRequest) CfnProperties() map[str
 }
 
 // CfnEC2FleetBlockDeviceMapping is the BlockDeviceMapping property type of AWS::EC2::EC2Fleet.
+//
+// Describes a block device mapping, which defines the EBS volumes and instance store volumes to
+// attach to an instance at launch.
 type CfnEC2FleetBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The device name. For available device names, see Device names for volumes
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	DeviceName string
 
 	// Ebs is the Ebs property of the BlockDeviceMapping property type of AWS::EC2::EC2Fleet.
+	//
+	// Parameters used to automatically set up EBS volumes when the instance is launched.
 	//
 	// Default: not set (CloudFormation's default).
 	Ebs *CfnEC2FleetEbsBlockDevice
@@ -442,11 +639,27 @@ type CfnEC2FleetBlockDeviceMapping struct {
 	// NoDevice is the NoDevice property of the BlockDeviceMapping property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// To omit the device from the block device mapping, specify an empty string. When this property
+	// is specified, the device is removed from the block device mapping regardless of the assigned
+	// value.
+	//
 	// Default: not set (CloudFormation's default).
 	NoDevice string
 
 	// VirtualName is the VirtualName property of the BlockDeviceMapping property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The virtual device name ( `ephemeral` N). Instance store volumes are numbered starting from 0.
+	// An instance type with 2 available instance store volumes can specify mappings for `ephemeral0`
+	// and `ephemeral1` . The number of available instance store volumes depends on the instance type.
+	// After you connect to the instance, you must mount the volume.
+	//
+	// NVMe instance store volumes are automatically enumerated and assigned a device name. Including
+	// them in your block device mapping has no effect.
+	//
+	// Constraints: For M3 instances, you must specify instance store volumes in the block device
+	// mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes
+	// specified in the block device mapping for the AMI.
 	//
 	// Default: not set (CloudFormation's default).
 	VirtualName string
@@ -472,24 +685,87 @@ func (p *CfnEC2FleetBlockDeviceMapping) CfnProperties() map[string]any {
 }
 
 // CfnEC2FleetEbsBlockDevice is the EbsBlockDevice property type of AWS::EC2::EC2Fleet.
+//
+// Describes a block device for an EBS volume.
 type CfnEC2FleetEbsBlockDevice struct {
 	// DeleteOnTermination is the DeleteOnTermination property of the EbsBlockDevice property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether the EBS volume is deleted on instance termination. For more information, see
+	// Preserving Amazon EBS volumes on instance termination
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html#preserving-volumes-on-termination)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
 
 	// Encrypted is the Encrypted property of the EbsBlockDevice property type of AWS::EC2::EC2Fleet.
 	//
+	// Indicates whether the encryption state of an EBS volume is changed while being restored from a
+	// backing snapshot. The effect of setting the encryption state to `true` depends on the volume
+	// origin (new or from a snapshot), starting encryption state, ownership, and whether encryption
+	// by default is enabled. For more information, see Amazon EBS encryption
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html#encryption-parameters) in
+	// the *Amazon EBS User Guide* .
+	//
+	// In no case can you remove encryption from an encrypted volume.
+	//
+	// Encrypted volumes can only be attached to instances that support Amazon EBS encryption. For
+	// more information, see Supported instance types
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances)
+	// .
+	//
+	// - If you are creating a block device mapping for a *new (empty) volume* , you can include this
+	// parameter, and specify either `true` for an encrypted volume, or `false` for an unencrypted
+	// volume. If you omit this parameter, it defaults to `false` (unencrypted).
+	// - If you are creating a block device mapping from an *existing encrypted or unencrypted
+	// snapshot* , you must omit this parameter. If you include this parameter, the request will fail,
+	// regardless of the value that you specify.
+	// - If you are creating a block device mapping from an *existing unencrypted volume* , you can
+	// include this parameter, but you must specify `false` . If you specify `true` , the request will
+	// fail. In this case, we recommend that you omit the parameter.
+	// - If you are creating a block device mapping from an *existing encrypted volume* , you can
+	// include this parameter, and specify either `true` or `false` . However, if you specify `false`
+	// , the parameter is ignored and the block device mapping is always encrypted. In this case, we
+	// recommend that you omit the parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	Encrypted *bool
 
 	// Iops is the Iops property of the EbsBlockDevice property type of AWS::EC2::EC2Fleet.
 	//
+	// The number of I/O operations per second (IOPS). For `gp3` , `io1` , and `io2` volumes, this
+	// represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this
+	// represents the baseline performance of the volume and the rate at which the volume accumulates
+	// I/O credits for bursting.
+	//
+	// The following are the supported values for each volume type:
+	//
+	// - `gp3` : 3,000 - 80,000 IOPS
+	// - `io1` : 100 - 64,000 IOPS
+	// - `io2` : 100 - 256,000 IOPS
+	//
+	// For `io2` volumes, you can achieve up to 256,000 IOPS on instances built on the Nitro System
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances) .
+	// On other instances, you can achieve performance up to 32,000 IOPS.
+	//
+	// This parameter is required for `io1` and `io2` volumes. The default for `gp3` volumes is 3,000
+	// IOPS.
+	//
 	// Default: not set (CloudFormation's default).
 	Iops *int
 
 	// KmsKeyId is the KmsKeyId property of the EbsBlockDevice property type of AWS::EC2::EC2Fleet.
+	//
+	// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use
+	// for EBS encryption.
+	//
+	// This parameter is only supported on `BlockDeviceMapping` objects called by RunInstances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html) ,
+	// RequestSpotFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet.html) , and
+	// RequestSpotInstances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotInstances.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
@@ -497,17 +773,36 @@ type CfnEC2FleetEbsBlockDevice struct {
 	// SnapshotId is the SnapshotId property of the EbsBlockDevice property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The ID of the snapshot.
+	//
 	// Default: not set (CloudFormation's default).
 	SnapshotId string
 
 	// VolumeSize is the VolumeSize property of the EbsBlockDevice property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you
+	// specify a snapshot, the default is the snapshot size. You can specify a volume size that is
+	// equal to or larger than the snapshot size.
+	//
+	// The following are the supported sizes for each volume type:
+	//
+	// - `gp2` : 1 - 16,384 GiB
+	// - `gp3` : 1 - 65,536 GiB
+	// - `io1` : 4 - 16,384 GiB
+	// - `io2` : 4 - 65,536 GiB
+	// - `st1` and `sc1` : 125 - 16,384 GiB
+	// - `standard` : 1 - 1024 GiB
+	//
 	// Default: not set (CloudFormation's default).
 	VolumeSize *int
 
 	// VolumeType is the VolumeType property of the EbsBlockDevice property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The volume type. For more information, see Amazon EBS volume types
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS
+	// User Guide* .
 	//
 	// Allowed values: "gp2", "gp3", "io1", "io2", "sc1", "st1", "standard".
 	// Default: not set (CloudFormation's default).
@@ -573,9 +868,50 @@ func (p *CfnEC2FleetIamInstanceProfileSpecification) CfnProperties() map[string]
 
 // CfnEC2FleetInstanceRequirementsRequest is the InstanceRequirementsRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will
+// identify instance types with these attributes.
+//
+// You must specify `VCpuCount` and `MemoryMiB` . All other attributes are optional. Any
+// unspecified optional attribute is set to its default.
+//
+// When you specify multiple attributes, you get instance types that satisfy all of the specified
+// attributes. If you specify multiple values for an attribute, you get instance types that satisfy
+// any of the specified values.
+//
+// To limit the list of instance types from which Amazon EC2 can identify matching instance types,
+// you can use one of the following parameters, but not both in the same request:
+//
+// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types
+// are ignored, even if they match your specified attributes.
+// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match your
+// specified attributes. If you specify `InstanceRequirements` , you can't specify `InstanceType` .
+//
+// Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2
+// Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the launch
+// instance wizard
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html) , or with
+// the RunInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)
+// API or AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// AWS CloudFormation resource, you can't specify `InstanceRequirements` .
+//
+// For more information, see Specify attributes for instance type selection for EC2 Fleet or Spot
+// Fleet
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html)
+// and Spot placement score
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon
+// EC2 User Guide* .
 type CfnEC2FleetInstanceRequirementsRequest struct {
 	// AcceleratorCount is the AcceleratorCount property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an
+	// instance.
+	//
+	// To exclude accelerator-enabled instance types, set `Max` to `0` .
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorCount *CfnEC2FleetAcceleratorCountRequest
@@ -583,11 +919,45 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// AcceleratorManufacturers is the AcceleratorManufacturers property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// Indicates whether instance types must have accelerators by specific manufacturers.
+	//
+	// - For instance types with AWS devices, specify `amazon-web-services` .
+	// - For instance types with AMD devices, specify `amd` .
+	// - For instance types with Habana devices, specify `habana` .
+	// - For instance types with NVIDIA devices, specify `nvidia` .
+	// - For instance types with Xilinx devices, specify `xilinx` .
+	//
+	// Default: Any manufacturer
+	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorManufacturers []string
 
 	// AcceleratorNames is the AcceleratorNames property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The accelerators that must be on the instance type.
+	//
+	// - For instance types with NVIDIA A10G GPUs, specify `a10g` .
+	// - For instance types with NVIDIA A100 GPUs, specify `a100` .
+	// - For instance types with NVIDIA H100 GPUs, specify `h100` .
+	// - For instance types with AWS Inferentia chips, specify `inferentia` .
+	// - For instance types with AWS Inferentia2 chips, specify `inferentia2` .
+	// - For instance types with Habana Gaudi HL-205 GPUs, specify `gaudi-hl-205` .
+	// - For instance types with NVIDIA GRID K520 GPUs, specify `k520` .
+	// - For instance types with NVIDIA K80 GPUs, specify `k80` .
+	// - For instance types with NVIDIA L4 GPUs, specify `l4` .
+	// - For instance types with NVIDIA L40S GPUs, specify `l40s` .
+	// - For instance types with NVIDIA M60 GPUs, specify `m60` .
+	// - For instance types with AMD Radeon Pro V520 GPUs, specify `radeon-pro-v520` .
+	// - For instance types with AWS Trainium chips, specify `trainium` .
+	// - For instance types with AWS Trainium2 chips, specify `trainium2` .
+	// - For instance types with NVIDIA T4 GPUs, specify `t4` .
+	// - For instance types with NVIDIA T4G GPUs, specify `t4g` .
+	// - For instance types with Xilinx U30 cards, specify `u30` .
+	// - For instance types with Xilinx VU9P FPGAs, specify `vu9p` .
+	// - For instance types with NVIDIA V100 GPUs, specify `v100` .
+	//
+	// Default: Any accelerator
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorNames []string
@@ -595,11 +965,24 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// AcceleratorTotalMemoryMiB is the AcceleratorTotalMemoryMiB property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The minimum and maximum amount of total accelerator memory, in MiB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorTotalMemoryMiB *CfnEC2FleetAcceleratorTotalMemoryMiBRequest
 
 	// AcceleratorTypes is the AcceleratorTypes property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The accelerator types that must be on the instance type.
+	//
+	// - For instance types with FPGA accelerators, specify `fpga` .
+	// - For instance types with GPU accelerators, specify `gpu` .
+	// - For instance types with Inference accelerators, specify `inference` .
+	// - For instance types with Media accelerators, specify `media` .
+	//
+	// Default: Any accelerator type
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorTypes []string
@@ -607,11 +990,33 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// AllowedInstanceTypes is the AllowedInstanceTypes property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// The instance types to apply your specified attributes against. All other instance types are
+	// ignored, even if they match your specified attributes.
+	//
+	// You can use strings with one or more wild cards, represented by an asterisk ( `*` ), to allow
+	// an instance type, size, or generation. The following are examples: `m5.8xlarge` , `c5*.*` ,
+	// `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` ,Amazon EC2 will allow the entire C5 instance family, which
+	// includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 will allow all the
+	// M5a instance types, but not the M5n instance types. If you specify `AllowedInstanceTypes` , you
+	// can't specify `ExcludedInstanceTypes` .
+	//
+	// Default: All instance types
+	//
 	// Default: not set (CloudFormation's default).
 	AllowedInstanceTypes []string
 
 	// BareMetal is the BareMetal property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether bare metal instance types must be included, excluded, or required.
+	//
+	// - To include bare metal instance types, specify `included` .
+	// - To require only bare metal instance types, specify `required` .
+	// - To exclude bare metal instance types, specify `excluded` .
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "included", "required", "excluded".
 	// Default: not set (CloudFormation's default).
@@ -620,17 +1025,43 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// BaselineEbsBandwidthMbps is the BaselineEbsBandwidthMbps property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see
+	// Amazon EBS–optimized instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	BaselineEbsBandwidthMbps *CfnEC2FleetBaselineEbsBandwidthMbpsRequest
 
 	// BaselinePerformanceFactors is the BaselinePerformanceFactors property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The baseline performance to consider, using an instance family as a baseline reference. The
+	// instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this
+	// baseline to guide instance type selection, but there is no guarantee that the selected instance
+	// types will always exceed the baseline for every application. Currently, this parameter only
+	// supports CPU performance as a baseline performance factor. For more information, see
+	// Performance protection
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-abis-performance-protection)
+	// in the *Amazon EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	BaselinePerformanceFactors *CfnEC2FleetBaselinePerformanceFactorsRequest
 
 	// BurstablePerformance is the BurstablePerformance property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether burstable performance T instance types are included, excluded, or required.
+	// For more information, see Burstable performance instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) .
+	//
+	// - To include burstable performance instance types, specify `included` .
+	// - To require only burstable performance instance types, specify `required` .
+	// - To exclude burstable performance instance types, specify `excluded` .
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "included", "required", "excluded".
 	// Default: not set (CloudFormation's default).
@@ -639,11 +1070,35 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// CpuManufacturers is the CpuManufacturers property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::EC2Fleet.
 	//
+	// The CPU manufacturers to include.
+	//
+	// - For instance types with Intel CPUs, specify `intel` .
+	// - For instance types with AMD CPUs, specify `amd` .
+	// - For instance types with AWS CPUs, specify `amazon-web-services` .
+	// - For instance types with Apple CPUs, specify `apple` . Don't confuse the CPU manufacturer with
+	// the CPU architecture. Instances will be launched with a compatible CPU architecture based on
+	// the Amazon Machine Image (AMI) that you specify in your launch template.
+	//
+	// Default: Any manufacturer
+	//
 	// Default: not set (CloudFormation's default).
 	CpuManufacturers []string
 
 	// ExcludedInstanceTypes is the ExcludedInstanceTypes property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
+	//
+	// The instance types to exclude.
+	//
+	// You can use strings with one or more wild cards, represented by an asterisk ( `*` ), to exclude
+	// an instance family, type, size, or generation. The following are examples: `m5.8xlarge` ,
+	// `c5*.*` , `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` ,Amazon EC2 will exclude the entire C5 instance family, which
+	// includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 will exclude all
+	// the M5a instance types, but not the M5n instance types. If you specify `ExcludedInstanceTypes`
+	// , you can't specify `AllowedInstanceTypes` .
+	//
+	// Default: No excluded instance types
 	//
 	// Default: not set (CloudFormation's default).
 	ExcludedInstanceTypes []string
@@ -651,11 +1106,34 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// InstanceGenerations is the InstanceGenerations property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// Indicates whether current or previous generation instance types are included. The current
+	// generation instance types are recommended for use. Current generation instance types are
+	// typically the latest two to three generations in each instance family. For more information,
+	// see Instance types (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// For current generation instance types, specify `current` .
+	//
+	// For previous generation instance types, specify `previous` .
+	//
+	// Default: Current and previous generation instance types
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceGenerations []string
 
 	// LocalStorage is the LocalStorage property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether instance types with instance store volumes are included, excluded, or
+	// required. For more information, Amazon EC2 instance store
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// - To include instance types with instance store volumes, specify `included` .
+	// - To require only instance types with instance store volumes, specify `required` .
+	// - To exclude instance types with instance store volumes, specify `excluded` .
+	//
+	// Default: `included`
 	//
 	// Allowed values: "included", "required", "excluded".
 	// Default: not set (CloudFormation's default).
@@ -664,6 +1142,13 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// LocalStorageTypes is the LocalStorageTypes property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::EC2Fleet.
 	//
+	// The type of local storage that is required.
+	//
+	// - For instance types with hard disk drive (HDD) storage, specify `hdd` .
+	// - For instance types with solid state drive (SSD) storage, specify `ssd` .
+	//
+	// Default: `hdd` and `ssd`
+	//
 	// Default: not set (CloudFormation's default).
 	LocalStorageTypes []string
 
@@ -671,11 +1156,35 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// MaxSpotPriceAsPercentageOfOptimalOnDemandPrice property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage of an
+	// identified On-Demand price. The identified On-Demand price is the price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified price is from
+	// the lowest priced current generation instance types, and failing that, from the lowest priced
+	// previous generation instance types that match your attributes. When Amazon EC2 selects instance
+	// types with your attributes, it will exclude instance types whose price exceeds your specified
+	// threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection threshold
+	// is based on the per vCPU or per memory price instead of the per instance price. Only one of
+	// `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can
+	// be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price
+	// protection to consistently select from a wide range of instance types. To indicate no price
+	// protection threshold for Spot Instances, meaning you want to consider all instance types that
+	// match your attributes, include one of these parameters and specify a high value, such as
+	// `999999` .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxSpotPriceAsPercentageOfOptimalOnDemandPrice *int
 
 	// MemoryGiBPerVCpu is the MemoryGiBPerVCpu property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum and maximum amount of memory per vCPU, in GiB.
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	MemoryGiBPerVCpu *CfnEC2FleetMemoryGiBPerVCpuRequest
@@ -683,11 +1192,20 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// MemoryMiB is the MemoryMiB property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The minimum and maximum amount of memory, in MiB.
+	//
 	// Default: not set (CloudFormation's default).
 	MemoryMiB *CfnEC2FleetMemoryMiBRequest
 
 	// NetworkBandwidthGbps is the NetworkBandwidthGbps property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum and maximum amount of baseline network bandwidth, in gigabits per second (Gbps).
+	// For more information, see Amazon EC2 instance network bandwidth
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	NetworkBandwidthGbps *CfnEC2FleetNetworkBandwidthGbpsRequest
@@ -695,11 +1213,35 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// NetworkInterfaceCount is the NetworkInterfaceCount property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// The minimum and maximum number of network interfaces.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceCount *CfnEC2FleetNetworkInterfaceCountRequest
 
 	// OnDemandMaxPricePercentageOverLowestPrice is the OnDemandMaxPricePercentageOverLowestPrice
 	// property of the InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// [Price protection] The price protection threshold for On-Demand Instances, as a percentage
+	// higher than an identified On-Demand price. The identified On-Demand price is the price of the
+	// lowest priced current generation C, M, or R instance type with your specified attributes. When
+	// Amazon EC2 selects instance types with your attributes, it will exclude instance types whose
+	// price exceeds your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// To indicate no price protection threshold, specify a high value, such as `999999` .
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and
+	// GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// . If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection
+	// threshold is applied based on the per-vCPU or per-memory price instead of the per-instance
+	// price.
+	//
+	// Default: `20`
 	//
 	// Default: not set (CloudFormation's default).
 	OnDemandMaxPricePercentageOverLowestPrice *int
@@ -707,11 +1249,25 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// RequireEncryptionInTransit is the RequireEncryptionInTransit property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// Specifies whether instance types must support encrypting in-transit traffic between instances.
+	// For more information, including the supported instance types, see Encryption in transit
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit)
+	// in the *Amazon EC2 User Guide* .
+	//
+	// Default: `false`
+	//
 	// Default: not set (CloudFormation's default).
 	RequireEncryptionInTransit *bool
 
 	// RequireHibernateSupport is the RequireHibernateSupport property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether instance types must support hibernation for On-Demand Instances.
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) .
+	//
+	// Default: `false`
 	//
 	// Default: not set (CloudFormation's default).
 	RequireHibernateSupport *bool
@@ -719,17 +1275,50 @@ type CfnEC2FleetInstanceRequirementsRequest struct {
 	// SpotMaxPricePercentageOverLowestPrice is the SpotMaxPricePercentageOverLowestPrice property of
 	// the InstanceRequirementsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage higher
+	// than an identified Spot price. The identified Spot price is the Spot price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified Spot price is
+	// from the lowest priced current generation instance types, and failing that, from the lowest
+	// priced previous generation instance types that match your attributes. When Amazon EC2 selects
+	// instance types with your attributes, it will exclude instance types whose Spot price exceeds
+	// your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection threshold
+	// is applied based on the per-vCPU or per-memory price instead of the per-instance price.
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and
+	// GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// . Only one of `SpotMaxPricePercentageOverLowestPrice` or
+	// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can be specified. If you don't specify either,
+	// Amazon EC2 will automatically apply optimal price protection to consistently select from a wide
+	// range of instance types. To indicate no price protection threshold for Spot Instances, meaning
+	// you want to consider all instance types that match your attributes, include one of these
+	// parameters and specify a high value, such as `999999` .
+	//
+	// Default: `100`
+	//
 	// Default: not set (CloudFormation's default).
 	SpotMaxPricePercentageOverLowestPrice *int
 
 	// TotalLocalStorageGB is the TotalLocalStorageGB property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// The minimum and maximum amount of total local storage, in GB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	TotalLocalStorageGB *CfnEC2FleetTotalLocalStorageGBRequest
 
 	// VCpuCount is the VCpuCount property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The minimum and maximum number of vCPUs.
 	//
 	// Default: not set (CloudFormation's default).
 	VCpuCount *CfnEC2FleetVCpuCountRangeRequest
@@ -822,13 +1411,21 @@ func (p *CfnEC2FleetInstanceRequirementsRequest) CfnProperties() map[string]any 
 
 // CfnEC2FleetAcceleratorCountRequest is the AcceleratorCountRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an
+// instance. To exclude accelerator-enabled instance types, set `Max` to `0` .
 type CfnEC2FleetAcceleratorCountRequest struct {
 	// Max is the Max property of the AcceleratorCountRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The maximum number of accelerators. To specify no maximum limit, omit this parameter. To
+	// exclude accelerator-enabled instance types, set `Max` to `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorCountRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum number of accelerators. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -849,15 +1446,23 @@ func (p *CfnEC2FleetAcceleratorCountRequest) CfnProperties() map[string]any {
 
 // CfnEC2FleetAcceleratorTotalMemoryMiBRequest is the AcceleratorTotalMemoryMiBRequest property
 // type of AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum amount of total accelerator memory, in MiB.
 type CfnEC2FleetAcceleratorTotalMemoryMiBRequest struct {
 	// Max is the Max property of the AcceleratorTotalMemoryMiBRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The maximum amount of accelerator memory, in MiB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorTotalMemoryMiBRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The minimum amount of accelerator memory, in MiB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -878,15 +1483,24 @@ func (p *CfnEC2FleetAcceleratorTotalMemoryMiBRequest) CfnProperties() map[string
 
 // CfnEC2FleetBaselineEbsBandwidthMbpsRequest is the BaselineEbsBandwidthMbpsRequest property type
 // of AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see
+// Amazon EBS–optimized instances
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User
+// Guide* .
 type CfnEC2FleetBaselineEbsBandwidthMbpsRequest struct {
 	// Max is the Max property of the BaselineEbsBandwidthMbpsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the BaselineEbsBandwidthMbpsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The minimum baseline bandwidth, in Mbps. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -907,9 +1521,20 @@ func (p *CfnEC2FleetBaselineEbsBandwidthMbpsRequest) CfnProperties() map[string]
 
 // CfnEC2FleetBaselinePerformanceFactorsRequest is the BaselinePerformanceFactorsRequest property
 // type of AWS::EC2::EC2Fleet.
+//
+// The baseline performance to consider, using an instance family as a baseline reference. The
+// instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this
+// baseline to guide instance type selection, but there is no guarantee that the selected instance
+// types will always exceed the baseline for every application.
+//
+// Currently, this parameter only supports CPU performance as a baseline performance factor. For
+// example, specifying `c6i` would use the CPU performance of the `c6i` family as the baseline
+// reference.
 type CfnEC2FleetBaselinePerformanceFactorsRequest struct {
 	// Cpu is the Cpu property of the BaselinePerformanceFactorsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The CPU performance to consider, using an instance family as the baseline reference.
 	//
 	// Default: not set (CloudFormation's default).
 	Cpu *CfnEC2FleetCpuPerformanceFactorRequest
@@ -927,9 +1552,16 @@ func (p *CfnEC2FleetBaselinePerformanceFactorsRequest) CfnProperties() map[strin
 
 // CfnEC2FleetCpuPerformanceFactorRequest is the CpuPerformanceFactorRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The CPU performance to consider, using an instance family as the baseline reference.
 type CfnEC2FleetCpuPerformanceFactorRequest struct {
 	// References is the References property of the CpuPerformanceFactorRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// Specify an instance family to use as the baseline reference for CPU performance. All instance
+	// types that match your specified attributes will be compared against the CPU performance of the
+	// referenced instance family, regardless of CPU manufacturer or architecture differences.
+	// Currently, only one instance family can be specified in the list.
 	//
 	// Default: not set (CloudFormation's default).
 	References []CfnEC2FleetPerformanceFactorReferenceRequest
@@ -951,9 +1583,47 @@ func (p *CfnEC2FleetCpuPerformanceFactorRequest) CfnProperties() map[string]any 
 
 // CfnEC2FleetPerformanceFactorReferenceRequest is the PerformanceFactorReferenceRequest property
 // type of AWS::EC2::EC2Fleet.
+//
+// Specify an instance family to use as the baseline reference for CPU performance. All instance
+// types that match your specified attributes will be compared against the CPU performance of the
+// referenced instance family, regardless of CPU manufacturer or architecture. Currently, only one
+// instance family can be specified in the list.
 type CfnEC2FleetPerformanceFactorReferenceRequest struct {
 	// InstanceFamily is the InstanceFamily property of the PerformanceFactorReferenceRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The instance family to use as a baseline reference. Ensure that you specify the correct value
+	// for the instance family. The instance family is everything before the period ( `.` ) in the
+	// instance type name. For example, in the instance type `c6i.large` , the instance family is
+	// `c6i` , not `c6` . For more information, see Amazon EC2 instance type naming conventions
+	// (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html) in *Amazon EC2
+	// Instance Types* .
+	//
+	// The following instance families are *not supported* for performance protection:
+	//
+	// - `c1`
+	// - `g3` | `g3s`
+	// - `hpc7g`
+	// - `m1` | `m2`
+	// - `mac1` | `mac2` | `mac2-m1ultra` | `mac2-m2` | `mac2-m2pro`
+	// - `p3dn` | `p4d` | `p5`
+	// - `t1`
+	// - `u-12tb1` | `u-18tb1` | `u-24tb1` | `u-3tb1` | `u-6tb1` | `u-9tb1` | `u7i-12tb` | `u7in-16tb`
+	// | `u7in-24tb` | `u7in-32tb`
+	//
+	// If you enable performance protection by specifying a supported instance family, the returned
+	// instance types will exclude the above unsupported instance families.
+	//
+	// If you specify an unsupported instance family as a value for baseline performance, the API
+	// returns an empty response response for GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// and an exception for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet.html) ,
+	// RequestSpotFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet.html) ,
+	// ModifyFleet (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyFleet.html) , and
+	// ModifySpotFleetRequest
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySpotFleetRequest.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceFamily string
@@ -971,13 +1641,21 @@ func (p *CfnEC2FleetPerformanceFactorReferenceRequest) CfnProperties() map[strin
 
 // CfnEC2FleetMemoryGiBPerVCpuRequest is the MemoryGiBPerVCpuRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum amount of memory per vCPU, in GiB.
 type CfnEC2FleetMemoryGiBPerVCpuRequest struct {
 	// Max is the Max property of the MemoryGiBPerVCpuRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the MemoryGiBPerVCpuRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum amount of memory per vCPU, in GiB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -997,13 +1675,19 @@ func (p *CfnEC2FleetMemoryGiBPerVCpuRequest) CfnProperties() map[string]any {
 }
 
 // CfnEC2FleetMemoryMiBRequest is the MemoryMiBRequest property type of AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum amount of memory, in MiB.
 type CfnEC2FleetMemoryMiBRequest struct {
 	// Max is the Max property of the MemoryMiBRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The maximum amount of memory, in MiB. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the MemoryMiBRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum amount of memory, in MiB. To specify no minimum limit, specify `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1024,13 +1708,27 @@ func (p *CfnEC2FleetMemoryMiBRequest) CfnProperties() map[string]any {
 
 // CfnEC2FleetNetworkBandwidthGbpsRequest is the NetworkBandwidthGbpsRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps). Setting the
+// minimum bandwidth does not guarantee that your instance will achieve the minimum bandwidth.
+// Amazon EC2 will identify instance types that support the specified minimum bandwidth, but the
+// actual bandwidth of your instance might go below the specified minimum at times. For more
+// information, see Available instance bandwidth
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth)
+// in the *Amazon EC2 User Guide* .
 type CfnEC2FleetNetworkBandwidthGbpsRequest struct {
 	// Max is the Max property of the NetworkBandwidthGbpsRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the NetworkBandwidthGbpsRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum amount of network bandwidth, in Gbps. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1051,15 +1749,21 @@ func (p *CfnEC2FleetNetworkBandwidthGbpsRequest) CfnProperties() map[string]any 
 
 // CfnEC2FleetNetworkInterfaceCountRequest is the NetworkInterfaceCountRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum number of network interfaces.
 type CfnEC2FleetNetworkInterfaceCountRequest struct {
 	// Max is the Max property of the NetworkInterfaceCountRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The maximum number of network interfaces. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the NetworkInterfaceCountRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The minimum number of network interfaces. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1080,13 +1784,21 @@ func (p *CfnEC2FleetNetworkInterfaceCountRequest) CfnProperties() map[string]any
 
 // CfnEC2FleetTotalLocalStorageGBRequest is the TotalLocalStorageGBRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum amount of total local storage, in GB.
 type CfnEC2FleetTotalLocalStorageGBRequest struct {
 	// Max is the Max property of the TotalLocalStorageGBRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The maximum amount of total local storage, in GB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the TotalLocalStorageGBRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum amount of total local storage, in GB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1107,13 +1819,19 @@ func (p *CfnEC2FleetTotalLocalStorageGBRequest) CfnProperties() map[string]any {
 
 // CfnEC2FleetVCpuCountRangeRequest is the VCpuCountRangeRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// The minimum and maximum number of vCPUs.
 type CfnEC2FleetVCpuCountRangeRequest struct {
 	// Max is the Max property of the VCpuCountRangeRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the VCpuCountRangeRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The minimum number of vCPUs. To specify no minimum limit, specify `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1366,8 +2084,16 @@ func (p *CfnEC2FleetPrivateIpAddressSpecificationRequest) CfnProperties() map[st
 }
 
 // CfnEC2FleetPlacement is the Placement property type of AWS::EC2::EC2Fleet.
+//
+// Describes the placement of an instance.
 type CfnEC2FleetPlacement struct {
 	// Affinity is the Affinity property of the Placement property type of AWS::EC2::EC2Fleet.
+	//
+	// The affinity setting for the instance on the Dedicated Host.
+	//
+	// This parameter is not supported for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) or ImportInstance
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportInstance.html) .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -1376,16 +2102,34 @@ type CfnEC2FleetPlacement struct {
 	// AvailabilityZone is the AvailabilityZone property of the Placement property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The Availability Zone of the instance.
+	//
+	// On input, you can specify `AvailabilityZone` or `AvailabilityZoneId` , but not both. If you
+	// specify neither one, Amazon EC2 automatically selects an Availability Zone for you.
+	//
+	// This parameter is not supported for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
 
 	// GroupName is the GroupName property of the Placement property type of AWS::EC2::EC2Fleet.
 	//
+	// The name of the placement group that the instance is in.
+	//
+	// On input, you can specify `GroupId` or `GroupName` , but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	GroupName string
 
 	// HostId is the HostId property of the Placement property type of AWS::EC2::EC2Fleet.
+	//
+	// The ID of the Dedicated Host on which the instance resides.
+	//
+	// This parameter is not supported for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) or ImportInstance
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportInstance.html) .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -1394,6 +2138,14 @@ type CfnEC2FleetPlacement struct {
 	// HostResourceGroupArn is the HostResourceGroupArn property of the Placement property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The ARN of the host resource group in which to launch the instances.
+	//
+	// On input, if you specify this parameter, either omit the *Tenancy* parameter or set it to
+	// `host` .
+	//
+	// This parameter is not supported for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	HostResourceGroupArn string
@@ -1401,17 +2153,34 @@ type CfnEC2FleetPlacement struct {
 	// PartitionNumber is the PartitionNumber property of the Placement property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The number of the partition that the instance is in. Valid only if the placement group strategy
+	// is set to `partition` .
+	//
+	// This parameter is not supported for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	PartitionNumber *int
 
 	// SpreadDomain is the SpreadDomain property of the Placement property type of AWS::EC2::EC2Fleet.
 	//
+	// Reserved for future use.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	SpreadDomain string
 
 	// Tenancy is the Tenancy property of the Placement property type of AWS::EC2::EC2Fleet.
+	//
+	// The tenancy of the instance. An instance with a tenancy of `dedicated` runs on single-tenant
+	// hardware.
+	//
+	// This parameter is not supported for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet) . The `host` tenancy
+	// is not supported for ImportInstance
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportInstance.html) or for T3
+	// instances that are configured for the `unlimited` CPU credit option.
 	//
 	// Allowed values: "dedicated", "default", "host". It is write-only: CloudFormation does not
 	// return it.
@@ -1452,9 +2221,25 @@ func (p *CfnEC2FleetPlacement) CfnProperties() map[string]any {
 
 // CfnEC2FleetOnDemandOptionsRequest is the OnDemandOptionsRequest property type of
 // AWS::EC2::EC2Fleet.
+//
+// Specifies the allocation strategy of On-Demand Instances in an EC2 Fleet.
+//
+// `OnDemandOptionsRequest` is a property of the AWS::EC2::EC2Fleet
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ec2fleet.html)
+// resource.
 type CfnEC2FleetOnDemandOptionsRequest struct {
 	// AllocationStrategy is the AllocationStrategy property of the OnDemandOptionsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The strategy that determines the order of the launch template overrides to use in fulfilling
+	// On-Demand capacity.
+	//
+	// `lowest-price` - EC2 Fleet uses price to determine the order, launching the lowest price first.
+	//
+	// `prioritized` - EC2 Fleet uses the priority that you assigned to each launch template override,
+	// launching the highest priority first.
+	//
+	// Default: `lowest-price`
 	//
 	// Allowed values: "lowest-price", "prioritized".
 	// Default: not set (CloudFormation's default).
@@ -1463,11 +2248,24 @@ type CfnEC2FleetOnDemandOptionsRequest struct {
 	// CapacityReservationOptions is the CapacityReservationOptions property of the
 	// OnDemandOptionsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
+	//
+	// Supported only for fleets of type `instant` .
+	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationOptions *CfnEC2FleetCapacityReservationOptionsRequest
 
 	// MaxTotalPrice is the MaxTotalPrice property of the OnDemandOptionsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The maximum amount per hour for On-Demand Instances that you're willing to pay. If your fleet
+	// includes T instances that are configured as `unlimited` , and if their average CPU usage
+	// exceeds the baseline utilization, you will incur a charge for surplus credits. The
+	// `MaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your
+	// final cost might be higher than what you specified for `MaxTotalPrice` . For more information,
+	// see Surplus credits can incur charges
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	MaxTotalPrice string
@@ -1475,17 +2273,34 @@ type CfnEC2FleetOnDemandOptionsRequest struct {
 	// MinTargetCapacity is the MinTargetCapacity property of the OnDemandOptionsRequest property type
 	// of AWS::EC2::EC2Fleet.
 	//
+	// The minimum target capacity for On-Demand Instances in the fleet. If this minimum capacity
+	// isn't reached, no instances are launched.
+	//
+	// Constraints: Maximum value of `1000` . Supported only for fleets of type `instant` .
+	//
+	// At least one of the following must be specified: `SingleAvailabilityZone` |
+	// `SingleInstanceType`
+	//
 	// Default: not set (CloudFormation's default).
 	MinTargetCapacity *int
 
 	// SingleAvailabilityZone is the SingleAvailabilityZone property of the OnDemandOptionsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// Indicates that the fleet launches all On-Demand Instances into a single Availability Zone.
+	//
+	// Supported only for fleets of type `instant` .
+	//
 	// Default: not set (CloudFormation's default).
 	SingleAvailabilityZone *bool
 
 	// SingleInstanceType is the SingleInstanceType property of the OnDemandOptionsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// Indicates that the fleet uses a single instance type to launch all On-Demand Instances in the
+	// fleet.
+	//
+	// Supported only for fleets of type `instant` .
 	//
 	// Default: not set (CloudFormation's default).
 	SingleInstanceType *bool
@@ -1518,9 +2333,31 @@ func (p *CfnEC2FleetOnDemandOptionsRequest) CfnProperties() map[string]any {
 
 // CfnEC2FleetCapacityReservationOptionsRequest is the CapacityReservationOptionsRequest property
 // type of AWS::EC2::EC2Fleet.
+//
+// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
+// This strategy can only be used if the EC2 Fleet is of type `instant` .
+//
+// For more information about Capacity Reservations, see On-Demand Capacity Reservations
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-reservations.html) in the
+// *Amazon EC2 User Guide* . For examples of using Capacity Reservations in an EC2 Fleet, see EC2
+// Fleet example configurations
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-examples.html) in the *Amazon EC2
+// User Guide* .
 type CfnEC2FleetCapacityReservationOptionsRequest struct {
 	// UsageStrategy is the UsageStrategy property of the CapacityReservationOptionsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// Indicates whether to use unused Capacity Reservations for fulfilling On-Demand capacity.
+	//
+	// If you specify `use-capacity-reservations-first` , the fleet uses unused Capacity Reservations
+	// to fulfill On-Demand capacity up to the target On-Demand capacity. If multiple instance pools
+	// have unused Capacity Reservations, the On-Demand allocation strategy ( `lowest-price` or
+	// `prioritized` ) is applied. If the number of unused Capacity Reservations is less than the
+	// On-Demand target capacity, the remaining On-Demand target capacity is launched according to the
+	// On-Demand allocation strategy ( `lowest-price` or `prioritized` ).
+	//
+	// If you do not specify a value, the fleet fulfils the On-Demand capacity according to the chosen
+	// On-Demand allocation strategy.
 	//
 	// Allowed values: "use-capacity-reservations-first".
 	// Default: not set (CloudFormation's default).
@@ -1558,9 +2395,30 @@ func (p *CfnEC2FleetReservedCapacityOptionsRequest) CfnProperties() map[string]a
 }
 
 // CfnEC2FleetSpotOptionsRequest is the SpotOptionsRequest property type of AWS::EC2::EC2Fleet.
+//
+// Specifies the configuration of Spot Instances for an EC2 Fleet.
+//
+// `SpotOptionsRequest` is a property of the AWS::EC2::EC2Fleet
+// (https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ec2fleet.html)
+// resource.
 type CfnEC2FleetSpotOptionsRequest struct {
 	// AllocationStrategy is the AllocationStrategy property of the SpotOptionsRequest property type
 	// of AWS::EC2::EC2Fleet.
+	//
+	// Indicates how to allocate the target Spot Instance capacity across the Spot Instance pools
+	// specified by the EC2 Fleet.
+	//
+	// If the allocation strategy is `lowestPrice` , EC2 Fleet launches instances from the Spot
+	// Instance pools with the lowest price. This is the default allocation strategy.
+	//
+	// If the allocation strategy is `diversified` , EC2 Fleet launches instances from all the Spot
+	// Instance pools that you specify.
+	//
+	// If the allocation strategy is `capacityOptimized` , EC2 Fleet launches instances from Spot
+	// Instance pools that are optimally chosen based on the available Spot Instance capacity.
+	//
+	// *Allowed Values* : `lowestPrice` | `diversified` | `capacityOptimized` |
+	// `capacityOptimizedPrioritized`
 	//
 	// Allowed values: "lowest-price", "lowestPrice", "diversified", "capacityOptimized",
 	// "capacity-optimized", "capacityOptimizedPrioritized", "capacity-optimized-prioritized",
@@ -1571,6 +2429,10 @@ type CfnEC2FleetSpotOptionsRequest struct {
 	// InstanceInterruptionBehavior is the InstanceInterruptionBehavior property of the
 	// SpotOptionsRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The behavior when a Spot Instance is interrupted.
+	//
+	// Default: `terminate`
+	//
 	// Allowed values: "hibernate", "stop", "terminate".
 	// Default: not set (CloudFormation's default).
 	InstanceInterruptionBehavior string
@@ -1578,11 +2440,27 @@ type CfnEC2FleetSpotOptionsRequest struct {
 	// InstancePoolsToUseCount is the InstancePoolsToUseCount property of the SpotOptionsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// The number of Spot pools across which to allocate your target Spot capacity. Supported only
+	// when Spot `AllocationStrategy` is set to `lowest-price` . EC2 Fleet selects the cheapest Spot
+	// pools and evenly allocates your target Spot capacity across the number of Spot pools that you
+	// specify.
+	//
+	// Note that EC2 Fleet attempts to draw Spot Instances from the number of pools that you specify
+	// on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target
+	// capacity, EC2 Fleet will continue to fulfill your request by drawing from the next cheapest
+	// pool. To ensure that your target capacity is met, you might receive Spot Instances from more
+	// than the number of pools that you specified. Similarly, if most of the pools have no Spot
+	// capacity, you might receive your full target capacity from fewer than the number of pools that
+	// you specified.
+	//
 	// Default: not set (CloudFormation's default).
 	InstancePoolsToUseCount *int
 
 	// MaintenanceStrategies is the MaintenanceStrategies property of the SpotOptionsRequest property
 	// type of AWS::EC2::EC2Fleet.
+	//
+	// The strategies for managing your Spot Instances that are at an elevated risk of being
+	// interrupted.
 	//
 	// Default: not set (CloudFormation's default).
 	MaintenanceStrategies *CfnEC2FleetMaintenanceStrategies
@@ -1590,11 +2468,31 @@ type CfnEC2FleetSpotOptionsRequest struct {
 	// MaxTotalPrice is the MaxTotalPrice property of the SpotOptionsRequest property type of
 	// AWS::EC2::EC2Fleet.
 	//
+	// The maximum amount per hour for Spot Instances that you're willing to pay. We do not recommend
+	// using this parameter because it can lead to increased interruptions. If you do not specify this
+	// parameter, you will pay the current Spot price. If you specify a maximum price, your Spot
+	// Instances will be interrupted more frequently than if you do not specify this parameter. > If
+	// your fleet includes T instances that are configured as `unlimited` , and if their average CPU
+	// usage exceeds the baseline utilization, you will incur a charge for surplus credits. The
+	// `MaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your
+	// final cost might be higher than what you specified for `MaxTotalPrice` . For more information,
+	// see Surplus credits can incur charges
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits)
+	// in the *Amazon EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxTotalPrice string
 
 	// MinTargetCapacity is the MinTargetCapacity property of the SpotOptionsRequest property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The minimum target capacity for Spot Instances in the fleet. If this minimum capacity isn't
+	// reached, no instances are launched.
+	//
+	// Constraints: Maximum value of `1000` . Supported only for fleets of type `instant` .
+	//
+	// At least one of the following must be specified: `SingleAvailabilityZone` |
+	// `SingleInstanceType`
 	//
 	// Default: not set (CloudFormation's default).
 	MinTargetCapacity *int
@@ -1602,11 +2500,19 @@ type CfnEC2FleetSpotOptionsRequest struct {
 	// SingleAvailabilityZone is the SingleAvailabilityZone property of the SpotOptionsRequest
 	// property type of AWS::EC2::EC2Fleet.
 	//
+	// Indicates that the fleet launches all Spot Instances into a single Availability Zone.
+	//
+	// Supported only for fleets of type `instant` .
+	//
 	// Default: not set (CloudFormation's default).
 	SingleAvailabilityZone *bool
 
 	// SingleInstanceType is the SingleInstanceType property of the SpotOptionsRequest property type
 	// of AWS::EC2::EC2Fleet.
+	//
+	// Indicates that the fleet uses a single instance type to launch all Spot Instances in the fleet.
+	//
+	// Supported only for fleets of type `instant` .
 	//
 	// Default: not set (CloudFormation's default).
 	SingleInstanceType *bool
@@ -1645,9 +2551,15 @@ func (p *CfnEC2FleetSpotOptionsRequest) CfnProperties() map[string]any {
 
 // CfnEC2FleetMaintenanceStrategies is the MaintenanceStrategies property type of
 // AWS::EC2::EC2Fleet.
+//
+// The strategies for managing your Spot Instances that are at an elevated risk of being
+// interrupted.
 type CfnEC2FleetMaintenanceStrategies struct {
 	// CapacityRebalance is the CapacityRebalance property of the MaintenanceStrategies property type
 	// of AWS::EC2::EC2Fleet.
+	//
+	// The strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated
+	// risk of being interrupted.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityRebalance *CfnEC2FleetCapacityRebalance
@@ -1664,9 +2576,27 @@ func (p *CfnEC2FleetMaintenanceStrategies) CfnProperties() map[string]any {
 }
 
 // CfnEC2FleetCapacityRebalance is the CapacityRebalance property type of AWS::EC2::EC2Fleet.
+//
+// The Spot Instance replacement strategy to use when Amazon EC2 emits a rebalance notification
+// signal that your Spot Instance is at an elevated risk of being interrupted. For more
+// information, see Capacity rebalancing
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-capacity-rebalance.html) in the
+// *Amazon EC2 User Guide* .
 type CfnEC2FleetCapacityRebalance struct {
 	// ReplacementStrategy is the ReplacementStrategy property of the CapacityRebalance property type
 	// of AWS::EC2::EC2Fleet.
+	//
+	// The replacement strategy to use. Only available for fleets of type `maintain` .
+	//
+	// `launch` - EC2 Fleet launches a replacement Spot Instance when a rebalance notification is
+	// emitted for an existing Spot Instance in the fleet. EC2 Fleet does not terminate the instances
+	// that receive a rebalance notification. You can terminate the old instances, or you can leave
+	// them running. You are charged for all instances while they are running.
+	//
+	// `launch-before-terminate` - EC2 Fleet launches a replacement Spot Instance when a rebalance
+	// notification is emitted for an existing Spot Instance in the fleet, and then, after a delay
+	// that you specify (in `TerminationDelay` ), terminates the instances that received a rebalance
+	// notification.
 	//
 	// Allowed values: "launch", "launch-before-terminate".
 	// Default: not set (CloudFormation's default).
@@ -1674,6 +2604,15 @@ type CfnEC2FleetCapacityRebalance struct {
 
 	// TerminationDelay is the TerminationDelay property of the CapacityRebalance property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance
+	// after launching a new replacement Spot Instance.
+	//
+	// Required when `ReplacementStrategy` is set to `launch-before-terminate` .
+	//
+	// Not valid when `ReplacementStrategy` is set to `launch` .
+	//
+	// Valid values: Minimum value of `120` seconds. Maximum value of `7200` seconds.
 	//
 	// Default: not set (CloudFormation's default).
 	TerminationDelay *int
@@ -1693,15 +2632,25 @@ func (p *CfnEC2FleetCapacityRebalance) CfnProperties() map[string]any {
 }
 
 // CfnEC2FleetTagSpecification is the TagSpecification property type of AWS::EC2::EC2Fleet.
+//
+// Specifies the tags to apply to a resource when the resource is being created for an EC2 Fleet.
+//
+// `TagSpecification` is a property of the AWS::EC2::EC2Fleet
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ec2fleet.html)
+// resource.
 type CfnEC2FleetTagSpecification struct {
 	// ResourceType is the ResourceType property of the TagSpecification property type of
 	// AWS::EC2::EC2Fleet.
+	//
+	// The type of resource to tag.
 	//
 	// One of 47 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
 	ResourceType string
 
 	// Tags is the Tags property of the TagSpecification property type of AWS::EC2::EC2Fleet.
+	//
+	// The tags to apply to the resource.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -1726,9 +2675,20 @@ func (p *CfnEC2FleetTagSpecification) CfnProperties() map[string]any {
 
 // CfnEC2FleetTargetCapacitySpecificationRequest is the TargetCapacitySpecificationRequest property
 // type of AWS::EC2::EC2Fleet.
+//
+// Specifies the number of units to request for an EC2 Fleet. You can choose to set the target
+// capacity in terms of instances or a performance characteristic that is important to your
+// application workload, such as vCPUs, memory, or I/O. If the request type is `maintain` , you can
+// specify a target capacity of `0` and add capacity later.
+//
+// `TargetCapacitySpecificationRequest` is a property of the AWS::EC2::EC2Fleet
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ec2fleet.html)
+// resource.
 type CfnEC2FleetTargetCapacitySpecificationRequest struct {
 	// DefaultTargetCapacityType is the DefaultTargetCapacityType property of the
 	// TargetCapacitySpecificationRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The default target capacity type.
 	//
 	// Allowed values: "on-demand", "spot", "capacity-block", "reserved-capacity". Changing it
 	// replaces the resource.
@@ -1738,11 +2698,15 @@ type CfnEC2FleetTargetCapacitySpecificationRequest struct {
 	// OnDemandTargetCapacity is the OnDemandTargetCapacity property of the
 	// TargetCapacitySpecificationRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The number of On-Demand units to request.
+	//
 	// Default: not set (CloudFormation's default).
 	OnDemandTargetCapacity *int
 
 	// SpotTargetCapacity is the SpotTargetCapacity property of the TargetCapacitySpecificationRequest
 	// property type of AWS::EC2::EC2Fleet.
+	//
+	// The number of Spot units to request.
 	//
 	// Default: not set (CloudFormation's default).
 	SpotTargetCapacity *int
@@ -1750,12 +2714,19 @@ type CfnEC2FleetTargetCapacitySpecificationRequest struct {
 	// TargetCapacityUnitType is the TargetCapacityUnitType property of the
 	// TargetCapacitySpecificationRequest property type of AWS::EC2::EC2Fleet.
 	//
+	// The unit for the target capacity. You can specify this parameter only when using
+	// attributed-based instance type selection.
+	//
+	// Default: `units` (the number of instances)
+	//
 	// Allowed values: "vcpu", "memory-mib", "units". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	TargetCapacityUnitType string
 
 	// TotalTargetCapacity is the TotalTargetCapacity property of the
 	// TargetCapacitySpecificationRequest property type of AWS::EC2::EC2Fleet.
+	//
+	// The number of units to request, filled using the default target capacity type.
 	//
 	// Required.
 	TotalTargetCapacity *int

@@ -8,6 +8,15 @@ import (
 
 // CfnEgressOnlyInternetGateway is the AWS::EC2::EgressOnlyInternetGateway resource.
 //
+// [IPv6 only] Specifies an egress-only internet gateway for your VPC. An egress-only internet
+// gateway is used to enable outbound communication over IPv6 from instances in your VPC to the
+// internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your
+// instance.
+//
+// For more information, see Egress-only internet gateway
+// (https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html) in the
+// *Amazon VPC User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnEgressOnlyInternetGateway struct {
 	cdk.CfnResource
@@ -31,6 +40,8 @@ func (r *CfnEgressOnlyInternetGateway) CfnProperties() map[string]any { return r
 func (r *CfnEgressOnlyInternetGateway) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the egress-only internet gateway.
 func (r *CfnEgressOnlyInternetGateway) AttrId() string { return r.GetAttString("Id") }
 
 // CfnEgressOnlyInternetGatewayProps are the properties of an AWS::EC2::EgressOnlyInternetGateway
@@ -38,10 +49,14 @@ func (r *CfnEgressOnlyInternetGateway) AttrId() string { return r.GetAttString("
 type CfnEgressOnlyInternetGatewayProps struct {
 	// Tags is the Tags property of AWS::EC2::EgressOnlyInternetGateway.
 	//
+	// The tags assigned to the egress-only internet gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::EgressOnlyInternetGateway.
+	//
+	// The ID of the VPC for which to create the egress-only internet gateway.
 	//
 	// Changing it replaces the resource.
 	// Required.

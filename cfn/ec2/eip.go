@@ -8,6 +8,19 @@ import (
 
 // CfnEIP is the AWS::EC2::EIP resource.
 //
+// Specifies an Elastic IP (EIP) address and can, optionally, associate it with an Amazon EC2
+// instance.
+//
+// You can allocate an Elastic IP address from an address pool owned by AWS or from an address pool
+// created from a public IPv4 address range that you have brought to AWS for use with your AWS
+// resources using bring your own IP addresses (BYOIP). For more information, see Bring Your Own IP
+// Addresses (BYOIP) (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html) in the
+// *Amazon EC2 User Guide* .
+//
+// For more information, see Elastic IP Addresses
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the
+// *Amazon EC2 User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnEIP struct {
 	cdk.CfnResource
@@ -28,14 +41,21 @@ func (r *CfnEIP) CfnProperties() map[string]any { return r.Props.CfnProperties()
 
 // AttrAllocationId returns the AllocationId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID that AWS assigns to represent the allocation of the address for use with Amazon VPC. This
+// is returned only for VPC elastic IP addresses. For example, `eipalloc-5723d13e` .
 func (r *CfnEIP) AttrAllocationId() string { return r.GetAttString("AllocationId") }
 
 // AttrPublicIp returns the PublicIp attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Elastic IP address.
 func (r *CfnEIP) AttrPublicIp() string { return r.GetAttString("PublicIp") }
 
 // CfnEIPProps are the properties of an AWS::EC2::EIP resource.
 type CfnEIPProps struct {
 	// Address is the Address property of AWS::EC2::EIP.
+	//
+	// An Elastic IP address or a carrier IP address in a Wavelength Zone.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -43,15 +63,31 @@ type CfnEIPProps struct {
 
 	// Domain is the Domain property of AWS::EC2::EIP.
 	//
+	// The network ( `vpc` ).
+	//
+	// If you define an Elastic IP address and associate it with a VPC that is defined in the same
+	// template, you must declare a dependency on the VPC-gateway attachment by using the DependsOn
+	// Attribute
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html)
+	// on this resource.
+	//
 	// Default: not set (CloudFormation's default).
 	Domain string
 
 	// InstanceId is the InstanceId property of AWS::EC2::EIP.
 	//
+	// The ID of the instance. Updates to the `InstanceId` property may require *some interruptions* .
+	// Updates on an EIP reassociates the address on its associated resource.
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceId string
 
 	// IpamPoolId is the IpamPoolId property of AWS::EC2::EIP.
+	//
+	// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to
+	// it. For more information, see Allocate sequential Elastic IP addresses from an IPAM pool
+	// (https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html) in the *Amazon VPC IPAM
+	// User Guide* .
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -59,21 +95,41 @@ type CfnEIPProps struct {
 
 	// NetworkBorderGroup is the NetworkBorderGroup property of AWS::EC2::EIP.
 	//
+	// A unique set of Availability Zones, Local Zones, or Wavelength Zones from which AWS advertises
+	// IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot
+	// move between network border groups.
+	//
+	// Use DescribeAvailabilityZones
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html) to
+	// view the network border groups.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	NetworkBorderGroup string
 
 	// PublicIpv4Pool is the PublicIpv4Pool property of AWS::EC2::EIP.
 	//
+	// The ID of an address pool that you own. Use this parameter to let Amazon EC2 select an address
+	// from the address pool. Updates to the `PublicIpv4Pool` property may require *some
+	// interruptions* . Updates on an EIP reassociates the address on its associated resource.
+	//
 	// Default: not set (CloudFormation's default).
 	PublicIpv4Pool string
 
 	// Tags is the Tags property of AWS::EC2::EIP.
 	//
+	// Any tags assigned to the Elastic IP address. Updates to the `Tags` property may require *some
+	// interruptions* . Updates on an EIP reassociates the address on its associated resource.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransferAddress is the TransferAddress property of AWS::EC2::EIP.
+	//
+	// The Elastic IP address you are accepting for transfer. You can only accept one transferred
+	// address. For more information on Elastic IP address transfers, see Transfer Elastic IP
+	// addresses (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro)
+	// in the *Amazon Virtual Private Cloud User Guide* .
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).

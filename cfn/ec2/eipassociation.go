@@ -7,6 +7,14 @@ import (
 )
 
 // CfnEIPAssociation is the AWS::EC2::EIPAssociation resource.
+//
+// Associates an Elastic IP address with an instance or a network interface. Before you can use an
+// Elastic IP address, you must allocate it to your account. For more information about working
+// with Elastic IP addresses, see Elastic IP address concepts and rules
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#vpc-eip-overview) .
+//
+// You must specify `AllocationId` and either `InstanceId` , `NetworkInterfaceId` , or
+// `PrivateIpAddress` .
 type CfnEIPAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -25,11 +33,15 @@ func NewCfnEIPAssociation(scope cdk.Construct, id string, props CfnEIPAssociatio
 func (r *CfnEIPAssociation) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the association.
 func (r *CfnEIPAssociation) AttrId() string { return r.GetAttString("Id") }
 
 // CfnEIPAssociationProps are the properties of an AWS::EC2::EIPAssociation resource.
 type CfnEIPAssociationProps struct {
 	// AllocationId is the AllocationId property of AWS::EC2::EIPAssociation.
+	//
+	// The allocation ID. This is required.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -43,17 +55,29 @@ type CfnEIPAssociationProps struct {
 
 	// InstanceId is the InstanceId property of AWS::EC2::EIPAssociation.
 	//
+	// The ID of the instance. The instance must have exactly one attached network interface. You can
+	// specify either the instance ID or the network interface ID, but not both.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InstanceId string
 
 	// NetworkInterfaceId is the NetworkInterfaceId property of AWS::EC2::EIPAssociation.
 	//
+	// The ID of the network interface. If the instance has more than one network interface, you must
+	// specify a network interface ID.
+	//
+	// You can specify either the instance ID or the network interface ID, but not both.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceId string
 
 	// PrivateIpAddress is the PrivateIpAddress property of AWS::EC2::EIPAssociation.
+	//
+	// The primary or secondary private IP address to associate with the Elastic IP address. If no
+	// private IP address is specified, the Elastic IP address is associated with the primary private
+	// IP address.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

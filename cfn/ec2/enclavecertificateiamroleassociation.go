@@ -8,6 +8,25 @@ import (
 
 // CfnEnclaveCertificateIamRoleAssociation is the AWS::EC2::EnclaveCertificateIamRoleAssociation
 // resource.
+//
+// Associates an AWS Identity and Access Management (IAM) role with an Certificate Manager (ACM)
+// certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application
+// inside an enclave. For more information, see Certificate Manager for Nitro Enclaves
+// (https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *AWS Nitro
+// Enclaves User Guide* .
+//
+// When the IAM role is associated with the ACM certificate, the certificate, certificate chain,
+// and encrypted private key are placed in an Amazon S3 location that only the associated IAM role
+// can access. The private key of the certificate is encrypted with an AWS managed key that has an
+// attached attestation-based key policy.
+//
+// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call
+// `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access
+// the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the
+// command. For more information, see Grant the role permission to access the certificate and
+// encryption key
+// (https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the
+// *AWS Nitro Enclaves User Guide* .
 type CfnEnclaveCertificateIamRoleAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,18 +52,25 @@ func (r *CfnEnclaveCertificateIamRoleAssociation) validate() []string { return r
 
 // AttrCertificateS3BucketName returns the CertificateS3BucketName attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The name of the Amazon S3 bucket to which the certificate was uploaded.
 func (r *CfnEnclaveCertificateIamRoleAssociation) AttrCertificateS3BucketName() string {
 	return r.GetAttString("CertificateS3BucketName")
 }
 
 // AttrCertificateS3ObjectKey returns the CertificateS3ObjectKey attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon S3 object key where the certificate, certificate chain, and encrypted private key
+// bundle are stored. The object key is formatted as follows: `role_arn` / `certificate_arn` .
 func (r *CfnEnclaveCertificateIamRoleAssociation) AttrCertificateS3ObjectKey() string {
 	return r.GetAttString("CertificateS3ObjectKey")
 }
 
 // AttrEncryptionKmsKeyId returns the EncryptionKmsKeyId attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The ID of the AWS KMS key used to encrypt the private key of the certificate.
 func (r *CfnEnclaveCertificateIamRoleAssociation) AttrEncryptionKmsKeyId() string {
 	return r.GetAttString("EncryptionKmsKeyId")
 }
@@ -55,11 +81,16 @@ type CfnEnclaveCertificateIamRoleAssociationProps struct {
 	// CertificateArn is the CertificateArn property of
 	// AWS::EC2::EnclaveCertificateIamRoleAssociation.
 	//
+	// The ARN of the ACM certificate with which to associate the IAM role.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	CertificateArn string
 
 	// RoleArn is the RoleArn property of AWS::EC2::EnclaveCertificateIamRoleAssociation.
+	//
+	// The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM
+	// roles with an ACM certificate.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,14 @@ import (
 
 // CfnFlowLog is the AWS::EC2::FlowLog resource.
 //
+// Specifies a VPC flow log that captures IP traffic for a specified network interface, subnet, or
+// VPC. To view the log data, use Amazon CloudWatch Logs (CloudWatch Logs) to help troubleshoot
+// connection issues. For example, you can use a flow log to investigate why certain traffic isn't
+// reaching an instance, which can help you diagnose overly restrictive security group rules. For
+// more information, see VPC Flow Logs
+// (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*
+// .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnFlowLog struct {
 	cdk.CfnResource
@@ -30,11 +38,15 @@ func (r *CfnFlowLog) CfnProperties() map[string]any { return r.Props.CfnProperti
 func (r *CfnFlowLog) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the flow log. For example, `fl-123456abc123abc1` .
 func (r *CfnFlowLog) AttrId() string { return r.GetAttString("Id") }
 
 // CfnFlowLogProps are the properties of an AWS::EC2::FlowLog resource.
 type CfnFlowLogProps struct {
 	// DeliverCrossAccountRole is the DeliverCrossAccountRole property of AWS::EC2::FlowLog.
+	//
+	// The ARN of the IAM role that allows the service to publish flow logs across accounts.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -42,11 +54,19 @@ type CfnFlowLogProps struct {
 
 	// DeliverLogsPermissionArn is the DeliverLogsPermissionArn property of AWS::EC2::FlowLog.
 	//
+	// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
+	//
+	// This parameter is required if the destination type is `cloud-watch-logs` , or if the
+	// destination type is `kinesis-data-firehose` and the delivery stream and the resources to
+	// monitor are in different accounts.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DeliverLogsPermissionArn string
 
 	// DestinationOptions is the DestinationOptions property of AWS::EC2::FlowLog.
+	//
+	// The destination options.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -54,11 +74,34 @@ type CfnFlowLogProps struct {
 
 	// LogDestination is the LogDestination property of AWS::EC2::FlowLog.
 	//
+	// The destination for the flow log data. The meaning of this parameter depends on the destination
+	// type.
+	//
+	// - If the destination type is `cloud-watch-logs` , specify the ARN of a CloudWatch Logs log
+	// group. For example:
+	//
+	// arn:aws:logs: *region* : *account_id* :log-group: *my_group*
+	//
+	// Alternatively, use the `LogGroupName` parameter.
+	// - If the destination type is `s3` , specify the ARN of an S3 bucket. For example:
+	//
+	// arn:aws:s3::: *my_bucket* / *my_subfolder* /
+	//
+	// The subfolder is optional. Note that you can't use `AWSLogs` as a subfolder name.
+	// - If the destination type is `kinesis-data-firehose` , specify the ARN of a Kinesis Data
+	// Firehose delivery stream. For example:
+	//
+	// arn:aws:firehose: *region* : *account_id* :deliverystream: *my_stream*
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LogDestination string
 
 	// LogDestinationType is the LogDestinationType property of AWS::EC2::FlowLog.
+	//
+	// The type of destination for the flow log data.
+	//
+	// Default: `cloud-watch-logs`
 	//
 	// Allowed values: "cloud-watch-logs", "s3", "kinesis-data-firehose". Changing it replaces the
 	// resource.
@@ -67,11 +110,27 @@ type CfnFlowLogProps struct {
 
 	// LogFormat is the LogFormat property of AWS::EC2::FlowLog.
 	//
+	// The fields to include in the flow log record, in the order in which they should appear. If you
+	// omit this parameter, the flow log is created using the default format. If you specify this
+	// parameter, you must include at least one field. For more information about the available
+	// fields, see Flow log records
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html#flow-log-records) in the
+	// *Amazon VPC User Guide* or Transit Gateway Flow Log records
+	// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *AWS
+	// Transit Gateway Guide* .
+	//
+	// Specify the fields using the `${field-id}` format, separated by spaces.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LogFormat string
 
 	// LogGroupName is the LogGroupName property of AWS::EC2::FlowLog.
+	//
+	// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow
+	// logs.
+	//
+	// This parameter is valid only if the destination type is `cloud-watch-logs` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -79,17 +138,32 @@ type CfnFlowLogProps struct {
 
 	// MaxAggregationInterval is the MaxAggregationInterval property of AWS::EC2::FlowLog.
 	//
+	// The maximum interval of time during which a flow of packets is captured and aggregated into a
+	// flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes).
+	// This parameter must be 60 seconds for transit gateway resource types.
+	//
+	// When a network interface is attached to a Nitro-based instance
+	// (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) , the
+	// aggregation interval is always 60 seconds or less, regardless of the value that you specify.
+	//
+	// Default: 600
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	MaxAggregationInterval *int
 
 	// ResourceId is the ResourceId property of AWS::EC2::FlowLog.
 	//
+	// The ID of the resource to monitor. For example, if the resource type is `VPC` , specify the ID
+	// of the VPC.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ResourceId string
 
 	// ResourceType is the ResourceType property of AWS::EC2::FlowLog.
+	//
+	// The type of resource to monitor.
 	//
 	// Allowed values: "NetworkInterface", "Subnet", "VPC", "TransitGateway",
 	// "TransitGatewayAttachment", "RegionalNatGateway". Changing it replaces the resource.
@@ -98,10 +172,16 @@ type CfnFlowLogProps struct {
 
 	// Tags is the Tags property of AWS::EC2::FlowLog.
 	//
+	// The tags to apply to the flow logs.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TrafficType is the TrafficType property of AWS::EC2::FlowLog.
+	//
+	// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This
+	// parameter is not supported for transit gateway resource types. It is required for the other
+	// resource types.
 	//
 	// Allowed values: "ACCEPT", "ALL", "REJECT". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -170,9 +250,13 @@ func (p *CfnFlowLogProps) validate(at string) []string {
 }
 
 // CfnFlowLogDestinationOptions is the DestinationOptions property type of AWS::EC2::FlowLog.
+//
+// Describes the destination options for a flow log.
 type CfnFlowLogDestinationOptions struct {
 	// FileFormat is the FileFormat property of the DestinationOptions property type of
 	// AWS::EC2::FlowLog.
+	//
+	// The format for the flow log. The default is `plain-text` .
 	//
 	// Allowed values: "plain-text", "parquet".
 	// Required.
@@ -181,11 +265,17 @@ type CfnFlowLogDestinationOptions struct {
 	// HiveCompatiblePartitions is the HiveCompatiblePartitions property of the DestinationOptions
 	// property type of AWS::EC2::FlowLog.
 	//
+	// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3. The
+	// default is `false` .
+	//
 	// Required.
 	HiveCompatiblePartitions *bool
 
 	// PerHourPartition is the PerHourPartition property of the DestinationOptions property type of
 	// AWS::EC2::FlowLog.
+	//
+	// Indicates whether to partition the flow log per hour. This reduces the cost and response time
+	// for queries. The default is `false` .
 	//
 	// Required.
 	PerHourPartition *bool

@@ -7,6 +7,10 @@ import (
 )
 
 // CfnGatewayRouteTableAssociation is the AWS::EC2::GatewayRouteTableAssociation resource.
+//
+// Associates a virtual private gateway or internet gateway with a route table. The gateway and
+// route table must be in the same VPC. This association causes the incoming traffic to the gateway
+// to be routed according to the routes in the route table.
 type CfnGatewayRouteTableAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,6 +36,8 @@ func (r *CfnGatewayRouteTableAssociation) validate() []string { return r.Props.v
 
 // AttrAssociationId returns the AssociationId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the route table association.
 func (r *CfnGatewayRouteTableAssociation) AttrAssociationId() string {
 	return r.GetAttString("AssociationId")
 }
@@ -41,11 +47,15 @@ func (r *CfnGatewayRouteTableAssociation) AttrAssociationId() string {
 type CfnGatewayRouteTableAssociationProps struct {
 	// GatewayId is the GatewayId property of AWS::EC2::GatewayRouteTableAssociation.
 	//
+	// The ID of the gateway.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	GatewayId string
 
 	// RouteTableId is the RouteTableId property of AWS::EC2::GatewayRouteTableAssociation.
+	//
+	// The ID of the route table.
 	//
 	// Required.
 	RouteTableId string

@@ -8,6 +8,13 @@ import (
 
 // CfnHost is the AWS::EC2::Host resource.
 //
+// Allocates a fully dedicated physical server for launching EC2 instances. Because the host is
+// fully dedicated for your use, it can help you address compliance requirements and reduce costs
+// by allowing you to use your existing server-bound software licenses. For more information, see
+// Dedicated Hosts
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the
+// *Amazon EC2 User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnHost struct {
 	cdk.CfnResource
@@ -30,11 +37,15 @@ func (r *CfnHost) CfnProperties() map[string]any { return r.Props.CfnProperties(
 func (r *CfnHost) validate() []string { return r.Props.validate("") }
 
 // AttrHostId returns the HostId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the host.
 func (r *CfnHost) AttrHostId() string { return r.GetAttString("HostId") }
 
 // CfnHostProps are the properties of an AWS::EC2::Host resource.
 type CfnHostProps struct {
 	// AssetId is the AssetId property of AWS::EC2::Host.
+	//
+	// The ID of the Outpost hardware asset on which the Dedicated Host is allocated.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -42,11 +53,21 @@ type CfnHostProps struct {
 
 	// AutoPlacement is the AutoPlacement property of AWS::EC2::Host.
 	//
+	// Indicates whether the host accepts any untargeted instance launches that match its instance
+	// type configuration, or if it only accepts Host tenancy instance launches that specify its
+	// unique host ID. For more information, see Understanding auto-placement and affinity
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/how-dedicated-hosts-work.html#dedicated-hosts-understanding)
+	// in the *Amazon EC2 User Guide* .
+	//
+	// Default: `off`
+	//
 	// Allowed values: "on", "off".
 	// Default: "on".
 	AutoPlacement string
 
 	// AvailabilityZone is the AvailabilityZone property of AWS::EC2::Host.
+	//
+	// The Availability Zone in which to allocate the Dedicated Host.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -54,11 +75,20 @@ type CfnHostProps struct {
 
 	// HostMaintenance is the HostMaintenance property of AWS::EC2::Host.
 	//
+	// Indicates whether host maintenance is enabled or disabled for the Dedicated Host.
+	//
 	// Allowed values: "on", "off".
 	// Default: "off".
 	HostMaintenance string
 
 	// HostRecovery is the HostRecovery property of AWS::EC2::Host.
+	//
+	// Indicates whether to enable or disable host recovery for the Dedicated Host. Host recovery is
+	// disabled by default. For more information, see Host recovery
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-recovery.html) in the
+	// *Amazon EC2 User Guide* .
+	//
+	// Default: `off`
 	//
 	// Allowed values: "on", "off".
 	// Default: "off".
@@ -66,11 +96,16 @@ type CfnHostProps struct {
 
 	// InstanceFamily is the InstanceFamily property of AWS::EC2::Host.
 	//
+	// The instance family supported by the Dedicated Host. For example, `m5` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InstanceFamily string
 
 	// InstanceType is the InstanceType property of AWS::EC2::Host.
+	//
+	// Specifies the instance type to be supported by the Dedicated Hosts. If you specify an instance
+	// type, the Dedicated Hosts support instances of the specified instance type only.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -78,11 +113,15 @@ type CfnHostProps struct {
 
 	// OutpostArn is the OutpostArn property of AWS::EC2::Host.
 	//
+	// The Amazon Resource Name (ARN) of the AWS Outpost on which the Dedicated Host is allocated.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	OutpostArn string
 
 	// Tags is the Tags property of AWS::EC2::Host.
+	//
+	// Any tags assigned to the Dedicated Host.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -10,6 +10,14 @@ import (
 
 // CfnInstance is the AWS::EC2::Instance resource.
 //
+// Specifies an EC2 instance.
+//
+// If an Elastic IP address is attached to your instance, AWS CloudFormation reattaches the Elastic
+// IP address after it updates the instance. For more information about updating stacks, see AWS
+// CloudFormation Stacks Updates
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks.html)
+// .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnInstance struct {
 	cdk.CfnResource
@@ -32,20 +40,31 @@ func (r *CfnInstance) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnInstance) validate() []string { return r.Props.validate("") }
 
 // AttrInstanceId returns the InstanceId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the instance.
 func (r *CfnInstance) AttrInstanceId() string { return r.GetAttString("InstanceId") }
 
 // AttrPrivateDnsName returns the PrivateDnsName attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The private DNS name of the specified instance. For example: `ip-10-24-34-0.ec2.internal` .
 func (r *CfnInstance) AttrPrivateDnsName() string { return r.GetAttString("PrivateDnsName") }
 
 // AttrPrivateIp returns the PrivateIp attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The private IP address of the specified instance. For example: `10.24.34.0` .
 func (r *CfnInstance) AttrPrivateIp() string { return r.GetAttString("PrivateIp") }
 
 // AttrPublicDnsName returns the PublicDnsName attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The public DNS name of the specified instance. For example:
+// `ec2-107-20-50-45.compute-1.amazonaws.com` .
 func (r *CfnInstance) AttrPublicDnsName() string { return r.GetAttString("PublicDnsName") }
 
 // AttrPublicIp returns the PublicIp attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The public IP address of the specified instance. For example: `192.0.2.0` .
 func (r *CfnInstance) AttrPublicIp() string { return r.GetAttString("PublicIp") }
 
 // AttrStateCode returns the State.Code attribute of the resource (Fn::GetAtt) as a string token.
@@ -55,11 +74,17 @@ func (r *CfnInstance) AttrStateCode() string { return r.GetAttString("State.Code
 func (r *CfnInstance) AttrStateName() string { return r.GetAttString("State.Name") }
 
 // AttrVpcId returns the VpcId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC in which the instance is running.
 func (r *CfnInstance) AttrVpcId() string { return r.GetAttString("VpcId") }
 
 // CfnInstanceProps are the properties of an AWS::EC2::Instance resource.
 type CfnInstanceProps struct {
 	// AdditionalInfo is the AdditionalInfo property of AWS::EC2::Instance.
+	//
+	// This property is reserved for internal use. If you use it, the stack fails with this error:
+	// `Bad property set: [Testing this property] (Service: AmazonEC2; Status Code: 400; Error Code:
+	// InvalidParameterCombination; Request ID: 0XXXXXX-49c7-4b40-8bcc-76885dcXXXXX)` .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -67,11 +92,24 @@ type CfnInstanceProps struct {
 
 	// Affinity is the Affinity property of AWS::EC2::Instance.
 	//
+	// Indicates whether the instance is associated with a dedicated host. If you want the instance to
+	// always restart on the same host on which it was launched, specify `host` . If you want the
+	// instance to restart on any available host, but try to launch onto the last host it ran on (on a
+	// best-effort basis), specify `default` .
+	//
 	// Allowed values: "default", "host".
 	// Default: not set (CloudFormation's default).
 	Affinity string
 
 	// AvailabilityZone is the AvailabilityZone property of AWS::EC2::Instance.
+	//
+	// The Availability Zone of the instance.
+	//
+	// If not specified, an Availability Zone will be automatically chosen for you based on the load
+	// balancing criteria for the Region.
+	//
+	// This parameter is not supported by DescribeImageAttribute
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImageAttribute.html) .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -79,11 +117,27 @@ type CfnInstanceProps struct {
 
 	// BlockDeviceMappings is the BlockDeviceMappings property of AWS::EC2::Instance.
 	//
+	// The block device mapping entries that defines the block devices to attach to the instance at
+	// launch.
+	//
+	// By default, the block devices specified in the block device mapping for the AMI are used. You
+	// can override the AMI block device mapping using the instance block device mapping. For the root
+	// volume, you can override only the volume size, volume type, volume encryption settings, and the
+	// `DeleteOnTermination` setting. After the instance is running, you can modify only the
+	// `DeleteOnTermination` parameter for the attached volumes without interrupting the instance.
+	// Modifying any other parameter results in instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	BlockDeviceMappings []CfnInstanceBlockDeviceMapping
 
 	// CpuOptions is the CpuOptions property of AWS::EC2::Instance.
+	//
+	// The CPU options for the instance. For more information, see Optimize CPU options
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon
+	// Elastic Compute Cloud User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -91,20 +145,47 @@ type CfnInstanceProps struct {
 
 	// CreditSpecification is the CreditSpecification property of AWS::EC2::Instance.
 	//
+	// The credit option for CPU usage of the burstable performance instance. Valid values are
+	// `standard` and `unlimited` . To change this attribute after launch, use
+	// ModifyInstanceCreditSpecification
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceCreditSpecification.html)
+	// . For more information, see Burstable performance instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// Default: `standard` (T2 instances) or `unlimited` (T3/T3a/T4g instances)
+	//
+	// For T3 instances with `host` tenancy, only `standard` is supported.
+	//
 	// Default: not set (CloudFormation's default).
 	CreditSpecification *CfnInstanceCreditSpecification
 
 	// DisableApiTermination is the DisableApiTermination property of AWS::EC2::Instance.
+	//
+	// Indicates whether termination protection is enabled for the instance. The default is `false` ,
+	// which means that you can terminate the instance using the Amazon EC2 console, command line
+	// tools, or API. You can enable termination protection when you launch an instance, while the
+	// instance is running, or while the instance is stopped.
 	//
 	// Default: not set (CloudFormation's default).
 	DisableApiTermination *bool
 
 	// EbsOptimized is the EbsOptimized property of AWS::EC2::Instance.
 	//
+	// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides
+	// dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal
+	// Amazon EBS I/O performance. This optimization isn't available with all instance types.
+	// Additional usage charges apply when using an EBS-optimized instance.
+	//
+	// Default: `false`
+	//
 	// Default: not set (CloudFormation's default).
 	EbsOptimized *bool
 
 	// ElasticGpuSpecifications is the ElasticGpuSpecifications property of AWS::EC2::Instance.
+	//
+	// An elastic GPU to associate with the instance. Amazon Elastic Graphics reached end of life on
+	// January 8, 2024.
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -113,11 +194,16 @@ type CfnInstanceProps struct {
 	// ElasticInferenceAccelerators is the ElasticInferenceAccelerators property of
 	// AWS::EC2::Instance.
 	//
+	// An elastic inference accelerator to associate with the instance. Amazon Elastic Inference is no
+	// longer available.
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ElasticInferenceAccelerators []CfnInstanceElasticInferenceAccelerator
 
 	// EnclaveOptions is the EnclaveOptions property of AWS::EC2::Instance.
+	//
+	// Indicates whether the instance is enabled for AWS Nitro Enclaves.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -125,16 +211,34 @@ type CfnInstanceProps struct {
 
 	// HibernationOptions is the HibernationOptions property of AWS::EC2::Instance.
 	//
+	// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the
+	// instance meets the hibernation prerequisites
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html) . For more
+	// information, see Hibernate your Amazon EC2 instance
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User
+	// Guide* .
+	//
+	// You can't enable hibernation and AWS Nitro Enclaves on the same instance.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	HibernationOptions *CfnInstanceHibernationOptions
 
 	// HostId is the HostId property of AWS::EC2::Instance.
 	//
+	// If you specify host for the `Affinity` property, the ID of a dedicated host that the instance
+	// is associated with. If you don't specify an ID, Amazon EC2 launches the instance onto any
+	// available, compatible dedicated host in your account. This type of launch is called an
+	// untargeted launch. Note that for untargeted launches, you must have a compatible, dedicated
+	// host available to successfully launch instances.
+	//
 	// Default: not set (CloudFormation's default).
 	HostId string
 
 	// HostResourceGroupArn is the HostResourceGroupArn property of AWS::EC2::Instance.
+	//
+	// The ARN of the host resource group in which to launch the instances. If you specify a host
+	// resource group ARN, omit the *Tenancy* parameter or set it to `host` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -142,10 +246,18 @@ type CfnInstanceProps struct {
 
 	// IamInstanceProfile is the IamInstanceProfile property of AWS::EC2::Instance.
 	//
+	// The name of an IAM instance profile. To create a new IAM instance profile, use the
+	// AWS::IAM::InstanceProfile
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-instanceprofile.html)
+	// resource.
+	//
 	// Default: not set (CloudFormation's default).
 	IamInstanceProfile string
 
 	// ImageId is the ImageId property of AWS::EC2::Instance.
+	//
+	// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or in
+	// a launch template.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -154,11 +266,26 @@ type CfnInstanceProps struct {
 	// InstanceInitiatedShutdownBehavior is the InstanceInitiatedShutdownBehavior property of
 	// AWS::EC2::Instance.
 	//
+	// Indicates whether an instance stops or terminates when you initiate shutdown from the instance
+	// (using the operating system command for system shutdown).
+	//
+	// Default: `stop`
+	//
 	// Allowed values: "stop", "terminate".
 	// Default: not set (CloudFormation's default).
 	InstanceInitiatedShutdownBehavior string
 
 	// InstanceType is the InstanceType property of AWS::EC2::Instance.
+	//
+	// The instance type. For more information, see Instance types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// When you change your EBS-backed instance type, instance restart or replacement behavior depends
+	// on the instance type compatibility between the old and new types. An instance with an instance
+	// store volume as the root volume is always replaced. For more information, see Change the
+	// instance type (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-resize.html) in
+	// the *Amazon EC2 User Guide* .
 	//
 	// One of 1212 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -166,11 +293,25 @@ type CfnInstanceProps struct {
 
 	// Ipv6AddressCount is the Ipv6AddressCount property of AWS::EC2::Instance.
 	//
+	// The number of IPv6 addresses to associate with the primary network interface. Amazon EC2
+	// chooses the IPv6 addresses from the range of your subnet. You cannot specify this option and
+	// the option to assign specific IPv6 addresses in the same request. You can specify this option
+	// if you've specified a minimum number of instances to launch.
+	//
+	// You cannot specify this option and the network interfaces option in the same request.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv6AddressCount *int
 
 	// Ipv6Addresses is the Ipv6Addresses property of AWS::EC2::Instance.
+	//
+	// The IPv6 addresses from the range of the subnet to associate with the primary network
+	// interface. You cannot specify this option and the option to assign a number of IPv6 addresses
+	// in the same request. You cannot specify this option if you've specified a minimum number of
+	// instances to launch.
+	//
+	// You cannot specify this option and the network interfaces option in the same request.
 	//
 	// The order of the items does not matter. Changing it replaces the resource. It is write-only:
 	// CloudFormation does not return it.
@@ -179,10 +320,20 @@ type CfnInstanceProps struct {
 
 	// KernelId is the KernelId property of AWS::EC2::Instance.
 	//
+	// The ID of the kernel. We recommend that you use PV-GRUB instead of kernels and RAM disks. For
+	// more information, see PV-GRUB
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html) in the *Amazon
+	// EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	KernelId string
 
 	// KeyName is the KeyName property of AWS::EC2::Instance.
+	//
+	// The name of the key pair. For more information, see Create a key pair for your EC2 instance
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html) . If you do not
+	// specify a key pair, you can't connect to the instance unless you choose an AMI that is
+	// configured to allow users another way to log in.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -190,11 +341,16 @@ type CfnInstanceProps struct {
 
 	// LaunchTemplate is the LaunchTemplate property of AWS::EC2::Instance.
 	//
+	// The launch template. Any additional parameters that you specify for the new instance overwrite
+	// the corresponding parameters included in the launch template.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LaunchTemplate *CfnInstanceLaunchTemplateSpecification
 
 	// LicenseSpecifications is the LicenseSpecifications property of AWS::EC2::Instance.
+	//
+	// The license configurations.
 	//
 	// The order of the items does not matter. Changing it replaces the resource. It is write-only:
 	// CloudFormation does not return it.
@@ -203,15 +359,32 @@ type CfnInstanceProps struct {
 
 	// MetadataOptions is the MetadataOptions property of AWS::EC2::Instance.
 	//
+	// The metadata options for the instance.
+	//
 	// Default: not set (CloudFormation's default).
 	MetadataOptions *CfnInstanceMetadataOptions
 
 	// Monitoring is the Monitoring property of AWS::EC2::Instance.
 	//
+	// Specifies whether detailed monitoring is enabled for the instance. Specify `true` to enable
+	// detailed monitoring. Otherwise, basic monitoring is enabled. For more information about
+	// detailed monitoring, see Enable or turn off detailed monitoring for your instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch-new.html) in the *Amazon
+	// EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	Monitoring *bool
 
 	// NetworkInterfaces is the NetworkInterfaces property of AWS::EC2::Instance.
+	//
+	// The network interfaces to associate with the instance. If you use this property to point to a
+	// network interface, you must terminate the original interface before attaching a new one to
+	// allow the update of the instance to succeed.
+	//
+	// If this resource has a public IP address and is also in a VPC that is defined in the same
+	// template, you must use the DependsOn Attribute
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html)
+	// to declare a dependency on the VPC-gateway attachment.
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -219,16 +392,36 @@ type CfnInstanceProps struct {
 
 	// PlacementGroupName is the PlacementGroupName property of AWS::EC2::Instance.
 	//
+	// The name of an existing placement group that you want to launch the instance into (cluster |
+	// partition | spread).
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PlacementGroupName string
 
 	// PrivateDnsNameOptions is the PrivateDnsNameOptions property of AWS::EC2::Instance.
 	//
+	// The options for the instance hostname.
+	//
 	// Default: not set (CloudFormation's default).
 	PrivateDnsNameOptions *CfnInstancePrivateDnsNameOptions
 
 	// PrivateIpAddress is the PrivateIpAddress property of AWS::EC2::Instance.
+	//
+	// The primary IPv4 address. You must specify a value from the IPv4 address range of the subnet.
+	//
+	// Only one private IP address can be designated as primary. You can't specify this option if
+	// you've specified the option to designate a private IP address as the primary IP address in a
+	// network interface specification. You cannot specify this option if you're launching more than
+	// one instance in the request.
+	//
+	// You cannot specify this option and the network interfaces option in the same request.
+	//
+	// If you make an update to an instance that requires replacement, you must assign a new private
+	// IP address. During a replacement, AWS CloudFormation creates a new instance but doesn't delete
+	// the old instance until the stack has successfully updated. If the stack update fails, AWS
+	// CloudFormation uses the old instance to roll back the stack to the previous working state. The
+	// old and new instances cannot have the same private IP address.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -237,16 +430,35 @@ type CfnInstanceProps struct {
 	// PropagateTagsToVolumeOnCreation is the PropagateTagsToVolumeOnCreation property of
 	// AWS::EC2::Instance.
 	//
+	// Indicates whether to assign the tags specified in the `Tags` property to the volumes specified
+	// in the `BlockDeviceMappings` property.
+	//
+	// Note that using this feature does not assign the tags to volumes that are created separately
+	// and then attached using `AWS::EC2::VolumeAttachment` .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	PropagateTagsToVolumeOnCreation *bool
 
 	// RamdiskId is the RamdiskId property of AWS::EC2::Instance.
 	//
+	// The ID of the RAM disk to select. Some kernels require additional drivers at launch. Check the
+	// kernel requirements for information about whether you need to specify a RAM disk. To find
+	// kernel requirements, go to the AWS Resource Center and search for the kernel ID. We recommend
+	// that you use PV-GRUB instead of kernels and RAM disks. For more information, see PV-GRUB
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html) in the *Amazon
+	// EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	RamdiskId string
 
 	// SecurityGroupIds is the SecurityGroupIds property of AWS::EC2::Instance.
+	//
+	// The IDs of the security groups. You can specify the IDs of existing security groups and
+	// references to resources created by the stack template.
+	//
+	// If you specify a network interface, you must specify any security groups as part of the network
+	// interface.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -254,16 +466,39 @@ type CfnInstanceProps struct {
 
 	// SecurityGroups is the SecurityGroups property of AWS::EC2::Instance.
 	//
+	// [Default VPC] The names of the security groups. For a nondefault VPC, you must use security
+	// group IDs instead.
+	//
+	// You cannot specify this option and the network interfaces option in the same request. The list
+	// can contain both the name of existing Amazon EC2 security groups or references to
+	// AWS::EC2::SecurityGroup resources created in the template.
+	//
+	// Default: Amazon EC2 uses the default security group.
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SecurityGroups []string
 
 	// SourceDestCheck is the SourceDestCheck property of AWS::EC2::Instance.
 	//
+	// Enable or disable source/destination checks, which ensure that the instance is either the
+	// source or the destination of any traffic that it receives. If the value is `true` ,
+	// source/destination checks are enabled; otherwise, they are disabled. The default value is
+	// `true` . You must disable source/destination checks if the instance runs services such as
+	// network address translation, routing, or firewalls.
+	//
 	// Default: not set (CloudFormation's default).
 	SourceDestCheck *bool
 
 	// SsmAssociations is the SsmAssociations property of AWS::EC2::Instance.
+	//
+	// The SSM document
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-document.html)
+	// and parameter values in AWS Systems Manager to associate with this instance. To use this
+	// property, you must specify an IAM instance profile role for the instance. For more information,
+	// see Create an IAM instance profile for Systems Manager
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-configuring-access-role.html)
+	// in the *AWS Systems Manager User Guide* . You can associate only one document with an instance.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -271,26 +506,51 @@ type CfnInstanceProps struct {
 
 	// SubnetId is the SubnetId property of AWS::EC2::Instance.
 	//
+	// The ID of the subnet to launch the instance into.
+	//
+	// If you specify a network interface, you must specify any subnets as part of the network
+	// interface instead of using this parameter.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SubnetId string
 
 	// Tags is the Tags property of AWS::EC2::Instance.
 	//
+	// The tags to add to the instance. These tags are not applied to the EBS volumes, such as the
+	// root volume, unless PropagateTagsToVolumeOnCreation
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html#cfn-ec2-instance-propagatetagstovolumeoncreation)
+	// is `true` .
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Tenancy is the Tenancy property of AWS::EC2::Instance.
+	//
+	// The tenancy of the instance. An instance with a tenancy of `dedicated` runs on single-tenant
+	// hardware.
 	//
 	// Default: not set (CloudFormation's default).
 	Tenancy string
 
 	// UserData is the UserData property of AWS::EC2::Instance.
 	//
+	// The parameters or scripts to store as user data. Any scripts in user data are run when you
+	// launch the instance. User data is limited to 16 KB. You must provide base64-encoded text. For
+	// more information, see Fn::Base64
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-base64.html)
+	// .
+	//
+	// If the root volume is an EBS volume and you update user data, CloudFormation restarts the
+	// instance. If the root volume is an instance store volume and you update user data, the instance
+	// is replaced.
+	//
 	// Default: not set (CloudFormation's default).
 	UserData string
 
 	// Volumes is the Volumes property of AWS::EC2::Instance.
+	//
+	// The volumes to attach to the instance.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -509,14 +769,37 @@ func (p *CfnInstanceProps) validate(at string) []string {
 }
 
 // CfnInstanceBlockDeviceMapping is the BlockDeviceMapping property type of AWS::EC2::Instance.
+//
+// Specifies a block device mapping for an instance. You must specify exactly one of the following
+// properties: `VirtualName` , `Ebs` , or `NoDevice` .
+//
+// `BlockDeviceMapping` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource. After the instance is running, you can modify only the `DeleteOnTermination` parameter
+// for the attached volumes without interrupting the instance. Modifying any other parameter
+// results in instance replacement
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+// .
 type CfnInstanceBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::EC2::Instance.
+	//
+	// The device name. For available device names, see Device names for volumes
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html) . After the instance
+	// is running, this parameter is used to specify the device name of the block device mapping to
+	// update.
 	//
 	// Required.
 	DeviceName string
 
 	// Ebs is the Ebs property of the BlockDeviceMapping property type of AWS::EC2::Instance.
+	//
+	// Parameters used to automatically set up EBS volumes when the instance is launched. After the
+	// instance is running, you can modify only the `DeleteOnTermination` parameter for the attached
+	// volumes without interrupting the instance. Modifying any other parameter results in instance
+	// replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-no-interrupt)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Ebs *CfnInstanceEbs
@@ -524,12 +807,33 @@ type CfnInstanceBlockDeviceMapping struct {
 	// NoDevice is the NoDevice property of the BlockDeviceMapping property type of
 	// AWS::EC2::Instance.
 	//
+	// To omit the device from the block device mapping, specify an empty string. After the instance
+	// is running, modifying this parameter results in instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	NoDevice any
 
 	// VirtualName is the VirtualName property of the BlockDeviceMapping property type of
 	// AWS::EC2::Instance.
+	//
+	// The virtual device name ( `ephemeral` N). The name must be in the form `ephemeral` *X* where
+	// *X* is a number starting from zero (0). For example, an instance type with 2 available instance
+	// store volumes can specify mappings for `ephemeral0` and `ephemeral1` . The number of available
+	// instance store volumes depends on the instance type. After you connect to the instance, you
+	// must mount the volume.
+	//
+	// NVMe instance store volumes are automatically enumerated and assigned a device name. Including
+	// them in your block device mapping has no effect.
+	//
+	// *Constraints* : For M3 instances, you must specify instance store volumes in the block device
+	// mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes
+	// specified in the block device mapping for the AMI. After the instance is running, modifying
+	// this parameter results in instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -564,39 +868,135 @@ func (p *CfnInstanceBlockDeviceMapping) validate(at string) []string {
 }
 
 // CfnInstanceEbs is the Ebs property type of AWS::EC2::Instance.
+//
+// Specifies a block device for an EBS volume.
+//
+// `Ebs` is a property of the BlockDeviceMapping
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-blockdevicemapping.html)
+// property type. After the instance is running, you can modify only the `DeleteOnTermination`
+// parameters for the attached volumes without interrupting the instance. Modifying any other
+// parameter results in instance replacement
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+// .
 type CfnInstanceEbs struct {
 	// DeleteOnTermination is the DeleteOnTermination property of the Ebs property type of
 	// AWS::EC2::Instance.
+	//
+	// Indicates whether the EBS volume is deleted on instance termination. For more information, see
+	// Preserving Amazon EBS volumes on instance termination
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html#preserving-volumes-on-termination)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
 
 	// Encrypted is the Encrypted property of the Ebs property type of AWS::EC2::Instance.
 	//
+	// Indicates whether the volume should be encrypted. The effect of setting the encryption state to
+	// `true` depends on the volume origin (new or from a snapshot), starting encryption state,
+	// ownership, and whether encryption by default is enabled. For more information, see Encryption
+	// by default
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html#encryption-by-default)
+	// in the *Amazon Elastic Compute Cloud User Guide* .
+	//
+	// Encrypted Amazon EBS volumes must be attached to instances that support Amazon EBS encryption.
+	// For more information, see Supported instance types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html#EBSEncryption_supported_instances)
+	// . After the instance is running, modifying this parameter results in instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	Encrypted *bool
 
 	// Iops is the Iops property of the Ebs property type of AWS::EC2::Instance.
+	//
+	// The number of I/O operations per second (IOPS). For `gp3` , `io1` , and `io2` volumes, this
+	// represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this
+	// represents the baseline performance of the volume and the rate at which the volume accumulates
+	// I/O credits for bursting.
+	//
+	// The following are the supported values for each volume type:
+	//
+	// - `gp3` : 3,000-16,000 IOPS
+	// - `io1` : 100-64,000 IOPS
+	// - `io2` : 100-64,000 IOPS
+	//
+	// For `io1` and `io2` volumes, we guarantee 64,000 IOPS only for Instances built on the Nitro
+	// System
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances) .
+	// Other instance families guarantee performance up to 32,000 IOPS.
+	//
+	// This parameter is required for `io1` and `io2` volumes. The default for `gp3` volumes is 3,000
+	// IOPS. This parameter is not supported for `gp2` , `st1` , `sc1` , or `standard` volumes. After
+	// the instance is running, modifying this parameter results in instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Iops *int
 
 	// KmsKeyId is the KmsKeyId property of the Ebs property type of AWS::EC2::Instance.
 	//
+	// The identifier of the AWS KMS key to use for Amazon EBS encryption. If `KmsKeyId` is specified,
+	// the encrypted state must be `true` . If the encrypted state is `true` but you do not specify
+	// `KmsKeyId` , your KMS key for EBS is used.
+	//
+	// You can specify the KMS key using any of the following:
+	//
+	// - Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab.
+	// - Key alias. For example, alias/ExampleAlias.
+	// - Key ARN. For example,
+	// arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab.
+	// - Alias ARN. For example, arn:aws:kms:us-west-2:111122223333:alias/ExampleAlias. After the
+	// instance is running, modifying this parameter results in instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
 
 	// SnapshotId is the SnapshotId property of the Ebs property type of AWS::EC2::Instance.
+	//
+	// The ID of the snapshot.
+	//
+	// If you specify both `SnapshotId` and `VolumeSize` , `VolumeSize` must be equal or greater than
+	// the size of the snapshot. After the instance is running, modifying this parameter results in
+	// instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	SnapshotId string
 
 	// VolumeSize is the VolumeSize property of the Ebs property type of AWS::EC2::Instance.
 	//
+	// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you
+	// specify a snapshot, the default is the snapshot size. You can specify a volume size that is
+	// equal to or larger than the snapshot size.
+	//
+	// The following are the supported volumes sizes for each volume type:
+	//
+	// - `gp2` and `gp3` :1-16,384
+	// - `io1` and `io2` : 4-16,384
+	// - `st1` and `sc1` : 125-16,384
+	// - `standard` : 1-1,024 After the instance is running, modifying this parameter results in
+	// instance replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	VolumeSize *int
 
 	// VolumeType is the VolumeType property of the Ebs property type of AWS::EC2::Instance.
+	//
+	// The volume type. For more information, see Amazon EBS volume types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSVolumeTypes.html) in the *Amazon EC2
+	// User Guide* . If the volume type is `io1` or `io2` , you must specify the IOPS that the volume
+	// supports. After the instance is running, modifying this parameter results in instance
+	// replacement
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+	// .
 	//
 	// Allowed values: "gp2", "gp3", "io1", "io2", "sc1", "st1", "standard".
 	// Default: not set (CloudFormation's default).
@@ -632,14 +1032,29 @@ func (p *CfnInstanceEbs) CfnProperties() map[string]any {
 }
 
 // CfnInstanceCpuOptions is the CpuOptions property type of AWS::EC2::Instance.
+//
+// Specifies the CPU options for the instance. When you specify CPU options, you must specify both
+// the number of CPU cores and threads per core.
+//
+// Modifying the CPU options for an instance results in instance replacement
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
+// .
+//
+// For more information, see Optimize CPU options
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon
+// Elastic Compute Cloud User Guide* .
 type CfnInstanceCpuOptions struct {
 	// CoreCount is the CoreCount property of the CpuOptions property type of AWS::EC2::Instance.
+	//
+	// The number of CPU cores for the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	CoreCount *int
 
 	// ThreadsPerCore is the ThreadsPerCore property of the CpuOptions property type of
 	// AWS::EC2::Instance.
+	//
+	// The number of threads per CPU core.
 	//
 	// Default: not set (CloudFormation's default).
 	ThreadsPerCore *int
@@ -659,9 +1074,25 @@ func (p *CfnInstanceCpuOptions) CfnProperties() map[string]any {
 }
 
 // CfnInstanceCreditSpecification is the CreditSpecification property type of AWS::EC2::Instance.
+//
+// Specifies the credit option for CPU usage of a T instance.
+//
+// `CreditSpecification` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
+//
+// For more information, see Burstable performance instances
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in
+// the *Amazon EC2 User Guide* .
 type CfnInstanceCreditSpecification struct {
 	// CPUCredits is the CPUCredits property of the CreditSpecification property type of
 	// AWS::EC2::Instance.
+	//
+	// The credit option for CPU usage of the instance.
+	//
+	// Valid values: `standard` | `unlimited`
+	//
+	// T3 instances with `host` tenancy do not support the `unlimited` CPU credit option.
 	//
 	// Default: not set (CloudFormation's default).
 	CPUCredits string
@@ -679,8 +1110,19 @@ func (p *CfnInstanceCreditSpecification) CfnProperties() map[string]any {
 
 // CfnInstanceElasticGpuSpecification is the ElasticGpuSpecification property type of
 // AWS::EC2::Instance.
+//
+// Amazon Elastic Graphics reached end of life on January 8, 2024.
+//
+// Specifies the type of Elastic GPU. An Elastic GPU is a GPU resource that you can attach to your
+// Amazon EC2 instance to accelerate the graphics performance of your applications.
+//
+// `ElasticGpuSpecification` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
 type CfnInstanceElasticGpuSpecification struct {
 	// Type is the Type property of the ElasticGpuSpecification property type of AWS::EC2::Instance.
+	//
+	// The type of Elastic Graphics accelerator.
 	//
 	// Required.
 	Type string
@@ -706,15 +1148,28 @@ func (p *CfnInstanceElasticGpuSpecification) validate(at string) []string {
 
 // CfnInstanceElasticInferenceAccelerator is the ElasticInferenceAccelerator property type of
 // AWS::EC2::Instance.
+//
+// Amazon Elastic Inference is no longer available.
+//
+// Specifies the Elastic Inference Accelerator for the instance.
+//
+// `ElasticInferenceAccelerator` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
 type CfnInstanceElasticInferenceAccelerator struct {
 	// Count is the Count property of the ElasticInferenceAccelerator property type of
 	// AWS::EC2::Instance.
+	//
+	// The number of elastic inference accelerators to attach to the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	Count *int
 
 	// Type is the Type property of the ElasticInferenceAccelerator property type of
 	// AWS::EC2::Instance.
+	//
+	// The type of elastic inference accelerator. The possible values are `eia1.medium` , `eia1.large`
+	// , `eia1.xlarge` , `eia2.medium` , `eia2.large` , and `eia2.xlarge` .
 	//
 	// Required.
 	Type string
@@ -742,8 +1197,13 @@ func (p *CfnInstanceElasticInferenceAccelerator) validate(at string) []string {
 }
 
 // CfnInstanceEnclaveOptions is the EnclaveOptions property type of AWS::EC2::Instance.
+//
+// Indicates whether the instance is enabled for AWS Nitro Enclaves.
 type CfnInstanceEnclaveOptions struct {
 	// Enabled is the Enabled property of the EnclaveOptions property type of AWS::EC2::Instance.
+	//
+	// If this parameter is set to `true` , the instance is enabled for AWS Nitro Enclaves; otherwise,
+	// it is not enabled for AWS Nitro Enclaves.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -760,9 +1220,28 @@ func (p *CfnInstanceEnclaveOptions) CfnProperties() map[string]any {
 }
 
 // CfnInstanceHibernationOptions is the HibernationOptions property type of AWS::EC2::Instance.
+//
+// Specifies the hibernation options for the instance.
+//
+// `HibernationOptions` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
 type CfnInstanceHibernationOptions struct {
 	// Configured is the Configured property of the HibernationOptions property type of
 	// AWS::EC2::Instance.
+	//
+	// Set to `true` to enable your instance for hibernation.
+	//
+	// For Spot Instances, if you set `Configured` to `true` , either omit the
+	// `InstanceInterruptionBehavior` parameter (for `SpotMarketOptions`
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotMarketOptions.html) ), or set
+	// it to `hibernate` . When `Configured` is true:
+	//
+	// - If you omit `InstanceInterruptionBehavior` , it defaults to `hibernate` .
+	// - If you set `InstanceInterruptionBehavior` to a value other than `hibernate` , you'll get an
+	// error.
+	//
+	// Default: `false`
 	//
 	// Default: false.
 	Configured *bool
@@ -779,9 +1258,17 @@ func (p *CfnInstanceHibernationOptions) CfnProperties() map[string]any {
 }
 
 // CfnInstanceInstanceIpv6Address is the InstanceIpv6Address property type of AWS::EC2::Instance.
+//
+// Specifies the IPv6 address for the instance.
+//
+// `InstanceIpv6Address` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
 type CfnInstanceInstanceIpv6Address struct {
 	// Ipv6Address is the Ipv6Address property of the InstanceIpv6Address property type of
 	// AWS::EC2::Instance.
+	//
+	// The IPv6 address.
 	//
 	// Required.
 	Ipv6Address string
@@ -807,9 +1294,28 @@ func (p *CfnInstanceInstanceIpv6Address) validate(at string) []string {
 
 // CfnInstanceLaunchTemplateSpecification is the LaunchTemplateSpecification property type of
 // AWS::EC2::Instance.
+//
+// Specifies a launch template to use when launching an Amazon EC2 instance.
+//
+// You must specify the following:
+//
+// - The ID or the name of the launch template, but not both.
+// - The version of the launch template.
+//
+// For information about creating a launch template, see AWS::EC2::LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
+// and Create a launch template
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template)
+// in the *Amazon EC2 User Guide* . For example launch templates, see the Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate--examples)
+// for `AWS::EC2::LaunchTemplate` .
 type CfnInstanceLaunchTemplateSpecification struct {
 	// LaunchTemplateId is the LaunchTemplateId property of the LaunchTemplateSpecification property
 	// type of AWS::EC2::Instance.
+	//
+	// The ID of the launch template.
+	//
+	// You must specify either the launch template ID or the launch template name, but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateId string
@@ -817,11 +1323,24 @@ type CfnInstanceLaunchTemplateSpecification struct {
 	// LaunchTemplateName is the LaunchTemplateName property of the LaunchTemplateSpecification
 	// property type of AWS::EC2::Instance.
 	//
+	// The name of the launch template.
+	//
+	// You must specify either the launch template ID or the launch template name, but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateName string
 
 	// Version is the Version property of the LaunchTemplateSpecification property type of
 	// AWS::EC2::Instance.
+	//
+	// The version number of the launch template. You must specify this property.
+	//
+	// To specify the default version of the template, use the `Fn::GetAtt` intrinsic function to
+	// retrieve the `DefaultVersionNumber` attribute of the launch template. To specify the latest
+	// version of the template, use `Fn::GetAtt` to retrieve the `LatestVersionNumber` attribute. For
+	// more information, see AWS::EC2:LaunchTemplate return values for Fn::GetAtt
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate-return-values-fn--getatt)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Version string
@@ -844,9 +1363,17 @@ func (p *CfnInstanceLaunchTemplateSpecification) CfnProperties() map[string]any 
 }
 
 // CfnInstanceLicenseSpecification is the LicenseSpecification property type of AWS::EC2::Instance.
+//
+// Specifies the license configuration to use.
+//
+// `LicenseSpecification` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
 type CfnInstanceLicenseSpecification struct {
 	// LicenseConfigurationArn is the LicenseConfigurationArn property of the LicenseSpecification
 	// property type of AWS::EC2::Instance.
+	//
+	// The Amazon Resource Name (ARN) of the license configuration.
 	//
 	// Required.
 	LicenseConfigurationArn string
@@ -871,9 +1398,17 @@ func (p *CfnInstanceLicenseSpecification) validate(at string) []string {
 }
 
 // CfnInstanceMetadataOptions is the MetadataOptions property type of AWS::EC2::Instance.
+//
+// Specifies the metadata options for the instance.
 type CfnInstanceMetadataOptions struct {
 	// HttpEndpoint is the HttpEndpoint property of the MetadataOptions property type of
 	// AWS::EC2::Instance.
+	//
+	// Enables or disables the HTTP metadata endpoint on your instances.
+	//
+	// If you specify a value of `disabled` , you cannot access your instance metadata.
+	//
+	// Default: `enabled`
 	//
 	// Allowed values: "disabled", "enabled".
 	// Default: not set (CloudFormation's default).
@@ -882,6 +1417,10 @@ type CfnInstanceMetadataOptions struct {
 	// HttpProtocolIpv6 is the HttpProtocolIpv6 property of the MetadataOptions property type of
 	// AWS::EC2::Instance.
 	//
+	// Enables or disables the IPv6 endpoint for the instance metadata service.
+	//
+	// Default: `disabled`
+	//
 	// Allowed values: "disabled", "enabled".
 	// Default: not set (CloudFormation's default).
 	HttpProtocolIpv6 string
@@ -889,11 +1428,33 @@ type CfnInstanceMetadataOptions struct {
 	// HttpPutResponseHopLimit is the HttpPutResponseHopLimit property of the MetadataOptions property
 	// type of AWS::EC2::Instance.
 	//
+	// The maximum number of hops that the metadata token can travel.
+	//
+	// Possible values: Integers from 1 to 64
+	//
 	// Default: 1.
 	HttpPutResponseHopLimit *int
 
 	// HttpTokens is the HttpTokens property of the MetadataOptions property type of
 	// AWS::EC2::Instance.
+	//
+	// Indicates whether IMDSv2 is required.
+	//
+	// - `optional` - IMDSv2 is optional, which means that you can use either IMDSv2 or IMDSv1.
+	// - `required` - IMDSv2 is required, which means that IMDSv1 is disabled, and you must use
+	// IMDSv2.
+	//
+	// Default:
+	//
+	// - If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0`
+	// and the account level default is set to `no-preference` , the default is `required` .
+	// - If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0`
+	// , but the account level default is set to `V1 or V2` , the default is `optional` .
+	//
+	// The default value can also be affected by other combinations of parameters. For more
+	// information, see Order of precedence for instance metadata options
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Allowed values: "optional", "required".
 	// Default: not set (CloudFormation's default).
@@ -901,6 +1462,13 @@ type CfnInstanceMetadataOptions struct {
 
 	// InstanceMetadataTags is the InstanceMetadataTags property of the MetadataOptions property type
 	// of AWS::EC2::Instance.
+	//
+	// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled`
+	// to turn off access to instance tags from the instance metadata. For more information, see Work
+	// with instance tags using the instance metadata
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#work-with-tags-in-IMDS) .
+	//
+	// Default: `disabled`
 	//
 	// Allowed values: "disabled", "enabled".
 	// Default: not set (CloudFormation's default).
@@ -930,9 +1498,28 @@ func (p *CfnInstanceMetadataOptions) CfnProperties() map[string]any {
 }
 
 // CfnInstanceNetworkInterface is the NetworkInterface property type of AWS::EC2::Instance.
+//
+// Specifies a network interface that is to be attached to an instance.
+//
+// You can create a network interface when launching an instance. For an example, see the
+// AWS::EC2::Instance examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html#aws-properties-ec2-instance--examples--Automatically_assign_a_public_IP_address)
+// .
+//
+// Alternatively, you can attach an existing network interface when launching an instance. For an
+// example, see the AWS::EC2:NetworkInterface examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#aws-resource-ec2-networkinterface--examples)
+// .
 type CfnInstanceNetworkInterface struct {
 	// AssociateCarrierIpAddress is the AssociateCarrierIpAddress property of the NetworkInterface
 	// property type of AWS::EC2::Instance.
+	//
+	// Indicates whether to assign a carrier IP address to the network interface.
+	//
+	// You can only assign a carrier IP address to a network interface that is in a subnet in a
+	// Wavelength Zone. For more information about carrier IP addresses, see Carrier IP address
+	// (https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip)
+	// in the *AWS Wavelength Developer Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	AssociateCarrierIpAddress *bool
@@ -940,11 +1527,22 @@ type CfnInstanceNetworkInterface struct {
 	// AssociatePublicIpAddress is the AssociatePublicIpAddress property of the NetworkInterface
 	// property type of AWS::EC2::Instance.
 	//
+	// Indicates whether to assign a public IPv4 address to an instance. Applies only if creating a
+	// network interface when launching an instance. The network interface must be the primary network
+	// interface. If launching into a default subnet, the default value is `true` .
+	//
+	// AWS charges for all public IPv4 addresses, including public IPv4 addresses associated with
+	// running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address*
+	// tab on the VPC pricing page (https://docs.aws.amazon.com/vpc/pricing/) .
+	//
 	// Default: not set (CloudFormation's default).
 	AssociatePublicIpAddress *bool
 
 	// DeleteOnTermination is the DeleteOnTermination property of the NetworkInterface property type
 	// of AWS::EC2::Instance.
+	//
+	// Indicates whether the network interface is deleted when the instance is terminated. Applies
+	// only if creating a network interface when launching an instance.
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
@@ -952,11 +1550,20 @@ type CfnInstanceNetworkInterface struct {
 	// Description is the Description property of the NetworkInterface property type of
 	// AWS::EC2::Instance.
 	//
+	// The description of the network interface. Applies only if creating a network interface when
+	// launching an instance.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// DeviceIndex is the DeviceIndex property of the NetworkInterface property type of
 	// AWS::EC2::Instance.
+	//
+	// The position of the network interface in the attachment order. A primary network interface has
+	// a device index of 0.
+	//
+	// If you create a network interface when launching an instance, you must specify the device
+	// index.
 	//
 	// Required.
 	DeviceIndex string
@@ -964,10 +1571,15 @@ type CfnInstanceNetworkInterface struct {
 	// EnaSrdSpecification is the EnaSrdSpecification property of the NetworkInterface property type
 	// of AWS::EC2::Instance.
 	//
+	// Configures ENA Express for UDP network traffic.
+	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdSpecification *CfnInstanceEnaSrdSpecification
 
 	// GroupSet is the GroupSet property of the NetworkInterface property type of AWS::EC2::Instance.
+	//
+	// The IDs of the security groups for the network interface. Applies only if creating a network
+	// interface when launching an instance.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -976,11 +1588,20 @@ type CfnInstanceNetworkInterface struct {
 	// Ipv6AddressCount is the Ipv6AddressCount property of the NetworkInterface property type of
 	// AWS::EC2::Instance.
 	//
+	// A number of IPv6 addresses to assign to the network interface. Amazon EC2 chooses the IPv6
+	// addresses from the range of the subnet. You cannot specify this option and the option to assign
+	// specific IPv6 addresses in the same request. You can specify this option if you've specified a
+	// minimum number of instances to launch.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6AddressCount *int
 
 	// Ipv6Addresses is the Ipv6Addresses property of the NetworkInterface property type of
 	// AWS::EC2::Instance.
+	//
+	// The IPv6 addresses to assign to the network interface. You cannot specify this option and the
+	// option to assign a number of IPv6 addresses in the same request. You cannot specify this option
+	// if you've specified a minimum number of instances to launch.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -989,17 +1610,25 @@ type CfnInstanceNetworkInterface struct {
 	// NetworkInterfaceId is the NetworkInterfaceId property of the NetworkInterface property type of
 	// AWS::EC2::Instance.
 	//
+	// The ID of the network interface, when attaching an existing network interface.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceId string
 
 	// PrivateIpAddress is the PrivateIpAddress property of the NetworkInterface property type of
 	// AWS::EC2::Instance.
 	//
+	// The private IPv4 address of the network interface. Applies only if creating a network interface
+	// when launching an instance.
+	//
 	// Default: not set (CloudFormation's default).
 	PrivateIpAddress string
 
 	// PrivateIpAddresses is the PrivateIpAddresses property of the NetworkInterface property type of
 	// AWS::EC2::Instance.
+	//
+	// One or more private IPv4 addresses to assign to the network interface. Only one private IPv4
+	// address can be designated as primary.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -1008,10 +1637,15 @@ type CfnInstanceNetworkInterface struct {
 	// SecondaryPrivateIpAddressCount is the SecondaryPrivateIpAddressCount property of the
 	// NetworkInterface property type of AWS::EC2::Instance.
 	//
+	// The number of secondary private IPv4 addresses. You can't specify this option and specify more
+	// than one private IP address using the private IP addresses option.
+	//
 	// Default: not set (CloudFormation's default).
 	SecondaryPrivateIpAddressCount *int
 
 	// SubnetId is the SubnetId property of the NetworkInterface property type of AWS::EC2::Instance.
+	//
+	// The ID of the subnet associated with the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	SubnetId string
@@ -1093,15 +1727,30 @@ func (p *CfnInstanceNetworkInterface) validate(at string) []string {
 }
 
 // CfnInstanceEnaSrdSpecification is the EnaSrdSpecification property type of AWS::EC2::Instance.
+//
+// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum
+// bandwidth used per stream and minimize tail latency of network traffic between EC2 instances.
+// With ENA Express, you can communicate between two EC2 instances in the same subnet within the
+// same account, or in different accounts. Both sending and receiving instances must have ENA
+// Express enabled.
+//
+// To improve the reliability of network packet delivery, ENA Express reorders network packets on
+// the receiving end by default. However, some UDP-based applications are designed to handle
+// network packets that are out of order to reduce the overhead for packet delivery at the network
+// layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
 type CfnInstanceEnaSrdSpecification struct {
 	// EnaSrdEnabled is the EnaSrdEnabled property of the EnaSrdSpecification property type of
 	// AWS::EC2::Instance.
+	//
+	// Indicates whether ENA Express is enabled for the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdEnabled *bool
 
 	// EnaSrdUdpSpecification is the EnaSrdUdpSpecification property of the EnaSrdSpecification
 	// property type of AWS::EC2::Instance.
+	//
+	// Configures ENA Express for UDP network traffic.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdUdpSpecification *CfnInstanceEnaSrdUdpSpecification
@@ -1122,9 +1771,18 @@ func (p *CfnInstanceEnaSrdSpecification) CfnProperties() map[string]any {
 
 // CfnInstanceEnaSrdUdpSpecification is the EnaSrdUdpSpecification property type of
 // AWS::EC2::Instance.
+//
+// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP
+// traffic automatically uses it. However, some UDP-based applications are designed to handle
+// network packets that are out of order, without a need for retransmission, such as live video
+// broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to
+// use ENA Express, based on your application environment needs.
 type CfnInstanceEnaSrdUdpSpecification struct {
 	// EnaSrdUdpEnabled is the EnaSrdUdpEnabled property of the EnaSrdUdpSpecification property type
 	// of AWS::EC2::Instance.
+	//
+	// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this
+	// setting, you must first enable ENA Express.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdUdpEnabled *bool
@@ -1142,15 +1800,22 @@ func (p *CfnInstanceEnaSrdUdpSpecification) CfnProperties() map[string]any {
 
 // CfnInstancePrivateIpAddressSpecification is the PrivateIpAddressSpecification property type of
 // AWS::EC2::Instance.
+//
+// Specifies a secondary private IPv4 address for a network interface.
 type CfnInstancePrivateIpAddressSpecification struct {
 	// Primary is the Primary property of the PrivateIpAddressSpecification property type of
 	// AWS::EC2::Instance.
+	//
+	// Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4
+	// address can be designated as primary.
 	//
 	// Required.
 	Primary *bool
 
 	// PrivateIpAddress is the PrivateIpAddress property of the PrivateIpAddressSpecification property
 	// type of AWS::EC2::Instance.
+	//
+	// The private IPv4 address.
 	//
 	// Required.
 	PrivateIpAddress string
@@ -1182,9 +1847,22 @@ func (p *CfnInstancePrivateIpAddressSpecification) validate(at string) []string 
 
 // CfnInstancePrivateDnsNameOptions is the PrivateDnsNameOptions property type of
 // AWS::EC2::Instance.
+//
+// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an
+// instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance
+// DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS
+// names use the instance IPv4 address or the instance ID. For more information, see Amazon EC2
+// instance hostname types
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon
+// Elastic Compute Cloud User Guide* .
 type CfnInstancePrivateDnsNameOptions struct {
 	// EnableResourceNameDnsAAAARecord is the EnableResourceNameDnsAAAARecord property of the
 	// PrivateDnsNameOptions property type of AWS::EC2::Instance.
+	//
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. For
+	// more information, see Amazon EC2 instance hostname types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon
+	// Elastic Compute Cloud User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	EnableResourceNameDnsAAAARecord *bool
@@ -1192,11 +1870,24 @@ type CfnInstancePrivateDnsNameOptions struct {
 	// EnableResourceNameDnsARecord is the EnableResourceNameDnsARecord property of the
 	// PrivateDnsNameOptions property type of AWS::EC2::Instance.
 	//
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS A records. For more
+	// information, see Amazon EC2 instance hostname types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon
+	// Elastic Compute Cloud User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	EnableResourceNameDnsARecord *bool
 
 	// HostnameType is the HostnameType property of the PrivateDnsNameOptions property type of
 	// AWS::EC2::Instance.
+	//
+	// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an
+	// instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an
+	// instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify
+	// whether DNS names use the instance IPv4 address or the instance ID. For more information, see
+	// Amazon EC2 instance hostname types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon
+	// Elastic Compute Cloud User Guide* .
 	//
 	// Allowed values: "ip-name", "resource-name".
 	// Default: not set (CloudFormation's default).
@@ -1220,9 +1911,18 @@ func (p *CfnInstancePrivateDnsNameOptions) CfnProperties() map[string]any {
 }
 
 // CfnInstanceSsmAssociation is the SsmAssociation property type of AWS::EC2::Instance.
+//
+// Specifies the SSM document and parameter values in AWS Systems Manager to associate with an
+// instance.
+//
+// `SsmAssociations` is a property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
 type CfnInstanceSsmAssociation struct {
 	// AssociationParameters is the AssociationParameters property of the SsmAssociation property type
 	// of AWS::EC2::Instance.
+	//
+	// The input parameter values to use with the associated SSM document.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -1230,6 +1930,8 @@ type CfnInstanceSsmAssociation struct {
 
 	// DocumentName is the DocumentName property of the SsmAssociation property type of
 	// AWS::EC2::Instance.
+	//
+	// The name of an SSM document to associate with the instance.
 	//
 	// Required.
 	DocumentName string
@@ -1266,13 +1968,23 @@ func (p *CfnInstanceSsmAssociation) validate(at string) []string {
 }
 
 // CfnInstanceAssociationParameter is the AssociationParameter property type of AWS::EC2::Instance.
+//
+// Specifies input parameter values for an SSM document in AWS Systems Manager .
+//
+// `AssociationParameter` is a property of the SsmAssociation
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-ssmassociation.html)
+// property type.
 type CfnInstanceAssociationParameter struct {
 	// Key is the Key property of the AssociationParameter property type of AWS::EC2::Instance.
+	//
+	// The name of an input parameter that is in the associated SSM document.
 	//
 	// Required.
 	Key string
 
 	// Value is the Value property of the AssociationParameter property type of AWS::EC2::Instance.
+	//
+	// The value of an input parameter.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -1304,13 +2016,23 @@ func (p *CfnInstanceAssociationParameter) validate(at string) []string {
 }
 
 // CfnInstanceVolume is the Volume property type of AWS::EC2::Instance.
+//
+// Specifies a volume to attach to an instance.
+//
+// `Volume` is an embedded property of the AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// resource.
 type CfnInstanceVolume struct {
 	// Device is the Device property of the Volume property type of AWS::EC2::Instance.
+	//
+	// The device name (for example, `/dev/sdh` or `xvdh` ).
 	//
 	// Required.
 	Device string
 
 	// VolumeId is the VolumeId property of the Volume property type of AWS::EC2::Instance.
+	//
+	// The ID of the EBS volume. The volume and instance must be within the same Availability Zone.
 	//
 	// Required.
 	VolumeId string

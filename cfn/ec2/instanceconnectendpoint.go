@@ -8,6 +8,19 @@ import (
 
 // CfnInstanceConnectEndpoint is the AWS::EC2::InstanceConnectEndpoint resource.
 //
+// Creates an EC2 Instance Connect Endpoint.
+//
+// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the
+// instance to have a public IPv4 address. For more information, see Connect to your instances
+// using EC2 Instance Connect Endpoint
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html)
+// in the *Amazon EC2 User Guide* .
+//
+// With the replacement update behavior, CloudFormation usually creates the new resource first,
+// changes references to point to the new resource, and then deletes the old resource. However, you
+// can create only one EC2 Instance Connect Endpoint per VPC, so the replacement process fails. If
+// you need to modify an EC2 Instance Connect Endpoint, you must replace the resource manually.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnInstanceConnectEndpoint struct {
 	cdk.CfnResource
@@ -32,45 +45,67 @@ func (r *CfnInstanceConnectEndpoint) validate() []string { return r.Props.valida
 
 // AttrAvailabilityZone returns the AvailabilityZone attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The Availability Zone of the EC2 Instance Connect Endpoint
 func (r *CfnInstanceConnectEndpoint) AttrAvailabilityZone() string {
 	return r.GetAttString("AvailabilityZone")
 }
 
 // AttrAvailabilityZoneId returns the AvailabilityZoneId attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The ID of the Availability Zone of the EC2 Instance Connect Endpoint
 func (r *CfnInstanceConnectEndpoint) AttrAvailabilityZoneId() string {
 	return r.GetAttString("AvailabilityZoneId")
 }
 
 // AttrCreatedAt returns the CreatedAt attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The date and time that the EC2 Instance Connect Endpoint was created
 func (r *CfnInstanceConnectEndpoint) AttrCreatedAt() string { return r.GetAttString("CreatedAt") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the EC2 Instance Connect Endpoint.
 func (r *CfnInstanceConnectEndpoint) AttrId() string { return r.GetAttString("Id") }
 
 // AttrInstanceConnectEndpointArn returns the InstanceConnectEndpointArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the EC2 Instance Connect Endpoint
 func (r *CfnInstanceConnectEndpoint) AttrInstanceConnectEndpointArn() string {
 	return r.GetAttString("InstanceConnectEndpointArn")
 }
 
 // AttrNetworkInterfaceIds returns the NetworkInterfaceIds attribute of the resource (Fn::GetAtt)
 // as a list token.
+//
+// The ID of the elastic network interface that Amazon EC2 automatically created when creating the
+// EC2 Instance Connect Endpoint
 func (r *CfnInstanceConnectEndpoint) AttrNetworkInterfaceIds() []string {
 	return r.GetAttList("NetworkInterfaceIds")
 }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account that created the EC2 Instance Connect Endpoint
 func (r *CfnInstanceConnectEndpoint) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the EC2 Instance Connect Endpoint
 func (r *CfnInstanceConnectEndpoint) AttrState() string { return r.GetAttString("State") }
 
 // AttrStateMessage returns the StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The message for the current state of the EC2 Instance Connect Endpoint. Can include a failure
+// message
 func (r *CfnInstanceConnectEndpoint) AttrStateMessage() string { return r.GetAttString("StateMessage") }
 
 // AttrVpcId returns the VpcId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC in which the EC2 Instance Connect Endpoint was created
 func (r *CfnInstanceConnectEndpoint) AttrVpcId() string { return r.GetAttString("VpcId") }
 
 // CfnInstanceConnectEndpointProps are the properties of an AWS::EC2::InstanceConnectEndpoint
@@ -78,11 +113,23 @@ func (r *CfnInstanceConnectEndpoint) AttrVpcId() string { return r.GetAttString(
 type CfnInstanceConnectEndpointProps struct {
 	// ClientToken is the ClientToken property of AWS::EC2::InstanceConnectEndpoint.
 	//
+	// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	ClientToken string
 
 	// PreserveClientIp is the PreserveClientIp property of AWS::EC2::InstanceConnectEndpoint.
+	//
+	// Indicates whether the client IP address is preserved as the source. The following are the
+	// possible values.
+	//
+	// - `true` - Use the client IP address as the source.
+	// - `false` - Use the network interface IP address as the source. `PreserveClientIp` is only
+	// supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp` , the value for
+	// `IpAddressType` must be `ipv4` .
+	//
+	// Default: `false`
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -90,17 +137,24 @@ type CfnInstanceConnectEndpointProps struct {
 
 	// SecurityGroupIds is the SecurityGroupIds property of AWS::EC2::InstanceConnectEndpoint.
 	//
+	// One or more security groups to associate with the endpoint. If you don't specify a security
+	// group, the default security group for your VPC will be associated with the endpoint.
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SecurityGroupIds []string
 
 	// SubnetId is the SubnetId property of AWS::EC2::InstanceConnectEndpoint.
 	//
+	// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	SubnetId string
 
 	// Tags is the Tags property of AWS::EC2::InstanceConnectEndpoint.
+	//
+	// The tags to apply to the EC2 Instance Connect Endpoint during creation.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -8,6 +8,9 @@ import (
 
 // CfnInternetGateway is the AWS::EC2::InternetGateway resource.
 //
+// Allocates an internet gateway for use with a VPC. After creating the Internet gateway, you then
+// attach it to a VPC.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnInternetGateway struct {
 	cdk.CfnResource
@@ -28,6 +31,8 @@ func (r *CfnInternetGateway) CfnProperties() map[string]any { return r.Props.Cfn
 
 // AttrInternetGatewayId returns the InternetGatewayId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the internet gateway.
 func (r *CfnInternetGateway) AttrInternetGatewayId() string {
 	return r.GetAttString("InternetGatewayId")
 }
@@ -35,6 +40,8 @@ func (r *CfnInternetGateway) AttrInternetGatewayId() string {
 // CfnInternetGatewayProps are the properties of an AWS::EC2::InternetGateway resource.
 type CfnInternetGatewayProps struct {
 	// Tags is the Tags property of AWS::EC2::InternetGateway.
+	//
+	// Any tags to assign to the internet gateway.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

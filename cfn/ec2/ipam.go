@@ -10,6 +10,17 @@ import (
 
 // CfnIPAM is the AWS::EC2::IPAM resource.
 //
+// IPAM is a VPC feature that you can use to automate your IP address management workflows
+// including assigning, tracking, troubleshooting, and auditing IP addresses across AWS Regions and
+// accounts throughout your AWS Organization. For more information, see What is IPAM?
+// (https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User
+// Guide* .
+//
+// There are AWS Identity and Access Management (IAM) permissions required to fully manage an IPAM
+// in CloudFormation. For more information, see Example policy
+// (https://docs.aws.amazon.com/vpc/latest/ipam/iam-ipam-policy-examples.html) in the *Amazon VPC
+// IPAM User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIPAM struct {
 	cdk.CfnResource
@@ -32,38 +43,54 @@ func (r *CfnIPAM) CfnProperties() map[string]any { return r.Props.CfnProperties(
 func (r *CfnIPAM) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the IPAM.
 func (r *CfnIPAM) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrDefaultResourceDiscoveryAssociationId returns the DefaultResourceDiscoveryAssociationId
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the default resource discovery association.
 func (r *CfnIPAM) AttrDefaultResourceDiscoveryAssociationId() string {
 	return r.GetAttString("DefaultResourceDiscoveryAssociationId")
 }
 
 // AttrDefaultResourceDiscoveryId returns the DefaultResourceDiscoveryId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the default resource discovery.
 func (r *CfnIPAM) AttrDefaultResourceDiscoveryId() string {
 	return r.GetAttString("DefaultResourceDiscoveryId")
 }
 
 // AttrIpamId returns the IpamId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the IPAM.
 func (r *CfnIPAM) AttrIpamId() string { return r.GetAttString("IpamId") }
 
 // AttrPrivateDefaultScopeId returns the PrivateDefaultScopeId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the default private scope.
 func (r *CfnIPAM) AttrPrivateDefaultScopeId() string { return r.GetAttString("PrivateDefaultScopeId") }
 
 // AttrPublicDefaultScopeId returns the PublicDefaultScopeId attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The ID of the default public scope.
 func (r *CfnIPAM) AttrPublicDefaultScopeId() string { return r.GetAttString("PublicDefaultScopeId") }
 
 // AttrResourceDiscoveryAssociationCount returns the ResourceDiscoveryAssociationCount attribute of
 // the resource (Fn::GetAtt) as a string token.
+//
+// The number of resource discovery associations.
 func (r *CfnIPAM) AttrResourceDiscoveryAssociationCount() string {
 	return r.GetAttString("ResourceDiscoveryAssociationCount")
 }
 
 // AttrScopeCount returns the ScopeCount attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The number of scopes.
 func (r *CfnIPAM) AttrScopeCount() string { return r.GetAttString("ScopeCount") }
 
 // CfnIPAMProps are the properties of an AWS::EC2::IPAM resource.
@@ -71,21 +98,45 @@ type CfnIPAMProps struct {
 	// DefaultResourceDiscoveryOrganizationalUnitExclusions is the
 	// DefaultResourceDiscoveryOrganizationalUnitExclusions property of AWS::EC2::IPAM.
 	//
+	// If your IPAM is integrated with AWS Organizations, you can exclude an organizational unit (OU)
+	// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#organizationalunit)
+	// from being managed by IPAM. When you exclude an OU, IPAM will not manage the IP addresses in
+	// accounts in that OU. For more information, see Exclude organizational units from IPAM
+	// (https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html) in the *Amazon Virtual Private
+	// Cloud IP Address Manager User Guide* .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	DefaultResourceDiscoveryOrganizationalUnitExclusions []CfnIPAMIpamOrganizationalUnitExclusion
 
 	// Description is the Description property of AWS::EC2::IPAM.
 	//
+	// The description for the IPAM.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// EnablePrivateGua is the EnablePrivateGua property of AWS::EC2::IPAM.
 	//
+	// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is
+	// disabled by default.
+	//
 	// Default: not set (CloudFormation's default).
 	EnablePrivateGua *bool
 
 	// MeteredAccount is the MeteredAccount property of AWS::EC2::IPAM.
+	//
+	// A metered account is an AWS account that is charged for active IP addresses managed in IPAM.
+	// For more information, see Enable cost distribution
+	// (https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC
+	// IPAM User Guide* .
+	//
+	// Possible values:
+	//
+	// - `ipam-owner` (default): The AWS account which owns the IPAM is charged for all active IP
+	// addresses managed in IPAM.
+	// - `resource-owner` : The AWS account that owns the IP address is charged for the active IP
+	// address.
 	//
 	// Allowed values: "ipam-owner", "resource-owner".
 	// Default: not set (CloudFormation's default).
@@ -93,16 +144,33 @@ type CfnIPAMProps struct {
 
 	// OperatingRegions is the OperatingRegions property of AWS::EC2::IPAM.
 	//
+	// The operating Regions for an IPAM. Operating Regions are AWS Regions where the IPAM is allowed
+	// to manage IP address CIDRs. IPAM only discovers and monitors resources in the AWS Regions you
+	// select as operating Regions.
+	//
+	// For more information about operating Regions, see Create an IPAM
+	// (https://docs.aws.amazon.com//vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User
+	// Guide* .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	OperatingRegions []CfnIPAMIpamOperatingRegion
 
 	// Tags is the Tags property of AWS::EC2::IPAM.
 	//
+	// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name
+	// and the tag value as the filter value. For example, to find all resources that have a tag with
+	// the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and `TeamA` for
+	// the filter value.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Tier is the Tier property of AWS::EC2::IPAM.
+	//
+	// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features
+	// available in each tier and the costs associated with the tiers, see the VPC IPAM product
+	// pricing page (https://docs.aws.amazon.com/vpc/pricing/) .
 	//
 	// Allowed values: "free", "advanced".
 	// Default: not set (CloudFormation's default).
@@ -166,9 +234,21 @@ func (p *CfnIPAMProps) validate(at string) []string {
 
 // CfnIPAMIpamOrganizationalUnitExclusion is the IpamOrganizationalUnitExclusion property type of
 // AWS::EC2::IPAM.
+//
+// If your IPAM is integrated with AWS Organizations, you can exclude an organizational unit (OU)
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#organizationalunit)
+// from being managed by IPAM. When you exclude an OU, IPAM will not manage the IP addresses in
+// accounts in that OU. For more information, see Exclude organizational units from IPAM
+// (https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html) in the *Amazon Virtual Private
+// Cloud IP Address Manager User Guide* .
 type CfnIPAMIpamOrganizationalUnitExclusion struct {
 	// OrganizationsEntityPath is the OrganizationsEntityPath property of the
 	// IpamOrganizationalUnitExclusion property type of AWS::EC2::IPAM.
+	//
+	// An AWS Organizations entity path. For more information on the entity path, see Understand the
+	// AWS Organizations entity path
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed-view-data-orgs.html#access_policies_access-advisor-viewing-orgs-entity-path)
+	// in the *AWS Identity and Access Management User Guide* .
 	//
 	// Required.
 	OrganizationsEntityPath string
@@ -193,9 +273,19 @@ func (p *CfnIPAMIpamOrganizationalUnitExclusion) validate(at string) []string {
 }
 
 // CfnIPAMIpamOperatingRegion is the IpamOperatingRegion property type of AWS::EC2::IPAM.
+//
+// The operating Regions for an IPAM. Operating Regions are AWS Regions where the IPAM is allowed
+// to manage IP address CIDRs. IPAM only discovers and monitors resources in the AWS Regions you
+// select as operating Regions.
+//
+// For more information about operating Regions, see Create an IPAM
+// (https://docs.aws.amazon.com//vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User
+// Guide* .
 type CfnIPAMIpamOperatingRegion struct {
 	// RegionName is the RegionName property of the IpamOperatingRegion property type of
 	// AWS::EC2::IPAM.
+	//
+	// The name of the operating Region.
 	//
 	// Required.
 	RegionName string

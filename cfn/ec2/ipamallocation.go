@@ -7,6 +7,9 @@ import (
 )
 
 // CfnIPAMAllocation is the AWS::EC2::IPAMAllocation resource.
+//
+// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a
+// resource.
 type CfnIPAMAllocation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,6 +32,8 @@ func (r *CfnIPAMAllocation) validate() []string { return r.Props.validate("") }
 
 // AttrIpamPoolAllocationId returns the IpamPoolAllocationId attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The ID of an allocation.
 func (r *CfnIPAMAllocation) AttrIpamPoolAllocationId() string {
 	return r.GetAttString("IpamPoolAllocationId")
 }
@@ -37,11 +42,22 @@ func (r *CfnIPAMAllocation) AttrIpamPoolAllocationId() string {
 type CfnIPAMAllocationProps struct {
 	// Cidr is the Cidr property of AWS::EC2::IPAMAllocation.
 	//
+	// The CIDR you would like to allocate from the IPAM pool. Note the following:
+	//
+	// - If there is no DefaultNetmaskLength allocation rule set on the pool, you must specify either
+	// the NetmaskLength or the CIDR.
+	// - If the DefaultNetmaskLength allocation rule is set on the pool, you can specify either the
+	// NetmaskLength or the CIDR and the DefaultNetmaskLength allocation rule will be ignored.
+	//
+	// Possible values: Any available IPv4 or IPv6 CIDR.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Cidr string
 
 	// Description is the Description property of AWS::EC2::IPAMAllocation.
+	//
+	// A description for the allocation.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -49,11 +65,24 @@ type CfnIPAMAllocationProps struct {
 
 	// IpamPoolId is the IpamPoolId property of AWS::EC2::IPAMAllocation.
 	//
+	// The ID of the IPAM pool from which you would like to allocate a CIDR.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	IpamPoolId string
 
 	// NetmaskLength is the NetmaskLength property of AWS::EC2::IPAMAllocation.
+	//
+	// The netmask length of the CIDR you would like to allocate from the IPAM pool. Note the
+	// following:
+	//
+	// - If there is no DefaultNetmaskLength allocation rule set on the pool, you must specify either
+	// the NetmaskLength or the CIDR.
+	// - If the DefaultNetmaskLength allocation rule is set on the pool, you can specify either the
+	// NetmaskLength or the CIDR and the DefaultNetmaskLength allocation rule will be ignored.
+	//
+	// Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6
+	// addresses are 0 - 128.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).

@@ -10,6 +10,11 @@ import (
 
 // CfnIPAMPool is the AWS::EC2::IPAMPool resource.
 //
+// In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize
+// your IP addresses according to your routing and security needs. For example, if you have
+// separate routing and security needs for development and production applications, you can create
+// a pool for each.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIPAMPool struct {
 	cdk.CfnResource
@@ -32,35 +37,53 @@ func (r *CfnIPAMPool) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnIPAMPool) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the IPAM pool.
 func (r *CfnIPAMPool) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrIpamArn returns the IpamArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the IPAM.
 func (r *CfnIPAMPool) AttrIpamArn() string { return r.GetAttString("IpamArn") }
 
 // AttrIpamPoolId returns the IpamPoolId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the IPAM pool.
 func (r *CfnIPAMPool) AttrIpamPoolId() string { return r.GetAttString("IpamPoolId") }
 
 // AttrIpamScopeArn returns the IpamScopeArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ARN of the scope of the IPAM pool.
 func (r *CfnIPAMPool) AttrIpamScopeArn() string { return r.GetAttString("IpamScopeArn") }
 
 // AttrIpamScopeType returns the IpamScopeType attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The scope of the IPAM.
 func (r *CfnIPAMPool) AttrIpamScopeType() string { return r.GetAttString("IpamScopeType") }
 
 // AttrPoolDepth returns the PoolDepth attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The depth of pools in your IPAM pool. The pool depth quota is 10.
 func (r *CfnIPAMPool) AttrPoolDepth() string { return r.GetAttString("PoolDepth") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the IPAM pool.
 func (r *CfnIPAMPool) AttrState() string { return r.GetAttString("State") }
 
 // AttrStateMessage returns the StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message related to the failed creation of an IPAM pool.
 func (r *CfnIPAMPool) AttrStateMessage() string { return r.GetAttString("StateMessage") }
 
 // CfnIPAMPoolProps are the properties of an AWS::EC2::IPAMPool resource.
 type CfnIPAMPoolProps struct {
 	// AddressFamily is the AddressFamily property of AWS::EC2::IPAMPool.
+	//
+	// The address family of the pool.
 	//
 	// Allowed values: "ipv4", "ipv6". Changing it replaces the resource.
 	// Required.
@@ -69,20 +92,37 @@ type CfnIPAMPoolProps struct {
 	// AllocationDefaultNetmaskLength is the AllocationDefaultNetmaskLength property of
 	// AWS::EC2::IPAMPool.
 	//
+	// The default netmask length for allocations added to this pool. If, for example, the CIDR
+	// assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to
+	// 10.0.0.0/16.
+	//
 	// Default: not set (CloudFormation's default).
 	AllocationDefaultNetmaskLength *int
 
 	// AllocationMaxNetmaskLength is the AllocationMaxNetmaskLength property of AWS::EC2::IPAMPool.
+	//
+	// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The
+	// maximum netmask length must be greater than the minimum netmask length. Possible netmask
+	// lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
 	//
 	// Default: not set (CloudFormation's default).
 	AllocationMaxNetmaskLength *int
 
 	// AllocationMinNetmaskLength is the AllocationMinNetmaskLength property of AWS::EC2::IPAMPool.
 	//
+	// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The
+	// minimum netmask length must be less than the maximum netmask length. Possible netmask lengths
+	// for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
+	//
 	// Default: not set (CloudFormation's default).
 	AllocationMinNetmaskLength *int
 
 	// AllocationResourceTags is the AllocationResourceTags property of AWS::EC2::IPAMPool.
+	//
+	// Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not
+	// have these tags will not be allowed to allocate space from the pool. If the resources have
+	// their tags changed after they have allocated space or if the allocation tagging requirements
+	// are changed on the pool, the resource may be marked as noncompliant.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -90,10 +130,23 @@ type CfnIPAMPoolProps struct {
 
 	// AutoImport is the AutoImport property of AWS::EC2::IPAMPool.
 	//
+	// If selected, IPAM will continuously look for resources within the CIDR range of this pool and
+	// automatically import them as allocations into your IPAM. The CIDRs that will be allocated for
+	// these resources must not already be allocated to other resources in order for the import to
+	// succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules,
+	// so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers
+	// multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple
+	// CIDRs with matching CIDRs, IPAM will randomly import one of them only.
+	//
+	// A locale must be set on the pool for this feature to work.
+	//
 	// Default: not set (CloudFormation's default).
 	AutoImport *bool
 
 	// AwsService is the AwsService property of AWS::EC2::IPAMPool.
+	//
+	// Limits which service in AWS that the pool can be used in. "ec2", for example, allows users to
+	// use space for Elastic IP addresses and VPCs.
 	//
 	// Allowed values: "ec2", "global-services". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -101,10 +154,14 @@ type CfnIPAMPoolProps struct {
 
 	// Description is the Description property of AWS::EC2::IPAMPool.
 	//
+	// The description of the IPAM pool.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// IpamScopeId is the IpamScopeId property of AWS::EC2::IPAMPool.
+	//
+	// The ID of the scope in which you would like to create the IPAM pool.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -112,11 +169,26 @@ type CfnIPAMPoolProps struct {
 
 	// Locale is the Locale property of AWS::EC2::IPAMPool.
 	//
+	// The locale of the IPAM pool.
+	//
+	// The locale for the pool should be one of the following:
+	//
+	// - An AWS Region where you want this IPAM pool to be available for allocations.
+	// - The network border group for an AWS Local Zone where you want this IPAM pool to be available
+	// for allocations ( supported Local Zones
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail) ). This
+	// option is only available for IPAM IPv4 pools in the public scope.
+	//
+	// If you choose an AWS Region for locale that has not been configured as an operating Region for
+	// the IPAM, you'll get an error.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Locale string
 
 	// ProvisionedCidrs is the ProvisionedCidrs property of AWS::EC2::IPAMPool.
+	//
+	// Information about the CIDRs provisioned to an IPAM pool.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -124,11 +196,22 @@ type CfnIPAMPoolProps struct {
 
 	// PublicIpSource is the PublicIpSource property of AWS::EC2::IPAMPool.
 	//
+	// The IP address source for pools in the public scope. Only used for provisioning IP address
+	// CIDRs to pools in the public scope. Default is `BYOIP` . For more information, see Create IPv6
+	// pools (https://docs.aws.amazon.com//vpc/latest/ipam/intro-create-ipv6-pools.html) in the
+	// *Amazon VPC IPAM User Guide* . By default, you can add only one Amazon-provided IPv6 CIDR block
+	// to a top-level IPv6 pool. For information on increasing the default limit, see Quotas for your
+	// IPAM (https://docs.aws.amazon.com//vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM
+	// User Guide* .
+	//
 	// Allowed values: "amazon", "byoip". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PublicIpSource string
 
 	// PubliclyAdvertisable is the PubliclyAdvertisable property of AWS::EC2::IPAMPool.
+	//
+	// Determines if a pool is publicly advertisable. This option is not available for pools with
+	// AddressFamily set to `ipv4` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -136,17 +219,27 @@ type CfnIPAMPoolProps struct {
 
 	// SourceIpamPoolId is the SourceIpamPoolId property of AWS::EC2::IPAMPool.
 	//
+	// The ID of the source IPAM pool. You can use this option to create an IPAM pool within an
+	// existing source pool.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourceIpamPoolId string
 
 	// SourceResource is the SourceResource property of AWS::EC2::IPAMPool.
 	//
+	// The resource used to provision CIDRs to a resource planning pool.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourceResource *CfnIPAMPoolSourceResource
 
 	// Tags is the Tags property of AWS::EC2::IPAMPool.
+	//
+	// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name
+	// and the tag value as the filter value. For example, to find all resources that have a tag with
+	// the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and `TeamA` for
+	// the filter value.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -281,8 +374,20 @@ func (p *CfnIPAMPoolTag) validate(at string) []string {
 }
 
 // CfnIPAMPoolProvisionedCidr is the ProvisionedCidr property type of AWS::EC2::IPAMPool.
+//
+// The CIDR provisioned to the IPAM pool. A CIDR is a representation of an IP address and its
+// associated network mask (or netmask) and refers to a range of IP addresses. An IPv4 CIDR example
+// is `10.24.34.0/23` . An IPv6 CIDR example is `2001:DB8::/32` . This resource type does not allow
+// you to provision a CIDR using the netmask length. To provision a CIDR using netmask length, use
+// AWS::EC2::IPAMPoolCidr
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampoolcidr.html)
+// .
 type CfnIPAMPoolProvisionedCidr struct {
 	// Cidr is the Cidr property of the ProvisionedCidr property type of AWS::EC2::IPAMPool.
+	//
+	// The CIDR provisioned to the IPAM pool. A CIDR is a representation of an IP address and its
+	// associated network mask (or netmask) and refers to a range of IP addresses. An IPv4 CIDR
+	// example is `10.24.34.0/23` . An IPv6 CIDR example is `2001:DB8::/32` .
 	//
 	// Required.
 	Cidr string
@@ -307,9 +412,13 @@ func (p *CfnIPAMPoolProvisionedCidr) validate(at string) []string {
 }
 
 // CfnIPAMPoolSourceResource is the SourceResource property type of AWS::EC2::IPAMPool.
+//
+// The resource used to provision CIDRs to a resource planning pool.
 type CfnIPAMPoolSourceResource struct {
 	// ResourceId is the ResourceId property of the SourceResource property type of
 	// AWS::EC2::IPAMPool.
+	//
+	// The source resource ID.
 	//
 	// Required.
 	ResourceId string
@@ -317,17 +426,23 @@ type CfnIPAMPoolSourceResource struct {
 	// ResourceOwner is the ResourceOwner property of the SourceResource property type of
 	// AWS::EC2::IPAMPool.
 	//
+	// The source resource owner.
+	//
 	// Required.
 	ResourceOwner string
 
 	// ResourceRegion is the ResourceRegion property of the SourceResource property type of
 	// AWS::EC2::IPAMPool.
 	//
+	// The source resource Region.
+	//
 	// Required.
 	ResourceRegion string
 
 	// ResourceType is the ResourceType property of the SourceResource property type of
 	// AWS::EC2::IPAMPool.
+	//
+	// The source resource type.
 	//
 	// Allowed values: "vpc".
 	// Required.

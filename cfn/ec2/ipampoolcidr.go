@@ -7,6 +7,8 @@ import (
 )
 
 // CfnIPAMPoolCidr is the AWS::EC2::IPAMPoolCidr resource.
+//
+// A CIDR provisioned to an IPAM pool.
 type CfnIPAMPoolCidr struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,14 +31,22 @@ func (r *CfnIPAMPoolCidr) validate() []string { return r.Props.validate("") }
 
 // AttrIpamPoolCidrId returns the IpamPoolCidrId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The IPAM pool CIDR ID.
 func (r *CfnIPAMPoolCidr) AttrIpamPoolCidrId() string { return r.GetAttString("IpamPoolCidrId") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the CIDR.
 func (r *CfnIPAMPoolCidr) AttrState() string { return r.GetAttString("State") }
 
 // CfnIPAMPoolCidrProps are the properties of an AWS::EC2::IPAMPoolCidr resource.
 type CfnIPAMPoolCidrProps struct {
 	// Cidr is the Cidr property of AWS::EC2::IPAMPoolCidr.
+	//
+	// The CIDR provisioned to the IPAM pool. A CIDR is a representation of an IP address and its
+	// associated network mask (or netmask) and refers to a range of IP addresses. An IPv4 CIDR
+	// example is `10.24.34.0/23` . An IPv6 CIDR example is `2001:DB8::/32` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -44,11 +54,18 @@ type CfnIPAMPoolCidrProps struct {
 
 	// IpamPoolId is the IpamPoolId property of AWS::EC2::IPAMPoolCidr.
 	//
+	// The ID of the IPAM pool.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	IpamPoolId string
 
 	// NetmaskLength is the NetmaskLength property of AWS::EC2::IPAMPoolCidr.
+	//
+	// The netmask length of the CIDR you'd like to provision to a pool. Can be used for provisioning
+	// Amazon-provided IPv6 CIDRs to top-level pools and for provisioning CIDRs to pools with source
+	// pools. Cannot be used to provision BYOIP CIDRs to top-level pools. "NetmaskLength" or "Cidr" is
+	// required.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

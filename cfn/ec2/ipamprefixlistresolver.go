@@ -10,6 +10,8 @@ import (
 
 // CfnIPAMPrefixListResolver is the AWS::EC2::IPAMPrefixListResolver resource.
 //
+// Resource Type definition for AWS::EC2::IPAMPrefixListResolver
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIPAMPrefixListResolver struct {
 	cdk.CfnResource
@@ -33,16 +35,22 @@ func (r *CfnIPAMPrefixListResolver) CfnProperties() map[string]any { return r.Pr
 func (r *CfnIPAMPrefixListResolver) validate() []string { return r.Props.validate("") }
 
 // AttrIpamArn returns the IpamArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the IPAM this Prefix List Resolver is a part of.
 func (r *CfnIPAMPrefixListResolver) AttrIpamArn() string { return r.GetAttString("IpamArn") }
 
 // AttrIpamPrefixListResolverArn returns the IpamPrefixListResolverArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the IPAM Prefix List Resolver
 func (r *CfnIPAMPrefixListResolver) AttrIpamPrefixListResolverArn() string {
 	return r.GetAttString("IpamPrefixListResolverArn")
 }
 
 // AttrIpamPrefixListResolverId returns the IpamPrefixListResolverId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Id of the IPAM Prefix List Resolver.
 func (r *CfnIPAMPrefixListResolver) AttrIpamPrefixListResolverId() string {
 	return r.GetAttString("IpamPrefixListResolverId")
 }
@@ -51,6 +59,8 @@ func (r *CfnIPAMPrefixListResolver) AttrIpamPrefixListResolverId() string {
 // resource.
 type CfnIPAMPrefixListResolverProps struct {
 	// AddressFamily is the AddressFamily property of AWS::EC2::IPAMPrefixListResolver.
+	//
+	// The address family of the address space in this Prefix List Resolver. Either IPv4 or IPv6.
 	//
 	// Allowed values: "ipv4", "ipv6". Changing it replaces the resource.
 	// Required.
@@ -63,16 +73,22 @@ type CfnIPAMPrefixListResolverProps struct {
 
 	// IpamId is the IpamId property of AWS::EC2::IPAMPrefixListResolver.
 	//
+	// The Id of the IPAM this Prefix List Resolver is a part of.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	IpamId string
 
 	// Rules is the Rules property of AWS::EC2::IPAMPrefixListResolver.
 	//
+	// Rules define the business logic for selecting CIDRs from IPAM.
+	//
 	// Default: not set (CloudFormation's default).
 	Rules []CfnIPAMPrefixListResolverIpamPrefixListResolverRule
 
 	// Tags is the Tags property of AWS::EC2::IPAMPrefixListResolver.
+	//
+	// An array of key-value pairs to apply to this resource.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -123,9 +139,19 @@ func (p *CfnIPAMPrefixListResolverProps) validate(at string) []string {
 
 // CfnIPAMPrefixListResolverIpamPrefixListResolverRule is the IpamPrefixListResolverRule property
 // type of AWS::EC2::IPAMPrefixListResolver.
+//
+// CIDR selection rules define the business logic for selecting CIDRs from IPAM. If a CIDR matches
+// any of the rules, it will be included. If a rule has multiple conditions, the CIDR has to match
+// every condition of that rule. You can create a prefix list resolver without rules, but you'll
+// need to add at least one rule before it can actually automate your prefix list updates.
 type CfnIPAMPrefixListResolverIpamPrefixListResolverRule struct {
 	// Conditions is the Conditions property of the IpamPrefixListResolverRule property type of
 	// AWS::EC2::IPAMPrefixListResolver.
+	//
+	// Two of the rule types allow you to add conditions to the rules. (1) For IPAM Pool CIDR rules,
+	// you can specify an ipamPoolId; if not specified, the rule will apply to all IPAM Pool CIDRs in
+	// the scope. (2) For IPAM Resource CIDR rules, you can specify resourceId, resourceOwner,
+	// resourceRegion, cidr, or resourceTag.
 	//
 	// Default: not set (CloudFormation's default).
 	Conditions []CfnIPAMPrefixListResolverIpamPrefixListResolverRuleCondition
@@ -133,11 +159,16 @@ type CfnIPAMPrefixListResolverIpamPrefixListResolverRule struct {
 	// IpamScopeId is the IpamScopeId property of the IpamPrefixListResolverRule property type of
 	// AWS::EC2::IPAMPrefixListResolver.
 	//
+	// This rule will only match resources that are in this IPAM Scope.
+	//
 	// Default: not set (CloudFormation's default).
 	IpamScopeId string
 
 	// ResourceType is the ResourceType property of the IpamPrefixListResolverRule property type of
 	// AWS::EC2::IPAMPrefixListResolver.
+	//
+	// The resourceType property only applies to ipam-resource-cidr rules; this property specifies
+	// what type of resources this rule will apply to, such as VPCs or Subnets.
 	//
 	// Allowed values: "vpc", "subnet", "eip", "public-ipv4-pool".
 	// Default: not set (CloudFormation's default).
@@ -146,12 +177,19 @@ type CfnIPAMPrefixListResolverIpamPrefixListResolverRule struct {
 	// RuleType is the RuleType property of the IpamPrefixListResolverRule property type of
 	// AWS::EC2::IPAMPrefixListResolver.
 	//
+	// There are three rule types: (1) Static CIDR: A fixed list of CIDRs that don't change (like a
+	// manual list replicated across Regions). (2) IPAM pool CIDR: CIDRs from specific IPAM pools
+	// (like all CIDRs from your IPAM production pool). (3) IPAM resource CIDR: CIDRs for AWS
+	// resources like VPCs, subnets, and EIPs within a specific IPAM scope.
+	//
 	// Allowed values: "static-cidr", "ipam-resource-cidr", "ipam-pool-cidr".
 	// Required.
 	RuleType string
 
 	// StaticCidr is the StaticCidr property of the IpamPrefixListResolverRule property type of
 	// AWS::EC2::IPAMPrefixListResolver.
+	//
+	// A fixed CIDR that doesn't change
 	//
 	// Default: not set (CloudFormation's default).
 	StaticCidr string
@@ -198,9 +236,16 @@ func (p *CfnIPAMPrefixListResolverIpamPrefixListResolverRule) validate(at string
 
 // CfnIPAMPrefixListResolverIpamPrefixListResolverRuleCondition is the
 // IpamPrefixListResolverRuleCondition property type of AWS::EC2::IPAMPrefixListResolver.
+//
+// Two of the rule types allow you to add conditions to the rules. (1) For IPAM Pool CIDR rules,
+// you can specify an ipamPoolId; if not specified, the rule will apply to all IPAM Pool CIDRs in
+// the scope. (2) For IPAM Resource CIDR rules, you can specify resourceId, resourceOwner,
+// resourceRegion, cidr, or resourceTag.
 type CfnIPAMPrefixListResolverIpamPrefixListResolverRuleCondition struct {
 	// Cidr is the Cidr property of the IpamPrefixListResolverRuleCondition property type of
 	// AWS::EC2::IPAMPrefixListResolver.
+	//
+	// Condition for the IPAM Resource CIDR rule type. CIDR (like 10.24.34.0/23).
 	//
 	// Default: not set (CloudFormation's default).
 	Cidr string
@@ -208,11 +253,16 @@ type CfnIPAMPrefixListResolverIpamPrefixListResolverRuleCondition struct {
 	// IpamPoolId is the IpamPoolId property of the IpamPrefixListResolverRuleCondition property type
 	// of AWS::EC2::IPAMPrefixListResolver.
 	//
+	// Condition for the IPAM Pool CIDR rule type. If not chosen, the resolver applies to all IPAM
+	// Pool CIDRs in the scope.
+	//
 	// Default: not set (CloudFormation's default).
 	IpamPoolId string
 
 	// Operation is the Operation property of the IpamPrefixListResolverRuleCondition property type of
 	// AWS::EC2::IPAMPrefixListResolver.
+	//
+	// Equals, Not equals, or Subnet Of. The subnet-of operation only applies to cidr conditions.
 	//
 	// Allowed values: "equals", "not-equals", "subnet-of".
 	// Default: not set (CloudFormation's default).
@@ -221,11 +271,16 @@ type CfnIPAMPrefixListResolverIpamPrefixListResolverRuleCondition struct {
 	// ResourceId is the ResourceId property of the IpamPrefixListResolverRuleCondition property type
 	// of AWS::EC2::IPAMPrefixListResolver.
 	//
+	// Condition for the IPAM Resource CIDR rule type. The unique ID of a resource (like
+	// vpc-1234567890abcdef0).
+	//
 	// Default: not set (CloudFormation's default).
 	ResourceId string
 
 	// ResourceOwner is the ResourceOwner property of the IpamPrefixListResolverRuleCondition property
 	// type of AWS::EC2::IPAMPrefixListResolver.
+	//
+	// Condition for the IPAM Resource CIDR rule type. Resource owner (like 111122223333).
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceOwner string
@@ -233,11 +288,15 @@ type CfnIPAMPrefixListResolverIpamPrefixListResolverRuleCondition struct {
 	// ResourceRegion is the ResourceRegion property of the IpamPrefixListResolverRuleCondition
 	// property type of AWS::EC2::IPAMPrefixListResolver.
 	//
+	// Condition for the IPAM Resource CIDR rule type. Resource region (like us-east-1).
+	//
 	// Default: not set (CloudFormation's default).
 	ResourceRegion string
 
 	// ResourceTag is the ResourceTag property of the IpamPrefixListResolverRuleCondition property
 	// type of AWS::EC2::IPAMPrefixListResolver.
+	//
+	// A key-value pair to associate with a resource.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceTag *CfnIPAMPrefixListResolverTag

@@ -8,6 +8,8 @@ import (
 
 // CfnIPAMPrefixListResolverTarget is the AWS::EC2::IPAMPrefixListResolverTarget resource.
 //
+// Resource Type definition for AWS::EC2::IPAMPrefixListResolverTarget
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIPAMPrefixListResolverTarget struct {
 	cdk.CfnResource
@@ -34,12 +36,16 @@ func (r *CfnIPAMPrefixListResolverTarget) validate() []string { return r.Props.v
 
 // AttrIpamPrefixListResolverTargetArn returns the IpamPrefixListResolverTargetArn attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// Id of the IPAM Prefix List Resolver Target.
 func (r *CfnIPAMPrefixListResolverTarget) AttrIpamPrefixListResolverTargetArn() string {
 	return r.GetAttString("IpamPrefixListResolverTargetArn")
 }
 
 // AttrIpamPrefixListResolverTargetId returns the IpamPrefixListResolverTargetId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// Id of the IPAM Prefix List Resolver Target.
 func (r *CfnIPAMPrefixListResolverTarget) AttrIpamPrefixListResolverTargetId() string {
 	return r.GetAttString("IpamPrefixListResolverTargetId")
 }
@@ -49,11 +55,15 @@ func (r *CfnIPAMPrefixListResolverTarget) AttrIpamPrefixListResolverTargetId() s
 type CfnIPAMPrefixListResolverTargetProps struct {
 	// DesiredVersion is the DesiredVersion property of AWS::EC2::IPAMPrefixListResolverTarget.
 	//
+	// The desired version of the Prefix List Resolver that this Target should synchronize with.
+	//
 	// Default: not set (CloudFormation's default).
 	DesiredVersion *int
 
 	// IpamPrefixListResolverId is the IpamPrefixListResolverId property of
 	// AWS::EC2::IPAMPrefixListResolverTarget.
+	//
+	// The Id of the IPAM Prefix List Resolver associated with this Target.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -61,11 +71,15 @@ type CfnIPAMPrefixListResolverTargetProps struct {
 
 	// PrefixListId is the PrefixListId property of AWS::EC2::IPAMPrefixListResolverTarget.
 	//
+	// The Id of the Managed Prefix List.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PrefixListId string
 
 	// PrefixListRegion is the PrefixListRegion property of AWS::EC2::IPAMPrefixListResolverTarget.
+	//
+	// The region that the Managed Prefix List is located in.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -73,11 +87,16 @@ type CfnIPAMPrefixListResolverTargetProps struct {
 
 	// Tags is the Tags property of AWS::EC2::IPAMPrefixListResolverTarget.
 	//
+	// An array of key-value pairs to apply to this resource.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TrackLatestVersion is the TrackLatestVersion property of
 	// AWS::EC2::IPAMPrefixListResolverTarget.
+	//
+	// Indicates whether this Target automatically tracks the latest version of the Prefix List
+	// Resolver.
 	//
 	// Required.
 	TrackLatestVersion *bool

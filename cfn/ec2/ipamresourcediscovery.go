@@ -10,6 +10,9 @@ import (
 
 // CfnIPAMResourceDiscovery is the AWS::EC2::IPAMResourceDiscovery resource.
 //
+// A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that
+// belong to the owning account.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIPAMResourceDiscovery struct {
 	cdk.CfnResource
@@ -34,39 +37,73 @@ func (r *CfnIPAMResourceDiscovery) validate() []string { return r.Props.validate
 
 // AttrIpamResourceDiscoveryArn returns the IpamResourceDiscoveryArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The resource discovery ARN.
 func (r *CfnIPAMResourceDiscovery) AttrIpamResourceDiscoveryArn() string {
 	return r.GetAttString("IpamResourceDiscoveryArn")
 }
 
 // AttrIpamResourceDiscoveryId returns the IpamResourceDiscoveryId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The resource discovery ID.
 func (r *CfnIPAMResourceDiscovery) AttrIpamResourceDiscoveryId() string {
 	return r.GetAttString("IpamResourceDiscoveryId")
 }
 
 // AttrIpamResourceDiscoveryRegion returns the IpamResourceDiscoveryRegion attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The resource discovery Region.
 func (r *CfnIPAMResourceDiscovery) AttrIpamResourceDiscoveryRegion() string {
 	return r.GetAttString("IpamResourceDiscoveryRegion")
 }
 
 // AttrIsDefault returns the IsDefault attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Defines if the resource discovery is the default. The default resource discovery is the resource
+// discovery automatically created when you create an IPAM.
 func (r *CfnIPAMResourceDiscovery) AttrIsDefault() string { return r.GetAttString("IsDefault") }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The owner ID.
 func (r *CfnIPAMResourceDiscovery) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The resource discovery's state.
+//
+// - `create-in-progress` - Resource discovery is being created.
+// - `create-complete` - Resource discovery creation is complete.
+// - `create-failed` - Resource discovery creation has failed.
+// - `modify-in-progress` - Resource discovery is being modified.
+// - `modify-complete` - Resource discovery modification is complete.
+// - `modify-failed` - Resource discovery modification has failed.
+// - `delete-in-progress` - Resource discovery is being deleted.
+// - `delete-complete` - Resource discovery deletion is complete.
+// - `delete-failed` - Resource discovery deletion has failed.
+// - `isolate-in-progress` - AWS account that created the resource discovery has been removed and
+// the resource discovery is being isolated.
+// - `isolate-complete` - Resource discovery isolation is complete.
+// - `restore-in-progress` - AWS account that created the resource discovery and was isolated has
+// been restored.
 func (r *CfnIPAMResourceDiscovery) AttrState() string { return r.GetAttString("State") }
 
 // CfnIPAMResourceDiscoveryProps are the properties of an AWS::EC2::IPAMResourceDiscovery resource.
 type CfnIPAMResourceDiscoveryProps struct {
 	// Description is the Description property of AWS::EC2::IPAMResourceDiscovery.
 	//
+	// The resource discovery description.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// OperatingRegions is the OperatingRegions property of AWS::EC2::IPAMResourceDiscovery.
+	//
+	// The operating Regions for the resource discovery. Operating Regions are AWS Regions where the
+	// IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the
+	// AWS Regions you select as operating Regions.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -75,11 +112,21 @@ type CfnIPAMResourceDiscoveryProps struct {
 	// OrganizationalUnitExclusions is the OrganizationalUnitExclusions property of
 	// AWS::EC2::IPAMResourceDiscovery.
 	//
+	// If your IPAM is integrated with AWS Organizations, you can exclude an organizational unit (OU)
+	// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#organizationalunit)
+	// from being managed by IPAM. When you exclude an OU, IPAM will not manage the IP addresses in
+	// accounts in that OU. For more information, see Exclude organizational units from IPAM
+	// (https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html) in the *Amazon Virtual Private
+	// Cloud IP Address Manager User Guide* .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	OrganizationalUnitExclusions []CfnIPAMResourceDiscoveryIpamResourceDiscoveryOrganizationalUnitExclusion
 
 	// Tags is the Tags property of AWS::EC2::IPAMResourceDiscovery.
+	//
+	// A tag is a label that you assign to an AWS resource. Each tag consists of a key and an optional
+	// value. You can use tags to search and filter your resources or track your AWS costs.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -133,9 +180,19 @@ func (p *CfnIPAMResourceDiscoveryProps) validate(at string) []string {
 
 // CfnIPAMResourceDiscoveryIpamOperatingRegion is the IpamOperatingRegion property type of
 // AWS::EC2::IPAMResourceDiscovery.
+//
+// The operating Regions for an IPAM. Operating Regions are AWS Regions where the IPAM is allowed
+// to manage IP address CIDRs. IPAM only discovers and monitors resources in the AWS Regions you
+// select as operating Regions.
+//
+// For more information about operating Regions, see Create an IPAM
+// (https://docs.aws.amazon.com//vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User
+// Guide* .
 type CfnIPAMResourceDiscoveryIpamOperatingRegion struct {
 	// RegionName is the RegionName property of the IpamOperatingRegion property type of
 	// AWS::EC2::IPAMResourceDiscovery.
+	//
+	// The name of the operating Region.
 	//
 	// Required.
 	RegionName string
@@ -162,10 +219,22 @@ func (p *CfnIPAMResourceDiscoveryIpamOperatingRegion) validate(at string) []stri
 // CfnIPAMResourceDiscoveryIpamResourceDiscoveryOrganizationalUnitExclusion is the
 // IpamResourceDiscoveryOrganizationalUnitExclusion property type of
 // AWS::EC2::IPAMResourceDiscovery.
+//
+// If your IPAM is integrated with AWS Organizations, you can exclude an organizational unit (OU)
+// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#organizationalunit)
+// from being managed by IPAM. When you exclude an OU, IPAM will not manage the IP addresses in
+// accounts in that OU. For more information, see Exclude organizational units from IPAM
+// (https://docs.aws.amazon.com/vpc/latest/ipam/exclude-ous.html) in the *Amazon Virtual Private
+// Cloud IP Address Manager User Guide* .
 type CfnIPAMResourceDiscoveryIpamResourceDiscoveryOrganizationalUnitExclusion struct {
 	// OrganizationsEntityPath is the OrganizationsEntityPath property of the
 	// IpamResourceDiscoveryOrganizationalUnitExclusion property type of
 	// AWS::EC2::IPAMResourceDiscovery.
+	//
+	// An AWS Organizations entity path. For more information on the entity path, see Understand the
+	// AWS Organizations entity path
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed-view-data-orgs.html#access_policies_access-advisor-viewing-orgs-entity-path)
+	// in the *AWS Identity and Access Management User Guide* .
 	//
 	// Required.
 	OrganizationsEntityPath string

@@ -8,6 +8,10 @@ import (
 
 // CfnIPAMResourceDiscoveryAssociation is the AWS::EC2::IPAMResourceDiscoveryAssociation resource.
 //
+// An IPAM resource discovery association. An associated resource discovery is a resource discovery
+// that has been associated with an IPAM. IPAM aggregates the resource CIDRs discovered by the
+// associated resource discovery.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIPAMResourceDiscoveryAssociation struct {
 	cdk.CfnResource
@@ -33,46 +37,83 @@ func (r *CfnIPAMResourceDiscoveryAssociation) CfnProperties() map[string]any {
 func (r *CfnIPAMResourceDiscoveryAssociation) validate() []string { return r.Props.validate("") }
 
 // AttrIpamArn returns the IpamArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The IPAM ARN.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrIpamArn() string { return r.GetAttString("IpamArn") }
 
 // AttrIpamRegion returns the IpamRegion attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The IPAM home Region.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrIpamRegion() string {
 	return r.GetAttString("IpamRegion")
 }
 
 // AttrIpamResourceDiscoveryAssociationArn returns the IpamResourceDiscoveryAssociationArn
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The resource discovery association ARN.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrIpamResourceDiscoveryAssociationArn() string {
 	return r.GetAttString("IpamResourceDiscoveryAssociationArn")
 }
 
 // AttrIpamResourceDiscoveryAssociationId returns the IpamResourceDiscoveryAssociationId attribute
 // of the resource (Fn::GetAtt) as a string token.
+//
+// The resource discovery association ID.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrIpamResourceDiscoveryAssociationId() string {
 	return r.GetAttString("IpamResourceDiscoveryAssociationId")
 }
 
 // AttrIsDefault returns the IsDefault attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Defines if the resource discovery is the default. When you create an IPAM, a default resource
+// discovery is created for your IPAM and it's associated with your IPAM.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrIsDefault() string {
 	return r.GetAttString("IsDefault")
 }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The owner ID.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // AttrResourceDiscoveryStatus returns the ResourceDiscoveryStatus attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The resource discovery status.
+//
+// - `active` - Connection or permissions required to read the results of the resource discovery
+// are intact.
+// - `not-found` - Connection or permissions required to read the results of the resource discovery
+// are broken. This may happen if the owner of the resource discovery stopped sharing it or deleted
+// the resource discovery. Verify the resource discovery still exists and the AWS RAM resource
+// share is still intact.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrResourceDiscoveryStatus() string {
 	return r.GetAttString("ResourceDiscoveryStatus")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The lifecycle state of the association when you associate or disassociate a resource discovery.
+//
+// - `associate-in-progress` - Resource discovery is being associated.
+// - `associate-complete` - Resource discovery association is complete.
+// - `associate-failed` - Resource discovery association has failed.
+// - `disassociate-in-progress` - Resource discovery is being disassociated.
+// - `disassociate-complete` - Resource discovery disassociation is complete.
+// - `disassociate-failed` - Resource discovery disassociation has failed.
+// - `isolate-in-progress` - AWS account that created the resource discovery association has been
+// removed and the resource discovery associatation is being isolated.
+// - `isolate-complete` - Resource discovery isolation is complete..
+// - `restore-in-progress` - Resource discovery is being restored.
 func (r *CfnIPAMResourceDiscoveryAssociation) AttrState() string { return r.GetAttString("State") }
 
 // CfnIPAMResourceDiscoveryAssociationProps are the properties of an
 // AWS::EC2::IPAMResourceDiscoveryAssociation resource.
 type CfnIPAMResourceDiscoveryAssociationProps struct {
 	// IpamId is the IpamId property of AWS::EC2::IPAMResourceDiscoveryAssociation.
+	//
+	// The IPAM ID.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -81,11 +122,16 @@ type CfnIPAMResourceDiscoveryAssociationProps struct {
 	// IpamResourceDiscoveryId is the IpamResourceDiscoveryId property of
 	// AWS::EC2::IPAMResourceDiscoveryAssociation.
 	//
+	// The resource discovery ID.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	IpamResourceDiscoveryId string
 
 	// Tags is the Tags property of AWS::EC2::IPAMResourceDiscoveryAssociation.
+	//
+	// A tag is a label that you assign to an AWS resource. Each tag consists of a key and an optional
+	// value. You can use tags to search and filter your resources or track your AWS costs.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -8,6 +8,16 @@ import (
 
 // CfnIPAMScope is the AWS::EC2::IPAMScope resource.
 //
+// In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default
+// scopes. Each scope represents the IP space for a single network. The private scope is intended
+// for all private IP address space. The public scope is intended for all public IP address space.
+// Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP
+// address overlap or conflict.
+//
+// For more information, see How IPAM works
+// (https://docs.aws.amazon.com//vpc/latest/ipam/how-it-works-ipam.html) in the *Amazon VPC IPAM
+// User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIPAMScope struct {
 	cdk.CfnResource
@@ -30,28 +40,42 @@ func (r *CfnIPAMScope) CfnProperties() map[string]any { return r.Props.CfnProper
 func (r *CfnIPAMScope) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the scope.
 func (r *CfnIPAMScope) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrIpamArn returns the IpamArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of an IPAM.
 func (r *CfnIPAMScope) AttrIpamArn() string { return r.GetAttString("IpamArn") }
 
 // AttrIpamScopeId returns the IpamScopeId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of an IPAM scope.
 func (r *CfnIPAMScope) AttrIpamScopeId() string { return r.GetAttString("IpamScopeId") }
 
 // AttrIpamScopeType returns the IpamScopeType attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The type of the scope.
 func (r *CfnIPAMScope) AttrIpamScopeType() string { return r.GetAttString("IpamScopeType") }
 
 // AttrIsDefault returns the IsDefault attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Defines if the scope is the default scope or not.
 func (r *CfnIPAMScope) AttrIsDefault() string { return r.GetAttString("IsDefault") }
 
 // AttrPoolCount returns the PoolCount attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The number of pools in a scope.
 func (r *CfnIPAMScope) AttrPoolCount() string { return r.GetAttString("PoolCount") }
 
 // CfnIPAMScopeProps are the properties of an AWS::EC2::IPAMScope resource.
 type CfnIPAMScopeProps struct {
 	// Description is the Description property of AWS::EC2::IPAMScope.
+	//
+	// The description of the scope.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
@@ -59,16 +83,31 @@ type CfnIPAMScopeProps struct {
 	// ExternalAuthorityConfiguration is the ExternalAuthorityConfiguration property of
 	// AWS::EC2::IPAMScope.
 	//
+	// The configuration that links an Amazon VPC IPAM scope to an external authority system. It
+	// specifies the type of external system and the external resource identifier that identifies your
+	// account or instance in that system.
+	//
+	// For more information, see Integrate VPC IPAM with Infoblox infrastructure
+	// (https://docs.aws.amazon.com/vpc/latest/ipam/integrate-infoblox-ipam.html) in the *Amazon VPC
+	// IPAM User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ExternalAuthorityConfiguration *CfnIPAMScopeIpamScopeExternalAuthorityConfiguration
 
 	// IpamId is the IpamId property of AWS::EC2::IPAMScope.
+	//
+	// The ID of the IPAM for which you're creating this scope.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	IpamId string
 
 	// Tags is the Tags property of AWS::EC2::IPAMScope.
+	//
+	// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name
+	// and the tag value as the filter value. For example, to find all resources that have a tag with
+	// the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and `TeamA` for
+	// the filter value.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -110,15 +149,31 @@ func (p *CfnIPAMScopeProps) validate(at string) []string {
 
 // CfnIPAMScopeIpamScopeExternalAuthorityConfiguration is the
 // IpamScopeExternalAuthorityConfiguration property type of AWS::EC2::IPAMScope.
+//
+// The configuration that links an Amazon VPC IPAM scope to an external authority system. It
+// specifies the type of external system and the external resource identifier that identifies your
+// account or instance in that system.
+//
+// In IPAM, an external authority is a third-party IP address management system that provides CIDR
+// blocks when you provision address space for top-level IPAM pools. This allows you to use your
+// existing IP management system to control which address ranges are allocated to AWS while using
+// Amazon VPC IPAM to manage subnets within those ranges.
 type CfnIPAMScopeIpamScopeExternalAuthorityConfiguration struct {
 	// ExternalResourceIdentifier is the ExternalResourceIdentifier property of the
 	// IpamScopeExternalAuthorityConfiguration property type of AWS::EC2::IPAMScope.
+	//
+	// The identifier for the external resource managing this scope. For Infoblox integrations, this
+	// is the Infoblox resource identifier in the format
+	// `<version>.identity.account.<entity_realm>.<entity_id>` .
 	//
 	// Required.
 	ExternalResourceIdentifier string
 
 	// IpamScopeExternalAuthorityType is the IpamScopeExternalAuthorityType property of the
 	// IpamScopeExternalAuthorityConfiguration property type of AWS::EC2::IPAMScope.
+	//
+	// The type of external authority managing this scope. Currently supports `Infoblox` for
+	// integration with Infoblox Universal DDI.
 	//
 	// Allowed values: "infoblox".
 	// Required.

@@ -7,6 +7,8 @@ import (
 )
 
 // CfnIpPoolRouteTableAssociation is the AWS::EC2::IpPoolRouteTableAssociation resource.
+//
+// A route server association is the connection established between a route server and a VPC.
 type CfnIpPoolRouteTableAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,6 +34,8 @@ func (r *CfnIpPoolRouteTableAssociation) validate() []string { return r.Props.va
 
 // AttrAssociationId returns the AssociationId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of a route table association.
 func (r *CfnIpPoolRouteTableAssociation) AttrAssociationId() string {
 	return r.GetAttString("AssociationId")
 }
@@ -41,11 +45,15 @@ func (r *CfnIpPoolRouteTableAssociation) AttrAssociationId() string {
 type CfnIpPoolRouteTableAssociationProps struct {
 	// PublicIpv4Pool is the PublicIpv4Pool property of AWS::EC2::IpPoolRouteTableAssociation.
 	//
+	// The ID of a public IPv4 address pool.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PublicIpv4Pool string
 
 	// RouteTableId is the RouteTableId property of AWS::EC2::IpPoolRouteTableAssociation.
+	//
+	// The ID of a route table.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,25 @@ import (
 
 // CfnKeyPair is the AWS::EC2::KeyPair resource.
 //
+// Specifies a key pair for use with an Amazon Elastic Compute Cloud instance as follows:
+//
+// - To import an existing key pair, include the `PublicKeyMaterial` property.
+// - To create a new key pair, omit the `PublicKeyMaterial` property.
+//
+// When you import an existing key pair, you specify the public key material for the key. We assume
+// that you have the private key material for the key. AWS CloudFormation does not create or return
+// the private key material when you import a key pair.
+//
+// When you create a new key pair, the private key is saved to AWS Systems Manager Parameter Store,
+// using a parameter with the following name: `/ec2/keypair/{key_pair_id}` . For more information
+// about retrieving private key, and the required permissions, see Create a key pair using
+// CloudFormation
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#create-key-pair-cloudformation)
+// in the *Amazon EC2 User Guide* .
+//
+// When CloudFormation deletes a key pair that was created or imported by a stack, it also deletes
+// the parameter that was used to store the private key material in Parameter Store.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnKeyPair struct {
 	cdk.CfnResource
@@ -31,14 +50,35 @@ func (r *CfnKeyPair) validate() []string { return r.Props.validate("") }
 
 // AttrKeyFingerprint returns the KeyFingerprint attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// If you created the key pair using Amazon EC2:
+//
+// - For RSA key pairs, the key fingerprint is the SHA-1 digest of the DER encoded private key.
+// - For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the
+// default for OpenSSH, starting with OpenSSH 6.8
+// (https://docs.aws.amazon.com/http://www.openssh.com/txt/release-6.8) .
+//
+// If you imported the key pair to Amazon EC2:
+//
+// - For RSA key pairs, the key fingerprint is the MD5 public key fingerprint as specified in
+// section 4 of RFC 4716.
+// - For ED25519 key pairs, the key fingerprint is the base64-encoded SHA-256 digest, which is the
+// default for OpenSSH, starting with OpenSSH 6.8
+// (https://docs.aws.amazon.com/http://www.openssh.com/txt/release-6.8) .
 func (r *CfnKeyPair) AttrKeyFingerprint() string { return r.GetAttString("KeyFingerprint") }
 
 // AttrKeyPairId returns the KeyPairId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the key pair.
 func (r *CfnKeyPair) AttrKeyPairId() string { return r.GetAttString("KeyPairId") }
 
 // CfnKeyPairProps are the properties of an AWS::EC2::KeyPair resource.
 type CfnKeyPairProps struct {
 	// KeyFormat is the KeyFormat property of AWS::EC2::KeyPair.
+	//
+	// The format of the key pair.
+	//
+	// Default: `pem`
 	//
 	// Allowed values: "pem", "ppk". Changing it replaces the resource. It is write-only:
 	// CloudFormation does not return it.
@@ -47,11 +87,22 @@ type CfnKeyPairProps struct {
 
 	// KeyName is the KeyName property of AWS::EC2::KeyPair.
 	//
+	// A unique name for the key pair.
+	//
+	// Constraints: Up to 255 ASCII characters
+	//
 	// Changing it replaces the resource.
 	// Required.
 	KeyName string
 
 	// KeyType is the KeyType property of AWS::EC2::KeyPair.
+	//
+	// The type of key pair. Note that ED25519 keys are not supported for Windows instances.
+	//
+	// If the `PublicKeyMaterial` property is specified, the `KeyType` property is ignored, and the
+	// key type is inferred from the `PublicKeyMaterial` value.
+	//
+	// Default: `rsa`
 	//
 	// Allowed values: "rsa", "ed25519". Changing it replaces the resource.
 	// Default: "rsa".
@@ -59,11 +110,16 @@ type CfnKeyPairProps struct {
 
 	// PublicKeyMaterial is the PublicKeyMaterial property of AWS::EC2::KeyPair.
 	//
+	// The public key material. The `PublicKeyMaterial` property is used to import a key pair. If this
+	// property is not specified, then a new key pair will be created.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PublicKeyMaterial string
 
 	// Tags is the Tags property of AWS::EC2::KeyPair.
+	//
+	// The tags to apply to the key pair.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,24 @@ import (
 )
 
 // CfnLaunchTemplate is the AWS::EC2::LaunchTemplate resource.
+//
+// Specifies the properties for creating a launch template.
+//
+// The minimum required properties for specifying a launch template are as follows:
+//
+// - You must specify at least one property for the launch template data.
+// - You can optionally specify a name for the launch template. If you do not specify a name,
+// CloudFormation creates a name for you.
+//
+// A launch template can contain some or all of the configuration information to launch an
+// instance. When you launch an instance using a launch template, instance properties that are not
+// specified in the launch template use default values, except the `ImageId` property, which has no
+// default value. If you do not specify an AMI ID for the launch template `ImageId` property, you
+// must specify an AMI ID for the instance `ImageId` property.
+//
+// For more information, see Launch an instance from a launch template
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon
+// EC2 User Guide* .
 type CfnLaunchTemplate struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,23 +47,35 @@ func (r *CfnLaunchTemplate) validate() []string { return r.Props.validate("") }
 
 // AttrDefaultVersionNumber returns the DefaultVersionNumber attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The default version of the launch template, such as 2.
+//
+// The default version of a launch template cannot be specified in AWS CloudFormation . The default
+// version can be set in the Amazon EC2 console or by using the `modify-launch-template` AWS CLI
+// command.
 func (r *CfnLaunchTemplate) AttrDefaultVersionNumber() string {
 	return r.GetAttString("DefaultVersionNumber")
 }
 
 // AttrLatestVersionNumber returns the LatestVersionNumber attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The latest version of the launch template, such as `5` .
 func (r *CfnLaunchTemplate) AttrLatestVersionNumber() string {
 	return r.GetAttString("LatestVersionNumber")
 }
 
 // AttrLaunchTemplateId returns the LaunchTemplateId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the launch template.
 func (r *CfnLaunchTemplate) AttrLaunchTemplateId() string { return r.GetAttString("LaunchTemplateId") }
 
 // CfnLaunchTemplateProps are the properties of an AWS::EC2::LaunchTemplate resource.
 type CfnLaunchTemplateProps struct {
 	// LaunchTemplateData is the LaunchTemplateData property of AWS::EC2::LaunchTemplate.
+	//
+	// The information for the launch template.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Required.
@@ -53,17 +83,29 @@ type CfnLaunchTemplateProps struct {
 
 	// LaunchTemplateName is the LaunchTemplateName property of AWS::EC2::LaunchTemplate.
 	//
+	// A name for the launch template.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateName string
 
 	// TagSpecifications is the TagSpecifications property of AWS::EC2::LaunchTemplate.
 	//
+	// The tags to apply to the launch template on creation. To tag the launch template, the resource
+	// type must be `launch-template` .
+	//
+	// To specify the tags for resources that are created during instance launch, use
+	// TagSpecifications
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications)
+	// .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	TagSpecifications []CfnLaunchTemplateLaunchTemplateTagSpecification
 
 	// VersionDescription is the VersionDescription property of AWS::EC2::LaunchTemplate.
+	//
+	// A description for the first version of the launch template.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -103,9 +145,14 @@ func (p *CfnLaunchTemplateProps) validate(at string) []string {
 
 // CfnLaunchTemplateLaunchTemplateData is the LaunchTemplateData property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The information to include in the launch template. You must specify at least one parameter for
+// the launch template data.
 type CfnLaunchTemplateLaunchTemplateData struct {
 	// BlockDeviceMappings is the BlockDeviceMappings property of the LaunchTemplateData property type
 	// of AWS::EC2::LaunchTemplate.
+	//
+	// The block device mapping.
 	//
 	// Default: not set (CloudFormation's default).
 	BlockDeviceMappings []CfnLaunchTemplateBlockDeviceMapping
@@ -113,11 +160,19 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// CapacityReservationSpecification is the CapacityReservationSpecification property of the
 	// LaunchTemplateData property type of AWS::EC2::LaunchTemplate.
 	//
+	// The Capacity Reservation targeting option. If you do not specify this parameter, the instance's
+	// Capacity Reservation preference defaults to `open` , which enables it to run in any open
+	// Capacity Reservation that has matching attributes (instance type, platform, Availability Zone).
+	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationSpecification *CfnLaunchTemplateCapacityReservationSpecification
 
 	// CpuOptions is the CpuOptions property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The CPU options for the instance. For more information, see CPU options for Amazon EC2
+	// instances (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in
+	// the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	CpuOptions *CfnLaunchTemplateCpuOptions
@@ -125,11 +180,18 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// CreditSpecification is the CreditSpecification property of the LaunchTemplateData property type
 	// of AWS::EC2::LaunchTemplate.
 	//
+	// The credit option for CPU usage of the instance. Valid only for T instances.
+	//
 	// Default: not set (CloudFormation's default).
 	CreditSpecification *CfnLaunchTemplateCreditSpecification
 
 	// DisableApiStop is the DisableApiStop property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether to enable the instance for stop protection. For more information, see Enable
+	// stop protection for your EC2 instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html) in the *Amazon
+	// EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	DisableApiStop *bool
@@ -137,11 +199,21 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// DisableApiTermination is the DisableApiTermination property of the LaunchTemplateData property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether termination protection is enabled for the instance. The default is `false` ,
+	// which means that you can terminate the instance using the Amazon EC2 console, command line
+	// tools, or API. You can enable termination protection when you launch an instance, while the
+	// instance is running, or while the instance is stopped.
+	//
 	// Default: not set (CloudFormation's default).
 	DisableApiTermination *bool
 
 	// EbsOptimized is the EbsOptimized property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether the instance is optimized for Amazon EBS I/O. This optimization provides
+	// dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal
+	// Amazon EBS I/O performance. This optimization isn't available with all instance types.
+	// Additional usage charges apply when using an EBS-optimized instance.
 	//
 	// Default: not set (CloudFormation's default).
 	EbsOptimized *bool
@@ -149,11 +221,24 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// EnclaveOptions is the EnclaveOptions property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether the instance is enabled for AWS Nitro Enclaves. For more information, see
+	// What is Nitro Enclaves? (https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html)
+	// in the *AWS Nitro Enclaves User Guide* .
+	//
+	// You can't enable AWS Nitro Enclaves and hibernation on the same instance.
+	//
 	// Default: not set (CloudFormation's default).
 	EnclaveOptions *CfnLaunchTemplateEnclaveOptions
 
 	// HibernationOptions is the HibernationOptions property of the LaunchTemplateData property type
 	// of AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether an instance is enabled for hibernation. This parameter is valid only if the
+	// instance meets the hibernation prerequisites
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html) . For more
+	// information, see Hibernate your Amazon EC2 instance
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User
+	// Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	HibernationOptions *CfnLaunchTemplateHibernationOptions
@@ -161,17 +246,38 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// IamInstanceProfile is the IamInstanceProfile property of the LaunchTemplateData property type
 	// of AWS::EC2::LaunchTemplate.
 	//
+	// The name or Amazon Resource Name (ARN) of an IAM instance profile.
+	//
 	// Default: not set (CloudFormation's default).
 	IamInstanceProfile *CfnLaunchTemplateIamInstanceProfile
 
 	// ImageId is the ImageId property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The ID of the AMI. Alternatively, you can specify a Systems Manager parameter, which will
+	// resolve to an AMI ID on launch.
+	//
+	// Valid formats:
+	//
+	// - `ami-0ac394d6a3example`
+	// - `resolve:ssm:parameter-name`
+	// - `resolve:ssm:parameter-name:version-number`
+	// - `resolve:ssm:parameter-name:label`
+	//
+	// For more information, see Use a Systems Manager parameter to find an AMI
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/finding-an-ami.html#using-systems-manager-parameter-to-find-AMI)
+	// in the *Amazon Elastic Compute Cloud User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ImageId string
 
 	// InstanceInitiatedShutdownBehavior is the InstanceInitiatedShutdownBehavior property of the
 	// LaunchTemplateData property type of AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether an instance stops or terminates when you initiate shutdown from the instance
+	// (using the operating system command for system shutdown).
+	//
+	// Default: `stop`
 	//
 	// Allowed values: "stop", "terminate".
 	// Default: not set (CloudFormation's default).
@@ -180,17 +286,60 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// InstanceMarketOptions is the InstanceMarketOptions property of the LaunchTemplateData property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// The market (purchasing) option for the instances.
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceMarketOptions *CfnLaunchTemplateInstanceMarketOptions
 
 	// InstanceRequirements is the InstanceRequirements property of the LaunchTemplateData property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will
+	// identify instance types with these attributes.
+	//
+	// You must specify `VCpuCount` and `MemoryMiB` . All other attributes are optional. Any
+	// unspecified optional attribute is set to its default.
+	//
+	// When you specify multiple attributes, you get instance types that satisfy all of the specified
+	// attributes. If you specify multiple values for an attribute, you get instance types that
+	// satisfy any of the specified values.
+	//
+	// To limit the list of instance types from which Amazon EC2 can identify matching instance types,
+	// you can use one of the following parameters, but not both in the same request:
+	//
+	// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types
+	// are ignored, even if they match your specified attributes.
+	// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match
+	// your specified attributes. If you specify `InstanceRequirements` , you can't specify
+	// `InstanceType` .
+	//
+	// Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2
+	// Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the launch
+	// instance wizard
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html) , or with
+	// the RunInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)
+	// API or AWS::EC2::Instance
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+	// AWS CloudFormation resource, you can't specify `InstanceRequirements` .
+	//
+	// For more information, see Specify attributes for instance type selection for EC2 Fleet or Spot
+	// Fleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html)
+	// and Spot placement score
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon
+	// EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceRequirements *CfnLaunchTemplateInstanceRequirements
 
 	// InstanceType is the InstanceType property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The instance type. For more information, see Amazon EC2 instance types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// If you specify `InstanceType` , you can't specify `InstanceRequirements` .
 	//
 	// One of 1212 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -199,11 +348,24 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// KernelId is the KernelId property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The ID of the kernel.
+	//
+	// We recommend that you use PV-GRUB instead of kernels and RAM disks. For more information, see
+	// User Provided Kernels
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html) in the *Amazon
+	// EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	KernelId string
 
 	// KeyName is the KeyName property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The name of the key pair. You can create a key pair using CreateKeyPair
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateKeyPair.html) or
+	// ImportKeyPair (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportKeyPair.html) .
+	// If you do not specify a key pair, you can't connect to the instance unless you choose an AMI
+	// that is configured to allow users another way to log in.
 	//
 	// Default: not set (CloudFormation's default).
 	KeyName string
@@ -211,11 +373,15 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// LicenseSpecifications is the LicenseSpecifications property of the LaunchTemplateData property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// The license configurations.
+	//
 	// Default: not set (CloudFormation's default).
 	LicenseSpecifications []CfnLaunchTemplateLicenseSpecification
 
 	// MaintenanceOptions is the MaintenanceOptions property of the LaunchTemplateData property type
 	// of AWS::EC2::LaunchTemplate.
+	//
+	// The maintenance options of your instance.
 	//
 	// Default: not set (CloudFormation's default).
 	MaintenanceOptions *CfnLaunchTemplateMaintenanceOptions
@@ -223,11 +389,18 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// MetadataOptions is the MetadataOptions property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The metadata options for the instance. For more information, see Configure the Instance
+	// Metadata Service options
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html)
+	// in the *Amazon EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	MetadataOptions *CfnLaunchTemplateMetadataOptions
 
 	// Monitoring is the Monitoring property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The monitoring for the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	Monitoring *CfnLaunchTemplateMonitoring
@@ -235,11 +408,15 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// NetworkInterfaces is the NetworkInterfaces property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The network interfaces for the instance.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaces []CfnLaunchTemplateNetworkInterface
 
 	// Placement is the Placement property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The placement for the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	Placement *CfnLaunchTemplatePlacement
@@ -247,11 +424,21 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// PrivateDnsNameOptions is the PrivateDnsNameOptions property of the LaunchTemplateData property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record
+	// queries should be handled. For more information, see Amazon EC2 instance hostname types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon
+	// Elastic Compute Cloud User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	PrivateDnsNameOptions *CfnLaunchTemplatePrivateDnsNameOptions
 
 	// RamDiskId is the RamDiskId property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The ID of the RAM disk. We recommend that you use PV-GRUB instead of kernels and RAM disks. For
+	// more information, see User provided kernels
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UserProvidedkernels.html) in the *Amazon
+	// EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	RamDiskId string
@@ -259,11 +446,23 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// SecurityGroupIds is the SecurityGroupIds property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The IDs of the security groups. You can specify the IDs of existing security groups and
+	// references to resources created by the stack template.
+	//
+	// If you specify a network interface, you must specify any security groups as part of the network
+	// interface instead.
+	//
 	// Default: not set (CloudFormation's default).
 	SecurityGroupIds []string
 
 	// SecurityGroups is the SecurityGroups property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The names of the security groups. For a nondefault VPC, you must use security group IDs
+	// instead.
+	//
+	// If you specify a network interface, you must specify any security groups as part of the network
+	// interface instead of using this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	SecurityGroups []string
@@ -271,11 +470,30 @@ type CfnLaunchTemplateLaunchTemplateData struct {
 	// TagSpecifications is the TagSpecifications property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The tags to apply to resources that are created during instance launch.
+	//
+	// To tag the launch template itself, use TagSpecifications
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#cfn-ec2-launchtemplate-tagspecifications)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	TagSpecifications []CfnLaunchTemplateTagSpecification
 
 	// UserData is the UserData property of the LaunchTemplateData property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The user data to make available to the instance. You must provide base64-encoded text. User
+	// data is limited to 16 KB. For more information, see Run commands when you launch an EC2
+	// instance with user data input
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html) in the *Amazon EC2 User
+	// Guide* .
+	//
+	// If you are creating the launch template for use with AWS Batch , the user data must be provided
+	// in the MIME multi-part archive format
+	// (https://docs.aws.amazon.com/https://cloudinit.readthedocs.io/en/latest/topics/format.html#mime-multi-part-archive)
+	// . For more information, see Amazon EC2 user data in launch templates
+	// (https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html#lt-user-data) in the
+	// *AWS Batch User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	UserData string
@@ -393,14 +611,25 @@ func (p *CfnLaunchTemplateLaunchTemplateData) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateBlockDeviceMapping is the BlockDeviceMapping property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies a block device mapping for a launch template. You must specify `DeviceName` plus
+// exactly one of the following properties: `Ebs` , `NoDevice` , or `VirtualName` .
+//
+// `BlockDeviceMapping` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The device name (for example, /dev/sdh or xvdh).
 	//
 	// Default: not set (CloudFormation's default).
 	DeviceName string
 
 	// Ebs is the Ebs property of the BlockDeviceMapping property type of AWS::EC2::LaunchTemplate.
+	//
+	// Parameters used to automatically set up EBS volumes when the instance is launched.
 	//
 	// Default: not set (CloudFormation's default).
 	Ebs *CfnLaunchTemplateEbs
@@ -408,11 +637,18 @@ type CfnLaunchTemplateBlockDeviceMapping struct {
 	// NoDevice is the NoDevice property of the BlockDeviceMapping property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// To omit the device from the block device mapping, specify an empty string.
+	//
 	// Default: not set (CloudFormation's default).
 	NoDevice string
 
 	// VirtualName is the VirtualName property of the BlockDeviceMapping property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The virtual device name (ephemeralN). Instance store volumes are numbered starting from 0. An
+	// instance type with 2 available instance store volumes can specify mappings for ephemeral0 and
+	// ephemeral1. The number of available instance store volumes depends on the instance type. After
+	// you connect to the instance, you must mount the volume.
 	//
 	// Default: not set (CloudFormation's default).
 	VirtualName string
@@ -438,9 +674,17 @@ func (p *CfnLaunchTemplateBlockDeviceMapping) CfnProperties() map[string]any {
 }
 
 // CfnLaunchTemplateEbs is the Ebs property type of AWS::EC2::LaunchTemplate.
+//
+// Parameters for a block device for an EBS volume in an Amazon EC2 launch template.
+//
+// `Ebs` is a property of AWS::EC2::LaunchTemplate BlockDeviceMapping
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-blockdevicemapping.html)
+// .
 type CfnLaunchTemplateEbs struct {
 	// DeleteOnTermination is the DeleteOnTermination property of the Ebs property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether the EBS volume is deleted on instance termination.
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
@@ -452,25 +696,55 @@ type CfnLaunchTemplateEbs struct {
 
 	// Encrypted is the Encrypted property of the Ebs property type of AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether the EBS volume is encrypted. Encrypted volumes can only be attached to
+	// instances that support Amazon EBS encryption. If you are creating a volume from a snapshot, you
+	// can't specify an encryption value.
+	//
 	// Default: not set (CloudFormation's default).
 	Encrypted *bool
 
 	// Iops is the Iops property of the Ebs property type of AWS::EC2::LaunchTemplate.
+	//
+	// The number of I/O operations per second (IOPS). For `gp3` , `io1` , and `io2` volumes, this
+	// represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this
+	// represents the baseline performance of the volume and the rate at which the volume accumulates
+	// I/O credits for bursting.
+	//
+	// The following are the supported values for each volume type:
+	//
+	// - `gp3` : 3,000 - 80,000 IOPS
+	// - `io1` : 100 - 64,000 IOPS
+	// - `io2` : 100 - 256,000 IOPS
+	//
+	// For `io2` volumes, you can achieve up to 256,000 IOPS on instances built on the Nitro System
+	// (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) . On other
+	// instances, you can achieve performance up to 32,000 IOPS.
+	//
+	// This parameter is supported for `io1` , `io2` , and `gp3` volumes only.
 	//
 	// Default: not set (CloudFormation's default).
 	Iops *int
 
 	// KmsKeyId is the KmsKeyId property of the Ebs property type of AWS::EC2::LaunchTemplate.
 	//
+	// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to use
+	// for EBS encryption.
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
 
 	// SnapshotId is the SnapshotId property of the Ebs property type of AWS::EC2::LaunchTemplate.
 	//
+	// The ID of the snapshot.
+	//
 	// Default: not set (CloudFormation's default).
 	SnapshotId string
 
 	// Throughput is the Throughput property of the Ebs property type of AWS::EC2::LaunchTemplate.
+	//
+	// The throughput to provision for a `gp3` volume, with a maximum of 2,000 MiB/s.
+	//
+	// Valid Range: Minimum value of 125. Maximum value of 2,000.
 	//
 	// Default: not set (CloudFormation's default).
 	Throughput *int
@@ -478,15 +752,49 @@ type CfnLaunchTemplateEbs struct {
 	// VolumeInitializationRate is the VolumeInitializationRate property of the Ebs property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization
+	// rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is
+	// also known as *volume initialization* . Specifying a volume initialization rate ensures that
+	// the volume is initialized at a predictable and consistent rate after creation.
+	//
+	// This parameter is supported only for volumes created from snapshots. Omit this parameter if:
+	//
+	// - You want to create the volume using fast snapshot restore. You must specify a snapshot that
+	// is enabled for fast snapshot restore. In this case, the volume is fully initialized at
+	// creation. If you specify a snapshot that is enabled for fast snapshot restore and a volume
+	// initialization rate, the volume will be initialized at the specified rate instead of fast
+	// snapshot restore.
+	// - You want to create a volume that is initialized at the default rate.
+	//
+	// For more information, see Initialize Amazon EBS volumes
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// Valid range: 100 - 300 MiB/s
+	//
 	// Default: not set (CloudFormation's default).
 	VolumeInitializationRate *int
 
 	// VolumeSize is the VolumeSize property of the Ebs property type of AWS::EC2::LaunchTemplate.
 	//
+	// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. The
+	// following are the supported volumes sizes for each volume type:
+	//
+	// - `gp2` : 1 - 16,384 GiB
+	// - `gp3` : 1 - 65,536 GiB
+	// - `io1` : 4 - 16,384 GiB
+	// - `io2` : 4 - 65,536 GiB
+	// - `st1` and `sc1` : 125 - 16,384 GiB
+	// - `standard` : 1 - 1024 GiB
+	//
 	// Default: not set (CloudFormation's default).
 	VolumeSize *int
 
 	// VolumeType is the VolumeType property of the Ebs property type of AWS::EC2::LaunchTemplate.
+	//
+	// The volume type. For more information, see Amazon EBS volume types
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS
+	// User Guide* .
 	//
 	// Allowed values: "gp2", "gp3", "io1", "io2", "sc1", "st1", "standard".
 	// Default: not set (CloudFormation's default).
@@ -532,9 +840,25 @@ func (p *CfnLaunchTemplateEbs) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateCapacityReservationSpecification is the CapacityReservationSpecification
 // property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies an instance's Capacity Reservation targeting option. You can specify only one option
+// at a time.
+//
+// `CapacityReservationSpecification` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateCapacityReservationSpecification struct {
 	// CapacityReservationPreference is the CapacityReservationPreference property of the
 	// CapacityReservationSpecification property type of AWS::EC2::LaunchTemplate.
+	//
+	// Indicates the instance's Capacity Reservation preferences. Possible preferences include:
+	//
+	// - `capacity-reservations-only` - The instance will only run in a Capacity Reservation or
+	// Capacity Reservation group. If capacity isn't available, the instance will fail to launch.
+	// - `open` - The instance can run in any `open` Capacity Reservation that has matching attributes
+	// (instance type, platform, Availability Zone, tenancy).
+	// - `none` - The instance avoids running in a Capacity Reservation even if one is available. The
+	// instance runs in On-Demand capacity.
 	//
 	// Allowed values: "capacity-reservations-only", "none", "open".
 	// Default: not set (CloudFormation's default).
@@ -542,6 +866,8 @@ type CfnLaunchTemplateCapacityReservationSpecification struct {
 
 	// CapacityReservationTarget is the CapacityReservationTarget property of the
 	// CapacityReservationSpecification property type of AWS::EC2::LaunchTemplate.
+	//
+	// Information about the target Capacity Reservation or Capacity Reservation group.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationTarget *CfnLaunchTemplateCapacityReservationTarget
@@ -562,15 +888,25 @@ func (p *CfnLaunchTemplateCapacityReservationSpecification) CfnProperties() map[
 
 // CfnLaunchTemplateCapacityReservationTarget is the CapacityReservationTarget property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies a target Capacity Reservation.
+//
+// `CapacityReservationTarget` is a property of the Amazon EC2 LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// property type.
 type CfnLaunchTemplateCapacityReservationTarget struct {
 	// CapacityReservationId is the CapacityReservationId property of the CapacityReservationTarget
 	// property type of AWS::EC2::LaunchTemplate.
+	//
+	// The ID of the Capacity Reservation in which to run the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationId string
 
 	// CapacityReservationResourceGroupArn is the CapacityReservationResourceGroupArn property of the
 	// CapacityReservationTarget property type of AWS::EC2::LaunchTemplate.
+	//
+	// The ARN of the Capacity Reservation resource group in which to run the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityReservationResourceGroupArn string
@@ -590,9 +926,21 @@ func (p *CfnLaunchTemplateCapacityReservationTarget) CfnProperties() map[string]
 }
 
 // CfnLaunchTemplateCpuOptions is the CpuOptions property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies the CPU options for an instance. For more information, see Optimize CPU options
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon
+// Elastic Compute Cloud User Guide* .
+//
+// `CpuOptions` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateCpuOptions struct {
 	// AmdSevSnp is the AmdSevSnp property of the CpuOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether to enable the instance for AMD SEV-SNP. AMD SEV-SNP is supported with M6a,
+	// R6a, and C6a instance types only. For more information, see AMD SEV-SNP for Amazon EC2
+	// instances (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sev-snp.html) .
 	//
 	// Allowed values: "enabled", "disabled".
 	// Default: not set (CloudFormation's default).
@@ -601,11 +949,16 @@ type CfnLaunchTemplateCpuOptions struct {
 	// CoreCount is the CoreCount property of the CpuOptions property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The number of CPU cores for the instance.
+	//
 	// Default: not set (CloudFormation's default).
 	CoreCount *int
 
 	// ThreadsPerCore is the ThreadsPerCore property of the CpuOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The number of threads per CPU core. To disable multithreading for the instance, specify a value
+	// of `1` . Otherwise, specify the default value of `2` .
 	//
 	// Default: not set (CloudFormation's default).
 	ThreadsPerCore *int
@@ -629,9 +982,19 @@ func (p *CfnLaunchTemplateCpuOptions) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateCreditSpecification is the CreditSpecification property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies the credit option for CPU usage of a T2, T3, or T3a instance.
+//
+// `CreditSpecification` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateCreditSpecification struct {
 	// CpuCredits is the CpuCredits property of the CreditSpecification property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The credit option for CPU usage of a T instance.
+	//
+	// Valid values: `standard` | `unlimited`
 	//
 	// Default: not set (CloudFormation's default).
 	CpuCredits string
@@ -648,9 +1011,14 @@ func (p *CfnLaunchTemplateCreditSpecification) CfnProperties() map[string]any {
 }
 
 // CfnLaunchTemplateEnclaveOptions is the EnclaveOptions property type of AWS::EC2::LaunchTemplate.
+//
+// Indicates whether the instance is enabled for AWS Nitro Enclaves.
 type CfnLaunchTemplateEnclaveOptions struct {
 	// Enabled is the Enabled property of the EnclaveOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// If this parameter is set to `true` , the instance is enabled for AWS Nitro Enclaves; otherwise,
+	// it is not enabled for AWS Nitro Enclaves.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -668,9 +1036,24 @@ func (p *CfnLaunchTemplateEnclaveOptions) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateHibernationOptions is the HibernationOptions property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies whether your instance is configured for hibernation. This parameter is valid only if
+// the instance meets the hibernation prerequisites
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html#hibernating-prerequisites) .
+// For more information, see Hibernate Your Instance
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User
+// Guide* .
+//
+// `HibernationOptions` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateHibernationOptions struct {
 	// Configured is the Configured property of the HibernationOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// If you set this parameter to `true` , the instance is enabled for hibernation.
+	//
+	// Default: `false`
 	//
 	// Default: not set (CloudFormation's default).
 	Configured *bool
@@ -688,13 +1071,27 @@ func (p *CfnLaunchTemplateHibernationOptions) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateIamInstanceProfile is the IamInstanceProfile property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies an IAM instance profile, which is a container for an IAM role for your instance. You
+// can use an IAM role to distribute your AWS credentials to your instances.
+//
+// If you are creating the launch template for use with an Amazon EC2 Auto Scaling group, you can
+// specify either the name or the ARN of the instance profile, but not both.
+//
+// `IamInstanceProfile` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateIamInstanceProfile struct {
 	// Arn is the Arn property of the IamInstanceProfile property type of AWS::EC2::LaunchTemplate.
+	//
+	// The Amazon Resource Name (ARN) of the instance profile.
 	//
 	// Default: not set (CloudFormation's default).
 	Arn string
 
 	// Name is the Name property of the IamInstanceProfile property type of AWS::EC2::LaunchTemplate.
+	//
+	// The name of the instance profile.
 	//
 	// Default: not set (CloudFormation's default).
 	Name string
@@ -715,9 +1112,17 @@ func (p *CfnLaunchTemplateIamInstanceProfile) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateInstanceMarketOptions is the InstanceMarketOptions property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies the market (purchasing) option for an instance.
+//
+// `InstanceMarketOptions` is a property of the AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateInstanceMarketOptions struct {
 	// MarketType is the MarketType property of the InstanceMarketOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The market type.
 	//
 	// Allowed values: "capacity-block", "interruptible-capacity-reservation", "spot".
 	// Default: not set (CloudFormation's default).
@@ -725,6 +1130,8 @@ type CfnLaunchTemplateInstanceMarketOptions struct {
 
 	// SpotOptions is the SpotOptions property of the InstanceMarketOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The options for Spot Instances.
 	//
 	// Default: not set (CloudFormation's default).
 	SpotOptions *CfnLaunchTemplateSpotOptions
@@ -744,9 +1151,17 @@ func (p *CfnLaunchTemplateInstanceMarketOptions) CfnProperties() map[string]any 
 }
 
 // CfnLaunchTemplateSpotOptions is the SpotOptions property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies options for Spot Instances.
+//
+// `SpotOptions` is a property of AWS::EC2::LaunchTemplate InstanceMarketOptions
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata-instancemarketoptions.html)
+// .
 type CfnLaunchTemplateSpotOptions struct {
 	// BlockDurationMinutes is the BlockDurationMinutes property of the SpotOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Deprecated.
 	//
 	// Default: not set (CloudFormation's default).
 	BlockDurationMinutes *int
@@ -754,11 +1169,21 @@ type CfnLaunchTemplateSpotOptions struct {
 	// InstanceInterruptionBehavior is the InstanceInterruptionBehavior property of the SpotOptions
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// The behavior when a Spot Instance is interrupted. The default is `terminate` .
+	//
 	// Allowed values: "hibernate", "stop", "terminate".
 	// Default: not set (CloudFormation's default).
 	InstanceInterruptionBehavior string
 
 	// MaxPrice is the MaxPrice property of the SpotOptions property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum hourly price you're willing to pay for a Spot Instance. We do not recommend using
+	// this parameter because it can lead to increased interruptions. If you do not specify this
+	// parameter, you will pay the current Spot price. If you do specify this parameter, it must be
+	// more than USD $0.001. Specifying a value below USD $0.001 will result in an
+	// `InvalidParameterValue` error message when the launch template is used to launch an instance.
+	// If you specify a maximum price, your Spot Instances will be interrupted more frequently than if
+	// you do not specify this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxPrice string
@@ -766,12 +1191,28 @@ type CfnLaunchTemplateSpotOptions struct {
 	// SpotInstanceType is the SpotInstanceType property of the SpotOptions property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The Spot Instance request type.
+	//
+	// If you are using Spot Instances with an Auto Scaling group, use `one-time` requests, as the
+	// Amazon EC2 Auto Scaling service handles requesting new Spot Instances whenever the group is
+	// below its desired capacity.
+	//
 	// Allowed values: "one-time", "persistent".
 	// Default: not set (CloudFormation's default).
 	SpotInstanceType string
 
 	// ValidUntil is the ValidUntil property of the SpotOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The end date of the request, in UTC format ( *YYYY-MM-DD* T *HH:MM:SS* Z). Supported only for
+	// persistent requests.
+	//
+	// - For a persistent request, the request remains active until the `ValidUntil` date and time is
+	// reached. Otherwise, the request remains active until you cancel it.
+	// - For a one-time request, `ValidUntil` is not supported. The request remains active until all
+	// instances launch or you cancel the request.
+	//
+	// Default: 7 days from the current date
 	//
 	// Default: not set (CloudFormation's default).
 	ValidUntil string
@@ -801,9 +1242,50 @@ func (p *CfnLaunchTemplateSpotOptions) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateInstanceRequirements is the InstanceRequirements property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will
+// identify instance types with these attributes.
+//
+// You must specify `VCpuCount` and `MemoryMiB` . All other attributes are optional. Any
+// unspecified optional attribute is set to its default.
+//
+// When you specify multiple attributes, you get instance types that satisfy all of the specified
+// attributes. If you specify multiple values for an attribute, you get instance types that satisfy
+// any of the specified values.
+//
+// To limit the list of instance types from which Amazon EC2 can identify matching instance types,
+// you can use one of the following parameters, but not both in the same request:
+//
+// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types
+// are ignored, even if they match your specified attributes.
+// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match your
+// specified attributes. If you specify `InstanceRequirements` , you can't specify `InstanceType` .
+//
+// Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2
+// Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the launch
+// instance wizard
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html) , or with
+// the RunInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)
+// API or AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// AWS CloudFormation resource, you can't specify `InstanceRequirements` .
+//
+// For more information, see Specify attributes for instance type selection for EC2 Fleet or Spot
+// Fleet
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html)
+// and Spot placement score
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon
+// EC2 User Guide* .
 type CfnLaunchTemplateInstanceRequirements struct {
 	// AcceleratorCount is the AcceleratorCount property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an
+	// instance.
+	//
+	// To exclude accelerator-enabled instance types, set `Max` to `0` .
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorCount *CfnLaunchTemplateAcceleratorCount
@@ -811,11 +1293,45 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// AcceleratorManufacturers is the AcceleratorManufacturers property of the InstanceRequirements
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether instance types must have accelerators by specific manufacturers.
+	//
+	// - For instance types with AWS devices, specify `amazon-web-services` .
+	// - For instance types with AMD devices, specify `amd` .
+	// - For instance types with Habana devices, specify `habana` .
+	// - For instance types with NVIDIA devices, specify `nvidia` .
+	// - For instance types with Xilinx devices, specify `xilinx` .
+	//
+	// Default: Any manufacturer
+	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorManufacturers []string
 
 	// AcceleratorNames is the AcceleratorNames property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The accelerators that must be on the instance type.
+	//
+	// - For instance types with NVIDIA A10G GPUs, specify `a10g` .
+	// - For instance types with NVIDIA A100 GPUs, specify `a100` .
+	// - For instance types with NVIDIA H100 GPUs, specify `h100` .
+	// - For instance types with AWS Inferentia chips, specify `inferentia` .
+	// - For instance types with AWS Inferentia2 chips, specify `inferentia2` .
+	// - For instance types with Habana Gaudi HL-205 GPUs, specify `gaudi-hl-205` .
+	// - For instance types with NVIDIA GRID K520 GPUs, specify `k520` .
+	// - For instance types with NVIDIA K80 GPUs, specify `k80` .
+	// - For instance types with NVIDIA L4 GPUs, specify `l4` .
+	// - For instance types with NVIDIA L40S GPUs, specify `l40s` .
+	// - For instance types with NVIDIA M60 GPUs, specify `m60` .
+	// - For instance types with AMD Radeon Pro V520 GPUs, specify `radeon-pro-v520` .
+	// - For instance types with AWS Trainium chips, specify `trainium` .
+	// - For instance types with AWS Trainium2 chips, specify `trainium2` .
+	// - For instance types with NVIDIA T4 GPUs, specify `t4` .
+	// - For instance types with NVIDIA T4G GPUs, specify `t4g` .
+	// - For instance types with Xilinx U30 cards, specify `u30` .
+	// - For instance types with Xilinx VU9P FPGAs, specify `vu9p` .
+	// - For instance types with NVIDIA V100 GPUs, specify `v100` .
+	//
+	// Default: Any accelerator
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorNames []string
@@ -823,11 +1339,24 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// AcceleratorTotalMemoryMiB is the AcceleratorTotalMemoryMiB property of the InstanceRequirements
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// The minimum and maximum amount of total accelerator memory, in MiB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorTotalMemoryMiB *CfnLaunchTemplateAcceleratorTotalMemoryMiB
 
 	// AcceleratorTypes is the AcceleratorTypes property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The accelerator types that must be on the instance type.
+	//
+	// - For instance types with FPGA accelerators, specify `fpga` .
+	// - For instance types with GPU accelerators, specify `gpu` .
+	// - For instance types with Inference accelerators, specify `inference` .
+	// - For instance types with Media accelerators, specify `media` .
+	//
+	// Default: Any accelerator type
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorTypes []string
@@ -835,11 +1364,33 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// AllowedInstanceTypes is the AllowedInstanceTypes property of the InstanceRequirements property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// The instance types to apply your specified attributes against. All other instance types are
+	// ignored, even if they match your specified attributes.
+	//
+	// You can use strings with one or more wild cards, represented by an asterisk ( `*` ), to allow
+	// an instance type, size, or generation. The following are examples: `m5.8xlarge` , `c5*.*` ,
+	// `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` ,Amazon EC2 will allow the entire C5 instance family, which
+	// includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 will allow all the
+	// M5a instance types, but not the M5n instance types. If you specify `AllowedInstanceTypes` , you
+	// can't specify `ExcludedInstanceTypes` .
+	//
+	// Default: All instance types
+	//
 	// Default: not set (CloudFormation's default).
 	AllowedInstanceTypes []string
 
 	// BareMetal is the BareMetal property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether bare metal instance types must be included, excluded, or required.
+	//
+	// - To include bare metal instance types, specify `included` .
+	// - To require only bare metal instance types, specify `required` .
+	// - To exclude bare metal instance types, specify `excluded` .
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "excluded", "included", "required".
 	// Default: not set (CloudFormation's default).
@@ -848,17 +1399,43 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// BaselineEbsBandwidthMbps is the BaselineEbsBandwidthMbps property of the InstanceRequirements
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see
+	// Amazon EBS–optimized instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	BaselineEbsBandwidthMbps *CfnLaunchTemplateBaselineEbsBandwidthMbps
 
 	// BaselinePerformanceFactors is the BaselinePerformanceFactors property of the
 	// InstanceRequirements property type of AWS::EC2::LaunchTemplate.
 	//
+	// The baseline performance to consider, using an instance family as a baseline reference. The
+	// instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this
+	// baseline to guide instance type selection, but there is no guarantee that the selected instance
+	// types will always exceed the baseline for every application. Currently, this parameter only
+	// supports CPU performance as a baseline performance factor. For more information, see
+	// Performance protection
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-abis-performance-protection)
+	// in the *Amazon EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	BaselinePerformanceFactors *CfnLaunchTemplateBaselinePerformanceFactors
 
 	// BurstablePerformance is the BurstablePerformance property of the InstanceRequirements property
 	// type of AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether burstable performance T instance types are included, excluded, or required.
+	// For more information, see Burstable performance instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) .
+	//
+	// - To include burstable performance instance types, specify `included` .
+	// - To require only burstable performance instance types, specify `required` .
+	// - To exclude burstable performance instance types, specify `excluded` .
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "excluded", "included", "required".
 	// Default: not set (CloudFormation's default).
@@ -867,11 +1444,35 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// CpuManufacturers is the CpuManufacturers property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The CPU manufacturers to include.
+	//
+	// - For instance types with Intel CPUs, specify `intel` .
+	// - For instance types with AMD CPUs, specify `amd` .
+	// - For instance types with AWS CPUs, specify `amazon-web-services` .
+	// - For instance types with Apple CPUs, specify `apple` . Don't confuse the CPU manufacturer with
+	// the CPU architecture. Instances will be launched with a compatible CPU architecture based on
+	// the Amazon Machine Image (AMI) that you specify in your launch template.
+	//
+	// Default: Any manufacturer
+	//
 	// Default: not set (CloudFormation's default).
 	CpuManufacturers []string
 
 	// ExcludedInstanceTypes is the ExcludedInstanceTypes property of the InstanceRequirements
 	// property type of AWS::EC2::LaunchTemplate.
+	//
+	// The instance types to exclude.
+	//
+	// You can use strings with one or more wild cards, represented by an asterisk ( `*` ), to exclude
+	// an instance type, size, or generation. The following are examples: `m5.8xlarge` , `c5*.*` ,
+	// `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` ,Amazon EC2 will exclude the entire C5 instance family, which
+	// includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 will exclude all
+	// the M5a instance types, but not the M5n instance types. If you specify `ExcludedInstanceTypes`
+	// , you can't specify `AllowedInstanceTypes` .
+	//
+	// Default: No excluded instance types
 	//
 	// Default: not set (CloudFormation's default).
 	ExcludedInstanceTypes []string
@@ -879,11 +1480,34 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// InstanceGenerations is the InstanceGenerations property of the InstanceRequirements property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether current or previous generation instance types are included. The current
+	// generation instance types are recommended for use. Current generation instance types are
+	// typically the latest two to three generations in each instance family. For more information,
+	// see Instance types (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// For current generation instance types, specify `current` .
+	//
+	// For previous generation instance types, specify `previous` .
+	//
+	// Default: Current and previous generation instance types
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceGenerations []string
 
 	// LocalStorage is the LocalStorage property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether instance types with instance store volumes are included, excluded, or
+	// required. For more information, Amazon EC2 instance store
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// - To include instance types with instance store volumes, specify `included` .
+	// - To require only instance types with instance store volumes, specify `required` .
+	// - To exclude instance types with instance store volumes, specify `excluded` .
+	//
+	// Default: `included`
 	//
 	// Allowed values: "excluded", "included", "required".
 	// Default: not set (CloudFormation's default).
@@ -892,6 +1516,13 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// LocalStorageTypes is the LocalStorageTypes property of the InstanceRequirements property type
 	// of AWS::EC2::LaunchTemplate.
 	//
+	// The type of local storage that is required.
+	//
+	// - For instance types with hard disk drive (HDD) storage, specify `hdd` .
+	// - For instance types with solid state drive (SSD) storage, specify `ssd` .
+	//
+	// Default: `hdd` and `ssd`
+	//
 	// Default: not set (CloudFormation's default).
 	LocalStorageTypes []string
 
@@ -899,11 +1530,35 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// MaxSpotPriceAsPercentageOfOptimalOnDemandPrice property of the InstanceRequirements property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage of an
+	// identified On-Demand price. The identified On-Demand price is the price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified price is from
+	// the lowest priced current generation instance types, and failing that, from the lowest priced
+	// previous generation instance types that match your attributes. When Amazon EC2 selects instance
+	// types with your attributes, it will exclude instance types whose price exceeds your specified
+	// threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection threshold
+	// is based on the per vCPU or per memory price instead of the per instance price. Only one of
+	// `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can
+	// be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price
+	// protection to consistently select from a wide range of instance types. To indicate no price
+	// protection threshold for Spot Instances, meaning you want to consider all instance types that
+	// match your attributes, include one of these parameters and specify a high value, such as
+	// `999999` .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxSpotPriceAsPercentageOfOptimalOnDemandPrice *int
 
 	// MemoryGiBPerVCpu is the MemoryGiBPerVCpu property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The minimum and maximum amount of memory per vCPU, in GiB.
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	MemoryGiBPerVCpu *CfnLaunchTemplateMemoryGiBPerVCpu
@@ -911,11 +1566,17 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// MemoryMiB is the MemoryMiB property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The minimum and maximum amount of memory, in MiB.
+	//
 	// Default: not set (CloudFormation's default).
 	MemoryMiB *CfnLaunchTemplateMemoryMiB
 
 	// NetworkBandwidthGbps is the NetworkBandwidthGbps property of the InstanceRequirements property
 	// type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	NetworkBandwidthGbps *CfnLaunchTemplateNetworkBandwidthGbps
@@ -923,11 +1584,35 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// NetworkInterfaceCount is the NetworkInterfaceCount property of the InstanceRequirements
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// The minimum and maximum number of network interfaces.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceCount *CfnLaunchTemplateNetworkInterfaceCount
 
 	// OnDemandMaxPricePercentageOverLowestPrice is the OnDemandMaxPricePercentageOverLowestPrice
 	// property of the InstanceRequirements property type of AWS::EC2::LaunchTemplate.
+	//
+	// [Price protection] The price protection threshold for On-Demand Instances, as a percentage
+	// higher than an identified On-Demand price. The identified On-Demand price is the price of the
+	// lowest priced current generation C, M, or R instance type with your specified attributes. When
+	// Amazon EC2 selects instance types with your attributes, it will exclude instance types whose
+	// price exceeds your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// To turn off price protection, specify a high value, such as `999999` .
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and
+	// GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// . If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection
+	// threshold is applied based on the per-vCPU or per-memory price instead of the per-instance
+	// price.
+	//
+	// Default: `20`
 	//
 	// Default: not set (CloudFormation's default).
 	OnDemandMaxPricePercentageOverLowestPrice *int
@@ -935,11 +1620,45 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// RequireHibernateSupport is the RequireHibernateSupport property of the InstanceRequirements
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether instance types must support hibernation for On-Demand Instances.
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) .
+	//
+	// Default: `false`
+	//
 	// Default: not set (CloudFormation's default).
 	RequireHibernateSupport *bool
 
 	// SpotMaxPricePercentageOverLowestPrice is the SpotMaxPricePercentageOverLowestPrice property of
 	// the InstanceRequirements property type of AWS::EC2::LaunchTemplate.
+	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage higher
+	// than an identified Spot price. The identified Spot price is the Spot price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified Spot price is
+	// from the lowest priced current generation instance types, and failing that, from the lowest
+	// priced previous generation instance types that match your attributes. When Amazon EC2 selects
+	// instance types with your attributes, it will exclude instance types whose Spot price exceeds
+	// your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection threshold
+	// is applied based on the per-vCPU or per-memory price instead of the per-instance price.
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and
+	// GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// . Only one of `SpotMaxPricePercentageOverLowestPrice` or
+	// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can be specified. If you don't specify either,
+	// Amazon EC2 will automatically apply optimal price protection to consistently select from a wide
+	// range of instance types. To indicate no price protection threshold for Spot Instances, meaning
+	// you want to consider all instance types that match your attributes, include one of these
+	// parameters and specify a high value, such as `999999` .
+	//
+	// Default: `100`
 	//
 	// Default: not set (CloudFormation's default).
 	SpotMaxPricePercentageOverLowestPrice *int
@@ -947,11 +1666,17 @@ type CfnLaunchTemplateInstanceRequirements struct {
 	// TotalLocalStorageGB is the TotalLocalStorageGB property of the InstanceRequirements property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// The minimum and maximum amount of total local storage, in GB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	TotalLocalStorageGB *CfnLaunchTemplateTotalLocalStorageGB
 
 	// VCpuCount is the VCpuCount property of the InstanceRequirements property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The minimum and maximum number of vCPUs.
 	//
 	// Default: not set (CloudFormation's default).
 	VCpuCount *CfnLaunchTemplateVCpuCount
@@ -1041,13 +1766,21 @@ func (p *CfnLaunchTemplateInstanceRequirements) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateAcceleratorCount is the AcceleratorCount property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an
+// instance.
 type CfnLaunchTemplateAcceleratorCount struct {
 	// Max is the Max property of the AcceleratorCount property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum number of accelerators. To specify no maximum limit, omit this parameter. To
+	// exclude accelerator-enabled instance types, set `Max` to `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorCount property type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum number of accelerators. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1068,15 +1801,23 @@ func (p *CfnLaunchTemplateAcceleratorCount) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateAcceleratorTotalMemoryMiB is the AcceleratorTotalMemoryMiB property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum amount of total accelerator memory, in MiB.
 type CfnLaunchTemplateAcceleratorTotalMemoryMiB struct {
 	// Max is the Max property of the AcceleratorTotalMemoryMiB property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The maximum amount of accelerator memory, in MiB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorTotalMemoryMiB property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The minimum amount of accelerator memory, in MiB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1097,15 +1838,24 @@ func (p *CfnLaunchTemplateAcceleratorTotalMemoryMiB) CfnProperties() map[string]
 
 // CfnLaunchTemplateBaselineEbsBandwidthMbps is the BaselineEbsBandwidthMbps property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see
+// Amazon EBS–optimized instances
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User
+// Guide* .
 type CfnLaunchTemplateBaselineEbsBandwidthMbps struct {
 	// Max is the Max property of the BaselineEbsBandwidthMbps property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the BaselineEbsBandwidthMbps property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The minimum baseline bandwidth, in Mbps. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1126,9 +1876,20 @@ func (p *CfnLaunchTemplateBaselineEbsBandwidthMbps) CfnProperties() map[string]a
 
 // CfnLaunchTemplateBaselinePerformanceFactors is the BaselinePerformanceFactors property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The baseline performance to consider, using an instance family as a baseline reference. The
+// instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this
+// baseline to guide instance type selection, but there is no guarantee that the selected instance
+// types will always exceed the baseline for every application.
+//
+// Currently, this parameter only supports CPU performance as a baseline performance factor. For
+// example, specifying `c6i` would use the CPU performance of the `c6i` family as the baseline
+// reference.
 type CfnLaunchTemplateBaselinePerformanceFactors struct {
 	// Cpu is the Cpu property of the BaselinePerformanceFactors property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The CPU performance to consider, using an instance family as the baseline reference.
 	//
 	// Default: not set (CloudFormation's default).
 	Cpu *CfnLaunchTemplateCpu
@@ -1145,8 +1906,15 @@ func (p *CfnLaunchTemplateBaselinePerformanceFactors) CfnProperties() map[string
 }
 
 // CfnLaunchTemplateCpu is the Cpu property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies the CPU performance to consider when using an instance family as the baseline
+// reference.
 type CfnLaunchTemplateCpu struct {
 	// References is the References property of the Cpu property type of AWS::EC2::LaunchTemplate.
+	//
+	// The instance family to use as the baseline reference for CPU performance. All instance types
+	// that match your specified attributes are compared against the CPU performance of the referenced
+	// instance family, regardless of CPU manufacturer or architecture differences.
 	//
 	// Default: not set (CloudFormation's default).
 	References []CfnLaunchTemplateReference
@@ -1167,9 +1935,33 @@ func (p *CfnLaunchTemplateCpu) CfnProperties() map[string]any {
 }
 
 // CfnLaunchTemplateReference is the Reference property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies an instance family to use as the baseline reference for CPU performance.
 type CfnLaunchTemplateReference struct {
 	// InstanceFamily is the InstanceFamily property of the Reference property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The instance family to use as a baseline reference. Ensure that you specify the correct value
+	// for the instance family. The instance family is everything before the period ( `.` ) in the
+	// instance type name. For example, in the instance type `c6i.large` , the instance family is
+	// `c6i` , not `c6` . For more information, see Amazon EC2 instance type naming conventions
+	// (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html) in *Amazon EC2
+	// Instance Types* .
+	//
+	// The following instance families are *not supported* for performance protection:
+	//
+	// - `c1`
+	// - `g3` | `g3s`
+	// - `hpc7g`
+	// - `m1` | `m2`
+	// - `mac1` | `mac2` | `mac2-m1ultra` | `mac2-m2` | `mac2-m2pro`
+	// - `p3dn` | `p4d` | `p5`
+	// - `t1`
+	// - `u-12tb1` | `u-18tb1` | `u-24tb1` | `u-3tb1` | `u-6tb1` | `u-9tb1` | `u7i-12tb` | `u7in-16tb`
+	// | `u7in-24tb` | `u7in-32tb`
+	//
+	// If you enable performance protection by specifying a supported instance family, the returned
+	// instance types will exclude the above unsupported instance families.
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceFamily string
@@ -1187,13 +1979,21 @@ func (p *CfnLaunchTemplateReference) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateMemoryGiBPerVCpu is the MemoryGiBPerVCpu property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum amount of memory per vCPU, in GiB.
 type CfnLaunchTemplateMemoryGiBPerVCpu struct {
 	// Max is the Max property of the MemoryGiBPerVCpu property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the MemoryGiBPerVCpu property type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum amount of memory per vCPU, in GiB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1213,13 +2013,19 @@ func (p *CfnLaunchTemplateMemoryGiBPerVCpu) CfnProperties() map[string]any {
 }
 
 // CfnLaunchTemplateMemoryMiB is the MemoryMiB property type of AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum amount of memory, in MiB.
 type CfnLaunchTemplateMemoryMiB struct {
 	// Max is the Max property of the MemoryMiB property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum amount of memory, in MiB. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the MemoryMiB property type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum amount of memory, in MiB. To specify no minimum limit, specify `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1240,13 +2046,27 @@ func (p *CfnLaunchTemplateMemoryMiB) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateNetworkBandwidthGbps is the NetworkBandwidthGbps property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps). Setting the
+// minimum bandwidth does not guarantee that your instance will achieve the minimum bandwidth.
+// Amazon EC2 will identify instance types that support the specified minimum bandwidth, but the
+// actual bandwidth of your instance might go below the specified minimum at times. For more
+// information, see Available instance bandwidth
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html#available-instance-bandwidth)
+// in the *Amazon EC2 User Guide* .
 type CfnLaunchTemplateNetworkBandwidthGbps struct {
 	// Max is the Max property of the NetworkBandwidthGbps property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the NetworkBandwidthGbps property type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum amount of network bandwidth, in Gbps. If this parameter is not specified, there is
+	// no minimum limit.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1267,13 +2087,19 @@ func (p *CfnLaunchTemplateNetworkBandwidthGbps) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateNetworkInterfaceCount is the NetworkInterfaceCount property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum number of network interfaces.
 type CfnLaunchTemplateNetworkInterfaceCount struct {
 	// Max is the Max property of the NetworkInterfaceCount property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum number of network interfaces. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the NetworkInterfaceCount property type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum number of network interfaces. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1294,13 +2120,21 @@ func (p *CfnLaunchTemplateNetworkInterfaceCount) CfnProperties() map[string]any 
 
 // CfnLaunchTemplateTotalLocalStorageGB is the TotalLocalStorageGB property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum amount of total local storage, in GB.
 type CfnLaunchTemplateTotalLocalStorageGB struct {
 	// Max is the Max property of the TotalLocalStorageGB property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum amount of total local storage, in GB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the TotalLocalStorageGB property type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum amount of total local storage, in GB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1320,13 +2154,19 @@ func (p *CfnLaunchTemplateTotalLocalStorageGB) CfnProperties() map[string]any {
 }
 
 // CfnLaunchTemplateVCpuCount is the VCpuCount property type of AWS::EC2::LaunchTemplate.
+//
+// The minimum and maximum number of vCPUs.
 type CfnLaunchTemplateVCpuCount struct {
 	// Max is the Max property of the VCpuCount property type of AWS::EC2::LaunchTemplate.
+	//
+	// The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the VCpuCount property type of AWS::EC2::LaunchTemplate.
+	//
+	// The minimum number of vCPUs. To specify no minimum limit, specify `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1347,9 +2187,17 @@ func (p *CfnLaunchTemplateVCpuCount) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateLicenseSpecification is the LicenseSpecification property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies a license configuration for an instance.
+//
+// `LicenseSpecification` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateLicenseSpecification struct {
 	// LicenseConfigurationArn is the LicenseConfigurationArn property of the LicenseSpecification
 	// property type of AWS::EC2::LaunchTemplate.
+	//
+	// The Amazon Resource Name (ARN) of the license configuration.
 	//
 	// Default: not set (CloudFormation's default).
 	LicenseConfigurationArn string
@@ -1367,9 +2215,13 @@ func (p *CfnLaunchTemplateLicenseSpecification) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateMaintenanceOptions is the MaintenanceOptions property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The maintenance options of your instance.
 type CfnLaunchTemplateMaintenanceOptions struct {
 	// AutoRecovery is the AutoRecovery property of the MaintenanceOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Disables the automatic recovery behavior of your instance or sets it to default.
 	//
 	// Allowed values: "default", "disabled".
 	// Default: not set (CloudFormation's default).
@@ -1388,9 +2240,21 @@ func (p *CfnLaunchTemplateMaintenanceOptions) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateMetadataOptions is the MetadataOptions property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The metadata options for the instance. For more information, see Instance metadata and user data
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon
+// EC2 User Guide* .
+//
+// `MetadataOptions` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateMetadataOptions struct {
 	// HttpEndpoint is the HttpEndpoint property of the MetadataOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not
+	// specified, the default state is `enabled` . If you specify a value of `disabled` , you will not
+	// be able to access your instance metadata.
 	//
 	// Allowed values: "disabled", "enabled".
 	// Default: not set (CloudFormation's default).
@@ -1399,6 +2263,10 @@ type CfnLaunchTemplateMetadataOptions struct {
 	// HttpProtocolIpv6 is the HttpProtocolIpv6 property of the MetadataOptions property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// Enables or disables the IPv6 endpoint for the instance metadata service.
+	//
+	// Default: `disabled`
+	//
 	// Allowed values: "disabled", "enabled".
 	// Default: not set (CloudFormation's default).
 	HttpProtocolIpv6 string
@@ -1406,11 +2274,31 @@ type CfnLaunchTemplateMetadataOptions struct {
 	// HttpPutResponseHopLimit is the HttpPutResponseHopLimit property of the MetadataOptions property
 	// type of AWS::EC2::LaunchTemplate.
 	//
+	// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number,
+	// the further instance metadata requests can travel.
+	//
+	// Default: `1`
+	//
+	// Possible values: Integers from 1 to 64
+	//
 	// Default: not set (CloudFormation's default).
 	HttpPutResponseHopLimit *int
 
 	// HttpTokens is the HttpTokens property of the MetadataOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether IMDSv2 is required.
+	//
+	// - `optional` - IMDSv2 is optional. You can choose whether to send a session token in your
+	// instance metadata retrieval requests. If you retrieve IAM role credentials without a session
+	// token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a
+	// valid session token, you receive the IMDSv2 role credentials.
+	// - `required` - IMDSv2 is required. You must send a session token in your instance metadata
+	// retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2
+	// credentials; IMDSv1 credentials are not available.
+	//
+	// Default: If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is
+	// `v2.0` , the default is `required` .
 	//
 	// Allowed values: "optional", "required".
 	// Default: not set (CloudFormation's default).
@@ -1418,6 +2306,13 @@ type CfnLaunchTemplateMetadataOptions struct {
 
 	// InstanceMetadataTags is the InstanceMetadataTags property of the MetadataOptions property type
 	// of AWS::EC2::LaunchTemplate.
+	//
+	// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled`
+	// to turn off access to instance tags from the instance metadata. For more information, see View
+	// tags for your EC2 instances using instance metadata
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html) .
+	//
+	// Default: `disabled`
 	//
 	// Allowed values: "disabled", "enabled".
 	// Default: not set (CloudFormation's default).
@@ -1447,8 +2342,19 @@ func (p *CfnLaunchTemplateMetadataOptions) CfnProperties() map[string]any {
 }
 
 // CfnLaunchTemplateMonitoring is the Monitoring property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies whether detailed monitoring is enabled for an instance. For more information about
+// detailed monitoring, see Enable or turn off detailed monitoring for your instances
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch-new.html) in the *Amazon
+// EC2 User Guide* .
+//
+// `Monitoring` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateMonitoring struct {
 	// Enabled is the Enabled property of the Monitoring property type of AWS::EC2::LaunchTemplate.
+	//
+	// Specify `true` to enable detailed monitoring. Otherwise, basic monitoring is enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -1466,9 +2372,23 @@ func (p *CfnLaunchTemplateMonitoring) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateNetworkInterface is the NetworkInterface property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies the parameters for a network interface.
+//
+// `NetworkInterface` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateNetworkInterface struct {
 	// AssociateCarrierIpAddress is the AssociateCarrierIpAddress property of the NetworkInterface
 	// property type of AWS::EC2::LaunchTemplate.
+	//
+	// Associates a Carrier IP address with eth0 for a new network interface.
+	//
+	// Use this option when you launch an instance in a Wavelength Zone and want to associate a
+	// Carrier IP address with the network interface. For more information about Carrier IP addresses,
+	// see Carrier IP addresses
+	// (https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#provider-owned-ip)
+	// in the *AWS Wavelength Developer Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	AssociateCarrierIpAddress *bool
@@ -1476,11 +2396,19 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// AssociatePublicIpAddress is the AssociatePublicIpAddress property of the NetworkInterface
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// Associates a public IPv4 address with eth0 for a new network interface.
+	//
+	// AWS charges for all public IPv4 addresses, including public IPv4 addresses associated with
+	// running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address*
+	// tab on the Amazon VPC pricing page (https://docs.aws.amazon.com/vpc/pricing/) .
+	//
 	// Default: not set (CloudFormation's default).
 	AssociatePublicIpAddress *bool
 
 	// ConnectionTrackingSpecification is the ConnectionTrackingSpecification property of the
 	// NetworkInterface property type of AWS::EC2::LaunchTemplate.
+	//
+	// A connection tracking specification for the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	ConnectionTrackingSpecification *CfnLaunchTemplateConnectionTrackingSpecification
@@ -1488,11 +2416,15 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// DeleteOnTermination is the DeleteOnTermination property of the NetworkInterface property type
 	// of AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether the network interface is deleted when the instance is terminated.
+	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
 
 	// Description is the Description property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// A description for the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
@@ -1500,11 +2432,22 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// DeviceIndex is the DeviceIndex property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The device index for the network interface attachment. The primary network interface has a
+	// device index of 0. If the network interface is of type `interface` , you must specify a device
+	// index.
+	//
+	// If you create a launch template that includes secondary network interfaces but no primary
+	// network interface, and you specify it using the `LaunchTemplate` property of
+	// `AWS::EC2::Instance` , then you must include a primary network interface using the
+	// `NetworkInterfaces` property of `AWS::EC2::Instance` .
+	//
 	// Default: not set (CloudFormation's default).
 	DeviceIndex *int
 
 	// EnaQueueCount is the EnaQueueCount property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The number of ENA queues to be created with the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaQueueCount *int
@@ -1512,11 +2455,15 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// EnaSrdSpecification is the EnaSrdSpecification property of the NetworkInterface property type
 	// of AWS::EC2::LaunchTemplate.
 	//
+	// The ENA Express configuration for the network interface.
+	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdSpecification *CfnLaunchTemplateEnaSrdSpecification
 
 	// Groups is the Groups property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The IDs of one or more security groups.
 	//
 	// Default: not set (CloudFormation's default).
 	Groups []string
@@ -1524,11 +2471,26 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// InterfaceType is the InterfaceType property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The type of network interface. To create an Elastic Fabric Adapter (EFA), specify `efa` or
+	// `efa` . For more information, see Elastic Fabric Adapter for AI/ML and HPC workloads on Amazon
+	// EC2 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html) in the *Amazon EC2 User
+	// Guide* .
+	//
+	// If you are not creating an EFA, specify `interface` or omit this parameter.
+	//
+	// If you specify `efa-only` , do not assign any IP addresses to the network interface. EFA-only
+	// network interfaces do not support IP addresses.
+	//
+	// Valid values: `interface` | `efa` | `efa-only`
+	//
 	// Default: not set (CloudFormation's default).
 	InterfaceType string
 
 	// Ipv4PrefixCount is the Ipv4PrefixCount property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The number of IPv4 prefixes to be automatically assigned to the network interface. You cannot
+	// use this option if you use the `Ipv4Prefix` option.
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv4PrefixCount *int
@@ -1536,11 +2498,18 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// Ipv4Prefixes is the Ipv4Prefixes property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// One or more IPv4 prefixes to be assigned to the network interface. You cannot use this option
+	// if you use the `Ipv4PrefixCount` option.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv4Prefixes []CfnLaunchTemplateIpv4PrefixSpecification
 
 	// Ipv6AddressCount is the Ipv6AddressCount property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The number of IPv6 addresses to assign to a network interface. Amazon EC2 automatically selects
+	// the IPv6 addresses from the subnet range. You can't use this option if specifying specific IPv6
+	// addresses.
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv6AddressCount *int
@@ -1548,11 +2517,17 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// Ipv6Addresses is the Ipv6Addresses property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet. You can't
+	// use this option if you're specifying a number of IPv6 addresses.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6Addresses []CfnLaunchTemplateIpv6Add
 
 	// Ipv6PrefixCount is the Ipv6PrefixCount property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The number of IPv6 prefixes to be automatically assigned to the network interface. You cannot
+	// use this option if you use the `Ipv6Prefix` option.
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv6PrefixCount *int
@@ -1560,11 +2535,18 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// Ipv6Prefixes is the Ipv6Prefixes property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// One or more IPv6 prefixes to be assigned to the network interface. You cannot use this option
+	// if you use the `Ipv6PrefixCount` option.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6Prefixes []CfnLaunchTemplateIpv6PrefixSpecification
 
 	// NetworkCardIndex is the NetworkCardIndex property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The index of the network card. Some instance types support multiple network cards. The primary
+	// network interface must be assigned to network card index 0. The default is network card index
+	// 0.
 	//
 	// Default: not set (CloudFormation's default).
 	NetworkCardIndex *int
@@ -1572,11 +2554,19 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// NetworkInterfaceId is the NetworkInterfaceId property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The ID of the network interface.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceId string
 
 	// PrimaryIpv6 is the PrimaryIpv6 property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a
+	// primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is
+	// terminated or the network interface is detached. For more information about primary IPv6
+	// addresses, see RunInstances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	PrimaryIpv6 *bool
@@ -1584,11 +2574,15 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// PrivateIpAddress is the PrivateIpAddress property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The primary private IPv4 address of the network interface.
+	//
 	// Default: not set (CloudFormation's default).
 	PrivateIpAddress string
 
 	// PrivateIpAddresses is the PrivateIpAddresses property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// One or more private IPv4 addresses.
 	//
 	// Default: not set (CloudFormation's default).
 	PrivateIpAddresses []CfnLaunchTemplatePrivateIpAdd
@@ -1596,11 +2590,15 @@ type CfnLaunchTemplateNetworkInterface struct {
 	// SecondaryPrivateIpAddressCount is the SecondaryPrivateIpAddressCount property of the
 	// NetworkInterface property type of AWS::EC2::LaunchTemplate.
 	//
+	// The number of secondary private IPv4 addresses to assign to a network interface.
+	//
 	// Default: not set (CloudFormation's default).
 	SecondaryPrivateIpAddressCount *int
 
 	// SubnetId is the SubnetId property of the NetworkInterface property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The ID of the subnet for the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	SubnetId string
@@ -1700,9 +2698,18 @@ func (p *CfnLaunchTemplateNetworkInterface) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateConnectionTrackingSpecification is the ConnectionTrackingSpecification property
 // type of AWS::EC2::LaunchTemplate.
+//
+// A security group connection tracking specification that enables you to set the idle timeout for
+// connection tracking on an Elastic network interface. For more information, see Connection
+// tracking timeouts
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts)
+// in the *Amazon EC2 User Guide* .
 type CfnLaunchTemplateConnectionTrackingSpecification struct {
 	// TcpEstablishedTimeout is the TcpEstablishedTimeout property of the
 	// ConnectionTrackingSpecification property type of AWS::EC2::LaunchTemplate.
+	//
+	// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max:
+	// 432000 seconds (5 days). Default: 432000 seconds. Recommended: Less than 432000 seconds.
 	//
 	// Default: not set (CloudFormation's default).
 	TcpEstablishedTimeout *int
@@ -1710,11 +2717,18 @@ type CfnLaunchTemplateConnectionTrackingSpecification struct {
 	// UdpStreamTimeout is the UdpStreamTimeout property of the ConnectionTrackingSpecification
 	// property type of AWS::EC2::LaunchTemplate.
 	//
+	// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one
+	// request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180
+	// seconds.
+	//
 	// Default: not set (CloudFormation's default).
 	UdpStreamTimeout *int
 
 	// UdpTimeout is the UdpTimeout property of the ConnectionTrackingSpecification property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a
+	// single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
 	//
 	// Default: not set (CloudFormation's default).
 	UdpTimeout *int
@@ -1738,15 +2752,30 @@ func (p *CfnLaunchTemplateConnectionTrackingSpecification) CfnProperties() map[s
 
 // CfnLaunchTemplateEnaSrdSpecification is the EnaSrdSpecification property type of
 // AWS::EC2::LaunchTemplate.
+//
+// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum
+// bandwidth used per stream and minimize tail latency of network traffic between EC2 instances.
+// With ENA Express, you can communicate between two EC2 instances in the same subnet within the
+// same account, or in different accounts. Both sending and receiving instances must have ENA
+// Express enabled.
+//
+// To improve the reliability of network packet delivery, ENA Express reorders network packets on
+// the receiving end by default. However, some UDP-based applications are designed to handle
+// network packets that are out of order to reduce the overhead for packet delivery at the network
+// layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
 type CfnLaunchTemplateEnaSrdSpecification struct {
 	// EnaSrdEnabled is the EnaSrdEnabled property of the EnaSrdSpecification property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether ENA Express is enabled for the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdEnabled *bool
 
 	// EnaSrdUdpSpecification is the EnaSrdUdpSpecification property of the EnaSrdSpecification
 	// property type of AWS::EC2::LaunchTemplate.
+	//
+	// Configures ENA Express for UDP network traffic.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdUdpSpecification *CfnLaunchTemplateEnaSrdUdpSpecification
@@ -1767,9 +2796,18 @@ func (p *CfnLaunchTemplateEnaSrdSpecification) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateEnaSrdUdpSpecification is the EnaSrdUdpSpecification property type of
 // AWS::EC2::LaunchTemplate.
+//
+// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP
+// traffic automatically uses it. However, some UDP-based applications are designed to handle
+// network packets that are out of order, without a need for retransmission, such as live video
+// broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to
+// use ENA Express, based on your application environment needs.
 type CfnLaunchTemplateEnaSrdUdpSpecification struct {
 	// EnaSrdUdpEnabled is the EnaSrdUdpEnabled property of the EnaSrdUdpSpecification property type
 	// of AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this
+	// setting, you must first enable ENA Express.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdUdpEnabled *bool
@@ -1787,9 +2825,19 @@ func (p *CfnLaunchTemplateEnaSrdUdpSpecification) CfnProperties() map[string]any
 
 // CfnLaunchTemplateIpv4PrefixSpecification is the Ipv4PrefixSpecification property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies an IPv4 prefix for a network interface.
+//
+// `Ipv4PrefixSpecification` is a property of AWS::EC2::LaunchTemplate NetworkInterface
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html)
+// .
 type CfnLaunchTemplateIpv4PrefixSpecification struct {
 	// Ipv4Prefix is the Ipv4Prefix property of the Ipv4PrefixSpecification property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The IPv4 prefix. For information, see Assigning prefixes to network interfaces
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2
+	// User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv4Prefix string
@@ -1806,9 +2854,18 @@ func (p *CfnLaunchTemplateIpv4PrefixSpecification) CfnProperties() map[string]an
 }
 
 // CfnLaunchTemplateIpv6Add is the Ipv6Add property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies an IPv6 address in an Amazon EC2 launch template.
+//
+// `Ipv6Add` is a property of AWS::EC2::LaunchTemplate NetworkInterface
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html)
+// .
 type CfnLaunchTemplateIpv6Add struct {
 	// Ipv6Address is the Ipv6Address property of the Ipv6Add property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet. You can't
+	// use this option if you're specifying a number of IPv6 addresses.
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv6Address string
@@ -1826,9 +2883,17 @@ func (p *CfnLaunchTemplateIpv6Add) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateIpv6PrefixSpecification is the Ipv6PrefixSpecification property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies an IPv6 prefix for a network interface.
+//
+// `Ipv6PrefixSpecification` is a property of AWS::EC2::LaunchTemplate NetworkInterface
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html)
+// .
 type CfnLaunchTemplateIpv6PrefixSpecification struct {
 	// Ipv6Prefix is the Ipv6Prefix property of the Ipv6PrefixSpecification property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The IPv6 prefix.
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv6Prefix string
@@ -1845,14 +2910,25 @@ func (p *CfnLaunchTemplateIpv6PrefixSpecification) CfnProperties() map[string]an
 }
 
 // CfnLaunchTemplatePrivateIpAdd is the PrivateIpAdd property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies a secondary private IPv4 address for a network interface.
+//
+// `PrivateIpAdd` is a property of AWS::EC2::LaunchTemplate NetworkInterface
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html)
+// .
 type CfnLaunchTemplatePrivateIpAdd struct {
 	// Primary is the Primary property of the PrivateIpAdd property type of AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4
+	// address can be designated as primary.
 	//
 	// Default: not set (CloudFormation's default).
 	Primary *bool
 
 	// PrivateIpAddress is the PrivateIpAddress property of the PrivateIpAdd property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The private IPv4 address.
 	//
 	// Default: not set (CloudFormation's default).
 	PrivateIpAddress string
@@ -1872,8 +2948,16 @@ func (p *CfnLaunchTemplatePrivateIpAdd) CfnProperties() map[string]any {
 }
 
 // CfnLaunchTemplatePlacement is the Placement property type of AWS::EC2::LaunchTemplate.
+//
+// Specifies the placement of an instance.
+//
+// `Placement` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplatePlacement struct {
 	// Affinity is the Affinity property of the Placement property type of AWS::EC2::LaunchTemplate.
+	//
+	// The affinity setting for an instance on a Dedicated Host.
 	//
 	// Default: not set (CloudFormation's default).
 	Affinity string
@@ -1881,20 +2965,31 @@ type CfnLaunchTemplatePlacement struct {
 	// AvailabilityZone is the AvailabilityZone property of the Placement property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The Availability Zone for the instance.
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
 
 	// GroupId is the GroupId property of the Placement property type of AWS::EC2::LaunchTemplate.
+	//
+	// The Group Id of a placement group. You must specify the Placement Group *Group Id* to launch an
+	// instance in a shared placement group.
 	//
 	// Default: not set (CloudFormation's default).
 	GroupId string
 
 	// GroupName is the GroupName property of the Placement property type of AWS::EC2::LaunchTemplate.
 	//
+	// The name of the placement group for the instance.
+	//
 	// Default: not set (CloudFormation's default).
 	GroupName string
 
 	// HostId is the HostId property of the Placement property type of AWS::EC2::LaunchTemplate.
+	//
+	// The ID of the Dedicated Host for the instance.
 	//
 	// Default: not set (CloudFormation's default).
 	HostId string
@@ -1902,11 +2997,17 @@ type CfnLaunchTemplatePlacement struct {
 	// HostResourceGroupArn is the HostResourceGroupArn property of the Placement property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// The ARN of the host resource group in which to launch the instances. If you specify a host
+	// resource group ARN, omit the *Tenancy* parameter or set it to `host` .
+	//
 	// Default: not set (CloudFormation's default).
 	HostResourceGroupArn string
 
 	// PartitionNumber is the PartitionNumber property of the Placement property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The number of the partition the instance should launch in. Valid only if the placement group
+	// strategy is set to `partition` .
 	//
 	// Default: not set (CloudFormation's default).
 	PartitionNumber *int
@@ -1914,10 +3015,15 @@ type CfnLaunchTemplatePlacement struct {
 	// SpreadDomain is the SpreadDomain property of the Placement property type of
 	// AWS::EC2::LaunchTemplate.
 	//
+	// Reserved for future use.
+	//
 	// Default: not set (CloudFormation's default).
 	SpreadDomain string
 
 	// Tenancy is the Tenancy property of the Placement property type of AWS::EC2::LaunchTemplate.
+	//
+	// The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant
+	// hardware.
 	//
 	// Allowed values: "dedicated", "default", "host".
 	// Default: not set (CloudFormation's default).
@@ -1960,9 +3066,16 @@ func (p *CfnLaunchTemplatePlacement) CfnProperties() map[string]any {
 
 // CfnLaunchTemplatePrivateDnsNameOptions is the PrivateDnsNameOptions property type of
 // AWS::EC2::LaunchTemplate.
+//
+// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record
+// queries should be handled. For more information, see Amazon EC2 instance hostname types
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon
+// Elastic Compute Cloud User Guide* .
 type CfnLaunchTemplatePrivateDnsNameOptions struct {
 	// EnableResourceNameDnsAAAARecord is the EnableResourceNameDnsAAAARecord property of the
 	// PrivateDnsNameOptions property type of AWS::EC2::LaunchTemplate.
+	//
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
 	//
 	// Default: not set (CloudFormation's default).
 	EnableResourceNameDnsAAAARecord *bool
@@ -1970,11 +3083,20 @@ type CfnLaunchTemplatePrivateDnsNameOptions struct {
 	// EnableResourceNameDnsARecord is the EnableResourceNameDnsARecord property of the
 	// PrivateDnsNameOptions property type of AWS::EC2::LaunchTemplate.
 	//
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+	//
 	// Default: not set (CloudFormation's default).
 	EnableResourceNameDnsARecord *bool
 
 	// HostnameType is the HostnameType property of the PrivateDnsNameOptions property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be
+	// based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based
+	// on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance
+	// IPv4 address or the instance ID. For more information, see Amazon EC2 instance hostname types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon
+	// Elastic Compute Cloud User Guide* .
 	//
 	// Allowed values: "ip-name", "resource-name".
 	// Default: not set (CloudFormation's default).
@@ -1999,15 +3121,35 @@ func (p *CfnLaunchTemplatePrivateDnsNameOptions) CfnProperties() map[string]any 
 
 // CfnLaunchTemplateTagSpecification is the TagSpecification property type of
 // AWS::EC2::LaunchTemplate.
+//
+// Specifies the tags to apply to resources that are created during instance launch.
+//
+// `TagSpecification` is a property type of `TagSpecifications`
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications)
+// . `TagSpecifications`
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications)
+// is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
+// .
 type CfnLaunchTemplateTagSpecification struct {
 	// ResourceType is the ResourceType property of the TagSpecification property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The type of resource to tag. You can specify tags for the following resource types only:
+	// `instance` | `volume` | `network-interface` | `spot-instances-request` . If the instance does
+	// not include the resource type that you specify, the instance launch fails. For example, not all
+	// instance types include a volume.
+	//
+	// To tag a resource after it has been created, see CreateTags
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html) .
 	//
 	// One of 107 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
 	ResourceType string
 
 	// Tags is the Tags property of the TagSpecification property type of AWS::EC2::LaunchTemplate.
+	//
+	// The tags to apply to the resource.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -2032,9 +3174,22 @@ func (p *CfnLaunchTemplateTagSpecification) CfnProperties() map[string]any {
 
 // CfnLaunchTemplateLaunchTemplateTagSpecification is the LaunchTemplateTagSpecification property
 // type of AWS::EC2::LaunchTemplate.
+//
+// Specifies the tags to apply to the launch template during creation.
+//
+// To specify the tags for the resources that are created during instance launch, use
+// AWS::EC2::LaunchTemplate TagSpecification
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html)
+// .
+//
+// `LaunchTemplateTagSpecification` is a property of AWS::EC2::LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
+// .
 type CfnLaunchTemplateLaunchTemplateTagSpecification struct {
 	// ResourceType is the ResourceType property of the LaunchTemplateTagSpecification property type
 	// of AWS::EC2::LaunchTemplate.
+	//
+	// The type of resource. To tag a launch template, `ResourceType` must be `launch-template` .
 	//
 	// One of 107 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -2042,6 +3197,8 @@ type CfnLaunchTemplateLaunchTemplateTagSpecification struct {
 
 	// Tags is the Tags property of the LaunchTemplateTagSpecification property type of
 	// AWS::EC2::LaunchTemplate.
+	//
+	// The tags for the resource.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -7,6 +7,12 @@ import (
 )
 
 // CfnLocalGatewayRoute is the AWS::EC2::LocalGatewayRoute resource.
+//
+// Creates a static route for the specified local gateway route table. You must specify one of the
+// following targets:
+//
+// - `LocalGatewayVirtualInterfaceGroupId`
+// - `NetworkInterfaceId`
 type CfnLocalGatewayRoute struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -26,14 +32,20 @@ func NewCfnLocalGatewayRoute(scope cdk.Construct, id string, props CfnLocalGatew
 func (r *CfnLocalGatewayRoute) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the local gateway route table.
 func (r *CfnLocalGatewayRoute) AttrState() string { return r.GetAttString("State") }
 
 // AttrType returns the Type attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The type of local gateway route.
 func (r *CfnLocalGatewayRoute) AttrType() string { return r.GetAttString("Type") }
 
 // CfnLocalGatewayRouteProps are the properties of an AWS::EC2::LocalGatewayRoute resource.
 type CfnLocalGatewayRouteProps struct {
 	// DestinationCidrBlock is the DestinationCidrBlock property of AWS::EC2::LocalGatewayRoute.
+	//
+	// The CIDR block used for destination matches.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -42,6 +54,8 @@ type CfnLocalGatewayRouteProps struct {
 	// LocalGatewayRouteTableId is the LocalGatewayRouteTableId property of
 	// AWS::EC2::LocalGatewayRoute.
 	//
+	// The ID of the local gateway route table.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LocalGatewayRouteTableId string
@@ -49,10 +63,14 @@ type CfnLocalGatewayRouteProps struct {
 	// LocalGatewayVirtualInterfaceGroupId is the LocalGatewayVirtualInterfaceGroupId property of
 	// AWS::EC2::LocalGatewayRoute.
 	//
+	// The ID of the virtual interface group.
+	//
 	// Default: not set (CloudFormation's default).
 	LocalGatewayVirtualInterfaceGroupId string
 
 	// NetworkInterfaceId is the NetworkInterfaceId property of AWS::EC2::LocalGatewayRoute.
+	//
+	// The ID of the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceId string

@@ -8,6 +8,8 @@ import (
 
 // CfnLocalGatewayRouteTable is the AWS::EC2::LocalGatewayRouteTable resource.
 //
+// Describes a local gateway route table.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnLocalGatewayRouteTable struct {
 	cdk.CfnResource
@@ -32,23 +34,33 @@ func (r *CfnLocalGatewayRouteTable) validate() []string { return r.Props.validat
 
 // AttrLocalGatewayRouteTableArn returns the LocalGatewayRouteTableArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the local gateway route table.
 func (r *CfnLocalGatewayRouteTable) AttrLocalGatewayRouteTableArn() string {
 	return r.GetAttString("LocalGatewayRouteTableArn")
 }
 
 // AttrLocalGatewayRouteTableId returns the LocalGatewayRouteTableId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the local gateway route table.
 func (r *CfnLocalGatewayRouteTable) AttrLocalGatewayRouteTableId() string {
 	return r.GetAttString("LocalGatewayRouteTableId")
 }
 
 // AttrOutpostArn returns the OutpostArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the Outpost.
 func (r *CfnLocalGatewayRouteTable) AttrOutpostArn() string { return r.GetAttString("OutpostArn") }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account that owns the local gateway route table.
 func (r *CfnLocalGatewayRouteTable) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the local gateway route table.
 func (r *CfnLocalGatewayRouteTable) AttrState() string { return r.GetAttString("State") }
 
 // CfnLocalGatewayRouteTableProps are the properties of an AWS::EC2::LocalGatewayRouteTable
@@ -56,17 +68,23 @@ func (r *CfnLocalGatewayRouteTable) AttrState() string { return r.GetAttString("
 type CfnLocalGatewayRouteTableProps struct {
 	// LocalGatewayId is the LocalGatewayId property of AWS::EC2::LocalGatewayRouteTable.
 	//
+	// The ID of the local gateway.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LocalGatewayId string
 
 	// Mode is the Mode property of AWS::EC2::LocalGatewayRouteTable.
 	//
+	// The mode of the local gateway route table.
+	//
 	// Allowed values: "coip", "direct-vpc-routing". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Mode string
 
 	// Tags is the Tags property of AWS::EC2::LocalGatewayRouteTable.
+	//
+	// The tags assigned to the local gateway route table.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

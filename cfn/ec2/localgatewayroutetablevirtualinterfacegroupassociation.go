@@ -9,6 +9,8 @@ import (
 // CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation is the
 // AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation resource.
 //
+// Describes an association between a local gateway route table and a virtual interface group.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation struct {
 	cdk.CfnResource
@@ -38,12 +40,16 @@ func (r *CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation) validate() [
 
 // AttrLocalGatewayId returns the LocalGatewayId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the local gateway.
 func (r *CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation) AttrLocalGatewayId() string {
 	return r.GetAttString("LocalGatewayId")
 }
 
 // AttrLocalGatewayRouteTableArn returns the LocalGatewayRouteTableArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the local gateway route table for the virtual interface group.
 func (r *CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation) AttrLocalGatewayRouteTableArn() string {
 	return r.GetAttString("LocalGatewayRouteTableArn")
 }
@@ -51,16 +57,22 @@ func (r *CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation) AttrLocalGat
 // AttrLocalGatewayRouteTableVirtualInterfaceGroupAssociationId returns the
 // LocalGatewayRouteTableVirtualInterfaceGroupAssociationId attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The ID of the association.
 func (r *CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation) AttrLocalGatewayRouteTableVirtualInterfaceGroupAssociationId() string {
 	return r.GetAttString("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId")
 }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account that owns the local gateway virtual interface group association.
 func (r *CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation) AttrOwnerId() string {
 	return r.GetAttString("OwnerId")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the association.
 func (r *CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation) AttrState() string {
 	return r.GetAttString("State")
 }
@@ -71,6 +83,8 @@ type CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps struct {
 	// LocalGatewayRouteTableId is the LocalGatewayRouteTableId property of
 	// AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation.
 	//
+	// The ID of the local gateway route table.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LocalGatewayRouteTableId string
@@ -78,11 +92,15 @@ type CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps struct {
 	// LocalGatewayVirtualInterfaceGroupId is the LocalGatewayVirtualInterfaceGroupId property of
 	// AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation.
 	//
+	// The ID of the virtual interface group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LocalGatewayVirtualInterfaceGroupId string
 
 	// Tags is the Tags property of AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation.
+	//
+	// The tags assigned to the association.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -9,6 +9,8 @@ import (
 // CfnLocalGatewayRouteTableVPCAssociation is the AWS::EC2::LocalGatewayRouteTableVPCAssociation
 // resource.
 //
+// Associates the specified VPC with the specified local gateway route table.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnLocalGatewayRouteTableVPCAssociation struct {
 	cdk.CfnResource
@@ -35,17 +37,23 @@ func (r *CfnLocalGatewayRouteTableVPCAssociation) validate() []string { return r
 
 // AttrLocalGatewayId returns the LocalGatewayId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the local gateway.
 func (r *CfnLocalGatewayRouteTableVPCAssociation) AttrLocalGatewayId() string {
 	return r.GetAttString("LocalGatewayId")
 }
 
 // AttrLocalGatewayRouteTableVpcAssociationId returns the LocalGatewayRouteTableVpcAssociationId
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the association.
 func (r *CfnLocalGatewayRouteTableVPCAssociation) AttrLocalGatewayRouteTableVpcAssociationId() string {
 	return r.GetAttString("LocalGatewayRouteTableVpcAssociationId")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the association.
 func (r *CfnLocalGatewayRouteTableVPCAssociation) AttrState() string { return r.GetAttString("State") }
 
 // CfnLocalGatewayRouteTableVPCAssociationProps are the properties of an
@@ -54,16 +62,22 @@ type CfnLocalGatewayRouteTableVPCAssociationProps struct {
 	// LocalGatewayRouteTableId is the LocalGatewayRouteTableId property of
 	// AWS::EC2::LocalGatewayRouteTableVPCAssociation.
 	//
+	// The ID of the local gateway route table.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LocalGatewayRouteTableId string
 
 	// Tags is the Tags property of AWS::EC2::LocalGatewayRouteTableVPCAssociation.
 	//
+	// The tags assigned to the association.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::LocalGatewayRouteTableVPCAssociation.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.

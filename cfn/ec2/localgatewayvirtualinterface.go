@@ -8,6 +8,8 @@ import (
 
 // CfnLocalGatewayVirtualInterface is the AWS::EC2::LocalGatewayVirtualInterface resource.
 //
+// Describes a local gateway virtual interface.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnLocalGatewayVirtualInterface struct {
 	cdk.CfnResource
@@ -34,35 +36,47 @@ func (r *CfnLocalGatewayVirtualInterface) validate() []string { return r.Props.v
 
 // AttrConfigurationState returns the ConfigurationState attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The current state of the local gateway virtual interface.
 func (r *CfnLocalGatewayVirtualInterface) AttrConfigurationState() string {
 	return r.GetAttString("ConfigurationState")
 }
 
 // AttrLocalBgpAsn returns the LocalBgpAsn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The Border Gateway Protocol (BGP) Autonomous System Number (ASN) of the local gateway.
 func (r *CfnLocalGatewayVirtualInterface) AttrLocalBgpAsn() string {
 	return r.GetAttString("LocalBgpAsn")
 }
 
 // AttrLocalGatewayId returns the LocalGatewayId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the local gateway.
 func (r *CfnLocalGatewayVirtualInterface) AttrLocalGatewayId() string {
 	return r.GetAttString("LocalGatewayId")
 }
 
 // AttrLocalGatewayVirtualInterfaceId returns the LocalGatewayVirtualInterfaceId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The ID of the virtual interface.
 func (r *CfnLocalGatewayVirtualInterface) AttrLocalGatewayVirtualInterfaceId() string {
 	return r.GetAttString("LocalGatewayVirtualInterfaceId")
 }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account that owns the local gateway virtual interface.
 func (r *CfnLocalGatewayVirtualInterface) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // CfnLocalGatewayVirtualInterfaceProps are the properties of an
 // AWS::EC2::LocalGatewayVirtualInterface resource.
 type CfnLocalGatewayVirtualInterfaceProps struct {
 	// LocalAddress is the LocalAddress property of AWS::EC2::LocalGatewayVirtualInterface.
+	//
+	// The local address.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -71,11 +85,15 @@ type CfnLocalGatewayVirtualInterfaceProps struct {
 	// LocalGatewayVirtualInterfaceGroupId is the LocalGatewayVirtualInterfaceGroupId property of
 	// AWS::EC2::LocalGatewayVirtualInterface.
 	//
+	// The ID of the local gateway virtual interface group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LocalGatewayVirtualInterfaceGroupId string
 
 	// OutpostLagId is the OutpostLagId property of AWS::EC2::LocalGatewayVirtualInterface.
+	//
+	// The Outpost LAG ID.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -83,11 +101,15 @@ type CfnLocalGatewayVirtualInterfaceProps struct {
 
 	// PeerAddress is the PeerAddress property of AWS::EC2::LocalGatewayVirtualInterface.
 	//
+	// The peer address.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PeerAddress string
 
 	// PeerBgpAsn is the PeerBgpAsn property of AWS::EC2::LocalGatewayVirtualInterface.
+	//
+	// The peer BGP ASN.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -96,16 +118,22 @@ type CfnLocalGatewayVirtualInterfaceProps struct {
 	// PeerBgpAsnExtended is the PeerBgpAsnExtended property of
 	// AWS::EC2::LocalGatewayVirtualInterface.
 	//
+	// The extended 32-bit ASN of the BGP peer for use with larger ASN values.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PeerBgpAsnExtended *int
 
 	// Tags is the Tags property of AWS::EC2::LocalGatewayVirtualInterface.
 	//
+	// The tags assigned to the virtual interface.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Vlan is the Vlan property of AWS::EC2::LocalGatewayVirtualInterface.
+	//
+	// The ID of the VLAN.
 	//
 	// Changing it replaces the resource.
 	// Required.

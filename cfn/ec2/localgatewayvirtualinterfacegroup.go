@@ -9,6 +9,8 @@ import (
 // CfnLocalGatewayVirtualInterfaceGroup is the AWS::EC2::LocalGatewayVirtualInterfaceGroup
 // resource.
 //
+// Describes a local gateway virtual interface group.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnLocalGatewayVirtualInterfaceGroup struct {
 	cdk.CfnResource
@@ -35,35 +37,47 @@ func (r *CfnLocalGatewayVirtualInterfaceGroup) validate() []string { return r.Pr
 
 // AttrConfigurationState returns the ConfigurationState attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The current state of the local gateway virtual interface group.
 func (r *CfnLocalGatewayVirtualInterfaceGroup) AttrConfigurationState() string {
 	return r.GetAttString("ConfigurationState")
 }
 
 // AttrLocalGatewayVirtualInterfaceGroupArn returns the LocalGatewayVirtualInterfaceGroupArn
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Number (ARN) of the local gateway virtual interface group.
 func (r *CfnLocalGatewayVirtualInterfaceGroup) AttrLocalGatewayVirtualInterfaceGroupArn() string {
 	return r.GetAttString("LocalGatewayVirtualInterfaceGroupArn")
 }
 
 // AttrLocalGatewayVirtualInterfaceGroupId returns the LocalGatewayVirtualInterfaceGroupId
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the virtual interface group.
 func (r *CfnLocalGatewayVirtualInterfaceGroup) AttrLocalGatewayVirtualInterfaceGroupId() string {
 	return r.GetAttString("LocalGatewayVirtualInterfaceGroupId")
 }
 
 // AttrLocalGatewayVirtualInterfaceIds returns the LocalGatewayVirtualInterfaceIds attribute of the
 // resource (Fn::GetAtt) as a list token.
+//
+// The IDs of the virtual interfaces.
 func (r *CfnLocalGatewayVirtualInterfaceGroup) AttrLocalGatewayVirtualInterfaceIds() []string {
 	return r.GetAttList("LocalGatewayVirtualInterfaceIds")
 }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account that owns the local gateway virtual interface group.
 func (r *CfnLocalGatewayVirtualInterfaceGroup) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // CfnLocalGatewayVirtualInterfaceGroupProps are the properties of an
 // AWS::EC2::LocalGatewayVirtualInterfaceGroup resource.
 type CfnLocalGatewayVirtualInterfaceGroupProps struct {
 	// LocalBgpAsn is the LocalBgpAsn property of AWS::EC2::LocalGatewayVirtualInterfaceGroup.
+	//
+	// The Autonomous System Number(ASN) for the local Border Gateway Protocol (BGP).
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -72,17 +86,23 @@ type CfnLocalGatewayVirtualInterfaceGroupProps struct {
 	// LocalBgpAsnExtended is the LocalBgpAsnExtended property of
 	// AWS::EC2::LocalGatewayVirtualInterfaceGroup.
 	//
+	// The extended 32-bit ASN for the local BGP configuration.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LocalBgpAsnExtended *int
 
 	// LocalGatewayId is the LocalGatewayId property of AWS::EC2::LocalGatewayVirtualInterfaceGroup.
 	//
+	// The ID of the local gateway.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LocalGatewayId string
 
 	// Tags is the Tags property of AWS::EC2::LocalGatewayVirtualInterfaceGroup.
+	//
+	// The tags assigned to the virtual interface group.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -10,6 +10,27 @@ import (
 
 // CfnNatGateway is the AWS::EC2::NatGateway resource.
 //
+// Specifies a network address translation (NAT) gateway in the specified subnet. You can create
+// either a public NAT gateway or a private NAT gateway. The default is a public NAT gateway. If
+// you create a public NAT gateway, you must specify an elastic IP address.
+//
+// With a NAT gateway, instances in a private subnet can connect to the internet, other AWS
+// services, or an on-premises network using the IP address of the NAT gateway. For more
+// information, see NAT gateways
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User
+// Guide* .
+//
+// If you add a default route ( `AWS::EC2::Route` resource) that points to a NAT gateway, specify
+// the NAT gateway ID for the route's `NatGatewayId` property. When you associate an Elastic IP
+// address or secondary Elastic IP address with a public NAT gateway, the network border group of
+// the Elastic IP address must match the network border group of the Availability Zone (AZ) that
+// the public NAT gateway is in. Otherwise, the NAT gateway fails to launch. You can see the
+// network border group for the AZ by viewing the details of the subnet. Similarly, you can view
+// the network border group for the Elastic IP address by viewing its details. For more
+// information, see Allocate an Elastic IP address
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#allocate-eip) in the *Amazon VPC
+// User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNatGateway struct {
 	cdk.CfnResource
@@ -33,26 +54,58 @@ func (r *CfnNatGateway) validate() []string { return r.Props.validate("") }
 
 // AttrAutoProvisionZones returns the AutoProvisionZones attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// For regional NAT gateways only: Indicates whether AWS automatically manages AZ coverage. When
+// enabled, the NAT gateway associates EIPs in all AZs where your VPC has subnets to handle
+// outbound NAT traffic, expands to new AZs when you create subnets there, and retracts from AZs
+// where you've removed all subnets. When disabled, you must manually manage which AZs the NAT
+// gateway supports and their corresponding EIPs.
+//
+// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones
+// (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a
+// Region.
+//
+// For more information, see Regional NAT gateways for automatic multi-AZ expansion
+// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC
+// User Guide* .
 func (r *CfnNatGateway) AttrAutoProvisionZones() string { return r.GetAttString("AutoProvisionZones") }
 
 // AttrAutoScalingIps returns the AutoScalingIps attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// For regional NAT gateways only: Indicates whether AWS automatically allocates additional Elastic
+// IP addresses (EIPs) in an AZ when the NAT gateway needs more ports due to increased concurrent
+// connections to a single destination from that AZ.
+//
+// For more information, see Regional NAT gateways for automatic multi-AZ expansion
+// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC
+// User Guide* .
 func (r *CfnNatGateway) AttrAutoScalingIps() string { return r.GetAttString("AutoScalingIps") }
 
 // AttrEniId returns the EniId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the network interface.
 func (r *CfnNatGateway) AttrEniId() string { return r.GetAttString("EniId") }
 
 // AttrNatGatewayId returns the NatGatewayId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the NAT gateway.
 func (r *CfnNatGateway) AttrNatGatewayId() string { return r.GetAttString("NatGatewayId") }
 
 // AttrRouteTableId returns the RouteTableId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// For regional NAT gateways only, this is the ID of the NAT gateway.
 func (r *CfnNatGateway) AttrRouteTableId() string { return r.GetAttString("RouteTableId") }
 
 // CfnNatGatewayProps are the properties of an AWS::EC2::NatGateway resource.
 type CfnNatGatewayProps struct {
 	// AllocationId is the AllocationId property of AWS::EC2::NatGateway.
+	//
+	// [Public NAT gateway only] The allocation ID of the Elastic IP address that's associated with
+	// the NAT gateway. This property is required for a public NAT gateway and cannot be specified
+	// with a private NAT gateway.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -60,11 +113,37 @@ type CfnNatGatewayProps struct {
 
 	// AvailabilityMode is the AvailabilityMode property of AWS::EC2::NatGateway.
 	//
+	// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway.
+	//
+	// A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single
+	// availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple
+	// availability zones (AZs) in your VPC, providing redundancy, scalability and availability across
+	// all the AZs in a Region.
+	//
+	// For more information, see Regional NAT gateways for automatic multi-AZ expansion
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon
+	// VPC User Guide* .
+	//
 	// Allowed values: "regional", "zonal". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AvailabilityMode string
 
 	// AvailabilityZoneAddresses is the AvailabilityZoneAddresses property of AWS::EC2::NatGateway.
+	//
+	// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to
+	// support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses
+	// these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT
+	// gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic
+	// network interface. If you specify this parameter, auto-expansion is disabled and you must
+	// manually manage AZ coverage.
+	//
+	// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones
+	// (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a
+	// Region.
+	//
+	// For more information, see Regional NAT gateways for automatic multi-AZ expansion
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon
+	// VPC User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -72,11 +151,17 @@ type CfnNatGatewayProps struct {
 
 	// ConnectivityType is the ConnectivityType property of AWS::EC2::NatGateway.
 	//
+	// Indicates whether the NAT gateway supports public or private connectivity. The default is
+	// public connectivity.
+	//
 	// Allowed values: "private", "public". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ConnectivityType string
 
 	// MaxDrainDurationSeconds is the MaxDrainDurationSeconds property of AWS::EC2::NatGateway.
+	//
+	// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if
+	// connections are still in progress. Default value is 350 seconds.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -84,11 +169,18 @@ type CfnNatGatewayProps struct {
 
 	// PrivateIpAddress is the PrivateIpAddress property of AWS::EC2::NatGateway.
 	//
+	// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a
+	// private IPv4 address will be automatically assigned.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PrivateIpAddress string
 
 	// SecondaryAllocationIds is the SecondaryAllocationIds property of AWS::EC2::NatGateway.
+	//
+	// Secondary EIP allocation IDs. For more information, see Create a NAT gateway
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon
+	// VPC User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	SecondaryAllocationIds []string
@@ -96,16 +188,34 @@ type CfnNatGatewayProps struct {
 	// SecondaryPrivateIpAddressCount is the SecondaryPrivateIpAddressCount property of
 	// AWS::EC2::NatGateway.
 	//
+	// [Private NAT gateway only] The number of secondary private IPv4 addresses you want to assign to
+	// the NAT gateway. For more information about secondary addresses, see Create a NAT gateway
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating) in
+	// the *Amazon Virtual Private Cloud User Guide* .
+	//
+	// `SecondaryPrivateIpAddressCount` and `SecondaryPrivateIpAddresses` cannot be set at the same
+	// time.
+	//
 	// Default: not set (CloudFormation's default).
 	SecondaryPrivateIpAddressCount *int
 
 	// SecondaryPrivateIpAddresses is the SecondaryPrivateIpAddresses property of
 	// AWS::EC2::NatGateway.
 	//
+	// Secondary private IPv4 addresses. For more information about secondary addresses, see Create a
+	// NAT gateway
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating) in
+	// the *Amazon Virtual Private Cloud User Guide* .
+	//
+	// `SecondaryPrivateIpAddressCount` and `SecondaryPrivateIpAddresses` cannot be set at the same
+	// time.
+	//
 	// Default: not set (CloudFormation's default).
 	SecondaryPrivateIpAddresses []string
 
 	// SubnetId is the SubnetId property of AWS::EC2::NatGateway.
+	//
+	// The ID of the subnet in which the NAT gateway is located.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -113,10 +223,14 @@ type CfnNatGatewayProps struct {
 
 	// Tags is the Tags property of AWS::EC2::NatGateway.
 	//
+	// The tags for the NAT gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::NatGateway.
+	//
+	// The ID of the VPC in which the NAT gateway is located.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -186,9 +300,23 @@ func (p *CfnNatGatewayProps) validate(at string) []string {
 
 // CfnNatGatewayAvailabilityZoneAddress is the AvailabilityZoneAddress property type of
 // AWS::EC2::NatGateway.
+//
+// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to
+// use for handling outbound NAT traffic from a specific Availability Zone.
+//
+// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones
+// (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a
+// Region.
+//
+// For more information, see Regional NAT gateways for automatic multi-AZ expansion
+// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC
+// User Guide* .
 type CfnNatGatewayAvailabilityZoneAddress struct {
 	// AllocationIds is the AllocationIds property of the AvailabilityZoneAddress property type of
 	// AWS::EC2::NatGateway.
+	//
+	// The allocation IDs of the Elastic IP addresses (EIPs) to be used for handling outbound NAT
+	// traffic in this specific Availability Zone.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -197,11 +325,28 @@ type CfnNatGatewayAvailabilityZoneAddress struct {
 	// AvailabilityZone is the AvailabilityZone property of the AvailabilityZoneAddress property type
 	// of AWS::EC2::NatGateway.
 	//
+	// For regional NAT gateways only: The Availability Zone where this specific NAT gateway
+	// configuration will be active. Each AZ in a regional NAT gateway has its own configuration to
+	// handle outbound NAT traffic from that AZ.
+	//
+	// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones
+	// (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a
+	// Region.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
 
 	// AvailabilityZoneId is the AvailabilityZoneId property of the AvailabilityZoneAddress property
 	// type of AWS::EC2::NatGateway.
+	//
+	// For regional NAT gateways only: The ID of the Availability Zone where this specific NAT gateway
+	// configuration will be active. Each AZ in a regional NAT gateway has its own configuration to
+	// handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent
+	// identification of AZs across AWS Regions.
+	//
+	// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones
+	// (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a
+	// Region.
 	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneId string

@@ -8,6 +8,12 @@ import (
 
 // CfnNetworkAcl is the AWS::EC2::NetworkAcl resource.
 //
+// Specifies a network ACL for your VPC.
+//
+// To add a network ACL entry, see AWS::EC2::NetworkAclEntry
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkaclentry.html)
+// .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNetworkAcl struct {
 	cdk.CfnResource
@@ -30,16 +36,22 @@ func (r *CfnNetworkAcl) CfnProperties() map[string]any { return r.Props.CfnPrope
 func (r *CfnNetworkAcl) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the network ACL.
 func (r *CfnNetworkAcl) AttrId() string { return r.GetAttString("Id") }
 
 // CfnNetworkAclProps are the properties of an AWS::EC2::NetworkAcl resource.
 type CfnNetworkAclProps struct {
 	// Tags is the Tags property of AWS::EC2::NetworkAcl.
 	//
+	// The tags for the network ACL.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::NetworkAcl.
+	//
+	// The ID of the VPC for the network ACL.
 	//
 	// Changing it replaces the resource.
 	// Required.

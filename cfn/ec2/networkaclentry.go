@@ -7,6 +7,17 @@ import (
 )
 
 // CfnNetworkAclEntry is the AWS::EC2::NetworkAclEntry resource.
+//
+// Specifies an entry, known as a rule, in a network ACL with a rule number you specify. Each
+// network ACL has a set of numbered ingress rules and a separate set of numbered egress rules.
+//
+// To create the network ACL, see AWS::EC2::NetworkAcl
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkacl.html)
+// .
+//
+// For information about the protocol value, see Protocol Numbers
+// (https://docs.aws.amazon.com/https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)
+// on the Internet Assigned Numbers Authority (IANA) website.
 type CfnNetworkAclEntry struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,16 +39,24 @@ func (r *CfnNetworkAclEntry) CfnProperties() map[string]any { return r.Props.Cfn
 func (r *CfnNetworkAclEntry) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the network ACL entry.
 func (r *CfnNetworkAclEntry) AttrId() string { return r.GetAttString("Id") }
 
 // CfnNetworkAclEntryProps are the properties of an AWS::EC2::NetworkAclEntry resource.
 type CfnNetworkAclEntryProps struct {
 	// CidrBlock is the CidrBlock property of AWS::EC2::NetworkAclEntry.
 	//
+	// The IPv4 CIDR range to allow or deny, in CIDR notation (for example, 172.16.0.0/24). You must
+	// specify an IPv4 CIDR block or an IPv6 CIDR block.
+	//
 	// Default: not set (CloudFormation's default).
 	CidrBlock string
 
 	// Egress is the Egress property of AWS::EC2::NetworkAclEntry.
+	//
+	// Whether this rule applies to egress traffic from the subnet ( `true` ) or ingress traffic to
+	// the subnet ( `false` ). By default, AWS CloudFormation specifies `false` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -45,15 +64,23 @@ type CfnNetworkAclEntryProps struct {
 
 	// Icmp is the Icmp property of AWS::EC2::NetworkAclEntry.
 	//
+	// The Internet Control Message Protocol (ICMP) code and type. Required if specifying 1 (ICMP) for
+	// the protocol parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	Icmp *CfnNetworkAclEntryIcmp
 
 	// Ipv6CidrBlock is the Ipv6CidrBlock property of AWS::EC2::NetworkAclEntry.
 	//
+	// The IPv6 network range to allow or deny, in CIDR notation. You must specify an IPv4 CIDR block
+	// or an IPv6 CIDR block.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6CidrBlock string
 
 	// NetworkAclId is the NetworkAclId property of AWS::EC2::NetworkAclEntry.
+	//
+	// The ID of the ACL for the entry.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -61,21 +88,34 @@ type CfnNetworkAclEntryProps struct {
 
 	// PortRange is the PortRange property of AWS::EC2::NetworkAclEntry.
 	//
+	// The range of port numbers for the UDP/TCP protocol. Required if specifying 6 (TCP) or 17 (UDP)
+	// for the protocol parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	PortRange *CfnNetworkAclEntryPortRange
 
 	// Protocol is the Protocol property of AWS::EC2::NetworkAclEntry.
+	//
+	// The IP protocol that the rule applies to. You must specify -1 or a protocol number. You can
+	// specify -1 for all protocols. If you specify -1, all ports are opened and the `PortRange`
+	// property is ignored.
 	//
 	// Required.
 	Protocol *int
 
 	// RuleAction is the RuleAction property of AWS::EC2::NetworkAclEntry.
 	//
+	// Whether to allow or deny traffic that matches the rule; valid values are "allow" or "deny".
+	//
 	// Allowed values: "allow", "deny".
 	// Required.
 	RuleAction string
 
 	// RuleNumber is the RuleNumber property of AWS::EC2::NetworkAclEntry.
+	//
+	// Rule number to assign to the entry, such as 100. ACL entries are processed in ascending order
+	// by rule number. Entries can't use the same rule number unless one is an egress rule and the
+	// other is an ingress rule.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -134,13 +174,22 @@ func (p *CfnNetworkAclEntryProps) validate(at string) []string {
 }
 
 // CfnNetworkAclEntryIcmp is the Icmp property type of AWS::EC2::NetworkAclEntry.
+//
+// Describes the ICMP type and code.
 type CfnNetworkAclEntryIcmp struct {
 	// Code is the Code property of the Icmp property type of AWS::EC2::NetworkAclEntry.
+	//
+	// The Internet Control Message Protocol (ICMP) code. You can use -1 to specify all ICMP codes for
+	// the given ICMP type. Required if you specify 1 (ICMP) for the protocol parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Code *int
 
 	// Type is the Type property of the Icmp property type of AWS::EC2::NetworkAclEntry.
+	//
+	// The Internet Control Message Protocol (ICMP) type. You can use -1 to specify all ICMP types.
+	// Conditional requirement: Required if you specify 1 (ICMP) for the `CreateNetworkAclEntry`
+	// protocol parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Type *int
@@ -160,13 +209,21 @@ func (p *CfnNetworkAclEntryIcmp) CfnProperties() map[string]any {
 }
 
 // CfnNetworkAclEntryPortRange is the PortRange property type of AWS::EC2::NetworkAclEntry.
+//
+// Describes a range of ports.
 type CfnNetworkAclEntryPortRange struct {
 	// From is the From property of the PortRange property type of AWS::EC2::NetworkAclEntry.
+	//
+	// The first port in the range. Required if you specify 6 (TCP) or 17 (UDP) for the protocol
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	From *int
 
 	// To is the To property of the PortRange property type of AWS::EC2::NetworkAclEntry.
+	//
+	// The last port in the range. Required if you specify 6 (TCP) or 17 (UDP) for the protocol
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	To *int

@@ -8,6 +8,14 @@ import (
 
 // CfnNetworkInsightsAccessScope is the AWS::EC2::NetworkInsightsAccessScope resource.
 //
+// Describes a Network Access Scope. A Network Access Scope defines outbound (egress) and inbound
+// (ingress) traffic patterns, including sources, destinations, paths, and traffic types.
+//
+// Network Access Analyzer identifies unintended network access to your resources on AWS . When you
+// start an analysis on a Network Access Scope, Network Access Analyzer produces findings. For more
+// information, see the Network Access Analyzer User Guide
+// (https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/) .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNetworkInsightsAccessScope struct {
 	cdk.CfnResource
@@ -31,24 +39,32 @@ func (r *CfnNetworkInsightsAccessScope) CfnProperties() map[string]any {
 
 // AttrCreatedDate returns the CreatedDate attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The creation date.
 func (r *CfnNetworkInsightsAccessScope) AttrCreatedDate() string {
 	return r.GetAttString("CreatedDate")
 }
 
 // AttrNetworkInsightsAccessScopeArn returns the NetworkInsightsAccessScopeArn attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the Network Access Scope.
 func (r *CfnNetworkInsightsAccessScope) AttrNetworkInsightsAccessScopeArn() string {
 	return r.GetAttString("NetworkInsightsAccessScopeArn")
 }
 
 // AttrNetworkInsightsAccessScopeId returns the NetworkInsightsAccessScopeId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The ID of the Network Access Scope.
 func (r *CfnNetworkInsightsAccessScope) AttrNetworkInsightsAccessScopeId() string {
 	return r.GetAttString("NetworkInsightsAccessScopeId")
 }
 
 // AttrUpdatedDate returns the UpdatedDate attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The last updated date.
 func (r *CfnNetworkInsightsAccessScope) AttrUpdatedDate() string {
 	return r.GetAttString("UpdatedDate")
 }
@@ -58,17 +74,23 @@ func (r *CfnNetworkInsightsAccessScope) AttrUpdatedDate() string {
 type CfnNetworkInsightsAccessScopeProps struct {
 	// ExcludePaths is the ExcludePaths property of AWS::EC2::NetworkInsightsAccessScope.
 	//
+	// The paths to exclude.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ExcludePaths []CfnNetworkInsightsAccessScopeAccessScopePathRequest
 
 	// MatchPaths is the MatchPaths property of AWS::EC2::NetworkInsightsAccessScope.
 	//
+	// The paths to match.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	MatchPaths []CfnNetworkInsightsAccessScopeAccessScopePathRequest
 
 	// Tags is the Tags property of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The tags.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -104,9 +126,13 @@ func (p *CfnNetworkInsightsAccessScopeProps) CfnProperties() map[string]any {
 
 // CfnNetworkInsightsAccessScopeAccessScopePathRequest is the AccessScopePathRequest property type
 // of AWS::EC2::NetworkInsightsAccessScope.
+//
+// Describes a path.
 type CfnNetworkInsightsAccessScopeAccessScopePathRequest struct {
 	// Destination is the Destination property of the AccessScopePathRequest property type of
 	// AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The destination.
 	//
 	// Default: not set (CloudFormation's default).
 	Destination *CfnNetworkInsightsAccessScopePathStatementRequest
@@ -114,11 +140,15 @@ type CfnNetworkInsightsAccessScopeAccessScopePathRequest struct {
 	// Source is the Source property of the AccessScopePathRequest property type of
 	// AWS::EC2::NetworkInsightsAccessScope.
 	//
+	// The source.
+	//
 	// Default: not set (CloudFormation's default).
 	Source *CfnNetworkInsightsAccessScopePathStatementRequest
 
 	// ThroughResources is the ThroughResources property of the AccessScopePathRequest property type
 	// of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The through resources.
 	//
 	// Default: not set (CloudFormation's default).
 	ThroughResources []CfnNetworkInsightsAccessScopeThroughResourcesStatementRequest
@@ -146,15 +176,21 @@ func (p *CfnNetworkInsightsAccessScopeAccessScopePathRequest) CfnProperties() ma
 
 // CfnNetworkInsightsAccessScopePathStatementRequest is the PathStatementRequest property type of
 // AWS::EC2::NetworkInsightsAccessScope.
+//
+// Describes a path statement.
 type CfnNetworkInsightsAccessScopePathStatementRequest struct {
 	// PacketHeaderStatement is the PacketHeaderStatement property of the PathStatementRequest
 	// property type of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The packet header statement.
 	//
 	// Default: not set (CloudFormation's default).
 	PacketHeaderStatement *CfnNetworkInsightsAccessScopePacketHeaderStatementRequest
 
 	// ResourceStatement is the ResourceStatement property of the PathStatementRequest property type
 	// of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The resource statement.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceStatement *CfnNetworkInsightsAccessScopeResourceStatementRequest
@@ -175,9 +211,13 @@ func (p *CfnNetworkInsightsAccessScopePathStatementRequest) CfnProperties() map[
 
 // CfnNetworkInsightsAccessScopePacketHeaderStatementRequest is the PacketHeaderStatementRequest
 // property type of AWS::EC2::NetworkInsightsAccessScope.
+//
+// Describes a packet header statement.
 type CfnNetworkInsightsAccessScopePacketHeaderStatementRequest struct {
 	// DestinationAddresses is the DestinationAddresses property of the PacketHeaderStatementRequest
 	// property type of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The destination addresses.
 	//
 	// Default: not set (CloudFormation's default).
 	DestinationAddresses []string
@@ -185,11 +225,15 @@ type CfnNetworkInsightsAccessScopePacketHeaderStatementRequest struct {
 	// DestinationPorts is the DestinationPorts property of the PacketHeaderStatementRequest property
 	// type of AWS::EC2::NetworkInsightsAccessScope.
 	//
+	// The destination ports.
+	//
 	// Default: not set (CloudFormation's default).
 	DestinationPorts []string
 
 	// DestinationPrefixLists is the DestinationPrefixLists property of the
 	// PacketHeaderStatementRequest property type of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The destination prefix lists.
 	//
 	// Default: not set (CloudFormation's default).
 	DestinationPrefixLists []string
@@ -197,11 +241,15 @@ type CfnNetworkInsightsAccessScopePacketHeaderStatementRequest struct {
 	// Protocols is the Protocols property of the PacketHeaderStatementRequest property type of
 	// AWS::EC2::NetworkInsightsAccessScope.
 	//
+	// The protocols.
+	//
 	// Default: not set (CloudFormation's default).
 	Protocols []string
 
 	// SourceAddresses is the SourceAddresses property of the PacketHeaderStatementRequest property
 	// type of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The source addresses.
 	//
 	// Default: not set (CloudFormation's default).
 	SourceAddresses []string
@@ -209,11 +257,15 @@ type CfnNetworkInsightsAccessScopePacketHeaderStatementRequest struct {
 	// SourcePorts is the SourcePorts property of the PacketHeaderStatementRequest property type of
 	// AWS::EC2::NetworkInsightsAccessScope.
 	//
+	// The source ports.
+	//
 	// Default: not set (CloudFormation's default).
 	SourcePorts []string
 
 	// SourcePrefixLists is the SourcePrefixLists property of the PacketHeaderStatementRequest
 	// property type of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The source prefix lists.
 	//
 	// Default: not set (CloudFormation's default).
 	SourcePrefixLists []string
@@ -249,15 +301,21 @@ func (p *CfnNetworkInsightsAccessScopePacketHeaderStatementRequest) CfnPropertie
 
 // CfnNetworkInsightsAccessScopeResourceStatementRequest is the ResourceStatementRequest property
 // type of AWS::EC2::NetworkInsightsAccessScope.
+//
+// Describes a resource statement.
 type CfnNetworkInsightsAccessScopeResourceStatementRequest struct {
 	// ResourceTypes is the ResourceTypes property of the ResourceStatementRequest property type of
 	// AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The resource types.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceTypes []string
 
 	// Resources is the Resources property of the ResourceStatementRequest property type of
 	// AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The resources.
 	//
 	// Default: not set (CloudFormation's default).
 	Resources []string
@@ -278,9 +336,13 @@ func (p *CfnNetworkInsightsAccessScopeResourceStatementRequest) CfnProperties() 
 
 // CfnNetworkInsightsAccessScopeThroughResourcesStatementRequest is the
 // ThroughResourcesStatementRequest property type of AWS::EC2::NetworkInsightsAccessScope.
+//
+// Describes a through resource statement.
 type CfnNetworkInsightsAccessScopeThroughResourcesStatementRequest struct {
 	// ResourceStatement is the ResourceStatement property of the ThroughResourcesStatementRequest
 	// property type of AWS::EC2::NetworkInsightsAccessScope.
+	//
+	// The resource statement.
 	//
 	// Default: not set (CloudFormation's default).
 	ResourceStatement *CfnNetworkInsightsAccessScopeResourceStatementRequest

@@ -9,6 +9,8 @@ import (
 // CfnNetworkInsightsAccessScopeAnalysis is the AWS::EC2::NetworkInsightsAccessScopeAnalysis
 // resource.
 //
+// Describes a Network Access Scope analysis.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNetworkInsightsAccessScopeAnalysis struct {
 	cdk.CfnResource
@@ -35,43 +37,59 @@ func (r *CfnNetworkInsightsAccessScopeAnalysis) validate() []string { return r.P
 
 // AttrAnalyzedEniCount returns the AnalyzedEniCount attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The number of network interfaces analyzed.
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrAnalyzedEniCount() string {
 	return r.GetAttString("AnalyzedEniCount")
 }
 
 // AttrEndDate returns the EndDate attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The end date of the analysis.
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrEndDate() string {
 	return r.GetAttString("EndDate")
 }
 
 // AttrFindingsFound returns the FindingsFound attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Indicates whether there are findings (true | false | unknown).
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrFindingsFound() string {
 	return r.GetAttString("FindingsFound")
 }
 
 // AttrNetworkInsightsAccessScopeAnalysisArn returns the NetworkInsightsAccessScopeAnalysisArn
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the Network Access Scope analysis.
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrNetworkInsightsAccessScopeAnalysisArn() string {
 	return r.GetAttString("NetworkInsightsAccessScopeAnalysisArn")
 }
 
 // AttrNetworkInsightsAccessScopeAnalysisId returns the NetworkInsightsAccessScopeAnalysisId
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the Network Access Scope analysis.
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrNetworkInsightsAccessScopeAnalysisId() string {
 	return r.GetAttString("NetworkInsightsAccessScopeAnalysisId")
 }
 
 // AttrStartDate returns the StartDate attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The start date of the analysis.
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrStartDate() string {
 	return r.GetAttString("StartDate")
 }
 
 // AttrStatus returns the Status attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The status of the analysis (running | succeeded | failed).
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrStatus() string { return r.GetAttString("Status") }
 
 // AttrStatusMessage returns the StatusMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The status message.
 func (r *CfnNetworkInsightsAccessScopeAnalysis) AttrStatusMessage() string {
 	return r.GetAttString("StatusMessage")
 }
@@ -82,11 +100,15 @@ type CfnNetworkInsightsAccessScopeAnalysisProps struct {
 	// NetworkInsightsAccessScopeId is the NetworkInsightsAccessScopeId property of
 	// AWS::EC2::NetworkInsightsAccessScopeAnalysis.
 	//
+	// The ID of the Network Access Scope.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	NetworkInsightsAccessScopeId string
 
 	// Tags is the Tags property of AWS::EC2::NetworkInsightsAccessScopeAnalysis.
+	//
+	// The tags.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

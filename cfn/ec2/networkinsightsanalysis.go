@@ -8,6 +8,8 @@ import (
 
 // CfnNetworkInsightsAnalysis is the AWS::EC2::NetworkInsightsAnalysis resource.
 //
+// Specifies a network insights analysis.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNetworkInsightsAnalysis struct {
 	cdk.CfnResource
@@ -32,58 +34,81 @@ func (r *CfnNetworkInsightsAnalysis) validate() []string { return r.Props.valida
 
 // AttrAlternatePathHints returns the AlternatePathHints attribute of the resource (Fn::GetAtt) as
 // a list token.
+//
+// Potential intermediate components.
 func (r *CfnNetworkInsightsAnalysis) AttrAlternatePathHints() []string {
 	return r.GetAttList("AlternatePathHints")
 }
 
 // AttrExplanations returns the Explanations attribute of the resource (Fn::GetAtt) as a list
 // token.
+//
+// The explanations. For more information, see Reachability Analyzer explanation codes
+// (https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html) .
 func (r *CfnNetworkInsightsAnalysis) AttrExplanations() []string { return r.GetAttList("Explanations") }
 
 // AttrForwardPathComponents returns the ForwardPathComponents attribute of the resource
 // (Fn::GetAtt) as a list token.
+//
+// The components in the path from source to destination.
 func (r *CfnNetworkInsightsAnalysis) AttrForwardPathComponents() []string {
 	return r.GetAttList("ForwardPathComponents")
 }
 
 // AttrNetworkInsightsAnalysisArn returns the NetworkInsightsAnalysisArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the network insights analysis.
 func (r *CfnNetworkInsightsAnalysis) AttrNetworkInsightsAnalysisArn() string {
 	return r.GetAttString("NetworkInsightsAnalysisArn")
 }
 
 // AttrNetworkInsightsAnalysisId returns the NetworkInsightsAnalysisId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the network insights analysis.
 func (r *CfnNetworkInsightsAnalysis) AttrNetworkInsightsAnalysisId() string {
 	return r.GetAttString("NetworkInsightsAnalysisId")
 }
 
 // AttrNetworkPathFound returns the NetworkPathFound attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// Indicates whether the destination is reachable from the source.
 func (r *CfnNetworkInsightsAnalysis) AttrNetworkPathFound() string {
 	return r.GetAttString("NetworkPathFound")
 }
 
 // AttrReturnPathComponents returns the ReturnPathComponents attribute of the resource (Fn::GetAtt)
 // as a list token.
+//
+// The components in the path from destination to source.
 func (r *CfnNetworkInsightsAnalysis) AttrReturnPathComponents() []string {
 	return r.GetAttList("ReturnPathComponents")
 }
 
 // AttrStartDate returns the StartDate attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The time the analysis started.
 func (r *CfnNetworkInsightsAnalysis) AttrStartDate() string { return r.GetAttString("StartDate") }
 
 // AttrStatus returns the Status attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The status of the network insights analysis.
 func (r *CfnNetworkInsightsAnalysis) AttrStatus() string { return r.GetAttString("Status") }
 
 // AttrStatusMessage returns the StatusMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The status message, if the status is `failed` .
 func (r *CfnNetworkInsightsAnalysis) AttrStatusMessage() string {
 	return r.GetAttString("StatusMessage")
 }
 
 // AttrSuggestedAccounts returns the SuggestedAccounts attribute of the resource (Fn::GetAtt) as a
 // list token.
+//
+// The IDs of potential intermediate accounts.
 func (r *CfnNetworkInsightsAnalysis) AttrSuggestedAccounts() []string {
 	return r.GetAttList("SuggestedAccounts")
 }
@@ -93,16 +118,22 @@ func (r *CfnNetworkInsightsAnalysis) AttrSuggestedAccounts() []string {
 type CfnNetworkInsightsAnalysisProps struct {
 	// AdditionalAccounts is the AdditionalAccounts property of AWS::EC2::NetworkInsightsAnalysis.
 	//
+	// The member accounts that contain resources that the path can traverse.
+	//
 	// Default: not set (CloudFormation's default).
 	AdditionalAccounts []string
 
 	// FilterInArns is the FilterInArns property of AWS::EC2::NetworkInsightsAnalysis.
+	//
+	// The Amazon Resource Names (ARN) of the resources that the path must traverse.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	FilterInArns []string
 
 	// FilterOutArns is the FilterOutArns property of AWS::EC2::NetworkInsightsAnalysis.
+	//
+	// The Amazon Resource Names (ARN) of the resources that the path must ignore.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -111,11 +142,15 @@ type CfnNetworkInsightsAnalysisProps struct {
 	// NetworkInsightsPathId is the NetworkInsightsPathId property of
 	// AWS::EC2::NetworkInsightsAnalysis.
 	//
+	// The ID of the path.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	NetworkInsightsPathId string
 
 	// Tags is the Tags property of AWS::EC2::NetworkInsightsAnalysis.
+	//
+	// The tags to apply.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

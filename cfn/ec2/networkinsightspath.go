@@ -8,6 +8,13 @@ import (
 
 // CfnNetworkInsightsPath is the AWS::EC2::NetworkInsightsPath resource.
 //
+// Specifies a path to analyze for reachability.
+//
+// VPC Reachability Analyzer enables you to analyze and debug network reachability between two
+// resources in your virtual private cloud (VPC). For more information, see the Reachability
+// Analyzer User Guide
+// (https://docs.aws.amazon.com/vpc/latest/reachability/what-is-reachability-analyzer.html) .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNetworkInsightsPath struct {
 	cdk.CfnResource
@@ -32,30 +39,43 @@ func (r *CfnNetworkInsightsPath) validate() []string { return r.Props.validate("
 
 // AttrCreatedDate returns the CreatedDate attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The time stamp when the path was created.
 func (r *CfnNetworkInsightsPath) AttrCreatedDate() string { return r.GetAttString("CreatedDate") }
 
 // AttrDestinationArn returns the DestinationArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The Amazon Resource Name (ARN) of the destination.
 func (r *CfnNetworkInsightsPath) AttrDestinationArn() string { return r.GetAttString("DestinationArn") }
 
 // AttrNetworkInsightsPathArn returns the NetworkInsightsPathArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the path.
 func (r *CfnNetworkInsightsPath) AttrNetworkInsightsPathArn() string {
 	return r.GetAttString("NetworkInsightsPathArn")
 }
 
 // AttrNetworkInsightsPathId returns the NetworkInsightsPathId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the path.
 func (r *CfnNetworkInsightsPath) AttrNetworkInsightsPathId() string {
 	return r.GetAttString("NetworkInsightsPathId")
 }
 
 // AttrSourceArn returns the SourceArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the source.
 func (r *CfnNetworkInsightsPath) AttrSourceArn() string { return r.GetAttString("SourceArn") }
 
 // CfnNetworkInsightsPathProps are the properties of an AWS::EC2::NetworkInsightsPath resource.
 type CfnNetworkInsightsPathProps struct {
 	// Destination is the Destination property of AWS::EC2::NetworkInsightsPath.
+	//
+	// The ID or ARN of the destination. If the resource is in another account, you must specify an
+	// ARN.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -63,11 +83,15 @@ type CfnNetworkInsightsPathProps struct {
 
 	// DestinationIp is the DestinationIp property of AWS::EC2::NetworkInsightsPath.
 	//
+	// The IP address of the destination.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DestinationIp string
 
 	// DestinationPort is the DestinationPort property of AWS::EC2::NetworkInsightsPath.
+	//
+	// The destination port.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -75,11 +99,18 @@ type CfnNetworkInsightsPathProps struct {
 
 	// FilterAtDestination is the FilterAtDestination property of AWS::EC2::NetworkInsightsPath.
 	//
+	// Scopes the analysis to network paths that match specific filters at the destination. If you
+	// specify this parameter, you can't specify the parameter for the destination IP address.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	FilterAtDestination *CfnNetworkInsightsPathPathFilter
 
 	// FilterAtSource is the FilterAtSource property of AWS::EC2::NetworkInsightsPath.
+	//
+	// Scopes the analysis to network paths that match specific filters at the source. If you specify
+	// this parameter, you can't specify the parameters for the source IP address or the destination
+	// port.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -87,11 +118,15 @@ type CfnNetworkInsightsPathProps struct {
 
 	// Protocol is the Protocol property of AWS::EC2::NetworkInsightsPath.
 	//
+	// The protocol.
+	//
 	// Allowed values: "tcp", "udp". Changing it replaces the resource.
 	// Required.
 	Protocol string
 
 	// Source is the Source property of AWS::EC2::NetworkInsightsPath.
+	//
+	// The ID or ARN of the source. If the resource is in another account, you must specify an ARN.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -99,11 +134,15 @@ type CfnNetworkInsightsPathProps struct {
 
 	// SourceIp is the SourceIp property of AWS::EC2::NetworkInsightsPath.
 	//
+	// The IP address of the source.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourceIp string
 
 	// Tags is the Tags property of AWS::EC2::NetworkInsightsPath.
+	//
+	// The tags to add to the path.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -160,9 +199,14 @@ func (p *CfnNetworkInsightsPathProps) validate(at string) []string {
 
 // CfnNetworkInsightsPathPathFilter is the PathFilter property type of
 // AWS::EC2::NetworkInsightsPath.
+//
+// Describes a set of filters for a path analysis. Use path filters to scope the analysis when
+// there can be multiple resulting paths.
 type CfnNetworkInsightsPathPathFilter struct {
 	// DestinationAddress is the DestinationAddress property of the PathFilter property type of
 	// AWS::EC2::NetworkInsightsPath.
+	//
+	// The destination IPv4 address.
 	//
 	// Default: not set (CloudFormation's default).
 	DestinationAddress string
@@ -170,17 +214,23 @@ type CfnNetworkInsightsPathPathFilter struct {
 	// DestinationPortRange is the DestinationPortRange property of the PathFilter property type of
 	// AWS::EC2::NetworkInsightsPath.
 	//
+	// The destination port range.
+	//
 	// Default: not set (CloudFormation's default).
 	DestinationPortRange *CfnNetworkInsightsPathFilterPortRange
 
 	// SourceAddress is the SourceAddress property of the PathFilter property type of
 	// AWS::EC2::NetworkInsightsPath.
 	//
+	// The source IPv4 address.
+	//
 	// Default: not set (CloudFormation's default).
 	SourceAddress string
 
 	// SourcePortRange is the SourcePortRange property of the PathFilter property type of
 	// AWS::EC2::NetworkInsightsPath.
+	//
+	// The source port range.
 	//
 	// Default: not set (CloudFormation's default).
 	SourcePortRange *CfnNetworkInsightsPathFilterPortRange
@@ -207,15 +257,21 @@ func (p *CfnNetworkInsightsPathPathFilter) CfnProperties() map[string]any {
 
 // CfnNetworkInsightsPathFilterPortRange is the FilterPortRange property type of
 // AWS::EC2::NetworkInsightsPath.
+//
+// Describes a port range.
 type CfnNetworkInsightsPathFilterPortRange struct {
 	// FromPort is the FromPort property of the FilterPortRange property type of
 	// AWS::EC2::NetworkInsightsPath.
+	//
+	// The first port in the range.
 	//
 	// Default: not set (CloudFormation's default).
 	FromPort *int
 
 	// ToPort is the ToPort property of the FilterPortRange property type of
 	// AWS::EC2::NetworkInsightsPath.
+	//
+	// The last port in the range.
 	//
 	// Default: not set (CloudFormation's default).
 	ToPort *int

@@ -10,6 +10,8 @@ import (
 
 // CfnNetworkInterface is the AWS::EC2::NetworkInterface resource.
 //
+// Describes a network interface in an Amazon EC2 instance for AWS CloudFormation .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNetworkInterface struct {
 	cdk.CfnResource
@@ -33,16 +35,22 @@ func (r *CfnNetworkInterface) CfnProperties() map[string]any { return r.Props.Cf
 func (r *CfnNetworkInterface) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the network interface.
 func (r *CfnNetworkInterface) AttrId() string { return r.GetAttString("Id") }
 
 // AttrPrimaryIpv6Address returns the PrimaryIpv6Address attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The primary IPv6 address of the network interface.
 func (r *CfnNetworkInterface) AttrPrimaryIpv6Address() string {
 	return r.GetAttString("PrimaryIpv6Address")
 }
 
 // AttrPrimaryPrivateIpAddress returns the PrimaryPrivateIpAddress attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The primary private IP address of the network interface. For example, `10.0.0.192` .
 func (r *CfnNetworkInterface) AttrPrimaryPrivateIpAddress() string {
 	return r.GetAttString("PrimaryPrivateIpAddress")
 }
@@ -74,11 +82,16 @@ func (r *CfnNetworkInterface) AttrPublicIpDnsNameOptionsPublicIpv6DnsName() stri
 
 // AttrSecondaryPrivateIpAddresses returns the SecondaryPrivateIpAddresses attribute of the
 // resource (Fn::GetAtt) as a list token.
+//
+// The secondary private IP addresses of the network interface. For example, `["10.0.0.161",
+// "10.0.0.162", "10.0.0.163"]` .
 func (r *CfnNetworkInterface) AttrSecondaryPrivateIpAddresses() []string {
 	return r.GetAttList("SecondaryPrivateIpAddresses")
 }
 
 // AttrVpcId returns the VpcId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC.
 func (r *CfnNetworkInterface) AttrVpcId() string { return r.GetAttString("VpcId") }
 
 // CfnNetworkInterfaceProps are the properties of an AWS::EC2::NetworkInterface resource.
@@ -86,20 +99,38 @@ type CfnNetworkInterfaceProps struct {
 	// ConnectionTrackingSpecification is the ConnectionTrackingSpecification property of
 	// AWS::EC2::NetworkInterface.
 	//
+	// A connection tracking specification for the network interface.
+	//
 	// Default: not set (CloudFormation's default).
 	ConnectionTrackingSpecification *CfnNetworkInterfaceConnectionTrackingSpecification
 
 	// Description is the Description property of AWS::EC2::NetworkInterface.
+	//
+	// A description for the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// EnablePrimaryIpv6 is the EnablePrimaryIpv6 property of AWS::EC2::NetworkInterface.
 	//
+	// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the
+	// option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address
+	// associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if
+	// the instance that this ENI will be attached to relies on its IPv6 address not changing. AWS
+	// will automatically assign an IPv6 address associated with the ENI attached to your instance to
+	// be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you
+	// cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA
+	// will be made the primary IPv6 address until the instance is terminated or the network interface
+	// is detached. If you have multiple IPv6 addresses associated with an ENI attached to your
+	// instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the
+	// ENI becomes the primary IPv6 address.
+	//
 	// Default: not set (CloudFormation's default).
 	EnablePrimaryIpv6 *bool
 
 	// GroupSet is the GroupSet property of AWS::EC2::NetworkInterface.
+	//
+	// The IDs of the security groups associated with this network interface.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -107,16 +138,31 @@ type CfnNetworkInterfaceProps struct {
 
 	// InterfaceType is the InterfaceType property of AWS::EC2::NetworkInterface.
 	//
+	// The type of network interface. The default is `interface` . The supported values are `efa` and
+	// `trunk` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InterfaceType string
 
 	// Ipv4PrefixCount is the Ipv4PrefixCount property of AWS::EC2::NetworkInterface.
 	//
+	// The number of IPv4 prefixes to be automatically assigned to the network interface.
+	//
+	// When creating a network interface, you can't specify a count of IPv4 prefixes if you've
+	// specified one of the following: specific IPv4 prefixes, specific private IPv4 addresses, or a
+	// count of private IPv4 addresses.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv4PrefixCount *int
 
 	// Ipv4Prefixes is the Ipv4Prefixes property of AWS::EC2::NetworkInterface.
+	//
+	// The IPv4 delegated prefixes that are assigned to the network interface.
+	//
+	// When creating a network interface, you can't specify IPv4 prefixes if you've specified one of
+	// the following: a count of IPv4 prefixes, specific private IPv4 addresses, or a count of private
+	// IPv4 addresses.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -124,10 +170,25 @@ type CfnNetworkInterfaceProps struct {
 
 	// Ipv6AddressCount is the Ipv6AddressCount property of AWS::EC2::NetworkInterface.
 	//
+	// The number of IPv6 addresses to assign to the network interface. Amazon EC2 automatically
+	// selects the IPv6 addresses from the subnet range. To specify specific IPv6 addresses, use the
+	// `Ipv6Addresses` property and don't specify this property.
+	//
+	// When creating a network interface, you can't specify a count of IPv6 addresses if you've
+	// specified one of the following: specific IPv6 addresses, specific IPv6 prefixes, or a count of
+	// IPv6 prefixes.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6AddressCount *int
 
 	// Ipv6Addresses is the Ipv6Addresses property of AWS::EC2::NetworkInterface.
+	//
+	// The IPv6 addresses from the IPv6 CIDR block range of your subnet to assign to the network
+	// interface. If you're specifying a number of IPv6 addresses, use the `Ipv6AddressCount` property
+	// and don't specify this property.
+	//
+	// When creating a network interface, you can't specify IPv6 addresses if you've specified one of
+	// the following: a count of IPv6 addresses, specific IPv6 prefixes, or a count of IPv6 prefixes.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -135,10 +196,21 @@ type CfnNetworkInterfaceProps struct {
 
 	// Ipv6PrefixCount is the Ipv6PrefixCount property of AWS::EC2::NetworkInterface.
 	//
+	// The number of IPv6 prefixes to be automatically assigned to the network interface.
+	//
+	// When creating a network interface, you can't specify a count of IPv6 prefixes if you've
+	// specified one of the following: specific IPv6 prefixes, specific IPv6 addresses, or a count of
+	// IPv6 addresses.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6PrefixCount *int
 
 	// Ipv6Prefixes is the Ipv6Prefixes property of AWS::EC2::NetworkInterface.
+	//
+	// The IPv6 delegated prefixes that are assigned to the network interface.
+	//
+	// When creating a network interface, you can't specify IPv6 prefixes if you've specified one of
+	// the following: a count of IPv6 prefixes, specific IPv6 addresses, or a count of IPv6 addresses.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -146,11 +218,23 @@ type CfnNetworkInterfaceProps struct {
 
 	// PrivateIpAddress is the PrivateIpAddress property of AWS::EC2::NetworkInterface.
 	//
+	// The private IPv4 address to assign to the network interface as the primary private IP address.
+	// If you want to specify multiple private IP addresses, use the `PrivateIpAddresses` property.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PrivateIpAddress string
 
 	// PrivateIpAddresses is the PrivateIpAddresses property of AWS::EC2::NetworkInterface.
+	//
+	// The private IPv4 addresses to assign to the network interface. You can specify a primary
+	// private IP address by setting the value of the `Primary` property to `true` in the
+	// `PrivateIpAddressSpecification` property. If you want EC2 to automatically assign private IP
+	// addresses, use the `SecondaryPrivateIpAddressCount` property and do not specify this property.
+	//
+	// When creating a network interface, you can't specify private IPv4 addresses if you've specified
+	// one of the following: a count of private IPv4 addresses, specific IPv4 prefixes, or a count of
+	// IPv4 prefixes.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -158,6 +242,8 @@ type CfnNetworkInterfaceProps struct {
 
 	// PublicIpDnsHostnameTypeSpecification is the PublicIpDnsHostnameTypeSpecification property of
 	// AWS::EC2::NetworkInterface.
+	//
+	// Public IP DNS hostname type
 	//
 	// Allowed values: "public-dual-stack-dns-name", "public-ipv4-dns-name", "public-ipv6-dns-name".
 	// It is write-only: CloudFormation does not return it.
@@ -167,21 +253,40 @@ type CfnNetworkInterfaceProps struct {
 	// SecondaryPrivateIpAddressCount is the SecondaryPrivateIpAddressCount property of
 	// AWS::EC2::NetworkInterface.
 	//
+	// The number of secondary private IPv4 addresses to assign to a network interface. When you
+	// specify a number of secondary IPv4 addresses, Amazon EC2 selects these IP addresses within the
+	// subnet's IPv4 CIDR range. You can't specify this option and specify more than one private IP
+	// address using `privateIpAddresses` .
+	//
+	// When creating a Network Interface, you can't specify a count of private IPv4 addresses if
+	// you've specified one of the following: specific private IPv4 addresses, specific IPv4 prefixes,
+	// or a count of IPv4 prefixes.
+	//
 	// Default: not set (CloudFormation's default).
 	SecondaryPrivateIpAddressCount *int
 
 	// SourceDestCheck is the SourceDestCheck property of AWS::EC2::NetworkInterface.
+	//
+	// Enable or disable source/destination checks, which ensure that the instance is either the
+	// source or the destination of any traffic that it receives. If the value is `true` ,
+	// source/destination checks are enabled; otherwise, they are disabled. The default value is
+	// `true` . You must disable source/destination checks if the instance runs services such as
+	// network address translation, routing, or firewalls.
 	//
 	// Default: not set (CloudFormation's default).
 	SourceDestCheck *bool
 
 	// SubnetId is the SubnetId property of AWS::EC2::NetworkInterface.
 	//
+	// The ID of the subnet to associate with the network interface.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	SubnetId string
 
 	// Tags is the Tags property of AWS::EC2::NetworkInterface.
+	//
+	// The tags to apply to the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -298,9 +403,17 @@ func (p *CfnNetworkInterfaceProps) validate(at string) []string {
 
 // CfnNetworkInterfaceConnectionTrackingSpecification is the ConnectionTrackingSpecification
 // property type of AWS::EC2::NetworkInterface.
+//
+// Configurable options for connection tracking on a network interface. For more information, see
+// Connection tracking timeouts
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts)
+// in the *Amazon Elastic Compute Cloud User Guide* .
 type CfnNetworkInterfaceConnectionTrackingSpecification struct {
 	// TcpEstablishedTimeout is the TcpEstablishedTimeout property of the
 	// ConnectionTrackingSpecification property type of AWS::EC2::NetworkInterface.
+	//
+	// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max:
+	// 432000 seconds (5 days). Default: 432000 seconds. Recommended: Less than 432000 seconds.
 	//
 	// Default: not set (CloudFormation's default).
 	TcpEstablishedTimeout *int
@@ -308,11 +421,18 @@ type CfnNetworkInterfaceConnectionTrackingSpecification struct {
 	// UdpStreamTimeout is the UdpStreamTimeout property of the ConnectionTrackingSpecification
 	// property type of AWS::EC2::NetworkInterface.
 	//
+	// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one
+	// request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180
+	// seconds.
+	//
 	// Default: not set (CloudFormation's default).
 	UdpStreamTimeout *int
 
 	// UdpTimeout is the UdpTimeout property of the ConnectionTrackingSpecification property type of
 	// AWS::EC2::NetworkInterface.
+	//
+	// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a
+	// single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
 	//
 	// Default: not set (CloudFormation's default).
 	UdpTimeout *int
@@ -336,9 +456,15 @@ func (p *CfnNetworkInterfaceConnectionTrackingSpecification) CfnProperties() map
 
 // CfnNetworkInterfaceIpv4PrefixSpecification is the Ipv4PrefixSpecification property type of
 // AWS::EC2::NetworkInterface.
+//
+// Describes an IPv4 prefix.
 type CfnNetworkInterfaceIpv4PrefixSpecification struct {
 	// Ipv4Prefix is the Ipv4Prefix property of the Ipv4PrefixSpecification property type of
 	// AWS::EC2::NetworkInterface.
+	//
+	// The IPv4 prefix. For information, see Assigning prefixes to network interfaces
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2
+	// User Guide* .
 	//
 	// Required.
 	Ipv4Prefix string
@@ -364,9 +490,13 @@ func (p *CfnNetworkInterfaceIpv4PrefixSpecification) validate(at string) []strin
 
 // CfnNetworkInterfaceInstanceIpv6Address is the InstanceIpv6Address property type of
 // AWS::EC2::NetworkInterface.
+//
+// Describes the IPv6 addresses to associate with the network interface.
 type CfnNetworkInterfaceInstanceIpv6Address struct {
 	// Ipv6Address is the Ipv6Address property of the InstanceIpv6Address property type of
 	// AWS::EC2::NetworkInterface.
+	//
+	// An IPv6 address to associate with the network interface.
 	//
 	// Required.
 	Ipv6Address string
@@ -392,9 +522,15 @@ func (p *CfnNetworkInterfaceInstanceIpv6Address) validate(at string) []string {
 
 // CfnNetworkInterfaceIpv6PrefixSpecification is the Ipv6PrefixSpecification property type of
 // AWS::EC2::NetworkInterface.
+//
+// Describes the IPv6 prefix.
 type CfnNetworkInterfaceIpv6PrefixSpecification struct {
 	// Ipv6Prefix is the Ipv6Prefix property of the Ipv6PrefixSpecification property type of
 	// AWS::EC2::NetworkInterface.
+	//
+	// The IPv6 prefix. For information, see Assigning prefixes to Amazon EC2 network interfaces
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon
+	// Elastic Compute Cloud User Guide* .
 	//
 	// Required.
 	Ipv6Prefix string
@@ -420,15 +556,23 @@ func (p *CfnNetworkInterfaceIpv6PrefixSpecification) validate(at string) []strin
 
 // CfnNetworkInterfacePrivateIpAddressSpecification is the PrivateIpAddressSpecification property
 // type of AWS::EC2::NetworkInterface.
+//
+// Describes a secondary private IPv4 address for a network interface.
 type CfnNetworkInterfacePrivateIpAddressSpecification struct {
 	// Primary is the Primary property of the PrivateIpAddressSpecification property type of
 	// AWS::EC2::NetworkInterface.
+	//
+	// Sets the private IP address as the primary private address. You can set only one primary
+	// private IP address. If you don't specify a primary private IP address, Amazon EC2 automatically
+	// assigns a primary private IP address.
 	//
 	// Required.
 	Primary *bool
 
 	// PrivateIpAddress is the PrivateIpAddress property of the PrivateIpAddressSpecification property
 	// type of AWS::EC2::NetworkInterface.
+	//
+	// The private IP address of the network interface.
 	//
 	// Required.
 	PrivateIpAddress string

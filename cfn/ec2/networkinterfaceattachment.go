@@ -7,6 +7,9 @@ import (
 )
 
 // CfnNetworkInterfaceAttachment is the AWS::EC2::NetworkInterfaceAttachment resource.
+//
+// Attaches an elastic network interface (ENI) to an Amazon EC2 instance. You can use this resource
+// type to attach additional network interfaces to an instance without interruption.
 type CfnNetworkInterfaceAttachment struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,6 +35,8 @@ func (r *CfnNetworkInterfaceAttachment) validate() []string { return r.Props.val
 
 // AttrAttachmentId returns the AttachmentId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the network interface attachment.
 func (r *CfnNetworkInterfaceAttachment) AttrAttachmentId() string {
 	return r.GetAttString("AttachmentId")
 }
@@ -42,10 +47,16 @@ type CfnNetworkInterfaceAttachmentProps struct {
 	// DeleteOnTermination is the DeleteOnTermination property of
 	// AWS::EC2::NetworkInterfaceAttachment.
 	//
+	// Whether to delete the network interface when the instance terminates. By default, this value is
+	// set to `true` .
+	//
 	// Default: true.
 	DeleteOnTermination *bool
 
 	// DeviceIndex is the DeviceIndex property of AWS::EC2::NetworkInterfaceAttachment.
+	//
+	// The network interface's position in the attachment order. For example, the first attached
+	// network interface has a `DeviceIndex` of 0.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -53,22 +64,30 @@ type CfnNetworkInterfaceAttachmentProps struct {
 
 	// EnaQueueCount is the EnaQueueCount property of AWS::EC2::NetworkInterfaceAttachment.
 	//
+	// The number of ENA queues created with the instance.
+	//
 	// Default: not set (CloudFormation's default).
 	EnaQueueCount *int
 
 	// EnaSrdSpecification is the EnaSrdSpecification property of
 	// AWS::EC2::NetworkInterfaceAttachment.
 	//
+	// Configures ENA Express for the network interface that this action attaches to the instance.
+	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdSpecification *CfnNetworkInterfaceAttachmentEnaSrdSpecification
 
 	// InstanceId is the InstanceId property of AWS::EC2::NetworkInterfaceAttachment.
+	//
+	// The ID of the instance to which you will attach the ENI.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	InstanceId string
 
 	// NetworkInterfaceId is the NetworkInterfaceId property of AWS::EC2::NetworkInterfaceAttachment.
+	//
+	// The ID of the ENI that you want to attach.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -116,15 +135,30 @@ func (p *CfnNetworkInterfaceAttachmentProps) validate(at string) []string {
 
 // CfnNetworkInterfaceAttachmentEnaSrdSpecification is the EnaSrdSpecification property type of
 // AWS::EC2::NetworkInterfaceAttachment.
+//
+// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum
+// bandwidth used per stream and minimize tail latency of network traffic between EC2 instances.
+// With ENA Express, you can communicate between two EC2 instances in the same subnet within the
+// same account, or in different accounts. Both sending and receiving instances must have ENA
+// Express enabled.
+//
+// To improve the reliability of network packet delivery, ENA Express reorders network packets on
+// the receiving end by default. However, some UDP-based applications are designed to handle
+// network packets that are out of order to reduce the overhead for packet delivery at the network
+// layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
 type CfnNetworkInterfaceAttachmentEnaSrdSpecification struct {
 	// EnaSrdEnabled is the EnaSrdEnabled property of the EnaSrdSpecification property type of
 	// AWS::EC2::NetworkInterfaceAttachment.
+	//
+	// Indicates whether ENA Express is enabled for the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdEnabled *bool
 
 	// EnaSrdUdpSpecification is the EnaSrdUdpSpecification property of the EnaSrdSpecification
 	// property type of AWS::EC2::NetworkInterfaceAttachment.
+	//
+	// Configures ENA Express for UDP network traffic.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdUdpSpecification *CfnNetworkInterfaceAttachmentEnaSrdUdpSpecification
@@ -145,9 +179,18 @@ func (p *CfnNetworkInterfaceAttachmentEnaSrdSpecification) CfnProperties() map[s
 
 // CfnNetworkInterfaceAttachmentEnaSrdUdpSpecification is the EnaSrdUdpSpecification property type
 // of AWS::EC2::NetworkInterfaceAttachment.
+//
+// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP
+// traffic automatically uses it. However, some UDP-based applications are designed to handle
+// network packets that are out of order, without a need for retransmission, such as live video
+// broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to
+// use ENA Express, based on your application environment needs.
 type CfnNetworkInterfaceAttachmentEnaSrdUdpSpecification struct {
 	// EnaSrdUdpEnabled is the EnaSrdUdpEnabled property of the EnaSrdUdpSpecification property type
 	// of AWS::EC2::NetworkInterfaceAttachment.
+	//
+	// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this
+	// setting, you must first enable ENA Express.
 	//
 	// Default: not set (CloudFormation's default).
 	EnaSrdUdpEnabled *bool

@@ -7,6 +7,9 @@ import (
 )
 
 // CfnNetworkInterfacePermission is the AWS::EC2::NetworkInterfacePermission resource.
+//
+// Specifies a permission for the network interface, For example, you can grant an AWS -authorized
+// account permission to attach the network interface to an instance in their account.
 type CfnNetworkInterfacePermission struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -38,17 +41,23 @@ func (r *CfnNetworkInterfacePermission) AttrId() string { return r.GetAttString(
 type CfnNetworkInterfacePermissionProps struct {
 	// AwsAccountId is the AwsAccountId property of AWS::EC2::NetworkInterfacePermission.
 	//
+	// The AWS account ID.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	AwsAccountId string
 
 	// NetworkInterfaceId is the NetworkInterfaceId property of AWS::EC2::NetworkInterfacePermission.
 	//
+	// The ID of the network interface.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	NetworkInterfaceId string
 
 	// Permission is the Permission property of AWS::EC2::NetworkInterfacePermission.
+	//
+	// The type of permission to grant: `INSTANCE-ATTACH` or `EIP-ASSOCIATE` .
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,8 @@ import (
 
 // CfnNetworkPerformanceMetricSubscription is the AWS::EC2::NetworkPerformanceMetricSubscription
 // resource.
+//
+// Describes Infrastructure Performance subscriptions.
 type CfnNetworkPerformanceMetricSubscription struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -36,11 +38,16 @@ func (r *CfnNetworkPerformanceMetricSubscription) validate() []string { return r
 type CfnNetworkPerformanceMetricSubscriptionProps struct {
 	// Destination is the Destination property of AWS::EC2::NetworkPerformanceMetricSubscription.
 	//
+	// The Region or Availability Zone that's the target for the subscription. For example,
+	// `eu-west-1` .
+	//
 	// Changing it replaces the resource.
 	// Required.
 	Destination string
 
 	// Metric is the Metric property of AWS::EC2::NetworkPerformanceMetricSubscription.
+	//
+	// The metric used for the subscription.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -48,11 +55,16 @@ type CfnNetworkPerformanceMetricSubscriptionProps struct {
 
 	// Source is the Source property of AWS::EC2::NetworkPerformanceMetricSubscription.
 	//
+	// The Region or Availability Zone that's the source for the subscription. For example,
+	// `us-east-1` .
+	//
 	// Changing it replaces the resource.
 	// Required.
 	Source string
 
 	// Statistic is the Statistic property of AWS::EC2::NetworkPerformanceMetricSubscription.
+	//
+	// The statistic used for the subscription.
 	//
 	// Changing it replaces the resource.
 	// Required.

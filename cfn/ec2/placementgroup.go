@@ -8,6 +8,19 @@ import (
 
 // CfnPlacementGroup is the AWS::EC2::PlacementGroup resource.
 //
+// Specifies a placement group in which to launch instances. The strategy of the placement group
+// determines how the instances are organized within the group.
+//
+// A `cluster` placement group is a logical grouping of instances within a single Availability Zone
+// that benefit from low network latency, high network throughput. A `spread` placement group
+// places instances on distinct hardware. A `partition` placement group places groups of instances
+// in different partitions, where instances in one partition do not share the same hardware with
+// instances in another partition.
+//
+// For more information, see Placement Groups
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2
+// User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnPlacementGroup struct {
 	cdk.CfnResource
@@ -27,11 +40,15 @@ func NewCfnPlacementGroup(scope cdk.Construct, id string, props CfnPlacementGrou
 func (r *CfnPlacementGroup) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrGroupName returns the GroupName attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The name of the placement group.
 func (r *CfnPlacementGroup) AttrGroupName() string { return r.GetAttString("GroupName") }
 
 // CfnPlacementGroupProps are the properties of an AWS::EC2::PlacementGroup resource.
 type CfnPlacementGroupProps struct {
 	// PartitionCount is the PartitionCount property of AWS::EC2::PlacementGroup.
+	//
+	// The number of partitions. Valid only when *Strategy* is set to `partition` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -39,17 +56,26 @@ type CfnPlacementGroupProps struct {
 
 	// SpreadLevel is the SpreadLevel property of AWS::EC2::PlacementGroup.
 	//
+	// Determines how placement groups spread instances.
+	//
+	// - Host – You can use `host` only with Outpost placement groups.
+	// - Rack – No usage restrictions.
+	//
 	// Allowed values: "host", "rack". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SpreadLevel string
 
 	// Strategy is the Strategy property of AWS::EC2::PlacementGroup.
 	//
+	// The placement strategy.
+	//
 	// Allowed values: "cluster", "partition", "spread". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Strategy string
 
 	// Tags is the Tags property of AWS::EC2::PlacementGroup.
+	//
+	// The tags to apply to the new placement group.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

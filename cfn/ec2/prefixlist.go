@@ -10,6 +10,9 @@ import (
 
 // CfnPrefixList is the AWS::EC2::PrefixList resource.
 //
+// Specifies a managed prefix list. You can add one or more entries to the prefix list. Each entry
+// consists of a CIDR block and an optional description.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnPrefixList struct {
 	cdk.CfnResource
@@ -32,21 +35,34 @@ func (r *CfnPrefixList) CfnProperties() map[string]any { return r.Props.CfnPrope
 func (r *CfnPrefixList) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the prefix list. For example,
+// `arn:aws:ec2:us-east-1:123456789012:prefix-list/pl-0123123123123abcd` .
 func (r *CfnPrefixList) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrOwnerId returns the OwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the owner of the prefix list. For example, `123456789012` .
 func (r *CfnPrefixList) AttrOwnerId() string { return r.GetAttString("OwnerId") }
 
 // AttrPrefixListId returns the PrefixListId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the prefix list. For example, `pl-0123123123123abcd` .
 func (r *CfnPrefixList) AttrPrefixListId() string { return r.GetAttString("PrefixListId") }
 
 // AttrVersion returns the Version attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The version of the prefix list. For example, `1` .
 func (r *CfnPrefixList) AttrVersion() string { return r.GetAttString("Version") }
 
 // CfnPrefixListProps are the properties of an AWS::EC2::PrefixList resource.
 type CfnPrefixListProps struct {
 	// AddressFamily is the AddressFamily property of AWS::EC2::PrefixList.
+	//
+	// The IP address type.
+	//
+	// Valid Values: `IPv4` | `IPv6`
 	//
 	// Allowed values: "IPv4", "IPv6".
 	// Required.
@@ -54,20 +70,33 @@ type CfnPrefixListProps struct {
 
 	// Entries is the Entries property of AWS::EC2::PrefixList.
 	//
+	// The entries for the prefix list.
+	//
 	// Default: not set (CloudFormation's default).
 	Entries []CfnPrefixListEntry
 
 	// MaxEntries is the MaxEntries property of AWS::EC2::PrefixList.
+	//
+	// The maximum number of entries for the prefix list. You can't modify the entries and the size of
+	// a prefix list at the same time.
+	//
+	// This property is required when you create a prefix list.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxEntries *int
 
 	// PrefixListName is the PrefixListName property of AWS::EC2::PrefixList.
 	//
+	// A name for the prefix list.
+	//
+	// Constraints: Up to 255 characters in length. The name cannot start with `com.amazonaws` .
+	//
 	// Required.
 	PrefixListName string
 
 	// Tags is the Tags property of AWS::EC2::PrefixList.
+	//
+	// The tags for the prefix list.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -120,13 +149,21 @@ func (p *CfnPrefixListProps) validate(at string) []string {
 }
 
 // CfnPrefixListEntry is the Entry property type of AWS::EC2::PrefixList.
+//
+// An entry for a prefix list.
 type CfnPrefixListEntry struct {
 	// Cidr is the Cidr property of the Entry property type of AWS::EC2::PrefixList.
+	//
+	// The CIDR block.
 	//
 	// Required.
 	Cidr string
 
 	// Description is the Description property of the Entry property type of AWS::EC2::PrefixList.
+	//
+	// A description for the entry.
+	//
+	// Constraints: Up to 255 characters in length.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string

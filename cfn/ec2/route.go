@@ -7,6 +7,21 @@ import (
 )
 
 // CfnRoute is the AWS::EC2::Route resource.
+//
+// Specifies a route in a route table. For more information, see Routes
+// (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#route-table-routes) in
+// the *Amazon VPC User Guide* .
+//
+// You must specify either a destination CIDR block or prefix list ID. You must also specify
+// exactly one of the resources as the target.
+//
+// If you create a route that references a transit gateway in the same template where you create
+// the transit gateway, you must declare a dependency on the transit gateway attachment. The route
+// table cannot use the transit gateway until it has successfully attached to the VPC. Add a
+// DependsOn Attribute
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) in
+// the `AWS::EC2::Route` resource to explicitly declare a dependency on the
+// `AWS::EC2::TransitGatewayAttachment` resource.
 type CfnRoute struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,21 +43,34 @@ func (r *CfnRoute) CfnProperties() map[string]any { return r.Props.CfnProperties
 func (r *CfnRoute) validate() []string { return r.Props.validate("") }
 
 // AttrCidrBlock returns the CidrBlock attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The IPv4 CIDR block.
 func (r *CfnRoute) AttrCidrBlock() string { return r.GetAttString("CidrBlock") }
 
 // CfnRouteProps are the properties of an AWS::EC2::Route resource.
 type CfnRouteProps struct {
 	// CarrierGatewayId is the CarrierGatewayId property of AWS::EC2::Route.
 	//
+	// The ID of the carrier gateway.
+	//
+	// You can only use this option when the VPC contains a subnet which is associated with a
+	// Wavelength Zone.
+	//
 	// Default: not set (CloudFormation's default).
 	CarrierGatewayId string
 
 	// CoreNetworkArn is the CoreNetworkArn property of AWS::EC2::Route.
 	//
+	// The Amazon Resource Name (ARN) of the core network.
+	//
 	// Default: not set (CloudFormation's default).
 	CoreNetworkArn string
 
 	// DestinationCidrBlock is the DestinationCidrBlock property of AWS::EC2::Route.
+	//
+	// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the
+	// most specific match. We modify the specified CIDR block to its canonical form; for example, if
+	// you specify `100.68.0.18/18` , we modify it to `100.68.0.0/18` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -50,11 +78,16 @@ type CfnRouteProps struct {
 
 	// DestinationIpv6CidrBlock is the DestinationIpv6CidrBlock property of AWS::EC2::Route.
 	//
+	// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most
+	// specific match.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DestinationIpv6CidrBlock string
 
 	// DestinationPrefixListId is the DestinationPrefixListId property of AWS::EC2::Route.
+	//
+	// The ID of a prefix list used for the destination match.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -62,35 +95,50 @@ type CfnRouteProps struct {
 
 	// EgressOnlyInternetGatewayId is the EgressOnlyInternetGatewayId property of AWS::EC2::Route.
 	//
+	// [IPv6 traffic only] The ID of an egress-only internet gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	EgressOnlyInternetGatewayId string
 
 	// GatewayId is the GatewayId property of AWS::EC2::Route.
+	//
+	// The ID of an internet gateway or virtual private gateway attached to your VPC.
 	//
 	// Default: not set (CloudFormation's default).
 	GatewayId string
 
 	// InstanceId is the InstanceId property of AWS::EC2::Route.
 	//
+	// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless
+	// exactly one network interface is attached.
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceId string
 
 	// LocalGatewayId is the LocalGatewayId property of AWS::EC2::Route.
+	//
+	// The ID of the local gateway.
 	//
 	// Default: not set (CloudFormation's default).
 	LocalGatewayId string
 
 	// NatGatewayId is the NatGatewayId property of AWS::EC2::Route.
 	//
+	// [IPv4 traffic only] The ID of a NAT gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	NatGatewayId string
 
 	// NetworkInterfaceId is the NetworkInterfaceId property of AWS::EC2::Route.
 	//
+	// The ID of a network interface.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceId string
 
 	// RouteTableId is the RouteTableId property of AWS::EC2::Route.
+	//
+	// The ID of the route table for the route.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -98,15 +146,21 @@ type CfnRouteProps struct {
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::Route.
 	//
+	// The ID of a transit gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	TransitGatewayId string
 
 	// VpcEndpointId is the VpcEndpointId property of AWS::EC2::Route.
 	//
+	// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+	//
 	// Default: not set (CloudFormation's default).
 	VpcEndpointId string
 
 	// VpcPeeringConnectionId is the VpcPeeringConnectionId property of AWS::EC2::Route.
+	//
+	// The ID of a VPC peering connection.
 	//
 	// Default: not set (CloudFormation's default).
 	VpcPeeringConnectionId string

@@ -8,6 +8,19 @@ import (
 
 // CfnRouteServer is the AWS::EC2::RouteServer resource.
 //
+// Specifies a route server to manage dynamic routing in a VPC.
+//
+// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed
+// within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates
+// VPC and internet gateway route tables with your preferred routes to achieve routing fault
+// tolerance for those workloads. This enables you to automatically reroute traffic within a VPC,
+// which increases the manageability of VPC routing and interoperability with third-party
+// workloads.
+//
+// For more information see Dynamic routing in your VPC with VPC Route Server
+// (https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the
+// *Amazon VPC User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnRouteServer struct {
 	cdk.CfnResource
@@ -30,14 +43,22 @@ func (r *CfnRouteServer) CfnProperties() map[string]any { return r.Props.CfnProp
 func (r *CfnRouteServer) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the route server.
 func (r *CfnRouteServer) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the route server.
 func (r *CfnRouteServer) AttrId() string { return r.GetAttString("Id") }
 
 // CfnRouteServerProps are the properties of an AWS::EC2::RouteServer resource.
 type CfnRouteServerProps struct {
 	// AmazonSideAsn is the AmazonSideAsn property of AWS::EC2::RouteServer.
+	//
+	// The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid
+	// values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit
+	// ASN) or 4200000000–4294967294 (32-bit ASN) range.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -45,11 +66,24 @@ type CfnRouteServerProps struct {
 
 	// PersistRoutes is the PersistRoutes property of AWS::EC2::RouteServer.
 	//
+	// Indicates whether routes should be persisted after all BGP sessions are terminated.
+	//
 	// Allowed values: "enable", "disable".
 	// Default: not set (CloudFormation's default).
 	PersistRoutes string
 
 	// PersistRoutesDuration is the PersistRoutesDuration property of AWS::EC2::RouteServer.
+	//
+	// The number of minutes a route server will wait after BGP is re-established to unpersist the
+	// routes in the FIB and RIB. Value must be in the range of 1-5. The default value is 1. Only
+	// valid if `persistRoutesState` is 'enabled'.
+	//
+	// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with
+	// route server, it has 1 minute to relearn it's adjacent network and advertise those routes to
+	// route server before route server resumes normal functionality. In most cases, 1 minute is
+	// probably sufficient. If, however, you have concerns that your BGP network may not be capable of
+	// fully re-establishing and re-learning everything in 1 minute, you can increase the duration up
+	// to 5 minutes.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -57,10 +91,15 @@ type CfnRouteServerProps struct {
 
 	// SnsNotificationsEnabled is the SnsNotificationsEnabled property of AWS::EC2::RouteServer.
 	//
+	// Indicates whether SNS notifications are enabled for the route server. Enabling SNS
+	// notifications persists BGP status changes to an SNS topic provisioned by AWS .
+	//
 	// Default: not set (CloudFormation's default).
 	SnsNotificationsEnabled *bool
 
 	// Tags is the Tags property of AWS::EC2::RouteServer.
+	//
+	// Any tags assigned to the route server.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

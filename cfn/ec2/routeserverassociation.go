@@ -7,6 +7,10 @@ import (
 )
 
 // CfnRouteServerAssociation is the AWS::EC2::RouteServerAssociation resource.
+//
+// Specifies the association between a route server and a VPC.
+//
+// A route server association is the connection established between a route server and a VPC.
 type CfnRouteServerAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,11 +37,15 @@ func (r *CfnRouteServerAssociation) validate() []string { return r.Props.validat
 type CfnRouteServerAssociationProps struct {
 	// RouteServerId is the RouteServerId property of AWS::EC2::RouteServerAssociation.
 	//
+	// The ID of the associated route server.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	RouteServerId string
 
 	// VpcId is the VpcId property of AWS::EC2::RouteServerAssociation.
+	//
+	// The ID of the associated VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.

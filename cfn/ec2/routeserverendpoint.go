@@ -8,6 +8,17 @@ import (
 
 // CfnRouteServerEndpoint is the AWS::EC2::RouteServerEndpoint resource.
 //
+// Creates a new endpoint for a route server in a specified subnet.
+//
+// A route server endpoint is an AWS -managed component inside a subnet that facilitates BGP
+// (Border Gateway Protocol)
+// (https://docs.aws.amazon.com/https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections
+// between your route server and your BGP peers.
+//
+// For more information see Dynamic routing in your VPC with VPC Route Server
+// (https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the
+// *Amazon VPC User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnRouteServerEndpoint struct {
 	cdk.CfnResource
@@ -31,23 +42,35 @@ func (r *CfnRouteServerEndpoint) CfnProperties() map[string]any { return r.Props
 func (r *CfnRouteServerEndpoint) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN for the endpoint.
 func (r *CfnRouteServerEndpoint) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrEniAddress returns the EniAddress attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The IP address of the Elastic network interface for the endpoint.
 func (r *CfnRouteServerEndpoint) AttrEniAddress() string { return r.GetAttString("EniAddress") }
 
 // AttrEniId returns the EniId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the Elastic network interface for the endpoint.
 func (r *CfnRouteServerEndpoint) AttrEniId() string { return r.GetAttString("EniId") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The unique identifier of the route server endpoint.
 func (r *CfnRouteServerEndpoint) AttrId() string { return r.GetAttString("Id") }
 
 // AttrVpcId returns the VpcId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC containing the endpoint.
 func (r *CfnRouteServerEndpoint) AttrVpcId() string { return r.GetAttString("VpcId") }
 
 // CfnRouteServerEndpointProps are the properties of an AWS::EC2::RouteServerEndpoint resource.
 type CfnRouteServerEndpointProps struct {
 	// RouteServerId is the RouteServerId property of AWS::EC2::RouteServerEndpoint.
+	//
+	// The ID of the route server associated with this endpoint.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -55,11 +78,15 @@ type CfnRouteServerEndpointProps struct {
 
 	// SubnetId is the SubnetId property of AWS::EC2::RouteServerEndpoint.
 	//
+	// The ID of the subnet to place the route server endpoint into.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	SubnetId string
 
 	// Tags is the Tags property of AWS::EC2::RouteServerEndpoint.
+	//
+	// Any tags assigned to the route server endpoint.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -8,6 +8,11 @@ import (
 
 // CfnRouteServerPeer is the AWS::EC2::RouteServerPeer resource.
 //
+// Specifies a BGP peer configuration for a route server endpoint.
+//
+// A route server peer is a session between a route server endpoint and the device deployed in AWS
+// (such as a firewall appliance or other network security function running on an EC2 instance).
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnRouteServerPeer struct {
 	cdk.CfnResource
@@ -30,34 +35,51 @@ func (r *CfnRouteServerPeer) CfnProperties() map[string]any { return r.Props.Cfn
 func (r *CfnRouteServerPeer) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the route server peer.
 func (r *CfnRouteServerPeer) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrEndpointEniAddress returns the EndpointEniAddress attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The IP address of the Elastic network interface for the route server endpoint.
 func (r *CfnRouteServerPeer) AttrEndpointEniAddress() string {
 	return r.GetAttString("EndpointEniAddress")
 }
 
 // AttrEndpointEniId returns the EndpointEniId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the Elastic network interface for the route server endpoint.
 func (r *CfnRouteServerPeer) AttrEndpointEniId() string { return r.GetAttString("EndpointEniId") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the route server peer.
 func (r *CfnRouteServerPeer) AttrId() string { return r.GetAttString("Id") }
 
 // AttrRouteServerId returns the RouteServerId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the route server associated with this peer.
 func (r *CfnRouteServerPeer) AttrRouteServerId() string { return r.GetAttString("RouteServerId") }
 
 // AttrSubnetId returns the SubnetId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the subnet containing the route server peer.
 func (r *CfnRouteServerPeer) AttrSubnetId() string { return r.GetAttString("SubnetId") }
 
 // AttrVpcId returns the VpcId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC containing the route server peer.
 func (r *CfnRouteServerPeer) AttrVpcId() string { return r.GetAttString("VpcId") }
 
 // CfnRouteServerPeerProps are the properties of an AWS::EC2::RouteServerPeer resource.
 type CfnRouteServerPeerProps struct {
 	// BgpOptions is the BgpOptions property of AWS::EC2::RouteServerPeer.
+	//
+	// The BGP configuration options for this peer, including ASN (Autonomous System Number) and BFD
+	// (Bidrectional Forwarding Detection) settings.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -65,17 +87,23 @@ type CfnRouteServerPeerProps struct {
 
 	// PeerAddress is the PeerAddress property of AWS::EC2::RouteServerPeer.
 	//
+	// The IPv4 address of the peer device.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PeerAddress string
 
 	// RouteServerEndpointId is the RouteServerEndpointId property of AWS::EC2::RouteServerPeer.
 	//
+	// The ID of the route server endpoint associated with this peer.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	RouteServerEndpointId string
 
 	// Tags is the Tags property of AWS::EC2::RouteServerPeer.
+	//
+	// Any tags assigned to the route server peer.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -119,14 +147,34 @@ func (p *CfnRouteServerPeerProps) validate(at string) []string {
 }
 
 // CfnRouteServerPeerBgpOptions is the BgpOptions property type of AWS::EC2::RouteServerPeer.
+//
+// The BGP configuration options for this peer, including ASN (Autonomous System Number) and BFD
+// (Bidrectional Forwarding Detection) settings.
 type CfnRouteServerPeerBgpOptions struct {
 	// PeerAsn is the PeerAsn property of the BgpOptions property type of AWS::EC2::RouteServerPeer.
+	//
+	// The Border Gateway Protocol (BGP) Autonomous System Number (ASN) for the appliance. Valid
+	// values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit
+	// ASN) or 4200000000–4294967294 (32-bit ASN) range.
 	//
 	// Default: not set (CloudFormation's default).
 	PeerAsn *int
 
 	// PeerLivenessDetection is the PeerLivenessDetection property of the BgpOptions property type of
 	// AWS::EC2::RouteServerPeer.
+	//
+	// The liveness detection protocol used for the BGP peer.
+	//
+	// The requested liveness detection protocol for the BGP peer.
+	//
+	// - `bgp-keepalive` : The standard BGP keep alive mechanism ( RFC4271
+	// (https://docs.aws.amazon.com/https://www.rfc-editor.org/rfc/rfc4271#page-21) ) that is stable
+	// but may take longer to fail-over in cases of network impact or router failure.
+	// - `bfd` : An additional Bidirectional Forwarding Detection (BFD) protocol ( RFC5880
+	// (https://docs.aws.amazon.com/https://www.rfc-editor.org/rfc/rfc5880) ) that enables fast
+	// failover by using more sensitive liveness detection.
+	//
+	// Defaults to `bgp-keepalive` .
 	//
 	// Allowed values: "bfd", "bgp-keepalive".
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,12 @@ import (
 )
 
 // CfnRouteServerPropagation is the AWS::EC2::RouteServerPropagation resource.
+//
+// Specifies route propagation from a route server to a route table.
+//
+// For more information see Dynamic routing in your VPC with VPC Route Server
+// (https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the
+// *Amazon VPC User Guide* .
 type CfnRouteServerPropagation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,11 +39,15 @@ func (r *CfnRouteServerPropagation) validate() []string { return r.Props.validat
 type CfnRouteServerPropagationProps struct {
 	// RouteServerId is the RouteServerId property of AWS::EC2::RouteServerPropagation.
 	//
+	// The ID of the route server configured for route propagation.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	RouteServerId string
 
 	// RouteTableId is the RouteTableId property of AWS::EC2::RouteServerPropagation.
+	//
+	// The ID of the route table configured for route server propagation.
 	//
 	// Changing it replaces the resource.
 	// Required.

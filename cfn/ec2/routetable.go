@@ -8,6 +8,13 @@ import (
 
 // CfnRouteTable is the AWS::EC2::RouteTable resource.
 //
+// Specifies a route table for the specified VPC. After you create a route table, you can add
+// routes and associate the table with a subnet.
+//
+// For more information, see Route tables
+// (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User
+// Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnRouteTable struct {
 	cdk.CfnResource
@@ -31,16 +38,22 @@ func (r *CfnRouteTable) validate() []string { return r.Props.validate("") }
 
 // AttrRouteTableId returns the RouteTableId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the route table.
 func (r *CfnRouteTable) AttrRouteTableId() string { return r.GetAttString("RouteTableId") }
 
 // CfnRouteTableProps are the properties of an AWS::EC2::RouteTable resource.
 type CfnRouteTableProps struct {
 	// Tags is the Tags property of AWS::EC2::RouteTable.
 	//
+	// Any tags assigned to the route table.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::RouteTable.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.

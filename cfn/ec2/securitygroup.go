@@ -10,6 +10,32 @@ import (
 
 // CfnSecurityGroup is the AWS::EC2::SecurityGroup resource.
 //
+// Specifies a security group.
+//
+// You must specify ingress rules to allow inbound traffic. By default, no inbound traffic is
+// allowed.
+//
+// When you create a security group, if you do not add egress rules, we add egress rules that allow
+// all outbound IPv4 and IPv6 traffic. Otherwise, we do not add them. After the security group is
+// created, if you remove all egress rules that you added, we do not add egress rules, so no
+// outbound traffic is allowed.
+//
+// If you modify a rule, CloudFormation removes the existing rule and then adds a new rule. There
+// is a brief period when neither the original rule or the new rule exists, so the corresponding
+// traffic is dropped.
+//
+// This type supports updates. For more information about updating stacks, see AWS CloudFormation
+// Stacks Updates
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks.html)
+// . To cross-reference two security groups in the ingress and egress rules of those security
+// groups, use the AWS::EC2::SecurityGroupEgress
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-security-group-egress.html)
+// and AWS::EC2::SecurityGroupIngress
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-security-group-ingress.html)
+// resources to define your rules. Do not use the embedded ingress and egress rules in the
+// `AWS::EC2::SecurityGroup` . Doing so creates a circular dependency, which CloudFormation doesn't
+// allow.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnSecurityGroup struct {
 	cdk.CfnResource
@@ -32,14 +58,24 @@ func (r *CfnSecurityGroup) CfnProperties() map[string]any { return r.Props.CfnPr
 func (r *CfnSecurityGroup) validate() []string { return r.Props.validate("") }
 
 // AttrGroupId returns the GroupId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the security group, such as `sg-94b3a1f6` .
 func (r *CfnSecurityGroup) AttrGroupId() string { return r.GetAttString("GroupId") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The group name or group ID depending on whether the SG is created in default or specific VPC
 func (r *CfnSecurityGroup) AttrId() string { return r.GetAttString("Id") }
 
 // CfnSecurityGroupProps are the properties of an AWS::EC2::SecurityGroup resource.
 type CfnSecurityGroupProps struct {
 	// GroupDescription is the GroupDescription property of AWS::EC2::SecurityGroup.
+	//
+	// A description for the security group.
+	//
+	// Constraints: Up to 255 characters in length
+	//
+	// Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -47,11 +83,19 @@ type CfnSecurityGroupProps struct {
 
 	// GroupName is the GroupName property of AWS::EC2::SecurityGroup.
 	//
+	// The name of the security group. Names are case-insensitive and must be unique within the VPC.
+	//
+	// Constraints: Up to 255 characters in length. Can't start with `sg-` .
+	//
+	// Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	GroupName string
 
 	// SecurityGroupEgress is the SecurityGroupEgress property of AWS::EC2::SecurityGroup.
+	//
+	// The outbound rules associated with the security group.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -59,16 +103,24 @@ type CfnSecurityGroupProps struct {
 
 	// SecurityGroupIngress is the SecurityGroupIngress property of AWS::EC2::SecurityGroup.
 	//
+	// The inbound rules associated with the security group.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	SecurityGroupIngress []CfnSecurityGroupIngressProperty
 
 	// Tags is the Tags property of AWS::EC2::SecurityGroup.
 	//
+	// Any tags assigned to the security group.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::SecurityGroup.
+	//
+	// The ID of the VPC for the security group. If you do not specify a VPC, the default is to use
+	// the default VPC for the Region. If there's no specified VPC and no default VPC, security group
+	// creation fails.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -131,18 +183,60 @@ func (p *CfnSecurityGroupProps) validate(at string) []string {
 }
 
 // CfnSecurityGroupEgressProperty is the Egress property type of AWS::EC2::SecurityGroup.
+//
+// Adds the specified outbound (egress) rule to a security group.
+//
+// An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address range,
+// the IP address ranges that are specified by a prefix list, or the instances that are associated
+// with a destination security group. For more information, see Security group rules
+// (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html) .
+//
+// You must specify exactly one of the following destinations: an IPv4 address range, an IPv6
+// address range, a prefix list, or a security group.
+//
+// You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you
+// must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify
+// the ICMP/ICMPv6 type and code.
+//
+// Rule changes are propagated to instances associated with the security group as quickly as
+// possible. However, a small delay might occur.
 type CfnSecurityGroupEgressProperty struct {
 	// CidrIp is the CidrIp property of the Egress property type of AWS::EC2::SecurityGroup.
+	//
+	// The IPv4 address range, in CIDR format.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` ,
+	// `DestinationPrefixListId` , or `DestinationSecurityGroupId` .
+	//
+	// For examples of rules that you can add to security groups for specific access scenarios, see
+	// Security group rules for different use cases
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in
+	// the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	CidrIp string
 
 	// CidrIpv6 is the CidrIpv6 property of the Egress property type of AWS::EC2::SecurityGroup.
 	//
+	// The IPv6 address range, in CIDR format.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` ,
+	// `DestinationPrefixListId` , or `DestinationSecurityGroupId` .
+	//
+	// For examples of rules that you can add to security groups for specific access scenarios, see
+	// Security group rules for different use cases
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in
+	// the *Amazon EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	CidrIpv6 string
 
 	// Description is the Description property of the Egress property type of AWS::EC2::SecurityGroup.
+	//
+	// A description for the security group rule.
+	//
+	// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and
+	// ._-:/()#,@[]+=;{}!$*
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
@@ -150,26 +244,54 @@ type CfnSecurityGroupEgressProperty struct {
 	// DestinationPrefixListId is the DestinationPrefixListId property of the Egress property type of
 	// AWS::EC2::SecurityGroup.
 	//
+	// The prefix list IDs for the destination AWS service. This is the AWS service that you want to
+	// access through a VPC endpoint from instances associated with the security group.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` ,
+	// `DestinationPrefixListId` , or `DestinationSecurityGroupId` .
+	//
 	// Default: not set (CloudFormation's default).
 	DestinationPrefixListId string
 
 	// DestinationSecurityGroupId is the DestinationSecurityGroupId property of the Egress property
 	// type of AWS::EC2::SecurityGroup.
 	//
+	// The ID of the destination VPC security group.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` ,
+	// `DestinationPrefixListId` , or `DestinationSecurityGroupId` .
+	//
 	// Default: not set (CloudFormation's default).
 	DestinationSecurityGroupId string
 
 	// FromPort is the FromPort property of the Egress property type of AWS::EC2::SecurityGroup.
+	//
+	// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or
+	// ICMPv6, this is the ICMP type or -1 (all ICMP types).
 	//
 	// Default: not set (CloudFormation's default).
 	FromPort *int
 
 	// IpProtocol is the IpProtocol property of the Egress property type of AWS::EC2::SecurityGroup.
 	//
+	// The IP protocol name ( `tcp` , `udp` , `icmp` , `icmpv6` ) or number (see Protocol Numbers
+	// (https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)
+	// ).
+	//
+	// Use `-1` to specify all protocols. When authorizing security group rules, specifying `-1` or a
+	// protocol number other than `tcp` , `udp` , `icmp` , or `icmpv6` allows traffic on all ports,
+	// regardless of any port range you specify. For `tcp` , `udp` , and `icmp` , you must specify a
+	// port range. For `icmpv6` , the port range is optional; if you omit the port range, traffic for
+	// all types and codes is allowed.
+	//
 	// Required.
 	IpProtocol string
 
 	// ToPort is the ToPort property of the Egress property type of AWS::EC2::SecurityGroup.
+	//
+	// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or
+	// ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types),
+	// then the end port must be -1 (all ICMP codes).
 	//
 	// Default: not set (CloudFormation's default).
 	ToPort *int
@@ -215,13 +337,50 @@ func (p *CfnSecurityGroupEgressProperty) validate(at string) []string {
 }
 
 // CfnSecurityGroupIngressProperty is the Ingress property type of AWS::EC2::SecurityGroup.
+//
+// Adds an inbound (ingress) rule to a security group.
+//
+// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address
+// range, the IP address ranges that are specified by a prefix list, or the instances that are
+// associated with a source security group. For more information, see Security group rules
+// (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html) .
+//
+// You must specify exactly one of the following sources: an IPv4 address range, an IPv6 address
+// range, a prefix list, or a security group.
+//
+// You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you
+// must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify
+// the ICMP/ICMPv6 type and code.
+//
+// Rule changes are propagated to instances associated with the security group as quickly as
+// possible. However, a small delay might occur.
 type CfnSecurityGroupIngressProperty struct {
 	// CidrIp is the CidrIp property of the Ingress property type of AWS::EC2::SecurityGroup.
+	//
+	// The IPv4 address range, in CIDR format.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` , `SourcePrefixListId` ,
+	// or `SourceSecurityGroupId` .
+	//
+	// For examples of rules that you can add to security groups for specific access scenarios, see
+	// Security group rules for different use cases
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in
+	// the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	CidrIp string
 
 	// CidrIpv6 is the CidrIpv6 property of the Ingress property type of AWS::EC2::SecurityGroup.
+	//
+	// The IPv6 address range, in CIDR format.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` , `SourcePrefixListId` ,
+	// or `SourceSecurityGroupId` .
+	//
+	// For examples of rules that you can add to security groups for specific access scenarios, see
+	// Security group rules for different use cases
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in
+	// the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	CidrIpv6 string
@@ -229,15 +388,34 @@ type CfnSecurityGroupIngressProperty struct {
 	// Description is the Description property of the Ingress property type of
 	// AWS::EC2::SecurityGroup.
 	//
+	// Updates the description of an ingress (inbound) security group rule. You can replace an
+	// existing description, or add a description to a rule that did not have one previously.
+	//
+	// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and
+	// ._-:/()#,@[]+=;{}!$*
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// FromPort is the FromPort property of the Ingress property type of AWS::EC2::SecurityGroup.
 	//
+	// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or
+	// ICMPv6, this is the ICMP type or -1 (all ICMP types).
+	//
 	// Default: not set (CloudFormation's default).
 	FromPort *int
 
 	// IpProtocol is the IpProtocol property of the Ingress property type of AWS::EC2::SecurityGroup.
+	//
+	// The IP protocol name ( `tcp` , `udp` , `icmp` , `icmpv6` ) or number (see Protocol Numbers
+	// (https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)
+	// ).
+	//
+	// Use `-1` to specify all protocols. When authorizing security group rules, specifying `-1` or a
+	// protocol number other than `tcp` , `udp` , `icmp` , or `icmpv6` allows traffic on all ports,
+	// regardless of any port range you specify. For `tcp` , `udp` , and `icmp` , you must specify a
+	// port range. For `icmpv6` , the port range is optional; if you omit the port range, traffic for
+	// all types and codes is allowed.
 	//
 	// Required.
 	IpProtocol string
@@ -245,17 +423,27 @@ type CfnSecurityGroupIngressProperty struct {
 	// SourcePrefixListId is the SourcePrefixListId property of the Ingress property type of
 	// AWS::EC2::SecurityGroup.
 	//
+	// The ID of a prefix list.
+	//
 	// Default: not set (CloudFormation's default).
 	SourcePrefixListId string
 
 	// SourceSecurityGroupId is the SourceSecurityGroupId property of the Ingress property type of
 	// AWS::EC2::SecurityGroup.
 	//
+	// The ID of the security group.
+	//
 	// Default: not set (CloudFormation's default).
 	SourceSecurityGroupId string
 
 	// SourceSecurityGroupName is the SourceSecurityGroupName property of the Ingress property type of
 	// AWS::EC2::SecurityGroup.
+	//
+	// [Default VPC] The name of the source security group. You must specify either the security group
+	// ID or the security group name. You can't specify the group name in combination with an IP
+	// address range. Creates rules that grant full ICMP, UDP, and TCP access.
+	//
+	// For security groups in a nondefault VPC, you must specify the group ID.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -264,10 +452,22 @@ type CfnSecurityGroupIngressProperty struct {
 	// SourceSecurityGroupOwnerId is the SourceSecurityGroupOwnerId property of the Ingress property
 	// type of AWS::EC2::SecurityGroup.
 	//
+	// [nondefault VPC] The AWS account ID for the source security group, if the source security group
+	// is in a different account. You can't specify this property with an IP address range. Creates
+	// rules that grant full ICMP, UDP, and TCP access.
+	//
+	// If you specify `SourceSecurityGroupName` or `SourceSecurityGroupId` and that security group is
+	// owned by a different account than the account creating the stack, you must specify the
+	// `SourceSecurityGroupOwnerId` ; otherwise, this property is optional.
+	//
 	// Default: not set (CloudFormation's default).
 	SourceSecurityGroupOwnerId string
 
 	// ToPort is the ToPort property of the Ingress property type of AWS::EC2::SecurityGroup.
+	//
+	// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or
+	// ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types),
+	// then the end port must be -1 (all ICMP codes).
 	//
 	// Default: not set (CloudFormation's default).
 	ToPort *int

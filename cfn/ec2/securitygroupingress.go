@@ -7,6 +7,23 @@ import (
 )
 
 // CfnSecurityGroupIngress is the AWS::EC2::SecurityGroupIngress resource.
+//
+// Adds an inbound (ingress) rule to a security group.
+//
+// An inbound rule permits instances to receive traffic from the specified IPv4 or IPv6 address
+// range, the IP addresses that are specified by a prefix list, or the instances that are
+// associated with a source security group. For more information, see Security group rules
+// (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html) .
+//
+// You must specify exactly one of the following sources: an IPv4 address range, an IPv6 address
+// range, a prefix list, or a security group.
+//
+// You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you
+// must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify
+// the ICMP/ICMPv6 type and code.
+//
+// Rule changes are propagated to instances associated with the security group as quickly as
+// possible. However, a small delay might occur.
 type CfnSecurityGroupIngress struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,11 +46,23 @@ func (r *CfnSecurityGroupIngress) CfnProperties() map[string]any { return r.Prop
 func (r *CfnSecurityGroupIngress) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Security Group Rule Id
 func (r *CfnSecurityGroupIngress) AttrId() string { return r.GetAttString("Id") }
 
 // CfnSecurityGroupIngressProps are the properties of an AWS::EC2::SecurityGroupIngress resource.
 type CfnSecurityGroupIngressProps struct {
 	// CidrIp is the CidrIp property of AWS::EC2::SecurityGroupIngress.
+	//
+	// The IPv4 address range, in CIDR format.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` , `SourcePrefixListId` ,
+	// or `SourceSecurityGroupId` .
+	//
+	// For examples of rules that you can add to security groups for specific access scenarios, see
+	// Security group rules for different use cases
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in
+	// the *Amazon EC2 User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -41,16 +70,38 @@ type CfnSecurityGroupIngressProps struct {
 
 	// CidrIpv6 is the CidrIpv6 property of AWS::EC2::SecurityGroupIngress.
 	//
+	// The IPv6 address range, in CIDR format.
+	//
+	// You must specify exactly one of the following: `CidrIp` , `CidrIpv6` , `SourcePrefixListId` ,
+	// or `SourceSecurityGroupId` .
+	//
+	// For examples of rules that you can add to security groups for specific access scenarios, see
+	// Security group rules for different use cases
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in
+	// the *Amazon EC2 User Guide* .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	CidrIpv6 string
 
 	// Description is the Description property of AWS::EC2::SecurityGroupIngress.
 	//
+	// Updates the description of an ingress (inbound) security group rule. You can replace an
+	// existing description, or add a description to a rule that did not have one previously.
+	//
+	// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and
+	// ._-:/()#,@[]+=;{}!$*
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// FromPort is the FromPort property of AWS::EC2::SecurityGroupIngress.
+	//
+	// The start of port range for the TCP and UDP protocols, or an ICMP/ICMPv6 type number. A value
+	// of `-1` indicates all ICMP/ICMPv6 types. If you specify all ICMP/ICMPv6 types, you must specify
+	// all codes.
+	//
+	// Use this for ICMP and any protocol that uses ports.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -58,11 +109,17 @@ type CfnSecurityGroupIngressProps struct {
 
 	// GroupId is the GroupId property of AWS::EC2::SecurityGroupIngress.
 	//
+	// The ID of the security group.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	GroupId string
 
 	// GroupName is the GroupName property of AWS::EC2::SecurityGroupIngress.
+	//
+	// [Default VPC] The name of the security group. For security groups for a default VPC you can
+	// specify either the ID or the name of the security group. For security groups for a nondefault
+	// VPC, you must specify the ID of the security group.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -70,17 +127,32 @@ type CfnSecurityGroupIngressProps struct {
 
 	// IpProtocol is the IpProtocol property of AWS::EC2::SecurityGroupIngress.
 	//
+	// The IP protocol name ( `tcp` , `udp` , `icmp` , `icmpv6` ) or number (see Protocol Numbers
+	// (https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)
+	// ).
+	//
+	// Use `-1` to specify all protocols. When authorizing security group rules, specifying `-1` or a
+	// protocol number other than `tcp` , `udp` , `icmp` , or `icmpv6` allows traffic on all ports,
+	// regardless of any port range you specify. For `tcp` , `udp` , and `icmp` , you must specify a
+	// port range. For `icmpv6` , the port range is optional; if you omit the port range, traffic for
+	// all types and codes is allowed.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	IpProtocol string
 
 	// SourcePrefixListId is the SourcePrefixListId property of AWS::EC2::SecurityGroupIngress.
 	//
+	// The ID of a prefix list.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourcePrefixListId string
 
 	// SourceSecurityGroupId is the SourceSecurityGroupId property of AWS::EC2::SecurityGroupIngress.
+	//
+	// The ID of the security group. You must specify either the security group ID or the security
+	// group name. For security groups in a nondefault VPC, you must specify the security group ID.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -89,6 +161,12 @@ type CfnSecurityGroupIngressProps struct {
 	// SourceSecurityGroupName is the SourceSecurityGroupName property of
 	// AWS::EC2::SecurityGroupIngress.
 	//
+	// [Default VPC] The name of the source security group. You must specify either the security group
+	// ID or the security group name. You can't specify the group name in combination with an IP
+	// address range. Creates rules that grant full ICMP, UDP, and TCP access.
+	//
+	// For security groups in a nondefault VPC, you must specify the group ID.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourceSecurityGroupName string
@@ -96,11 +174,25 @@ type CfnSecurityGroupIngressProps struct {
 	// SourceSecurityGroupOwnerId is the SourceSecurityGroupOwnerId property of
 	// AWS::EC2::SecurityGroupIngress.
 	//
+	// [nondefault VPC] The AWS account ID for the source security group, if the source security group
+	// is in a different account. You can't specify this property with an IP address range. Creates
+	// rules that grant full ICMP, UDP, and TCP access.
+	//
+	// If you specify `SourceSecurityGroupName` or `SourceSecurityGroupId` and that security group is
+	// owned by a different account than the account creating the stack, you must specify
+	// `SourceSecurityGroupOwnerId` ; otherwise, this property is optional.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourceSecurityGroupOwnerId string
 
 	// ToPort is the ToPort property of AWS::EC2::SecurityGroupIngress.
+	//
+	// The end of port range for the TCP and UDP protocols, or an ICMP/ICMPv6 code. A value of `-1`
+	// indicates all ICMP/ICMPv6 codes for the specified ICMP type. If you specify all ICMP/ICMPv6
+	// types, you must specify all codes.
+	//
+	// Use this for ICMP and any protocol that uses ports.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,8 @@ import (
 )
 
 // CfnSecurityGroupVpcAssociation is the AWS::EC2::SecurityGroupVpcAssociation resource.
+//
+// A security group association with a VPC.
 type CfnSecurityGroupVpcAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,15 +33,21 @@ func (r *CfnSecurityGroupVpcAssociation) CfnProperties() map[string]any {
 func (r *CfnSecurityGroupVpcAssociation) validate() []string { return r.Props.validate("") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The association's state.
 func (r *CfnSecurityGroupVpcAssociation) AttrState() string { return r.GetAttString("State") }
 
 // AttrStateReason returns the StateReason attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The association's state reason.
 func (r *CfnSecurityGroupVpcAssociation) AttrStateReason() string {
 	return r.GetAttString("StateReason")
 }
 
 // AttrVpcOwnerId returns the VpcOwnerId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The AWS account ID of the owner of the VPC.
 func (r *CfnSecurityGroupVpcAssociation) AttrVpcOwnerId() string { return r.GetAttString("VpcOwnerId") }
 
 // CfnSecurityGroupVpcAssociationProps are the properties of an
@@ -47,11 +55,15 @@ func (r *CfnSecurityGroupVpcAssociation) AttrVpcOwnerId() string { return r.GetA
 type CfnSecurityGroupVpcAssociationProps struct {
 	// GroupId is the GroupId property of AWS::EC2::SecurityGroupVpcAssociation.
 	//
+	// The association's security group ID.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	GroupId string
 
 	// VpcId is the VpcId property of AWS::EC2::SecurityGroupVpcAssociation.
+	//
+	// The association's VPC ID.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,10 @@ import (
 )
 
 // CfnSnapshotBlockPublicAccess is the AWS::EC2::SnapshotBlockPublicAccess resource.
+//
+// Specifies the state of the *block public access for snapshots* setting for the Region. For more
+// information, see Block public access for snapshots
+// (https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) .
 type CfnSnapshotBlockPublicAccess struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,12 +33,29 @@ func (r *CfnSnapshotBlockPublicAccess) CfnProperties() map[string]any { return r
 func (r *CfnSnapshotBlockPublicAccess) validate() []string { return r.Props.validate("") }
 
 // AttrAccountId returns the AccountId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// `Ref` returns the ID of the AWS account.
 func (r *CfnSnapshotBlockPublicAccess) AttrAccountId() string { return r.GetAttString("AccountId") }
 
 // CfnSnapshotBlockPublicAccessProps are the properties of an AWS::EC2::SnapshotBlockPublicAccess
 // resource.
 type CfnSnapshotBlockPublicAccessProps struct {
 	// State is the State property of AWS::EC2::SnapshotBlockPublicAccess.
+	//
+	// The mode in which to enable block public access for snapshots for the Region. Specify one of
+	// the following values:
+	//
+	// - `block-all-sharing` - Prevents all public sharing of snapshots in the Region. Users in the
+	// account will no longer be able to request new public sharing. Additionally, snapshots that are
+	// already publicly shared are treated as private and they are no longer publicly available. If
+	// you enable block public access for snapshots in `block-all-sharing` mode, it does not change
+	// the permissions for snapshots that are already publicly shared. Instead, it prevents these
+	// snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these
+	// snapshots still indicate that they are publicly shared, even though they are not publicly
+	// available.
+	// - `block-new-sharing` - Prevents only new public sharing of snapshots in the Region. Users in
+	// the account will no longer be able to request new public sharing. However, snapshots that are
+	// already publicly shared, remain publicly available.
 	//
 	// Allowed values: "block-all-sharing", "block-new-sharing".
 	// Required.

@@ -9,6 +9,31 @@ import (
 )
 
 // CfnSpotFleet is the AWS::EC2::SpotFleet resource.
+//
+// Specifies a Spot Fleet request.
+//
+// The Spot Fleet request specifies the total target capacity and the On-Demand target capacity.
+// Amazon EC2 calculates the difference between the total capacity and On-Demand capacity, and
+// launches the difference as Spot capacity.
+//
+// You can submit a single request that includes multiple launch specifications that vary by
+// instance type, AMI, Availability Zone, or subnet.
+//
+// By default, the Spot Fleet requests Spot Instances in the Spot Instance pool where the price per
+// unit is the lowest. Each launch specification can include its own instance weighting that
+// reflects the value of the instance type to your application workload.
+//
+// Alternatively, you can specify that the Spot Fleet distribute the target capacity across the
+// Spot pools included in its launch specifications. By ensuring that the Spot Instances in your
+// Spot Fleet are in different Spot pools, you can improve the availability of your fleet.
+//
+// You can specify tags for the Spot Fleet request and instances launched by the fleet. You cannot
+// tag other resource types in a Spot Fleet request because only the `spot-fleet-request` and
+// `instance` resource types are supported.
+//
+// For more information, see Spot Fleet
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet.html) in the *Amazon EC2 User
+// Guide* .
 type CfnSpotFleet struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,16 +55,22 @@ func (r *CfnSpotFleet) CfnProperties() map[string]any { return r.Props.CfnProper
 func (r *CfnSpotFleet) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the Spot Fleet.
 func (r *CfnSpotFleet) AttrId() string { return r.GetAttString("Id") }
 
 // CfnSpotFleetProps are the properties of an AWS::EC2::SpotFleet resource.
 type CfnSpotFleetProps struct {
 	// SpotFleetRequestConfigData is the SpotFleetRequestConfigData property of AWS::EC2::SpotFleet.
 	//
+	// Describes the configuration of a Spot Fleet request.
+	//
 	// Required.
 	SpotFleetRequestConfigData *CfnSpotFleetSpotFleetRequestConfigData
 
 	// Tags is the Tags property of AWS::EC2::SpotFleet.
+	//
+	// The tags for a Spot Fleet resource.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -74,9 +105,50 @@ func (p *CfnSpotFleetProps) validate(at string) []string {
 
 // CfnSpotFleetSpotFleetRequestConfigData is the SpotFleetRequestConfigData property type of
 // AWS::EC2::SpotFleet.
+//
+// Specifies the configuration of a Spot Fleet request. For more information, see Spot Fleet
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet.html) in the *Amazon EC2 User
+// Guide* .
+//
+// You must specify either `LaunchSpecifications` or `LaunchTemplateConfigs` .
 type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// AllocationStrategy is the AllocationStrategy property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The strategy that determines how to allocate the target Spot Instance capacity across the Spot
+	// Instance pools specified by the Spot Fleet launch configuration. For more information, see
+	// Allocation strategies for Spot Instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-allocation-strategy.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// - **priceCapacityOptimized (recommended)** - Spot Fleet identifies the pools with the highest
+	// capacity availability for the number of instances that are launching. This means that we will
+	// request Spot Instances from the pools that we believe have the lowest chance of interruption in
+	// the near term. Spot Fleet then requests Spot Instances from the lowest priced of these pools.
+	// - **capacityOptimized** - Spot Fleet identifies the pools with the highest capacity
+	// availability for the number of instances that are launching. This means that we will request
+	// Spot Instances from the pools that we believe have the lowest chance of interruption in the
+	// near term. To give certain instance types a higher chance of launching first, use
+	// `capacityOptimizedPrioritized` . Set a priority for each instance type by using the `Priority`
+	// parameter for `LaunchTemplateOverrides` . You can assign the same priority to different
+	// `LaunchTemplateOverrides` . EC2 implements the priorities on a best-effort basis, but optimizes
+	// for capacity first. `capacityOptimizedPrioritized` is supported only if your Spot Fleet uses a
+	// launch template. Note that if the `OnDemandAllocationStrategy` is set to `prioritized` , the
+	// same priority is applied when fulfilling On-Demand capacity.
+	// - **diversified** - Spot Fleet requests instances from all of the Spot Instance pools that you
+	// specify.
+	// - **lowestPrice (not recommended)** - > We don't recommend the `lowestPrice` allocation
+	// strategy because it has the highest risk of interruption for your Spot Instances.
+	//
+	// Spot Fleet requests instances from the lowest priced Spot Instance pool that has available
+	// capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come
+	// from the next lowest priced pool that has available capacity. If a pool runs out of capacity
+	// before fulfilling your desired capacity, Spot Fleet will continue to fulfill your request by
+	// drawing from the next lowest priced pool. To ensure that your desired capacity is met, you
+	// might receive Spot Instances from several pools. Because this strategy only considers instance
+	// price and not capacity availability, it might lead to high interruption rates.
+	//
+	// Default: `lowestPrice`
 	//
 	// Allowed values: "capacityOptimized", "capacityOptimizedPrioritized", "diversified",
 	// "lowestPrice", "priceCapacityOptimized". Changing it replaces the resource.
@@ -86,11 +158,18 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// Context is the Context property of the SpotFleetRequestConfigData property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// Reserved.
+	//
 	// Default: not set (CloudFormation's default).
 	Context string
 
 	// ExcessCapacityTerminationPolicy is the ExcessCapacityTerminationPolicy property of the
 	// SpotFleetRequestConfigData property type of AWS::EC2::SpotFleet.
+	//
+	// Indicates whether running Spot Instances should be terminated if you decrease the target
+	// capacity of the Spot Fleet request below the current size of the Spot Fleet.
+	//
+	// Supported only for fleets of type `maintain` .
 	//
 	// Allowed values: "Default", "NoTermination", "default", "noTermination".
 	// Default: not set (CloudFormation's default).
@@ -99,12 +178,22 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// IamFleetRole is the IamFleetRole property of the SpotFleetRequestConfigData property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The Amazon Resource Name (ARN) of an AWS Identity and Access Management (IAM) role that grants
+	// the Spot Fleet the permission to request, launch, terminate, and tag instances on your behalf.
+	// For more information, see Spot Fleet Prerequisites
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html#spot-fleet-prerequisites)
+	// in the *Amazon EC2 User Guide* . Spot Fleet can terminate Spot Instances on your behalf when
+	// you cancel its Spot Fleet request or when the Spot Fleet request expires, if you set
+	// `TerminateInstancesWithExpiration` .
+	//
 	// Changing it replaces the resource.
 	// Required.
 	IamFleetRole string
 
 	// InstanceInterruptionBehavior is the InstanceInterruptionBehavior property of the
 	// SpotFleetRequestConfigData property type of AWS::EC2::SpotFleet.
+	//
+	// The behavior when a Spot Instance is interrupted. The default is `terminate` .
 	//
 	// Allowed values: "hibernate", "stop", "terminate". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -113,12 +202,28 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// InstancePoolsToUseCount is the InstancePoolsToUseCount property of the
 	// SpotFleetRequestConfigData property type of AWS::EC2::SpotFleet.
 	//
+	// The number of Spot pools across which to allocate your target Spot capacity. Valid only when
+	// Spot *AllocationStrategy* is set to `lowest-price` . Spot Fleet selects the cheapest Spot pools
+	// and evenly allocates your target Spot capacity across the number of Spot pools that you
+	// specify.
+	//
+	// Note that Spot Fleet attempts to draw Spot Instances from the number of pools that you specify
+	// on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target
+	// capacity, Spot Fleet will continue to fulfill your request by drawing from the next cheapest
+	// pool. To ensure that your target capacity is met, you might receive Spot Instances from more
+	// than the number of pools that you specified. Similarly, if most of the pools have no Spot
+	// capacity, you might receive your full target capacity from fewer than the number of pools that
+	// you specified.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InstancePoolsToUseCount *int
 
 	// LaunchSpecifications is the LaunchSpecifications property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The launch specifications for the Spot Fleet request. If you specify `LaunchSpecifications` ,
+	// you can't specify `LaunchTemplateConfigs` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -127,12 +232,22 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// LaunchTemplateConfigs is the LaunchTemplateConfigs property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The launch template and overrides. If you specify `LaunchTemplateConfigs` , you can't specify
+	// `LaunchSpecifications` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateConfigs []CfnSpotFleetLaunchTemplateConfig
 
 	// LoadBalancersConfig is the LoadBalancersConfig property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// One or more Classic Load Balancers and target groups to attach to the Spot Fleet request. Spot
+	// Fleet registers the running Spot Instances with the specified Classic Load Balancers and target
+	// groups.
+	//
+	// With Network Load Balancers, Spot Fleet cannot register instances that have the following
+	// instance types: C1, CC1, CC2, CG1, CG2, CR1, CS1, G1, G2, HI1, HS1, M1, M2, M3, and T1.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -141,12 +256,32 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// OnDemandAllocationStrategy is the OnDemandAllocationStrategy property of the
 	// SpotFleetRequestConfigData property type of AWS::EC2::SpotFleet.
 	//
+	// The order of the launch template overrides to use in fulfilling On-Demand capacity. If you
+	// specify `lowestPrice` , Spot Fleet uses price to determine the order, launching the lowest
+	// price first. If you specify `prioritized` , Spot Fleet uses the priority that you assign to
+	// each Spot Fleet launch template override, launching the highest priority first. If you do not
+	// specify a value, Spot Fleet defaults to `lowestPrice` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	OnDemandAllocationStrategy string
 
 	// OnDemandMaxTotalPrice is the OnDemandMaxTotalPrice property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The maximum amount per hour for On-Demand Instances that you're willing to pay. You can use the
+	// `onDemandMaxTotalPrice` parameter, the `spotMaxTotalPrice` parameter, or both parameters to
+	// ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour
+	// for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch
+	// instances until it reaches the maximum amount you're willing to pay. When the maximum amount
+	// you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met
+	// the target capacity. If your fleet includes T instances that are configured as `unlimited` ,
+	// and if their average CPU usage exceeds the baseline utilization, you will incur a charge for
+	// surplus credits. The `onDemandMaxTotalPrice` does not account for surplus credits, and, if you
+	// use surplus credits, your final cost might be higher than what you specified for
+	// `onDemandMaxTotalPrice` . For more information, see Surplus credits can incur charges
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -155,12 +290,19 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// OnDemandTargetCapacity is the OnDemandTargetCapacity property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The number of On-Demand units to request. You can choose to set the target capacity in terms of
+	// instances or a performance characteristic that is important to your application workload, such
+	// as vCPUs, memory, or I/O. If the request type is `maintain` , you can specify a target capacity
+	// of 0 and add capacity later.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	OnDemandTargetCapacity *int
 
 	// ReplaceUnhealthyInstances is the ReplaceUnhealthyInstances property of the
 	// SpotFleetRequestConfigData property type of AWS::EC2::SpotFleet.
+	//
+	// Indicates whether Spot Fleet should replace unhealthy instances.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -169,12 +311,29 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// SpotMaintenanceStrategies is the SpotMaintenanceStrategies property of the
 	// SpotFleetRequestConfigData property type of AWS::EC2::SpotFleet.
 	//
+	// The strategies for managing your Spot Instances that are at an elevated risk of being
+	// interrupted.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SpotMaintenanceStrategies *CfnSpotFleetSpotMaintenanceStrategies
 
 	// SpotMaxTotalPrice is the SpotMaxTotalPrice property of the SpotFleetRequestConfigData property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The maximum amount per hour for Spot Instances that you're willing to pay. You can use the
+	// `spotMaxTotalPrice` parameter, the `onDemandMaxTotalPrice` parameter, or both parameters to
+	// ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour
+	// for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch
+	// instances until it reaches the maximum amount you're willing to pay. When the maximum amount
+	// you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met
+	// the target capacity. If your fleet includes T instances that are configured as `unlimited` ,
+	// and if their average CPU usage exceeds the baseline utilization, you will incur a charge for
+	// surplus credits. The `spotMaxTotalPrice` does not account for surplus credits, and, if you use
+	// surplus credits, your final cost might be higher than what you specified for
+	// `spotMaxTotalPrice` . For more information, see Surplus credits can incur charges
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -183,12 +342,27 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// SpotPrice is the SpotPrice property of the SpotFleetRequestConfigData property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not
+	// recommend using this parameter because it can lead to increased interruptions. If you do not
+	// specify this parameter, you will pay the current Spot price. If you specify a maximum price,
+	// your instances will be interrupted more frequently than if you do not specify this parameter.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SpotPrice string
 
 	// TagSpecifications is the TagSpecifications property of the SpotFleetRequestConfigData property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The key-value pair for tagging the Spot Fleet request on creation. The value for `ResourceType`
+	// must be `spot-fleet-request` , otherwise the Spot Fleet request fails. To tag instances at
+	// launch, specify the tags in the launch template
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template)
+	// (valid only if you use `LaunchTemplateConfigs` ) or in the `SpotFleetTagSpecification
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetTagSpecification.html)`
+	// (valid only if you use `LaunchSpecifications` ). For information about tagging after launch,
+	// see Tag your resources
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources) .
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -197,11 +371,21 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// TargetCapacity is the TargetCapacity property of the SpotFleetRequestConfigData property type
 	// of AWS::EC2::SpotFleet.
 	//
+	// The number of units to request for the Spot Fleet. You can choose to set the target capacity in
+	// terms of instances or a performance characteristic that is important to your application
+	// workload, such as vCPUs, memory, or I/O. If the request type is `maintain` , you can specify a
+	// target capacity of 0 and add capacity later.
+	//
 	// Required.
 	TargetCapacity *int
 
 	// TargetCapacityUnitType is the TargetCapacityUnitType property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The unit for the target capacity. You can specify this parameter only when using
+	// attribute-based instance type selection.
+	//
+	// Default: `units` (the number of instances)
 	//
 	// Allowed values: "vcpu", "memory-mib", "units".
 	// Default: not set (CloudFormation's default).
@@ -210,12 +394,22 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// TerminateInstancesWithExpiration is the TerminateInstancesWithExpiration property of the
 	// SpotFleetRequestConfigData property type of AWS::EC2::SpotFleet.
 	//
+	// Indicates whether running Spot Instances are terminated when the Spot Fleet request expires.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	TerminateInstancesWithExpiration *bool
 
 	// Type is the Type property of the SpotFleetRequestConfigData property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The type of request. Indicates whether the Spot Fleet only requests the target capacity or also
+	// attempts to maintain it. When this value is `request` , the Spot Fleet only places the required
+	// requests. It does not attempt to replenish Spot Instances if capacity is diminished, nor does
+	// it submit requests in alternative Spot pools if capacity is not available. When this value is
+	// `maintain` , the Spot Fleet maintains the target capacity. The Spot Fleet places the required
+	// requests to meet capacity and automatically replenishes any interrupted instances. Default:
+	// `maintain` . `instant` is listed but is not used by Spot Fleet.
 	//
 	// Allowed values: "maintain", "request". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -224,12 +418,19 @@ type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// ValidFrom is the ValidFrom property of the SpotFleetRequestConfigData property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The start date and time of the request, in UTC format ( *YYYY* - *MM* - *DD* T *HH* : *MM* :
+	// *SS* Z). By default, Amazon EC2 starts fulfilling the request immediately.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ValidFrom string
 
 	// ValidUntil is the ValidUntil property of the SpotFleetRequestConfigData property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The end date and time of the request, in UTC format ( *YYYY* - *MM* - *DD* T *HH* : *MM* : *SS*
+	// Z). After the end date and time, no new Spot Instance requests are placed or able to fulfill
+	// the request. If no value is specified, the Spot Fleet request remains until you cancel it.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -350,9 +551,20 @@ func (p *CfnSpotFleetSpotFleetRequestConfigData) validate(at string) []string {
 
 // CfnSpotFleetSpotFleetLaunchSpecification is the SpotFleetLaunchSpecification property type of
 // AWS::EC2::SpotFleet.
+//
+// Specifies the launch specification for one or more Spot Instances. If you include On-Demand
+// capacity in your fleet request, you can't use `SpotFleetLaunchSpecification` ; you must use
+// LaunchTemplateConfig
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-launchtemplateconfig.html)
+// .
 type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// BlockDeviceMappings is the BlockDeviceMappings property of the SpotFleetLaunchSpecification
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// One or more block devices that are mapped to the Spot Instances. You can't specify both a
+	// snapshot ID and an encryption value. This is because only blank volumes can be encrypted on
+	// creation. If a snapshot is the basis for a volume, it is not blank and its encryption status is
+	// used for the volume encryption status.
 	//
 	// Default: not set (CloudFormation's default).
 	BlockDeviceMappings []CfnSpotFleetBlockDeviceMapping
@@ -360,11 +572,20 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// EbsOptimized is the EbsOptimized property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// Indicates whether the instances are optimized for EBS I/O. This optimization provides dedicated
+	// throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O
+	// performance. This optimization isn't available with all instance types. Additional usage
+	// charges apply when using an EBS Optimized instance.
+	//
+	// Default: `false`
+	//
 	// Default: false.
 	EbsOptimized *bool
 
 	// IamInstanceProfile is the IamInstanceProfile property of the SpotFleetLaunchSpecification
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The IAM instance profile.
 	//
 	// Default: not set (CloudFormation's default).
 	IamInstanceProfile *CfnSpotFleetIamInstanceProfileSpecification
@@ -372,11 +593,17 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// ImageId is the ImageId property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The ID of the AMI.
+	//
 	// Required.
 	ImageId string
 
 	// InstanceRequirements is the InstanceRequirements property of the SpotFleetLaunchSpecification
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will
+	// identify instance types with those attributes. If you specify `InstanceRequirements` , you
+	// can't specify `InstanceType` .
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceRequirements *CfnSpotFleetInstanceRequirementsRequest
@@ -384,11 +611,15 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// InstanceType is the InstanceType property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The instance type.
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceType string
 
 	// KernelId is the KernelId property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The ID of the kernel.
 	//
 	// Default: not set (CloudFormation's default).
 	KernelId string
@@ -396,11 +627,15 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// KeyName is the KeyName property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The name of the key pair.
+	//
 	// Default: not set (CloudFormation's default).
 	KeyName string
 
 	// Monitoring is the Monitoring property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Enable or disable monitoring for the instances.
 	//
 	// Default: not set (CloudFormation's default).
 	Monitoring *CfnSpotFleetSpotFleetMonitoring
@@ -408,11 +643,15 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// NetworkInterfaces is the NetworkInterfaces property of the SpotFleetLaunchSpecification
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The network interfaces.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaces []CfnSpotFleetInstanceNetworkInterfaceSpecification
 
 	// Placement is the Placement property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The placement information.
 	//
 	// Default: not set (CloudFormation's default).
 	Placement *CfnSpotFleetSpotPlacement
@@ -420,11 +659,20 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// RamdiskId is the RamdiskId property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The ID of the RAM disk. Some kernels require additional drivers at launch. Check the kernel
+	// requirements for information about whether you need to specify a RAM disk. To find kernel
+	// requirements, refer to the AWS Resource Center and search for the kernel ID.
+	//
 	// Default: not set (CloudFormation's default).
 	RamdiskId string
 
 	// SecurityGroups is the SecurityGroups property of the SpotFleetLaunchSpecification property type
 	// of AWS::EC2::SpotFleet.
+	//
+	// The security groups.
+	//
+	// If you specify a network interface, you must specify any security groups as part of the network
+	// interface instead of using this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	SecurityGroups []CfnSpotFleetGroupIdentifier
@@ -432,11 +680,22 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// SpotPrice is the SpotPrice property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not
+	// recommend using this parameter because it can lead to increased interruptions. If you do not
+	// specify this parameter, you will pay the current Spot price. If you specify a maximum price,
+	// your instances will be interrupted more frequently than if you do not specify this parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	SpotPrice string
 
 	// SubnetId is the SubnetId property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The IDs of the subnets in which to launch the instances. To specify multiple subnets, separate
+	// them using commas; for example, "subnet-1234abcdeexample1, subnet-0987cdef6example2".
+	//
+	// If you specify a network interface, you must specify any subnets as part of the network
+	// interface instead of using this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	SubnetId string
@@ -444,17 +703,33 @@ type CfnSpotFleetSpotFleetLaunchSpecification struct {
 	// TagSpecifications is the TagSpecifications property of the SpotFleetLaunchSpecification
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The tags to apply during creation.
+	//
 	// Default: not set (CloudFormation's default).
 	TagSpecifications []CfnSpotFleetSpotFleetTagSpecification
 
 	// UserData is the UserData property of the SpotFleetLaunchSpecification property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The base64-encoded user data that instances use when starting up. User data is limited to 16
+	// KB.
+	//
 	// Default: not set (CloudFormation's default).
 	UserData string
 
 	// WeightedCapacity is the WeightedCapacity property of the SpotFleetLaunchSpecification property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The number of units provided by the specified instance type. These are the same units that you
+	// chose to set the target capacity in terms of instances, or a performance characteristic such as
+	// vCPUs, memory, or I/O.
+	//
+	// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the
+	// number of instances to the next whole number. If this value is not specified, the default is 1.
+	// When specifying weights, the price used in the `lowestPrice` and `priceCapacityOptimized`
+	// allocation strategies is per *unit* hour (where the instance price is divided by the specified
+	// weight). However, if all the specified weights are above the requested `TargetCapacity` ,
+	// resulting in only 1 instance being launched, the price used is per *instance* hour.
 	//
 	// Default: not set (CloudFormation's default).
 	WeightedCapacity *float64
@@ -561,14 +836,23 @@ func (p *CfnSpotFleetSpotFleetLaunchSpecification) validate(at string) []string 
 }
 
 // CfnSpotFleetBlockDeviceMapping is the BlockDeviceMapping property type of AWS::EC2::SpotFleet.
+//
+// Specifies a block device mapping.
+//
+// You can specify `Ebs` or `VirtualName` , but not both.
 type CfnSpotFleetBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The device name. For available device names, see Device names for volumes
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/device_naming.html) .
 	//
 	// Required.
 	DeviceName string
 
 	// Ebs is the Ebs property of the BlockDeviceMapping property type of AWS::EC2::SpotFleet.
+	//
+	// Parameters used to automatically set up EBS volumes when the instance is launched.
 	//
 	// Default: not set (CloudFormation's default).
 	Ebs *CfnSpotFleetEbsBlockDevice
@@ -576,11 +860,27 @@ type CfnSpotFleetBlockDeviceMapping struct {
 	// NoDevice is the NoDevice property of the BlockDeviceMapping property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// To omit the device from the block device mapping, specify an empty string. When this property
+	// is specified, the device is removed from the block device mapping regardless of the assigned
+	// value.
+	//
 	// Default: not set (CloudFormation's default).
 	NoDevice string
 
 	// VirtualName is the VirtualName property of the BlockDeviceMapping property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The virtual device name ( `ephemeral` N). Instance store volumes are numbered starting from 0.
+	// An instance type with 2 available instance store volumes can specify mappings for `ephemeral0`
+	// and `ephemeral1` . The number of available instance store volumes depends on the instance type.
+	// After you connect to the instance, you must mount the volume.
+	//
+	// NVMe instance store volumes are automatically enumerated and assigned a device name. Including
+	// them in your block device mapping has no effect.
+	//
+	// Constraints: For M3 instances, you must specify instance store volumes in the block device
+	// mapping for the instance. When you launch an M3 instance, we ignore any instance store volumes
+	// specified in the block device mapping for the AMI.
 	//
 	// Default: not set (CloudFormation's default).
 	VirtualName string
@@ -614,19 +914,61 @@ func (p *CfnSpotFleetBlockDeviceMapping) validate(at string) []string {
 }
 
 // CfnSpotFleetEbsBlockDevice is the EbsBlockDevice property type of AWS::EC2::SpotFleet.
+//
+// Describes a block device for an EBS volume.
 type CfnSpotFleetEbsBlockDevice struct {
 	// DeleteOnTermination is the DeleteOnTermination property of the EbsBlockDevice property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Indicates whether the EBS volume is deleted on instance termination. For more information, see
+	// Preserving Amazon EBS volumes on instance termination
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html#preserving-volumes-on-termination)
+	// in the *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
 
 	// Encrypted is the Encrypted property of the EbsBlockDevice property type of AWS::EC2::SpotFleet.
 	//
+	// Indicates whether the encryption state of an EBS volume is changed while being restored from a
+	// backing snapshot. The effect of setting the encryption state to `true` depends on the volume
+	// origin (new or from a snapshot), starting encryption state, ownership, and whether encryption
+	// by default is enabled. For more information, see Amazon EBS Encryption
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html#encryption-parameters)
+	// in the *Amazon EC2 User Guide* .
+	//
+	// In no case can you remove encryption from an encrypted volume.
+	//
+	// Encrypted volumes can only be attached to instances that support Amazon EBS encryption. For
+	// more information, see Supported Instance Types
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/EBSEncryption.html#EBSEncryption_supported_instances)
+	// .
+	//
+	// This parameter is not returned by DescribeImageAttribute
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImageAttribute.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	Encrypted *bool
 
 	// Iops is the Iops property of the EbsBlockDevice property type of AWS::EC2::SpotFleet.
+	//
+	// The number of I/O operations per second (IOPS). For `gp3` , `io1` , and `io2` volumes, this
+	// represents the number of IOPS that are provisioned for the volume. For `gp2` volumes, this
+	// represents the baseline performance of the volume and the rate at which the volume accumulates
+	// I/O credits for bursting.
+	//
+	// The following are the supported values for each volume type:
+	//
+	// - `gp3` : 3,000 - 80,000 IOPS
+	// - `io1` : 100 - 64,000 IOPS
+	// - `io2` : 100 - 256,000 IOPS
+	//
+	// For `io2` volumes, you can achieve up to 256,000 IOPS on instances built on the Nitro System
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html#ec2-nitro-instances) .
+	// On other instances, you can achieve performance up to 32,000 IOPS.
+	//
+	// This parameter is required for `io1` and `io2` volumes. The default for `gp3` volumes is 3,000
+	// IOPS.
 	//
 	// Default: not set (CloudFormation's default).
 	Iops *int
@@ -634,17 +976,36 @@ type CfnSpotFleetEbsBlockDevice struct {
 	// SnapshotId is the SnapshotId property of the EbsBlockDevice property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The ID of the snapshot.
+	//
 	// Default: not set (CloudFormation's default).
 	SnapshotId string
 
 	// VolumeSize is the VolumeSize property of the EbsBlockDevice property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you
+	// specify a snapshot, the default is the snapshot size. You can specify a volume size that is
+	// equal to or larger than the snapshot size.
+	//
+	// The following are the supported sizes for each volume type:
+	//
+	// - `gp2` : 1 - 16,384 GiB
+	// - `gp3` : 1 - 65,536 GiB
+	// - `io1` : 4 - 16,384 GiB
+	// - `io2` : 4 - 65,536 GiB
+	// - `st1` and `sc1` : 125 - 16,384 GiB
+	// - `standard` : 1 - 1024 GiB
+	//
 	// Default: not set (CloudFormation's default).
 	VolumeSize *int
 
 	// VolumeType is the VolumeType property of the EbsBlockDevice property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The volume type. For more information, see Amazon EBS volume types
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS
+	// User Guide* .
 	//
 	// Allowed values: "gp2", "gp3", "io1", "io2", "sc1", "st1", "standard".
 	// Default: not set (CloudFormation's default).
@@ -678,9 +1039,13 @@ func (p *CfnSpotFleetEbsBlockDevice) CfnProperties() map[string]any {
 
 // CfnSpotFleetIamInstanceProfileSpecification is the IamInstanceProfileSpecification property type
 // of AWS::EC2::SpotFleet.
+//
+// Describes an IAM instance profile.
 type CfnSpotFleetIamInstanceProfileSpecification struct {
 	// Arn is the Arn property of the IamInstanceProfileSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The Amazon Resource Name (ARN) of the instance profile.
 	//
 	// Default: not set (CloudFormation's default).
 	Arn string
@@ -698,9 +1063,50 @@ func (p *CfnSpotFleetIamInstanceProfileSpecification) CfnProperties() map[string
 
 // CfnSpotFleetInstanceRequirementsRequest is the InstanceRequirementsRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will
+// identify instance types with these attributes.
+//
+// You must specify `VCpuCount` and `MemoryMiB` . All other attributes are optional. Any
+// unspecified optional attribute is set to its default.
+//
+// When you specify multiple attributes, you get instance types that satisfy all of the specified
+// attributes. If you specify multiple values for an attribute, you get instance types that satisfy
+// any of the specified values.
+//
+// To limit the list of instance types from which Amazon EC2 can identify matching instance types,
+// you can use one of the following parameters, but not both in the same request:
+//
+// - `AllowedInstanceTypes` - The instance types to include in the list. All other instance types
+// are ignored, even if they match your specified attributes.
+// - `ExcludedInstanceTypes` - The instance types to exclude from the list, even if they match your
+// specified attributes. If you specify `InstanceRequirements` , you can't specify `InstanceType` .
+//
+// Attribute-based instance type selection is only supported when using Auto Scaling groups, EC2
+// Fleet, and Spot Fleet to launch instances. If you plan to use the launch template in the launch
+// instance wizard
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-instance-wizard.html) , or with
+// the RunInstances (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html)
+// API or AWS::EC2::Instance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+// AWS CloudFormation resource, you can't specify `InstanceRequirements` .
+//
+// For more information, see Specify attributes for instance type selection for EC2 Fleet or Spot
+// Fleet
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html)
+// and Spot placement score
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon
+// EC2 User Guide* .
 type CfnSpotFleetInstanceRequirementsRequest struct {
 	// AcceleratorCount is the AcceleratorCount property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an
+	// instance.
+	//
+	// To exclude accelerator-enabled instance types, set `Max` to `0` .
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorCount *CfnSpotFleetAcceleratorCountRequest
@@ -708,11 +1114,45 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// AcceleratorManufacturers is the AcceleratorManufacturers property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
 	//
+	// Indicates whether instance types must have accelerators by specific manufacturers.
+	//
+	// - For instance types with AWS devices, specify `amazon-web-services` .
+	// - For instance types with AMD devices, specify `amd` .
+	// - For instance types with Habana devices, specify `habana` .
+	// - For instance types with NVIDIA devices, specify `nvidia` .
+	// - For instance types with Xilinx devices, specify `xilinx` .
+	//
+	// Default: Any manufacturer
+	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorManufacturers []string
 
 	// AcceleratorNames is the AcceleratorNames property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The accelerators that must be on the instance type.
+	//
+	// - For instance types with NVIDIA A10G GPUs, specify `a10g` .
+	// - For instance types with NVIDIA A100 GPUs, specify `a100` .
+	// - For instance types with NVIDIA H100 GPUs, specify `h100` .
+	// - For instance types with AWS Inferentia chips, specify `inferentia` .
+	// - For instance types with AWS Inferentia2 chips, specify `inferentia2` .
+	// - For instance types with Habana Gaudi HL-205 GPUs, specify `gaudi-hl-205` .
+	// - For instance types with NVIDIA GRID K520 GPUs, specify `k520` .
+	// - For instance types with NVIDIA K80 GPUs, specify `k80` .
+	// - For instance types with NVIDIA L4 GPUs, specify `l4` .
+	// - For instance types with NVIDIA L40S GPUs, specify `l40s` .
+	// - For instance types with NVIDIA M60 GPUs, specify `m60` .
+	// - For instance types with AMD Radeon Pro V520 GPUs, specify `radeon-pro-v520` .
+	// - For instance types with AWS Trainium chips, specify `trainium` .
+	// - For instance types with AWS Trainium2 chips, specify `trainium2` .
+	// - For instance types with NVIDIA T4 GPUs, specify `t4` .
+	// - For instance types with NVIDIA T4G GPUs, specify `t4g` .
+	// - For instance types with Xilinx U30 cards, specify `u30` .
+	// - For instance types with Xilinx VU9P FPGAs, specify `vu9p` .
+	// - For instance types with NVIDIA V100 GPUs, specify `v100` .
+	//
+	// Default: Any accelerator
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorNames []string
@@ -720,11 +1160,24 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// AcceleratorTotalMemoryMiB is the AcceleratorTotalMemoryMiB property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
 	//
+	// The minimum and maximum amount of total accelerator memory, in MiB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorTotalMemoryMiB *CfnSpotFleetAcceleratorTotalMemoryMiBRequest
 
 	// AcceleratorTypes is the AcceleratorTypes property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The accelerator types that must be on the instance type.
+	//
+	// - For instance types with FPGA accelerators, specify `fpga` .
+	// - For instance types with GPU accelerators, specify `gpu` .
+	// - For instance types with Inference accelerators, specify `inference` .
+	// - For instance types with Media accelerators, specify `media` .
+	//
+	// Default: Any accelerator type
 	//
 	// Default: not set (CloudFormation's default).
 	AcceleratorTypes []string
@@ -732,11 +1185,33 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// AllowedInstanceTypes is the AllowedInstanceTypes property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The instance types to apply your specified attributes against. All other instance types are
+	// ignored, even if they match your specified attributes.
+	//
+	// You can use strings with one or more wild cards, represented by an asterisk ( `*` ), to allow
+	// an instance type, size, or generation. The following are examples: `m5.8xlarge` , `c5*.*` ,
+	// `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` ,Amazon EC2 will allow the entire C5 instance family, which
+	// includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 will allow all the
+	// M5a instance types, but not the M5n instance types. If you specify `AllowedInstanceTypes` , you
+	// can't specify `ExcludedInstanceTypes` .
+	//
+	// Default: All instance types
+	//
 	// Default: not set (CloudFormation's default).
 	AllowedInstanceTypes []string
 
 	// BareMetal is the BareMetal property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Indicates whether bare metal instance types must be included, excluded, or required.
+	//
+	// - To include bare metal instance types, specify `included` .
+	// - To require only bare metal instance types, specify `required` .
+	// - To exclude bare metal instance types, specify `excluded` .
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "included", "required", "excluded".
 	// Default: not set (CloudFormation's default).
@@ -745,17 +1220,43 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// BaselineEbsBandwidthMbps is the BaselineEbsBandwidthMbps property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
 	//
+	// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see
+	// Amazon EBS–optimized instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	BaselineEbsBandwidthMbps *CfnSpotFleetBaselineEbsBandwidthMbpsRequest
 
 	// BaselinePerformanceFactors is the BaselinePerformanceFactors property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
 	//
+	// The baseline performance to consider, using an instance family as a baseline reference. The
+	// instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this
+	// baseline to guide instance type selection, but there is no guarantee that the selected instance
+	// types will always exceed the baseline for every application. Currently, this parameter only
+	// supports CPU performance as a baseline performance factor. For more information, see
+	// Performance protection
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-abis-performance-protection)
+	// in the *Amazon EC2 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	BaselinePerformanceFactors *CfnSpotFleetBaselinePerformanceFactorsRequest
 
 	// BurstablePerformance is the BurstablePerformance property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// Indicates whether burstable performance T instance types are included, excluded, or required.
+	// For more information, see Burstable performance instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) .
+	//
+	// - To include burstable performance instance types, specify `included` .
+	// - To require only burstable performance instance types, specify `required` .
+	// - To exclude burstable performance instance types, specify `excluded` .
+	//
+	// Default: `excluded`
 	//
 	// Allowed values: "included", "required", "excluded".
 	// Default: not set (CloudFormation's default).
@@ -764,11 +1265,35 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// CpuManufacturers is the CpuManufacturers property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::SpotFleet.
 	//
+	// The CPU manufacturers to include.
+	//
+	// - For instance types with Intel CPUs, specify `intel` .
+	// - For instance types with AMD CPUs, specify `amd` .
+	// - For instance types with AWS CPUs, specify `amazon-web-services` .
+	// - For instance types with Apple CPUs, specify `apple` . Don't confuse the CPU manufacturer with
+	// the CPU architecture. Instances will be launched with a compatible CPU architecture based on
+	// the Amazon Machine Image (AMI) that you specify in your launch template.
+	//
+	// Default: Any manufacturer
+	//
 	// Default: not set (CloudFormation's default).
 	CpuManufacturers []string
 
 	// ExcludedInstanceTypes is the ExcludedInstanceTypes property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The instance types to exclude.
+	//
+	// You can use strings with one or more wild cards, represented by an asterisk ( `*` ), to exclude
+	// an instance family, type, size, or generation. The following are examples: `m5.8xlarge` ,
+	// `c5*.*` , `m5a.*` , `r*` , `*3*` .
+	//
+	// For example, if you specify `c5*` ,Amazon EC2 will exclude the entire C5 instance family, which
+	// includes all C5a and C5n instance types. If you specify `m5a.*` , Amazon EC2 will exclude all
+	// the M5a instance types, but not the M5n instance types. If you specify `ExcludedInstanceTypes`
+	// , you can't specify `AllowedInstanceTypes` .
+	//
+	// Default: No excluded instance types
 	//
 	// Default: not set (CloudFormation's default).
 	ExcludedInstanceTypes []string
@@ -776,11 +1301,34 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// InstanceGenerations is the InstanceGenerations property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// Indicates whether current or previous generation instance types are included. The current
+	// generation instance types are recommended for use. Current generation instance types are
+	// typically the latest two to three generations in each instance family. For more information,
+	// see Instance types (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// For current generation instance types, specify `current` .
+	//
+	// For previous generation instance types, specify `previous` .
+	//
+	// Default: Current and previous generation instance types
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceGenerations []string
 
 	// LocalStorage is the LocalStorage property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Indicates whether instance types with instance store volumes are included, excluded, or
+	// required. For more information, Amazon EC2 instance store
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// - To include instance types with instance store volumes, specify `included` .
+	// - To require only instance types with instance store volumes, specify `required` .
+	// - To exclude instance types with instance store volumes, specify `excluded` .
+	//
+	// Default: `included`
 	//
 	// Allowed values: "included", "required", "excluded".
 	// Default: not set (CloudFormation's default).
@@ -789,6 +1337,13 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// LocalStorageTypes is the LocalStorageTypes property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::SpotFleet.
 	//
+	// The type of local storage that is required.
+	//
+	// - For instance types with hard disk drive (HDD) storage, specify `hdd` .
+	// - For instance types with solid state drive (SSD) storage, specify `ssd` .
+	//
+	// Default: `hdd` and `ssd`
+	//
 	// Default: not set (CloudFormation's default).
 	LocalStorageTypes []string
 
@@ -796,11 +1351,35 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// MaxSpotPriceAsPercentageOfOptimalOnDemandPrice property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage of an
+	// identified On-Demand price. The identified On-Demand price is the price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified price is from
+	// the lowest priced current generation instance types, and failing that, from the lowest priced
+	// previous generation instance types that match your attributes. When Amazon EC2 selects instance
+	// types with your attributes, it will exclude instance types whose price exceeds your specified
+	// threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection threshold
+	// is based on the per vCPU or per memory price instead of the per instance price. Only one of
+	// `SpotMaxPricePercentageOverLowestPrice` or `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can
+	// be specified. If you don't specify either, Amazon EC2 will automatically apply optimal price
+	// protection to consistently select from a wide range of instance types. To indicate no price
+	// protection threshold for Spot Instances, meaning you want to consider all instance types that
+	// match your attributes, include one of these parameters and specify a high value, such as
+	// `999999` .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxSpotPriceAsPercentageOfOptimalOnDemandPrice *int
 
 	// MemoryGiBPerVCpu is the MemoryGiBPerVCpu property of the InstanceRequirementsRequest property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The minimum and maximum amount of memory per vCPU, in GiB.
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	MemoryGiBPerVCpu *CfnSpotFleetMemoryGiBPerVCpuRequest
@@ -808,11 +1387,20 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// MemoryMiB is the MemoryMiB property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The minimum and maximum amount of memory, in MiB.
+	//
 	// Default: not set (CloudFormation's default).
 	MemoryMiB *CfnSpotFleetMemoryMiBRequest
 
 	// NetworkBandwidthGbps is the NetworkBandwidthGbps property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The minimum and maximum amount of baseline network bandwidth, in gigabits per second (Gbps).
+	// For more information, see Amazon EC2 instance network bandwidth
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html) in
+	// the *Amazon EC2 User Guide* .
+	//
+	// Default: No minimum or maximum limits
 	//
 	// Default: not set (CloudFormation's default).
 	NetworkBandwidthGbps *CfnSpotFleetNetworkBandwidthGbpsRequest
@@ -820,11 +1408,35 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// NetworkInterfaceCount is the NetworkInterfaceCount property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The minimum and maximum number of network interfaces.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceCount *CfnSpotFleetNetworkInterfaceCountRequest
 
 	// OnDemandMaxPricePercentageOverLowestPrice is the OnDemandMaxPricePercentageOverLowestPrice
 	// property of the InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
+	//
+	// [Price protection] The price protection threshold for On-Demand Instances, as a percentage
+	// higher than an identified On-Demand price. The identified On-Demand price is the price of the
+	// lowest priced current generation C, M, or R instance type with your specified attributes. When
+	// Amazon EC2 selects instance types with your attributes, it will exclude instance types whose
+	// price exceeds your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// To indicate no price protection threshold, specify a high value, such as `999999` .
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and
+	// GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// . If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection
+	// threshold is applied based on the per-vCPU or per-memory price instead of the per-instance
+	// price.
+	//
+	// Default: `20`
 	//
 	// Default: not set (CloudFormation's default).
 	OnDemandMaxPricePercentageOverLowestPrice *int
@@ -832,11 +1444,25 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// RequireEncryptionInTransit is the RequireEncryptionInTransit property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
 	//
+	// Specifies whether instance types must support encrypting in-transit traffic between instances.
+	// For more information, including the supported instance types, see Encryption in transit
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/data-protection.html#encryption-transit)
+	// in the *Amazon EC2 User Guide* .
+	//
+	// Default: `false`
+	//
 	// Default: not set (CloudFormation's default).
 	RequireEncryptionInTransit *bool
 
 	// RequireHibernateSupport is the RequireHibernateSupport property of the
 	// InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
+	//
+	// Indicates whether instance types must support hibernation for On-Demand Instances.
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) .
+	//
+	// Default: `false`
 	//
 	// Default: not set (CloudFormation's default).
 	RequireHibernateSupport *bool
@@ -844,17 +1470,50 @@ type CfnSpotFleetInstanceRequirementsRequest struct {
 	// SpotMaxPricePercentageOverLowestPrice is the SpotMaxPricePercentageOverLowestPrice property of
 	// the InstanceRequirementsRequest property type of AWS::EC2::SpotFleet.
 	//
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage higher
+	// than an identified Spot price. The identified Spot price is the Spot price of the lowest priced
+	// current generation C, M, or R instance type with your specified attributes. If no current
+	// generation C, M, or R instance type matches your attributes, then the identified Spot price is
+	// from the lowest priced current generation instance types, and failing that, from the lowest
+	// priced previous generation instance types that match your attributes. When Amazon EC2 selects
+	// instance types with your attributes, it will exclude instance types whose Spot price exceeds
+	// your specified threshold.
+	//
+	// The parameter accepts an integer, which Amazon EC2 interprets as a percentage.
+	//
+	// If you set `TargetCapacityUnitType` to `vcpu` or `memory-mib` , the price protection threshold
+	// is applied based on the per-vCPU or per-memory price instead of the per-instance price.
+	//
+	// This parameter is not supported for GetSpotPlacementScores
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetSpotPlacementScores.html) and
+	// GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// . Only one of `SpotMaxPricePercentageOverLowestPrice` or
+	// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` can be specified. If you don't specify either,
+	// Amazon EC2 will automatically apply optimal price protection to consistently select from a wide
+	// range of instance types. To indicate no price protection threshold for Spot Instances, meaning
+	// you want to consider all instance types that match your attributes, include one of these
+	// parameters and specify a high value, such as `999999` .
+	//
+	// Default: `100`
+	//
 	// Default: not set (CloudFormation's default).
 	SpotMaxPricePercentageOverLowestPrice *int
 
 	// TotalLocalStorageGB is the TotalLocalStorageGB property of the InstanceRequirementsRequest
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The minimum and maximum amount of total local storage, in GB.
+	//
+	// Default: No minimum or maximum limits
+	//
 	// Default: not set (CloudFormation's default).
 	TotalLocalStorageGB *CfnSpotFleetTotalLocalStorageGBRequest
 
 	// VCpuCount is the VCpuCount property of the InstanceRequirementsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The minimum and maximum number of vCPUs.
 	//
 	// Default: not set (CloudFormation's default).
 	VCpuCount *CfnSpotFleetVCpuCountRangeRequest
@@ -947,13 +1606,21 @@ func (p *CfnSpotFleetInstanceRequirementsRequest) CfnProperties() map[string]any
 
 // CfnSpotFleetAcceleratorCountRequest is the AcceleratorCountRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS Inferentia chips) on an
+// instance. To exclude accelerator-enabled instance types, set `Max` to `0` .
 type CfnSpotFleetAcceleratorCountRequest struct {
 	// Max is the Max property of the AcceleratorCountRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The maximum number of accelerators. To specify no maximum limit, omit this parameter. To
+	// exclude accelerator-enabled instance types, set `Max` to `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorCountRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The minimum number of accelerators. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -974,15 +1641,23 @@ func (p *CfnSpotFleetAcceleratorCountRequest) CfnProperties() map[string]any {
 
 // CfnSpotFleetAcceleratorTotalMemoryMiBRequest is the AcceleratorTotalMemoryMiBRequest property
 // type of AWS::EC2::SpotFleet.
+//
+// The minimum and maximum amount of total accelerator memory, in MiB.
 type CfnSpotFleetAcceleratorTotalMemoryMiBRequest struct {
 	// Max is the Max property of the AcceleratorTotalMemoryMiBRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The maximum amount of accelerator memory, in MiB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the AcceleratorTotalMemoryMiBRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The minimum amount of accelerator memory, in MiB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1003,15 +1678,24 @@ func (p *CfnSpotFleetAcceleratorTotalMemoryMiBRequest) CfnProperties() map[strin
 
 // CfnSpotFleetBaselineEbsBandwidthMbpsRequest is the BaselineEbsBandwidthMbpsRequest property type
 // of AWS::EC2::SpotFleet.
+//
+// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see
+// Amazon EBS–optimized instances
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User
+// Guide* .
 type CfnSpotFleetBaselineEbsBandwidthMbpsRequest struct {
 	// Max is the Max property of the BaselineEbsBandwidthMbpsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The maximum baseline bandwidth, in Mbps. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the BaselineEbsBandwidthMbpsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The minimum baseline bandwidth, in Mbps. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1032,9 +1716,20 @@ func (p *CfnSpotFleetBaselineEbsBandwidthMbpsRequest) CfnProperties() map[string
 
 // CfnSpotFleetBaselinePerformanceFactorsRequest is the BaselinePerformanceFactorsRequest property
 // type of AWS::EC2::SpotFleet.
+//
+// The baseline performance to consider, using an instance family as a baseline reference. The
+// instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this
+// baseline to guide instance type selection, but there is no guarantee that the selected instance
+// types will always exceed the baseline for every application.
+//
+// Currently, this parameter only supports CPU performance as a baseline performance factor. For
+// example, specifying `c6i` would use the CPU performance of the `c6i` family as the baseline
+// reference.
 type CfnSpotFleetBaselinePerformanceFactorsRequest struct {
 	// Cpu is the Cpu property of the BaselinePerformanceFactorsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The CPU performance to consider, using an instance family as the baseline reference.
 	//
 	// Default: not set (CloudFormation's default).
 	Cpu *CfnSpotFleetCpuPerformanceFactorRequest
@@ -1052,9 +1747,16 @@ func (p *CfnSpotFleetBaselinePerformanceFactorsRequest) CfnProperties() map[stri
 
 // CfnSpotFleetCpuPerformanceFactorRequest is the CpuPerformanceFactorRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The CPU performance to consider, using an instance family as the baseline reference.
 type CfnSpotFleetCpuPerformanceFactorRequest struct {
 	// References is the References property of the CpuPerformanceFactorRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Specify an instance family to use as the baseline reference for CPU performance. All instance
+	// types that match your specified attributes will be compared against the CPU performance of the
+	// referenced instance family, regardless of CPU manufacturer or architecture differences.
+	// Currently, only one instance family can be specified in the list.
 	//
 	// Default: not set (CloudFormation's default).
 	References []CfnSpotFleetPerformanceFactorReferenceRequest
@@ -1076,9 +1778,47 @@ func (p *CfnSpotFleetCpuPerformanceFactorRequest) CfnProperties() map[string]any
 
 // CfnSpotFleetPerformanceFactorReferenceRequest is the PerformanceFactorReferenceRequest property
 // type of AWS::EC2::SpotFleet.
+//
+// Specify an instance family to use as the baseline reference for CPU performance. All instance
+// types that match your specified attributes will be compared against the CPU performance of the
+// referenced instance family, regardless of CPU manufacturer or architecture. Currently, only one
+// instance family can be specified in the list.
 type CfnSpotFleetPerformanceFactorReferenceRequest struct {
 	// InstanceFamily is the InstanceFamily property of the PerformanceFactorReferenceRequest property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The instance family to use as a baseline reference. Ensure that you specify the correct value
+	// for the instance family. The instance family is everything before the period ( `.` ) in the
+	// instance type name. For example, in the instance type `c6i.large` , the instance family is
+	// `c6i` , not `c6` . For more information, see Amazon EC2 instance type naming conventions
+	// (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html) in *Amazon EC2
+	// Instance Types* .
+	//
+	// The following instance families are *not supported* for performance protection:
+	//
+	// - `c1`
+	// - `g3` | `g3s`
+	// - `hpc7g`
+	// - `m1` | `m2`
+	// - `mac1` | `mac2` | `mac2-m1ultra` | `mac2-m2` | `mac2-m2pro`
+	// - `p3dn` | `p4d` | `p5`
+	// - `t1`
+	// - `u-12tb1` | `u-18tb1` | `u-24tb1` | `u-3tb1` | `u-6tb1` | `u-9tb1` | `u7i-12tb` | `u7in-16tb`
+	// | `u7in-24tb` | `u7in-32tb`
+	//
+	// If you enable performance protection by specifying a supported instance family, the returned
+	// instance types will exclude the above unsupported instance families.
+	//
+	// If you specify an unsupported instance family as a value for baseline performance, the API
+	// returns an empty response for GetInstanceTypesFromInstanceRequirements
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetInstanceTypesFromInstanceRequirements.html)
+	// and an exception for CreateFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFleet.html) ,
+	// RequestSpotFleet
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotFleet.html) ,
+	// ModifyFleet (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyFleet.html) , and
+	// ModifySpotFleetRequest
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySpotFleetRequest.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceFamily string
@@ -1096,13 +1836,21 @@ func (p *CfnSpotFleetPerformanceFactorReferenceRequest) CfnProperties() map[stri
 
 // CfnSpotFleetMemoryGiBPerVCpuRequest is the MemoryGiBPerVCpuRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The minimum and maximum amount of memory per vCPU, in GiB.
 type CfnSpotFleetMemoryGiBPerVCpuRequest struct {
 	// Max is the Max property of the MemoryGiBPerVCpuRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The maximum amount of memory per vCPU, in GiB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the MemoryGiBPerVCpuRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The minimum amount of memory per vCPU, in GiB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1122,13 +1870,19 @@ func (p *CfnSpotFleetMemoryGiBPerVCpuRequest) CfnProperties() map[string]any {
 }
 
 // CfnSpotFleetMemoryMiBRequest is the MemoryMiBRequest property type of AWS::EC2::SpotFleet.
+//
+// The minimum and maximum amount of memory, in MiB.
 type CfnSpotFleetMemoryMiBRequest struct {
 	// Max is the Max property of the MemoryMiBRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The maximum amount of memory, in MiB. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the MemoryMiBRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The minimum amount of memory, in MiB. To specify no minimum limit, specify `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1149,15 +1903,28 @@ func (p *CfnSpotFleetMemoryMiBRequest) CfnProperties() map[string]any {
 
 // CfnSpotFleetNetworkBandwidthGbpsRequest is the NetworkBandwidthGbpsRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The minimum and maximum amount of baseline network bandwidth, in gigabits per second (Gbps). For
+// more information, see Amazon EC2 instance network bandwidth
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-network-bandwidth.html) in the
+// *Amazon EC2 User Guide* .
+//
+// Default: No minimum or maximum limits
 type CfnSpotFleetNetworkBandwidthGbpsRequest struct {
 	// Max is the Max property of the NetworkBandwidthGbpsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The maximum amount of network bandwidth, in Gbps. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the NetworkBandwidthGbpsRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The minimum amount of network bandwidth, in Gbps. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1178,15 +1945,21 @@ func (p *CfnSpotFleetNetworkBandwidthGbpsRequest) CfnProperties() map[string]any
 
 // CfnSpotFleetNetworkInterfaceCountRequest is the NetworkInterfaceCountRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The minimum and maximum number of network interfaces.
 type CfnSpotFleetNetworkInterfaceCountRequest struct {
 	// Max is the Max property of the NetworkInterfaceCountRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The maximum number of network interfaces. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the NetworkInterfaceCountRequest property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The minimum number of network interfaces. To specify no minimum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1207,13 +1980,21 @@ func (p *CfnSpotFleetNetworkInterfaceCountRequest) CfnProperties() map[string]an
 
 // CfnSpotFleetTotalLocalStorageGBRequest is the TotalLocalStorageGBRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The minimum and maximum amount of total local storage, in GB.
 type CfnSpotFleetTotalLocalStorageGBRequest struct {
 	// Max is the Max property of the TotalLocalStorageGBRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The maximum amount of total local storage, in GB. To specify no maximum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *float64
 
 	// Min is the Min property of the TotalLocalStorageGBRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The minimum amount of total local storage, in GB. To specify no minimum limit, omit this
+	// parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Min *float64
@@ -1234,13 +2015,19 @@ func (p *CfnSpotFleetTotalLocalStorageGBRequest) CfnProperties() map[string]any 
 
 // CfnSpotFleetVCpuCountRangeRequest is the VCpuCountRangeRequest property type of
 // AWS::EC2::SpotFleet.
+//
+// The minimum and maximum number of vCPUs.
 type CfnSpotFleetVCpuCountRangeRequest struct {
 	// Max is the Max property of the VCpuCountRangeRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
 	//
 	// Default: not set (CloudFormation's default).
 	Max *int
 
 	// Min is the Min property of the VCpuCountRangeRequest property type of AWS::EC2::SpotFleet.
+	//
+	// The minimum number of vCPUs. To specify no minimum limit, specify `0` .
 	//
 	// Default: not set (CloudFormation's default).
 	Min *int
@@ -1260,9 +2047,15 @@ func (p *CfnSpotFleetVCpuCountRangeRequest) CfnProperties() map[string]any {
 }
 
 // CfnSpotFleetSpotFleetMonitoring is the SpotFleetMonitoring property type of AWS::EC2::SpotFleet.
+//
+// Describes whether monitoring is enabled.
 type CfnSpotFleetSpotFleetMonitoring struct {
 	// Enabled is the Enabled property of the SpotFleetMonitoring property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Enables monitoring for the instance.
+	//
+	// Default: `false`
 	//
 	// Default: false.
 	Enabled *bool
@@ -1280,9 +2073,21 @@ func (p *CfnSpotFleetSpotFleetMonitoring) CfnProperties() map[string]any {
 
 // CfnSpotFleetInstanceNetworkInterfaceSpecification is the InstanceNetworkInterfaceSpecification
 // property type of AWS::EC2::SpotFleet.
+//
+// Describes a network interface.
 type CfnSpotFleetInstanceNetworkInterfaceSpecification struct {
 	// AssociatePublicIpAddress is the AssociatePublicIpAddress property of the
 	// InstanceNetworkInterfaceSpecification property type of AWS::EC2::SpotFleet.
+	//
+	// Indicates whether to assign a public IPv4 address to an instance you launch in a VPC. The
+	// public IP address can only be assigned to a network interface for eth0, and can only be
+	// assigned to a new network interface, not an existing one. You cannot specify more than one
+	// network interface in the request. If launching into a default subnet, the default value is
+	// `true` .
+	//
+	// AWS charges for all public IPv4 addresses, including public IPv4 addresses associated with
+	// running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address*
+	// tab on the Amazon VPC pricing page (https://docs.aws.amazon.com/vpc/pricing/) .
 	//
 	// Default: not set (CloudFormation's default).
 	AssociatePublicIpAddress *bool
@@ -1290,11 +2095,16 @@ type CfnSpotFleetInstanceNetworkInterfaceSpecification struct {
 	// DeleteOnTermination is the DeleteOnTermination property of the
 	// InstanceNetworkInterfaceSpecification property type of AWS::EC2::SpotFleet.
 	//
+	// Indicates whether the network interface is deleted when the instance is terminated.
+	//
 	// Default: not set (CloudFormation's default).
 	DeleteOnTermination *bool
 
 	// Description is the Description property of the InstanceNetworkInterfaceSpecification property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The description of the network interface. Applies only if creating a network interface when
+	// launching an instance.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
@@ -1302,11 +2112,20 @@ type CfnSpotFleetInstanceNetworkInterfaceSpecification struct {
 	// DeviceIndex is the DeviceIndex property of the InstanceNetworkInterfaceSpecification property
 	// type of AWS::EC2::SpotFleet.
 	//
+	// The position of the network interface in the attachment order. A primary network interface has
+	// a device index of 0.
+	//
+	// If you specify a network interface when launching an instance, you must specify the device
+	// index.
+	//
 	// Default: not set (CloudFormation's default).
 	DeviceIndex *int
 
 	// Groups is the Groups property of the InstanceNetworkInterfaceSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The IDs of the security groups for the network interface. Applies only if creating a network
+	// interface when launching an instance.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -1315,11 +2134,20 @@ type CfnSpotFleetInstanceNetworkInterfaceSpecification struct {
 	// Ipv6AddressCount is the Ipv6AddressCount property of the InstanceNetworkInterfaceSpecification
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// A number of IPv6 addresses to assign to the network interface. Amazon EC2 chooses the IPv6
+	// addresses from the range of the subnet. You cannot specify this option and the option to assign
+	// specific IPv6 addresses in the same request. You can specify this option if you've specified a
+	// minimum number of instances to launch.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6AddressCount *int
 
 	// Ipv6Addresses is the Ipv6Addresses property of the InstanceNetworkInterfaceSpecification
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The IPv6 addresses to assign to the network interface. You cannot specify this option and the
+	// option to assign a number of IPv6 addresses in the same request. You cannot specify this option
+	// if you've specified a minimum number of instances to launch.
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv6Addresses []CfnSpotFleetInstanceIpv6Address
@@ -1327,11 +2155,21 @@ type CfnSpotFleetInstanceNetworkInterfaceSpecification struct {
 	// NetworkInterfaceId is the NetworkInterfaceId property of the
 	// InstanceNetworkInterfaceSpecification property type of AWS::EC2::SpotFleet.
 	//
+	// The ID of the network interface.
+	//
+	// If you are creating a Spot Fleet, omit this parameter because you can’t specify a network
+	// interface ID in a launch specification.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceId string
 
 	// PrivateIpAddresses is the PrivateIpAddresses property of the
 	// InstanceNetworkInterfaceSpecification property type of AWS::EC2::SpotFleet.
+	//
+	// The private IPv4 addresses to assign to the network interface. Only one private IPv4 address
+	// can be designated as primary. You cannot specify this option if you're launching more than one
+	// instance in a RunInstances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html) request.
 	//
 	// Default: not set (CloudFormation's default).
 	PrivateIpAddresses []CfnSpotFleetPrivateIpAddressSpecification
@@ -1339,11 +2177,16 @@ type CfnSpotFleetInstanceNetworkInterfaceSpecification struct {
 	// SecondaryPrivateIpAddressCount is the SecondaryPrivateIpAddressCount property of the
 	// InstanceNetworkInterfaceSpecification property type of AWS::EC2::SpotFleet.
 	//
+	// The number of secondary private IPv4 addresses. You can’t specify this parameter and also
+	// specify a secondary private IP address using the `PrivateIpAddress` parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	SecondaryPrivateIpAddressCount *int
 
 	// SubnetId is the SubnetId property of the InstanceNetworkInterfaceSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The ID of the subnet associated with the network interface.
 	//
 	// Default: not set (CloudFormation's default).
 	SubnetId string
@@ -1413,9 +2256,13 @@ func (p *CfnSpotFleetInstanceNetworkInterfaceSpecification) validate(at string) 
 }
 
 // CfnSpotFleetInstanceIpv6Address is the InstanceIpv6Address property type of AWS::EC2::SpotFleet.
+//
+// Describes an IPv6 address.
 type CfnSpotFleetInstanceIpv6Address struct {
 	// Ipv6Address is the Ipv6Address property of the InstanceIpv6Address property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The IPv6 address.
 	//
 	// Required.
 	Ipv6Address string
@@ -1441,15 +2288,22 @@ func (p *CfnSpotFleetInstanceIpv6Address) validate(at string) []string {
 
 // CfnSpotFleetPrivateIpAddressSpecification is the PrivateIpAddressSpecification property type of
 // AWS::EC2::SpotFleet.
+//
+// Describes a secondary private IPv4 address for a network interface.
 type CfnSpotFleetPrivateIpAddressSpecification struct {
 	// Primary is the Primary property of the PrivateIpAddressSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4
+	// address can be designated as primary.
 	//
 	// Default: not set (CloudFormation's default).
 	Primary *bool
 
 	// PrivateIpAddress is the PrivateIpAddress property of the PrivateIpAddressSpecification property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The private IPv4 address.
 	//
 	// Required.
 	PrivateIpAddress string
@@ -1477,9 +2331,16 @@ func (p *CfnSpotFleetPrivateIpAddressSpecification) validate(at string) []string
 }
 
 // CfnSpotFleetSpotPlacement is the SpotPlacement property type of AWS::EC2::SpotFleet.
+//
+// Describes Spot Instance placement.
 type CfnSpotFleetSpotPlacement struct {
 	// AvailabilityZone is the AvailabilityZone property of the SpotPlacement property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The Availability Zone.
+	//
+	// To specify multiple Availability Zones, separate them using commas; for example, "us-west-2a,
+	// us-west-2b".
 	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
@@ -1487,15 +2348,29 @@ type CfnSpotFleetSpotPlacement struct {
 	// AvailabilityZoneId is the AvailabilityZoneId property of the SpotPlacement property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The ID of the Availability Zone. For example, `use2-az1` .
+	//
+	// [Spot Fleet only] To specify multiple Availability Zones, separate them using commas; for
+	// example, " `use2-az1` , `use2-bz1` ".
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not
+	// both.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneId string
 
 	// GroupName is the GroupName property of the SpotPlacement property type of AWS::EC2::SpotFleet.
 	//
+	// The name of the placement group.
+	//
 	// Default: not set (CloudFormation's default).
 	GroupName string
 
 	// Tenancy is the Tenancy property of the SpotPlacement property type of AWS::EC2::SpotFleet.
+	//
+	// The tenancy of the instance (if the instance is running in a VPC). An instance with a tenancy
+	// of `dedicated` runs on single-tenant hardware. The `host` tenancy is not supported for Spot
+	// Instances.
 	//
 	// Allowed values: "dedicated", "default", "host".
 	// Default: not set (CloudFormation's default).
@@ -1522,8 +2397,12 @@ func (p *CfnSpotFleetSpotPlacement) CfnProperties() map[string]any {
 }
 
 // CfnSpotFleetGroupIdentifier is the GroupIdentifier property type of AWS::EC2::SpotFleet.
+//
+// Describes a security group.
 type CfnSpotFleetGroupIdentifier struct {
 	// GroupId is the GroupId property of the GroupIdentifier property type of AWS::EC2::SpotFleet.
+	//
+	// The ID of the security group.
 	//
 	// Required.
 	GroupId string
@@ -1549,9 +2428,16 @@ func (p *CfnSpotFleetGroupIdentifier) validate(at string) []string {
 
 // CfnSpotFleetSpotFleetTagSpecification is the SpotFleetTagSpecification property type of
 // AWS::EC2::SpotFleet.
+//
+// The tags for a Spot Fleet resource.
 type CfnSpotFleetSpotFleetTagSpecification struct {
 	// ResourceType is the ResourceType property of the SpotFleetTagSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The type of resource. Currently, the only resource type that is supported is `instance` . To
+	// tag the Spot Fleet request on creation, use the `TagSpecifications` parameter in
+	// `SpotFleetRequestConfigData
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetRequestConfigData.html)` .
 	//
 	// One of 47 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -1559,6 +2445,8 @@ type CfnSpotFleetSpotFleetTagSpecification struct {
 
 	// Tags is the Tags property of the SpotFleetTagSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The tags.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -1583,15 +2471,23 @@ func (p *CfnSpotFleetSpotFleetTagSpecification) CfnProperties() map[string]any {
 
 // CfnSpotFleetLaunchTemplateConfig is the LaunchTemplateConfig property type of
 // AWS::EC2::SpotFleet.
+//
+// Specifies a launch template and overrides.
 type CfnSpotFleetLaunchTemplateConfig struct {
 	// LaunchTemplateSpecification is the LaunchTemplateSpecification property of the
 	// LaunchTemplateConfig property type of AWS::EC2::SpotFleet.
+	//
+	// The launch template to use. Make sure that the launch template does not contain the
+	// `NetworkInterfaceId` parameter because you can't specify a network interface ID in a Spot
+	// Fleet.
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateSpecification *CfnSpotFleetFleetLaunchTemplateSpecification
 
 	// Overrides is the Overrides property of the LaunchTemplateConfig property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// Any parameters that you specify override the same parameters in the launch template.
 	//
 	// Default: not set (CloudFormation's default).
 	Overrides []CfnSpotFleetLaunchTemplateOverrides
@@ -1624,9 +2520,35 @@ func (p *CfnSpotFleetLaunchTemplateConfig) validate(at string) []string {
 
 // CfnSpotFleetFleetLaunchTemplateSpecification is the FleetLaunchTemplateSpecification property
 // type of AWS::EC2::SpotFleet.
+//
+// Specifies the launch template to be used by the Spot Fleet request for configuring Amazon EC2
+// instances.
+//
+// You must specify the following:
+//
+// - The ID or the name of the launch template, but not both.
+// - The version of the launch template.
+//
+// `FleetLaunchTemplateSpecification` is a property of the AWS::EC2::SpotFleet
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-spotfleet.html)
+// resource.
+//
+// For information about creating a launch template, see AWS::EC2::LaunchTemplate
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
+// and Create a launch template
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template)
+// in the *Amazon EC2 User Guide* .
+//
+// For examples of launch templates, see Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate--examples)
+// .
 type CfnSpotFleetFleetLaunchTemplateSpecification struct {
 	// LaunchTemplateId is the LaunchTemplateId property of the FleetLaunchTemplateSpecification
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The ID of the launch template.
+	//
+	// You must specify the `LaunchTemplateId` or the `LaunchTemplateName` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateId string
@@ -1634,11 +2556,23 @@ type CfnSpotFleetFleetLaunchTemplateSpecification struct {
 	// LaunchTemplateName is the LaunchTemplateName property of the FleetLaunchTemplateSpecification
 	// property type of AWS::EC2::SpotFleet.
 	//
+	// The name of the launch template.
+	//
+	// You must specify the `LaunchTemplateName` or the `LaunchTemplateId` , but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplateName string
 
 	// Version is the Version property of the FleetLaunchTemplateSpecification property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The version number of the launch template.
+	//
+	// Specifying `$Latest` or `$Default` for the template version number is not supported. However,
+	// you can specify `LatestVersionNumber` or `DefaultVersionNumber` using the `Fn::GetAtt`
+	// intrinsic function. For more information, see Fn::GetAtt
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate-return-values-fn--getatt)
+	// .
 	//
 	// Required.
 	Version string
@@ -1670,9 +2604,16 @@ func (p *CfnSpotFleetFleetLaunchTemplateSpecification) validate(at string) []str
 
 // CfnSpotFleetLaunchTemplateOverrides is the LaunchTemplateOverrides property type of
 // AWS::EC2::SpotFleet.
+//
+// Specifies overrides for a launch template.
 type CfnSpotFleetLaunchTemplateOverrides struct {
 	// AvailabilityZone is the AvailabilityZone property of the LaunchTemplateOverrides property type
 	// of AWS::EC2::SpotFleet.
+	//
+	// The Availability Zone in which to launch the instances. For example, `us-east-2a` .
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not
+	// both.
 	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
@@ -1680,11 +2621,22 @@ type CfnSpotFleetLaunchTemplateOverrides struct {
 	// AvailabilityZoneId is the AvailabilityZoneId property of the LaunchTemplateOverrides property
 	// type of AWS::EC2::SpotFleet.
 	//
+	// The ID of the Availability Zone in which to launch the instances. For example, `use2-az1` .
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not
+	// both.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneId string
 
 	// InstanceRequirements is the InstanceRequirements property of the LaunchTemplateOverrides
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// The instance requirements. When you specify instance requirements, Amazon EC2 will identify
+	// instance types with the provided requirements, and then use your On-Demand and Spot allocation
+	// strategies to launch instances from these instance types, in the same way as when you specify a
+	// list of instance types. If you specify `InstanceRequirements` , you can't specify
+	// `InstanceType` .
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceRequirements *CfnSpotFleetInstanceRequirementsRequest
@@ -1692,11 +2644,26 @@ type CfnSpotFleetLaunchTemplateOverrides struct {
 	// InstanceType is the InstanceType property of the LaunchTemplateOverrides property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The instance type.
+	//
 	// Default: not set (CloudFormation's default).
 	InstanceType string
 
 	// Priority is the Priority property of the LaunchTemplateOverrides property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The priority for the launch template override. The highest priority is launched first.
+	//
+	// If `OnDemandAllocationStrategy` is set to `prioritized` , Spot Fleet uses priority to determine
+	// which launch template override to use first in fulfilling On-Demand capacity.
+	//
+	// If the Spot `AllocationStrategy` is set to `capacityOptimizedPrioritized` , Spot Fleet uses
+	// priority on a best-effort basis to determine which launch template override to use in
+	// fulfilling Spot capacity, but optimizes for capacity first.
+	//
+	// Valid values are whole numbers starting at `0` . The lower the number, the higher the priority.
+	// If no number is set, the launch template override has the lowest priority. You can set the same
+	// priority for different launch template overrides.
 	//
 	// Default: not set (CloudFormation's default).
 	Priority *float64
@@ -1704,17 +2671,35 @@ type CfnSpotFleetLaunchTemplateOverrides struct {
 	// SpotPrice is the SpotPrice property of the LaunchTemplateOverrides property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not
+	// recommend using this parameter because it can lead to increased interruptions. If you do not
+	// specify this parameter, you will pay the current Spot price. If you specify a maximum price,
+	// your instances will be interrupted more frequently than if you do not specify this parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	SpotPrice string
 
 	// SubnetId is the SubnetId property of the LaunchTemplateOverrides property type of
 	// AWS::EC2::SpotFleet.
 	//
+	// The ID of the subnet in which to launch the instances.
+	//
 	// Default: not set (CloudFormation's default).
 	SubnetId string
 
 	// WeightedCapacity is the WeightedCapacity property of the LaunchTemplateOverrides property type
 	// of AWS::EC2::SpotFleet.
+	//
+	// The number of units provided by the specified instance type. These are the same units that you
+	// chose to set the target capacity in terms of instances, or a performance characteristic such as
+	// vCPUs, memory, or I/O.
+	//
+	// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the
+	// number of instances to the next whole number. If this value is not specified, the default is 1.
+	// When specifying weights, the price used in the `lowestPrice` and `priceCapacityOptimized`
+	// allocation strategies is per *unit* hour (where the instance price is divided by the specified
+	// weight). However, if all the specified weights are above the requested `TargetCapacity` ,
+	// resulting in only 1 instance being launched, the price used is per *instance* hour.
 	//
 	// Default: not set (CloudFormation's default).
 	WeightedCapacity *float64
@@ -1752,15 +2737,21 @@ func (p *CfnSpotFleetLaunchTemplateOverrides) CfnProperties() map[string]any {
 }
 
 // CfnSpotFleetLoadBalancersConfig is the LoadBalancersConfig property type of AWS::EC2::SpotFleet.
+//
+// Specifies the Classic Load Balancers and target groups to attach to a Spot Fleet request.
 type CfnSpotFleetLoadBalancersConfig struct {
 	// ClassicLoadBalancersConfig is the ClassicLoadBalancersConfig property of the
 	// LoadBalancersConfig property type of AWS::EC2::SpotFleet.
+	//
+	// The Classic Load Balancers.
 	//
 	// Default: not set (CloudFormation's default).
 	ClassicLoadBalancersConfig *CfnSpotFleetClassicLoadBalancersConfig
 
 	// TargetGroupsConfig is the TargetGroupsConfig property of the LoadBalancersConfig property type
 	// of AWS::EC2::SpotFleet.
+	//
+	// The target groups.
 	//
 	// Default: not set (CloudFormation's default).
 	TargetGroupsConfig *CfnSpotFleetTargetGroupsConfig
@@ -1792,9 +2783,14 @@ func (p *CfnSpotFleetLoadBalancersConfig) validate(at string) []string {
 
 // CfnSpotFleetClassicLoadBalancersConfig is the ClassicLoadBalancersConfig property type of
 // AWS::EC2::SpotFleet.
+//
+// Specifies the Classic Load Balancers to attach to a Spot Fleet. Spot Fleet registers the running
+// Spot Instances with these Classic Load Balancers.
 type CfnSpotFleetClassicLoadBalancersConfig struct {
 	// ClassicLoadBalancers is the ClassicLoadBalancers property of the ClassicLoadBalancersConfig
 	// property type of AWS::EC2::SpotFleet.
+	//
+	// One or more Classic Load Balancers.
 	//
 	// Required.
 	ClassicLoadBalancers []CfnSpotFleetClassicLoadBalancer
@@ -1827,8 +2823,12 @@ func (p *CfnSpotFleetClassicLoadBalancersConfig) validate(at string) []string {
 }
 
 // CfnSpotFleetClassicLoadBalancer is the ClassicLoadBalancer property type of AWS::EC2::SpotFleet.
+//
+// Specifies a Classic Load Balancer.
 type CfnSpotFleetClassicLoadBalancer struct {
 	// Name is the Name property of the ClassicLoadBalancer property type of AWS::EC2::SpotFleet.
+	//
+	// The name of the load balancer.
 	//
 	// Required.
 	Name string
@@ -1853,9 +2853,14 @@ func (p *CfnSpotFleetClassicLoadBalancer) validate(at string) []string {
 }
 
 // CfnSpotFleetTargetGroupsConfig is the TargetGroupsConfig property type of AWS::EC2::SpotFleet.
+//
+// Describes the target groups to attach to a Spot Fleet. Spot Fleet registers the running Spot
+// Instances with these target groups.
 type CfnSpotFleetTargetGroupsConfig struct {
 	// TargetGroups is the TargetGroups property of the TargetGroupsConfig property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// One or more target groups.
 	//
 	// Required.
 	TargetGroups []CfnSpotFleetTargetGroup
@@ -1888,8 +2893,12 @@ func (p *CfnSpotFleetTargetGroupsConfig) validate(at string) []string {
 }
 
 // CfnSpotFleetTargetGroup is the TargetGroup property type of AWS::EC2::SpotFleet.
+//
+// Describes a load balancer target group.
 type CfnSpotFleetTargetGroup struct {
 	// Arn is the Arn property of the TargetGroup property type of AWS::EC2::SpotFleet.
+	//
+	// The Amazon Resource Name (ARN) of the target group.
 	//
 	// Required.
 	Arn string
@@ -1915,9 +2924,18 @@ func (p *CfnSpotFleetTargetGroup) validate(at string) []string {
 
 // CfnSpotFleetSpotMaintenanceStrategies is the SpotMaintenanceStrategies property type of
 // AWS::EC2::SpotFleet.
+//
+// The strategies for managing your Spot Instances that are at an elevated risk of being
+// interrupted.
 type CfnSpotFleetSpotMaintenanceStrategies struct {
 	// CapacityRebalance is the CapacityRebalance property of the SpotMaintenanceStrategies property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot
+	// Instance is at an elevated risk of being interrupted. For more information, see Capacity
+	// rebalancing
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html) in the
+	// *Amazon EC2 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityRebalance *CfnSpotFleetSpotCapacityRebalance
@@ -1935,9 +2953,27 @@ func (p *CfnSpotFleetSpotMaintenanceStrategies) CfnProperties() map[string]any {
 
 // CfnSpotFleetSpotCapacityRebalance is the SpotCapacityRebalance property type of
 // AWS::EC2::SpotFleet.
+//
+// The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot
+// Instance is at an elevated risk of being interrupted. For more information, see Capacity
+// rebalancing
+// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html) in the
+// *Amazon EC2 User Guide* .
 type CfnSpotFleetSpotCapacityRebalance struct {
 	// ReplacementStrategy is the ReplacementStrategy property of the SpotCapacityRebalance property
 	// type of AWS::EC2::SpotFleet.
+	//
+	// The replacement strategy to use. Only available for fleets of type `maintain` .
+	//
+	// `launch` - Spot Fleet launches a new replacement Spot Instance when a rebalance notification is
+	// emitted for an existing Spot Instance in the fleet. Spot Fleet does not terminate the instances
+	// that receive a rebalance notification. You can terminate the old instances, or you can leave
+	// them running. You are charged for all instances while they are running.
+	//
+	// `launch-before-terminate` - Spot Fleet launches a new replacement Spot Instance when a
+	// rebalance notification is emitted for an existing Spot Instance in the fleet, and then, after a
+	// delay that you specify (in `TerminationDelay` ), terminates the instances that received a
+	// rebalance notification.
 	//
 	// Allowed values: "launch", "launch-before-terminate".
 	// Default: not set (CloudFormation's default).
@@ -1945,6 +2981,15 @@ type CfnSpotFleetSpotCapacityRebalance struct {
 
 	// TerminationDelay is the TerminationDelay property of the SpotCapacityRebalance property type of
 	// AWS::EC2::SpotFleet.
+	//
+	// The amount of time (in seconds) that Amazon EC2 waits before terminating the old Spot Instance
+	// after launching a new replacement Spot Instance.
+	//
+	// Required when `ReplacementStrategy` is set to `launch-before-terminate` .
+	//
+	// Not valid when `ReplacementStrategy` is set to `launch` .
+	//
+	// Valid values: Minimum value of `120` seconds. Maximum value of `7200` seconds.
 	//
 	// Default: not set (CloudFormation's default).
 	TerminationDelay *int

@@ -7,6 +7,8 @@ import (
 )
 
 // CfnSqlHaStandbyDetectedInstance is the AWS::EC2::SqlHaStandbyDetectedInstance resource.
+//
+// Resource Type definition for AWS::EC2::SqlHaStandbyDetectedInstance
 type CfnSqlHaStandbyDetectedInstance struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,16 +33,22 @@ func (r *CfnSqlHaStandbyDetectedInstance) CfnProperties() map[string]any {
 func (r *CfnSqlHaStandbyDetectedInstance) validate() []string { return r.Props.validate("") }
 
 // AttrHaStatus returns the HaStatus attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The SQL Server high availability status of the EC2 instance.
 func (r *CfnSqlHaStandbyDetectedInstance) AttrHaStatus() string { return r.GetAttString("HaStatus") }
 
 // AttrLastUpdatedTime returns the LastUpdatedTime attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The timestamp when the EC2 instance's SQL Server high availability status was last updated.
 func (r *CfnSqlHaStandbyDetectedInstance) AttrLastUpdatedTime() string {
 	return r.GetAttString("LastUpdatedTime")
 }
 
 // AttrSqlServerLicenseUsage returns the SqlServerLicenseUsage attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The SQL Server license type of the EC2 instance.
 func (r *CfnSqlHaStandbyDetectedInstance) AttrSqlServerLicenseUsage() string {
 	return r.GetAttString("SqlServerLicenseUsage")
 }
@@ -50,12 +58,17 @@ func (r *CfnSqlHaStandbyDetectedInstance) AttrSqlServerLicenseUsage() string {
 type CfnSqlHaStandbyDetectedInstanceProps struct {
 	// InstanceId is the InstanceId property of AWS::EC2::SqlHaStandbyDetectedInstance.
 	//
+	// The ID of the EC2 instance to enable for SQL Server high availability standby detection.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	InstanceId string
 
 	// SqlServerCredentials is the SqlServerCredentials property of
 	// AWS::EC2::SqlHaStandbyDetectedInstance.
+	//
+	// The ARN of the AWS Secrets Manager secret containing SQL Server access credentials to the EC2
+	// instance. If not specified, AWS Systems Manager agent will use default local user credentials.
 	//
 	// Default: not set (CloudFormation's default).
 	SqlServerCredentials string

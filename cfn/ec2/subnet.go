@@ -8,6 +8,17 @@ import (
 
 // CfnSubnet is the AWS::EC2::Subnet resource.
 //
+// Specifies a subnet for the specified VPC.
+//
+// For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can
+// create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an
+// IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR
+// block.
+//
+// For more information, see Subnets for your VPC
+// (https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC
+// User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnSubnet struct {
 	cdk.CfnResource
@@ -38,25 +49,40 @@ func (r *CfnSubnet) AttrBlockPublicAccessStatesInternetGatewayBlockMode() string
 
 // AttrIpv6CidrBlocks returns the Ipv6CidrBlocks attribute of the resource (Fn::GetAtt) as a list
 // token.
+//
+// The IPv6 CIDR blocks that are associated with the subnet.
 func (r *CfnSubnet) AttrIpv6CidrBlocks() []string { return r.GetAttList("Ipv6CidrBlocks") }
 
 // AttrNetworkAclAssociationId returns the NetworkAclAssociationId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the network ACL that is associated with the subnet's VPC, such as `acl-5fb85d36` .
 func (r *CfnSubnet) AttrNetworkAclAssociationId() string {
 	return r.GetAttString("NetworkAclAssociationId")
 }
 
 // AttrSubnetId returns the SubnetId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the subnet.
 func (r *CfnSubnet) AttrSubnetId() string { return r.GetAttString("SubnetId") }
 
 // CfnSubnetProps are the properties of an AWS::EC2::Subnet resource.
 type CfnSubnetProps struct {
 	// AssignIpv6AddressOnCreation is the AssignIpv6AddressOnCreation property of AWS::EC2::Subnet.
 	//
+	// Indicates whether a network interface created in this subnet receives an IPv6 address. The
+	// default value is `false` .
+	//
+	// If you specify `AssignIpv6AddressOnCreation` , you must also specify an IPv6 CIDR block.
+	//
 	// Default: not set (CloudFormation's default).
 	AssignIpv6AddressOnCreation *bool
 
 	// AvailabilityZone is the AvailabilityZone property of AWS::EC2::Subnet.
+	//
+	// The Availability Zone of the subnet.
+	//
+	// If you update this property, you must also update the `CidrBlock` property.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -64,11 +90,17 @@ type CfnSubnetProps struct {
 
 	// AvailabilityZoneId is the AvailabilityZoneId property of AWS::EC2::Subnet.
 	//
+	// The AZ ID of the subnet.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneId string
 
 	// CidrBlock is the CidrBlock property of AWS::EC2::Subnet.
+	//
+	// The IPv4 CIDR block assigned to the subnet.
+	//
+	// If you update this property, we create a new subnet, and then delete the existing one.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -76,10 +108,21 @@ type CfnSubnetProps struct {
 
 	// EnableDns64 is the EnableDns64 property of AWS::EC2::Subnet.
 	//
+	// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should
+	// return synthetic IPv6 addresses for IPv4-only destinations. You must first configure a NAT
+	// gateway in a public subnet (separate from the subnet containing the IPv6-only workloads). For
+	// example, the subnet containing the NAT gateway should have a `0.0.0.0/0` route pointing to the
+	// internet gateway. For more information, see Configure DNS64 and NAT64
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough)
+	// in the *Amazon Virtual Private Cloud User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	EnableDns64 *bool
 
 	// EnableLniAtDeviceIndex is the EnableLniAtDeviceIndex property of AWS::EC2::Subnet.
+	//
+	// Indicates the device position for local network interfaces in this subnet. For example, `1`
+	// indicates local network interfaces in this subnet are the secondary network interface (eth1).
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -87,11 +130,15 @@ type CfnSubnetProps struct {
 
 	// Ipv4IpamPoolId is the Ipv4IpamPoolId property of AWS::EC2::Subnet.
 	//
+	// An IPv4 IPAM pool ID for the subnet.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv4IpamPoolId string
 
 	// Ipv4NetmaskLength is the Ipv4NetmaskLength property of AWS::EC2::Subnet.
+	//
+	// An IPv4 netmask length for the subnet.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -99,10 +146,16 @@ type CfnSubnetProps struct {
 
 	// Ipv6CidrBlock is the Ipv6CidrBlock property of AWS::EC2::Subnet.
 	//
+	// The IPv6 CIDR block.
+	//
+	// If you specify `AssignIpv6AddressOnCreation` , you must also specify an IPv6 CIDR block.
+	//
 	// Default: not set (CloudFormation's default).
 	Ipv6CidrBlock string
 
 	// Ipv6IpamPoolId is the Ipv6IpamPoolId property of AWS::EC2::Subnet.
+	//
+	// An IPv6 IPAM pool ID for the subnet.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -110,11 +163,17 @@ type CfnSubnetProps struct {
 
 	// Ipv6Native is the Ipv6Native property of AWS::EC2::Subnet.
 	//
+	// Indicates whether this is an IPv6 only subnet. For more information, see Subnet basics
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html#subnet-basics) in the
+	// *Amazon Virtual Private Cloud User Guide* .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Ipv6Native *bool
 
 	// Ipv6NetmaskLength is the Ipv6NetmaskLength property of AWS::EC2::Subnet.
+	//
+	// An IPv6 netmask length for the subnet.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -122,10 +181,19 @@ type CfnSubnetProps struct {
 
 	// MapPublicIpOnLaunch is the MapPublicIpOnLaunch property of AWS::EC2::Subnet.
 	//
+	// Indicates whether instances launched in this subnet receive a public IPv4 address. The default
+	// value is `false` .
+	//
+	// AWS charges for all public IPv4 addresses, including public IPv4 addresses associated with
+	// running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address*
+	// tab on the VPC pricing page (https://docs.aws.amazon.com/vpc/pricing/) .
+	//
 	// Default: not set (CloudFormation's default).
 	MapPublicIpOnLaunch *bool
 
 	// OutpostArn is the OutpostArn property of AWS::EC2::Subnet.
+	//
+	// The Amazon Resource Name (ARN) of the Outpost.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -134,15 +202,32 @@ type CfnSubnetProps struct {
 	// PrivateDnsNameOptionsOnLaunch is the PrivateDnsNameOptionsOnLaunch property of
 	// AWS::EC2::Subnet.
 	//
+	// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record
+	// queries to the instances should be handled. For more information, see Amazon EC2 instance
+	// hostname types (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html)
+	// in the *Amazon Elastic Compute Cloud User Guide* .
+	//
+	// Available options:
+	//
+	// - EnableResourceNameDnsAAAARecord (true | false)
+	// - EnableResourceNameDnsARecord (true | false)
+	// - HostnameType (ip-name | resource-name)
+	//
 	// Default: not set (CloudFormation's default).
 	PrivateDnsNameOptionsOnLaunch *CfnSubnetPrivateDnsNameOptionsOnLaunch
 
 	// Tags is the Tags property of AWS::EC2::Subnet.
 	//
+	// Any tags assigned to the subnet.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::Subnet.
+	//
+	// The ID of the VPC the subnet is in.
+	//
+	// If you update this property, you must also update the `CidrBlock` property.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -221,9 +306,13 @@ func (p *CfnSubnetProps) validate(at string) []string {
 
 // CfnSubnetPrivateDnsNameOptionsOnLaunch is the PrivateDnsNameOptionsOnLaunch property type of
 // AWS::EC2::Subnet.
+//
+// Specifies the options for instance hostnames.
 type CfnSubnetPrivateDnsNameOptionsOnLaunch struct {
 	// EnableResourceNameDnsAAAARecord is the EnableResourceNameDnsAAAARecord property of the
 	// PrivateDnsNameOptionsOnLaunch property type of AWS::EC2::Subnet.
+	//
+	// Indicates whether to respond to DNS queries for instance hostname with DNS AAAA records.
 	//
 	// Default: not set (CloudFormation's default).
 	EnableResourceNameDnsAAAARecord *bool
@@ -231,11 +320,18 @@ type CfnSubnetPrivateDnsNameOptionsOnLaunch struct {
 	// EnableResourceNameDnsARecord is the EnableResourceNameDnsARecord property of the
 	// PrivateDnsNameOptionsOnLaunch property type of AWS::EC2::Subnet.
 	//
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+	//
 	// Default: not set (CloudFormation's default).
 	EnableResourceNameDnsARecord *bool
 
 	// HostnameType is the HostnameType property of the PrivateDnsNameOptionsOnLaunch property type of
 	// AWS::EC2::Subnet.
+	//
+	// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be
+	// based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based
+	// on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance
+	// IPv4 address or the instance ID.
 	//
 	// Default: not set (CloudFormation's default).
 	HostnameType string

@@ -7,6 +7,9 @@ import (
 )
 
 // CfnSubnetCidrBlock is the AWS::EC2::SubnetCidrBlock resource.
+//
+// Associates a CIDR block with your subnet. You can associate a single IPv6 CIDR block with your
+// subnet.
 type CfnSubnetCidrBlock struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,13 +31,22 @@ func (r *CfnSubnetCidrBlock) CfnProperties() map[string]any { return r.Props.Cfn
 func (r *CfnSubnetCidrBlock) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the association.
 func (r *CfnSubnetCidrBlock) AttrId() string { return r.GetAttString("Id") }
 
 // AttrIpSource returns the IpSource attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The source that allocated the IP address space. `byoip` or `amazon` indicates public IP address
+// space allocated by Amazon or space that you have allocated with Bring your own IP (BYOIP).
+// `none` indicates private space.
 func (r *CfnSubnetCidrBlock) AttrIpSource() string { return r.GetAttString("IpSource") }
 
 // AttrIpv6AddressAttribute returns the Ipv6AddressAttribute attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// Public IPv6 addresses are those advertised on the internet from AWS . Private IP addresses are
+// not and cannot be advertised on the internet from AWS .
 func (r *CfnSubnetCidrBlock) AttrIpv6AddressAttribute() string {
 	return r.GetAttString("Ipv6AddressAttribute")
 }
@@ -43,11 +55,15 @@ func (r *CfnSubnetCidrBlock) AttrIpv6AddressAttribute() string {
 type CfnSubnetCidrBlockProps struct {
 	// Ipv6CidrBlock is the Ipv6CidrBlock property of AWS::EC2::SubnetCidrBlock.
 	//
+	// The IPv6 network range for the subnet, in CIDR notation.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Ipv6CidrBlock string
 
 	// Ipv6IpamPoolId is the Ipv6IpamPoolId property of AWS::EC2::SubnetCidrBlock.
+	//
+	// An IPv6 IPAM pool ID for the subnet.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -55,11 +71,15 @@ type CfnSubnetCidrBlockProps struct {
 
 	// Ipv6NetmaskLength is the Ipv6NetmaskLength property of AWS::EC2::SubnetCidrBlock.
 	//
+	// An IPv6 netmask length for the subnet.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv6NetmaskLength *int
 
 	// SubnetId is the SubnetId property of AWS::EC2::SubnetCidrBlock.
+	//
+	// The ID of the subnet.
 	//
 	// Changing it replaces the resource.
 	// Required.

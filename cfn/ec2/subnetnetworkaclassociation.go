@@ -7,6 +7,19 @@ import (
 )
 
 // CfnSubnetNetworkAclAssociation is the AWS::EC2::SubnetNetworkAclAssociation resource.
+//
+// Associates a subnet with a network ACL. For more information, see ReplaceNetworkAclAssociation
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/ApiReference-query-ReplaceNetworkAclAssociation.html)
+// in the *Amazon EC2 API Reference* .
+//
+// When `AWS::EC2::SubnetNetworkAclAssociation` resources are created during create or update
+// operations, AWS CloudFormation adopts existing resources that share the same key properties (the
+// properties that contribute to uniquely identify the resource). However, if the operation fails
+// and rolls back, AWS CloudFormation deletes the previously out-of-band resources. You can protect
+// against this behavior by using `Retain` deletion policies. For more information, see
+// DeletionPolicy Attribute
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html)
+// .
 type CfnSubnetNetworkAclAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,6 +45,8 @@ func (r *CfnSubnetNetworkAclAssociation) validate() []string { return r.Props.va
 
 // AttrAssociationId returns the AssociationId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Returns the value of this object's AssociationId property.
 func (r *CfnSubnetNetworkAclAssociation) AttrAssociationId() string {
 	return r.GetAttString("AssociationId")
 }
@@ -41,11 +56,15 @@ func (r *CfnSubnetNetworkAclAssociation) AttrAssociationId() string {
 type CfnSubnetNetworkAclAssociationProps struct {
 	// NetworkAclId is the NetworkAclId property of AWS::EC2::SubnetNetworkAclAssociation.
 	//
+	// The ID of the network ACL.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	NetworkAclId string
 
 	// SubnetId is the SubnetId property of AWS::EC2::SubnetNetworkAclAssociation.
+	//
+	// The ID of the subnet.
 	//
 	// Changing it replaces the resource.
 	// Required.

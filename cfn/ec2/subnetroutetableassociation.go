@@ -7,6 +7,13 @@ import (
 )
 
 // CfnSubnetRouteTableAssociation is the AWS::EC2::SubnetRouteTableAssociation resource.
+//
+// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This
+// association causes traffic originating from the subnet to be routed according to the routes in
+// the route table. A route table can be associated with multiple subnets. To create a route table,
+// see AWS::EC2::RouteTable
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html)
+// .
 type CfnSubnetRouteTableAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,6 +38,8 @@ func (r *CfnSubnetRouteTableAssociation) CfnProperties() map[string]any {
 func (r *CfnSubnetRouteTableAssociation) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the subnet route table association.
 func (r *CfnSubnetRouteTableAssociation) AttrId() string { return r.GetAttString("Id") }
 
 // CfnSubnetRouteTableAssociationProps are the properties of an
@@ -38,11 +47,17 @@ func (r *CfnSubnetRouteTableAssociation) AttrId() string { return r.GetAttString
 type CfnSubnetRouteTableAssociationProps struct {
 	// RouteTableId is the RouteTableId property of AWS::EC2::SubnetRouteTableAssociation.
 	//
+	// The ID of the route table.
+	//
+	// The physical ID changes when the route table ID is changed.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	RouteTableId string
 
 	// SubnetId is the SubnetId property of AWS::EC2::SubnetRouteTableAssociation.
+	//
+	// The ID of the subnet.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,14 @@ import (
 
 // CfnTrafficMirrorFilter is the AWS::EC2::TrafficMirrorFilter resource.
 //
+// Specifies a Traffic Mirror filter.
+//
+// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
+//
+// By default, no traffic is mirrored. To mirror traffic, use AWS::EC2::TrafficMirrorFilterRule
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorfilterrule.html)
+// to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTrafficMirrorFilter struct {
 	cdk.CfnResource
@@ -28,11 +36,15 @@ func NewCfnTrafficMirrorFilter(scope cdk.Construct, id string, props CfnTrafficM
 func (r *CfnTrafficMirrorFilter) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of a traffic mirror filter.
 func (r *CfnTrafficMirrorFilter) AttrId() string { return r.GetAttString("Id") }
 
 // CfnTrafficMirrorFilterProps are the properties of an AWS::EC2::TrafficMirrorFilter resource.
 type CfnTrafficMirrorFilterProps struct {
 	// Description is the Description property of AWS::EC2::TrafficMirrorFilter.
+	//
+	// The description of the Traffic Mirror filter.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -40,11 +52,17 @@ type CfnTrafficMirrorFilterProps struct {
 
 	// NetworkServices is the NetworkServices property of AWS::EC2::TrafficMirrorFilter.
 	//
+	// The network service traffic that is associated with the Traffic Mirror filter.
+	//
+	// Valid values are `amazon-dns` .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	NetworkServices []string
 
 	// Tags is the Tags property of AWS::EC2::TrafficMirrorFilter.
+	//
+	// The tags to assign to a Traffic Mirror filter.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -8,6 +8,12 @@ import (
 
 // CfnTrafficMirrorFilterRule is the AWS::EC2::TrafficMirrorFilterRule resource.
 //
+// Creates a Traffic Mirror filter rule.
+//
+// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
+//
+// You need the Traffic Mirror filter ID when you create the rule.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTrafficMirrorFilterRule struct {
 	cdk.CfnResource
@@ -32,6 +38,8 @@ func (r *CfnTrafficMirrorFilterRule) validate() []string { return r.Props.valida
 
 // AttrTrafficMirrorFilterRuleId returns the TrafficMirrorFilterRuleId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the Traffic Mirror rule.
 func (r *CfnTrafficMirrorFilterRule) AttrTrafficMirrorFilterRuleId() string {
 	return r.GetAttString("TrafficMirrorFilterRuleId")
 }
@@ -41,25 +49,39 @@ func (r *CfnTrafficMirrorFilterRule) AttrTrafficMirrorFilterRuleId() string {
 type CfnTrafficMirrorFilterRuleProps struct {
 	// Description is the Description property of AWS::EC2::TrafficMirrorFilterRule.
 	//
+	// The description of the Traffic Mirror rule.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// DestinationCidrBlock is the DestinationCidrBlock property of AWS::EC2::TrafficMirrorFilterRule.
+	//
+	// The destination CIDR block to assign to the Traffic Mirror rule.
 	//
 	// Required.
 	DestinationCidrBlock string
 
 	// DestinationPortRange is the DestinationPortRange property of AWS::EC2::TrafficMirrorFilterRule.
 	//
+	// The destination port range.
+	//
 	// Default: not set (CloudFormation's default).
 	DestinationPortRange *CfnTrafficMirrorFilterRuleTrafficMirrorPortRange
 
 	// Protocol is the Protocol property of AWS::EC2::TrafficMirrorFilterRule.
 	//
+	// The protocol, for example UDP, to assign to the Traffic Mirror rule.
+	//
+	// For information about the protocol value, see Protocol Numbers
+	// (https://docs.aws.amazon.com/https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)
+	// on the Internet Assigned Numbers Authority (IANA) website.
+	//
 	// Default: not set (CloudFormation's default).
 	Protocol *int
 
 	// RuleAction is the RuleAction property of AWS::EC2::TrafficMirrorFilterRule.
+	//
+	// The action to take on the filtered traffic.
 	//
 	// Allowed values: "accept", "reject".
 	// Required.
@@ -67,25 +89,36 @@ type CfnTrafficMirrorFilterRuleProps struct {
 
 	// RuleNumber is the RuleNumber property of AWS::EC2::TrafficMirrorFilterRule.
 	//
+	// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule
+	// in a given direction. The rules are processed in ascending order by rule number.
+	//
 	// Required.
 	RuleNumber *int
 
 	// SourceCidrBlock is the SourceCidrBlock property of AWS::EC2::TrafficMirrorFilterRule.
+	//
+	// The source CIDR block to assign to the Traffic Mirror rule.
 	//
 	// Required.
 	SourceCidrBlock string
 
 	// SourcePortRange is the SourcePortRange property of AWS::EC2::TrafficMirrorFilterRule.
 	//
+	// The source port range.
+	//
 	// Default: not set (CloudFormation's default).
 	SourcePortRange *CfnTrafficMirrorFilterRuleTrafficMirrorPortRange
 
 	// Tags is the Tags property of AWS::EC2::TrafficMirrorFilterRule.
 	//
+	// Tags on Traffic Mirroring filter rules.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TrafficDirection is the TrafficDirection property of AWS::EC2::TrafficMirrorFilterRule.
+	//
+	// The type of traffic.
 	//
 	// Allowed values: "egress", "ingress".
 	// Required.
@@ -93,6 +126,8 @@ type CfnTrafficMirrorFilterRuleProps struct {
 
 	// TrafficMirrorFilterId is the TrafficMirrorFilterId property of
 	// AWS::EC2::TrafficMirrorFilterRule.
+	//
+	// The ID of the filter that this rule is associated with.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -174,15 +209,21 @@ func (p *CfnTrafficMirrorFilterRuleProps) validate(at string) []string {
 
 // CfnTrafficMirrorFilterRuleTrafficMirrorPortRange is the TrafficMirrorPortRange property type of
 // AWS::EC2::TrafficMirrorFilterRule.
+//
+// Describes the Traffic Mirror port range.
 type CfnTrafficMirrorFilterRuleTrafficMirrorPortRange struct {
 	// FromPort is the FromPort property of the TrafficMirrorPortRange property type of
 	// AWS::EC2::TrafficMirrorFilterRule.
+	//
+	// The start of the Traffic Mirror port range. This applies to the TCP and UDP protocols.
 	//
 	// Required.
 	FromPort *int
 
 	// ToPort is the ToPort property of the TrafficMirrorPortRange property type of
 	// AWS::EC2::TrafficMirrorFilterRule.
+	//
+	// The end of the Traffic Mirror port range. This applies to the TCP and UDP protocols.
 	//
 	// Required.
 	ToPort *int

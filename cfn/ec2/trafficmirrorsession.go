@@ -8,6 +8,19 @@ import (
 
 // CfnTrafficMirrorSession is the AWS::EC2::TrafficMirrorSession resource.
 //
+// Creates a Traffic Mirror session.
+//
+// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic
+// Mirror target. Create a filter, and then assign it to the session to define a subset of the
+// traffic to mirror, for example all TCP traffic.
+//
+// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the
+// same VPC, or in a different VPC connected via VPC peering or a transit gateway.
+//
+// By default, no traffic is mirrored. Use AWS::EC2::TrafficMirrorFilterRule
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorfilterrule.html)
+// to specify filter rules that specify the traffic to mirror.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTrafficMirrorSession struct {
 	cdk.CfnResource
@@ -31,51 +44,87 @@ func (r *CfnTrafficMirrorSession) CfnProperties() map[string]any { return r.Prop
 func (r *CfnTrafficMirrorSession) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of a Traffic Mirror session.
 func (r *CfnTrafficMirrorSession) AttrId() string { return r.GetAttString("Id") }
 
 // CfnTrafficMirrorSessionProps are the properties of an AWS::EC2::TrafficMirrorSession resource.
 type CfnTrafficMirrorSessionProps struct {
 	// Description is the Description property of AWS::EC2::TrafficMirrorSession.
 	//
+	// The description of the Traffic Mirror session.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// NetworkInterfaceId is the NetworkInterfaceId property of AWS::EC2::TrafficMirrorSession.
+	//
+	// The ID of the source network interface.
 	//
 	// Required.
 	NetworkInterfaceId string
 
 	// OwnerId is the OwnerId property of AWS::EC2::TrafficMirrorSession.
 	//
+	// The ID of the account that owns the Traffic Mirror session.
+	//
 	// Default: not set (CloudFormation's default).
 	OwnerId string
 
 	// PacketLength is the PacketLength property of AWS::EC2::TrafficMirrorSession.
+	//
+	// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. Do not
+	// specify this parameter when you want to mirror the entire packet. To mirror a subset of the
+	// packet, set this to the length (in bytes) that you want to mirror. For example, if you set this
+	// value to 100, then the first 100 bytes that meet the filter criteria are copied to the target.
+	//
+	// If you do not want to mirror the entire packet, use the `PacketLength` parameter to specify the
+	// number of bytes in each packet to mirror.
+	//
+	// For sessions with Network Load Balancer (NLB) Traffic Mirror targets the default `PacketLength`
+	// will be set to 8500. Valid values are 1-8500. Setting a `PacketLength` greater than 8500 will
+	// result in an error response.
 	//
 	// Default: not set (CloudFormation's default).
 	PacketLength *int
 
 	// SessionNumber is the SessionNumber property of AWS::EC2::TrafficMirrorSession.
 	//
+	// The session number determines the order in which sessions are evaluated when an interface is
+	// used by multiple sessions. The first session with a matching filter is the one that mirrors the
+	// packets.
+	//
+	// Valid values are 1-32766.
+	//
 	// Required.
 	SessionNumber *int
 
 	// Tags is the Tags property of AWS::EC2::TrafficMirrorSession.
+	//
+	// The tags to assign to a Traffic Mirror session.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TrafficMirrorFilterId is the TrafficMirrorFilterId property of AWS::EC2::TrafficMirrorSession.
 	//
+	// The ID of the Traffic Mirror filter.
+	//
 	// Required.
 	TrafficMirrorFilterId string
 
 	// TrafficMirrorTargetId is the TrafficMirrorTargetId property of AWS::EC2::TrafficMirrorSession.
 	//
+	// The ID of the Traffic Mirror target.
+	//
 	// Required.
 	TrafficMirrorTargetId string
 
 	// VirtualNetworkId is the VirtualNetworkId property of AWS::EC2::TrafficMirrorSession.
+	//
+	// The VXLAN ID for the Traffic Mirror session. For more information about the VXLAN protocol, see
+	// RFC 7348 (https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc7348) . If you
+	// do not specify a `VirtualNetworkId` , an account-wide unique ID is chosen at random.
 	//
 	// Default: not set (CloudFormation's default).
 	VirtualNetworkId *int

@@ -8,6 +8,19 @@ import (
 
 // CfnTrafficMirrorTarget is the AWS::EC2::TrafficMirrorTarget resource.
 //
+// Specifies a target for your Traffic Mirror session.
+//
+// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and
+// the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs
+// connected via VPC peering or a transit gateway.
+//
+// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load
+// Balancer endpoint.
+//
+// To use the target in a Traffic Mirror session, use AWS::EC2::TrafficMirrorSession
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorsession.html)
+// .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTrafficMirrorTarget struct {
 	cdk.CfnResource
@@ -34,6 +47,8 @@ func (r *CfnTrafficMirrorTarget) AttrId() string { return r.GetAttString("Id") }
 type CfnTrafficMirrorTargetProps struct {
 	// Description is the Description property of AWS::EC2::TrafficMirrorTarget.
 	//
+	// The description of the Traffic Mirror target.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Description string
@@ -41,11 +56,15 @@ type CfnTrafficMirrorTargetProps struct {
 	// GatewayLoadBalancerEndpointId is the GatewayLoadBalancerEndpointId property of
 	// AWS::EC2::TrafficMirrorTarget.
 	//
+	// The ID of the Gateway Load Balancer endpoint.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	GatewayLoadBalancerEndpointId string
 
 	// NetworkInterfaceId is the NetworkInterfaceId property of AWS::EC2::TrafficMirrorTarget.
+	//
+	// The network interface ID that is associated with the target.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -53,11 +72,15 @@ type CfnTrafficMirrorTargetProps struct {
 
 	// NetworkLoadBalancerArn is the NetworkLoadBalancerArn property of AWS::EC2::TrafficMirrorTarget.
 	//
+	// The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	NetworkLoadBalancerArn string
 
 	// Tags is the Tags property of AWS::EC2::TrafficMirrorTarget.
+	//
+	// The tags to assign to the Traffic Mirror target.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -8,6 +8,42 @@ import (
 
 // CfnTransitGateway is the AWS::EC2::TransitGateway resource.
 //
+// Specifies a transit gateway.
+//
+// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises
+// networks. After the transit gateway enters the `available` state, you can attach your VPCs and
+// VPN connections to the transit gateway.
+//
+// To attach your VPCs, use AWS::EC2::TransitGatewayAttachment
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayattachment.html)
+// .
+//
+// To attach a VPN connection, use AWS::EC2::CustomerGateway
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-customer-gateway.html)
+// to create a customer gateway and specify the ID of the customer gateway and the ID of the
+// transit gateway in a call to AWS::EC2::VPNConnection
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpn-connection.html)
+// .
+//
+// When you create a transit gateway, we create a default transit gateway route table and use it as
+// the default association route table and the default propagation route table. You can use
+// AWS::EC2::TransitGatewayRouteTable
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetable.html)
+// to create additional transit gateway route tables. If you disable automatic route propagation,
+// we do not create a default transit gateway route table. You can use
+// AWS::EC2::TransitGatewayRouteTablePropagation
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetablepropagation.html)
+// to propagate routes from a resource attachment to a transit gateway route table. If you disable
+// automatic associations, you can use AWS::EC2::TransitGatewayRouteTableAssociation
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetableassociation.html)
+// to associate a resource attachment with a transit gateway route table.
+//
+// To create a transit gateway with `EncryptionSupport` enabled through CloudFormation, you will
+// need the `ec2:ModifyTransitGateway` Identity and Access Management (IAM) permission. For more
+// information, see `ModifyTransitGateway` in Actions, resources, and condition keys for Amazon EC2
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-actions-as-)
+// of the *Identify and Access Management Service Authorization Reference* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGateway struct {
 	cdk.CfnResource
@@ -28,11 +64,15 @@ func (r *CfnTransitGateway) CfnProperties() map[string]any { return r.Props.CfnP
 
 // AttrEncryptionSupportState returns the EncryptionSupportState attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The encryption support state of the transit gateway.
 func (r *CfnTransitGateway) AttrEncryptionSupportState() string {
 	return r.GetAttString("EncryptionSupportState")
 }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway.
 func (r *CfnTransitGateway) AttrId() string { return r.GetAttString("Id") }
 
 // AttrTransitGatewayArn returns the TransitGatewayArn attribute of the resource (Fn::GetAtt) as a
@@ -45,6 +85,9 @@ func (r *CfnTransitGateway) AttrTransitGatewayArn() string {
 type CfnTransitGatewayProps struct {
 	// AmazonSideAsn is the AmazonSideAsn property of AWS::EC2::TransitGateway.
 	//
+	// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. The range is
+	// 64512 to 65534 for 16-bit ASNs. The default is 64512.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AmazonSideAsn *int
@@ -52,11 +95,15 @@ type CfnTransitGatewayProps struct {
 	// AssociationDefaultRouteTableId is the AssociationDefaultRouteTableId property of
 	// AWS::EC2::TransitGateway.
 	//
+	// The ID of the default association route table.
+	//
 	// Default: not set (CloudFormation's default).
 	AssociationDefaultRouteTableId string
 
 	// AutoAcceptSharedAttachments is the AutoAcceptSharedAttachments property of
 	// AWS::EC2::TransitGateway.
+	//
+	// Enable or disable automatic acceptance of attachment requests. Disabled by default.
 	//
 	// Default: not set (CloudFormation's default).
 	AutoAcceptSharedAttachments string
@@ -64,32 +111,48 @@ type CfnTransitGatewayProps struct {
 	// DefaultRouteTableAssociation is the DefaultRouteTableAssociation property of
 	// AWS::EC2::TransitGateway.
 	//
+	// Enable or disable automatic association with the default association route table. Enabled by
+	// default. If `DefaultRouteTableAssociation` is set to enable, AWS Transit Gateway will create
+	// the default transit gateway route table.
+	//
 	// Default: not set (CloudFormation's default).
 	DefaultRouteTableAssociation string
 
 	// DefaultRouteTablePropagation is the DefaultRouteTablePropagation property of
 	// AWS::EC2::TransitGateway.
 	//
+	// Enable or disable automatic propagation of routes to the default propagation route table.
+	// Enabled by default. If `DefaultRouteTablePropagation` is set to enable, AWS Transit Gateway
+	// will create the default transit gateway route table.
+	//
 	// Default: not set (CloudFormation's default).
 	DefaultRouteTablePropagation string
 
 	// Description is the Description property of AWS::EC2::TransitGateway.
+	//
+	// The description of the transit gateway.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// DnsSupport is the DnsSupport property of AWS::EC2::TransitGateway.
 	//
+	// Enable or disable DNS support. Enabled by default.
+	//
 	// Default: not set (CloudFormation's default).
 	DnsSupport string
 
 	// EncryptionSupport is the EncryptionSupport property of AWS::EC2::TransitGateway.
+	//
+	// Enable or disable encryption support. Disabled by default.
 	//
 	// Allowed values: "disable", "enable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	EncryptionSupport string
 
 	// MulticastSupport is the MulticastSupport property of AWS::EC2::TransitGateway.
+	//
+	// Indicates whether multicast is enabled on the transit gateway
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -98,26 +161,45 @@ type CfnTransitGatewayProps struct {
 	// PropagationDefaultRouteTableId is the PropagationDefaultRouteTableId property of
 	// AWS::EC2::TransitGateway.
 	//
+	// The ID of the default propagation route table.
+	//
 	// Default: not set (CloudFormation's default).
 	PropagationDefaultRouteTableId string
 
 	// SecurityGroupReferencingSupport is the SecurityGroupReferencingSupport property of
 	// AWS::EC2::TransitGateway.
 	//
+	// Enables you to reference a security group across VPCs attached to a transit gateway (TGW). Use
+	// this option to simplify security group management and control of instance-to-instance traffic
+	// across VPCs that are connected by transit gateway. You can also use this option to migrate from
+	// VPC peering (which was the only option that supported security group referencing) to transit
+	// gateways (which now also support security group referencing). This option is disabled by
+	// default and there are no additional costs to use this feature.
+	//
+	// For important information about this feature, see Create a transit gateway
+	// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html#create-tgw) in the *AWS
+	// Transit Gateway Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	SecurityGroupReferencingSupport string
 
 	// Tags is the Tags property of AWS::EC2::TransitGateway.
+	//
+	// The tags for the transit gateway.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayCidrBlocks is the TransitGatewayCidrBlocks property of AWS::EC2::TransitGateway.
 	//
+	// The transit gateway CIDR blocks.
+	//
 	// Default: not set (CloudFormation's default).
 	TransitGatewayCidrBlocks []string
 
 	// VpnEcmpSupport is the VpnEcmpSupport property of AWS::EC2::TransitGateway.
+	//
+	// Enable or disable Equal Cost Multipath Protocol support. Enabled by default.
 	//
 	// Default: not set (CloudFormation's default).
 	VpnEcmpSupport string

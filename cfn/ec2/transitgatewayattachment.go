@@ -8,6 +8,20 @@ import (
 
 // CfnTransitGatewayAttachment is the AWS::EC2::TransitGatewayAttachment resource.
 //
+// Attaches a VPC to a transit gateway.
+//
+// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already
+// attached, the new VPC CIDR range is not propagated to the default propagation route table.
+//
+// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using
+// AWS::EC2::Route
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html) .
+//
+// To update tags for a VPC attachment after creation without replacing the attachment, use
+// AWS::EC2::TransitGatewayVpcAttachment
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayvpcattachment.html)
+// instead.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayAttachment struct {
 	cdk.CfnResource
@@ -31,6 +45,8 @@ func (r *CfnTransitGatewayAttachment) CfnProperties() map[string]any { return r.
 func (r *CfnTransitGatewayAttachment) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the attachment.
 func (r *CfnTransitGatewayAttachment) AttrId() string { return r.GetAttString("Id") }
 
 // CfnTransitGatewayAttachmentProps are the properties of an AWS::EC2::TransitGatewayAttachment
@@ -38,10 +54,16 @@ func (r *CfnTransitGatewayAttachment) AttrId() string { return r.GetAttString("I
 type CfnTransitGatewayAttachmentProps struct {
 	// Options is the Options property of AWS::EC2::TransitGatewayAttachment.
 	//
+	// The VPC attachment options.
+	//
 	// Default: not set (CloudFormation's default).
 	Options *CfnTransitGatewayAttachmentOptions
 
 	// SubnetIds is the SubnetIds property of AWS::EC2::TransitGatewayAttachment.
+	//
+	// The IDs of one or more subnets. You can specify only one subnet per Availability Zone. You must
+	// specify at least one subnet, but we recommend that you specify two subnets for better
+	// availability. The transit gateway uses one IP address from each specified subnet.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -49,16 +71,22 @@ type CfnTransitGatewayAttachmentProps struct {
 
 	// Tags is the Tags property of AWS::EC2::TransitGatewayAttachment.
 	//
+	// The tags for the attachment.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::TransitGatewayAttachment.
+	//
+	// The ID of the transit gateway.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	TransitGatewayId string
 
 	// VpcId is the VpcId property of AWS::EC2::TransitGatewayAttachment.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -107,9 +135,13 @@ func (p *CfnTransitGatewayAttachmentProps) validate(at string) []string {
 
 // CfnTransitGatewayAttachmentOptions is the Options property type of
 // AWS::EC2::TransitGatewayAttachment.
+//
+// Describes the VPC attachment options.
 type CfnTransitGatewayAttachmentOptions struct {
 	// ApplianceModeSupport is the ApplianceModeSupport property of the Options property type of
 	// AWS::EC2::TransitGatewayAttachment.
+	//
+	// Enable or disable appliance mode support. The default is `disable` .
 	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
@@ -118,6 +150,8 @@ type CfnTransitGatewayAttachmentOptions struct {
 	// DnsSupport is the DnsSupport property of the Options property type of
 	// AWS::EC2::TransitGatewayAttachment.
 	//
+	// Enable or disable DNS support. The default is `disable` .
+	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
 	DnsSupport string
@@ -125,12 +159,25 @@ type CfnTransitGatewayAttachmentOptions struct {
 	// Ipv6Support is the Ipv6Support property of the Options property type of
 	// AWS::EC2::TransitGatewayAttachment.
 	//
+	// Enable or disable IPv6 support. The default is `disable` .
+	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
 	Ipv6Support string
 
 	// SecurityGroupReferencingSupport is the SecurityGroupReferencingSupport property of the Options
 	// property type of AWS::EC2::TransitGatewayAttachment.
+	//
+	// Enables you to reference a security group across VPCs attached to a transit gateway (TGW). Use
+	// this option to simplify security group management and control of instance-to-instance traffic
+	// across VPCs that are connected by transit gateway. You can also use this option to migrate from
+	// VPC peering (which was the only option that supported security group referencing) to transit
+	// gateways (which now also support security group referencing). This option is disabled by
+	// default and there are no additional costs to use this feature.
+	//
+	// For important information about this feature, see Create a transit gateway
+	// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html#create-tgw) in the *AWS
+	// Transit Gateway Guide* .
 	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,13 @@ import (
 
 // CfnTransitGatewayConnect is the AWS::EC2::TransitGatewayConnect resource.
 //
+// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment
+// is a GRE-based tunnel attachment that you can use to establish a connection between a transit
+// gateway and an appliance.
+//
+// A Connect attachment uses an existing VPC or AWS Direct Connect attachment as the underlying
+// transport mechanism.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayConnect struct {
 	cdk.CfnResource
@@ -32,19 +39,27 @@ func (r *CfnTransitGatewayConnect) validate() []string { return r.Props.validate
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The creation time.
 func (r *CfnTransitGatewayConnect) AttrCreationTime() string { return r.GetAttString("CreationTime") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the attachment.
 func (r *CfnTransitGatewayConnect) AttrState() string { return r.GetAttString("State") }
 
 // AttrTransitGatewayAttachmentId returns the TransitGatewayAttachmentId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway attachment.
 func (r *CfnTransitGatewayConnect) AttrTransitGatewayAttachmentId() string {
 	return r.GetAttString("TransitGatewayAttachmentId")
 }
 
 // AttrTransitGatewayId returns the TransitGatewayId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the transit gateway.
 func (r *CfnTransitGatewayConnect) AttrTransitGatewayId() string {
 	return r.GetAttString("TransitGatewayId")
 }
@@ -53,17 +68,25 @@ func (r *CfnTransitGatewayConnect) AttrTransitGatewayId() string {
 type CfnTransitGatewayConnectProps struct {
 	// Options is the Options property of AWS::EC2::TransitGatewayConnect.
 	//
+	// The Connect attachment options.
+	//
+	// - protocol (gre)
+	//
 	// Changing it replaces the resource.
 	// Required.
 	Options *CfnTransitGatewayConnectTransitGatewayConnectOptions
 
 	// Tags is the Tags property of AWS::EC2::TransitGatewayConnect.
 	//
+	// The tags for the attachment.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransportTransitGatewayAttachmentId is the TransportTransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayConnect.
+	//
+	// The ID of the attachment from which the Connect attachment was created.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -103,9 +126,13 @@ func (p *CfnTransitGatewayConnectProps) validate(at string) []string {
 
 // CfnTransitGatewayConnectTransitGatewayConnectOptions is the TransitGatewayConnectOptions
 // property type of AWS::EC2::TransitGatewayConnect.
+//
+// Describes the Connect attachment options.
 type CfnTransitGatewayConnectTransitGatewayConnectOptions struct {
 	// Protocol is the Protocol property of the TransitGatewayConnectOptions property type of
 	// AWS::EC2::TransitGatewayConnect.
+	//
+	// The tunnel protocol.
 	//
 	// Allowed values: "gre".
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,8 @@ import (
 
 // CfnTransitGatewayConnectPeer is the AWS::EC2::TransitGatewayConnectPeer resource.
 //
+// Describes a transit gateway Connect peer.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayConnectPeer struct {
 	cdk.CfnResource
@@ -33,27 +35,37 @@ func (r *CfnTransitGatewayConnectPeer) validate() []string { return r.Props.vali
 // AttrConnectPeerConfigurationBgpConfigurations returns the
 // ConnectPeerConfiguration.BgpConfigurations attribute of the resource (Fn::GetAtt) as a list
 // token.
+//
+// The BGP configuration details.
 func (r *CfnTransitGatewayConnectPeer) AttrConnectPeerConfigurationBgpConfigurations() []string {
 	return r.GetAttList("ConnectPeerConfiguration.BgpConfigurations")
 }
 
 // AttrConnectPeerConfigurationProtocol returns the ConnectPeerConfiguration.Protocol attribute of
 // the resource (Fn::GetAtt) as a string token.
+//
+// The tunnel protocol.
 func (r *CfnTransitGatewayConnectPeer) AttrConnectPeerConfigurationProtocol() string {
 	return r.GetAttString("ConnectPeerConfiguration.Protocol")
 }
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The creation time.
 func (r *CfnTransitGatewayConnectPeer) AttrCreationTime() string {
 	return r.GetAttString("CreationTime")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the Connect peer.
 func (r *CfnTransitGatewayConnectPeer) AttrState() string { return r.GetAttString("State") }
 
 // AttrTransitGatewayConnectPeerId returns the TransitGatewayConnectPeerId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The ID of the Connect peer.
 func (r *CfnTransitGatewayConnectPeer) AttrTransitGatewayConnectPeerId() string {
 	return r.GetAttString("TransitGatewayConnectPeerId")
 }
@@ -64,17 +76,23 @@ type CfnTransitGatewayConnectPeerProps struct {
 	// ConnectPeerConfiguration is the ConnectPeerConfiguration property of
 	// AWS::EC2::TransitGatewayConnectPeer.
 	//
+	// The Connect peer details.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ConnectPeerConfiguration *CfnTransitGatewayConnectPeerTransitGatewayConnectPeerConfiguration
 
 	// Tags is the Tags property of AWS::EC2::TransitGatewayConnectPeer.
 	//
+	// The tags for the Connect peer.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayAttachmentId is the TransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayConnectPeer.
+	//
+	// The ID of the Connect attachment.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -116,9 +134,13 @@ func (p *CfnTransitGatewayConnectPeerProps) validate(at string) []string {
 
 // CfnTransitGatewayConnectPeerTransitGatewayConnectPeerConfiguration is the
 // TransitGatewayConnectPeerConfiguration property type of AWS::EC2::TransitGatewayConnectPeer.
+//
+// Describes the Connect peer details.
 type CfnTransitGatewayConnectPeerTransitGatewayConnectPeerConfiguration struct {
 	// InsideCidrBlocks is the InsideCidrBlocks property of the TransitGatewayConnectPeerConfiguration
 	// property type of AWS::EC2::TransitGatewayConnectPeer.
+	//
+	// The range of interior BGP peer IP addresses.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -127,12 +149,16 @@ type CfnTransitGatewayConnectPeerTransitGatewayConnectPeerConfiguration struct {
 	// PeerAddress is the PeerAddress property of the TransitGatewayConnectPeerConfiguration property
 	// type of AWS::EC2::TransitGatewayConnectPeer.
 	//
+	// The Connect peer IP address on the appliance side of the tunnel.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PeerAddress string
 
 	// TransitGatewayAddress is the TransitGatewayAddress property of the
 	// TransitGatewayConnectPeerConfiguration property type of AWS::EC2::TransitGatewayConnectPeer.
+	//
+	// The Connect peer IP address on the transit gateway side of the tunnel.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

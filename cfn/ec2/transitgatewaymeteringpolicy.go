@@ -8,6 +8,8 @@ import (
 
 // CfnTransitGatewayMeteringPolicy is the AWS::EC2::TransitGatewayMeteringPolicy resource.
 //
+// Describes a transit gateway metering policy.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayMeteringPolicy struct {
 	cdk.CfnResource
@@ -33,16 +35,22 @@ func (r *CfnTransitGatewayMeteringPolicy) CfnProperties() map[string]any {
 func (r *CfnTransitGatewayMeteringPolicy) validate() []string { return r.Props.validate("") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the transit gateway metering policy.
 func (r *CfnTransitGatewayMeteringPolicy) AttrState() string { return r.GetAttString("State") }
 
 // AttrTransitGatewayMeteringPolicyId returns the TransitGatewayMeteringPolicyId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway metering policy.
 func (r *CfnTransitGatewayMeteringPolicy) AttrTransitGatewayMeteringPolicyId() string {
 	return r.GetAttString("TransitGatewayMeteringPolicyId")
 }
 
 // AttrUpdateEffectiveAt returns the UpdateEffectiveAt attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The date and time when the metering policy update becomes effective.
 func (r *CfnTransitGatewayMeteringPolicy) AttrUpdateEffectiveAt() string {
 	return r.GetAttString("UpdateEffectiveAt")
 }
@@ -53,15 +61,21 @@ type CfnTransitGatewayMeteringPolicyProps struct {
 	// MiddleboxAttachmentIds is the MiddleboxAttachmentIds property of
 	// AWS::EC2::TransitGatewayMeteringPolicy.
 	//
+	// The IDs of the middlebox attachments associated with the metering policy.
+	//
 	// Default: not set (CloudFormation's default).
 	MiddleboxAttachmentIds []string
 
 	// Tags is the Tags property of AWS::EC2::TransitGatewayMeteringPolicy.
 	//
+	// The tags assigned to the transit gateway metering policy.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::TransitGatewayMeteringPolicy.
+	//
+	// The ID of the transit gateway associated with the metering policy.
 	//
 	// Changing it replaces the resource.
 	// Required.

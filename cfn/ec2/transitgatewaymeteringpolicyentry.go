@@ -8,6 +8,8 @@ import (
 
 // CfnTransitGatewayMeteringPolicyEntry is the AWS::EC2::TransitGatewayMeteringPolicyEntry
 // resource.
+//
+// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
 type CfnTransitGatewayMeteringPolicyEntry struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,10 +34,14 @@ func (r *CfnTransitGatewayMeteringPolicyEntry) CfnProperties() map[string]any {
 func (r *CfnTransitGatewayMeteringPolicyEntry) validate() []string { return r.Props.validate("") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the metering policy entry.
 func (r *CfnTransitGatewayMeteringPolicyEntry) AttrState() string { return r.GetAttString("State") }
 
 // AttrUpdateEffectiveAt returns the UpdateEffectiveAt attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The date and time when the metering policy entry update becomes effective.
 func (r *CfnTransitGatewayMeteringPolicyEntry) AttrUpdateEffectiveAt() string {
 	return r.GetAttString("UpdateEffectiveAt")
 }
@@ -46,6 +52,8 @@ type CfnTransitGatewayMeteringPolicyEntryProps struct {
 	// DestinationCidrBlock is the DestinationCidrBlock property of
 	// AWS::EC2::TransitGatewayMeteringPolicyEntry.
 	//
+	// Describes an IPv4 CIDR block.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DestinationCidrBlock string
@@ -53,12 +61,16 @@ type CfnTransitGatewayMeteringPolicyEntryProps struct {
 	// DestinationPortRange is the DestinationPortRange property of
 	// AWS::EC2::TransitGatewayMeteringPolicyEntry.
 	//
+	// Describes a range of ports.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DestinationPortRange string
 
 	// DestinationTransitGatewayAttachmentId is the DestinationTransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayMeteringPolicyEntry.
+	//
+	// The ID of the source attachment through which traffic leaves a transit gateway
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -74,6 +86,8 @@ type CfnTransitGatewayMeteringPolicyEntryProps struct {
 
 	// MeteredAccount is the MeteredAccount property of AWS::EC2::TransitGatewayMeteringPolicyEntry.
 	//
+	// The AWS account ID to which the metered traffic is attributed.
+	//
 	// Allowed values: "source-attachment-owner", "destination-attachment-owner",
 	// "transit-gateway-owner". Changing it replaces the resource.
 	// Required.
@@ -82,11 +96,15 @@ type CfnTransitGatewayMeteringPolicyEntryProps struct {
 	// PolicyRuleNumber is the PolicyRuleNumber property of
 	// AWS::EC2::TransitGatewayMeteringPolicyEntry.
 	//
+	// The rule number of the metering policy entry.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PolicyRuleNumber *int
 
 	// Protocol is the Protocol property of AWS::EC2::TransitGatewayMeteringPolicyEntry.
+	//
+	// The protocol of the traffic
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -94,11 +112,15 @@ type CfnTransitGatewayMeteringPolicyEntryProps struct {
 
 	// SourceCidrBlock is the SourceCidrBlock property of AWS::EC2::TransitGatewayMeteringPolicyEntry.
 	//
+	// Describes an IPv4 CIDR block.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourceCidrBlock string
 
 	// SourcePortRange is the SourcePortRange property of AWS::EC2::TransitGatewayMeteringPolicyEntry.
+	//
+	// Describes a range of ports.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -106,6 +128,8 @@ type CfnTransitGatewayMeteringPolicyEntryProps struct {
 
 	// SourceTransitGatewayAttachmentId is the SourceTransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayMeteringPolicyEntry.
+	//
+	// The ID of the source attachment through which traffic enters a transit gateway
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -121,6 +145,8 @@ type CfnTransitGatewayMeteringPolicyEntryProps struct {
 
 	// TransitGatewayMeteringPolicyId is the TransitGatewayMeteringPolicyId property of
 	// AWS::EC2::TransitGatewayMeteringPolicyEntry.
+	//
+	// The ID of the transit gateway metering policy for which the entry is being created
 	//
 	// Changing it replaces the resource.
 	// Required.

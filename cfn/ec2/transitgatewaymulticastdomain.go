@@ -8,6 +8,10 @@ import (
 
 // CfnTransitGatewayMulticastDomain is the AWS::EC2::TransitGatewayMulticastDomain resource.
 //
+// Creates a multicast domain using the specified transit gateway.
+//
+// The transit gateway must be in the available state before you create a domain.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayMulticastDomain struct {
 	cdk.CfnResource
@@ -34,21 +38,29 @@ func (r *CfnTransitGatewayMulticastDomain) validate() []string { return r.Props.
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The time the multicast domain was created.
 func (r *CfnTransitGatewayMulticastDomain) AttrCreationTime() string {
 	return r.GetAttString("CreationTime")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the multicast domain.
 func (r *CfnTransitGatewayMulticastDomain) AttrState() string { return r.GetAttString("State") }
 
 // AttrTransitGatewayMulticastDomainArn returns the TransitGatewayMulticastDomainArn attribute of
 // the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the multicast domain.
 func (r *CfnTransitGatewayMulticastDomain) AttrTransitGatewayMulticastDomainArn() string {
 	return r.GetAttString("TransitGatewayMulticastDomainArn")
 }
 
 // AttrTransitGatewayMulticastDomainId returns the TransitGatewayMulticastDomainId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The ID of the multicast domain.
 func (r *CfnTransitGatewayMulticastDomain) AttrTransitGatewayMulticastDomainId() string {
 	return r.GetAttString("TransitGatewayMulticastDomainId")
 }
@@ -58,15 +70,25 @@ func (r *CfnTransitGatewayMulticastDomain) AttrTransitGatewayMulticastDomainId()
 type CfnTransitGatewayMulticastDomainProps struct {
 	// Options is the Options property of AWS::EC2::TransitGatewayMulticastDomain.
 	//
+	// The options for the transit gateway multicast domain.
+	//
+	// - AutoAcceptSharedAssociations (enable | disable)
+	// - Igmpv2Support (enable | disable)
+	// - StaticSourcesSupport (enable | disable)
+	//
 	// Default: not set (CloudFormation's default).
 	Options *CfnTransitGatewayMulticastDomainOptions
 
 	// Tags is the Tags property of AWS::EC2::TransitGatewayMulticastDomain.
 	//
+	// The tags for the transit gateway multicast domain.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::TransitGatewayMulticastDomain.
+	//
+	// The ID of the transit gateway.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -103,9 +125,14 @@ func (p *CfnTransitGatewayMulticastDomainProps) validate(at string) []string {
 
 // CfnTransitGatewayMulticastDomainOptions is the Options property type of
 // AWS::EC2::TransitGatewayMulticastDomain.
+//
+// The options for the transit gateway multicast domain.
 type CfnTransitGatewayMulticastDomainOptions struct {
 	// AutoAcceptSharedAssociations is the AutoAcceptSharedAssociations property of the Options
 	// property type of AWS::EC2::TransitGatewayMulticastDomain.
+	//
+	// Indicates whether to automatically accept cross-account subnet associations that are associated
+	// with the transit gateway multicast domain.
 	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
@@ -114,12 +141,18 @@ type CfnTransitGatewayMulticastDomainOptions struct {
 	// Igmpv2Support is the Igmpv2Support property of the Options property type of
 	// AWS::EC2::TransitGatewayMulticastDomain.
 	//
+	// Specify whether to enable Internet Group Management Protocol (IGMP) version 2 for the transit
+	// gateway multicast domain.
+	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
 	Igmpv2Support string
 
 	// StaticSourcesSupport is the StaticSourcesSupport property of the Options property type of
 	// AWS::EC2::TransitGatewayMulticastDomain.
+	//
+	// Specify whether to enable support for statically configuring multicast group sources for a
+	// domain.
 	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).

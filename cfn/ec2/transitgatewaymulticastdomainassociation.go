@@ -8,6 +8,11 @@ import (
 
 // CfnTransitGatewayMulticastDomainAssociation is the
 // AWS::EC2::TransitGatewayMulticastDomainAssociation resource.
+//
+// Associates the specified subnets and transit gateway attachments with the specified transit
+// gateway multicast domain.
+//
+// The transit gateway attachment must be in the available state before you can add a resource.
 type CfnTransitGatewayMulticastDomainAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -34,17 +39,23 @@ func (r *CfnTransitGatewayMulticastDomainAssociation) validate() []string {
 }
 
 // AttrResourceId returns the ResourceId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the resource.
 func (r *CfnTransitGatewayMulticastDomainAssociation) AttrResourceId() string {
 	return r.GetAttString("ResourceId")
 }
 
 // AttrResourceType returns the ResourceType attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The type of resource, for example a VPC attachment.
 func (r *CfnTransitGatewayMulticastDomainAssociation) AttrResourceType() string {
 	return r.GetAttString("ResourceType")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the resource.
 func (r *CfnTransitGatewayMulticastDomainAssociation) AttrState() string {
 	return r.GetAttString("State")
 }
@@ -54,6 +65,8 @@ func (r *CfnTransitGatewayMulticastDomainAssociation) AttrState() string {
 type CfnTransitGatewayMulticastDomainAssociationProps struct {
 	// SubnetId is the SubnetId property of AWS::EC2::TransitGatewayMulticastDomainAssociation.
 	//
+	// The IDs of the subnets to associate with the transit gateway multicast domain.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	SubnetId string
@@ -61,12 +74,16 @@ type CfnTransitGatewayMulticastDomainAssociationProps struct {
 	// TransitGatewayAttachmentId is the TransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayMulticastDomainAssociation.
 	//
+	// The ID of the transit gateway attachment.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	TransitGatewayAttachmentId string
 
 	// TransitGatewayMulticastDomainId is the TransitGatewayMulticastDomainId property of
 	// AWS::EC2::TransitGatewayMulticastDomainAssociation.
+	//
+	// The ID of the transit gateway multicast domain.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,12 @@ import (
 
 // CfnTransitGatewayMulticastGroupMember is the AWS::EC2::TransitGatewayMulticastGroupMember
 // resource.
+//
+// Registers members (network interfaces) with the transit gateway multicast group. A member is a
+// network interface associated with a supported EC2 instance that receives multicast traffic. For
+// information about supported instances, see Multicast Consideration
+// (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-limits.html#multicast-limits) in
+// *Amazon VPC Transit Gateways* .
 type CfnTransitGatewayMulticastGroupMember struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,39 +39,53 @@ func (r *CfnTransitGatewayMulticastGroupMember) validate() []string { return r.P
 
 // AttrGroupMember returns the GroupMember attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Information about the registered transit gateway multicast domain group members.
 func (r *CfnTransitGatewayMulticastGroupMember) AttrGroupMember() string {
 	return r.GetAttString("GroupMember")
 }
 
 // AttrGroupSource returns the GroupSource attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Indicates that the resource is a transit gateway multicast domain group member.
 func (r *CfnTransitGatewayMulticastGroupMember) AttrGroupSource() string {
 	return r.GetAttString("GroupSource")
 }
 
 // AttrMemberType returns the MemberType attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The type of group member, for example static.
 func (r *CfnTransitGatewayMulticastGroupMember) AttrMemberType() string {
 	return r.GetAttString("MemberType")
 }
 
 // AttrResourceId returns the ResourceId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the resource.
 func (r *CfnTransitGatewayMulticastGroupMember) AttrResourceId() string {
 	return r.GetAttString("ResourceId")
 }
 
 // AttrResourceType returns the ResourceType attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The type of resource, for example a VPC attachment.
 func (r *CfnTransitGatewayMulticastGroupMember) AttrResourceType() string {
 	return r.GetAttString("ResourceType")
 }
 
 // AttrSubnetId returns the SubnetId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the subnet.
 func (r *CfnTransitGatewayMulticastGroupMember) AttrSubnetId() string {
 	return r.GetAttString("SubnetId")
 }
 
 // AttrTransitGatewayAttachmentId returns the TransitGatewayAttachmentId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway attachment.
 func (r *CfnTransitGatewayMulticastGroupMember) AttrTransitGatewayAttachmentId() string {
 	return r.GetAttString("TransitGatewayAttachmentId")
 }
@@ -75,6 +95,8 @@ func (r *CfnTransitGatewayMulticastGroupMember) AttrTransitGatewayAttachmentId()
 type CfnTransitGatewayMulticastGroupMemberProps struct {
 	// GroupIpAddress is the GroupIpAddress property of AWS::EC2::TransitGatewayMulticastGroupMember.
 	//
+	// The IP address assigned to the transit gateway multicast group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	GroupIpAddress string
@@ -82,12 +104,16 @@ type CfnTransitGatewayMulticastGroupMemberProps struct {
 	// NetworkInterfaceId is the NetworkInterfaceId property of
 	// AWS::EC2::TransitGatewayMulticastGroupMember.
 	//
+	// The group members' network interface IDs to register with the transit gateway multicast group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	NetworkInterfaceId string
 
 	// TransitGatewayMulticastDomainId is the TransitGatewayMulticastDomainId property of
 	// AWS::EC2::TransitGatewayMulticastGroupMember.
+	//
+	// The ID of the transit gateway multicast domain.
 	//
 	// Changing it replaces the resource.
 	// Required.

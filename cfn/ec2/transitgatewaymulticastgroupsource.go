@@ -8,6 +8,13 @@ import (
 
 // CfnTransitGatewayMulticastGroupSource is the AWS::EC2::TransitGatewayMulticastGroupSource
 // resource.
+//
+// Registers sources (network interfaces) with the specified transit gateway multicast domain.
+//
+// A multicast source is a network interface attached to a supported instance that sends multicast
+// traffic. For information about supported instances, see Multicast Considerations
+// (https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-limits.html#multicast-limits) in
+// *Amazon VPC Transit Gateways* .
 type CfnTransitGatewayMulticastGroupSource struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,39 +40,53 @@ func (r *CfnTransitGatewayMulticastGroupSource) validate() []string { return r.P
 
 // AttrGroupMember returns the GroupMember attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Information about the registered transit gateway multicast domain group members.
 func (r *CfnTransitGatewayMulticastGroupSource) AttrGroupMember() string {
 	return r.GetAttString("GroupMember")
 }
 
 // AttrGroupSource returns the GroupSource attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Indicates that the resource is a transit gateway group member.
 func (r *CfnTransitGatewayMulticastGroupSource) AttrGroupSource() string {
 	return r.GetAttString("GroupSource")
 }
 
 // AttrResourceId returns the ResourceId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the resource.
 func (r *CfnTransitGatewayMulticastGroupSource) AttrResourceId() string {
 	return r.GetAttString("ResourceId")
 }
 
 // AttrResourceType returns the ResourceType attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The type of resource, for example a VPC attachment.
 func (r *CfnTransitGatewayMulticastGroupSource) AttrResourceType() string {
 	return r.GetAttString("ResourceType")
 }
 
 // AttrSourceType returns the SourceType attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The type of source.
 func (r *CfnTransitGatewayMulticastGroupSource) AttrSourceType() string {
 	return r.GetAttString("SourceType")
 }
 
 // AttrSubnetId returns the SubnetId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the subnet.
 func (r *CfnTransitGatewayMulticastGroupSource) AttrSubnetId() string {
 	return r.GetAttString("SubnetId")
 }
 
 // AttrTransitGatewayAttachmentId returns the TransitGatewayAttachmentId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway attachment.
 func (r *CfnTransitGatewayMulticastGroupSource) AttrTransitGatewayAttachmentId() string {
 	return r.GetAttString("TransitGatewayAttachmentId")
 }
@@ -75,6 +96,8 @@ func (r *CfnTransitGatewayMulticastGroupSource) AttrTransitGatewayAttachmentId()
 type CfnTransitGatewayMulticastGroupSourceProps struct {
 	// GroupIpAddress is the GroupIpAddress property of AWS::EC2::TransitGatewayMulticastGroupSource.
 	//
+	// The IP address assigned to the transit gateway multicast group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	GroupIpAddress string
@@ -82,12 +105,16 @@ type CfnTransitGatewayMulticastGroupSourceProps struct {
 	// NetworkInterfaceId is the NetworkInterfaceId property of
 	// AWS::EC2::TransitGatewayMulticastGroupSource.
 	//
+	// The group sources' network interface IDs to register with the transit gateway multicast group.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	NetworkInterfaceId string
 
 	// TransitGatewayMulticastDomainId is the TransitGatewayMulticastDomainId property of
 	// AWS::EC2::TransitGatewayMulticastGroupSource.
+	//
+	// The ID of the transit gateway multicast domain.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,13 @@ import (
 
 // CfnTransitGatewayPeeringAttachment is the AWS::EC2::TransitGatewayPeeringAttachment resource.
 //
+// Requests a transit gateway peering attachment between the specified transit gateway (requester)
+// and a peer transit gateway (accepter). The peer transit gateway can be in your account or a
+// different AWS account .
+//
+// After you create the peering attachment, the owner of the accepter transit gateway must accept
+// the attachment request.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayPeeringAttachment struct {
 	cdk.CfnResource
@@ -34,11 +41,16 @@ func (r *CfnTransitGatewayPeeringAttachment) validate() []string { return r.Prop
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The time the transit gateway peering attachment was created.
 func (r *CfnTransitGatewayPeeringAttachment) AttrCreationTime() string {
 	return r.GetAttString("CreationTime")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The state of the transit gateway peering attachment. Note that the `initiating` state has been
+// deprecated.
 func (r *CfnTransitGatewayPeeringAttachment) AttrState() string { return r.GetAttString("State") }
 
 // AttrStatusCode returns the Status.Code attribute of the resource (Fn::GetAtt) as a string token.
@@ -54,6 +66,8 @@ func (r *CfnTransitGatewayPeeringAttachment) AttrStatusMessage() string {
 
 // AttrTransitGatewayAttachmentId returns the TransitGatewayAttachmentId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway peering attachment.
 func (r *CfnTransitGatewayPeeringAttachment) AttrTransitGatewayAttachmentId() string {
 	return r.GetAttString("TransitGatewayAttachmentId")
 }
@@ -63,11 +77,15 @@ func (r *CfnTransitGatewayPeeringAttachment) AttrTransitGatewayAttachmentId() st
 type CfnTransitGatewayPeeringAttachmentProps struct {
 	// PeerAccountId is the PeerAccountId property of AWS::EC2::TransitGatewayPeeringAttachment.
 	//
+	// The ID of the AWS account that owns the transit gateway.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PeerAccountId string
 
 	// PeerRegion is the PeerRegion property of AWS::EC2::TransitGatewayPeeringAttachment.
+	//
+	// The Region where the transit gateway that you want to create the peer for is located.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -76,16 +94,22 @@ type CfnTransitGatewayPeeringAttachmentProps struct {
 	// PeerTransitGatewayId is the PeerTransitGatewayId property of
 	// AWS::EC2::TransitGatewayPeeringAttachment.
 	//
+	// The ID of the transit gateway in the PeerRegion.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PeerTransitGatewayId string
 
 	// Tags is the Tags property of AWS::EC2::TransitGatewayPeeringAttachment.
 	//
+	// The tags for the transit gateway peering attachment.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::TransitGatewayPeeringAttachment.
+	//
+	// The ID of the transit gateway peering attachment.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,8 @@ import (
 )
 
 // CfnTransitGatewayRoute is the AWS::EC2::TransitGatewayRoute resource.
+//
+// Specifies a static route for a transit gateway route table.
 type CfnTransitGatewayRoute struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,11 +34,15 @@ func (r *CfnTransitGatewayRoute) validate() []string { return r.Props.validate("
 type CfnTransitGatewayRouteProps struct {
 	// Blackhole is the Blackhole property of AWS::EC2::TransitGatewayRoute.
 	//
+	// Indicates whether to drop traffic that matches this route.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Blackhole *bool
 
 	// DestinationCidrBlock is the DestinationCidrBlock property of AWS::EC2::TransitGatewayRoute.
+	//
+	// The CIDR block used for destination matches.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -45,12 +51,16 @@ type CfnTransitGatewayRouteProps struct {
 	// TransitGatewayAttachmentId is the TransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayRoute.
 	//
+	// The ID of the attachment.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	TransitGatewayAttachmentId string
 
 	// TransitGatewayRouteTableId is the TransitGatewayRouteTableId property of
 	// AWS::EC2::TransitGatewayRoute.
+	//
+	// The ID of the transit gateway route table.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,8 @@ import (
 
 // CfnTransitGatewayRouteTable is the AWS::EC2::TransitGatewayRouteTable resource.
 //
+// Specifies a route table for a transit gateway.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayRouteTable struct {
 	cdk.CfnResource
@@ -32,6 +34,8 @@ func (r *CfnTransitGatewayRouteTable) validate() []string { return r.Props.valid
 
 // AttrTransitGatewayRouteTableId returns the TransitGatewayRouteTableId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway route table.
 func (r *CfnTransitGatewayRouteTable) AttrTransitGatewayRouteTableId() string {
 	return r.GetAttString("TransitGatewayRouteTableId")
 }
@@ -41,10 +45,14 @@ func (r *CfnTransitGatewayRouteTable) AttrTransitGatewayRouteTableId() string {
 type CfnTransitGatewayRouteTableProps struct {
 	// Tags is the Tags property of AWS::EC2::TransitGatewayRouteTable.
 	//
+	// Any tags assigned to the route table.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::TransitGatewayRouteTable.
+	//
+	// The ID of the transit gateway.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,15 @@ import (
 
 // CfnTransitGatewayRouteTableAssociation is the AWS::EC2::TransitGatewayRouteTableAssociation
 // resource.
+//
+// Associates the specified attachment with the specified transit gateway route table. You can
+// associate one route table with an attachment.
+//
+// Before you can update the route table associated with an attachment, you must disassociate the
+// transit gateway route table that is currently associated with the attachment. First update the
+// stack to remove the associated transit gateway route table, and then update the stack with the
+// ID of the new transit gateway route table to associate. In addition, the attachment must be in
+// an `available` state; otherwise, the request will return an error.
 type CfnTransitGatewayRouteTableAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -37,12 +46,16 @@ type CfnTransitGatewayRouteTableAssociationProps struct {
 	// TransitGatewayAttachmentId is the TransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayRouteTableAssociation.
 	//
+	// The ID of the attachment.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	TransitGatewayAttachmentId string
 
 	// TransitGatewayRouteTableId is the TransitGatewayRouteTableId property of
 	// AWS::EC2::TransitGatewayRouteTableAssociation.
+	//
+	// The ID of the route table for the transit gateway.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,13 @@ import (
 
 // CfnTransitGatewayRouteTablePropagation is the AWS::EC2::TransitGatewayRouteTablePropagation
 // resource.
+//
+// Enables the specified attachment to propagate routes to the specified propagation route table.
+//
+// For more information about enabling transit gateway route propagation, see
+// EnableTransitGatewayRouteTablePropagation
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableTransitGatewayRouteTablePropagation.html)
+// in the *Amazon EC2 API Reference* .
 type CfnTransitGatewayRouteTablePropagation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -37,12 +44,16 @@ type CfnTransitGatewayRouteTablePropagationProps struct {
 	// TransitGatewayAttachmentId is the TransitGatewayAttachmentId property of
 	// AWS::EC2::TransitGatewayRouteTablePropagation.
 	//
+	// The ID of the attachment.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	TransitGatewayAttachmentId string
 
 	// TransitGatewayRouteTableId is the TransitGatewayRouteTableId property of
 	// AWS::EC2::TransitGatewayRouteTablePropagation.
+	//
+	// The ID of the propagation route table.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,8 @@ import (
 
 // CfnTransitGatewayVpcAttachment is the AWS::EC2::TransitGatewayVpcAttachment resource.
 //
+// Specifies a VPC attachment.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnTransitGatewayVpcAttachment struct {
 	cdk.CfnResource
@@ -33,6 +35,8 @@ func (r *CfnTransitGatewayVpcAttachment) CfnProperties() map[string]any {
 func (r *CfnTransitGatewayVpcAttachment) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the attachment.
 func (r *CfnTransitGatewayVpcAttachment) AttrId() string { return r.GetAttString("Id") }
 
 // CfnTransitGatewayVpcAttachmentProps are the properties of an
@@ -40,16 +44,23 @@ func (r *CfnTransitGatewayVpcAttachment) AttrId() string { return r.GetAttString
 type CfnTransitGatewayVpcAttachmentProps struct {
 	// AddSubnetIds is the AddSubnetIds property of AWS::EC2::TransitGatewayVpcAttachment.
 	//
+	// The IDs of one or more subnets to add. You can specify at most one subnet per Availability
+	// Zone.
+	//
 	// The order of the items does not matter. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	AddSubnetIds []string
 
 	// Options is the Options property of AWS::EC2::TransitGatewayVpcAttachment.
 	//
+	// The VPC attachment options.
+	//
 	// Default: not set (CloudFormation's default).
 	Options *CfnTransitGatewayVpcAttachmentOptions
 
 	// RemoveSubnetIds is the RemoveSubnetIds property of AWS::EC2::TransitGatewayVpcAttachment.
+	//
+	// The IDs of one or more subnets to remove.
 	//
 	// The order of the items does not matter. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -57,22 +68,30 @@ type CfnTransitGatewayVpcAttachmentProps struct {
 
 	// SubnetIds is the SubnetIds property of AWS::EC2::TransitGatewayVpcAttachment.
 	//
+	// The IDs of the subnets.
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Required.
 	SubnetIds []string
 
 	// Tags is the Tags property of AWS::EC2::TransitGatewayVpcAttachment.
 	//
+	// The tags for the VPC attachment.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::TransitGatewayVpcAttachment.
+	//
+	// The ID of the transit gateway.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	TransitGatewayId string
 
 	// VpcId is the VpcId property of AWS::EC2::TransitGatewayVpcAttachment.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -127,9 +146,13 @@ func (p *CfnTransitGatewayVpcAttachmentProps) validate(at string) []string {
 
 // CfnTransitGatewayVpcAttachmentOptions is the Options property type of
 // AWS::EC2::TransitGatewayVpcAttachment.
+//
+// Describes the VPC attachment options.
 type CfnTransitGatewayVpcAttachmentOptions struct {
 	// ApplianceModeSupport is the ApplianceModeSupport property of the Options property type of
 	// AWS::EC2::TransitGatewayVpcAttachment.
+	//
+	// Enable or disable appliance mode support. The default is `disable` .
 	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
@@ -138,6 +161,8 @@ type CfnTransitGatewayVpcAttachmentOptions struct {
 	// DnsSupport is the DnsSupport property of the Options property type of
 	// AWS::EC2::TransitGatewayVpcAttachment.
 	//
+	// Enable or disable DNS support. The default is `disable` .
+	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
 	DnsSupport string
@@ -145,12 +170,25 @@ type CfnTransitGatewayVpcAttachmentOptions struct {
 	// Ipv6Support is the Ipv6Support property of the Options property type of
 	// AWS::EC2::TransitGatewayVpcAttachment.
 	//
+	// Enable or disable IPv6 support. The default is `disable` .
+	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).
 	Ipv6Support string
 
 	// SecurityGroupReferencingSupport is the SecurityGroupReferencingSupport property of the Options
 	// property type of AWS::EC2::TransitGatewayVpcAttachment.
+	//
+	// Enables you to reference a security group across VPCs attached to a transit gateway (TGW). Use
+	// this option to simplify security group management and control of instance-to-instance traffic
+	// across VPCs that are connected by transit gateway. You can also use this option to migrate from
+	// VPC peering (which was the only option that supported security group referencing) to transit
+	// gateways (which now also support security group referencing). This option is disabled by
+	// default and there are no additional costs to use this feature.
+	//
+	// For important information about this feature, see Create a transit gateway
+	// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html#create-tgw) in the *AWS
+	// Transit Gateway Guide* .
 	//
 	// Allowed values: "disable", "enable".
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,10 @@ import (
 
 // CfnVerifiedAccessEndpoint is the AWS::EC2::VerifiedAccessEndpoint resource.
 //
+// An AWS Verified Access endpoint specifies the application that AWS Verified Access provides
+// access to. It must be attached to an AWS Verified Access group. An AWS Verified Access endpoint
+// must also have an attached access policy before you attached it to a group.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVerifiedAccessEndpoint struct {
 	cdk.CfnResource
@@ -32,37 +36,51 @@ func (r *CfnVerifiedAccessEndpoint) validate() []string { return r.Props.validat
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The creation time.
 func (r *CfnVerifiedAccessEndpoint) AttrCreationTime() string { return r.GetAttString("CreationTime") }
 
 // AttrDeviceValidationDomain returns the DeviceValidationDomain attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Use this to construct the redirect URI to add to your OIDC provider's allow list.
 func (r *CfnVerifiedAccessEndpoint) AttrDeviceValidationDomain() string {
 	return r.GetAttString("DeviceValidationDomain")
 }
 
 // AttrEndpointDomain returns the EndpointDomain attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The DNS name generated for the endpoint.
 func (r *CfnVerifiedAccessEndpoint) AttrEndpointDomain() string {
 	return r.GetAttString("EndpointDomain")
 }
 
 // AttrLastUpdatedTime returns the LastUpdatedTime attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The last updated time.
 func (r *CfnVerifiedAccessEndpoint) AttrLastUpdatedTime() string {
 	return r.GetAttString("LastUpdatedTime")
 }
 
 // AttrStatus returns the Status attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The endpoint status.
 func (r *CfnVerifiedAccessEndpoint) AttrStatus() string { return r.GetAttString("Status") }
 
 // AttrVerifiedAccessEndpointId returns the VerifiedAccessEndpointId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the Verified Access endpoint.
 func (r *CfnVerifiedAccessEndpoint) AttrVerifiedAccessEndpointId() string {
 	return r.GetAttString("VerifiedAccessEndpointId")
 }
 
 // AttrVerifiedAccessInstanceId returns the VerifiedAccessInstanceId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The instance identifier.
 func (r *CfnVerifiedAccessEndpoint) AttrVerifiedAccessInstanceId() string {
 	return r.GetAttString("VerifiedAccessInstanceId")
 }
@@ -72,11 +90,16 @@ func (r *CfnVerifiedAccessEndpoint) AttrVerifiedAccessInstanceId() string {
 type CfnVerifiedAccessEndpointProps struct {
 	// ApplicationDomain is the ApplicationDomain property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The DNS name for users to reach your application.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ApplicationDomain string
 
 	// AttachmentType is the AttachmentType property of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The type of attachment used to provide connectivity between the AWS Verified Access endpoint
+	// and the application.
 	//
 	// Allowed values: "vpc". Changing it replaces the resource.
 	// Required.
@@ -84,15 +107,21 @@ type CfnVerifiedAccessEndpointProps struct {
 
 	// CidrOptions is the CidrOptions property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The options for a CIDR endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	CidrOptions *CfnVerifiedAccessEndpointCidrOptions
 
 	// Description is the Description property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// A description for the AWS Verified Access endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// DomainCertificateArn is the DomainCertificateArn property of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The ARN of a public TLS/SSL certificate imported into or created with ACM.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -100,11 +129,16 @@ type CfnVerifiedAccessEndpointProps struct {
 
 	// EndpointDomainPrefix is the EndpointDomainPrefix property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// A custom identifier that is prepended to the DNS name that is generated for the endpoint.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	EndpointDomainPrefix string
 
 	// EndpointType is the EndpointType property of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The type of AWS Verified Access endpoint. Incoming application requests will be sent to an IP
+	// address, load balancer or a network interface depending on the endpoint type specified.
 	//
 	// Allowed values: "cidr", "load-balancer", "network-interface", "rds". Changing it replaces the
 	// resource.
@@ -113,31 +147,43 @@ type CfnVerifiedAccessEndpointProps struct {
 
 	// LoadBalancerOptions is the LoadBalancerOptions property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The load balancer details if creating the AWS Verified Access endpoint as `load-balancer` type.
+	//
 	// Default: not set (CloudFormation's default).
 	LoadBalancerOptions *CfnVerifiedAccessEndpointLoadBalancerOptions
 
 	// NetworkInterfaceOptions is the NetworkInterfaceOptions property of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The options for network-interface type endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkInterfaceOptions *CfnVerifiedAccessEndpointNetworkInterfaceOptions
 
 	// PolicyDocument is the PolicyDocument property of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The Verified Access policy document.
 	//
 	// Default: not set (CloudFormation's default).
 	PolicyDocument string
 
 	// PolicyEnabled is the PolicyEnabled property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The status of the Verified Access policy.
+	//
 	// Default: not set (CloudFormation's default).
 	PolicyEnabled *bool
 
 	// RdsOptions is the RdsOptions property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The options for an RDS endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	RdsOptions *CfnVerifiedAccessEndpointRdsOptions
 
 	// SecurityGroupIds is the SecurityGroupIds property of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The IDs of the security groups for the endpoint.
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -145,16 +191,22 @@ type CfnVerifiedAccessEndpointProps struct {
 
 	// SseSpecification is the SseSpecification property of AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The options for additional server side encryption.
+	//
 	// Default: not set (CloudFormation's default).
 	SseSpecification *CfnVerifiedAccessEndpointSseSpecification
 
 	// Tags is the Tags property of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The tags.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VerifiedAccessGroupId is the VerifiedAccessGroupId property of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The ID of the AWS Verified Access group.
 	//
 	// Required.
 	VerifiedAccessGroupId string
@@ -235,8 +287,12 @@ func (p *CfnVerifiedAccessEndpointProps) validate(at string) []string {
 
 // CfnVerifiedAccessEndpointCidrOptions is the CidrOptions property type of
 // AWS::EC2::VerifiedAccessEndpoint.
+//
+// Describes the CIDR options for a Verified Access endpoint.
 type CfnVerifiedAccessEndpointCidrOptions struct {
 	// Cidr is the Cidr property of the CidrOptions property type of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The CIDR.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -245,6 +301,8 @@ type CfnVerifiedAccessEndpointCidrOptions struct {
 	// PortRanges is the PortRanges property of the CidrOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The port ranges.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	PortRanges []CfnVerifiedAccessEndpointPortRange
@@ -252,12 +310,16 @@ type CfnVerifiedAccessEndpointCidrOptions struct {
 	// Protocol is the Protocol property of the CidrOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The protocol.
+	//
 	// Allowed values: "http", "https", "tcp". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Protocol string
 
 	// SubnetIds is the SubnetIds property of the CidrOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The IDs of the subnets.
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -289,15 +351,21 @@ func (p *CfnVerifiedAccessEndpointCidrOptions) CfnProperties() map[string]any {
 
 // CfnVerifiedAccessEndpointPortRange is the PortRange property type of
 // AWS::EC2::VerifiedAccessEndpoint.
+//
+// Describes the port range for a Verified Access endpoint.
 type CfnVerifiedAccessEndpointPortRange struct {
 	// FromPort is the FromPort property of the PortRange property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The start of the port range.
 	//
 	// Default: not set (CloudFormation's default).
 	FromPort *int
 
 	// ToPort is the ToPort property of the PortRange property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The end of the port range.
 	//
 	// Default: not set (CloudFormation's default).
 	ToPort *int
@@ -318,9 +386,14 @@ func (p *CfnVerifiedAccessEndpointPortRange) CfnProperties() map[string]any {
 
 // CfnVerifiedAccessEndpointLoadBalancerOptions is the LoadBalancerOptions property type of
 // AWS::EC2::VerifiedAccessEndpoint.
+//
+// Describes the load balancer options when creating an AWS Verified Access endpoint using the
+// `load-balancer` type.
 type CfnVerifiedAccessEndpointLoadBalancerOptions struct {
 	// LoadBalancerArn is the LoadBalancerArn property of the LoadBalancerOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The ARN of the load balancer.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -329,11 +402,15 @@ type CfnVerifiedAccessEndpointLoadBalancerOptions struct {
 	// Port is the Port property of the LoadBalancerOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The IP port number.
+	//
 	// Default: not set (CloudFormation's default).
 	Port *int
 
 	// PortRanges is the PortRanges property of the LoadBalancerOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The port ranges.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -342,12 +419,16 @@ type CfnVerifiedAccessEndpointLoadBalancerOptions struct {
 	// Protocol is the Protocol property of the LoadBalancerOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The IP protocol.
+	//
 	// Allowed values: "http", "https", "tcp".
 	// Default: not set (CloudFormation's default).
 	Protocol string
 
 	// SubnetIds is the SubnetIds property of the LoadBalancerOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The IDs of the subnets. You can specify only one subnet per Availability Zone.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -382,9 +463,14 @@ func (p *CfnVerifiedAccessEndpointLoadBalancerOptions) CfnProperties() map[strin
 
 // CfnVerifiedAccessEndpointNetworkInterfaceOptions is the NetworkInterfaceOptions property type of
 // AWS::EC2::VerifiedAccessEndpoint.
+//
+// Describes the network interface options when creating an AWS Verified Access endpoint using the
+// `network-interface` type.
 type CfnVerifiedAccessEndpointNetworkInterfaceOptions struct {
 	// NetworkInterfaceId is the NetworkInterfaceId property of the NetworkInterfaceOptions property
 	// type of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The ID of the network interface.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -393,11 +479,15 @@ type CfnVerifiedAccessEndpointNetworkInterfaceOptions struct {
 	// Port is the Port property of the NetworkInterfaceOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The IP port number.
+	//
 	// Default: not set (CloudFormation's default).
 	Port *int
 
 	// PortRanges is the PortRanges property of the NetworkInterfaceOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The port ranges.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -405,6 +495,8 @@ type CfnVerifiedAccessEndpointNetworkInterfaceOptions struct {
 
 	// Protocol is the Protocol property of the NetworkInterfaceOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The IP protocol.
 	//
 	// Allowed values: "http", "https", "tcp".
 	// Default: not set (CloudFormation's default).
@@ -436,14 +528,20 @@ func (p *CfnVerifiedAccessEndpointNetworkInterfaceOptions) CfnProperties() map[s
 
 // CfnVerifiedAccessEndpointRdsOptions is the RdsOptions property type of
 // AWS::EC2::VerifiedAccessEndpoint.
+//
+// Describes the RDS options for a Verified Access endpoint.
 type CfnVerifiedAccessEndpointRdsOptions struct {
 	// Port is the Port property of the RdsOptions property type of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The port.
 	//
 	// Default: not set (CloudFormation's default).
 	Port *int
 
 	// Protocol is the Protocol property of the RdsOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The protocol.
 	//
 	// Allowed values: "http", "https", "tcp". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -452,12 +550,16 @@ type CfnVerifiedAccessEndpointRdsOptions struct {
 	// RdsDbClusterArn is the RdsDbClusterArn property of the RdsOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The ARN of the DB cluster.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	RdsDbClusterArn string
 
 	// RdsDbInstanceArn is the RdsDbInstanceArn property of the RdsOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The ARN of the RDS instance.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -466,6 +568,8 @@ type CfnVerifiedAccessEndpointRdsOptions struct {
 	// RdsDbProxyArn is the RdsDbProxyArn property of the RdsOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The ARN of the RDS proxy.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	RdsDbProxyArn string
@@ -473,11 +577,15 @@ type CfnVerifiedAccessEndpointRdsOptions struct {
 	// RdsEndpoint is the RdsEndpoint property of the RdsOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
 	//
+	// The RDS endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	RdsEndpoint string
 
 	// SubnetIds is the SubnetIds property of the RdsOptions property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The IDs of the subnets. You can specify only one subnet per Availability Zone.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -514,15 +622,25 @@ func (p *CfnVerifiedAccessEndpointRdsOptions) CfnProperties() map[string]any {
 
 // CfnVerifiedAccessEndpointSseSpecification is the SseSpecification property type of
 // AWS::EC2::VerifiedAccessEndpoint.
+//
+// AWS Verified Access provides server side encryption by default to data at rest using AWS -owned
+// KMS keys. You also have the option of using customer managed KMS keys, which can be specified
+// using the options below.
 type CfnVerifiedAccessEndpointSseSpecification struct {
 	// CustomerManagedKeyEnabled is the CustomerManagedKeyEnabled property of the SseSpecification
 	// property type of AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// Enable or disable the use of customer managed KMS keys for server side encryption.
+	//
+	// Valid values: `True` | `False`
 	//
 	// Default: not set (CloudFormation's default).
 	CustomerManagedKeyEnabled *bool
 
 	// KmsKeyArn is the KmsKeyArn property of the SseSpecification property type of
 	// AWS::EC2::VerifiedAccessEndpoint.
+	//
+	// The ARN of the KMS key.
 	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string

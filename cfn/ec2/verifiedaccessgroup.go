@@ -8,6 +8,11 @@ import (
 
 // CfnVerifiedAccessGroup is the AWS::EC2::VerifiedAccessGroup resource.
 //
+// An AWS Verified Access group is a collection of AWS Verified Access endpoints who's associated
+// applications have similar security requirements. Each instance within a Verified Access group
+// shares an Verified Access policy. For example, you can group all Verified Access instances
+// associated with "sales" applications together and use one common Verified Access policy.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVerifiedAccessGroup struct {
 	cdk.CfnResource
@@ -32,25 +37,35 @@ func (r *CfnVerifiedAccessGroup) validate() []string { return r.Props.validate("
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The creation time.
 func (r *CfnVerifiedAccessGroup) AttrCreationTime() string { return r.GetAttString("CreationTime") }
 
 // AttrLastUpdatedTime returns the LastUpdatedTime attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The last updated time.
 func (r *CfnVerifiedAccessGroup) AttrLastUpdatedTime() string {
 	return r.GetAttString("LastUpdatedTime")
 }
 
 // AttrOwner returns the Owner attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account that owns the group.
 func (r *CfnVerifiedAccessGroup) AttrOwner() string { return r.GetAttString("Owner") }
 
 // AttrVerifiedAccessGroupArn returns the VerifiedAccessGroupArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ARN of the Verified Access group.
 func (r *CfnVerifiedAccessGroup) AttrVerifiedAccessGroupArn() string {
 	return r.GetAttString("VerifiedAccessGroupArn")
 }
 
 // AttrVerifiedAccessGroupId returns the VerifiedAccessGroupId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the Verified Access group.
 func (r *CfnVerifiedAccessGroup) AttrVerifiedAccessGroupId() string {
 	return r.GetAttString("VerifiedAccessGroupId")
 }
@@ -59,31 +74,43 @@ func (r *CfnVerifiedAccessGroup) AttrVerifiedAccessGroupId() string {
 type CfnVerifiedAccessGroupProps struct {
 	// Description is the Description property of AWS::EC2::VerifiedAccessGroup.
 	//
+	// A description for the AWS Verified Access group.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// PolicyDocument is the PolicyDocument property of AWS::EC2::VerifiedAccessGroup.
+	//
+	// The Verified Access policy document.
 	//
 	// Default: not set (CloudFormation's default).
 	PolicyDocument string
 
 	// PolicyEnabled is the PolicyEnabled property of AWS::EC2::VerifiedAccessGroup.
 	//
+	// The status of the Verified Access policy.
+	//
 	// Default: not set (CloudFormation's default).
 	PolicyEnabled *bool
 
 	// SseSpecification is the SseSpecification property of AWS::EC2::VerifiedAccessGroup.
+	//
+	// The options for additional server side encryption.
 	//
 	// Default: not set (CloudFormation's default).
 	SseSpecification *CfnVerifiedAccessGroupSseSpecification
 
 	// Tags is the Tags property of AWS::EC2::VerifiedAccessGroup.
 	//
+	// The tags.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VerifiedAccessInstanceId is the VerifiedAccessInstanceId property of
 	// AWS::EC2::VerifiedAccessGroup.
+	//
+	// The ID of the AWS Verified Access instance.
 	//
 	// Required.
 	VerifiedAccessInstanceId string
@@ -128,15 +155,25 @@ func (p *CfnVerifiedAccessGroupProps) validate(at string) []string {
 
 // CfnVerifiedAccessGroupSseSpecification is the SseSpecification property type of
 // AWS::EC2::VerifiedAccessGroup.
+//
+// AWS Verified Access provides server side encryption by default to data at rest using AWS -owned
+// KMS keys. You also have the option of using customer managed KMS keys, which can be specified
+// using the options below.
 type CfnVerifiedAccessGroupSseSpecification struct {
 	// CustomerManagedKeyEnabled is the CustomerManagedKeyEnabled property of the SseSpecification
 	// property type of AWS::EC2::VerifiedAccessGroup.
+	//
+	// Enable or disable the use of customer managed KMS keys for server side encryption.
+	//
+	// Valid values: `True` | `False`
 	//
 	// Default: not set (CloudFormation's default).
 	CustomerManagedKeyEnabled *bool
 
 	// KmsKeyArn is the KmsKeyArn property of the SseSpecification property type of
 	// AWS::EC2::VerifiedAccessGroup.
+	//
+	// The ARN of the KMS key.
 	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string

@@ -8,6 +8,9 @@ import (
 
 // CfnVerifiedAccessInstance is the AWS::EC2::VerifiedAccessInstance resource.
 //
+// An AWS Verified Access instance is a regional entity that evaluates application requests and
+// grants access only when your security requirements are met.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVerifiedAccessInstance struct {
 	cdk.CfnResource
@@ -29,22 +32,30 @@ func (r *CfnVerifiedAccessInstance) CfnProperties() map[string]any { return r.Pr
 
 // AttrCidrEndpointsCustomSubDomainNameServers returns the CidrEndpointsCustomSubDomainNameServers
 // attribute of the resource (Fn::GetAtt) as a list token.
+//
+// The name servers.
 func (r *CfnVerifiedAccessInstance) AttrCidrEndpointsCustomSubDomainNameServers() []string {
 	return r.GetAttList("CidrEndpointsCustomSubDomainNameServers")
 }
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The creation time.
 func (r *CfnVerifiedAccessInstance) AttrCreationTime() string { return r.GetAttString("CreationTime") }
 
 // AttrLastUpdatedTime returns the LastUpdatedTime attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The last updated time.
 func (r *CfnVerifiedAccessInstance) AttrLastUpdatedTime() string {
 	return r.GetAttString("LastUpdatedTime")
 }
 
 // AttrVerifiedAccessInstanceId returns the VerifiedAccessInstanceId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the Verified Access instance.
 func (r *CfnVerifiedAccessInstance) AttrVerifiedAccessInstanceId() string {
 	return r.GetAttString("VerifiedAccessInstanceId")
 }
@@ -55,15 +66,22 @@ type CfnVerifiedAccessInstanceProps struct {
 	// CidrEndpointsCustomSubDomain is the CidrEndpointsCustomSubDomain property of
 	// AWS::EC2::VerifiedAccessInstance.
 	//
+	// The custom subdomain.
+	//
 	// Default: not set (CloudFormation's default).
 	CidrEndpointsCustomSubDomain string
 
 	// Description is the Description property of AWS::EC2::VerifiedAccessInstance.
 	//
+	// A description for the AWS Verified Access instance.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// FipsEnabled is the FipsEnabled property of AWS::EC2::VerifiedAccessInstance.
+	//
+	// Indicates whether support for Federal Information Processing Standards (FIPS) is enabled on the
+	// instance.
 	//
 	// Default: not set (CloudFormation's default).
 	FipsEnabled *bool
@@ -71,10 +89,14 @@ type CfnVerifiedAccessInstanceProps struct {
 	// LoggingConfigurations is the LoggingConfigurations property of
 	// AWS::EC2::VerifiedAccessInstance.
 	//
+	// The logging configuration for the Verified Access instances.
+	//
 	// Default: not set (CloudFormation's default).
 	LoggingConfigurations *CfnVerifiedAccessInstanceVerifiedAccessLogs
 
 	// Tags is the Tags property of AWS::EC2::VerifiedAccessInstance.
+	//
+	// The tags.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -82,12 +104,16 @@ type CfnVerifiedAccessInstanceProps struct {
 	// VerifiedAccessTrustProviderIds is the VerifiedAccessTrustProviderIds property of
 	// AWS::EC2::VerifiedAccessInstance.
 	//
+	// The IDs of the AWS Verified Access trust providers.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	VerifiedAccessTrustProviderIds []string
 
 	// VerifiedAccessTrustProviders is the VerifiedAccessTrustProviders property of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// The IDs of the AWS Verified Access trust providers.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -132,9 +158,13 @@ func (p *CfnVerifiedAccessInstanceProps) CfnProperties() map[string]any {
 
 // CfnVerifiedAccessInstanceVerifiedAccessLogs is the VerifiedAccessLogs property type of
 // AWS::EC2::VerifiedAccessInstance.
+//
+// Describes the options for Verified Access logs.
 type CfnVerifiedAccessInstanceVerifiedAccessLogs struct {
 	// CloudWatchLogs is the CloudWatchLogs property of the VerifiedAccessLogs property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// CloudWatch Logs logging destination.
 	//
 	// Default: not set (CloudFormation's default).
 	CloudWatchLogs *CfnVerifiedAccessInstanceCloudWatchLogs
@@ -142,11 +172,15 @@ type CfnVerifiedAccessInstanceVerifiedAccessLogs struct {
 	// IncludeTrustContext is the IncludeTrustContext property of the VerifiedAccessLogs property type
 	// of AWS::EC2::VerifiedAccessInstance.
 	//
+	// Indicates whether to include trust data sent by trust providers in the logs.
+	//
 	// Default: not set (CloudFormation's default).
 	IncludeTrustContext *bool
 
 	// KinesisDataFirehose is the KinesisDataFirehose property of the VerifiedAccessLogs property type
 	// of AWS::EC2::VerifiedAccessInstance.
+	//
+	// Kinesis logging destination.
 	//
 	// Default: not set (CloudFormation's default).
 	KinesisDataFirehose *CfnVerifiedAccessInstanceKinesisDataFirehose
@@ -154,11 +188,17 @@ type CfnVerifiedAccessInstanceVerifiedAccessLogs struct {
 	// LogVersion is the LogVersion property of the VerifiedAccessLogs property type of
 	// AWS::EC2::VerifiedAccessInstance.
 	//
+	// The logging version.
+	//
+	// Valid values: `ocsf-0.1` | `ocsf-1.0.0-rc.2`
+	//
 	// Default: not set (CloudFormation's default).
 	LogVersion string
 
 	// S3 is the S3 property of the VerifiedAccessLogs property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// Amazon S3 logging options.
 	//
 	// Default: not set (CloudFormation's default).
 	S3 *CfnVerifiedAccessInstanceS3
@@ -188,15 +228,21 @@ func (p *CfnVerifiedAccessInstanceVerifiedAccessLogs) CfnProperties() map[string
 
 // CfnVerifiedAccessInstanceCloudWatchLogs is the CloudWatchLogs property type of
 // AWS::EC2::VerifiedAccessInstance.
+//
+// Options for CloudWatch Logs as a logging destination.
 type CfnVerifiedAccessInstanceCloudWatchLogs struct {
 	// Enabled is the Enabled property of the CloudWatchLogs property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// Indicates whether logging is enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
 
 	// LogGroup is the LogGroup property of the CloudWatchLogs property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// The ID of the CloudWatch Logs log group.
 	//
 	// Default: not set (CloudFormation's default).
 	LogGroup string
@@ -217,15 +263,21 @@ func (p *CfnVerifiedAccessInstanceCloudWatchLogs) CfnProperties() map[string]any
 
 // CfnVerifiedAccessInstanceKinesisDataFirehose is the KinesisDataFirehose property type of
 // AWS::EC2::VerifiedAccessInstance.
+//
+// Options for Kinesis as a logging destination.
 type CfnVerifiedAccessInstanceKinesisDataFirehose struct {
 	// DeliveryStream is the DeliveryStream property of the KinesisDataFirehose property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// The ID of the delivery stream.
 	//
 	// Default: not set (CloudFormation's default).
 	DeliveryStream string
 
 	// Enabled is the Enabled property of the KinesisDataFirehose property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// Indicates whether logging is enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -245,9 +297,13 @@ func (p *CfnVerifiedAccessInstanceKinesisDataFirehose) CfnProperties() map[strin
 }
 
 // CfnVerifiedAccessInstanceS3 is the S3 property type of AWS::EC2::VerifiedAccessInstance.
+//
+// Options for Amazon S3 as a logging destination.
 type CfnVerifiedAccessInstanceS3 struct {
 	// BucketName is the BucketName property of the S3 property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// The bucket name.
 	//
 	// Default: not set (CloudFormation's default).
 	BucketName string
@@ -255,15 +311,21 @@ type CfnVerifiedAccessInstanceS3 struct {
 	// BucketOwner is the BucketOwner property of the S3 property type of
 	// AWS::EC2::VerifiedAccessInstance.
 	//
+	// The AWS account number that owns the bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	BucketOwner string
 
 	// Enabled is the Enabled property of the S3 property type of AWS::EC2::VerifiedAccessInstance.
 	//
+	// Indicates whether logging is enabled.
+	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
 
 	// Prefix is the Prefix property of the S3 property type of AWS::EC2::VerifiedAccessInstance.
+	//
+	// The bucket prefix.
 	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
@@ -290,9 +352,16 @@ func (p *CfnVerifiedAccessInstanceS3) CfnProperties() map[string]any {
 
 // CfnVerifiedAccessInstanceVerifiedAccessTrustProvider is the VerifiedAccessTrustProvider property
 // type of AWS::EC2::VerifiedAccessInstance.
+//
+// A trust provider is a third-party entity that creates, maintains, and manages identity
+// information for users and devices. When an application request is made, the identity information
+// sent by the trust provider is evaluated by Verified Access before allowing or denying the
+// application request.
 type CfnVerifiedAccessInstanceVerifiedAccessTrustProvider struct {
 	// Description is the Description property of the VerifiedAccessTrustProvider property type of
 	// AWS::EC2::VerifiedAccessInstance.
+	//
+	// A description for the AWS Verified Access trust provider.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
@@ -300,11 +369,15 @@ type CfnVerifiedAccessInstanceVerifiedAccessTrustProvider struct {
 	// DeviceTrustProviderType is the DeviceTrustProviderType property of the
 	// VerifiedAccessTrustProvider property type of AWS::EC2::VerifiedAccessInstance.
 	//
+	// The type of device-based trust provider.
+	//
 	// Default: not set (CloudFormation's default).
 	DeviceTrustProviderType string
 
 	// TrustProviderType is the TrustProviderType property of the VerifiedAccessTrustProvider property
 	// type of AWS::EC2::VerifiedAccessInstance.
+	//
+	// The type of Verified Access trust provider.
 	//
 	// Default: not set (CloudFormation's default).
 	TrustProviderType string
@@ -312,11 +385,15 @@ type CfnVerifiedAccessInstanceVerifiedAccessTrustProvider struct {
 	// UserTrustProviderType is the UserTrustProviderType property of the VerifiedAccessTrustProvider
 	// property type of AWS::EC2::VerifiedAccessInstance.
 	//
+	// The type of user-based trust provider.
+	//
 	// Default: not set (CloudFormation's default).
 	UserTrustProviderType string
 
 	// VerifiedAccessTrustProviderId is the VerifiedAccessTrustProviderId property of the
 	// VerifiedAccessTrustProvider property type of AWS::EC2::VerifiedAccessInstance.
+	//
+	// The ID of the AWS Verified Access trust provider.
 	//
 	// Default: not set (CloudFormation's default).
 	VerifiedAccessTrustProviderId string

@@ -8,6 +8,11 @@ import (
 
 // CfnVerifiedAccessTrustProvider is the AWS::EC2::VerifiedAccessTrustProvider resource.
 //
+// A trust provider is a third-party entity that creates, maintains, and manages identity
+// information for users and devices. When an application request is made, the identity information
+// sent by the trust provider is evaluated by Verified Access before allowing or denying the
+// application request.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVerifiedAccessTrustProvider struct {
 	cdk.CfnResource
@@ -34,18 +39,24 @@ func (r *CfnVerifiedAccessTrustProvider) validate() []string { return r.Props.va
 
 // AttrCreationTime returns the CreationTime attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The creation time.
 func (r *CfnVerifiedAccessTrustProvider) AttrCreationTime() string {
 	return r.GetAttString("CreationTime")
 }
 
 // AttrLastUpdatedTime returns the LastUpdatedTime attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The last updated time.
 func (r *CfnVerifiedAccessTrustProvider) AttrLastUpdatedTime() string {
 	return r.GetAttString("LastUpdatedTime")
 }
 
 // AttrVerifiedAccessTrustProviderId returns the VerifiedAccessTrustProviderId attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The ID of the Verified Access trust provider.
 func (r *CfnVerifiedAccessTrustProvider) AttrVerifiedAccessTrustProviderId() string {
 	return r.GetAttString("VerifiedAccessTrustProviderId")
 }
@@ -55,10 +66,14 @@ func (r *CfnVerifiedAccessTrustProvider) AttrVerifiedAccessTrustProviderId() str
 type CfnVerifiedAccessTrustProviderProps struct {
 	// Description is the Description property of AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// A description for the AWS Verified Access trust provider.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// DeviceOptions is the DeviceOptions property of AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The options for device-identity trust provider.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -67,6 +82,8 @@ type CfnVerifiedAccessTrustProviderProps struct {
 	// DeviceTrustProviderType is the DeviceTrustProviderType property of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The type of device-based trust provider.
+	//
 	// Allowed values: "crowdstrike", "jamf", "jumpcloud". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DeviceTrustProviderType string
@@ -74,10 +91,14 @@ type CfnVerifiedAccessTrustProviderProps struct {
 	// NativeApplicationOidcOptions is the NativeApplicationOidcOptions property of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The OpenID Connect (OIDC) options.
+	//
 	// Default: not set (CloudFormation's default).
 	NativeApplicationOidcOptions *CfnVerifiedAccessTrustProviderNativeApplicationOidcOptions
 
 	// OidcOptions is the OidcOptions property of AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The options for an OpenID Connect-compatible user-identity trust provider.
 	//
 	// Default: not set (CloudFormation's default).
 	OidcOptions *CfnVerifiedAccessTrustProviderOidcOptions
@@ -85,21 +106,29 @@ type CfnVerifiedAccessTrustProviderProps struct {
 	// PolicyReferenceName is the PolicyReferenceName property of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The identifier to be used when working with policy rules.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PolicyReferenceName string
 
 	// SseSpecification is the SseSpecification property of AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The options for additional server side encryption.
+	//
 	// Default: not set (CloudFormation's default).
 	SseSpecification *CfnVerifiedAccessTrustProviderSseSpecification
 
 	// Tags is the Tags property of AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The tags.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TrustProviderType is the TrustProviderType property of AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The type of Verified Access trust provider.
 	//
 	// Allowed values: "device", "user". Changing it replaces the resource.
 	// Required.
@@ -107,6 +136,8 @@ type CfnVerifiedAccessTrustProviderProps struct {
 
 	// UserTrustProviderType is the UserTrustProviderType property of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The type of user-based trust provider.
 	//
 	// Allowed values: "iam-identity-center", "oidc". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -167,15 +198,21 @@ func (p *CfnVerifiedAccessTrustProviderProps) validate(at string) []string {
 
 // CfnVerifiedAccessTrustProviderDeviceOptions is the DeviceOptions property type of
 // AWS::EC2::VerifiedAccessTrustProvider.
+//
+// Describes the options for an AWS Verified Access device-identity based trust provider.
 type CfnVerifiedAccessTrustProviderDeviceOptions struct {
 	// PublicSigningKeyUrl is the PublicSigningKeyUrl property of the DeviceOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The URL AWS Verified Access will use to verify the authenticity of the device tokens.
 	//
 	// Default: not set (CloudFormation's default).
 	PublicSigningKeyUrl string
 
 	// TenantId is the TenantId property of the DeviceOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The ID of the tenant application with the device-identity provider.
 	//
 	// Default: not set (CloudFormation's default).
 	TenantId string
@@ -196,9 +233,13 @@ func (p *CfnVerifiedAccessTrustProviderDeviceOptions) CfnProperties() map[string
 
 // CfnVerifiedAccessTrustProviderNativeApplicationOidcOptions is the NativeApplicationOidcOptions
 // property type of AWS::EC2::VerifiedAccessTrustProvider.
+//
+// Describes the OpenID Connect (OIDC) options.
 type CfnVerifiedAccessTrustProviderNativeApplicationOidcOptions struct {
 	// AuthorizationEndpoint is the AuthorizationEndpoint property of the NativeApplicationOidcOptions
 	// property type of AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The authorization endpoint of the IdP.
 	//
 	// Default: not set (CloudFormation's default).
 	AuthorizationEndpoint string
@@ -206,11 +247,15 @@ type CfnVerifiedAccessTrustProviderNativeApplicationOidcOptions struct {
 	// ClientId is the ClientId property of the NativeApplicationOidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The OAuth 2.0 client identifier.
+	//
 	// Default: not set (CloudFormation's default).
 	ClientId string
 
 	// ClientSecret is the ClientSecret property of the NativeApplicationOidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The OAuth 2.0 client secret.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -219,11 +264,15 @@ type CfnVerifiedAccessTrustProviderNativeApplicationOidcOptions struct {
 	// Issuer is the Issuer property of the NativeApplicationOidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The OIDC issuer identifier of the IdP.
+	//
 	// Default: not set (CloudFormation's default).
 	Issuer string
 
 	// PublicSigningKeyEndpoint is the PublicSigningKeyEndpoint property of the
 	// NativeApplicationOidcOptions property type of AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The public signing key endpoint.
 	//
 	// Default: not set (CloudFormation's default).
 	PublicSigningKeyEndpoint string
@@ -231,17 +280,23 @@ type CfnVerifiedAccessTrustProviderNativeApplicationOidcOptions struct {
 	// Scope is the Scope property of the NativeApplicationOidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The set of user claims to be requested from the IdP.
+	//
 	// Default: not set (CloudFormation's default).
 	Scope string
 
 	// TokenEndpoint is the TokenEndpoint property of the NativeApplicationOidcOptions property type
 	// of AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The token endpoint of the IdP.
+	//
 	// Default: not set (CloudFormation's default).
 	TokenEndpoint string
 
 	// UserInfoEndpoint is the UserInfoEndpoint property of the NativeApplicationOidcOptions property
 	// type of AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The user info endpoint of the IdP.
 	//
 	// Default: not set (CloudFormation's default).
 	UserInfoEndpoint string
@@ -280,9 +335,13 @@ func (p *CfnVerifiedAccessTrustProviderNativeApplicationOidcOptions) CfnProperti
 
 // CfnVerifiedAccessTrustProviderOidcOptions is the OidcOptions property type of
 // AWS::EC2::VerifiedAccessTrustProvider.
+//
+// Describes the options for an OpenID Connect-compatible user-identity trust provider.
 type CfnVerifiedAccessTrustProviderOidcOptions struct {
 	// AuthorizationEndpoint is the AuthorizationEndpoint property of the OidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The OIDC authorization endpoint.
 	//
 	// Default: not set (CloudFormation's default).
 	AuthorizationEndpoint string
@@ -290,11 +349,15 @@ type CfnVerifiedAccessTrustProviderOidcOptions struct {
 	// ClientId is the ClientId property of the OidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The client identifier.
+	//
 	// Default: not set (CloudFormation's default).
 	ClientId string
 
 	// ClientSecret is the ClientSecret property of the OidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The client secret.
 	//
 	// Default: not set (CloudFormation's default).
 	ClientSecret string
@@ -302,11 +365,15 @@ type CfnVerifiedAccessTrustProviderOidcOptions struct {
 	// Issuer is the Issuer property of the OidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The OIDC issuer.
+	//
 	// Default: not set (CloudFormation's default).
 	Issuer string
 
 	// Scope is the Scope property of the OidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The OpenID Connect (OIDC) scope specified.
 	//
 	// Default: not set (CloudFormation's default).
 	Scope string
@@ -314,11 +381,15 @@ type CfnVerifiedAccessTrustProviderOidcOptions struct {
 	// TokenEndpoint is the TokenEndpoint property of the OidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
 	//
+	// The OIDC token endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	TokenEndpoint string
 
 	// UserInfoEndpoint is the UserInfoEndpoint property of the OidcOptions property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The OIDC user info endpoint.
 	//
 	// Default: not set (CloudFormation's default).
 	UserInfoEndpoint string
@@ -354,15 +425,25 @@ func (p *CfnVerifiedAccessTrustProviderOidcOptions) CfnProperties() map[string]a
 
 // CfnVerifiedAccessTrustProviderSseSpecification is the SseSpecification property type of
 // AWS::EC2::VerifiedAccessTrustProvider.
+//
+// AWS Verified Access provides server side encryption by default to data at rest using AWS -owned
+// KMS keys. You also have the option of using customer managed KMS keys, which can be specified
+// using the options below.
 type CfnVerifiedAccessTrustProviderSseSpecification struct {
 	// CustomerManagedKeyEnabled is the CustomerManagedKeyEnabled property of the SseSpecification
 	// property type of AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// Enable or disable the use of customer managed KMS keys for server side encryption.
+	//
+	// Valid values: `True` | `False`
 	//
 	// Default: not set (CloudFormation's default).
 	CustomerManagedKeyEnabled *bool
 
 	// KmsKeyArn is the KmsKeyArn property of the SseSpecification property type of
 	// AWS::EC2::VerifiedAccessTrustProvider.
+	//
+	// The ARN of the KMS key.
 	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string

@@ -8,6 +8,33 @@ import (
 
 // CfnVolume is the AWS::EC2::Volume resource.
 //
+// Specifies an Amazon Elastic Block Store (Amazon EBS) volume. You can create an empty volume, a
+// volume from a snapshot, or a volume copy from an existing source volume.
+// - When you use AWS CloudFormation to update an Amazon EBS volume that modifies `Iops` , `Size` ,
+// or `VolumeType` , there is a cooldown period before another operation can occur. This can cause
+// your stack to report being in `UPDATE_IN_PROGRESS` or `UPDATE_ROLLBACK_IN_PROGRESS` for long
+// periods of time. Some common scenarios when you might encounter a cooldown period for Amazon EBS
+// include:
+//
+// - You successfully update an Amazon EBS volume and the update succeeds. When you attempt another
+// update within the cooldown window, that update will be subject to a cooldown period.
+// - You successfully update an Amazon EBS volume and the update succeeds but another change in
+// your `update-stack` call fails. The rollback will be subject to a cooldown period.
+//
+// For more information, see Requirements for EBS volume modifications
+// (https://docs.aws.amazon.com/ebs/latest/userguide/modify-volume-requirements.html) .
+// - Amazon EBS does not support sizing down an Amazon EBS volume. AWS CloudFormation does not
+// attempt to modify an Amazon EBS volume to a smaller size on rollback.
+//
+// *DeletionPolicy attribute*
+//
+// To control how AWS CloudFormation handles the volume when the stack is deleted, set a deletion
+// policy for your volume. You can choose to retain the volume, to delete the volume, or to create
+// a snapshot of the volume. For more information, see DeletionPolicy attribute
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html)
+// . If you set a deletion policy that creates a snapshot, all tags on the volume are included in
+// the snapshot.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVolume struct {
 	cdk.CfnResource
@@ -27,81 +54,224 @@ func NewCfnVolume(scope cdk.Construct, id string, props CfnVolumeProps) *CfnVolu
 func (r *CfnVolume) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrVolumeId returns the VolumeId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the volume.
 func (r *CfnVolume) AttrVolumeId() string { return r.GetAttString("VolumeId") }
 
 // CfnVolumeProps are the properties of an AWS::EC2::Volume resource.
 type CfnVolumeProps struct {
 	// AutoEnableIO is the AutoEnableIO property of AWS::EC2::Volume.
 	//
+	// Indicates whether the volume is auto-enabled for I/O operations. By default, Amazon EBS
+	// disables I/O to the volume from attached EC2 instances when it determines that a volume's data
+	// is potentially inconsistent. If the consistency of the volume is not a concern, and you prefer
+	// that the volume be made available immediately if it's impaired, you can configure the volume to
+	// automatically enable I/O.
+	//
 	// Default: not set (CloudFormation's default).
 	AutoEnableIO *bool
 
 	// AvailabilityZone is the AvailabilityZone property of AWS::EC2::Volume.
+	//
+	// The ID of the Availability Zone in which to create the volume. For example, `us-east-1a` .
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
+	//
+	// If you are creating a volume copy, omit this parameter. The volume copy is created in the same
+	// Availability Zone as the source volume.
 	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZone string
 
 	// AvailabilityZoneId is the AvailabilityZoneId property of AWS::EC2::Volume.
 	//
+	// The ID of the Availability Zone in which to create the volume. For example, `use1-az1` .
+	//
+	// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
+	//
+	// If you are creating a volume copy, omit this parameter. The volume copy is created in the same
+	// Availability Zone as the source volume.
+	//
 	// Default: not set (CloudFormation's default).
 	AvailabilityZoneId string
 
 	// Encrypted is the Encrypted property of AWS::EC2::Volume.
+	//
+	// Indicates whether the volume should be encrypted. The effect of setting the encryption state to
+	// `true` depends on the volume origin (new, from a snapshot, or from an existing volume),
+	// starting encryption state, ownership, and whether encryption by default is enabled. For more
+	// information, see Encryption by default
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/work-with-ebs-encr.html#encryption-by-default)
+	// in the *Amazon EBS User Guide* .
+	//
+	// If you are creating a volume copy, omit this parameter. The volume is automatically encrypted
+	// with the same KMS key as the source volume. You can't copy unencrypted volumes.
 	//
 	// Default: not set (CloudFormation's default).
 	Encrypted *bool
 
 	// Iops is the Iops property of AWS::EC2::Volume.
 	//
+	// The number of I/O operations per second (IOPS) to provision for the volume. Required for `io1`
+	// and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types.
+	//
+	// Valid ranges:
+	//
+	// - gp3: `3,000` ( *default* ) `- 80,000` IOPS
+	// - io1: `100 - 64,000` IOPS
+	// - io2: `100 - 256,000` IOPS Instances built on the Nitro System
+	// (https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) can support up
+	// to 256,000 IOPS. Other instances can support up to 32,000 IOPS.
+	//
 	// Default: not set (CloudFormation's default).
 	Iops *int
 
 	// KmsKeyId is the KmsKeyId property of AWS::EC2::Volume.
+	//
+	// The identifier of the AWS KMS key to use for Amazon EBS encryption. If `KmsKeyId` is specified,
+	// the encrypted state must be `true` .
+	//
+	// If you omit this property and your account is enabled for encryption by default, or *Encrypted*
+	// is set to `true` , then the volume is encrypted using the default key specified for your
+	// account. If your account does not have a default key, then the volume is encrypted using the
+	// AWS managed key .
+	//
+	// Alternatively, if you want to specify a different key, you can specify one of the following:
+	//
+	// - Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab.
+	// - Key alias. Specify the alias for the key, prefixed with `alias/` . For example, for a key
+	// with the alias `my_cmk` , use `alias/my_cmk` . Or to specify the AWS managed key , use
+	// `alias/aws/ebs` .
+	// - Key ARN. For example,
+	// arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab.
+	// - Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias.
+	//
+	// If you are creating a volume copy, omit this parameter. The volume is automatically encrypted
+	// with the same KMS key as the source volume. You can't copy unencrypted volumes.
 	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
 
 	// MultiAttachEnabled is the MultiAttachEnabled property of AWS::EC2::Volume.
 	//
+	// Indicates whether Amazon EBS Multi-Attach is enabled.
+	//
+	// AWS CloudFormation does not currently support updating a single-attach volume to be
+	// multi-attach enabled, updating a multi-attach enabled volume to be single-attach, or updating
+	// the size or number of I/O operations per second (IOPS) of a multi-attach enabled volume.
+	//
 	// Default: not set (CloudFormation's default).
 	MultiAttachEnabled *bool
 
 	// OutpostArn is the OutpostArn property of AWS::EC2::Volume.
+	//
+	// The Amazon Resource Name (ARN) of the Outpost on which to create the volume.
+	//
+	// If you intend to use a volume with an instance running on an outpost, then you must create the
+	// volume on the same outpost as the instance. You can't use a volume created in an AWS Region
+	// with an instance on an AWS outpost, or the other way around.
 	//
 	// Default: not set (CloudFormation's default).
 	OutpostArn string
 
 	// Size is the Size property of AWS::EC2::Volume.
 	//
+	// The size of the volume, in GiBs.
+	//
+	// - Required for new empty volumes.
+	// - Optional for volumes created from snapshots and volume copies. In this case, the size
+	// defaults to the size of the snapshot or source volume. You can optionally specify a size that
+	// is equal to or larger than the size of the source snapshot or volume.
+	//
+	// Supported volume sizes:
+	//
+	// - gp2: `1 - 16,384` GiB
+	// - gp3: `1 - 65,536` GiB
+	// - io1: `4 - 16,384` GiB
+	// - io2: `4 - 65,536` GiB
+	// - st1 and sc1: `125 - 16,384` GiB
+	// - standard: `1 - 1024` GiB
+	//
 	// Default: not set (CloudFormation's default).
 	Size *int
 
 	// SnapshotId is the SnapshotId property of AWS::EC2::Volume.
+	//
+	// The snapshot from which to create the volume. Only specify to create a volume from a snapshot.
+	// To create a new empty volume, omit this parameter and specify a value for `Size` instead. To
+	// create a volume copy, omit this parameter and specify `SourceVolumeId` instead.
 	//
 	// Default: not set (CloudFormation's default).
 	SnapshotId string
 
 	// SourceVolumeId is the SourceVolumeId property of AWS::EC2::Volume.
 	//
+	// The ID of the source EBS volume to copy. When specified, the volume is created as an exact copy
+	// of the specified volume. Only specify to create a volume copy. To create a new empty volume or
+	// to create a volume from a snapshot, omit this parameter,
+	//
 	// Default: not set (CloudFormation's default).
 	SourceVolumeId string
 
 	// Tags is the Tags property of AWS::EC2::Volume.
+	//
+	// The tags to apply to the volume during creation.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Throughput is the Throughput property of AWS::EC2::Volume.
 	//
+	// The throughput to provision for a volume, with a maximum of 1,000 MiB/s.
+	//
+	// This parameter is valid only for `gp3` volumes. The default value is 125.
+	//
+	// Valid Range: Minimum value of 125. Maximum value of 1000.
+	//
 	// Default: not set (CloudFormation's default).
 	Throughput *int
 
 	// VolumeInitializationRate is the VolumeInitializationRate property of AWS::EC2::Volume.
 	//
+	// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization
+	// rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is
+	// also known as *volume initialization* . Specifying a volume initialization rate ensures that
+	// the volume is initialized at a predictable and consistent rate after creation.
+	//
+	// This parameter is supported only for volumes created from snapshots. Omit this parameter if:
+	//
+	// - You want to create the volume using fast snapshot restore. You must specify a snapshot that
+	// is enabled for fast snapshot restore. In this case, the volume is fully initialized at
+	// creation. If you specify a snapshot that is enabled for fast snapshot restore and a volume
+	// initialization rate, the volume will be initialized at the specified rate instead of fast
+	// snapshot restore.
+	// - You want to create a volume that is initialized at the default rate.
+	//
+	// For more information, see Initialize Amazon EBS volumes
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html) in the *Amazon EC2
+	// User Guide* .
+	//
+	// Valid range: 100 - 300 MiB/s
+	//
 	// Default: not set (CloudFormation's default).
 	VolumeInitializationRate *int
 
 	// VolumeType is the VolumeType property of AWS::EC2::Volume.
+	//
+	// The volume type. This parameter can be one of the following values:
+	//
+	// - General Purpose SSD: `gp2` | `gp3`
+	// - Provisioned IOPS SSD: `io1` | `io2`
+	// - Throughput Optimized HDD: `st1`
+	// - Cold HDD: `sc1`
+	// - Magnetic: `standard` Throughput Optimized HDD ( `st1` ) and Cold HDD ( `sc1` ) volumes can't
+	// be used as boot volumes.
+	//
+	// For more information, see Amazon EBS volume types
+	// (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS
+	// User Guide* .
+	//
+	// Default: `gp2`
 	//
 	// Allowed values: "gp2", "gp3", "io1", "io2", "sc1", "st1", "standard".
 	// Default: not set (CloudFormation's default).

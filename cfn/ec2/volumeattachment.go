@@ -7,6 +7,20 @@ import (
 )
 
 // CfnVolumeAttachment is the AWS::EC2::VolumeAttachment resource.
+//
+// Attaches an Amazon EBS volume to a running instance and exposes it to the instance with the
+// specified device name.
+//
+// Before this resource can be deleted (and therefore the volume detached), you must first unmount
+// the volume in the instance. Failure to do so results in the volume being stuck in the busy state
+// while it is trying to detach, which could possibly damage the file system or the data it
+// contains.
+//
+// If an Amazon EBS volume is the root device of an instance, it cannot be detached while the
+// instance is in the "running" state. To detach the root volume, stop the instance first.
+//
+// If the root volume is detached from an instance with an AWS Marketplace product code, then the
+// product codes from that volume are no longer associated with the instance.
 type CfnVolumeAttachment struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,11 +46,16 @@ func (r *CfnVolumeAttachment) validate() []string { return r.Props.validate("") 
 type CfnVolumeAttachmentProps struct {
 	// Device is the Device property of AWS::EC2::VolumeAttachment.
 	//
+	// The device name (for example, `/dev/sdh` or `xvdh` ).
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Device string
 
 	// EbsCardIndex is the EbsCardIndex property of AWS::EC2::VolumeAttachment.
+	//
+	// The index of the EBS card. Some instance types support multiple EBS cards. The default EBS card
+	// index is 0.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -44,11 +63,21 @@ type CfnVolumeAttachmentProps struct {
 
 	// InstanceId is the InstanceId property of AWS::EC2::VolumeAttachment.
 	//
+	// The ID of the instance to which the volume attaches. This value can be a reference to an
+	// `AWS::EC2::Instance`
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance.html)
+	// resource, or it can be the physical ID of an existing EC2 instance.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	InstanceId string
 
 	// VolumeId is the VolumeId property of AWS::EC2::VolumeAttachment.
+	//
+	// The ID of the Amazon EBS volume. The volume and instance must be within the same Availability
+	// Zone. This value can be a reference to an `AWS::EC2::Volume`
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ebs-volume.html)
+	// resource, or it can be the volume ID of an existing Amazon EBS volume.
 	//
 	// Changing it replaces the resource.
 	// Required.

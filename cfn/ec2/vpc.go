@@ -8,6 +8,18 @@ import (
 
 // CfnVPC is the AWS::EC2::VPC resource.
 //
+// Specifies a virtual private cloud (VPC).
+//
+// A VPC must have an associated IPv4 CIDR block. You can specify an IPv4 CIDR block or an
+// IPAM-allocated IPv4 CIDR block. To associate an IPv6 CIDR block with the VPC, see
+// AWS::EC2::VPCCidrBlock
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html)
+// .
+//
+// For more information, see Virtual private clouds (VPC)
+// (https://docs.aws.amazon.com/vpc/latest/userguide/configure-your-vpc.html) in the *Amazon VPC
+// User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPC struct {
 	cdk.CfnResource
@@ -28,26 +40,43 @@ func (r *CfnVPC) CfnProperties() map[string]any { return r.Props.CfnProperties()
 
 // AttrCidrBlockAssociations returns the CidrBlockAssociations attribute of the resource
 // (Fn::GetAtt) as a list token.
+//
+// The association IDs of the IPv4 CIDR blocks for the VPC. For example, [ vpc-cidr-assoc-0280ab6b
+// ].
 func (r *CfnVPC) AttrCidrBlockAssociations() []string { return r.GetAttList("CidrBlockAssociations") }
 
 // AttrDefaultNetworkAcl returns the DefaultNetworkAcl attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the default network ACL for the VPC. For example, acl-814dafe3.
 func (r *CfnVPC) AttrDefaultNetworkAcl() string { return r.GetAttString("DefaultNetworkAcl") }
 
 // AttrDefaultSecurityGroup returns the DefaultSecurityGroup attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The ID of the default security group for the VPC. For example, sg-b178e0d3.
 func (r *CfnVPC) AttrDefaultSecurityGroup() string { return r.GetAttString("DefaultSecurityGroup") }
 
 // AttrIpv6CidrBlocks returns the Ipv6CidrBlocks attribute of the resource (Fn::GetAtt) as a list
 // token.
+//
+// The IPv6 CIDR blocks for the VPC. For example, [ 2001:db8:1234:1a00::/56 ].
 func (r *CfnVPC) AttrIpv6CidrBlocks() []string { return r.GetAttList("Ipv6CidrBlocks") }
 
 // AttrVpcId returns the VpcId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC.
 func (r *CfnVPC) AttrVpcId() string { return r.GetAttString("VpcId") }
 
 // CfnVPCProps are the properties of an AWS::EC2::VPC resource.
 type CfnVPCProps struct {
 	// CidrBlock is the CidrBlock property of AWS::EC2::VPC.
+	//
+	// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16` . We modify
+	// the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18` ,
+	// we modify it to `100.68.0.0/18` .
+	//
+	// You must specify either `CidrBlock` or `Ipv4IpamPoolId` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -55,15 +84,41 @@ type CfnVPCProps struct {
 
 	// EnableDnsHostnames is the EnableDnsHostnames property of AWS::EC2::VPC.
 	//
+	// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in
+	// the VPC get DNS hostnames; otherwise, they do not. Disabled by default for nondefault VPCs. For
+	// more information, see DNS attributes in your VPC
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support) .
+	//
+	// You can only enable DNS hostnames if you've enabled DNS support.
+	//
 	// Default: not set (CloudFormation's default).
 	EnableDnsHostnames *bool
 
 	// EnableDnsSupport is the EnableDnsSupport property of AWS::EC2::VPC.
 	//
+	// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the
+	// Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the
+	// base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service
+	// in the VPC that resolves public DNS hostnames to IP addresses is not enabled. Enabled by
+	// default. For more information, see DNS attributes in your VPC
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support) .
+	//
 	// Default: not set (CloudFormation's default).
 	EnableDnsSupport *bool
 
 	// InstanceTenancy is the InstanceTenancy property of AWS::EC2::VPC.
+	//
+	// The allowed tenancy of instances launched into the VPC.
+	//
+	// - `default` : An instance launched into the VPC runs on shared hardware by default, unless you
+	// explicitly specify a different tenancy during instance launch.
+	// - `dedicated` : An instance launched into the VPC runs on dedicated hardware by default, unless
+	// you explicitly specify a tenancy of `host` during instance launch. You cannot specify a tenancy
+	// of `default` during instance launch.
+	//
+	// Updating `InstanceTenancy` requires no replacement only if you are updating its value from
+	// `dedicated` to `default` . Updating `InstanceTenancy` from `default` to `dedicated` requires
+	// replacement.
 	//
 	// Allowed values: "dedicated", "default", "host".
 	// Default: not set (CloudFormation's default).
@@ -71,17 +126,31 @@ type CfnVPCProps struct {
 
 	// Ipv4IpamPoolId is the Ipv4IpamPoolId property of AWS::EC2::VPC.
 	//
+	// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more
+	// information, see What is IPAM?
+	// (https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM
+	// User Guide* .
+	//
+	// You must specify either `CidrBlock` or `Ipv4IpamPoolId` .
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv4IpamPoolId string
 
 	// Ipv4NetmaskLength is the Ipv4NetmaskLength property of AWS::EC2::VPC.
 	//
+	// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP
+	// Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM?
+	// (https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM
+	// User Guide* .
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv4NetmaskLength *int
 
 	// Tags is the Tags property of AWS::EC2::VPC.
+	//
+	// The tags for the VPC.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -8,6 +8,14 @@ import (
 
 // CfnVPCBlockPublicAccessExclusion is the AWS::EC2::VPCBlockPublicAccessExclusion resource.
 //
+// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be
+// applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow
+// bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even
+// when BPA is not enabled on the account to ensure that there is no traffic disruption to the
+// exclusions when VPC BPA is turned on. To learn more about VPC BPA, see Block public access to
+// VPCs and subnets (https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the
+// *Amazon VPC User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPCBlockPublicAccessExclusion struct {
 	cdk.CfnResource
@@ -34,6 +42,8 @@ func (r *CfnVPCBlockPublicAccessExclusion) validate() []string { return r.Props.
 
 // AttrExclusionId returns the ExclusionId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the exclusion.
 func (r *CfnVPCBlockPublicAccessExclusion) AttrExclusionId() string {
 	return r.GetAttString("ExclusionId")
 }
@@ -44,11 +54,20 @@ type CfnVPCBlockPublicAccessExclusionProps struct {
 	// InternetGatewayExclusionMode is the InternetGatewayExclusionMode property of
 	// AWS::EC2::VPCBlockPublicAccessExclusion.
 	//
+	// The desired VPC Block Public Access mode for a specific VPC or subnet exclusion.
+	//
+	// - `allow-bidirectional` : Allow all internet traffic to and from the excluded VPCs and subnets.
+	// - `allow-egress` : Allow outbound internet traffic from the excluded VPCs and subnets. Block
+	// inbound internet traffic to the excluded VPCs and subnets. Only applies when VPC Block Public
+	// Access is set to `block-bidirectional` .
+	//
 	// Allowed values: "allow-bidirectional", "allow-egress".
 	// Required.
 	InternetGatewayExclusionMode string
 
 	// SubnetId is the SubnetId property of AWS::EC2::VPCBlockPublicAccessExclusion.
+	//
+	// The ID of the subnet you want to exclude. Required only if you don't specify VpcId.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -56,10 +75,14 @@ type CfnVPCBlockPublicAccessExclusionProps struct {
 
 	// Tags is the Tags property of AWS::EC2::VPCBlockPublicAccessExclusion.
 	//
+	// An array of key-value pairs to apply to this resource.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::VPCBlockPublicAccessExclusion.
+	//
+	// The ID of the VPC you want to exclude. Required only if you don't specify SubnetId.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,12 @@ import (
 )
 
 // CfnVPCBlockPublicAccessOptions is the AWS::EC2::VPCBlockPublicAccessOptions resource.
+//
+// VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in
+// a Region from reaching or being reached from the internet through internet gateways and
+// egress-only internet gateways. To learn more about VPC BPA, see Block public access to VPCs and
+// subnets (https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon
+// VPC User Guide* .
 type CfnVPCBlockPublicAccessOptions struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,10 +37,15 @@ func (r *CfnVPCBlockPublicAccessOptions) CfnProperties() map[string]any {
 func (r *CfnVPCBlockPublicAccessOptions) validate() []string { return r.Props.validate("") }
 
 // AttrAccountId returns the AccountId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the AWS account.
 func (r *CfnVPCBlockPublicAccessOptions) AttrAccountId() string { return r.GetAttString("AccountId") }
 
 // AttrExclusionsAllowed returns the ExclusionsAllowed attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// Determines if exclusions are allowed. If you have enabled VPC BPA at the Organization level,
+// exclusions may be not-allowed. Otherwise, they are allowed.
 func (r *CfnVPCBlockPublicAccessOptions) AttrExclusionsAllowed() string {
 	return r.GetAttString("ExclusionsAllowed")
 }
@@ -44,6 +55,15 @@ func (r *CfnVPCBlockPublicAccessOptions) AttrExclusionsAllowed() string {
 type CfnVPCBlockPublicAccessOptionsProps struct {
 	// InternetGatewayBlockMode is the InternetGatewayBlockMode property of
 	// AWS::EC2::VPCBlockPublicAccessOptions.
+	//
+	// The desired VPC Block Public Access mode for internet gateways in your account. We do not allow
+	// you to create this resource type in an "off" mode since off is the default value.
+	//
+	// - `block-bidirectional` : Block all traffic to and from internet gateways and egress-only
+	// internet gateways in this Region (except for excluded VPCs and subnets).
+	// - `block-ingress` : Block all internet traffic to the VPCs in this Region (except for VPCs or
+	// subnets which are excluded). Only traffic to and from NAT gateways and egress-only internet
+	// gateways is allowed because these gateways only allow outbound connections to be established.
 	//
 	// Allowed values: "block-bidirectional", "block-ingress".
 	// Required.

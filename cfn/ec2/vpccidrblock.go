@@ -7,6 +7,17 @@ import (
 )
 
 // CfnVPCCidrBlock is the AWS::EC2::VPCCidrBlock resource.
+//
+// Associates a CIDR block with your VPC.
+//
+// A VPC must have an associated IPv4 CIDR block. You can optionally associate additional IPv4 CIDR
+// blocks with a VPC. You can optionally associate an IPv6 CIDR block with a VPC. You can request
+// an Amazon-provided IPv6 CIDR block from Amazon's pool of IPv6 addresses, or an IPv6 CIDR block
+// from an IPv6 address pool that you provisioned through bring your own IP addresses (BYOIP).
+//
+// For more information, see VPC CIDR blocks
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html) in the *Amazon VPC User
+// Guide* .
 type CfnVPCCidrBlock struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,13 +39,22 @@ func (r *CfnVPCCidrBlock) CfnProperties() map[string]any { return r.Props.CfnPro
 func (r *CfnVPCCidrBlock) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Id of the VPC associated CIDR Block.
 func (r *CfnVPCCidrBlock) AttrId() string { return r.GetAttString("Id") }
 
 // AttrIpSource returns the IpSource attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The source that allocated the IP address space. `byoip` or `amazon` indicates public IP address
+// space allocated by Amazon or space that you have allocated with Bring your own IP (BYOIP).
+// `none` indicates private space.
 func (r *CfnVPCCidrBlock) AttrIpSource() string { return r.GetAttString("IpSource") }
 
 // AttrIpv6AddressAttribute returns the Ipv6AddressAttribute attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// Public IPv6 addresses are those advertised on the internet from AWS . Private IP addresses are
+// not and cannot be advertised on the internet from AWS .
 func (r *CfnVPCCidrBlock) AttrIpv6AddressAttribute() string {
 	return r.GetAttString("Ipv6AddressAttribute")
 }
@@ -44,11 +64,16 @@ type CfnVPCCidrBlockProps struct {
 	// AmazonProvidedIpv6CidrBlock is the AmazonProvidedIpv6CidrBlock property of
 	// AWS::EC2::VPCCidrBlock.
 	//
+	// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot
+	// specify the range of IPv6 addresses or the size of the CIDR block.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	AmazonProvidedIpv6CidrBlock *bool
 
 	// CidrBlock is the CidrBlock property of AWS::EC2::VPCCidrBlock.
+	//
+	// An IPv4 CIDR block to associate with the VPC.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -56,17 +81,31 @@ type CfnVPCCidrBlockProps struct {
 
 	// Ipv4IpamPoolId is the Ipv4IpamPoolId property of AWS::EC2::VPCCidrBlock.
 	//
+	// Associate a CIDR allocated from an IPv4 IPAM pool to a VPC. For more information about Amazon
+	// VPC IP Address Manager (IPAM), see What is IPAM?
+	// (https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM
+	// User Guide* .
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv4IpamPoolId string
 
 	// Ipv4NetmaskLength is the Ipv4NetmaskLength property of AWS::EC2::VPCCidrBlock.
 	//
+	// The netmask length of the IPv4 CIDR you would like to associate from an Amazon VPC IP Address
+	// Manager (IPAM) pool. For more information about IPAM, see What is IPAM?
+	// (https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM
+	// User Guide* .
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv4NetmaskLength *int
 
 	// Ipv6CidrBlock is the Ipv6CidrBlock property of AWS::EC2::VPCCidrBlock.
+	//
+	// An IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
+	//
+	// To let Amazon choose the IPv6 CIDR block for you, omit this parameter.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -75,11 +114,23 @@ type CfnVPCCidrBlockProps struct {
 	// Ipv6CidrBlockNetworkBorderGroup is the Ipv6CidrBlockNetworkBorderGroup property of
 	// AWS::EC2::VPCCidrBlock.
 	//
+	// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to
+	// limit the CIDR block to this location.
+	//
+	// You must set `AmazonProvidedIpv6CidrBlock` to `true` to use this parameter.
+	//
+	// You can have one IPv6 CIDR block association per network border group.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Ipv6CidrBlockNetworkBorderGroup string
 
 	// Ipv6IpamPoolId is the Ipv6IpamPoolId property of AWS::EC2::VPCCidrBlock.
+	//
+	// Associates a CIDR allocated from an IPv6 IPAM pool to a VPC. For more information about Amazon
+	// VPC IP Address Manager (IPAM), see What is IPAM?
+	// (https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM
+	// User Guide* .
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -87,17 +138,26 @@ type CfnVPCCidrBlockProps struct {
 
 	// Ipv6NetmaskLength is the Ipv6NetmaskLength property of AWS::EC2::VPCCidrBlock.
 	//
+	// The netmask length of the IPv6 CIDR you would like to associate from an Amazon VPC IP Address
+	// Manager (IPAM) pool. For more information about IPAM, see What is IPAM?
+	// (https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM
+	// User Guide* .
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Ipv6NetmaskLength *int
 
 	// Ipv6Pool is the Ipv6Pool property of AWS::EC2::VPCCidrBlock.
 	//
+	// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Ipv6Pool string
 
 	// VpcId is the VpcId property of AWS::EC2::VPCCidrBlock.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.

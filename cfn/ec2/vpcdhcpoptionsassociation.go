@@ -7,6 +7,14 @@ import (
 )
 
 // CfnVPCDHCPOptionsAssociation is the AWS::EC2::VPCDHCPOptionsAssociation resource.
+//
+// Associates a set of DHCP options with a VPC, or associates no DHCP options with the VPC.
+//
+// After you associate the options with the VPC, any existing instances and all new instances that
+// you launch in that VPC use the options. You don't need to restart or relaunch the instances.
+// They automatically pick up the changes within a few hours, depending on how frequently the
+// instance renews its DHCP lease. You can explicitly renew the lease using the operating system on
+// the instance.
 type CfnVPCDHCPOptionsAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,11 +41,15 @@ func (r *CfnVPCDHCPOptionsAssociation) validate() []string { return r.Props.vali
 type CfnVPCDHCPOptionsAssociationProps struct {
 	// DhcpOptionsId is the DhcpOptionsId property of AWS::EC2::VPCDHCPOptionsAssociation.
 	//
+	// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	DhcpOptionsId string
 
 	// VpcId is the VpcId property of AWS::EC2::VPCDHCPOptionsAssociation.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.

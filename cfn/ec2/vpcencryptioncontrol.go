@@ -8,6 +8,12 @@ import (
 
 // CfnVPCEncryptionControl is the AWS::EC2::VPCEncryptionControl resource.
 //
+// Describes the configuration and state of VPC encryption controls.
+//
+// For more information, see Enforce VPC encryption in transit
+// (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon
+// VPC User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPCEncryptionControl struct {
 	cdk.CfnResource
@@ -30,6 +36,8 @@ func (r *CfnVPCEncryptionControl) CfnProperties() map[string]any { return r.Prop
 // AttrResourceExclusionsEgressOnlyInternetGatewayState returns the
 // ResourceExclusions.EgressOnlyInternetGateway.State attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewayState() string {
 	return r.GetAttString("ResourceExclusions.EgressOnlyInternetGateway.State")
 }
@@ -37,6 +45,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewa
 // AttrResourceExclusionsEgressOnlyInternetGatewayStateMessage returns the
 // ResourceExclusions.EgressOnlyInternetGateway.StateMessage attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewayStateMessage() string {
 	return r.GetAttString("ResourceExclusions.EgressOnlyInternetGateway.StateMessage")
 }
@@ -44,6 +54,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewa
 // AttrResourceExclusionsEgressOnlyInternetGatewayState2 returns the
 // ResourceExclusions.EgressOnlyInternetGateway.State attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewayState2() string {
 	return r.GetAttString("ResourceExclusions.EgressOnlyInternetGateway.State")
 }
@@ -51,6 +63,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewa
 // AttrResourceExclusionsEgressOnlyInternetGatewayStateMessage2 returns the
 // ResourceExclusions.EgressOnlyInternetGateway.StateMessage attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewayStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.EgressOnlyInternetGateway.StateMessage")
 }
@@ -58,6 +72,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsEgressOnlyInternetGatewa
 // AttrResourceExclusionsElasticFileSystemState returns the
 // ResourceExclusions.ElasticFileSystem.State attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsElasticFileSystemState() string {
 	return r.GetAttString("ResourceExclusions.ElasticFileSystem.State")
 }
@@ -65,6 +81,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsElasticFileSystemState()
 // AttrResourceExclusionsElasticFileSystemStateMessage returns the
 // ResourceExclusions.ElasticFileSystem.StateMessage attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsElasticFileSystemStateMessage() string {
 	return r.GetAttString("ResourceExclusions.ElasticFileSystem.StateMessage")
 }
@@ -72,6 +90,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsElasticFileSystemStateMe
 // AttrResourceExclusionsElasticFileSystemState2 returns the
 // ResourceExclusions.ElasticFileSystem.State attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsElasticFileSystemState2() string {
 	return r.GetAttString("ResourceExclusions.ElasticFileSystem.State")
 }
@@ -79,12 +99,16 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsElasticFileSystemState2(
 // AttrResourceExclusionsElasticFileSystemStateMessage2 returns the
 // ResourceExclusions.ElasticFileSystem.StateMessage attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsElasticFileSystemStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.ElasticFileSystem.StateMessage")
 }
 
 // AttrResourceExclusionsInternetGatewayState returns the ResourceExclusions.InternetGateway.State
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsInternetGatewayState() string {
 	return r.GetAttString("ResourceExclusions.InternetGateway.State")
 }
@@ -92,12 +116,16 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsInternetGatewayState() s
 // AttrResourceExclusionsInternetGatewayStateMessage returns the
 // ResourceExclusions.InternetGateway.StateMessage attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsInternetGatewayStateMessage() string {
 	return r.GetAttString("ResourceExclusions.InternetGateway.StateMessage")
 }
 
 // AttrResourceExclusionsInternetGatewayState2 returns the ResourceExclusions.InternetGateway.State
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsInternetGatewayState2() string {
 	return r.GetAttString("ResourceExclusions.InternetGateway.State")
 }
@@ -105,36 +133,48 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsInternetGatewayState2() 
 // AttrResourceExclusionsInternetGatewayStateMessage2 returns the
 // ResourceExclusions.InternetGateway.StateMessage attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsInternetGatewayStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.InternetGateway.StateMessage")
 }
 
 // AttrResourceExclusionsLambdaState returns the ResourceExclusions.Lambda.State attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsLambdaState() string {
 	return r.GetAttString("ResourceExclusions.Lambda.State")
 }
 
 // AttrResourceExclusionsLambdaStateMessage returns the ResourceExclusions.Lambda.StateMessage
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsLambdaStateMessage() string {
 	return r.GetAttString("ResourceExclusions.Lambda.StateMessage")
 }
 
 // AttrResourceExclusionsLambdaState2 returns the ResourceExclusions.Lambda.State attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsLambdaState2() string {
 	return r.GetAttString("ResourceExclusions.Lambda.State")
 }
 
 // AttrResourceExclusionsLambdaStateMessage2 returns the ResourceExclusions.Lambda.StateMessage
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsLambdaStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.Lambda.StateMessage")
 }
 
 // AttrResourceExclusionsNatGatewayState returns the ResourceExclusions.NatGateway.State attribute
 // of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsNatGatewayState() string {
 	return r.GetAttString("ResourceExclusions.NatGateway.State")
 }
@@ -142,12 +182,16 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsNatGatewayState() string
 // AttrResourceExclusionsNatGatewayStateMessage returns the
 // ResourceExclusions.NatGateway.StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsNatGatewayStateMessage() string {
 	return r.GetAttString("ResourceExclusions.NatGateway.StateMessage")
 }
 
 // AttrResourceExclusionsNatGatewayState2 returns the ResourceExclusions.NatGateway.State attribute
 // of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsNatGatewayState2() string {
 	return r.GetAttString("ResourceExclusions.NatGateway.State")
 }
@@ -155,6 +199,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsNatGatewayState2() strin
 // AttrResourceExclusionsNatGatewayStateMessage2 returns the
 // ResourceExclusions.NatGateway.StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsNatGatewayStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.NatGateway.StateMessage")
 }
@@ -162,6 +208,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsNatGatewayStateMessage2(
 // AttrResourceExclusionsVirtualPrivateGatewayState returns the
 // ResourceExclusions.VirtualPrivateGateway.State attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVirtualPrivateGatewayState() string {
 	return r.GetAttString("ResourceExclusions.VirtualPrivateGateway.State")
 }
@@ -169,6 +217,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVirtualPrivateGatewaySta
 // AttrResourceExclusionsVirtualPrivateGatewayStateMessage returns the
 // ResourceExclusions.VirtualPrivateGateway.StateMessage attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVirtualPrivateGatewayStateMessage() string {
 	return r.GetAttString("ResourceExclusions.VirtualPrivateGateway.StateMessage")
 }
@@ -176,6 +226,8 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVirtualPrivateGatewaySta
 // AttrResourceExclusionsVirtualPrivateGatewayState2 returns the
 // ResourceExclusions.VirtualPrivateGateway.State attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVirtualPrivateGatewayState2() string {
 	return r.GetAttString("ResourceExclusions.VirtualPrivateGateway.State")
 }
@@ -183,12 +235,16 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVirtualPrivateGatewaySta
 // AttrResourceExclusionsVirtualPrivateGatewayStateMessage2 returns the
 // ResourceExclusions.VirtualPrivateGateway.StateMessage attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVirtualPrivateGatewayStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.VirtualPrivateGateway.StateMessage")
 }
 
 // AttrResourceExclusionsVpcLatticeState returns the ResourceExclusions.VpcLattice.State attribute
 // of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcLatticeState() string {
 	return r.GetAttString("ResourceExclusions.VpcLattice.State")
 }
@@ -196,12 +252,16 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcLatticeState() string
 // AttrResourceExclusionsVpcLatticeStateMessage returns the
 // ResourceExclusions.VpcLattice.StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcLatticeStateMessage() string {
 	return r.GetAttString("ResourceExclusions.VpcLattice.StateMessage")
 }
 
 // AttrResourceExclusionsVpcLatticeState2 returns the ResourceExclusions.VpcLattice.State attribute
 // of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcLatticeState2() string {
 	return r.GetAttString("ResourceExclusions.VpcLattice.State")
 }
@@ -209,12 +269,16 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcLatticeState2() strin
 // AttrResourceExclusionsVpcLatticeStateMessage2 returns the
 // ResourceExclusions.VpcLattice.StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcLatticeStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.VpcLattice.StateMessage")
 }
 
 // AttrResourceExclusionsVpcPeeringState returns the ResourceExclusions.VpcPeering.State attribute
 // of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcPeeringState() string {
 	return r.GetAttString("ResourceExclusions.VpcPeering.State")
 }
@@ -222,12 +286,16 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcPeeringState() string
 // AttrResourceExclusionsVpcPeeringStateMessage returns the
 // ResourceExclusions.VpcPeering.StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcPeeringStateMessage() string {
 	return r.GetAttString("ResourceExclusions.VpcPeering.StateMessage")
 }
 
 // AttrResourceExclusionsVpcPeeringState2 returns the ResourceExclusions.VpcPeering.State attribute
 // of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the exclusion configuration.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcPeeringState2() string {
 	return r.GetAttString("ResourceExclusions.VpcPeering.State")
 }
@@ -235,19 +303,27 @@ func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcPeeringState2() strin
 // AttrResourceExclusionsVpcPeeringStateMessage2 returns the
 // ResourceExclusions.VpcPeering.StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message providing additional information about the exclusion state.
 func (r *CfnVPCEncryptionControl) AttrResourceExclusionsVpcPeeringStateMessage2() string {
 	return r.GetAttString("ResourceExclusions.VpcPeering.StateMessage")
 }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the VPC Encryption Control configuration.
 func (r *CfnVPCEncryptionControl) AttrState() string { return r.GetAttString("State") }
 
 // AttrStateMessage returns the StateMessage attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// A message providing additional information about the encryption control state.
 func (r *CfnVPCEncryptionControl) AttrStateMessage() string { return r.GetAttString("StateMessage") }
 
 // AttrVpcEncryptionControlId returns the VpcEncryptionControlId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC Encryption Control configuration.
 func (r *CfnVPCEncryptionControl) AttrVpcEncryptionControlId() string {
 	return r.GetAttString("VpcEncryptionControlId")
 }
@@ -257,12 +333,16 @@ type CfnVPCEncryptionControlProps struct {
 	// EgressOnlyInternetGatewayExclusionInput is the EgressOnlyInternetGatewayExclusionInput property
 	// of AWS::EC2::VPCEncryptionControl.
 	//
+	// Specifies whether to exclude egress-only internet gateway traffic from encryption enforcement.
+	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	EgressOnlyInternetGatewayExclusionInput string
 
 	// ElasticFileSystemExclusionInput is the ElasticFileSystemExclusionInput property of
 	// AWS::EC2::VPCEncryptionControl.
+	//
+	// Specifies whether to exclude Elastic File System traffic from encryption enforcement.
 	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -271,17 +351,23 @@ type CfnVPCEncryptionControlProps struct {
 	// InternetGatewayExclusionInput is the InternetGatewayExclusionInput property of
 	// AWS::EC2::VPCEncryptionControl.
 	//
+	// Specifies whether to exclude internet gateway traffic from encryption enforcement.
+	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	InternetGatewayExclusionInput string
 
 	// LambdaExclusionInput is the LambdaExclusionInput property of AWS::EC2::VPCEncryptionControl.
 	//
+	// Specifies whether to exclude Lambda function traffic from encryption enforcement.
+	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	LambdaExclusionInput string
 
 	// Mode is the Mode property of AWS::EC2::VPCEncryptionControl.
+	//
+	// The encryption mode for the VPC Encryption Control configuration.
 	//
 	// Allowed values: "monitor", "enforce".
 	// Default: not set (CloudFormation's default).
@@ -290,11 +376,15 @@ type CfnVPCEncryptionControlProps struct {
 	// NatGatewayExclusionInput is the NatGatewayExclusionInput property of
 	// AWS::EC2::VPCEncryptionControl.
 	//
+	// Specifies whether to exclude NAT gateway traffic from encryption enforcement.
+	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	NatGatewayExclusionInput string
 
 	// Tags is the Tags property of AWS::EC2::VPCEncryptionControl.
+	//
+	// The tags assigned to the VPC Encryption Control configuration.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -302,11 +392,15 @@ type CfnVPCEncryptionControlProps struct {
 	// VirtualPrivateGatewayExclusionInput is the VirtualPrivateGatewayExclusionInput property of
 	// AWS::EC2::VPCEncryptionControl.
 	//
+	// Specifies whether to exclude virtual private gateway traffic from encryption enforcement.
+	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	VirtualPrivateGatewayExclusionInput string
 
 	// VpcId is the VpcId property of AWS::EC2::VPCEncryptionControl.
+	//
+	// The ID of the VPC for which to create the encryption control configuration.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -315,12 +409,16 @@ type CfnVPCEncryptionControlProps struct {
 	// VpcLatticeExclusionInput is the VpcLatticeExclusionInput property of
 	// AWS::EC2::VPCEncryptionControl.
 	//
+	// Specifies whether to exclude VPC Lattice traffic from encryption enforcement.
+	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	VpcLatticeExclusionInput string
 
 	// VpcPeeringExclusionInput is the VpcPeeringExclusionInput property of
 	// AWS::EC2::VPCEncryptionControl.
+	//
+	// Specifies whether to exclude VPC peering connection traffic from encryption enforcement.
 	//
 	// Allowed values: "enable", "disable". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).

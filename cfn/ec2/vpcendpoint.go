@@ -8,6 +8,26 @@ import (
 
 // CfnVPCEndpoint is the AWS::EC2::VPCEndpoint resource.
 //
+// Specifies a VPC endpoint. A VPC endpoint provides a private connection between your VPC and an
+// endpoint service. You can use an endpoint service provided by AWS , an AWS Marketplace Partner,
+// or another AWS accounts in your organization. For more information, see the AWS PrivateLink User
+// Guide (https://docs.aws.amazon.com/vpc/latest/privatelink/) .
+//
+// An endpoint of type `Interface` establishes connections between the subnets in your VPC and an
+// AWS service , your own service, or a service hosted by another AWS account . With an interface
+// VPC endpoint, you specify the subnets in which to create the endpoint and the security groups to
+// associate with the endpoint network interfaces.
+//
+// An endpoint of type `gateway` serves as a target for a route in your route table for traffic
+// destined for Amazon S3 or DynamoDB . You can specify an endpoint policy for the endpoint, which
+// controls access to the service from your VPC. You can also specify the VPC route tables that use
+// the endpoint. For more information about connectivity to Amazon S3 , see Why can't I connect to
+// an S3 bucket using a gateway VPC endpoint?
+// (https://docs.aws.amazon.com/premiumsupport/knowledge-center/connect-s3-vpc-endpoint)
+//
+// An endpoint of type `GatewayLoadBalancer` provides private connectivity between your VPC and
+// virtual appliances from a service provider.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPCEndpoint struct {
 	cdk.CfnResource
@@ -31,16 +51,38 @@ func (r *CfnVPCEndpoint) validate() []string { return r.Props.validate("") }
 
 // AttrCreationTimestamp returns the CreationTimestamp attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The date and time the VPC endpoint was created. For example: `Fri Sep 28 23:34:36 UTC 2018.`
 func (r *CfnVPCEndpoint) AttrCreationTimestamp() string { return r.GetAttString("CreationTimestamp") }
 
 // AttrDnsEntries returns the DnsEntries attribute of the resource (Fn::GetAtt) as a list token.
+//
+// (Interface endpoints) The DNS entries for the endpoint. Each entry is a combination of the
+// hosted zone ID and the DNS name. The entries are ordered as follows: regional public DNS, zonal
+// public DNS, private DNS, and wildcard DNS. This order is not enforced for AWS Marketplace
+// services.
+//
+// The following is an example. In the first entry, the hosted zone ID is Z1HUB23UULQXV and the DNS
+// name is vpce-01abc23456de78f9g-12abccd3.ec2.us-east-1.vpce.amazonaws.com.
+//
+// ["Z1HUB23UULQXV:vpce-01abc23456de78f9g-12abccd3.ec2.us-east-1.vpce.amazonaws.com",
+// "Z1HUB23UULQXV:vpce-01abc23456de78f9g-12abccd3-us-east-1a.ec2.us-east-1.vpce.amazonaws.com",
+// "Z1C12344VYDITB0:ec2.us-east-1.amazonaws.com"]
+//
+// If you update the `PrivateDnsEnabled` or `SubnetIds` properties, the DNS entries in the list
+// will change.
 func (r *CfnVPCEndpoint) AttrDnsEntries() []string { return r.GetAttList("DnsEntries") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPC endpoint.
 func (r *CfnVPCEndpoint) AttrId() string { return r.GetAttString("Id") }
 
 // AttrNetworkInterfaceIds returns the NetworkInterfaceIds attribute of the resource (Fn::GetAtt)
 // as a list token.
+//
+// (Interface endpoints) The network interface IDs. If you update the `PrivateDnsEnabled` or
+// `SubnetIds` properties, the items in this list might change.
 func (r *CfnVPCEndpoint) AttrNetworkInterfaceIds() []string {
 	return r.GetAttList("NetworkInterfaceIds")
 }
@@ -49,10 +91,14 @@ func (r *CfnVPCEndpoint) AttrNetworkInterfaceIds() []string {
 type CfnVPCEndpointProps struct {
 	// DnsOptions is the DnsOptions property of AWS::EC2::VPCEndpoint.
 	//
+	// Describes the DNS options for an endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	DnsOptions *CfnVPCEndpointDnsOptionsSpecification
 
 	// IpAddressType is the IpAddressType property of AWS::EC2::VPCEndpoint.
+	//
+	// The supported IP address types.
 	//
 	// Allowed values: "ipv4", "ipv6", "dualstack", "not-specified".
 	// Default: not set (CloudFormation's default).
@@ -60,15 +106,46 @@ type CfnVPCEndpointProps struct {
 
 	// PolicyDocument is the PolicyDocument property of AWS::EC2::VPCEndpoint.
 	//
+	// An endpoint policy, which controls access to the service from the VPC. The default endpoint
+	// policy allows full access to the service. Endpoint policies are supported only for gateway and
+	// interface endpoints.
+	//
+	// For CloudFormation templates in YAML, you can provide the policy in JSON or YAML format. For
+	// example, if you have a JSON policy, you can convert it to YAML before including it in the YAML
+	// template, and AWS CloudFormation converts the policy to JSON format before calling the API
+	// actions for AWS PrivateLink . Alternatively, you can include the JSON directly in the YAML, as
+	// shown in the following `Properties` section:
+	//
+	// `Properties: VpcEndpointType: 'Interface' ServiceName: !Sub 'com.amazonaws.${AWS::Region}.logs'
+	// PolicyDocument: '{ "Version":"2012-10-17", "Statement": [{ "Effect":"Allow", "Principal":"*",
+	// "Action":["logs:Describe*","logs:Get*","logs:List*","logs:FilterLogEvents"], "Resource":"*" }]
+	// }'`
+	//
 	// Default: not set (CloudFormation's default).
 	PolicyDocument any
 
 	// PrivateDnsEnabled is the PrivateDnsEnabled property of AWS::EC2::VPCEndpoint.
 	//
+	// Indicate whether to associate a private hosted zone with the specified VPC. The private hosted
+	// zone contains a record set for the default public DNS name for the service for the Region (for
+	// example, `kinesis.us-east-1.amazonaws.com` ), which resolves to the private IP addresses of the
+	// endpoint network interfaces in the VPC. This enables you to make requests to the default public
+	// DNS name for the service instead of the public DNS names that are automatically generated by
+	// the VPC endpoint service.
+	//
+	// To use a private hosted zone, you must set the following VPC attributes to `true` :
+	// `enableDnsHostnames` and `enableDnsSupport` .
+	//
+	// This property is supported only for interface endpoints.
+	//
+	// Default: `false`
+	//
 	// Default: not set (CloudFormation's default).
 	PrivateDnsEnabled *bool
 
 	// ResourceConfigurationArn is the ResourceConfigurationArn property of AWS::EC2::VPCEndpoint.
+	//
+	// The Amazon Resource Name (ARN) of the resource configuration.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -76,11 +153,17 @@ type CfnVPCEndpointProps struct {
 
 	// RouteTableIds is the RouteTableIds property of AWS::EC2::VPCEndpoint.
 	//
+	// The IDs of the route tables. Routing is supported only for gateway endpoints.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	RouteTableIds []string
 
 	// SecurityGroupIds is the SecurityGroupIds property of AWS::EC2::VPCEndpoint.
+	//
+	// The IDs of the security groups to associate with the endpoint network interfaces. If this
+	// parameter is not specified, we use the default security group for the VPC. Security groups are
+	// supported only for interface endpoints.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -88,11 +171,15 @@ type CfnVPCEndpointProps struct {
 
 	// ServiceName is the ServiceName property of AWS::EC2::VPCEndpoint.
 	//
+	// The name of the endpoint service.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ServiceName string
 
 	// ServiceNetworkArn is the ServiceNetworkArn property of AWS::EC2::VPCEndpoint.
+	//
+	// The Amazon Resource Name (ARN) of the service network.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -100,11 +187,18 @@ type CfnVPCEndpointProps struct {
 
 	// ServiceRegion is the ServiceRegion property of AWS::EC2::VPCEndpoint.
 	//
+	// Describes a Region.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ServiceRegion string
 
 	// SubnetIds is the SubnetIds property of AWS::EC2::VPCEndpoint.
+	//
+	// The IDs of the subnets in which to create endpoint network interfaces. You must specify this
+	// property for an interface endpoint or a Gateway Load Balancer endpoint. You can't specify this
+	// property for a gateway endpoint. For a Gateway Load Balancer endpoint, you can specify only one
+	// subnet.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -112,10 +206,16 @@ type CfnVPCEndpointProps struct {
 
 	// Tags is the Tags property of AWS::EC2::VPCEndpoint.
 	//
+	// The tags to associate with the endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcEndpointType is the VpcEndpointType property of AWS::EC2::VPCEndpoint.
+	//
+	// The type of endpoint.
+	//
+	// Default: Gateway
 	//
 	// Allowed values: "Interface", "Gateway", "GatewayLoadBalancer", "ServiceNetwork", "Resource".
 	// Changing it replaces the resource.
@@ -123,6 +223,8 @@ type CfnVPCEndpointProps struct {
 	VpcEndpointType string
 
 	// VpcId is the VpcId property of AWS::EC2::VPCEndpoint.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -192,9 +294,13 @@ func (p *CfnVPCEndpointProps) validate(at string) []string {
 
 // CfnVPCEndpointDnsOptionsSpecification is the DnsOptionsSpecification property type of
 // AWS::EC2::VPCEndpoint.
+//
+// Describes the DNS options for an endpoint.
 type CfnVPCEndpointDnsOptionsSpecification struct {
 	// DnsRecordIpType is the DnsRecordIpType property of the DnsOptionsSpecification property type of
 	// AWS::EC2::VPCEndpoint.
+	//
+	// The DNS records created for the endpoint.
 	//
 	// Allowed values: "ipv4", "ipv6", "dualstack", "service-defined", "not-specified".
 	// Default: not set (CloudFormation's default).
@@ -203,12 +309,21 @@ type CfnVPCEndpointDnsOptionsSpecification struct {
 	// PrivateDnsOnlyForInboundResolverEndpoint is the PrivateDnsOnlyForInboundResolverEndpoint
 	// property of the DnsOptionsSpecification property type of AWS::EC2::VPCEndpoint.
 	//
+	// Indicates whether to enable private DNS only for inbound endpoints. This option is available
+	// only for services that support both gateway and interface endpoints. It routes traffic that
+	// originates from the VPC to the gateway endpoint and traffic that originates from on-premises to
+	// the interface endpoint.
+	//
 	// Allowed values: "OnlyInboundResolver", "AllResolvers", "NotSpecified".
 	// Default: not set (CloudFormation's default).
 	PrivateDnsOnlyForInboundResolverEndpoint string
 
 	// PrivateDnsPreference is the PrivateDnsPreference property of the DnsOptionsSpecification
 	// property type of AWS::EC2::VPCEndpoint.
+	//
+	// The preference for which private domains have a private hosted zone created for and associated
+	// with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint
+	// type is ServiceNetwork or Resource.
 	//
 	// Allowed values: "VERIFIED_DOMAINS_ONLY", "ALL_DOMAINS",
 	// "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", "SPECIFIED_DOMAINS_ONLY". Changing it replaces the
@@ -218,6 +333,10 @@ type CfnVPCEndpointDnsOptionsSpecification struct {
 
 	// PrivateDnsSpecifiedDomains is the PrivateDnsSpecifiedDomains property of the
 	// DnsOptionsSpecification property type of AWS::EC2::VPCEndpoint.
+	//
+	// Indicates which of the private domains to create private hosted zones for and associate with
+	// the specified VPC. Only supported when private DNS is enabled and the private DNS preference is
+	// `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS` or `SPECIFIED_DOMAINS_ONLY` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

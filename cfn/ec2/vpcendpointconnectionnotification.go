@@ -8,6 +8,14 @@ import (
 
 // CfnVPCEndpointConnectionNotification is the AWS::EC2::VPCEndpointConnectionNotification
 // resource.
+//
+// Specifies a connection notification for a VPC endpoint or VPC endpoint service. A connection
+// notification notifies you of specific endpoint events. You must create an SNS topic to receive
+// notifications. For more information, see Create a Topic
+// (https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon Simple Notification
+// Service Developer Guide* .
+//
+// You can create a connection notification for interface endpoints only.
 type CfnVPCEndpointConnectionNotification struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,6 +41,8 @@ func (r *CfnVPCEndpointConnectionNotification) validate() []string { return r.Pr
 
 // AttrVPCEndpointConnectionNotificationId returns the VPCEndpointConnectionNotificationId
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the notification.
 func (r *CfnVPCEndpointConnectionNotification) AttrVPCEndpointConnectionNotificationId() string {
 	return r.GetAttString("VPCEndpointConnectionNotificationId")
 }
@@ -43,6 +53,9 @@ type CfnVPCEndpointConnectionNotificationProps struct {
 	// ConnectionEvents is the ConnectionEvents property of
 	// AWS::EC2::VPCEndpointConnectionNotification.
 	//
+	// The endpoint events for which to receive notifications. Valid values are `Accept` , `Connect` ,
+	// `Delete` , and `Reject` .
+	//
 	// The order of the items does not matter.
 	// Required.
 	ConnectionEvents []string
@@ -50,16 +63,22 @@ type CfnVPCEndpointConnectionNotificationProps struct {
 	// ConnectionNotificationArn is the ConnectionNotificationArn property of
 	// AWS::EC2::VPCEndpointConnectionNotification.
 	//
+	// The ARN of the SNS topic for the notifications.
+	//
 	// Required.
 	ConnectionNotificationArn string
 
 	// ServiceId is the ServiceId property of AWS::EC2::VPCEndpointConnectionNotification.
+	//
+	// The ID of the endpoint service.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ServiceId string
 
 	// VPCEndpointId is the VPCEndpointId property of AWS::EC2::VPCEndpointConnectionNotification.
+	//
+	// The ID of the endpoint.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

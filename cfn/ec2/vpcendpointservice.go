@@ -8,6 +8,22 @@ import (
 
 // CfnVPCEndpointService is the AWS::EC2::VPCEndpointService resource.
 //
+// Creates a VPC endpoint service configuration to which service consumers ( AWS accounts, users,
+// and IAM roles) can connect.
+//
+// To create an endpoint service configuration, you must first create one of the following for your
+// service:
+//
+// - A Network Load Balancer
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/introduction.html) . Service
+// consumers connect to your service using an interface endpoint.
+// - A Gateway Load Balancer
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/introduction.html) . Service
+// consumers connect to your service using a Gateway Load Balancer endpoint.
+//
+// For more information, see the AWS PrivateLink User Guide
+// (https://docs.aws.amazon.com/vpc/latest/privatelink/) .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPCEndpointService struct {
 	cdk.CfnResource
@@ -28,17 +44,25 @@ func NewCfnVPCEndpointService(scope cdk.Construct, id string, props CfnVPCEndpoi
 func (r *CfnVPCEndpointService) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrServiceId returns the ServiceId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the endpoint service.
 func (r *CfnVPCEndpointService) AttrServiceId() string { return r.GetAttString("ServiceId") }
 
 // CfnVPCEndpointServiceProps are the properties of an AWS::EC2::VPCEndpointService resource.
 type CfnVPCEndpointServiceProps struct {
 	// AcceptanceRequired is the AcceptanceRequired property of AWS::EC2::VPCEndpointService.
 	//
+	// Indicates whether requests from service consumers to create an endpoint to your service must be
+	// accepted.
+	//
 	// Default: not set (CloudFormation's default).
 	AcceptanceRequired *bool
 
 	// ContributorInsightsEnabled is the ContributorInsightsEnabled property of
 	// AWS::EC2::VPCEndpointService.
+	//
+	// Indicates whether to enable the built-in Contributor Insights rules provided by AWS PrivateLink
+	// .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -47,16 +71,24 @@ type CfnVPCEndpointServiceProps struct {
 	// GatewayLoadBalancerArns is the GatewayLoadBalancerArns property of
 	// AWS::EC2::VPCEndpointService.
 	//
+	// The Amazon Resource Names (ARNs) of the Gateway Load Balancers.
+	//
 	// Default: not set (CloudFormation's default).
 	GatewayLoadBalancerArns []string
 
 	// NetworkLoadBalancerArns is the NetworkLoadBalancerArns property of
 	// AWS::EC2::VPCEndpointService.
 	//
+	// The Amazon Resource Names (ARNs) of the Network Load Balancers.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkLoadBalancerArns []string
 
 	// PayerResponsibility is the PayerResponsibility property of AWS::EC2::VPCEndpointService.
+	//
+	// The entity that is responsible for the endpoint costs. The default is the endpoint owner. If
+	// you set the payer responsibility to the service owner, you cannot set it back to the endpoint
+	// owner.
 	//
 	// Default: not set (CloudFormation's default).
 	PayerResponsibility string
@@ -64,17 +96,23 @@ type CfnVPCEndpointServiceProps struct {
 	// SupportedIpAddressTypes is the SupportedIpAddressTypes property of
 	// AWS::EC2::VPCEndpointService.
 	//
+	// The supported IP address types. The possible values are `ipv4` and `ipv6` .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	SupportedIpAddressTypes []string
 
 	// SupportedRegions is the SupportedRegions property of AWS::EC2::VPCEndpointService.
 	//
+	// The Regions from which service consumers can access the service.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	SupportedRegions []string
 
 	// Tags is the Tags property of AWS::EC2::VPCEndpointService.
+	//
+	// The tags to associate with the service.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -7,6 +7,13 @@ import (
 )
 
 // CfnVPCEndpointServicePermissions is the AWS::EC2::VPCEndpointServicePermissions resource.
+//
+// Grant or revoke permissions for service consumers (users, IAM roles, and AWS accounts) to
+// connect to a VPC endpoint service.
+//
+// If you grant permissions to all principals, the service is public. Any users who know the name
+// of a public service can send a request to attach an endpoint. If the service does not require
+// manual approval, attachments are automatically approved.
 type CfnVPCEndpointServicePermissions struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -35,10 +42,17 @@ func (r *CfnVPCEndpointServicePermissions) validate() []string { return r.Props.
 type CfnVPCEndpointServicePermissionsProps struct {
 	// AllowedPrincipals is the AllowedPrincipals property of AWS::EC2::VPCEndpointServicePermissions.
 	//
+	// The Amazon Resource Names (ARN) of one or more principals (for example, users, IAM roles, and
+	// AWS accounts ). Permissions are granted to the principals in this list. To grant permissions to
+	// all principals, specify an asterisk (*). Permissions are revoked for principals not in this
+	// list. If the list is empty, then all permissions are revoked.
+	//
 	// Default: not set (CloudFormation's default).
 	AllowedPrincipals []string
 
 	// ServiceId is the ServiceId property of AWS::EC2::VPCEndpointServicePermissions.
+	//
+	// The ID of the service.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,9 @@ import (
 )
 
 // CfnVPCGatewayAttachment is the AWS::EC2::VPCGatewayAttachment resource.
+//
+// Attaches an internet gateway, or a virtual private gateway to a VPC, enabling connectivity
+// between the internet and the VPC.
 type CfnVPCGatewayAttachment struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,6 +33,8 @@ func (r *CfnVPCGatewayAttachment) validate() []string { return r.Props.validate(
 
 // AttrAttachmentType returns the AttachmentType attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Used to identify if this resource is an Internet Gateway or Vpn Gateway Attachment
 func (r *CfnVPCGatewayAttachment) AttrAttachmentType() string {
 	return r.GetAttString("AttachmentType")
 }
@@ -38,16 +43,26 @@ func (r *CfnVPCGatewayAttachment) AttrAttachmentType() string {
 type CfnVPCGatewayAttachmentProps struct {
 	// InternetGatewayId is the InternetGatewayId property of AWS::EC2::VPCGatewayAttachment.
 	//
+	// The ID of the internet gateway.
+	//
+	// You must specify either `InternetGatewayId` or `VpnGatewayId` , but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	InternetGatewayId string
 
 	// VpcId is the VpcId property of AWS::EC2::VPCGatewayAttachment.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	VpcId string
 
 	// VpnGatewayId is the VpnGatewayId property of AWS::EC2::VPCGatewayAttachment.
+	//
+	// The ID of the virtual private gateway.
+	//
+	// You must specify either `InternetGatewayId` or `VpnGatewayId` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	VpnGatewayId string

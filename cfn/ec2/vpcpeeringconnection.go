@@ -8,6 +8,23 @@ import (
 
 // CfnVPCPeeringConnection is the AWS::EC2::VPCPeeringConnection resource.
 //
+// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter
+// VPC with which to create the connection. The accepter VPC can belong to a different AWS account
+// and can be in a different Region than the requester VPC.
+//
+// The requester VPC and accepter VPC cannot have overlapping CIDR blocks. If you create a VPC
+// peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection
+// has a status of `failed` .
+//
+// If the VPCs belong to different accounts, the acceptor account must have a role that allows the
+// requester account to accept the VPC peering connection. For an example, see Walkthrough: Peer
+// with a VPC in another AWS account
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/peer-with-vpc-in-another-account.html)
+// .
+//
+// If the requester and acceptor VPCs are in the same account, the peering request is accepted
+// without a peering role.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPCPeeringConnection struct {
 	cdk.CfnResource
@@ -31,11 +48,16 @@ func (r *CfnVPCPeeringConnection) CfnProperties() map[string]any { return r.Prop
 func (r *CfnVPCPeeringConnection) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the peering connection.
 func (r *CfnVPCPeeringConnection) AttrId() string { return r.GetAttString("Id") }
 
 // CfnVPCPeeringConnectionProps are the properties of an AWS::EC2::VPCPeeringConnection resource.
 type CfnVPCPeeringConnectionProps struct {
 	// AssumeRoleRegion is the AssumeRoleRegion property of AWS::EC2::VPCPeeringConnection.
+	//
+	// The Region code to use when calling Security Token Service (STS) to assume the PeerRoleArn, if
+	// provided.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -43,11 +65,20 @@ type CfnVPCPeeringConnectionProps struct {
 
 	// PeerOwnerId is the PeerOwnerId property of AWS::EC2::VPCPeeringConnection.
 	//
+	// The AWS account ID of the owner of the accepter VPC.
+	//
+	// Default: Your AWS account ID
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PeerOwnerId string
 
 	// PeerRegion is the PeerRegion property of AWS::EC2::VPCPeeringConnection.
+	//
+	// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the
+	// Region in which you make the request.
+	//
+	// Default: The Region in which you make the request.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -55,11 +86,19 @@ type CfnVPCPeeringConnectionProps struct {
 
 	// PeerRoleArn is the PeerRoleArn property of AWS::EC2::VPCPeeringConnection.
 	//
+	// The Amazon Resource Name (ARN) of the VPC peer role for the peering connection in another AWS
+	// account.
+	//
+	// This is required when you are peering a VPC in a different AWS account.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	PeerRoleArn string
 
 	// PeerVpcId is the PeerVpcId property of AWS::EC2::VPCPeeringConnection.
+	//
+	// The ID of the VPC with which you are creating the VPC peering connection. You must specify this
+	// parameter in the request.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -67,10 +106,14 @@ type CfnVPCPeeringConnectionProps struct {
 
 	// Tags is the Tags property of AWS::EC2::VPCPeeringConnection.
 	//
+	// Any tags assigned to the resource.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcId is the VpcId property of AWS::EC2::VPCPeeringConnection.
+	//
+	// The ID of the VPC.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,8 @@ import (
 
 // CfnVPNConcentrator is the AWS::EC2::VPNConcentrator resource.
 //
+// Describes a VPN concentrator.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPNConcentrator struct {
 	cdk.CfnResource
@@ -31,12 +33,16 @@ func (r *CfnVPNConcentrator) validate() []string { return r.Props.validate("") }
 
 // AttrTransitGatewayAttachmentId returns the TransitGatewayAttachmentId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the transit gateway attachment for the VPN concentrator.
 func (r *CfnVPNConcentrator) AttrTransitGatewayAttachmentId() string {
 	return r.GetAttString("TransitGatewayAttachmentId")
 }
 
 // AttrVpnConcentratorId returns the VpnConcentratorId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the VPN concentrator to associate with the VPN connection.
 func (r *CfnVPNConcentrator) AttrVpnConcentratorId() string {
 	return r.GetAttString("VpnConcentratorId")
 }
@@ -45,16 +51,22 @@ func (r *CfnVPNConcentrator) AttrVpnConcentratorId() string {
 type CfnVPNConcentratorProps struct {
 	// Tags is the Tags property of AWS::EC2::VPNConcentrator.
 	//
+	// Any tags assigned to the VPN concentrator.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::VPNConcentrator.
+	//
+	// The ID of the transit gateway associated with the VPN concentrator.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	TransitGatewayId string
 
 	// Type is the Type property of AWS::EC2::VPNConcentrator.
+	//
+	// The type of VPN concentrator.
 	//
 	// Changing it replaces the resource.
 	// Required.

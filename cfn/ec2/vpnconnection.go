@@ -8,6 +8,19 @@ import (
 
 // CfnVPNConnection is the AWS::EC2::VPNConnection resource.
 //
+// Specifies a VPN connection between a virtual private gateway and a VPN customer gateway or a
+// transit gateway and a VPN customer gateway.
+//
+// To specify a VPN connection between a transit gateway and customer gateway, use the
+// `TransitGatewayId` and `CustomerGatewayId` properties.
+//
+// To specify a VPN connection between a virtual private gateway and customer gateway, use the
+// `VpnGatewayId` and `CustomerGatewayId` properties.
+//
+// For more information, see AWS Site-to-Site VPN
+// (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *AWS Site-to-Site VPN User
+// Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPNConnection struct {
 	cdk.CfnResource
@@ -31,16 +44,24 @@ func (r *CfnVPNConnection) validate() []string { return r.Props.validate("") }
 
 // AttrVpnConnectionId returns the VpnConnectionId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the VPN connection.
 func (r *CfnVPNConnection) AttrVpnConnectionId() string { return r.GetAttString("VpnConnectionId") }
 
 // CfnVPNConnectionProps are the properties of an AWS::EC2::VPNConnection resource.
 type CfnVPNConnectionProps struct {
 	// CustomerGatewayId is the CustomerGatewayId property of AWS::EC2::VPNConnection.
 	//
+	// The ID of the customer gateway at your end of the VPN connection.
+	//
 	// Required.
 	CustomerGatewayId string
 
 	// EnableAcceleration is the EnableAcceleration property of AWS::EC2::VPNConnection.
+	//
+	// Indicate whether to enable acceleration for the VPN connection.
+	//
+	// Default: `false`
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -48,11 +69,19 @@ type CfnVPNConnectionProps struct {
 
 	// LocalIpv4NetworkCidr is the LocalIpv4NetworkCidr property of AWS::EC2::VPNConnection.
 	//
+	// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
+	//
+	// Default: `0.0.0.0/0`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LocalIpv4NetworkCidr string
 
 	// LocalIpv6NetworkCidr is the LocalIpv6NetworkCidr property of AWS::EC2::VPNConnection.
+	//
+	// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
+	//
+	// Default: `::/0`
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -60,11 +89,19 @@ type CfnVPNConnectionProps struct {
 
 	// OutsideIpAddressType is the OutsideIpAddressType property of AWS::EC2::VPNConnection.
 	//
+	// The type of IP address assigned to the outside interface of the customer gateway device.
+	//
+	// Valid values: `PrivateIpv4` | `PublicIpv4` | `Ipv6`
+	//
+	// Default: `PublicIpv4`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	OutsideIpAddressType string
 
 	// PreSharedKeyStorage is the PreSharedKeyStorage property of AWS::EC2::VPNConnection.
+	//
+	// Describes the storage location for an instance store-backed AMI.
 	//
 	// Allowed values: "Standard", "SecretsManager". Changing it replaces the resource. It is
 	// write-only: CloudFormation does not return it.
@@ -73,11 +110,19 @@ type CfnVPNConnectionProps struct {
 
 	// RemoteIpv4NetworkCidr is the RemoteIpv4NetworkCidr property of AWS::EC2::VPNConnection.
 	//
+	// The IPv4 CIDR on the AWS side of the VPN connection.
+	//
+	// Default: `0.0.0.0/0`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	RemoteIpv4NetworkCidr string
 
 	// RemoteIpv6NetworkCidr is the RemoteIpv6NetworkCidr property of AWS::EC2::VPNConnection.
+	//
+	// The IPv6 CIDR on the AWS side of the VPN connection.
+	//
+	// Default: `::/0`
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -85,16 +130,28 @@ type CfnVPNConnectionProps struct {
 
 	// StaticRoutesOnly is the StaticRoutesOnly property of AWS::EC2::VPNConnection.
 	//
+	// Indicates whether the VPN connection uses static routes only. Static routes must be used for
+	// devices that don't support BGP.
+	//
+	// If you are creating a VPN connection for a device that does not support Border Gateway Protocol
+	// (BGP), you must specify `true` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	StaticRoutesOnly *bool
 
 	// Tags is the Tags property of AWS::EC2::VPNConnection.
 	//
+	// Any tags assigned to the VPN connection.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TransitGatewayId is the TransitGatewayId property of AWS::EC2::VPNConnection.
+	//
+	// The ID of the transit gateway associated with the VPN connection.
+	//
+	// You must specify either `TransitGatewayId` or `VpnGatewayId` , but not both.
 	//
 	// Default: not set (CloudFormation's default).
 	TransitGatewayId string
@@ -102,11 +159,20 @@ type CfnVPNConnectionProps struct {
 	// TransportTransitGatewayAttachmentId is the TransportTransitGatewayAttachmentId property of
 	// AWS::EC2::VPNConnection.
 	//
+	// The transit gateway attachment ID to use for the VPN tunnel.
+	//
+	// Required if `OutsideIpAddressType` is set to `PrivateIpv4` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	TransportTransitGatewayAttachmentId string
 
 	// TunnelBandwidth is the TunnelBandwidth property of AWS::EC2::VPNConnection.
+	//
+	// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN
+	// connection options to set the tunnel's throughput capacity. `standard` supports up to 1.25 Gbps
+	// per tunnel, while `large` supports up to 5 Gbps per tunnel. The default value is `standard` .
+	// Existing VPN connections without a bandwidth setting will automatically default to `standard` .
 	//
 	// Allowed values: "standard", "large".
 	// Default: "standard".
@@ -114,11 +180,17 @@ type CfnVPNConnectionProps struct {
 
 	// TunnelInsideIpVersion is the TunnelInsideIpVersion property of AWS::EC2::VPNConnection.
 	//
+	// Indicate whether the VPN tunnels process IPv4 or IPv6 traffic.
+	//
+	// Default: `ipv4`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	TunnelInsideIpVersion string
 
 	// Type is the Type property of AWS::EC2::VPNConnection.
+	//
+	// The type of VPN connection.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -126,17 +198,25 @@ type CfnVPNConnectionProps struct {
 
 	// VpnConcentratorId is the VpnConcentratorId property of AWS::EC2::VPNConnection.
 	//
+	// The ID of the VPN concentrator to associate with the VPN connection.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	VpnConcentratorId string
 
 	// VpnGatewayId is the VpnGatewayId property of AWS::EC2::VPNConnection.
 	//
+	// The ID of the virtual private gateway at the AWS side of the VPN connection.
+	//
+	// You must specify either `TransitGatewayId` or `VpnGatewayId` , but not both.
+	//
 	// Default: not set (CloudFormation's default).
 	VpnGatewayId string
 
 	// VpnTunnelOptionsSpecifications is the VpnTunnelOptionsSpecifications property of
 	// AWS::EC2::VPNConnection.
+	//
+	// The tunnel options for the VPN connection.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -225,9 +305,18 @@ func (p *CfnVPNConnectionProps) validate(at string) []string {
 
 // CfnVPNConnectionVpnTunnelOptionsSpecification is the VpnTunnelOptionsSpecification property type
 // of AWS::EC2::VPNConnection.
+//
+// The tunnel options for a single VPN tunnel.
 type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// DPDTimeoutAction is the DPDTimeoutAction property of the VpnTunnelOptionsSpecification property
 	// type of AWS::EC2::VPNConnection.
+	//
+	// The action to take after DPD timeout occurs. Specify `restart` to restart the IKE initiation.
+	// Specify `clear` to end the IKE session.
+	//
+	// Valid Values: `clear` | `none` | `restart`
+	//
+	// Default: `clear`
 	//
 	// Allowed values: "clear", "none", "restart".
 	// Default: not set (CloudFormation's default).
@@ -236,17 +325,29 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// DPDTimeoutSeconds is the DPDTimeoutSeconds property of the VpnTunnelOptionsSpecification
 	// property type of AWS::EC2::VPNConnection.
 	//
+	// The number of seconds after which a DPD timeout occurs.
+	//
+	// Constraints: A value greater than or equal to 30.
+	//
+	// Default: `30`
+	//
 	// Default: not set (CloudFormation's default).
 	DPDTimeoutSeconds *int
 
 	// EnableTunnelLifecycleControl is the EnableTunnelLifecycleControl property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
 	//
+	// Turn on or off tunnel endpoint lifecycle control feature.
+	//
 	// Default: not set (CloudFormation's default).
 	EnableTunnelLifecycleControl *bool
 
 	// IKEVersions is the IKEVersions property of the VpnTunnelOptionsSpecification property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The IKE versions that are permitted for the VPN tunnel.
+	//
+	// Valid values: `ikev1` | `ikev2`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -255,11 +356,18 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// LogOptions is the LogOptions property of the VpnTunnelOptionsSpecification property type of
 	// AWS::EC2::VPNConnection.
 	//
+	// Options for logging VPN tunnel activity.
+	//
 	// Default: not set (CloudFormation's default).
 	LogOptions *CfnVPNConnectionVpnTunnelLogOptionsSpecification
 
 	// Phase1DHGroupNumbers is the Phase1DHGroupNumbers property of the VpnTunnelOptionsSpecification
 	// property type of AWS::EC2::VPNConnection.
+	//
+	// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 1 IKE
+	// negotiations.
+	//
+	// Valid values: `2` | `14` | `15` | `16` | `17` | `18` | `19` | `20` | `21` | `22` | `23` | `24`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -268,12 +376,22 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// Phase1EncryptionAlgorithms is the Phase1EncryptionAlgorithms property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
 	//
+	// One or more encryption algorithms that are permitted for the VPN tunnel for phase 1 IKE
+	// negotiations.
+	//
+	// Valid values: `AES128` | `AES256` | `AES128-GCM-16` | `AES256-GCM-16`
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Phase1EncryptionAlgorithms []CfnVPNConnectionPhase1EncryptionAlgorithmsRequestListValue
 
 	// Phase1IntegrityAlgorithms is the Phase1IntegrityAlgorithms property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
+	//
+	// One or more integrity algorithms that are permitted for the VPN tunnel for phase 1 IKE
+	// negotiations.
+	//
+	// Valid values: `SHA1` | `SHA2-256` | `SHA2-384` | `SHA2-512`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -282,11 +400,23 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// Phase1LifetimeSeconds is the Phase1LifetimeSeconds property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
 	//
+	// The lifetime for phase 1 of the IKE negotiation, in seconds.
+	//
+	// Constraints: A value between 900 and 28,800.
+	//
+	// Default: `28800`
+	//
 	// Default: not set (CloudFormation's default).
 	Phase1LifetimeSeconds *int
 
 	// Phase2DHGroupNumbers is the Phase2DHGroupNumbers property of the VpnTunnelOptionsSpecification
 	// property type of AWS::EC2::VPNConnection.
+	//
+	// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 2 IKE
+	// negotiations.
+	//
+	// Valid values: `2` | `5` | `14` | `15` | `16` | `17` | `18` | `19` | `20` | `21` | `22` | `23` |
+	// `24`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -295,12 +425,22 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// Phase2EncryptionAlgorithms is the Phase2EncryptionAlgorithms property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
 	//
+	// One or more encryption algorithms that are permitted for the VPN tunnel for phase 2 IKE
+	// negotiations.
+	//
+	// Valid values: `AES128` | `AES256` | `AES128-GCM-16` | `AES256-GCM-16`
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Phase2EncryptionAlgorithms []CfnVPNConnectionPhase2EncryptionAlgorithmsRequestListValue
 
 	// Phase2IntegrityAlgorithms is the Phase2IntegrityAlgorithms property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
+	//
+	// One or more integrity algorithms that are permitted for the VPN tunnel for phase 2 IKE
+	// negotiations.
+	//
+	// Valid values: `SHA1` | `SHA2-256` | `SHA2-384` | `SHA2-512`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -309,11 +449,24 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// Phase2LifetimeSeconds is the Phase2LifetimeSeconds property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
 	//
+	// The lifetime for phase 2 of the IKE negotiation, in seconds.
+	//
+	// Constraints: A value between 900 and 3,600. The value must be less than the value for
+	// `Phase1LifetimeSeconds` .
+	//
+	// Default: `3600`
+	//
 	// Default: not set (CloudFormation's default).
 	Phase2LifetimeSeconds *int
 
 	// PreSharedKey is the PreSharedKey property of the VpnTunnelOptionsSpecification property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The pre-shared key (PSK) to establish initial authentication between the virtual private
+	// gateway and customer gateway.
+	//
+	// Constraints: Allowed characters are alphanumeric characters, periods (.), and underscores (_).
+	// Must be between 8 and 64 characters in length and cannot start with zero (0).
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -322,11 +475,26 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// RekeyFuzzPercentage is the RekeyFuzzPercentage property of the VpnTunnelOptionsSpecification
 	// property type of AWS::EC2::VPNConnection.
 	//
+	// The percentage of the rekey window (determined by `RekeyMarginTimeSeconds` ) during which the
+	// rekey time is randomly selected.
+	//
+	// Constraints: A value between 0 and 100.
+	//
+	// Default: `100`
+	//
 	// Default: not set (CloudFormation's default).
 	RekeyFuzzPercentage *int
 
 	// RekeyMarginTimeSeconds is the RekeyMarginTimeSeconds property of the
 	// VpnTunnelOptionsSpecification property type of AWS::EC2::VPNConnection.
+	//
+	// The margin time, in seconds, before the phase 2 lifetime expires, during which the AWS side of
+	// the VPN connection performs an IKE rekey. The exact time of the rekey is randomly selected
+	// based on the value for `RekeyFuzzPercentage` .
+	//
+	// Constraints: A value between 60 and half of `Phase2LifetimeSeconds` .
+	//
+	// Default: `270`
 	//
 	// Default: not set (CloudFormation's default).
 	RekeyMarginTimeSeconds *int
@@ -334,11 +502,25 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// ReplayWindowSize is the ReplayWindowSize property of the VpnTunnelOptionsSpecification property
 	// type of AWS::EC2::VPNConnection.
 	//
+	// The number of packets in an IKE replay window.
+	//
+	// Constraints: A value between 64 and 2048.
+	//
+	// Default: `1024`
+	//
 	// Default: not set (CloudFormation's default).
 	ReplayWindowSize *int
 
 	// StartupAction is the StartupAction property of the VpnTunnelOptionsSpecification property type
 	// of AWS::EC2::VPNConnection.
+	//
+	// The action to take when the establishing the tunnel for the VPN connection. By default, your
+	// customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify
+	// `start` for AWS to initiate the IKE negotiation.
+	//
+	// Valid Values: `add` | `start`
+	//
+	// Default: `add`
 	//
 	// Allowed values: "add", "start".
 	// Default: not set (CloudFormation's default).
@@ -347,11 +529,30 @@ type CfnVPNConnectionVpnTunnelOptionsSpecification struct {
 	// TunnelInsideCidr is the TunnelInsideCidr property of the VpnTunnelOptionsSpecification property
 	// type of AWS::EC2::VPNConnection.
 	//
+	// The range of inside IP addresses for the tunnel. Any specified CIDR blocks must be unique
+	// across all VPN connections that use the same virtual private gateway.
+	//
+	// Constraints: A size /30 CIDR block from the `169.254.0.0/16` range. The following CIDR blocks
+	// are reserved and cannot be used:
+	//
+	// - `169.254.0.0/30`
+	// - `169.254.1.0/30`
+	// - `169.254.2.0/30`
+	// - `169.254.3.0/30`
+	// - `169.254.4.0/30`
+	// - `169.254.5.0/30`
+	// - `169.254.169.252/30`
+	//
 	// Default: not set (CloudFormation's default).
 	TunnelInsideCidr string
 
 	// TunnelInsideIpv6Cidr is the TunnelInsideIpv6Cidr property of the VpnTunnelOptionsSpecification
 	// property type of AWS::EC2::VPNConnection.
+	//
+	// The range of inside IPv6 addresses for the tunnel. Any specified CIDR blocks must be unique
+	// across all VPN connections that use the same transit gateway.
+	//
+	// Constraints: A size /126 CIDR block from the local `fd00::/8` range.
 	//
 	// Default: not set (CloudFormation's default).
 	TunnelInsideIpv6Cidr string
@@ -454,9 +655,13 @@ func (p *CfnVPNConnectionVpnTunnelOptionsSpecification) CfnProperties() map[stri
 
 // CfnVPNConnectionIKEVersionsRequestListValue is the IKEVersionsRequestListValue property type of
 // AWS::EC2::VPNConnection.
+//
+// The IKE version that is permitted for the VPN tunnel.
 type CfnVPNConnectionIKEVersionsRequestListValue struct {
 	// Value is the Value property of the IKEVersionsRequestListValue property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The IKE version.
 	//
 	// Allowed values: "ikev1", "ikev2".
 	// Default: not set (CloudFormation's default).
@@ -475,9 +680,13 @@ func (p *CfnVPNConnectionIKEVersionsRequestListValue) CfnProperties() map[string
 
 // CfnVPNConnectionVpnTunnelLogOptionsSpecification is the VpnTunnelLogOptionsSpecification
 // property type of AWS::EC2::VPNConnection.
+//
+// Options for logging VPN tunnel activity.
 type CfnVPNConnectionVpnTunnelLogOptionsSpecification struct {
 	// CloudwatchLogOptions is the CloudwatchLogOptions property of the
 	// VpnTunnelLogOptionsSpecification property type of AWS::EC2::VPNConnection.
+	//
+	// Options for sending VPN tunnel logs to CloudWatch.
 	//
 	// Default: not set (CloudFormation's default).
 	CloudwatchLogOptions *CfnVPNConnectionCloudwatchLogOptionsSpecification
@@ -495,9 +704,15 @@ func (p *CfnVPNConnectionVpnTunnelLogOptionsSpecification) CfnProperties() map[s
 
 // CfnVPNConnectionCloudwatchLogOptionsSpecification is the CloudwatchLogOptionsSpecification
 // property type of AWS::EC2::VPNConnection.
+//
+// Options for sending VPN tunnel logs to CloudWatch.
 type CfnVPNConnectionCloudwatchLogOptionsSpecification struct {
 	// BgpLogEnabled is the BgpLogEnabled property of the CloudwatchLogOptionsSpecification property
 	// type of AWS::EC2::VPNConnection.
+	//
+	// Specifies whether to enable BGP logging for the VPN connection. Default value is `False` .
+	//
+	// Valid values: `True` | `False`
 	//
 	// Default: not set (CloudFormation's default).
 	BgpLogEnabled *bool
@@ -505,11 +720,17 @@ type CfnVPNConnectionCloudwatchLogOptionsSpecification struct {
 	// BgpLogGroupArn is the BgpLogGroupArn property of the CloudwatchLogOptionsSpecification property
 	// type of AWS::EC2::VPNConnection.
 	//
+	// The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs will be sent.
+	//
 	// Default: not set (CloudFormation's default).
 	BgpLogGroupArn string
 
 	// BgpLogOutputFormat is the BgpLogOutputFormat property of the CloudwatchLogOptionsSpecification
 	// property type of AWS::EC2::VPNConnection.
+	//
+	// The desired output format for BGP logs to be sent to CloudWatch. Default format is `json` .
+	//
+	// Valid values: `json` | `text`
 	//
 	// Allowed values: "json", "text".
 	// Default: not set (CloudFormation's default).
@@ -518,17 +739,27 @@ type CfnVPNConnectionCloudwatchLogOptionsSpecification struct {
 	// LogEnabled is the LogEnabled property of the CloudwatchLogOptionsSpecification property type of
 	// AWS::EC2::VPNConnection.
 	//
+	// Enable or disable VPN tunnel logging feature. Default value is `False` .
+	//
+	// Valid values: `True` | `False`
+	//
 	// Default: not set (CloudFormation's default).
 	LogEnabled *bool
 
 	// LogGroupArn is the LogGroupArn property of the CloudwatchLogOptionsSpecification property type
 	// of AWS::EC2::VPNConnection.
 	//
+	// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
+	//
 	// Default: not set (CloudFormation's default).
 	LogGroupArn string
 
 	// LogOutputFormat is the LogOutputFormat property of the CloudwatchLogOptionsSpecification
 	// property type of AWS::EC2::VPNConnection.
+	//
+	// Set log format. Default format is `json` .
+	//
+	// Valid values: `json` | `text`
 	//
 	// Allowed values: "json", "text".
 	// Default: not set (CloudFormation's default).
@@ -562,9 +793,13 @@ func (p *CfnVPNConnectionCloudwatchLogOptionsSpecification) CfnProperties() map[
 
 // CfnVPNConnectionPhase1DHGroupNumbersRequestListValue is the Phase1DHGroupNumbersRequestListValue
 // property type of AWS::EC2::VPNConnection.
+//
+// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 1 IKE negotiations.
 type CfnVPNConnectionPhase1DHGroupNumbersRequestListValue struct {
 	// Value is the Value property of the Phase1DHGroupNumbersRequestListValue property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The Diffie-Hellmann group number.
 	//
 	// Allowed values: 2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24.
 	// Default: not set (CloudFormation's default).
@@ -583,9 +818,13 @@ func (p *CfnVPNConnectionPhase1DHGroupNumbersRequestListValue) CfnProperties() m
 
 // CfnVPNConnectionPhase1EncryptionAlgorithmsRequestListValue is the
 // Phase1EncryptionAlgorithmsRequestListValue property type of AWS::EC2::VPNConnection.
+//
+// Specifies the encryption algorithm for the VPN tunnel for phase 1 IKE negotiations.
 type CfnVPNConnectionPhase1EncryptionAlgorithmsRequestListValue struct {
 	// Value is the Value property of the Phase1EncryptionAlgorithmsRequestListValue property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The value for the encryption algorithm.
 	//
 	// Allowed values: "AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16".
 	// Default: not set (CloudFormation's default).
@@ -604,9 +843,13 @@ func (p *CfnVPNConnectionPhase1EncryptionAlgorithmsRequestListValue) CfnProperti
 
 // CfnVPNConnectionPhase1IntegrityAlgorithmsRequestListValue is the
 // Phase1IntegrityAlgorithmsRequestListValue property type of AWS::EC2::VPNConnection.
+//
+// Specifies the integrity algorithm for the VPN tunnel for phase 1 IKE negotiations.
 type CfnVPNConnectionPhase1IntegrityAlgorithmsRequestListValue struct {
 	// Value is the Value property of the Phase1IntegrityAlgorithmsRequestListValue property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The value for the integrity algorithm.
 	//
 	// Allowed values: "SHA1", "SHA2-256", "SHA2-384", "SHA2-512".
 	// Default: not set (CloudFormation's default).
@@ -625,9 +868,13 @@ func (p *CfnVPNConnectionPhase1IntegrityAlgorithmsRequestListValue) CfnPropertie
 
 // CfnVPNConnectionPhase2DHGroupNumbersRequestListValue is the Phase2DHGroupNumbersRequestListValue
 // property type of AWS::EC2::VPNConnection.
+//
+// Specifies a Diffie-Hellman group number for the VPN tunnel for phase 2 IKE negotiations.
 type CfnVPNConnectionPhase2DHGroupNumbersRequestListValue struct {
 	// Value is the Value property of the Phase2DHGroupNumbersRequestListValue property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The Diffie-Hellmann group number.
 	//
 	// Allowed values: 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24.
 	// Default: not set (CloudFormation's default).
@@ -646,9 +893,13 @@ func (p *CfnVPNConnectionPhase2DHGroupNumbersRequestListValue) CfnProperties() m
 
 // CfnVPNConnectionPhase2EncryptionAlgorithmsRequestListValue is the
 // Phase2EncryptionAlgorithmsRequestListValue property type of AWS::EC2::VPNConnection.
+//
+// Specifies the encryption algorithm for the VPN tunnel for phase 2 IKE negotiations.
 type CfnVPNConnectionPhase2EncryptionAlgorithmsRequestListValue struct {
 	// Value is the Value property of the Phase2EncryptionAlgorithmsRequestListValue property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The encryption algorithm.
 	//
 	// Allowed values: "AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16".
 	// Default: not set (CloudFormation's default).
@@ -667,9 +918,13 @@ func (p *CfnVPNConnectionPhase2EncryptionAlgorithmsRequestListValue) CfnProperti
 
 // CfnVPNConnectionPhase2IntegrityAlgorithmsRequestListValue is the
 // Phase2IntegrityAlgorithmsRequestListValue property type of AWS::EC2::VPNConnection.
+//
+// Specifies the integrity algorithm for the VPN tunnel for phase 2 IKE negotiations.
 type CfnVPNConnectionPhase2IntegrityAlgorithmsRequestListValue struct {
 	// Value is the Value property of the Phase2IntegrityAlgorithmsRequestListValue property type of
 	// AWS::EC2::VPNConnection.
+	//
+	// The integrity algorithm.
 	//
 	// Allowed values: "SHA1", "SHA2-256", "SHA2-384", "SHA2-512".
 	// Default: not set (CloudFormation's default).

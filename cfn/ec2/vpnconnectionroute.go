@@ -7,6 +7,14 @@ import (
 )
 
 // CfnVPNConnectionRoute is the AWS::EC2::VPNConnectionRoute resource.
+//
+// Specifies a static route for a VPN connection between an existing virtual private gateway and a
+// VPN customer gateway. The static route allows traffic to be routed from the virtual private
+// gateway to the VPN customer gateway.
+//
+// For more information, see AWS Site-to-Site VPN
+// (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *AWS Site-to-Site VPN User
+// Guide* .
 type CfnVPNConnectionRoute struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,11 +40,15 @@ func (r *CfnVPNConnectionRoute) validate() []string { return r.Props.validate(""
 type CfnVPNConnectionRouteProps struct {
 	// DestinationCidrBlock is the DestinationCidrBlock property of AWS::EC2::VPNConnectionRoute.
 	//
+	// The CIDR block associated with the local subnet of the customer network.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	DestinationCidrBlock string
 
 	// VpnConnectionId is the VpnConnectionId property of AWS::EC2::VPNConnectionRoute.
+	//
+	// The ID of the VPN connection.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,13 @@ import (
 
 // CfnVPNGateway is the AWS::EC2::VPNGateway resource.
 //
+// Specifies a virtual private gateway. A virtual private gateway is the endpoint on the VPC side
+// of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+//
+// For more information, see AWS Site-to-Site VPN
+// (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *AWS Site-to-Site VPN User
+// Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVPNGateway struct {
 	cdk.CfnResource
@@ -31,11 +38,15 @@ func (r *CfnVPNGateway) validate() []string { return r.Props.validate("") }
 
 // AttrVPNGatewayId returns the VPNGatewayId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the VPN gateway.
 func (r *CfnVPNGateway) AttrVPNGatewayId() string { return r.GetAttString("VPNGatewayId") }
 
 // CfnVPNGatewayProps are the properties of an AWS::EC2::VPNGateway resource.
 type CfnVPNGatewayProps struct {
 	// AmazonSideAsn is the AmazonSideAsn property of AWS::EC2::VPNGateway.
+	//
+	// The private Autonomous System Number (ASN) for the Amazon side of a BGP session.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -43,10 +54,14 @@ type CfnVPNGatewayProps struct {
 
 	// Tags is the Tags property of AWS::EC2::VPNGateway.
 	//
+	// Any tags assigned to the virtual private gateway.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Type is the Type property of AWS::EC2::VPNGateway.
+	//
+	// The type of VPN connection the virtual private gateway supports.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,17 @@ import (
 )
 
 // CfnVPNGatewayRoutePropagation is the AWS::EC2::VPNGatewayRoutePropagation resource.
+//
+// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a
+// VPC.
+//
+// If you reference a VPN gateway that is in the same template as your VPN gateway route
+// propagation, you must explicitly declare a dependency on the VPN gateway attachment. The
+// `AWS::EC2::VPNGatewayRoutePropagation` resource cannot use the VPN gateway until it has
+// successfully attached to the VPC. Add a DependsOn Attribute
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) in
+// the `AWS::EC2::VPNGatewayRoutePropagation` resource to explicitly declare a dependency on the
+// VPN gateway attachment.
 type CfnVPNGatewayRoutePropagation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,6 +42,8 @@ func (r *CfnVPNGatewayRoutePropagation) CfnProperties() map[string]any {
 func (r *CfnVPNGatewayRoutePropagation) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the VPN gateway.
 func (r *CfnVPNGatewayRoutePropagation) AttrId() string { return r.GetAttString("Id") }
 
 // CfnVPNGatewayRoutePropagationProps are the properties of an AWS::EC2::VPNGatewayRoutePropagation
@@ -38,11 +51,17 @@ func (r *CfnVPNGatewayRoutePropagation) AttrId() string { return r.GetAttString(
 type CfnVPNGatewayRoutePropagationProps struct {
 	// RouteTableIds is the RouteTableIds property of AWS::EC2::VPNGatewayRoutePropagation.
 	//
+	// The ID of the route table. The routing table must be associated with the same VPC that the
+	// virtual private gateway is attached to.
+	//
 	// The order of the items does not matter.
 	// Required.
 	RouteTableIds []string
 
 	// VpnGatewayId is the VpnGatewayId property of AWS::EC2::VPNGatewayRoutePropagation.
+	//
+	// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway
+	// must be attached to the same VPC that the routing tables are associated with.
 	//
 	// Required.
 	VpnGatewayId string

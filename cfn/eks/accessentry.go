@@ -10,6 +10,21 @@ import (
 
 // CfnAccessEntry is the AWS::EKS::AccessEntry resource.
 //
+// Creates an access entry.
+//
+// An access entry allows an IAM principal to access your cluster. Access entries can replace the
+// need to maintain entries in the `aws-auth` `ConfigMap` for authentication. You have the
+// following options for authorizing an IAM principal to access Kubernetes objects on your cluster:
+// Kubernetes role-based access control (RBAC), Amazon EKS, or both. Kubernetes RBAC authorization
+// requires you to create and manage Kubernetes `Role` , `ClusterRole` , `RoleBinding` , and
+// `ClusterRoleBinding` objects, in addition to managing access entries. If you use Amazon EKS
+// authorization exclusively, you don't need to create and manage Kubernetes `Role` , `ClusterRole`
+// , `RoleBinding` , and `ClusterRoleBinding` objects.
+//
+// For more information about access entries, see Access entries
+// (https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html) in the *Amazon EKS User
+// Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnAccessEntry struct {
 	cdk.CfnResource
@@ -33,11 +48,15 @@ func (r *CfnAccessEntry) validate() []string { return r.Props.validate("") }
 
 // AttrAccessEntryArn returns the AccessEntryArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ARN of the access entry.
 func (r *CfnAccessEntry) AttrAccessEntryArn() string { return r.GetAttString("AccessEntryArn") }
 
 // CfnAccessEntryProps are the properties of an AWS::EKS::AccessEntry resource.
 type CfnAccessEntryProps struct {
 	// AccessPolicies is the AccessPolicies property of AWS::EKS::AccessEntry.
+	//
+	// The access policies to associate to the access entry.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -45,11 +64,31 @@ type CfnAccessEntryProps struct {
 
 	// ClusterName is the ClusterName property of AWS::EKS::AccessEntry.
 	//
+	// The name of your cluster.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ClusterName string
 
 	// KubernetesGroups is the KubernetesGroups property of AWS::EKS::AccessEntry.
+	//
+	// The value for `name` that you've specified for `kind: Group` as a `subject` in a Kubernetes
+	// `RoleBinding` or `ClusterRoleBinding` object. Amazon EKS doesn't confirm that the value for
+	// `name` exists in any bindings on your cluster. You can specify one or more names.
+	//
+	// Kubernetes authorizes the `principalArn` of the access entry to access any cluster objects that
+	// you've specified in a Kubernetes `Role` or `ClusterRole` object that is also specified in a
+	// binding's `roleRef` . For more information about creating Kubernetes `RoleBinding` ,
+	// `ClusterRoleBinding` , `Role` , or `ClusterRole` objects, see Using RBAC Authorization in the
+	// Kubernetes documentation
+	// (https://docs.aws.amazon.com/https://kubernetes.io/docs/reference/access-authn-authz/rbac/) .
+	//
+	// If you want Amazon EKS to authorize the `principalArn` (instead of, or in addition to
+	// Kubernetes authorizing the `principalArn` ), you can associate one or more access policies to
+	// the access entry using `AssociateAccessPolicy` . If you associate any access policies, the
+	// `principalARN` has all permissions assigned in the associated access policies and all
+	// permissions in any Kubernetes `Role` or `ClusterRole` objects that the group names are bound
+	// to.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -57,22 +96,63 @@ type CfnAccessEntryProps struct {
 
 	// PrincipalArn is the PrincipalArn property of AWS::EKS::AccessEntry.
 	//
+	// The ARN of the IAM principal for the `AccessEntry` . You can specify one ARN for each access
+	// entry. You can't specify the same ARN in more than one access entry. This value can't be
+	// changed after access entry creation.
+	//
+	// The valid principals differ depending on the type of the access entry in the `type` field. For
+	// `STANDARD` access entries, you can use every IAM principal type. For nodes ( `EC2` (for EKS
+	// Auto Mode), `EC2_LINUX` , `EC2_WINDOWS` , `FARGATE_LINUX` , and `HYBRID_LINUX` ), the only
+	// valid ARN is IAM roles. You can't use the STS session principal type with access entries
+	// because this is a temporary principal for each session and not a permanent identity that can be
+	// assigned permissions.
+	//
+	// IAM best practices
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-users-federation-idp)
+	// recommend using IAM roles with temporary credentials, rather than IAM users with long-term
+	// credentials.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	PrincipalArn string
 
 	// Tags is the Tags property of AWS::EKS::AccessEntry.
 	//
+	// Metadata that assists with categorization and organization. Each tag consists of a key and an
+	// optional value. You define both. Tags don't propagate to any other cluster or AWS resources.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Type is the Type property of AWS::EKS::AccessEntry.
+	//
+	// The type of the new access entry. Valid values are `STANDARD` , `FARGATE_LINUX` , `EC2_LINUX` ,
+	// `EC2_WINDOWS` , `EC2` (for EKS Auto Mode), `HYBRID_LINUX` , and `HYPERPOD_LINUX` .
+	//
+	// If the `principalArn` is for an IAM role that's used for self-managed Amazon EC2 nodes, specify
+	// `EC2_LINUX` or `EC2_WINDOWS` . Amazon EKS grants the necessary permissions to the node for you.
+	// If the `principalArn` is for any other purpose, specify `STANDARD` . If you don't specify a
+	// value, Amazon EKS sets the value to `STANDARD` . If you have the access mode of the cluster set
+	// to `API_AND_CONFIG_MAP` , it's unnecessary to create access entries for IAM roles used with
+	// Fargate profiles or managed Amazon EC2 nodes, because Amazon EKS creates entries in the
+	// `aws-auth` `ConfigMap` for the roles. You can't change this value once you've created the
+	// access entry.
+	//
+	// If you set the value to `EC2_LINUX` or `EC2_WINDOWS` , you can't specify values for
+	// `kubernetesGroups` , or associate an `AccessPolicy` to the access entry.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Type string
 
 	// Username is the Username property of AWS::EKS::AccessEntry.
+	//
+	// The username to authenticate to Kubernetes with. We recommend not specifying a username and
+	// letting Amazon EKS specify it for you. For more information about the value Amazon EKS
+	// specifies for you, or constraints before specifying your own username, see Creating access
+	// entries
+	// (https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html#creating-access-entries)
+	// in the *Amazon EKS User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	Username string
@@ -131,14 +211,30 @@ func (p *CfnAccessEntryProps) validate(at string) []string {
 }
 
 // CfnAccessEntryAccessPolicy is the AccessPolicy property type of AWS::EKS::AccessEntry.
+//
+// An access policy includes permissions that allow Amazon EKS to authorize an IAM principal to
+// work with Kubernetes objects on your cluster. The policies are managed by Amazon EKS, but
+// they're not IAM policies. You can't view the permissions in the policies using the API. The
+// permissions for many of the policies are similar to the Kubernetes `cluster-admin` , `admin` ,
+// `edit` , and `view` cluster roles. For more information about these cluster roles, see
+// User-facing roles
+// (https://docs.aws.amazon.com/https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles)
+// in the Kubernetes documentation. To view the contents of the policies, see Access policy
+// permissions
+// (https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html#access-policy-permissions)
+// in the *Amazon EKS User Guide* .
 type CfnAccessEntryAccessPolicy struct {
 	// AccessScope is the AccessScope property of the AccessPolicy property type of
 	// AWS::EKS::AccessEntry.
+	//
+	// The scope of an `AccessPolicy` that's associated to an `AccessEntry` .
 	//
 	// Required.
 	AccessScope *CfnAccessEntryAccessScope
 
 	// PolicyArn is the PolicyArn property of the AccessPolicy property type of AWS::EKS::AccessEntry.
+	//
+	// The ARN of the access policy.
 	//
 	// Required.
 	PolicyArn string
@@ -171,15 +267,22 @@ func (p *CfnAccessEntryAccessPolicy) validate(at string) []string {
 }
 
 // CfnAccessEntryAccessScope is the AccessScope property type of AWS::EKS::AccessEntry.
+//
+// The scope of an `AccessPolicy` that's associated to an `AccessEntry` .
 type CfnAccessEntryAccessScope struct {
 	// Namespaces is the Namespaces property of the AccessScope property type of
 	// AWS::EKS::AccessEntry.
+	//
+	// A Kubernetes `namespace` that an access policy is scoped to. A value is required if you
+	// specified `namespace` for `Type` .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Namespaces []string
 
 	// Type is the Type property of the AccessScope property type of AWS::EKS::AccessEntry.
+	//
+	// The scope type of an access policy.
 	//
 	// Allowed values: "namespace", "cluster".
 	// Required.

@@ -10,6 +10,13 @@ import (
 
 // CfnAddon is the AWS::EKS::Addon resource.
 //
+// Creates an Amazon EKS add-on.
+//
+// Amazon EKS add-ons help to automate the provisioning and lifecycle management of common
+// operational software for Amazon EKS clusters. For more information, see Amazon EKS add-ons
+// (https://docs.aws.amazon.com/eks/latest/userguide/eks-add-ons.html) in the *Amazon EKS User
+// Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnAddon struct {
 	cdk.CfnResource
@@ -32,11 +39,16 @@ func (r *CfnAddon) CfnProperties() map[string]any { return r.Props.CfnProperties
 func (r *CfnAddon) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the add-on, such as
+// `arn:aws:eks:us-west-2:111122223333:addon/1-19/vpc-cni/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` .
 func (r *CfnAddon) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnAddonProps are the properties of an AWS::EKS::Addon resource.
 type CfnAddonProps struct {
 	// AddonName is the AddonName property of AWS::EKS::Addon.
+	//
+	// The name of the add-on.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -44,10 +56,14 @@ type CfnAddonProps struct {
 
 	// AddonVersion is the AddonVersion property of AWS::EKS::Addon.
 	//
+	// The version of the add-on.
+	//
 	// Default: not set (CloudFormation's default).
 	AddonVersion string
 
 	// ClusterName is the ClusterName property of AWS::EKS::Addon.
+	//
+	// The name of your cluster.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -55,10 +71,15 @@ type CfnAddonProps struct {
 
 	// ConfigurationValues is the ConfigurationValues property of AWS::EKS::Addon.
 	//
+	// The configuration values that you provided.
+	//
 	// Default: not set (CloudFormation's default).
 	ConfigurationValues string
 
 	// NamespaceConfig is the NamespaceConfig property of AWS::EKS::Addon.
+	//
+	// The namespace configuration for the addon. This specifies the Kubernetes namespace where the
+	// addon is installed.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -66,17 +87,46 @@ type CfnAddonProps struct {
 
 	// PodIdentityAssociations is the PodIdentityAssociations property of AWS::EKS::Addon.
 	//
+	// An array of EKS Pod Identity associations owned by the add-on. Each association maps a role to
+	// a service account in a namespace in the cluster.
+	//
+	// For more information, see Attach an IAM Role to an Amazon EKS add-on using EKS Pod Identity
+	// (https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html) in the *Amazon EKS User
+	// Guide* .
+	//
 	// The order of the items does not matter. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	PodIdentityAssociations []CfnAddonPodIdentityAssociation
 
 	// PreserveOnDelete is the PreserveOnDelete property of AWS::EKS::Addon.
 	//
+	// Specifying this option preserves the add-on software on your cluster but Amazon EKS stops
+	// managing any settings for the add-on. If an IAM account is associated with the add-on, it isn't
+	// removed.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	PreserveOnDelete *bool
 
 	// ResolveConflicts is the ResolveConflicts property of AWS::EKS::Addon.
+	//
+	// How to resolve field value conflicts for an Amazon EKS add-on. Conflicts are handled based on
+	// the value you choose:
+	//
+	// - *None* – If the self-managed version of the add-on is installed on your cluster, Amazon EKS
+	// doesn't change the value. Creation of the add-on might fail.
+	// - *Overwrite* – If the self-managed version of the add-on is installed on your cluster and
+	// the Amazon EKS default value is different than the existing value, Amazon EKS changes the value
+	// to the Amazon EKS default value.
+	// - *Preserve* – This is similar to the NONE option. If the self-managed version of the add-on
+	// is installed on your cluster Amazon EKS doesn't change the add-on resource properties. Creation
+	// of the add-on might fail if conflicts are detected. This option works differently during the
+	// update operation. For more information, see `UpdateAddon`
+	// (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateAddon.html) .
+	//
+	// If you don't currently have the self-managed version of the add-on installed on your cluster,
+	// the Amazon EKS add-on is installed. Amazon EKS sets all values to default values, regardless of
+	// the option that you specify.
 	//
 	// Allowed values: "NONE", "OVERWRITE", "PRESERVE". It is write-only: CloudFormation does not
 	// return it.
@@ -85,10 +135,25 @@ type CfnAddonProps struct {
 
 	// ServiceAccountRoleArn is the ServiceAccountRoleArn property of AWS::EKS::Addon.
 	//
+	// The Amazon Resource Name (ARN) of an existing IAM role to bind to the add-on's service account.
+	// The role must be assigned the IAM permissions required by the add-on. If you don't specify an
+	// existing IAM role, then the add-on uses the permissions assigned to the node IAM role. For more
+	// information, see Amazon EKS node IAM role
+	// (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html) in the *Amazon EKS
+	// User Guide* . To specify an existing IAM role, you must have an IAM OpenID Connect (OIDC)
+	// provider created for your cluster. For more information, see Enabling IAM roles for service
+	// accounts on your cluster
+	// (https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html)
+	// in the *Amazon EKS User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ServiceAccountRoleArn string
 
 	// Tags is the Tags property of AWS::EKS::Addon.
+	//
+	// The metadata that you apply to the add-on to assist with categorization and organization. Each
+	// tag consists of a key and an optional value, both of which you define. Add-on tags do not
+	// propagate to any other resources associated with the cluster.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -159,8 +224,12 @@ func (p *CfnAddonProps) validate(at string) []string {
 }
 
 // CfnAddonNamespaceConfig is the NamespaceConfig property type of AWS::EKS::Addon.
+//
+// The custom namespace configuration to use with the add-on
 type CfnAddonNamespaceConfig struct {
 	// Namespace is the Namespace property of the NamespaceConfig property type of AWS::EKS::Addon.
+	//
+	// The custom namespace for creating the add-on
 	//
 	// Required.
 	Namespace string
@@ -185,14 +254,25 @@ func (p *CfnAddonNamespaceConfig) validate(at string) []string {
 }
 
 // CfnAddonPodIdentityAssociation is the PodIdentityAssociation property type of AWS::EKS::Addon.
+//
+// Amazon EKS Pod Identity associations provide the ability to manage credentials for your
+// applications, similar to the way that Amazon EC2 instance profiles provide credentials to Amazon
+// EC2 instances.
 type CfnAddonPodIdentityAssociation struct {
 	// RoleArn is the RoleArn property of the PodIdentityAssociation property type of AWS::EKS::Addon.
+	//
+	// The Amazon Resource Name (ARN) of the IAM role to associate with the service account. The EKS
+	// Pod Identity agent manages credentials to assume this role for applications in the containers
+	// in the Pods that use this service account.
 	//
 	// Required.
 	RoleArn string
 
 	// ServiceAccount is the ServiceAccount property of the PodIdentityAssociation property type of
 	// AWS::EKS::Addon.
+	//
+	// The name of the Kubernetes service account inside the cluster to associate the IAM credentials
+	// with.
 	//
 	// Required.
 	ServiceAccount string

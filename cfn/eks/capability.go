@@ -10,6 +10,9 @@ import (
 
 // CfnCapability is the AWS::EKS::Capability resource.
 //
+// An object representing a managed capability in an Amazon EKS cluster. This includes all
+// configuration, status, and health information for the capability.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnCapability struct {
 	cdk.CfnResource
@@ -32,36 +35,61 @@ func (r *CfnCapability) CfnProperties() map[string]any { return r.Props.CfnPrope
 func (r *CfnCapability) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the capability.
 func (r *CfnCapability) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrConfigurationArgoCdAwsIdcIdcManagedApplicationArn returns the
 // Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ARN of the managed application created in IAM Identity Center for this Argo CD capability.
+// This application is automatically created and managed by EKS.
 func (r *CfnCapability) AttrConfigurationArgoCdAwsIdcIdcManagedApplicationArn() string {
 	return r.GetAttString("Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn")
 }
 
 // AttrConfigurationArgoCdServerUrl returns the Configuration.ArgoCd.ServerUrl attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The URL of the Argo CD server. Use this URL to access the Argo CD web interface and API.
 func (r *CfnCapability) AttrConfigurationArgoCdServerUrl() string {
 	return r.GetAttString("Configuration.ArgoCd.ServerUrl")
 }
 
 // AttrCreatedAt returns the CreatedAt attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Unix epoch timestamp in seconds for when the capability was created.
 func (r *CfnCapability) AttrCreatedAt() string { return r.GetAttString("CreatedAt") }
 
 // AttrModifiedAt returns the ModifiedAt attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Unix epoch timestamp in seconds for when the capability was last modified.
 func (r *CfnCapability) AttrModifiedAt() string { return r.GetAttString("ModifiedAt") }
 
 // AttrStatus returns the Status attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The current status of the capability. Valid values include:
+//
+// - `CREATING` – The capability is being created.
+// - `ACTIVE` – The capability is running and available.
+// - `UPDATING` – The capability is being updated.
+// - `DELETING` – The capability is being deleted.
+// - `CREATE_FAILED` – The capability creation failed.
+// - `UPDATE_FAILED` – The capability update failed.
+// - `DELETE_FAILED` – The capability deletion failed.
 func (r *CfnCapability) AttrStatus() string { return r.GetAttString("Status") }
 
 // AttrVersion returns the Version attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The version of the capability software that is currently running.
 func (r *CfnCapability) AttrVersion() string { return r.GetAttString("Version") }
 
 // CfnCapabilityProps are the properties of an AWS::EKS::Capability resource.
 type CfnCapabilityProps struct {
 	// CapabilityName is the CapabilityName property of AWS::EKS::Capability.
+	//
+	// The unique name of the capability within the cluster.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -69,16 +97,24 @@ type CfnCapabilityProps struct {
 
 	// ClusterName is the ClusterName property of AWS::EKS::Capability.
 	//
+	// The name of the Amazon EKS cluster that contains this capability.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ClusterName string
 
 	// Configuration is the Configuration property of AWS::EKS::Capability.
 	//
+	// The configuration settings for the capability. The structure varies depending on the capability
+	// type.
+	//
 	// Default: not set (CloudFormation's default).
 	Configuration *CfnCapabilityCapabilityConfiguration
 
 	// DeletePropagationPolicy is the DeletePropagationPolicy property of AWS::EKS::Capability.
+	//
+	// The delete propagation policy for the capability. Currently, the only supported value is
+	// `RETAIN` , which keeps all resources managed by the capability when the capability is deleted.
 	//
 	// Allowed values: "RETAIN".
 	// Required.
@@ -86,15 +122,22 @@ type CfnCapabilityProps struct {
 
 	// RoleArn is the RoleArn property of AWS::EKS::Capability.
 	//
+	// The Amazon Resource Name (ARN) of the IAM role that the capability uses to interact with AWS
+	// services.
+	//
 	// Required.
 	RoleArn string
 
 	// Tags is the Tags property of AWS::EKS::Capability.
 	//
+	// An array of key-value pairs to apply to this resource.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Type is the Type property of AWS::EKS::Capability.
+	//
+	// The type of capability. Valid values are `ACK` , `ARGOCD` , or `KRO` .
 	//
 	// Allowed values: "ARGOCD", "ACK", "KRO". Changing it replaces the resource.
 	// Required.
@@ -158,9 +201,15 @@ func (p *CfnCapabilityProps) validate(at string) []string {
 
 // CfnCapabilityCapabilityConfiguration is the CapabilityConfiguration property type of
 // AWS::EKS::Capability.
+//
+// Configuration settings for a capability. The structure of this object varies depending on the
+// capability type.
 type CfnCapabilityCapabilityConfiguration struct {
 	// ArgoCd is the ArgoCd property of the CapabilityConfiguration property type of
 	// AWS::EKS::Capability.
+	//
+	// Configuration settings for an Argo CD capability. This includes the Kubernetes namespace, IAM
+	// Identity Center integration, RBAC role mappings, and network access configuration.
 	//
 	// Default: not set (CloudFormation's default).
 	ArgoCd *CfnCapabilityArgoCd
@@ -185,14 +234,23 @@ func (p *CfnCapabilityCapabilityConfiguration) validate(at string) []string {
 }
 
 // CfnCapabilityArgoCd is the ArgoCd property type of AWS::EKS::Capability.
+//
+// Configuration settings for an Argo CD capability. This includes the Kubernetes namespace, IAM
+// Identity Center integration, RBAC role mappings, and network access configuration.
 type CfnCapabilityArgoCd struct {
 	// AwsIdc is the AwsIdc property of the ArgoCd property type of AWS::EKS::Capability.
+	//
+	// Configuration for integrating Argo CD with IAM Identity Center. This allows you to use your
+	// organization's identity provider for authentication to Argo CD.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	AwsIdc *CfnCapabilityAwsIdc
 
 	// Namespace is the Namespace property of the ArgoCd property type of AWS::EKS::Capability.
+	//
+	// The Kubernetes namespace where Argo CD resources will be created. If not specified, the default
+	// namespace is used.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -201,11 +259,19 @@ type CfnCapabilityArgoCd struct {
 	// NetworkAccess is the NetworkAccess property of the ArgoCd property type of
 	// AWS::EKS::Capability.
 	//
+	// Configuration for network access to the Argo CD capability's managed API server endpoint. By
+	// default, the Argo CD server is accessible via a public endpoint. You can optionally specify one
+	// or more VPC endpoint IDs to enable private connectivity from your VPCs.
+	//
 	// Default: not set (CloudFormation's default).
 	NetworkAccess *CfnCapabilityNetworkAccess
 
 	// RbacRoleMappings is the RbacRoleMappings property of the ArgoCd property type of
 	// AWS::EKS::Capability.
+	//
+	// A list of role mappings that define which IAM Identity Center users or groups have which Argo
+	// CD roles. Each mapping associates an Argo CD role (ADMIN, EDITOR, or VIEWER) with one or more
+	// IAM Identity Center identities.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -251,14 +317,21 @@ func (p *CfnCapabilityArgoCd) validate(at string) []string {
 }
 
 // CfnCapabilityAwsIdc is the AwsIdc property type of AWS::EKS::Capability.
+//
+// Configuration for integrating Argo CD with IAM Identity Center. This allows you to use your
+// organization's identity provider for authentication to Argo CD.
 type CfnCapabilityAwsIdc struct {
 	// IdcInstanceArn is the IdcInstanceArn property of the AwsIdc property type of
 	// AWS::EKS::Capability.
+	//
+	// The ARN of the IAM Identity Center instance to use for authentication.
 	//
 	// Required.
 	IdcInstanceArn string
 
 	// IdcRegion is the IdcRegion property of the AwsIdc property type of AWS::EKS::Capability.
+	//
+	// The Region where your IAM Identity Center instance is located.
 	//
 	// Default: not set (CloudFormation's default).
 	IdcRegion string
@@ -286,8 +359,16 @@ func (p *CfnCapabilityAwsIdc) validate(at string) []string {
 }
 
 // CfnCapabilityNetworkAccess is the NetworkAccess property type of AWS::EKS::Capability.
+//
+// Configuration for network access to the Argo CD capability's managed API server endpoint. By
+// default, the Argo CD server is accessible via a public endpoint. You can optionally specify one
+// or more VPC endpoint IDs to enable private connectivity from your VPCs.
 type CfnCapabilityNetworkAccess struct {
 	// VpceIds is the VpceIds property of the NetworkAccess property type of AWS::EKS::Capability.
+	//
+	// A list of VPC endpoint IDs to associate with the managed Argo CD API server endpoint. Each VPC
+	// endpoint provides private connectivity from a specific VPC to the Argo CD server. You can
+	// specify multiple VPC endpoint IDs to enable access from multiple VPCs.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -305,15 +386,27 @@ func (p *CfnCapabilityNetworkAccess) CfnProperties() map[string]any {
 }
 
 // CfnCapabilityArgoCdRoleMapping is the ArgoCdRoleMapping property type of AWS::EKS::Capability.
+//
+// A mapping between an Argo CD role and IAM Identity CenterIAM; Identity Center identities. This
+// defines which users or groups have specific permissions in Argo CD.
 type CfnCapabilityArgoCdRoleMapping struct {
 	// Identities is the Identities property of the ArgoCdRoleMapping property type of
 	// AWS::EKS::Capability.
+	//
+	// A list of IAM Identity CenterIAM; Identity Center identities (users or groups) that should be
+	// assigned this Argo CD role.
 	//
 	// The order of the items does not matter.
 	// Required.
 	Identities []CfnCapabilitySsoIdentity
 
 	// Role is the Role property of the ArgoCdRoleMapping property type of AWS::EKS::Capability.
+	//
+	// The Argo CD role to assign. Valid values are:
+	//
+	// - `ADMIN` – Full administrative access to Argo CD.
+	// - `EDITOR` – Edit access to Argo CD resources.
+	// - `VIEWER` – Read-only access to Argo CD resources.
 	//
 	// Allowed values: "ADMIN", "EDITOR", "VIEWER".
 	// Required.
@@ -353,13 +446,20 @@ func (p *CfnCapabilityArgoCdRoleMapping) validate(at string) []string {
 }
 
 // CfnCapabilitySsoIdentity is the SsoIdentity property type of AWS::EKS::Capability.
+//
+// An IAM Identity CenterIAM; Identity Center identity (user or group) that can be assigned
+// permissions in a capability.
 type CfnCapabilitySsoIdentity struct {
 	// Id is the Id property of the SsoIdentity property type of AWS::EKS::Capability.
+	//
+	// The unique identifier of the IAM Identity CenterIAM; Identity Center user or group.
 	//
 	// Required.
 	Id string
 
 	// Type is the Type property of the SsoIdentity property type of AWS::EKS::Capability.
+	//
+	// The type of identity. Valid values are `SSO_USER` or `SSO_GROUP` .
 	//
 	// Allowed values: "SSO_USER", "SSO_GROUP".
 	// Required.

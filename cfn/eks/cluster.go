@@ -10,6 +10,45 @@ import (
 
 // CfnCluster is the AWS::EKS::Cluster resource.
 //
+// Creates an Amazon EKS control plane.
+//
+// The Amazon EKS control plane consists of control plane instances that run the Kubernetes
+// software, such as `etcd` and the API server. The control plane runs in an account managed by AWS
+// , and the Kubernetes API is exposed by the Amazon EKS API server endpoint. Each Amazon EKS
+// cluster control plane is single tenant and unique. It runs on its own set of Amazon EC2
+// instances.
+//
+// The cluster control plane is provisioned across multiple Availability Zones and fronted by an
+// ELB Network Load Balancer. Amazon EKS also provisions elastic network interfaces in your VPC
+// subnets to provide connectivity from the control plane instances to the nodes (for example, to
+// support `kubectl exec` , `logs` , and `proxy` data flows).
+//
+// Amazon EKS nodes run in your AWS account and connect to your cluster's control plane over the
+// Kubernetes API server endpoint and a certificate file that is created for your cluster.
+//
+// You can use the `endpointPublicAccess` and `endpointPrivateAccess` parameters to enable or
+// disable public and private access to your cluster's Kubernetes API server endpoint. By default,
+// public access is enabled, and private access is disabled. The endpoint domain name and IP
+// address family depends on the value of the `ipFamily` for the cluster. For more information, see
+// Amazon EKS Cluster Endpoint Access Control
+// (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html) in the **Amazon EKS
+// User Guide** .
+//
+// You can use the `logging` parameter to enable or disable exporting the Kubernetes control plane
+// logs for your cluster to CloudWatch Logs. By default, cluster control plane logs aren't exported
+// to CloudWatch Logs. For more information, see Amazon EKS Cluster Control Plane Logs
+// (https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html) in the **Amazon EKS
+// User Guide** . CloudWatch Logs ingestion, archive storage, and data scanning rates apply to
+// exported control plane logs. For more information, see CloudWatch Pricing
+// (https://docs.aws.amazon.com/cloudwatch/pricing/) .
+//
+// In most cases, it takes several minutes to create a cluster. After you create an Amazon EKS
+// cluster, you must configure your Kubernetes tooling to communicate with the API server and
+// launch nodes into your cluster. For more information, see Allowing users to access your cluster
+// (https://docs.aws.amazon.com/eks/latest/userguide/cluster-auth.html) and Launching Amazon EKS
+// nodes (https://docs.aws.amazon.com/eks/latest/userguide/launch-workers.html) in the *Amazon EKS
+// User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnCluster struct {
 	cdk.CfnResource
@@ -32,40 +71,72 @@ func (r *CfnCluster) CfnProperties() map[string]any { return r.Props.CfnProperti
 func (r *CfnCluster) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the cluster, such as `arn:aws:eks:us-west-2:666666666666:cluster/prod` .
 func (r *CfnCluster) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrCertificateAuthorityData returns the CertificateAuthorityData attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The `certificate-authority-data` for your cluster.
 func (r *CfnCluster) AttrCertificateAuthorityData() string {
 	return r.GetAttString("CertificateAuthorityData")
 }
 
 // AttrClusterSecurityGroupId returns the ClusterSecurityGroupId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The cluster security group that was created by Amazon EKS for the cluster. Managed node groups
+// use this security group for control plane to data plane communication.
+//
+// This parameter is only returned by Amazon EKS clusters that support managed node groups. For
+// more information, see Managed node groups
+// (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html) in the *Amazon EKS
+// User Guide* .
 func (r *CfnCluster) AttrClusterSecurityGroupId() string {
 	return r.GetAttString("ClusterSecurityGroupId")
 }
 
 // AttrEncryptionConfigKeyArn returns the EncryptionConfigKeyArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Amazon Resource Name (ARN) or alias of the customer master key (CMK).
 func (r *CfnCluster) AttrEncryptionConfigKeyArn() string {
 	return r.GetAttString("EncryptionConfigKeyArn")
 }
 
 // AttrEndpoint returns the Endpoint attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The endpoint for your Kubernetes API server, such as
+// `https://5E1D0CEXAMPLEA591B746AFC5AB30262.yl4.us-west-2.eks.amazonaws.com` .
 func (r *CfnCluster) AttrEndpoint() string { return r.GetAttString("Endpoint") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of your local Amazon EKS cluster on an AWS Outpost. This property isn't available for an
+// Amazon EKS cluster on the AWS cloud.
 func (r *CfnCluster) AttrId() string { return r.GetAttString("Id") }
 
 // AttrKubernetesNetworkConfigServiceIpv6Cidr returns the KubernetesNetworkConfig.ServiceIpv6Cidr
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The CIDR block that Kubernetes Service IP addresses are assigned from if you created a `1.21` or
+// later cluster with version `>1.10.1` or later of the Amazon VPC CNI add-on and specified `ipv6`
+// for *ipFamily* when you created the cluster. Kubernetes assigns Service addresses from the
+// unique local address range ( `fc00::/7` ) because you can't specify a custom `IPv6` CIDR block
+// when you create the cluster.
 func (r *CfnCluster) AttrKubernetesNetworkConfigServiceIpv6Cidr() string {
 	return r.GetAttString("KubernetesNetworkConfig.ServiceIpv6Cidr")
 }
 
 // AttrOpenIdConnectIssuerUrl returns the OpenIdConnectIssuerUrl attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The issuer URL for the OIDC identity provider of the cluster, such as
+// `https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E` . If you need to
+// remove `https://` from this output value, you can include the following code in your template.
+//
+// `!Select [1, !Split ["//", !GetAtt EKSCluster.OpenIdConnectIssuerUrl]]`
 func (r *CfnCluster) AttrOpenIdConnectIssuerUrl() string {
 	return r.GetAttString("OpenIdConnectIssuerUrl")
 }
@@ -74,10 +145,20 @@ func (r *CfnCluster) AttrOpenIdConnectIssuerUrl() string {
 type CfnClusterProps struct {
 	// AccessConfig is the AccessConfig property of AWS::EKS::Cluster.
 	//
+	// The access configuration for the cluster.
+	//
 	// Default: not set (CloudFormation's default).
 	AccessConfig *CfnClusterAccessConfig
 
 	// BootstrapSelfManagedAddons is the BootstrapSelfManagedAddons property of AWS::EKS::Cluster.
+	//
+	// If you set this value to `False` when creating a cluster, the default networking add-ons will
+	// not be installed.
+	//
+	// The default networking add-ons include `vpc-cni` , `coredns` , and `kube-proxy` .
+	//
+	// Use this option when you plan to install third-party alternative add-ons or self-manage the
+	// default networking add-ons.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -85,20 +166,34 @@ type CfnClusterProps struct {
 
 	// ComputeConfig is the ComputeConfig property of AWS::EKS::Cluster.
 	//
+	// Indicates the current configuration of the compute capability on your EKS Auto Mode cluster.
+	// For example, if the capability is enabled or disabled. If the compute capability is enabled,
+	// EKS Auto Mode will create and delete EC2 Managed Instances in your AWS account. For more
+	// information, see EKS Auto Mode compute capability in the *Amazon EKS User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ComputeConfig *CfnClusterComputeConfig
 
 	// ControlPlaneScalingConfig is the ControlPlaneScalingConfig property of AWS::EKS::Cluster.
+	//
+	// The control plane scaling tier configuration. For more information, see EKS Provisioned Control
+	// Plane in the Amazon EKS User Guide.
 	//
 	// Default: not set (CloudFormation's default).
 	ControlPlaneScalingConfig *CfnClusterControlPlaneScalingConfig
 
 	// DeletionProtection is the DeletionProtection property of AWS::EKS::Cluster.
 	//
+	// The current deletion protection setting for the cluster. When `true` , deletion protection is
+	// enabled and the cluster cannot be deleted until protection is disabled. When `false` , the
+	// cluster can be deleted normally. This setting only applies to clusters in an active state.
+	//
 	// Default: not set (CloudFormation's default).
 	DeletionProtection *bool
 
 	// EncryptionConfig is the EncryptionConfig property of AWS::EKS::Cluster.
+	//
+	// The encryption configuration for the cluster.
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -106,21 +201,32 @@ type CfnClusterProps struct {
 
 	// Force is the Force property of AWS::EKS::Cluster.
 	//
+	// Set this value to `true` to override upgrade-blocking readiness checks when updating a cluster.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: false.
 	Force *bool
 
 	// KubernetesNetworkConfig is the KubernetesNetworkConfig property of AWS::EKS::Cluster.
 	//
+	// The Kubernetes network configuration for the cluster.
+	//
 	// Default: not set (CloudFormation's default).
 	KubernetesNetworkConfig *CfnClusterKubernetesNetworkConfig
 
 	// Logging is the Logging property of AWS::EKS::Cluster.
 	//
+	// The logging configuration for your cluster.
+	//
 	// Default: not set (CloudFormation's default).
 	Logging *CfnClusterLogging
 
 	// Name is the Name property of AWS::EKS::Cluster.
+	//
+	// The unique name to give to your cluster. The name can contain only alphanumeric characters
+	// (case-sensitive) and hyphens. It must start with an alphanumeric character and can't be longer
+	// than 100 characters. The name must be unique within the AWS Region and AWS account that you're
+	// creating the cluster in. Note that underscores can't be used in CloudFormation .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -128,21 +234,41 @@ type CfnClusterProps struct {
 
 	// OutpostConfig is the OutpostConfig property of AWS::EKS::Cluster.
 	//
+	// An object representing the configuration of your local Amazon EKS cluster on an AWS Outpost.
+	// This object isn't available for clusters on the AWS cloud.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	OutpostConfig *CfnClusterOutpostConfig
 
 	// RemoteNetworkConfig is the RemoteNetworkConfig property of AWS::EKS::Cluster.
 	//
+	// The configuration in the cluster for EKS Hybrid Nodes. You can add, change, or remove this
+	// configuration after the cluster is created.
+	//
 	// Default: not set (CloudFormation's default).
 	RemoteNetworkConfig *CfnClusterRemoteNetworkConfig
 
 	// ResourcesVpcConfig is the ResourcesVpcConfig property of AWS::EKS::Cluster.
 	//
+	// The VPC configuration that's used by the cluster control plane. Amazon EKS VPC resources have
+	// specific requirements to work properly with Kubernetes. For more information, see Cluster VPC
+	// Considerations (https://docs.aws.amazon.com/eks/latest/userguide/network_reqs.html) and Cluster
+	// Security Group Considerations
+	// (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html) in the *Amazon EKS User
+	// Guide* . You must specify at least two subnets. You can specify up to five security groups, but
+	// we recommend that you use a dedicated security group for your cluster control plane.
+	//
 	// Required.
 	ResourcesVpcConfig *CfnClusterResourcesVpcConfig
 
 	// RoleArn is the RoleArn property of AWS::EKS::Cluster.
+	//
+	// The Amazon Resource Name (ARN) of the IAM role that provides permissions for the Kubernetes
+	// control plane to make calls to AWS API operations on your behalf. For more information, see
+	// Amazon EKS Service IAM Role
+	// (https://docs.aws.amazon.com/eks/latest/userguide/service_IAM_role.html) in the **Amazon EKS
+	// User Guide** .
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -150,25 +276,49 @@ type CfnClusterProps struct {
 
 	// StorageConfig is the StorageConfig property of AWS::EKS::Cluster.
 	//
+	// Indicates the current configuration of the block storage capability on your EKS Auto Mode
+	// cluster. For example, if the capability is enabled or disabled. If the block storage capability
+	// is enabled, EKS Auto Mode will create and delete EBS volumes in your AWS account. For more
+	// information, see EKS Auto Mode block storage capability in the *Amazon EKS User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	StorageConfig *CfnClusterStorageConfig
 
 	// Tags is the Tags property of AWS::EKS::Cluster.
+	//
+	// The metadata that you apply to the cluster to assist with categorization and organization. Each
+	// tag consists of a key and an optional value, both of which you define. Cluster tags don't
+	// propagate to any other resources associated with the cluster. You must have the
+	// `eks:TagResource` and `eks:UntagResource` permissions for your IAM principal
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage
+	// the CloudFormation stack. If you don't have these permissions, there might be unexpected
+	// behavior with stack-level tags propagating to the resource during resource creation and update.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// UpgradePolicy is the UpgradePolicy property of AWS::EKS::Cluster.
 	//
+	// This value indicates if extended support is enabled or disabled for the cluster.
+	//
+	// Learn more about EKS Extended Support in the *Amazon EKS User Guide* .
+	// (https://docs.aws.amazon.com/eks/latest/userguide/extended-support-control.html)
+	//
 	// Default: not set (CloudFormation's default).
 	UpgradePolicy *CfnClusterUpgradePolicy
 
 	// Version is the Version property of AWS::EKS::Cluster.
 	//
+	// The desired Kubernetes version for your cluster. If you don't specify a value here, the default
+	// version available in Amazon EKS is used. The default version might not be the latest version
+	// available.
+	//
 	// Default: not set (CloudFormation's default).
 	Version string
 
 	// ZonalShiftConfig is the ZonalShiftConfig property of AWS::EKS::Cluster.
+	//
+	// The configuration for zonal shift for the cluster.
 	//
 	// Default: not set (CloudFormation's default).
 	ZonalShiftConfig *CfnClusterZonalShiftConfig
@@ -266,9 +416,15 @@ func (p *CfnClusterProps) validate(at string) []string {
 }
 
 // CfnClusterAccessConfig is the AccessConfig property type of AWS::EKS::Cluster.
+//
+// The access configuration for the cluster.
 type CfnClusterAccessConfig struct {
 	// AuthenticationMode is the AuthenticationMode property of the AccessConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// The desired authentication mode for the cluster. If you create a cluster by using the EKS API,
+	// AWS SDKs, or AWS CloudFormation , the default is `CONFIG_MAP` . If you create the cluster by
+	// using the AWS Management Console , the default value is `API_AND_CONFIG_MAP` .
 	//
 	// Allowed values: "CONFIG_MAP", "API_AND_CONFIG_MAP", "API".
 	// Default: not set (CloudFormation's default).
@@ -276,6 +432,9 @@ type CfnClusterAccessConfig struct {
 
 	// BootstrapClusterCreatorAdminPermissions is the BootstrapClusterCreatorAdminPermissions property
 	// of the AccessConfig property type of AWS::EKS::Cluster.
+	//
+	// Specifies whether or not the cluster creator IAM principal was set as a cluster admin access
+	// entry during cluster creation time. The default value is `true` .
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -296,13 +455,25 @@ func (p *CfnClusterAccessConfig) CfnProperties() map[string]any {
 }
 
 // CfnClusterComputeConfig is the ComputeConfig property type of AWS::EKS::Cluster.
+//
+// Indicates the current configuration of the compute capability on your EKS Auto Mode cluster. For
+// example, if the capability is enabled or disabled. If the compute capability is enabled, EKS
+// Auto Mode will create and delete EC2 Managed Instances in your AWS account. For more
+// information, see EKS Auto Mode compute capability in the *Amazon EKS User Guide* .
 type CfnClusterComputeConfig struct {
 	// Enabled is the Enabled property of the ComputeConfig property type of AWS::EKS::Cluster.
+	//
+	// Request to enable or disable the compute capability on your EKS Auto Mode cluster. If the
+	// compute capability is enabled, EKS Auto Mode will create and delete EC2 Managed Instances in
+	// your AWS account.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
 
 	// NodePools is the NodePools property of the ComputeConfig property type of AWS::EKS::Cluster.
+	//
+	// Configuration for node pools that defines the compute resources for your EKS Auto Mode cluster.
+	// For more information, see EKS Auto Mode Node Pools in the *Amazon EKS User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -310,6 +481,10 @@ type CfnClusterComputeConfig struct {
 
 	// NodeRoleArn is the NodeRoleArn property of the ComputeConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// The ARN of the IAM Role EKS will assign to EC2 Managed Instances in your EKS Auto Mode cluster.
+	// This value cannot be changed after the compute capability of EKS Auto Mode is enabled. For more
+	// information, see the IAM Reference in the *Amazon EKS User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	NodeRoleArn string
@@ -333,8 +508,15 @@ func (p *CfnClusterComputeConfig) CfnProperties() map[string]any {
 
 // CfnClusterControlPlaneScalingConfig is the ControlPlaneScalingConfig property type of
 // AWS::EKS::Cluster.
+//
+// The control plane scaling tier configuration. For more information, see EKS Provisioned Control
+// Plane in the Amazon EKS User Guide.
 type CfnClusterControlPlaneScalingConfig struct {
 	// Tier is the Tier property of the ControlPlaneScalingConfig property type of AWS::EKS::Cluster.
+	//
+	// The control plane scaling tier configuration. Available options are `standard` , `tier-xl` ,
+	// `tier-2xl` , or `tier-4xl` . For more information, see EKS Provisioned Control Plane in the
+	// Amazon EKS User Guide.
 	//
 	// Allowed values: "standard", "tier-xl", "tier-2xl", "tier-4xl", "tier-8xl", "tier-ultra".
 	// Default: not set (CloudFormation's default).
@@ -352,13 +534,19 @@ func (p *CfnClusterControlPlaneScalingConfig) CfnProperties() map[string]any {
 }
 
 // CfnClusterEncryptionConfig is the EncryptionConfig property type of AWS::EKS::Cluster.
+//
+// The encryption configuration for the cluster.
 type CfnClusterEncryptionConfig struct {
 	// Provider is the Provider property of the EncryptionConfig property type of AWS::EKS::Cluster.
+	//
+	// The encryption provider for the cluster.
 	//
 	// Default: not set (CloudFormation's default).
 	Provider *CfnClusterProvider
 
 	// Resources is the Resources property of the EncryptionConfig property type of AWS::EKS::Cluster.
+	//
+	// Specifies the resources to be encrypted. The only supported value is `secrets` .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -379,8 +567,19 @@ func (p *CfnClusterEncryptionConfig) CfnProperties() map[string]any {
 }
 
 // CfnClusterProvider is the Provider property type of AWS::EKS::Cluster.
+//
+// Identifies the AWS Key Management Service ( AWS ) key used to encrypt the secrets.
 type CfnClusterProvider struct {
 	// KeyArn is the KeyArn property of the Provider property type of AWS::EKS::Cluster.
+	//
+	// Amazon Resource Name (ARN) or alias of the KMS key. The KMS key must be symmetric and created
+	// in the same AWS Region as the cluster. If the KMS key was created in a different account, the
+	// IAM principal
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) must have
+	// access to the KMS key. For more information, see Allowing users in other accounts to use a KMS
+	// key
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html)
+	// in the *AWS Key Management Service Developer Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	KeyArn string
@@ -398,9 +597,14 @@ func (p *CfnClusterProvider) CfnProperties() map[string]any {
 
 // CfnClusterKubernetesNetworkConfig is the KubernetesNetworkConfig property type of
 // AWS::EKS::Cluster.
+//
+// The Kubernetes network configuration for the cluster.
 type CfnClusterKubernetesNetworkConfig struct {
 	// ElasticLoadBalancing is the ElasticLoadBalancing property of the KubernetesNetworkConfig
 	// property type of AWS::EKS::Cluster.
+	//
+	// Request to enable or disable the load balancing capability on your EKS Auto Mode cluster. For
+	// more information, see EKS Auto Mode load balancing capability in the *Amazon EKS User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	ElasticLoadBalancing *CfnClusterElasticLoadBalancing
@@ -408,12 +612,38 @@ type CfnClusterKubernetesNetworkConfig struct {
 	// IpFamily is the IpFamily property of the KubernetesNetworkConfig property type of
 	// AWS::EKS::Cluster.
 	//
+	// Specify which IP family is used to assign Kubernetes pod and service IP addresses. If you don't
+	// specify a value, `ipv4` is used by default. You can only specify an IP family when you create a
+	// cluster and can't change this value once the cluster is created. If you specify `ipv6` , the
+	// VPC and subnets that you specify for cluster creation must have both `IPv4` and `IPv6` CIDR
+	// blocks assigned to them. You can't specify `ipv6` for clusters in China Regions.
+	//
+	// You can only specify `ipv6` for `1.21` and later clusters that use version `1.10.1` or later of
+	// the Amazon VPC CNI add-on. If you specify `ipv6` , then ensure that your VPC meets the
+	// requirements listed in the considerations listed in Assigning IPv6 addresses to pods and
+	// services (https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html) in the *Amazon EKS
+	// User Guide* . Kubernetes assigns services `IPv6` addresses from the unique local address range
+	// `(fc00::/7)` . You can't specify a custom `IPv6` CIDR block. Pod addresses are assigned from
+	// the subnet's `IPv6` CIDR.
+	//
 	// Allowed values: "ipv4", "ipv6". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	IpFamily string
 
 	// ServiceIpv4Cidr is the ServiceIpv4Cidr property of the KubernetesNetworkConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// Don't specify a value if you select `ipv6` for *ipFamily* . The CIDR block to assign Kubernetes
+	// service IP addresses from. If you don't specify a block, Kubernetes assigns addresses from
+	// either the `10.100.0.0/16` or `172.20.0.0/16` CIDR blocks. We recommend that you specify a
+	// block that does not overlap with resources in other networks that are peered or connected to
+	// your VPC. The block must meet the following requirements:
+	//
+	// - Within one of the following private IP address blocks: `10.0.0.0/8` , `172.16.0.0/12` , or
+	// `192.168.0.0/16` .
+	// - Doesn't overlap with any CIDR block assigned to the VPC that you selected for VPC.
+	// - Between `/24` and `/12` . You can only specify a custom CIDR block when you create a cluster.
+	// You can't change this value after the cluster is created.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -437,8 +667,16 @@ func (p *CfnClusterKubernetesNetworkConfig) CfnProperties() map[string]any {
 }
 
 // CfnClusterElasticLoadBalancing is the ElasticLoadBalancing property type of AWS::EKS::Cluster.
+//
+// Indicates the current configuration of the load balancing capability on your EKS Auto Mode
+// cluster. For example, if the capability is enabled or disabled. For more information, see EKS
+// Auto Mode load balancing capability in the *Amazon EKS User Guide* .
 type CfnClusterElasticLoadBalancing struct {
 	// Enabled is the Enabled property of the ElasticLoadBalancing property type of AWS::EKS::Cluster.
+	//
+	// Indicates if the load balancing capability is enabled on your EKS Auto Mode cluster. If the
+	// load balancing capability is enabled, EKS Auto Mode will create and delete load balancers in
+	// your AWS account.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -455,9 +693,20 @@ func (p *CfnClusterElasticLoadBalancing) CfnProperties() map[string]any {
 }
 
 // CfnClusterLogging is the Logging property type of AWS::EKS::Cluster.
+//
+// Enable or disable exporting the Kubernetes control plane logs for your cluster to CloudWatch
+// Logs. By default, cluster control plane logs aren't exported to CloudWatch Logs. For more
+// information, see Amazon EKS Cluster control plane logs
+// (https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html) in the **Amazon EKS
+// User Guide** . When updating a resource, you must include this `Logging` property if the
+// previous CloudFormation template of the resource had it. > CloudWatch Logs ingestion, archive
+// storage, and data scanning rates apply to exported control plane logs. For more information, see
+// CloudWatch Pricing (https://docs.aws.amazon.com/cloudwatch/pricing/) .
 type CfnClusterLogging struct {
 	// ClusterLogging is the ClusterLogging property of the Logging property type of
 	// AWS::EKS::Cluster.
+	//
+	// The cluster control plane logging configuration for your cluster.
 	//
 	// Default: not set (CloudFormation's default).
 	ClusterLogging *CfnClusterClusterLogging
@@ -474,9 +723,17 @@ func (p *CfnClusterLogging) CfnProperties() map[string]any {
 }
 
 // CfnClusterClusterLogging is the ClusterLogging property type of AWS::EKS::Cluster.
+//
+// The cluster control plane logging configuration for your cluster. When updating a resource, you
+// must include this `ClusterLogging` property if the previous CloudFormation template of the
+// resource had it.
 type CfnClusterClusterLogging struct {
 	// EnabledTypes is the EnabledTypes property of the ClusterLogging property type of
 	// AWS::EKS::Cluster.
+	//
+	// The enabled control plane logs for your cluster. All log types are disabled if the array is
+	// empty. When updating a resource, you must include this `EnabledTypes` property if the previous
+	// CloudFormation template of the resource had it.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -498,8 +755,15 @@ func (p *CfnClusterClusterLogging) CfnProperties() map[string]any {
 }
 
 // CfnClusterLoggingTypeConfig is the LoggingTypeConfig property type of AWS::EKS::Cluster.
+//
+// The enabled logging type. For a list of the valid logging types, see the `types` property of
+// `LogSetup`
+// (https://docs.aws.amazon.com/eks/latest/APIReference/API_LogSetup.html#AmazonEKS-Type-LogSetup-types)
+// in the *Amazon EKS API Reference* .
 type CfnClusterLoggingTypeConfig struct {
 	// Type is the Type property of the LoggingTypeConfig property type of AWS::EKS::Cluster.
+	//
+	// The name of the log type.
 	//
 	// Allowed values: "api", "audit", "authenticator", "controllerManager", "scheduler".
 	// Default: not set (CloudFormation's default).
@@ -517,9 +781,24 @@ func (p *CfnClusterLoggingTypeConfig) CfnProperties() map[string]any {
 }
 
 // CfnClusterOutpostConfig is the OutpostConfig property type of AWS::EKS::Cluster.
+//
+// The configuration of your local Amazon EKS cluster on an AWS Outpost. Before creating a cluster
+// on an Outpost, review Creating a local cluster on an Outpost
+// (https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-local-cluster-create.html) in the
+// *Amazon EKS User Guide* . This API isn't available for Amazon EKS clusters on the AWS cloud.
 type CfnClusterOutpostConfig struct {
 	// ControlPlaneInstanceType is the ControlPlaneInstanceType property of the OutpostConfig property
 	// type of AWS::EKS::Cluster.
+	//
+	// The Amazon EC2 instance type that you want to use for your local Amazon EKS cluster on
+	// Outposts. Choose an instance type based on the number of nodes that your cluster will have. For
+	// more information, see Capacity considerations
+	// (https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-capacity-considerations.html) in
+	// the *Amazon EKS User Guide* .
+	//
+	// The instance type that you specify is used for all Kubernetes control plane instances. The
+	// instance type can't be changed after cluster creation. The control plane is not automatically
+	// scaled by Amazon EKS.
 	//
 	// Required.
 	ControlPlaneInstanceType string
@@ -527,11 +806,19 @@ type CfnClusterOutpostConfig struct {
 	// ControlPlanePlacement is the ControlPlanePlacement property of the OutpostConfig property type
 	// of AWS::EKS::Cluster.
 	//
+	// An object representing the placement configuration for all the control plane instances of your
+	// local Amazon EKS cluster on an AWS Outpost. For more information, see Capacity considerations
+	// (https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-capacity-considerations.html) in
+	// the *Amazon EKS User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ControlPlanePlacement *CfnClusterControlPlanePlacement
 
 	// OutpostArns is the OutpostArns property of the OutpostConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// The ARN of the Outpost that you want to use for your local Amazon EKS cluster on Outposts. Only
+	// a single Outpost ARN is supported.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -566,9 +853,17 @@ func (p *CfnClusterOutpostConfig) validate(at string) []string {
 }
 
 // CfnClusterControlPlanePlacement is the ControlPlanePlacement property type of AWS::EKS::Cluster.
+//
+// The placement configuration for all the control plane instances of your local Amazon EKS cluster
+// on an AWS Outpost. For more information, see Capacity considerations
+// (https://docs.aws.amazon.com/eks/latest/userguide/eks-outposts-capacity-considerations.html) in
+// the *Amazon EKS User Guide* .
 type CfnClusterControlPlanePlacement struct {
 	// GroupName is the GroupName property of the ControlPlanePlacement property type of
 	// AWS::EKS::Cluster.
+	//
+	// The name of the placement group for the Kubernetes control plane instances. This property is
+	// only used for a local cluster on an AWS Outpost.
 	//
 	// Default: not set (CloudFormation's default).
 	GroupName string
@@ -585,9 +880,36 @@ func (p *CfnClusterControlPlanePlacement) CfnProperties() map[string]any {
 }
 
 // CfnClusterRemoteNetworkConfig is the RemoteNetworkConfig property type of AWS::EKS::Cluster.
+//
+// The configuration in the cluster for EKS Hybrid Nodes. You can add, change, or remove this
+// configuration after the cluster is created.
 type CfnClusterRemoteNetworkConfig struct {
 	// RemoteNodeNetworks is the RemoteNodeNetworks property of the RemoteNetworkConfig property type
 	// of AWS::EKS::Cluster.
+	//
+	// The list of network CIDRs that can contain hybrid nodes.
+	//
+	// These CIDR blocks define the expected IP address range of the hybrid nodes that join the
+	// cluster. These blocks are typically determined by your network administrator.
+	//
+	// Enter one or more IPv4 CIDR blocks in decimal dotted-quad notation (for example, `10.2.0.0/16`
+	// ).
+	//
+	// It must satisfy the following requirements:
+	//
+	// - Each block must be within an `IPv4` RFC-1918 network range. Minimum allowed size is /32,
+	// maximum allowed size is /8. Publicly-routable addresses aren't supported.
+	// - Each block cannot overlap with the range of the VPC CIDR blocks for your EKS resources, or
+	// the block of the Kubernetes service IP range.
+	// - Each block must have a route to the VPC that uses the VPC CIDR blocks, not public IPs or
+	// Elastic IPs. There are many options including AWS Transit Gateway , AWS Site-to-Site VPN , or
+	// AWS Direct Connect .
+	// - Each host must allow outbound connection to the EKS cluster control plane on TCP ports `443`
+	// and `10250` .
+	// - Each host must allow inbound connection from the EKS cluster control plane on TCP port 10250
+	// for logs, exec and port-forward operations.
+	// - Each host must allow TCP and UDP network connectivity to and from other hosts that are
+	// running `CoreDNS` on UDP port `53` for service and pod DNS names.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -595,6 +917,22 @@ type CfnClusterRemoteNetworkConfig struct {
 
 	// RemotePodNetworks is the RemotePodNetworks property of the RemoteNetworkConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// The list of network CIDRs that can contain pods that run Kubernetes webhooks on hybrid nodes.
+	//
+	// These CIDR blocks are determined by configuring your Container Network Interface (CNI) plugin.
+	// We recommend the Calico CNI or Cilium CNI. Note that the Amazon VPC CNI plugin for Kubernetes
+	// isn't available for on-premises and edge locations.
+	//
+	// Enter one or more IPv4 CIDR blocks in decimal dotted-quad notation (for example, `10.2.0.0/16`
+	// ).
+	//
+	// It must satisfy the following requirements:
+	//
+	// - Each block must be within an `IPv4` RFC-1918 network range. Minimum allowed size is /32,
+	// maximum allowed size is /8. Publicly-routable addresses aren't supported.
+	// - Each block cannot overlap with the range of the VPC CIDR blocks for your EKS resources, or
+	// the block of the Kubernetes service IP range.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -638,8 +976,56 @@ func (p *CfnClusterRemoteNetworkConfig) validate(at string) []string {
 }
 
 // CfnClusterRemoteNodeNetwork is the RemoteNodeNetwork property type of AWS::EKS::Cluster.
+//
+// A network CIDR that can contain hybrid nodes.
+//
+// These CIDR blocks define the expected IP address range of the hybrid nodes that join the
+// cluster. These blocks are typically determined by your network administrator.
+//
+// Enter one or more IPv4 CIDR blocks in decimal dotted-quad notation (for example, `10.2.0.0/16`
+// ).
+//
+// It must satisfy the following requirements:
+//
+// - Each block must be within an `IPv4` RFC-1918 network range. Minimum allowed size is /32,
+// maximum allowed size is /8. Publicly-routable addresses aren't supported.
+// - Each block cannot overlap with the range of the VPC CIDR blocks for your EKS resources, or the
+// block of the Kubernetes service IP range.
+// - Each block must have a route to the VPC that uses the VPC CIDR blocks, not public IPs or
+// Elastic IPs. There are many options including AWS Transit Gateway , AWS Site-to-Site VPN , or
+// AWS Direct Connect .
+// - Each host must allow outbound connection to the EKS cluster control plane on TCP ports `443`
+// and `10250` .
+// - Each host must allow inbound connection from the EKS cluster control plane on TCP port 10250
+// for logs, exec and port-forward operations.
+// - Each host must allow TCP and UDP network connectivity to and from other hosts that are running
+// `CoreDNS` on UDP port `53` for service and pod DNS names.
 type CfnClusterRemoteNodeNetwork struct {
 	// Cidrs is the Cidrs property of the RemoteNodeNetwork property type of AWS::EKS::Cluster.
+	//
+	// A network CIDR that can contain hybrid nodes.
+	//
+	// These CIDR blocks define the expected IP address range of the hybrid nodes that join the
+	// cluster. These blocks are typically determined by your network administrator.
+	//
+	// Enter one or more IPv4 CIDR blocks in decimal dotted-quad notation (for example, `10.2.0.0/16`
+	// ).
+	//
+	// It must satisfy the following requirements:
+	//
+	// - Each block must be within an `IPv4` RFC-1918 network range. Minimum allowed size is /32,
+	// maximum allowed size is /8. Publicly-routable addresses aren't supported.
+	// - Each block cannot overlap with the range of the VPC CIDR blocks for your EKS resources, or
+	// the block of the Kubernetes service IP range.
+	// - Each block must have a route to the VPC that uses the VPC CIDR blocks, not public IPs or
+	// Elastic IPs. There are many options including AWS Transit Gateway , AWS Site-to-Site VPN , or
+	// AWS Direct Connect .
+	// - Each host must allow outbound connection to the EKS cluster control plane on TCP ports `443`
+	// and `10250` .
+	// - Each host must allow inbound connection from the EKS cluster control plane on TCP port 10250
+	// for logs, exec and port-forward operations.
+	// - Each host must allow TCP and UDP network connectivity to and from other hosts that are
+	// running `CoreDNS` on UDP port `53` for service and pod DNS names.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -665,8 +1051,40 @@ func (p *CfnClusterRemoteNodeNetwork) validate(at string) []string {
 }
 
 // CfnClusterRemotePodNetwork is the RemotePodNetwork property type of AWS::EKS::Cluster.
+//
+// A network CIDR that can contain pods that run Kubernetes webhooks on hybrid nodes.
+//
+// These CIDR blocks are determined by configuring your Container Network Interface (CNI) plugin.
+// We recommend the Calico CNI or Cilium CNI. Note that the Amazon VPC CNI plugin for Kubernetes
+// isn't available for on-premises and edge locations.
+//
+// Enter one or more IPv4 CIDR blocks in decimal dotted-quad notation (for example, `10.2.0.0/16`
+// ).
+//
+// It must satisfy the following requirements:
+//
+// - Each block must be within an `IPv4` RFC-1918 network range. Minimum allowed size is /32,
+// maximum allowed size is /8. Publicly-routable addresses aren't supported.
+// - Each block cannot overlap with the range of the VPC CIDR blocks for your EKS resources, or the
+// block of the Kubernetes service IP range.
 type CfnClusterRemotePodNetwork struct {
 	// Cidrs is the Cidrs property of the RemotePodNetwork property type of AWS::EKS::Cluster.
+	//
+	// A network CIDR that can contain pods that run Kubernetes webhooks on hybrid nodes.
+	//
+	// These CIDR blocks are determined by configuring your Container Network Interface (CNI) plugin.
+	// We recommend the Calico CNI or Cilium CNI. Note that the Amazon VPC CNI plugin for Kubernetes
+	// isn't available for on-premises and edge locations.
+	//
+	// Enter one or more IPv4 CIDR blocks in decimal dotted-quad notation (for example, `10.2.0.0/16`
+	// ).
+	//
+	// It must satisfy the following requirements:
+	//
+	// - Each block must be within an `IPv4` RFC-1918 network range. Minimum allowed size is /32,
+	// maximum allowed size is /8. Publicly-routable addresses aren't supported.
+	// - Each block cannot overlap with the range of the VPC CIDR blocks for your EKS resources, or
+	// the block of the Kubernetes service IP range.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -692,9 +1110,26 @@ func (p *CfnClusterRemotePodNetwork) validate(at string) []string {
 }
 
 // CfnClusterResourcesVpcConfig is the ResourcesVpcConfig property type of AWS::EKS::Cluster.
+//
+// An object representing the VPC configuration to use for an Amazon EKS cluster. When updating a
+// resource, you must include these properties if the previous CloudFormation template of the
+// resource had them:
+//
+// - `EndpointPublicAccess`
+// - `EndpointPrivateAccess`
+// - `PublicAccessCidrs`
 type CfnClusterResourcesVpcConfig struct {
 	// EndpointPrivateAccess is the EndpointPrivateAccess property of the ResourcesVpcConfig property
 	// type of AWS::EKS::Cluster.
+	//
+	// Set this value to `true` to enable private access for your cluster's Kubernetes API server
+	// endpoint. If you enable private access, Kubernetes API requests from within your cluster's VPC
+	// use the private VPC endpoint. The default value for this parameter is `false` , which disables
+	// private access for your Kubernetes API server. If you disable private access and you have nodes
+	// or AWS Fargate pods in the cluster, then ensure that `publicAccessCidrs` includes the necessary
+	// CIDR blocks for communication with the nodes or Fargate pods. For more information, see Cluster
+	// API server endpoint (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html) in
+	// the **Amazon EKS User Guide** .
 	//
 	// Default: not set (CloudFormation's default).
 	EndpointPrivateAccess *bool
@@ -702,11 +1137,33 @@ type CfnClusterResourcesVpcConfig struct {
 	// EndpointPublicAccess is the EndpointPublicAccess property of the ResourcesVpcConfig property
 	// type of AWS::EKS::Cluster.
 	//
+	// Set this value to `false` to disable public access to your cluster's Kubernetes API server
+	// endpoint. If you disable public access, your cluster's Kubernetes API server can only receive
+	// requests from within the cluster VPC. The default value for this parameter is `true` , which
+	// enables public access for your Kubernetes API server. The endpoint domain name and IP address
+	// family depends on the value of the `ipFamily` for the cluster. For more information, see
+	// Cluster API server endpoint
+	// (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html) in the **Amazon EKS
+	// User Guide** .
+	//
 	// Default: not set (CloudFormation's default).
 	EndpointPublicAccess *bool
 
 	// PublicAccessCidrs is the PublicAccessCidrs property of the ResourcesVpcConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// The CIDR blocks that are allowed access to your cluster's public Kubernetes API server
+	// endpoint. Communication to the endpoint from addresses outside of the CIDR blocks that you
+	// specify is denied. The default value is `0.0.0.0/0` and additionally `::/0` for dual-stack
+	// `IPv6` clusters. If you've disabled private endpoint access, make sure that you specify the
+	// necessary CIDR blocks for every node and AWS Fargate `Pod` in the cluster. For more
+	// information, see Cluster API server endpoint
+	// (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html) in the **Amazon EKS
+	// User Guide** .
+	//
+	// Note that the public endpoints are dual-stack for only `IPv6` clusters that are made after
+	// October 2024. You can't add `IPv6` CIDR blocks to `IPv4` clusters or `IPv6` clusters that were
+	// made before October 2024.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -715,12 +1172,24 @@ type CfnClusterResourcesVpcConfig struct {
 	// SecurityGroupIds is the SecurityGroupIds property of the ResourcesVpcConfig property type of
 	// AWS::EKS::Cluster.
 	//
+	// Specify one or more security groups for the cross-account elastic network interfaces that
+	// Amazon EKS creates to use that allow communication between your nodes and the Kubernetes
+	// control plane. If you don't specify any security groups, then familiarize yourself with the
+	// difference between Amazon EKS defaults for clusters deployed with Kubernetes. For more
+	// information, see Amazon EKS security group considerations
+	// (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html) in the **Amazon EKS User
+	// Guide** .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	SecurityGroupIds []string
 
 	// SubnetIds is the SubnetIds property of the ResourcesVpcConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// Specify subnets for your Amazon EKS nodes. Amazon EKS creates cross-account elastic network
+	// interfaces in these subnets to allow communication between your nodes and the Kubernetes
+	// control plane.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -758,9 +1227,15 @@ func (p *CfnClusterResourcesVpcConfig) validate(at string) []string {
 }
 
 // CfnClusterStorageConfig is the StorageConfig property type of AWS::EKS::Cluster.
+//
+// Request to update the configuration of the storage capability of your EKS Auto Mode cluster. For
+// example, enable the capability. For more information, see EKS Auto Mode block storage capability
+// in the *Amazon EKS User Guide* .
 type CfnClusterStorageConfig struct {
 	// BlockStorage is the BlockStorage property of the StorageConfig property type of
 	// AWS::EKS::Cluster.
+	//
+	// Request to configure EBS Block Storage settings for your EKS Auto Mode cluster.
 	//
 	// Default: not set (CloudFormation's default).
 	BlockStorage *CfnClusterBlockStorage
@@ -777,8 +1252,17 @@ func (p *CfnClusterStorageConfig) CfnProperties() map[string]any {
 }
 
 // CfnClusterBlockStorage is the BlockStorage property type of AWS::EKS::Cluster.
+//
+// Indicates the current configuration of the block storage capability on your EKS Auto Mode
+// cluster. For example, if the capability is enabled or disabled. If the block storage capability
+// is enabled, EKS Auto Mode will create and delete EBS volumes in your AWS account. For more
+// information, see EKS Auto Mode block storage capability in the *Amazon EKS User Guide* .
 type CfnClusterBlockStorage struct {
 	// Enabled is the Enabled property of the BlockStorage property type of AWS::EKS::Cluster.
+	//
+	// Indicates if the block storage capability is enabled on your EKS Auto Mode cluster. If the
+	// block storage capability is enabled, EKS Auto Mode will create and delete EBS volumes in your
+	// AWS account.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -795,9 +1279,23 @@ func (p *CfnClusterBlockStorage) CfnProperties() map[string]any {
 }
 
 // CfnClusterUpgradePolicy is the UpgradePolicy property type of AWS::EKS::Cluster.
+//
+// The support policy to use for the cluster. Extended support allows you to remain on specific
+// Kubernetes versions for longer. Clusters in extended support have higher costs. The default
+// value is `EXTENDED` . Use `STANDARD` to disable extended support.
+//
+// Learn more about EKS Extended Support in the *Amazon EKS User Guide* .
+// (https://docs.aws.amazon.com/eks/latest/userguide/extended-support-control.html)
 type CfnClusterUpgradePolicy struct {
 	// SupportType is the SupportType property of the UpgradePolicy property type of
 	// AWS::EKS::Cluster.
+	//
+	// If the cluster is set to `EXTENDED` , it will enter extended support at the end of standard
+	// support. If the cluster is set to `STANDARD` , it will be automatically upgraded at the end of
+	// standard support.
+	//
+	// Learn more about EKS Extended Support in the *Amazon EKS User Guide* .
+	// (https://docs.aws.amazon.com/eks/latest/userguide/extended-support-control.html)
 	//
 	// Allowed values: "STANDARD", "EXTENDED".
 	// Default: not set (CloudFormation's default).
@@ -815,8 +1313,12 @@ func (p *CfnClusterUpgradePolicy) CfnProperties() map[string]any {
 }
 
 // CfnClusterZonalShiftConfig is the ZonalShiftConfig property type of AWS::EKS::Cluster.
+//
+// The configuration for zonal shift for the cluster.
 type CfnClusterZonalShiftConfig struct {
 	// Enabled is the Enabled property of the ZonalShiftConfig property type of AWS::EKS::Cluster.
+	//
+	// If zonal shift is enabled, AWS configures zonal autoshift for the cluster.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool

@@ -10,6 +10,37 @@ import (
 
 // CfnFargateProfile is the AWS::EKS::FargateProfile resource.
 //
+// Creates an AWS Fargate profile for your Amazon EKS cluster. You must have at least one Fargate
+// profile in a cluster to be able to run pods on Fargate.
+//
+// The Fargate profile allows an administrator to declare which pods run on Fargate and specify
+// which pods run on which Fargate profile. This declaration is done through the profile's
+// selectors. Each profile can have up to five selectors that contain a namespace and labels. A
+// namespace is required for every selector. The label field consists of multiple optional
+// key-value pairs. Pods that match the selectors are scheduled on Fargate. If a to-be-scheduled
+// pod matches any of the selectors in the Fargate profile, then that pod is run on Fargate.
+//
+// When you create a Fargate profile, you must specify a pod execution role to use with the pods
+// that are scheduled with the profile. This role is added to the cluster's Kubernetes Role Based
+// Access Control
+// (https://docs.aws.amazon.com/https://kubernetes.io/docs/reference/access-authn-authz/rbac/)
+// (RBAC) for authorization so that the `kubelet` that is running on the Fargate infrastructure can
+// register with your Amazon EKS cluster so that it can appear in your cluster as a node. The pod
+// execution role also provides IAM permissions to the Fargate infrastructure to allow read access
+// to Amazon ECR image repositories. For more information, see Pod Execution Role
+// (https://docs.aws.amazon.com/eks/latest/userguide/pod-execution-role.html) in the *Amazon EKS
+// User Guide* .
+//
+// Fargate profiles are immutable. However, you can create a new updated profile to replace an
+// existing profile and then delete the original after the updated profile has finished creating.
+//
+// If any Fargate profiles in a cluster are in the `DELETING` status, you must wait for that
+// Fargate profile to finish deleting before you can create any other profiles in that cluster.
+//
+// For more information, see AWS Fargate profile
+// (https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html) in the *Amazon EKS User
+// Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnFargateProfile struct {
 	cdk.CfnResource
@@ -32,11 +63,17 @@ func (r *CfnFargateProfile) CfnProperties() map[string]any { return r.Props.CfnP
 func (r *CfnFargateProfile) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the cluster, such as
+// `arn:aws:eks:us-west-2:666666666666:fargateprofile/myCluster/myFargateProfile/1cb1a11a-1dc1-1d11-cf11-1111f11fa111`
+// .
 func (r *CfnFargateProfile) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnFargateProfileProps are the properties of an AWS::EKS::FargateProfile resource.
 type CfnFargateProfileProps struct {
 	// ClusterName is the ClusterName property of AWS::EKS::FargateProfile.
+	//
+	// The name of your cluster.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -44,11 +81,20 @@ type CfnFargateProfileProps struct {
 
 	// FargateProfileName is the FargateProfileName property of AWS::EKS::FargateProfile.
 	//
+	// The name of the Fargate profile.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	FargateProfileName string
 
 	// PodExecutionRoleArn is the PodExecutionRoleArn property of AWS::EKS::FargateProfile.
+	//
+	// The Amazon Resource Name (ARN) of the `Pod` execution role to use for a `Pod` that matches the
+	// selectors in the Fargate profile. The `Pod` execution role allows Fargate infrastructure to
+	// register with your cluster as a node, and it provides read access to Amazon ECR image
+	// repositories. For more information, see `Pod` execution role
+	// (https://docs.aws.amazon.com/eks/latest/userguide/pod-execution-role.html) in the *Amazon EKS
+	// User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -56,17 +102,28 @@ type CfnFargateProfileProps struct {
 
 	// Selectors is the Selectors property of AWS::EKS::FargateProfile.
 	//
+	// The selectors to match for a `Pod` to use this Fargate profile. Each selector must have an
+	// associated Kubernetes `namespace` . Optionally, you can also specify `labels` for a `namespace`
+	// . You may specify up to five selectors in a Fargate profile.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	Selectors []CfnFargateProfileSelector
 
 	// Subnets is the Subnets property of AWS::EKS::FargateProfile.
 	//
+	// The IDs of subnets to launch a `Pod` into. A `Pod` running on Fargate isn't assigned a public
+	// IP address, so only private subnets (with no direct route to an Internet Gateway) are accepted
+	// for this parameter.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Subnets []string
 
 	// Tags is the Tags property of AWS::EKS::FargateProfile.
+	//
+	// Metadata that assists with categorization and organization. Each tag consists of a key and an
+	// optional value. You define both. Tags don't propagate to any other cluster or AWS resources.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -124,13 +181,20 @@ func (p *CfnFargateProfileProps) validate(at string) []string {
 }
 
 // CfnFargateProfileSelector is the Selector property type of AWS::EKS::FargateProfile.
+//
+// An object representing an AWS Fargate profile selector.
 type CfnFargateProfileSelector struct {
 	// Labels is the Labels property of the Selector property type of AWS::EKS::FargateProfile.
+	//
+	// The Kubernetes labels that the selector should match. A pod must contain all of the labels that
+	// are specified in the selector for it to be considered a match.
 	//
 	// Default: not set (CloudFormation's default).
 	Labels []CfnFargateProfileLabel
 
 	// Namespace is the Namespace property of the Selector property type of AWS::EKS::FargateProfile.
+	//
+	// The Kubernetes `namespace` that the selector should match.
 	//
 	// Required.
 	Namespace string
@@ -167,13 +231,19 @@ func (p *CfnFargateProfileSelector) validate(at string) []string {
 }
 
 // CfnFargateProfileLabel is the Label property type of AWS::EKS::FargateProfile.
+//
+// A key-value pair.
 type CfnFargateProfileLabel struct {
 	// Key is the Key property of the Label property type of AWS::EKS::FargateProfile.
+	//
+	// Enter a key.
 	//
 	// Required.
 	Key string
 
 	// Value is the Value property of the Label property type of AWS::EKS::FargateProfile.
+	//
+	// Enter a value.
 	//
 	// Required.
 	Value string

@@ -10,6 +10,16 @@ import (
 
 // CfnIdentityProviderConfig is the AWS::EKS::IdentityProviderConfig resource.
 //
+// Associates an identity provider configuration to a cluster.
+//
+// If you want to authenticate identities using an identity provider, you can create an identity
+// provider configuration and associate it to your cluster. After configuring authentication to
+// your cluster you can create Kubernetes `Role` and `ClusterRole` objects, assign permissions to
+// them, and then bind them to the identities using Kubernetes `RoleBinding` and
+// `ClusterRoleBinding` objects. For more information see Using RBAC Authorization
+// (https://docs.aws.amazon.com/https://kubernetes.io/docs/reference/access-authn-authz/rbac/) in
+// the Kubernetes documentation.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnIdentityProviderConfig struct {
 	cdk.CfnResource
@@ -34,6 +44,8 @@ func (r *CfnIdentityProviderConfig) validate() []string { return r.Props.validat
 
 // AttrIdentityProviderConfigArn returns the IdentityProviderConfigArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) associated with the identity provider config.
 func (r *CfnIdentityProviderConfig) AttrIdentityProviderConfigArn() string {
 	return r.GetAttString("IdentityProviderConfigArn")
 }
@@ -43,6 +55,8 @@ func (r *CfnIdentityProviderConfig) AttrIdentityProviderConfigArn() string {
 type CfnIdentityProviderConfigProps struct {
 	// ClusterName is the ClusterName property of AWS::EKS::IdentityProviderConfig.
 	//
+	// The name of your cluster.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ClusterName string
@@ -50,11 +64,15 @@ type CfnIdentityProviderConfigProps struct {
 	// IdentityProviderConfigName is the IdentityProviderConfigName property of
 	// AWS::EKS::IdentityProviderConfig.
 	//
+	// The name of the configuration.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	IdentityProviderConfigName string
 
 	// Oidc is the Oidc property of AWS::EKS::IdentityProviderConfig.
+	//
+	// An object representing an OpenID Connect (OIDC) identity provider configuration.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -62,10 +80,15 @@ type CfnIdentityProviderConfigProps struct {
 
 	// Tags is the Tags property of AWS::EKS::IdentityProviderConfig.
 	//
+	// Metadata that assists with categorization and organization. Each tag consists of a key and an
+	// optional value. You define both. Tags don't propagate to any other cluster or AWS resources.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Type is the Type property of AWS::EKS::IdentityProviderConfig.
+	//
+	// The type of the identity provider configuration. The only type available is `oidc` .
 	//
 	// Allowed values: "oidc". Changing it replaces the resource.
 	// Required.
@@ -114,9 +137,14 @@ func (p *CfnIdentityProviderConfigProps) validate(at string) []string {
 
 // CfnIdentityProviderConfigOidcIdentityProviderConfig is the OidcIdentityProviderConfig property
 // type of AWS::EKS::IdentityProviderConfig.
+//
+// An object representing the configuration for an OpenID Connect (OIDC) identity provider.
 type CfnIdentityProviderConfigOidcIdentityProviderConfig struct {
 	// ClientId is the ClientId property of the OidcIdentityProviderConfig property type of
 	// AWS::EKS::IdentityProviderConfig.
+	//
+	// This is also known as *audience* . The ID of the client application that makes authentication
+	// requests to the OIDC identity provider.
 	//
 	// Required.
 	ClientId string
@@ -124,11 +152,17 @@ type CfnIdentityProviderConfigOidcIdentityProviderConfig struct {
 	// GroupsClaim is the GroupsClaim property of the OidcIdentityProviderConfig property type of
 	// AWS::EKS::IdentityProviderConfig.
 	//
+	// The JSON web token (JWT) claim that the provider uses to return your groups.
+	//
 	// Default: not set (CloudFormation's default).
 	GroupsClaim string
 
 	// GroupsPrefix is the GroupsPrefix property of the OidcIdentityProviderConfig property type of
 	// AWS::EKS::IdentityProviderConfig.
+	//
+	// The prefix that is prepended to group claims to prevent clashes with existing names (such as
+	// `system:` groups). For example, the value `oidc:` creates group names like `oidc:engineering`
+	// and `oidc:infra` . The prefix can't contain `system:`
 	//
 	// Default: not set (CloudFormation's default).
 	GroupsPrefix string
@@ -136,11 +170,17 @@ type CfnIdentityProviderConfigOidcIdentityProviderConfig struct {
 	// IssuerUrl is the IssuerUrl property of the OidcIdentityProviderConfig property type of
 	// AWS::EKS::IdentityProviderConfig.
 	//
+	// The URL of the OIDC identity provider that allows the API server to discover public signing
+	// keys for verifying tokens.
+	//
 	// Required.
 	IssuerUrl string
 
 	// RequiredClaims is the RequiredClaims property of the OidcIdentityProviderConfig property type
 	// of AWS::EKS::IdentityProviderConfig.
+	//
+	// The key-value pairs that describe required claims in the identity token. If set, each claim is
+	// verified to be present in the token with a matching value.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -149,11 +189,16 @@ type CfnIdentityProviderConfigOidcIdentityProviderConfig struct {
 	// UsernameClaim is the UsernameClaim property of the OidcIdentityProviderConfig property type of
 	// AWS::EKS::IdentityProviderConfig.
 	//
+	// The JSON Web token (JWT) claim that is used as the username.
+	//
 	// Default: not set (CloudFormation's default).
 	UsernameClaim string
 
 	// UsernamePrefix is the UsernamePrefix property of the OidcIdentityProviderConfig property type
 	// of AWS::EKS::IdentityProviderConfig.
+	//
+	// The prefix that is prepended to username claims to prevent clashes with existing names. The
+	// prefix can't contain `system:`
 	//
 	// Default: not set (CloudFormation's default).
 	UsernamePrefix string
@@ -209,14 +254,21 @@ func (p *CfnIdentityProviderConfigOidcIdentityProviderConfig) validate(at string
 
 // CfnIdentityProviderConfigRequiredClaim is the RequiredClaim property type of
 // AWS::EKS::IdentityProviderConfig.
+//
+// A key-value pair that describes a required claim in the identity token. If set, each claim is
+// verified to be present in the token with a matching value.
 type CfnIdentityProviderConfigRequiredClaim struct {
 	// Key is the Key property of the RequiredClaim property type of AWS::EKS::IdentityProviderConfig.
+	//
+	// The key to match from the token.
 	//
 	// Required.
 	Key string
 
 	// Value is the Value property of the RequiredClaim property type of
 	// AWS::EKS::IdentityProviderConfig.
+	//
+	// The value for the key from the token.
 	//
 	// Required.
 	Value string

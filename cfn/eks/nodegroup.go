@@ -8,6 +8,26 @@ import (
 
 // CfnNodegroup is the AWS::EKS::Nodegroup resource.
 //
+// Creates a managed node group for an Amazon EKS cluster.
+//
+// You can only create a node group for your cluster that is equal to the current Kubernetes
+// version for the cluster. All node groups are created with the latest AMI release version for the
+// respective minor Kubernetes version of the cluster, unless you deploy a custom AMI using a
+// launch template.
+//
+// For later updates, you will only be able to update a node group using a launch template only if
+// it was originally deployed with a launch template. Additionally, the launch template ID or name
+// must match what was used when the node group was created. You can update the launch template
+// version with necessary changes. For more information about using launch templates, see
+// Customizing managed nodes with launch templates
+// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) .
+//
+// An Amazon EKS managed node group is an Amazon EC2 Auto Scaling group and associated Amazon EC2
+// instances that are managed by AWS for an Amazon EKS cluster. For more information, see Managed
+// node groups (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html) in the
+// *Amazon EKS User Guide* . Windows AMI types are only supported for commercial AWS Regions that
+// support Windows on Amazon EKS.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnNodegroup struct {
 	cdk.CfnResource
@@ -30,6 +50,8 @@ func (r *CfnNodegroup) CfnProperties() map[string]any { return r.Props.CfnProper
 func (r *CfnNodegroup) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) associated with the managed node group.
 func (r *CfnNodegroup) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
@@ -38,6 +60,14 @@ func (r *CfnNodegroup) AttrId() string { return r.GetAttString("Id") }
 // CfnNodegroupProps are the properties of an AWS::EKS::Nodegroup resource.
 type CfnNodegroupProps struct {
 	// AmiType is the AmiType property of AWS::EKS::Nodegroup.
+	//
+	// The AMI type for your node group. If you specify `launchTemplate` , and your launch template
+	// uses a custom AMI, then don't specify `amiType` , or the node group deployment will fail. If
+	// your launch template uses a Windows custom AMI, then add `eks:kube-proxy-windows` to your
+	// Windows nodes `rolearn` in the `aws-auth` `ConfigMap` . For more information about using launch
+	// templates with Amazon EKS, see Customizing managed nodes with launch templates
+	// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS
+	// User Guide* .
 	//
 	// Allowed values: "AL2023_ARM_64_NVIDIA", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NEURON",
 	// "AL2023_x86_64_NVIDIA", "AL2023_x86_64_STANDARD", "AL2_ARM_64", "AL2_x86_64", "AL2_x86_64_GPU",
@@ -52,11 +82,15 @@ type CfnNodegroupProps struct {
 
 	// CapacityType is the CapacityType property of AWS::EKS::Nodegroup.
 	//
+	// The capacity type of your managed node group.
+	//
 	// Allowed values: "CAPACITY_BLOCK", "ON_DEMAND", "SPOT". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	CapacityType string
 
 	// ClusterName is the ClusterName property of AWS::EKS::Nodegroup.
+	//
+	// The name of your cluster.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -64,11 +98,23 @@ type CfnNodegroupProps struct {
 
 	// DiskSize is the DiskSize property of AWS::EKS::Nodegroup.
 	//
+	// The root device disk size (in GiB) for your node group instances. The default disk size is 20
+	// GiB for Linux and Bottlerocket. The default disk size is 50 GiB for Windows. If you specify
+	// `launchTemplate` , then don't specify `diskSize` , or the node group deployment will fail. For
+	// more information about using launch templates with Amazon EKS, see Customizing managed nodes
+	// with launch templates (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html)
+	// in the *Amazon EKS User Guide* .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DiskSize *int
 
 	// ForceUpdateEnabled is the ForceUpdateEnabled property of AWS::EKS::Nodegroup.
+	//
+	// Force the update if any `Pod` on the existing node group can't be drained due to a `Pod`
+	// disruption budget issue. If an update fails because all Pods can't be drained, you can force
+	// the update after it fails to terminate the old node whether or not any `Pod` is running on the
+	// node.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: false.
@@ -76,26 +122,68 @@ type CfnNodegroupProps struct {
 
 	// InstanceTypes is the InstanceTypes property of AWS::EKS::Nodegroup.
 	//
+	// Specify the instance types for a node group. If you specify a GPU instance type, make sure to
+	// also specify an applicable GPU AMI type with the `amiType` parameter. If you specify
+	// `launchTemplate` , then you can specify zero or one instance type in your launch template *or*
+	// you can specify 0-20 instance types for `instanceTypes` . If however, you specify an instance
+	// type in your launch template *and* specify any `instanceTypes` , the node group deployment will
+	// fail. If you don't specify an instance type in a launch template or for `instanceTypes` , then
+	// `t3.medium` is used, by default. If you specify `Spot` for `capacityType` , then we recommend
+	// specifying multiple values for `instanceTypes` . For more information, see Managed node group
+	// capacity types
+	// (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html#managed-node-group-capacity-types)
+	// and Customizing managed nodes with launch templates
+	// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS
+	// User Guide* .
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InstanceTypes []string
 
 	// Labels is the Labels property of AWS::EKS::Nodegroup.
 	//
+	// The Kubernetes `labels` applied to the nodes in the node group. Only `labels` that are applied
+	// with the Amazon EKS API are shown here. There may be other Kubernetes `labels` applied to the
+	// nodes in this group.
+	//
 	// Default: not set (CloudFormation's default).
 	Labels map[string]string
 
 	// LaunchTemplate is the LaunchTemplate property of AWS::EKS::Nodegroup.
+	//
+	// An object representing a node group's launch template specification. When using this object,
+	// don't directly specify `instanceTypes` , `diskSize` , or `remoteAccess` . You cannot later
+	// specify a different launch template ID or name than what was used to create the node group.
+	//
+	// Make sure that the launch template meets the requirements in `launchTemplateSpecification` .
+	// Also refer to Customizing managed nodes with launch templates
+	// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS
+	// User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	LaunchTemplate *CfnNodegroupLaunchTemplateSpecification
 
 	// NodeRepairConfig is the NodeRepairConfig property of AWS::EKS::Nodegroup.
 	//
+	// The node auto repair configuration for the node group.
+	//
 	// Default: not set (CloudFormation's default).
 	NodeRepairConfig *CfnNodegroupNodeRepairConfig
 
 	// NodeRole is the NodeRole property of AWS::EKS::Nodegroup.
+	//
+	// The Amazon Resource Name (ARN) of the IAM role to associate with your node group. The Amazon
+	// EKS worker node `kubelet` daemon makes calls to AWS APIs on your behalf. Nodes receive
+	// permissions for these API calls through an IAM instance profile and associated policies. Before
+	// you can launch nodes and register them into a cluster, you must create an IAM role for those
+	// nodes to use when they are launched. For more information, see Amazon EKS node IAM role
+	// (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html) in the **Amazon EKS
+	// User Guide** . If you specify `launchTemplate` , then don't specify `IamInstanceProfile
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IamInstanceProfile.html)` in your
+	// launch template, or the node group deployment will fail. For more information about using
+	// launch templates with Amazon EKS, see Customizing managed nodes with launch templates
+	// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS
+	// User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -103,16 +191,32 @@ type CfnNodegroupProps struct {
 
 	// NodegroupName is the NodegroupName property of AWS::EKS::Nodegroup.
 	//
+	// The unique name to give your node group.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	NodegroupName string
 
 	// ReleaseVersion is the ReleaseVersion property of AWS::EKS::Nodegroup.
 	//
+	// The AMI version of the Amazon EKS optimized AMI to use with your node group (for example,
+	// `1.14.7- *YYYYMMDD*` ). By default, the latest available AMI version for the node group's
+	// current Kubernetes version is used. For more information, see Amazon EKS optimized Linux AMI
+	// Versions (https://docs.aws.amazon.com/eks/latest/userguide/eks-linux-ami-versions.html) in the
+	// *Amazon EKS User Guide* . Changing this value triggers an update of the node group if one is
+	// available. You can't update other properties at the same time as updating `Release Version` .
+	//
 	// Default: not set (CloudFormation's default).
 	ReleaseVersion string
 
 	// RemoteAccess is the RemoteAccess property of AWS::EKS::Nodegroup.
+	//
+	// The remote access configuration to use with your node group. For Linux, the protocol is SSH.
+	// For Windows, the protocol is RDP. If you specify `launchTemplate` , then don't specify
+	// `remoteAccess` , or the node group deployment will fail. For more information about using
+	// launch templates with Amazon EKS, see Customizing managed nodes with launch templates
+	// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS
+	// User Guide* .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -120,10 +224,21 @@ type CfnNodegroupProps struct {
 
 	// ScalingConfig is the ScalingConfig property of AWS::EKS::Nodegroup.
 	//
+	// The scaling configuration details for the Auto Scaling group that is created for your node
+	// group.
+	//
 	// Default: not set (CloudFormation's default).
 	ScalingConfig *CfnNodegroupScalingConfig
 
 	// Subnets is the Subnets property of AWS::EKS::Nodegroup.
+	//
+	// The subnets to use for the Auto Scaling group that is created for your node group. If you
+	// specify `launchTemplate` , then don't specify `SubnetId
+	// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html)` in
+	// your launch template, or the node group deployment will fail. For more information about using
+	// launch templates with Amazon EKS, see Customizing managed nodes with launch templates
+	// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS
+	// User Guide* .
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Required.
@@ -131,10 +246,19 @@ type CfnNodegroupProps struct {
 
 	// Tags is the Tags property of AWS::EKS::Nodegroup.
 	//
+	// Metadata that assists with categorization and organization. Each tag consists of a key and an
+	// optional value. You define both. Tags don't propagate to any other cluster or AWS resources.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags map[string]string
 
 	// Taints is the Taints property of AWS::EKS::Nodegroup.
+	//
+	// The Kubernetes taints to be applied to the nodes in the node group when they are created.
+	// Effect is one of `No_Schedule` , `Prefer_No_Schedule` , or `No_Execute` . Kubernetes taints can
+	// be used together with tolerations to control how workloads are scheduled to your nodes. For
+	// more information, see Node taints on managed node groups
+	// (https://docs.aws.amazon.com/eks/latest/userguide/node-taints-managed-node-groups.html) .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -142,15 +266,27 @@ type CfnNodegroupProps struct {
 
 	// UpdateConfig is the UpdateConfig property of AWS::EKS::Nodegroup.
 	//
+	// The node group update configuration.
+	//
 	// Default: not set (CloudFormation's default).
 	UpdateConfig *CfnNodegroupUpdateConfig
 
 	// Version is the Version property of AWS::EKS::Nodegroup.
 	//
+	// The Kubernetes version to use for your managed nodes. By default, the Kubernetes version of the
+	// cluster is used, and this is the only accepted specified value. If you specify `launchTemplate`
+	// , and your launch template uses a custom AMI, then don't specify `version` , or the node group
+	// deployment will fail. For more information about using launch templates with Amazon EKS, see
+	// Launch template support
+	// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS
+	// User Guide* . You can't update other properties at the same time as updating `Version` .
+	//
 	// Default: not set (CloudFormation's default).
 	Version string
 
 	// WarmPoolConfig is the WarmPoolConfig property of AWS::EKS::Nodegroup.
+	//
+	// The warm pool configuration for the node group.
 	//
 	// Default: not set (CloudFormation's default).
 	WarmPoolConfig *CfnNodegroupWarmPoolConfig
@@ -246,8 +382,35 @@ func (p *CfnNodegroupProps) validate(at string) []string {
 
 // CfnNodegroupLaunchTemplateSpecification is the LaunchTemplateSpecification property type of
 // AWS::EKS::Nodegroup.
+//
+// An object representing a node group launch template specification. The launch template can't
+// include `SubnetId`
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) ,
+// `IamInstanceProfile`
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IamInstanceProfile.html) ,
+// `RequestSpotInstances`
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestSpotInstances.html) ,
+// `HibernationOptions`
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_HibernationOptionsRequest.html) , or
+// `TerminateInstances`
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TerminateInstances.html) , or the
+// node group deployment or update will fail. For more information about launch templates, see
+// `CreateLaunchTemplate`
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html) in the
+// Amazon EC2 API Reference. For more information about using launch templates with Amazon EKS, see
+// Customizing managed nodes with launch templates
+// (https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon EKS User
+// Guide* .
+//
+// You must specify either the launch template ID or the launch template name in the request, but
+// not both.
 type CfnNodegroupLaunchTemplateSpecification struct {
 	// Id is the Id property of the LaunchTemplateSpecification property type of AWS::EKS::Nodegroup.
+	//
+	// The ID of the launch template.
+	//
+	// You must specify either the launch template ID or the launch template name in the request, but
+	// not both. After node group creation, you cannot use a different ID.
 	//
 	// Default: not set (CloudFormation's default).
 	Id string
@@ -255,11 +418,19 @@ type CfnNodegroupLaunchTemplateSpecification struct {
 	// Name is the Name property of the LaunchTemplateSpecification property type of
 	// AWS::EKS::Nodegroup.
 	//
+	// The name of the launch template.
+	//
+	// You must specify either the launch template name or the launch template ID in the request, but
+	// not both. After node group creation, you cannot use a different name.
+	//
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// Version is the Version property of the LaunchTemplateSpecification property type of
 	// AWS::EKS::Nodegroup.
+	//
+	// The version number of the launch template to use. If no version is specified, then the
+	// template's default version is used. You can use a different version for node group updates.
 	//
 	// Default: not set (CloudFormation's default).
 	Version string
@@ -282,8 +453,13 @@ func (p *CfnNodegroupLaunchTemplateSpecification) CfnProperties() map[string]any
 }
 
 // CfnNodegroupNodeRepairConfig is the NodeRepairConfig property type of AWS::EKS::Nodegroup.
+//
+// The node auto repair configuration for the node group.
 type CfnNodegroupNodeRepairConfig struct {
 	// Enabled is the Enabled property of the NodeRepairConfig property type of AWS::EKS::Nodegroup.
+	//
+	// Specifies whether to enable node auto repair for the node group. Node auto repair is disabled
+	// by default.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -291,11 +467,21 @@ type CfnNodegroupNodeRepairConfig struct {
 	// MaxParallelNodesRepairedCount is the MaxParallelNodesRepairedCount property of the
 	// NodeRepairConfig property type of AWS::EKS::Nodegroup.
 	//
+	// Specify the maximum number of nodes that can be repaired concurrently or in parallel, expressed
+	// as a count of unhealthy nodes. This gives you finer-grained control over the pace of node
+	// replacements. When using this, you cannot also set `maxParallelNodesRepairedPercentage` at the
+	// same time.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxParallelNodesRepairedCount *int
 
 	// MaxParallelNodesRepairedPercentage is the MaxParallelNodesRepairedPercentage property of the
 	// NodeRepairConfig property type of AWS::EKS::Nodegroup.
+	//
+	// Specify the maximum number of nodes that can be repaired concurrently or in parallel, expressed
+	// as a percentage of unhealthy nodes. This gives you finer-grained control over the pace of node
+	// replacements. When using this, you cannot also set `maxParallelNodesRepairedCount` at the same
+	// time.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxParallelNodesRepairedPercentage *int
@@ -303,17 +489,27 @@ type CfnNodegroupNodeRepairConfig struct {
 	// MaxUnhealthyNodeThresholdCount is the MaxUnhealthyNodeThresholdCount property of the
 	// NodeRepairConfig property type of AWS::EKS::Nodegroup.
 	//
+	// Specify a count threshold of unhealthy nodes, above which node auto repair actions will stop.
+	// When using this, you cannot also set `maxUnhealthyNodeThresholdPercentage` at the same time.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxUnhealthyNodeThresholdCount *int
 
 	// MaxUnhealthyNodeThresholdPercentage is the MaxUnhealthyNodeThresholdPercentage property of the
 	// NodeRepairConfig property type of AWS::EKS::Nodegroup.
 	//
+	// Specify a percentage threshold of unhealthy nodes, above which node auto repair actions will
+	// stop. When using this, you cannot also set `maxUnhealthyNodeThresholdCount` at the same time.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxUnhealthyNodeThresholdPercentage *int
 
 	// NodeRepairConfigOverrides is the NodeRepairConfigOverrides property of the NodeRepairConfig
 	// property type of AWS::EKS::Nodegroup.
+	//
+	// Specify granular overrides for specific repair actions. These overrides control the repair
+	// action and the repair delay time before a node is considered eligible for repair. If you use
+	// this, you must specify all the values.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -351,9 +547,16 @@ func (p *CfnNodegroupNodeRepairConfig) CfnProperties() map[string]any {
 
 // CfnNodegroupNodeRepairConfigOverrides is the NodeRepairConfigOverrides property type of
 // AWS::EKS::Nodegroup.
+//
+// Specify granular overrides for specific repair actions. These overrides control the repair
+// action and the repair delay time before a node is considered eligible for repair. If you use
+// this, you must specify all the values.
 type CfnNodegroupNodeRepairConfigOverrides struct {
 	// MinRepairWaitTimeMins is the MinRepairWaitTimeMins property of the NodeRepairConfigOverrides
 	// property type of AWS::EKS::Nodegroup.
+	//
+	// Specify the minimum time in minutes to wait before attempting to repair a node with this
+	// specific `nodeMonitoringCondition` and `nodeUnhealthyReason` .
 	//
 	// Default: not set (CloudFormation's default).
 	MinRepairWaitTimeMins *int
@@ -361,17 +564,24 @@ type CfnNodegroupNodeRepairConfigOverrides struct {
 	// NodeMonitoringCondition is the NodeMonitoringCondition property of the
 	// NodeRepairConfigOverrides property type of AWS::EKS::Nodegroup.
 	//
+	// Specify an unhealthy condition reported by the node monitoring agent that this override would
+	// apply to.
+	//
 	// Default: not set (CloudFormation's default).
 	NodeMonitoringCondition string
 
 	// NodeUnhealthyReason is the NodeUnhealthyReason property of the NodeRepairConfigOverrides
 	// property type of AWS::EKS::Nodegroup.
 	//
+	// Specify a reason reported by the node monitoring agent that this override would apply to.
+	//
 	// Default: not set (CloudFormation's default).
 	NodeUnhealthyReason string
 
 	// RepairAction is the RepairAction property of the NodeRepairConfigOverrides property type of
 	// AWS::EKS::Nodegroup.
+	//
+	// Specify the repair action to take for nodes when all of the specified conditions are met.
 	//
 	// Allowed values: "Replace", "Reboot", "NoAction".
 	// Default: not set (CloudFormation's default).
@@ -398,14 +608,31 @@ func (p *CfnNodegroupNodeRepairConfigOverrides) CfnProperties() map[string]any {
 }
 
 // CfnNodegroupRemoteAccess is the RemoteAccess property type of AWS::EKS::Nodegroup.
+//
+// An object representing the remote access configuration for the managed node group.
 type CfnNodegroupRemoteAccess struct {
 	// Ec2SshKey is the Ec2SshKey property of the RemoteAccess property type of AWS::EKS::Nodegroup.
+	//
+	// The Amazon EC2 SSH key name that provides access for SSH communication with the nodes in the
+	// managed node group. For more information, see Amazon EC2 key pairs and Linux instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon Elastic
+	// Compute Cloud User Guide for Linux Instances* . For Windows, an Amazon EC2 SSH key is used to
+	// obtain the RDP password. For more information, see Amazon EC2 key pairs and Windows instances
+	// (https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/ec2-key-pairs.html) in the *Amazon
+	// Elastic Compute Cloud User Guide for Windows Instances* .
 	//
 	// Required.
 	Ec2SshKey string
 
 	// SourceSecurityGroups is the SourceSecurityGroups property of the RemoteAccess property type of
 	// AWS::EKS::Nodegroup.
+	//
+	// The security group IDs that are allowed SSH access (port 22) to the nodes. For Windows, the
+	// port is 3389. If you specify an Amazon EC2 SSH key but don't specify a source security group
+	// when you create a managed node group, then the port on the nodes is opened to the internet (
+	// `0.0.0.0/0` ). For more information, see Security Groups for Your VPC
+	// (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_SecurityGroups.html) in the *Amazon
+	// Virtual Private Cloud User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -434,19 +661,49 @@ func (p *CfnNodegroupRemoteAccess) validate(at string) []string {
 }
 
 // CfnNodegroupScalingConfig is the ScalingConfig property type of AWS::EKS::Nodegroup.
+//
+// An object representing the scaling configuration details for the Auto Scaling group that is
+// associated with your node group. When creating a node group, you must specify all or none of the
+// properties. When updating a node group, you can specify any or none of the properties.
 type CfnNodegroupScalingConfig struct {
 	// DesiredSize is the DesiredSize property of the ScalingConfig property type of
 	// AWS::EKS::Nodegroup.
+	//
+	// The current number of nodes that the managed node group should maintain. If you use the
+	// Kubernetes Cluster Autoscaler
+	// (https://docs.aws.amazon.com/https://github.com/kubernetes/autoscaler#kubernetes-autoscaler) ,
+	// you shouldn't change the `desiredSize` value directly, as this can cause the Cluster Autoscaler
+	// to suddenly scale up or scale down.
+	//
+	// Whenever this parameter changes, the number of worker nodes in the node group is updated to the
+	// specified size. If this parameter is given a value that is smaller than the current number of
+	// running worker nodes, the necessary number of worker nodes are terminated to match the given
+	// value. When using CloudFormation, no action occurs if you remove this parameter from your CFN
+	// template.
+	//
+	// This parameter can be different from `minSize` in some cases, such as when starting with extra
+	// hosts for testing. This parameter can also be different when you want to start with an
+	// estimated number of needed hosts, but let the Cluster Autoscaler reduce the number if there are
+	// too many. When the Cluster Autoscaler is used, the `desiredSize` parameter is altered by the
+	// Cluster Autoscaler (but can be out-of-date for short periods of time). the Cluster Autoscaler
+	// doesn't scale a managed node group lower than `minSize` or higher than `maxSize` .
 	//
 	// Default: not set (CloudFormation's default).
 	DesiredSize *int
 
 	// MaxSize is the MaxSize property of the ScalingConfig property type of AWS::EKS::Nodegroup.
 	//
+	// The maximum number of nodes that the managed node group can scale out to. For information about
+	// the maximum number that you can specify, see Amazon EKS service quotas
+	// (https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html) in the *Amazon EKS User
+	// Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxSize *int
 
 	// MinSize is the MinSize property of the ScalingConfig property type of AWS::EKS::Nodegroup.
+	//
+	// The minimum number of nodes that the managed node group can scale in to.
 	//
 	// Default: not set (CloudFormation's default).
 	MinSize *int
@@ -469,8 +726,15 @@ func (p *CfnNodegroupScalingConfig) CfnProperties() map[string]any {
 }
 
 // CfnNodegroupTaint is the Taint property type of AWS::EKS::Nodegroup.
+//
+// A property that allows a node to repel a `Pod` . For more information, see Node taints on
+// managed node groups
+// (https://docs.aws.amazon.com/eks/latest/userguide/node-taints-managed-node-groups.html) in the
+// *Amazon EKS User Guide* .
 type CfnNodegroupTaint struct {
 	// Effect is the Effect property of the Taint property type of AWS::EKS::Nodegroup.
+	//
+	// The effect of the taint.
 	//
 	// Allowed values: "NO_EXECUTE", "NO_SCHEDULE", "PREFER_NO_SCHEDULE".
 	// Default: not set (CloudFormation's default).
@@ -478,10 +742,14 @@ type CfnNodegroupTaint struct {
 
 	// Key is the Key property of the Taint property type of AWS::EKS::Nodegroup.
 	//
+	// The key of the taint.
+	//
 	// Default: not set (CloudFormation's default).
 	Key string
 
 	// Value is the Value property of the Taint property type of AWS::EKS::Nodegroup.
+	//
+	// The value of the taint.
 	//
 	// Default: not set (CloudFormation's default).
 	Value string
@@ -504,9 +772,15 @@ func (p *CfnNodegroupTaint) CfnProperties() map[string]any {
 }
 
 // CfnNodegroupUpdateConfig is the UpdateConfig property type of AWS::EKS::Nodegroup.
+//
+// The update configuration for the node group.
 type CfnNodegroupUpdateConfig struct {
 	// MaxUnavailable is the MaxUnavailable property of the UpdateConfig property type of
 	// AWS::EKS::Nodegroup.
+	//
+	// The maximum number of nodes unavailable at once during a version update. Nodes are updated in
+	// parallel. This value or `maxUnavailablePercentage` is required to have a value.The maximum
+	// number is 100.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxUnavailable *float64
@@ -514,11 +788,28 @@ type CfnNodegroupUpdateConfig struct {
 	// MaxUnavailablePercentage is the MaxUnavailablePercentage property of the UpdateConfig property
 	// type of AWS::EKS::Nodegroup.
 	//
+	// The maximum percentage of nodes unavailable during a version update. This percentage of nodes
+	// are updated in parallel, up to 100 nodes at once. This value or `maxUnavailable` is required to
+	// have a value.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxUnavailablePercentage *float64
 
 	// UpdateStrategy is the UpdateStrategy property of the UpdateConfig property type of
 	// AWS::EKS::Nodegroup.
+	//
+	// The configuration for the behavior to follow during a node group version update of this managed
+	// node group. You choose between two possible strategies for replacing nodes during an
+	// `UpdateNodegroupVersion`
+	// (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupVersion.html) action.
+	//
+	// An Amazon EKS managed node group updates by replacing nodes with new nodes of newer AMI
+	// versions in parallel. The *update strategy* changes the managed node update behavior of the
+	// managed node group for each quantity. The *default* strategy has guardrails to protect you from
+	// misconfiguration and launches the new instances first, before terminating the old instances.
+	// The *minimal* strategy removes the guardrails and terminates the old instances before launching
+	// the new instances. This minimal strategy is useful in scenarios where you are constrained to
+	// resources or costs (for example, with hardware accelerators such as GPUs).
 	//
 	// Allowed values: "DEFAULT", "MINIMAL".
 	// Default: not set (CloudFormation's default).
@@ -542,8 +833,12 @@ func (p *CfnNodegroupUpdateConfig) CfnProperties() map[string]any {
 }
 
 // CfnNodegroupWarmPoolConfig is the WarmPoolConfig property type of AWS::EKS::Nodegroup.
+//
+// The warm pool configuration for the node group.
 type CfnNodegroupWarmPoolConfig struct {
 	// Enabled is the Enabled property of the WarmPoolConfig property type of AWS::EKS::Nodegroup.
+	//
+	// Enable or disable warm pool for the node group.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
@@ -551,15 +846,21 @@ type CfnNodegroupWarmPoolConfig struct {
 	// MaxGroupPreparedCapacity is the MaxGroupPreparedCapacity property of the WarmPoolConfig
 	// property type of AWS::EKS::Nodegroup.
 	//
+	// The maximum number of instances that are allowed to be in the warm pool.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxGroupPreparedCapacity *int
 
 	// MinSize is the MinSize property of the WarmPoolConfig property type of AWS::EKS::Nodegroup.
 	//
+	// The minimum number of instances to maintain in the warm pool.
+	//
 	// Default: not set (CloudFormation's default).
 	MinSize *int
 
 	// PoolState is the PoolState property of the WarmPoolConfig property type of AWS::EKS::Nodegroup.
+	//
+	// The desired state of warm pool instances.
 	//
 	// Allowed values: "HIBERNATED", "RUNNING", "STOPPED".
 	// Default: not set (CloudFormation's default).
@@ -567,6 +868,8 @@ type CfnNodegroupWarmPoolConfig struct {
 
 	// ReuseOnScaleIn is the ReuseOnScaleIn property of the WarmPoolConfig property type of
 	// AWS::EKS::Nodegroup.
+	//
+	// Whether to return instances to the warm pool during scale-in instead of terminating them.
 	//
 	// Default: not set (CloudFormation's default).
 	ReuseOnScaleIn *bool

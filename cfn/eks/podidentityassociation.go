@@ -8,6 +8,10 @@ import (
 
 // CfnPodIdentityAssociation is the AWS::EKS::PodIdentityAssociation resource.
 //
+// Amazon EKS Pod Identity associations provide the ability to manage credentials for your
+// applications, similar to the way that Amazon EC2 instance profiles provide credentials to Amazon
+// EC2 instances.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnPodIdentityAssociation struct {
 	cdk.CfnResource
@@ -32,17 +36,31 @@ func (r *CfnPodIdentityAssociation) validate() []string { return r.Props.validat
 
 // AttrAssociationArn returns the AssociationArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The Amazon Resource Name (ARN) of the association.
 func (r *CfnPodIdentityAssociation) AttrAssociationArn() string {
 	return r.GetAttString("AssociationArn")
 }
 
 // AttrAssociationId returns the AssociationId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the association.
 func (r *CfnPodIdentityAssociation) AttrAssociationId() string {
 	return r.GetAttString("AssociationId")
 }
 
 // AttrExternalId returns the ExternalId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The unique identifier for this EKS Pod Identity association for a target IAM role. You put this
+// value in the trust policy of the target role, in a `Condition` to match the `sts.ExternalId` .
+// This ensures that the target role can only be assumed by this association. This prevents the
+// *confused deputy problem* . For more information about the confused deputy problem, see The
+// confused deputy problem (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)
+// in the *IAM User Guide* .
+//
+// If you want to use the same target role with multiple associations or other roles, use
+// independent statements in the trust policy to allow `sts:AssumeRole` access from each role.
 func (r *CfnPodIdentityAssociation) AttrExternalId() string { return r.GetAttString("ExternalId") }
 
 // CfnPodIdentityAssociationProps are the properties of an AWS::EKS::PodIdentityAssociation
@@ -50,16 +68,31 @@ func (r *CfnPodIdentityAssociation) AttrExternalId() string { return r.GetAttStr
 type CfnPodIdentityAssociationProps struct {
 	// ClusterName is the ClusterName property of AWS::EKS::PodIdentityAssociation.
 	//
+	// The name of the cluster that the association is in.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	ClusterName string
 
 	// DisableSessionTags is the DisableSessionTags property of AWS::EKS::PodIdentityAssociation.
 	//
+	// The state of the automatic sessions tags. The value of *true* disables these tags.
+	//
+	// EKS Pod Identity adds a pre-defined set of session tags when it assumes the role. You can use
+	// these tags to author a single role that can work across resources by allowing access to AWS
+	// resources based on matching tags. By default, EKS Pod Identity attaches six tags, including
+	// tags for cluster name, namespace, and service account name. For the list of tags added by EKS
+	// Pod Identity, see List of session tags added by EKS Pod Identity
+	// (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html#pod-id-abac-tags) in the
+	// *Amazon EKS User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	DisableSessionTags *bool
 
 	// Namespace is the Namespace property of AWS::EKS::PodIdentityAssociation.
+	//
+	// The name of the Kubernetes namespace inside the cluster to create the association in. The
+	// service account and the Pods that use the service account must be in this namespace.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -67,15 +100,24 @@ type CfnPodIdentityAssociationProps struct {
 
 	// Policy is the Policy property of AWS::EKS::PodIdentityAssociation.
 	//
+	// The policy of the pod identity association.
+	//
 	// Default: not set (CloudFormation's default).
 	Policy string
 
 	// RoleArn is the RoleArn property of AWS::EKS::PodIdentityAssociation.
 	//
+	// The Amazon Resource Name (ARN) of the IAM role to associate with the service account. The EKS
+	// Pod Identity agent manages credentials to assume this role for applications in the containers
+	// in the Pods that use this service account.
+	//
 	// Required.
 	RoleArn string
 
 	// ServiceAccount is the ServiceAccount property of AWS::EKS::PodIdentityAssociation.
+	//
+	// The name of the Kubernetes service account inside the cluster to associate the IAM credentials
+	// with.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -83,10 +125,33 @@ type CfnPodIdentityAssociationProps struct {
 
 	// Tags is the Tags property of AWS::EKS::PodIdentityAssociation.
 	//
+	// Metadata that assists with categorization and organization. Each tag consists of a key and an
+	// optional value. You define both. Tags don't propagate to any other cluster or AWS resources.
+	//
+	// The following basic restrictions apply to tags:
+	//
+	// - Maximum number of tags per resource – 50
+	// - For each resource, each tag key must be unique, and each tag key can have only one value.
+	// - Maximum key length – 128 Unicode characters in UTF-8
+	// - Maximum value length – 256 Unicode characters in UTF-8
+	// - If your tagging schema is used across multiple services and resources, remember that other
+	// services may have restrictions on allowed characters. Generally allowed characters are:
+	// letters, numbers, and spaces representable in UTF-8, and the following characters: + - = . _ :
+	// / @.
+	// - Tag keys and values are case-sensitive.
+	// - Do not use `aws:` , `AWS:` , or any upper or lowercase combination of such as a prefix for
+	// either keys or values as it is reserved for AWS use. You cannot edit or delete tag keys or
+	// values with this prefix. Tags with this prefix do not count against your tags per resource
+	// limit.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TargetRoleArn is the TargetRoleArn property of AWS::EKS::PodIdentityAssociation.
+	//
+	// The Amazon Resource Name (ARN) of the target IAM role to associate with the service account.
+	// This role is assumed by using the EKS Pod Identity association role, then the credentials for
+	// this role are injected into the Pod.
 	//
 	// Default: not set (CloudFormation's default).
 	TargetRoleArn string

@@ -7,6 +7,29 @@ import (
 )
 
 // CfnApiDestination is the AWS::Events::ApiDestination resource.
+//
+// Creates an API destination, which is an HTTP invocation endpoint configured as a target for
+// events.
+//
+// When using ApiDesinations with OAuth authentication we recommend these best practices:
+//
+// - Create a secret in Secrets Manager with your OAuth credentials.
+// - Reference that secret in your CloudFormation template for `AWS::Events::Connection` using
+// CloudFormation dynamic reference syntax. For more information, see Secrets Manager secrets
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html#dynamic-references-secretsmanager)
+// .
+//
+// When the Connection resource is created the secret will be passed to EventBridge and stored in
+// the customer account using “Service Linked Secrets,” effectively creating two secrets. This
+// will minimize the cost because the original secret is only accessed when a CloudFormation
+// template is created or updated, not every time an event is sent to the ApiDestination. The
+// secret stored in the customer account by EventBridge is the one used for each event sent to the
+// ApiDestination and AWS is responsible for the fees. The secret stored in the customer account by
+// EventBridge can’t be updated directly, only when a CloudFormation template is updated.
+//
+// For examples of CloudFormation templates that use secrets, see Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html#aws-resource-events-connection--examples)
+// .
 type CfnApiDestination struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,25 +51,47 @@ func (r *CfnApiDestination) CfnProperties() map[string]any { return r.Props.CfnP
 func (r *CfnApiDestination) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the API destination that was created by the request.
 func (r *CfnApiDestination) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrArnForPolicy returns the ArnForPolicy attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Returns the Amazon Resource Name (ARN) of an API destination in resource format, so it can be
+// used in the `Resource` element of IAM permission policy statements. For more information, see
+// Resource types defined by Amazon EventBridge
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies)
+// in the *Service Authorization Reference* .
+//
+// For example, the following resource defines an IAM policy that grants permission to update a
+// specific API destination.
+//
+// `Resources: ExamplePolicy: Type: AWS::IAM::Policy Properties: PolicyName: ExamplePolicy
+// PolicyDocument: Version: '2012-10-17 ' Statement: - Effect: Allow Action: -
+// events:UpdateApiDestination Resource: - !GetAtt myApiDestination.ArnForPolicy`
 func (r *CfnApiDestination) AttrArnForPolicy() string { return r.GetAttString("ArnForPolicy") }
 
 // CfnApiDestinationProps are the properties of an AWS::Events::ApiDestination resource.
 type CfnApiDestinationProps struct {
 	// ConnectionArn is the ConnectionArn property of AWS::Events::ApiDestination.
 	//
+	// The ARN of the connection to use for the API destination. The destination endpoint must support
+	// the authorization type specified for the connection.
+	//
 	// Required.
 	ConnectionArn string
 
 	// Description is the Description property of AWS::Events::ApiDestination.
 	//
+	// A description for the API destination to create.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// HttpMethod is the HttpMethod property of AWS::Events::ApiDestination.
+	//
+	// The method to use for the request to the HTTP invocation endpoint.
 	//
 	// Allowed values: "GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH".
 	// Required.
@@ -54,16 +99,22 @@ type CfnApiDestinationProps struct {
 
 	// InvocationEndpoint is the InvocationEndpoint property of AWS::Events::ApiDestination.
 	//
+	// The URL to the HTTP invocation endpoint for the API destination.
+	//
 	// Required.
 	InvocationEndpoint string
 
 	// InvocationRateLimitPerSecond is the InvocationRateLimitPerSecond property of
 	// AWS::Events::ApiDestination.
 	//
+	// The maximum number of requests per second to send to the HTTP invocation endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	InvocationRateLimitPerSecond *int
 
 	// Name is the Name property of AWS::Events::ApiDestination.
+	//
+	// The name for the API destination to create.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,18 @@ import (
 )
 
 // CfnArchive is the AWS::Events::Archive resource.
+//
+// Creates an archive of events with the specified settings. When you create an archive, incoming
+// events might not immediately start being sent to the archive. Allow a short period of time for
+// changes to take effect. If you do not specify a pattern to filter events sent to the archive,
+// all events are sent to the archive except replayed events. Replayed events are not sent to an
+// archive. If you have specified that EventBridge use a customer managed key for encrypting the
+// source event bus, we strongly recommend you also specify a customer managed key for any archives
+// for the event bus as well.
+//
+// For more information, see Encrypting archives
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html) in the
+// *Amazon EventBridge User Guide* .
 type CfnArchive struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,11 +40,15 @@ func (r *CfnArchive) CfnProperties() map[string]any { return r.Props.CfnProperti
 func (r *CfnArchive) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the archive created.
 func (r *CfnArchive) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnArchiveProps are the properties of an AWS::Events::Archive resource.
 type CfnArchiveProps struct {
 	// ArchiveName is the ArchiveName property of AWS::Events::Archive.
+	//
+	// The name for the archive to create.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -40,25 +56,51 @@ type CfnArchiveProps struct {
 
 	// Description is the Description property of AWS::Events::Archive.
 	//
+	// A description for the archive.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// EventPattern is the EventPattern property of AWS::Events::Archive.
+	//
+	// An event pattern to use to filter events sent to the archive.
 	//
 	// Default: not set (CloudFormation's default).
 	EventPattern any
 
 	// KmsKeyIdentifier is the KmsKeyIdentifier property of AWS::Events::Archive.
 	//
+	// The identifier of the AWS customer managed key for EventBridge to use, if you choose to use a
+	// customer managed key to encrypt this archive. The identifier can be the key Amazon Resource
+	// Name (ARN), KeyId, key alias, or key alias ARN.
+	//
+	// If you do not specify a customer managed key identifier, EventBridge uses an AWS owned key to
+	// encrypt the archive.
+	//
+	// For more information, see Identify and view keys
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/viewing-keys.html) in the *AWS Key
+	// Management Service Developer Guide* . If you have specified that EventBridge use a customer
+	// managed key for encrypting the source event bus, we strongly recommend you also specify a
+	// customer managed key for any archives for the event bus as well.
+	//
+	// For more information, see Encrypting archives
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html) in the
+	// *Amazon EventBridge User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyIdentifier string
 
 	// RetentionDays is the RetentionDays property of AWS::Events::Archive.
 	//
+	// The number of days to retain events for. Default value is 0. If set to 0, events are retained
+	// indefinitely
+	//
 	// Default: not set (CloudFormation's default).
 	RetentionDays *int
 
 	// SourceArn is the SourceArn property of AWS::Events::Archive.
+	//
+	// The ARN of the event bus that sends events to the archive.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -9,6 +9,13 @@ import (
 )
 
 // CfnConnection is the AWS::Events::Connection resource.
+//
+// Creates a connection. A connection defines the authorization type and credentials to use for
+// authorization with an API destination HTTP endpoint.
+//
+// For more information, see Connections for endpoint targets
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection.html) in the
+// *Amazon EventBridge User Guide* .
 type CfnConnection struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,15 +37,35 @@ func (r *CfnConnection) CfnProperties() map[string]any { return r.Props.CfnPrope
 func (r *CfnConnection) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the connection that was created by the request.
 func (r *CfnConnection) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrArnForPolicy returns the ArnForPolicy attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Returns the Amazon Resource Name (ARN) of a connection in resource format, so it can be used in
+// the `Resource` element of IAM permission policy statements. For more information, see Resource
+// types defined by Amazon EventBridge
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies)
+// in the *Service Authorization Reference* .
+//
+// For example, the following resource defines an IAM policy that grants permission to update a
+// specific connection.
+//
+// `Resources: ExamplePolicy: Type: AWS::IAM::Policy Properties: PolicyName: ExamplePolicy
+// PolicyDocument: Version: '2012-10-17 ' Statement: - Effect: Allow Action: -
+// events:UpdateConnection Resource: - !GetAtt myConnection.ArnForPolicy`
 func (r *CfnConnection) AttrArnForPolicy() string { return r.GetAttString("ArnForPolicy") }
 
 // AttrAuthParametersConnectivityParametersResourceParametersResourceAssociationArn returns the
 // AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// For connections to private APIs, the Amazon Resource Name (ARN) of the resource association
+// EventBridge created between the connection and the private API's resource configuration. The
+// value of this property is set by EventBridge . Any value you specify in your template is
+// ignored.
 func (r *CfnConnection) AttrAuthParametersConnectivityParametersResourceParametersResourceAssociationArn() string {
 	return r.GetAttString("AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn")
 }
@@ -46,21 +73,35 @@ func (r *CfnConnection) AttrAuthParametersConnectivityParametersResourceParamete
 // AttrInvocationConnectivityParametersResourceParametersResourceAssociationArn returns the
 // InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// For connections to private APIs, the Amazon Resource Name (ARN) of the resource association
+// EventBridge created between the connection and the private API's resource configuration. The
+// value of this property is set by EventBridge . Any value you specify in your template is
+// ignored.
 func (r *CfnConnection) AttrInvocationConnectivityParametersResourceParametersResourceAssociationArn() string {
 	return r.GetAttString("InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn")
 }
 
 // AttrSecretArn returns the SecretArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN for the secret created for the connection.
 func (r *CfnConnection) AttrSecretArn() string { return r.GetAttString("SecretArn") }
 
 // CfnConnectionProps are the properties of an AWS::Events::Connection resource.
 type CfnConnectionProps struct {
 	// AuthParameters is the AuthParameters property of AWS::Events::Connection.
 	//
+	// The authorization parameters to use to authorize with the endpoint.
+	//
+	// You must include only authorization parameters for the `AuthorizationType` you specify.
+	//
 	// Default: not set (CloudFormation's default).
 	AuthParameters *CfnConnectionAuthParameters
 
 	// AuthorizationType is the AuthorizationType property of AWS::Events::Connection.
+	//
+	// The type of authorization to use for the connection. OAUTH tokens are refreshed when a 401 or
+	// 407 response is returned.
 	//
 	// Allowed values: "API_KEY", "BASIC", "OAUTH_CLIENT_CREDENTIALS".
 	// Default: not set (CloudFormation's default).
@@ -68,21 +109,42 @@ type CfnConnectionProps struct {
 
 	// Description is the Description property of AWS::Events::Connection.
 	//
+	// A description for the connection to create.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// InvocationConnectivityParameters is the InvocationConnectivityParameters property of
 	// AWS::Events::Connection.
 	//
+	// For connections to private APIs, the parameters to use for invoking the API.
+	//
+	// For more information, see Connecting to private APIs
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/connection-private.html) in the
+	// **Amazon EventBridge User Guide** .
+	//
 	// Default: not set (CloudFormation's default).
 	InvocationConnectivityParameters *CfnConnectionInvocationConnectivityParameters
 
 	// KmsKeyIdentifier is the KmsKeyIdentifier property of AWS::Events::Connection.
 	//
+	// The identifier of the AWS customer managed key for EventBridge to use, if you choose to use a
+	// customer managed key to encrypt this connection. The identifier can be the key Amazon Resource
+	// Name (ARN), KeyId, key alias, or key alias ARN.
+	//
+	// If you do not specify a customer managed key identifier, EventBridge uses an AWS owned key to
+	// encrypt the connection.
+	//
+	// For more information, see Identify and view keys
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/viewing-keys.html) in the *AWS Key
+	// Management Service Developer Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyIdentifier string
 
 	// Name is the Name property of AWS::Events::Connection.
+	//
+	// The name for the connection to create.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -126,9 +188,13 @@ func (p *CfnConnectionProps) validate(at string) []string {
 }
 
 // CfnConnectionAuthParameters is the AuthParameters property type of AWS::Events::Connection.
+//
+// Tthe authorization parameters to use for the connection.
 type CfnConnectionAuthParameters struct {
 	// ApiKeyAuthParameters is the ApiKeyAuthParameters property of the AuthParameters property type
 	// of AWS::Events::Connection.
+	//
+	// The API Key parameters to use for authorization.
 	//
 	// Default: not set (CloudFormation's default).
 	ApiKeyAuthParameters *CfnConnectionApiKeyAuthParameters
@@ -136,11 +202,20 @@ type CfnConnectionAuthParameters struct {
 	// BasicAuthParameters is the BasicAuthParameters property of the AuthParameters property type of
 	// AWS::Events::Connection.
 	//
+	// The authorization parameters for Basic authorization.
+	//
 	// Default: not set (CloudFormation's default).
 	BasicAuthParameters *CfnConnectionBasicAuthParameters
 
 	// ConnectivityParameters is the ConnectivityParameters property of the AuthParameters property
 	// type of AWS::Events::Connection.
+	//
+	// For private OAuth authentication endpoints. The parameters EventBridge uses to authenticate
+	// against the endpoint.
+	//
+	// For more information, see Authorization methods for connections
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-auth.html) in
+	// the **Amazon EventBridge User Guide** .
 	//
 	// Default: not set (CloudFormation's default).
 	ConnectivityParameters *CfnConnectionConnectivityParameters
@@ -148,12 +223,17 @@ type CfnConnectionAuthParameters struct {
 	// InvocationHttpParameters is the InvocationHttpParameters property of the AuthParameters
 	// property type of AWS::Events::Connection.
 	//
+	// Additional parameters for the connection that are passed through with every invocation to the
+	// HTTP endpoint.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	InvocationHttpParameters *CfnConnectionConnectionHttpParameters
 
 	// OAuthParameters is the OAuthParameters property of the AuthParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The OAuth parameters to use for authorization.
 	//
 	// Default: not set (CloudFormation's default).
 	OAuthParameters *CfnConnectionOAuthParameters
@@ -203,15 +283,21 @@ func (p *CfnConnectionAuthParameters) validate(at string) []string {
 
 // CfnConnectionApiKeyAuthParameters is the ApiKeyAuthParameters property type of
 // AWS::Events::Connection.
+//
+// The API key authorization parameters for the connection.
 type CfnConnectionApiKeyAuthParameters struct {
 	// ApiKeyName is the ApiKeyName property of the ApiKeyAuthParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The name of the API key to use for authorization.
 	//
 	// Required.
 	ApiKeyName string
 
 	// ApiKeyValue is the ApiKeyValue property of the ApiKeyAuthParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The value for the API key to use for authorization.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Required.
@@ -244,9 +330,13 @@ func (p *CfnConnectionApiKeyAuthParameters) validate(at string) []string {
 
 // CfnConnectionBasicAuthParameters is the BasicAuthParameters property type of
 // AWS::Events::Connection.
+//
+// The Basic authorization parameters for the connection.
 type CfnConnectionBasicAuthParameters struct {
 	// Password is the Password property of the BasicAuthParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The password associated with the user name to use for Basic authorization.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Required.
@@ -254,6 +344,8 @@ type CfnConnectionBasicAuthParameters struct {
 
 	// Username is the Username property of the BasicAuthParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The user name to use for Basic authorization.
 	//
 	// Required.
 	Username string
@@ -285,9 +377,18 @@ func (p *CfnConnectionBasicAuthParameters) validate(at string) []string {
 
 // CfnConnectionConnectivityParameters is the ConnectivityParameters property type of
 // AWS::Events::Connection.
+//
+// If you specify a private OAuth endpoint, the parameters for EventBridge to use when
+// authenticating against the endpoint.
+//
+// For more information, see Authorization methods for connections
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-auth.html) in the
+// **Amazon EventBridge User Guide** .
 type CfnConnectionConnectivityParameters struct {
 	// ResourceParameters is the ResourceParameters property of the ConnectivityParameters property
 	// type of AWS::Events::Connection.
+	//
+	// The parameters for EventBridge to use when invoking the resource endpoint.
 	//
 	// Required.
 	ResourceParameters *CfnConnectionResourceParameters
@@ -315,9 +416,14 @@ func (p *CfnConnectionConnectivityParameters) validate(at string) []string {
 
 // CfnConnectionResourceParameters is the ResourceParameters property type of
 // AWS::Events::Connection.
+//
+// The parameters for EventBridge to use when invoking the resource endpoint.
 type CfnConnectionResourceParameters struct {
 	// ResourceConfigurationArn is the ResourceConfigurationArn property of the ResourceParameters
 	// property type of AWS::Events::Connection.
+	//
+	// The Amazon Resource Name (ARN) of the Amazon VPC Lattice resource configuration for the
+	// resource endpoint.
 	//
 	// Required.
 	ResourceConfigurationArn string
@@ -343,9 +449,13 @@ func (p *CfnConnectionResourceParameters) validate(at string) []string {
 
 // CfnConnectionConnectionHttpParameters is the ConnectionHttpParameters property type of
 // AWS::Events::Connection.
+//
+// Any additional parameters for the connection.
 type CfnConnectionConnectionHttpParameters struct {
 	// BodyParameters is the BodyParameters property of the ConnectionHttpParameters property type of
 	// AWS::Events::Connection.
+	//
+	// Any additional body string parameters for the connection.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -354,12 +464,16 @@ type CfnConnectionConnectionHttpParameters struct {
 	// HeaderParameters is the HeaderParameters property of the ConnectionHttpParameters property type
 	// of AWS::Events::Connection.
 	//
+	// Any additional header parameters for the connection.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	HeaderParameters []CfnConnectionParameter
 
 	// QueryStringParameters is the QueryStringParameters property of the ConnectionHttpParameters
 	// property type of AWS::Events::Connection.
+	//
+	// Any additional query string parameters for the connection.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -415,19 +529,29 @@ func (p *CfnConnectionConnectionHttpParameters) validate(at string) []string {
 }
 
 // CfnConnectionParameter is the Parameter property type of AWS::Events::Connection.
+//
+// Any additional query string parameter for the connection. You can include up to 100 additional
+// query string parameters per request. Each additional parameter counts towards the event payload
+// size, which cannot exceed 64 KB.
 type CfnConnectionParameter struct {
 	// IsValueSecret is the IsValueSecret property of the Parameter property type of
 	// AWS::Events::Connection.
+	//
+	// Specifies whether the value is secret.
 	//
 	// Default: true.
 	IsValueSecret *bool
 
 	// Key is the Key property of the Parameter property type of AWS::Events::Connection.
 	//
+	// The key for a query string parameter.
+	//
 	// Required.
 	Key string
 
 	// Value is the Value property of the Parameter property type of AWS::Events::Connection.
+	//
+	// The value associated with the key for the query string parameter.
 	//
 	// Required.
 	Value string
@@ -461,9 +585,13 @@ func (p *CfnConnectionParameter) validate(at string) []string {
 }
 
 // CfnConnectionOAuthParameters is the OAuthParameters property type of AWS::Events::Connection.
+//
+// Contains the OAuth authorization parameters to use for the connection.
 type CfnConnectionOAuthParameters struct {
 	// AuthorizationEndpoint is the AuthorizationEndpoint property of the OAuthParameters property
 	// type of AWS::Events::Connection.
+	//
+	// The URL to the authorization endpoint when OAuth is specified as the authorization type.
 	//
 	// Required.
 	AuthorizationEndpoint string
@@ -471,11 +599,15 @@ type CfnConnectionOAuthParameters struct {
 	// ClientParameters is the ClientParameters property of the OAuthParameters property type of
 	// AWS::Events::Connection.
 	//
+	// The client parameters for OAuth authorization.
+	//
 	// Required.
 	ClientParameters *CfnConnectionClientParameters
 
 	// HttpMethod is the HttpMethod property of the OAuthParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The method to use for the authorization request.
 	//
 	// Allowed values: "GET", "POST", "PUT".
 	// Required.
@@ -483,6 +615,8 @@ type CfnConnectionOAuthParameters struct {
 
 	// OAuthHttpParameters is the OAuthHttpParameters property of the OAuthParameters property type of
 	// AWS::Events::Connection.
+	//
+	// Details about the additional parameters to use for the connection.
 	//
 	// Default: not set (CloudFormation's default).
 	OAuthHttpParameters *CfnConnectionConnectionHttpParameters
@@ -527,15 +661,21 @@ func (p *CfnConnectionOAuthParameters) validate(at string) []string {
 }
 
 // CfnConnectionClientParameters is the ClientParameters property type of AWS::Events::Connection.
+//
+// The OAuth authorization parameters to use for the connection.
 type CfnConnectionClientParameters struct {
 	// ClientID is the ClientID property of the ClientParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The client ID to use for OAuth authorization.
 	//
 	// Required.
 	ClientID string
 
 	// ClientSecret is the ClientSecret property of the ClientParameters property type of
 	// AWS::Events::Connection.
+	//
+	// The client secret assciated with the client ID to use for OAuth authorization.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Required.
@@ -568,9 +708,17 @@ func (p *CfnConnectionClientParameters) validate(at string) []string {
 
 // CfnConnectionInvocationConnectivityParameters is the InvocationConnectivityParameters property
 // type of AWS::Events::Connection.
+//
+// For connections to private APIs, the parameters to use for invoking the API.
+//
+// For more information, see Connecting to private APIs
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/connection-private.html) in the
+// **Amazon EventBridge User Guide** .
 type CfnConnectionInvocationConnectivityParameters struct {
 	// ResourceParameters is the ResourceParameters property of the InvocationConnectivityParameters
 	// property type of AWS::Events::Connection.
+	//
+	// The parameters for EventBridge to use when invoking the resource endpoint.
 	//
 	// Required.
 	ResourceParameters *CfnConnectionResourceParameters

@@ -9,6 +9,12 @@ import (
 )
 
 // CfnEndpoint is the AWS::Events::Endpoint resource.
+//
+// A global endpoint used to improve your application's availability by making it regional-fault
+// tolerant. For more information about global endpoints, see Making applications Regional-fault
+// tolerant with global endpoints and event replication
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the
+// **Amazon EventBridge User Guide** .
 type CfnEndpoint struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,30 +36,46 @@ func (r *CfnEndpoint) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnEndpoint) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the endpoint.
 func (r *CfnEndpoint) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrEndpointId returns the EndpointId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the endpoint.
 func (r *CfnEndpoint) AttrEndpointId() string { return r.GetAttString("EndpointId") }
 
 // AttrEndpointUrl returns the EndpointUrl attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The URL of the endpoint.
 func (r *CfnEndpoint) AttrEndpointUrl() string { return r.GetAttString("EndpointUrl") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The main Region of the endpoint.
 func (r *CfnEndpoint) AttrState() string { return r.GetAttString("State") }
 
 // AttrStateReason returns the StateReason attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The reason the endpoint is in its current state.
 func (r *CfnEndpoint) AttrStateReason() string { return r.GetAttString("StateReason") }
 
 // CfnEndpointProps are the properties of an AWS::Events::Endpoint resource.
 type CfnEndpointProps struct {
 	// Description is the Description property of AWS::Events::Endpoint.
 	//
+	// A description for the endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// EventBuses is the EventBuses property of AWS::Events::Endpoint.
+	//
+	// The event buses being used by the endpoint.
+	//
+	// *Exactly* : `2`
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -61,21 +83,31 @@ type CfnEndpointProps struct {
 
 	// Name is the Name property of AWS::Events::Endpoint.
 	//
+	// The name of the endpoint.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// ReplicationConfig is the ReplicationConfig property of AWS::Events::Endpoint.
 	//
+	// Whether event replication was enabled or disabled for this endpoint. The default state is
+	// `ENABLED` which means you must supply a `RoleArn` . If you don't have a `RoleArn` or you don't
+	// want event replication enabled, set the state to `DISABLED` .
+	//
 	// Default: not set (CloudFormation's default).
 	ReplicationConfig *CfnEndpointReplicationConfig
 
 	// RoleArn is the RoleArn property of AWS::Events::Endpoint.
 	//
+	// The ARN of the role used by event replication for the endpoint.
+	//
 	// Default: not set (CloudFormation's default).
 	RoleArn string
 
 	// RoutingConfig is the RoutingConfig property of AWS::Events::Endpoint.
+	//
+	// The routing configuration of the endpoint.
 	//
 	// Required.
 	RoutingConfig *CfnEndpointRoutingConfig
@@ -131,9 +163,13 @@ func (p *CfnEndpointProps) validate(at string) []string {
 }
 
 // CfnEndpointEndpointEventBus is the EndpointEventBus property type of AWS::Events::Endpoint.
+//
+// The event buses the endpoint is associated with.
 type CfnEndpointEndpointEventBus struct {
 	// EventBusArn is the EventBusArn property of the EndpointEventBus property type of
 	// AWS::Events::Endpoint.
+	//
+	// The ARN of the event bus the endpoint is associated with.
 	//
 	// Required.
 	EventBusArn string
@@ -158,8 +194,12 @@ func (p *CfnEndpointEndpointEventBus) validate(at string) []string {
 }
 
 // CfnEndpointReplicationConfig is the ReplicationConfig property type of AWS::Events::Endpoint.
+//
+// Endpoints can replicate all events to the secondary Region.
 type CfnEndpointReplicationConfig struct {
 	// State is the State property of the ReplicationConfig property type of AWS::Events::Endpoint.
+	//
+	// The state of event replication.
 	//
 	// Allowed values: "ENABLED", "DISABLED".
 	// Required.
@@ -185,9 +225,14 @@ func (p *CfnEndpointReplicationConfig) validate(at string) []string {
 }
 
 // CfnEndpointRoutingConfig is the RoutingConfig property type of AWS::Events::Endpoint.
+//
+// The routing configuration of the endpoint.
 type CfnEndpointRoutingConfig struct {
 	// FailoverConfig is the FailoverConfig property of the RoutingConfig property type of
 	// AWS::Events::Endpoint.
+	//
+	// The failover configuration for an endpoint. This includes what triggers failover and what
+	// happens when it's triggered.
 	//
 	// Required.
 	FailoverConfig *CfnEndpointFailoverConfig
@@ -214,14 +259,22 @@ func (p *CfnEndpointRoutingConfig) validate(at string) []string {
 }
 
 // CfnEndpointFailoverConfig is the FailoverConfig property type of AWS::Events::Endpoint.
+//
+// The failover configuration for an endpoint. This includes what triggers failover and what
+// happens when it's triggered.
 type CfnEndpointFailoverConfig struct {
 	// Primary is the Primary property of the FailoverConfig property type of AWS::Events::Endpoint.
+	//
+	// The main Region of the endpoint.
 	//
 	// Required.
 	Primary *CfnEndpointPrimary
 
 	// Secondary is the Secondary property of the FailoverConfig property type of
 	// AWS::Events::Endpoint.
+	//
+	// The Region that events are routed to when failover is triggered or event replication is
+	// enabled.
 	//
 	// Required.
 	Secondary *CfnEndpointSecondary
@@ -256,8 +309,12 @@ func (p *CfnEndpointFailoverConfig) validate(at string) []string {
 }
 
 // CfnEndpointPrimary is the Primary property type of AWS::Events::Endpoint.
+//
+// The primary Region of the endpoint.
 type CfnEndpointPrimary struct {
 	// HealthCheck is the HealthCheck property of the Primary property type of AWS::Events::Endpoint.
+	//
+	// The ARN of the health check used by the endpoint to determine whether failover is triggered.
 	//
 	// Required.
 	HealthCheck string
@@ -282,8 +339,12 @@ func (p *CfnEndpointPrimary) validate(at string) []string {
 }
 
 // CfnEndpointSecondary is the Secondary property type of AWS::Events::Endpoint.
+//
+// The secondary Region that processes events when failover is triggered or replication is enabled.
 type CfnEndpointSecondary struct {
 	// Route is the Route property of the Secondary property type of AWS::Events::Endpoint.
+	//
+	// Defines the secondary Region.
 	//
 	// Required.
 	Route string

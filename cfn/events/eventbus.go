@@ -8,6 +8,15 @@ import (
 
 // CfnEventBus is the AWS::Events::EventBus resource.
 //
+// Specifies an event bus within your account. This can be a custom event bus which you can use to
+// receive events from your custom applications and services, or it can be a partner event bus
+// which can be matched to a partner event source. As an aid to help you jumpstart developing
+// CloudFormation templates, the EventBridge console enables you to create templates from the
+// existing event buses in your account. For more information, see Generating CloudFormation
+// templates from an EventBridge event bus
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-generate-event-bus-template.html)
+// in the *Amazon EventBridge User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnEventBus struct {
 	cdk.CfnResource
@@ -30,21 +39,36 @@ func (r *CfnEventBus) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnEventBus) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the event bus, such as
+// `arn:aws:events:us-east-2:123456789012:event-bus/aws.partner/PartnerName/acct1/repo1` .
 func (r *CfnEventBus) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnEventBusProps are the properties of an AWS::Events::EventBus resource.
 type CfnEventBusProps struct {
 	// DeadLetterConfig is the DeadLetterConfig property of AWS::Events::EventBus.
 	//
+	// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue
+	// (DLQ).
+	//
+	// For more information, see Using dead-letter queues to process undelivered events
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-event-delivery.html#eb-rule-dlq)
+	// in the *EventBridge User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	DeadLetterConfig *CfnEventBusDeadLetterConfig
 
 	// Description is the Description property of AWS::Events::EventBus.
 	//
+	// The event bus description.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// EventSourceName is the EventSourceName property of AWS::Events::EventBus.
+	//
+	// If you are creating a partner event bus, this specifies the partner event source that the new
+	// event bus will be matched with.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -52,15 +76,59 @@ type CfnEventBusProps struct {
 
 	// KmsKeyIdentifier is the KmsKeyIdentifier property of AWS::Events::EventBus.
 	//
+	// The identifier of the AWS customer managed key for EventBridge to use, if you choose to use a
+	// customer managed key to encrypt events on this event bus. The identifier can be the key Amazon
+	// Resource Name (ARN), KeyId, key alias, or key alias ARN.
+	//
+	// If you do not specify a customer managed key identifier, EventBridge uses an AWS owned key to
+	// encrypt events on the event bus.
+	//
+	// For more information, see Identify and view keys
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/viewing-keys.html) in the *AWS Key
+	// Management Service Developer Guide* . Schema discovery is not supported for event buses
+	// encrypted using a customer managed key. EventBridge returns an error if:
+	//
+	// - You call `CreateDiscoverer
+	// (https://docs.aws.amazon.com/eventbridge/latest/schema-reference/v1-discoverers.html#CreateDiscoverer)`
+	// on an event bus set to use a customer managed key for encryption.
+	// - You call `UpdatedEventBus
+	// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_UpdatedEventBus.html)` to set
+	// a customer managed key on an event bus with schema discovery enabled.
+	//
+	// To enable schema discovery on an event bus, choose to use an AWS owned key . For more
+	// information, see Encrypting events
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-cmkey.html)
+	// in the *Amazon EventBridge User Guide* . > If you have specified that EventBridge use a
+	// customer managed key for encrypting the source event bus, we strongly recommend you also
+	// specify a customer managed key for any archives for the event bus as well.
+	//
+	// For more information, see Encrypting archives
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html) in the
+	// *Amazon EventBridge User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyIdentifier string
 
 	// LogConfig is the LogConfig property of AWS::Events::EventBus.
 	//
+	// The logging configuration settings for the event bus.
+	//
+	// For more information, see Configuring logs for event buses
+	// (https://docs.aws.amazon.com/eb-event-bus-logs.html) in the *EventBridge User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	LogConfig *CfnEventBusLogConfig
 
 	// Name is the Name property of AWS::Events::EventBus.
+	//
+	// The name of the new event bus.
+	//
+	// Custom event bus names can't contain the `/` character, but you can use the `/` character in
+	// partner event bus names. In addition, for partner event buses, the name must exactly match the
+	// name of the partner event source that this event bus is matched to.
+	//
+	// You can't use the name `default` for a custom event bus, as this name is already used for your
+	// account's default event bus.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -68,10 +136,15 @@ type CfnEventBusProps struct {
 
 	// Policy is the Policy property of AWS::Events::EventBus.
 	//
+	// The permissions policy of the event bus, describing which other AWS accounts can write events
+	// to this event bus.
+	//
 	// Default: not set (CloudFormation's default).
 	Policy any
 
 	// Tags is the Tags property of AWS::Events::EventBus.
+	//
+	// Tags to associate with the event bus.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -121,8 +194,17 @@ func (p *CfnEventBusProps) validate(at string) []string {
 }
 
 // CfnEventBusDeadLetterConfig is the DeadLetterConfig property type of AWS::Events::EventBus.
+//
+// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue
+// (DLQ).
+//
+// For more information, see Using dead-letter queues to process undelivered events
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-event-delivery.html#eb-rule-dlq)
+// in the *EventBridge User Guide* .
 type CfnEventBusDeadLetterConfig struct {
 	// Arn is the Arn property of the DeadLetterConfig property type of AWS::Events::EventBus.
+	//
+	// The ARN of the SQS queue specified as the target for the dead-letter queue.
 	//
 	// Default: not set (CloudFormation's default).
 	Arn string
@@ -139,15 +221,34 @@ func (p *CfnEventBusDeadLetterConfig) CfnProperties() map[string]any {
 }
 
 // CfnEventBusLogConfig is the LogConfig property type of AWS::Events::EventBus.
+//
+// The logging configuration settings for the event bus.
+//
+// For more information, see Configuring logs for event buses
+// (https://docs.aws.amazon.com/eb-event-bus-logs.html) in the *EventBridge User Guide* .
 type CfnEventBusLogConfig struct {
 	// IncludeDetail is the IncludeDetail property of the LogConfig property type of
 	// AWS::Events::EventBus.
+	//
+	// Whether EventBridge include detailed event information in the records it generates. Detailed
+	// data can be useful for troubleshooting and debugging. This information includes details of the
+	// event itself, as well as target details.
+	//
+	// For more information, see Including detail data in event bus logs
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-logs.html#eb-event-logs-data)
+	// in the *EventBridge User Guide* .
 	//
 	// Allowed values: "FULL", "NONE".
 	// Default: not set (CloudFormation's default).
 	IncludeDetail string
 
 	// Level is the Level property of the LogConfig property type of AWS::Events::EventBus.
+	//
+	// The level of logging detail to include. This applies to all log destinations for the event bus.
+	//
+	// For more information, see Specifying event bus log level
+	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-logs.html#eb-event-bus-logs-level)
+	// in the *EventBridge User Guide* .
 	//
 	// Allowed values: "INFO", "ERROR", "TRACE", "OFF".
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,26 @@ import (
 )
 
 // CfnEventBusPolicy is the AWS::Events::EventBusPolicy resource.
+//
+// Running `PutPermission` permits the specified AWS account or AWS organization to put events to
+// the specified *event bus* . Amazon EventBridge rules in your account are triggered by these
+// events arriving to an event bus in your account.
+//
+// For another account to send events to your account, that external account must have an
+// EventBridge rule with your account's event bus as a target.
+//
+// To enable multiple AWS accounts to put events to your event bus, run `PutPermission` once for
+// each of these accounts. Or, if all the accounts are members of the same AWS organization, you
+// can run `PutPermission` once specifying `Principal` as "*" and specifying the AWS organization
+// ID in `Condition` , to grant permissions to all accounts in that organization.
+//
+// If you grant permissions using an organization, then accounts in that organization must specify
+// a `RoleArn` with proper permissions when they use `PutTarget` to add your account's event bus as
+// a target. For more information, see Sending and Receiving Events Between AWS Accounts
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eventbridge-cross-account-event-delivery.html)
+// in the *Amazon EventBridge User Guide* .
+//
+// The permission policy on the event bus cannot exceed 10 KB in size.
 type CfnEventBusPolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,11 +51,16 @@ func (r *CfnEventBusPolicy) validate() []string { return r.Props.validate("") }
 type CfnEventBusPolicyProps struct {
 	// Action is the Action property of AWS::Events::EventBusPolicy.
 	//
+	// The action that you are enabling the other account to perform.
+	//
 	// Allowed values: "events:PutEvents". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Action string
 
 	// Condition is the Condition property of AWS::Events::EventBusPolicy.
+	//
+	// This parameter enables you to limit the permission to accounts that fulfill a certain
+	// condition, such as being a member of a certain AWS organization.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -43,11 +68,17 @@ type CfnEventBusPolicyProps struct {
 
 	// EventBusName is the EventBusName property of AWS::Events::EventBusPolicy.
 	//
+	// The name of the event bus associated with the rule. If you omit this, the default event bus is
+	// used.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	EventBusName string
 
 	// Principal is the Principal property of AWS::Events::EventBusPolicy.
+	//
+	// The 12-digit AWS account ID that you are permitting to put events to your default event bus.
+	// Specify "*" to permit any account to put events to your default event bus.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -55,10 +86,20 @@ type CfnEventBusPolicyProps struct {
 
 	// Statement is the Statement property of AWS::Events::EventBusPolicy.
 	//
+	// A JSON string that describes the permission policy statement. You can include a `Policy`
+	// parameter in the request instead of using the `StatementId` , `Action` , `Principal` , or
+	// `Condition` parameters.
+	//
 	// Default: not set (CloudFormation's default).
 	Statement any
 
 	// StatementId is the StatementId property of AWS::Events::EventBusPolicy.
+	//
+	// An identifier string for the external account that you are granting permissions to. If you
+	// later want to revoke the permission for this external account, specify this `StatementId` when
+	// you run RemovePermission
+	// (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RemovePermission.html) . Each
+	// `StatementId` must be unique.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -99,19 +140,28 @@ func (p *CfnEventBusPolicyProps) validate(at string) []string {
 }
 
 // CfnEventBusPolicyCondition is the Condition property type of AWS::Events::EventBusPolicy.
+//
+// This parameter enables you to limit the permission to accounts that fulfill a certain condition,
+// such as being a member of a certain AWS organization.
 type CfnEventBusPolicyCondition struct {
 	// Key is the Key property of the Condition property type of AWS::Events::EventBusPolicy.
+	//
+	// Specifies the value for the key. Currently, this must be the ID of the organization.
 	//
 	// Default: not set (CloudFormation's default).
 	Key string
 
 	// Type is the Type property of the Condition property type of AWS::Events::EventBusPolicy.
 	//
+	// Specifies the type of condition. Currently the only supported value is StringEquals.
+	//
 	// Allowed values: "StringEquals".
 	// Default: not set (CloudFormation's default).
 	Type string
 
 	// Value is the Value property of the Condition property type of AWS::Events::EventBusPolicy.
+	//
+	// Specifies the key for the condition. Currently the only supported key is aws:PrincipalOrgID.
 	//
 	// Default: not set (CloudFormation's default).
 	Value string

@@ -7,6 +7,16 @@ import (
 )
 
 // CfnAccessKey is the AWS::IAM::AccessKey resource.
+//
+// Creates a new AWS secret access key and corresponding AWS access key ID for the specified user.
+// The default status for new keys is `Active` .
+//
+// For information about quotas on the number of keys you can create, see IAM and AWS STS quotas
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User
+// Guide* . To ensure the security of your AWS account , the secret access key is accessible only
+// during key and user creation. You must save the key (for example, in a text file) if you want to
+// be able to access it again. If a secret key is lost, you can rotate access keys by increasing
+// the value of the `serial` property.
 type CfnAccessKey struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,15 +38,24 @@ func (r *CfnAccessKey) CfnProperties() map[string]any { return r.Props.CfnProper
 func (r *CfnAccessKey) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID for this access key.
 func (r *CfnAccessKey) AttrId() string { return r.GetAttString("Id") }
 
 // AttrSecretAccessKey returns the SecretAccessKey attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// Returns the secret access key for the specified AWS::IAM::AccessKey resource. For example:
+// wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY.
 func (r *CfnAccessKey) AttrSecretAccessKey() string { return r.GetAttString("SecretAccessKey") }
 
 // CfnAccessKeyProps are the properties of an AWS::IAM::AccessKey resource.
 type CfnAccessKeyProps struct {
 	// Serial is the Serial property of AWS::IAM::AccessKey.
+	//
+	// This value is specific to CloudFormation and can only be *incremented* . Incrementing this
+	// value notifies CloudFormation that you want to rotate your access key. When you update your
+	// stack, CloudFormation will replace the existing access key with a new key.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -44,10 +63,20 @@ type CfnAccessKeyProps struct {
 
 	// Status is the Status property of AWS::IAM::AccessKey.
 	//
+	// The status of the access key. `Active` means that the key is valid for API calls, while
+	// `Inactive` means it is not.
+	//
 	// Default: not set (CloudFormation's default).
 	Status string
 
 	// UserName is the UserName property of AWS::IAM::AccessKey.
+	//
+	// The name of the IAM user that the new key will belong to.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// Changing it replaces the resource.
 	// Required.

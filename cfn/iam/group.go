@@ -9,6 +9,12 @@ import (
 )
 
 // CfnGroup is the AWS::IAM::Group resource.
+//
+// Creates a new group.
+//
+// For information about the number of groups you can create, see Limitations on IAM Entities
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *IAM User
+// Guide* .
 type CfnGroup struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,11 +36,32 @@ func (r *CfnGroup) CfnProperties() map[string]any { return r.Props.CfnProperties
 func (r *CfnGroup) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon Resource Name (ARN) for the specified `AWS::IAM::Group` resource. For
+// example: `arn:aws:iam::123456789012:group/mystack-mygroup-1DZETITOWEKVO` .
 func (r *CfnGroup) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnGroupProps are the properties of an AWS::IAM::Group resource.
 type CfnGroupProps struct {
 	// GroupName is the GroupName property of AWS::IAM::Group.
+	//
+	// The name of the group to create. Do not include the path in this value.
+	//
+	// The group name must be unique within the account. Group names are not distinguished by case.
+	// For example, you cannot create groups named both "ADMINS" and "admins". If you don't specify a
+	// name, CloudFormation generates a unique physical ID and uses that ID for the group name. If you
+	// specify a name, you cannot perform updates that require replacement of this resource. You can
+	// perform updates that require no or some interruption. If you must replace the resource, specify
+	// a new name.
+	//
+	// If you specify a name, you must specify the `CAPABILITY_NAMED_IAM` value to acknowledge your
+	// template's capabilities. For more information, see Acknowledging IAM Resources in
+	// CloudFormation Templates
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities)
+	// . Naming an IAM resource can cause an unrecoverable error if you reuse the same template in
+	// multiple Regions. To prevent this, we recommend using `Fn::Join` and `AWS::Region` to create a
+	// Region-specific name, as in the following example: `{"Fn::Join": ["", [{"Ref": "AWS::Region"},
+	// {"Ref": "MyResourceName"}]]}` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -42,16 +69,46 @@ type CfnGroupProps struct {
 
 	// ManagedPolicyArns is the ManagedPolicyArns property of AWS::IAM::Group.
 	//
+	// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
+	//
+	// For more information about ARNs, see Amazon Resource Names (ARNs)
+	// (https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS
+	// General Reference* .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	ManagedPolicyArns []string
 
 	// Path is the Path property of AWS::IAM::Group.
 	//
+	// The path to the group. For more information about paths, see IAM identifiers
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+	// Guide* .
+	//
+	// This parameter is optional. If it is not included, it defaults to a slash (/).
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of either a forward slash (/) by itself or a string that must begin and end with
+	// forward slashes. In addition, it can contain any ASCII character from the ! ( `\u0021` )
+	// through the DEL character ( `\u007F` ), including most punctuation characters, digits, and
+	// upper and lowercased letters.
+	//
 	// Default: not set (CloudFormation's default).
 	Path string
 
 	// Policies is the Policies property of AWS::IAM::Group.
+	//
+	// Adds or updates an inline policy document that is embedded in the specified IAM group. To view
+	// AWS::IAM::Group snippets, see Declaring an IAM Group Resource
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-iam-group)
+	// . The name of each inline policy for a role, user, or group must be unique. If you don't choose
+	// unique names, updates to the IAM identity will fail.
+	//
+	// For information about limits on the number of inline policies that you can embed in a group,
+	// see Limitations on IAM Entities
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *IAM User
+	// Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -92,13 +149,25 @@ func (p *CfnGroupProps) validate(at string) []string {
 }
 
 // CfnGroupPolicyProperty is the Policy property type of AWS::IAM::Group.
+//
+// Contains information about an attached policy.
+//
+// An attached policy is a managed policy that has been attached to a user, group, or role.
+//
+// For more information about managed policies, see Managed Policies and Inline Policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM
+// User Guide* .
 type CfnGroupPolicyProperty struct {
 	// PolicyDocument is the PolicyDocument property of the Policy property type of AWS::IAM::Group.
+	//
+	// The policy document.
 	//
 	// Required.
 	PolicyDocument any
 
 	// PolicyName is the PolicyName property of the Policy property type of AWS::IAM::Group.
+	//
+	// The friendly name (not ARN) identifying the policy.
 	//
 	// Required.
 	PolicyName string

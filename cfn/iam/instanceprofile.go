@@ -7,6 +7,15 @@ import (
 )
 
 // CfnInstanceProfile is the AWS::IAM::InstanceProfile resource.
+//
+// Creates a new instance profile. For information about instance profiles, see Using instance
+// profiles
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html)
+// .
+//
+// For information about the number of instance profiles you can create, see IAM object quotas
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User
+// Guide* .
 type CfnInstanceProfile struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,11 +37,24 @@ func (r *CfnInstanceProfile) CfnProperties() map[string]any { return r.Props.Cfn
 func (r *CfnInstanceProfile) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon Resource Name (ARN) for the instance profile. For example:
+//
+// `{"Fn::GetAtt" : ["MyProfile", "Arn"] }`
+//
+// This returns a value such as `arn:aws:iam::1234567890:instance-profile/MyProfile-ASDNSDLKJ` .
 func (r *CfnInstanceProfile) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnInstanceProfileProps are the properties of an AWS::IAM::InstanceProfile resource.
 type CfnInstanceProfileProps struct {
 	// InstanceProfileName is the InstanceProfileName property of AWS::IAM::InstanceProfile.
+	//
+	// The name of the instance profile to create.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -40,11 +62,28 @@ type CfnInstanceProfileProps struct {
 
 	// Path is the Path property of AWS::IAM::InstanceProfile.
 	//
+	// The path to the instance profile. For more information about paths, see IAM Identifiers
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+	// Guide* .
+	//
+	// This parameter is optional. If it is not included, it defaults to a slash (/).
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of either a forward slash (/) by itself or a string that must begin and end with
+	// forward slashes. In addition, it can contain any ASCII character from the ! ( `\u0021` )
+	// through the DEL character ( `\u007F` ), including most punctuation characters, digits, and
+	// upper and lowercased letters.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Path string
 
 	// Roles is the Roles property of AWS::IAM::InstanceProfile.
+	//
+	// The name of the role to associate with the instance profile. Only one role can be assigned to
+	// an EC2 instance at a time, and all applications on the instance share the same role and
+	// permissions.
 	//
 	// The order of the items does not matter.
 	// Required.

@@ -7,6 +7,22 @@ import (
 )
 
 // CfnManagedPolicy is the AWS::IAM::ManagedPolicy resource.
+//
+// Creates a new managed policy for your AWS account .
+//
+// This operation creates a policy version with a version identifier of `v1` and sets v1 as the
+// policy's default version. For more information about policy versions, see Versioning for managed
+// policies (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in
+// the *IAM User Guide* .
+//
+// As a best practice, you can validate your IAM policies. To learn more, see Validating IAM
+// policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the
+// *IAM User Guide* .
+//
+// For more information about managed policies in general, see Managed policies and inline policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM
+// User Guide* .
 type CfnManagedPolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,37 +45,83 @@ func (r *CfnManagedPolicy) validate() []string { return r.Props.validate("") }
 
 // AttrAttachmentCount returns the AttachmentCount attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The number of principal entities (users, groups, and roles) that the policy is attached to.
 func (r *CfnManagedPolicy) AttrAttachmentCount() string { return r.GetAttString("AttachmentCount") }
 
 // AttrCreateDate returns the CreateDate attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The date and time, in ISO 8601 date-time format
+// (https://docs.aws.amazon.com/http://www.iso.org/iso/iso8601) , when the policy was created.
 func (r *CfnManagedPolicy) AttrCreateDate() string { return r.GetAttString("CreateDate") }
 
 // AttrDefaultVersionId returns the DefaultVersionId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The identifier for the version of the policy that is set as the default (operative) version.
+//
+// For more information about policy versions, see Versioning for managed policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM
+// User Guide* .
 func (r *CfnManagedPolicy) AttrDefaultVersionId() string { return r.GetAttString("DefaultVersionId") }
 
 // AttrIsAttachable returns the IsAttachable attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Specifies whether the policy can be attached to an IAM user, group, or role.
 func (r *CfnManagedPolicy) AttrIsAttachable() string { return r.GetAttString("IsAttachable") }
 
 // AttrPermissionsBoundaryUsageCount returns the PermissionsBoundaryUsageCount attribute of the
 // resource (Fn::GetAtt) as a string token.
+//
+// The number of entities (users and roles) for which the policy is used as the permissions
+// boundary.
+//
+// For more information about permissions boundaries, see Permissions boundaries for IAM identities
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM
+// User Guide* .
 func (r *CfnManagedPolicy) AttrPermissionsBoundaryUsageCount() string {
 	return r.GetAttString("PermissionsBoundaryUsageCount")
 }
 
 // AttrPolicyArn returns the PolicyArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the managed policy that you want information about.
+//
+// For more information about ARNs, see Amazon Resource Names (ARNs)
+// (https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS General
+// Reference* .
 func (r *CfnManagedPolicy) AttrPolicyArn() string { return r.GetAttString("PolicyArn") }
 
 // AttrPolicyId returns the PolicyId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The stable and unique string identifying the policy.
+//
+// For more information about IDs, see IAM identifiers
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+// Guide* .
 func (r *CfnManagedPolicy) AttrPolicyId() string { return r.GetAttString("PolicyId") }
 
 // AttrUpdateDate returns the UpdateDate attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The date and time, in ISO 8601 date-time format
+// (https://docs.aws.amazon.com/http://www.iso.org/iso/iso8601) , when the policy was last updated.
+//
+// When a policy has only one version, this field contains the date and time when the policy was
+// created. When a policy has more than one version, this field contains the date and time when the
+// most recent policy version was created.
 func (r *CfnManagedPolicy) AttrUpdateDate() string { return r.GetAttString("UpdateDate") }
 
 // CfnManagedPolicyProps are the properties of an AWS::IAM::ManagedPolicy resource.
 type CfnManagedPolicyProps struct {
 	// Description is the Description property of AWS::IAM::ManagedPolicy.
+	//
+	// A friendly description of the policy.
+	//
+	// Typically used to store information about the permissions defined in the policy. For example,
+	// "Grants access to production DynamoDB tables."
+	//
+	// The policy description is immutable. After a value is assigned, it cannot be changed.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -67,11 +129,31 @@ type CfnManagedPolicyProps struct {
 
 	// Groups is the Groups property of AWS::IAM::ManagedPolicy.
 	//
+	// The name (friendly name, not ARN) of the group to attach the policy to.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Groups []string
 
 	// ManagedPolicyName is the ManagedPolicyName property of AWS::IAM::ManagedPolicy.
+	//
+	// The friendly name of the policy. If you specify a name, you cannot perform updates that require
+	// replacement of this resource. You can perform updates that require no or some interruption. If
+	// you must replace the resource, specify a new name.
+	//
+	// If you specify a name, you must specify the `CAPABILITY_NAMED_IAM` value to acknowledge your
+	// template's capabilities. For more information, see Acknowledging IAM Resources in
+	// CloudFormation Templates
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities)
+	// . Naming an IAM resource can cause an unrecoverable error if you reuse the same template in
+	// multiple Regions. To prevent this, we recommend using `Fn::Join` and `AWS::Region` to create a
+	// Region-specific name, as in the following example: `{"Fn::Join": ["", [{"Ref": "AWS::Region"},
+	// {"Ref": "MyResourceName"}]]}` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -79,22 +161,83 @@ type CfnManagedPolicyProps struct {
 
 	// Path is the Path property of AWS::IAM::ManagedPolicy.
 	//
+	// The path for the policy.
+	//
+	// For more information about paths, see IAM identifiers
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+	// Guide* .
+	//
+	// This parameter is optional. If it is not included, it defaults to a slash (/).
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of either a forward slash (/) by itself or a string that must begin and end with
+	// forward slashes. In addition, it can contain any ASCII character from the ! ( `\u0021` )
+	// through the DEL character ( `\u007F` ), including most punctuation characters, digits, and
+	// upper and lowercased letters. You cannot use an asterisk (*) in the path name.
+	//
 	// Changing it replaces the resource.
 	// Default: "/".
 	Path string
 
 	// PolicyDocument is the PolicyDocument property of AWS::IAM::ManagedPolicy.
 	//
+	// The JSON policy document that you want to use as the content for the new policy.
+	//
+	// You must provide policies in JSON format in IAM. However, for CloudFormation templates
+	// formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always
+	// converts a YAML policy to JSON format before submitting it to IAM.
+	//
+	// The maximum length of the policy document that you can pass in this operation, including
+	// whitespace, is listed below. To view the maximum character counts of a managed policy with no
+	// whitespaces, see IAM and AWS STS character quotas
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length)
+	// .
+	//
+	// To learn more about JSON policy grammar, see Grammar of the IAM JSON policy language
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html) in the *IAM
+	// User Guide* .
+	//
+	// The regex pattern (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) used to
+	// validate this parameter is a string of characters consisting of the following:
+	//
+	// - Any printable ASCII character ranging from the space character ( `\u0020` ) through the end
+	// of the ASCII character range
+	// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through
+	// `\u00FF` )
+	// - The special characters tab ( `\u0009` ), line feed ( `\u000A` ), and carriage return (
+	// `\u000D` )
+	//
 	// Required.
 	PolicyDocument any
 
 	// Roles is the Roles property of AWS::IAM::ManagedPolicy.
+	//
+	// The name (friendly name, not ARN) of the role to attach the policy to.
+	//
+	// This parameter allows (per its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@- If an external policy (such as `AWS::IAM::Policy` or
+	// `AWS::IAM::ManagedPolicy` ) has a `Ref` to a role and if a resource (such as
+	// `AWS::ECS::Service` ) also has a `Ref` to the same role, add a `DependsOn` attribute to the
+	// resource to make the resource depend on the external policy. This dependency ensures that the
+	// role's policy is available throughout the resource's lifecycle. For example, when you delete a
+	// stack with an `AWS::ECS::Service` resource, the `DependsOn` attribute ensures that
+	// CloudFormation deletes the `AWS::ECS::Service` resource before deleting its role's policy.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Roles []string
 
 	// Users is the Users property of AWS::IAM::ManagedPolicy.
+	//
+	// The name (friendly name, not ARN) of the IAM user to attach the policy to.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,35 @@ import (
 
 // CfnOIDCProvider is the AWS::IAM::OIDCProvider resource.
 //
+// Creates or updates an IAM entity to describe an identity provider (IdP) that supports OpenID
+// Connect (OIDC) (https://docs.aws.amazon.com/http://openid.net/connect/) .
+//
+// The OIDC provider that you create with this operation can be used as a principal in a role's
+// trust policy. Such a policy establishes a trust relationship between AWS and the OIDC provider.
+//
+// When you create the IAM OIDC provider, you specify the following:
+//
+// - The URL of the OIDC identity provider (IdP) to trust
+// - A list of client IDs (also known as audiences) that identify the application or applications
+// that are allowed to authenticate using the OIDC provider
+// - A list of tags that are attached to the specified IAM OIDC provider
+// - A list of thumbprints of one or more server certificates that the IdP uses
+//
+// You get all of this information from the OIDC IdP that you want to use to access AWS .
+//
+// When you update the IAM OIDC provider, you specify the following:
+//
+// - The URL of the OIDC identity provider (IdP) to trust
+// - A list of client IDs (also known as audiences) that replaces the existing list of client IDs
+// associated with the OIDC IdP
+// - A list of tags that replaces the existing list of tags attached to the specified IAM OIDC
+// provider
+// - A list of thumbprints that replaces the existing list of server certificates thumbprints that
+// the IdP uses The trust for the OIDC provider is derived from the IAM provider that this
+// operation creates. Therefore, it is best to limit access to the CreateOpenIDConnectProvider
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html)
+// operation to highly privileged users.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnOIDCProvider struct {
 	cdk.CfnResource
@@ -27,11 +56,17 @@ func NewCfnOIDCProvider(scope cdk.Construct, id string, props CfnOIDCProviderPro
 func (r *CfnOIDCProvider) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon Resource Name (ARN) for the specified `AWS::IAM::OIDCProvider` resource.
 func (r *CfnOIDCProvider) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnOIDCProviderProps are the properties of an AWS::IAM::OIDCProvider resource.
 type CfnOIDCProviderProps struct {
 	// ClientIdList is the ClientIdList property of AWS::IAM::OIDCProvider.
+	//
+	// A list of client IDs (also known as audiences) that are associated with the specified IAM OIDC
+	// provider resource object. For more information, see CreateOpenIDConnectProvider
+	// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -39,16 +74,32 @@ type CfnOIDCProviderProps struct {
 
 	// Tags is the Tags property of AWS::IAM::OIDCProvider.
 	//
+	// A list of tags that are attached to the specified IAM OIDC provider. The returned list of tags
+	// is sorted by tag key. For more information about tagging, see Tagging IAM resources
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// ThumbprintList is the ThumbprintList property of AWS::IAM::OIDCProvider.
+	//
+	// A list of certificate thumbprints that are associated with the specified IAM OIDC provider
+	// resource object. For more information, see CreateOpenIDConnectProvider
+	// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) .
+	//
+	// This property is optional. If it is not included, IAM will retrieve and use the top
+	// intermediate certificate authority (CA) thumbprint of the OpenID Connect identity provider
+	// server certificate.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	ThumbprintList []string
 
 	// Url is the Url property of AWS::IAM::OIDCProvider.
+	//
+	// The URL that the IAM OIDC provider resource object is associated with. For more information,
+	// see CreateOpenIDConnectProvider
+	// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -10,6 +10,14 @@ import (
 
 // CfnRole is the AWS::IAM::Role resource.
 //
+// Creates a new role for your AWS account .
+//
+// For more information about roles, see IAM roles
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide* . For
+// information about quotas for role names and the number of roles you can create, see IAM and AWS
+// STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the
+// *IAM User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnRole struct {
 	cdk.CfnResource
@@ -32,24 +40,55 @@ func (r *CfnRole) CfnProperties() map[string]any { return r.Props.CfnProperties(
 func (r *CfnRole) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon Resource Name (ARN) for the role. For example:
+//
+// `{"Fn::GetAtt" : ["MyRole", "Arn"] }`
+//
+// This will return a value such as `arn:aws:iam::1234567890:role/MyRole-AJJHDSKSDF` .
 func (r *CfnRole) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrRoleId returns the RoleId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the stable and unique string identifying the role. For example, `AIDAJQABLZS4A3QDU576Q`
+// .
+//
+// For more information about IDs, see IAM Identifiers
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User
+// Guide* .
 func (r *CfnRole) AttrRoleId() string { return r.GetAttString("RoleId") }
 
 // CfnRoleProps are the properties of an AWS::IAM::Role resource.
 type CfnRoleProps struct {
 	// AssumeRolePolicyDocument is the AssumeRolePolicyDocument property of AWS::IAM::Role.
 	//
+	// The trust policy that is associated with this role. Trust policies define which entities can
+	// assume the role. You can associate only one trust policy with a role. For an example of a
+	// policy that can be used to assume a role, see Template Examples
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role--examples)
+	// . For more information about the elements that you can use in an IAM policy, see IAM Policy
+	// Elements Reference
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html) in the *IAM
+	// User Guide* .
+	//
 	// Required.
 	AssumeRolePolicyDocument any
 
 	// Description is the Description property of AWS::IAM::Role.
 	//
+	// A description of the role that you provide.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// ManagedPolicyArns is the ManagedPolicyArns property of AWS::IAM::Role.
+	//
+	// A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to
+	// the role.
+	//
+	// For more information about ARNs, see Amazon Resource Names (ARNs) and AWS Service Namespaces
+	// (https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS
+	// General Reference* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -57,10 +96,37 @@ type CfnRoleProps struct {
 
 	// MaxSessionDuration is the MaxSessionDuration property of AWS::IAM::Role.
 	//
+	// The maximum session duration (in seconds) that you want to set for the specified role. If you
+	// do not specify a value for this setting, the default value of one hour is applied. This setting
+	// can have a value from 1 hour to 12 hours.
+	//
+	// Anyone who assumes the role from the AWS CLI or API can use the `DurationSeconds` API parameter
+	// or the `duration-seconds` AWS CLI parameter to request a longer session. The
+	// `MaxSessionDuration` setting determines the maximum duration that can be requested using the
+	// `DurationSeconds` parameter. If users don't specify a value for the `DurationSeconds`
+	// parameter, their security credentials are valid for one hour by default. This applies when you
+	// use the `AssumeRole*` API operations or the `assume-role*` AWS CLI operations but does not
+	// apply when you use those operations to create a console URL. For more information, see Using
+	// IAM roles (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html) in the *IAM User
+	// Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxSessionDuration *int
 
 	// Path is the Path property of AWS::IAM::Role.
+	//
+	// The path to the role. For more information about paths, see IAM Identifiers
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+	// Guide* .
+	//
+	// This parameter is optional. If it is not included, it defaults to a slash (/).
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of either a forward slash (/) by itself or a string that must begin and end with
+	// forward slashes. In addition, it can contain any ASCII character from the ! ( `\u0021` )
+	// through the DEL character ( `\u007F` ), including most punctuation characters, digits, and
+	// upper and lowercased letters.
 	//
 	// Changing it replaces the resource.
 	// Default: "/".
@@ -68,10 +134,40 @@ type CfnRoleProps struct {
 
 	// PermissionsBoundary is the PermissionsBoundary property of AWS::IAM::Role.
 	//
+	// The ARN of the policy used to set the permissions boundary for the role.
+	//
+	// For more information about permissions boundaries, see Permissions boundaries for IAM
+	// identities (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)
+	// in the *IAM User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	PermissionsBoundary string
 
 	// Policies is the Policies property of AWS::IAM::Role.
+	//
+	// Adds or updates an inline policy document that is embedded in the specified IAM role.
+	//
+	// When you embed an inline policy in a role, the inline policy is used as part of the role's
+	// access (permissions) policy. The role's trust policy is created at the same time as the role.
+	// You can update a role's trust policy later. For more information about IAM roles, go to Using
+	// Roles to Delegate Permissions and Federate Identities
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html) .
+	//
+	// A role can also have an attached managed policy. For information about policies, see Managed
+	// Policies and Inline Policies
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM
+	// User Guide* .
+	//
+	// For information about limits on the number of inline policies that you can embed with a role,
+	// see Limitations on IAM Entities
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *IAM User
+	// Guide* . If an external policy (such as `AWS::IAM::Policy` or `AWS::IAM::ManagedPolicy` ) has a
+	// `Ref` to a role and if a resource (such as `AWS::ECS::Service` ) also has a `Ref` to the same
+	// role, add a `DependsOn` attribute to the resource to make the resource depend on the external
+	// policy. This dependency ensures that the role's policy is available throughout the resource's
+	// lifecycle. For example, when you delete a stack with an `AWS::ECS::Service` resource, the
+	// `DependsOn` attribute ensures that CloudFormation deletes the `AWS::ECS::Service` resource
+	// before deleting its role's policy.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -79,11 +175,39 @@ type CfnRoleProps struct {
 
 	// RoleName is the RoleName property of AWS::IAM::Role.
 	//
+	// A name for the IAM role, up to 64 characters in length. For valid values, see the `RoleName`
+	// parameter for the `CreateRole`
+	// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) action in the *IAM
+	// User Guide* .
+	//
+	// This parameter allows (per its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-. The role name must be unique within the account. Role
+	// names are not distinguished by case. For example, you cannot create roles named both "Role1"
+	// and "role1".
+	//
+	// If you don't specify a name, CloudFormation generates a unique physical ID and uses that ID for
+	// the role name.
+	//
+	// If you specify a name, you must specify the `CAPABILITY_NAMED_IAM` value to acknowledge your
+	// template's capabilities. For more information, see Acknowledging IAM Resources in
+	// CloudFormation Templates
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities)
+	// . Naming an IAM resource can cause an unrecoverable error if you reuse the same template in
+	// multiple Regions. To prevent this, we recommend using `Fn::Join` and `AWS::Region` to create a
+	// Region-specific name, as in the following example: `{"Fn::Join": ["", [{"Ref": "AWS::Region"},
+	// {"Ref": "MyResourceName"}]]}` .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	RoleName string
 
 	// Tags is the Tags property of AWS::IAM::Role.
+	//
+	// A list of tags that are attached to the role. For more information about tagging, see Tagging
+	// IAM resources (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User
+	// Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -145,13 +269,27 @@ func (p *CfnRoleProps) validate(at string) []string {
 }
 
 // CfnRolePolicyProperty is the Policy property type of AWS::IAM::Role.
+//
+// Contains information about an attached policy.
+//
+// An attached policy is a managed policy that has been attached to a user, group, or role.
+//
+// For more information about managed policies, refer to Managed Policies and Inline Policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM
+// User Guide* .
 type CfnRolePolicyProperty struct {
 	// PolicyDocument is the PolicyDocument property of the Policy property type of AWS::IAM::Role.
+	//
+	// The entire contents of the policy that defines permissions. For more information, see Overview
+	// of JSON policies
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json) .
 	//
 	// Required.
 	PolicyDocument any
 
 	// PolicyName is the PolicyName property of the Policy property type of AWS::IAM::Role.
+	//
+	// The friendly name (not ARN) identifying the policy.
 	//
 	// Required.
 	PolicyName string

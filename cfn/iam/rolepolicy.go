@@ -7,6 +7,30 @@ import (
 )
 
 // CfnRolePolicy is the AWS::IAM::RolePolicy resource.
+//
+// Adds or updates an inline policy document that is embedded in the specified IAM role.
+//
+// When you embed an inline policy in a role, the inline policy is used as part of the role's
+// access (permissions) policy. The role's trust policy is created at the same time as the role,
+// using `CreateRole` (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) .
+// You can update a role's trust policy using `UpdateAssumeRolePolicy`
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html) . For
+// information about roles, see IAM roles
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html) in the *IAM User Guide* .
+//
+// A role can also have a managed policy attached to it. To attach a managed policy to a role, use
+// `AWS::IAM::Role`
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html) . To
+// create a new managed policy, use `AWS::IAM::ManagedPolicy`
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html)
+// . For information about policies, see Managed policies and inline policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM
+// User Guide* .
+//
+// For information about the maximum number of inline policies that you can embed with a role, see
+// IAM and AWS STS quotas
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User
+// Guide* .
 type CfnRolePolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,16 +55,46 @@ func (r *CfnRolePolicy) validate() []string { return r.Props.validate("") }
 type CfnRolePolicyProps struct {
 	// PolicyDocument is the PolicyDocument property of AWS::IAM::RolePolicy.
 	//
+	// The policy document.
+	//
+	// You must provide policies in JSON format in IAM. However, for CloudFormation templates
+	// formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always
+	// converts a YAML policy to JSON format before submitting it to IAM.
+	//
+	// The regex pattern (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) used to
+	// validate this parameter is a string of characters consisting of the following:
+	//
+	// - Any printable ASCII character ranging from the space character ( `\u0020` ) through the end
+	// of the ASCII character range
+	// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through
+	// `\u00FF` )
+	// - The special characters tab ( `\u0009` ), line feed ( `\u000A` ), and carriage return (
+	// `\u000D` )
+	//
 	// Default: not set (CloudFormation's default).
 	PolicyDocument any
 
 	// PolicyName is the PolicyName property of AWS::IAM::RolePolicy.
+	//
+	// The name of the policy document.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// Changing it replaces the resource.
 	// Required.
 	PolicyName string
 
 	// RoleName is the RoleName property of AWS::IAM::RolePolicy.
+	//
+	// The name of the role to associate the policy with.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -8,6 +8,31 @@ import (
 
 // CfnServerCertificate is the AWS::IAM::ServerCertificate resource.
 //
+// Uploads a server certificate entity for the AWS account . The server certificate entity includes
+// a public key certificate, a private key, and an optional certificate chain, which should all be
+// PEM-encoded.
+//
+// We recommend that you use Certificate Manager (https://docs.aws.amazon.com/acm/) to provision,
+// manage, and deploy your server certificates. With ACM you can request a certificate, deploy it
+// to AWS resources, and let ACM handle certificate renewals for you. Certificates provided by ACM
+// are free. For more information about using ACM, see the Certificate Manager User Guide
+// (https://docs.aws.amazon.com/acm/latest/userguide/) .
+//
+// For more information about working with server certificates, see Working with server
+// certificates (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html)
+// in the *IAM User Guide* . This topic includes a list of AWS services that can use the server
+// certificates that you manage with IAM.
+//
+// For information about the number of server certificates you can upload, see IAM and AWS STS
+// quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM
+// User Guide* . Because the body of the public key certificate, private key, and the certificate
+// chain can be large, you should use POST rather than GET when calling `UploadServerCertificate` .
+// For information about setting up signatures and authorization through the API, see Signing AWS
+// API requests (https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in
+// the *AWS General Reference* . For general information about using the Query API with IAM, see
+// Calling the API by making HTTP query requests
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/programming.html) in the *IAM User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnServerCertificate struct {
 	cdk.CfnResource
@@ -28,11 +53,15 @@ func NewCfnServerCertificate(scope cdk.Construct, id string, props CfnServerCert
 func (r *CfnServerCertificate) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon Resource Name (ARN) for the specified `AWS::IAM::ServerCertificate` resource.
 func (r *CfnServerCertificate) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnServerCertificateProps are the properties of an AWS::IAM::ServerCertificate resource.
 type CfnServerCertificateProps struct {
 	// CertificateBody is the CertificateBody property of AWS::IAM::ServerCertificate.
+	//
+	// The contents of the public key certificate.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -40,16 +69,44 @@ type CfnServerCertificateProps struct {
 
 	// CertificateChain is the CertificateChain property of AWS::IAM::ServerCertificate.
 	//
+	// The contents of the public key certificate chain.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	CertificateChain string
 
 	// Path is the Path property of AWS::IAM::ServerCertificate.
 	//
+	// The path for the server certificate. For more information about paths, see IAM identifiers
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+	// Guide* .
+	//
+	// This parameter is optional. If it is not included, it defaults to a slash (/). This parameter
+	// allows (through its regex pattern (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex)
+	// ) a string of characters consisting of either a forward slash (/) by itself or a string that
+	// must begin and end with forward slashes. In addition, it can contain any ASCII character from
+	// the ! ( `\u0021` ) through the DEL character ( `\u007F` ), including most punctuation
+	// characters, digits, and upper and lowercased letters. If you are uploading a server certificate
+	// specifically for use with Amazon CloudFront distributions, you must specify a path using the
+	// `path` parameter. The path must begin with `/cloudfront` and must include a trailing slash (for
+	// example, `/cloudfront/test/` ).
+	//
 	// Default: not set (CloudFormation's default).
 	Path string
 
 	// PrivateKey is the PrivateKey property of AWS::IAM::ServerCertificate.
+	//
+	// The contents of the private key in PEM-encoded format.
+	//
+	// The regex pattern (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) used to
+	// validate this parameter is a string of characters consisting of the following:
+	//
+	// - Any printable ASCII character ranging from the space character ( `\u0020` ) through the end
+	// of the ASCII character range
+	// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through
+	// `\u00FF` )
+	// - The special characters tab ( `\u0009` ), line feed ( `\u000A` ), and carriage return (
+	// `\u000D` )
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -57,11 +114,23 @@ type CfnServerCertificateProps struct {
 
 	// ServerCertificateName is the ServerCertificateName property of AWS::IAM::ServerCertificate.
 	//
+	// The name for the server certificate. Do not include the path in this value. The name of the
+	// certificate cannot contain any spaces.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ServerCertificateName string
 
 	// Tags is the Tags property of AWS::IAM::ServerCertificate.
+	//
+	// A list of tags that are attached to the server certificate. For more information about tagging,
+	// see Tagging IAM resources (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in
+	// the *IAM User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -7,6 +7,18 @@ import (
 )
 
 // CfnServiceLinkedRole is the AWS::IAM::ServiceLinkedRole resource.
+//
+// Creates an IAM role that is linked to a specific AWS service. The service controls the attached
+// policies and when the role can be deleted. This helps ensure that the service is not broken by
+// an unexpectedly changed or deleted role, which could put your AWS resources into an unknown
+// state. Allowing the service to control the role helps improve service stability and proper
+// cleanup when a service and its role are no longer needed. For more information, see Using
+// service-linked roles
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM
+// User Guide* .
+//
+// To attach a policy to this service-linked role, you must make the request using the AWS service
+// that depends on this role.
 type CfnServiceLinkedRole struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -26,11 +38,24 @@ func NewCfnServiceLinkedRole(scope cdk.Construct, id string, props CfnServiceLin
 func (r *CfnServiceLinkedRole) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrRoleName returns the RoleName attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the friendly name that identifies the role. For example, `AWSServiceRoleForAutoScaling`
+// or `AWSServiceRoleForAutoScaling_TestSuffix` if a `CustomSuffix` is specified.
 func (r *CfnServiceLinkedRole) AttrRoleName() string { return r.GetAttString("RoleName") }
 
 // CfnServiceLinkedRoleProps are the properties of an AWS::IAM::ServiceLinkedRole resource.
 type CfnServiceLinkedRoleProps struct {
 	// AWSServiceName is the AWSServiceName property of AWS::IAM::ServiceLinkedRole.
+	//
+	// The service principal for the AWS service to which this role is attached. You use a string
+	// similar to a URL but without the http:// in front. For example:
+	// `elasticbeanstalk.amazonaws.com` .
+	//
+	// Service principals are unique and case-sensitive. To find the exact service principal for your
+	// service-linked role, see AWS services that work with IAM
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html)
+	// in the *IAM User Guide* . Look for the services that have *Yes* in the *Service-Linked Role*
+	// column. Choose the *Yes* link to view the service-linked role documentation for that service.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -38,11 +63,21 @@ type CfnServiceLinkedRoleProps struct {
 
 	// CustomSuffix is the CustomSuffix property of AWS::IAM::ServiceLinkedRole.
 	//
+	// A string that you provide, which is combined with the service-provided prefix to form the
+	// complete role name. If you make multiple requests for the same service, then you must supply a
+	// different `CustomSuffix` for each request. Otherwise the request fails with a duplicate role
+	// name error. For example, you could add `-1` or `-debug` to the suffix.
+	//
+	// Some services do not support the `CustomSuffix` parameter. If you provide an optional suffix
+	// and the operation fails, try the operation again without the suffix.
+	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	CustomSuffix string
 
 	// Description is the Description property of AWS::IAM::ServiceLinkedRole.
+	//
+	// The description of the role.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string

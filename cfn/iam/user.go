@@ -10,6 +10,12 @@ import (
 
 // CfnUser is the AWS::IAM::User resource.
 //
+// Creates a new IAM user for your AWS account .
+//
+// For information about quotas for the number of IAM users you can create, see IAM and AWS STS
+// quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM
+// User Guide* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnUser struct {
 	cdk.CfnResource
@@ -32,11 +38,16 @@ func (r *CfnUser) CfnProperties() map[string]any { return r.Props.CfnProperties(
 func (r *CfnUser) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon Resource Name (ARN) for the specified `AWS::IAM::User` resource. For example:
+// `arn:aws:iam::123456789012:user/mystack-myuser-1CCXAFG2H2U4D` .
 func (r *CfnUser) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnUserProps are the properties of an AWS::IAM::User resource.
 type CfnUserProps struct {
 	// Groups is the Groups property of AWS::IAM::User.
+	//
+	// A list of group names to which you want to add the user.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -44,10 +55,29 @@ type CfnUserProps struct {
 
 	// LoginProfile is the LoginProfile property of AWS::IAM::User.
 	//
+	// Creates a password for the specified IAM user. A password allows an IAM user to access AWS
+	// services through the AWS Management Console .
+	//
+	// You can use the AWS CLI , the AWS API, or the *Users* page in the IAM console to create a
+	// password for any IAM user. Use ChangePassword
+	// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update your
+	// own existing password in the *My Security Credentials* page in the AWS Management Console .
+	//
+	// For more information about managing passwords, see Managing passwords
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User
+	// Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	LoginProfile *CfnUserLoginProfile
 
 	// ManagedPolicyArns is the ManagedPolicyArns property of AWS::IAM::User.
+	//
+	// A list of Amazon Resource Names (ARNs) of the IAM managed policies that you want to attach to
+	// the user.
+	//
+	// For more information about ARNs, see Amazon Resource Names (ARNs) and AWS Service Namespaces
+	// (https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *AWS
+	// General Reference* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -55,15 +85,52 @@ type CfnUserProps struct {
 
 	// Path is the Path property of AWS::IAM::User.
 	//
+	// The path for the user name. For more information about paths, see IAM identifiers
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+	// Guide* .
+	//
+	// This parameter is optional. If it is not included, it defaults to a slash (/).
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of either a forward slash (/) by itself or a string that must begin and end with
+	// forward slashes. In addition, it can contain any ASCII character from the ! ( `\u0021` )
+	// through the DEL character ( `\u007F` ), including most punctuation characters, digits, and
+	// upper and lowercased letters.
+	//
 	// Default: not set (CloudFormation's default).
 	Path string
 
 	// PermissionsBoundary is the PermissionsBoundary property of AWS::IAM::User.
 	//
+	// The ARN of the managed policy that is used to set the permissions boundary for the user.
+	//
+	// A permissions boundary policy defines the maximum permissions that identity-based policies can
+	// grant to an entity, but does not grant permissions. Permissions boundaries do not define the
+	// maximum permissions that a resource-based policy can grant to an entity. To learn more, see
+	// Permissions boundaries for IAM entities
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) in the *IAM
+	// User Guide* .
+	//
+	// For more information about policy types, see Policy types
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policy-types) in
+	// the *IAM User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	PermissionsBoundary string
 
 	// Policies is the Policies property of AWS::IAM::User.
+	//
+	// Adds or updates an inline policy document that is embedded in the specified IAM user. To view
+	// AWS::IAM::User snippets, see Declaring an IAM User Resource
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-iam-user)
+	// . The name of each policy for a role, user, or group must be unique. If you don't choose unique
+	// names, updates to the IAM identity will fail.
+	//
+	// For information about limits on the number of inline policies that you can embed in a user, see
+	// Limitations on IAM Entities
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html) in the *IAM User
+	// Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -71,10 +138,37 @@ type CfnUserProps struct {
 
 	// Tags is the Tags property of AWS::IAM::User.
 	//
+	// A list of tags that you want to attach to the new user. Each tag consists of a key name and an
+	// associated value. For more information about tagging, see Tagging IAM resources
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide* . If
+	// any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the
+	// entire request fails and the resource is not created.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// UserName is the UserName property of AWS::IAM::User.
+	//
+	// The name of the user to create. Do not include the path in this value.
+	//
+	// This parameter allows (per its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-. The user name must be unique within the account. User
+	// names are not distinguished by case. For example, you cannot create users named both "John" and
+	// "john".
+	//
+	// If you don't specify a name, CloudFormation generates a unique physical ID and uses that ID for
+	// the user name.
+	//
+	// If you specify a name, you must specify the `CAPABILITY_NAMED_IAM` value to acknowledge your
+	// template's capabilities. For more information, see Acknowledging IAM Resources in
+	// CloudFormation Templates
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities)
+	// . Naming an IAM resource can cause an unrecoverable error if you reuse the same template in
+	// multiple Regions. To prevent this, we recommend using `Fn::Join` and `AWS::Region` to create a
+	// Region-specific name, as in the following example: `{"Fn::Join": ["", [{"Ref": "AWS::Region"},
+	// {"Ref": "MyResourceName"}]]}` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -134,8 +228,15 @@ func (p *CfnUserProps) validate(at string) []string {
 }
 
 // CfnUserLoginProfile is the LoginProfile property type of AWS::IAM::User.
+//
+// Creates a password for the specified user, giving the user the ability to access AWS services
+// through the AWS Management Console . For more information about managing passwords, see Managing
+// Passwords (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the
+// *IAM User Guide* .
 type CfnUserLoginProfile struct {
 	// Password is the Password property of the LoginProfile property type of AWS::IAM::User.
+	//
+	// The user's password.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Required.
@@ -143,6 +244,8 @@ type CfnUserLoginProfile struct {
 
 	// PasswordResetRequired is the PasswordResetRequired property of the LoginProfile property type
 	// of AWS::IAM::User.
+	//
+	// Specifies whether the user is required to set a new password on next sign-in.
 	//
 	// Default: not set (CloudFormation's default).
 	PasswordResetRequired *bool
@@ -170,13 +273,27 @@ func (p *CfnUserLoginProfile) validate(at string) []string {
 }
 
 // CfnUserPolicyProperty is the Policy property type of AWS::IAM::User.
+//
+// Contains information about an attached policy.
+//
+// An attached policy is a managed policy that has been attached to a user, group, or role.
+//
+// For more information about managed policies, refer to Managed Policies and Inline Policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM
+// User Guide* .
 type CfnUserPolicyProperty struct {
 	// PolicyDocument is the PolicyDocument property of the Policy property type of AWS::IAM::User.
+	//
+	// The entire contents of the policy that defines permissions. For more information, see Overview
+	// of JSON policies
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json) .
 	//
 	// Required.
 	PolicyDocument any
 
 	// PolicyName is the PolicyName property of the Policy property type of AWS::IAM::User.
+	//
+	// The friendly name (not ARN) identifying the policy.
 	//
 	// Required.
 	PolicyName string

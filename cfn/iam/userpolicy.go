@@ -7,6 +7,22 @@ import (
 )
 
 // CfnUserPolicy is the AWS::IAM::UserPolicy resource.
+//
+// Adds or updates an inline policy document that is embedded in the specified IAM user.
+//
+// An IAM user can also have a managed policy attached to it. To attach a managed policy to a user,
+// use `AWS::IAM::User`
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iam-user.html) .
+// To create a new managed policy, use `AWS::IAM::ManagedPolicy`
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html)
+// . For information about policies, see Managed policies and inline policies
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM
+// User Guide* .
+//
+// For information about the maximum number of inline policies that you can embed in a user, see
+// IAM and AWS STS quotas
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User
+// Guide* .
 type CfnUserPolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,16 +47,46 @@ func (r *CfnUserPolicy) validate() []string { return r.Props.validate("") }
 type CfnUserPolicyProps struct {
 	// PolicyDocument is the PolicyDocument property of AWS::IAM::UserPolicy.
 	//
+	// The policy document.
+	//
+	// You must provide policies in JSON format in IAM. However, for CloudFormation templates
+	// formatted in YAML, you can provide the policy in JSON or YAML format. CloudFormation always
+	// converts a YAML policy to JSON format before submitting it to IAM.
+	//
+	// The regex pattern (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) used to
+	// validate this parameter is a string of characters consisting of the following:
+	//
+	// - Any printable ASCII character ranging from the space character ( `\u0020` ) through the end
+	// of the ASCII character range
+	// - The printable characters in the Basic Latin and Latin-1 Supplement character set (through
+	// `\u00FF` )
+	// - The special characters tab ( `\u0009` ), line feed ( `\u000A` ), and carriage return (
+	// `\u000D` )
+	//
 	// Default: not set (CloudFormation's default).
 	PolicyDocument any
 
 	// PolicyName is the PolicyName property of AWS::IAM::UserPolicy.
+	//
+	// The name of the policy document.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// Changing it replaces the resource.
 	// Required.
 	PolicyName string
 
 	// UserName is the UserName property of AWS::IAM::UserPolicy.
+	//
+	// The name of the user to associate the policy with.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,8 @@ import (
 )
 
 // CfnUserToGroupAddition is the AWS::IAM::UserToGroupAddition resource.
+//
+// Adds the specified user to the specified group.
 type CfnUserToGroupAddition struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,16 +31,29 @@ func (r *CfnUserToGroupAddition) CfnProperties() map[string]any { return r.Props
 func (r *CfnUserToGroupAddition) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The stable and unique string identifying the group. For more information about IDs, see IAM
+// identifiers (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the
+// *IAM User Guide* .
 func (r *CfnUserToGroupAddition) AttrId() string { return r.GetAttString("Id") }
 
 // CfnUserToGroupAdditionProps are the properties of an AWS::IAM::UserToGroupAddition resource.
 type CfnUserToGroupAdditionProps struct {
 	// GroupName is the GroupName property of AWS::IAM::UserToGroupAddition.
 	//
+	// The name of the group to update.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
+	//
 	// Required.
 	GroupName string
 
 	// Users is the Users property of AWS::IAM::UserToGroupAddition.
+	//
+	// A list of the names of the users that you want to add to the group.
 	//
 	// Required.
 	Users []string

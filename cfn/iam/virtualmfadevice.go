@@ -8,6 +8,20 @@ import (
 
 // CfnVirtualMFADevice is the AWS::IAM::VirtualMFADevice resource.
 //
+// Creates a new virtual MFA device for the AWS account . After creating the virtual MFA, use
+// EnableMFADevice (https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html)
+// to attach the MFA device to an IAM user. For more information about creating and working with
+// virtual MFA devices, see Using a virtual MFA device
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*
+// .
+//
+// For information about the maximum number of MFA devices you can create, see IAM and AWS STS
+// quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM
+// User Guide* . The seed information contained in the QR code and the Base32 string should be
+// treated like any other secret access information. In other words, protect the seed information
+// as you would your AWS access keys or your passwords. After you provision your virtual device,
+// you should ensure that the information is destroyed following secure procedures.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnVirtualMFADevice struct {
 	cdk.CfnResource
@@ -32,11 +46,26 @@ func (r *CfnVirtualMFADevice) validate() []string { return r.Props.validate("") 
 
 // AttrSerialNumber returns the SerialNumber attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Returns the serial number for the specified `AWS::IAM::VirtualMFADevice` resource.
 func (r *CfnVirtualMFADevice) AttrSerialNumber() string { return r.GetAttString("SerialNumber") }
 
 // CfnVirtualMFADeviceProps are the properties of an AWS::IAM::VirtualMFADevice resource.
 type CfnVirtualMFADeviceProps struct {
 	// Path is the Path property of AWS::IAM::VirtualMFADevice.
+	//
+	// The path for the virtual MFA device. For more information about paths, see IAM identifiers
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html) in the *IAM User
+	// Guide* .
+	//
+	// This parameter is optional. If it is not included, it defaults to a slash (/).
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of either a forward slash (/) by itself or a string that must begin and end with
+	// forward slashes. In addition, it can contain any ASCII character from the ! ( `\u0021` )
+	// through the DEL character ( `\u007F` ), including most punctuation characters, digits, and
+	// upper and lowercased letters.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -44,15 +73,31 @@ type CfnVirtualMFADeviceProps struct {
 
 	// Tags is the Tags property of AWS::IAM::VirtualMFADevice.
 	//
+	// A list of tags that you want to attach to the new IAM virtual MFA device. Each tag consists of
+	// a key name and an associated value. For more information about tagging, see Tagging IAM
+	// resources (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User
+	// Guide* . If any one of the tags is invalid or if you exceed the allowed maximum number of tags,
+	// then the entire request fails and the resource is not created.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Users is the Users property of AWS::IAM::VirtualMFADevice.
 	//
+	// The IAM user associated with this virtual MFA device.
+	//
 	// Required.
 	Users []string
 
 	// VirtualMfaDeviceName is the VirtualMfaDeviceName property of AWS::IAM::VirtualMFADevice.
+	//
+	// The name of the virtual MFA device, which must be unique. Use with path to uniquely identify a
+	// virtual MFA device.
+	//
+	// This parameter allows (through its regex pattern
+	// (https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex) ) a string of characters
+	// consisting of upper and lowercase alphanumeric characters with no spaces. You can also include
+	// any of the following characters: _+=,.@-
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

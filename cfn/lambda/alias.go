@@ -9,6 +9,15 @@ import (
 )
 
 // CfnAlias is the AWS::Lambda::Alias resource.
+//
+// The `AWS::Lambda::Alias` resource creates an alias
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda function
+// version. Use aliases to provide clients with a function identifier that you can update to invoke
+// a different version.
+//
+// You can also map an alias to split invocation requests between two versions. Use the
+// `RoutingConfig` parameter to specify a second version and the percentage of invocation requests
+// that it receives.
 type CfnAlias struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -30,16 +39,29 @@ func (r *CfnAlias) CfnProperties() map[string]any { return r.Props.CfnProperties
 func (r *CfnAlias) validate() []string { return r.Props.validate("") }
 
 // AttrAliasArn returns the AliasArn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the alias.
 func (r *CfnAlias) AttrAliasArn() string { return r.GetAttString("AliasArn") }
 
 // CfnAliasProps are the properties of an AWS::Lambda::Alias resource.
 type CfnAliasProps struct {
 	// Description is the Description property of AWS::Lambda::Alias.
 	//
+	// A description of the alias.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// FunctionName is the FunctionName property of AWS::Lambda::Alias.
+	//
+	// The name or ARN of the Lambda function.
+	//
+	// **Name formats** - *Function name* - `MyFunction` .
+	// - *Function ARN* - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction` .
+	// - *Partial ARN* - `123456789012:function:MyFunction` .
+	//
+	// The length constraint applies only to the full ARN. If you specify only the function name, it
+	// is limited to 64 characters in length.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -47,10 +69,14 @@ type CfnAliasProps struct {
 
 	// FunctionVersion is the FunctionVersion property of AWS::Lambda::Alias.
 	//
+	// The function version that the alias invokes.
+	//
 	// Required.
 	FunctionVersion string
 
 	// Name is the Name property of AWS::Lambda::Alias.
+	//
+	// The name of the alias.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -59,10 +85,18 @@ type CfnAliasProps struct {
 	// ProvisionedConcurrencyConfig is the ProvisionedConcurrencyConfig property of
 	// AWS::Lambda::Alias.
 	//
+	// Specifies a provisioned concurrency
+	// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html) configuration for
+	// a function's alias.
+	//
 	// Default: not set (CloudFormation's default).
 	ProvisionedConcurrencyConfig *CfnAliasProvisionedConcurrencyConfiguration
 
 	// RoutingConfig is the RoutingConfig property of AWS::Lambda::Alias.
+	//
+	// The routing configuration
+	// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html) of
+	// the alias.
 	//
 	// Default: not set (CloudFormation's default).
 	RoutingConfig *CfnAliasAliasRoutingConfiguration
@@ -115,9 +149,13 @@ func (p *CfnAliasProps) validate(at string) []string {
 
 // CfnAliasProvisionedConcurrencyConfiguration is the ProvisionedConcurrencyConfiguration property
 // type of AWS::Lambda::Alias.
+//
+// A provisioned concurrency configuration for a function's alias.
 type CfnAliasProvisionedConcurrencyConfiguration struct {
 	// ProvisionedConcurrentExecutions is the ProvisionedConcurrentExecutions property of the
 	// ProvisionedConcurrencyConfiguration property type of AWS::Lambda::Alias.
+	//
+	// The amount of provisioned concurrency to allocate for the alias.
 	//
 	// Required.
 	ProvisionedConcurrentExecutions *int
@@ -143,9 +181,15 @@ func (p *CfnAliasProvisionedConcurrencyConfiguration) validate(at string) []stri
 
 // CfnAliasAliasRoutingConfiguration is the AliasRoutingConfiguration property type of
 // AWS::Lambda::Alias.
+//
+// The traffic-shifting
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html)
+// configuration of a Lambda function alias.
 type CfnAliasAliasRoutingConfiguration struct {
 	// AdditionalVersionWeights is the AdditionalVersionWeights property of the
 	// AliasRoutingConfiguration property type of AWS::Lambda::Alias.
+	//
+	// The second version, and the percentage of traffic that's routed to it.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -177,15 +221,23 @@ func (p *CfnAliasAliasRoutingConfiguration) validate(at string) []string {
 }
 
 // CfnAliasVersionWeight is the VersionWeight property type of AWS::Lambda::Alias.
+//
+// The traffic-shifting
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html)
+// configuration of a Lambda function alias.
 type CfnAliasVersionWeight struct {
 	// FunctionVersion is the FunctionVersion property of the VersionWeight property type of
 	// AWS::Lambda::Alias.
+	//
+	// The qualifier of the second version.
 	//
 	// Required.
 	FunctionVersion string
 
 	// FunctionWeight is the FunctionWeight property of the VersionWeight property type of
 	// AWS::Lambda::Alias.
+	//
+	// The percentage of traffic that the alias routes to the second version.
 	//
 	// Required.
 	FunctionWeight *float64

@@ -10,6 +10,8 @@ import (
 
 // CfnCapacityProvider is the AWS::Lambda::CapacityProvider resource.
 //
+// # Creates a capacity provider that manages compute resources for Lambda functions
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnCapacityProvider struct {
 	cdk.CfnResource
@@ -36,6 +38,8 @@ func (r *CfnCapacityProvider) validate() []string { return r.Props.validate("") 
 func (r *CfnCapacityProvider) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrState returns the State attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The current state of the capacity provider.
 func (r *CfnCapacityProvider) AttrState() string { return r.GetAttString("State") }
 
 // CfnCapacityProviderProps are the properties of an AWS::Lambda::CapacityProvider resource.
@@ -49,10 +53,14 @@ type CfnCapacityProviderProps struct {
 	// CapacityProviderScalingConfig is the CapacityProviderScalingConfig property of
 	// AWS::Lambda::CapacityProvider.
 	//
+	// The scaling configuration for the capacity provider.
+	//
 	// Default: not set (CloudFormation's default).
 	CapacityProviderScalingConfig *CfnCapacityProviderCapacityProviderScalingConfig
 
 	// InstanceRequirements is the InstanceRequirements property of AWS::Lambda::CapacityProvider.
+	//
+	// The instance requirements for compute resources managed by the capacity provider.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -60,11 +68,15 @@ type CfnCapacityProviderProps struct {
 
 	// KmsKeyArn is the KmsKeyArn property of AWS::Lambda::CapacityProvider.
 	//
+	// The ARN of the KMS key used to encrypt the capacity provider's resources.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string
 
 	// PermissionsConfig is the PermissionsConfig property of AWS::Lambda::CapacityProvider.
+	//
+	// The permissions configuration for the capacity provider.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -72,10 +84,14 @@ type CfnCapacityProviderProps struct {
 
 	// Tags is the Tags property of AWS::Lambda::CapacityProvider.
 	//
+	// A key-value pair that provides metadata for the capacity provider.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcConfig is the VpcConfig property of AWS::Lambda::CapacityProvider.
+	//
+	// The VPC configuration for the capacity provider.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -134,9 +150,15 @@ func (p *CfnCapacityProviderProps) validate(at string) []string {
 
 // CfnCapacityProviderCapacityProviderScalingConfig is the CapacityProviderScalingConfig property
 // type of AWS::Lambda::CapacityProvider.
+//
+// Configuration that defines how the capacity provider scales compute instances based on demand
+// and policies.
 type CfnCapacityProviderCapacityProviderScalingConfig struct {
 	// MaxVCpuCount is the MaxVCpuCount property of the CapacityProviderScalingConfig property type of
 	// AWS::Lambda::CapacityProvider.
+	//
+	// The maximum number of vCPUs that the capacity provider can provision across all compute
+	// instances.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxVCpuCount *int
@@ -144,12 +166,16 @@ type CfnCapacityProviderCapacityProviderScalingConfig struct {
 	// ScalingMode is the ScalingMode property of the CapacityProviderScalingConfig property type of
 	// AWS::Lambda::CapacityProvider.
 	//
+	// The scaling mode that determines how the capacity provider responds to changes in demand.
+	//
 	// Allowed values: "Auto", "Manual".
 	// Default: not set (CloudFormation's default).
 	ScalingMode string
 
 	// ScalingPolicies is the ScalingPolicies property of the CapacityProviderScalingConfig property
 	// type of AWS::Lambda::CapacityProvider.
+	//
+	// A list of target tracking scaling policies for the capacity provider.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -188,9 +214,14 @@ func (p *CfnCapacityProviderCapacityProviderScalingConfig) validate(at string) [
 
 // CfnCapacityProviderTargetTrackingScalingPolicy is the TargetTrackingScalingPolicy property type
 // of AWS::Lambda::CapacityProvider.
+//
+// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a
+// target value for a specific metric.
 type CfnCapacityProviderTargetTrackingScalingPolicy struct {
 	// PredefinedMetricType is the PredefinedMetricType property of the TargetTrackingScalingPolicy
 	// property type of AWS::Lambda::CapacityProvider.
+	//
+	// The predefined metric type to track for scaling decisions.
 	//
 	// Allowed values: "LambdaCapacityProviderAverageCPUUtilization".
 	// Required.
@@ -198,6 +229,9 @@ type CfnCapacityProviderTargetTrackingScalingPolicy struct {
 
 	// TargetValue is the TargetValue property of the TargetTrackingScalingPolicy property type of
 	// AWS::Lambda::CapacityProvider.
+	//
+	// The target value for the metric that the scaling policy attempts to maintain through scaling
+	// actions.
 	//
 	// Required.
 	TargetValue *float64
@@ -229,9 +263,15 @@ func (p *CfnCapacityProviderTargetTrackingScalingPolicy) validate(at string) []s
 
 // CfnCapacityProviderInstanceRequirements is the InstanceRequirements property type of
 // AWS::Lambda::CapacityProvider.
+//
+// Specifications that define the characteristics and constraints for compute instances used by the
+// capacity provider.
 type CfnCapacityProviderInstanceRequirements struct {
 	// AllowedInstanceTypes is the AllowedInstanceTypes property of the InstanceRequirements property
 	// type of AWS::Lambda::CapacityProvider.
+	//
+	// A list of EC2 instance types that the capacity provider is allowed to use. If not specified,
+	// all compatible instance types are allowed.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -240,12 +280,18 @@ type CfnCapacityProviderInstanceRequirements struct {
 	// Architectures is the Architectures property of the InstanceRequirements property type of
 	// AWS::Lambda::CapacityProvider.
 	//
+	// A list of supported CPU architectures for compute instances. Valid values include `x86_64` and
+	// `arm64` .
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Architectures []string
 
 	// ExcludedInstanceTypes is the ExcludedInstanceTypes property of the InstanceRequirements
 	// property type of AWS::Lambda::CapacityProvider.
+	//
+	// A list of EC2 instance types that the capacity provider should not use, even if they meet other
+	// requirements.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -270,9 +316,15 @@ func (p *CfnCapacityProviderInstanceRequirements) CfnProperties() map[string]any
 
 // CfnCapacityProviderCapacityProviderPermissionsConfig is the CapacityProviderPermissionsConfig
 // property type of AWS::Lambda::CapacityProvider.
+//
+// Configuration that specifies the permissions required for the capacity provider to manage
+// compute resources.
 type CfnCapacityProviderCapacityProviderPermissionsConfig struct {
 	// CapacityProviderOperatorRoleArn is the CapacityProviderOperatorRoleArn property of the
 	// CapacityProviderPermissionsConfig property type of AWS::Lambda::CapacityProvider.
+	//
+	// The ARN of the IAM role that the capacity provider uses to manage compute instances and other
+	// AWS resources.
 	//
 	// Required.
 	CapacityProviderOperatorRoleArn string
@@ -298,9 +350,15 @@ func (p *CfnCapacityProviderCapacityProviderPermissionsConfig) validate(at strin
 
 // CfnCapacityProviderCapacityProviderVpcConfig is the CapacityProviderVpcConfig property type of
 // AWS::Lambda::CapacityProvider.
+//
+// VPC configuration that specifies the network settings for compute instances managed by the
+// capacity provider.
 type CfnCapacityProviderCapacityProviderVpcConfig struct {
 	// SecurityGroupIds is the SecurityGroupIds property of the CapacityProviderVpcConfig property
 	// type of AWS::Lambda::CapacityProvider.
+	//
+	// A list of security group IDs that control network access for compute instances managed by the
+	// capacity provider.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -308,6 +366,8 @@ type CfnCapacityProviderCapacityProviderVpcConfig struct {
 
 	// SubnetIds is the SubnetIds property of the CapacityProviderVpcConfig property type of
 	// AWS::Lambda::CapacityProvider.
+	//
+	// A list of subnet IDs where the capacity provider launches compute instances.
 	//
 	// The order of the items does not matter.
 	// Required.

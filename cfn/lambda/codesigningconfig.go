@@ -8,6 +8,9 @@ import (
 
 // CfnCodeSigningConfig is the AWS::Lambda::CodeSigningConfig resource.
 //
+// Details about a Code signing configuration
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnCodeSigningConfig struct {
 	cdk.CfnResource
@@ -32,12 +35,16 @@ func (r *CfnCodeSigningConfig) validate() []string { return r.Props.validate("")
 
 // AttrCodeSigningConfigArn returns the CodeSigningConfigArn attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The Amazon Resource Name (ARN) of the code signing configuration.
 func (r *CfnCodeSigningConfig) AttrCodeSigningConfigArn() string {
 	return r.GetAttString("CodeSigningConfigArn")
 }
 
 // AttrCodeSigningConfigId returns the CodeSigningConfigId attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The code signing configuration ID.
 func (r *CfnCodeSigningConfig) AttrCodeSigningConfigId() string {
 	return r.GetAttString("CodeSigningConfigId")
 }
@@ -46,20 +53,33 @@ func (r *CfnCodeSigningConfig) AttrCodeSigningConfigId() string {
 type CfnCodeSigningConfigProps struct {
 	// AllowedPublishers is the AllowedPublishers property of AWS::Lambda::CodeSigningConfig.
 	//
+	// List of allowed publishers.
+	//
 	// Required.
 	AllowedPublishers *CfnCodeSigningConfigAllowedPublishers
 
 	// CodeSigningPolicies is the CodeSigningPolicies property of AWS::Lambda::CodeSigningConfig.
+	//
+	// The code signing policy controls the validation failure action for signature mismatch or
+	// expiry.
 	//
 	// Default: not set (CloudFormation's default).
 	CodeSigningPolicies *CfnCodeSigningConfigCodeSigningPolicies
 
 	// Description is the Description property of AWS::Lambda::CodeSigningConfig.
 	//
+	// Code signing configuration description.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// Tags is the Tags property of AWS::Lambda::CodeSigningConfig.
+	//
+	// A list of tags to add to the code signing configuration. You must have the `lambda:TagResource`
+	// , `lambda:UntagResource` , and `lambda:ListTags` permissions for your IAM principal
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage
+	// the CloudFormation stack. If you don't have these permissions, there might be unexpected
+	// behavior with stack-level tags propagating to the resource during resource creation and update.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -103,9 +123,14 @@ func (p *CfnCodeSigningConfigProps) validate(at string) []string {
 
 // CfnCodeSigningConfigAllowedPublishers is the AllowedPublishers property type of
 // AWS::Lambda::CodeSigningConfig.
+//
+// List of signing profiles that can sign a code package.
 type CfnCodeSigningConfigAllowedPublishers struct {
 	// SigningProfileVersionArns is the SigningProfileVersionArns property of the AllowedPublishers
 	// property type of AWS::Lambda::CodeSigningConfig.
+	//
+	// The Amazon Resource Name (ARN) for each of the signing profiles. A signing profile defines a
+	// trusted user who can sign a code package.
 	//
 	// Required.
 	SigningProfileVersionArns []string
@@ -131,9 +156,20 @@ func (p *CfnCodeSigningConfigAllowedPublishers) validate(at string) []string {
 
 // CfnCodeSigningConfigCodeSigningPolicies is the CodeSigningPolicies property type of
 // AWS::Lambda::CodeSigningConfig.
+//
+// Code signing configuration policies
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html#config-codesigning-policies)
+// specify the validation failure action for signature mismatch or expiry.
 type CfnCodeSigningConfigCodeSigningPolicies struct {
 	// UntrustedArtifactOnDeployment is the UntrustedArtifactOnDeployment property of the
 	// CodeSigningPolicies property type of AWS::Lambda::CodeSigningConfig.
+	//
+	// Code signing configuration policy for deployment validation failure. If you set the policy to
+	// `Enforce` , Lambda blocks the deployment request if signature validation checks fail. If you
+	// set the policy to `Warn` , Lambda allows the deployment and issues a new Amazon CloudWatch
+	// metric ( `SignatureValidationErrors` ) and also stores the warning in the CloudTrail log.
+	//
+	// Default value: `Warn`
 	//
 	// Allowed values: "Warn", "Enforce".
 	// Required.

@@ -7,6 +7,13 @@ import (
 )
 
 // CfnEventInvokeConfig is the AWS::Lambda::EventInvokeConfig resource.
+//
+// The `AWS::Lambda::EventInvokeConfig` resource configures options for asynchronous invocation
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a version or an alias.
+//
+// By default, Lambda retries an asynchronous invocation twice if the function returns an error. It
+// retains events in a queue for up to six hours. When an event fails all processing attempts or
+// stays in the asynchronous invocation queue for too long, Lambda discards it.
 type CfnEventInvokeConfig struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,10 +39,28 @@ func (r *CfnEventInvokeConfig) validate() []string { return r.Props.validate("")
 type CfnEventInvokeConfigProps struct {
 	// DestinationConfig is the DestinationConfig property of AWS::Lambda::EventInvokeConfig.
 	//
+	// A destination for events after they have been sent to a function for processing.
+	//
+	// **Destinations** - *Function* - The Amazon Resource Name (ARN) of a Lambda function.
+	// - *Queue* - The ARN of a standard SQS queue.
+	// - *Bucket* - The ARN of an Amazon S3 bucket.
+	// - *Topic* - The ARN of a standard SNS topic.
+	// - *Event Bus* - The ARN of an Amazon EventBridge event bus. S3 buckets are supported only for
+	// on-failure destinations. To retain records of successful invocations, use another destination
+	// type.
+	//
 	// Default: not set (CloudFormation's default).
 	DestinationConfig *CfnEventInvokeConfigDestinationConfig
 
 	// FunctionName is the FunctionName property of AWS::Lambda::EventInvokeConfig.
+	//
+	// The name of the Lambda function.
+	//
+	// *Minimum* : `1`
+	//
+	// *Maximum* : `64`
+	//
+	// *Pattern* : `([a-zA-Z0-9-_]+)`
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -44,15 +69,25 @@ type CfnEventInvokeConfigProps struct {
 	// MaximumEventAgeInSeconds is the MaximumEventAgeInSeconds property of
 	// AWS::Lambda::EventInvokeConfig.
 	//
+	// The maximum age of a request that Lambda sends to a function for processing.
+	//
 	// Default: not set (CloudFormation's default).
 	MaximumEventAgeInSeconds *int
 
 	// MaximumRetryAttempts is the MaximumRetryAttempts property of AWS::Lambda::EventInvokeConfig.
 	//
+	// The maximum number of times to retry when the function returns an error.
+	//
 	// Default: not set (CloudFormation's default).
 	MaximumRetryAttempts *int
 
 	// Qualifier is the Qualifier property of AWS::Lambda::EventInvokeConfig.
+	//
+	// The identifier of a version or alias.
+	//
+	// - *Version* - A version number.
+	// - *Alias* - An alias name.
+	// - *Latest* - To specify the unpublished version, use `$LATEST` .
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -97,15 +132,26 @@ func (p *CfnEventInvokeConfigProps) validate(at string) []string {
 
 // CfnEventInvokeConfigDestinationConfig is the DestinationConfig property type of
 // AWS::Lambda::EventInvokeConfig.
+//
+// A configuration object that specifies the destination of an event after Lambda processes it. For
+// more information, see Adding a destination
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations)
+// .
 type CfnEventInvokeConfigDestinationConfig struct {
 	// OnFailure is the OnFailure property of the DestinationConfig property type of
 	// AWS::Lambda::EventInvokeConfig.
+	//
+	// The destination configuration for failed invocations. When using an Amazon SQS queue as a
+	// destination, FIFO queues cannot be used.
 	//
 	// Default: not set (CloudFormation's default).
 	OnFailure *CfnEventInvokeConfigOnFailure
 
 	// OnSuccess is the OnSuccess property of the DestinationConfig property type of
 	// AWS::Lambda::EventInvokeConfig.
+	//
+	// The destination configuration for successful invocations. When using an Amazon SQS queue as a
+	// destination, FIFO queues cannot be used.
 	//
 	// Default: not set (CloudFormation's default).
 	OnSuccess *CfnEventInvokeConfigOnSuccess
@@ -136,9 +182,36 @@ func (p *CfnEventInvokeConfigDestinationConfig) validate(at string) []string {
 }
 
 // CfnEventInvokeConfigOnFailure is the OnFailure property type of AWS::Lambda::EventInvokeConfig.
+//
+// A destination for events that failed processing. For more information, see Adding a destination
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations)
+// .
 type CfnEventInvokeConfigOnFailure struct {
 	// Destination is the Destination property of the OnFailure property type of
 	// AWS::Lambda::EventInvokeConfig.
+	//
+	// The Amazon Resource Name (ARN) of the destination resource.
+	//
+	// To retain records of failed invocations from Kinesis
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html) , DynamoDB
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html) , self-managed Apache Kafka
+	// (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html) , or Amazon MSK
+	// (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html) , you can configure an
+	// Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination. Amazon
+	// SNS destinations have a message size limit of 256 KB. If the combined size of the function
+	// request and response payload exceeds the limit, Lambda will drop the payload when sending
+	// `OnFailure` event to the destination. For details on this behavior, refer to Retaining records
+	// of asynchronous invocations
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html) .
+	//
+	// To retain records of failed invocations from Kinesis
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html) , DynamoDB
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html) , self-managed Kafka
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination)
+	// or Amazon MSK
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination)
+	// , you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the
+	// destination.
 	//
 	// Required.
 	Destination string
@@ -163,9 +236,24 @@ func (p *CfnEventInvokeConfigOnFailure) validate(at string) []string {
 }
 
 // CfnEventInvokeConfigOnSuccess is the OnSuccess property type of AWS::Lambda::EventInvokeConfig.
+//
+// A destination for events that were processed successfully.
+//
+// To retain records of successful asynchronous invocations
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations)
+// , you can configure an Amazon SNS topic, Amazon SQS queue, Lambda function, or Amazon
+// EventBridge event bus as the destination. `OnSuccess` is not supported in
+// `CreateEventSourceMapping` or `UpdateEventSourceMapping` requests.
 type CfnEventInvokeConfigOnSuccess struct {
 	// Destination is the Destination property of the OnSuccess property type of
 	// AWS::Lambda::EventInvokeConfig.
+	//
+	// The Amazon Resource Name (ARN) of the destination resource. Amazon SNS destinations have a
+	// message size limit of 256 KB. If the combined size of the function request and response payload
+	// exceeds the limit, Lambda will drop the payload when sending `OnFailure` event to the
+	// destination. For details on this behavior, refer to Retaining records of asynchronous
+	// invocations (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)
+	// .
 	//
 	// Required.
 	Destination string

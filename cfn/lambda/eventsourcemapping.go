@@ -8,6 +8,27 @@ import (
 
 // CfnEventSourceMapping is the AWS::Lambda::EventSourceMapping resource.
 //
+// The `AWS::Lambda::EventSourceMapping` resource creates a mapping between an event source and an
+// AWS Lambda function. Lambda reads items from the event source and triggers the function.
+//
+// For details about each event source type, see the following topics. In particular, each of the
+// topics describes the required and optional parameters for the specific event source.
+//
+// - Configuring a Dynamo DB stream as an event source
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping)
+// - Configuring a Kinesis stream as an event source
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping)
+// - Configuring an SQS queue as an event source
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource)
+// - Configuring an MQ broker as an event source
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping)
+// - Configuring MSK as an event source
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)
+// - Configuring Self-Managed Apache Kafka as an event source
+// (https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
+// - Configuring Amazon DocumentDB as an event source
+// (https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnEventSourceMapping struct {
 	cdk.CfnResource
@@ -32,11 +53,15 @@ func (r *CfnEventSourceMapping) validate() []string { return r.Props.validate(""
 
 // AttrEventSourceMappingArn returns the EventSourceMappingArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the event source mapping.
 func (r *CfnEventSourceMapping) AttrEventSourceMappingArn() string {
 	return r.GetAttString("EventSourceMappingArn")
 }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The event source mapping's ID.
 func (r *CfnEventSourceMapping) AttrId() string { return r.GetAttString("Id") }
 
 // CfnEventSourceMappingProps are the properties of an AWS::Lambda::EventSourceMapping resource.
@@ -44,10 +69,26 @@ type CfnEventSourceMappingProps struct {
 	// AmazonManagedKafkaEventSourceConfig is the AmazonManagedKafkaEventSourceConfig property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK)
+	// event source.
+	//
 	// Default: not set (CloudFormation's default).
 	AmazonManagedKafkaEventSourceConfig *CfnEventSourceMappingAmazonManagedKafkaEventSourceConfig
 
 	// BatchSize is the BatchSize property of AWS::Lambda::EventSourceMapping.
+	//
+	// The maximum number of records in each batch that Lambda pulls from your stream or queue and
+	// sends to your function. Lambda passes all of the records in the batch to the function in a
+	// single call, up to the payload limit for synchronous invocation (6 MB).
+	//
+	// - *Amazon Kinesis* – Default 100. Max 10,000.
+	// - *Amazon DynamoDB Streams* – Default 100. Max 10,000.
+	// - *Amazon Simple Queue Service* – Default 10. For standard queues the max is 10,000. For FIFO
+	// queues the max is 10.
+	// - *Amazon Managed Streaming for Apache Kafka* – Default 100. Max 10,000.
+	// - *Self-managed Apache Kafka* – Default 100. Max 10,000.
+	// - *Amazon MQ (ActiveMQ and RabbitMQ)* – Default 100. Max 10,000.
+	// - *DocumentDB* – Default 100. Max 10,000.
 	//
 	// Default: not set (CloudFormation's default).
 	BatchSize *int
@@ -55,10 +96,19 @@ type CfnEventSourceMappingProps struct {
 	// BisectBatchOnFunctionError is the BisectBatchOnFunctionError property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// (Kinesis and DynamoDB Streams only) If the function returns an error, split the batch in two
+	// and retry. The default value is false. When using `BisectBatchOnFunctionError` , check the
+	// `BatchSize` parameter in the `OnFailure` destination message's metadata. The `BatchSize` could
+	// be greater than 1 since Lambda consolidates failed messages metadata when writing to the
+	// `OnFailure` destination.
+	//
 	// Default: not set (CloudFormation's default).
 	BisectBatchOnFunctionError *bool
 
 	// DestinationConfig is the DestinationConfig property of AWS::Lambda::EventSourceMapping.
+	//
+	// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) A configuration object
+	// that specifies the destination of an event after Lambda processes it.
 	//
 	// Default: not set (CloudFormation's default).
 	DestinationConfig *CfnEventSourceMappingDestinationConfig
@@ -66,15 +116,33 @@ type CfnEventSourceMappingProps struct {
 	// DocumentDBEventSourceConfig is the DocumentDBEventSourceConfig property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// Specific configuration settings for a DocumentDB event source.
+	//
 	// Default: not set (CloudFormation's default).
 	DocumentDBEventSourceConfig *CfnEventSourceMappingDocumentDBEventSourceConfig
 
 	// Enabled is the Enabled property of AWS::Lambda::EventSourceMapping.
 	//
+	// When true, the event source mapping is active. When false, Lambda pauses polling and
+	// invocation.
+	//
+	// Default: True
+	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool
 
 	// EventSourceArn is the EventSourceArn property of AWS::Lambda::EventSourceMapping.
+	//
+	// The Amazon Resource Name (ARN) of the event source.
+	//
+	// - *Amazon Kinesis* – The ARN of the data stream or a stream consumer.
+	// - *Amazon DynamoDB Streams* – The ARN of the stream.
+	// - *Amazon Simple Queue Service* – The ARN of the queue.
+	// - *Amazon Managed Streaming for Apache Kafka* – The ARN of the cluster or the ARN of the VPC
+	// connection (for cross-account event source mappings
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc) ).
+	// - *Amazon MQ* – The ARN of the broker.
+	// - *Amazon DocumentDB* – The ARN of the DocumentDB change stream.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -82,25 +150,51 @@ type CfnEventSourceMappingProps struct {
 
 	// FilterCriteria is the FilterCriteria property of AWS::Lambda::EventSourceMapping.
 	//
+	// An object that defines the filter criteria that determine whether Lambda should process an
+	// event. For more information, see Lambda event filtering
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	FilterCriteria *CfnEventSourceMappingFilterCriteria
 
 	// FunctionName is the FunctionName property of AWS::Lambda::EventSourceMapping.
+	//
+	// The name or ARN of the Lambda function.
+	//
+	// **Name formats** - *Function name* – `MyFunction` .
+	// - *Function ARN* – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction` .
+	// - *Version or Alias ARN* – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD` .
+	// - *Partial ARN* – `123456789012:function:MyFunction` .
+	//
+	// The length constraint applies only to the full ARN. If you specify only the function name, it's
+	// limited to 64 characters in length.
 	//
 	// Required.
 	FunctionName string
 
 	// FunctionResponseTypes is the FunctionResponseTypes property of AWS::Lambda::EventSourceMapping.
 	//
+	// (Kinesis, DynamoDB Streams, and SQS) A list of current response type enums applied to the event
+	// source mapping.
+	//
+	// Valid Values: `ReportBatchItemFailures`
+	//
 	// Default: not set (CloudFormation's default).
 	FunctionResponseTypes []string
 
 	// KmsKeyArn is the KmsKeyArn property of AWS::Lambda::EventSourceMapping.
 	//
+	// The ARN of the AWS Key Management Service ( AWS ) customer managed key that Lambda uses to
+	// encrypt your function's filter criteria
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string
 
 	// LoggingConfig is the LoggingConfig property of AWS::Lambda::EventSourceMapping.
+	//
+	// The function's Amazon CloudWatch Logs configuration settings.
 	//
 	// Default: not set (CloudFormation's default).
 	LoggingConfig *CfnEventSourceMappingLoggingConfig
@@ -108,26 +202,55 @@ type CfnEventSourceMappingProps struct {
 	// MaximumBatchingWindowInSeconds is the MaximumBatchingWindowInSeconds property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking
+	// the function.
+	//
+	// *Default ( Kinesis , DynamoDB , Amazon SQS event sources)* : 0
+	//
+	// *Default ( Amazon MSK , Kafka, Amazon MQ , Amazon DocumentDB event sources)* : 500 ms
+	//
+	// *Related setting:* For Amazon SQS event sources, when you set `BatchSize` to a value greater
+	// than 10, you must set `MaximumBatchingWindowInSeconds` to at least 1.
+	//
 	// Default: not set (CloudFormation's default).
 	MaximumBatchingWindowInSeconds *int
 
 	// MaximumRecordAgeInSeconds is the MaximumRecordAgeInSeconds property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records older
+	// than the specified age. The default value is -1, which sets the maximum age to infinite. When
+	// the value is set to infinite, Lambda never discards old records. The minimum valid value for
+	// maximum record age is 60s. Although values less than 60 and greater than -1 fall within the
+	// parameter's absolute range, they are not allowed
+	//
 	// Default: not set (CloudFormation's default).
 	MaximumRecordAgeInSeconds *int
 
 	// MaximumRetryAttempts is the MaximumRetryAttempts property of AWS::Lambda::EventSourceMapping.
+	//
+	// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after
+	// the specified number of retries. The default value is -1, which sets the maximum number of
+	// retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until
+	// the record expires in the event source.
 	//
 	// Default: not set (CloudFormation's default).
 	MaximumRetryAttempts *int
 
 	// MetricsConfig is the MetricsConfig property of AWS::Lambda::EventSourceMapping.
 	//
+	// The metrics configuration for your event source. For more information, see Event source mapping
+	// metrics
+	// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	MetricsConfig *CfnEventSourceMappingMetricsConfig
 
 	// ParallelizationFactor is the ParallelizationFactor property of AWS::Lambda::EventSourceMapping.
+	//
+	// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each
+	// shard. The default value is 1.
 	//
 	// Default: not set (CloudFormation's default).
 	ParallelizationFactor *int
@@ -135,21 +258,34 @@ type CfnEventSourceMappingProps struct {
 	// ProvisionedPollerConfig is the ProvisionedPollerConfig property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration
+	// for the event source. For more information, see provisioned mode
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	ProvisionedPollerConfig *CfnEventSourceMappingProvisionedPollerConfig
 
 	// Queues is the Queues property of AWS::Lambda::EventSourceMapping.
+	//
+	// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
 	//
 	// Default: not set (CloudFormation's default).
 	Queues []string
 
 	// ScalingConfig is the ScalingConfig property of AWS::Lambda::EventSourceMapping.
 	//
+	// This property is for Amazon SQS event sources only. You cannot use `ProvisionedPollerConfig`
+	// while using `ScalingConfig` . These options are mutually exclusive. To remove the scaling
+	// configuration, pass an empty value.
+	//
 	// Default: not set (CloudFormation's default).
 	ScalingConfig *CfnEventSourceMappingScalingConfig
 
 	// SelfManagedEventSource is the SelfManagedEventSource property of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The self-managed Apache Kafka cluster for your event source.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -158,16 +294,28 @@ type CfnEventSourceMappingProps struct {
 	// SelfManagedKafkaEventSourceConfig is the SelfManagedKafkaEventSourceConfig property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// Specific configuration settings for a self-managed Apache Kafka event source.
+	//
 	// Default: not set (CloudFormation's default).
 	SelfManagedKafkaEventSourceConfig *CfnEventSourceMappingSelfManagedKafkaEventSourceConfig
 
 	// SourceAccessConfigurations is the SourceAccessConfigurations property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// An array of the authentication protocol, VPC components, or virtual host to secure and define
+	// your event source.
+	//
 	// Default: not set (CloudFormation's default).
 	SourceAccessConfigurations []CfnEventSourceMappingSourceAccessConfiguration
 
 	// StartingPosition is the StartingPosition property of AWS::Lambda::EventSourceMapping.
+	//
+	// The position in a stream from which to start reading. Required for Amazon Kinesis and Amazon
+	// DynamoDB.
+	//
+	// - *LATEST* - Read only new records.
+	// - *TRIM_HORIZON* - Process all available records.
+	// - *AT_TIMESTAMP* - Specify a time from which to start reading records.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -176,22 +324,36 @@ type CfnEventSourceMappingProps struct {
 	// StartingPositionTimestamp is the StartingPositionTimestamp property of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// With `StartingPosition` set to `AT_TIMESTAMP` , the time from which to start reading, in Unix
+	// time seconds. `StartingPositionTimestamp` cannot be in the future.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	StartingPositionTimestamp *float64
 
 	// Tags is the Tags property of AWS::Lambda::EventSourceMapping.
 	//
+	// A list of tags to add to the event source mapping. You must have the `lambda:TagResource` ,
+	// `lambda:UntagResource` , and `lambda:ListTags` permissions for your IAM principal
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage
+	// the CloudFormation stack. If you don't have these permissions, there might be unexpected
+	// behavior with stack-level tags propagating to the resource during resource creation and update.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// Topics is the Topics property of AWS::Lambda::EventSourceMapping.
+	//
+	// The name of the Kafka topic.
 	//
 	// Default: not set (CloudFormation's default).
 	Topics []string
 
 	// TumblingWindowInSeconds is the TumblingWindowInSeconds property of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// (Kinesis and DynamoDB Streams only) The duration in seconds of a processing window for DynamoDB
+	// and Kinesis Streams event sources. A value of 0 seconds indicates no tumbling window.
 	//
 	// Default: not set (CloudFormation's default).
 	TumblingWindowInSeconds *int
@@ -306,15 +468,26 @@ func (p *CfnEventSourceMappingProps) validate(at string) []string {
 
 // CfnEventSourceMappingAmazonManagedKafkaEventSourceConfig is the
 // AmazonManagedKafkaEventSourceConfig property type of AWS::Lambda::EventSourceMapping.
+//
+// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK)
+// event source.
 type CfnEventSourceMappingAmazonManagedKafkaEventSourceConfig struct {
 	// ConsumerGroupId is the ConsumerGroupId property of the AmazonManagedKafkaEventSourceConfig
 	// property type of AWS::Lambda::EventSourceMapping.
+	//
+	// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among
+	// all your Kafka event sources. After creating a Kafka event source mapping with the consumer
+	// group ID specified, you cannot update this value. For more information, see Customizable
+	// consumer group ID
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id) .
 	//
 	// Default: not set (CloudFormation's default).
 	ConsumerGroupId string
 
 	// SchemaRegistryConfig is the SchemaRegistryConfig property of the
 	// AmazonManagedKafkaEventSourceConfig property type of AWS::Lambda::EventSourceMapping.
+	//
+	// Specific configuration settings for a Kafka schema registry.
 	//
 	// Default: not set (CloudFormation's default).
 	SchemaRegistryConfig *CfnEventSourceMappingSchemaRegistryConfig
@@ -335,15 +508,27 @@ func (p *CfnEventSourceMappingAmazonManagedKafkaEventSourceConfig) CfnProperties
 
 // CfnEventSourceMappingSchemaRegistryConfig is the SchemaRegistryConfig property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// Specific configuration settings for a Kafka schema registry.
 type CfnEventSourceMappingSchemaRegistryConfig struct {
 	// AccessConfigs is the AccessConfigs property of the SchemaRegistryConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// An array of access configuration objects that tell Lambda how to authenticate with your schema
+	// registry.
 	//
 	// Default: not set (CloudFormation's default).
 	AccessConfigs []CfnEventSourceMappingSchemaRegistryAccessConfig
 
 	// EventRecordFormat is the EventRecordFormat property of the SchemaRegistryConfig property type
 	// of AWS::Lambda::EventSourceMapping.
+	//
+	// The record format that Lambda delivers to your function after schema validation.
+	//
+	// - Choose `JSON` to have Lambda deliver the record to your function as a standard JSON object.
+	// - Choose `SOURCE` to have Lambda deliver the record to your function in its original source
+	// format. Lambda removes all schema metadata, such as the schema ID, before sending the record to
+	// your function.
 	//
 	// Allowed values: "JSON", "SOURCE".
 	// Default: not set (CloudFormation's default).
@@ -352,11 +537,20 @@ type CfnEventSourceMappingSchemaRegistryConfig struct {
 	// SchemaRegistryURI is the SchemaRegistryURI property of the SchemaRegistryConfig property type
 	// of AWS::Lambda::EventSourceMapping.
 	//
+	// The URI for your schema registry. The correct URI format depends on the type of schema registry
+	// you're using.
+	//
+	// - For AWS Glue schema registries, use the ARN of the registry.
+	// - For Confluent schema registries, use the URL of the registry.
+	//
 	// Default: not set (CloudFormation's default).
 	SchemaRegistryURI string
 
 	// SchemaValidationConfigs is the SchemaValidationConfigs property of the SchemaRegistryConfig
 	// property type of AWS::Lambda::EventSourceMapping.
+	//
+	// An array of schema validation configuration objects, which tell Lambda the message attributes
+	// you want to validate and filter using your schema registry.
 	//
 	// Default: not set (CloudFormation's default).
 	SchemaValidationConfigs []CfnEventSourceMappingSchemaValidationConfig
@@ -391,9 +585,21 @@ func (p *CfnEventSourceMappingSchemaRegistryConfig) CfnProperties() map[string]a
 
 // CfnEventSourceMappingSchemaRegistryAccessConfig is the SchemaRegistryAccessConfig property type
 // of AWS::Lambda::EventSourceMapping.
+//
+// Specific access configuration settings that tell Lambda how to authenticate with your schema
+// registry.
+//
+// If you're working with an AWS Glue schema registry, don't provide authentication details in this
+// object. Instead, ensure that your execution role has the required permissions for Lambda to
+// access your cluster.
+//
+// If you're working with a Confluent schema registry, choose the authentication method in the
+// `Type` field, and provide the AWS Secrets Manager secret ARN in the `URI` field.
 type CfnEventSourceMappingSchemaRegistryAccessConfig struct {
 	// Type is the Type property of the SchemaRegistryAccessConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The type of authentication Lambda uses to access your schema registry.
 	//
 	// Allowed values: "BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE".
 	// Default: not set (CloudFormation's default).
@@ -401,6 +607,8 @@ type CfnEventSourceMappingSchemaRegistryAccessConfig struct {
 
 	// URI is the URI property of the SchemaRegistryAccessConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema registry.
 	//
 	// Default: not set (CloudFormation's default).
 	URI string
@@ -421,9 +629,15 @@ func (p *CfnEventSourceMappingSchemaRegistryAccessConfig) CfnProperties() map[st
 
 // CfnEventSourceMappingSchemaValidationConfig is the SchemaValidationConfig property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// Specific schema validation configuration settings that tell Lambda the message attributes you
+// want to validate and filter using your schema registry.
 type CfnEventSourceMappingSchemaValidationConfig struct {
 	// Attribute is the Attribute property of the SchemaValidationConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The attributes you want your schema registry to validate and filter for. If you selected `JSON`
+	// as the `EventRecordFormat` , Lambda also deserializes the selected message attributes.
 	//
 	// Allowed values: "KEY", "VALUE".
 	// Default: not set (CloudFormation's default).
@@ -442,9 +656,16 @@ func (p *CfnEventSourceMappingSchemaValidationConfig) CfnProperties() map[string
 
 // CfnEventSourceMappingDestinationConfig is the DestinationConfig property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// A configuration object that specifies the destination of an event after Lambda processes it. For
+// more information, see Adding a destination
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations)
+// .
 type CfnEventSourceMappingDestinationConfig struct {
 	// OnFailure is the OnFailure property of the DestinationConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The destination configuration for failed invocations.
 	//
 	// Default: not set (CloudFormation's default).
 	OnFailure *CfnEventSourceMappingOnFailure
@@ -462,9 +683,36 @@ func (p *CfnEventSourceMappingDestinationConfig) CfnProperties() map[string]any 
 
 // CfnEventSourceMappingOnFailure is the OnFailure property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// A destination for events that failed processing. For more information, see Adding a destination
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations)
+// .
 type CfnEventSourceMappingOnFailure struct {
 	// Destination is the Destination property of the OnFailure property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The Amazon Resource Name (ARN) of the destination resource.
+	//
+	// To retain records of failed invocations from Kinesis
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html) , DynamoDB
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html) , self-managed Apache Kafka
+	// (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html) , or Amazon MSK
+	// (https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html) , you can configure an
+	// Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination. Amazon
+	// SNS destinations have a message size limit of 256 KB. If the combined size of the function
+	// request and response payload exceeds the limit, Lambda will drop the payload when sending
+	// `OnFailure` event to the destination. For details on this behavior, refer to Retaining records
+	// of asynchronous invocations
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html) .
+	//
+	// To retain records of failed invocations from Kinesis
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html) , DynamoDB
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html) , self-managed Kafka
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination)
+	// or Amazon MSK
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination)
+	// , you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the
+	// destination.
 	//
 	// Default: not set (CloudFormation's default).
 	Destination string
@@ -482,9 +730,14 @@ func (p *CfnEventSourceMappingOnFailure) CfnProperties() map[string]any {
 
 // CfnEventSourceMappingDocumentDBEventSourceConfig is the DocumentDBEventSourceConfig property
 // type of AWS::Lambda::EventSourceMapping.
+//
+// Specific configuration settings for a DocumentDB event source.
 type CfnEventSourceMappingDocumentDBEventSourceConfig struct {
 	// CollectionName is the CollectionName property of the DocumentDBEventSourceConfig property type
 	// of AWS::Lambda::EventSourceMapping.
+	//
+	// The name of the collection to consume within the database. If you do not specify a collection,
+	// Lambda consumes all collections.
 	//
 	// Default: not set (CloudFormation's default).
 	CollectionName string
@@ -492,11 +745,17 @@ type CfnEventSourceMappingDocumentDBEventSourceConfig struct {
 	// DatabaseName is the DatabaseName property of the DocumentDBEventSourceConfig property type of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// The name of the database to consume within the DocumentDB cluster.
+	//
 	// Default: not set (CloudFormation's default).
 	DatabaseName string
 
 	// FullDocument is the FullDocument property of the DocumentDBEventSourceConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// Determines what DocumentDB sends to your event stream during document update operations. If set
+	// to UpdateLookup, DocumentDB sends a delta describing the changes, along with a copy of the
+	// entire document. Otherwise, DocumentDB sends only a partial document that contains the changes.
 	//
 	// Allowed values: "UpdateLookup", "Default".
 	// Default: not set (CloudFormation's default).
@@ -521,9 +780,13 @@ func (p *CfnEventSourceMappingDocumentDBEventSourceConfig) CfnProperties() map[s
 
 // CfnEventSourceMappingFilterCriteria is the FilterCriteria property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// An object that contains the filters for an event source.
 type CfnEventSourceMappingFilterCriteria struct {
 	// Filters is the Filters property of the FilterCriteria property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// A list of filters.
 	//
 	// Default: not set (CloudFormation's default).
 	Filters []CfnEventSourceMappingFilter
@@ -544,8 +807,15 @@ func (p *CfnEventSourceMappingFilterCriteria) CfnProperties() map[string]any {
 }
 
 // CfnEventSourceMappingFilter is the Filter property type of AWS::Lambda::EventSourceMapping.
+//
+// A structure within a `FilterCriteria` object that defines an event filtering pattern.
 type CfnEventSourceMappingFilter struct {
 	// Pattern is the Pattern property of the Filter property type of AWS::Lambda::EventSourceMapping.
+	//
+	// A filter pattern. For more information on the syntax of a filter pattern, see Filter rule
+	// syntax
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Pattern string
@@ -563,9 +833,15 @@ func (p *CfnEventSourceMappingFilter) CfnProperties() map[string]any {
 
 // CfnEventSourceMappingLoggingConfig is the LoggingConfig property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// The function's Amazon CloudWatch Logs configuration settings.
 type CfnEventSourceMappingLoggingConfig struct {
 	// SystemLogLevel is the SystemLogLevel property of the LoggingConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// Set this property to filter the system logs for your function that Lambda sends to CloudWatch.
+	// Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the
+	// highest level and `WARN` is the lowest.
 	//
 	// Allowed values: "DEBUG", "INFO", "WARN".
 	// Default: not set (CloudFormation's default).
@@ -584,9 +860,18 @@ func (p *CfnEventSourceMappingLoggingConfig) CfnProperties() map[string]any {
 
 // CfnEventSourceMappingMetricsConfig is the MetricsConfig property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// The metrics configuration for your event source. Use this configuration object to define which
+// metrics you want your event source mapping to produce.
 type CfnEventSourceMappingMetricsConfig struct {
 	// Metrics is the Metrics property of the MetricsConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The metrics you want your event source mapping to produce. Include `EventCount` to receive
+	// event source mapping metrics related to the number of events processed by your event source
+	// mapping. For more information about these metrics, see Event source mapping metrics
+	// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Metrics []string
@@ -604,9 +889,19 @@ func (p *CfnEventSourceMappingMetricsConfig) CfnProperties() map[string]any {
 
 // CfnEventSourceMappingProvisionedPollerConfig is the ProvisionedPollerConfig property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// The provisioned mode
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)
+// configuration for the event source. Use Provisioned Mode to customize the minimum and maximum
+// number of event pollers for your event source.
 type CfnEventSourceMappingProvisionedPollerConfig struct {
 	// MaximumPollers is the MaximumPollers property of the ProvisionedPollerConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The maximum number of event pollers this event source can scale up to. For Amazon SQS events
+	// source mappings, default is 200, and minimum value allowed is 2. For Amazon MSK and
+	// self-managed Apache Kafka event source mappings, default is 200, and minimum value allowed is
+	// 1.
 	//
 	// Default: not set (CloudFormation's default).
 	MaximumPollers *int
@@ -614,11 +909,21 @@ type CfnEventSourceMappingProvisionedPollerConfig struct {
 	// MinimumPollers is the MinimumPollers property of the ProvisionedPollerConfig property type of
 	// AWS::Lambda::EventSourceMapping.
 	//
+	// The minimum number of event pollers this event source can scale down to. For Amazon SQS events
+	// source mappings, default is 2, and minimum 2 required. For Amazon MSK and self-managed Apache
+	// Kafka event source mappings, default is 1.
+	//
 	// Default: not set (CloudFormation's default).
 	MinimumPollers *int
 
 	// PollerGroupName is the PollerGroupName property of the ProvisionedPollerConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// (Amazon MSK and self-managed Apache Kafka) The name of the provisioned poller group. Use this
+	// option to group multiple ESMs within the event source's VPC to share Event Poller Unit (EPU)
+	// capacity. You can use this option to optimize Provisioned mode costs for your ESMs. You can
+	// group up to 100 ESMs per poller group and aggregate maximum pollers across all ESMs in a group
+	// cannot exceed 2000.
 	//
 	// Default: not set (CloudFormation's default).
 	PollerGroupName string
@@ -642,9 +947,14 @@ func (p *CfnEventSourceMappingProvisionedPollerConfig) CfnProperties() map[strin
 
 // CfnEventSourceMappingScalingConfig is the ScalingConfig property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// (Amazon SQS only) The scaling configuration for the event source. To remove the configuration,
+// pass an empty value.
 type CfnEventSourceMappingScalingConfig struct {
 	// MaximumConcurrency is the MaximumConcurrency property of the ScalingConfig property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// Limits the number of concurrent instances that the Amazon SQS event source can invoke.
 	//
 	// Default: not set (CloudFormation's default).
 	MaximumConcurrency *int
@@ -662,9 +972,14 @@ func (p *CfnEventSourceMappingScalingConfig) CfnProperties() map[string]any {
 
 // CfnEventSourceMappingSelfManagedEventSource is the SelfManagedEventSource property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// The self-managed Apache Kafka cluster for your event source.
 type CfnEventSourceMappingSelfManagedEventSource struct {
 	// Endpoints is the Endpoints property of the SelfManagedEventSource property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The list of bootstrap servers for your Kafka brokers in the following format:
+	// `"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
 	//
 	// Default: not set (CloudFormation's default).
 	Endpoints *CfnEventSourceMappingEndpoints
@@ -682,9 +997,15 @@ func (p *CfnEventSourceMappingSelfManagedEventSource) CfnProperties() map[string
 
 // CfnEventSourceMappingEndpoints is the Endpoints property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// The list of bootstrap servers for your Kafka brokers in the following format:
+// `"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
 type CfnEventSourceMappingEndpoints struct {
 	// KafkaBootstrapServers is the KafkaBootstrapServers property of the Endpoints property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The list of bootstrap servers for your Kafka brokers in the following format:
+	// `"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
 	//
 	// Default: not set (CloudFormation's default).
 	KafkaBootstrapServers []string
@@ -702,15 +1023,26 @@ func (p *CfnEventSourceMappingEndpoints) CfnProperties() map[string]any {
 
 // CfnEventSourceMappingSelfManagedKafkaEventSourceConfig is the SelfManagedKafkaEventSourceConfig
 // property type of AWS::Lambda::EventSourceMapping.
+//
+// Specific configuration settings for a self-managed Apache Kafka event source.
 type CfnEventSourceMappingSelfManagedKafkaEventSourceConfig struct {
 	// ConsumerGroupId is the ConsumerGroupId property of the SelfManagedKafkaEventSourceConfig
 	// property type of AWS::Lambda::EventSourceMapping.
+	//
+	// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among
+	// all your Kafka event sources. After creating a Kafka event source mapping with the consumer
+	// group ID specified, you cannot update this value. For more information, see Customizable
+	// consumer group ID
+	// (https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	ConsumerGroupId string
 
 	// SchemaRegistryConfig is the SchemaRegistryConfig property of the
 	// SelfManagedKafkaEventSourceConfig property type of AWS::Lambda::EventSourceMapping.
+	//
+	// Specific configuration settings for a Kafka schema registry.
 	//
 	// Default: not set (CloudFormation's default).
 	SchemaRegistryConfig *CfnEventSourceMappingSchemaRegistryConfig
@@ -731,9 +1063,39 @@ func (p *CfnEventSourceMappingSelfManagedKafkaEventSourceConfig) CfnProperties()
 
 // CfnEventSourceMappingSourceAccessConfiguration is the SourceAccessConfiguration property type of
 // AWS::Lambda::EventSourceMapping.
+//
+// An array of the authentication protocol, VPC components, or virtual host to secure and define
+// your event source.
 type CfnEventSourceMappingSourceAccessConfiguration struct {
 	// Type is the Type property of the SourceAccessConfiguration property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The type of authentication protocol, VPC components, or virtual host for your event source. For
+	// example: `"Type":"SASL_SCRAM_512_AUTH"` .
+	//
+	// - `BASIC_AUTH` – (Amazon MQ) The AWS Secrets Manager secret that stores your broker
+	// credentials.
+	// - `BASIC_AUTH` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret key used
+	// for SASL/PLAIN authentication of your Apache Kafka brokers.
+	// - `VPC_SUBNET` – (Self-managed Apache Kafka) The subnets associated with your VPC. Lambda
+	// connects to these subnets to fetch data from your self-managed Apache Kafka cluster.
+	// - `VPC_SECURITY_GROUP` – (Self-managed Apache Kafka) The VPC security group used to manage
+	// access to your self-managed Apache Kafka brokers.
+	// - `SASL_SCRAM_256_AUTH` – (Self-managed Apache Kafka) The Secrets Manager ARN of your secret
+	// key used for SASL SCRAM-256 authentication of your self-managed Apache Kafka brokers.
+	// - `SASL_SCRAM_512_AUTH` – (Amazon MSK, Self-managed Apache Kafka) The Secrets Manager ARN of
+	// your secret key used for SASL SCRAM-512 authentication of your self-managed Apache Kafka
+	// brokers.
+	// - `VIRTUAL_HOST` –- (RabbitMQ) The name of the virtual host in your RabbitMQ broker. Lambda
+	// uses this RabbitMQ host as the event source. This property cannot be specified in an
+	// UpdateEventSourceMapping API call.
+	// - `CLIENT_CERTIFICATE_TLS_AUTH` – (Amazon MSK, self-managed Apache Kafka) The Secrets Manager
+	// ARN of your secret key containing the certificate chain (X.509 PEM), private key (PKCS#8 PEM),
+	// and private key password (optional) used for mutual TLS authentication of your MSK/Apache Kafka
+	// brokers.
+	// - `SERVER_ROOT_CA_CERTIFICATE` – (Self-managed Apache Kafka) The Secrets Manager ARN of your
+	// secret key containing the root CA certificate (X.509 PEM) used for TLS encryption of your
+	// Apache Kafka brokers.
 	//
 	// Allowed values: "BASIC_AUTH", "VPC_SUBNET", "VPC_SECURITY_GROUP", "SASL_SCRAM_512_AUTH",
 	// "SASL_SCRAM_256_AUTH", "VIRTUAL_HOST", "CLIENT_CERTIFICATE_TLS_AUTH",
@@ -743,6 +1105,9 @@ type CfnEventSourceMappingSourceAccessConfiguration struct {
 
 	// URI is the URI property of the SourceAccessConfiguration property type of
 	// AWS::Lambda::EventSourceMapping.
+	//
+	// The value for your chosen configuration in `Type` . For example: `"URI":
+	// "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"` .
 	//
 	// Default: not set (CloudFormation's default).
 	URI string

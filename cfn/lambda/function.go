@@ -10,6 +10,56 @@ import (
 
 // CfnFunction is the AWS::Lambda::Function resource.
 //
+// The `AWS::Lambda::Function` resource creates a Lambda function. To create a function, you need a
+// deployment package (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html)
+// and an execution role
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html) . The deployment
+// package is a .zip file archive or container image that contains your function code. The
+// execution role grants the function permission to use AWS services, such as Amazon CloudWatch
+// Logs for log streaming and AWS X-Ray for request tracing.
+//
+// You set the package type to `Image` if the deployment package is a container image
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) . For these functions, include
+// the URI of the container image in the Amazon ECR registry in the `ImageUri` property of the
+// `Code` property
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-imageuri)
+// . You do not need to specify the handler and runtime properties.
+//
+// You set the package type to `Zip` if the deployment package is a .zip file archive
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip)
+// . For these functions, specify the Amazon S3 location of your .zip file in the `Code` property.
+// Alternatively, for Node.js and Python functions, you can define your function inline in the
+// `ZipFile` property of the `Code` property
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-zipfile)
+// . In both cases, you must also specify the handler and runtime properties.
+//
+// You can use code signing
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) if your deployment
+// package is a .zip file archive. To enable code signing for this function, specify the ARN of a
+// code-signing configuration. When a user attempts to deploy a code package with
+// `UpdateFunctionCode` , Lambda checks that the code package has a valid signature from a trusted
+// publisher. The code-signing configuration includes a set of signing profiles, which define the
+// trusted publishers for this function.
+//
+// When you update a `AWS::Lambda::Function` resource, CloudFormation calls the
+// UpdateFunctionConfiguration
+// (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html) and
+// UpdateFunctionCode (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html)
+// Lambda APIs under the hood. Because these calls happen sequentially, and invocations can happen
+// between these calls, your function may encounter errors in the time between the calls. For
+// example, if you remove an environment variable, and the code that references that environment
+// variable in the same CloudFormation update, you may see invocation errors related to a missing
+// environment variable. To work around this, you can invoke your function against a version or
+// alias by default, rather than the `$LATEST` version.
+//
+// Note that you configure provisioned concurrency
+// (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html) on a
+// `AWS::Lambda::Version` or a `AWS::Lambda::Alias` .
+//
+// For a complete introduction to Lambda functions, see What is Lambda?
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the *Lambda developer
+// guide.*
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnFunction struct {
 	cdk.CfnResource
@@ -32,28 +82,46 @@ func (r *CfnFunction) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnFunction) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) of the function.
 func (r *CfnFunction) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrSnapStartResponseApplyOn returns the SnapStartResponse.ApplyOn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// When set to “PublishedVersions“, Lambda creates a snapshot of the execution environment when
+// you publish a function version.
 func (r *CfnFunction) AttrSnapStartResponseApplyOn() string {
 	return r.GetAttString("SnapStartResponse.ApplyOn")
 }
 
 // AttrSnapStartResponseOptimizationStatus returns the SnapStartResponse.OptimizationStatus
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// When you provide a qualified Amazon Resource Name (ARN)
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using),
+// this response element indicates whether SnapStart is activated for the specified function
+// version.
 func (r *CfnFunction) AttrSnapStartResponseOptimizationStatus() string {
 	return r.GetAttString("SnapStartResponse.OptimizationStatus")
 }
 
 // AttrSnapStartResponseApplyOn2 returns the SnapStartResponse.ApplyOn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// When set to “PublishedVersions“, Lambda creates a snapshot of the execution environment when
+// you publish a function version.
 func (r *CfnFunction) AttrSnapStartResponseApplyOn2() string {
 	return r.GetAttString("SnapStartResponse.ApplyOn")
 }
 
 // AttrSnapStartResponseOptimizationStatus2 returns the SnapStartResponse.OptimizationStatus
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// When you provide a qualified Amazon Resource Name (ARN)
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using),
+// this response element indicates whether SnapStart is activated for the specified function
+// version.
 func (r *CfnFunction) AttrSnapStartResponseOptimizationStatus2() string {
 	return r.GetAttString("SnapStartResponse.OptimizationStatus")
 }
@@ -62,55 +130,105 @@ func (r *CfnFunction) AttrSnapStartResponseOptimizationStatus2() string {
 type CfnFunctionProps struct {
 	// Architectures is the Architectures property of AWS::Lambda::Function.
 	//
+	// The instruction set architecture that the function supports. Enter a string array with one of
+	// the valid values (arm64 or x86_64). The default value is `x86_64` .
+	//
 	// Default: not set (CloudFormation's default).
 	Architectures []string
 
 	// CapacityProviderConfig is the CapacityProviderConfig property of AWS::Lambda::Function.
+	//
+	// Configuration for the capacity provider that manages compute resources for Lambda functions.
 	//
 	// Default: not set (CloudFormation's default).
 	CapacityProviderConfig *CfnFunctionCapacityProviderConfig
 
 	// Code is the Code property of AWS::Lambda::Function.
 	//
+	// The code for the function. You can define your function code in multiple ways:
+	//
+	// - For .zip deployment packages, you can specify the Amazon S3 location of the .zip file in the
+	// `S3Bucket` , `S3Key` , and `S3ObjectVersion` properties.
+	// - For .zip deployment packages, you can alternatively define the function code inline in the
+	// `ZipFile` property. This method works only for Node.js and Python functions.
+	// - For container images, specify the URI of your container image in the Amazon ECR registry in
+	// the `ImageUri` property.
+	//
 	// Required.
 	Code *CfnFunctionCode
 
 	// CodeSigningConfigArn is the CodeSigningConfigArn property of AWS::Lambda::Function.
+	//
+	// To enable code signing for this function, specify the ARN of a code-signing configuration. A
+	// code-signing configuration includes a set of signing profiles, which define the trusted
+	// publishers for this function.
 	//
 	// Default: not set (CloudFormation's default).
 	CodeSigningConfigArn string
 
 	// DeadLetterConfig is the DeadLetterConfig property of AWS::Lambda::Function.
 	//
+	// A dead-letter queue configuration that specifies the queue or topic where Lambda sends
+	// asynchronous events when they fail processing. For more information, see Dead-letter queues
+	// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq) .
+	//
 	// Default: not set (CloudFormation's default).
 	DeadLetterConfig *CfnFunctionDeadLetterConfig
 
 	// Description is the Description property of AWS::Lambda::Function.
+	//
+	// A description of the function.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// DurableConfig is the DurableConfig property of AWS::Lambda::Function.
 	//
+	// Configuration settings for durable functions
+	// (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) , including execution
+	// timeout and retention period for execution history.
+	//
 	// Default: not set (CloudFormation's default).
 	DurableConfig *CfnFunctionDurableConfig
 
 	// Environment is the Environment property of AWS::Lambda::Function.
+	//
+	// Environment variables that are accessible from function code during execution.
 	//
 	// Default: not set (CloudFormation's default).
 	Environment *CfnFunctionEnvironment
 
 	// EphemeralStorage is the EphemeralStorage property of AWS::Lambda::Function.
 	//
+	// The size of the function's `/tmp` directory in MB. The default value is 512, but it can be any
+	// whole number between 512 and 10,240 MB.
+	//
 	// Default: not set (CloudFormation's default).
 	EphemeralStorage *CfnFunctionEphemeralStorage
 
 	// FileSystemConfigs is the FileSystemConfigs property of AWS::Lambda::Function.
 	//
+	// Connection settings for an Amazon EFS file system. To connect a function to a file system, a
+	// mount target must be available in every Availability Zone that your function connects to. If
+	// your template contains an AWS::EFS::MountTarget
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html)
+	// resource, you must also specify a `DependsOn` attribute to ensure that the mount target is
+	// created or updated before the function.
+	//
+	// For more information about using the `DependsOn` attribute, see DependsOn Attribute
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	FileSystemConfigs []CfnFunctionFileSystemConfig
 
 	// FunctionName is the FunctionName property of AWS::Lambda::Function.
+	//
+	// The name of the Lambda function, up to 64 characters in length. If you don't specify a name,
+	// CloudFormation generates one.
+	//
+	// If you specify a name, you cannot perform updates that require replacement of this resource.
+	// You can perform updates that require no or some interruption. If you must replace the resource,
+	// specify a new name.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -118,40 +236,92 @@ type CfnFunctionProps struct {
 
 	// FunctionScalingConfig is the FunctionScalingConfig property of AWS::Lambda::Function.
 	//
+	// Configuration that defines the scaling behavior for a Lambda Managed Instances function,
+	// including the minimum and maximum number of execution environments that can be provisioned.
+	//
 	// Default: not set (CloudFormation's default).
 	FunctionScalingConfig *CfnFunctionFunctionScalingConfig
 
 	// Handler is the Handler property of AWS::Lambda::Function.
+	//
+	// The name of the method within your code that Lambda calls to run your function. Handler is
+	// required if the deployment package is a .zip file archive. The format includes the file name.
+	// It can also include namespaces and other qualifiers, depending on the runtime. For more
+	// information, see Lambda programming model
+	// (https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	Handler string
 
 	// ImageConfig is the ImageConfig property of AWS::Lambda::Function.
 	//
+	// Configuration values that override the container image Dockerfile settings. For more
+	// information, see Container image settings
+	// (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) .
+	//
 	// Default: not set (CloudFormation's default).
 	ImageConfig *CfnFunctionImageConfig
 
 	// KmsKeyArn is the KmsKeyArn property of AWS::Lambda::Function.
+	//
+	// The ARN of the AWS Key Management Service ( AWS ) customer managed key that's used to encrypt
+	// the following resources:
+	//
+	// - The function's environment variables
+	// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption)
+	// .
+	// - The function's Lambda SnapStart
+	// (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html) snapshots.
+	// - When used with `SourceKMSKeyArn` , the unzipped version of the .zip deployment package that's
+	// used for function invocations. For more information, see Specifying a customer managed key for
+	// Lambda
+	// (https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption)
+	// .
+	// - The optimized version of the container image that's used for function invocations. Note that
+	// this is not the same key that's used to protect your container image in the Amazon Elastic
+	// Container Registry (Amazon ECR). For more information, see Function lifecycle
+	// (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle) .
+	//
+	// If you don't provide a customer managed key, Lambda uses an AWS owned key
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) or an AWS
+	// managed key
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) .
 	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string
 
 	// Layers is the Layers property of AWS::Lambda::Function.
 	//
+	// A list of function layers
+	// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the
+	// function's execution environment. Specify each layer by its ARN, including the version.
+	//
 	// Default: not set (CloudFormation's default).
 	Layers []string
 
 	// LoggingConfig is the LoggingConfig property of AWS::Lambda::Function.
+	//
+	// The function's Amazon CloudWatch Logs configuration settings.
 	//
 	// Default: not set (CloudFormation's default).
 	LoggingConfig *CfnFunctionLoggingConfig
 
 	// MemorySize is the MemorySize property of AWS::Lambda::Function.
 	//
+	// The amount of memory available to the function
+	// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console)
+	// at runtime. Increasing the function memory also increases its CPU allocation. The default value
+	// is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have reduced
+	// concurrency and memory quotas. AWS raises these quotas automatically based on your usage. You
+	// can also request a quota increase.
+	//
 	// Default: not set (CloudFormation's default).
 	MemorySize *int
 
 	// PackageType is the PackageType property of AWS::Lambda::Function.
+	//
+	// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file
+	// archive.
 	//
 	// Allowed values: "Image", "Zip". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -165,6 +335,14 @@ type CfnFunctionProps struct {
 
 	// RecursiveLoop is the RecursiveLoop property of AWS::Lambda::Function.
 	//
+	// The status of your function's recursive loop detection configuration.
+	//
+	// When this value is set to `Allow` and Lambda detects your function being invoked as part of a
+	// recursive loop, it doesn't take any action.
+	//
+	// When this value is set to `Terminate` and Lambda detects your function being invoked as part of
+	// a recursive loop, it stops your function being invoked and notifies you.
+	//
 	// Allowed values: "Allow", "Terminate".
 	// Default: not set (CloudFormation's default).
 	RecursiveLoop string
@@ -172,15 +350,33 @@ type CfnFunctionProps struct {
 	// ReservedConcurrentExecutions is the ReservedConcurrentExecutions property of
 	// AWS::Lambda::Function.
 	//
+	// The number of simultaneous executions to reserve for the function.
+	//
 	// Default: not set (CloudFormation's default).
 	ReservedConcurrentExecutions *int
 
 	// Role is the Role property of AWS::Lambda::Function.
 	//
+	// The Amazon Resource Name (ARN) of the function's execution role.
+	//
 	// Required.
 	Role string
 
 	// Runtime is the Runtime property of AWS::Lambda::Function.
+	//
+	// The identifier of the function's runtime
+	// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) . Runtime is required if
+	// the deployment package is a .zip file archive. Specifying a runtime results in an error if
+	// you're deploying a function using a container image.
+	//
+	// The following list includes deprecated runtimes. Lambda blocks creating new functions and
+	// updating existing functions shortly after each runtime is deprecated. For more information, see
+	// Runtime use after deprecation
+	// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels)
+	// .
+	//
+	// For a list of all currently supported runtimes, see Supported runtimes
+	// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported) .
 	//
 	// One of 46 allowed values (see the CloudFormation reference).
 	// Default: not set (CloudFormation's default).
@@ -188,10 +384,16 @@ type CfnFunctionProps struct {
 
 	// RuntimeManagementConfig is the RuntimeManagementConfig property of AWS::Lambda::Function.
 	//
+	// Sets the runtime management configuration for a function's version. For more information, see
+	// Runtime updates (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	RuntimeManagementConfig *CfnFunctionRuntimeManagementConfig
 
 	// SnapStart is the SnapStart property of AWS::Lambda::Function.
+	//
+	// The function's AWS Lambda SnapStart
+	// (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -199,10 +401,20 @@ type CfnFunctionProps struct {
 
 	// Tags is the Tags property of AWS::Lambda::Function.
 	//
+	// A list of tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the
+	// function. You must have the `lambda:TagResource` , `lambda:UntagResource` , and
+	// `lambda:ListTags` permissions for your IAM principal
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage
+	// the CloudFormation stack. If you don't have these permissions, there might be unexpected
+	// behavior with stack-level tags propagating to the resource during resource creation and update.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TenancyConfig is the TenancyConfig property of AWS::Lambda::Function.
+	//
+	// The function's tenant isolation configuration settings. Determines whether the Lambda function
+	// runs on a shared or dedicated infrastructure per unique tenant.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -210,15 +422,29 @@ type CfnFunctionProps struct {
 
 	// Timeout is the Timeout property of AWS::Lambda::Function.
 	//
+	// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The
+	// default is 3 seconds. The maximum allowed value is 900 seconds. For more information, see
+	// Lambda execution environment
+	// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	Timeout *int
 
 	// TracingConfig is the TracingConfig property of AWS::Lambda::Function.
 	//
+	// Set `Mode` to `Active` to sample and trace a subset of incoming requests with X-Ray
+	// (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	TracingConfig *CfnFunctionTracingConfig
 
 	// VpcConfig is the VpcConfig property of AWS::Lambda::Function.
+	//
+	// For network connectivity to AWS resources in a VPC, specify a list of security groups and
+	// subnets in the VPC. When you connect a function to a VPC, it can access resources and the
+	// internet only through that VPC. For more information, see Configuring a Lambda function to
+	// access resources in a VPC (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	VpcConfig *CfnFunctionVpcConfig
@@ -368,10 +594,14 @@ func (p *CfnFunctionProps) validate(at string) []string {
 
 // CfnFunctionCapacityProviderConfig is the CapacityProviderConfig property type of
 // AWS::Lambda::Function.
+//
+// Configuration for the capacity provider that manages compute resources for Lambda functions.
 type CfnFunctionCapacityProviderConfig struct {
 	// LambdaManagedInstancesCapacityProviderConfig is the
 	// LambdaManagedInstancesCapacityProviderConfig property of the CapacityProviderConfig property
 	// type of AWS::Lambda::Function.
+	//
+	// Configuration for Lambda-managed instances used by the capacity provider.
 	//
 	// Required.
 	LambdaManagedInstancesCapacityProviderConfig *CfnFunctionLambdaManagedInstancesCapacityProviderConfig
@@ -399,9 +629,13 @@ func (p *CfnFunctionCapacityProviderConfig) validate(at string) []string {
 
 // CfnFunctionLambdaManagedInstancesCapacityProviderConfig is the
 // LambdaManagedInstancesCapacityProviderConfig property type of AWS::Lambda::Function.
+//
+// Configuration for Lambda-managed instances used by the capacity provider.
 type CfnFunctionLambdaManagedInstancesCapacityProviderConfig struct {
 	// CapacityProviderArn is the CapacityProviderArn property of the
 	// LambdaManagedInstancesCapacityProviderConfig property type of AWS::Lambda::Function.
+	//
+	// The Amazon Resource Name (ARN) of the capacity provider.
 	//
 	// Required.
 	CapacityProviderArn string
@@ -409,11 +643,15 @@ type CfnFunctionLambdaManagedInstancesCapacityProviderConfig struct {
 	// ExecutionEnvironmentMemoryGiBPerVCpu is the ExecutionEnvironmentMemoryGiBPerVCpu property of
 	// the LambdaManagedInstancesCapacityProviderConfig property type of AWS::Lambda::Function.
 	//
+	// The amount of memory in GiB allocated per vCPU for execution environments.
+	//
 	// Default: not set (CloudFormation's default).
 	ExecutionEnvironmentMemoryGiBPerVCpu *float64
 
 	// PerExecutionEnvironmentMaxConcurrency is the PerExecutionEnvironmentMaxConcurrency property of
 	// the LambdaManagedInstancesCapacityProviderConfig property type of AWS::Lambda::Function.
+	//
+	// The maximum number of concurrent executions that can run on each execution environment.
 	//
 	// Default: not set (CloudFormation's default).
 	PerExecutionEnvironmentMaxConcurrency *int
@@ -444,8 +682,24 @@ func (p *CfnFunctionLambdaManagedInstancesCapacityProviderConfig) validate(at st
 }
 
 // CfnFunctionCode is the Code property type of AWS::Lambda::Function.
+//
+// The deployment package
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) for a Lambda
+// function. To deploy a function defined as a container image, you specify the location of a
+// container image in the Amazon ECR registry. For a .zip file deployment package, you can specify
+// the location of an object in Amazon S3. For Node.js and Python functions, you can specify the
+// function code inline in the template. When you specify source code inline for a Node.js
+// function, the `index` file that CloudFormation creates uses the extension `.js` . This means
+// that Node.js treats the file as a CommonJS module.
+//
+// Changes to a deployment package in Amazon S3 or a container image in ECR are not detected
+// automatically during stack updates. To update the function code, change the object key or
+// version in the template.
 type CfnFunctionCode struct {
 	// ImageUri is the ImageUri property of the Code property type of AWS::Lambda::Function.
+	//
+	// URI of a container image (https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in
+	// the Amazon ECR registry.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -453,11 +707,16 @@ type CfnFunctionCode struct {
 
 	// S3Bucket is the S3Bucket property of the Code property type of AWS::Lambda::Function.
 	//
+	// An Amazon S3 bucket in the same AWS Region as your function. The bucket can be in a different
+	// AWS account .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	S3Bucket string
 
 	// S3Key is the S3Key property of the Code property type of AWS::Lambda::Function.
+	//
+	// The Amazon S3 key of the deployment package.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -466,12 +725,18 @@ type CfnFunctionCode struct {
 	// S3ObjectStorageMode is the S3ObjectStorageMode property of the Code property type of
 	// AWS::Lambda::Function.
 	//
+	// Specifies the storage mode for the deployment package. Use ``COPY`` to store the package in
+	// LAMlong-managed storage. Use ``REFERENCE`` to read the package directly from the Amazon S3
+	// bucket. If omitted, the default is ``COPY``.
+	//
 	// Allowed values: "COPY", "REFERENCE".
 	// Default: not set (CloudFormation's default).
 	S3ObjectStorageMode string
 
 	// S3ObjectVersion is the S3ObjectVersion property of the Code property type of
 	// AWS::Lambda::Function.
+	//
+	// For versioned objects, the version of the deployment package object to use.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -480,11 +745,42 @@ type CfnFunctionCode struct {
 	// SourceKMSKeyArn is the SourceKMSKeyArn property of the Code property type of
 	// AWS::Lambda::Function.
 	//
+	// The ARN of the AWS Key Management Service ( AWS ) customer managed key that's used to encrypt
+	// your function's .zip deployment package. If you don't provide a customer managed key, Lambda
+	// uses an AWS owned key
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	SourceKMSKeyArn string
 
 	// ZipFile is the ZipFile property of the Code property type of AWS::Lambda::Function.
+	//
+	// (Node.js and Python) The source code of your Lambda function. If you include your function
+	// source inline with this parameter, CloudFormation places it in a file named `index` and zips it
+	// to create a deployment package
+	// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) . This zip file
+	// cannot exceed 4MB. For the `Handler` property, the first part of the handler identifier must be
+	// `index` . For example, `index.handler` . When you specify source code inline for a Node.js
+	// function, the `index` file that CloudFormation creates uses the extension `.js` . This means
+	// that Node.js treats the file as a CommonJS module.
+	//
+	// When using Node.js 24 or later, Node.js can automatically detect if a `.js` file should be
+	// treated as CommonJS or as an ES module. To enable auto-detection, add the
+	// `--experimental-detect-module` flag to the `NODE_OPTIONS` environment variable. For more
+	// information, see Experimental Node.js features
+	// (https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features)
+	// .
+	//
+	// For JSON, you must escape quotes and special characters such as newline ( `\n` ) with a
+	// backslash.
+	//
+	// If you specify a function that interacts with an AWS CloudFormation custom resource, you don't
+	// have to write your own functions to send responses to the custom resource that invoked the
+	// function. AWS CloudFormation provides a response module ( cfn-response
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html)
+	// ) that simplifies sending responses. See Using AWS Lambda with AWS CloudFormation
+	// (https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html) for details.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -520,9 +816,15 @@ func (p *CfnFunctionCode) CfnProperties() map[string]any {
 }
 
 // CfnFunctionDeadLetterConfig is the DeadLetterConfig property type of AWS::Lambda::Function.
+//
+// The dead-letter queue
+// (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq)
+// for failed asynchronous invocations.
 type CfnFunctionDeadLetterConfig struct {
 	// TargetArn is the TargetArn property of the DeadLetterConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
 	//
 	// Default: not set (CloudFormation's default).
 	TargetArn string
@@ -539,15 +841,25 @@ func (p *CfnFunctionDeadLetterConfig) CfnProperties() map[string]any {
 }
 
 // CfnFunctionDurableConfig is the DurableConfig property type of AWS::Lambda::Function.
+//
+// Configuration settings for durable functions
+// (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) , including execution
+// timeout and retention period for execution history.
 type CfnFunctionDurableConfig struct {
 	// ExecutionTimeout is the ExecutionTimeout property of the DurableConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// The maximum time (in seconds) that a durable execution can run before timing out. This timeout
+	// applies to the entire durable execution, not individual function invocations.
 	//
 	// Required.
 	ExecutionTimeout *int
 
 	// RetentionPeriodInDays is the RetentionPeriodInDays property of the DurableConfig property type
 	// of AWS::Lambda::Function.
+	//
+	// The number of days to retain execution history after a durable execution completes. After this
+	// period, execution history is no longer available through the GetDurableExecutionHistory API.
 	//
 	// Default: 14.
 	RetentionPeriodInDays *int
@@ -575,8 +887,17 @@ func (p *CfnFunctionDurableConfig) validate(at string) []string {
 }
 
 // CfnFunctionEnvironment is the Environment property type of AWS::Lambda::Function.
+//
+// A function's environment variable settings. You can use environment variables to adjust your
+// function's behavior without updating code. An environment variable is a pair of strings that are
+// stored in a function's version-specific configuration.
 type CfnFunctionEnvironment struct {
 	// Variables is the Variables property of the Environment property type of AWS::Lambda::Function.
+	//
+	// Environment variable key-value pairs. For more information, see Using Lambda environment
+	// variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html) .
+	//
+	// If the value of the environment variable is a time or a duration, enclose the value in quotes.
 	//
 	// Default: not set (CloudFormation's default).
 	Variables map[string]string
@@ -593,8 +914,13 @@ func (p *CfnFunctionEnvironment) CfnProperties() map[string]any {
 }
 
 // CfnFunctionEphemeralStorage is the EphemeralStorage property type of AWS::Lambda::Function.
+//
+// The size of the function's `/tmp` directory in MB. The default value is 512, but it can be any
+// whole number between 512 and 10,240 MB.
 type CfnFunctionEphemeralStorage struct {
 	// Size is the Size property of the EphemeralStorage property type of AWS::Lambda::Function.
+	//
+	// The size of the function's `/tmp` directory.
 	//
 	// Required.
 	Size *int
@@ -619,14 +945,22 @@ func (p *CfnFunctionEphemeralStorage) validate(at string) []string {
 }
 
 // CfnFunctionFileSystemConfig is the FileSystemConfig property type of AWS::Lambda::Function.
+//
+// Details about the connection between a Lambda function and an Amazon EFS file system
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) .
 type CfnFunctionFileSystemConfig struct {
 	// Arn is the Arn property of the FileSystemConfig property type of AWS::Lambda::Function.
+	//
+	// The Amazon Resource Name (ARN) of the Amazon EFS access point that provides access to the file
+	// system.
 	//
 	// Required.
 	Arn string
 
 	// LocalMountPath is the LocalMountPath property of the FileSystemConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// The path where the function can access the file system, starting with `/mnt/` .
 	//
 	// Required.
 	LocalMountPath string
@@ -658,15 +992,22 @@ func (p *CfnFunctionFileSystemConfig) validate(at string) []string {
 
 // CfnFunctionFunctionScalingConfig is the FunctionScalingConfig property type of
 // AWS::Lambda::Function.
+//
+// Configuration that defines the scaling behavior for a Lambda Managed Instances function,
+// including the minimum and maximum number of execution environments that can be provisioned.
 type CfnFunctionFunctionScalingConfig struct {
 	// MaxExecutionEnvironments is the MaxExecutionEnvironments property of the FunctionScalingConfig
 	// property type of AWS::Lambda::Function.
+	//
+	// The maximum number of execution environments that can be provisioned for the function.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxExecutionEnvironments *int
 
 	// MinExecutionEnvironments is the MinExecutionEnvironments property of the FunctionScalingConfig
 	// property type of AWS::Lambda::Function.
+	//
+	// The minimum number of execution environments to maintain for the function.
 	//
 	// Default: not set (CloudFormation's default).
 	MinExecutionEnvironments *int
@@ -686,8 +1027,15 @@ func (p *CfnFunctionFunctionScalingConfig) CfnProperties() map[string]any {
 }
 
 // CfnFunctionImageConfig is the ImageConfig property type of AWS::Lambda::Function.
+//
+// Configuration values that override the container image Dockerfile settings. For more
+// information, see Container image settings
+// (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms) .
 type CfnFunctionImageConfig struct {
 	// Command is the Command property of the ImageConfig property type of AWS::Lambda::Function.
+	//
+	// Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a maximum of
+	// 1,500 parameters in the list.
 	//
 	// Default: not set (CloudFormation's default).
 	Command []string
@@ -695,11 +1043,17 @@ type CfnFunctionImageConfig struct {
 	// EntryPoint is the EntryPoint property of the ImageConfig property type of
 	// AWS::Lambda::Function.
 	//
+	// Specifies the entry point to their application, which is typically the location of the runtime
+	// executable. You can specify a maximum of 1,500 string entries in the list.
+	//
 	// Default: not set (CloudFormation's default).
 	EntryPoint []string
 
 	// WorkingDirectory is the WorkingDirectory property of the ImageConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// Specifies the working directory. The length of the directory string cannot exceed 1,000
+	// characters.
 	//
 	// Default: not set (CloudFormation's default).
 	WorkingDirectory string
@@ -722,9 +1076,15 @@ func (p *CfnFunctionImageConfig) CfnProperties() map[string]any {
 }
 
 // CfnFunctionLoggingConfig is the LoggingConfig property type of AWS::Lambda::Function.
+//
+// The function's Amazon CloudWatch Logs configuration settings.
 type CfnFunctionLoggingConfig struct {
 	// ApplicationLogLevel is the ApplicationLogLevel property of the LoggingConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// Set this property to filter the application logs for your function that Lambda sends to
+	// CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where
+	// `TRACE` is the highest level and `FATAL` is the lowest.
 	//
 	// Allowed values: "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL".
 	// Default: not set (CloudFormation's default).
@@ -733,17 +1093,28 @@ type CfnFunctionLoggingConfig struct {
 	// LogFormat is the LogFormat property of the LoggingConfig property type of
 	// AWS::Lambda::Function.
 	//
+	// The format in which Lambda sends your function's application and system logs to CloudWatch.
+	// Select between plain text and structured JSON.
+	//
 	// Allowed values: "Text", "JSON".
 	// Default: not set (CloudFormation's default).
 	LogFormat string
 
 	// LogGroup is the LogGroup property of the LoggingConfig property type of AWS::Lambda::Function.
 	//
+	// The name of the Amazon CloudWatch log group the function sends logs to. By default, Lambda
+	// functions send logs to a default log group named `/aws/lambda/<function name>` . To use a
+	// different log group, enter an existing log group or enter a new log group name.
+	//
 	// Default: not set (CloudFormation's default).
 	LogGroup string
 
 	// SystemLogLevel is the SystemLogLevel property of the LoggingConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// Set this property to filter the system logs for your function that Lambda sends to CloudWatch.
+	// Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the
+	// highest level and `WARN` is the lowest.
 	//
 	// Allowed values: "DEBUG", "INFO", "WARN".
 	// Default: not set (CloudFormation's default).
@@ -771,15 +1142,42 @@ func (p *CfnFunctionLoggingConfig) CfnProperties() map[string]any {
 
 // CfnFunctionRuntimeManagementConfig is the RuntimeManagementConfig property type of
 // AWS::Lambda::Function.
+//
+// Sets the runtime management configuration for a function's version. For more information, see
+// Runtime updates (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html) .
 type CfnFunctionRuntimeManagementConfig struct {
 	// RuntimeVersionArn is the RuntimeVersionArn property of the RuntimeManagementConfig property
 	// type of AWS::Lambda::Function.
+	//
+	// The ARN of the runtime version you want the function to use. This is only required if you're
+	// using the *Manual* runtime update mode.
 	//
 	// Default: not set (CloudFormation's default).
 	RuntimeVersionArn string
 
 	// UpdateRuntimeOn is the UpdateRuntimeOn property of the RuntimeManagementConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// Specify the runtime update mode.
+	//
+	// - *Auto (default)* - Automatically update to the most recent and secure runtime version using a
+	// Two-phase runtime version rollout
+	// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase)
+	// . This is the best choice for most customers to ensure they always benefit from runtime
+	// updates.
+	// - *FunctionUpdate* - Lambda updates the runtime of you function to the most recent and secure
+	// runtime version when you update your function. This approach synchronizes runtime updates with
+	// function deployments, giving you control over when runtime updates are applied and allowing you
+	// to detect and mitigate rare runtime update incompatibilities early. When using this setting,
+	// you need to regularly update your functions to keep their runtime up-to-date.
+	// - *Manual* - You specify a runtime version in your function configuration. The function will
+	// use this runtime version indefinitely. In the rare case where a new runtime version is
+	// incompatible with an existing function, this allows you to roll back your function to an
+	// earlier runtime version. For more information, see Roll back a runtime version
+	// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback)
+	// .
+	//
+	// *Valid Values* : `Auto` | `FunctionUpdate` | `Manual`
 	//
 	// Allowed values: "Auto", "FunctionUpdate", "Manual".
 	// Required.
@@ -808,8 +1206,14 @@ func (p *CfnFunctionRuntimeManagementConfig) validate(at string) []string {
 }
 
 // CfnFunctionSnapStart is the SnapStart property type of AWS::Lambda::Function.
+//
+// The function's AWS Lambda SnapStart
+// (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
 type CfnFunctionSnapStart struct {
 	// ApplyOn is the ApplyOn property of the SnapStart property type of AWS::Lambda::Function.
+	//
+	// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution
+	// environment when you publish a function version.
 	//
 	// Allowed values: "PublishedVersions", "None". It is write-only: CloudFormation does not return
 	// it.
@@ -836,9 +1240,16 @@ func (p *CfnFunctionSnapStart) validate(at string) []string {
 }
 
 // CfnFunctionTenancyConfig is the TenancyConfig property type of AWS::Lambda::Function.
+//
+// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to
+// configure specific tenant isolation strategies for your function invocations. Tenant isolation
+// configuration cannot be modified after function creation.
 type CfnFunctionTenancyConfig struct {
 	// TenantIsolationMode is the TenantIsolationMode property of the TenancyConfig property type of
 	// AWS::Lambda::Function.
+	//
+	// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment
+	// dedicated to a specific tenant ID.
 	//
 	// Allowed values: "PER_TENANT".
 	// Required.
@@ -864,8 +1275,13 @@ func (p *CfnFunctionTenancyConfig) validate(at string) []string {
 }
 
 // CfnFunctionTracingConfig is the TracingConfig property type of AWS::Lambda::Function.
+//
+// The function's AWS X-Ray (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html)
+// tracing configuration. To sample and record incoming requests, set `Mode` to `Active` .
 type CfnFunctionTracingConfig struct {
 	// Mode is the Mode property of the TracingConfig property type of AWS::Lambda::Function.
+	//
+	// The tracing mode.
 	//
 	// Allowed values: "Active", "PassThrough".
 	// Default: not set (CloudFormation's default).
@@ -883,9 +1299,24 @@ func (p *CfnFunctionTracingConfig) CfnProperties() map[string]any {
 }
 
 // CfnFunctionVpcConfig is the VpcConfig property type of AWS::Lambda::Function.
+//
+// The VPC security groups and subnets that are attached to a Lambda function. When you connect a
+// function to a VPC, Lambda creates an elastic network interface for each combination of security
+// group and subnet in the function's VPC configuration. The function can only access resources and
+// the internet through that VPC. For more information, see VPC Settings
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html) . When you delete a
+// function, CloudFormation monitors the state of its network interfaces and waits for Lambda to
+// delete them before proceeding. If the VPC is defined in the same stack, the network interfaces
+// need to be deleted by Lambda before CloudFormation can delete the VPC's resources.
+//
+// To monitor network interfaces, CloudFormation needs the `ec2:DescribeNetworkInterfaces`
+// permission. It obtains this from the user or role that modifies the stack. If you don't provide
+// this permission, CloudFormation does not wait for network interfaces to be deleted.
 type CfnFunctionVpcConfig struct {
 	// Ipv6AllowedForDualStack is the Ipv6AllowedForDualStack property of the VpcConfig property type
 	// of AWS::Lambda::Function.
+	//
+	// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
 	//
 	// Default: not set (CloudFormation's default).
 	Ipv6AllowedForDualStack *bool
@@ -893,10 +1324,14 @@ type CfnFunctionVpcConfig struct {
 	// SecurityGroupIds is the SecurityGroupIds property of the VpcConfig property type of
 	// AWS::Lambda::Function.
 	//
+	// A list of VPC security group IDs.
+	//
 	// Default: not set (CloudFormation's default).
 	SecurityGroupIds []string
 
 	// SubnetIds is the SubnetIds property of the VpcConfig property type of AWS::Lambda::Function.
+	//
+	// A list of VPC subnet IDs.
 	//
 	// Default: not set (CloudFormation's default).
 	SubnetIds []string

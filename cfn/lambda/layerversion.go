@@ -7,6 +7,9 @@ import (
 )
 
 // CfnLayerVersion is the AWS::Lambda::LayerVersion resource.
+//
+// The `AWS::Lambda::LayerVersion` resource creates a Lambda layer
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive.
 type CfnLayerVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,11 +32,16 @@ func (r *CfnLayerVersion) validate() []string { return r.Props.validate("") }
 
 // AttrLayerVersionArn returns the LayerVersionArn attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ARN of the layer version.
 func (r *CfnLayerVersion) AttrLayerVersionArn() string { return r.GetAttString("LayerVersionArn") }
 
 // CfnLayerVersionProps are the properties of an AWS::Lambda::LayerVersion resource.
 type CfnLayerVersionProps struct {
 	// CompatibleArchitectures is the CompatibleArchitectures property of AWS::Lambda::LayerVersion.
+	//
+	// A list of compatible instruction set architectures
+	// (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html) .
 	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -41,11 +49,18 @@ type CfnLayerVersionProps struct {
 
 	// CompatibleRuntimes is the CompatibleRuntimes property of AWS::Lambda::LayerVersion.
 	//
+	// A list of compatible function runtimes
+	// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) . Used for filtering with
+	// ListLayers (https://docs.aws.amazon.com/lambda/latest/dg/API_ListLayers.html) and
+	// ListLayerVersions (https://docs.aws.amazon.com/lambda/latest/dg/API_ListLayerVersions.html) .
+	//
 	// The order of the items does not matter. Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	CompatibleRuntimes []string
 
 	// Content is the Content property of AWS::Lambda::LayerVersion.
+	//
+	// The function layer archive.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Required.
@@ -53,17 +68,29 @@ type CfnLayerVersionProps struct {
 
 	// Description is the Description property of AWS::Lambda::LayerVersion.
 	//
+	// The description of the version.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// LayerName is the LayerName property of AWS::Lambda::LayerVersion.
 	//
+	// The name or Amazon Resource Name (ARN) of the layer.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LayerName string
 
 	// LicenseInfo is the LicenseInfo property of AWS::Lambda::LayerVersion.
+	//
+	// The layer's software license. It can be any of the following:
+	//
+	// - An SPDX license identifier (https://docs.aws.amazon.com/https://spdx.org/licenses/) . For
+	// example, `MIT` .
+	// - The URL of a license hosted on the internet. For example,
+	// `https://opensource.org/licenses/MIT` .
+	// - The full text of the license.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -106,19 +133,28 @@ func (p *CfnLayerVersionProps) validate(at string) []string {
 }
 
 // CfnLayerVersionContent is the Content property type of AWS::Lambda::LayerVersion.
+//
+// A ZIP archive that contains the contents of an Lambda layer
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) .
 type CfnLayerVersionContent struct {
 	// S3Bucket is the S3Bucket property of the Content property type of AWS::Lambda::LayerVersion.
+	//
+	// The Amazon S3 bucket of the layer archive.
 	//
 	// Required.
 	S3Bucket string
 
 	// S3Key is the S3Key property of the Content property type of AWS::Lambda::LayerVersion.
 	//
+	// The Amazon S3 key of the layer archive.
+	//
 	// Required.
 	S3Key string
 
 	// S3ObjectVersion is the S3ObjectVersion property of the Content property type of
 	// AWS::Lambda::LayerVersion.
+	//
+	// For versioned objects, the version of the layer archive object to use.
 	//
 	// Default: not set (CloudFormation's default).
 	S3ObjectVersion string

@@ -7,6 +7,29 @@ import (
 )
 
 // CfnPermission is the AWS::Lambda::Permission resource.
+//
+// The `AWS::Lambda::Permission` resource grants an AWS service or another account permission to
+// use a function. You can apply the policy at the function level, or specify a qualifier to
+// restrict access to a single version or alias. If you use a qualifier, the invoker must use the
+// full Amazon Resource Name (ARN) of that version or alias to invoke the function.
+//
+// To grant permission to another account, specify the account ID as the `Principal` . To grant
+// permission to an organization defined in AWS Organizations , specify the organization ID as the
+// `PrincipalOrgID` . For AWS services, the principal is a domain-style identifier defined by the
+// service, like `s3.amazonaws.com` or `sns.amazonaws.com` . For AWS services, you can also specify
+// the ARN of the associated resource as the `SourceArn` . If you grant permission to a service
+// principal without specifying the source, other accounts could potentially configure resources in
+// their account to invoke your Lambda function.
+//
+// If your function has a function URL, you can specify the `FunctionUrlAuthType` parameter. This
+// adds a condition to your permission that only applies when your function URL's `AuthType`
+// matches the specified `FunctionUrlAuthType` . For more information about the `AuthType`
+// parameter, see Control access to Lambda function URLs
+// (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html) .
+//
+// This resource adds a statement to a resource-based permission policy for the function. For more
+// information about function policies, see Lambda Function Policies
+// (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) .
 type CfnPermission struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -34,11 +57,16 @@ func (r *CfnPermission) AttrId() string { return r.GetAttString("Id") }
 type CfnPermissionProps struct {
 	// Action is the Action property of AWS::Lambda::Permission.
 	//
+	// The action that the principal can use on the function. For example, `lambda:InvokeFunction` or
+	// `lambda:GetFunction` .
+	//
 	// Changing it replaces the resource.
 	// Required.
 	Action string
 
 	// EventSourceToken is the EventSourceToken property of AWS::Lambda::Permission.
+	//
+	// For Alexa Smart Home functions, a token that the invoker must supply.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -46,11 +74,27 @@ type CfnPermissionProps struct {
 
 	// FunctionName is the FunctionName property of AWS::Lambda::Permission.
 	//
+	// The name or ARN of the Lambda function, version, or alias.
+	//
+	// **Name formats** - *Function name* – `my-function` (name-only), `my-function:v1` (with
+	// alias).
+	// - *Function ARN* – `arn:aws:lambda:us-west-2:123456789012:function:my-function` .
+	// - *Partial ARN* – `123456789012:function:my-function` .
+	//
+	// You can append a version number or alias to any of the formats. The length constraint applies
+	// only to the full ARN. If you specify only the function name, it is limited to 64 characters in
+	// length.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	FunctionName string
 
 	// FunctionUrlAuthType is the FunctionUrlAuthType property of AWS::Lambda::Permission.
+	//
+	// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to
+	// restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM
+	// authentication to create a public endpoint. For more information, see Control access to Lambda
+	// function URLs (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html) .
 	//
 	// Allowed values: "AWS_IAM", "NONE". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -58,11 +102,17 @@ type CfnPermissionProps struct {
 
 	// InvokedViaFunctionUrl is the InvokedViaFunctionUrl property of AWS::Lambda::Permission.
 	//
+	// Indicates whether the permission applies when the function is invoked through a function URL.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	InvokedViaFunctionUrl *bool
 
 	// Principal is the Principal property of AWS::Lambda::Permission.
+	//
+	// The AWS service , AWS account , IAM user, or IAM role that invokes the function. If you specify
+	// a service, use `SourceArn` or `SourceAccount` to limit who can invoke the function through that
+	// service.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -70,17 +120,29 @@ type CfnPermissionProps struct {
 
 	// PrincipalOrgID is the PrincipalOrgID property of AWS::Lambda::Permission.
 	//
+	// The identifier for your organization in AWS Organizations . Use this to grant permissions to
+	// all the AWS accounts under this organization.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PrincipalOrgID string
 
 	// SourceAccount is the SourceAccount property of AWS::Lambda::Permission.
 	//
+	// For AWS service , the ID of the AWS account that owns the resource. Use this together with
+	// `SourceArn` to ensure that the specified account owns the resource. It is possible for an
+	// Amazon S3 bucket to be deleted by its owner and recreated by another account.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	SourceAccount string
 
 	// SourceArn is the SourceArn property of AWS::Lambda::Permission.
+	//
+	// For AWS services , the ARN of the AWS resource that invokes the function. For example, an
+	// Amazon S3 bucket or Amazon SNS topic.
+	//
+	// Note that Lambda configures the comparison using the `StringLike` operator.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -7,6 +7,10 @@ import (
 )
 
 // CfnUrl is the AWS::Lambda::Url resource.
+//
+// The `AWS::Lambda::Url` resource creates a function URL with the specified configuration
+// parameters. A function URL (https://docs.aws.amazon.com/lambda/latest/dg/lambda-urls.html) is a
+// dedicated HTTP(S) endpoint that you can use to invoke your function.
 type CfnUrl struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,15 +33,24 @@ func (r *CfnUrl) validate() []string { return r.Props.validate("") }
 
 // AttrFunctionArn returns the FunctionArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The Amazon Resource Name (ARN) of the function.
 func (r *CfnUrl) AttrFunctionArn() string { return r.GetAttString("FunctionArn") }
 
 // AttrFunctionUrl returns the FunctionUrl attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The HTTP URL endpoint for your function.
 func (r *CfnUrl) AttrFunctionUrl() string { return r.GetAttString("FunctionUrl") }
 
 // CfnUrlProps are the properties of an AWS::Lambda::Url resource.
 type CfnUrlProps struct {
 	// AuthType is the AuthType property of AWS::Lambda::Url.
+	//
+	// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to
+	// restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM
+	// authentication to create a public endpoint. For more information, see Security and auth model
+	// for Lambda function URLs (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html) .
 	//
 	// Allowed values: "AWS_IAM", "NONE".
 	// Required.
@@ -45,10 +58,23 @@ type CfnUrlProps struct {
 
 	// Cors is the Cors property of AWS::Lambda::Url.
 	//
+	// The Cross-Origin Resource Sharing (CORS)
+	// (https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings
+	// for your function URL.
+	//
 	// Default: not set (CloudFormation's default).
 	Cors *CfnUrlCors
 
 	// InvokeMode is the InvokeMode property of AWS::Lambda::Url.
+	//
+	// Use one of the following options:
+	//
+	// - `BUFFERED` – This is the default option. Lambda invokes your function using the `Invoke`
+	// API operation. Invocation results are available when the payload is complete. The maximum
+	// payload size is 6 MB.
+	// - `RESPONSE_STREAM` – Your function streams payload results as they become available. Lambda
+	// invokes your function using the `InvokeWithResponseStream` API operation. The maximum response
+	// payload size is 200 MB.
 	//
 	// Allowed values: "BUFFERED", "RESPONSE_STREAM".
 	// Default: not set (CloudFormation's default).
@@ -56,11 +82,22 @@ type CfnUrlProps struct {
 
 	// Qualifier is the Qualifier property of AWS::Lambda::Url.
 	//
+	// The alias name.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Qualifier string
 
 	// TargetFunctionArn is the TargetFunctionArn property of AWS::Lambda::Url.
+	//
+	// The name of the Lambda function.
+	//
+	// **Name formats** - *Function name* - `my-function` .
+	// - *Function ARN* - `lambda: : :function:my-function` .
+	// - *Partial ARN* - `:function:my-function` .
+	//
+	// The length constraint applies only to the full ARN. If you specify only the function name, it
+	// is limited to 64 characters in length.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -101,34 +138,60 @@ func (p *CfnUrlProps) validate(at string) []string {
 }
 
 // CfnUrlCors is the Cors property type of AWS::Lambda::Url.
+//
+// The Cross-Origin Resource Sharing (CORS)
+// (https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings
+// for your function URL. Use CORS to grant access to your function URL from any origin. You can
+// also use CORS to control access for specific HTTP headers and methods in requests to your
+// function URL.
 type CfnUrlCors struct {
 	// AllowCredentials is the AllowCredentials property of the Cors property type of
 	// AWS::Lambda::Url.
+	//
+	// Whether you want to allow cookies or other credentials in requests to your function URL. The
+	// default is `false` .
 	//
 	// Default: not set (CloudFormation's default).
 	AllowCredentials *bool
 
 	// AllowHeaders is the AllowHeaders property of the Cors property type of AWS::Lambda::Url.
 	//
+	// The HTTP headers that origins can include in requests to your function URL. For example: `Date`
+	// , `Keep-Alive` , `X-Custom-Header` .
+	//
 	// Default: not set (CloudFormation's default).
 	AllowHeaders []string
 
 	// AllowMethods is the AllowMethods property of the Cors property type of AWS::Lambda::Url.
+	//
+	// The HTTP methods that are allowed when calling your function URL. For example: `GET` , `POST` ,
+	// `DELETE` , or the wildcard character ( `*` ).
 	//
 	// Default: not set (CloudFormation's default).
 	AllowMethods []string
 
 	// AllowOrigins is the AllowOrigins property of the Cors property type of AWS::Lambda::Url.
 	//
+	// The origins that can access your function URL. You can list any number of specific origins,
+	// separated by a comma. For example: `https://www.example.com` , `http://localhost:60905` .
+	//
+	// Alternatively, you can grant access to all origins with the wildcard character ( `*` ).
+	//
 	// Default: not set (CloudFormation's default).
 	AllowOrigins []string
 
 	// ExposeHeaders is the ExposeHeaders property of the Cors property type of AWS::Lambda::Url.
 	//
+	// The HTTP headers in your function response that you want to expose to origins that call your
+	// function URL. For example: `Date` , `Keep-Alive` , `X-Custom-Header` .
+	//
 	// Default: not set (CloudFormation's default).
 	ExposeHeaders []string
 
 	// MaxAge is the MaxAge property of the Cors property type of AWS::Lambda::Url.
+	//
+	// The maximum amount of time, in seconds, that browsers can cache results of a preflight request.
+	// By default, this is set to `0` , which means the browser will not cache results.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxAge *int

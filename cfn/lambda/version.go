@@ -7,6 +7,11 @@ import (
 )
 
 // CfnVersion is the AWS::Lambda::Version resource.
+//
+// The `AWS::Lambda::Version` resource creates a version
+// (https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and
+// configuration of a function. Use versions to create a snapshot of your function code and
+// configuration that doesn't change.
 type CfnVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,14 +34,22 @@ func (r *CfnVersion) validate() []string { return r.Props.validate("") }
 
 // AttrFunctionArn returns the FunctionArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ARN of the function.
 func (r *CfnVersion) AttrFunctionArn() string { return r.GetAttString("FunctionArn") }
 
 // AttrVersion returns the Version attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The version number.
 func (r *CfnVersion) AttrVersion() string { return r.GetAttString("Version") }
 
 // CfnVersionProps are the properties of an AWS::Lambda::Version resource.
 type CfnVersionProps struct {
 	// CodeSha256 is the CodeSha256 property of AWS::Lambda::Version.
+	//
+	// Only publish a version if the hash value matches the value that's specified. Use this option to
+	// avoid publishing a version if the function code has changed since you last updated it. Updates
+	// are not supported for this property.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -44,11 +57,23 @@ type CfnVersionProps struct {
 
 	// Description is the Description property of AWS::Lambda::Version.
 	//
+	// A description for the version to override the description in the function configuration.
+	// Updates are not supported for this property.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// FunctionName is the FunctionName property of AWS::Lambda::Version.
+	//
+	// The name or ARN of the Lambda function.
+	//
+	// **Name formats** - *Function name* - `MyFunction` .
+	// - *Function ARN* - `arn:aws:lambda:us-west-2:123456789012:function:MyFunction` .
+	// - *Partial ARN* - `123456789012:function:MyFunction` .
+	//
+	// The length constraint applies only to the full ARN. If you specify only the function name, it
+	// is limited to 64 characters in length.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -56,17 +81,25 @@ type CfnVersionProps struct {
 
 	// FunctionScalingConfig is the FunctionScalingConfig property of AWS::Lambda::Version.
 	//
+	// Configuration that defines the scaling behavior for a Lambda Managed Instances function,
+	// including the minimum and maximum number of execution environments that can be provisioned.
+	//
 	// Default: not set (CloudFormation's default).
 	FunctionScalingConfig *CfnVersionFunctionScalingConfig
 
 	// ProvisionedConcurrencyConfig is the ProvisionedConcurrencyConfig property of
 	// AWS::Lambda::Version.
 	//
+	// Specifies a provisioned concurrency configuration for a function's version. Updates are not
+	// supported for this property.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	ProvisionedConcurrencyConfig *CfnVersionProvisionedConcurrencyConfiguration
 
 	// RuntimePolicy is the RuntimePolicy property of AWS::Lambda::Version.
+	//
+	// Runtime Management Config of a function.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -114,15 +147,22 @@ func (p *CfnVersionProps) validate(at string) []string {
 
 // CfnVersionFunctionScalingConfig is the FunctionScalingConfig property type of
 // AWS::Lambda::Version.
+//
+// Configuration that defines the scaling behavior for a Lambda Managed Instances function,
+// including the minimum and maximum number of execution environments that can be provisioned.
 type CfnVersionFunctionScalingConfig struct {
 	// MaxExecutionEnvironments is the MaxExecutionEnvironments property of the FunctionScalingConfig
 	// property type of AWS::Lambda::Version.
+	//
+	// The maximum number of execution environments that can be provisioned for the function.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxExecutionEnvironments *int
 
 	// MinExecutionEnvironments is the MinExecutionEnvironments property of the FunctionScalingConfig
 	// property type of AWS::Lambda::Version.
+	//
+	// The minimum number of execution environments to maintain for the function.
 	//
 	// Default: not set (CloudFormation's default).
 	MinExecutionEnvironments *int
@@ -143,9 +183,15 @@ func (p *CfnVersionFunctionScalingConfig) CfnProperties() map[string]any {
 
 // CfnVersionProvisionedConcurrencyConfiguration is the ProvisionedConcurrencyConfiguration
 // property type of AWS::Lambda::Version.
+//
+// A provisioned concurrency
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html) configuration for
+// a function's version.
 type CfnVersionProvisionedConcurrencyConfiguration struct {
 	// ProvisionedConcurrentExecutions is the ProvisionedConcurrentExecutions property of the
 	// ProvisionedConcurrencyConfiguration property type of AWS::Lambda::Version.
+	//
+	// The amount of provisioned concurrency to allocate for the version.
 	//
 	// Required.
 	ProvisionedConcurrentExecutions *int
@@ -170,15 +216,42 @@ func (p *CfnVersionProvisionedConcurrencyConfiguration) validate(at string) []st
 }
 
 // CfnVersionRuntimePolicy is the RuntimePolicy property type of AWS::Lambda::Version.
+//
+// Sets the runtime management configuration for a function's version. For more information, see
+// Runtime updates (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html) .
 type CfnVersionRuntimePolicy struct {
 	// RuntimeVersionArn is the RuntimeVersionArn property of the RuntimePolicy property type of
 	// AWS::Lambda::Version.
+	//
+	// The ARN of the runtime version you want the function to use. This is only required if you're
+	// using the *Manual* runtime update mode.
 	//
 	// Default: not set (CloudFormation's default).
 	RuntimeVersionArn string
 
 	// UpdateRuntimeOn is the UpdateRuntimeOn property of the RuntimePolicy property type of
 	// AWS::Lambda::Version.
+	//
+	// Specify the runtime update mode.
+	//
+	// - *Auto (default)* - Automatically update to the most recent and secure runtime version using a
+	// Two-phase runtime version rollout
+	// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase)
+	// . This is the best choice for most customers to ensure they always benefit from runtime
+	// updates.
+	// - *FunctionUpdate* - Lambda updates the runtime of you function to the most recent and secure
+	// runtime version when you update your function. This approach synchronizes runtime updates with
+	// function deployments, giving you control over when runtime updates are applied and allowing you
+	// to detect and mitigate rare runtime update incompatibilities early. When using this setting,
+	// you need to regularly update your functions to keep their runtime up-to-date.
+	// - *Manual* - You specify a runtime version in your function configuration. The function will
+	// use this runtime version indefinitely. In the rare case where a new runtime version is
+	// incompatible with an existing function, this allows you to roll back your function to an
+	// earlier runtime version. For more information, see Roll back a runtime version
+	// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback)
+	// .
+	//
+	// *Valid Values* : `Auto` | `FunctionUpdate` | `Manual`
 	//
 	// Required.
 	UpdateRuntimeOn string

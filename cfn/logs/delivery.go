@@ -8,6 +8,18 @@ import (
 
 // CfnDelivery is the AWS::Logs::Delivery resource.
 //
+// This structure contains information about one *delivery* in your account.
+//
+// A delivery is a connection between a logical *delivery source* and a logical *delivery
+// destination* .
+//
+// For more information, see CreateDelivery
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) .
+//
+// To update an existing delivery configuration, use UpdateDeliveryConfiguration
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html)
+// .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnDelivery struct {
 	cdk.CfnResource
@@ -30,20 +42,29 @@ func (r *CfnDelivery) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnDelivery) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) that uniquely identifies this delivery.
 func (r *CfnDelivery) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrDeliveryDestinationType returns the DeliveryDestinationType attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Displays whether the delivery destination associated with this delivery is CloudWatch Logs ,
+// Amazon S3 , or Firehose .
 func (r *CfnDelivery) AttrDeliveryDestinationType() string {
 	return r.GetAttString("DeliveryDestinationType")
 }
 
 // AttrDeliveryId returns the DeliveryId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The unique ID that identifies this delivery in your account.
 func (r *CfnDelivery) AttrDeliveryId() string { return r.GetAttString("DeliveryId") }
 
 // CfnDeliveryProps are the properties of an AWS::Logs::Delivery resource.
 type CfnDeliveryProps struct {
 	// DeliveryDestinationArn is the DeliveryDestinationArn property of AWS::Logs::Delivery.
+	//
+	// The ARN of the delivery destination that is associated with this delivery.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -51,31 +72,54 @@ type CfnDeliveryProps struct {
 
 	// DeliverySourceName is the DeliverySourceName property of AWS::Logs::Delivery.
 	//
+	// The name of the delivery source that is associated with this delivery.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	DeliverySourceName string
 
 	// FieldDelimiter is the FieldDelimiter property of AWS::Logs::Delivery.
 	//
+	// The field delimiter that is used between record fields when the final output format of a
+	// delivery is in `Plain` , `W3C` , or `Raw` format.
+	//
 	// Default: not set (CloudFormation's default).
 	FieldDelimiter string
 
 	// RecordFields is the RecordFields property of AWS::Logs::Delivery.
+	//
+	// The list of record fields to be delivered to the destination, in order. If the delivery's log
+	// source has mandatory fields, they must be included in this list.
 	//
 	// Default: not set (CloudFormation's default).
 	RecordFields []string
 
 	// S3EnableHiveCompatiblePath is the S3EnableHiveCompatiblePath property of AWS::Logs::Delivery.
 	//
+	// Use this parameter to cause the S3 objects that contain delivered logs to use a prefix
+	// structure that allows for integration with Apache Hive.
+	//
 	// Default: not set (CloudFormation's default).
 	S3EnableHiveCompatiblePath *bool
 
 	// S3SuffixPath is the S3SuffixPath property of AWS::Logs::Delivery.
 	//
+	// Use this to reconfigure the S3 object prefix to contain either static or variable sections. The
+	// valid variables to use in the suffix path will vary by each log source. To find the values
+	// supported for the suffix path for each log source, use the DescribeConfigurationTemplates
+	// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeConfigurationTemplates.html)
+	// operation and check the `allowedSuffixPathFields` field in the response.
+	//
 	// Default: not set (CloudFormation's default).
 	S3SuffixPath string
 
 	// Tags is the Tags property of AWS::Logs::Delivery.
+	//
+	// An array of key-value pairs to apply to the delivery.
+	//
+	// For more information, see Tag
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

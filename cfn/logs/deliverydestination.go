@@ -8,6 +8,31 @@ import (
 
 // CfnDeliveryDestination is the AWS::Logs::DeliveryDestination resource.
 //
+// This structure contains information about one *delivery destination* in your account. A delivery
+// destination is an AWS resource that represents an AWS service that logs can be sent to.
+// CloudWatch Logs, Amazon S3, Firehose, and X-Ray are supported as delivery destinations.
+//
+// To configure logs delivery between a supported AWS service and a destination, you must do the
+// following:
+//
+// - Create a delivery source, which is a logical object that represents the resource that is
+// actually sending the logs. For more information, see PutDeliverySource
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html)
+// .
+// - Create a *delivery destination* , which is a logical object that represents the actual
+// delivery destination.
+// - If you are delivering logs cross-account, you must use PutDeliveryDestinationPolicy
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html)
+// in the destination account to assign an IAM policy to the destination. This policy allows
+// delivery to that destination.
+// - Create a *delivery* by pairing exactly one delivery source and one delivery destination. For
+// more information, see CreateDelivery
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) .
+//
+// You can configure a single delivery source to send logs to multiple destinations by creating
+// multiple deliveries. You can also create multiple deliveries to configure multiple delivery
+// sources to send logs to the same delivery destination.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnDeliveryDestination struct {
 	cdk.CfnResource
@@ -31,6 +56,8 @@ func (r *CfnDeliveryDestination) CfnProperties() map[string]any { return r.Props
 func (r *CfnDeliveryDestination) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) that uniquely identifies this delivery destination.
 func (r *CfnDeliveryDestination) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnDeliveryDestinationProps are the properties of an AWS::Logs::DeliveryDestination resource.
@@ -38,11 +65,18 @@ type CfnDeliveryDestinationProps struct {
 	// DeliveryDestinationPolicy is the DeliveryDestinationPolicy property of
 	// AWS::Logs::DeliveryDestination.
 	//
+	// An IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a
+	// specified destination in this account. For examples of this policy, see Examples
+	// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html#API_PutDeliveryDestinationPolicy_Examples)
+	// in the CloudWatch Logs API Reference.
+	//
 	// Default: not set (CloudFormation's default).
 	DeliveryDestinationPolicy *CfnDeliveryDestinationDestinationPolicy
 
 	// DeliveryDestinationType is the DeliveryDestinationType property of
 	// AWS::Logs::DeliveryDestination.
+	//
+	// Displays whether this delivery destination is CloudWatch Logs, Amazon S3, Firehose, or X-Ray.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -51,11 +85,16 @@ type CfnDeliveryDestinationProps struct {
 	// DestinationResourceArn is the DestinationResourceArn property of
 	// AWS::Logs::DeliveryDestination.
 	//
+	// The ARN of the AWS destination that this delivery destination represents. That AWS destination
+	// can be a log group in CloudWatch Logs , an Amazon S3 bucket, or a Firehose stream.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	DestinationResourceArn string
 
 	// Name is the Name property of AWS::Logs::DeliveryDestination.
+	//
+	// The name of this delivery destination.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -63,11 +102,19 @@ type CfnDeliveryDestinationProps struct {
 
 	// OutputFormat is the OutputFormat property of AWS::Logs::DeliveryDestination.
 	//
+	// The format of the logs that are sent to this delivery destination.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	OutputFormat string
 
 	// Tags is the Tags property of AWS::Logs::DeliveryDestination.
+	//
+	// An array of key-value pairs to apply to the delivery destination.
+	//
+	// For more information, see Tag
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -112,15 +159,25 @@ func (p *CfnDeliveryDestinationProps) validate(at string) []string {
 
 // CfnDeliveryDestinationDestinationPolicy is the DestinationPolicy property type of
 // AWS::Logs::DeliveryDestination.
+//
+// An IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a
+// specified destination in this account.
 type CfnDeliveryDestinationDestinationPolicy struct {
 	// DeliveryDestinationName is the DeliveryDestinationName property of the DestinationPolicy
 	// property type of AWS::Logs::DeliveryDestination.
+	//
+	// A name for an existing destination.
 	//
 	// Default: not set (CloudFormation's default).
 	DeliveryDestinationName string
 
 	// DeliveryDestinationPolicy is the DeliveryDestinationPolicy property of the DestinationPolicy
 	// property type of AWS::Logs::DeliveryDestination.
+	//
+	// Creates or updates an access policy associated with an existing destination. An access policy
+	// is an IAM policy document
+	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to
+	// authorize claims to register a subscription filter against a given destination.
 	//
 	// Default: not set (CloudFormation's default).
 	DeliveryDestinationPolicy any

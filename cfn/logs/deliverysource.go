@@ -8,6 +8,35 @@ import (
 
 // CfnDeliverySource is the AWS::Logs::DeliverySource resource.
 //
+// Creates or updates one *delivery source* in your account. A delivery source is an AWS resource
+// that sends logs to an AWS destination. The destination can be CloudWatch Logs , Amazon S3 , or
+// Firehose .
+//
+// Only some AWS services support being configured as a delivery source. These services are listed
+// as *Supported [V2 Permissions]* in the table at Enabling logging from AWS services.
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
+//
+// To configure logs delivery between a supported AWS service and a destination, you must do the
+// following:
+//
+// - Create a delivery source, which is a logical object that represents the resource that is
+// actually sending the logs.
+// - Create a *delivery destination* , which is a logical object that represents the actual
+// delivery destination. For more information, see AWS::Logs::DeliveryDestination
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverydestination.html)
+// or PutDeliveryDestination
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html)
+// .
+// - Create a *delivery* by pairing exactly one delivery source and one delivery destination. For
+// more information, see AWS::Logs::Delivery
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-delivery.html)
+// or CreateDelivery
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) .
+//
+// You can configure a single delivery source to send logs to multiple destinations by creating
+// multiple deliveries. You can also create multiple deliveries to configure multiple delivery
+// sources to send logs to the same delivery destination.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnDeliverySource struct {
 	cdk.CfnResource
@@ -30,23 +59,35 @@ func (r *CfnDeliverySource) CfnProperties() map[string]any { return r.Props.CfnP
 func (r *CfnDeliverySource) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) that uniquely identifies this delivery source.
 func (r *CfnDeliverySource) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrResourceArns returns the ResourceArns attribute of the resource (Fn::GetAtt) as a list
 // token.
+//
+// This array contains the ARN of the AWS resource that sends logs and is represented by this
+// delivery source. Currently, only one ARN can be in the array.
 func (r *CfnDeliverySource) AttrResourceArns() []string { return r.GetAttList("ResourceArns") }
 
 // AttrService returns the Service attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The AWS service that is sending logs.
 func (r *CfnDeliverySource) AttrService() string { return r.GetAttString("Service") }
 
 // CfnDeliverySourceProps are the properties of an AWS::Logs::DeliverySource resource.
 type CfnDeliverySourceProps struct {
 	// LogType is the LogType property of AWS::Logs::DeliverySource.
 	//
+	// The type of log that the source is sending. For valid values for this parameter, see the
+	// documentation for the source service.
+	//
 	// Default: not set (CloudFormation's default).
 	LogType string
 
 	// Name is the Name property of AWS::Logs::DeliverySource.
+	//
+	// The unique name of the delivery source.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -54,11 +95,20 @@ type CfnDeliverySourceProps struct {
 
 	// ResourceArn is the ResourceArn property of AWS::Logs::DeliverySource.
 	//
+	// The ARN of the AWS resource that is generating and sending logs. For example,
+	// `arn:aws:workmail:us-east-1:123456789012:organization/m-1234EXAMPLEabcd1234abcd1234abcd1234`
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	ResourceArn string
 
 	// Tags is the Tags property of AWS::Logs::DeliverySource.
+	//
+	// An array of key-value pairs to apply to the delivery source.
+	//
+	// For more information, see Tag
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -8,6 +8,10 @@ import (
 
 // CfnDestination is the AWS::Logs::Destination resource.
 //
+// The AWS::Logs::Destination resource specifies a CloudWatch Logs destination. A destination
+// encapsulates a physical resource (such as an Amazon Kinesis data stream) and enables you to
+// subscribe that resource to a stream of log events.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnDestination struct {
 	cdk.CfnResource
@@ -30,11 +34,16 @@ func (r *CfnDestination) CfnProperties() map[string]any { return r.Props.CfnProp
 func (r *CfnDestination) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the CloudWatch Logs destination, such as
+// `arn:aws:logs:us-west-1:123456789012:destination:MyDestination` .
 func (r *CfnDestination) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnDestinationProps are the properties of an AWS::Logs::Destination resource.
 type CfnDestinationProps struct {
 	// DestinationName is the DestinationName property of AWS::Logs::Destination.
+	//
+	// The name of the destination.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -42,20 +51,30 @@ type CfnDestinationProps struct {
 
 	// DestinationPolicy is the DestinationPolicy property of AWS::Logs::Destination.
 	//
+	// An IAM policy document that governs which AWS accounts can create subscription filters against
+	// this destination.
+	//
 	// Default: not set (CloudFormation's default).
 	DestinationPolicy string
 
 	// RoleArn is the RoleArn property of AWS::Logs::Destination.
+	//
+	// The ARN of an IAM role that permits CloudWatch Logs to send data to the specified AWS resource.
 	//
 	// Required.
 	RoleArn string
 
 	// Tags is the Tags property of AWS::Logs::Destination.
 	//
+	// The tags that have been assigned to this delivery destination.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TargetArn is the TargetArn property of AWS::Logs::Destination.
+	//
+	// The Amazon Resource Name (ARN) of the physical target where the log events are delivered (for
+	// example, a Kinesis stream).
 	//
 	// Required.
 	TargetArn string

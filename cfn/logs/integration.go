@@ -7,6 +7,19 @@ import (
 )
 
 // CfnIntegration is the AWS::Logs::Integration resource.
+//
+// Creates an integration between CloudWatch Logs and another service in this account. Currently,
+// only integrations with OpenSearch Service are supported, and currently you can have only one
+// integration in your account.
+//
+// Integrating with OpenSearch Service makes it possible for you to create curated vended logs
+// dashboards, powered by OpenSearch Service analytics. For more information, see Vended log
+// dashboards powered by Amazon OpenSearch Service
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-OpenSearch-Dashboards.html)
+// .
+//
+// You can use this operation only to create a new integration. You can't modify an existing
+// integration.
 type CfnIntegration struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,11 +42,15 @@ func (r *CfnIntegration) validate() []string { return r.Props.validate("") }
 
 // AttrIntegrationStatus returns the IntegrationStatus attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The current status of this integration.
 func (r *CfnIntegration) AttrIntegrationStatus() string { return r.GetAttString("IntegrationStatus") }
 
 // CfnIntegrationProps are the properties of an AWS::Logs::Integration resource.
 type CfnIntegrationProps struct {
 	// IntegrationName is the IntegrationName property of AWS::Logs::Integration.
+	//
+	// The name of this integration.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -41,11 +58,16 @@ type CfnIntegrationProps struct {
 
 	// IntegrationType is the IntegrationType property of AWS::Logs::Integration.
 	//
+	// The type of integration. Integrations with OpenSearch Service have the type `OPENSEARCH` .
+	//
 	// Allowed values: "OPENSEARCH". Changing it replaces the resource.
 	// Required.
 	IntegrationType string
 
 	// ResourceConfig is the ResourceConfig property of AWS::Logs::Integration.
+	//
+	// This structure contains configuration details about an integration between CloudWatch Logs and
+	// another entity.
 	//
 	// Changing it replaces the resource. It is write-only: CloudFormation does not return it.
 	// Required.
@@ -85,9 +107,15 @@ func (p *CfnIntegrationProps) validate(at string) []string {
 }
 
 // CfnIntegrationResourceConfig is the ResourceConfig property type of AWS::Logs::Integration.
+//
+// This structure contains configuration details about an integration between CloudWatch Logs and
+// another entity.
 type CfnIntegrationResourceConfig struct {
 	// OpenSearchResourceConfig is the OpenSearchResourceConfig property of the ResourceConfig
 	// property type of AWS::Logs::Integration.
+	//
+	// This structure contains configuration details about an integration between CloudWatch Logs and
+	// OpenSearch Service.
 	//
 	// Default: not set (CloudFormation's default).
 	OpenSearchResourceConfig *CfnIntegrationOpenSearchResourceConfig
@@ -113,9 +141,15 @@ func (p *CfnIntegrationResourceConfig) validate(at string) []string {
 
 // CfnIntegrationOpenSearchResourceConfig is the OpenSearchResourceConfig property type of
 // AWS::Logs::Integration.
+//
+// This structure contains configuration details about an integration between CloudWatch Logs and
+// OpenSearch Service.
 type CfnIntegrationOpenSearchResourceConfig struct {
 	// ApplicationARN is the ApplicationARN property of the OpenSearchResourceConfig property type of
 	// AWS::Logs::Integration.
+	//
+	// If you want to use an existing OpenSearch Service application for your integration with
+	// OpenSearch Service, specify it here. If you omit this, a new application will be created.
 	//
 	// Default: not set (CloudFormation's default).
 	ApplicationARN string
@@ -123,11 +157,25 @@ type CfnIntegrationOpenSearchResourceConfig struct {
 	// DashboardViewerPrincipals is the DashboardViewerPrincipals property of the
 	// OpenSearchResourceConfig property type of AWS::Logs::Integration.
 	//
+	// Specify the ARNs of IAM roles and IAM users who you want to grant permission to for viewing the
+	// dashboards. In addition to specifying these users here, you must also grant them the
+	// *CloudWatchOpenSearchDashboardAccess* IAM policy. For more information, see IAM policies for
+	// users
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/OpenSearch-Dashboards-UserRoles.html)
+	// .
+	//
 	// Required.
 	DashboardViewerPrincipals []string
 
 	// DataSourceRoleArn is the DataSourceRoleArn property of the OpenSearchResourceConfig property
 	// type of AWS::Logs::Integration.
+	//
+	// Specify the ARN of an IAM role that CloudWatch Logs will use to create the integration. This
+	// role must have the permissions necessary to access the OpenSearch Service collection to be able
+	// to create the dashboards. For more information about the permissions needed, see Permissions
+	// that the integration needs
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/OpenSearch-Dashboards-CreateRole.html)
+	// in the CloudWatch Logs User Guide.
 	//
 	// Required.
 	DataSourceRoleArn string
@@ -135,11 +183,19 @@ type CfnIntegrationOpenSearchResourceConfig struct {
 	// KmsKeyArn is the KmsKeyArn property of the OpenSearchResourceConfig property type of
 	// AWS::Logs::Integration.
 	//
+	// To have the vended dashboard data encrypted with AWS instead of the CloudWatch Logs default
+	// encryption method, specify the ARN of the AWS key that you want to use.
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string
 
 	// RetentionDays is the RetentionDays property of the OpenSearchResourceConfig property type of
 	// AWS::Logs::Integration.
+	//
+	// Specify how many days that you want the data derived by OpenSearch Service to be retained in
+	// the index that the dashboard refers to. This also sets the maximum time period that you can
+	// choose when viewing data in the dashboard. Choosing a longer time frame will incur additional
+	// costs.
 	//
 	// Default: not set (CloudFormation's default).
 	RetentionDays *int

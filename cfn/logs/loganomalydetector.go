@@ -7,6 +7,24 @@ import (
 )
 
 // CfnLogAnomalyDetector is the AWS::Logs::LogAnomalyDetector resource.
+//
+// Creates or updates an *anomaly detector* that regularly scans one or more log groups and look
+// for patterns and anomalies in the logs.
+//
+// An anomaly detector can help surface issues by automatically discovering anomalies in your log
+// event traffic. An anomaly detector uses machine learning algorithms to scan log events and find
+// *patterns* . A pattern is a shared text structure that recurs among your log fields. Patterns
+// provide a useful tool for analyzing large sets of logs because a large number of log events can
+// often be compressed into a few patterns.
+//
+// The anomaly detector uses pattern recognition to find `anomalies` , which are unusual log
+// events. It compares current log events and patterns with trained baselines.
+//
+// Fields within a pattern are called *tokens* . Fields that vary within a pattern, such as a
+// request ID or timestamp, are referred to as *dynamic tokens* and represented by `<*>` .
+//
+// For more information see Log anomaly detection
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/LogsAnomalyDetection.html) .
 type CfnLogAnomalyDetector struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -27,24 +45,32 @@ func (r *CfnLogAnomalyDetector) CfnProperties() map[string]any { return r.Props.
 
 // AttrAnomalyDetectorArn returns the AnomalyDetectorArn attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// The ARN of the anomaly detector.
 func (r *CfnLogAnomalyDetector) AttrAnomalyDetectorArn() string {
 	return r.GetAttString("AnomalyDetectorArn")
 }
 
 // AttrAnomalyDetectorStatus returns the AnomalyDetectorStatus attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Specifies whether the anomaly detector is currently active.
 func (r *CfnLogAnomalyDetector) AttrAnomalyDetectorStatus() string {
 	return r.GetAttString("AnomalyDetectorStatus")
 }
 
 // AttrCreationTimeStamp returns the CreationTimeStamp attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The time that the anomaly detector was created.
 func (r *CfnLogAnomalyDetector) AttrCreationTimeStamp() string {
 	return r.GetAttString("CreationTimeStamp")
 }
 
 // AttrLastModifiedTimeStamp returns the LastModifiedTimeStamp attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The time that the anomaly detector was most recently modified.
 func (r *CfnLogAnomalyDetector) AttrLastModifiedTimeStamp() string {
 	return r.GetAttString("LastModifiedTimeStamp")
 }
@@ -53,21 +79,36 @@ func (r *CfnLogAnomalyDetector) AttrLastModifiedTimeStamp() string {
 type CfnLogAnomalyDetectorProps struct {
 	// AccountId is the AccountId property of AWS::Logs::LogAnomalyDetector.
 	//
+	// The ID of the account to create the anomaly detector in.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	AccountId string
 
 	// AnomalyVisibilityTime is the AnomalyVisibilityTime property of AWS::Logs::LogAnomalyDetector.
 	//
+	// The number of days to have visibility on an anomaly. After this time period has elapsed for an
+	// anomaly, it will be automatically baselined and the anomaly detector will treat new occurrences
+	// of a similar anomaly as normal. Therefore, if you do not correct the cause of an anomaly during
+	// the time period specified in `AnomalyVisibilityTime` , it will be considered normal going
+	// forward and will not be detected as an anomaly.
+	//
 	// Default: not set (CloudFormation's default).
 	AnomalyVisibilityTime *float64
 
 	// DetectorName is the DetectorName property of AWS::Logs::LogAnomalyDetector.
 	//
+	// A name for this anomaly detector.
+	//
 	// Default: not set (CloudFormation's default).
 	DetectorName string
 
 	// EvaluationFrequency is the EvaluationFrequency property of AWS::Logs::LogAnomalyDetector.
+	//
+	// Specifies how often the anomaly detector is to run and look for anomalies. Set this value
+	// according to the frequency that the log group receives new logs. For example, if the log group
+	// receives new log events every 10 minutes, then 15 minutes might be a good setting for
+	// `EvaluationFrequency` .
 	//
 	// Allowed values: "FIVE_MIN", "TEN_MIN", "FIFTEEN_MIN", "THIRTY_MIN", "ONE_HOUR".
 	// Default: not set (CloudFormation's default).
@@ -75,15 +116,32 @@ type CfnLogAnomalyDetectorProps struct {
 
 	// FilterPattern is the FilterPattern property of AWS::Logs::LogAnomalyDetector.
 	//
+	// You can use this parameter to limit the anomaly detection model to examine only log events that
+	// match the pattern you specify here. For more information, see Filter and Pattern Syntax
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	FilterPattern string
 
 	// KmsKeyId is the KmsKeyId property of AWS::Logs::LogAnomalyDetector.
 	//
+	// Optionally assigns a AWS key to secure this anomaly detector and its findings. If a key is
+	// assigned, the anomalies found and the model used by this detector are encrypted at rest with
+	// the key. If a key is assigned to an anomaly detector, a user must have permissions for both
+	// this key and for the anomaly detector to retrieve information about the anomalies that it
+	// finds.
+	//
+	// For more information about using a AWS key and to see the required IAM policy, see Use a AWS
+	// key with an anomaly detector
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/LogsAnomalyDetection-KMS.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
 
 	// LogGroupArnList is the LogGroupArnList property of AWS::Logs::LogAnomalyDetector.
+	//
+	// The ARN of the log group that is associated with this anomaly detector. You can specify only
+	// one log group ARN.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).

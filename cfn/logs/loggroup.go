@@ -8,6 +8,18 @@ import (
 
 // CfnLogGroup is the AWS::Logs::LogGroup resource.
 //
+// The `AWS::Logs::LogGroup` resource specifies a log group. A log group defines common properties
+// for log streams, such as their retention and access control rules. Each log stream must belong
+// to one log group.
+//
+// You can create up to 1,000,000 log groups per Region per account. You must use the following
+// guidelines when naming a log group:
+//
+// - Log group names must be unique within a Region for an AWS account.
+// - Log group names can be between 1 and 512 characters long.
+// - Log group names consist of the following characters: a-z, A-Z, 0-9, '_' (underscore), '-'
+// (hyphen), '/' (forward slash), and '.' (period).
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnLogGroup struct {
 	cdk.CfnResource
@@ -27,6 +39,9 @@ func NewCfnLogGroup(scope cdk.Construct, id string, props CfnLogGroupProps) *Cfn
 func (r *CfnLogGroup) CfnProperties() map[string]any { return r.Props.CfnProperties() }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ARN of the log group, such as
+// `arn:aws:logs:us-west-1:123456789012:log-group:/mystack-testgroup-12ABC1AB12A1:*`
 func (r *CfnLogGroup) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnLogGroupProps are the properties of an AWS::Logs::LogGroup resource.
@@ -34,20 +49,47 @@ type CfnLogGroupProps struct {
 	// BearerTokenAuthenticationEnabled is the BearerTokenAuthenticationEnabled property of
 	// AWS::Logs::LogGroup.
 	//
+	// Indicates whether bearer token authentication is enabled for this log group. When enabled,
+	// bearer token authentication is allowed on operations until it is explicitly disabled.
+	//
 	// Default: false.
 	BearerTokenAuthenticationEnabled *bool
 
 	// DataProtectionPolicy is the DataProtectionPolicy property of AWS::Logs::LogGroup.
+	//
+	// Creates a data protection policy and assigns it to the log group. A data protection policy can
+	// help safeguard sensitive data that's ingested by the log group by auditing and masking the
+	// sensitive log data. When a user who does not have permission to view masked data views a log
+	// event that includes masked data, the sensitive data is replaced by asterisks.
 	//
 	// Default: not set (CloudFormation's default).
 	DataProtectionPolicy any
 
 	// DeletionProtectionEnabled is the DeletionProtectionEnabled property of AWS::Logs::LogGroup.
 	//
+	// Indicates whether deletion protection is enabled for this log group. When enabled, deletion
+	// protection blocks all deletion operations until it is explicitly disabled.
+	//
 	// Default: false.
 	DeletionProtectionEnabled *bool
 
 	// FieldIndexPolicies is the FieldIndexPolicies property of AWS::Logs::LogGroup.
+	//
+	// Creates or updates a *field index policy* for the specified log group. Only log groups in the
+	// Standard log class support field index policies. For more information about log classes, see
+	// Log classes
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html) .
+	//
+	// You can use field index policies to create *field indexes* on fields found in log events in the
+	// log group. Creating field indexes lowers the costs for CloudWatch Logs Insights queries that
+	// reference those field indexes, because these queries attempt to skip the processing of log
+	// events that are known to not match the indexed field. Good fields to index are fields that you
+	// often need to query for and fields that have high cardinality of values Common examples of
+	// indexes include request ID, session ID, userID, and instance IDs. For more information, see
+	// Create field indexes to improve query performance and reduce costs
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html) .
+	//
+	// Currently, this array supports only one field index policy object.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -55,10 +97,34 @@ type CfnLogGroupProps struct {
 
 	// KmsKeyId is the KmsKeyId property of AWS::Logs::LogGroup.
 	//
+	// The Amazon Resource Name (ARN) of the AWS key to use when encrypting log data.
+	//
+	// To associate an AWS key with the log group, specify the ARN of that KMS key here. If you do so,
+	// ingested data is encrypted using this key. This association is stored as long as the data
+	// encrypted with the KMS key is still within CloudWatch Logs . This enables CloudWatch Logs to
+	// decrypt this data whenever it is requested.
+	//
+	// If you attempt to associate a KMS key with the log group but the KMS key doesn't exist or is
+	// deactivated, you will receive an `InvalidParameterException` error.
+	//
+	// Log group data is always encrypted in CloudWatch Logs . If you omit this key, the encryption
+	// does not use AWS . For more information, see Encrypt log data in CloudWatch Logs using AWS Key
+	// Management Service
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
 
 	// LogGroupClass is the LogGroupClass property of AWS::Logs::LogGroup.
+	//
+	// Specifies the log group class for this log group. There are two classes:
+	//
+	// - The `Standard` log class supports all CloudWatch Logs features.
+	// - The `Infrequent Access` log class supports a subset of CloudWatch Logs features and incurs
+	// lower costs.
+	//
+	// For details about the features supported by each class, see Log classes
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html)
 	//
 	// Allowed values: "STANDARD", "INFREQUENT_ACCESS", "DELIVERY".
 	// Default: "STANDARD".
@@ -66,16 +132,28 @@ type CfnLogGroupProps struct {
 
 	// LogGroupName is the LogGroupName property of AWS::Logs::LogGroup.
 	//
+	// The name of the log group. If you don't specify a name, AWS CloudFormation generates a unique
+	// ID for the log group.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	LogGroupName string
 
 	// ResourcePolicyDocument is the ResourcePolicyDocument property of AWS::Logs::LogGroup.
 	//
+	// Creates or updates a resource policy for the specified log group that allows other services to
+	// put log events to this account. A LogGroup can have 1 resource policy.
+	//
 	// Default: not set (CloudFormation's default).
 	ResourcePolicyDocument any
 
 	// RetentionInDays is the RetentionInDays property of AWS::Logs::LogGroup.
+	//
+	// The number of days to retain the log events in the specified log group. Possible values are: 1,
+	// 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+	// and 3653.
+	//
+	// To set a log group so that its log events do not expire, do not specify this property.
 	//
 	// Allowed values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
 	// 2192, 2557, 2922, 3288, 3653.
@@ -83,6 +161,12 @@ type CfnLogGroupProps struct {
 	RetentionInDays *int
 
 	// Tags is the Tags property of AWS::Logs::LogGroup.
+	//
+	// An array of key-value pairs to apply to the log group.
+	//
+	// For more information, see Tag
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -7,6 +7,18 @@ import (
 )
 
 // CfnLogStream is the AWS::Logs::LogStream resource.
+//
+// The `AWS::Logs::LogStream` resource specifies an Amazon CloudWatch Logs log stream in a specific
+// log group. A log stream represents the sequence of events coming from an application instance or
+// resource that you are monitoring.
+//
+// There is no limit on the number of log streams that you can create for a log group.
+//
+// You must use the following guidelines when naming a log stream:
+//
+// - Log stream names must be unique within the log group.
+// - Log stream names can be between 1 and 512 characters long.
+// - The ':' (colon) and '*' (asterisk) characters are not allowed.
 type CfnLogStream struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,11 +43,15 @@ func (r *CfnLogStream) validate() []string { return r.Props.validate("") }
 type CfnLogStreamProps struct {
 	// LogGroupName is the LogGroupName property of AWS::Logs::LogStream.
 	//
+	// The name of the log group where the log stream is created.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LogGroupName string
 
 	// LogStreamName is the LogStreamName property of AWS::Logs::LogStream.
+	//
+	// The name of the log stream. The name must be unique within the log group.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

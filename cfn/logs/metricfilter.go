@@ -9,6 +9,13 @@ import (
 )
 
 // CfnMetricFilter is the AWS::Logs::MetricFilter resource.
+//
+// The `AWS::Logs::MetricFilter` resource specifies a metric filter that describes how CloudWatch
+// Logs extracts information from logs and transforms it into Amazon CloudWatch metrics. If you
+// have multiple metric filters that are associated with a log group, all the filters are applied
+// to the log streams in that group.
+//
+// The maximum number of metric filters that can be associated with a log group is 100.
 type CfnMetricFilter struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,10 +40,22 @@ func (r *CfnMetricFilter) validate() []string { return r.Props.validate("") }
 type CfnMetricFilterProps struct {
 	// ApplyOnTransformedLogs is the ApplyOnTransformedLogs property of AWS::Logs::MetricFilter.
 	//
+	// This parameter is valid only for log groups that have an active log transformer. For more
+	// information about log transformers, see PutTransformer
+	// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html)
+	// .
+	//
+	// If this value is `true` , the metric filter is applied on the transformed version of the log
+	// events instead of the original ingested log events.
+	//
 	// Default: not set (CloudFormation's default).
 	ApplyOnTransformedLogs *bool
 
 	// EmitSystemFieldDimensions is the EmitSystemFieldDimensions property of AWS::Logs::MetricFilter.
+	//
+	// The list of system fields that are emitted as additional dimensions in the generated metrics.
+	// Returns the `emitSystemFieldDimensions` value if it was specified when the metric filter was
+	// created.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -44,10 +63,16 @@ type CfnMetricFilterProps struct {
 
 	// FieldSelectionCriteria is the FieldSelectionCriteria property of AWS::Logs::MetricFilter.
 	//
+	// The filter expression that specifies which log events are processed by this metric filter based
+	// on system fields. Returns the `fieldSelectionCriteria` value if it was specified when the
+	// metric filter was created.
+	//
 	// Default: not set (CloudFormation's default).
 	FieldSelectionCriteria string
 
 	// FilterName is the FilterName property of AWS::Logs::MetricFilter.
+	//
+	// The name of the metric filter.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -55,16 +80,24 @@ type CfnMetricFilterProps struct {
 
 	// FilterPattern is the FilterPattern property of AWS::Logs::MetricFilter.
 	//
+	// A filter pattern for extracting metric data out of ingested log events. For more information,
+	// see Filter and Pattern Syntax
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html) .
+	//
 	// Required.
 	FilterPattern string
 
 	// LogGroupName is the LogGroupName property of AWS::Logs::MetricFilter.
+	//
+	// The name of an existing log group that you want to associate with this metric filter.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	LogGroupName string
 
 	// MetricTransformations is the MetricTransformations property of AWS::Logs::MetricFilter.
+	//
+	// The metric transformations.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -123,15 +156,36 @@ func (p *CfnMetricFilterProps) validate(at string) []string {
 
 // CfnMetricFilterMetricTransformation is the MetricTransformation property type of
 // AWS::Logs::MetricFilter.
+//
+// `MetricTransformation` is a property of the `AWS::Logs::MetricFilter` resource that describes
+// how to transform log streams into a CloudWatch metric.
 type CfnMetricFilterMetricTransformation struct {
 	// DefaultValue is the DefaultValue property of the MetricTransformation property type of
 	// AWS::Logs::MetricFilter.
+	//
+	// (Optional) The value to emit when a filter pattern does not match a log event. This value can
+	// be null.
 	//
 	// Default: not set (CloudFormation's default).
 	DefaultValue *float64
 
 	// Dimensions is the Dimensions property of the MetricTransformation property type of
 	// AWS::Logs::MetricFilter.
+	//
+	// The fields to use as dimensions for the metric. One metric filter can include as many as three
+	// dimensions. Metrics extracted from log events are charged as custom metrics. To prevent
+	// unexpected high charges, do not specify high-cardinality fields such as `IPAddress` or
+	// `requestID` as dimensions. Each different value found for a dimension is treated as a separate
+	// metric and accrues charges as a separate custom metric.
+	//
+	// CloudWatch Logs disables a metric filter if it generates 1000 different name/value pairs for
+	// your specified dimensions within a certain amount of time. This helps to prevent accidental
+	// high charges.
+	//
+	// You can also set up a billing alarm to alert you if your charges are higher than expected. For
+	// more information, see Creating a Billing Alarm to Monitor Your Estimated AWS Charges
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html)
+	// .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -140,11 +194,18 @@ type CfnMetricFilterMetricTransformation struct {
 	// MetricName is the MetricName property of the MetricTransformation property type of
 	// AWS::Logs::MetricFilter.
 	//
+	// The name of the CloudWatch metric.
+	//
 	// Required.
 	MetricName string
 
 	// MetricNamespace is the MetricNamespace property of the MetricTransformation property type of
 	// AWS::Logs::MetricFilter.
+	//
+	// A custom namespace to contain your metric in CloudWatch. Use namespaces to group together
+	// metrics that are similar. For more information, see Namespaces
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace)
+	// .
 	//
 	// Required.
 	MetricNamespace string
@@ -152,10 +213,18 @@ type CfnMetricFilterMetricTransformation struct {
 	// MetricValue is the MetricValue property of the MetricTransformation property type of
 	// AWS::Logs::MetricFilter.
 	//
+	// The value that is published to the CloudWatch metric. For example, if you're counting the
+	// occurrences of a particular term like `Error` , specify 1 for the metric value. If you're
+	// counting the number of bytes transferred, reference the value that is in the log event by using
+	// $. followed by the name of the field that you specified in the filter pattern, such as `$.size`
+	// .
+	//
 	// Required.
 	MetricValue string
 
 	// Unit is the Unit property of the MetricTransformation property type of AWS::Logs::MetricFilter.
+	//
+	// The unit to assign to the metric. If you omit this, the unit is set as `None` .
 	//
 	// Allowed values: "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes",
 	// "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent",
@@ -215,13 +284,44 @@ func (p *CfnMetricFilterMetricTransformation) validate(at string) []string {
 }
 
 // CfnMetricFilterDimension is the Dimension property type of AWS::Logs::MetricFilter.
+//
+// Specifies the CloudWatch metric dimensions to publish with this metric.
+//
+// Because dimensions are part of the unique identifier for a metric, whenever a unique dimension
+// name/value pair is extracted from your logs, you are creating a new variation of that metric.
+//
+// For more information about publishing dimensions with metrics created by metric filters, see
+// Publishing dimensions with metrics from values in JSON or space-delimited log events
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html#logs-metric-filters-dimensions)
+// . Metrics extracted from log events are charged as custom metrics. To prevent unexpected high
+// charges, do not specify high-cardinality fields such as `IPAddress` or `requestID` as
+// dimensions. Each different value found for a dimension is treated as a separate metric and
+// accrues charges as a separate custom metric.
+//
+// To help prevent accidental high charges, Amazon disables a metric filter if it generates 1000
+// different name/value pairs for the dimensions that you have specified within a certain amount of
+// time.
+//
+// You can also set up a billing alarm to alert you if your charges are higher than expected. For
+// more information, see Creating a Billing Alarm to Monitor Your Estimated AWS Charges
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html)
+// .
 type CfnMetricFilterDimension struct {
 	// Key is the Key property of the Dimension property type of AWS::Logs::MetricFilter.
+	//
+	// The name for the CloudWatch metric dimension that the metric filter creates.
+	//
+	// Dimension names must contain only ASCII characters, must include at least one non-whitespace
+	// character, and cannot start with a colon (:).
 	//
 	// Required.
 	Key string
 
 	// Value is the Value property of the Dimension property type of AWS::Logs::MetricFilter.
+	//
+	// The log event field that will contain the value for this dimension. This dimension will only be
+	// published for a metric if the value is found in the log event. For example, `$.eventType` for
+	// JSON log events, or `$server` for space-delimited log events.
 	//
 	// Required.
 	Value string

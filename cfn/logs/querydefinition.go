@@ -9,6 +9,10 @@ import (
 )
 
 // CfnQueryDefinition is the AWS::Logs::QueryDefinition resource.
+//
+// Creates a query definition for CloudWatch Logs Insights. For more information, see Analyzing Log
+// Data with CloudWatch Logs Insights
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html) .
 type CfnQueryDefinition struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,6 +35,8 @@ func (r *CfnQueryDefinition) validate() []string { return r.Props.validate("") }
 
 // AttrQueryDefinitionId returns the QueryDefinitionId attribute of the resource (Fn::GetAtt) as a
 // string token.
+//
+// The ID of the query definition.
 func (r *CfnQueryDefinition) AttrQueryDefinitionId() string {
 	return r.GetAttString("QueryDefinitionId")
 }
@@ -39,16 +45,27 @@ func (r *CfnQueryDefinition) AttrQueryDefinitionId() string {
 type CfnQueryDefinitionProps struct {
 	// LogGroupNames is the LogGroupNames property of AWS::Logs::QueryDefinition.
 	//
+	// Use this parameter if you want the query to query only certain log groups.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	LogGroupNames []string
 
 	// Name is the Name property of AWS::Logs::QueryDefinition.
 	//
+	// A name for the query definition. You can use the name to create a folder structure for your
+	// queries. To create a folder, use a forward slash (/) to prefix your desired query name with
+	// your desired folder name. For example, `*folder-name* / *query-name*` .
+	//
 	// Required.
 	Name string
 
 	// Parameters is the Parameters property of AWS::Logs::QueryDefinition.
+	//
+	// Use this parameter to include specific query parameters as part of your query definition. Query
+	// parameters are supported only for Logs Insights QL queries. Query parameters allow you to use
+	// placeholder variables in your query string that are substituted with values at execution time.
+	// Use the {{parameterName}} syntax in your query string to reference a parameter.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -56,11 +73,19 @@ type CfnQueryDefinitionProps struct {
 
 	// QueryLanguage is the QueryLanguage property of AWS::Logs::QueryDefinition.
 	//
+	// The query language used for this query. For more information about the query languages that
+	// CloudWatch Logs supports, see Supported query languages
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Languages.html) .
+	//
 	// Allowed values: "CWLI", "SQL", "PPL".
 	// Default: "CWLI".
 	QueryLanguage string
 
 	// QueryString is the QueryString property of AWS::Logs::QueryDefinition.
+	//
+	// The query string to use for this query definition. For more information, see CloudWatch Logs
+	// Insights Query Syntax
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html) .
 	//
 	// Required.
 	QueryString string
@@ -110,9 +135,16 @@ func (p *CfnQueryDefinitionProps) validate(at string) []string {
 
 // CfnQueryDefinitionQueryParameter is the QueryParameter property type of
 // AWS::Logs::QueryDefinition.
+//
+// This structure defines a query parameter for a saved CloudWatch Logs Insights query definition.
+// Query parameters are supported only for Logs Insights QL queries. They are placeholder variables
+// that you can reference in a query string using the {{parameterName}} syntax. Each parameter can
+// include a default value and a description.
 type CfnQueryDefinitionQueryParameter struct {
 	// DefaultValue is the DefaultValue property of the QueryParameter property type of
 	// AWS::Logs::QueryDefinition.
+	//
+	// The default value to use for this query parameter if no value is supplied at execution time.
 	//
 	// Default: not set (CloudFormation's default).
 	DefaultValue string
@@ -120,10 +152,15 @@ type CfnQueryDefinitionQueryParameter struct {
 	// Description is the Description property of the QueryParameter property type of
 	// AWS::Logs::QueryDefinition.
 	//
+	// A description of the query parameter that explains its purpose or expected values.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// Name is the Name property of the QueryParameter property type of AWS::Logs::QueryDefinition.
+	//
+	// The name of the query parameter. A query parameter name must start with a letter or underscore,
+	// and contain only letters, digits, and underscores.
 	//
 	// Required.
 	Name string

@@ -7,6 +7,9 @@ import (
 )
 
 // CfnResourcePolicy is the AWS::Logs::ResourcePolicy resource.
+//
+// Creates or updates a resource policy that allows other AWS services to put log events to this
+// account. An account can have up to 10 resource policies per AWS Region.
 type CfnResourcePolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,10 +34,15 @@ func (r *CfnResourcePolicy) validate() []string { return r.Props.validate("") }
 type CfnResourcePolicyProps struct {
 	// PolicyDocument is the PolicyDocument property of AWS::Logs::ResourcePolicy.
 	//
+	// The details of the policy. It must be formatted in JSON, and you must use backslashes to escape
+	// characters that need to be escaped in JSON strings, such as double quote marks.
+	//
 	// Required.
 	PolicyDocument any
 
 	// PolicyName is the PolicyName property of AWS::Logs::ResourcePolicy.
+	//
+	// The name of the resource policy.
 	//
 	// Changing it replaces the resource.
 	// Required.

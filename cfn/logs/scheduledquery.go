@@ -8,6 +8,9 @@ import (
 
 // CfnScheduledQuery is the AWS::Logs::ScheduledQuery resource.
 //
+// Creates a new Scheduled Query that allows you to define a Logs Insights query that will run on a
+// schedule and configure actions to take with the query results.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnScheduledQuery struct {
 	cdk.CfnResource

@@ -7,6 +7,21 @@ import (
 )
 
 // CfnSubscriptionFilter is the AWS::Logs::SubscriptionFilter resource.
+//
+// The `AWS::Logs::SubscriptionFilter` resource specifies a subscription filter and associates it
+// with the specified log group. Subscription filters allow you to subscribe to a real-time stream
+// of log events and have them delivered to a specific destination. Currently, the supported
+// destinations are:
+//
+// - An Amazon Kinesis data stream belonging to the same account as the subscription filter, for
+// same-account delivery.
+// - A logical destination that belongs to a different account, for cross-account delivery.
+// - An Amazon Kinesis Firehose delivery stream that belongs to the same account as the
+// subscription filter, for same-account delivery.
+// - An AWS Lambda function that belongs to the same account as the subscription filter, for
+// same-account delivery.
+//
+// There can be as many as two subscription filters associated with a log group.
 type CfnSubscriptionFilter struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,15 +47,28 @@ func (r *CfnSubscriptionFilter) validate() []string { return r.Props.validate(""
 type CfnSubscriptionFilterProps struct {
 	// ApplyOnTransformedLogs is the ApplyOnTransformedLogs property of AWS::Logs::SubscriptionFilter.
 	//
+	// This parameter is valid only for log groups that have an active log transformer. For more
+	// information about log transformers, see PutTransformer
+	// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html)
+	// .
+	//
+	// If this value is `true` , the subscription filter is applied on the transformed version of the
+	// log events instead of the original ingested log events.
+	//
 	// Default: not set (CloudFormation's default).
 	ApplyOnTransformedLogs *bool
 
 	// DestinationArn is the DestinationArn property of AWS::Logs::SubscriptionFilter.
 	//
+	// The Amazon Resource Name (ARN) of the destination.
+	//
 	// Required.
 	DestinationArn string
 
 	// Distribution is the Distribution property of AWS::Logs::SubscriptionFilter.
+	//
+	// The method used to distribute log data to the destination, which can be either random or
+	// grouped by log stream.
 	//
 	// Allowed values: "Random", "ByLogStream".
 	// Default: not set (CloudFormation's default).
@@ -48,16 +76,26 @@ type CfnSubscriptionFilterProps struct {
 
 	// EmitSystemFields is the EmitSystemFields property of AWS::Logs::SubscriptionFilter.
 	//
+	// The list of system fields that are included in the log events sent to the subscription
+	// destination. Returns the `emitSystemFields` value if it was specified when the subscription
+	// filter was created.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	EmitSystemFields []string
 
 	// FieldSelectionCriteria is the FieldSelectionCriteria property of AWS::Logs::SubscriptionFilter.
 	//
+	// The filter expression that specifies which log events are processed by this subscription filter
+	// based on system fields. Returns the `fieldSelectionCriteria` value if it was specified when the
+	// subscription filter was created.
+	//
 	// Default: not set (CloudFormation's default).
 	FieldSelectionCriteria string
 
 	// FilterName is the FilterName property of AWS::Logs::SubscriptionFilter.
+	//
+	// The name of the subscription filter.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -65,16 +103,28 @@ type CfnSubscriptionFilterProps struct {
 
 	// FilterPattern is the FilterPattern property of AWS::Logs::SubscriptionFilter.
 	//
+	// The filtering expressions that restrict what gets delivered to the destination AWS resource.
+	// For more information about the filter pattern syntax, see Filter and Pattern Syntax
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html) .
+	//
 	// Required.
 	FilterPattern string
 
 	// LogGroupName is the LogGroupName property of AWS::Logs::SubscriptionFilter.
+	//
+	// The log group to associate with the subscription filter. All log events that are uploaded to
+	// this log group are filtered and delivered to the specified AWS resource if the filter pattern
+	// matches the log events.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	LogGroupName string
 
 	// RoleArn is the RoleArn property of AWS::Logs::SubscriptionFilter.
+	//
+	// The ARN of an IAM role that grants CloudWatch Logs permissions to deliver ingested log events
+	// to the destination stream. You don't need to provide the ARN when you are working with a
+	// logical destination for cross-account delivery.
 	//
 	// Default: not set (CloudFormation's default).
 	RoleArn string

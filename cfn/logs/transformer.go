@@ -9,6 +9,41 @@ import (
 )
 
 // CfnTransformer is the AWS::Logs::Transformer resource.
+//
+// Creates or updates a *log transformer* for a single log group. You use log transformers to
+// transform log events into a different format, making them easier for you to process and analyze.
+// You can also transform logs from different sources into standardized formats that contains
+// relevant, source-specific information.
+//
+// After you have created a transformer, CloudWatch Logs performs the transformations at the time
+// of log ingestion. You can then refer to the transformed versions of the logs during operations
+// such as querying with CloudWatch Logs Insights or creating metric filters or subscription
+// filers.
+//
+// You can also use a transformer to copy metadata from metadata keys into the log events
+// themselves. This metadata can include log group name, log stream name, account ID and Region.
+//
+// A transformer for a log group is a series of processors, where each processor applies one type
+// of transformation to the log events ingested into this log group. The processors work one after
+// another, in the order that you list them, like a pipeline. For more information about the
+// available processors to use in a transformer, see Processors that you can use
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-Processors)
+// .
+//
+// Having log events in standardized format enables visibility across your applications for your
+// log analysis, reporting, and alarming needs. CloudWatch Logs provides transformation for common
+// log types with out-of-the-box transformation templates for major AWS log sources such as VPC
+// flow logs, Lambda, and Amazon RDS. You can use pre-built transformation templates or create
+// custom transformation policies.
+//
+// You can create transformers only for the log groups in the Standard log class.
+//
+// You can also set up a transformer at the account level. For more information, see
+// PutAccountPolicy
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html)
+// . If there is both a log-group level transformer created with `PutTransformer` and an
+// account-level transformer that could apply to the same log group, the log group uses only the
+// log-group level transformer. It ignores the account-level transformer.
 type CfnTransformer struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -33,11 +68,17 @@ func (r *CfnTransformer) validate() []string { return r.Props.validate("") }
 type CfnTransformerProps struct {
 	// LogGroupIdentifier is the LogGroupIdentifier property of AWS::Logs::Transformer.
 	//
+	// Specify either the name or ARN of the log group to create the transformer for.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	LogGroupIdentifier string
 
 	// TransformerConfig is the TransformerConfig property of AWS::Logs::Transformer.
+	//
+	// This structure is an array that contains the configuration of this log transformer. A log
+	// transformer is an array of processors, where each processor applies one type of transformation
+	// to the log events that are ingested.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -77,18 +118,32 @@ func (p *CfnTransformerProps) validate(at string) []string {
 }
 
 // CfnTransformerProcessor is the Processor property type of AWS::Logs::Transformer.
+//
+// This structure contains the information about one processor in a log transformer.
 type CfnTransformerProcessor struct {
 	// AddKeys is the AddKeys property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the addKeys
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-addKeys)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	AddKeys *CfnTransformerAddKeys
 
 	// CopyValue is the CopyValue property of the Processor property type of AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the copyValue
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-copyValue)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	CopyValue *CfnTransformerCopyValue
 
 	// Csv is the Csv property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the CSV
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-CSV)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	Csv *CfnTransformerCsv
@@ -96,20 +151,36 @@ type CfnTransformerProcessor struct {
 	// DateTimeConverter is the DateTimeConverter property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the datetimeConverter
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-datetimeConverter)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	DateTimeConverter *CfnTransformerDateTimeConverter
 
 	// DeleteKeys is the DeleteKeys property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the deleteKeys
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-deleteKeys)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteKeys *CfnTransformerDeleteKeys
 
 	// Grok is the Grok property of the Processor property type of AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the grok
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-grok)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	Grok *CfnTransformerGrok
 
 	// ListToMap is the ListToMap property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the listToMap
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-listToMap)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	ListToMap *CfnTransformerListToMap
@@ -117,10 +188,18 @@ type CfnTransformerProcessor struct {
 	// LowerCaseString is the LowerCaseString property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the lowerCaseString
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-lowerCaseString)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	LowerCaseString *CfnTransformerLowerCaseString
 
 	// MoveKeys is the MoveKeys property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the moveKeys
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-moveKeys)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	MoveKeys *CfnTransformerMoveKeys
@@ -128,10 +207,20 @@ type CfnTransformerProcessor struct {
 	// ParseCloudfront is the ParseCloudfront property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the parseCloudfront
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseCloudfront)
+	// processor in your transformer.
+	//
+	// If you use this processor, it must be the first processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	ParseCloudfront *CfnTransformerParseCloudfront
 
 	// ParseJSON is the ParseJSON property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the parseJSON
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseJSON)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	ParseJSON *CfnTransformerParseJSON
@@ -139,11 +228,21 @@ type CfnTransformerProcessor struct {
 	// ParseKeyValue is the ParseKeyValue property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the parseKeyValue
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseKeyValue)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	ParseKeyValue *CfnTransformerParseKeyValue
 
 	// ParsePostgres is the ParsePostgres property of the Processor property type of
 	// AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the parsePostGres
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres)
+	// processor in your transformer.
+	//
+	// If you use this processor, it must be the first processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	ParsePostgres *CfnTransformerParsePostgres
@@ -151,26 +250,50 @@ type CfnTransformerProcessor struct {
 	// ParseRoute53 is the ParseRoute53 property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the parseRoute53
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseRoute53)
+	// processor in your transformer.
+	//
+	// If you use this processor, it must be the first processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	ParseRoute53 *CfnTransformerParseRoute53
 
 	// ParseToOCSF is the ParseToOCSF property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to convert logs into Open Cybersecurity Schema (OCSF) format.
+	//
 	// Default: not set (CloudFormation's default).
 	ParseToOCSF *CfnTransformerParseToOCSF
 
 	// ParseVPC is the ParseVPC property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the parseVPC
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseVPC)
+	// processor in your transformer.
+	//
+	// If you use this processor, it must be the first processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	ParseVPC *CfnTransformerParseVPC
 
 	// ParseWAF is the ParseWAF property of the Processor property type of AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the parseWAF
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseWAF)
+	// processor in your transformer.
+	//
+	// If you use this processor, it must be the first processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	ParseWAF *CfnTransformerParseWAF
 
 	// RenameKeys is the RenameKeys property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the renameKeys
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-renameKeys)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	RenameKeys *CfnTransformerRenameKeys
@@ -178,16 +301,28 @@ type CfnTransformerProcessor struct {
 	// SplitString is the SplitString property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the splitString
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-splitString)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	SplitString *CfnTransformerSplitString
 
 	// SubstituteString is the SubstituteString property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the substituteString
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-substituteString)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	SubstituteString *CfnTransformerSubstituteString
 
 	// TrimString is the TrimString property of the Processor property type of AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the trimString
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-trimString)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	TrimString *CfnTransformerTrimString
@@ -195,11 +330,19 @@ type CfnTransformerProcessor struct {
 	// TypeConverter is the TypeConverter property of the Processor property type of
 	// AWS::Logs::Transformer.
 	//
+	// Use this parameter to include the typeConverter
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-typeConverter)
+	// processor in your transformer.
+	//
 	// Default: not set (CloudFormation's default).
 	TypeConverter *CfnTransformerTypeConverter
 
 	// UpperCaseString is the UpperCaseString property of the Processor property type of
 	// AWS::Logs::Transformer.
+	//
+	// Use this parameter to include the upperCaseString
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-upperCaseString)
+	// processor in your transformer.
 	//
 	// Default: not set (CloudFormation's default).
 	UpperCaseString *CfnTransformerUpperCaseString
@@ -332,8 +475,17 @@ func (p *CfnTransformerProcessor) validate(at string) []string {
 }
 
 // CfnTransformerAddKeys is the AddKeys property type of AWS::Logs::Transformer.
+//
+// This processor adds new key-value pairs to the log event.
+//
+// For more information about this processor including examples, see addKeys
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-addKeys)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerAddKeys struct {
 	// Entries is the Entries property of the AddKeys property type of AWS::Logs::Transformer.
+	//
+	// An array of objects, where each object contains the information about one key to add to the log
+	// event.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -367,8 +519,14 @@ func (p *CfnTransformerAddKeys) validate(at string) []string {
 }
 
 // CfnTransformerAddKeyEntry is the AddKeyEntry property type of AWS::Logs::Transformer.
+//
+// This object defines one key that will be added with the addKeys
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-addKey)
+// processor.
 type CfnTransformerAddKeyEntry struct {
 	// Key is the Key property of the AddKeyEntry property type of AWS::Logs::Transformer.
+	//
+	// The key of the new entry to be added to the log event
 	//
 	// Required.
 	Key string
@@ -376,10 +534,15 @@ type CfnTransformerAddKeyEntry struct {
 	// OverwriteIfExists is the OverwriteIfExists property of the AddKeyEntry property type of
 	// AWS::Logs::Transformer.
 	//
+	// Specifies whether to overwrite the value if the key already exists in the log event. If you
+	// omit this, the default is `false` .
+	//
 	// Default: not set (CloudFormation's default).
 	OverwriteIfExists *bool
 
 	// Value is the Value property of the AddKeyEntry property type of AWS::Logs::Transformer.
+	//
+	// The value of the new entry to be added to the log event
 	//
 	// Required.
 	Value string
@@ -413,8 +576,19 @@ func (p *CfnTransformerAddKeyEntry) validate(at string) []string {
 }
 
 // CfnTransformerCopyValue is the CopyValue property type of AWS::Logs::Transformer.
+//
+// This processor copies values within a log event. You can also use this processor to add metadata
+// to log events by copying the values of the following metadata keys into the log events:
+// `@logGroupName` , `@logGroupStream` , `@accountId` , `@regionName` .
+//
+// For more information about this processor including examples, see copyValue
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-copyValue)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerCopyValue struct {
 	// Entries is the Entries property of the CopyValue property type of AWS::Logs::Transformer.
+	//
+	// An array of `CopyValueEntry` objects, where each object contains the information about one
+	// field value to copy.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -448,19 +622,30 @@ func (p *CfnTransformerCopyValue) validate(at string) []string {
 }
 
 // CfnTransformerCopyValueEntry is the CopyValueEntry property type of AWS::Logs::Transformer.
+//
+// This object defines one value to be copied with the copyValue
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-copyValue)
+// processor.
 type CfnTransformerCopyValueEntry struct {
 	// OverwriteIfExists is the OverwriteIfExists property of the CopyValueEntry property type of
 	// AWS::Logs::Transformer.
+	//
+	// Specifies whether to overwrite the value if the destination key already exists. If you omit
+	// this, the default is `false` .
 	//
 	// Default: not set (CloudFormation's default).
 	OverwriteIfExists *bool
 
 	// Source is the Source property of the CopyValueEntry property type of AWS::Logs::Transformer.
 	//
+	// The key to copy.
+	//
 	// Required.
 	Source string
 
 	// Target is the Target property of the CopyValueEntry property type of AWS::Logs::Transformer.
+	//
+	// The key of the field to copy the value to.
 	//
 	// Required.
 	Target string
@@ -494,8 +679,18 @@ func (p *CfnTransformerCopyValueEntry) validate(at string) []string {
 }
 
 // CfnTransformerCsv is the Csv property type of AWS::Logs::Transformer.
+//
+// The `CSV` processor parses comma-separated values (CSV) from the log events into columns.
+//
+// For more information about this processor including examples, see csv
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-csv)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerCsv struct {
 	// Columns is the Columns property of the Csv property type of AWS::Logs::Transformer.
+	//
+	// An array of names to use for the columns in the transformed log event.
+	//
+	// If you omit this, default column names ( `[column_1, column_2 ...]` ) are used.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -503,16 +698,25 @@ type CfnTransformerCsv struct {
 
 	// Delimiter is the Delimiter property of the Csv property type of AWS::Logs::Transformer.
 	//
+	// The character used to separate each column in the original comma-separated value log event. If
+	// you omit this, the processor looks for the comma `,` character as the delimiter.
+	//
 	// Default: not set (CloudFormation's default).
 	Delimiter string
 
 	// QuoteCharacter is the QuoteCharacter property of the Csv property type of
 	// AWS::Logs::Transformer.
 	//
+	// The character used used as a text qualifier for a single column of data. If you omit this, the
+	// double quotation mark `"` character is used.
+	//
 	// Default: not set (CloudFormation's default).
 	QuoteCharacter string
 
 	// Source is the Source property of the Csv property type of AWS::Logs::Transformer.
+	//
+	// The path to the field in the log event that has the comma separated values to be parsed. If you
+	// omit this value, the whole log message is processed.
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -539,8 +743,16 @@ func (p *CfnTransformerCsv) CfnProperties() map[string]any {
 
 // CfnTransformerDateTimeConverter is the DateTimeConverter property type of
 // AWS::Logs::Transformer.
+//
+// This processor converts a datetime string into a format that you specify.
+//
+// For more information about this processor including examples, see datetimeConverter
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-datetimeConverter)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerDateTimeConverter struct {
 	// Locale is the Locale property of the DateTimeConverter property type of AWS::Logs::Transformer.
+	//
+	// The locale of the source field. If you omit this, the default of `locale.ROOT` is used.
 	//
 	// Default: not set (CloudFormation's default).
 	Locale string
@@ -548,11 +760,15 @@ type CfnTransformerDateTimeConverter struct {
 	// MatchPatterns is the MatchPatterns property of the DateTimeConverter property type of
 	// AWS::Logs::Transformer.
 	//
+	// A list of patterns to match against the `source` field.
+	//
 	// The order of the items does not matter.
 	// Required.
 	MatchPatterns []string
 
 	// Source is the Source property of the DateTimeConverter property type of AWS::Logs::Transformer.
+	//
+	// The key to apply the date conversion to.
 	//
 	// Required.
 	Source string
@@ -560,10 +776,14 @@ type CfnTransformerDateTimeConverter struct {
 	// SourceTimezone is the SourceTimezone property of the DateTimeConverter property type of
 	// AWS::Logs::Transformer.
 	//
+	// The time zone of the source field. If you omit this, the default used is the UTC zone.
+	//
 	// Default: not set (CloudFormation's default).
 	SourceTimezone string
 
 	// Target is the Target property of the DateTimeConverter property type of AWS::Logs::Transformer.
+	//
+	// The JSON field to store the result in.
 	//
 	// Required.
 	Target string
@@ -571,11 +791,17 @@ type CfnTransformerDateTimeConverter struct {
 	// TargetFormat is the TargetFormat property of the DateTimeConverter property type of
 	// AWS::Logs::Transformer.
 	//
+	// The datetime format to use for the converted data in the target field.
+	//
+	// If you omit this, the default of `yyyy-MM-dd'T'HH:mm:ss.SSS'Z` is used.
+	//
 	// Default: not set (CloudFormation's default).
 	TargetFormat string
 
 	// TargetTimezone is the TargetTimezone property of the DateTimeConverter property type of
 	// AWS::Logs::Transformer.
+	//
+	// The time zone of the target field. If you omit this, the default used is the UTC zone.
 	//
 	// Default: not set (CloudFormation's default).
 	TargetTimezone string
@@ -624,8 +850,16 @@ func (p *CfnTransformerDateTimeConverter) validate(at string) []string {
 }
 
 // CfnTransformerDeleteKeys is the DeleteKeys property type of AWS::Logs::Transformer.
+//
+// This processor deletes entries from a log event. These entries are key-value pairs.
+//
+// For more information about this processor including examples, see deleteKeys
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-deleteKeys)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerDeleteKeys struct {
 	// WithKeys is the WithKeys property of the DeleteKeys property type of AWS::Logs::Transformer.
+	//
+	// The list of keys to delete.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -651,13 +885,28 @@ func (p *CfnTransformerDeleteKeys) validate(at string) []string {
 }
 
 // CfnTransformerGrok is the Grok property type of AWS::Logs::Transformer.
+//
+// This processor uses pattern matching to parse and structure unstructured data. This processor
+// can also extract fields from log messages.
+//
+// For more information about this processor including examples, see grok
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-Grok)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerGrok struct {
 	// Match is the Match property of the Grok property type of AWS::Logs::Transformer.
+	//
+	// The grok pattern to match against the log event. For a list of supported grok patterns, see
+	// Supported grok patterns
+	// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#Grok-Patterns)
+	// .
 	//
 	// Required.
 	Match string
 
 	// Source is the Source property of the Grok property type of AWS::Logs::Transformer.
+	//
+	// The path to the field in the log event that you want to parse. If you omit this value, the
+	// whole log message is parsed.
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -685,8 +934,18 @@ func (p *CfnTransformerGrok) validate(at string) []string {
 }
 
 // CfnTransformerListToMap is the ListToMap property type of AWS::Logs::Transformer.
+//
+// This processor takes a list of objects that contain key fields, and converts them into a map of
+// target keys.
+//
+// For more information about this processor including examples, see listToMap
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-listToMap)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerListToMap struct {
 	// Flatten is the Flatten property of the ListToMap property type of AWS::Logs::Transformer.
+	//
+	// A Boolean value to indicate whether the list will be flattened into single items. Specify
+	// `true` to flatten the list. The default is `false`
 	//
 	// Default: not set (CloudFormation's default).
 	Flatten *bool
@@ -694,26 +953,41 @@ type CfnTransformerListToMap struct {
 	// FlattenedElement is the FlattenedElement property of the ListToMap property type of
 	// AWS::Logs::Transformer.
 	//
+	// If you set `flatten` to `true` , use `flattenedElement` to specify which element, `first` or
+	// `last` , to keep.
+	//
+	// You must specify this parameter if `flatten` is `true`
+	//
 	// Allowed values: "first", "last".
 	// Default: not set (CloudFormation's default).
 	FlattenedElement string
 
 	// Key is the Key property of the ListToMap property type of AWS::Logs::Transformer.
 	//
+	// The key of the field to be extracted as keys in the generated map
+	//
 	// Required.
 	Key string
 
 	// Source is the Source property of the ListToMap property type of AWS::Logs::Transformer.
+	//
+	// The key in the log event that has a list of objects that will be converted to a map.
 	//
 	// Required.
 	Source string
 
 	// Target is the Target property of the ListToMap property type of AWS::Logs::Transformer.
 	//
+	// The key of the field that will hold the generated map
+	//
 	// Default: not set (CloudFormation's default).
 	Target string
 
 	// ValueKey is the ValueKey property of the ListToMap property type of AWS::Logs::Transformer.
+	//
+	// If this is specified, the values that you specify in this parameter will be extracted from the
+	// `source` objects and put into the values of the generated map. Otherwise, original objects in
+	// the source list will be put into the values of the generated map.
 	//
 	// Default: not set (CloudFormation's default).
 	ValueKey string
@@ -756,9 +1030,17 @@ func (p *CfnTransformerListToMap) validate(at string) []string {
 }
 
 // CfnTransformerLowerCaseString is the LowerCaseString property type of AWS::Logs::Transformer.
+//
+// This processor converts a string to lowercase.
+//
+// For more information about this processor including examples, see lowerCaseString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-lowerCaseString)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerLowerCaseString struct {
 	// WithKeys is the WithKeys property of the LowerCaseString property type of
 	// AWS::Logs::Transformer.
+	//
+	// The array caontaining the keys of the fields to convert to lowercase.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -784,8 +1066,16 @@ func (p *CfnTransformerLowerCaseString) validate(at string) []string {
 }
 
 // CfnTransformerMoveKeys is the MoveKeys property type of AWS::Logs::Transformer.
+//
+// This processor moves a key from one field to another. The original key is deleted.
+//
+// For more information about this processor including examples, see moveKeys
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-moveKeys)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerMoveKeys struct {
 	// Entries is the Entries property of the MoveKeys property type of AWS::Logs::Transformer.
+	//
+	// An array of objects, where each object contains the information about one key to move.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -819,19 +1109,30 @@ func (p *CfnTransformerMoveKeys) validate(at string) []string {
 }
 
 // CfnTransformerMoveKeyEntry is the MoveKeyEntry property type of AWS::Logs::Transformer.
+//
+// This object defines one key that will be moved with the moveKey
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-moveKey)
+// processor.
 type CfnTransformerMoveKeyEntry struct {
 	// OverwriteIfExists is the OverwriteIfExists property of the MoveKeyEntry property type of
 	// AWS::Logs::Transformer.
+	//
+	// Specifies whether to overwrite the value if the destination key already exists. If you omit
+	// this, the default is `false` .
 	//
 	// Default: not set (CloudFormation's default).
 	OverwriteIfExists *bool
 
 	// Source is the Source property of the MoveKeyEntry property type of AWS::Logs::Transformer.
 	//
+	// The key to move.
+	//
 	// Required.
 	Source string
 
 	// Target is the Target property of the MoveKeyEntry property type of AWS::Logs::Transformer.
+	//
+	// The key to move to.
 	//
 	// Required.
 	Target string
@@ -865,8 +1166,21 @@ func (p *CfnTransformerMoveKeyEntry) validate(at string) []string {
 }
 
 // CfnTransformerParseCloudfront is the ParseCloudfront property type of AWS::Logs::Transformer.
+//
+// This processor parses CloudFront vended logs, extract fields, and convert them into JSON format.
+// Encoded field values are decoded. Values that are integers and doubles are treated as such. For
+// more information about this processor including examples, see parseCloudfront
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseCloudfront)
+//
+// For more information about CloudFront log format, see Configure and use standard logs (access
+// logs) (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html) .
+//
+// If you use this processor, it must be the first processor in your transformer.
 type CfnTransformerParseCloudfront struct {
 	// Source is the Source property of the ParseCloudfront property type of AWS::Logs::Transformer.
+	//
+	// Omit this parameter and the whole log message will be processed by this processor. No other
+	// value than `@message` is allowed for `source` .
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -883,14 +1197,31 @@ func (p *CfnTransformerParseCloudfront) CfnProperties() map[string]any {
 }
 
 // CfnTransformerParseJSON is the ParseJSON property type of AWS::Logs::Transformer.
+//
+// This processor parses log events that are in JSON format. It can extract JSON key-value pairs
+// and place them under a destination that you specify.
+//
+// Additionally, because you must have at least one parse-type processor in a transformer, you can
+// use `ParseJSON` as that processor for JSON-format logs, so that you can also apply other
+// processors, such as mutate processors, to these logs.
+//
+// For more information about this processor including examples, see parseJSON
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseJSON)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerParseJSON struct {
 	// Destination is the Destination property of the ParseJSON property type of
 	// AWS::Logs::Transformer.
+	//
+	// The location to put the parsed key value pair into. If you omit this parameter, it is placed
+	// under the root node.
 	//
 	// Default: not set (CloudFormation's default).
 	Destination string
 
 	// Source is the Source property of the ParseJSON property type of AWS::Logs::Transformer.
+	//
+	// Path to the field in the log event that will be parsed. Use dot notation to access child
+	// fields. For example, `store.book`
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -910,9 +1241,17 @@ func (p *CfnTransformerParseJSON) CfnProperties() map[string]any {
 }
 
 // CfnTransformerParseKeyValue is the ParseKeyValue property type of AWS::Logs::Transformer.
+//
+// This processor parses a specified field in the original log event into key-value pairs.
+//
+// For more information about this processor including examples, see parseKeyValue
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseKeyValue)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerParseKeyValue struct {
 	// Destination is the Destination property of the ParseKeyValue property type of
 	// AWS::Logs::Transformer.
+	//
+	// The destination field to put the extracted key-value pairs into
 	//
 	// Default: not set (CloudFormation's default).
 	Destination string
@@ -920,11 +1259,16 @@ type CfnTransformerParseKeyValue struct {
 	// FieldDelimiter is the FieldDelimiter property of the ParseKeyValue property type of
 	// AWS::Logs::Transformer.
 	//
+	// The field delimiter string that is used between key-value pairs in the original log events. If
+	// you omit this, the ampersand `&` character is used.
+	//
 	// Default: not set (CloudFormation's default).
 	FieldDelimiter string
 
 	// KeyPrefix is the KeyPrefix property of the ParseKeyValue property type of
 	// AWS::Logs::Transformer.
+	//
+	// If you want to add a prefix to all transformed keys, specify it here.
 	//
 	// Default: not set (CloudFormation's default).
 	KeyPrefix string
@@ -932,11 +1276,19 @@ type CfnTransformerParseKeyValue struct {
 	// KeyValueDelimiter is the KeyValueDelimiter property of the ParseKeyValue property type of
 	// AWS::Logs::Transformer.
 	//
+	// The delimiter string to use between the key and value in each pair in the transformed log
+	// event.
+	//
+	// If you omit this, the equal `=` character is used.
+	//
 	// Default: not set (CloudFormation's default).
 	KeyValueDelimiter string
 
 	// NonMatchValue is the NonMatchValue property of the ParseKeyValue property type of
 	// AWS::Logs::Transformer.
+	//
+	// A value to insert into the value field in the result, when a key-value pair is not successfully
+	// split.
 	//
 	// Default: not set (CloudFormation's default).
 	NonMatchValue string
@@ -944,10 +1296,16 @@ type CfnTransformerParseKeyValue struct {
 	// OverwriteIfExists is the OverwriteIfExists property of the ParseKeyValue property type of
 	// AWS::Logs::Transformer.
 	//
+	// Specifies whether to overwrite the value if the destination key already exists. If you omit
+	// this, the default is `false` .
+	//
 	// Default: not set (CloudFormation's default).
 	OverwriteIfExists *bool
 
 	// Source is the Source property of the ParseKeyValue property type of AWS::Logs::Transformer.
+	//
+	// Path to the field in the log event that will be parsed. Use dot notation to access child
+	// fields. For example, `store.book`
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -982,8 +1340,22 @@ func (p *CfnTransformerParseKeyValue) CfnProperties() map[string]any {
 }
 
 // CfnTransformerParsePostgres is the ParsePostgres property type of AWS::Logs::Transformer.
+//
+// Use this processor to parse RDS for PostgreSQL vended logs, extract fields, and and convert them
+// into a JSON format. This processor always processes the entire log event message. For more
+// information about this processor including examples, see parsePostGres
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parsePostGres)
+// .
+//
+// For more information about RDS for PostgreSQL log format, see RDS for PostgreSQL database log
+// filesTCP flag sequence
+// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Concepts.PostgreSQL.html#USER_LogAccess.Concepts.PostgreSQL.Log_Format.log-line-prefix)
+// . If you use this processor, it must be the first processor in your transformer.
 type CfnTransformerParsePostgres struct {
 	// Source is the Source property of the ParsePostgres property type of AWS::Logs::Transformer.
+	//
+	// Omit this parameter and the whole log message will be processed by this processor. No other
+	// value than `@message` is allowed for `source` .
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -1000,8 +1372,17 @@ func (p *CfnTransformerParsePostgres) CfnProperties() map[string]any {
 }
 
 // CfnTransformerParseRoute53 is the ParseRoute53 property type of AWS::Logs::Transformer.
+//
+// Use this processor to parse Route 53 vended logs, extract fields, and and convert them into a
+// JSON format. This processor always processes the entire log event message. For more information
+// about this processor including examples, see parseRoute53
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parseRoute53)
+// . If you use this processor, it must be the first processor in your transformer.
 type CfnTransformerParseRoute53 struct {
 	// Source is the Source property of the ParseRoute53 property type of AWS::Logs::Transformer.
+	//
+	// Omit this parameter and the whole log message will be processed by this processor. No other
+	// value than `@message` is allowed for `source` .
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -1018,9 +1399,19 @@ func (p *CfnTransformerParseRoute53) CfnProperties() map[string]any {
 }
 
 // CfnTransformerParseToOCSF is the ParseToOCSF property type of AWS::Logs::Transformer.
+//
+// This processor converts logs into Open Cybersecurity Schema Framework (OCSF)
+// (https://docs.aws.amazon.com/https://ocsf.io) events.
+//
+// For more information about this processor including examples, see parseToOCSF
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseToOCSF)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerParseToOCSF struct {
 	// EventSource is the EventSource property of the ParseToOCSF property type of
 	// AWS::Logs::Transformer.
+	//
+	// Specify the service or process that produces the log events that will be converted with this
+	// processor.
 	//
 	// Allowed values: "CloudTrail", "Route53Resolver", "VPCFlow", "EKSAudit", "AWSWAF".
 	// Required.
@@ -1029,17 +1420,24 @@ type CfnTransformerParseToOCSF struct {
 	// MappingVersion is the MappingVersion property of the ParseToOCSF property type of
 	// AWS::Logs::Transformer.
 	//
+	// The version of the OCSF mapping to use for parsing log data.
+	//
 	// Default: not set (CloudFormation's default).
 	MappingVersion string
 
 	// OcsfVersion is the OcsfVersion property of the ParseToOCSF property type of
 	// AWS::Logs::Transformer.
 	//
+	// Specify which version of the OCSF schema to use for the transformed log events.
+	//
 	// Allowed values: "V1.1", "V1.5".
 	// Required.
 	OcsfVersion string
 
 	// Source is the Source property of the ParseToOCSF property type of AWS::Logs::Transformer.
+	//
+	// The path to the field in the log event that you want to parse. If you omit this value, the
+	// whole log message is parsed.
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -1076,8 +1474,21 @@ func (p *CfnTransformerParseToOCSF) validate(at string) []string {
 }
 
 // CfnTransformerParseVPC is the ParseVPC property type of AWS::Logs::Transformer.
+//
+// Use this processor to parse Amazon VPC vended logs, extract fields, and and convert them into a
+// JSON format. This processor always processes the entire log event message.
+//
+// This processor doesn't support custom log formats, such as NAT gateway logs. For more
+// information about custom log formats in Amazon VPC, see parseVPC
+// (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-records-examples.html#flow-log-example-tcp-flag)
+// For more information about this processor including examples, see parseVPC
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseVPC)
+// . If you use this processor, it must be the first processor in your transformer.
 type CfnTransformerParseVPC struct {
 	// Source is the Source property of the ParseVPC property type of AWS::Logs::Transformer.
+	//
+	// Omit this parameter and the whole log message will be processed by this processor. No other
+	// value than `@message` is allowed for `source` .
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -1094,8 +1505,21 @@ func (p *CfnTransformerParseVPC) CfnProperties() map[string]any {
 }
 
 // CfnTransformerParseWAF is the ParseWAF property type of AWS::Logs::Transformer.
+//
+// Use this processor to parse AWS WAF vended logs, extract fields, and and convert them into a
+// JSON format. This processor always processes the entire log event message. For more information
+// about this processor including examples, see parseWAF
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-parsePostGres)
+// .
+//
+// For more information about AWS WAF log format, see Log examples for web ACL traffic
+// (https://docs.aws.amazon.com/waf/latest/developerguide/logging-examples.html) . If you use this
+// processor, it must be the first processor in your transformer.
 type CfnTransformerParseWAF struct {
 	// Source is the Source property of the ParseWAF property type of AWS::Logs::Transformer.
+	//
+	// Omit this parameter and the whole log message will be processed by this processor. No other
+	// value than `@message` is allowed for `source` .
 	//
 	// Default: not set (CloudFormation's default).
 	Source string
@@ -1112,8 +1536,17 @@ func (p *CfnTransformerParseWAF) CfnProperties() map[string]any {
 }
 
 // CfnTransformerRenameKeys is the RenameKeys property type of AWS::Logs::Transformer.
+//
+// Use this processor to rename keys in a log event.
+//
+// For more information about this processor including examples, see renameKeys
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-renameKeys)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerRenameKeys struct {
 	// Entries is the Entries property of the RenameKeys property type of AWS::Logs::Transformer.
+	//
+	// An array of `RenameKeyEntry` objects, where each object contains the information about a single
+	// key to rename.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -1147,8 +1580,14 @@ func (p *CfnTransformerRenameKeys) validate(at string) []string {
 }
 
 // CfnTransformerRenameKeyEntry is the RenameKeyEntry property type of AWS::Logs::Transformer.
+//
+// This object defines one key that will be renamed with the renameKey
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-renameKey)
+// processor.
 type CfnTransformerRenameKeyEntry struct {
 	// Key is the Key property of the RenameKeyEntry property type of AWS::Logs::Transformer.
+	//
+	// The key to rename
 	//
 	// Required.
 	Key string
@@ -1156,11 +1595,16 @@ type CfnTransformerRenameKeyEntry struct {
 	// OverwriteIfExists is the OverwriteIfExists property of the RenameKeyEntry property type of
 	// AWS::Logs::Transformer.
 	//
+	// Specifies whether to overwrite the existing value if the destination key already exists. The
+	// default is `false`
+	//
 	// Default: not set (CloudFormation's default).
 	OverwriteIfExists *bool
 
 	// RenameTo is the RenameTo property of the RenameKeyEntry property type of
 	// AWS::Logs::Transformer.
+	//
+	// The string to use for the new key name
 	//
 	// Required.
 	RenameTo string
@@ -1194,8 +1638,17 @@ func (p *CfnTransformerRenameKeyEntry) validate(at string) []string {
 }
 
 // CfnTransformerSplitString is the SplitString property type of AWS::Logs::Transformer.
+//
+// Use this processor to split a field into an array of strings using a delimiting character.
+//
+// For more information about this processor including examples, see splitString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-splitString)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerSplitString struct {
 	// Entries is the Entries property of the SplitString property type of AWS::Logs::Transformer.
+	//
+	// An array of `SplitStringEntry` objects, where each object contains the information about one
+	// field to split.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -1229,14 +1682,22 @@ func (p *CfnTransformerSplitString) validate(at string) []string {
 }
 
 // CfnTransformerSplitStringEntry is the SplitStringEntry property type of AWS::Logs::Transformer.
+//
+// This object defines one log field that will be split with the splitString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-splitString)
+// processor.
 type CfnTransformerSplitStringEntry struct {
 	// Delimiter is the Delimiter property of the SplitStringEntry property type of
 	// AWS::Logs::Transformer.
+	//
+	// The separator characters to split the string entry on.
 	//
 	// Required.
 	Delimiter string
 
 	// Source is the Source property of the SplitStringEntry property type of AWS::Logs::Transformer.
+	//
+	// The key of the field to split.
 	//
 	// Required.
 	Source string
@@ -1267,9 +1728,19 @@ func (p *CfnTransformerSplitStringEntry) validate(at string) []string {
 }
 
 // CfnTransformerSubstituteString is the SubstituteString property type of AWS::Logs::Transformer.
+//
+// This processor matches a key’s value against a regular expression and replaces all matches
+// with a replacement string.
+//
+// For more information about this processor including examples, see substituteString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-substituteString)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerSubstituteString struct {
 	// Entries is the Entries property of the SubstituteString property type of
 	// AWS::Logs::Transformer.
+	//
+	// An array of objects, where each object contains the information about one key to match and
+	// replace.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -1304,8 +1775,18 @@ func (p *CfnTransformerSubstituteString) validate(at string) []string {
 
 // CfnTransformerSubstituteStringEntry is the SubstituteStringEntry property type of
 // AWS::Logs::Transformer.
+//
+// This object defines one log field key that will be replaced using the substituteString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-substituteString)
+// processor.
 type CfnTransformerSubstituteStringEntry struct {
 	// From is the From property of the SubstituteStringEntry property type of AWS::Logs::Transformer.
+	//
+	// The regular expression string to be replaced. Special regex characters such as [ and ] must be
+	// escaped using \\ when using double quotes and with \ when using single quotes. For more
+	// information, see Class Pattern
+	// (https://docs.aws.amazon.com/https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/util/regex/Pattern.html)
+	// on the Oracle web site.
 	//
 	// Required.
 	From string
@@ -1313,10 +1794,14 @@ type CfnTransformerSubstituteStringEntry struct {
 	// Source is the Source property of the SubstituteStringEntry property type of
 	// AWS::Logs::Transformer.
 	//
+	// The key to modify
+	//
 	// Required.
 	Source string
 
 	// To is the To property of the SubstituteStringEntry property type of AWS::Logs::Transformer.
+	//
+	// The string to be substituted for each match of `from`
 	//
 	// Required.
 	To string
@@ -1353,8 +1838,16 @@ func (p *CfnTransformerSubstituteStringEntry) validate(at string) []string {
 }
 
 // CfnTransformerTrimString is the TrimString property type of AWS::Logs::Transformer.
+//
+// Use this processor to remove leading and trailing whitespace.
+//
+// For more information about this processor including examples, see trimString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-trimString)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerTrimString struct {
 	// WithKeys is the WithKeys property of the TrimString property type of AWS::Logs::Transformer.
+	//
+	// The array containing the keys of the fields to trim.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -1380,8 +1873,19 @@ func (p *CfnTransformerTrimString) validate(at string) []string {
 }
 
 // CfnTransformerTypeConverter is the TypeConverter property type of AWS::Logs::Transformer.
+//
+// Use this processor to convert a value type associated with the specified key to the specified
+// type. It's a casting processor that changes the types of the specified fields. Values can be
+// converted into one of the following datatypes: `integer` , `double` , `string` and `boolean` .
+//
+// For more information about this processor including examples, see trimString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-trimString)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerTypeConverter struct {
 	// Entries is the Entries property of the TypeConverter property type of AWS::Logs::Transformer.
+	//
+	// An array of `TypeConverterEntry` objects, where each object contains the information about one
+	// field to change the type of.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -1416,13 +1920,22 @@ func (p *CfnTransformerTypeConverter) validate(at string) []string {
 
 // CfnTransformerTypeConverterEntry is the TypeConverterEntry property type of
 // AWS::Logs::Transformer.
+//
+// This object defines one value type that will be converted using the typeConverter
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-typeConverter)
+// processor.
 type CfnTransformerTypeConverterEntry struct {
 	// Key is the Key property of the TypeConverterEntry property type of AWS::Logs::Transformer.
+	//
+	// The key with the value that is to be converted to a different type.
 	//
 	// Required.
 	Key string
 
 	// Type is the Type property of the TypeConverterEntry property type of AWS::Logs::Transformer.
+	//
+	// The type to convert the field value to. Valid values are `integer` , `double` , `string` and
+	// `boolean` .
 	//
 	// Allowed values: "boolean", "integer", "double", "string".
 	// Required.
@@ -1454,9 +1967,17 @@ func (p *CfnTransformerTypeConverterEntry) validate(at string) []string {
 }
 
 // CfnTransformerUpperCaseString is the UpperCaseString property type of AWS::Logs::Transformer.
+//
+// This processor converts a string field to uppercase.
+//
+// For more information about this processor including examples, see upperCaseString
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-upperCaseString)
+// in the *CloudWatch Logs User Guide* .
 type CfnTransformerUpperCaseString struct {
 	// WithKeys is the WithKeys property of the UpperCaseString property type of
 	// AWS::Logs::Transformer.
+	//
+	// The array of containing the keys of the field to convert to uppercase.
 	//
 	// The order of the items does not matter.
 	// Required.

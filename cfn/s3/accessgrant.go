@@ -8,6 +8,24 @@ import (
 
 // CfnAccessGrant is the AWS::S3::AccessGrant resource.
 //
+// The `AWS::S3::AccessGrant` resource creates an access grant that gives a grantee access to your
+// S3 data. The grantee can be an IAM user or role or a directory user, or group. Before you can
+// create a grant, you must have an S3 Access Grants instance in the same Region as the S3 data.
+// You can create an S3 Access Grants instance using the AWS::S3::AccessGrantsInstance
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantsinstance.html)
+// . You must also have registered at least one S3 data location in your S3 Access Grants instance
+// using AWS::S3::AccessGrantsLocation
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantslocation.html)
+// .
+//
+// - **Permissions** - You must have the `s3:CreateAccessGrant` permission to use this resource.
+// - **Additional Permissions** - For any directory identity - `sso:DescribeInstance` and
+// `sso:DescribeApplication`
+//
+// For directory users - `identitystore:DescribeUser`
+//
+// For directory groups - `identitystore:DescribeGroup`
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnAccessGrant struct {
 	cdk.CfnResource
@@ -31,13 +49,21 @@ func (r *CfnAccessGrant) validate() []string { return r.Props.validate("") }
 
 // AttrAccessGrantArn returns the AccessGrantArn attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ARN of the access grant.
 func (r *CfnAccessGrant) AttrAccessGrantArn() string { return r.GetAttString("AccessGrantArn") }
 
 // AttrAccessGrantId returns the AccessGrantId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the access grant. S3 Access Grants auto-generates this ID when you create the access
+// grant.
 func (r *CfnAccessGrant) AttrAccessGrantId() string { return r.GetAttString("AccessGrantId") }
 
 // AttrGrantScope returns the GrantScope attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The S3 path of the data to which you are granting access. It is the result of appending the
+// `Subprefix` to the location scope.
 func (r *CfnAccessGrant) AttrGrantScope() string { return r.GetAttString("GrantScope") }
 
 // CfnAccessGrantProps are the properties of an AWS::S3::AccessGrant resource.
@@ -45,25 +71,49 @@ type CfnAccessGrantProps struct {
 	// AccessGrantsLocationConfiguration is the AccessGrantsLocationConfiguration property of
 	// AWS::S3::AccessGrant.
 	//
+	// The configuration options of the grant location. The grant location is the S3 path to the data
+	// to which you are granting access. It contains the `S3SubPrefix` field. The grant scope is the
+	// result of appending the subprefix to the location scope of the registered location.
+	//
 	// Default: not set (CloudFormation's default).
 	AccessGrantsLocationConfiguration *CfnAccessGrantAccessGrantsLocationConfiguration
 
 	// AccessGrantsLocationId is the AccessGrantsLocationId property of AWS::S3::AccessGrant.
+	//
+	// The ID of the registered location to which you are granting access. S3 Access Grants assigns
+	// this ID when you register the location. S3 Access Grants assigns the ID `default` to the
+	// default location `s3://` and assigns an auto-generated ID to other locations that you register.
 	//
 	// Required.
 	AccessGrantsLocationId string
 
 	// ApplicationArn is the ApplicationArn property of AWS::S3::AccessGrant.
 	//
+	// The Amazon Resource Name (ARN) of an AWS IAM Identity Center application associated with your
+	// Identity Center instance. If the grant includes an application ARN, the grantee can only access
+	// the S3 data through this application.
+	//
 	// Default: not set (CloudFormation's default).
 	ApplicationArn string
 
 	// Grantee is the Grantee property of AWS::S3::AccessGrant.
 	//
+	// The user, group, or role to which you are granting access. You can grant access to an IAM user
+	// or role. If you have added your corporate directory to AWS IAM Identity Center and associated
+	// your Identity Center instance with your S3 Access Grants instance, the grantee can also be a
+	// corporate directory user or group.
+	//
 	// Required.
 	Grantee *CfnAccessGrantGrantee
 
 	// Permission is the Permission property of AWS::S3::AccessGrant.
+	//
+	// The type of access that you are granting to your S3 data, which can be set to one of the
+	// following values:
+	//
+	// - `READ` – Grant read-only access to the S3 data.
+	// - `WRITE` – Grant write-only access to the S3 data.
+	// - `READWRITE` – Grant both read and write access to the S3 data.
 	//
 	// Allowed values: "READ", "WRITE", "READWRITE".
 	// Required.
@@ -71,12 +121,20 @@ type CfnAccessGrantProps struct {
 
 	// S3PrefixType is the S3PrefixType property of AWS::S3::AccessGrant.
 	//
+	// The type of `S3SubPrefix` . The only possible value is `Object` . Pass this value if the access
+	// grant scope is an object. Do not pass this value if the access grant scope is a bucket or a
+	// bucket and a prefix.
+	//
 	// Allowed values: "Object". Changing it replaces the resource. It is write-only: CloudFormation
 	// does not return it.
 	// Default: not set (CloudFormation's default).
 	S3PrefixType string
 
 	// Tags is the Tags property of AWS::S3::AccessGrant.
+	//
+	// The AWS resource tags that you are adding to the access grant. Each tag is a label consisting
+	// of a user-defined key and value. Tags can help you manage, identify, organize, search for, and
+	// filter resources.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -136,9 +194,26 @@ func (p *CfnAccessGrantProps) validate(at string) []string {
 
 // CfnAccessGrantAccessGrantsLocationConfiguration is the AccessGrantsLocationConfiguration
 // property type of AWS::S3::AccessGrant.
+//
+// The configuration options of the S3 Access Grants location. It contains the `S3SubPrefix` field.
+// The grant scope, the data to which you are granting access, is the result of appending the
+// `Subprefix` field to the scope of the registered location.
 type CfnAccessGrantAccessGrantsLocationConfiguration struct {
 	// S3SubPrefix is the S3SubPrefix property of the AccessGrantsLocationConfiguration property type
 	// of AWS::S3::AccessGrant.
+	//
+	// The `S3SubPrefix` is appended to the location scope creating the grant scope. Use this field to
+	// narrow the scope of the grant to a subset of the location scope. This field is required if the
+	// location scope is the default location `s3://` because you cannot create a grant for all of
+	// your S3 data in the Region and must narrow the scope. For example, if the location scope is the
+	// default location `s3://` , the `S3SubPrefx` can be a `<bucket-name>/*` , so the full grant
+	// scope path would be `s3://<bucket-name>/*` . Or the `S3SubPrefx` can be
+	// `<bucket-name>/<prefix-name>*` , so the full grant scope path would be
+	// `s3://<bucket-name>/<prefix-name>*` .
+	//
+	// If the `S3SubPrefix` includes a prefix, append the wildcard character `*` after the prefix to
+	// indicate that you want to include all object key names in the bucket that start with that
+	// prefix.
 	//
 	// Required.
 	S3SubPrefix string
@@ -163,14 +238,36 @@ func (p *CfnAccessGrantAccessGrantsLocationConfiguration) validate(at string) []
 }
 
 // CfnAccessGrantGrantee is the Grantee property type of AWS::S3::AccessGrant.
+//
+// The user, group, or role to which you are granting access. You can grant access to an IAM user
+// or role. If you have added your corporate directory to AWS IAM Identity Center and associated
+// your Identity Center instance with your S3 Access Grants instance, the grantee can also be a
+// corporate directory user or group.
 type CfnAccessGrantGrantee struct {
 	// GranteeIdentifier is the GranteeIdentifier property of the Grantee property type of
 	// AWS::S3::AccessGrant.
+	//
+	// The unique identifier of the `Grantee` . If the grantee type is `IAM` , the identifier is the
+	// IAM Amazon Resource Name (ARN) of the user or role. If the grantee type is a directory user or
+	// group, the identifier is 128-bit universally unique identifier (UUID) in the format
+	// `a1b2c3d4-5678-90ab-cdef-EXAMPLE11111` . You can obtain this UUID from your AWS IAM Identity
+	// Center instance.
 	//
 	// Required.
 	GranteeIdentifier string
 
 	// GranteeType is the GranteeType property of the Grantee property type of AWS::S3::AccessGrant.
+	//
+	// The type of the grantee to which access has been granted. It can be one of the following
+	// values:
+	//
+	// - `IAM` - An IAM user or role.
+	// - `DIRECTORY_USER` - Your corporate directory user. You can use this option if you have added
+	// your corporate identity directory to IAM Identity Center and associated the IAM Identity Center
+	// instance with your S3 Access Grants instance.
+	// - `DIRECTORY_GROUP` - Your corporate directory group. You can use this option if you have added
+	// your corporate identity directory to IAM Identity Center and associated the IAM Identity Center
+	// instance with your S3 Access Grants instance.
 	//
 	// Allowed values: "IAM", "DIRECTORY_USER", "DIRECTORY_GROUP".
 	// Required.

@@ -8,6 +8,16 @@ import (
 
 // CfnAccessGrantsInstance is the AWS::S3::AccessGrantsInstance resource.
 //
+// The `AWS::S3::AccessGrantInstance` resource creates an S3 Access Grants instance, which serves
+// as a logical grouping for access grants. You can create one S3 Access Grants instance per Region
+// per account.
+//
+// - **Permissions** - You must have the `s3:CreateAccessGrantsInstance` permission to use this
+// resource.
+// - **Additional Permissions** - To associate an IAM Identity Center instance with your S3 Access
+// Grants instance, you must also have the `sso:DescribeInstance` , `sso:CreateApplication` ,
+// `sso:PutApplicationGrant` , and `sso:PutApplicationAuthenticationMethod` permissions.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnAccessGrantsInstance struct {
 	cdk.CfnResource
@@ -29,12 +39,17 @@ func (r *CfnAccessGrantsInstance) CfnProperties() map[string]any { return r.Prop
 
 // AttrAccessGrantsInstanceArn returns the AccessGrantsInstanceArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ARN of the S3 Access Grants instance.
 func (r *CfnAccessGrantsInstance) AttrAccessGrantsInstanceArn() string {
 	return r.GetAttString("AccessGrantsInstanceArn")
 }
 
 // AttrAccessGrantsInstanceId returns the AccessGrantsInstanceId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the S3 Access Grants instance. The ID is `default` . You can have one S3 Access Grants
+// instance per Region per account.
 func (r *CfnAccessGrantsInstance) AttrAccessGrantsInstanceId() string {
 	return r.GetAttString("AccessGrantsInstanceId")
 }
@@ -43,10 +58,19 @@ func (r *CfnAccessGrantsInstance) AttrAccessGrantsInstanceId() string {
 type CfnAccessGrantsInstanceProps struct {
 	// IdentityCenterArn is the IdentityCenterArn property of AWS::S3::AccessGrantsInstance.
 	//
+	// If you would like to associate your S3 Access Grants instance with an AWS IAM Identity Center
+	// instance, use this field to pass the Amazon Resource Name (ARN) of the AWS IAM Identity Center
+	// instance that you are associating with your S3 Access Grants instance. An IAM Identity Center
+	// instance is your corporate identity directory that you added to the IAM Identity Center.
+	//
 	// Default: not set (CloudFormation's default).
 	IdentityCenterArn string
 
 	// Tags is the Tags property of AWS::S3::AccessGrantsInstance.
+	//
+	// The AWS resource tags that you are adding to the S3 Access Grants instance. Each tag is a label
+	// consisting of a user-defined key and value. Tags can help you manage, identify, organize,
+	// search for, and filter resources.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,25 @@ import (
 
 // CfnAccessGrantsLocation is the AWS::S3::AccessGrantsLocation resource.
 //
+// The `AWS::S3::AccessGrantsLocation` resource creates the S3 data location that you would like to
+// register in your S3 Access Grants instance. Your S3 data must be in the same Region as your S3
+// Access Grants instance. The location can be one of the following:
+//
+// - The default S3 location `s3://`
+// - A bucket - `S3://<bucket-name>`
+// - A bucket and prefix - `S3://<bucket-name>/<prefix>`
+//
+// When you register a location, you must include the IAM role that has permission to manage the S3
+// location that you are registering. Give S3 Access Grants permission to assume this role using a
+// policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-location.html) . S3
+// Access Grants assumes this role to manage access to the location and to vend temporary
+// credentials to grantees or client applications.
+//
+// - **Permissions** - You must have the `s3:CreateAccessGrantsLocation` permission to use this
+// resource.
+// - **Additional Permissions** - You must also have the following permission for the specified IAM
+// role: `iam:PassRole`
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnAccessGrantsLocation struct {
 	cdk.CfnResource
@@ -32,12 +51,18 @@ func (r *CfnAccessGrantsLocation) validate() []string { return r.Props.validate(
 
 // AttrAccessGrantsLocationArn returns the AccessGrantsLocationArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ARN of the location you are registering.
 func (r *CfnAccessGrantsLocation) AttrAccessGrantsLocationArn() string {
 	return r.GetAttString("AccessGrantsLocationArn")
 }
 
 // AttrAccessGrantsLocationId returns the AccessGrantsLocationId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The ID of the registered location to which you are granting access. S3 Access Grants assigns
+// this ID when you register the location. S3 Access Grants assigns the ID `default` to the default
+// location `s3://` and assigns an auto-generated ID to other locations that you register.
 func (r *CfnAccessGrantsLocation) AttrAccessGrantsLocationId() string {
 	return r.GetAttString("AccessGrantsLocationId")
 }
@@ -46,15 +71,28 @@ func (r *CfnAccessGrantsLocation) AttrAccessGrantsLocationId() string {
 type CfnAccessGrantsLocationProps struct {
 	// IamRoleArn is the IamRoleArn property of AWS::S3::AccessGrantsLocation.
 	//
+	// The Amazon Resource Name (ARN) of the IAM role for the registered location. S3 Access Grants
+	// assumes this role to manage access to the registered location.
+	//
 	// Required.
 	IamRoleArn string
 
 	// LocationScope is the LocationScope property of AWS::S3::AccessGrantsLocation.
 	//
+	// The S3 URI path to the location that you are registering. The location scope can be the default
+	// S3 location `s3://` , the S3 path to a bucket, or the S3 path to a bucket and prefix. A prefix
+	// in S3 is a string of characters at the beginning of an object key name used to organize the
+	// objects that you store in your S3 buckets. For example, object key names that start with the
+	// `engineering/` prefix or object key names that start with the `marketing/campaigns/` prefix.
+	//
 	// Required.
 	LocationScope string
 
 	// Tags is the Tags property of AWS::S3::AccessGrantsLocation.
+	//
+	// The AWS resource tags that you are adding to the S3 Access Grants location. Each tag is a label
+	// consisting of a user-defined key and value. Tags can help you manage, identify, organize,
+	// search for, and filter resources.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

@@ -8,6 +8,9 @@ import (
 
 // CfnAccessPoint is the AWS::S3::AccessPoint resource.
 //
+// The AWS::S3::AccessPoint resource is an Amazon S3 resource type that you can use to access
+// buckets.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnAccessPoint struct {
 	cdk.CfnResource
@@ -30,18 +33,31 @@ func (r *CfnAccessPoint) CfnProperties() map[string]any { return r.Props.CfnProp
 func (r *CfnAccessPoint) validate() []string { return r.Props.validate("") }
 
 // AttrAlias returns the Alias attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The alias for this access point.
 func (r *CfnAccessPoint) AttrAlias() string { return r.GetAttString("Alias") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// This property contains the details of the ARN for the access point.
 func (r *CfnAccessPoint) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrNetworkOrigin returns the NetworkOrigin attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// Indicates whether this access point allows access from the internet. If `VpcConfiguration` is
+// specified for this access point, then `NetworkOrigin` is `VPC` , and the access point doesn't
+// allow access from the internet. Otherwise, `NetworkOrigin` is `Internet` , and the access point
+// allows access from the internet, subject to the access point and bucket access policies.
+//
+// *Allowed values* : `VPC` | `Internet`
 func (r *CfnAccessPoint) AttrNetworkOrigin() string { return r.GetAttString("NetworkOrigin") }
 
 // CfnAccessPointProps are the properties of an AWS::S3::AccessPoint resource.
 type CfnAccessPointProps struct {
 	// Bucket is the Bucket property of AWS::S3::AccessPoint.
+	//
+	// The name of the bucket associated with this access point.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -49,11 +65,16 @@ type CfnAccessPointProps struct {
 
 	// BucketAccountId is the BucketAccountId property of AWS::S3::AccessPoint.
 	//
+	// The AWS account ID associated with the S3 bucket associated with this access point.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	BucketAccountId string
 
 	// Name is the Name property of AWS::S3::AccessPoint.
+	//
+	// The name of this access point. If you don't specify a name, AWS CloudFormation generates a
+	// unique ID and uses that ID for the access point name.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -61,21 +82,36 @@ type CfnAccessPointProps struct {
 
 	// Policy is the Policy property of AWS::S3::AccessPoint.
 	//
+	// The access point policy associated with this access point.
+	//
 	// Default: not set (CloudFormation's default).
 	Policy any
 
 	// PublicAccessBlockConfiguration is the PublicAccessBlockConfiguration property of
 	// AWS::S3::AccessPoint.
 	//
+	// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can
+	// enable the configuration options in any combination. For more information about when Amazon S3
+	// considers a bucket or object public, see The Meaning of "Public"
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status)
+	// in the *Amazon S3 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	PublicAccessBlockConfiguration *CfnAccessPointPublicAccessBlockConfiguration
 
 	// Tags is the Tags property of AWS::S3::AccessPoint.
 	//
+	// An array of tags that you can apply to access points. Tags are key-value pairs of metadata used
+	// to categorize your access points and control access. For more information, see Using tags for
+	// attribute-based access control (ABAC)
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging.html#using-tags-for-abac) .
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VpcConfiguration is the VpcConfiguration property of AWS::S3::AccessPoint.
+	//
+	// The Virtual Private Cloud (VPC) configuration for this access point, if one exists.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -124,9 +160,26 @@ func (p *CfnAccessPointProps) validate(at string) []string {
 
 // CfnAccessPointPublicAccessBlockConfiguration is the PublicAccessBlockConfiguration property type
 // of AWS::S3::AccessPoint.
+//
+// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can
+// enable the configuration options in any combination. Bucket-level settings work alongside
+// account-level settings (which may inherit from organization-level policies). For more
+// information about when Amazon S3 considers a bucket or object public, see The Meaning of
+// "Public"
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status)
+// in the *Amazon S3 User Guide* .
 type CfnAccessPointPublicAccessBlockConfiguration struct {
 	// BlockPublicAcls is the BlockPublicAcls property of the PublicAccessBlockConfiguration property
 	// type of AWS::S3::AccessPoint.
+	//
+	// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and
+	// objects in this bucket. Setting this element to `TRUE` causes the following behavior:
+	//
+	// - PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is public.
+	// - PUT Object calls fail if the request includes a public ACL.
+	// - PUT Bucket calls fail if the request includes a public ACL.
+	//
+	// Enabling this setting doesn't affect existing policies or ACLs.
 	//
 	// Default: not set (CloudFormation's default).
 	BlockPublicAcls *bool
@@ -134,17 +187,38 @@ type CfnAccessPointPublicAccessBlockConfiguration struct {
 	// BlockPublicPolicy is the BlockPublicPolicy property of the PublicAccessBlockConfiguration
 	// property type of AWS::S3::AccessPoint.
 	//
+	// Specifies whether Amazon S3 should block public bucket policies for this bucket. Setting this
+	// element to `TRUE` causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket
+	// policy allows public access.
+	//
+	// Enabling this setting doesn't affect existing bucket policies.
+	//
 	// Default: not set (CloudFormation's default).
 	BlockPublicPolicy *bool
 
 	// IgnorePublicAcls is the IgnorePublicAcls property of the PublicAccessBlockConfiguration
 	// property type of AWS::S3::AccessPoint.
 	//
+	// Specifies whether Amazon S3 should ignore public ACLs for this bucket and objects in this
+	// bucket. Setting this element to `TRUE` causes Amazon S3 to ignore all public ACLs on this
+	// bucket and objects in this bucket.
+	//
+	// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent
+	// new public ACLs from being set.
+	//
 	// Default: not set (CloudFormation's default).
 	IgnorePublicAcls *bool
 
 	// RestrictPublicBuckets is the RestrictPublicBuckets property of the
 	// PublicAccessBlockConfiguration property type of AWS::S3::AccessPoint.
+	//
+	// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting
+	// this element to `TRUE` restricts access to this bucket to only AWS service principals and
+	// authorized users within this account if the bucket has a public policy.
+	//
+	// Enabling this setting doesn't affect previously stored bucket policies, except that public and
+	// cross-account access within any public bucket policy, including non-public delegation to
+	// specific accounts, is blocked.
 	//
 	// Default: not set (CloudFormation's default).
 	RestrictPublicBuckets *bool
@@ -170,8 +244,13 @@ func (p *CfnAccessPointPublicAccessBlockConfiguration) CfnProperties() map[strin
 }
 
 // CfnAccessPointVpcConfiguration is the VpcConfiguration property type of AWS::S3::AccessPoint.
+//
+// The Virtual Private Cloud (VPC) configuration for this access point.
 type CfnAccessPointVpcConfiguration struct {
 	// VpcId is the VpcId property of the VpcConfiguration property type of AWS::S3::AccessPoint.
+	//
+	// If this field is specified, the access point will only allow connections from the specified VPC
+	// ID.
 	//
 	// Default: not set (CloudFormation's default).
 	VpcId string

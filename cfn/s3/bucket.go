@@ -10,6 +10,15 @@ import (
 
 // CfnBucket is the AWS::S3::Bucket resource.
 //
+// The `AWS::S3::Bucket` resource creates an Amazon S3 bucket in the same AWS Region where you
+// create the AWS CloudFormation stack.
+//
+// To control how AWS CloudFormation handles the bucket when the stack is deleted, you can set a
+// deletion policy for your bucket. You can choose to *retain* the bucket or to *delete* the
+// bucket. For more information, see DeletionPolicy Attribute
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html)
+// . You can only delete empty buckets. Deletion fails for buckets that have contents.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnBucket struct {
 	cdk.CfnResource
@@ -32,13 +41,28 @@ func (r *CfnBucket) CfnProperties() map[string]any { return r.Props.CfnPropertie
 func (r *CfnBucket) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon Resource Name (ARN) of the specified bucket.
+//
+// Example: `arn:aws:s3:::DOC-EXAMPLE-BUCKET`
 func (r *CfnBucket) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrDomainName returns the DomainName attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the IPv4 DNS name of the specified bucket.
+//
+// Example: `DOC-EXAMPLE-BUCKET.s3.amazonaws.com`
 func (r *CfnBucket) AttrDomainName() string { return r.GetAttString("DomainName") }
 
 // AttrDualStackDomainName returns the DualStackDomainName attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// Returns the IPv6 DNS name of the specified bucket.
+//
+// Example: `DOC-EXAMPLE-BUCKET.s3.dualstack.us-east-2.amazonaws.com`
+//
+// For more information about dual-stack endpoints, see Using Amazon S3 Dual-Stack Endpoints
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/dual-stack-endpoints.html) .
 func (r *CfnBucket) AttrDualStackDomainName() string { return r.GetAttString("DualStackDomainName") }
 
 // AttrMetadataConfigurationDestinationTableBucketArn returns the
@@ -65,6 +89,8 @@ func (r *CfnBucket) AttrMetadataConfigurationDestinationTableNamespace() string 
 // AttrMetadataConfigurationInventoryTableConfigurationTableArn returns the
 // MetadataConfiguration.InventoryTableConfiguration.TableArn attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The Amazon Resource Name (ARN) for the inventory table.
 func (r *CfnBucket) AttrMetadataConfigurationInventoryTableConfigurationTableArn() string {
 	return r.GetAttString("MetadataConfiguration.InventoryTableConfiguration.TableArn")
 }
@@ -72,6 +98,8 @@ func (r *CfnBucket) AttrMetadataConfigurationInventoryTableConfigurationTableArn
 // AttrMetadataConfigurationInventoryTableConfigurationTableName returns the
 // MetadataConfiguration.InventoryTableConfiguration.TableName attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The name of the inventory table.
 func (r *CfnBucket) AttrMetadataConfigurationInventoryTableConfigurationTableName() string {
 	return r.GetAttString("MetadataConfiguration.InventoryTableConfiguration.TableName")
 }
@@ -79,6 +107,8 @@ func (r *CfnBucket) AttrMetadataConfigurationInventoryTableConfigurationTableNam
 // AttrMetadataConfigurationJournalTableConfigurationTableArn returns the
 // MetadataConfiguration.JournalTableConfiguration.TableArn attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The Amazon Resource Name (ARN) for the journal table.
 func (r *CfnBucket) AttrMetadataConfigurationJournalTableConfigurationTableArn() string {
 	return r.GetAttString("MetadataConfiguration.JournalTableConfiguration.TableArn")
 }
@@ -86,6 +116,8 @@ func (r *CfnBucket) AttrMetadataConfigurationJournalTableConfigurationTableArn()
 // AttrMetadataConfigurationJournalTableConfigurationTableName returns the
 // MetadataConfiguration.JournalTableConfiguration.TableName attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The name of the journal table.
 func (r *CfnBucket) AttrMetadataConfigurationJournalTableConfigurationTableName() string {
 	return r.GetAttString("MetadataConfiguration.JournalTableConfiguration.TableName")
 }
@@ -93,6 +125,10 @@ func (r *CfnBucket) AttrMetadataConfigurationJournalTableConfigurationTableName(
 // AttrMetadataTableConfigurationS3TablesDestinationTableArn returns the
 // MetadataTableConfiguration.S3TablesDestination.TableArn attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The Amazon Resource Name (ARN) for the metadata table in the metadata table configuration. The
+// specified metadata table name must be unique within the `aws_s3_metadata` namespace in the
+// destination table bucket.
 func (r *CfnBucket) AttrMetadataTableConfigurationS3TablesDestinationTableArn() string {
 	return r.GetAttString("MetadataTableConfiguration.S3TablesDestination.TableArn")
 }
@@ -100,20 +136,39 @@ func (r *CfnBucket) AttrMetadataTableConfigurationS3TablesDestinationTableArn() 
 // AttrMetadataTableConfigurationS3TablesDestinationTableNamespace returns the
 // MetadataTableConfiguration.S3TablesDestination.TableNamespace attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// The table bucket namespace for the metadata table in your metadata table configuration. This
+// value is always `aws_s3_metadata` .
 func (r *CfnBucket) AttrMetadataTableConfigurationS3TablesDestinationTableNamespace() string {
 	return r.GetAttString("MetadataTableConfiguration.S3TablesDestination.TableNamespace")
 }
 
 // AttrRegionalDomainName returns the RegionalDomainName attribute of the resource (Fn::GetAtt) as
 // a string token.
+//
+// Returns the regional domain name of the specified bucket.
+//
+// Example: `DOC-EXAMPLE-BUCKET.s3.us-east-2.amazonaws.com`
 func (r *CfnBucket) AttrRegionalDomainName() string { return r.GetAttString("RegionalDomainName") }
 
 // AttrWebsiteURL returns the WebsiteURL attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the Amazon S3 website endpoint for the specified bucket.
+//
+// Example (IPv4): `http://DOC-EXAMPLE-BUCKET.s3-website.us-east-2.amazonaws.com`
+//
+// Example (IPv6): `http://DOC-EXAMPLE-BUCKET.s3.dualstack.us-east-2.amazonaws.com`
 func (r *CfnBucket) AttrWebsiteURL() string { return r.GetAttString("WebsiteURL") }
 
 // CfnBucketProps are the properties of an AWS::S3::Bucket resource.
 type CfnBucketProps struct {
 	// AbacStatus is the AbacStatus property of AWS::S3::Bucket.
+	//
+	// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose
+	// bucket, you can use tags to manage access to the general purpose buckets as well as for cost
+	// tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags
+	// for cost tracking purposes. For more information, see Using tags with S3 general purpose
+	// buckets (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html) .
 	//
 	// Allowed values: "Enabled", "Disabled".
 	// Default: not set (CloudFormation's default).
@@ -121,10 +176,40 @@ type CfnBucketProps struct {
 
 	// AccelerateConfiguration is the AccelerateConfiguration property of AWS::S3::Bucket.
 	//
+	// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see
+	// Amazon S3 Transfer Acceleration
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3
+	// User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	AccelerateConfiguration *CfnBucketAccelerateConfiguration
 
 	// AccessControl is the AccessControl property of AWS::S3::Bucket.
+	//
+	// This is a legacy property, and it is not recommended for most use cases. A majority of modern
+	// use cases in Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs
+	// disabled. For more information, see Controlling object ownership
+	// (https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the
+	// *Amazon S3 User Guide* .
+	//
+	// A canned access control list (ACL) that grants predefined permissions to the bucket. For more
+	// information about canned ACLs, see Canned ACL
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon
+	// S3 User Guide* .
+	//
+	// S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the
+	// AWS::S3::OwnershipControls
+	// (https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html)
+	// property to enable ACLs, your resource will fail to deploy with any value other than Private.
+	// Use cases requiring ACLs are uncommon.
+	//
+	// The majority of access control configurations can be successfully and more easily achieved with
+	// bucket policies. For more information, see AWS::S3::BucketPolicy
+	// (https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html)
+	// . For examples of common policy configurations, including S3 Server Access Logs buckets and
+	// more, see Bucket policy examples
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the
+	// *Amazon S3 User Guide* .
 	//
 	// Allowed values: "AuthenticatedRead", "AwsExecRead", "BucketOwnerFullControl",
 	// "BucketOwnerRead", "LogDeliveryWrite", "Private", "PublicRead", "PublicReadWrite". It is
@@ -134,15 +219,34 @@ type CfnBucketProps struct {
 
 	// AnalyticsConfigurations is the AnalyticsConfigurations property of AWS::S3::Bucket.
 	//
+	// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	AnalyticsConfigurations []CfnBucketAnalyticsConfiguration
 
 	// BucketEncryption is the BucketEncryption property of AWS::S3::Bucket.
 	//
+	// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed
+	// keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with
+	// KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature,
+	// see Amazon S3 Default Encryption for S3 Buckets
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User
+	// Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	BucketEncryption *CfnBucketBucketEncryption
 
 	// BucketName is the BucketName property of AWS::S3::Bucket.
+	//
+	// A name for the bucket. If you don't specify a name, AWS CloudFormation generates a unique ID
+	// and uses that ID for the bucket name. The bucket name must contain only lowercase letters,
+	// numbers, periods (.), and dashes (-) and must follow Amazon S3 bucket restrictions and
+	// limitations (https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html) . For
+	// more information, see Rules for naming Amazon S3 buckets
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon
+	// S3 User Guide* . If you specify a name, you can't perform updates that require replacement of
+	// this resource. You can perform updates that require no or some interruption. If you need to
+	// replace the resource, specify a new name.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -163,61 +267,112 @@ type CfnBucketProps struct {
 
 	// CorsConfiguration is the CorsConfiguration property of AWS::S3::Bucket.
 	//
+	// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more
+	// information, see Enabling Cross-Origin Resource Sharing
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	CorsConfiguration *CfnBucketCorsConfiguration
 
 	// IntelligentTieringConfigurations is the IntelligentTieringConfigurations property of
 	// AWS::S3::Bucket.
 	//
+	// Defines how Amazon S3 handles Intelligent-Tiering storage.
+	//
 	// Default: not set (CloudFormation's default).
 	IntelligentTieringConfigurations []CfnBucketIntelligentTieringConfiguration
 
 	// InventoryConfigurations is the InventoryConfigurations property of AWS::S3::Bucket.
+	//
+	// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see GET
+	// Bucket inventory
+	// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the
+	// *Amazon S3 API Reference* .
 	//
 	// Default: not set (CloudFormation's default).
 	InventoryConfigurations []CfnBucketInventoryConfiguration
 
 	// LifecycleConfiguration is the LifecycleConfiguration property of AWS::S3::Bucket.
 	//
+	// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information,
+	// see Object Lifecycle Management
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3
+	// User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	LifecycleConfiguration *CfnBucketLifecycleConfiguration
 
 	// LoggingConfiguration is the LoggingConfiguration property of AWS::S3::Bucket.
+	//
+	// Settings that define where logs are stored.
 	//
 	// Default: not set (CloudFormation's default).
 	LoggingConfiguration *CfnBucketLoggingConfiguration
 
 	// MetadataConfiguration is the MetadataConfiguration property of AWS::S3::Bucket.
 	//
+	// The S3 Metadata configuration for a general purpose bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	MetadataConfiguration *CfnBucketMetadataConfiguration
 
 	// MetadataTableConfiguration is the MetadataTableConfiguration property of AWS::S3::Bucket.
+	//
+	// The metadata table configuration of an Amazon S3 general purpose bucket.
 	//
 	// Default: not set (CloudFormation's default).
 	MetadataTableConfiguration *CfnBucketMetadataTableConfiguration
 
 	// MetricsConfigurations is the MetricsConfigurations property of AWS::S3::Bucket.
 	//
+	// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics
+	// configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics
+	// configuration, note that this is a full replacement of the existing metrics configuration. If
+	// you don't include the elements you want to keep, they are erased. For more information, see
+	// PutBucketMetricsConfiguration
+	// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	MetricsConfigurations []CfnBucketMetricsConfiguration
 
 	// NotificationConfiguration is the NotificationConfiguration property of AWS::S3::Bucket.
+	//
+	// Configuration that defines how Amazon S3 handles bucket notifications.
 	//
 	// Default: not set (CloudFormation's default).
 	NotificationConfiguration *CfnBucketNotificationConfiguration
 
 	// ObjectLockConfiguration is the ObjectLockConfiguration property of AWS::S3::Bucket.
 	//
+	// This operation is not supported for directory buckets.
+	//
+	// Places an Object Lock configuration on the specified bucket. The rule specified in the Object
+	// Lock configuration will be applied by default to every new object placed in the specified
+	// bucket. For more information, see Locking Objects
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html) .
+	// - The `DefaultRetention` settings require both a mode and a period.
+	// - The `DefaultRetention` period can be either `Days` or `Years` but you must select one. You
+	// cannot specify `Days` and `Years` at the same time.
+	// - You can enable Object Lock for new or existing buckets. For more information, see Configuring
+	// Object Lock (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html)
+	// . > You must URL encode any signed header values that contain spaces. For example, if your
+	// header value is `my file.txt` , containing two spaces after `my` , you must URL encode this
+	// value to `my%20%20file.txt` .
+	//
 	// Default: not set (CloudFormation's default).
 	ObjectLockConfiguration *CfnBucketObjectLockConfiguration
 
 	// ObjectLockEnabled is the ObjectLockEnabled property of AWS::S3::Bucket.
 	//
+	// Indicates whether this bucket has an Object Lock configuration enabled. Enable
+	// `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	ObjectLockEnabled *bool
 
 	// OwnershipControls is the OwnershipControls property of AWS::S3::Bucket.
+	//
+	// Configuration that defines how Amazon S3 handles Object Ownership rules.
 	//
 	// Default: not set (CloudFormation's default).
 	OwnershipControls *CfnBucketOwnershipControls
@@ -225,25 +380,45 @@ type CfnBucketProps struct {
 	// PublicAccessBlockConfiguration is the PublicAccessBlockConfiguration property of
 	// AWS::S3::Bucket.
 	//
+	// Configuration that defines how Amazon S3 handles public access.
+	//
 	// Default: not set (CloudFormation's default).
 	PublicAccessBlockConfiguration *CfnBucketPublicAccessBlockConfiguration
 
 	// ReplicationConfiguration is the ReplicationConfiguration property of AWS::S3::Bucket.
+	//
+	// Configuration for replicating objects in an S3 bucket. To enable replication, you must also
+	// enable versioning by using the `VersioningConfiguration` property.
+	//
+	// Amazon S3 can store replicated objects in a single destination bucket or multiple destination
+	// buckets. The destination bucket or buckets must already exist.
 	//
 	// Default: not set (CloudFormation's default).
 	ReplicationConfiguration *CfnBucketReplicationConfiguration
 
 	// Tags is the Tags property of AWS::S3::Bucket.
 	//
+	// An arbitrary set of tags (key-value pairs) for this S3 bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// VersioningConfiguration is the VersioningConfiguration property of AWS::S3::Bucket.
 	//
+	// Enables multiple versions of all objects in this bucket. You might enable versioning to prevent
+	// objects from being deleted or overwritten by mistake or to archive objects so that you can
+	// retrieve previous versions of them. When you enable versioning on a bucket for the first time,
+	// it might take a short amount of time for the change to be fully propagated. We recommend that
+	// you wait for 15 minutes after enabling versioning before issuing write operations ( `PUT` or
+	// `DELETE` ) on objects in the bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	VersioningConfiguration *CfnBucketVersioningConfiguration
 
 	// WebsiteConfiguration is the WebsiteConfiguration property of AWS::S3::Bucket.
+	//
+	// Information used to configure the bucket as a static website. For more information, see Hosting
+	// Websites on Amazon S3 (https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	WebsiteConfiguration *CfnBucketWebsiteConfiguration
@@ -411,9 +586,16 @@ func (p *CfnBucketProps) validate(at string) []string {
 
 // CfnBucketAccelerateConfiguration is the AccelerateConfiguration property type of
 // AWS::S3::Bucket.
+//
+// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see
+// Amazon S3 Transfer Acceleration
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3
+// User Guide* .
 type CfnBucketAccelerateConfiguration struct {
 	// AccelerationStatus is the AccelerationStatus property of the AccelerateConfiguration property
 	// type of AWS::S3::Bucket.
+	//
+	// Specifies the transfer acceleration status of the bucket.
 	//
 	// Allowed values: "Enabled", "Suspended".
 	// Required.
@@ -439,13 +621,19 @@ func (p *CfnBucketAccelerateConfiguration) validate(at string) []string {
 }
 
 // CfnBucketAnalyticsConfiguration is the AnalyticsConfiguration property type of AWS::S3::Bucket.
+//
+// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
 type CfnBucketAnalyticsConfiguration struct {
 	// Id is the Id property of the AnalyticsConfiguration property type of AWS::S3::Bucket.
+	//
+	// The ID that identifies the analytics configuration.
 	//
 	// Required.
 	Id string
 
 	// Prefix is the Prefix property of the AnalyticsConfiguration property type of AWS::S3::Bucket.
+	//
+	// The prefix that an object must have to be included in the analytics results.
 	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
@@ -453,11 +641,19 @@ type CfnBucketAnalyticsConfiguration struct {
 	// StorageClassAnalysis is the StorageClassAnalysis property of the AnalyticsConfiguration
 	// property type of AWS::S3::Bucket.
 	//
+	// Contains data related to access patterns to be collected and made available to analyze the
+	// tradeoffs between different storage classes.
+	//
 	// Required.
 	StorageClassAnalysis *CfnBucketStorageClassAnalysis
 
 	// TagFilters is the TagFilters property of the AnalyticsConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// The tags to use when evaluating an analytics filter.
+	//
+	// The analytics only includes objects that meet the filter's criteria. If no filter is specified,
+	// all of the contents of the bucket are included in the analysis.
 	//
 	// Default: not set (CloudFormation's default).
 	TagFilters []CfnBucketTagFilter
@@ -505,9 +701,15 @@ func (p *CfnBucketAnalyticsConfiguration) validate(at string) []string {
 }
 
 // CfnBucketStorageClassAnalysis is the StorageClassAnalysis property type of AWS::S3::Bucket.
+//
+// Specifies data related to access patterns to be collected and made available to analyze the
+// tradeoffs between different storage classes for an Amazon S3 bucket.
 type CfnBucketStorageClassAnalysis struct {
 	// DataExport is the DataExport property of the StorageClassAnalysis property type of
 	// AWS::S3::Bucket.
+	//
+	// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be
+	// exported.
 	//
 	// Default: not set (CloudFormation's default).
 	DataExport *CfnBucketDataExport
@@ -532,14 +734,21 @@ func (p *CfnBucketStorageClassAnalysis) validate(at string) []string {
 }
 
 // CfnBucketDataExport is the DataExport property type of AWS::S3::Bucket.
+//
+// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be
+// exported.
 type CfnBucketDataExport struct {
 	// Destination is the Destination property of the DataExport property type of AWS::S3::Bucket.
+	//
+	// The place to store the data for an analysis.
 	//
 	// Required.
 	Destination *CfnBucketDestination
 
 	// OutputSchemaVersion is the OutputSchemaVersion property of the DataExport property type of
 	// AWS::S3::Bucket.
+	//
+	// The version of the output schema to use when exporting data. Must be `V_1` .
 	//
 	// Required.
 	OutputSchemaVersion string
@@ -572,25 +781,40 @@ func (p *CfnBucketDataExport) validate(at string) []string {
 }
 
 // CfnBucketDestination is the Destination property type of AWS::S3::Bucket.
+//
+// Specifies information about where to publish analysis or configuration results for an Amazon S3
+// bucket.
 type CfnBucketDestination struct {
 	// BucketAccountId is the BucketAccountId property of the Destination property type of
 	// AWS::S3::Bucket.
+	//
+	// The account ID that owns the destination S3 bucket. If no account ID is provided, the owner is
+	// not validated before exporting data. Although this value is optional, we strongly recommend
+	// that you set it to help prevent problems if the destination bucket ownership changes.
 	//
 	// Default: not set (CloudFormation's default).
 	BucketAccountId string
 
 	// BucketArn is the BucketArn property of the Destination property type of AWS::S3::Bucket.
 	//
+	// The Amazon Resource Name (ARN) of the bucket to which data is exported.
+	//
 	// Required.
 	BucketArn string
 
 	// Format is the Format property of the Destination property type of AWS::S3::Bucket.
+	//
+	// Specifies the file format used when exporting data to Amazon S3.
+	//
+	// *Allowed values* : `CSV` | `ORC` | `Parquet`
 	//
 	// Allowed values: "CSV", "ORC", "Parquet".
 	// Required.
 	Format string
 
 	// Prefix is the Prefix property of the Destination property type of AWS::S3::Bucket.
+	//
+	// The prefix to use when exporting data. The prefix is prepended to all results.
 	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
@@ -627,13 +851,22 @@ func (p *CfnBucketDestination) validate(at string) []string {
 }
 
 // CfnBucketTagFilter is the TagFilter property type of AWS::S3::Bucket.
+//
+// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more
+// information, see Categorizing your storage using tags
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in the *Amazon
+// Simple Storage Service User Guide* .
 type CfnBucketTagFilter struct {
 	// Key is the Key property of the TagFilter property type of AWS::S3::Bucket.
+	//
+	// The tag key.
 	//
 	// Required.
 	Key string
 
 	// Value is the Value property of the TagFilter property type of AWS::S3::Bucket.
+	//
+	// The tag value.
 	//
 	// Required.
 	Value string
@@ -664,9 +897,18 @@ func (p *CfnBucketTagFilter) validate(at string) []string {
 }
 
 // CfnBucketBucketEncryption is the BucketEncryption property type of AWS::S3::Bucket.
+//
+// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed
+// keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with
+// KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see
+// Amazon S3 Default Encryption for S3 Buckets
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User
+// Guide* .
 type CfnBucketBucketEncryption struct {
 	// ServerSideEncryptionConfiguration is the ServerSideEncryptionConfiguration property of the
 	// BucketEncryption property type of AWS::S3::Bucket.
+	//
+	// Specifies the default server-side-encryption configuration.
 	//
 	// Required.
 	ServerSideEncryptionConfiguration []CfnBucketServerSideEncryptionRule
@@ -700,9 +942,32 @@ func (p *CfnBucketBucketEncryption) validate(at string) []string {
 
 // CfnBucketServerSideEncryptionRule is the ServerSideEncryptionRule property type of
 // AWS::S3::Bucket.
+//
+// Specifies the default server-side encryption configuration.
+// - *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend
+// using a fully qualified KMS key ARN. If you use a KMS key alias instead, then AWS resolves the
+// key within the requester’s account. This behavior can result in data that's encrypted with a
+// KMS key that belongs to the requester, and not the bucket owner.
+// - *Directory buckets* - When you specify an AWS customer managed key
+// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for
+// encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the
+// KMS key isn't supported.
 type CfnBucketServerSideEncryptionRule struct {
 	// BlockedEncryptionTypes is the BlockedEncryptionTypes property of the ServerSideEncryptionRule
 	// property type of AWS::S3::Bucket.
+	//
+	// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new
+	// objects encrypted with the specified server-side encryption type. For example, blocking an
+	// encryption type will block `PutObject` , `CopyObject` , `PostObject` , multipart upload, and
+	// replication requests to the bucket for objects with the specified encryption type. However, you
+	// can continue to read and list any pre-existing objects already encrypted with the specified
+	// encryption type. For more information, see Blocking or unblocking SSE-C for a general purpose
+	// bucket
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html)
+	// . Currently, this parameter only supports blocking or unblocking server-side encryption with
+	// customer-provided keys (SSE-C). For more information about SSE-C, see Using server-side
+	// encryption with customer-provided keys (SSE-C)
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	BlockedEncryptionTypes *CfnBucketBlockedEncryptionTypes
@@ -710,11 +975,24 @@ type CfnBucketServerSideEncryptionRule struct {
 	// BucketKeyEnabled is the BucketKeyEnabled property of the ServerSideEncryptionRule property type
 	// of AWS::S3::Bucket.
 	//
+	// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS
+	// (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the
+	// `BucketKeyEnabled` element to `true` causes Amazon S3 to use an S3 Bucket Key. By default, S3
+	// Bucket Key is not enabled.
+	//
+	// For more information, see Amazon S3 Bucket Keys
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the *Amazon S3 User Guide*
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	BucketKeyEnabled *bool
 
 	// ServerSideEncryptionByDefault is the ServerSideEncryptionByDefault property of the
 	// ServerSideEncryptionRule property type of AWS::S3::Bucket.
+	//
+	// Specifies the default server-side encryption to apply to new objects in the bucket. If a PUT
+	// Object request doesn't specify any server-side encryption, this default encryption will be
+	// applied.
 	//
 	// Default: not set (CloudFormation's default).
 	ServerSideEncryptionByDefault *CfnBucketServerSideEncryptionByDefault
@@ -745,9 +1023,39 @@ func (p *CfnBucketServerSideEncryptionRule) validate(at string) []string {
 }
 
 // CfnBucketBlockedEncryptionTypes is the BlockedEncryptionTypes property type of AWS::S3::Bucket.
+//
+// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new
+// objects encrypted with the specified server-side encryption type. For example, blocking an
+// encryption type will block `PutObject` , `CopyObject` , `PostObject` , multipart upload, and
+// replication requests to the bucket for objects with the specified encryption type. However, you
+// can continue to read and list any pre-existing objects already encrypted with the specified
+// encryption type. For more information, see Blocking or unblocking SSE-C for a general purpose
+// bucket
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html)
+// .
+//
+// This data type is used with the following actions:
+//
+// - PutBucketEncryption
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html)
+// - GetBucketEncryption
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html)
+// - DeleteBucketEncryption
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
+//
+// - **Permissions** - You must have the `s3:PutEncryptionConfiguration` permission to block or
+// unblock an encryption type for a bucket.
+//
+// You must have the `s3:GetEncryptionConfiguration` permission to view a bucket's encryption type.
 type CfnBucketBlockedEncryptionTypes struct {
 	// EncryptionType is the EncryptionType property of the BlockedEncryptionTypes property type of
 	// AWS::S3::Bucket.
+	//
+	// The object encryption type that you want to block or unblock for an Amazon S3 general purpose
+	// bucket. Currently, this parameter only supports blocking or unblocking server side encryption
+	// with customer-provided keys (SSE-C). For more information about SSE-C, see Using server-side
+	// encryption with customer-provided keys (SSE-C)
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html) .
 	//
 	// Default: not set (CloudFormation's default).
 	EncryptionType []string
@@ -765,15 +1073,63 @@ func (p *CfnBucketBlockedEncryptionTypes) CfnProperties() map[string]any {
 
 // CfnBucketServerSideEncryptionByDefault is the ServerSideEncryptionByDefault property type of
 // AWS::S3::Bucket.
+//
+// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT
+// Object request doesn't specify any server-side encryption, this default encryption will be
+// applied. For more information, see PutBucketEncryption
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html) .
+// - *General purpose buckets* - If you don't specify a customer managed key at configuration,
+// Amazon S3 automatically creates an AWS KMS key ( `aws/s3` ) in your AWS account the first time
+// that you add an object encrypted with SSE-KMS to a bucket. By default, Amazon S3 uses this KMS
+// key for SSE-KMS.
+// - *Directory buckets* - Your SSE-KMS configuration can only support 1 customer managed key
+// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory
+// bucket's lifetime. The AWS managed key
+// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) ( `aws/s3`
+// ) isn't supported.
+// - *Directory buckets* - For directory buckets, there are only two supported options for
+// server-side encryption: SSE-S3 and SSE-KMS.
 type CfnBucketServerSideEncryptionByDefault struct {
 	// KMSMasterKeyID is the KMSMasterKeyID property of the ServerSideEncryptionByDefault property
 	// type of AWS::S3::Bucket.
+	//
+	// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption.
+	// - *General purpose buckets* - This parameter is allowed if and only if `SSEAlgorithm` is set to
+	// `aws:kms` or `aws:kms:dsse` .
+	// - *Directory buckets* - This parameter is allowed if and only if `SSEAlgorithm` is set to
+	// `aws:kms` .
+	//
+	// You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key.
+	//
+	// - Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab`
+	// - Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+	// - Key Alias: `alias/alias-name`
+	//
+	// If you are using encryption with cross-account or AWS service operations, you must use a fully
+	// qualified KMS key ARN. For more information, see Using encryption for cross-account operations
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html#bucket-encryption-update-bucket-policy)
+	// .
+	// - *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend
+	// using a fully qualified KMS key ARN. If you use a KMS key alias instead, then AWS resolves the
+	// key within the requester’s account. This behavior can result in data that's encrypted with a
+	// KMS key that belongs to the requester, and not the bucket owner. Also, if you use a key ID, you
+	// can run into a LogDestination undeliverable error when creating a VPC flow log.
+	// - *Directory buckets* - When you specify an AWS customer managed key
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for
+	// encryption in your directory bucket, only use the key ID or key ARN. The key alias format of
+	// the KMS key isn't supported. > Amazon S3 only supports symmetric encryption KMS keys. For more
+	// information, see Asymmetric keys in AWS KMS
+	// (https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *AWS
+	// Key Management Service Developer Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	KMSMasterKeyID string
 
 	// SSEAlgorithm is the SSEAlgorithm property of the ServerSideEncryptionByDefault property type of
 	// AWS::S3::Bucket.
+	//
+	// Server-side encryption algorithm to use for the default encryption. For directory buckets,
+	// there are only two supported values for server-side encryption: `AES256` and `aws:kms` .
 	//
 	// Allowed values: "aws:kms", "AES256", "aws:kms:dsse".
 	// Required.
@@ -802,8 +1158,15 @@ func (p *CfnBucketServerSideEncryptionByDefault) validate(at string) []string {
 }
 
 // CfnBucketCorsConfiguration is the CorsConfiguration property type of AWS::S3::Bucket.
+//
+// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more
+// information, see Enabling Cross-Origin Resource Sharing
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide* .
 type CfnBucketCorsConfiguration struct {
 	// CorsRules is the CorsRules property of the CorsConfiguration property type of AWS::S3::Bucket.
+	//
+	// A set of origins and methods (cross-origin access that you want to allow). You can add up to
+	// 100 rules to the configuration.
 	//
 	// Required.
 	CorsRules []CfnBucketCorsRule
@@ -836,33 +1199,53 @@ func (p *CfnBucketCorsConfiguration) validate(at string) []string {
 }
 
 // CfnBucketCorsRule is the CorsRule property type of AWS::S3::Bucket.
+//
+// Specifies a cross-origin access rule for an Amazon S3 bucket.
 type CfnBucketCorsRule struct {
 	// AllowedHeaders is the AllowedHeaders property of the CorsRule property type of AWS::S3::Bucket.
+	//
+	// Headers that are specified in the `Access-Control-Request-Headers` header. These headers are
+	// allowed in a preflight OPTIONS request. In response to any preflight OPTIONS request, Amazon S3
+	// returns any requested headers that are allowed.
 	//
 	// Default: not set (CloudFormation's default).
 	AllowedHeaders []string
 
 	// AllowedMethods is the AllowedMethods property of the CorsRule property type of AWS::S3::Bucket.
 	//
+	// An HTTP method that you allow the origin to run.
+	//
+	// *Allowed values* : `GET` | `PUT` | `HEAD` | `POST` | `DELETE`
+	//
 	// Required.
 	AllowedMethods []string
 
 	// AllowedOrigins is the AllowedOrigins property of the CorsRule property type of AWS::S3::Bucket.
+	//
+	// One or more origins you want customers to be able to access the bucket from.
 	//
 	// Required.
 	AllowedOrigins []string
 
 	// ExposedHeaders is the ExposedHeaders property of the CorsRule property type of AWS::S3::Bucket.
 	//
+	// One or more headers in the response that you want customers to be able to access from their
+	// applications (for example, from a JavaScript `XMLHttpRequest` object).
+	//
 	// Default: not set (CloudFormation's default).
 	ExposedHeaders []string
 
 	// Id is the Id property of the CorsRule property type of AWS::S3::Bucket.
 	//
+	// A unique identifier for this rule. The value must be no more than 255 characters.
+	//
 	// Default: not set (CloudFormation's default).
 	Id string
 
 	// MaxAge is the MaxAge property of the CorsRule property type of AWS::S3::Bucket.
+	//
+	// The time in seconds that your browser is to cache the preflight response for the specified
+	// resource.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxAge *int
@@ -906,8 +1289,17 @@ func (p *CfnBucketCorsRule) validate(at string) []string {
 
 // CfnBucketIntelligentTieringConfiguration is the IntelligentTieringConfiguration property type of
 // AWS::S3::Bucket.
+//
+// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
+//
+// For information about the S3 Intelligent-Tiering storage class, see Storage class for
+// automatically optimizing frequently and infrequently accessed objects
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access)
+// .
 type CfnBucketIntelligentTieringConfiguration struct {
 	// Id is the Id property of the IntelligentTieringConfiguration property type of AWS::S3::Bucket.
+	//
+	// The ID used to identify the S3 Intelligent-Tiering configuration.
 	//
 	// Required.
 	Id string
@@ -915,11 +1307,15 @@ type CfnBucketIntelligentTieringConfiguration struct {
 	// Prefix is the Prefix property of the IntelligentTieringConfiguration property type of
 	// AWS::S3::Bucket.
 	//
+	// An object key name prefix that identifies the subset of objects to which the rule applies.
+	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
 
 	// Status is the Status property of the IntelligentTieringConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// Specifies the status of the configuration.
 	//
 	// Allowed values: "Disabled", "Enabled".
 	// Required.
@@ -928,11 +1324,19 @@ type CfnBucketIntelligentTieringConfiguration struct {
 	// TagFilters is the TagFilters property of the IntelligentTieringConfiguration property type of
 	// AWS::S3::Bucket.
 	//
+	// A container for a key-value pair.
+	//
 	// Default: not set (CloudFormation's default).
 	TagFilters []CfnBucketTagFilter
 
 	// Tierings is the Tierings property of the IntelligentTieringConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// Specifies a list of S3 Intelligent-Tiering storage class tiers in the configuration. At least
+	// one tier must be defined in the list. At most, you can specify two tiers in the list, one for
+	// each available AccessTier: `ARCHIVE_ACCESS` and `DEEP_ARCHIVE_ACCESS` . You only need
+	// Intelligent Tiering Configuration enabled on a bucket if you want to automatically move objects
+	// stored in the Intelligent-Tiering storage class to Archive Access or Deep Archive Access tiers.
 	//
 	// Required.
 	Tierings []CfnBucketTiering
@@ -992,14 +1396,28 @@ func (p *CfnBucketIntelligentTieringConfiguration) validate(at string) []string 
 }
 
 // CfnBucketTiering is the Tiering property type of AWS::S3::Bucket.
+//
+// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically
+// moving data to the most cost-effective storage access tier, without additional operational
+// overhead.
 type CfnBucketTiering struct {
 	// AccessTier is the AccessTier property of the Tiering property type of AWS::S3::Bucket.
+	//
+	// S3 Intelligent-Tiering access tier. See Storage class for automatically optimizing frequently
+	// and infrequently accessed objects
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access)
+	// for a list of access tiers in the S3 Intelligent-Tiering storage class.
 	//
 	// Allowed values: "ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS".
 	// Required.
 	AccessTier string
 
 	// Days is the Days property of the Tiering property type of AWS::S3::Bucket.
+	//
+	// The number of consecutive days of no access after which an object will be eligible to be
+	// transitioned to the corresponding tier. The minimum number of days specified for Archive Access
+	// tier must be at least 90 days and Deep Archive Access tier must be at least 180 days. The
+	// maximum can be up to 2 years (730 days).
 	//
 	// Required.
 	Days *int
@@ -1030,25 +1448,42 @@ func (p *CfnBucketTiering) validate(at string) []string {
 }
 
 // CfnBucketInventoryConfiguration is the InventoryConfiguration property type of AWS::S3::Bucket.
+//
+// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see GET
+// Bucket inventory
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the
+// *Amazon S3 API Reference* .
 type CfnBucketInventoryConfiguration struct {
 	// Destination is the Destination property of the InventoryConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// Contains information about where to publish the inventory results.
 	//
 	// Required.
 	Destination *CfnBucketDestination
 
 	// Enabled is the Enabled property of the InventoryConfiguration property type of AWS::S3::Bucket.
 	//
+	// Specifies whether the inventory is enabled or disabled. If set to `True` , an inventory list is
+	// generated. If set to `False` , no inventory list is generated.
+	//
 	// Required.
 	Enabled *bool
 
 	// Id is the Id property of the InventoryConfiguration property type of AWS::S3::Bucket.
+	//
+	// The ID used to identify the inventory configuration.
 	//
 	// Required.
 	Id string
 
 	// IncludedObjectVersions is the IncludedObjectVersions property of the InventoryConfiguration
 	// property type of AWS::S3::Bucket.
+	//
+	// Object versions to include in the inventory list. If set to `All` , the list includes all the
+	// object versions, which adds the version-related fields `VersionId` , `IsLatest` , and
+	// `DeleteMarker` to the list. If set to `Current` , the list does not contain these
+	// version-related fields.
 	//
 	// Allowed values: "All", "Current".
 	// Required.
@@ -1057,16 +1492,22 @@ type CfnBucketInventoryConfiguration struct {
 	// OptionalFields is the OptionalFields property of the InventoryConfiguration property type of
 	// AWS::S3::Bucket.
 	//
+	// Contains the optional fields that are included in the inventory results.
+	//
 	// Default: not set (CloudFormation's default).
 	OptionalFields []string
 
 	// Prefix is the Prefix property of the InventoryConfiguration property type of AWS::S3::Bucket.
+	//
+	// Specifies the inventory filter prefix.
 	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
 
 	// ScheduleFrequency is the ScheduleFrequency property of the InventoryConfiguration property type
 	// of AWS::S3::Bucket.
+	//
+	// Specifies the schedule for generating inventory results.
 	//
 	// Allowed values: "Daily", "Weekly".
 	// Required.
@@ -1124,14 +1565,35 @@ func (p *CfnBucketInventoryConfiguration) validate(at string) []string {
 }
 
 // CfnBucketLifecycleConfiguration is the LifecycleConfiguration property type of AWS::S3::Bucket.
+//
+// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information,
+// see Object Lifecycle Management
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3
+// User Guide* .
 type CfnBucketLifecycleConfiguration struct {
 	// Rules is the Rules property of the LifecycleConfiguration property type of AWS::S3::Bucket.
+	//
+	// A lifecycle rule for individual objects in an Amazon S3 bucket.
 	//
 	// Required.
 	Rules []CfnBucketRule
 
 	// TransitionDefaultMinimumObjectSize is the TransitionDefaultMinimumObjectSize property of the
 	// LifecycleConfiguration property type of AWS::S3::Bucket.
+	//
+	// Indicates which default minimum object size behavior is applied to the lifecycle configuration.
+	// This parameter applies to general purpose buckets only. It isn't supported for directory bucket
+	// lifecycle configurations.
+	//
+	// - `all_storage_classes_128K` - Objects smaller than 128 KB will not transition to any storage
+	// class by default.
+	// - `varies_by_storage_class` - Objects smaller than 128 KB will transition to Glacier Flexible
+	// Retrieval or Glacier Deep Archive storage classes. By default, all other storage classes will
+	// prevent transitions smaller than 128 KB.
+	//
+	// To customize the minimum object size for any transition you can add a filter that specifies a
+	// custom `ObjectSizeGreaterThan` or `ObjectSizeLessThan` in the body of your transition rule.
+	// Custom filters always take precedence over the default transition behavior.
 	//
 	// Allowed values: "varies_by_storage_class", "all_storage_classes_128K".
 	// Default: not set (CloudFormation's default).
@@ -1168,19 +1630,41 @@ func (p *CfnBucketLifecycleConfiguration) validate(at string) []string {
 }
 
 // CfnBucketRule is the Rule property type of AWS::S3::Bucket.
+//
+// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see Put Bucket
+// Lifecycle Configuration
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3
+// API Reference* .
+//
+// You must specify at least one of the following properties: `AbortIncompleteMultipartUpload` ,
+// `ExpirationDate` , `ExpirationInDays` , `NoncurrentVersionExpirationInDays` ,
+// `NoncurrentVersionTransition` , `NoncurrentVersionTransitions` , `Transition` , or `Transitions`
+// .
 type CfnBucketRule struct {
 	// AbortIncompleteMultipartUpload is the AbortIncompleteMultipartUpload property of the Rule
 	// property type of AWS::S3::Bucket.
+	//
+	// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3 bucket.
 	//
 	// Default: not set (CloudFormation's default).
 	AbortIncompleteMultipartUpload *CfnBucketAbortIncompleteMultipartUpload
 
 	// ExpirationDate is the ExpirationDate property of the Rule property type of AWS::S3::Bucket.
 	//
+	// Indicates when objects are deleted from Amazon S3 and Amazon S3 Glacier. The date value must be
+	// in ISO 8601 format. The time is always midnight UTC. If you specify an expiration and
+	// transition time, you must use the same time unit for both properties (either in days or by
+	// date). The expiration time must also be later than the transition time.
+	//
 	// Default: not set (CloudFormation's default).
 	ExpirationDate string
 
 	// ExpirationInDays is the ExpirationInDays property of the Rule property type of AWS::S3::Bucket.
+	//
+	// Indicates the number of days after creation when objects are deleted from Amazon S3 and Amazon
+	// S3 Glacier. If you specify an expiration and transition time, you must use the same time unit
+	// for both properties (either in days or by date). The expiration time must also be later than
+	// the transition time.
 	//
 	// Default: not set (CloudFormation's default).
 	ExpirationInDays *int
@@ -1188,11 +1672,17 @@ type CfnBucketRule struct {
 	// ExpiredObjectDeleteMarker is the ExpiredObjectDeleteMarker property of the Rule property type
 	// of AWS::S3::Bucket.
 	//
+	// Indicates whether Amazon S3 will remove a delete marker without any noncurrent versions. If set
+	// to true, the delete marker will be removed if there are no noncurrent versions. This cannot be
+	// specified with `ExpirationInDays` , `ExpirationDate` , or `TagFilters` .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	ExpiredObjectDeleteMarker *bool
 
 	// Id is the Id property of the Rule property type of AWS::S3::Bucket.
+	//
+	// Unique identifier for the rule. The value can't be longer than 255 characters.
 	//
 	// Default: not set (CloudFormation's default).
 	Id string
@@ -1200,11 +1690,21 @@ type CfnBucketRule struct {
 	// NoncurrentVersionExpiration is the NoncurrentVersionExpiration property of the Rule property
 	// type of AWS::S3::Bucket.
 	//
+	// Specifies when noncurrent object versions expire. Upon expiration, Amazon S3 permanently
+	// deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket
+	// that has versioning enabled (or suspended) to request that Amazon S3 delete noncurrent object
+	// versions at a specific period in the object's lifetime.
+	//
 	// Default: not set (CloudFormation's default).
 	NoncurrentVersionExpiration *CfnBucketNoncurrentVersionExpiration
 
 	// NoncurrentVersionExpirationInDays is the NoncurrentVersionExpirationInDays property of the Rule
 	// property type of AWS::S3::Bucket.
+	//
+	// (Deprecated.) For buckets with versioning enabled (or suspended), specifies the time, in days,
+	// between when a new version of the object is uploaded to the bucket and when old versions of the
+	// object expire. When object versions expire, Amazon S3 permanently deletes them. If you specify
+	// a transition and expiration time, the expiration time must be later than the transition time.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -1213,6 +1713,11 @@ type CfnBucketRule struct {
 	// NoncurrentVersionTransition is the NoncurrentVersionTransition property of the Rule property
 	// type of AWS::S3::Bucket.
 	//
+	// (Deprecated.) For buckets with versioning enabled (or suspended), specifies when non-current
+	// objects transition to a specified storage class. If you specify a transition and expiration
+	// time, the expiration time must be later than the transition time. If you specify this property,
+	// don't specify the `NoncurrentVersionTransitions` property.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	NoncurrentVersionTransition *CfnBucketNoncurrentVersionTransition
@@ -1220,11 +1725,22 @@ type CfnBucketRule struct {
 	// NoncurrentVersionTransitions is the NoncurrentVersionTransitions property of the Rule property
 	// type of AWS::S3::Bucket.
 	//
+	// For buckets with versioning enabled (or suspended), one or more transition rules that specify
+	// when non-current objects transition to a specified storage class. If you specify a transition
+	// and expiration time, the expiration time must be later than the transition time. If you specify
+	// this property, don't specify the `NoncurrentVersionTransition` property.
+	//
 	// Default: not set (CloudFormation's default).
 	NoncurrentVersionTransitions []CfnBucketNoncurrentVersionTransition
 
 	// ObjectSizeGreaterThan is the ObjectSizeGreaterThan property of the Rule property type of
 	// AWS::S3::Bucket.
+	//
+	// Specifies the minimum object size in bytes for this rule to apply to. Objects must be larger
+	// than this value in bytes. For more information about size based rules, see Lifecycle
+	// configuration using size-based rules
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules)
+	// in the *Amazon S3 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	ObjectSizeGreaterThan string
@@ -1232,15 +1748,30 @@ type CfnBucketRule struct {
 	// ObjectSizeLessThan is the ObjectSizeLessThan property of the Rule property type of
 	// AWS::S3::Bucket.
 	//
+	// Specifies the maximum object size in bytes for this rule to apply to. Objects must be smaller
+	// than this value in bytes. For more information about sized based rules, see Lifecycle
+	// configuration using size-based rules
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules)
+	// in the *Amazon S3 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ObjectSizeLessThan string
 
 	// Prefix is the Prefix property of the Rule property type of AWS::S3::Bucket.
 	//
+	// Object key prefix that identifies one or more objects to which this rule applies. Replacement
+	// must be made for object keys containing special characters (such as carriage returns) when
+	// using XML requests. For more information, see XML related object key constraints
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
 
 	// Status is the Status property of the Rule property type of AWS::S3::Bucket.
+	//
+	// If `Enabled` , the rule is currently being applied. If `Disabled` , the rule is not currently
+	// being applied.
 	//
 	// Allowed values: "Enabled", "Disabled".
 	// Required.
@@ -1248,16 +1779,28 @@ type CfnBucketRule struct {
 
 	// TagFilters is the TagFilters property of the Rule property type of AWS::S3::Bucket.
 	//
+	// Tags to use to identify a subset of objects to which the lifecycle rule applies.
+	//
 	// Default: not set (CloudFormation's default).
 	TagFilters []CfnBucketTagFilter
 
 	// Transition is the Transition property of the Rule property type of AWS::S3::Bucket.
+	//
+	// (Deprecated.) Specifies when an object transitions to a specified storage class. If you specify
+	// an expiration and transition time, you must use the same time unit for both properties (either
+	// in days or by date). The expiration time must also be later than the transition time. If you
+	// specify this property, don't specify the `Transitions` property.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Transition *CfnBucketTransition
 
 	// Transitions is the Transitions property of the Rule property type of AWS::S3::Bucket.
+	//
+	// One or more transition rules that specify when an object transitions to a specified storage
+	// class. If you specify an expiration and transition time, you must use the same time unit for
+	// both properties (either in days or by date). The expiration time must also be later than the
+	// transition time. If you specify this property, don't specify the `Transition` property.
 	//
 	// Default: not set (CloudFormation's default).
 	Transitions []CfnBucketTransition
@@ -1367,9 +1910,17 @@ func (p *CfnBucketRule) validate(at string) []string {
 
 // CfnBucketAbortIncompleteMultipartUpload is the AbortIncompleteMultipartUpload property type of
 // AWS::S3::Bucket.
+//
+// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will
+// wait before permanently removing all parts of the upload. For more information, see Stopping
+// Incomplete Multipart Uploads Using a Bucket Lifecycle Policy
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config)
+// in the *Amazon S3 User Guide* .
 type CfnBucketAbortIncompleteMultipartUpload struct {
 	// DaysAfterInitiation is the DaysAfterInitiation property of the AbortIncompleteMultipartUpload
 	// property type of AWS::S3::Bucket.
+	//
+	// Specifies the number of days after which Amazon S3 stops an incomplete multipart upload.
 	//
 	// Required.
 	DaysAfterInitiation *int
@@ -1395,15 +1946,35 @@ func (p *CfnBucketAbortIncompleteMultipartUpload) validate(at string) []string {
 
 // CfnBucketNoncurrentVersionExpiration is the NoncurrentVersionExpiration property type of
 // AWS::S3::Bucket.
+//
+// Specifies when noncurrent object versions expire. Upon expiration, Amazon S3 permanently deletes
+// the noncurrent object versions. You set this lifecycle configuration action on a bucket that has
+// versioning enabled (or suspended) to request that Amazon S3 delete noncurrent object versions at
+// a specific period in the object's lifetime. For more information about setting a lifecycle rule
+// configuration, see AWS::S3::Bucket Rule
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig-rule.html)
+// .
 type CfnBucketNoncurrentVersionExpiration struct {
 	// NewerNoncurrentVersions is the NewerNoncurrentVersions property of the
 	// NoncurrentVersionExpiration property type of AWS::S3::Bucket.
+	//
+	// Specifies how many noncurrent versions Amazon S3 will retain. If there are this many more
+	// recent noncurrent versions, Amazon S3 will take the associated action. For more information
+	// about noncurrent versions, see Lifecycle configuration elements
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the
+	// *Amazon S3 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	NewerNoncurrentVersions *int
 
 	// NoncurrentDays is the NoncurrentDays property of the NoncurrentVersionExpiration property type
 	// of AWS::S3::Bucket.
+	//
+	// Specifies the number of days an object is noncurrent before Amazon S3 can perform the
+	// associated action. For information about the noncurrent days calculations, see How Amazon S3
+	// Calculates When an Object Became Noncurrent
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations)
+	// in the *Amazon S3 User Guide* .
 	//
 	// Required.
 	NoncurrentDays *int
@@ -1432,15 +2003,31 @@ func (p *CfnBucketNoncurrentVersionExpiration) validate(at string) []string {
 
 // CfnBucketNoncurrentVersionTransition is the NoncurrentVersionTransition property type of
 // AWS::S3::Bucket.
+//
+// Container for the transition rule that describes when noncurrent objects transition to the
+// `STANDARD_IA` , `ONEZONE_IA` , `INTELLIGENT_TIERING` , `GLACIER_IR` , `GLACIER` , or
+// `DEEP_ARCHIVE` storage class. If your bucket is versioning-enabled (or versioning is suspended),
+// you can set this action to request that Amazon S3 transition noncurrent object versions to the
+// `STANDARD_IA` , `ONEZONE_IA` , `INTELLIGENT_TIERING` , `GLACIER_IR` , `GLACIER` , or
+// `DEEP_ARCHIVE` storage class at a specific period in the object's lifetime. If you specify this
+// property, don't specify the `NoncurrentVersionTransitions` property.
 type CfnBucketNoncurrentVersionTransition struct {
 	// NewerNoncurrentVersions is the NewerNoncurrentVersions property of the
 	// NoncurrentVersionTransition property type of AWS::S3::Bucket.
+	//
+	// Specifies how many noncurrent versions Amazon S3 will retain. If there are this many more
+	// recent noncurrent versions, Amazon S3 will take the associated action. For more information
+	// about noncurrent versions, see Lifecycle configuration elements
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the
+	// *Amazon S3 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	NewerNoncurrentVersions *int
 
 	// StorageClass is the StorageClass property of the NoncurrentVersionTransition property type of
 	// AWS::S3::Bucket.
+	//
+	// The class of storage used to store the object.
 	//
 	// Allowed values: "DEEP_ARCHIVE", "GLACIER", "Glacier", "GLACIER_IR", "INTELLIGENT_TIERING",
 	// "ONEZONE_IA", "STANDARD_IA".
@@ -1449,6 +2036,12 @@ type CfnBucketNoncurrentVersionTransition struct {
 
 	// TransitionInDays is the TransitionInDays property of the NoncurrentVersionTransition property
 	// type of AWS::S3::Bucket.
+	//
+	// Specifies the number of days an object is noncurrent before Amazon S3 can perform the
+	// associated action. For information about the noncurrent days calculations, see How Amazon S3
+	// Calculates How Long an Object Has Been Noncurrent
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations)
+	// in the *Amazon S3 User Guide* .
 	//
 	// Required.
 	TransitionInDays *int
@@ -1482,8 +2075,15 @@ func (p *CfnBucketNoncurrentVersionTransition) validate(at string) []string {
 }
 
 // CfnBucketTransition is the Transition property type of AWS::S3::Bucket.
+//
+// Specifies when an object transitions to a specified storage class. For more information about
+// Amazon S3 lifecycle configuration rules, see Transitioning Objects Using Amazon S3 Lifecycle
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html)
+// in the *Amazon S3 User Guide* .
 type CfnBucketTransition struct {
 	// StorageClass is the StorageClass property of the Transition property type of AWS::S3::Bucket.
+	//
+	// The storage class to which you want the object to transition.
 	//
 	// Allowed values: "DEEP_ARCHIVE", "GLACIER", "Glacier", "GLACIER_IR", "INTELLIGENT_TIERING",
 	// "ONEZONE_IA", "STANDARD_IA".
@@ -1493,11 +2093,24 @@ type CfnBucketTransition struct {
 	// TransitionDate is the TransitionDate property of the Transition property type of
 	// AWS::S3::Bucket.
 	//
+	// Indicates when objects are transitioned to the specified storage class. The date value must be
+	// in ISO 8601 format. The time is always midnight UTC.
+	//
 	// Default: not set (CloudFormation's default).
 	TransitionDate string
 
 	// TransitionInDays is the TransitionInDays property of the Transition property type of
 	// AWS::S3::Bucket.
+	//
+	// Indicates the number of days after creation when objects are transitioned to the specified
+	// storage class. If the specified storage class is `INTELLIGENT_TIERING` , `GLACIER_IR` ,
+	// `GLACIER` , or `DEEP_ARCHIVE` , valid values are `0` or positive integers. If the specified
+	// storage class is `STANDARD_IA` or `ONEZONE_IA` , valid values are positive integers greater
+	// than `30` . Be aware that some storage classes have a minimum storage duration and that you're
+	// charged for transitioning objects before their minimum storage duration. For more information,
+	// see Constraints and considerations for transitions
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints)
+	// in the *Amazon S3 User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	TransitionInDays *int
@@ -1528,9 +2141,19 @@ func (p *CfnBucketTransition) validate(at string) []string {
 }
 
 // CfnBucketLoggingConfiguration is the LoggingConfiguration property type of AWS::S3::Bucket.
+//
+// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for
+// a bucket. For examples and more information, see PUT Bucket logging
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3
+// API Reference* . To successfully complete the `AWS::S3::Bucket LoggingConfiguration` request,
+// you must have `s3:PutObject` and `s3:PutObjectAcl` in your IAM permissions.
 type CfnBucketLoggingConfiguration struct {
 	// DestinationBucketName is the DestinationBucketName property of the LoggingConfiguration
 	// property type of AWS::S3::Bucket.
+	//
+	// The name of the bucket where Amazon S3 should store server access log files. You can store log
+	// files in any bucket that you own. By default, logs are stored in the bucket where the
+	// `LoggingConfiguration` property is defined.
 	//
 	// Default: not set (CloudFormation's default).
 	DestinationBucketName string
@@ -1538,11 +2161,17 @@ type CfnBucketLoggingConfiguration struct {
 	// LogFilePrefix is the LogFilePrefix property of the LoggingConfiguration property type of
 	// AWS::S3::Bucket.
 	//
+	// A prefix for all log object keys. If you store log files from multiple Amazon S3 buckets in a
+	// single bucket, you can use a prefix to distinguish which log files came from which bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	LogFilePrefix string
 
 	// TargetObjectKeyFormat is the TargetObjectKeyFormat property of the LoggingConfiguration
 	// property type of AWS::S3::Bucket.
+	//
+	// Amazon S3 key format for log objects. Only one format, either PartitionedPrefix or
+	// SimplePrefix, is allowed.
 	//
 	// Default: not set (CloudFormation's default).
 	TargetObjectKeyFormat any
@@ -1565,15 +2194,24 @@ func (p *CfnBucketLoggingConfiguration) CfnProperties() map[string]any {
 }
 
 // CfnBucketMetadataConfiguration is the MetadataConfiguration property type of AWS::S3::Bucket.
+//
+// Creates a V2 Amazon S3 Metadata configuration of a general purpose bucket. For more information,
+// see Accelerating data discovery with S3 Metadata
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the
+// *Amazon S3 User Guide* .
 type CfnBucketMetadataConfiguration struct {
 	// InventoryTableConfiguration is the InventoryTableConfiguration property of the
 	// MetadataConfiguration property type of AWS::S3::Bucket.
+	//
+	// The inventory table configuration for a metadata configuration.
 	//
 	// Default: not set (CloudFormation's default).
 	InventoryTableConfiguration *CfnBucketInventoryTableConfiguration
 
 	// JournalTableConfiguration is the JournalTableConfiguration property of the
 	// MetadataConfiguration property type of AWS::S3::Bucket.
+	//
+	// The journal table configuration for a metadata configuration.
 	//
 	// Required.
 	JournalTableConfiguration *CfnBucketJournalTableConfiguration
@@ -1607,9 +2245,14 @@ func (p *CfnBucketMetadataConfiguration) validate(at string) []string {
 
 // CfnBucketInventoryTableConfiguration is the InventoryTableConfiguration property type of
 // AWS::S3::Bucket.
+//
+// The inventory table configuration for an S3 Metadata configuration.
 type CfnBucketInventoryTableConfiguration struct {
 	// ConfigurationState is the ConfigurationState property of the InventoryTableConfiguration
 	// property type of AWS::S3::Bucket.
+	//
+	// The configuration state of the inventory table, indicating whether the inventory table is
+	// enabled or disabled.
 	//
 	// Allowed values: "ENABLED", "DISABLED".
 	// Required.
@@ -1617,6 +2260,8 @@ type CfnBucketInventoryTableConfiguration struct {
 
 	// EncryptionConfiguration is the EncryptionConfiguration property of the
 	// InventoryTableConfiguration property type of AWS::S3::Bucket.
+	//
+	// The encryption configuration for the inventory table.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -1649,15 +2294,26 @@ func (p *CfnBucketInventoryTableConfiguration) validate(at string) []string {
 
 // CfnBucketMetadataTableEncryptionConfiguration is the MetadataTableEncryptionConfiguration
 // property type of AWS::S3::Bucket.
+//
+// The encryption settings for an S3 Metadata journal table or inventory table configuration.
 type CfnBucketMetadataTableEncryptionConfiguration struct {
 	// KmsKeyArn is the KmsKeyArn property of the MetadataTableEncryptionConfiguration property type
 	// of AWS::S3::Bucket.
+	//
+	// If server-side encryption with AWS Key Management Service ( AWS ) keys (SSE-KMS) is specified,
+	// you must also specify the KMS key Amazon Resource Name (ARN). You must specify a
+	// customer-managed KMS key that's located in the same Region as the general purpose bucket that
+	// corresponds to the metadata table configuration.
 	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyArn string
 
 	// SseAlgorithm is the SseAlgorithm property of the MetadataTableEncryptionConfiguration property
 	// type of AWS::S3::Bucket.
+	//
+	// The encryption type specified for a metadata table. To specify server-side encryption with AWS
+	// Key Management Service ( AWS ) keys (SSE-KMS), use the `aws:kms` value. To specify server-side
+	// encryption with Amazon S3 managed keys (SSE-S3), use the `AES256` value.
 	//
 	// Allowed values: "aws:kms", "AES256".
 	// Required.
@@ -1687,9 +2343,13 @@ func (p *CfnBucketMetadataTableEncryptionConfiguration) validate(at string) []st
 
 // CfnBucketJournalTableConfiguration is the JournalTableConfiguration property type of
 // AWS::S3::Bucket.
+//
+// The journal table configuration for an S3 Metadata configuration.
 type CfnBucketJournalTableConfiguration struct {
 	// EncryptionConfiguration is the EncryptionConfiguration property of the
 	// JournalTableConfiguration property type of AWS::S3::Bucket.
+	//
+	// The encryption configuration for the journal table.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -1697,6 +2357,8 @@ type CfnBucketJournalTableConfiguration struct {
 
 	// RecordExpiration is the RecordExpiration property of the JournalTableConfiguration property
 	// type of AWS::S3::Bucket.
+	//
+	// The journal table record expiration settings for the journal table.
 	//
 	// Required.
 	RecordExpiration *CfnBucketRecordExpiration
@@ -1729,13 +2391,23 @@ func (p *CfnBucketJournalTableConfiguration) validate(at string) []string {
 }
 
 // CfnBucketRecordExpiration is the RecordExpiration property type of AWS::S3::Bucket.
+//
+// The journal table record expiration settings for a journal table in an S3 Metadata
+// configuration.
 type CfnBucketRecordExpiration struct {
 	// Days is the Days property of the RecordExpiration property type of AWS::S3::Bucket.
+	//
+	// If you enable journal table record expiration, you can set the number of days to retain your
+	// journal table records. Journal table records must be retained for a minimum of 7 days. To set
+	// this value, specify any whole number from `7` to `2147483647` . For example, to retain your
+	// journal table records for one year, set this value to `365` .
 	//
 	// Default: not set (CloudFormation's default).
 	Days *int
 
 	// Expiration is the Expiration property of the RecordExpiration property type of AWS::S3::Bucket.
+	//
+	// Specifies whether journal table record expiration is enabled or disabled.
 	//
 	// Allowed values: "ENABLED", "DISABLED".
 	// Required.
@@ -1765,9 +2437,29 @@ func (p *CfnBucketRecordExpiration) validate(at string) []string {
 
 // CfnBucketMetadataTableConfiguration is the MetadataTableConfiguration property type of
 // AWS::S3::Bucket.
+//
+// We recommend that you create your S3 Metadata configurations by using the V2
+// MetadataConfiguration
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html)
+// resource type. We no longer recommend using the V1 `MetadataTableConfiguration` resource type.
+//
+// If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete
+// and re-create your configuration by using the MetadataConfiguration
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html)
+// resource type so that you can expire journal table records and create a live inventory table.
+//
+// Creates a V1 S3 Metadata configuration for a general purpose bucket. For more information, see
+// Accelerating data discovery with S3 Metadata
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the
+// *Amazon S3 User Guide* .
 type CfnBucketMetadataTableConfiguration struct {
 	// S3TablesDestination is the S3TablesDestination property of the MetadataTableConfiguration
 	// property type of AWS::S3::Bucket.
+	//
+	// The destination information for the metadata table configuration. The destination table bucket
+	// must be in the same Region and AWS account as the general purpose bucket. The specified
+	// metadata table name must be unique within the `aws_s3_metadata` namespace in the destination
+	// table bucket.
 	//
 	// Required.
 	S3TablesDestination *CfnBucketS3TablesDestination
@@ -1794,15 +2486,28 @@ func (p *CfnBucketMetadataTableConfiguration) validate(at string) []string {
 }
 
 // CfnBucketS3TablesDestination is the S3TablesDestination property type of AWS::S3::Bucket.
+//
+// The destination information for a V1 S3 Metadata configuration. The destination table bucket
+// must be in the same Region and AWS account as the general purpose bucket. The specified metadata
+// table name must be unique within the `aws_s3_metadata` namespace in the destination table
+// bucket.
 type CfnBucketS3TablesDestination struct {
 	// TableBucketArn is the TableBucketArn property of the S3TablesDestination property type of
 	// AWS::S3::Bucket.
+	//
+	// The Amazon Resource Name (ARN) for the table bucket that's specified as the destination in the
+	// metadata table configuration. The destination table bucket must be in the same Region and AWS
+	// account as the general purpose bucket.
 	//
 	// Required.
 	TableBucketArn string
 
 	// TableName is the TableName property of the S3TablesDestination property type of
 	// AWS::S3::Bucket.
+	//
+	// The name for the metadata table in your metadata table configuration. The specified metadata
+	// table name must be unique within the `aws_s3_metadata` namespace in the destination table
+	// bucket.
 	//
 	// Required.
 	TableName string
@@ -1833,25 +2538,46 @@ func (p *CfnBucketS3TablesDestination) validate(at string) []string {
 }
 
 // CfnBucketMetricsConfiguration is the MetricsConfiguration property type of AWS::S3::Bucket.
+//
+// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics
+// configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics
+// configuration, note that this is a full replacement of the existing metrics configuration. If
+// you don't include the elements you want to keep, they are erased. For examples, see
+// AWS::S3::Bucket
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket.html#aws-properties-s3-bucket--examples)
+// . For more information, see PUT Bucket metrics
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) in the
+// *Amazon S3 API Reference* .
 type CfnBucketMetricsConfiguration struct {
 	// AccessPointArn is the AccessPointArn property of the MetricsConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// The access point that was used while performing operations on the object. The metrics
+	// configuration only includes objects that meet the filter's criteria.
 	//
 	// Default: not set (CloudFormation's default).
 	AccessPointArn string
 
 	// Id is the Id property of the MetricsConfiguration property type of AWS::S3::Bucket.
 	//
+	// The ID used to identify the metrics configuration. This can be any value you choose that helps
+	// you identify your metrics configuration.
+	//
 	// Required.
 	Id string
 
 	// Prefix is the Prefix property of the MetricsConfiguration property type of AWS::S3::Bucket.
+	//
+	// The prefix that an object must have to be included in the metrics results.
 	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
 
 	// TagFilters is the TagFilters property of the MetricsConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// Specifies a list of tag filters to use as a metrics configuration filter. The metrics
+	// configuration includes only objects that meet the filter's criteria.
 	//
 	// Default: not set (CloudFormation's default).
 	TagFilters []CfnBucketTagFilter
@@ -1895,9 +2621,29 @@ func (p *CfnBucketMetricsConfiguration) validate(at string) []string {
 
 // CfnBucketNotificationConfiguration is the NotificationConfiguration property type of
 // AWS::S3::Bucket.
+//
+// Describes the notification configuration for an Amazon S3 bucket. If you create the target
+// resource and related permissions in the same template, you might have a circular dependency.
+//
+// For example, you might use the `AWS::Lambda::Permission` resource to grant the bucket permission
+// to invoke an AWS Lambda function. However, AWS CloudFormation can't create the bucket until the
+// bucket has permission to invoke the function ( AWS CloudFormation checks whether the bucket can
+// invoke the function). If you're using Refs to pass the bucket name, this leads to a circular
+// dependency.
+//
+// To avoid this dependency, you can create all resources without specifying the notification
+// configuration. Then, update the stack with a notification configuration.
+//
+// For more information on permissions, see AWS::Lambda::Permission
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html)
+// and Granting Permissions to Publish Event Notification Messages to a Destination
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html#grant-destinations-permissions-to-s3)
+// .
 type CfnBucketNotificationConfiguration struct {
 	// EventBridgeConfiguration is the EventBridgeConfiguration property of the
 	// NotificationConfiguration property type of AWS::S3::Bucket.
+	//
+	// Enables delivery of events to Amazon EventBridge.
 	//
 	// Default: not set (CloudFormation's default).
 	EventBridgeConfiguration *CfnBucketEventBridgeConfiguration
@@ -1905,17 +2651,24 @@ type CfnBucketNotificationConfiguration struct {
 	// LambdaConfigurations is the LambdaConfigurations property of the NotificationConfiguration
 	// property type of AWS::S3::Bucket.
 	//
+	// Describes the AWS Lambda functions to invoke and the events for which to invoke them.
+	//
 	// Default: not set (CloudFormation's default).
 	LambdaConfigurations []CfnBucketLambdaConfiguration
 
 	// QueueConfigurations is the QueueConfigurations property of the NotificationConfiguration
 	// property type of AWS::S3::Bucket.
 	//
+	// The Amazon Simple Queue Service queues to publish messages to and the events for which to
+	// publish messages.
+	//
 	// Default: not set (CloudFormation's default).
 	QueueConfigurations []CfnBucketQueueConfiguration
 
 	// TopicConfigurations is the TopicConfigurations property of the NotificationConfiguration
 	// property type of AWS::S3::Bucket.
+	//
+	// The topic to which notifications are sent and the events for which notifications are generated.
 	//
 	// Default: not set (CloudFormation's default).
 	TopicConfigurations []CfnBucketTopicConfiguration
@@ -1977,9 +2730,21 @@ func (p *CfnBucketNotificationConfiguration) validate(at string) []string {
 
 // CfnBucketEventBridgeConfiguration is the EventBridgeConfiguration property type of
 // AWS::S3::Bucket.
+//
+// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket,
+// see Using EventBridge (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html)
+// in the *Amazon S3 User Guide* .
+//
+// Unlike other destinations, delivery of events to EventBridge can be either enabled or disabled
+// for a bucket. If enabled, all events will be sent to EventBridge and you can use EventBridge
+// rules to route events to additional targets. For more information, see What Is Amazon
+// EventBridge (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html) in the
+// *Amazon EventBridge User Guide*
 type CfnBucketEventBridgeConfiguration struct {
 	// EventBridgeEnabled is the EventBridgeEnabled property of the EventBridgeConfiguration property
 	// type of AWS::S3::Bucket.
+	//
+	// Enables delivery of events to Amazon EventBridge.
 	//
 	// Required.
 	EventBridgeEnabled *bool
@@ -2004,18 +2769,32 @@ func (p *CfnBucketEventBridgeConfiguration) validate(at string) []string {
 }
 
 // CfnBucketLambdaConfiguration is the LambdaConfiguration property type of AWS::S3::Bucket.
+//
+// Describes the AWS Lambda functions to invoke and the events for which to invoke them.
 type CfnBucketLambdaConfiguration struct {
 	// Event is the Event property of the LambdaConfiguration property type of AWS::S3::Bucket.
+	//
+	// The Amazon S3 bucket event for which to invoke the AWS Lambda function. For more information,
+	// see Supported Event Types
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User
+	// Guide* .
 	//
 	// Required.
 	Event string
 
 	// Filter is the Filter property of the LambdaConfiguration property type of AWS::S3::Bucket.
 	//
+	// The filtering rules that determine which objects invoke the AWS Lambda function. For example,
+	// you can create a filter so that only image files with a `.jpg` extension invoke the function
+	// when they are added to the Amazon S3 bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	Filter *CfnBucketNotificationFilter
 
 	// Function is the Function property of the LambdaConfiguration property type of AWS::S3::Bucket.
+	//
+	// The Amazon Resource Name (ARN) of the AWS Lambda function that Amazon S3 invokes when the
+	// specified event type occurs.
 	//
 	// Required.
 	Function string
@@ -2052,8 +2831,15 @@ func (p *CfnBucketLambdaConfiguration) validate(at string) []string {
 }
 
 // CfnBucketNotificationFilter is the NotificationFilter property type of AWS::S3::Bucket.
+//
+// Specifies object key name filtering rules. For information about key name filtering, see
+// Configuring event notifications using object key name filtering
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in
+// the *Amazon S3 User Guide* .
 type CfnBucketNotificationFilter struct {
 	// S3Key is the S3Key property of the NotificationFilter property type of AWS::S3::Bucket.
+	//
+	// A container for object key name prefix and suffix filtering rules.
 	//
 	// Required.
 	S3Key *CfnBucketS3KeyFilter
@@ -2080,8 +2866,16 @@ func (p *CfnBucketNotificationFilter) validate(at string) []string {
 }
 
 // CfnBucketS3KeyFilter is the S3KeyFilter property type of AWS::S3::Bucket.
+//
+// A container for object key name prefix and suffix filtering rules. For more information about
+// object key name filtering, see Configuring event notifications using object key name filtering
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in
+// the *Amazon S3 User Guide* . The same type of filter rule cannot be used more than once. For
+// example, you cannot specify two prefix rules.
 type CfnBucketS3KeyFilter struct {
 	// Rules is the Rules property of the S3KeyFilter property type of AWS::S3::Bucket.
+	//
+	// A list of containers for the key-value pair that defines the criteria for the filter rule.
 	//
 	// The order of the items does not matter.
 	// Required.
@@ -2115,13 +2909,29 @@ func (p *CfnBucketS3KeyFilter) validate(at string) []string {
 }
 
 // CfnBucketFilterRule is the FilterRule property type of AWS::S3::Bucket.
+//
+// Specifies the Amazon S3 object key name to filter on. An object key name is the name assigned to
+// an object in your Amazon S3 bucket. You specify whether to filter on the suffix or prefix of the
+// object key name. A prefix is a specific string of characters at the beginning of an object key
+// name, which you can use to organize objects. For example, you can start the key names of related
+// objects with a prefix, such as `2023-` or `engineering/` . Then, you can use `FilterRule` to
+// find objects in a bucket with key names that have the same prefix. A suffix is similar to a
+// prefix, but it is at the end of the object key name instead of at the beginning.
 type CfnBucketFilterRule struct {
 	// Name is the Name property of the FilterRule property type of AWS::S3::Bucket.
+	//
+	// The object key name prefix or suffix identifying one or more objects to which the filtering
+	// rule applies. The maximum length is 1,024 characters. Overlapping prefixes and suffixes are not
+	// supported. For more information, see Configuring Event Notifications
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User
+	// Guide* .
 	//
 	// Required.
 	Name string
 
 	// Value is the Value property of the FilterRule property type of AWS::S3::Bucket.
+	//
+	// The value that the filter searches for in object key names.
 	//
 	// Required.
 	Value string
@@ -2152,18 +2962,37 @@ func (p *CfnBucketFilterRule) validate(at string) []string {
 }
 
 // CfnBucketQueueConfiguration is the QueueConfiguration property type of AWS::S3::Bucket.
+//
+// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon
+// SQS) queue when Amazon S3 detects specified events.
 type CfnBucketQueueConfiguration struct {
 	// Event is the Event property of the QueueConfiguration property type of AWS::S3::Bucket.
+	//
+	// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more
+	// information, see Supported Event Types
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User
+	// Guide* .
 	//
 	// Required.
 	Event string
 
 	// Filter is the Filter property of the QueueConfiguration property type of AWS::S3::Bucket.
 	//
+	// The filtering rules that determine which objects trigger notifications. For example, you can
+	// create a filter so that Amazon S3 sends notifications only when image files with a `.jpg`
+	// extension are added to the bucket. For more information, see Configuring event notifications
+	// using object key name filtering
+	// (https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html) in
+	// the *Amazon S3 User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	Filter *CfnBucketNotificationFilter
 
 	// Queue is the Queue property of the QueueConfiguration property type of AWS::S3::Bucket.
+	//
+	// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message
+	// when it detects events of the specified type. FIFO queues are not allowed when enabling an SQS
+	// queue as the event notification destination.
 	//
 	// Required.
 	Queue string
@@ -2200,18 +3029,32 @@ func (p *CfnBucketQueueConfiguration) validate(at string) []string {
 }
 
 // CfnBucketTopicConfiguration is the TopicConfiguration property type of AWS::S3::Bucket.
+//
+// A container for specifying the configuration for publication of messages to an Amazon Simple
+// Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
 type CfnBucketTopicConfiguration struct {
 	// Event is the Event property of the TopicConfiguration property type of AWS::S3::Bucket.
+	//
+	// The Amazon S3 bucket event about which to send notifications. For more information, see
+	// Supported Event Types (https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html)
+	// in the *Amazon S3 User Guide* .
 	//
 	// Required.
 	Event string
 
 	// Filter is the Filter property of the TopicConfiguration property type of AWS::S3::Bucket.
 	//
+	// The filtering rules that determine for which objects to send notifications. For example, you
+	// can create a filter so that Amazon S3 sends notifications only when image files with a `.jpg`
+	// extension are added to the bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	Filter *CfnBucketNotificationFilter
 
 	// Topic is the Topic property of the TopicConfiguration property type of AWS::S3::Bucket.
+	//
+	// The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3 publishes a message
+	// when it detects events of the specified type.
 	//
 	// Required.
 	Topic string
@@ -2249,15 +3092,32 @@ func (p *CfnBucketTopicConfiguration) validate(at string) []string {
 
 // CfnBucketObjectLockConfiguration is the ObjectLockConfiguration property type of
 // AWS::S3::Bucket.
+//
+// Places an Object Lock configuration on the specified bucket. The rule specified in the Object
+// Lock configuration will be applied by default to every new object placed in the specified
+// bucket. For more information, see Locking Objects
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html) .
 type CfnBucketObjectLockConfiguration struct {
 	// ObjectLockEnabled is the ObjectLockEnabled property of the ObjectLockConfiguration property
 	// type of AWS::S3::Bucket.
+	//
+	// Indicates whether this bucket has an Object Lock configuration enabled. Enable
+	// `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
 	//
 	// Allowed values: "Enabled".
 	// Default: not set (CloudFormation's default).
 	ObjectLockEnabled string
 
 	// Rule is the Rule property of the ObjectLockConfiguration property type of AWS::S3::Bucket.
+	//
+	// Specifies the Object Lock rule for the specified object. Enable this rule when you apply
+	// `ObjectLockConfiguration` to a bucket. If Object Lock is turned on, bucket settings require
+	// both `Mode` and a period of either `Days` or `Years` . You cannot specify `Days` and `Years` at
+	// the same time. For more information, see ObjectLockRule
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html)
+	// and DefaultRetention
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Rule *CfnBucketObjectLockRule
@@ -2277,9 +3137,19 @@ func (p *CfnBucketObjectLockConfiguration) CfnProperties() map[string]any {
 }
 
 // CfnBucketObjectLockRule is the ObjectLockRule property type of AWS::S3::Bucket.
+//
+// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply
+// `ObjectLockConfiguration` to a bucket.
 type CfnBucketObjectLockRule struct {
 	// DefaultRetention is the DefaultRetention property of the ObjectLockRule property type of
 	// AWS::S3::Bucket.
+	//
+	// The default Object Lock retention mode and period that you want to apply to new objects placed
+	// in the specified bucket. If Object Lock is turned on, bucket settings require both `Mode` and a
+	// period of either `Days` or `Years` . You cannot specify `Days` and `Years` at the same time.
+	// For more information about allowable values for mode and period, see DefaultRetention
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	DefaultRetention *CfnBucketDefaultRetention
@@ -2296,19 +3166,35 @@ func (p *CfnBucketObjectLockRule) CfnProperties() map[string]any {
 }
 
 // CfnBucketDefaultRetention is the DefaultRetention property type of AWS::S3::Bucket.
+//
+// The container element for optionally specifying the default Object Lock retention settings for
+// new objects placed in the specified bucket.
+// - The `DefaultRetention` settings require both a mode and a period.
+// - The `DefaultRetention` period can be either `Days` or `Years` but you must select one. You
+// cannot specify `Days` and `Years` at the same time.
 type CfnBucketDefaultRetention struct {
 	// Days is the Days property of the DefaultRetention property type of AWS::S3::Bucket.
+	//
+	// The number of days that you want to specify for the default retention period. If Object Lock is
+	// turned on, you must specify `Mode` and specify either `Days` or `Years` .
 	//
 	// Default: not set (CloudFormation's default).
 	Days *int
 
 	// Mode is the Mode property of the DefaultRetention property type of AWS::S3::Bucket.
 	//
+	// The default Object Lock retention mode you want to apply to new objects placed in the specified
+	// bucket. If Object Lock is turned on, you must specify `Mode` and specify either `Days` or
+	// `Years` .
+	//
 	// Allowed values: "COMPLIANCE", "GOVERNANCE".
 	// Default: not set (CloudFormation's default).
 	Mode string
 
 	// Years is the Years property of the DefaultRetention property type of AWS::S3::Bucket.
+	//
+	// The number of years that you want to specify for the default retention period. If Object Lock
+	// is turned on, you must specify `Mode` and specify either `Days` or `Years` .
 	//
 	// Default: not set (CloudFormation's default).
 	Years *int
@@ -2331,8 +3217,19 @@ func (p *CfnBucketDefaultRetention) CfnProperties() map[string]any {
 }
 
 // CfnBucketOwnershipControls is the OwnershipControls property type of AWS::S3::Bucket.
+//
+// Specifies the container element for Object Ownership rules.
+//
+// S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access
+// control lists (ACLs) and take ownership of every object in your bucket, simplifying access
+// management for data stored in Amazon S3. For more information, see Controlling ownership of
+// objects and disabling ACLs
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the
+// *Amazon S3 User Guide* .
 type CfnBucketOwnershipControls struct {
 	// Rules is the Rules property of the OwnershipControls property type of AWS::S3::Bucket.
+	//
+	// Specifies the container element for Object Ownership rules.
 	//
 	// Required.
 	Rules []CfnBucketOwnershipControlsRule
@@ -2361,9 +3258,20 @@ func (p *CfnBucketOwnershipControls) validate(at string) []string {
 }
 
 // CfnBucketOwnershipControlsRule is the OwnershipControlsRule property type of AWS::S3::Bucket.
+//
+// Specifies an Object Ownership rule.
+//
+// S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access
+// control lists (ACLs) and take ownership of every object in your bucket, simplifying access
+// management for data stored in Amazon S3. For more information, see Controlling ownership of
+// objects and disabling ACLs
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the
+// *Amazon S3 User Guide* .
 type CfnBucketOwnershipControlsRule struct {
 	// ObjectOwnership is the ObjectOwnership property of the OwnershipControlsRule property type of
 	// AWS::S3::Bucket.
+	//
+	// Specifies an object ownership rule.
 	//
 	// Allowed values: "ObjectWriter", "BucketOwnerPreferred", "BucketOwnerEnforced".
 	// Default: not set (CloudFormation's default).
@@ -2382,9 +3290,26 @@ func (p *CfnBucketOwnershipControlsRule) CfnProperties() map[string]any {
 
 // CfnBucketPublicAccessBlockConfiguration is the PublicAccessBlockConfiguration property type of
 // AWS::S3::Bucket.
+//
+// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can
+// enable the configuration options in any combination. Bucket-level settings work alongside
+// account-level settings (which may inherit from organization-level policies). For more
+// information about when Amazon S3 considers a bucket or object public, see The Meaning of
+// "Public"
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status)
+// in the *Amazon S3 User Guide* .
 type CfnBucketPublicAccessBlockConfiguration struct {
 	// BlockPublicAcls is the BlockPublicAcls property of the PublicAccessBlockConfiguration property
 	// type of AWS::S3::Bucket.
+	//
+	// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and
+	// objects in this bucket. Setting this element to `TRUE` causes the following behavior:
+	//
+	// - PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is public.
+	// - PUT Object calls fail if the request includes a public ACL.
+	// - PUT Bucket calls fail if the request includes a public ACL.
+	//
+	// Enabling this setting doesn't affect existing policies or ACLs.
 	//
 	// Default: not set (CloudFormation's default).
 	BlockPublicAcls *bool
@@ -2392,17 +3317,38 @@ type CfnBucketPublicAccessBlockConfiguration struct {
 	// BlockPublicPolicy is the BlockPublicPolicy property of the PublicAccessBlockConfiguration
 	// property type of AWS::S3::Bucket.
 	//
+	// Specifies whether Amazon S3 should block public bucket policies for this bucket. Setting this
+	// element to `TRUE` causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket
+	// policy allows public access.
+	//
+	// Enabling this setting doesn't affect existing bucket policies.
+	//
 	// Default: not set (CloudFormation's default).
 	BlockPublicPolicy *bool
 
 	// IgnorePublicAcls is the IgnorePublicAcls property of the PublicAccessBlockConfiguration
 	// property type of AWS::S3::Bucket.
 	//
+	// Specifies whether Amazon S3 should ignore public ACLs for this bucket and objects in this
+	// bucket. Setting this element to `TRUE` causes Amazon S3 to ignore all public ACLs on this
+	// bucket and objects in this bucket.
+	//
+	// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent
+	// new public ACLs from being set.
+	//
 	// Default: not set (CloudFormation's default).
 	IgnorePublicAcls *bool
 
 	// RestrictPublicBuckets is the RestrictPublicBuckets property of the
 	// PublicAccessBlockConfiguration property type of AWS::S3::Bucket.
+	//
+	// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting
+	// this element to `TRUE` restricts access to this bucket to only AWS service principals and
+	// authorized users within this account if the bucket has a public policy.
+	//
+	// Enabling this setting doesn't affect previously stored bucket policies, except that public and
+	// cross-account access within any public bucket policy, including non-public delegation to
+	// specific accounts, is blocked.
 	//
 	// Default: not set (CloudFormation's default).
 	RestrictPublicBuckets *bool
@@ -2429,13 +3375,27 @@ func (p *CfnBucketPublicAccessBlockConfiguration) CfnProperties() map[string]any
 
 // CfnBucketReplicationConfiguration is the ReplicationConfiguration property type of
 // AWS::S3::Bucket.
+//
+// A container for replication rules. You can add up to 1,000 rules. The maximum size of a
+// replication configuration is 2 MB. The latest version of the replication configuration XML is
+// V2. For more information about XML V2 replication configurations, see Replication configuration
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the
+// *Amazon S3 User Guide* .
 type CfnBucketReplicationConfiguration struct {
 	// Role is the Role property of the ReplicationConfiguration property type of AWS::S3::Bucket.
+	//
+	// The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM) role that Amazon
+	// S3 assumes when replicating objects. For more information, see How to Set Up Replication
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the *Amazon S3
+	// User Guide* .
 	//
 	// Required.
 	Role string
 
 	// Rules is the Rules property of the ReplicationConfiguration property type of AWS::S3::Bucket.
+	//
+	// A container for one or more replication rules. A replication configuration must have at least
+	// one rule and can contain a maximum of 1,000 rules.
 	//
 	// Required.
 	Rules []CfnBucketReplicationRule
@@ -2474,9 +3434,26 @@ func (p *CfnBucketReplicationConfiguration) validate(at string) []string {
 }
 
 // CfnBucketReplicationRule is the ReplicationRule property type of AWS::S3::Bucket.
+//
+// Specifies which Amazon S3 objects to replicate and where to store the replicas.
 type CfnBucketReplicationRule struct {
 	// DeleteMarkerReplication is the DeleteMarkerReplication property of the ReplicationRule property
 	// type of AWS::S3::Bucket.
+	//
+	// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your
+	// replication configuration, you must also include a `DeleteMarkerReplication` element. If your
+	// `Filter` includes a `Tag` element, the `DeleteMarkerReplication` `Status` must be set to
+	// Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules.
+	// For an example configuration, see Basic Rule Configuration
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config)
+	// .
+	//
+	// For more information about delete marker replication, see Basic Rule Configuration
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html) . If you are
+	// using an earlier version of the replication configuration, Amazon S3 handles replication of
+	// delete markers differently. For more information, see Backward Compatibility
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	DeleteMarkerReplication *CfnBucketDeleteMarkerReplication
@@ -2484,20 +3461,43 @@ type CfnBucketReplicationRule struct {
 	// Destination is the Destination property of the ReplicationRule property type of
 	// AWS::S3::Bucket.
 	//
+	// A container for information about the replication destination and its configurations including
+	// enabling the S3 Replication Time Control (S3 RTC).
+	//
 	// Required.
 	Destination *CfnBucketReplicationDestination
 
 	// Filter is the Filter property of the ReplicationRule property type of AWS::S3::Bucket.
+	//
+	// A filter that identifies the subset of objects to which the replication rule applies. A
+	// `Filter` must specify exactly one `Prefix` , `TagFilter` , or an `And` child element. The use
+	// of the filter field indicates that this is a V2 replication configuration. This field isn't
+	// supported in a V1 replication configuration. V1 replication configuration only supports
+	// filtering by key prefix. To filter using a V1 replication configuration, add the `Prefix`
+	// directly as a child element of the `Rule` element.
 	//
 	// Default: not set (CloudFormation's default).
 	Filter *CfnBucketReplicationRuleFilter
 
 	// Id is the Id property of the ReplicationRule property type of AWS::S3::Bucket.
 	//
+	// A unique identifier for the rule. The maximum value is 255 characters. If you don't specify a
+	// value, AWS CloudFormation generates a random ID. When using a V2 replication configuration this
+	// property is capitalized as "ID".
+	//
 	// Default: not set (CloudFormation's default).
 	Id string
 
 	// Prefix is the Prefix property of the ReplicationRule property type of AWS::S3::Bucket.
+	//
+	// An object key name prefix that identifies the object or objects to which the rule applies. The
+	// maximum prefix length is 1,024 characters. To include all objects in a bucket, specify an empty
+	// string. To filter using a V1 replication configuration, add the `Prefix` directly as a child
+	// element of the `Rule` element. Replacement must be made for object keys containing special
+	// characters (such as carriage returns) when using XML requests. For more information, see XML
+	// related object key constraints
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints)
+	// .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -2505,16 +3505,31 @@ type CfnBucketReplicationRule struct {
 
 	// Priority is the Priority property of the ReplicationRule property type of AWS::S3::Bucket.
 	//
+	// The priority indicates which rule has precedence whenever two or more replication rules
+	// conflict. Amazon S3 will attempt to replicate objects according to all replication rules.
+	// However, if there are two or more rules with the same destination bucket, then objects will be
+	// replicated according to the rule with the highest priority. The higher the number, the higher
+	// the priority.
+	//
+	// For more information, see Replication
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User
+	// Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	Priority *int
 
 	// SourceSelectionCriteria is the SourceSelectionCriteria property of the ReplicationRule property
 	// type of AWS::S3::Bucket.
 	//
+	// A container that describes additional filters for identifying the source objects that you want
+	// to replicate. You can choose to enable or disable the replication of these objects.
+	//
 	// Default: not set (CloudFormation's default).
 	SourceSelectionCriteria *CfnBucketSourceSelectionCriteria
 
 	// Status is the Status property of the ReplicationRule property type of AWS::S3::Bucket.
+	//
+	// Specifies whether the rule is enabled.
 	//
 	// Allowed values: "Disabled", "Enabled".
 	// Required.
@@ -2573,8 +3588,25 @@ func (p *CfnBucketReplicationRule) validate(at string) []string {
 
 // CfnBucketDeleteMarkerReplication is the DeleteMarkerReplication property type of
 // AWS::S3::Bucket.
+//
+// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your
+// replication configuration, you must also include a `DeleteMarkerReplication` element. If your
+// `Filter` includes a `Tag` element, the `DeleteMarkerReplication` `Status` must be set to
+// Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For
+// an example configuration, see Basic Rule Configuration
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config)
+// .
+//
+// For more information about delete marker replication, see Basic Rule Configuration
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html) . If you are
+// using an earlier version of the replication configuration, Amazon S3 handles replication of
+// delete markers differently. For more information, see Backward Compatibility
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations)
+// .
 type CfnBucketDeleteMarkerReplication struct {
 	// Status is the Status property of the DeleteMarkerReplication property type of AWS::S3::Bucket.
+	//
+	// Indicates whether to replicate delete markers.
 	//
 	// Allowed values: "Disabled", "Enabled".
 	// Default: not set (CloudFormation's default).
@@ -2592,19 +3624,38 @@ func (p *CfnBucketDeleteMarkerReplication) CfnProperties() map[string]any {
 }
 
 // CfnBucketReplicationDestination is the ReplicationDestination property type of AWS::S3::Bucket.
+//
+// A container for information about the replication destination and its configurations including
+// enabling the S3 Replication Time Control (S3 RTC).
 type CfnBucketReplicationDestination struct {
 	// AccessControlTranslation is the AccessControlTranslation property of the ReplicationDestination
 	// property type of AWS::S3::Bucket.
+	//
+	// Specify this only in a cross-account scenario (where source and destination bucket owners are
+	// not the same), and you want to change replica ownership to the AWS account that owns the
+	// destination bucket. If this is not specified in the replication configuration, the replicas are
+	// owned by same AWS account that owns the source object.
 	//
 	// Default: not set (CloudFormation's default).
 	AccessControlTranslation *CfnBucketAccessControlTranslation
 
 	// Account is the Account property of the ReplicationDestination property type of AWS::S3::Bucket.
 	//
+	// Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3 to
+	// change replica ownership to the AWS account that owns the destination bucket by specifying the
+	// `AccessControlTranslation` property, this is the account ID of the destination bucket owner.
+	// For more information, see Cross-Region Replication Additional Configuration: Change Replica
+	// Owner (https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html) in the *Amazon S3
+	// User Guide* .
+	//
+	// If you specify the `AccessControlTranslation` property, the `Account` property is required.
+	//
 	// Default: not set (CloudFormation's default).
 	Account string
 
 	// Bucket is the Bucket property of the ReplicationDestination property type of AWS::S3::Bucket.
+	//
+	// The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the results.
 	//
 	// Required.
 	Bucket string
@@ -2612,10 +3663,15 @@ type CfnBucketReplicationDestination struct {
 	// EncryptionConfiguration is the EncryptionConfiguration property of the ReplicationDestination
 	// property type of AWS::S3::Bucket.
 	//
+	// Specifies encryption-related information.
+	//
 	// Default: not set (CloudFormation's default).
 	EncryptionConfiguration *CfnBucketEncryptionConfiguration
 
 	// Metrics is the Metrics property of the ReplicationDestination property type of AWS::S3::Bucket.
+	//
+	// A container specifying replication metrics-related settings enabling replication metrics and
+	// events.
 	//
 	// Default: not set (CloudFormation's default).
 	Metrics *CfnBucketMetrics
@@ -2623,11 +3679,24 @@ type CfnBucketReplicationDestination struct {
 	// ReplicationTime is the ReplicationTime property of the ReplicationDestination property type of
 	// AWS::S3::Bucket.
 	//
+	// A container specifying S3 Replication Time Control (S3 RTC), including whether S3 RTC is
+	// enabled and the time when all objects and operations on objects must be replicated. Must be
+	// specified together with a `Metrics` block.
+	//
 	// Default: not set (CloudFormation's default).
 	ReplicationTime *CfnBucketReplicationTime
 
 	// StorageClass is the StorageClass property of the ReplicationDestination property type of
 	// AWS::S3::Bucket.
+	//
+	// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy.
+	// By default, Amazon S3 uses the storage class of the source object to create the object replica.
+	//
+	// For valid values, see the `StorageClass` element of the PUT Bucket replication
+	// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the
+	// *Amazon S3 API Reference* .
+	//
+	// `FSX_OPENZFS` is not an accepted value when replicating objects.
 	//
 	// Allowed values: "DEEP_ARCHIVE", "GLACIER", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA",
 	// "REDUCED_REDUNDANCY", "STANDARD", "STANDARD_IA".
@@ -2685,8 +3754,17 @@ func (p *CfnBucketReplicationDestination) validate(at string) []string {
 
 // CfnBucketAccessControlTranslation is the AccessControlTranslation property type of
 // AWS::S3::Bucket.
+//
+// Specify this only in a cross-account scenario (where source and destination bucket owners are
+// not the same), and you want to change replica ownership to the AWS account that owns the
+// destination bucket. If this is not specified in the replication configuration, the replicas are
+// owned by same AWS account that owns the source object.
 type CfnBucketAccessControlTranslation struct {
 	// Owner is the Owner property of the AccessControlTranslation property type of AWS::S3::Bucket.
+	//
+	// Specifies the replica ownership. For default and valid values, see PUT bucket replication
+	// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon
+	// S3 API Reference* .
 	//
 	// Allowed values: "Destination".
 	// Required.
@@ -2713,9 +3791,22 @@ func (p *CfnBucketAccessControlTranslation) validate(at string) []string {
 
 // CfnBucketEncryptionConfiguration is the EncryptionConfiguration property type of
 // AWS::S3::Bucket.
+//
+// Specifies encryption-related information for an Amazon S3 bucket that is a destination for
+// replicated objects. If you're specifying a customer managed KMS key, we recommend using a fully
+// qualified KMS key ARN. If you use a KMS key alias instead, then AWS resolves the key within the
+// requester’s account. This behavior can result in data that's encrypted with a KMS key that
+// belongs to the requester, and not the bucket owner.
 type CfnBucketEncryptionConfiguration struct {
 	// ReplicaKmsKeyID is the ReplicaKmsKeyID property of the EncryptionConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS Key
+	// Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica
+	// objects. Amazon S3 only supports symmetric encryption KMS keys. For more information, see
+	// Asymmetric keys in AWS KMS
+	// (https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *AWS
+	// Key Management Service Developer Guide* .
 	//
 	// Required.
 	ReplicaKmsKeyID string
@@ -2740,13 +3831,21 @@ func (p *CfnBucketEncryptionConfiguration) validate(at string) []string {
 }
 
 // CfnBucketMetrics is the Metrics property type of AWS::S3::Bucket.
+//
+// A container specifying replication metrics-related settings enabling replication metrics and
+// events.
 type CfnBucketMetrics struct {
 	// EventThreshold is the EventThreshold property of the Metrics property type of AWS::S3::Bucket.
+	//
+	// A container specifying the time threshold for emitting the
+	// `s3:Replication:OperationMissedThreshold` event.
 	//
 	// Default: not set (CloudFormation's default).
 	EventThreshold *CfnBucketReplicationTimeValue
 
 	// Status is the Status property of the Metrics property type of AWS::S3::Bucket.
+	//
+	// Specifies whether the replication metrics are enabled.
 	//
 	// Allowed values: "Disabled", "Enabled".
 	// Required.
@@ -2778,8 +3877,15 @@ func (p *CfnBucketMetrics) validate(at string) []string {
 }
 
 // CfnBucketReplicationTimeValue is the ReplicationTimeValue property type of AWS::S3::Bucket.
+//
+// A container specifying the time value for S3 Replication Time Control (S3 RTC) and replication
+// metrics `EventThreshold` .
 type CfnBucketReplicationTimeValue struct {
 	// Minutes is the Minutes property of the ReplicationTimeValue property type of AWS::S3::Bucket.
+	//
+	// Contains an integer specifying time in minutes.
+	//
+	// Valid value: 15
 	//
 	// Required.
 	Minutes *int
@@ -2804,14 +3910,23 @@ func (p *CfnBucketReplicationTimeValue) validate(at string) []string {
 }
 
 // CfnBucketReplicationTime is the ReplicationTime property type of AWS::S3::Bucket.
+//
+// A container specifying S3 Replication Time Control (S3 RTC) related information, including
+// whether S3 RTC is enabled and the time when all objects and operations on objects must be
+// replicated. Must be specified together with a `Metrics` block.
 type CfnBucketReplicationTime struct {
 	// Status is the Status property of the ReplicationTime property type of AWS::S3::Bucket.
+	//
+	// Specifies whether the replication time is enabled.
 	//
 	// Allowed values: "Disabled", "Enabled".
 	// Required.
 	Status string
 
 	// Time is the Time property of the ReplicationTime property type of AWS::S3::Bucket.
+	//
+	// A container specifying the time by which replication should be complete for all objects and
+	// operations on objects.
 	//
 	// Required.
 	Time *CfnBucketReplicationTimeValue
@@ -2844,19 +3959,40 @@ func (p *CfnBucketReplicationTime) validate(at string) []string {
 }
 
 // CfnBucketReplicationRuleFilter is the ReplicationRuleFilter property type of AWS::S3::Bucket.
+//
+// A filter that identifies the subset of objects to which the replication rule applies. A `Filter`
+// must specify exactly one `Prefix` , `TagFilter` , or an `And` child element.
 type CfnBucketReplicationRuleFilter struct {
 	// And is the And property of the ReplicationRuleFilter property type of AWS::S3::Bucket.
+	//
+	// A container for specifying rule filters. The filters determine the subset of objects to which
+	// the rule applies. This element is required only if you specify more than one filter. For
+	// example:
+	//
+	// - If you specify both a `Prefix` and a `TagFilter` , wrap these filters in an `And` tag.
+	// - If you specify a filter based on multiple tags, wrap the `TagFilter` elements in an `And`
+	// tag.
 	//
 	// Default: not set (CloudFormation's default).
 	And *CfnBucketReplicationRuleAndOperator
 
 	// Prefix is the Prefix property of the ReplicationRuleFilter property type of AWS::S3::Bucket.
 	//
+	// An object key name prefix that identifies the subset of objects to which the rule applies.
+	// Replacement must be made for object keys containing special characters (such as carriage
+	// returns) when using XML requests. For more information, see XML related object key constraints
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
 
 	// TagFilter is the TagFilter property of the ReplicationRuleFilter property type of
 	// AWS::S3::Bucket.
+	//
+	// A container for specifying a tag key and value.
+	//
+	// The rule applies only to objects that have the tag in their tag set.
 	//
 	// Default: not set (CloudFormation's default).
 	TagFilter *CfnBucketTagFilter
@@ -2891,15 +4027,27 @@ func (p *CfnBucketReplicationRuleFilter) validate(at string) []string {
 
 // CfnBucketReplicationRuleAndOperator is the ReplicationRuleAndOperator property type of
 // AWS::S3::Bucket.
+//
+// A container for specifying rule filters. The filters determine the subset of objects to which
+// the rule applies. This element is required only if you specify more than one filter.
+//
+// For example:
+//
+// - If you specify both a `Prefix` and a `TagFilter` , wrap these filters in an `And` tag.
+// - If you specify a filter based on multiple tags, wrap the `TagFilter` elements in an `And` tag
 type CfnBucketReplicationRuleAndOperator struct {
 	// Prefix is the Prefix property of the ReplicationRuleAndOperator property type of
 	// AWS::S3::Bucket.
+	//
+	// An object key name prefix that identifies the subset of objects to which the rule applies.
 	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
 
 	// TagFilters is the TagFilters property of the ReplicationRuleAndOperator property type of
 	// AWS::S3::Bucket.
+	//
+	// An array of tags containing key and value pairs.
 	//
 	// Default: not set (CloudFormation's default).
 	TagFilters []CfnBucketTagFilter
@@ -2934,15 +4082,23 @@ func (p *CfnBucketReplicationRuleAndOperator) validate(at string) []string {
 
 // CfnBucketSourceSelectionCriteria is the SourceSelectionCriteria property type of
 // AWS::S3::Bucket.
+//
+// A container that describes additional filters for identifying the source objects that you want
+// to replicate. You can choose to enable or disable the replication of these objects.
 type CfnBucketSourceSelectionCriteria struct {
 	// ReplicaModifications is the ReplicaModifications property of the SourceSelectionCriteria
 	// property type of AWS::S3::Bucket.
+	//
+	// A filter that you can specify for selection for modifications on replicas.
 	//
 	// Default: not set (CloudFormation's default).
 	ReplicaModifications *CfnBucketReplicaModifications
 
 	// SseKmsEncryptedObjects is the SseKmsEncryptedObjects property of the SourceSelectionCriteria
 	// property type of AWS::S3::Bucket.
+	//
+	// A container for filter information for the selection of Amazon S3 objects encrypted with AWS
+	// KMS.
 	//
 	// Default: not set (CloudFormation's default).
 	SseKmsEncryptedObjects *CfnBucketSseKmsEncryptedObjects
@@ -2973,8 +4129,14 @@ func (p *CfnBucketSourceSelectionCriteria) validate(at string) []string {
 }
 
 // CfnBucketReplicaModifications is the ReplicaModifications property type of AWS::S3::Bucket.
+//
+// A filter that you can specify for selection for modifications on replicas.
 type CfnBucketReplicaModifications struct {
 	// Status is the Status property of the ReplicaModifications property type of AWS::S3::Bucket.
+	//
+	// Specifies whether Amazon S3 replicates modifications on replicas.
+	//
+	// *Allowed values* : `Enabled` | `Disabled`
 	//
 	// Allowed values: "Enabled", "Disabled".
 	// Required.
@@ -3000,8 +4162,13 @@ func (p *CfnBucketReplicaModifications) validate(at string) []string {
 }
 
 // CfnBucketSseKmsEncryptedObjects is the SseKmsEncryptedObjects property type of AWS::S3::Bucket.
+//
+// A container for filter information for the selection of S3 objects encrypted with AWS KMS.
 type CfnBucketSseKmsEncryptedObjects struct {
 	// Status is the Status property of the SseKmsEncryptedObjects property type of AWS::S3::Bucket.
+	//
+	// Specifies whether Amazon S3 replicates objects created with server-side encryption using an AWS
+	// KMS key stored in AWS Key Management Service.
 	//
 	// Allowed values: "Disabled", "Enabled".
 	// Required.
@@ -3028,8 +4195,22 @@ func (p *CfnBucketSseKmsEncryptedObjects) validate(at string) []string {
 
 // CfnBucketVersioningConfiguration is the VersioningConfiguration property type of
 // AWS::S3::Bucket.
+//
+// Describes the versioning state of an Amazon S3 bucket. For more information, see PUT Bucket
+// versioning (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html)
+// in the *Amazon S3 API Reference* .
+//
+// Keep the following timing in mind when enabling, suspending, or transitioning between versioning
+// states:
+//
+// - *Enabling versioning* - Changes may take up to 15 minutes to propagate across all AWS regions
+// for full consistency.
+// - *Suspending versioning* - Takes effect immediately with no propagation delay.
+// - *Transitioning between states* - Any change from Suspended to Enabled has a 15-minute delay.
 type CfnBucketVersioningConfiguration struct {
 	// Status is the Status property of the VersioningConfiguration property type of AWS::S3::Bucket.
+	//
+	// The versioning state of the bucket.
 	//
 	// Allowed values: "Enabled", "Suspended".
 	// Required.
@@ -3055,9 +4236,13 @@ func (p *CfnBucketVersioningConfiguration) validate(at string) []string {
 }
 
 // CfnBucketWebsiteConfiguration is the WebsiteConfiguration property type of AWS::S3::Bucket.
+//
+// Specifies website configuration parameters for an Amazon S3 bucket.
 type CfnBucketWebsiteConfiguration struct {
 	// ErrorDocument is the ErrorDocument property of the WebsiteConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// The name of the error document for the website.
 	//
 	// Default: not set (CloudFormation's default).
 	ErrorDocument string
@@ -3065,17 +4250,24 @@ type CfnBucketWebsiteConfiguration struct {
 	// IndexDocument is the IndexDocument property of the WebsiteConfiguration property type of
 	// AWS::S3::Bucket.
 	//
+	// The name of the index document for the website.
+	//
 	// Default: not set (CloudFormation's default).
 	IndexDocument string
 
 	// RedirectAllRequestsTo is the RedirectAllRequestsTo property of the WebsiteConfiguration
 	// property type of AWS::S3::Bucket.
 	//
+	// The redirect behavior for every request to this bucket's website endpoint. If you specify this
+	// property, you can't specify any other property.
+	//
 	// Default: not set (CloudFormation's default).
 	RedirectAllRequestsTo *CfnBucketRedirectAllRequestsTo
 
 	// RoutingRules is the RoutingRules property of the WebsiteConfiguration property type of
 	// AWS::S3::Bucket.
+	//
+	// Rules that define when a redirect is applied and the redirect behavior.
 	//
 	// Default: not set (CloudFormation's default).
 	RoutingRules []CfnBucketRoutingRule
@@ -3118,15 +4310,22 @@ func (p *CfnBucketWebsiteConfiguration) validate(at string) []string {
 }
 
 // CfnBucketRedirectAllRequestsTo is the RedirectAllRequestsTo property type of AWS::S3::Bucket.
+//
+// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 type CfnBucketRedirectAllRequestsTo struct {
 	// HostName is the HostName property of the RedirectAllRequestsTo property type of
 	// AWS::S3::Bucket.
+	//
+	// Name of the host where requests are redirected.
 	//
 	// Required.
 	HostName string
 
 	// Protocol is the Protocol property of the RedirectAllRequestsTo property type of
 	// AWS::S3::Bucket.
+	//
+	// Protocol to use when redirecting requests. The default is the protocol that is used in the
+	// original request.
 	//
 	// Allowed values: "http", "https".
 	// Default: not set (CloudFormation's default).
@@ -3155,14 +4354,28 @@ func (p *CfnBucketRedirectAllRequestsTo) validate(at string) []string {
 }
 
 // CfnBucketRoutingRule is the RoutingRule property type of AWS::S3::Bucket.
+//
+// Specifies the redirect behavior and when a redirect is applied. For more information about
+// routing rules, see Configuring advanced conditional redirects
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects)
+// in the *Amazon S3 User Guide* .
 type CfnBucketRoutingRule struct {
 	// RedirectRule is the RedirectRule property of the RoutingRule property type of AWS::S3::Bucket.
+	//
+	// Container for redirect information. You can redirect requests to another host, to another page,
+	// or with another protocol. In the event of an error, you can specify a different error code to
+	// return.
 	//
 	// Required.
 	RedirectRule *CfnBucketRedirectRule
 
 	// RoutingRuleCondition is the RoutingRuleCondition property of the RoutingRule property type of
 	// AWS::S3::Bucket.
+	//
+	// A container for describing a condition that must be met for the specified redirect to apply.
+	// For example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents`
+	// folder. 2. If request results in HTTP error 4xx, redirect request to another host where you
+	// might process the error.
 	//
 	// Default: not set (CloudFormation's default).
 	RoutingRuleCondition *CfnBucketRoutingRuleCondition
@@ -3190,8 +4403,13 @@ func (p *CfnBucketRoutingRule) validate(at string) []string {
 }
 
 // CfnBucketRedirectRule is the RedirectRule property type of AWS::S3::Bucket.
+//
+// Specifies how requests are redirected. In the event of an error, you can specify a different
+// error code to return.
 type CfnBucketRedirectRule struct {
 	// HostName is the HostName property of the RedirectRule property type of AWS::S3::Bucket.
+	//
+	// The host name to use in the redirect request.
 	//
 	// Default: not set (CloudFormation's default).
 	HostName string
@@ -3199,10 +4417,15 @@ type CfnBucketRedirectRule struct {
 	// HttpRedirectCode is the HttpRedirectCode property of the RedirectRule property type of
 	// AWS::S3::Bucket.
 	//
+	// The HTTP redirect code to use on the response. Not required if one of the siblings is present.
+	//
 	// Default: not set (CloudFormation's default).
 	HttpRedirectCode string
 
 	// Protocol is the Protocol property of the RedirectRule property type of AWS::S3::Bucket.
+	//
+	// Protocol to use when redirecting requests. The default is the protocol that is used in the
+	// original request.
 	//
 	// Allowed values: "http", "https".
 	// Default: not set (CloudFormation's default).
@@ -3211,11 +4434,29 @@ type CfnBucketRedirectRule struct {
 	// ReplaceKeyPrefixWith is the ReplaceKeyPrefixWith property of the RedirectRule property type of
 	// AWS::S3::Bucket.
 	//
+	// The object key prefix to use in the redirect request. For example, to redirect requests for all
+	// pages with prefix `docs/` (objects in the `docs/` folder) to `documents/` , you can set a
+	// condition block with `KeyPrefixEquals` set to `docs/` and in the Redirect set
+	// `ReplaceKeyPrefixWith` to `/documents` . Not required if one of the siblings is present. Can be
+	// present only if `ReplaceKeyWith` is not provided. Replacement must be made for object keys
+	// containing special characters (such as carriage returns) when using XML requests. For more
+	// information, see XML related object key constraints
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints)
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	ReplaceKeyPrefixWith string
 
 	// ReplaceKeyWith is the ReplaceKeyWith property of the RedirectRule property type of
 	// AWS::S3::Bucket.
+	//
+	// The specific object key to use in the redirect request. For example, redirect request to
+	// `error.html` . Not required if one of the siblings is present. Can be present only if
+	// `ReplaceKeyPrefixWith` is not provided. Replacement must be made for object keys containing
+	// special characters (such as carriage returns) when using XML requests. For more information,
+	// see XML related object key constraints
+	// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints)
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	ReplaceKeyWith string
@@ -3244,15 +4485,35 @@ func (p *CfnBucketRedirectRule) CfnProperties() map[string]any {
 }
 
 // CfnBucketRoutingRuleCondition is the RoutingRuleCondition property type of AWS::S3::Bucket.
+//
+// A container for describing a condition that must be met for the specified redirect to apply. For
+// example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents` folder.
+// 2. If request results in HTTP error 4xx, redirect request to another host where you might
+// process the error.
 type CfnBucketRoutingRuleCondition struct {
 	// HttpErrorCodeReturnedEquals is the HttpErrorCodeReturnedEquals property of the
 	// RoutingRuleCondition property type of AWS::S3::Bucket.
+	//
+	// The HTTP error code when the redirect is applied. In the event of an error, if the error code
+	// equals this value, then the specified redirect is applied.
+	//
+	// Required when parent element `Condition` is specified and sibling `KeyPrefixEquals` is not
+	// specified. If both are specified, then both must be true for the redirect to be applied.
 	//
 	// Default: not set (CloudFormation's default).
 	HttpErrorCodeReturnedEquals string
 
 	// KeyPrefixEquals is the KeyPrefixEquals property of the RoutingRuleCondition property type of
 	// AWS::S3::Bucket.
+	//
+	// The object key name prefix when the redirect is applied. For example, to redirect requests for
+	// `ExamplePage.html` , the key prefix will be `ExamplePage.html` . To redirect request for all
+	// pages with the prefix `docs/` , the key prefix will be `docs/` , which identifies all objects
+	// in the docs/ folder.
+	//
+	// Required when the parent element `Condition` is specified and sibling
+	// `HttpErrorCodeReturnedEquals` is not specified. If both conditions are specified, both must be
+	// true for the redirect to be applied.
 	//
 	// Default: not set (CloudFormation's default).
 	KeyPrefixEquals string

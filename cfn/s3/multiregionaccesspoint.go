@@ -9,6 +9,11 @@ import (
 )
 
 // CfnMultiRegionAccessPoint is the AWS::S3::MultiRegionAccessPoint resource.
+//
+// The `AWS::S3::MultiRegionAccessPoint` resource creates an Amazon S3 Multi-Region Access Point.
+// To learn more about Multi-Region Access Points, see Multi-Region Access Points in Amazon S3
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPoints.html) in the in
+// the *Amazon S3 User Guide* .
 type CfnMultiRegionAccessPoint struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,15 +36,24 @@ func (r *CfnMultiRegionAccessPoint) CfnProperties() map[string]any { return r.Pr
 func (r *CfnMultiRegionAccessPoint) validate() []string { return r.Props.validate("") }
 
 // AttrAlias returns the Alias attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The alias for the Multi-Region Access Point. For more information about the distinction between
+// the name and the alias of an Multi-Region Access Point, see Managing Multi-Region Access Points
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/CreatingMultiRegionAccessPoints.html#multi-region-access-point-naming)
+// in the *Amazon S3 User Guide* .
 func (r *CfnMultiRegionAccessPoint) AttrAlias() string { return r.GetAttString("Alias") }
 
 // AttrCreatedAt returns the CreatedAt attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The timestamp of when the Multi-Region Access Point is created.
 func (r *CfnMultiRegionAccessPoint) AttrCreatedAt() string { return r.GetAttString("CreatedAt") }
 
 // CfnMultiRegionAccessPointProps are the properties of an AWS::S3::MultiRegionAccessPoint
 // resource.
 type CfnMultiRegionAccessPointProps struct {
 	// Name is the Name property of AWS::S3::MultiRegionAccessPoint.
+	//
+	// The name of the Multi-Region Access Point.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -48,11 +62,19 @@ type CfnMultiRegionAccessPointProps struct {
 	// PublicAccessBlockConfiguration is the PublicAccessBlockConfiguration property of
 	// AWS::S3::MultiRegionAccessPoint.
 	//
+	// The PublicAccessBlock configuration that you want to apply to this Multi-Region Access Point.
+	// You can enable the configuration options in any combination. For more information about when
+	// Amazon S3 considers an object public, see The Meaning of "Public"
+	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status)
+	// in the *Amazon S3 User Guide* .
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	PublicAccessBlockConfiguration *CfnMultiRegionAccessPointPublicAccessBlockConfiguration
 
 	// Regions is the Regions property of AWS::S3::MultiRegionAccessPoint.
+	//
+	// A collection of the Regions and buckets associated with the Multi-Region Access Point.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -93,9 +115,24 @@ func (p *CfnMultiRegionAccessPointProps) validate(at string) []string {
 
 // CfnMultiRegionAccessPointPublicAccessBlockConfiguration is the PublicAccessBlockConfiguration
 // property type of AWS::S3::MultiRegionAccessPoint.
+//
+// The PublicAccessBlock configuration that you want to apply to this Amazon S3 Multi-Region Access
+// Point. You can enable the configuration options in any combination. For more information about
+// when Amazon S3 considers an object public, see The Meaning of "Public"
+// (https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status)
+// in the *Amazon S3 User Guide* .
 type CfnMultiRegionAccessPointPublicAccessBlockConfiguration struct {
 	// BlockPublicAcls is the BlockPublicAcls property of the PublicAccessBlockConfiguration property
 	// type of AWS::S3::MultiRegionAccessPoint.
+	//
+	// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and
+	// objects in this bucket. Setting this element to `TRUE` causes the following behavior:
+	//
+	// - PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is public.
+	// - PUT Object calls fail if the request includes a public ACL.
+	// - PUT Bucket calls fail if the request includes a public ACL.
+	//
+	// Enabling this setting doesn't affect existing policies or ACLs.
 	//
 	// Default: not set (CloudFormation's default).
 	BlockPublicAcls *bool
@@ -103,17 +140,38 @@ type CfnMultiRegionAccessPointPublicAccessBlockConfiguration struct {
 	// BlockPublicPolicy is the BlockPublicPolicy property of the PublicAccessBlockConfiguration
 	// property type of AWS::S3::MultiRegionAccessPoint.
 	//
+	// Specifies whether Amazon S3 should block public bucket policies for this bucket. Setting this
+	// element to `TRUE` causes Amazon S3 to reject calls to PUT Bucket policy if the specified bucket
+	// policy allows public access.
+	//
+	// Enabling this setting doesn't affect existing bucket policies.
+	//
 	// Default: not set (CloudFormation's default).
 	BlockPublicPolicy *bool
 
 	// IgnorePublicAcls is the IgnorePublicAcls property of the PublicAccessBlockConfiguration
 	// property type of AWS::S3::MultiRegionAccessPoint.
 	//
+	// Specifies whether Amazon S3 should ignore public ACLs for this bucket and objects in this
+	// bucket. Setting this element to `TRUE` causes Amazon S3 to ignore all public ACLs on this
+	// bucket and objects in this bucket.
+	//
+	// Enabling this setting doesn't affect the persistence of any existing ACLs and doesn't prevent
+	// new public ACLs from being set.
+	//
 	// Default: not set (CloudFormation's default).
 	IgnorePublicAcls *bool
 
 	// RestrictPublicBuckets is the RestrictPublicBuckets property of the
 	// PublicAccessBlockConfiguration property type of AWS::S3::MultiRegionAccessPoint.
+	//
+	// Specifies whether Amazon S3 should restrict public bucket policies for this bucket. Setting
+	// this element to `TRUE` restricts access to this bucket to only AWS service principals and
+	// authorized users within this account if the bucket has a public policy.
+	//
+	// Enabling this setting doesn't affect previously stored bucket policies, except that public and
+	// cross-account access within any public bucket policy, including non-public delegation to
+	// specific accounts, is blocked.
 	//
 	// Default: not set (CloudFormation's default).
 	RestrictPublicBuckets *bool
@@ -139,14 +197,21 @@ func (p *CfnMultiRegionAccessPointPublicAccessBlockConfiguration) CfnProperties(
 }
 
 // CfnMultiRegionAccessPointRegion is the Region property type of AWS::S3::MultiRegionAccessPoint.
+//
+// A bucket associated with a specific Region when creating Multi-Region Access Points.
 type CfnMultiRegionAccessPointRegion struct {
 	// Bucket is the Bucket property of the Region property type of AWS::S3::MultiRegionAccessPoint.
+	//
+	// The name of the associated bucket for the Region.
 	//
 	// Required.
 	Bucket string
 
 	// BucketAccountId is the BucketAccountId property of the Region property type of
 	// AWS::S3::MultiRegionAccessPoint.
+	//
+	// The AWS account ID that owns the Amazon S3 bucket that's associated with this Multi-Region
+	// Access Point.
 	//
 	// Default: not set (CloudFormation's default).
 	BucketAccountId string

@@ -7,6 +7,13 @@ import (
 )
 
 // CfnMultiRegionAccessPointPolicy is the AWS::S3::MultiRegionAccessPointPolicy resource.
+//
+// Applies an Amazon S3 access policy to an Amazon S3 Multi-Region Access Point.
+//
+// It is not possible to delete an access policy for a Multi-Region Access Point from the
+// CloudFormation template. When you attempt to delete the policy, CloudFormation updates the
+// policy using `DeletionPolicy:Retain` and `UpdateReplacePolicy:Retain` . CloudFormation updates
+// the policy to only allow access to the account that created the bucket.
 type CfnMultiRegionAccessPointPolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,12 +39,16 @@ func (r *CfnMultiRegionAccessPointPolicy) validate() []string { return r.Props.v
 
 // AttrPolicyStatusIsPublic returns the PolicyStatus.IsPublic attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Specifies whether the policy is public or not.
 func (r *CfnMultiRegionAccessPointPolicy) AttrPolicyStatusIsPublic() string {
 	return r.GetAttString("PolicyStatus.IsPublic")
 }
 
 // AttrPolicyStatusIsPublic2 returns the PolicyStatus.IsPublic attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Specifies whether the policy is public or not.
 func (r *CfnMultiRegionAccessPointPolicy) AttrPolicyStatusIsPublic2() string {
 	return r.GetAttString("PolicyStatus.IsPublic")
 }
@@ -47,11 +58,15 @@ func (r *CfnMultiRegionAccessPointPolicy) AttrPolicyStatusIsPublic2() string {
 type CfnMultiRegionAccessPointPolicyProps struct {
 	// MrapName is the MrapName property of AWS::S3::MultiRegionAccessPointPolicy.
 	//
+	// The name of the Multi-Region Access Point.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	MrapName string
 
 	// Policy is the Policy property of AWS::S3::MultiRegionAccessPointPolicy.
+	//
+	// The access policy associated with the Multi-Region Access Point.
 	//
 	// Required.
 	Policy any

@@ -8,6 +8,8 @@ import (
 
 // CfnStorageLens is the AWS::S3::StorageLens resource.
 //
+// The AWS::S3::StorageLens resource creates an Amazon S3 Storage Lens configuration.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnStorageLens struct {
 	cdk.CfnResource
@@ -31,6 +33,9 @@ func (r *CfnStorageLens) validate() []string { return r.Props.validate("") }
 
 // AttrStorageLensConfigurationStorageLensArn returns the StorageLensConfiguration.StorageLensArn
 // attribute of the resource (Fn::GetAtt) as a string token.
+//
+// This property contains the details of the ARN of the S3 Storage Lens configuration. This
+// property is read-only.
 func (r *CfnStorageLens) AttrStorageLensConfigurationStorageLensArn() string {
 	return r.GetAttString("StorageLensConfiguration.StorageLensArn")
 }
@@ -39,10 +44,14 @@ func (r *CfnStorageLens) AttrStorageLensConfigurationStorageLensArn() string {
 type CfnStorageLensProps struct {
 	// StorageLensConfiguration is the StorageLensConfiguration property of AWS::S3::StorageLens.
 	//
+	// This resource contains the details Amazon S3 Storage Lens configuration.
+	//
 	// Required.
 	StorageLensConfiguration *CfnStorageLensStorageLensConfiguration
 
 	// Tags is the Tags property of AWS::S3::StorageLens.
+	//
+	// A set of tags (key–value pairs) to associate with the Storage Lens configuration.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -77,9 +86,14 @@ func (p *CfnStorageLensProps) validate(at string) []string {
 
 // CfnStorageLensStorageLensConfiguration is the StorageLensConfiguration property type of
 // AWS::S3::StorageLens.
+//
+// This is the property of the Amazon S3 Storage Lens configuration.
 type CfnStorageLensStorageLensConfiguration struct {
 	// AccountLevel is the AccountLevel property of the StorageLensConfiguration property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property contains the details of the account-level metrics for Amazon S3 Storage Lens
+	// configuration.
 	//
 	// Required.
 	AccountLevel *CfnStorageLensAccountLevel
@@ -87,11 +101,16 @@ type CfnStorageLensStorageLensConfiguration struct {
 	// AwsOrg is the AwsOrg property of the StorageLensConfiguration property type of
 	// AWS::S3::StorageLens.
 	//
+	// This property contains the details of the AWS Organization for the S3 Storage Lens
+	// configuration.
+	//
 	// Default: not set (CloudFormation's default).
 	AwsOrg *CfnStorageLensAwsOrg
 
 	// DataExport is the DataExport property of the StorageLensConfiguration property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property contains the details of this S3 Storage Lens configuration's metrics export.
 	//
 	// Default: not set (CloudFormation's default).
 	DataExport *CfnStorageLensDataExport
@@ -99,16 +118,23 @@ type CfnStorageLensStorageLensConfiguration struct {
 	// Exclude is the Exclude property of the StorageLensConfiguration property type of
 	// AWS::S3::StorageLens.
 	//
+	// This property contains the details of the bucket and or Regions excluded for Amazon S3 Storage
+	// Lens configuration.
+	//
 	// Default: not set (CloudFormation's default).
 	Exclude *CfnStorageLensBucketsAndRegions
 
 	// ExpandedPrefixesDataExport is the ExpandedPrefixesDataExport property of the
 	// StorageLensConfiguration property type of AWS::S3::StorageLens.
 	//
+	// This property configures your S3 Storage Lens expanded prefixes metrics report.
+	//
 	// Default: not set (CloudFormation's default).
 	ExpandedPrefixesDataExport *CfnStorageLensStorageLensExpandedPrefixesDataExport
 
 	// Id is the Id property of the StorageLensConfiguration property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the ID of the S3 Storage Lens configuration.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -117,17 +143,25 @@ type CfnStorageLensStorageLensConfiguration struct {
 	// Include is the Include property of the StorageLensConfiguration property type of
 	// AWS::S3::StorageLens.
 	//
+	// This property contains the details of the bucket and or Regions included for Amazon S3 Storage
+	// Lens configuration.
+	//
 	// Default: not set (CloudFormation's default).
 	Include *CfnStorageLensBucketsAndRegions
 
 	// IsEnabled is the IsEnabled property of the StorageLensConfiguration property type of
 	// AWS::S3::StorageLens.
 	//
+	// This property contains the details of whether the Amazon S3 Storage Lens configuration is
+	// enabled.
+	//
 	// Required.
 	IsEnabled *bool
 
 	// PrefixDelimiter is the PrefixDelimiter property of the StorageLensConfiguration property type
 	// of AWS::S3::StorageLens.
+	//
+	// The delimiter to divide S3 key into hierarchy of prefixes.
 	//
 	// Default: not set (CloudFormation's default).
 	PrefixDelimiter string
@@ -193,9 +227,13 @@ func (p *CfnStorageLensStorageLensConfiguration) validate(at string) []string {
 }
 
 // CfnStorageLensAccountLevel is the AccountLevel property type of AWS::S3::StorageLens.
+//
+// This resource contains the details of the account-level metrics for Amazon S3 Storage Lens.
 type CfnStorageLensAccountLevel struct {
 	// ActivityMetrics is the ActivityMetrics property of the AccountLevel property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property contains the details of account-level activity metrics for S3 Storage Lens.
 	//
 	// Default: not set (CloudFormation's default).
 	ActivityMetrics *CfnStorageLensActivityMetrics
@@ -203,11 +241,17 @@ type CfnStorageLensAccountLevel struct {
 	// AdvancedCostOptimizationMetrics is the AdvancedCostOptimizationMetrics property of the
 	// AccountLevel property type of AWS::S3::StorageLens.
 	//
+	// This property contains the details of account-level advanced cost optimization metrics for S3
+	// Storage Lens.
+	//
 	// Default: not set (CloudFormation's default).
 	AdvancedCostOptimizationMetrics *CfnStorageLensAdvancedCostOptimizationMetrics
 
 	// AdvancedDataProtectionMetrics is the AdvancedDataProtectionMetrics property of the AccountLevel
 	// property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of account-level advanced data protection metrics for S3
+	// Storage Lens.
 	//
 	// Default: not set (CloudFormation's default).
 	AdvancedDataProtectionMetrics *CfnStorageLensAdvancedDataProtectionMetrics
@@ -215,11 +259,18 @@ type CfnStorageLensAccountLevel struct {
 	// AdvancedPerformanceMetrics is the AdvancedPerformanceMetrics property of the AccountLevel
 	// property type of AWS::S3::StorageLens.
 	//
+	// This property contains the account-level details for S3 Storage Lens advanced performance
+	// metrics.
+	//
 	// Default: not set (CloudFormation's default).
 	AdvancedPerformanceMetrics *CfnStorageLensAdvancedPerformanceMetrics
 
 	// BucketLevel is the BucketLevel property of the AccountLevel property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property contains the details of the account-level bucket-level configurations for Amazon
+	// S3 Storage Lens. To enable bucket-level configurations, make sure to also set the same metrics
+	// at the account level.
 	//
 	// Required.
 	BucketLevel *CfnStorageLensBucketLevel
@@ -227,11 +278,17 @@ type CfnStorageLensAccountLevel struct {
 	// DetailedStatusCodesMetrics is the DetailedStatusCodesMetrics property of the AccountLevel
 	// property type of AWS::S3::StorageLens.
 	//
+	// This property contains the details of account-level detailed status code metrics for S3 Storage
+	// Lens.
+	//
 	// Default: not set (CloudFormation's default).
 	DetailedStatusCodesMetrics *CfnStorageLensDetailedStatusCodesMetrics
 
 	// StorageLensGroupLevel is the StorageLensGroupLevel property of the AccountLevel property type
 	// of AWS::S3::StorageLens.
+	//
+	// This property determines the scope of Storage Lens group data that is displayed in the Storage
+	// Lens dashboard.
 	//
 	// Default: not set (CloudFormation's default).
 	StorageLensGroupLevel *CfnStorageLensStorageLensGroupLevel
@@ -276,9 +333,21 @@ func (p *CfnStorageLensAccountLevel) validate(at string) []string {
 }
 
 // CfnStorageLensActivityMetrics is the ActivityMetrics property type of AWS::S3::StorageLens.
+//
+// This resource enables Amazon S3 Storage Lens activity metrics. Activity metrics show details
+// about how your storage is requested, such as requests (for example, All requests, Get requests,
+// Put requests), bytes uploaded or downloaded, and errors.
+//
+// For more information, see Assessing your storage activity and usage with S3 Storage Lens
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens.html) in the *Amazon S3 User
+// Guide* . For a complete list of metrics, see S3 Storage Lens metrics glossary
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in
+// the *Amazon S3 User Guide* .
 type CfnStorageLensActivityMetrics struct {
 	// IsEnabled is the IsEnabled property of the ActivityMetrics property type of
 	// AWS::S3::StorageLens.
+	//
+	// A property that indicates whether the activity metrics is enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	IsEnabled *bool
@@ -296,9 +365,22 @@ func (p *CfnStorageLensActivityMetrics) CfnProperties() map[string]any {
 
 // CfnStorageLensAdvancedCostOptimizationMetrics is the AdvancedCostOptimizationMetrics property
 // type of AWS::S3::StorageLens.
+//
+// This resource enables Amazon S3 Storage Lens advanced cost optimization metrics. Advanced cost
+// optimization metrics provide insights that you can use to manage and optimize your storage
+// costs, for example, lifecycle rule counts for transitions, expirations, and incomplete multipart
+// uploads.
+//
+// For more information, see Assessing your storage activity and usage with S3 Storage Lens
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens.html) in the *Amazon S3 User
+// Guide* . For a complete list of metrics, see S3 Storage Lens metrics glossary
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in
+// the *Amazon S3 User Guide* .
 type CfnStorageLensAdvancedCostOptimizationMetrics struct {
 	// IsEnabled is the IsEnabled property of the AdvancedCostOptimizationMetrics property type of
 	// AWS::S3::StorageLens.
+	//
+	// Indicates whether advanced cost optimization metrics are enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	IsEnabled *bool
@@ -316,9 +398,21 @@ func (p *CfnStorageLensAdvancedCostOptimizationMetrics) CfnProperties() map[stri
 
 // CfnStorageLensAdvancedDataProtectionMetrics is the AdvancedDataProtectionMetrics property type
 // of AWS::S3::StorageLens.
+//
+// This resource enables Amazon S3 Storage Lens advanced data protection metrics. Advanced data
+// protection metrics provide insights that you can use to perform audits and protect your data,
+// for example replication rule counts within and across Regions.
+//
+// For more information, see Assessing your storage activity and usage with S3 Storage Lens
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens.html) in the *Amazon S3 User
+// Guide* . For a complete list of metrics, see S3 Storage Lens metrics glossary
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in
+// the *Amazon S3 User Guide* .
 type CfnStorageLensAdvancedDataProtectionMetrics struct {
 	// IsEnabled is the IsEnabled property of the AdvancedDataProtectionMetrics property type of
 	// AWS::S3::StorageLens.
+	//
+	// Indicates whether advanced data protection metrics are enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	IsEnabled *bool
@@ -336,9 +430,15 @@ func (p *CfnStorageLensAdvancedDataProtectionMetrics) CfnProperties() map[string
 
 // CfnStorageLensAdvancedPerformanceMetrics is the AdvancedPerformanceMetrics property type of
 // AWS::S3::StorageLens.
+//
+// A property for S3 Storage Lens advanced performance metrics. Advanced performance metrics
+// provide insights into application performance such as access patterns and network originality
+// metrics.
 type CfnStorageLensAdvancedPerformanceMetrics struct {
 	// IsEnabled is the IsEnabled property of the AdvancedPerformanceMetrics property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property indicates whether the advanced performance metrics are enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	IsEnabled *bool
@@ -355,9 +455,13 @@ func (p *CfnStorageLensAdvancedPerformanceMetrics) CfnProperties() map[string]an
 }
 
 // CfnStorageLensBucketLevel is the BucketLevel property type of AWS::S3::StorageLens.
+//
+// A property for the bucket-level storage metrics for Amazon S3 Storage Lens.
 type CfnStorageLensBucketLevel struct {
 	// ActivityMetrics is the ActivityMetrics property of the BucketLevel property type of
 	// AWS::S3::StorageLens.
+	//
+	// A property for bucket-level activity metrics for S3 Storage Lens.
 	//
 	// Default: not set (CloudFormation's default).
 	ActivityMetrics *CfnStorageLensActivityMetrics
@@ -365,11 +469,15 @@ type CfnStorageLensBucketLevel struct {
 	// AdvancedCostOptimizationMetrics is the AdvancedCostOptimizationMetrics property of the
 	// BucketLevel property type of AWS::S3::StorageLens.
 	//
+	// A property for bucket-level advanced cost optimization metrics for S3 Storage Lens.
+	//
 	// Default: not set (CloudFormation's default).
 	AdvancedCostOptimizationMetrics *CfnStorageLensAdvancedCostOptimizationMetrics
 
 	// AdvancedDataProtectionMetrics is the AdvancedDataProtectionMetrics property of the BucketLevel
 	// property type of AWS::S3::StorageLens.
+	//
+	// A property for bucket-level advanced data protection metrics for S3 Storage Lens.
 	//
 	// Default: not set (CloudFormation's default).
 	AdvancedDataProtectionMetrics *CfnStorageLensAdvancedDataProtectionMetrics
@@ -377,17 +485,23 @@ type CfnStorageLensBucketLevel struct {
 	// AdvancedPerformanceMetrics is the AdvancedPerformanceMetrics property of the BucketLevel
 	// property type of AWS::S3::StorageLens.
 	//
+	// A property for bucket-level advanced performance metrics for S3 Storage Lens.
+	//
 	// Default: not set (CloudFormation's default).
 	AdvancedPerformanceMetrics *CfnStorageLensAdvancedPerformanceMetrics
 
 	// DetailedStatusCodesMetrics is the DetailedStatusCodesMetrics property of the BucketLevel
 	// property type of AWS::S3::StorageLens.
 	//
+	// A property for bucket-level detailed status code metrics for S3 Storage Lens.
+	//
 	// Default: not set (CloudFormation's default).
 	DetailedStatusCodesMetrics *CfnStorageLensDetailedStatusCodesMetrics
 
 	// PrefixLevel is the PrefixLevel property of the BucketLevel property type of
 	// AWS::S3::StorageLens.
+	//
+	// A property for bucket-level prefix-level storage metrics for S3 Storage Lens.
 	//
 	// Default: not set (CloudFormation's default).
 	PrefixLevel *CfnStorageLensPrefixLevel
@@ -428,9 +542,21 @@ func (p *CfnStorageLensBucketLevel) validate(at string) []string {
 
 // CfnStorageLensDetailedStatusCodesMetrics is the DetailedStatusCodesMetrics property type of
 // AWS::S3::StorageLens.
+//
+// This resource enables Amazon S3 Storage Lens detailed status code metrics. Detailed status code
+// metrics generate metrics for HTTP status codes, such as `200 OK` , `403 Forbidden` , `503
+// Service Unavailable` and others.
+//
+// For more information, see Assessing your storage activity and usage with S3 Storage Lens
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens.html) in the *Amazon S3 User
+// Guide* . For a complete list of metrics, see S3 Storage Lens metrics glossary
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in
+// the *Amazon S3 User Guide* .
 type CfnStorageLensDetailedStatusCodesMetrics struct {
 	// IsEnabled is the IsEnabled property of the DetailedStatusCodesMetrics property type of
 	// AWS::S3::StorageLens.
+	//
+	// Indicates whether detailed status code metrics are enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	IsEnabled *bool
@@ -447,9 +573,13 @@ func (p *CfnStorageLensDetailedStatusCodesMetrics) CfnProperties() map[string]an
 }
 
 // CfnStorageLensPrefixLevel is the PrefixLevel property type of AWS::S3::StorageLens.
+//
+// This resource contains the details of the prefix-level of the Amazon S3 Storage Lens.
 type CfnStorageLensPrefixLevel struct {
 	// StorageMetrics is the StorageMetrics property of the PrefixLevel property type of
 	// AWS::S3::StorageLens.
+	//
+	// A property for the prefix-level storage metrics for Amazon S3 Storage Lens.
 	//
 	// Required.
 	StorageMetrics *CfnStorageLensPrefixLevelStorageMetrics
@@ -475,15 +605,24 @@ func (p *CfnStorageLensPrefixLevel) validate(at string) []string {
 
 // CfnStorageLensPrefixLevelStorageMetrics is the PrefixLevelStorageMetrics property type of
 // AWS::S3::StorageLens.
+//
+// This resource contains the details of the prefix-level storage metrics for Amazon S3 Storage
+// Lens.
 type CfnStorageLensPrefixLevelStorageMetrics struct {
 	// IsEnabled is the IsEnabled property of the PrefixLevelStorageMetrics property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property identifies whether the details of the prefix-level storage metrics for S3 Storage
+	// Lens are enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	IsEnabled *bool
 
 	// SelectionCriteria is the SelectionCriteria property of the PrefixLevelStorageMetrics property
 	// type of AWS::S3::StorageLens.
+	//
+	// This property identifies whether the details of the prefix-level storage metrics for S3 Storage
+	// Lens are enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	SelectionCriteria *CfnStorageLensSelectionCriteria
@@ -503,9 +642,13 @@ func (p *CfnStorageLensPrefixLevelStorageMetrics) CfnProperties() map[string]any
 }
 
 // CfnStorageLensSelectionCriteria is the SelectionCriteria property type of AWS::S3::StorageLens.
+//
+// This resource contains the details of the Amazon S3 Storage Lens selection criteria.
 type CfnStorageLensSelectionCriteria struct {
 	// Delimiter is the Delimiter property of the SelectionCriteria property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property contains the details of the S3 Storage Lens delimiter being used.
 	//
 	// Default: not set (CloudFormation's default).
 	Delimiter string
@@ -513,11 +656,17 @@ type CfnStorageLensSelectionCriteria struct {
 	// MaxDepth is the MaxDepth property of the SelectionCriteria property type of
 	// AWS::S3::StorageLens.
 	//
+	// This property contains the details of the max depth that S3 Storage Lens will collect metrics
+	// up to.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxDepth *int
 
 	// MinStorageBytesPercentage is the MinStorageBytesPercentage property of the SelectionCriteria
 	// property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the minimum storage bytes percentage threshold that S3
+	// Storage Lens will collect metrics up to.
 	//
 	// Default: not set (CloudFormation's default).
 	MinStorageBytesPercentage *float64
@@ -541,9 +690,15 @@ func (p *CfnStorageLensSelectionCriteria) CfnProperties() map[string]any {
 
 // CfnStorageLensStorageLensGroupLevel is the StorageLensGroupLevel property type of
 // AWS::S3::StorageLens.
+//
+// This resource determines the scope of Storage Lens group data that is displayed in the Storage
+// Lens dashboard.
 type CfnStorageLensStorageLensGroupLevel struct {
 	// StorageLensGroupSelectionCriteria is the StorageLensGroupSelectionCriteria property of the
 	// StorageLensGroupLevel property type of AWS::S3::StorageLens.
+	//
+	// This property indicates which Storage Lens group ARNs to include or exclude in the Storage Lens
+	// group aggregation. If this value is left null, then all Storage Lens groups are selected.
 	//
 	// Default: not set (CloudFormation's default).
 	StorageLensGroupSelectionCriteria *CfnStorageLensStorageLensGroupSelectionCriteria
@@ -561,9 +716,17 @@ func (p *CfnStorageLensStorageLensGroupLevel) CfnProperties() map[string]any {
 
 // CfnStorageLensStorageLensGroupSelectionCriteria is the StorageLensGroupSelectionCriteria
 // property type of AWS::S3::StorageLens.
+//
+// This resource indicates which Storage Lens group ARNs to include or exclude in the Storage Lens
+// group aggregation. You can only attach Storage Lens groups to your dashboard if they're included
+// in your Storage Lens group aggregation. If this value is left null, then all Storage Lens groups
+// are selected.
 type CfnStorageLensStorageLensGroupSelectionCriteria struct {
 	// Exclude is the Exclude property of the StorageLensGroupSelectionCriteria property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property indicates which Storage Lens group ARNs to exclude from the Storage Lens group
+	// aggregation.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -571,6 +734,9 @@ type CfnStorageLensStorageLensGroupSelectionCriteria struct {
 
 	// Include is the Include property of the StorageLensGroupSelectionCriteria property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property indicates which Storage Lens group ARNs to include in the Storage Lens group
+	// aggregation.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -591,8 +757,12 @@ func (p *CfnStorageLensStorageLensGroupSelectionCriteria) CfnProperties() map[st
 }
 
 // CfnStorageLensAwsOrg is the AwsOrg property type of AWS::S3::StorageLens.
+//
+// This resource contains the details of the AWS Organization for Amazon S3 Storage Lens.
 type CfnStorageLensAwsOrg struct {
 	// Arn is the Arn property of the AwsOrg property type of AWS::S3::StorageLens.
+	//
+	// This resource contains the ARN of the AWS Organization.
 	//
 	// Required.
 	Arn string
@@ -617,9 +787,13 @@ func (p *CfnStorageLensAwsOrg) validate(at string) []string {
 }
 
 // CfnStorageLensDataExport is the DataExport property type of AWS::S3::StorageLens.
+//
+// This resource contains the details of the Amazon S3 Storage Lens metrics export.
 type CfnStorageLensDataExport struct {
 	// CloudWatchMetrics is the CloudWatchMetrics property of the DataExport property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property enables the Amazon CloudWatch publishing option for S3 Storage Lens metrics.
 	//
 	// Default: not set (CloudFormation's default).
 	CloudWatchMetrics *CfnStorageLensCloudWatchMetrics
@@ -627,11 +801,18 @@ type CfnStorageLensDataExport struct {
 	// S3BucketDestination is the S3BucketDestination property of the DataExport property type of
 	// AWS::S3::StorageLens.
 	//
+	// This property contains the details of the bucket where the S3 Storage Lens metrics export will
+	// be placed.
+	//
 	// Default: not set (CloudFormation's default).
 	S3BucketDestination *CfnStorageLensS3BucketDestination
 
 	// StorageLensTableDestination is the StorageLensTableDestination property of the DataExport
 	// property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the S3 table bucket where the S3 Storage Lens default
+	// metrics report will be placed. This property enables you to store your Storage Lens metrics in
+	// read-only S3 Tables.
 	//
 	// Default: not set (CloudFormation's default).
 	StorageLensTableDestination *CfnStorageLensStorageLensTableDestination
@@ -668,9 +849,19 @@ func (p *CfnStorageLensDataExport) validate(at string) []string {
 }
 
 // CfnStorageLensCloudWatchMetrics is the CloudWatchMetrics property type of AWS::S3::StorageLens.
+//
+// This resource enables the Amazon CloudWatch publishing option for Amazon S3 Storage Lens
+// metrics.
+//
+// For more information, see Monitor S3 Storage Lens metrics in CloudWatch
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_view_metrics_cloudwatch.html)
+// in the *Amazon S3 User Guide* .
 type CfnStorageLensCloudWatchMetrics struct {
 	// IsEnabled is the IsEnabled property of the CloudWatchMetrics property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property identifies whether the CloudWatch publishing option for S3 Storage Lens is
+	// enabled.
 	//
 	// Required.
 	IsEnabled *bool
@@ -696,14 +887,23 @@ func (p *CfnStorageLensCloudWatchMetrics) validate(at string) []string {
 
 // CfnStorageLensS3BucketDestination is the S3BucketDestination property type of
 // AWS::S3::StorageLens.
+//
+// This resource contains the details of the bucket where the Amazon S3 Storage Lens metrics export
+// will be placed.
 type CfnStorageLensS3BucketDestination struct {
 	// AccountId is the AccountId property of the S3BucketDestination property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property contains the details of the AWS account ID of the S3 Storage Lens export bucket
+	// destination.
 	//
 	// Required.
 	AccountId string
 
 	// Arn is the Arn property of the S3BucketDestination property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the ARN of the bucket destination of the S3 Storage Lens
+	// export.
 	//
 	// Required.
 	Arn string
@@ -711,10 +911,16 @@ type CfnStorageLensS3BucketDestination struct {
 	// Encryption is the Encryption property of the S3BucketDestination property type of
 	// AWS::S3::StorageLens.
 	//
+	// This property contains the details of the encryption of the bucket destination of the Amazon S3
+	// Storage Lens metrics export.
+	//
 	// Default: not set (CloudFormation's default).
 	Encryption any
 
 	// Format is the Format property of the S3BucketDestination property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the format of the S3 Storage Lens export bucket
+	// destination.
 	//
 	// Allowed values: "CSV", "Parquet".
 	// Required.
@@ -723,11 +929,17 @@ type CfnStorageLensS3BucketDestination struct {
 	// OutputSchemaVersion is the OutputSchemaVersion property of the S3BucketDestination property
 	// type of AWS::S3::StorageLens.
 	//
+	// This property contains the details of the output schema version of the S3 Storage Lens export
+	// bucket destination.
+	//
 	// Allowed values: "V_1".
 	// Required.
 	OutputSchemaVersion string
 
 	// Prefix is the Prefix property of the S3BucketDestination property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the prefix of the bucket destination of the S3 Storage
+	// Lens export .
 	//
 	// Default: not set (CloudFormation's default).
 	Prefix string
@@ -777,15 +989,26 @@ func (p *CfnStorageLensS3BucketDestination) validate(at string) []string {
 
 // CfnStorageLensStorageLensTableDestination is the StorageLensTableDestination property type of
 // AWS::S3::StorageLens.
+//
+// This resource configures your S3 Storage Lens reports to export to read-only S3 table buckets.
+// With this resource, you can store your Storage Lens metrics in S3 Tables that are created in a
+// read-only S3 table bucket called aws-s3.
 type CfnStorageLensStorageLensTableDestination struct {
 	// Encryption is the Encryption property of the StorageLensTableDestination property type of
 	// AWS::S3::StorageLens.
+	//
+	// This resource configures your data encryption settings for Storage Lens metrics in read-only S3
+	// table buckets.
 	//
 	// Default: not set (CloudFormation's default).
 	Encryption any
 
 	// IsEnabled is the IsEnabled property of the StorageLensTableDestination property type of
 	// AWS::S3::StorageLens.
+	//
+	// This property indicates whether the export to read-only S3 table buckets is enabled for your S3
+	// Storage Lens configuration. When set to true, Storage Lens reports are automatically exported
+	// to tables in addition to other configured destinations.
 	//
 	// Required.
 	IsEnabled *bool
@@ -813,14 +1036,25 @@ func (p *CfnStorageLensStorageLensTableDestination) validate(at string) []string
 }
 
 // CfnStorageLensBucketsAndRegions is the BucketsAndRegions property type of AWS::S3::StorageLens.
+//
+// This resource contains the details of the buckets and Regions for the Amazon S3 Storage Lens
+// configuration.
 type CfnStorageLensBucketsAndRegions struct {
 	// Buckets is the Buckets property of the BucketsAndRegions property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the buckets for the Amazon S3 Storage Lens configuration.
+	// This should be the bucket Amazon Resource Name(ARN). For valid values, see Buckets ARN format
+	// here
+	// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_Include.html#API_control_Include_Contents)
+	// in the *Amazon S3 API Reference* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	Buckets []string
 
 	// Regions is the Regions property of the BucketsAndRegions property type of AWS::S3::StorageLens.
+	//
+	// This property contains the details of the Regions for the S3 Storage Lens configuration.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -842,15 +1076,23 @@ func (p *CfnStorageLensBucketsAndRegions) CfnProperties() map[string]any {
 
 // CfnStorageLensStorageLensExpandedPrefixesDataExport is the StorageLensExpandedPrefixesDataExport
 // property type of AWS::S3::StorageLens.
+//
+// This resource specifies the properties of your S3 Storage Lens Expanded Prefixes metrics export.
 type CfnStorageLensStorageLensExpandedPrefixesDataExport struct {
 	// S3BucketDestination is the S3BucketDestination property of the
 	// StorageLensExpandedPrefixesDataExport property type of AWS::S3::StorageLens.
+	//
+	// This property specifies the general purpose bucket where the S3 Storage Lens Expanded Prefixes
+	// metrics export files are located. At least one export destination must be specified.
 	//
 	// Default: not set (CloudFormation's default).
 	S3BucketDestination *CfnStorageLensS3BucketDestination
 
 	// StorageLensTableDestination is the StorageLensTableDestination property of the
 	// StorageLensExpandedPrefixesDataExport property type of AWS::S3::StorageLens.
+	//
+	// This property configures S3 Storage Lens Expanded Prefixes metrics report to read-only S3 table
+	// buckets.
 	//
 	// Default: not set (CloudFormation's default).
 	StorageLensTableDestination *CfnStorageLensStorageLensTableDestination

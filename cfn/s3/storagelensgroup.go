@@ -10,6 +10,14 @@ import (
 
 // CfnStorageLensGroup is the AWS::S3::StorageLensGroup resource.
 //
+// The `AWS::S3::StorageLensGroup` resource creates an S3 Storage Lens group. A Storage Lens group
+// is a custom grouping of objects that include filters for prefixes, suffixes, object tags, object
+// size, or object age. You can create an S3 Storage Lens group that includes a single filter or
+// multiple filter conditions. To specify multiple filter conditions, you use `AND` or `OR` logical
+// operators. For more information about S3 Storage Lens groups, see Working with S3 Storage Lens
+// groups (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups-overview.html)
+// .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnStorageLensGroup struct {
 	cdk.CfnResource
@@ -33,6 +41,8 @@ func (r *CfnStorageLensGroup) validate() []string { return r.Props.validate("") 
 
 // AttrStorageLensGroupArn returns the StorageLensGroupArn attribute of the resource (Fn::GetAtt)
 // as a string token.
+//
+// The ARN for the Amazon S3 Storage Lens Group.
 func (r *CfnStorageLensGroup) AttrStorageLensGroupArn() string {
 	return r.GetAttString("StorageLensGroupArn")
 }
@@ -41,16 +51,23 @@ func (r *CfnStorageLensGroup) AttrStorageLensGroupArn() string {
 type CfnStorageLensGroupProps struct {
 	// Filter is the Filter property of AWS::S3::StorageLensGroup.
 	//
+	// This property contains the criteria for the Storage Lens group data that is displayed
+	//
 	// Required.
 	Filter *CfnStorageLensGroupFilter
 
 	// Name is the Name property of AWS::S3::StorageLensGroup.
+	//
+	// This property contains the Storage Lens group name.
 	//
 	// Changing it replaces the resource.
 	// Required.
 	Name string
 
 	// Tags is the Tags property of AWS::S3::StorageLensGroup.
+	//
+	// This property contains the AWS resource tags that you're adding to your Storage Lens group.
+	// This parameter is optional.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -90,14 +107,25 @@ func (p *CfnStorageLensGroupProps) validate(at string) []string {
 }
 
 // CfnStorageLensGroupFilter is the Filter property type of AWS::S3::StorageLensGroup.
+//
+// This resource sets the criteria for the Storage Lens group data that is displayed. For multiple
+// filter conditions, the `AND` or `OR` logical operator is used.
 type CfnStorageLensGroupFilter struct {
 	// And is the And property of the Filter property type of AWS::S3::StorageLensGroup.
+	//
+	// This property contains the `And` logical operator, which allows multiple filter conditions to
+	// be joined for more complex comparisons of Storage Lens group data. Objects must match all of
+	// the listed filter conditions that are joined by the `And` logical operator. Only one of each
+	// filter condition is allowed.
 	//
 	// Default: not set (CloudFormation's default).
 	And *CfnStorageLensGroupAnd
 
 	// MatchAnyPrefix is the MatchAnyPrefix property of the Filter property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property contains a list of prefixes. At least one prefix must be specified. Up to 10
+	// prefixes are allowed.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -106,12 +134,18 @@ type CfnStorageLensGroupFilter struct {
 	// MatchAnySuffix is the MatchAnySuffix property of the Filter property type of
 	// AWS::S3::StorageLensGroup.
 	//
+	// This property contains a list of suffixes. At least one suffix must be specified. Up to 10
+	// suffixes are allowed.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	MatchAnySuffix []string
 
 	// MatchAnyTag is the MatchAnyTag property of the Filter property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property contains the list of S3 object tags. At least one object tag must be specified.
+	// Up to 10 object tags are allowed.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -120,16 +154,26 @@ type CfnStorageLensGroupFilter struct {
 	// MatchObjectAge is the MatchObjectAge property of the Filter property type of
 	// AWS::S3::StorageLensGroup.
 	//
+	// This property contains `DaysGreaterThan` and `DaysLessThan` to define the object age range
+	// (minimum and maximum number of days).
+	//
 	// Default: not set (CloudFormation's default).
 	MatchObjectAge *CfnStorageLensGroupMatchObjectAge
 
 	// MatchObjectSize is the MatchObjectSize property of the Filter property type of
 	// AWS::S3::StorageLensGroup.
 	//
+	// This property contains `BytesGreaterThan` and `BytesLessThan` to define the object size range
+	// (minimum and maximum number of Bytes).
+	//
 	// Default: not set (CloudFormation's default).
 	MatchObjectSize *CfnStorageLensGroupMatchObjectSize
 
 	// Or is the Or property of the Filter property type of AWS::S3::StorageLensGroup.
+	//
+	// This property contains the `Or` logical operator, which allows multiple filter conditions to be
+	// joined. Objects can match any of the listed filter conditions, which are joined by the `Or`
+	// logical operator. Only one of each filter condition is allowed.
 	//
 	// Default: not set (CloudFormation's default).
 	Or *CfnStorageLensGroupOr
@@ -184,9 +228,17 @@ func (p *CfnStorageLensGroupFilter) validate(at string) []string {
 }
 
 // CfnStorageLensGroupAnd is the And property type of AWS::S3::StorageLensGroup.
+//
+// This resource is a logical operator that allows multiple filter conditions to be joined for more
+// complex comparisons of Storage Lens group data. Objects must match all of the listed filter
+// conditions that are joined by the `And` logical operator. Only one of each filter condition is
+// allowed.
 type CfnStorageLensGroupAnd struct {
 	// MatchAnyPrefix is the MatchAnyPrefix property of the And property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property contains a list of prefixes. At least one prefix must be specified. Up to 10
+	// prefixes are allowed.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -195,11 +247,17 @@ type CfnStorageLensGroupAnd struct {
 	// MatchAnySuffix is the MatchAnySuffix property of the And property type of
 	// AWS::S3::StorageLensGroup.
 	//
+	// This property contains a list of suffixes. At least one suffix must be specified. Up to 10
+	// suffixes are allowed.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	MatchAnySuffix []string
 
 	// MatchAnyTag is the MatchAnyTag property of the And property type of AWS::S3::StorageLensGroup.
+	//
+	// This property contains the list of object tags. At least one object tag must be specified. Up
+	// to 10 object tags are allowed.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -208,11 +266,17 @@ type CfnStorageLensGroupAnd struct {
 	// MatchObjectAge is the MatchObjectAge property of the And property type of
 	// AWS::S3::StorageLensGroup.
 	//
+	// This property contains `DaysGreaterThan` and `DaysLessThan` properties to define the object age
+	// range (minimum and maximum number of days).
+	//
 	// Default: not set (CloudFormation's default).
 	MatchObjectAge *CfnStorageLensGroupMatchObjectAge
 
 	// MatchObjectSize is the MatchObjectSize property of the And property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property contains `BytesGreaterThan` and `BytesLessThan` to define the object size range
+	// (minimum and maximum number of Bytes).
 	//
 	// Default: not set (CloudFormation's default).
 	MatchObjectSize *CfnStorageLensGroupMatchObjectSize
@@ -293,15 +357,22 @@ func (p *CfnStorageLensGroupTag) validate(at string) []string {
 
 // CfnStorageLensGroupMatchObjectAge is the MatchObjectAge property type of
 // AWS::S3::StorageLensGroup.
+//
+// This resource contains `DaysGreaterThan` and `DaysLessThan` to define the object age range
+// (minimum and maximum number of days).
 type CfnStorageLensGroupMatchObjectAge struct {
 	// DaysGreaterThan is the DaysGreaterThan property of the MatchObjectAge property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property indicates the minimum object age in days.
 	//
 	// Default: not set (CloudFormation's default).
 	DaysGreaterThan *int
 
 	// DaysLessThan is the DaysLessThan property of the MatchObjectAge property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property indicates the maximum object age in days.
 	//
 	// Default: not set (CloudFormation's default).
 	DaysLessThan *int
@@ -322,15 +393,23 @@ func (p *CfnStorageLensGroupMatchObjectAge) CfnProperties() map[string]any {
 
 // CfnStorageLensGroupMatchObjectSize is the MatchObjectSize property type of
 // AWS::S3::StorageLensGroup.
+//
+// This resource filters objects that match the specified object size range.
 type CfnStorageLensGroupMatchObjectSize struct {
 	// BytesGreaterThan is the BytesGreaterThan property of the MatchObjectSize property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property specifies the minimum object size in bytes. The value must be a positive number,
+	// greater than 0 and less than 5 TB.
 	//
 	// Default: not set (CloudFormation's default).
 	BytesGreaterThan *int
 
 	// BytesLessThan is the BytesLessThan property of the MatchObjectSize property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property specifies the maximum object size in bytes. The value must be a positive number,
+	// greater than the minimum object size and less than 5 TB.
 	//
 	// Default: not set (CloudFormation's default).
 	BytesLessThan *int
@@ -350,9 +429,17 @@ func (p *CfnStorageLensGroupMatchObjectSize) CfnProperties() map[string]any {
 }
 
 // CfnStorageLensGroupOr is the Or property type of AWS::S3::StorageLensGroup.
+//
+// This resource contains the `Or` logical operator, which allows multiple filter conditions to be
+// joined for more complex comparisons of Storage Lens group data. Objects can match any of the
+// listed filter conditions that are joined by the `Or` logical operator. Only one of each filter
+// condition is allowed.
 type CfnStorageLensGroupOr struct {
 	// MatchAnyPrefix is the MatchAnyPrefix property of the Or property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property contains a list of prefixes. At least one prefix must be specified. Up to 10
+	// prefixes are allowed.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -361,11 +448,17 @@ type CfnStorageLensGroupOr struct {
 	// MatchAnySuffix is the MatchAnySuffix property of the Or property type of
 	// AWS::S3::StorageLensGroup.
 	//
+	// This property contains the list of suffixes. At least one suffix must be specified. Up to 10
+	// suffixes are allowed.
+	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
 	MatchAnySuffix []string
 
 	// MatchAnyTag is the MatchAnyTag property of the Or property type of AWS::S3::StorageLensGroup.
+	//
+	// This property contains the list of S3 object tags. At least one object tag must be specified.
+	// Up to 10 object tags are allowed.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -374,11 +467,16 @@ type CfnStorageLensGroupOr struct {
 	// MatchObjectAge is the MatchObjectAge property of the Or property type of
 	// AWS::S3::StorageLensGroup.
 	//
+	// This property filters objects that match the specified object age range.
+	//
 	// Default: not set (CloudFormation's default).
 	MatchObjectAge *CfnStorageLensGroupMatchObjectAge
 
 	// MatchObjectSize is the MatchObjectSize property of the Or property type of
 	// AWS::S3::StorageLensGroup.
+	//
+	// This property contains the `BytesGreaterThan` and `BytesLessThan` values to define the object
+	// size range (minimum and maximum number of Bytes).
 	//
 	// Default: not set (CloudFormation's default).
 	MatchObjectSize *CfnStorageLensGroupMatchObjectSize

@@ -7,6 +7,8 @@ import (
 )
 
 // CfnQueueInlinePolicy is the AWS::SQS::QueueInlinePolicy resource.
+//
+// The `AWS::SQS::QueueInlinePolicy` resource associates one Amazon SQS queue with one policy.
 type CfnQueueInlinePolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,10 +34,22 @@ func (r *CfnQueueInlinePolicy) validate() []string { return r.Props.validate("")
 type CfnQueueInlinePolicyProps struct {
 	// PolicyDocument is the PolicyDocument property of AWS::SQS::QueueInlinePolicy.
 	//
+	// A policy document that contains the permissions for the specified Amazon SQS queues. For more
+	// information about Amazon SQS policies, see Using custom policies with the Amazon SQS access
+	// policy language
+	// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html)
+	// in the *Amazon SQS Developer Guide* .
+	//
 	// Required.
 	PolicyDocument any
 
 	// Queue is the Queue property of AWS::SQS::QueueInlinePolicy.
+	//
+	// The URLs of the queues to which you want to add the policy. You can use the `Ref
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
+	// function to specify an `AWS::SQS::Queue
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sqs-queues.html)`
+	// resource.
 	//
 	// Changing it replaces the resource.
 	// Required.

@@ -7,6 +7,11 @@ import (
 )
 
 // CfnQueuePolicy is the AWS::SQS::QueuePolicy resource.
+//
+// The `AWS::SQS::QueuePolicy` type applies a policy to Amazon SQS queues. For an example snippet,
+// see Declaring an Amazon SQS policy
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sqs-policy)
+// in the *CloudFormation User Guide* .
 type CfnQueuePolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,16 +33,30 @@ func (r *CfnQueuePolicy) CfnProperties() map[string]any { return r.Props.CfnProp
 func (r *CfnQueuePolicy) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The provider-assigned unique ID for this managed resource.
 func (r *CfnQueuePolicy) AttrId() string { return r.GetAttString("Id") }
 
 // CfnQueuePolicyProps are the properties of an AWS::SQS::QueuePolicy resource.
 type CfnQueuePolicyProps struct {
 	// PolicyDocument is the PolicyDocument property of AWS::SQS::QueuePolicy.
 	//
+	// A policy document that contains the permissions for the specified Amazon SQS queues. For more
+	// information about Amazon SQS policies, see Using custom policies with the Amazon SQS access
+	// policy language
+	// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html)
+	// in the *Amazon SQS Developer Guide* .
+	//
 	// Required.
 	PolicyDocument any
 
 	// Queues is the Queues property of AWS::SQS::QueuePolicy.
+	//
+	// The URLs of the queues to which you want to add the policy. You can use the `Ref
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
+	// function to specify an `AWS::SQS::Queue
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html)`
+	// resource.
 	//
 	// The order of the items does not matter.
 	// Required.

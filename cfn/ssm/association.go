@@ -9,6 +9,18 @@ import (
 )
 
 // CfnAssociation is the AWS::SSM::Association resource.
+//
+// The `AWS::SSM::Association` resource creates a State Manager association for your managed
+// instances. A State Manager association defines the state that you want to maintain on your
+// instances. For example, an association can specify that anti-virus software must be installed
+// and running on your instances, or that certain ports must be closed. For static targets, the
+// association specifies a schedule for when the configuration is reapplied. For dynamic targets,
+// such as an Resource Groups or an AWS Auto Scaling Group, State Manager applies the configuration
+// when new instances are added to the group. The association also specifies actions to take when
+// applying the configuration. For example, an association for anti-virus software might run once a
+// day. If the software is not installed, then State Manager installs it. If the software is
+// installed, but the service is not running, then the association might instruct State Manager to
+// start the service.
 type CfnAssociation struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,16 +43,25 @@ func (r *CfnAssociation) validate() []string { return r.Props.validate("") }
 
 // AttrAssociationId returns the AssociationId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The association ID.
 func (r *CfnAssociation) AttrAssociationId() string { return r.GetAttString("AssociationId") }
 
 // CfnAssociationProps are the properties of an AWS::SSM::Association resource.
 type CfnAssociationProps struct {
 	// ApplyOnlyAtCronInterval is the ApplyOnlyAtCronInterval property of AWS::SSM::Association.
 	//
+	// By default, when you create a new association, the system runs it immediately after it is
+	// created and then according to the schedule you specified. Specify this option if you don't want
+	// an association to run immediately after you create it. This parameter is not supported for rate
+	// expressions.
+	//
 	// Default: not set (CloudFormation's default).
 	ApplyOnlyAtCronInterval *bool
 
 	// AssociationName is the AssociationName property of AWS::SSM::Association.
+	//
+	// Specify a descriptive name for the association.
 	//
 	// Default: not set (CloudFormation's default).
 	AssociationName string
@@ -48,15 +69,27 @@ type CfnAssociationProps struct {
 	// AutomationTargetParameterName is the AutomationTargetParameterName property of
 	// AWS::SSM::Association.
 	//
+	// Choose the parameter that will define how your automation will branch out. This target is
+	// required for associations that use an Automation runbook and target resources by using rate
+	// controls. Automation is a tool in AWS Systems Manager .
+	//
 	// Default: not set (CloudFormation's default).
 	AutomationTargetParameterName string
 
 	// CalendarNames is the CalendarNames property of AWS::SSM::Association.
 	//
+	// The names or Amazon Resource Names (ARNs) of the Change Calendar type documents your
+	// associations are gated under. The associations only run when that Change Calendar is open. For
+	// more information, see AWS Systems Manager Change Calendar
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-change-calendar)
+	// in the *AWS Systems Manager User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	CalendarNames []string
 
 	// ComplianceSeverity is the ComplianceSeverity property of AWS::SSM::Association.
+	//
+	// The severity level that is assigned to the association.
 	//
 	// Allowed values: "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED".
 	// Default: not set (CloudFormation's default).
@@ -64,50 +97,130 @@ type CfnAssociationProps struct {
 
 	// DocumentVersion is the DocumentVersion property of AWS::SSM::Association.
 	//
+	// The version of the SSM document to associate with the target. Note the following important
+	// information.
+	//
+	// - State Manager doesn't support running associations that use a new version of a document if
+	// that document is shared from another account. State Manager always runs the `default` version
+	// of a document if shared from another account, even though the Systems Manager console shows
+	// that a new version was processed. If you want to run an association using a new version of a
+	// document shared form another account, you must set the document version to `default` .
+	// - `DocumentVersion` is not valid for documents owned by AWS , such as `AWS-RunPatchBaseline` or
+	// `AWS-UpdateSSMAgent` . If you specify `DocumentVersion` for an AWS document, the system returns
+	// the following error: "Error occurred during operation 'CreateAssociation'." (RequestToken:
+	// <token>, HandlerErrorCode: GeneralServiceException).
+	//
 	// Default: not set (CloudFormation's default).
 	DocumentVersion string
 
 	// InstanceId is the InstanceId property of AWS::SSM::Association.
+	//
+	// `InstanceId` has been deprecated. To specify an instance ID for an association, use the
+	// `Targets` parameter. If you use the parameter `InstanceId` , you cannot use the parameters
+	// `AssociationName` , `DocumentVersion` , `MaxErrors` , `MaxConcurrency` , `OutputLocation` , or
+	// `ScheduleExpression` . To use these parameters, you must use the `Targets` parameter.
+	//
+	// Note that in some examples later in this page, `InstanceIds` is used as the tag-key name in a
+	// `Targets` filter. `InstanceId` is not used as a parameter.
+	//
+	// The ID of the instance that the SSM document is associated with. You must specify the
+	// `InstanceId` or `Targets` property.
 	//
 	// Default: not set (CloudFormation's default).
 	InstanceId string
 
 	// MaxConcurrency is the MaxConcurrency property of AWS::SSM::Association.
 	//
+	// The maximum number of targets allowed to run the association at the same time. You can specify
+	// a number, for example 10, or a percentage of the target set, for example 10%. The default value
+	// is 100%, which means all targets run the association at the same time.
+	//
+	// If a new managed node starts and attempts to run an association while Systems Manager is
+	// running `MaxConcurrency` associations, the association is allowed to run. During the next
+	// association interval, the new managed node will process its association within the limit
+	// specified for `MaxConcurrency` .
+	//
 	// Default: not set (CloudFormation's default).
 	MaxConcurrency string
 
 	// MaxErrors is the MaxErrors property of AWS::SSM::Association.
+	//
+	// The number of errors that are allowed before the system stops sending requests to run the
+	// association on additional targets. You can specify either an absolute number of errors, for
+	// example 10, or a percentage of the target set, for example 10%. If you specify 3, for example,
+	// the system stops sending requests when the fourth error is received. If you specify 0, then the
+	// system stops sending requests after the first error is returned. If you run an association on
+	// 50 managed nodes and set `MaxError` to 10%, then the system stops sending the request when the
+	// sixth error is received.
+	//
+	// Executions that are already running an association when `MaxErrors` is reached are allowed to
+	// complete, but some of these executions may fail as well. If you need to ensure that there won't
+	// be more than max-errors failed executions, set `MaxConcurrency` to 1 so that executions proceed
+	// one at a time.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxErrors string
 
 	// Name is the Name property of AWS::SSM::Association.
 	//
+	// The name of the SSM document that contains the configuration information for the instance. You
+	// can specify `Command` or `Automation` documents. The documents can be AWS -predefined
+	// documents, documents you created, or a document that is shared with you from another account.
+	// For SSM documents that are shared with you from other AWS accounts , you must specify the
+	// complete SSM document ARN, in the following format:
+	//
+	// `arn:partition:ssm:region:account-id:document/document-name`
+	//
+	// For example: `arn:aws:ssm:us-east-2:12345678912:document/My-Shared-Document`
+	//
+	// For AWS -predefined documents and SSM documents you created in your account, you only need to
+	// specify the document name. For example, `AWS -ApplyPatchBaseline` or `My-Document` .
+	//
 	// Required.
 	Name string
 
 	// OutputLocation is the OutputLocation property of AWS::SSM::Association.
+	//
+	// An Amazon Simple Storage Service (Amazon S3) bucket where you want to store the output details
+	// of the request.
 	//
 	// Default: not set (CloudFormation's default).
 	OutputLocation *CfnAssociationInstanceAssociationOutputLocation
 
 	// Parameters is the Parameters property of AWS::SSM::Association.
 	//
+	// The parameters for the runtime configuration of the document.
+	//
 	// Default: not set (CloudFormation's default).
 	Parameters any
 
 	// ScheduleExpression is the ScheduleExpression property of AWS::SSM::Association.
+	//
+	// A cron expression that specifies a schedule when the association runs. The schedule runs in
+	// Coordinated Universal Time (UTC).
 	//
 	// Default: not set (CloudFormation's default).
 	ScheduleExpression string
 
 	// ScheduleOffset is the ScheduleOffset property of AWS::SSM::Association.
 	//
+	// Number of days to wait after the scheduled day to run an association.
+	//
 	// Default: not set (CloudFormation's default).
 	ScheduleOffset *int
 
 	// SyncCompliance is the SyncCompliance property of AWS::SSM::Association.
+	//
+	// The mode for generating association compliance. You can specify `AUTO` or `MANUAL` . In `AUTO`
+	// mode, the system uses the status of the association execution to determine the compliance
+	// status. If the association execution runs successfully, then the association is `COMPLIANT` .
+	// If the association execution doesn't run successfully, the association is `NON-COMPLIANT` .
+	//
+	// In `MANUAL` mode, you must specify the `AssociationId` as a parameter for the
+	// `PutComplianceItems` API action. In this case, compliance data is not managed by State Manager.
+	// It is managed by your direct call to the `PutComplianceItems` API action.
+	//
+	// By default, all associations use `AUTO` mode.
 	//
 	// Allowed values: "AUTO", "MANUAL".
 	// Default: not set (CloudFormation's default).
@@ -115,11 +228,32 @@ type CfnAssociationProps struct {
 
 	// Targets is the Targets property of AWS::SSM::Association.
 	//
+	// The targets for the association. You must specify the `InstanceId` or `Targets` property. You
+	// can target all instances in an AWS account by specifying t he `InstanceIds` key with a value of
+	// `*` .
+	//
+	// Supported formats include the following.
+	//
+	// - `Key=InstanceIds,Values=<instance-id-1>,<instance-id-2>,<instance-id-3>`
+	// - `Key=tag-key,Values=<my-tag-key-1>,<my-tag-key-2>`
+	//
+	// To view a JSON and a YAML example that targets all instances, see "Create an association for
+	// all managed instances in an AWS account " on the Examples page.
+	//
 	// Default: not set (CloudFormation's default).
 	Targets []CfnAssociationTarget
 
 	// WaitForSuccessTimeoutSeconds is the WaitForSuccessTimeoutSeconds property of
 	// AWS::SSM::Association.
+	//
+	// The number of seconds the service should wait for the association status to show "Success"
+	// before proceeding with the stack execution. If the association status doesn't show "Success"
+	// after the specified number of seconds, then stack creation fails. When you specify a value for
+	// the `WaitForSuccessTimeoutSeconds` , drift detection
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html) for
+	// your CloudFormation stack’s configuration might yield inaccurate results. If drift detection
+	// is important in your scenario, we recommend that you don’t include
+	// `WaitForSuccessTimeoutSeconds` in your template.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -203,9 +337,24 @@ func (p *CfnAssociationProps) validate(at string) []string {
 
 // CfnAssociationInstanceAssociationOutputLocation is the InstanceAssociationOutputLocation
 // property type of AWS::SSM::Association.
+//
+// `InstanceAssociationOutputLocation` is a property of the AWS::SSM::Association
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html)
+// resource that specifies an Amazon S3 bucket where you want to store the results of this
+// association request.
+//
+// For the minimal permissions required to enable Amazon S3 output for an association, see Creating
+// associations
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-state-assoc.html) in the
+// *Systems Manager User Guide* .
 type CfnAssociationInstanceAssociationOutputLocation struct {
 	// S3Location is the S3Location property of the InstanceAssociationOutputLocation property type of
 	// AWS::SSM::Association.
+	//
+	// `S3OutputLocation` is a property of the InstanceAssociationOutputLocation
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-association-instanceassociationoutputlocation.html)
+	// property that specifies an Amazon S3 bucket where you want to store the results of this
+	// request.
 	//
 	// Default: not set (CloudFormation's default).
 	S3Location *CfnAssociationS3OutputLocation
@@ -222,9 +371,16 @@ func (p *CfnAssociationInstanceAssociationOutputLocation) CfnProperties() map[st
 }
 
 // CfnAssociationS3OutputLocation is the S3OutputLocation property type of AWS::SSM::Association.
+//
+// `S3OutputLocation` is a property of the AWS::SSM::Association
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html)
+// resource that specifies an Amazon S3 bucket where you want to store the results of this
+// association request.
 type CfnAssociationS3OutputLocation struct {
 	// OutputS3BucketName is the OutputS3BucketName property of the S3OutputLocation property type of
 	// AWS::SSM::Association.
+	//
+	// The name of the S3 bucket.
 	//
 	// Default: not set (CloudFormation's default).
 	OutputS3BucketName string
@@ -232,11 +388,15 @@ type CfnAssociationS3OutputLocation struct {
 	// OutputS3KeyPrefix is the OutputS3KeyPrefix property of the S3OutputLocation property type of
 	// AWS::SSM::Association.
 	//
+	// The S3 bucket subfolder.
+	//
 	// Default: not set (CloudFormation's default).
 	OutputS3KeyPrefix string
 
 	// OutputS3Region is the OutputS3Region property of the S3OutputLocation property type of
 	// AWS::SSM::Association.
+	//
+	// The AWS Region of the S3 bucket.
 	//
 	// Default: not set (CloudFormation's default).
 	OutputS3Region string
@@ -259,13 +419,29 @@ func (p *CfnAssociationS3OutputLocation) CfnProperties() map[string]any {
 }
 
 // CfnAssociationTarget is the Target property type of AWS::SSM::Association.
+//
+// `Target` is a property of the AWS::SSM::Association
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html)
+// resource that specifies the targets for an SSM document in Systems Manager . You can target all
+// instances in an AWS account by specifying the `InstanceIds` key with a value of `*` . To view a
+// JSON and a YAML example that targets all instances, see the example "Create an association for
+// all managed instances in an AWS account " later in this page.
 type CfnAssociationTarget struct {
 	// Key is the Key property of the Target property type of AWS::SSM::Association.
+	//
+	// User-defined criteria for sending commands that target managed nodes that meet the criteria.
 	//
 	// Required.
 	Key string
 
 	// Values is the Values property of the Target property type of AWS::SSM::Association.
+	//
+	// User-defined criteria that maps to `Key` . For example, if you specified `tag:ServerRole` , you
+	// could specify `value:WebServer` to run a command on instances that include EC2 tags of
+	// `ServerRole,WebServer` .
+	//
+	// Depending on the type of target, the maximum number of values for a key might be lower than the
+	// global maximum of 50.
 	//
 	// Required.
 	Values []string

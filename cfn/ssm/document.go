@@ -8,6 +8,10 @@ import (
 
 // CfnDocument is the AWS::SSM::Document resource.
 //
+// The `AWS::SSM::Document` resource creates a Systems Manager (SSM) document in AWS Systems
+// Manager . This document defines the actions that Systems Manager performs on your AWS resources.
+// This resource does not support CloudFormation drift detection.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnDocument struct {
 	cdk.CfnResource
@@ -33,22 +37,33 @@ func (r *CfnDocument) validate() []string { return r.Props.validate("") }
 type CfnDocumentProps struct {
 	// Attachments is the Attachments property of AWS::SSM::Document.
 	//
+	// A list of key-value pairs that describe attachments to a version of a document.
+	//
 	// The order of the items does not matter. It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Attachments []CfnDocumentAttachmentsSource
 
 	// Content is the Content property of AWS::SSM::Document.
 	//
+	// The content for the new SSM document in JSON or YAML. For more information about the schemas
+	// for SSM document content, see SSM document schema features and examples
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/document-schemas-features.html)
+	// in the *AWS Systems Manager User Guide* . This parameter also supports `String` data types.
+	//
 	// Required.
 	Content any
 
 	// DocumentFormat is the DocumentFormat property of AWS::SSM::Document.
+	//
+	// Specify the document format for the request. `JSON` is the default format.
 	//
 	// Allowed values: "YAML", "JSON", "TEXT".
 	// Default: "JSON".
 	DocumentFormat string
 
 	// DocumentType is the DocumentType property of AWS::SSM::Document.
+	//
+	// The type of document to create.
 	//
 	// Allowed values: "ApplicationConfiguration", "ApplicationConfigurationSchema", "Automation",
 	// "Automation.ChangeTemplate", "AutoApprovalPolicy", "ChangeCalendar", "CloudFormation",
@@ -59,11 +74,29 @@ type CfnDocumentProps struct {
 
 	// Name is the Name property of AWS::SSM::Document.
 	//
+	// A name for the SSM document. You can't use the following strings as document name prefixes.
+	// These are reserved by AWS for use as document name prefixes:
+	//
+	// - `aws`
+	// - `amazon`
+	// - `amzn`
+	// - `AWSEC2`
+	// - `AWSConfigRemediation`
+	// - `AWSSupport`
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// Requires is the Requires property of AWS::SSM::Document.
+	//
+	// A list of SSM documents required by a document. This parameter is used exclusively by AWS
+	// AppConfig . When a user creates an AWS AppConfig configuration in an SSM document, the user
+	// must also specify a required document for validation purposes. In this case, an
+	// `ApplicationConfiguration` document requires an `ApplicationConfigurationSchema` document for
+	// validation purposes. For more information, see What is AWS AppConfig ?
+	// (https://docs.aws.amazon.com/appconfig/latest/userguide/what-is-appconfig.html) in the *AWS
+	// AppConfig User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -71,21 +104,43 @@ type CfnDocumentProps struct {
 
 	// Tags is the Tags property of AWS::SSM::Document.
 	//
+	// AWS CloudFormation resource tags to apply to the document. Use tags to help you identify and
+	// categorize resources.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TargetType is the TargetType property of AWS::SSM::Document.
+	//
+	// Specify a target type to define the kinds of resources the document can run on. For example, to
+	// run a document on EC2 instances, specify the following value: `/AWS::EC2::Instance` . If you
+	// specify a value of '/' the document can run on all types of resources. If you don't specify a
+	// value, the document can't run on any resources. For a list of valid resource types, see AWS
+	// resource and property types reference
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html)
+	// in the *AWS CloudFormation User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	TargetType string
 
 	// UpdateMethod is the UpdateMethod property of AWS::SSM::Document.
 	//
+	// If the document resource you specify in your template already exists, this parameter determines
+	// whether a new version of the existing document is created, or the existing document is
+	// replaced. `Replace` is the default method. If you specify `NewVersion` for the `UpdateMethod`
+	// parameter, and the `Name` of the document does not match an existing resource, a new document
+	// is created. When you specify `NewVersion` , the default version of the document is changed to
+	// the newly created version.
+	//
 	// Allowed values: "Replace", "NewVersion". It is write-only: CloudFormation does not return it.
 	// Default: "Replace".
 	UpdateMethod string
 
 	// VersionName is the VersionName property of AWS::SSM::Document.
+	//
+	// An optional field specifying the version of the artifact you are creating with the document.
+	// For example, `Release12.1` . This value is unique across all versions of a document, and can't
+	// be changed.
 	//
 	// Default: not set (CloudFormation's default).
 	VersionName string
@@ -149,8 +204,13 @@ func (p *CfnDocumentProps) validate(at string) []string {
 }
 
 // CfnDocumentAttachmentsSource is the AttachmentsSource property type of AWS::SSM::Document.
+//
+// Identifying information about a document attachment, including the file name and a key-value
+// pair that identifies the location of an attachment to a document.
 type CfnDocumentAttachmentsSource struct {
 	// Key is the Key property of the AttachmentsSource property type of AWS::SSM::Document.
+	//
+	// The key of a key-value pair that identifies the location of an attachment to a document.
 	//
 	// Allowed values: "SourceUrl", "S3FileUrl", "AttachmentReference".
 	// Default: not set (CloudFormation's default).
@@ -158,10 +218,33 @@ type CfnDocumentAttachmentsSource struct {
 
 	// Name is the Name property of the AttachmentsSource property type of AWS::SSM::Document.
 	//
+	// The name of the document attachment file.
+	//
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// Values is the Values property of the AttachmentsSource property type of AWS::SSM::Document.
+	//
+	// The value of a key-value pair that identifies the location of an attachment to a document. The
+	// format for *Value* depends on the type of key you specify.
+	//
+	// - For the key *SourceUrl* , the value is an S3 bucket location. For example:
+	//
+	// `"Values": [ "s3://amzn-s3-demo-bucket/my-prefix" ]`
+	// - For the key *S3FileUrl* , the value is a file in an S3 bucket. For example:
+	//
+	// `"Values": [ "s3://amzn-s3-demo-bucket/my-prefix/my-file.py" ]`
+	// - For the key *AttachmentReference* , the value is constructed from the name of another SSM
+	// document in your account, a version number of that document, and a file attached to that
+	// document version that you want to reuse. For example:
+	//
+	// `"Values": [ "MyOtherDocument/3/my-other-file.py" ]`
+	//
+	// However, if the SSM document is shared with you from another account, the full SSM document ARN
+	// must be specified instead of the document name only. For example:
+	//
+	// `"Values": [ "arn:aws:ssm:us-east-2:111122223333:document/OtherAccountDocument/3/their-file.py"
+	// ]`
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -185,13 +268,19 @@ func (p *CfnDocumentAttachmentsSource) CfnProperties() map[string]any {
 }
 
 // CfnDocumentDocumentRequires is the DocumentRequires property type of AWS::SSM::Document.
+//
+// An SSM document required by the current document.
 type CfnDocumentDocumentRequires struct {
 	// Name is the Name property of the DocumentRequires property type of AWS::SSM::Document.
+	//
+	// The name of the required SSM document. The name can be an Amazon Resource Name (ARN).
 	//
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// Version is the Version property of the DocumentRequires property type of AWS::SSM::Document.
+	//
+	// The document version required by the current document.
 	//
 	// Default: not set (CloudFormation's default).
 	Version string

@@ -8,6 +8,18 @@ import (
 
 // CfnMaintenanceWindow is the AWS::SSM::MaintenanceWindow resource.
 //
+// The `AWS::SSM::MaintenanceWindow` resource represents general information about a maintenance
+// window for AWS Systems Manager . Maintenance windows let you define a schedule for when to
+// perform potentially disruptive actions on your instances, such as patching an operating system
+// (OS), updating drivers, or installing software. Each maintenance window has a schedule, a
+// duration, a set of registered targets, and a set of registered tasks.
+//
+// For more information, see Systems Manager Maintenance Windows
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-maintenance.html)
+// in the *AWS Systems Manager User Guide* and CreateMaintenanceWindow
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateMaintenanceWindow.html)
+// in the *AWS Systems Manager API Reference* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnMaintenanceWindow struct {
 	cdk.CfnResource
@@ -31,6 +43,8 @@ func (r *CfnMaintenanceWindow) CfnProperties() map[string]any { return r.Props.C
 func (r *CfnMaintenanceWindow) validate() []string { return r.Props.validate("") }
 
 // AttrWindowId returns the WindowId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the maintenance window.
 func (r *CfnMaintenanceWindow) AttrWindowId() string { return r.GetAttString("WindowId") }
 
 // CfnMaintenanceWindowProps are the properties of an AWS::SSM::MaintenanceWindow resource.
@@ -38,55 +52,89 @@ type CfnMaintenanceWindowProps struct {
 	// AllowUnassociatedTargets is the AllowUnassociatedTargets property of
 	// AWS::SSM::MaintenanceWindow.
 	//
+	// Enables a maintenance window task to run on managed instances, even if you have not registered
+	// those instances as targets. If enabled, then you must specify the unregistered instances (by
+	// instance ID) when you register a task with the maintenance window.
+	//
 	// Required.
 	AllowUnassociatedTargets *bool
 
 	// Cutoff is the Cutoff property of AWS::SSM::MaintenanceWindow.
+	//
+	// The number of hours before the end of the maintenance window that AWS Systems Manager stops
+	// scheduling new tasks for execution.
 	//
 	// Required.
 	Cutoff *int
 
 	// Description is the Description property of AWS::SSM::MaintenanceWindow.
 	//
+	// A description of the maintenance window.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// Duration is the Duration property of AWS::SSM::MaintenanceWindow.
+	//
+	// The duration of the maintenance window in hours.
 	//
 	// Required.
 	Duration *int
 
 	// EndDate is the EndDate property of AWS::SSM::MaintenanceWindow.
 	//
+	// The date and time, in ISO-8601 Extended format, for when the maintenance window is scheduled to
+	// become inactive.
+	//
 	// Default: not set (CloudFormation's default).
 	EndDate string
 
 	// Name is the Name property of AWS::SSM::MaintenanceWindow.
+	//
+	// The name of the maintenance window.
 	//
 	// Required.
 	Name string
 
 	// Schedule is the Schedule property of AWS::SSM::MaintenanceWindow.
 	//
+	// The schedule of the maintenance window in the form of a cron or rate expression.
+	//
 	// Required.
 	Schedule string
 
 	// ScheduleOffset is the ScheduleOffset property of AWS::SSM::MaintenanceWindow.
+	//
+	// The number of days to wait to run a maintenance window after the scheduled cron expression date
+	// and time.
 	//
 	// Default: not set (CloudFormation's default).
 	ScheduleOffset *int
 
 	// ScheduleTimezone is the ScheduleTimezone property of AWS::SSM::MaintenanceWindow.
 	//
+	// The time zone that the scheduled maintenance window executions are based on, in Internet
+	// Assigned Numbers Authority (IANA) format.
+	//
 	// Default: not set (CloudFormation's default).
 	ScheduleTimezone string
 
 	// StartDate is the StartDate property of AWS::SSM::MaintenanceWindow.
 	//
+	// The date and time, in ISO-8601 Extended format, for when the maintenance window is scheduled to
+	// become active. `StartDate` allows you to delay activation of the maintenance window until the
+	// specified future date.
+	//
 	// Default: not set (CloudFormation's default).
 	StartDate string
 
 	// Tags is the Tags property of AWS::SSM::MaintenanceWindow.
+	//
+	// Optional metadata that you assign to a resource in the form of an arbitrary set of tags
+	// (key-value pairs). Tags enable you to categorize a resource in different ways, such as by
+	// purpose, owner, or environment. For example, you might want to tag a maintenance window to
+	// identify the type of tasks it will run, the types of targets, and the environment it will run
+	// in.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag

@@ -9,6 +9,11 @@ import (
 )
 
 // CfnMaintenanceWindowTarget is the AWS::SSM::MaintenanceWindowTarget resource.
+//
+// The `AWS::SSM::MaintenanceWindowTarget` resource registers a target with a maintenance window
+// for AWS Systems Manager . For more information, see RegisterTargetWithMaintenanceWindow
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTargetWithMaintenanceWindow.html)
+// in the *AWS Systems Manager API Reference* .
 type CfnMaintenanceWindowTarget struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,6 +37,8 @@ func (r *CfnMaintenanceWindowTarget) validate() []string { return r.Props.valida
 
 // AttrWindowTargetId returns the WindowTargetId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The ID of the target.
 func (r *CfnMaintenanceWindowTarget) AttrWindowTargetId() string {
 	return r.GetAttString("WindowTargetId")
 }
@@ -41,20 +48,29 @@ func (r *CfnMaintenanceWindowTarget) AttrWindowTargetId() string {
 type CfnMaintenanceWindowTargetProps struct {
 	// Description is the Description property of AWS::SSM::MaintenanceWindowTarget.
 	//
+	// A description for the target.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// Name is the Name property of AWS::SSM::MaintenanceWindowTarget.
+	//
+	// The name for the maintenance window target.
 	//
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// OwnerInformation is the OwnerInformation property of AWS::SSM::MaintenanceWindowTarget.
 	//
+	// A user-provided value that will be included in any Amazon CloudWatch Events events that are
+	// raised while running tasks for these targets in this maintenance window.
+	//
 	// Default: not set (CloudFormation's default).
 	OwnerInformation string
 
 	// ResourceType is the ResourceType property of AWS::SSM::MaintenanceWindowTarget.
+	//
+	// The type of target that is being registered with the maintenance window.
 	//
 	// Allowed values: "INSTANCE", "RESOURCE_GROUP".
 	// Required.
@@ -62,11 +78,18 @@ type CfnMaintenanceWindowTargetProps struct {
 
 	// Targets is the Targets property of AWS::SSM::MaintenanceWindowTarget.
 	//
+	// The targets to register with the maintenance window. In other words, the instances to run
+	// commands on when the maintenance window runs.
+	//
+	// You must specify targets by using the `WindowTargetIds` parameter.
+	//
 	// The order of the items does not matter.
 	// Required.
 	Targets []CfnMaintenanceWindowTargetTargets
 
 	// WindowId is the WindowId property of AWS::SSM::MaintenanceWindowTarget.
+	//
+	// The ID of the maintenance window to register the target with.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -122,14 +145,30 @@ func (p *CfnMaintenanceWindowTargetProps) validate(at string) []string {
 
 // CfnMaintenanceWindowTargetTargets is the Targets property type of
 // AWS::SSM::MaintenanceWindowTarget.
+//
+// The `Targets` property type specifies adding a target to a maintenance window target in AWS
+// Systems Manager .
+//
+// `Targets` is a property of the AWS::SSM::MaintenanceWindowTarget
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtarget.html)
+// resource.
 type CfnMaintenanceWindowTargetTargets struct {
 	// Key is the Key property of the Targets property type of AWS::SSM::MaintenanceWindowTarget.
+	//
+	// User-defined criteria for sending commands that target managed nodes that meet the criteria.
 	//
 	// Required.
 	Key string
 
 	// Values is the Values property of the Targets property type of
 	// AWS::SSM::MaintenanceWindowTarget.
+	//
+	// User-defined criteria that maps to `Key` . For example, if you specified `tag:ServerRole` , you
+	// could specify `value:WebServer` to run a command on instances that include EC2 tags of
+	// `ServerRole,WebServer` .
+	//
+	// Depending on the type of target, the maximum number of values for a key might be lower than the
+	// global maximum of 50.
 	//
 	// The order of the items does not matter.
 	// Required.

@@ -9,6 +9,11 @@ import (
 )
 
 // CfnMaintenanceWindowTask is the AWS::SSM::MaintenanceWindowTask resource.
+//
+// The `AWS::SSM::MaintenanceWindowTask` resource defines information about a task for an AWS
+// Systems Manager maintenance window. For more information, see RegisterTaskWithMaintenanceWindow
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTaskWithMaintenanceWindow.html)
+// in the *AWS Systems Manager API Reference* .
 type CfnMaintenanceWindowTask struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,11 +37,16 @@ func (r *CfnMaintenanceWindowTask) validate() []string { return r.Props.validate
 
 // AttrWindowTaskId returns the WindowTaskId attribute of the resource (Fn::GetAtt) as a string
 // token.
+//
+// The task ID.
 func (r *CfnMaintenanceWindowTask) AttrWindowTaskId() string { return r.GetAttString("WindowTaskId") }
 
 // CfnMaintenanceWindowTaskProps are the properties of an AWS::SSM::MaintenanceWindowTask resource.
 type CfnMaintenanceWindowTaskProps struct {
 	// CutoffBehavior is the CutoffBehavior property of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The specification for whether tasks should continue to run after the cutoff time specified in
+	// the maintenance windows is reached.
 	//
 	// Allowed values: "CANCEL_TASK", "CONTINUE_TASK".
 	// Default: not set (CloudFormation's default).
@@ -44,45 +54,110 @@ type CfnMaintenanceWindowTaskProps struct {
 
 	// Description is the Description property of AWS::SSM::MaintenanceWindowTask.
 	//
+	// A description of the task.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// LoggingInfo is the LoggingInfo property of AWS::SSM::MaintenanceWindowTask.
+	//
+	// `LoggingInfo` has been deprecated. To specify an Amazon S3 bucket to contain logs for Run
+	// Command tasks, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the
+	// `TaskInvocationParameters` structure. For information about how Systems Manager handles these
+	// options for the supported maintenance window task types, see AWS ::SSM::MaintenanceWindowTask
+	// MaintenanceWindowRunCommandParameters
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html)
+	// .
+	//
+	// Information about an Amazon S3 bucket to write Run Command task-level logs to.
 	//
 	// Default: not set (CloudFormation's default).
 	LoggingInfo *CfnMaintenanceWindowTaskLoggingInfo
 
 	// MaxConcurrency is the MaxConcurrency property of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The maximum number of targets this task can be run for, in parallel. Although this element is
+	// listed as "Required: No", a value can be omitted only when you are registering or updating a
+	// targetless task
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/maintenance-windows-targetless-tasks.html)
+	// You must provide a value in all other cases.
+	//
+	// For maintenance window tasks without a target specified, you can't supply a value for this
+	// option. Instead, the system inserts a placeholder value of `1` . This value doesn't affect the
+	// running of your task.
+	//
 	// Default: not set (CloudFormation's default).
 	MaxConcurrency string
 
 	// MaxErrors is the MaxErrors property of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The maximum number of errors allowed before this task stops being scheduled. Although this
+	// element is listed as "Required: No", a value can be omitted only when you are registering or
+	// updating a targetless task
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/maintenance-windows-targetless-tasks.html)
+	// You must provide a value in all other cases.
+	//
+	// For maintenance window tasks without a target specified, you can't supply a value for this
+	// option. Instead, the system inserts a placeholder value of `1` . This value doesn't affect the
+	// running of your task.
 	//
 	// Default: not set (CloudFormation's default).
 	MaxErrors string
 
 	// Name is the Name property of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The task name.
+	//
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// Priority is the Priority property of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The priority of the task in the maintenance window. The lower the number, the higher the
+	// priority. Tasks that have the same priority are scheduled in parallel.
 	//
 	// Required.
 	Priority *int
 
 	// ServiceRoleArn is the ServiceRoleArn property of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The Amazon Resource Name (ARN) of the IAM service role for AWS Systems Manager to assume when
+	// running a maintenance window task. If you do not specify a service role ARN, Systems Manager
+	// uses a service-linked role in your account. If no appropriate service-linked role for Systems
+	// Manager exists in your account, it is created when you run `RegisterTaskWithMaintenanceWindow`
+	// .
+	//
+	// However, for an improved security posture, we strongly recommend creating a custom policy and
+	// custom service role for running your maintenance window tasks. The policy can be crafted to
+	// provide only the permissions needed for your particular maintenance window tasks. For more
+	// information, see Setting up Maintenance Windows
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-maintenance-permissions.html)
+	// in the in the *AWS Systems Manager User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ServiceRoleArn string
 
 	// Targets is the Targets property of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The targets, either instances or window target IDs.
+	//
+	// - Specify instances using `Key=InstanceIds,Values= *instanceid1* , *instanceid2*` .
+	// - Specify window target IDs using `Key=WindowTargetIds,Values= *window-target-id-1* ,
+	// *window-target-id-2*` .
+	//
 	// Default: not set (CloudFormation's default).
 	Targets []CfnMaintenanceWindowTaskTarget
 
 	// TaskArn is the TaskArn property of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The resource that the task uses during execution.
+	//
+	// For `RUN_COMMAND` and `AUTOMATION` task types, `TaskArn` is the SSM document name or Amazon
+	// Resource Name (ARN).
+	//
+	// For `LAMBDA` tasks, `TaskArn` is the function name or ARN.
+	//
+	// For `STEP_FUNCTIONS` tasks, `TaskArn` is the state machine ARN.
 	//
 	// Required.
 	TaskArn string
@@ -90,15 +165,35 @@ type CfnMaintenanceWindowTaskProps struct {
 	// TaskInvocationParameters is the TaskInvocationParameters property of
 	// AWS::SSM::MaintenanceWindowTask.
 	//
+	// The parameters to pass to the task when it runs. Populate only the fields that match the task
+	// type. All other fields should be empty. When you update a maintenance window task that has
+	// options specified in `TaskInvocationParameters` , you must provide again all the
+	// `TaskInvocationParameters` values that you want to retain. The values you do not specify again
+	// are removed. For example, suppose that when you registered a Run Command task, you specified
+	// `TaskInvocationParameters` values for `Comment` , `NotificationConfig` , and
+	// `OutputS3BucketName` . If you update the maintenance window task and specify only a different
+	// `OutputS3BucketName` value, the values for `Comment` and `NotificationConfig` are removed.
+	//
 	// Default: not set (CloudFormation's default).
 	TaskInvocationParameters *CfnMaintenanceWindowTaskTaskInvocationParameters
 
 	// TaskParameters is the TaskParameters property of AWS::SSM::MaintenanceWindowTask.
 	//
+	// `TaskParameters` has been deprecated. To specify parameters to pass to a task when it runs,
+	// instead use the `Parameters` option in the `TaskInvocationParameters` structure. For
+	// information about how Systems Manager handles these options for the supported maintenance
+	// window task types, see MaintenanceWindowTaskInvocationParameters
+	// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_MaintenanceWindowTaskInvocationParameters.html)
+	// .
+	//
+	// The parameters to pass to the task when it runs.
+	//
 	// Default: not set (CloudFormation's default).
 	TaskParameters any
 
 	// TaskType is the TaskType property of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The type of task. Valid values: `RUN_COMMAND` , `AUTOMATION` , `LAMBDA` , `STEP_FUNCTIONS` .
 	//
 	// Allowed values: "AUTOMATION", "LAMBDA", "RUN_COMMAND", "STEP_FUNCTIONS". Changing it replaces
 	// the resource.
@@ -106,6 +201,8 @@ type CfnMaintenanceWindowTaskProps struct {
 	TaskType string
 
 	// WindowId is the WindowId property of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The ID of the maintenance window where the task is registered.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -195,9 +292,26 @@ func (p *CfnMaintenanceWindowTaskProps) validate(at string) []string {
 
 // CfnMaintenanceWindowTaskLoggingInfo is the LoggingInfo property type of
 // AWS::SSM::MaintenanceWindowTask.
+//
+// `LoggingInfo` has been deprecated. To specify an Amazon S3 bucket to contain logs, instead use
+// the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters`
+// structure. For information about how Systems Manager handles these options for the supported
+// maintenance window task types, see AWS ::SSM::MaintenanceWindowTask
+// MaintenanceWindowRunCommandParameters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html)
+// .
+//
+// The `LoggingInfo` property type specifies information about the Amazon S3 bucket to write
+// instance-level logs to.
+//
+// `LoggingInfo` is a property of the AWS::SSM::MaintenanceWindowTask
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html)
+// resource.
 type CfnMaintenanceWindowTaskLoggingInfo struct {
 	// Region is the Region property of the LoggingInfo property type of
 	// AWS::SSM::MaintenanceWindowTask.
+	//
+	// The AWS Region where the S3 bucket is located.
 	//
 	// Required.
 	Region string
@@ -205,11 +319,15 @@ type CfnMaintenanceWindowTaskLoggingInfo struct {
 	// S3Bucket is the S3Bucket property of the LoggingInfo property type of
 	// AWS::SSM::MaintenanceWindowTask.
 	//
+	// The name of an S3 bucket where execution logs are stored.
+	//
 	// Required.
 	S3Bucket string
 
 	// S3Prefix is the S3Prefix property of the LoggingInfo property type of
 	// AWS::SSM::MaintenanceWindowTask.
+	//
+	// The Amazon S3 bucket subfolder.
 	//
 	// Default: not set (CloudFormation's default).
 	S3Prefix string
@@ -243,13 +361,42 @@ func (p *CfnMaintenanceWindowTaskLoggingInfo) validate(at string) []string {
 }
 
 // CfnMaintenanceWindowTaskTarget is the Target property type of AWS::SSM::MaintenanceWindowTask.
+//
+// The `Target` property type specifies targets (either instances or window target IDs). You
+// specify instances by using `Key=InstanceIds,Values=< *instanceid1* >,< *instanceid2* >` . You
+// specify window target IDs using `Key=WindowTargetIds,Values=< *window-target-id-1* >,<
+// *window-target-id-2* >` for a maintenance window task in AWS Systems Manager .
+//
+// `Target` is a property of the AWS::SSM::MaintenanceWindowTask
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html)
+// property type. To use `resource-groups:Name` as the key for a maintenance window target, specify
+// the resource group as a `AWS::SSM::MaintenanceWindowTarget` type, and use the `Ref` function to
+// specify the target for `AWS::SSM::MaintenanceWindowTask` . For an example, see *Create a Run
+// Command task that targets instances using a resource group name* in
+// AWS::SSM::MaintenanceWindowTask Examples
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html#aws-resource-ssm-maintenancewindowtask--examples)
+// .
 type CfnMaintenanceWindowTaskTarget struct {
 	// Key is the Key property of the Target property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// User-defined criteria for sending commands that target instances that meet the criteria. `Key`
+	// can be `InstanceIds` or `WindowTargetIds` . For more information about how to target instances
+	// within a maintenance window task, see About 'register-task-with-maintenance-window' Options and
+	// Values
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/register-tasks-options.html) in
+	// the *AWS Systems Manager User Guide* .
 	//
 	// Required.
 	Key string
 
 	// Values is the Values property of the Target property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// User-defined criteria that maps to `Key` . For example, if you specify `InstanceIds` , you can
+	// specify `i-1234567890abcdef0,i-9876543210abcdef0` to run a command on two EC2 instances. For
+	// more information about how to target instances within a maintenance window task, see About
+	// 'register-task-with-maintenance-window' Options and Values
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/register-tasks-options.html) in
+	// the *AWS Systems Manager User Guide* .
 	//
 	// Required.
 	Values []string
@@ -281,9 +428,18 @@ func (p *CfnMaintenanceWindowTaskTarget) validate(at string) []string {
 
 // CfnMaintenanceWindowTaskTaskInvocationParameters is the TaskInvocationParameters property type
 // of AWS::SSM::MaintenanceWindowTask.
+//
+// The `TaskInvocationParameters` property type specifies the task execution parameters for a
+// maintenance window task in AWS Systems Manager .
+//
+// `TaskInvocationParameters` is a property of the AWS::SSM::MaintenanceWindowTask
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html)
+// property type.
 type CfnMaintenanceWindowTaskTaskInvocationParameters struct {
 	// MaintenanceWindowAutomationParameters is the MaintenanceWindowAutomationParameters property of
 	// the TaskInvocationParameters property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The parameters for an `AUTOMATION` task type.
 	//
 	// Default: not set (CloudFormation's default).
 	MaintenanceWindowAutomationParameters *CfnMaintenanceWindowTaskMaintenanceWindowAutomationParameters
@@ -291,17 +447,23 @@ type CfnMaintenanceWindowTaskTaskInvocationParameters struct {
 	// MaintenanceWindowLambdaParameters is the MaintenanceWindowLambdaParameters property of the
 	// TaskInvocationParameters property type of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The parameters for a `LAMBDA` task type.
+	//
 	// Default: not set (CloudFormation's default).
 	MaintenanceWindowLambdaParameters *CfnMaintenanceWindowTaskMaintenanceWindowLambdaParameters
 
 	// MaintenanceWindowRunCommandParameters is the MaintenanceWindowRunCommandParameters property of
 	// the TaskInvocationParameters property type of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The parameters for a `RUN_COMMAND` task type.
+	//
 	// Default: not set (CloudFormation's default).
 	MaintenanceWindowRunCommandParameters *CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters
 
 	// MaintenanceWindowStepFunctionsParameters is the MaintenanceWindowStepFunctionsParameters
 	// property of the TaskInvocationParameters property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The parameters for a `STEP_FUNCTIONS` task type.
 	//
 	// Default: not set (CloudFormation's default).
 	MaintenanceWindowStepFunctionsParameters *CfnMaintenanceWindowTaskMaintenanceWindowStepFunctionsParameters
@@ -336,15 +498,31 @@ func (p *CfnMaintenanceWindowTaskTaskInvocationParameters) validate(at string) [
 
 // CfnMaintenanceWindowTaskMaintenanceWindowAutomationParameters is the
 // MaintenanceWindowAutomationParameters property type of AWS::SSM::MaintenanceWindowTask.
+//
+// The `MaintenanceWindowAutomationParameters` property type specifies the parameters for an
+// `AUTOMATION` task type for a maintenance window task in AWS Systems Manager .
+//
+// `MaintenanceWindowAutomationParameters` is a property of the TaskInvocationParameters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html)
+// property type.
+//
+// For information about available parameters in Automation runbooks, you can view the content of
+// the runbook itself in the Systems Manager console. For information, see View runbook content
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-documents-reference-details.html#view-automation-json)
+// in the *AWS Systems Manager User Guide* .
 type CfnMaintenanceWindowTaskMaintenanceWindowAutomationParameters struct {
 	// DocumentVersion is the DocumentVersion property of the MaintenanceWindowAutomationParameters
 	// property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The version of an Automation runbook to use during task execution.
 	//
 	// Default: not set (CloudFormation's default).
 	DocumentVersion string
 
 	// Parameters is the Parameters property of the MaintenanceWindowAutomationParameters property
 	// type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The parameters for the `AUTOMATION` type task.
 	//
 	// Default: not set (CloudFormation's default).
 	Parameters any
@@ -365,9 +543,19 @@ func (p *CfnMaintenanceWindowTaskMaintenanceWindowAutomationParameters) CfnPrope
 
 // CfnMaintenanceWindowTaskMaintenanceWindowLambdaParameters is the
 // MaintenanceWindowLambdaParameters property type of AWS::SSM::MaintenanceWindowTask.
+//
+// The `MaintenanceWindowLambdaParameters` property type specifies the parameters for a `LAMBDA`
+// task type for a maintenance window task in AWS Systems Manager .
+//
+// `MaintenanceWindowLambdaParameters` is a property of the TaskInvocationParameters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html)
+// property type.
 type CfnMaintenanceWindowTaskMaintenanceWindowLambdaParameters struct {
 	// ClientContext is the ClientContext property of the MaintenanceWindowLambdaParameters property
 	// type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// Client-specific information to pass to the AWS Lambda function that you're invoking. You can
+	// then use the `context` variable to process the client information in your AWS Lambda function.
 	//
 	// Default: not set (CloudFormation's default).
 	ClientContext string
@@ -375,11 +563,21 @@ type CfnMaintenanceWindowTaskMaintenanceWindowLambdaParameters struct {
 	// Payload is the Payload property of the MaintenanceWindowLambdaParameters property type of
 	// AWS::SSM::MaintenanceWindowTask.
 	//
+	// JSON to provide to your AWS Lambda function as input. Although `Type` is listed as "String" for
+	// this property, the payload content must be formatted as a Base64-encoded binary data object.
+	//
+	// *Length Constraint:* 4096
+	//
 	// Default: not set (CloudFormation's default).
 	Payload string
 
 	// Qualifier is the Qualifier property of the MaintenanceWindowLambdaParameters property type of
 	// AWS::SSM::MaintenanceWindowTask.
+	//
+	// An AWS Lambda function version or alias name. If you specify a function version, the action
+	// uses the qualified function Amazon Resource Name (ARN) to invoke a specific Lambda function. If
+	// you specify an alias name, the action uses the alias ARN to invoke the Lambda function version
+	// that the alias points to.
 	//
 	// Default: not set (CloudFormation's default).
 	Qualifier string
@@ -403,9 +601,28 @@ func (p *CfnMaintenanceWindowTaskMaintenanceWindowLambdaParameters) CfnPropertie
 
 // CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters is the
 // MaintenanceWindowRunCommandParameters property type of AWS::SSM::MaintenanceWindowTask.
+//
+// The `MaintenanceWindowRunCommandParameters` property type specifies the parameters for a
+// `RUN_COMMAND` task type for a maintenance window task in AWS Systems Manager . This means that
+// these parameters are the same as those for the `SendCommand` API call. For more information
+// about `SendCommand` parameters, see SendCommand
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html) in the
+// *AWS Systems Manager API Reference* .
+//
+// For information about available parameters in SSM Command documents, you can view the content of
+// the document itself in the Systems Manager console. For information, see Viewing SSM command
+// document content
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/viewing-ssm-document-content.html)
+// in the *AWS Systems Manager User Guide* .
+//
+// `MaintenanceWindowRunCommandParameters` is a property of the TaskInvocationParameters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html)
+// property type.
 type CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters struct {
 	// CloudWatchOutputConfig is the CloudWatchOutputConfig property of the
 	// MaintenanceWindowRunCommandParameters property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// Configuration options for sending command output to Amazon CloudWatch Logs.
 	//
 	// Default: not set (CloudFormation's default).
 	CloudWatchOutputConfig *CfnMaintenanceWindowTaskCloudWatchOutputConfig
@@ -413,11 +630,16 @@ type CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters struct {
 	// Comment is the Comment property of the MaintenanceWindowRunCommandParameters property type of
 	// AWS::SSM::MaintenanceWindowTask.
 	//
+	// Information about the command or commands to run.
+	//
 	// Default: not set (CloudFormation's default).
 	Comment string
 
 	// DocumentHash is the DocumentHash property of the MaintenanceWindowRunCommandParameters property
 	// type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The SHA-256 or SHA-1 hash created by the system when the document was created. SHA-1 hashes
+	// have been deprecated.
 	//
 	// Default: not set (CloudFormation's default).
 	DocumentHash string
@@ -425,11 +647,24 @@ type CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters struct {
 	// DocumentHashType is the DocumentHashType property of the MaintenanceWindowRunCommandParameters
 	// property type of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The SHA-256 or SHA-1 hash type. SHA-1 hashes are deprecated.
+	//
 	// Default: not set (CloudFormation's default).
 	DocumentHashType string
 
 	// DocumentVersion is the DocumentVersion property of the MaintenanceWindowRunCommandParameters
 	// property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The AWS Systems Manager document (SSM document) version to use in the request. You can specify
+	// `$DEFAULT` , `$LATEST` , or a specific version number. If you run commands by using the AWS
+	// CLI, then you must escape the first two options by using a backslash. If you specify a version
+	// number, then you don't need to use the backslash. For example:
+	//
+	// `--document-version "\$DEFAULT"`
+	//
+	// `--document-version "\$LATEST"`
+	//
+	// `--document-version "3"`
 	//
 	// Default: not set (CloudFormation's default).
 	DocumentVersion string
@@ -437,11 +672,16 @@ type CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters struct {
 	// NotificationConfig is the NotificationConfig property of the
 	// MaintenanceWindowRunCommandParameters property type of AWS::SSM::MaintenanceWindowTask.
 	//
+	// Configurations for sending notifications about command status changes on a per-managed node
+	// basis.
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationConfig *CfnMaintenanceWindowTaskNotificationConfig
 
 	// OutputS3BucketName is the OutputS3BucketName property of the
 	// MaintenanceWindowRunCommandParameters property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The name of the Amazon Simple Storage Service (Amazon S3) bucket.
 	//
 	// Default: not set (CloudFormation's default).
 	OutputS3BucketName string
@@ -449,11 +689,20 @@ type CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters struct {
 	// OutputS3KeyPrefix is the OutputS3KeyPrefix property of the
 	// MaintenanceWindowRunCommandParameters property type of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The S3 bucket subfolder.
+	//
 	// Default: not set (CloudFormation's default).
 	OutputS3KeyPrefix string
 
 	// Parameters is the Parameters property of the MaintenanceWindowRunCommandParameters property
 	// type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The parameters for the `RUN_COMMAND` task execution.
+	//
+	// The supported parameters are the same as those for the `SendCommand` API call. For more
+	// information, see SendCommand
+	// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html) in the
+	// *AWS Systems Manager API Reference* .
 	//
 	// Default: not set (CloudFormation's default).
 	Parameters any
@@ -461,11 +710,26 @@ type CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters struct {
 	// ServiceRoleArn is the ServiceRoleArn property of the MaintenanceWindowRunCommandParameters
 	// property type of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The Amazon Resource Name (ARN) of the IAM service role for AWS Systems Manager to assume when
+	// running a maintenance window task. If you do not specify a service role ARN, Systems Manager
+	// uses a service-linked role in your account. If no appropriate service-linked role for Systems
+	// Manager exists in your account, it is created when you run `RegisterTaskWithMaintenanceWindow`
+	// .
+	//
+	// However, for an improved security posture, we strongly recommend creating a custom policy and
+	// custom service role for running your maintenance window tasks. The policy can be crafted to
+	// provide only the permissions needed for your particular maintenance window tasks. For more
+	// information, see Setting up Maintenance Windows
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-maintenance-permissions.html)
+	// in the in the *AWS Systems Manager User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ServiceRoleArn string
 
 	// TimeoutSeconds is the TimeoutSeconds property of the MaintenanceWindowRunCommandParameters
 	// property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// If this time is reached and the command hasn't already started running, it doesn't run.
 	//
 	// Default: not set (CloudFormation's default).
 	TimeoutSeconds *int
@@ -521,15 +785,25 @@ func (p *CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters) validate
 
 // CfnMaintenanceWindowTaskCloudWatchOutputConfig is the CloudWatchOutputConfig property type of
 // AWS::SSM::MaintenanceWindowTask.
+//
+// Configuration options for sending command output to Amazon CloudWatch Logs.
 type CfnMaintenanceWindowTaskCloudWatchOutputConfig struct {
 	// CloudWatchLogGroupName is the CloudWatchLogGroupName property of the CloudWatchOutputConfig
 	// property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// The name of the CloudWatch Logs log group where you want to send command output. If you don't
+	// specify a group name, AWS Systems Manager automatically creates a log group for you. The log
+	// group uses the following naming format:
+	//
+	// `aws/ssm/ *SystemsManagerDocumentName*`
 	//
 	// Default: not set (CloudFormation's default).
 	CloudWatchLogGroupName string
 
 	// CloudWatchOutputEnabled is the CloudWatchOutputEnabled property of the CloudWatchOutputConfig
 	// property type of AWS::SSM::MaintenanceWindowTask.
+	//
+	// Enables Systems Manager to send command output to CloudWatch Logs.
 	//
 	// Default: not set (CloudFormation's default).
 	CloudWatchOutputEnabled *bool
@@ -550,9 +824,19 @@ func (p *CfnMaintenanceWindowTaskCloudWatchOutputConfig) CfnProperties() map[str
 
 // CfnMaintenanceWindowTaskNotificationConfig is the NotificationConfig property type of
 // AWS::SSM::MaintenanceWindowTask.
+//
+// The `NotificationConfig` property type specifies configurations for sending notifications for a
+// maintenance window task in AWS Systems Manager .
+//
+// `NotificationConfig` is a property of the MaintenanceWindowRunCommandParameters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html)
+// property type.
 type CfnMaintenanceWindowTaskNotificationConfig struct {
 	// NotificationArn is the NotificationArn property of the NotificationConfig property type of
 	// AWS::SSM::MaintenanceWindowTask.
+	//
+	// An Amazon Resource Name (ARN) for an Amazon Simple Notification Service (Amazon SNS) topic. Run
+	// Command pushes notifications about command status changes to this topic.
 	//
 	// Required.
 	NotificationArn string
@@ -560,11 +844,23 @@ type CfnMaintenanceWindowTaskNotificationConfig struct {
 	// NotificationEvents is the NotificationEvents property of the NotificationConfig property type
 	// of AWS::SSM::MaintenanceWindowTask.
 	//
+	// The different events that you can receive notifications for. These events include the
+	// following: `All` (events), `InProgress` , `Success` , `TimedOut` , `Cancelled` , `Failed` . To
+	// learn more about these events, see Configuring Amazon SNS Notifications for AWS Systems Manager
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html)
+	// in the *AWS Systems Manager User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationEvents []string
 
 	// NotificationType is the NotificationType property of the NotificationConfig property type of
 	// AWS::SSM::MaintenanceWindowTask.
+	//
+	// The notification type.
+	//
+	// - `Command` : Receive notification when the status of a command changes.
+	// - `Invocation` : For commands sent to multiple instances, receive notification on a
+	// per-instance basis when the status of a command changes.
 	//
 	// Default: not set (CloudFormation's default).
 	NotificationType string
@@ -596,15 +892,26 @@ func (p *CfnMaintenanceWindowTaskNotificationConfig) validate(at string) []strin
 
 // CfnMaintenanceWindowTaskMaintenanceWindowStepFunctionsParameters is the
 // MaintenanceWindowStepFunctionsParameters property type of AWS::SSM::MaintenanceWindowTask.
+//
+// The `MaintenanceWindowStepFunctionsParameters` property type specifies the parameters for the
+// execution of a `STEP_FUNCTIONS` task in a Systems Manager maintenance window.
+//
+// `MaintenanceWindowStepFunctionsParameters` is a property of the TaskInvocationParameters
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-taskinvocationparameters.html)
+// property type.
 type CfnMaintenanceWindowTaskMaintenanceWindowStepFunctionsParameters struct {
 	// Input is the Input property of the MaintenanceWindowStepFunctionsParameters property type of
 	// AWS::SSM::MaintenanceWindowTask.
+	//
+	// The inputs for the `STEP_FUNCTIONS` task.
 	//
 	// Default: not set (CloudFormation's default).
 	Input string
 
 	// Name is the Name property of the MaintenanceWindowStepFunctionsParameters property type of
 	// AWS::SSM::MaintenanceWindowTask.
+	//
+	// The name of the `STEP_FUNCTIONS` task.
 	//
 	// Default: not set (CloudFormation's default).
 	Name string

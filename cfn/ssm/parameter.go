@@ -8,6 +8,26 @@ import (
 
 // CfnParameter is the AWS::SSM::Parameter resource.
 //
+// The `AWS::SSM::Parameter` resource creates an SSM parameter in AWS Systems Manager Parameter
+// Store. To create an SSM parameter, you must have the AWS Identity and Access Management ( IAM )
+// permissions `ssm:PutParameter` and `ssm:AddTagsToResource` . On stack creation, AWS
+// CloudFormation adds the following three tags to the parameter: `aws:cloudformation:stack-name` ,
+// `aws:cloudformation:logical-id` , and `aws:cloudformation:stack-id` , in addition to any custom
+// tags you specify.
+//
+// To add, update, or remove tags during stack update, you must have IAM permissions for both
+// `ssm:AddTagsToResource` and `ssm:RemoveTagsFromResource` . For more information, see Managing
+// access using policies
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/security-iam.html#security_iam_access-manage)
+// in the *AWS Systems Manager User Guide* .
+//
+// For information about valid values for parameters, see About requirements and constraints for
+// parameter names
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html#sysman-parameter-name-constraints)
+// in the *AWS Systems Manager User Guide* and PutParameter
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html) in the
+// *AWS Systems Manager API Reference* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnParameter struct {
 	cdk.CfnResource
@@ -33,11 +53,16 @@ func (r *CfnParameter) validate() []string { return r.Props.validate("") }
 type CfnParameterProps struct {
 	// AllowedPattern is the AllowedPattern property of AWS::SSM::Parameter.
 	//
+	// A regular expression used to validate the parameter value. For example, for `String` types with
+	// values restricted to numbers, you can specify the following: `AllowedPattern=^\d+$`
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	AllowedPattern string
 
 	// DataType is the DataType property of AWS::SSM::Parameter.
+	//
+	// The data type of the parameter, such as `text` or `aws:ec2:image` . The default is `text` .
 	//
 	// Allowed values: "text", "aws:ec2:image".
 	// Default: not set (CloudFormation's default).
@@ -45,11 +70,22 @@ type CfnParameterProps struct {
 
 	// Description is the Description property of AWS::SSM::Parameter.
 	//
+	// Information about the parameter.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// Name is the Name property of AWS::SSM::Parameter.
+	//
+	// The name of the parameter. The reported maximum length of 2048 characters for a parameter name
+	// includes 1037 characters that are reserved for internal use by Systems Manager . The maximum
+	// length for a parameter name that you specify is 1011 characters.
+	//
+	// This count of 1011 characters includes the characters in the ARN that precede the name you
+	// specify. This ARN length will vary depending on your partition and Region. For example, the
+	// following 45 characters count toward the 1011 character maximum for a parameter created in the
+	// US East (Ohio) Region: `arn:aws:ssm:us-east-2:111122223333:parameter/` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -57,16 +93,30 @@ type CfnParameterProps struct {
 
 	// Policies is the Policies property of AWS::SSM::Parameter.
 	//
+	// Information about the policies assigned to a parameter.
+	//
+	// Assigning parameter policies
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html) in
+	// the *AWS Systems Manager User Guide* .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Policies string
 
 	// Tags is the Tags property of AWS::SSM::Parameter.
 	//
+	// Optional metadata that you assign to a resource in the form of an arbitrary set of tags
+	// (key-value pairs). Tags enable you to categorize a resource in different ways, such as by
+	// purpose, owner, or environment. For example, you might want to tag a Systems Manager parameter
+	// to identify the type of resource to which it applies, the environment, or the type of
+	// configuration data referenced by the parameter.
+	//
 	// Default: not set (CloudFormation's default).
 	Tags map[string]string
 
 	// Tier is the Tier property of AWS::SSM::Parameter.
+	//
+	// The parameter tier.
 	//
 	// Allowed values: "Standard", "Advanced", "Intelligent-Tiering". It is write-only: CloudFormation
 	// does not return it.
@@ -75,11 +125,17 @@ type CfnParameterProps struct {
 
 	// Type is the Type property of AWS::SSM::Parameter.
 	//
+	// The type of parameter. Parameters of type `SecureString` are not supported by AWS
+	// CloudFormation .
+	//
 	// Allowed values: "String", "StringList".
 	// Required.
 	Type string
 
 	// Value is the Value property of AWS::SSM::Parameter.
+	//
+	// The parameter value. If type is `StringList` , the system returns a comma-separated string with
+	// no spaces between commas in the `Value` field.
 	//
 	// Required.
 	Value string

@@ -8,6 +8,14 @@ import (
 
 // CfnPatchBaseline is the AWS::SSM::PatchBaseline resource.
 //
+// The `AWS::SSM::PatchBaseline` resource defines the basic information for an AWS Systems Manager
+// patch baseline. A patch baseline defines which patches are approved for installation on your
+// instances.
+//
+// For more information, see CreatePatchBaseline
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreatePatchBaseline.html)
+// in the *AWS Systems Manager API Reference* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnPatchBaseline struct {
 	cdk.CfnResource
@@ -30,16 +38,27 @@ func (r *CfnPatchBaseline) CfnProperties() map[string]any { return r.Props.CfnPr
 func (r *CfnPatchBaseline) validate() []string { return r.Props.validate("") }
 
 // AttrId returns the Id attribute of the resource (Fn::GetAtt) as a string token.
+//
+// The ID of the patch baseline.
 func (r *CfnPatchBaseline) AttrId() string { return r.GetAttString("Id") }
 
 // CfnPatchBaselineProps are the properties of an AWS::SSM::PatchBaseline resource.
 type CfnPatchBaselineProps struct {
 	// ApprovalRules is the ApprovalRules property of AWS::SSM::PatchBaseline.
 	//
+	// A set of rules used to include patches in the baseline.
+	//
 	// Default: not set (CloudFormation's default).
 	ApprovalRules *CfnPatchBaselineRuleGroup
 
 	// ApprovedPatches is the ApprovedPatches property of AWS::SSM::PatchBaseline.
+	//
+	// A list of explicitly approved patches for the baseline.
+	//
+	// For information about accepted formats for lists of approved patches and rejected patches, see
+	// Package name formats for approved and rejected patch lists
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-approved-rejected-package-name-formats.html)
+	// in the *AWS Systems Manager User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -48,6 +67,10 @@ type CfnPatchBaselineProps struct {
 	// ApprovedPatchesComplianceLevel is the ApprovedPatchesComplianceLevel property of
 	// AWS::SSM::PatchBaseline.
 	//
+	// Defines the compliance level for approved patches. When an approved patch is reported as
+	// missing, this value describes the severity of the compliance violation. The default value is
+	// `UNSPECIFIED` .
+	//
 	// Allowed values: "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED".
 	// Default: "UNSPECIFIED".
 	ApprovedPatchesComplianceLevel string
@@ -55,11 +78,26 @@ type CfnPatchBaselineProps struct {
 	// ApprovedPatchesEnableNonSecurity is the ApprovedPatchesEnableNonSecurity property of
 	// AWS::SSM::PatchBaseline.
 	//
+	// Indicates whether the list of approved patches includes non-security updates that should be
+	// applied to the managed nodes. The default value is `false` . Applies to Linux managed nodes
+	// only.
+	//
 	// Default: false.
 	ApprovedPatchesEnableNonSecurity *bool
 
 	// AvailableSecurityUpdatesComplianceStatus is the AvailableSecurityUpdatesComplianceStatus
 	// property of AWS::SSM::PatchBaseline.
+	//
+	// Indicates the status you want to assign to security patches that are available but not approved
+	// because they don't meet the installation criteria specified in the patch baseline.
+	//
+	// Example scenario: Security patches that you might want installed can be skipped if you have
+	// specified a long period to wait after a patch is released before installation. If an update to
+	// the patch is released during your specified waiting period, the waiting period for installing
+	// the patch starts over. If the waiting period is too long, multiple versions of the patch could
+	// be released but never installed.
+	//
+	// Supported for Windows Server managed nodes only.
 	//
 	// Allowed values: "NON_COMPLIANT", "COMPLIANT".
 	// Default: not set (CloudFormation's default).
@@ -67,25 +105,39 @@ type CfnPatchBaselineProps struct {
 
 	// DefaultBaseline is the DefaultBaseline property of AWS::SSM::PatchBaseline.
 	//
+	// Indicates whether this is the default baseline. AWS Systems Manager supports creating multiple
+	// default patch baselines. For example, you can create a default patch baseline for each
+	// operating system.
+	//
 	// Default: false.
 	DefaultBaseline *bool
 
 	// Description is the Description property of AWS::SSM::PatchBaseline.
+	//
+	// A description of the patch baseline.
 	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// GlobalFilters is the GlobalFilters property of AWS::SSM::PatchBaseline.
 	//
+	// A set of global filters used to include patches in the baseline. The `GlobalFilters` parameter
+	// can be configured only by using the AWS CLI or an AWS SDK. It can't be configured from the
+	// Patch Manager console, and its value isn't displayed in the console.
+	//
 	// Default: not set (CloudFormation's default).
 	GlobalFilters *CfnPatchBaselinePatchFilterGroup
 
 	// Name is the Name property of AWS::SSM::PatchBaseline.
 	//
+	// The name of the patch baseline.
+	//
 	// Required.
 	Name string
 
 	// OperatingSystem is the OperatingSystem property of AWS::SSM::PatchBaseline.
+	//
+	// Defines the operating system the patch baseline applies to. The default value is `WINDOWS` .
 	//
 	// Allowed values: "WINDOWS", "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022",
 	// "AMAZON_LINUX_2023", "UBUNTU", "REDHAT_ENTERPRISE_LINUX", "SUSE", "CENTOS", "ORACLE_LINUX",
@@ -95,10 +147,19 @@ type CfnPatchBaselineProps struct {
 
 	// PatchGroups is the PatchGroups property of AWS::SSM::PatchBaseline.
 	//
+	// The name of the patch group to be registered with the patch baseline.
+	//
 	// Default: not set (CloudFormation's default).
 	PatchGroups []string
 
 	// RejectedPatches is the RejectedPatches property of AWS::SSM::PatchBaseline.
+	//
+	// A list of explicitly rejected patches for the baseline.
+	//
+	// For information about accepted formats for lists of approved patches and rejected patches, see
+	// Package name formats for approved and rejected patch lists
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-approved-rejected-package-name-formats.html)
+	// in the *AWS Systems Manager User Guide* .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -106,16 +167,47 @@ type CfnPatchBaselineProps struct {
 
 	// RejectedPatchesAction is the RejectedPatchesAction property of AWS::SSM::PatchBaseline.
 	//
+	// The action for Patch Manager to take on patches included in the `RejectedPackages` list.
+	//
+	// - **ALLOW_AS_DEPENDENCY** - *Linux and macOS* : A package in the rejected patches list is
+	// installed only if it is a dependency of another package. It is considered compliant with the
+	// patch baseline, and its status is reported as `INSTALLED_OTHER` . This is the default action if
+	// no option is specified.
+	//
+	// *Windows Server* : Windows Server doesn't support the concept of package dependencies. If a
+	// package in the rejected patches list and already installed on the node, its status is reported
+	// as `INSTALLED_OTHER` . Any package not already installed on the node is skipped. This is the
+	// default action if no option is specified.
+	// - **BLOCK** - *All OSs* : Packages in the rejected patches list, and packages that include them
+	// as dependencies, aren't installed by Patch Manager under any circumstances.
+	//
+	// State value assignment for patch compliance:
+	//
+	// - If a package was installed before it was added to the rejected patches list, or is installed
+	// outside of Patch Manager afterward, it's considered noncompliant with the patch baseline and
+	// its status is reported as `INSTALLED_REJECTED` .
+	// - If an update attempts to install a dependency package that is now rejected by the baseline,
+	// when previous versions of the package were not rejected, the package being updated is reported
+	// as `MISSING` for `SCAN` operations and as `FAILED` for `INSTALL` operations.
+	//
 	// Allowed values: "ALLOW_AS_DEPENDENCY", "BLOCK".
 	// Default: "ALLOW_AS_DEPENDENCY".
 	RejectedPatchesAction string
 
 	// Sources is the Sources property of AWS::SSM::PatchBaseline.
 	//
+	// Information about the patches to use to update the managed nodes, including target operating
+	// systems and source repositories. Applies to Linux managed nodes only.
+	//
 	// Default: not set (CloudFormation's default).
 	Sources []CfnPatchBaselinePatchSource
 
 	// Tags is the Tags property of AWS::SSM::PatchBaseline.
+	//
+	// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in
+	// different ways, such as by purpose, owner, or environment. For example, you might want to tag a
+	// patch baseline to identify the severity level of patches it specifies and the operating system
+	// family it applies to.
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -190,9 +282,18 @@ func (p *CfnPatchBaselineProps) validate(at string) []string {
 }
 
 // CfnPatchBaselineRuleGroup is the RuleGroup property type of AWS::SSM::PatchBaseline.
+//
+// The `RuleGroup` property type specifies a set of rules that define the approval rules for an AWS
+// Systems Manager patch baseline.
+//
+// `RuleGroup` is the property type for the `ApprovalRules` property of the AWS::SSM::PatchBaseline
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html)
+// resource.
 type CfnPatchBaselineRuleGroup struct {
 	// PatchRules is the PatchRules property of the RuleGroup property type of
 	// AWS::SSM::PatchBaseline.
+	//
+	// The rules that make up the rule group.
 	//
 	// Default: not set (CloudFormation's default).
 	PatchRules []CfnPatchBaselineRule
@@ -213,9 +314,34 @@ func (p *CfnPatchBaselineRuleGroup) CfnProperties() map[string]any {
 }
 
 // CfnPatchBaselineRule is the Rule property type of AWS::SSM::PatchBaseline.
+//
+// The `Rule` property type specifies an approval rule for a Systems Manager patch baseline.
+//
+// The `PatchRules` property of the RuleGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-patchbaseline-rulegroup.html)
+// property type contains a list of `Rule` property types.
 type CfnPatchBaselineRule struct {
 	// ApproveAfterDays is the ApproveAfterDays property of the Rule property type of
 	// AWS::SSM::PatchBaseline.
+	//
+	// The number of days after the release date of each patch matched by the rule that the patch is
+	// marked as approved in the patch baseline. For example, a value of `7` means that patches are
+	// approved seven days after they are released.
+	//
+	// Patch Manager evaluates patch release dates using Coordinated Universal Time (UTC). If the day
+	// represented by `7` is `2025-11-16` , patches released between `2025-11-16T00:00:00Z` and
+	// `2025-11-16T23:59:59Z` will be included in the approval.
+	//
+	// This parameter is marked as `Required: No` , but your request must include a value for either
+	// `ApproveAfterDays` or `ApproveUntilDate` .
+	//
+	// Not supported for Debian Server or Ubuntu Server. Use caution when setting this value for
+	// Windows Server patch baselines. Because patch updates that are replaced by later updates are
+	// removed, setting too broad a value for this parameter can result in crucial patches not being
+	// installed. For more information, see the *Windows Server* tab in the topic How security patches
+	// are selected
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-selecting-patches.html)
+	// in the *AWS Systems Manager User Guide* .
 	//
 	// Default: not set (CloudFormation's default).
 	ApproveAfterDays *int
@@ -223,11 +349,35 @@ type CfnPatchBaselineRule struct {
 	// ApproveUntilDate is the ApproveUntilDate property of the Rule property type of
 	// AWS::SSM::PatchBaseline.
 	//
+	// The cutoff date for auto approval of released patches. Any patches released on or before this
+	// date are installed automatically.
+	//
+	// Enter dates in the format `YYYY-MM-DD` . For example, `2025-11-16` .
+	//
+	// Patch Manager evaluates patch release dates using Coordinated Universal Time (UTC). If you
+	// enter the date `2025-11-16` , patches released between `2025-11-16T00:00:00Z` and
+	// `2025-11-16T23:59:59Z` will be included in the approval.
+	//
+	// This parameter is marked as `Required: No` , but your request must include a value for either
+	// `ApproveUntilDate` or `ApproveAfterDays` .
+	//
+	// Not supported for Debian Server or Ubuntu Server. Use caution when setting this value for
+	// Windows Server patch baselines. Because patch updates that are replaced by later updates are
+	// removed, setting too broad a value for this parameter can result in crucial patches not being
+	// installed. For more information, see the *Windows Server* tab in the topic How security patches
+	// are selected
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-selecting-patches.html)
+	// in the *AWS Systems Manager User Guide* .
+	//
 	// Default: not set (CloudFormation's default).
 	ApproveUntilDate string
 
 	// ComplianceLevel is the ComplianceLevel property of the Rule property type of
 	// AWS::SSM::PatchBaseline.
+	//
+	// A compliance severity level for all approved patches in a patch baseline. Valid compliance
+	// severity levels include the following: `UNSPECIFIED` , `CRITICAL` , `HIGH` , `MEDIUM` , `LOW` ,
+	// and `INFORMATIONAL` .
 	//
 	// Allowed values: "CRITICAL", "HIGH", "INFORMATIONAL", "LOW", "MEDIUM", "UNSPECIFIED".
 	// Default: not set (CloudFormation's default).
@@ -236,11 +386,17 @@ type CfnPatchBaselineRule struct {
 	// EnableNonSecurity is the EnableNonSecurity property of the Rule property type of
 	// AWS::SSM::PatchBaseline.
 	//
+	// For managed nodes identified by the approval rule filters, enables a patch baseline to apply
+	// non-security updates available in the specified repository. The default value is `false` .
+	// Applies to Linux managed nodes only.
+	//
 	// Default: false.
 	EnableNonSecurity *bool
 
 	// PatchFilterGroup is the PatchFilterGroup property of the Rule property type of
 	// AWS::SSM::PatchBaseline.
+	//
+	// The patch filter group that defines the criteria for the rule.
 	//
 	// Default: not set (CloudFormation's default).
 	PatchFilterGroup *CfnPatchBaselinePatchFilterGroup
@@ -270,9 +426,21 @@ func (p *CfnPatchBaselineRule) CfnProperties() map[string]any {
 
 // CfnPatchBaselinePatchFilterGroup is the PatchFilterGroup property type of
 // AWS::SSM::PatchBaseline.
+//
+// The `PatchFilterGroup` property type specifies a set of patch filters for an AWS Systems Manager
+// patch baseline, typically used for approval rules for a Systems Manager patch baseline.
+//
+// `PatchFilterGroup` is the property type for the `GlobalFilters` property of the
+// AWS::SSM::PatchBaseline
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html)
+// resource and the `PatchFilterGroup` property of the Rule
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-patchbaseline-rule.html)
+// property type.
 type CfnPatchBaselinePatchFilterGroup struct {
 	// PatchFilters is the PatchFilters property of the PatchFilterGroup property type of
 	// AWS::SSM::PatchBaseline.
+	//
+	// The set of patch filters that make up the group.
 	//
 	// Default: not set (CloudFormation's default).
 	PatchFilters []CfnPatchBaselinePatchFilter
@@ -293,8 +461,26 @@ func (p *CfnPatchBaselinePatchFilterGroup) CfnProperties() map[string]any {
 }
 
 // CfnPatchBaselinePatchFilter is the PatchFilter property type of AWS::SSM::PatchBaseline.
+//
+// The `PatchFilter` property type defines a patch filter for an AWS Systems Manager patch
+// baseline.
+//
+// The `PatchFilters` property of the PatchFilterGroup
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-patchbaseline-patchfiltergroup.html)
+// property type contains a list of `PatchFilter` property types.
+//
+// You can view lists of valid values for the patch properties by running the
+// `DescribePatchProperties` command. For more information, see DescribePatchProperties
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribePatchProperties.html)
+// in the *AWS Systems Manager API Reference* .
 type CfnPatchBaselinePatchFilter struct {
 	// Key is the Key property of the PatchFilter property type of AWS::SSM::PatchBaseline.
+	//
+	// The key for the filter.
+	//
+	// For information about valid keys, see PatchFilter
+	// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PatchFilter.html) in the
+	// *AWS Systems Manager API Reference* .
 	//
 	// Allowed values: "ADVISORY_ID", "ARCH", "BUGZILLA_ID", "CLASSIFICATION", "CVE_ID", "EPOCH",
 	// "MSRC_SEVERITY", "NAME", "PATCH_ID", "PATCH_SET", "PRIORITY", "PRODUCT", "PRODUCT_FAMILY",
@@ -303,6 +489,12 @@ type CfnPatchBaselinePatchFilter struct {
 	Key string
 
 	// Values is the Values property of the PatchFilter property type of AWS::SSM::PatchBaseline.
+	//
+	// The value for the filter key.
+	//
+	// For information about valid values for each key based on operating system type, see PatchFilter
+	// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PatchFilter.html) in the
+	// *AWS Systems Manager API Reference* .
 	//
 	// Default: not set (CloudFormation's default).
 	Values []string
@@ -322,19 +514,64 @@ func (p *CfnPatchBaselinePatchFilter) CfnProperties() map[string]any {
 }
 
 // CfnPatchBaselinePatchSource is the PatchSource property type of AWS::SSM::PatchBaseline.
+//
+// `PatchSource` is the property type for the `Sources` resource of the AWS::SSM::PatchBaseline
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html)
+// resource.
+//
+// The AWS CloudFormation `AWS::SSM::PatchSource` resource is used to provide information about the
+// patches to use to update target instances, including target operating systems and source
+// repository. Applies to Linux managed nodes only.
 type CfnPatchBaselinePatchSource struct {
 	// Configuration is the Configuration property of the PatchSource property type of
 	// AWS::SSM::PatchBaseline.
+	//
+	// The value of the repo configuration.
+	//
+	// *Example for yum repositories*
+	//
+	// `[main]`
+	//
+	// `name=MyCustomRepository`
+	//
+	// `baseurl=https://my-custom-repository`
+	//
+	// `enabled=1`
+	//
+	// For information about other options available for your yum repository configuration, see
+	// dnf.conf(5) (https://docs.aws.amazon.com/https://man7.org/linux/man-pages/man5/dnf.conf.5.html)
+	// on the *man7.org* website.
+	//
+	// *Examples for Ubuntu Server and Debian Server*
+	//
+	// `deb http://security.ubuntu.com/ubuntu jammy main`
+	//
+	// `deb https://site.example.com/debian distribution component1 component2 component3`
+	//
+	// Repo information for Ubuntu Server repositories must be specifed in a single line. For more
+	// examples and information, see jammy (5) sources.list.5.gz
+	// (https://docs.aws.amazon.com/https://manpages.ubuntu.com/manpages/jammy/man5/sources.list.5.html)
+	// on the *Ubuntu Server Manuals* website and sources.list format
+	// (https://docs.aws.amazon.com/https://wiki.debian.org/SourcesList#sources.list_format) on the
+	// *Debian Wiki* .
 	//
 	// Default: not set (CloudFormation's default).
 	Configuration string
 
 	// Name is the Name property of the PatchSource property type of AWS::SSM::PatchBaseline.
 	//
+	// The name specified to identify the patch source.
+	//
 	// Default: not set (CloudFormation's default).
 	Name string
 
 	// Products is the Products property of the PatchSource property type of AWS::SSM::PatchBaseline.
+	//
+	// The specific operating system versions a patch repository applies to, such as "Ubuntu16.04",
+	// "RedhatEnterpriseLinux7.2" or "Suse12.7". For lists of supported product values, see
+	// PatchFilter
+	// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PatchFilter.html) in the
+	// *AWS Systems Manager API Reference* .
 	//
 	// Default: not set (CloudFormation's default).
 	Products []string

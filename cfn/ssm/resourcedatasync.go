@@ -7,6 +7,35 @@ import (
 )
 
 // CfnResourceDataSync is the AWS::SSM::ResourceDataSync resource.
+//
+// The `AWS::SSM::ResourceDataSync` resource creates, updates, or deletes a resource data sync for
+// AWS Systems Manager . A resource data sync helps you view data from multiple sources in a single
+// location. Systems Manager offers two types of resource data sync: `SyncToDestination` and
+// `SyncFromSource` .
+//
+// You can configure Systems Manager Inventory to use the `SyncToDestination` type to synchronize
+// Inventory data from multiple AWS Regions to a single Amazon S3 bucket.
+//
+// You can configure Systems Manager Explorer to use the `SyncFromSource` type to synchronize
+// operational work items (OpsItems) and operational data (OpsData) from multiple AWS Regions .
+// This type can synchronize OpsItems and OpsData from multiple AWS accounts and Regions or from an
+// `EntireOrganization` by using AWS Organizations .
+//
+// A resource data sync is an asynchronous operation that returns immediately. After a successful
+// initial sync is completed, the system continuously syncs data.
+//
+// By default, data is not encrypted in Amazon S3 . We strongly recommend that you enable
+// encryption in Amazon S3 to ensure secure data storage. We also recommend that you secure access
+// to the Amazon S3 bucket by creating a restrictive bucket policy.
+//
+// For more information, see Configuring Inventory Collection
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-inventory-configuring.html#sysman-inventory-datasync)
+// and Setting Up Systems Manager Explorer to Display Data from Multiple Accounts and Regions
+// (https://docs.aws.amazon.com/systems-manager/latest/userguide/Explorer-resource-data-sync.html)
+// in the *AWS Systems Manager User Guide* . The following *Syntax* section shows all fields that
+// are supported for a resource data sync. The *Examples* section below shows the recommended way
+// to specify configurations for each sync type. Refer to the *Examples* section when you create
+// your resource data sync.
 type CfnResourceDataSync struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -32,11 +61,15 @@ func (r *CfnResourceDataSync) validate() []string { return r.Props.validate("") 
 type CfnResourceDataSyncProps struct {
 	// BucketName is the BucketName property of AWS::SSM::ResourceDataSync.
 	//
+	// The name of the S3 bucket where the aggregated data is stored.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	BucketName string
 
 	// BucketPrefix is the BucketPrefix property of AWS::SSM::ResourceDataSync.
+	//
+	// An Amazon S3 prefix for the bucket.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -44,11 +77,17 @@ type CfnResourceDataSyncProps struct {
 
 	// BucketRegion is the BucketRegion property of AWS::SSM::ResourceDataSync.
 	//
+	// The AWS Region with the S3 bucket targeted by the resource data sync.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	BucketRegion string
 
 	// KMSKeyArn is the KMSKeyArn property of AWS::SSM::ResourceDataSync.
+	//
+	// The Amazon Resource Name (ARN) of an encryption key for a destination in Amazon S3 . You can
+	// use a KMS key to encrypt inventory data in Amazon S3 . You must specify a key that exist in the
+	// same AWS Region as the destination Amazon S3 bucket.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -56,11 +95,15 @@ type CfnResourceDataSyncProps struct {
 
 	// S3Destination is the S3Destination property of AWS::SSM::ResourceDataSync.
 	//
+	// Configuration information for the target S3 bucket.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	S3Destination *CfnResourceDataSyncS3Destination
 
 	// SyncFormat is the SyncFormat property of AWS::SSM::ResourceDataSync.
+	//
+	// A supported sync format. The following format is currently supported: JsonSerDe
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -68,16 +111,24 @@ type CfnResourceDataSyncProps struct {
 
 	// SyncName is the SyncName property of AWS::SSM::ResourceDataSync.
 	//
+	// A name for the resource data sync.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	SyncName string
 
 	// SyncSource is the SyncSource property of AWS::SSM::ResourceDataSync.
 	//
+	// Information about the source where the data was synchronized.
+	//
 	// Default: not set (CloudFormation's default).
 	SyncSource *CfnResourceDataSyncSyncSource
 
 	// SyncType is the SyncType property of AWS::SSM::ResourceDataSync.
+	//
+	// The type of resource data sync. If `SyncType` is `SyncToDestination` , then the resource data
+	// sync synchronizes data to an S3 bucket. If the `SyncType` is `SyncFromSource` then the resource
+	// data sync synchronizes data from AWS Organizations or from multiple AWS Regions .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -134,9 +185,13 @@ func (p *CfnResourceDataSyncProps) validate(at string) []string {
 
 // CfnResourceDataSyncS3Destination is the S3Destination property type of
 // AWS::SSM::ResourceDataSync.
+//
+// Information about the target S3 bucket for the resource data sync.
 type CfnResourceDataSyncS3Destination struct {
 	// BucketName is the BucketName property of the S3Destination property type of
 	// AWS::SSM::ResourceDataSync.
+	//
+	// The name of the S3 bucket where the aggregated data is stored.
 	//
 	// Required.
 	BucketName string
@@ -144,11 +199,15 @@ type CfnResourceDataSyncS3Destination struct {
 	// BucketPrefix is the BucketPrefix property of the S3Destination property type of
 	// AWS::SSM::ResourceDataSync.
 	//
+	// An Amazon S3 prefix for the bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	BucketPrefix string
 
 	// BucketRegion is the BucketRegion property of the S3Destination property type of
 	// AWS::SSM::ResourceDataSync.
+	//
+	// The AWS Region with the S3 bucket targeted by the resource data sync.
 	//
 	// Required.
 	BucketRegion string
@@ -156,11 +215,16 @@ type CfnResourceDataSyncS3Destination struct {
 	// KMSKeyArn is the KMSKeyArn property of the S3Destination property type of
 	// AWS::SSM::ResourceDataSync.
 	//
+	// The ARN of an encryption key for a destination in Amazon S3. Must belong to the same Region as
+	// the destination S3 bucket.
+	//
 	// Default: not set (CloudFormation's default).
 	KMSKeyArn string
 
 	// SyncFormat is the SyncFormat property of the S3Destination property type of
 	// AWS::SSM::ResourceDataSync.
+	//
+	// A supported sync format. The following format is currently supported: JsonSerDe
 	//
 	// Allowed values: "JsonSerDe".
 	// Required.
@@ -204,9 +268,14 @@ func (p *CfnResourceDataSyncS3Destination) validate(at string) []string {
 }
 
 // CfnResourceDataSyncSyncSource is the SyncSource property type of AWS::SSM::ResourceDataSync.
+//
+// Information about the source of the data included in the resource data sync.
 type CfnResourceDataSyncSyncSource struct {
 	// AwsOrganizationsSource is the AwsOrganizationsSource property of the SyncSource property type
 	// of AWS::SSM::ResourceDataSync.
+	//
+	// Information about the AwsOrganizationsSource resource data sync source. A sync source of this
+	// type can synchronize data from AWS Organizations .
 	//
 	// Default: not set (CloudFormation's default).
 	AwsOrganizationsSource *CfnResourceDataSyncAwsOrganizationsSource
@@ -214,17 +283,25 @@ type CfnResourceDataSyncSyncSource struct {
 	// IncludeFutureRegions is the IncludeFutureRegions property of the SyncSource property type of
 	// AWS::SSM::ResourceDataSync.
 	//
+	// Whether to automatically synchronize and aggregate data from new AWS Regions when those Regions
+	// come online.
+	//
 	// Default: not set (CloudFormation's default).
 	IncludeFutureRegions *bool
 
 	// SourceRegions is the SourceRegions property of the SyncSource property type of
 	// AWS::SSM::ResourceDataSync.
 	//
+	// The `SyncSource` AWS Regions included in the resource data sync.
+	//
 	// Required.
 	SourceRegions []string
 
 	// SourceType is the SourceType property of the SyncSource property type of
 	// AWS::SSM::ResourceDataSync.
+	//
+	// The type of data source for the resource data sync. `SourceType` is either `AwsOrganizations`
+	// (if an organization is present in AWS Organizations ) or `SingleAccountMultiRegions` .
 	//
 	// Required.
 	SourceType string
@@ -265,15 +342,25 @@ func (p *CfnResourceDataSyncSyncSource) validate(at string) []string {
 
 // CfnResourceDataSyncAwsOrganizationsSource is the AwsOrganizationsSource property type of
 // AWS::SSM::ResourceDataSync.
+//
+// Information about the `AwsOrganizationsSource` resource data sync source. A sync source of this
+// type can synchronize data from AWS Organizations or, if an AWS organization isn't present, from
+// multiple AWS Regions .
 type CfnResourceDataSyncAwsOrganizationsSource struct {
 	// OrganizationSourceType is the OrganizationSourceType property of the AwsOrganizationsSource
 	// property type of AWS::SSM::ResourceDataSync.
+	//
+	// If an AWS organization is present, this is either `OrganizationalUnits` or `EntireOrganization`
+	// . For `OrganizationalUnits` , the data is aggregated from a set of organization units. For
+	// `EntireOrganization` , the data is aggregated from the entire AWS organization.
 	//
 	// Required.
 	OrganizationSourceType string
 
 	// OrganizationalUnits is the OrganizationalUnits property of the AwsOrganizationsSource property
 	// type of AWS::SSM::ResourceDataSync.
+	//
+	// The AWS Organizations organization units included in the sync.
 	//
 	// Default: not set (CloudFormation's default).
 	OrganizationalUnits []string

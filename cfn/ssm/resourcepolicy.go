@@ -7,6 +7,12 @@ import (
 )
 
 // CfnResourcePolicy is the AWS::SSM::ResourcePolicy resource.
+//
+// Creates or updates a Systems Manager resource policy. A resource policy helps you to define the
+// IAM entity (for example, an AWS account ) that can manage your Systems Manager resources.
+// Currently, `OpsItemGroup` is the only resource that supports Systems Manager resource policies.
+// The resource policy for `OpsItemGroup` enables AWS accounts to view and interact with OpsCenter
+// operational work items (OpsItems). OpsCenter is a tool in Systems Manager .
 type CfnResourcePolicy struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -28,19 +34,29 @@ func (r *CfnResourcePolicy) CfnProperties() map[string]any { return r.Props.CfnP
 func (r *CfnResourcePolicy) validate() []string { return r.Props.validate("") }
 
 // AttrPolicyHash returns the PolicyHash attribute of the resource (Fn::GetAtt) as a string token.
+//
+// ID of the current policy version. The hash helps to prevent a situation where multiple users
+// attempt to overwrite a policy. You must provide this hash and the policy ID when updating or
+// deleting a policy.
 func (r *CfnResourcePolicy) AttrPolicyHash() string { return r.GetAttString("PolicyHash") }
 
 // AttrPolicyId returns the PolicyId attribute of the resource (Fn::GetAtt) as a string token.
+//
+// ID of the current policy version.
 func (r *CfnResourcePolicy) AttrPolicyId() string { return r.GetAttString("PolicyId") }
 
 // CfnResourcePolicyProps are the properties of an AWS::SSM::ResourcePolicy resource.
 type CfnResourcePolicyProps struct {
 	// Policy is the Policy property of AWS::SSM::ResourcePolicy.
 	//
+	// A policy you want to associate with a resource.
+	//
 	// Required.
 	Policy any
 
 	// ResourceArn is the ResourceArn property of AWS::SSM::ResourcePolicy.
+	//
+	// The Amazon Resource Name (ARN) of the resource to which you want to attach a policy.
 	//
 	// Changing it replaces the resource.
 	// Required.

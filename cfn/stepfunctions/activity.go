@@ -8,6 +8,18 @@ import (
 
 // CfnActivity is the AWS::StepFunctions::Activity resource.
 //
+// An activity is a task that you write in any programming language and host on any machine that
+// has access to AWS Step Functions . Activities must poll Step Functions using the
+// `GetActivityTask` API action and respond using `SendTask*` API actions. This function makes Step
+// Functions aware of your activity and returns an identifier for use in a state machine and when
+// polling from the activity.
+//
+// For information about creating an activity, see Creating an Activity State Machine
+// (https://docs.aws.amazon.com/step-functions/latest/dg/tutorial-creating-activity-state-machine.html)
+// in the *AWS Step Functions Developer Guide* and CreateActivity
+// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateActivity.html) in the
+// *AWS Step Functions API Reference* .
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnActivity struct {
 	cdk.CfnResource
@@ -30,6 +42,8 @@ func (r *CfnActivity) CfnProperties() map[string]any { return r.Props.CfnPropert
 func (r *CfnActivity) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the ARN of the resource.
 func (r *CfnActivity) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnActivityProps are the properties of an AWS::StepFunctions::Activity resource.
@@ -37,17 +51,46 @@ type CfnActivityProps struct {
 	// EncryptionConfiguration is the EncryptionConfiguration property of
 	// AWS::StepFunctions::Activity.
 	//
+	// Encryption configuration for the activity.
+	//
+	// Activity configuration is immutable, and resource names must be unique. To set customer managed
+	// keys for encryption, you must create a *new Activity* . If you attempt to change the
+	// configuration in your CFN template for an existing activity, you will receive an
+	// `ActivityAlreadyExists` exception.
+	//
+	// To update your activity to include customer managed keys, set a new activity name within your
+	// CloudFormation template.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	EncryptionConfiguration *CfnActivityEncryptionConfiguration
 
 	// Name is the Name property of AWS::StepFunctions::Activity.
 	//
+	// The name of the activity.
+	//
+	// A name must *not* contain:
+	//
+	// - white space
+	// - brackets `< > { } [ ]`
+	// - wildcard characters `? *`
+	// - special characters `" # % \ ^ | ~ ` $ & , ; : /`
+	// - control characters ( `U+0000-001F` , `U+007F-009F` , `U+FFFE-FFFF` )
+	// - surrogates ( `U+D800-DFFF` )
+	// - invalid characters ( `U+10FFFF` )
+	//
+	// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+	//
 	// Changing it replaces the resource.
 	// Required.
 	Name string
 
 	// Tags is the Tags property of AWS::StepFunctions::Activity.
+	//
+	// The list of tags to add to a resource.
+	//
+	// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`
+	// .
 	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
@@ -86,9 +129,16 @@ func (p *CfnActivityProps) validate(at string) []string {
 
 // CfnActivityEncryptionConfiguration is the EncryptionConfiguration property type of
 // AWS::StepFunctions::Activity.
+//
+// Settings to configure server-side encryption for an activity. By default, Step Functions
+// provides transparent server-side encryption. With this configuration, you can specify a customer
+// managed AWS key for encryption.
 type CfnActivityEncryptionConfiguration struct {
 	// KmsDataKeyReusePeriodSeconds is the KmsDataKeyReusePeriodSeconds property of the
 	// EncryptionConfiguration property type of AWS::StepFunctions::Activity.
+	//
+	// Maximum duration that Step Functions will reuse data keys. When the period expires, Step
+	// Functions will call `GenerateDataKey` . Only applies to customer managed keys.
 	//
 	// Default: not set (CloudFormation's default).
 	KmsDataKeyReusePeriodSeconds *int
@@ -96,11 +146,16 @@ type CfnActivityEncryptionConfiguration struct {
 	// KmsKeyId is the KmsKeyId property of the EncryptionConfiguration property type of
 	// AWS::StepFunctions::Activity.
 	//
+	// An alias, alias ARN, key ID, or key ARN of a symmetric encryption AWS key to encrypt data. To
+	// specify a AWS key in a different AWS account, you must use the key ARN or alias ARN.
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
 
 	// Type is the Type property of the EncryptionConfiguration property type of
 	// AWS::StepFunctions::Activity.
+	//
+	// Encryption option for an activity.
 	//
 	// Allowed values: "CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KEY".
 	// Required.

@@ -8,6 +8,11 @@ import (
 
 // CfnStateMachine is the AWS::StepFunctions::StateMachine resource.
 //
+// Provisions a state machine. A state machine consists of a collection of states that can do work
+// ( `Task` states), determine to which states to transition next ( `Choice` states), stop an
+// execution with an error ( `Fail` states), and so on. State machines are specified using a
+// JSON-based, structured language.
+//
 // It is taggable: tags applied with cdk.TagsOf are merged into its Tags property.
 type CfnStateMachine struct {
 	cdk.CfnResource
@@ -31,13 +36,34 @@ func (r *CfnStateMachine) CfnProperties() map[string]any { return r.Props.CfnPro
 func (r *CfnStateMachine) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the ARN of the resource.
 func (r *CfnStateMachine) AttrArn() string { return r.GetAttString("Arn") }
 
 // AttrName returns the Name attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the name of the state machine. For example:
+//
+// `{ "Fn::GetAtt": ["MyStateMachine", "Name"] }`
+//
+// Returns the name of your state machine:
+//
+// `HelloWorld-StateMachine`
+//
+// If you did not specify the name it will be similar to the following:
+//
+// `MyStateMachine-1234abcdefgh`
+//
+// For more information about using `Fn::GetAtt` , see Fn::GetAtt
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html)
+// .
 func (r *CfnStateMachine) AttrName() string { return r.GetAttString("Name") }
 
 // AttrStateMachineRevisionId returns the StateMachineRevisionId attribute of the resource
 // (Fn::GetAtt) as a string token.
+//
+// Identifier for a state machine revision, which is an immutable, read-only snapshot of a state
+// machine’s definition and configuration.
 func (r *CfnStateMachine) AttrStateMachineRevisionId() string {
 	return r.GetAttString("StateMachineRevisionId")
 }
@@ -46,11 +72,19 @@ func (r *CfnStateMachine) AttrStateMachineRevisionId() string {
 type CfnStateMachineProps struct {
 	// Definition is the Definition property of AWS::StepFunctions::StateMachine.
 	//
+	// The Amazon States Language definition of the state machine. The state machine definition must
+	// be in JSON or YAML, and the format of the object must match the format of your CloudFormation
+	// template file. See Amazon States Language
+	// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) .
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Definition any
 
 	// DefinitionS3Location is the DefinitionS3Location property of AWS::StepFunctions::StateMachine.
+	//
+	// The name of the S3 bucket where the state machine definition is stored. The state machine
+	// definition must be a JSON or YAML file.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -58,11 +92,22 @@ type CfnStateMachineProps struct {
 
 	// DefinitionString is the DefinitionString property of AWS::StepFunctions::StateMachine.
 	//
+	// The Amazon States Language definition of the state machine. The state machine definition must
+	// be in JSON. See Amazon States Language
+	// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) .
+	//
 	// Default: not set (CloudFormation's default).
 	DefinitionString string
 
 	// DefinitionSubstitutions is the DefinitionSubstitutions property of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// A map (string to string) that specifies the mappings for placeholder variables in the state
+	// machine definition. This enables the customer to inject values obtained at runtime, for example
+	// from intrinsic functions, in the state machine definition. Variables can be template parameter
+	// names, resource logical IDs, resource attributes, or a variable in a key-value map.
+	//
+	// Substitutions must follow the syntax: `${key_name}` or `${variable_1,variable_2,...}` .
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -71,20 +116,41 @@ type CfnStateMachineProps struct {
 	// EncryptionConfiguration is the EncryptionConfiguration property of
 	// AWS::StepFunctions::StateMachine.
 	//
+	// Encryption configuration for the state machine.
+	//
 	// Default: not set (CloudFormation's default).
 	EncryptionConfiguration *CfnStateMachineEncryptionConfiguration
 
 	// LoggingConfiguration is the LoggingConfiguration property of AWS::StepFunctions::StateMachine.
+	//
+	// Defines what execution history events are logged and where they are logged. By default, the
+	// `level` is set to `OFF` . For more information see Log Levels
+	// (https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html) in the AWS
+	// Step Functions User Guide.
 	//
 	// Default: not set (CloudFormation's default).
 	LoggingConfiguration *CfnStateMachineLoggingConfiguration
 
 	// RoleArn is the RoleArn property of AWS::StepFunctions::StateMachine.
 	//
+	// The Amazon Resource Name (ARN) of the IAM role to use for this state machine.
+	//
 	// Required.
 	RoleArn string
 
 	// StateMachineName is the StateMachineName property of AWS::StepFunctions::StateMachine.
+	//
+	// The name of the state machine.
+	//
+	// A name must *not* contain:
+	//
+	// - white space
+	// - brackets `< > { } [ ]`
+	// - wildcard characters `? *`
+	// - special characters `" # % \ ^ | ~ ` $ & , ; : /`
+	// - control characters ( `U+0000-001F` , `U+007F-009F` ) If you specify a name, you cannot
+	// perform updates that require replacement of this resource. You can perform updates that require
+	// no or some interruption. If you must replace the resource, specify a new name.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -92,16 +158,29 @@ type CfnStateMachineProps struct {
 
 	// StateMachineType is the StateMachineType property of AWS::StepFunctions::StateMachine.
 	//
+	// Determines whether a `STANDARD` or `EXPRESS` state machine is created. The default is
+	// `STANDARD` . You cannot update the `type` of a state machine once it has been created. For more
+	// information on `STANDARD` and `EXPRESS` workflows, see Standard Versus Express Workflows
+	// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html) in the
+	// AWS Step Functions Developer Guide.
+	//
 	// Allowed values: "STANDARD", "EXPRESS". Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	StateMachineType string
 
 	// Tags is the Tags property of AWS::StepFunctions::StateMachine.
 	//
+	// The list of tags to add to a resource.
+	//
+	// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`
+	// .
+	//
 	// Default: not set (CloudFormation's default).
 	Tags []cdk.CfnTag
 
 	// TracingConfiguration is the TracingConfiguration property of AWS::StepFunctions::StateMachine.
+	//
+	// Selects whether or not the state machine's AWS X-Ray tracing is enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	TracingConfiguration *CfnStateMachineTracingConfiguration
@@ -166,20 +245,29 @@ func (p *CfnStateMachineProps) validate(at string) []string {
 }
 
 // CfnStateMachineS3Location is the S3Location property type of AWS::StepFunctions::StateMachine.
+//
+// Defines the S3 bucket location where a state machine definition is stored. The state machine
+// definition must be a JSON or YAML file.
 type CfnStateMachineS3Location struct {
 	// Bucket is the Bucket property of the S3Location property type of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// The name of the S3 bucket where the state machine definition JSON or YAML file is stored.
 	//
 	// Required.
 	Bucket string
 
 	// Key is the Key property of the S3Location property type of AWS::StepFunctions::StateMachine.
 	//
+	// The name of the state machine definition file (Amazon S3 object name).
+	//
 	// Required.
 	Key string
 
 	// Version is the Version property of the S3Location property type of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// For versioning-enabled buckets, a specific version of the state machine definition.
 	//
 	// Default: not set (CloudFormation's default).
 	Version string
@@ -214,9 +302,16 @@ func (p *CfnStateMachineS3Location) validate(at string) []string {
 
 // CfnStateMachineEncryptionConfiguration is the EncryptionConfiguration property type of
 // AWS::StepFunctions::StateMachine.
+//
+// Settings to configure server-side encryption for a state machine. By default, Step Functions
+// provides transparent server-side encryption. With this configuration, you can specify a customer
+// managed AWS key for encryption.
 type CfnStateMachineEncryptionConfiguration struct {
 	// KmsDataKeyReusePeriodSeconds is the KmsDataKeyReusePeriodSeconds property of the
 	// EncryptionConfiguration property type of AWS::StepFunctions::StateMachine.
+	//
+	// Maximum duration that Step Functions will reuse data keys. When the period expires, Step
+	// Functions will call `GenerateDataKey` . Only applies to customer managed keys.
 	//
 	// Default: not set (CloudFormation's default).
 	KmsDataKeyReusePeriodSeconds *int
@@ -224,11 +319,16 @@ type CfnStateMachineEncryptionConfiguration struct {
 	// KmsKeyId is the KmsKeyId property of the EncryptionConfiguration property type of
 	// AWS::StepFunctions::StateMachine.
 	//
+	// An alias, alias ARN, key ID, or key ARN of a symmetric encryption AWS key to encrypt data. To
+	// specify a AWS key in a different AWS account, you must use the key ARN or alias ARN.
+	//
 	// Default: not set (CloudFormation's default).
 	KmsKeyId string
 
 	// Type is the Type property of the EncryptionConfiguration property type of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// Encryption option for a state machine.
 	//
 	// Allowed values: "CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KEY".
 	// Required.
@@ -261,9 +361,20 @@ func (p *CfnStateMachineEncryptionConfiguration) validate(at string) []string {
 
 // CfnStateMachineLoggingConfiguration is the LoggingConfiguration property type of
 // AWS::StepFunctions::StateMachine.
+//
+// Defines what execution history events are logged and where they are logged.
+//
+// Step Functions provides the log levels — `OFF` , `ALL` , `ERROR` , and `FATAL` . No event
+// types log when set to `OFF` and all event types do when set to `ALL` . By default, the `level`
+// is set to `OFF` . For more information see Log Levels
+// (https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html) in the AWS Step
+// Functions User Guide.
 type CfnStateMachineLoggingConfiguration struct {
 	// Destinations is the Destinations property of the LoggingConfiguration property type of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// An array of objects that describes where your execution history events will be logged. Limited
+	// to size 1. Required, if your log level is not set to `OFF` .
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -272,11 +383,16 @@ type CfnStateMachineLoggingConfiguration struct {
 	// IncludeExecutionData is the IncludeExecutionData property of the LoggingConfiguration property
 	// type of AWS::StepFunctions::StateMachine.
 	//
+	// Determines whether execution data is included in your log. When set to `false` , data is
+	// excluded.
+	//
 	// Default: not set (CloudFormation's default).
 	IncludeExecutionData *bool
 
 	// Level is the Level property of the LoggingConfiguration property type of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// Defines which category of execution history events are logged.
 	//
 	// Allowed values: "ALL", "ERROR", "FATAL", "OFF".
 	// Default: not set (CloudFormation's default).
@@ -305,9 +421,17 @@ func (p *CfnStateMachineLoggingConfiguration) CfnProperties() map[string]any {
 
 // CfnStateMachineLogDestination is the LogDestination property type of
 // AWS::StepFunctions::StateMachine.
+//
+// Defines a destination for `LoggingConfiguration` . For more information on logging with
+// `EXPRESS` workflows, see Logging Express Workflows Using CloudWatch Logs
+// (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html) .
 type CfnStateMachineLogDestination struct {
 	// CloudWatchLogsLogGroup is the CloudWatchLogsLogGroup property of the LogDestination property
 	// type of AWS::StepFunctions::StateMachine.
+	//
+	// An object describing a CloudWatch log group. For more information, see AWS::Logs::LogGroup
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html)
+	// in the CloudFormation User Guide.
 	//
 	// Default: not set (CloudFormation's default).
 	CloudWatchLogsLogGroup *CfnStateMachineCloudWatchLogsLogGroup
@@ -325,9 +449,16 @@ func (p *CfnStateMachineLogDestination) CfnProperties() map[string]any {
 
 // CfnStateMachineCloudWatchLogsLogGroup is the CloudWatchLogsLogGroup property type of
 // AWS::StepFunctions::StateMachine.
+//
+// Defines a CloudWatch log group. For more information see Standard Versus Express Workflows
+// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html) in the
+// AWS Step Functions Developer Guide.
 type CfnStateMachineCloudWatchLogsLogGroup struct {
 	// LogGroupArn is the LogGroupArn property of the CloudWatchLogsLogGroup property type of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// The ARN of the the CloudWatch log group to which you want your logs emitted to. The ARN must
+	// end with `:*`
 	//
 	// Default: not set (CloudFormation's default).
 	LogGroupArn string
@@ -345,9 +476,14 @@ func (p *CfnStateMachineCloudWatchLogsLogGroup) CfnProperties() map[string]any {
 
 // CfnStateMachineTracingConfiguration is the TracingConfiguration property type of
 // AWS::StepFunctions::StateMachine.
+//
+// Selects whether or not the state machine's AWS X-Ray tracing is enabled. To configure your state
+// machine to send trace data to X-Ray, set `Enabled` to `true` .
 type CfnStateMachineTracingConfiguration struct {
 	// Enabled is the Enabled property of the TracingConfiguration property type of
 	// AWS::StepFunctions::StateMachine.
+	//
+	// When set to `true` , X-Ray tracing is enabled.
 	//
 	// Default: not set (CloudFormation's default).
 	Enabled *bool

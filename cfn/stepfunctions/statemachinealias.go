@@ -9,6 +9,12 @@ import (
 )
 
 // CfnStateMachineAlias is the AWS::StepFunctions::StateMachineAlias resource.
+//
+// Represents a state machine alias
+// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) . An
+// alias routes traffic to one or two versions of the same state machine.
+//
+// You can create up to 100 aliases for each state machine.
 type CfnStateMachineAlias struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -31,6 +37,9 @@ func (r *CfnStateMachineAlias) CfnProperties() map[string]any { return r.Props.C
 func (r *CfnStateMachineAlias) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the ARN of the state machine alias. For example,
+// `arn:aws:states:us-east-1:123456789012:stateMachine:myStateMachine:PROD` .
 func (r *CfnStateMachineAlias) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnStateMachineAliasProps are the properties of an AWS::StepFunctions::StateMachineAlias
@@ -39,16 +48,58 @@ type CfnStateMachineAliasProps struct {
 	// DeploymentPreference is the DeploymentPreference property of
 	// AWS::StepFunctions::StateMachineAlias.
 	//
+	// The settings that enable gradual state machine deployments. These settings include Alarms
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-alarms)
+	// , Interval
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-interval)
+	// , Percentage
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-percentage)
+	// , StateMachineVersionArn
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-statemachineversionarn)
+	// , and Type
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachinealias-deploymentpreference.html#cfn-stepfunctions-statemachinealias-deploymentpreference-type)
+	// .
+	//
+	// CloudFormation automatically shifts traffic from the version an alias currently points to, to a
+	// new state machine version that you specify. `RoutingConfiguration` and `DeploymentPreference`
+	// are mutually exclusive properties. You must define only one of these properties.
+	//
+	// Based on the type of deployment you want to perform, you can specify one of the following
+	// settings:
+	//
+	// - `LINEAR` - Shifts traffic to the new version in equal increments with an equal number of
+	// minutes between each increment.
+	//
+	// For example, if you specify the increment percent as `20` with an interval of `600` minutes,
+	// this deployment increases traffic by 20 percent every 600 minutes until the new version
+	// receives 100 percent of the traffic. This deployment immediately rolls back the new version if
+	// any Amazon CloudWatch alarms are triggered.
+	// - `ALL_AT_ONCE` - Shifts 100 percent of traffic to the new version immediately. CloudFormation
+	// monitors the new version and rolls it back automatically to the previous version if any
+	// CloudWatch alarms are triggered.
+	// - `CANARY` - Shifts traffic in two increments.
+	//
+	// In the first increment, a small percentage of traffic, for example, 10 percent is shifted to
+	// the new version. In the second increment, before a specified time interval in seconds gets
+	// over, the remaining traffic is shifted to the new version. The shift to the new version for the
+	// remaining traffic takes place only if no CloudWatch alarms are triggered during the specified
+	// time interval.
+	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	DeploymentPreference *CfnStateMachineAliasDeploymentPreference
 
 	// Description is the Description property of AWS::StepFunctions::StateMachineAlias.
 	//
+	// An optional description of the state machine alias.
+	//
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// Name is the Name property of AWS::StepFunctions::StateMachineAlias.
+	//
+	// The name of the state machine alias. If you don't provide a name, it uses an automatically
+	// generated name based on the logical ID.
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
@@ -56,6 +107,16 @@ type CfnStateMachineAliasProps struct {
 
 	// RoutingConfiguration is the RoutingConfiguration property of
 	// AWS::StepFunctions::StateMachineAlias.
+	//
+	// The routing configuration of an alias. Routing configuration splits StartExecution
+	// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)
+	// requests between one or two versions of the same state machine.
+	//
+	// Use `RoutingConfiguration` if you want to explicitly set the alias weights
+	// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RoutingConfigurationListItem.html#StepFunctions-Type-RoutingConfigurationListItem-weight)
+	// . Weight is the percentage of traffic you want to route to a state machine version.
+	// `RoutingConfiguration` and `DeploymentPreference` are mutually exclusive properties. You must
+	// define only one of these properties.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -108,9 +169,17 @@ func (p *CfnStateMachineAliasProps) validate(at string) []string {
 
 // CfnStateMachineAliasDeploymentPreference is the DeploymentPreference property type of
 // AWS::StepFunctions::StateMachineAlias.
+//
+// Enables gradual state machine deployments. CloudFormation automatically shifts traffic from the
+// version the alias currently points to, to a new state machine version that you specify.
 type CfnStateMachineAliasDeploymentPreference struct {
 	// Alarms is the Alarms property of the DeploymentPreference property type of
 	// AWS::StepFunctions::StateMachineAlias.
+	//
+	// A list of Amazon CloudWatch alarm names to be monitored during the deployment. The deployment
+	// fails and rolls back if any of these alarms go into the `ALARM` state. Amazon CloudWatch
+	// considers nonexistent alarms to have an `OK` state. If you provide an invalid alarm name or
+	// provide the ARN of an alarm instead of its name, your deployment may not roll back correctly.
 	//
 	// The order of the items does not matter.
 	// Default: not set (CloudFormation's default).
@@ -119,11 +188,15 @@ type CfnStateMachineAliasDeploymentPreference struct {
 	// Interval is the Interval property of the DeploymentPreference property type of
 	// AWS::StepFunctions::StateMachineAlias.
 	//
+	// The time in minutes between each traffic shifting increment.
+	//
 	// Default: not set (CloudFormation's default).
 	Interval *int
 
 	// Percentage is the Percentage property of the DeploymentPreference property type of
 	// AWS::StepFunctions::StateMachineAlias.
+	//
+	// The percentage of traffic to shift to the new version in each increment.
 	//
 	// Default: not set (CloudFormation's default).
 	Percentage *int
@@ -131,11 +204,40 @@ type CfnStateMachineAliasDeploymentPreference struct {
 	// StateMachineVersionArn is the StateMachineVersionArn property of the DeploymentPreference
 	// property type of AWS::StepFunctions::StateMachineAlias.
 	//
+	// The Amazon Resource Name (ARN) of the `AWS::StepFunctions::StateMachineVersion`
+	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachineversion.html)
+	// resource that will be the final version to which the alias points to when the traffic shifting
+	// is complete.
+	//
+	// While performing gradual deployments, you can only provide a single state machine version ARN.
+	// To explicitly set version weights in a CloudFormation template, use `RoutingConfiguration`
+	// instead.
+	//
 	// Required.
 	StateMachineVersionArn string
 
 	// Type is the Type property of the DeploymentPreference property type of
 	// AWS::StepFunctions::StateMachineAlias.
+	//
+	// The type of deployment you want to perform. You can specify one of the following types:
+	//
+	// - `LINEAR` - Shifts traffic to the new version in equal increments with an equal number of
+	// minutes between each increment.
+	//
+	// For example, if you specify the increment percent as `20` with an interval of `600` minutes,
+	// this deployment increases traffic by 20 percent every 600 minutes until the new version
+	// receives 100 percent of the traffic. This deployment immediately rolls back the new version if
+	// any CloudWatch alarms are triggered.
+	// - `ALL_AT_ONCE` - Shifts 100 percent of traffic to the new version immediately. CloudFormation
+	// monitors the new version and rolls it back automatically to the previous version if any
+	// CloudWatch alarms are triggered.
+	// - `CANARY` - Shifts traffic in two increments.
+	//
+	// In the first increment, a small percentage of traffic, for example, 10 percent is shifted to
+	// the new version. In the second increment, before a specified time interval in seconds gets
+	// over, the remaining traffic is shifted to the new version. The shift to the new version for the
+	// remaining traffic takes place only if no CloudWatch alarms are triggered during the specified
+	// time interval.
 	//
 	// Allowed values: "LINEAR", "ALL_AT_ONCE", "CANARY".
 	// Required.
@@ -177,15 +279,26 @@ func (p *CfnStateMachineAliasDeploymentPreference) validate(at string) []string 
 
 // CfnStateMachineAliasRoutingConfigurationVersion is the RoutingConfigurationVersion property type
 // of AWS::StepFunctions::StateMachineAlias.
+//
+// The state machine version to which you want to route the execution traffic.
 type CfnStateMachineAliasRoutingConfigurationVersion struct {
 	// StateMachineVersionArn is the StateMachineVersionArn property of the
 	// RoutingConfigurationVersion property type of AWS::StepFunctions::StateMachineAlias.
+	//
+	// The Amazon Resource Name (ARN) that identifies one or two state machine versions defined in the
+	// routing configuration.
+	//
+	// If you specify the ARN of a second version, it must belong to the same state machine as the
+	// first version.
 	//
 	// Required.
 	StateMachineVersionArn string
 
 	// Weight is the Weight property of the RoutingConfigurationVersion property type of
 	// AWS::StepFunctions::StateMachineAlias.
+	//
+	// The percentage of traffic you want to route to the state machine version. The sum of the
+	// weights in the routing configuration must be equal to 100.
 	//
 	// Required.
 	Weight *int

@@ -7,6 +7,17 @@ import (
 )
 
 // CfnStateMachineVersion is the AWS::StepFunctions::StateMachineVersion resource.
+//
+// Represents a state machine version
+// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html) . A
+// published version uses the latest state machine *revision*
+// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html) . A
+// revision is an immutable, read-only snapshot of a state machine’s definition and
+// configuration.
+//
+// You can publish up to 1000 versions for each state machine. Before you delete a version, make
+// sure that version's ARN isn't being referenced in any long-running workflows or application code
+// outside of the stack.
 type CfnStateMachineVersion struct {
 	cdk.CfnResource
 	// Props are the resource's properties; changes made after construction are rendered at synthesis.
@@ -29,6 +40,9 @@ func (r *CfnStateMachineVersion) CfnProperties() map[string]any { return r.Props
 func (r *CfnStateMachineVersion) validate() []string { return r.Props.validate("") }
 
 // AttrArn returns the Arn attribute of the resource (Fn::GetAtt) as a string token.
+//
+// Returns the ARN of the state machine version. For example,
+// `arn:aws:states:us-east-1:123456789012:stateMachine:myStateMachine:1` .
 func (r *CfnStateMachineVersion) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnStateMachineVersionProps are the properties of an AWS::StepFunctions::StateMachineVersion
@@ -36,11 +50,15 @@ func (r *CfnStateMachineVersion) AttrArn() string { return r.GetAttString("Arn")
 type CfnStateMachineVersionProps struct {
 	// Description is the Description property of AWS::StepFunctions::StateMachineVersion.
 	//
+	// An optional description of the state machine version.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	Description string
 
 	// StateMachineArn is the StateMachineArn property of AWS::StepFunctions::StateMachineVersion.
+	//
+	// The Amazon Resource Name (ARN) of the state machine.
 	//
 	// Changing it replaces the resource.
 	// Required.
@@ -48,6 +66,15 @@ type CfnStateMachineVersionProps struct {
 
 	// StateMachineRevisionId is the StateMachineRevisionId property of
 	// AWS::StepFunctions::StateMachineVersion.
+	//
+	// Identifier for a state machine revision, which is an immutable, read-only snapshot of a state
+	// machine’s definition and configuration.
+	//
+	// Only publish the state machine version if the current state machine's revision ID matches the
+	// specified ID. Use this option to avoid publishing a version if the state machine has changed
+	// since you last updated it.
+	//
+	// To specify the initial state machine revision, set the value as `INITIAL` .
 	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).

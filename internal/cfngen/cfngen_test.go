@@ -267,6 +267,7 @@ func TestCommittedPackagesAreUpToDate(t *testing.T) {
 	out := t.TempDir()
 	err := cfngen.Generate(cfngen.Options{
 		SchemaDir:   filepath.Join(root, "internal", "cfngen", "schemas"),
+		DocsFile:    filepath.Join(root, "internal", "cfngen", "descriptions.json.gz"),
 		OutDir:      out,
 		Dirs:        dirs,
 		SamplesFile: filepath.Join(out, "samples_gen_test.go"),

@@ -184,7 +184,7 @@ func (r *Resource) file() []byte {
 
 func (r *Resource) writeResource(w *writer) {
 	doc := fmt.Sprintf("%s is the %s resource.", r.GoName, r.TypeName)
-	if d := cleanText(r.Schema.Description); d != "" {
+	if d := r.docOf(r.Schema.Description, func(d *TypeDocs) string { return d.Doc }); d != "" {
 		doc += "\n\n" + d
 	}
 	if r.TagFormat != "" {
@@ -224,15 +224,31 @@ func (r *Resource) writeResource(w *writer) {
 		w.p("")
 	}
 	for _, a := range r.Attrs {
+		doc := r.docOf("", func(d *TypeDocs) string { return d.Attrs[a.CfnName] })
+		if doc != "" {
+			doc = "\n\n" + doc
+		}
 		if a.List {
-			w.comment("", fmt.Sprintf("%s returns the %s attribute of the resource (Fn::GetAtt) as a list token.", a.GoName, a.CfnName))
+			w.comment("", fmt.Sprintf("%s returns the %s attribute of the resource (Fn::GetAtt) as a list token.", a.GoName, a.CfnName)+doc)
 			w.p("func (r *%s) %s() []string { return r.GetAttList(%q) }", r.GoName, a.GoName, a.CfnName)
 		} else {
-			w.comment("", fmt.Sprintf("%s returns the %s attribute of the resource (Fn::GetAtt) as a string token.", a.GoName, a.CfnName))
+			w.comment("", fmt.Sprintf("%s returns the %s attribute of the resource (Fn::GetAtt) as a string token.", a.GoName, a.CfnName)+doc)
 			w.p("func (r *%s) %s() string { return r.GetAttString(%q) }", r.GoName, a.GoName, a.CfnName)
 		}
 		w.p("")
 	}
+}
+
+// docOf returns the schema's description, else the one pick finds in the
+// type's documentation, as comment text.
+func (r *Resource) docOf(schemaDesc string, pick func(*TypeDocs) string) string {
+	if d := docText(schemaDesc); d != "" {
+		return d
+	}
+	if r.Docs == nil {
+		return ""
+	}
+	return docText(pick(r.Docs))
 }
 
 func (r *Resource) fieldDoc(st *Struct, f *Field) string {
@@ -243,10 +259,19 @@ func (r *Resource) fieldDoc(st *Struct, f *Field) string {
 		where = fmt.Sprintf("the %s property type of %s", st.CfnName, r.TypeName)
 	}
 	doc := fmt.Sprintf("%s is the %s property of %s.", f.GoName, f.CfnName, where)
-	desc := cleanText(f.Raw.Description)
+	desc := f.Raw.Description
 	if desc == "" {
-		desc = cleanText(f.Schema.Description)
+		desc = f.Schema.Description
 	}
+	desc = r.docOf(desc, func(d *TypeDocs) string {
+		if st == r.Props {
+			return d.Props[f.CfnName]
+		}
+		if td := d.Types[st.CfnName]; td != nil {
+			return td.Props[f.CfnName]
+		}
+		return ""
+	})
 	if desc != "" {
 		doc += "\n\n" + desc
 	}
@@ -297,7 +322,12 @@ func (r *Resource) writeStruct(w *writer, st *Struct, imports map[string]bool) {
 		w.comment("", fmt.Sprintf("%s are the properties of an %s resource.", st.GoName, r.TypeName))
 	} else {
 		doc := fmt.Sprintf("%s is the %s property type of %s.", st.GoName, st.CfnName, r.TypeName)
-		if d := cleanText(st.Schema.Description); d != "" {
+		if d := r.docOf(st.Schema.Description, func(d *TypeDocs) string {
+			if td := d.Types[st.CfnName]; td != nil {
+				return td.Doc
+			}
+			return ""
+		}); d != "" {
 			doc += "\n\n" + d
 		}
 		w.comment("", doc)

@@ -10,6 +10,10 @@ import (
 type Options struct {
 	// SchemaDir holds the resource schemas (*.json).
 	SchemaDir string
+	// DocsFile is a gzipped descriptions file (descriptions.json.gz) for
+	// what the schemas do not describe.
+	// Default: none; the comments then only name the properties.
+	DocsFile string
 	// OutDir receives one directory per namespace package.
 	OutDir string
 	// Dirs are the package dirs to generate ("eks", "ec2"); empty for all.
@@ -32,7 +36,13 @@ func Generate(o Options) error {
 	if err != nil {
 		return err
 	}
-	pkgs, err := Build(schemas, o.Dirs)
+	var docs map[string]*TypeDocs
+	if o.DocsFile != "" {
+		if docs, err = LoadDocs(o.DocsFile); err != nil {
+			return err
+		}
+	}
+	pkgs, err := BuildWithDocs(schemas, docs, o.Dirs)
 	if err != nil {
 		return err
 	}

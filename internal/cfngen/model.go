@@ -108,6 +108,8 @@ type Resource struct {
 	TagFormat string // cdk.TagFormat constant name; "" when not taggable
 	TagProp   string
 	File      string // file name in the package
+	// Docs is the type's documentation beyond its schema (may be nil).
+	Docs *TypeDocs
 
 	pkg   *Package
 	top   *Schema
@@ -146,6 +148,12 @@ func PackageDir(vendor, service string) string {
 // Only namespaces whose package dir is in dirs are built (all when dirs is
 // empty). Packages come sorted by dir, resources by type name.
 func Build(schemas []*ResourceSchema, dirs []string) ([]*Package, error) {
+	return BuildWithDocs(schemas, nil, dirs)
+}
+
+// BuildWithDocs is Build with documentation for what the schemas do not
+// describe, by resource type name.
+func BuildWithDocs(schemas []*ResourceSchema, docs map[string]*TypeDocs, dirs []string) ([]*Package, error) {
 	want := map[string]bool{}
 	for _, d := range dirs {
 		want[d] = true
@@ -164,7 +172,7 @@ func Build(schemas []*ResourceSchema, dirs []string) ([]*Package, error) {
 		} else if p.Namespace() != parts[0]+"::"+parts[1] {
 			return nil, fmt.Errorf("namespaces %s and %s::%s would share the package directory %q", p.Namespace(), parts[0], parts[1], dir)
 		}
-		p.Resources = append(p.Resources, &Resource{TypeName: rs.TypeName, Schema: rs, pkg: p})
+		p.Resources = append(p.Resources, &Resource{TypeName: rs.TypeName, Schema: rs, pkg: p, Docs: docs[rs.TypeName]})
 	}
 	for d := range want {
 		if byDir[d] == nil {
