@@ -59,6 +59,12 @@ type zipEntry struct {
 // The bytes depend on Go's compress/flate, which is stable within a Go
 // release but not promised across releases.
 func Zip(w io.Writer, src string, opts ...ZipOptions) error {
+	return zipTo(w, src, nil, opts)
+}
+
+// zipTo is Zip leaving out the files in skip (the archives being written
+// and replaced).
+func zipTo(w io.Writer, src string, skip []fs.FileInfo, opts []ZipOptions) error {
 	var o ZipOptions
 	for _, opt := range opts {
 		o = opt
@@ -67,7 +73,7 @@ func Zip(w io.Writer, src string, opts ...ZipOptions) error {
 	if err != nil {
 		return fmt.Errorf("unable to zip %s: %w", src, err)
 	}
-	entries, err := zipEntries(src, ign)
+	entries, err := zipEntries(src, ign, skip)
 	if err != nil {
 		return err
 	}
@@ -87,7 +93,8 @@ func Zip(w io.Writer, src string, opts ...ZipOptions) error {
 }
 
 // ZipFile writes the archive [Zip] makes of src to the file dst, replacing
-// it only once the archive is complete.
+// it only once the archive is complete. When dst is inside src, the
+// archive does not contain itself (nor an earlier dst).
 func ZipFile(dst, src string, opts ...ZipOptions) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
 	if err != nil {
@@ -99,7 +106,15 @@ func ZipFile(dst, src string, opts ...ZipOptions) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := Zip(tmp, src, opts...); err != nil {
+	tmpInfo, err := tmp.Stat()
+	if err != nil {
+		return fmt.Errorf("unable to zip %s to %s: %w", src, dst, err)
+	}
+	skip := []fs.FileInfo{tmpInfo}
+	if old, err := os.Stat(dst); err == nil {
+		skip = append(skip, old)
+	}
+	if err := zipTo(tmp, src, skip, opts); err != nil {
 		return err
 	}
 	if err := tmp.Chmod(0o644); err != nil {
@@ -176,7 +191,7 @@ func writeZipEntry(zw *zip.Writer, e zipEntry, buf []byte) error {
 }
 
 // zipEntries lists what goes into the archive of src, sorted by name.
-func zipEntries(src string, ign ignorer) ([]zipEntry, error) {
+func zipEntries(src string, ign ignorer, skip []fs.FileInfo) ([]zipEntry, error) {
 	info, err := os.Stat(src)
 	if err != nil {
 		return nil, fmt.Errorf("unable to zip %s: %w", src, err)
@@ -187,7 +202,7 @@ func zipEntries(src string, ign ignorer) ([]zipEntry, error) {
 		}
 		return []zipEntry{{name: filepath.Base(src), src: src, exec: info.Mode()&0o111 != 0}}, nil
 	}
-	wk := zipWalker{ignore: ign, active: []fs.FileInfo{info}}
+	wk := zipWalker{ignore: ign, skip: skip, active: []fs.FileInfo{info}}
 	if err := wk.walk(src, ""); err != nil {
 		return nil, err
 	}
@@ -197,6 +212,7 @@ func zipEntries(src string, ign ignorer) ([]zipEntry, error) {
 
 type zipWalker struct {
 	ignore  ignorer
+	skip    []fs.FileInfo // archives being written or replaced, if in the tree
 	active  []fs.FileInfo // directories being walked, to catch link cycles
 	entries []zipEntry
 }
@@ -237,7 +253,7 @@ func (wk *zipWalker) walk(dir, rel string) error {
 				return err
 			}
 		case info.Mode().IsRegular():
-			if wk.ignore.ignores(name) {
+			if wk.ignore.ignores(name) || slices.ContainsFunc(wk.skip, func(s fs.FileInfo) bool { return os.SameFile(s, info) }) {
 				continue
 			}
 			wk.entries = append(wk.entries, zipEntry{name: name, src: p, exec: info.Mode()&0o111 != 0})
