@@ -1,0 +1,201 @@
+package iam
+
+import (
+	"github.com/eksforge/eksforge/cdk"
+	cfniam "github.com/eksforge/eksforge/cfn/iam"
+)
+
+// IIdentity is an IAM identity with policies of its own: a role, a user or
+// a group.
+type IIdentity interface {
+	IPrincipal
+	cdk.Construct
+	// AttachInlinePolicy attaches a [Policy] to the identity.
+	AttachInlinePolicy(policy *Policy)
+	// AddManagedPolicy attaches a managed policy to the identity.
+	AddManagedPolicy(policy IManagedPolicy)
+}
+
+// PolicyProps define a [Policy].
+type PolicyProps struct {
+	// PolicyName is the policy's name, unique among the policies of each
+	// identity it is attached to.
+	// Default: the policy resource's logical ID (its last 128 characters).
+	PolicyName string
+	// Statements of the policy.
+	// Default: none.
+	Statements []*PolicyStatement
+	// Document is the policy's document; Statements are added to it.
+	// Default: an empty document.
+	Document *PolicyDocument
+	// Roles to attach the policy to.
+	// Default: none.
+	Roles []IRole
+	// Users to attach the policy to.
+	// Default: none.
+	Users []IUser
+	// Groups to attach the policy to.
+	// Default: none.
+	Groups []IGroup
+}
+
+// Policy is an inline identity policy (AWS::IAM::Policy) attached to roles,
+// users and groups. A role's AddToPolicy creates one, "DefaultPolicy", the
+// first time it is called.
+//
+// A policy with no statement, or attached to no identity, is an error at
+// synthesis (the AWS CDK silently leaves such a policy out of the
+// template).
+type Policy struct {
+	cdk.Base
+	resource *cfniam.CfnPolicy
+	document *PolicyDocument
+	roles    []IRole
+	users    []IUser
+	groups   []IGroup
+}
+
+// NewPolicy adds a policy to scope.
+func NewPolicy(scope cdk.Construct, id string, props PolicyProps) *Policy {
+	p := &Policy{document: props.Document}
+	cdk.InitConstruct(p, scope, id)
+	if p.document == nil {
+		p.document = NewPolicyDocument(PolicyDocumentProps{})
+	}
+	p.resource = cfniam.NewCfnPolicy(p, "Resource", cfniam.CfnPolicyProps{
+		PolicyDocument: p.document,
+		PolicyName:     props.PolicyName,
+		Roles:          lazyListOmitEmpty(p.roleNames),
+		Users:          lazyListOmitEmpty(p.userNames),
+		Groups:         lazyListOmitEmpty(p.groupNames),
+	})
+	if props.PolicyName == "" {
+		res := p.resource
+		p.resource.Props.PolicyName = cdk.AsString(cdk.LazyWithContext(func(ctx *cdk.ResolveContext) any {
+			id, _ := ctx.Resolve(res.LogicalID()).(string)
+			if len(id) > 128 {
+				id = id[len(id)-128:]
+			}
+			return id
+		}))
+	}
+	p.AddStatements(props.Statements...)
+	for _, r := range props.Roles {
+		p.AttachToRole(r)
+	}
+	for _, u := range props.Users {
+		p.AttachToUser(u)
+	}
+	for _, g := range props.Groups {
+		p.AttachToGroup(g)
+	}
+	p.Node().AddValidation(p.validate)
+	return p
+}
+
+func (p *Policy) roleNames() []string {
+	var out []string
+	for _, r := range p.roles {
+		out = append(out, r.RoleName())
+	}
+	return out
+}
+
+func (p *Policy) userNames() []string {
+	var out []string
+	for _, u := range p.users {
+		out = append(out, u.UserName())
+	}
+	return out
+}
+
+func (p *Policy) groupNames() []string {
+	var out []string
+	for _, g := range p.groups {
+		out = append(out, g.GroupName())
+	}
+	return out
+}
+
+func (p *Policy) validate() []string {
+	var errs []string
+	if p.document.IsEmpty() {
+		errs = append(errs, "the policy has no statement: add statements (PolicyProps.Statements or AddStatements) or remove it")
+	}
+	if len(p.roles)+len(p.users)+len(p.groups) == 0 {
+		errs = append(errs, "the policy is attached to no role, user or group: attach it (PolicyProps.Roles/Users/Groups or AttachToRole) or remove it")
+	}
+	return append(errs, p.document.ValidateForIdentityPolicy()...)
+}
+
+// Resource is the AWS::IAM::Policy resource.
+func (p *Policy) Resource() *cfniam.CfnPolicy { return p.resource }
+
+// Document is the policy's document.
+func (p *Policy) Document() *PolicyDocument { return p.document }
+
+// PolicyName is the policy's name (a token when generated).
+func (p *Policy) PolicyName() string { return p.resource.Props.PolicyName }
+
+// AddStatements adds statements to the policy.
+func (p *Policy) AddStatements(statements ...*PolicyStatement) {
+	p.document.AddStatements(statements...)
+}
+
+// AttachToRole attaches the policy to a role (once).
+func (p *Policy) AttachToRole(r IRole) {
+	for _, x := range p.roles {
+		if x == r {
+			return
+		}
+	}
+	p.roles = append(p.roles, r)
+	r.AttachInlinePolicy(p)
+}
+
+// AttachToUser attaches the policy to a user (once).
+func (p *Policy) AttachToUser(u IUser) {
+	for _, x := range p.users {
+		if x == u {
+			return
+		}
+	}
+	p.users = append(p.users, u)
+	u.AttachInlinePolicy(p)
+}
+
+// AttachToGroup attaches the policy to a group (once).
+func (p *Policy) AttachToGroup(g IGroup) {
+	for _, x := range p.groups {
+		if x == g {
+			return
+		}
+	}
+	p.groups = append(p.groups, g)
+	g.AttachInlinePolicy(p)
+}
+
+// attachedPolicies tracks the policies of an identity, by name.
+type attachedPolicies struct{ list []*Policy }
+
+func (a *attachedPolicies) attach(p *Policy) bool {
+	for _, x := range a.list {
+		if x == p {
+			return false
+		}
+	}
+	a.list = append(a.list, p)
+	return true
+}
+
+// lazyListOmitEmpty is a list token computed at synthesis; an empty list
+// leaves the property out of the template.
+func lazyListOmitEmpty(produce func() []string) []string {
+	return cdk.AsList(cdk.LazyAny(func() any {
+		l := produce()
+		if len(l) == 0 {
+			return nil
+		}
+		return l
+	}))
+}
