@@ -102,8 +102,8 @@
 // where it can: the waiter's execution name is the RequestId, so a repeated
 // onEvent does not start a second waiter (Step Functions returns the running
 // execution, or ExecutionAlreadyExists, which is taken as "already
-// waiting"); answering twice is harmless to CloudFormation, which takes the
-// first answer.
+// waiting"), and every delivery is answered, so with an idempotent handler a
+// repeated delivery gets the same answer as the first.
 //
 // # Not done here
 //

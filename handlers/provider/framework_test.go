@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
@@ -420,4 +423,46 @@ func TestResultJSONShapes(t *testing.T) {
 	if s := sanitized(req); strings.Contains(s, "https://x/y") {
 		t.Errorf("sanitized log leaks the response URL: %s", s)
 	}
+}
+
+// flakyFunctions answers ResourceNotReadyException (an inactive function
+// waking up) a few times before delegating.
+type flakyFunctions struct {
+	FunctionInvoker
+	notReady int
+}
+
+func (f *flakyFunctions) Invoke(ctx context.Context, in *awslambda.InvokeInput, opts ...func(*awslambda.Options)) (*awslambda.InvokeOutput, error) {
+	if f.notReady > 0 {
+		f.notReady--
+		return nil, &lambdatypes.ResourceNotReadyException{Message: aws.String("The function is currently in the following state: Inactive")}
+	}
+	return f.FunctionInvoker.Invoke(ctx, in, opts...)
+}
+
+func TestFrameworkWaitsForAnInactiveUserFunction(t *testing.T) {
+	t.Parallel()
+	d := newDeployment(t, newThings(), nil)
+	d.fw.Functions = &flakyFunctions{FunctionInvoker: d.lambdas, notReady: 2}
+	d.send(t, d.cf.event(cfnresponse.Create, "req", "", map[string]any{"Name": "n"}))
+	if got := d.cf.only(t, "req"); got.Status != cfnresponse.Success || got.PhysicalResourceId != "thing-n" {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestFunctionName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"arn:aws:lambda:us-east-1:123456789012:function:user-onEvent":      "user-onEvent",
+		"arn:aws:lambda:us-east-1:123456789012:function:user-onEvent:live": "user-onEvent",
+		"user-onEvent": "user-onEvent",
+	} {
+		if got := functionName(in); got != want {
+			t.Errorf("functionName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func init() {
+	notReadyFirstWait = 10 * time.Millisecond
 }
