@@ -618,3 +618,58 @@ func embeddedEdit(t *testing.T, bin string) string {
 	}
 	return ""
 }
+
+// TestBuildInConcurrentProcesses starts builders of one package in two
+// processes (this test binary, re-run as a helper) with one cache.
+func TestBuildInConcurrentProcesses(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("GOBUILD_HELPER") != "" {
+		t.Skip("helper process")
+	}
+	app := checkout(t)
+	cache := t.TempDir()
+	const n = 2
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]bytes.Buffer, n)
+	for i := range n {
+		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestHelperBuild$", "-test.v")
+		cmds[i].Env = append(os.Environ(), "GOBUILD_HELPER=1", "GOBUILD_HELPER_DIR="+app, "GOBUILD_HELPER_CACHE="+cache)
+		cmds[i].Stdout, cmds[i].Stderr = &outs[i], &outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var dirs []string
+	for i := range n {
+		if err := cmds[i].Wait(); err != nil {
+			t.Fatalf("builder %d: %v\n%s", i, err, outs[i].String())
+		}
+		_, dir, ok := strings.Cut(outs[i].String(), "RESULT ")
+		if !ok {
+			t.Fatalf("builder %d printed no result:\n%s", i, outs[i].String())
+		}
+		dir, _, _ = strings.Cut(dir, "\n")
+		dirs = append(dirs, dir)
+	}
+	if dirs[0] != dirs[1] {
+		t.Errorf("builders used %v, want one directory", dirs)
+	}
+	// Usually both builders compile and one loses the rename race.
+	t.Logf("cached: %v, %v", strings.Contains(outs[0].String(), "CACHED true"), strings.Contains(outs[1].String(), "CACHED true"))
+	if got := builds(t, cache); len(got) != 1 {
+		t.Errorf("cache holds %v, want one build", got)
+	}
+}
+
+// TestHelperBuild is the builder process of TestBuildInConcurrentProcesses.
+func TestHelperBuild(t *testing.T) {
+	if os.Getenv("GOBUILD_HELPER") == "" {
+		t.Skip("run by TestBuildInConcurrentProcesses")
+	}
+	r, err := Build(context.Background(), Options{Package: "./hello", Dir: os.Getenv("GOBUILD_HELPER_DIR"),
+		CacheDir: os.Getenv("GOBUILD_HELPER_CACHE"), Env: offlineEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("RESULT %s\nCACHED %v\n", r.Dir, r.Cached)
+}
