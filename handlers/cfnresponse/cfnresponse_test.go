@@ -407,3 +407,17 @@ func TestSendHugeResponseStaysUnderLimit(t *testing.T) {
 		t.Errorf("server received %d bytes", len(r.body))
 	}
 }
+
+func TestResponseForFillsIdentity(t *testing.T) {
+	t.Parallel()
+	e := testEvent(t, "https://example.com/x")
+	got := Response{Status: Failed}.For(e)
+	want := Response{Status: Failed, Reason: "FAILED", PhysicalResourceId: e.RequestId, StackId: e.StackId, RequestId: e.RequestId, LogicalResourceId: e.LogicalResourceId}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("For (-want +got):\n%s", d)
+	}
+	e.RequestType, e.PhysicalResourceId = Update, "p-1"
+	if got := (Response{Status: Success, PhysicalResourceId: "p-2"}).For(e); got.PhysicalResourceId != "p-2" {
+		t.Errorf("For replaced the response's own ID: %q", got.PhysicalResourceId)
+	}
+}

@@ -43,7 +43,8 @@
 //
 // PhysicalResourceId must be non-empty; CloudFormation rejects a response
 // without one. [Send] fills StackId, RequestId, LogicalResourceId and, when
-// the response has none, PhysicalResourceId from the event.
+// the response has none, PhysicalResourceId from the event (on a Create,
+// which has none, the RequestId).
 //
 // # Delivery
 //

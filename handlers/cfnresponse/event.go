@@ -131,12 +131,17 @@ type Response struct {
 // For fills the fields of r that CloudFormation copies from the request
 // (StackId, RequestId, LogicalResourceId and, when empty, PhysicalResourceId)
 // from e, and Reason from the status when empty. It returns the result.
+// A response that would still have no PhysicalResourceId (a Create answered
+// without one) gets the RequestId, since CloudFormation rejects an empty one.
 func (r Response) For(e Event) Response {
 	r.StackId = e.StackId
 	r.RequestId = e.RequestId
 	r.LogicalResourceId = e.LogicalResourceId
 	if r.PhysicalResourceId == "" {
 		r.PhysicalResourceId = e.PhysicalResourceId
+	}
+	if r.PhysicalResourceId == "" {
+		r.PhysicalResourceId = e.RequestId
 	}
 	if r.Reason == "" {
 		r.Reason = string(r.Status)

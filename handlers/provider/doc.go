@@ -105,6 +105,31 @@
 // waiting"), and every delivery is answered, so with an idempotent handler a
 // repeated delivery gets the same answer as the first.
 //
+// # Deploying it (the contract with aws/customresources)
+//
+// What the Provider construct must create for framework mode, all from the
+// one binary handlers/provider/cmd/framework (built for provided.al2023 with
+// CGO_ENABLED=0, -trimpath and -tags lambda.norpc; about 10 MB, 3.6 MB
+// zipped, for arm64):
+//
+//   - framework-onEvent: Handler "onEvent" (or PROVIDER_FRAMEWORK_ENTRY),
+//     timeout 15 minutes, environment USER_ON_EVENT_FUNCTION_ARN and, with
+//     isComplete, USER_IS_COMPLETE_FUNCTION_ARN and WAITER_STATE_MACHINE_ARN;
+//     may invoke the user functions (lambda:InvokeFunction) and start the
+//     waiter (states:StartExecution). Its ARN is the ServiceToken.
+//   - framework-isComplete and framework-onTimeout (only with isComplete):
+//     Handler "isComplete" / "onTimeout", same environment (no waiter ARN
+//     needed), may invoke the user functions.
+//   - the waiter: AWS::StepFunctions::StateMachine whose DefinitionString is
+//     [spec.WaiterDefinition] of the two functions' ARNs, with maxAttempts
+//     from [spec.RetryPolicy] (total timeout ≤ 2 h, default 30 min; query
+//     interval ≥ 1 s, default 5 s), and a role that may invoke both.
+//
+// A user function's timeout should be shorter than the framework function's
+// minus the guard margin (90 s of 15 minutes), or the guard answers "timed
+// out" while the user function still works. In-process mode needs only the
+// handler's own function; its Lambda timeout bounds the whole operation.
+//
 // # Not done here
 //
 // The AWS CDK keeps the pre-signed ResponseURL out of the waiter's execution

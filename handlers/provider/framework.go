@@ -25,6 +25,10 @@ import (
 
 const errorInfoField = spec.ErrorInfoField
 
+// maxExecutionInput is Step Functions' limit on an execution's input, in
+// bytes.
+const maxExecutionInput = 256 * 1024
+
 // WaiterDefinition returns the waiter state machine's Amazon States Language
 // definition; see [spec.WaiterDefinition], which construct code should call
 // directly to avoid linking this package's dependencies.
@@ -229,6 +233,10 @@ func (f *Framework) startWaiter(ctx context.Context, req IsCompleteRequest) erro
 	input, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("unable to encode the waiter input: %w", err)
+	}
+	if len(input) > maxExecutionInput {
+		return fmt.Errorf("the waiter input is %d bytes, over Step Functions' limit of %d: the resource's properties and "+
+			"the onEvent result are too large to wait on (pass large values as S3 assets)", len(input), maxExecutionInput)
 	}
 	slog.InfoContext(ctx, "starting the waiter", "stateMachine", f.WaiterStateMachine, "name", req.RequestId)
 	_, err = f.Executions.StartExecution(ctx, &sfn.StartExecutionInput{

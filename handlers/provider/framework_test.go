@@ -466,3 +466,20 @@ func TestFunctionName(t *testing.T) {
 func init() {
 	notReadyFirstWait = 10 * time.Millisecond
 }
+
+func TestFrameworkRefusesOversizedWaiterInput(t *testing.T) {
+	t.Parallel()
+	w := &waiting{}
+	d := newDeployment(t, w, w)
+	d.lambdas.fns[userOnEvent] = func(context.Context, []byte) (any, error) {
+		return OnEventResult{PhysicalResourceId: "big", Extra: map[string]any{"State": strings.Repeat("s", 300*1024)}}, nil
+	}
+	d.send(t, d.cf.event(cfnresponse.Create, "req", "", nil))
+	got := d.cf.only(t, "req")
+	if got.Status != cfnresponse.Failed || got.PhysicalResourceId != "big" || !strings.Contains(got.Reason, "over Step Functions' limit") {
+		t.Errorf("got %s %q %.200q", got.Status, got.PhysicalResourceId, got.Reason)
+	}
+	if len(d.execs.started) != 0 {
+		t.Error("a waiter was started")
+	}
+}
