@@ -31,10 +31,13 @@
 //   - Docker patterns become regular expressions as in @balena/dockerignore
 //     1.0.2, and git patterns go through node-ignore 5.3.2's chain of
 //     replacements, reimplemented without the look-around JavaScript
-//     allows. Raw regular-expression syntax a pattern may carry ("(a|b)",
-//     "x{2}") is read as Go's; what Go lacks (look-around, back references)
-//     is an error, and case-insensitive matching uses Go's Unicode case
-//     folding rather than JavaScript's.
+//     allows. The JavaScript regular expressions they produce are carried
+//     over to Go's syntax with their meaning (empty classes, "." and line
+//     terminators, identity escapes, "nothing to repeat" errors); back
+//     references are an error, and case-insensitive matching uses Go's
+//     Unicode case folding rather than JavaScript's.
+//   - minimatch's quirks are kept, e.g. an escaped "|" in a segment with
+//     wildcards splits its regular expression into alternatives.
 //   - Characters are handled as Unicode code points where JavaScript sees
 //     UTF-16 units: a "?" matches one character even outside the Basic
 //     Multilingual Plane, where minimatch needs two. File names that are not
@@ -47,7 +50,9 @@
 //
 // The tests replay answers recorded from aws-cdk-lib 2.276.0 and its bundled
 // minimatch, node-ignore and @balena/dockerignore (testdata/*.json) and
-// compare fingerprints of a sample tree with the CDK's.
+// compare fingerprints of a sample tree with the CDK's. During development
+// the three modes also agreed with the CDK on 90,000 random pattern and
+// path pairs each, apart from the extended globs refused above.
 //
 // It is not for the cdk package's asset staging decisions (which hash type,
 // bundling, output directories), nor for uploading: only for the bytes.

@@ -117,16 +117,14 @@ func newDockerRule(pattern string) (dockerRule, bool, error) {
 	return dockerRule{negative: negative, dirs: strings.Split(pattern, "/"), re: re}, true, nil
 }
 
-// anyRunJS is JavaScript's ".*": any characters but line terminators.
-const anyRunJS = `[^\n\r\x{2028}\x{2029}]*`
-
 // compileDockerPattern translates a cleaned pattern to a regular expression
 // as Moby does: "**" spans directories, "*" and "?" stay within one, "."
 // and "$" are literal, a backslash escapes the next character and anything
-// else is regular-expression syntax (so "[a-z]" is a class).
+// else is JavaScript regular-expression syntax (so "[a-z]" is a class),
+// which jsRegexToGo carries over to Go.
 func compileDockerPattern(pattern string) (*regexp.Regexp, error) {
 	var re strings.Builder
-	re.WriteString("(?i)^")
+	re.WriteString("^")
 	rs := []rune(pattern)
 	for i := 0; i < len(rs); i++ {
 		switch ch := rs[i]; ch {
@@ -137,9 +135,9 @@ func compileDockerPattern(pattern string) (*regexp.Regexp, error) {
 					i++
 				}
 				if i+1 >= len(rs) {
-					re.WriteString(anyRunJS)
+					re.WriteString(".*")
 				} else {
-					re.WriteString("(" + anyRunJS + "/)?")
+					re.WriteString("(.*/)?")
 				}
 			} else {
 				re.WriteString("[^/]*")
@@ -160,7 +158,11 @@ func compileDockerPattern(pattern string) (*regexp.Regexp, error) {
 		}
 	}
 	re.WriteString("$")
-	compiled, err := regexp.Compile(re.String())
+	src, err := jsRegexToGo(re.String())
+	if err != nil {
+		return nil, fmt.Errorf("docker ignore pattern %q cannot be translated: %w", pattern, err)
+	}
+	compiled, err := regexp.Compile("(?i)" + src)
 	if err != nil {
 		return nil, fmt.Errorf("docker ignore pattern %q cannot be translated: %w", pattern, err)
 	}

@@ -253,12 +253,54 @@ func parseSegment(p string) (globSegment, error) {
 	// Without the dot option a segment whose first element is a wildcard
 	// or a character class cannot match a name starting with ".".
 	noDot := toks[0].kind != tokLiteral
+	alts := splitAtPipes(toks)
 	return globSegment{magic: true, test: func(f string) bool {
-		if noDot && strings.HasPrefix(f, ".") {
-			return false
+		rs := []rune(f)
+		if len(alts) == 1 {
+			return !(noDot && strings.HasPrefix(f, ".")) && matchTokens(toks, rs)
 		}
-		return matchTokens(toks, []rune(f))
+		for i, alt := range alts {
+			if i == 0 && noDot && strings.HasPrefix(f, ".") {
+				continue // the look-ahead binds to the first alternative only
+			}
+			if matchTokens(alt, rs) {
+				return true
+			}
+		}
+		return false
 	}}, nil
+}
+
+// splitAtPipes splits a segment at its escaped pipes into the alternatives
+// of minimatch's regular expression: the first anchored at the start of the
+// name, the last at its end, the others anywhere (hence the added stars).
+func splitAtPipes(toks []globToken) [][]globToken {
+	var parts [][]globToken
+	start := 0
+	for i, t := range toks {
+		if t.kind == tokLiteral && t.pipe {
+			parts = append(parts, toks[start:i])
+			start = i + 1
+		}
+	}
+	parts = append(parts, toks[start:])
+	if len(parts) == 1 {
+		return parts
+	}
+	star := globToken{kind: tokStar}
+	alts := make([][]globToken, len(parts))
+	for i, p := range parts {
+		var alt []globToken
+		if i > 0 {
+			alt = append(alt, star)
+		}
+		alt = append(alt, p...)
+		if i < len(parts)-1 {
+			alt = append(alt, star)
+		}
+		alts[i] = alt
+	}
+	return alts
 }
 
 func utf16Len(s string) int {
@@ -279,10 +321,16 @@ const (
 	tokNever           // a class that matches nothing: the segment never matches
 )
 
+// globToken.pipe marks a literal "|" written escaped ("\|"). minimatch
+// puts it into its regular expression unescaped, so in a segment with
+// wildcards it splits the expression into alternatives: "^A|B$" matches a
+// name that starts with A or ends with B. Dir reproduces that.
+
 type globToken struct {
 	kind  tokKind
 	char  rune
 	class *charClass
+	pipe  bool
 }
 
 // tokenizeSegment splits a segment into tokens as minimatch's parseGlob
@@ -309,7 +357,7 @@ func tokenizeSegment(p string) ([]globToken, bool, error) {
 				toks = append(toks, globToken{kind: tokLiteral, char: '\\'})
 			} else {
 				i++
-				toks = append(toks, globToken{kind: tokLiteral, char: rs[i]})
+				toks = append(toks, globToken{kind: tokLiteral, char: rs[i], pipe: rs[i] == '|'})
 			}
 			continue
 		case strings.ContainsRune("!?+*@", c) && i+1 < len(rs) && rs[i+1] == '(':
