@@ -122,9 +122,11 @@ func (v *importedVpc) importGroup(ids, names, routeTables, cidrs []string, defau
 	return out
 }
 
-func (v *importedVpc) VpcId() string                                    { return v.attrs.VpcId }
-func (v *importedVpc) VpcCidrBlock() string                             { return v.attrs.VpcCidrBlock }
-func (v *importedVpc) AvailabilityZones() []string                      { return append([]string(nil), v.attrs.AvailabilityZones...) }
+func (v *importedVpc) VpcId() string        { return v.attrs.VpcId }
+func (v *importedVpc) VpcCidrBlock() string { return v.attrs.VpcCidrBlock }
+func (v *importedVpc) AvailabilityZones() []string {
+	return append([]string(nil), v.attrs.AvailabilityZones...)
+}
 func (v *importedVpc) PublicSubnets() []ISubnet                         { return append([]ISubnet(nil), v.public...) }
 func (v *importedVpc) PrivateSubnets() []ISubnet                        { return append([]ISubnet(nil), v.private...) }
 func (v *importedVpc) IsolatedSubnets() []ISubnet                       { return append([]ISubnet(nil), v.isol...) }
