@@ -226,6 +226,7 @@ type BuildError struct {
 	Err error
 }
 
+// Error returns "go build: <exit status>:" followed by go build's messages.
 func (e *BuildError) Error() string {
 	msg := strings.TrimSpace(e.Stderr)
 	if msg == "" {
@@ -234,6 +235,7 @@ func (e *BuildError) Error() string {
 	return "go build: " + e.Err.Error() + ":\n" + msg
 }
 
+// Unwrap returns the error from running go build.
 func (e *BuildError) Unwrap() error { return e.Err }
 
 // config is a normalized Options: defaults filled in, Dir absolute, Tags
@@ -401,6 +403,7 @@ type listError struct {
 	Err         string
 }
 
+// String returns the message with its position.
 func (e *listError) String() string {
 	if e.Pos != "" && !strings.Contains(e.Err, e.Pos) {
 		return e.Pos + ": " + e.Err
