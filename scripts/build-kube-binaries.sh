@@ -53,12 +53,15 @@ esac
 # Staging modules are published as v0.MINOR.PATCH for Kubernetes v1.MINOR.PATCH.
 staging_version="v0.${kube_version#v1.}"
 
-apiserver_ok() {
-	[ -x "$1" ] && "$1" --version 2>/dev/null | grep -qx "Kubernetes $kube_version"
+# has_version BIN LINE: BIN --version prints LINE. (Not `| grep -q`: grep
+# exits at the first match and, under pipefail, the SIGPIPE the binary may
+# get for the lines after it would fail the check.)
+has_version() {
+	local out
+	[ -x "$1" ] && out="$("$1" --version 2>/dev/null)" && grep -qxF "$2" <<<"$out"
 }
-etcd_ok() {
-	[ -x "$1" ] && "$1" --version 2>/dev/null | grep -qx "etcd Version: ${etcd_version#v}"
-}
+apiserver_ok() { has_version "$1" "Kubernetes $kube_version"; }
+etcd_ok() { has_version "$1" "etcd Version: ${etcd_version#v}"; }
 all_ok() {
 	apiserver_ok "$dest/kube-apiserver" && etcd_ok "$dest/etcd"
 }
