@@ -59,7 +59,7 @@ func TestHashAcceptsEveryPackageSpelling(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			o.Env = offlineEnv
+			o.Env, o.CacheDir = offlineEnv, t.TempDir()
 			got, err := Hash(ctx, o)
 			if err != nil {
 				t.Fatal(err)
@@ -79,11 +79,11 @@ func TestHashInThisModule(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The test runs in internal/gobuild, inside the eksforge module.
-	a, err := Hash(ctx, Options{Package: "./testdata/hello", Env: offlineEnv})
+	a, err := Hash(ctx, Options{Package: "./testdata/hello", Env: offlineEnv, CacheDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Hash(ctx, Options{Package: "github.com/eksforge/eksforge/internal/gobuild/testdata/hello", Dir: root, Env: offlineEnv})
+	b, err := Hash(ctx, Options{Package: "github.com/eksforge/eksforge/internal/gobuild/testdata/hello", Dir: root, Env: offlineEnv, CacheDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
