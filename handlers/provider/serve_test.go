@@ -517,3 +517,25 @@ func TestInProcessReportsUndeliverableAnswers(t *testing.T) {
 		t.Errorf("err = %v, want a delivery error without the URL's signature", err)
 	}
 }
+
+func TestCompletedPhysicalIDOverride(t *testing.T) {
+	t.Parallel()
+	req := func(rt cfnresponse.RequestType) IsCompleteRequest {
+		r := IsCompleteRequest{Event: Event{RequestType: rt, PhysicalResourceId: "p-1"}, Data: map[string]any{"A": "1", "B": "1"}, NoEcho: true}
+		return r
+	}
+	got, err := completed(req(cfnresponse.Update), IsCompleteResult{IsComplete: true, PhysicalResourceId: "p-2", Data: map[string]any{"B": "2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cfnresponse.Response{Status: cfnresponse.Success, PhysicalResourceId: "p-2", NoEcho: true, Data: map[string]any{"A": "1", "B": "2"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Update (-want +got):\n%s", d)
+	}
+	if _, err := completed(req(cfnresponse.Delete), IsCompleteResult{IsComplete: true, PhysicalResourceId: "p-2"}); err == nil {
+		t.Error("a Delete changed its physical ID")
+	}
+	if _, err := completed(req(cfnresponse.Create), IsCompleteResult{IsComplete: true, PhysicalResourceId: strings.Repeat("x", 2000)}); err == nil {
+		t.Error("an oversized physical ID was accepted")
+	}
+}
