@@ -22,7 +22,8 @@ type Options struct {
 	// Default: http.DefaultClient.
 	HTTPClient *http.Client
 	// GuardFraction is the share of the time left at the start of an
-	// invocation that the deadline guard keeps for answering CloudFormation.
+	// invocation that the deadline guard keeps for answering CloudFormation;
+	// values outside (0, 1) mean the default.
 	// Default: 0.1.
 	GuardFraction float64
 	// MinGuard is the least time the deadline guard keeps for answering,

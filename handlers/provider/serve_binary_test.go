@@ -43,7 +43,7 @@ func TestServeUnderTheLambdaRuntime(t *testing.T) {
 	}{
 		{"ok", 10 * time.Second, cfnresponse.Success, "SUCCESS"},
 		{"panic", 10 * time.Second, cfnresponse.Failed, "panic: boom (at main.main.func1 serve/main.go:"},
-		{"hang", 3 * time.Second, cfnresponse.Failed, "timed out after"},
+		{"hang", 5 * time.Second, cfnresponse.Failed, "timed out after"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
