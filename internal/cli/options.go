@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"flag"
+	"io"
+	"strings"
+)
+
+// options holds every command's flags; each command registers the ones
+// it takes.
+type options struct {
+	app, out                  string
+	profile, region, endpoint string
+	quiet, long, all          bool
+	exclusively, force, fail  bool
+	template                  string
+	approval                  string
+	parameters                multiFlag
+	format, output            string
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func (o *options) flags(name string, r *Runner) *flag.FlagSet {
+	fs := flag.NewFlagSet("eksforge "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	app := func() {
+		fs.StringVar(&o.app, "app", "", "command that runs the app, or a cloud assembly directory (default: \"app\" of cdk.json, else \"go run .\")")
+		fs.StringVar(&o.out, "out", "", "directory the app writes the cloud assembly to (default \"cdk.out\")")
+	}
+	awsFlags := func() {
+		fs.StringVar(&o.profile, "profile", "", "AWS shared configuration profile")
+		fs.StringVar(&o.region, "region", "", "AWS region for stacks whose environment has none")
+		fs.StringVar(&o.endpoint, "endpoint-url", "", "send every AWS call to this URL (moto, LocalStack)")
+	}
+	selection := func(verb string) {
+		fs.BoolVar(&o.all, "all", false, verb+" every stack of the app")
+		fs.BoolVar(&o.exclusively, "exclusively", false, "only the stacks named, not the stacks they depend on (or that depend on them)")
+		fs.BoolVar(&o.exclusively, "e", false, "short for --exclusively")
+	}
+	switch name {
+	case "synth":
+		app()
+		fs.BoolVar(&o.quiet, "q", false, "print nothing on success")
+		fs.BoolVar(&o.quiet, "quiet", false, "print nothing on success")
+	case "ls":
+		app()
+		fs.BoolVar(&o.long, "l", false, "long listing: stack name, environment, dependencies")
+		fs.BoolVar(&o.long, "long", false, "long listing: stack name, environment, dependencies")
+	case "diff":
+		app()
+		awsFlags()
+		fs.StringVar(&o.template, "template", "", "compare with this template file instead of the deployed stack (one stack)")
+		fs.BoolVar(&o.fail, "fail", false, "exit 1 when there are differences")
+	case "deploy":
+		app()
+		awsFlags()
+		selection("deploy")
+		fs.StringVar(&o.approval, "require-approval", "broadening", "when to ask before deploying: never, any-change (any IAM, security group or replacement change), broadening (IAM or security group broadening, or a replacement)")
+		fs.Var(&o.parameters, "parameters", "stack parameter KEY=VALUE or STACK:KEY=VALUE (repeatable)")
+		fs.BoolVar(&o.force, "force", false, "deploy even when the template has not changed")
+	case "destroy":
+		app()
+		awsFlags()
+		selection("destroy")
+		fs.BoolVar(&o.force, "force", false, "do not ask for confirmation")
+		fs.BoolVar(&o.force, "f", false, "short for --force")
+	case "graph":
+		app()
+		fs.StringVar(&o.format, "format", "svg", "output format: svg or dot")
+		fs.StringVar(&o.output, "o", "", "write to this file instead of standard output")
+	}
+	return fs
+}
+
+func (o *options) parse(name string, r *Runner, args []string) ([]string, error) {
+	pos, err := parseArgs(o.flags(name, r), args)
+	if err != nil {
+		return nil, err
+	}
+	if name == "deploy" {
+		switch o.approval {
+		case "never", "any-change", "broadening":
+		default:
+			return nil, usagef("--require-approval must be never, any-change or broadening, not %q", o.approval)
+		}
+	}
+	if name == "graph" && o.format != "svg" && o.format != "dot" {
+		return nil, usagef("--format must be svg or dot, not %q", o.format)
+	}
+	return pos, nil
+}
+
+const synthHelp = `Synth runs the app with CDK_OUTDIR set to the output directory and prints
+each stack with the path of its template. When the app fails (a
+validation error, a compile error), its output is printed and the exit code
+is 1.
+
+The app is the --app command, run by "sh -c" in the current directory; by
+default the "app" of ./cdk.json, else "go run .". --app may also name a
+directory that already holds a cloud assembly: it is read, not run.
+
+Examples:
+
+	eksforge synth
+	eksforge synth --app 'go run ./examples/minimal' --out /tmp/cdk.out
+`
+
+const lsHelp = `Ls synthesizes the app and lists its stacks (their construct paths), in
+dependency order. -l adds the CloudFormation stack name, the environment and
+the stacks each one depends on.
+`
+
+const diffHelp = `Diff synthesizes the app and compares each stack's template with the
+template of the deployed stack (CloudFormation GetTemplate); a stack that is
+not deployed shows every resource as added. For each resource it shows the
+properties that change and whether CloudFormation updates it in place or
+REPLACES it (from the registry schemas' create-only properties, and from
+references to replaced resources). Replacing an EKS cluster, node group or
+Fargate profile prints a WARNING line first. IAM statements, managed
+policies and security group rules added or removed are summarised.
+
+--template FILE compares one stack with a template file instead (no AWS
+access).
+
+Examples:
+
+	eksforge diff
+	eksforge diff 'Prod*' --fail
+	eksforge diff MyStack --template old.template.json
+`
+
+const deployHelp = `Deploy synthesizes the app and deploys the stacks named (with the stacks
+they depend on, unless --exclusively) in dependency order. For each stack it:
+
+  1. checks the environment is bootstrapped (the SSM parameter that the
+     BootstrapVersion parameter reads, when the template has one);
+  2. publishes the file assets to the bootstrap bucket, skipping objects
+     already there;
+  3. shows the template diff and creates a CloudFormation change set
+     (CREATE or UPDATE), skipping the stack when nothing changed;
+  4. asks for approval when --require-approval says so; without a terminal
+     such a deployment is refused;
+  5. executes the change set, printing stack events with a progress bar
+     (resources done / total, elapsed), and on failure the first failing
+     resource with its reason;
+  6. prints the stack's outputs.
+
+With several stacks in the app, name the stacks (wildcards work) or pass
+--all. Credentials are used as they are: the bootstrap roles are not
+assumed.
+
+Examples:
+
+	eksforge deploy --all
+	eksforge deploy MyStack --require-approval never
+	eksforge deploy MyStack --parameters InstanceType=t3.large
+`
+
+const destroyHelp = `Destroy deletes the stacks named (with the stacks that depend on them,
+unless --exclusively), dependents first, after asking for confirmation.
+Without a terminal, pass --force.
+
+Examples:
+
+	eksforge destroy MyStack
+	eksforge destroy --all --force
+`
+
+const graphHelp = `Graph synthesizes the app and draws it: one box per CloudFormation
+resource, grouped by stack and labelled with its construct path, arrows from
+each resource to what it depends on (DependsOn, Ref, Fn::GetAtt, Fn::Sub),
+and stack dependencies. EKS clusters, node groups, Fargate profiles,
+Kubernetes manifests and Helm charts are emphasised.
+
+--format svg (the default) is drawn by eksforge itself; --format dot
+writes Graphviz input ("dot -Tpng") for other layouts.
+
+Examples:
+
+	eksforge graph -o app.svg
+	eksforge graph MyStack --format dot | dot -Tpng > app.png
+`

@@ -1,0 +1,460 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/eksforge/eksforge/internal/assembly"
+	"github.com/eksforge/eksforge/internal/cfndiff"
+	"github.com/eksforge/eksforge/internal/deploy"
+)
+
+func (r *Runner) diff(ctx context.Context, args []string) error {
+	var o options
+	pos, err := o.parse("diff", r, args)
+	if err != nil {
+		return err
+	}
+	asm, err := r.load(ctx, &o)
+	if err != nil {
+		return err
+	}
+	stacks, err := asm.Select(pos, assembly.ExtendNone)
+	if err != nil {
+		return err
+	}
+	var old map[string]any
+	var sess *session
+	if o.template != "" {
+		if len(stacks) != 1 {
+			return usagef("--template compares one stack; name it (the app has %s)", strings.Join(asm.Names(), ", "))
+		}
+		body, err := os.ReadFile(r.abs(o.template))
+		if err != nil {
+			return fmt.Errorf("unable to read --template: %w", err)
+		}
+		if old, err = deploy.ParseTemplate(body); err != nil {
+			return fmt.Errorf("unable to read --template %s: %w", o.template, err)
+		}
+	} else if sess, err = r.connect(ctx, &o); err != nil {
+		return err
+	}
+	differ := 0
+	for _, s := range stacks {
+		note := ""
+		if sess != nil {
+			env, err := sess.env(s)
+			if err != nil {
+				return err
+			}
+			dep := &deploy.Deployer{CFN: sess.in(env.Region).cfn, Out: r.Stderr}
+			if old, err = dep.DeployedTemplate(ctx, s.StackName); err != nil {
+				return err
+			}
+			if old == nil {
+				note = " (not deployed)"
+			}
+		}
+		d := cfndiff.Compare(old, s.Template)
+		fmt.Fprintf(r.Stdout, "Stack %s%s\n", s.DisplayName, note)
+		if err := d.Write(r.Stdout); err != nil {
+			return err
+		}
+		fmt.Fprintln(r.Stdout)
+		if !d.IsEmpty() {
+			differ++
+		}
+	}
+	fmt.Fprintf(r.Stdout, "Number of stacks with differences: %d\n", differ)
+	if o.fail && differ > 0 {
+		return &exitError{1}
+	}
+	return nil
+}
+
+// selectForChange picks the stacks of deploy or destroy: the stacks named
+// (all with --all or when the app has one), extended with their upstream
+// or downstream dependencies unless --exclusively.
+func selectForChange(asm *assembly.Assembly, o *options, pos []string, verb string, extend assembly.Extend) ([]*assembly.Stack, error) {
+	if o.all && len(pos) > 0 {
+		return nil, usagef("pass stack names or --all, not both")
+	}
+	if len(pos) == 0 && !o.all && len(asm.Stacks) > 1 {
+		return nil, usagef("the app has %d stacks (%s): name the stacks to %s (wildcards work) or pass --all", len(asm.Stacks), strings.Join(asm.Names(), ", "), verb)
+	}
+	if o.exclusively {
+		extend = assembly.ExtendNone
+	}
+	return asm.Select(pos, extend)
+}
+
+func (r *Runner) deployer(c *clients) *deploy.Deployer {
+	return &deploy.Deployer{CFN: c.cfn, Out: r.Stderr, Live: r.Interactive, PollInterval: r.PollInterval}
+}
+
+func (r *Runner) deploy(ctx context.Context, args []string) error {
+	var o options
+	pos, err := o.parse("deploy", r, args)
+	if err != nil {
+		return err
+	}
+	asm, err := r.load(ctx, &o)
+	if err != nil {
+		return err
+	}
+	stacks, err := selectForChange(asm, &o, pos, "deploy", assembly.ExtendUpstream)
+	if err != nil {
+		return err
+	}
+	params, err := parseParameters(o.parameters, asm)
+	if err != nil {
+		return err
+	}
+	sess, err := r.connect(ctx, &o)
+	if err != nil {
+		return err
+	}
+	for _, s := range stacks {
+		if err := r.deployStack(ctx, sess, &o, s, params); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stackParams are --parameters values: per stack display name ("" for
+// every stack), then key.
+type stackParams map[string]map[string]string
+
+func parseParameters(flags []string, asm *assembly.Assembly) (stackParams, error) {
+	out := stackParams{}
+	for _, f := range flags {
+		kv, val, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, usagef("--parameters %q: want KEY=VALUE or STACK:KEY=VALUE", f)
+		}
+		stack, key, scoped := strings.Cut(kv, ":")
+		if !scoped {
+			stack, key = "", kv
+		} else if _, err := asm.Select([]string{stack}, assembly.ExtendNone); err != nil {
+			return nil, fmt.Errorf("--parameters %q: %w", f, err)
+		}
+		if !scoped && !anyStackHas(asm, key) {
+			return nil, fmt.Errorf("--parameters %q: no stack of the app has a parameter %q", f, key)
+		}
+		if out[stack] == nil {
+			out[stack] = map[string]string{}
+		}
+		out[stack][key] = val
+	}
+	return out, nil
+}
+
+func anyStackHas(asm *assembly.Assembly, key string) bool {
+	for _, s := range asm.Stacks {
+		if tparams, _ := s.Template["Parameters"].(map[string]any); tparams[key] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// forStack returns the parameters to pass to stack s: the values given,
+// and UsePreviousValue for parameters without a default that the deployed
+// stack has.
+func (p stackParams) forStack(s *assembly.Stack, deployed *types.Stack) ([]types.Parameter, map[string]string, error) {
+	tparams, _ := s.Template["Parameters"].(map[string]any)
+	given := map[string]string{}
+	for k, v := range p[""] {
+		if _, ok := tparams[k]; ok {
+			given[k] = v
+		}
+	}
+	for scope, kv := range p {
+		if scope == "" || !(scope == s.DisplayName || scope == s.ID || scope == s.StackName) {
+			continue
+		}
+		for k, v := range kv {
+			if _, ok := tparams[k]; !ok {
+				return nil, nil, fmt.Errorf("stack %s has no parameter %q (its parameters: %s)", s.DisplayName, k, strings.Join(sortedNames(tparams), ", "))
+			}
+			given[k] = v
+		}
+	}
+	had := map[string]bool{}
+	if deployed != nil {
+		for _, dp := range deployed.Parameters {
+			had[aws.ToString(dp.ParameterKey)] = true
+		}
+	}
+	var out []types.Parameter
+	for _, k := range sortedNames(tparams) {
+		if v, ok := given[k]; ok {
+			out = append(out, types.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(v)})
+			continue
+		}
+		def := tparams[k].(map[string]any)["Default"]
+		if def == nil && had[k] {
+			out = append(out, types.Parameter{ParameterKey: aws.String(k), UsePreviousValue: aws.Bool(true)})
+		}
+	}
+	return out, given, nil
+}
+
+func sortedNames(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// maxTemplateBody is CloudFormation's limit on TemplateBody; larger
+// templates are passed by their S3 URL.
+const maxTemplateBody = 51200
+
+func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *assembly.Stack, params stackParams) error {
+	start := time.Now()
+	env, err := sess.env(s)
+	if err != nil {
+		return err
+	}
+	c := sess.in(env.Region)
+	fmt.Fprintf(r.Stderr, "%s: deploying to %s\n", s.DisplayName, env)
+
+	dep := r.deployer(c)
+	cur, err := dep.Current(ctx, s.StackName)
+	if err != nil {
+		return err
+	}
+	plist, given, err := params.forStack(s, cur)
+	if err != nil {
+		return err
+	}
+	if name := deploy.BootstrapParameter(s.Template); name != "" {
+		if v, ok := given["BootstrapVersion"]; ok {
+			name = v // the value of an SSM parameter type is the parameter's name
+		}
+		if _, err := deploy.CheckBootstrap(ctx, c.ssm, env, name, s.RequiresBootstrapVersion); err != nil {
+			return err
+		}
+	}
+
+	pub, err := deploy.PublishAssets(ctx, c.s3, env, s.Assets)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.Stderr, "%s: assets: %d uploaded, %d already published\n", s.DisplayName, len(pub.Uploaded), len(pub.Skipped))
+
+	var old map[string]any
+	if cur != nil && cur.StackStatus != types.StackStatusReviewInProgress && cur.StackStatus != types.StackStatusRollbackComplete {
+		if old, err = dep.DeployedTemplate(ctx, s.StackName); err != nil {
+			return err
+		}
+	}
+	d := cfndiff.Compare(old, s.Template)
+	if old != nil && d.IsEmpty() && !o.force && sameParameters(cur, plist) && !strings.HasSuffix(string(cur.StackStatus), "_FAILED") {
+		fmt.Fprintf(r.Stderr, "%s: no changes\n", s.DisplayName)
+		return r.printOutputs(s, cur)
+	}
+	fmt.Fprintf(r.Stdout, "Stack %s\n", s.DisplayName)
+	if err := d.Write(r.Stdout); err != nil {
+		return err
+	}
+
+	in := deploy.ChangeSetInput{StackName: s.StackName, Parameters: plist, Tags: s.Tags}
+	if len(s.TemplateBody) <= maxTemplateBody || s.TemplateAssetURL == "" {
+		in.TemplateBody = string(s.TemplateBody)
+	} else {
+		in.TemplateURL = templateURL(env, sess.endpoint, env.Substitute(s.TemplateAssetURL))
+	}
+	cs, err := dep.CreateChangeSet(ctx, in)
+	if err != nil {
+		return err
+	}
+	if cs.Empty {
+		fmt.Fprintf(r.Stderr, "%s: no changes\n", s.DisplayName)
+		cur, err := dep.Current(ctx, s.StackName)
+		if err != nil {
+			return err
+		}
+		return r.printOutputs(s, cur)
+	}
+	fmt.Fprintf(r.Stdout, "Change set %s (%s), %d change(s):\n", deploy.ChangeSetName, cs.Type, len(cs.Changes))
+	for _, ch := range cs.Changes {
+		rc := ch.ResourceChange
+		if rc == nil {
+			continue
+		}
+		line := fmt.Sprintf("  %-6s %s %s", rc.Action, aws.ToString(rc.ResourceType), aws.ToString(rc.LogicalResourceId))
+		if rc.Replacement != "" && rc.Replacement != types.ReplacementFalse {
+			line += " (replacement: " + string(rc.Replacement) + ")"
+		}
+		fmt.Fprintln(r.Stdout, line)
+	}
+
+	if why := approvalNeeded(o.approval, d); why != "" {
+		if !r.Interactive {
+			dep.Discard(ctx, cs)
+			return fmt.Errorf("%s: this deployment needs approval (--require-approval %s): %s.\n  Nothing was changed. Run it from a terminal to approve, or pass --require-approval never", s.DisplayName, o.approval, why)
+		}
+		if !r.confirm(fmt.Sprintf("%s: %s. Do you wish to deploy these changes?", s.DisplayName, why)) {
+			dep.Discard(ctx, cs)
+			fmt.Fprintf(r.Stderr, "%s: deployment cancelled; nothing was changed\n", s.DisplayName)
+			return &exitError{1}
+		}
+	}
+
+	total := len(cs.Changes)
+	if cs.Type == types.ChangeSetTypeCreate {
+		res, _ := s.Template["Resources"].(map[string]any)
+		total = len(res)
+	}
+	st, err := dep.Execute(ctx, cs, total, pathsOf(s))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.Stderr, "%s: deployed in %s\n", s.DisplayName, time.Since(start).Round(time.Second))
+	return r.printOutputs(s, st)
+}
+
+// templateURL turns an s3:// URL into the https URL CloudFormation reads
+// (path style on a custom endpoint).
+func templateURL(env deploy.Env, endpoint, s3url string) string {
+	rest := strings.TrimPrefix(s3url, "s3://")
+	if endpoint != "" {
+		return strings.TrimSuffix(endpoint, "/") + "/" + rest
+	}
+	bucket, key, _ := strings.Cut(rest, "/")
+	suffix := "amazonaws.com"
+	if strings.HasPrefix(env.Region, "cn-") {
+		suffix = "amazonaws.com.cn"
+	}
+	return "https://" + bucket + ".s3." + env.Region + "." + suffix + "/" + key
+}
+
+func sameParameters(cur *types.Stack, plist []types.Parameter) bool {
+	had := map[string]string{}
+	for _, p := range cur.Parameters {
+		had[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
+	}
+	for _, p := range plist {
+		if aws.ToBool(p.UsePreviousValue) {
+			continue
+		}
+		if v, ok := had[aws.ToString(p.ParameterKey)]; !ok || v != aws.ToString(p.ParameterValue) {
+			return false
+		}
+	}
+	return true
+}
+
+// approvalNeeded says why the diff needs approval at the level, or "".
+func approvalNeeded(level string, d *cfndiff.TemplateDiff) string {
+	var why []string
+	if n := len(d.Replacements()); n > 0 && level != "never" {
+		why = append(why, fmt.Sprintf("%d resource(s) will be replaced", n))
+	}
+	switch level {
+	case "broadening":
+		if d.Broadening() {
+			why = append(why, "IAM or security group permissions are broadened")
+		}
+	case "any-change":
+		if d.SecurityChanges() {
+			why = append(why, "IAM or security group permissions change")
+		}
+	}
+	return strings.Join(why, " and ")
+}
+
+// pathsOf maps the stack's logical IDs to construct paths.
+func pathsOf(s *assembly.Stack) map[string]string {
+	out := map[string]string{}
+	for p, id := range s.LogicalIDs {
+		out[id] = p
+	}
+	return out
+}
+
+func (r *Runner) printOutputs(s *assembly.Stack, st *types.Stack) error {
+	if st == nil {
+		return nil
+	}
+	if len(st.Outputs) > 0 {
+		outs := append([]types.Output(nil), st.Outputs...)
+		sort.Slice(outs, func(i, j int) bool { return aws.ToString(outs[i].OutputKey) < aws.ToString(outs[j].OutputKey) })
+		fmt.Fprintln(r.Stdout, "Outputs:")
+		for _, out := range outs {
+			fmt.Fprintf(r.Stdout, "%s.%s = %s\n", s.DisplayName, aws.ToString(out.OutputKey), aws.ToString(out.OutputValue))
+		}
+	}
+	fmt.Fprintf(r.Stdout, "Stack ARN:\n%s\n", aws.ToString(st.StackId))
+	return nil
+}
+
+func (r *Runner) destroy(ctx context.Context, args []string) error {
+	var o options
+	pos, err := o.parse("destroy", r, args)
+	if err != nil {
+		return err
+	}
+	asm, err := r.load(ctx, &o)
+	if err != nil {
+		return err
+	}
+	stacks, err := selectForChange(asm, &o, pos, "destroy", assembly.ExtendDownstream)
+	if err != nil {
+		return err
+	}
+	// Dependents first.
+	for i, j := 0, len(stacks)-1; i < j; i, j = i+1, j-1 {
+		stacks[i], stacks[j] = stacks[j], stacks[i]
+	}
+	var names []string
+	for _, s := range stacks {
+		names = append(names, s.DisplayName)
+	}
+	if !o.force {
+		if !r.Interactive {
+			return fmt.Errorf("refusing to delete %s without confirmation: run from a terminal, or pass --force", strings.Join(names, ", "))
+		}
+		if !r.confirm("Are you sure you want to delete: " + strings.Join(names, ", ") + "?") {
+			fmt.Fprintln(r.Stderr, "Nothing was deleted.")
+			return &exitError{1}
+		}
+	}
+	sess, err := r.connect(ctx, &o)
+	if err != nil {
+		return err
+	}
+	for _, s := range stacks {
+		env, err := sess.env(s)
+		if err != nil {
+			return err
+		}
+		dep := r.deployer(sess.in(env.Region))
+		cur, err := dep.Current(ctx, s.StackName)
+		if err != nil {
+			return err
+		}
+		if cur == nil {
+			fmt.Fprintf(r.Stderr, "%s: not deployed in %s\n", s.DisplayName, env)
+			continue
+		}
+		fmt.Fprintf(r.Stderr, "%s: destroying in %s\n", s.DisplayName, env)
+		if err := dep.Destroy(ctx, s.StackName, pathsOf(s)); err != nil {
+			return err
+		}
+		fmt.Fprintf(r.Stderr, "%s: destroyed\n", s.DisplayName)
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/eksforge/eksforge/internal/assembly"
+	"github.com/eksforge/eksforge/internal/fingerprint"
+)
+
+// Env is the AWS environment a stack is deployed to.
+type Env struct {
+	// Account is the account id.
+	Account string
+	// Region is the region.
+	Region string
+	// Partition is "aws", "aws-cn", "aws-us-gov", ...
+	Partition string
+}
+
+// String returns "aws://account/region".
+func (e Env) String() string { return "aws://" + e.Account + "/" + e.Region }
+
+// Substitute replaces ${AWS::AccountId}, ${AWS::Region} and
+// ${AWS::Partition} in s, as asset manifests use them.
+func (e Env) Substitute(s string) string {
+	return strings.NewReplacer("${AWS::AccountId}", e.Account, "${AWS::Region}", e.Region, "${AWS::Partition}", e.Partition).Replace(s)
+}
+
+// ErrNotBootstrapped is wrapped by errors about a missing bootstrap bucket
+// or version parameter.
+var ErrNotBootstrapped = errors.New("the environment is not bootstrapped")
+
+// PublishResult counts what PublishAssets did.
+type PublishResult struct {
+	// Uploaded are the s3:// URLs of the objects uploaded.
+	Uploaded []string
+	// Skipped are the s3:// URLs of the objects already present.
+	Skipped []string
+}
+
+// PublishAssets uploads every file asset of the manifest to its
+// destinations, skipping objects already present (HeadObject): an asset's
+// key is its content hash, so an existing object has the same content.
+// Destinations in another region than env's are published with the same
+// client. Container image assets are an error.
+func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.AssetManifest) (PublishResult, error) {
+	var res PublishResult
+	if am == nil {
+		return res, nil
+	}
+	if am.DockerImages > 0 {
+		return res, fmt.Errorf("%s has %d container image asset(s): the eksforge CLI publishes file assets only; deploy with the AWS CDK CLI", am.Path, am.DockerImages)
+	}
+	checked := map[string]bool{}
+	for _, f := range am.Files {
+		var body []byte
+		for _, d := range f.Destinations {
+			bucket, key := env.Substitute(d.BucketName), env.Substitute(d.ObjectKey)
+			url := "s3://" + bucket + "/" + key
+			if !checked[bucket] {
+				if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
+					if isNotFound(err) {
+						return res, fmt.Errorf("%w: the asset bucket %s does not exist; run 'cdk bootstrap %s' once for this account and region", ErrNotBootstrapped, bucket, env)
+					}
+					return res, fmt.Errorf("unable to check the asset bucket %s: %w", bucket, err)
+				}
+				checked[bucket] = true
+			}
+			_, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key})
+			if err == nil {
+				res.Skipped = append(res.Skipped, url)
+				continue
+			}
+			if !isNotFound(err) {
+				return res, fmt.Errorf("unable to check asset %s at %s: %w", f.DisplayName, url, err)
+			}
+			if body == nil {
+				if body, err = readAsset(f); err != nil {
+					return res, err
+				}
+			}
+			if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: bytes.NewReader(body), ContentType: contentType(key)}); err != nil {
+				return res, fmt.Errorf("unable to upload asset %s to %s: %w", f.DisplayName, url, err)
+			}
+			res.Uploaded = append(res.Uploaded, url)
+		}
+	}
+	return res, nil
+}
+
+func readAsset(f assembly.FileAsset) ([]byte, error) {
+	if f.Packaging == "zip" {
+		st, err := os.Stat(f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("unable to read asset %s: %w", f.DisplayName, err)
+		}
+		if st.IsDir() {
+			var b bytes.Buffer
+			if err := fingerprint.Zip(&b, f.Path); err != nil {
+				return nil, fmt.Errorf("unable to zip asset %s from %s: %w", f.DisplayName, f.Path, err)
+			}
+			return b.Bytes(), nil
+		}
+	}
+	body, err := os.ReadFile(f.Path)
+	if err != nil {
+		return nil, fmt.Errorf("unable to read asset %s: %w", f.DisplayName, err)
+	}
+	return body, nil
+}
+
+func contentType(key string) *string {
+	var t string
+	switch {
+	case strings.HasSuffix(key, ".json"):
+		t = "application/json"
+	case strings.HasSuffix(key, ".zip"):
+		t = "application/zip"
+	case strings.HasSuffix(key, ".yaml"), strings.HasSuffix(key, ".yml"):
+		t = "application/yaml"
+	default:
+		return nil
+	}
+	return &t
+}

@@ -1,0 +1,222 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+)
+
+// monitor follows one stack operation: it prints each new stack event and
+// a progress bar of resources done out of total, with the elapsed time.
+type monitor struct {
+	d       *Deployer
+	name    string
+	stackID string
+	total   int
+	paths   map[string]string
+	start   time.Time
+	lastID  string // newest event seen before the operation
+	seen    map[string]bool
+	done    map[string]bool
+	events  []types.StackEvent // this operation's events, oldest first
+	drawn   bool               // a live bar is on screen
+}
+
+func (d *Deployer) newMonitor(name, stackID string, total int, paths map[string]string) *monitor {
+	return &monitor{d: d, name: name, stackID: stackID, total: total, paths: paths, start: d.now(), seen: map[string]bool{}, done: map[string]bool{}}
+}
+
+// mark remembers the newest event before the operation starts, so only
+// the operation's events are shown.
+func (m *monitor) mark(ctx context.Context) error {
+	if m.stackID == "" {
+		return nil
+	}
+	out, err := m.d.CFN.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: &m.stackID})
+	if err != nil {
+		if isStackMissing(err) {
+			return nil
+		}
+		return fmt.Errorf("unable to read the events of stack %s: %w", m.name, err)
+	}
+	for _, e := range out.StackEvents {
+		m.seen[aws.ToString(e.EventId)] = true
+	}
+	if len(out.StackEvents) > 0 {
+		m.lastID = aws.ToString(out.StackEvents[0].EventId)
+	}
+	return nil
+}
+
+// step reads the events since the last step and prints them.
+func (m *monitor) step(ctx context.Context) error {
+	var fresh []types.StackEvent
+	in := &cloudformation.DescribeStackEventsInput{StackName: &m.stackID}
+pages:
+	for {
+		out, err := m.d.CFN.DescribeStackEvents(ctx, in)
+		if err != nil {
+			if isStackMissing(err) {
+				break
+			}
+			return fmt.Errorf("unable to read the events of stack %s: %w", m.name, err)
+		}
+		for _, e := range out.StackEvents {
+			id := aws.ToString(e.EventId)
+			if id == m.lastID {
+				break pages
+			}
+			if !m.seen[id] {
+				fresh = append(fresh, e)
+			}
+		}
+		if out.NextToken == nil {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	slices.Reverse(fresh) // oldest first
+	for _, e := range fresh {
+		m.seen[aws.ToString(e.EventId)] = true
+		m.events = append(m.events, e)
+		m.print(e)
+	}
+	if m.d.Live {
+		m.drawBar()
+	}
+	return nil
+}
+
+func (m *monitor) isStackEvent(e types.StackEvent) bool {
+	return aws.ToString(e.ResourceType) == "AWS::CloudFormation::Stack" && aws.ToString(e.PhysicalResourceId) == m.stackID
+}
+
+func (m *monitor) print(e types.StackEvent) {
+	id := aws.ToString(e.LogicalResourceId)
+	status := string(e.ResourceStatus)
+	if !m.isStackEvent(e) && (strings.HasSuffix(status, "_COMPLETE") || strings.HasSuffix(status, "_FAILED") || strings.HasSuffix(status, "_SKIPPED")) {
+		m.done[id] = true
+	}
+	name := id
+	if p := m.paths[id]; p != "" {
+		name += " (" + p + ")"
+	}
+	line := fmt.Sprintf("%s | %s | %-28s | %-30s | %s", m.name, aws.ToTime(e.Timestamp).UTC().Format("15:04:05"), status, aws.ToString(e.ResourceType), name)
+	if r := aws.ToString(e.ResourceStatusReason); r != "" && (strings.HasSuffix(status, "_FAILED") || strings.Contains(status, "ROLLBACK")) {
+		line += ": " + r
+	}
+	if m.d.Live {
+		m.clearBar()
+		fmt.Fprintln(m.d.Out, line)
+		return
+	}
+	fmt.Fprintf(m.d.Out, "%s %s\n", m.counter(), line)
+}
+
+func (m *monitor) counter() string {
+	return fmt.Sprintf("[%d/%d %s]", min(len(m.done), m.total), m.total, elapsed(m.d.now().Sub(m.start)))
+}
+
+// bar renders "[#####-----] 3/7 resources, 12s".
+func (m *monitor) bar() string {
+	const width = 30
+	n := 0
+	if m.total > 0 {
+		n = min(len(m.done), m.total) * width / m.total
+	}
+	return fmt.Sprintf("%s [%s%s] %d/%d resources, %s", m.name, strings.Repeat("#", n), strings.Repeat("-", width-n), min(len(m.done), m.total), m.total, elapsed(m.d.now().Sub(m.start)))
+}
+
+func (m *monitor) drawBar() {
+	m.clearBar()
+	fmt.Fprint(m.d.Out, m.bar())
+	m.drawn = true
+}
+
+func (m *monitor) clearBar() {
+	if m.drawn {
+		fmt.Fprint(m.d.Out, "\r\033[K")
+		m.drawn = false
+	}
+}
+
+// finish prints the final bar on its own line.
+func (m *monitor) finish() {
+	m.clearBar()
+	fmt.Fprintln(m.d.Out, m.bar())
+}
+
+// wait follows the stack until no operation is in progress and returns
+// its final description.
+func (m *monitor) wait(ctx context.Context) (*types.Stack, error) {
+	for {
+		if err := m.step(ctx); err != nil {
+			return nil, err
+		}
+		out, err := m.d.CFN.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &m.stackID})
+		var st *types.Stack
+		switch {
+		case err != nil && isStackMissing(err):
+			st = &types.Stack{StackName: &m.name, StackStatus: types.StackStatusDeleteComplete}
+		case err != nil:
+			return nil, fmt.Errorf("unable to describe stack %s: %w", m.name, err)
+		case len(out.Stacks) == 0:
+			st = &types.Stack{StackName: &m.name, StackStatus: types.StackStatusDeleteComplete}
+		default:
+			st = &out.Stacks[0]
+		}
+		if !strings.HasSuffix(string(st.StackStatus), "_IN_PROGRESS") {
+			if err := m.step(ctx); err != nil {
+				return nil, err
+			}
+			if st.StackStatus == types.StackStatusCreateComplete || st.StackStatus == types.StackStatusUpdateComplete || st.StackStatus == types.StackStatusDeleteComplete {
+				// Resources without events of their own (or a service that
+				// reports only stack events) are done too.
+				for len(m.done) < m.total {
+					m.done[fmt.Sprint("#", len(m.done))] = true
+				}
+			}
+			m.finish()
+			return st, nil
+		}
+		if err := sleep(ctx, m.d.poll()); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// firstFailure returns the earliest resource event of the operation with a
+// _FAILED status and a reason that is not a cancellation, or the earliest
+// failed event of any kind.
+func (m *monitor) firstFailure() *types.StackEvent {
+	var fallback *types.StackEvent
+	for i := range m.events {
+		e := &m.events[i]
+		if !strings.HasSuffix(string(e.ResourceStatus), "_FAILED") {
+			continue
+		}
+		reason := aws.ToString(e.ResourceStatusReason)
+		if !m.isStackEvent(*e) && !strings.Contains(reason, "cancelled") {
+			return e
+		}
+		if fallback == nil {
+			fallback = e
+		}
+	}
+	return fallback
+}
+
+// elapsed renders a duration in whole seconds: "12s", "3m05s".
+func elapsed(d time.Duration) string {
+	s := int(d.Round(time.Second) / time.Second)
+	if s < 60 {
+		return fmt.Sprintf("%ds", s)
+	}
+	return fmt.Sprintf("%dm%02ds", s/60, s%60)
+}
