@@ -352,7 +352,7 @@ func (n *Node) TryGetContext(key string) any {
 // hex digits of a SHA-1 of its path, as in the constructs library.
 func (n *Node) Addr() string {
 	var ids []string
-	for _, s := range n.Scopes()[1:] {
+	for _, s := range n.Scopes() {
 		ids = append(ids, s.Node().ID())
 	}
 	return uniqueid.Addr(ids)

@@ -347,3 +347,27 @@ func TestNames(t *testing.T) {
 		t.Errorf("UniqueResourceName %q longer than 20", got)
 	}
 }
+
+// Values checked against aws-cdk-lib 2.276.0.
+func TestNamesMatchTheAWSCDK(t *testing.T) {
+	t.Parallel()
+	app := cdk.NewApp(cdk.AppProps{})
+	s2 := cdk.NewStack(app, "S2", cdk.StackProps{})
+	foo := cdk.NewConstruct(s2, "Foo")
+	if got := foo.Node().Addr(); !strings.HasPrefix(got, "c896eeb5") {
+		t.Errorf("addr of App/S2/Foo = %s, want c896eeb5…", got)
+	}
+	hy := cdk.NewStack(app, "my-stack", cdk.StackProps{})
+	if hy.ArtifactID() != "my-stack" || hy.StackName() != "my-stack" {
+		t.Errorf("artifact %q name %q", hy.ArtifactID(), hy.StackName())
+	}
+	parent := cdk.NewConstruct(app, "Parent")
+	inner := cdk.NewStack(parent, "My-Stack", cdk.StackProps{})
+	if inner.StackName() != "ParentMyStackFD86828E" {
+		t.Errorf("generated stack name %q", inner.StackName())
+	}
+	named := cdk.NewStack(app, "S3", cdk.StackProps{StackName: "custom-name"})
+	if got := cdk.UniqueResourceName(cdk.NewConstruct(named, "Foo"), cdk.ResourceNameOptions{}); got != "customnameFooE43BC60E" {
+		t.Errorf("UniqueResourceName %q", got)
+	}
+}

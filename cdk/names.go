@@ -35,8 +35,21 @@ type ResourceNameOptions struct {
 // hash, within the given limits (the AWS CDK's Names.uniqueResourceName),
 // for resources whose names must be unique in an account.
 func UniqueResourceName(c Construct, opts ResourceNameOptions) string {
+	// From the innermost top-level stack down, that stack standing for its
+	// stack name (Names.uniqueResourceName).
+	scopes := c.Node().Scopes()
+	last := 0
+	for i, s := range scopes {
+		if sh, ok := s.(stackHolder); ok && sh.cdkStack().nestedParent == nil {
+			last = i
+		}
+	}
 	var ids []string
-	for _, s := range c.Node().Scopes()[1:] {
+	for _, s := range scopes[last:] {
+		if sh, ok := s.(stackHolder); ok && sh.cdkStack().nestedParent == nil {
+			ids = append(ids, sh.cdkStack().stackName)
+			continue
+		}
 		ids = append(ids, s.Node().ID())
 	}
 	return uniqueid.MakeUniqueResourceName(ids, uniqueid.ResourceNameOptions{

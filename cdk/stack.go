@@ -121,13 +121,12 @@ func initStack(host stackHolder, s *Stack, scope Construct, id string, props Sta
 	for _, c := range s.Node().Scopes()[1:] {
 		ids = append(ids, c.Node().ID())
 	}
-	s.artifactID = uniqueID(ids)
-	if props.StackName != "" {
-		s.stackName = props.StackName
-	} else if len(ids) == 1 {
-		s.stackName = ids[0]
-	} else {
-		s.stackName = uniqueid.MakeUniqueResourceName(ids, uniqueid.ResourceNameOptions{MaxLength: 128, AllowedSpecialCharacters: "-"})
+	// The AWS CDK names the artifact and the default stack name alike
+	// (makeStackName): the id itself for a stack directly under the app.
+	s.artifactID = uniqueid.MakeStackName(ids, "")
+	s.stackName = props.StackName
+	if s.stackName == "" {
+		s.stackName = s.artifactID
 	}
 	if !IsUnresolved(s.stackName) && (!stackNamePattern.MatchString(s.stackName) || len(s.stackName) > 128) {
 		s.Node().AddError("stack name %q is invalid: it must start with a letter, contain only letters, digits and hyphens, and be at most 128 characters; set StackProps.StackName", s.stackName)
