@@ -25,7 +25,8 @@
 // # Getting an API server
 //
 // [Start] gives a test its own Env and stops it when the test ends; it is
-// ready in about 1 to 2 s once the binaries exist. Tests that can share one
+// ready in about 1 s on idle cores once the binaries exist (3 to 5 s
+// measured on 2 cores shared with other builds; [Env.StartupTime] tells). Tests that can share one
 // (each in its own namespace) use [Shared], and the package stops it in
 // TestMain:
 //
@@ -80,10 +81,13 @@
 //     go.mod points at ./staging/src (k8s.io/api, apimachinery, apiserver,
 //     client-go, component-base, ...; 33 at v1.37.2) to its published
 //     v0.MINOR.PATCH, and the version stamped into k8s.io/component-base/version
-//     so /version reports [KubernetesVersion]. Cold: about 4.5 to 5 minutes
-//     on 2 idle cores; a binary of about 110 MB (-trimpath -ldflags=-s -w).
+//     so /version reports [KubernetesVersion]. Cold (empty module and build
+//     caches): about 10.5 CPU-minutes, so about 5 minutes on 2 idle cores
+//     (18 minutes measured on 2 cores shared with other builds); a binary
+//     of 114 MB (-trimpath -ldflags=-s -w).
 //   - etcd: a main calling go.etcd.io/etcd/server/v3/etcdmain.Main at
-//     [EtcdVersion]. About 30 s to 80 s cold; 26 MB.
+//     [EtcdVersion]. About 30 s cold on idle cores (78 s measured,
+//     downloads included, on busy ones); 26 MB.
 //
 // They go to ${EKSFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/eksforge}/kube/<version>/,
 // outside the repository, built in a temporary directory and renamed into

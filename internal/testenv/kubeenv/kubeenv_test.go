@@ -147,7 +147,9 @@ func TestApplyRestartAndReadBack(t *testing.T) {
 
 	t.Run("restart keeps objects", func(t *testing.T) {
 		before := env.Host
+		began := time.Now()
 		env.Restart(t)
+		t.Logf("kube-apiserver restarted and ready in %s", time.Since(began))
 		if env.Host != before {
 			t.Errorf("Host changed across Restart: %s, then %s", before, env.Host)
 		}
@@ -164,17 +166,21 @@ func TestStopAPIServerFailsClientsUntilStarted(t *testing.T) {
 	if _, err := cs.CoreV1().ConfigMaps("default").Create(ctx, cm, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	began := time.Now()
 	if err := env.StopAPIServer(); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("kube-apiserver stopped in %s", time.Since(began))
 	shortCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if _, err := cs.CoreV1().ConfigMaps("default").Get(shortCtx, "kept", metav1.GetOptions{}); err == nil {
 		t.Fatal("Get succeeded while the API server was stopped")
 	}
+	began = time.Now()
 	if err := env.StartAPIServer(); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("kube-apiserver started again and ready in %s", time.Since(began))
 	got, err := cs.CoreV1().ConfigMaps("default").Get(ctx, "kept", metav1.GetOptions{})
 	if err != nil {
 		t.Fatalf("Get after StartAPIServer: %v", err)
@@ -283,5 +289,26 @@ func TestStopRemovesDirAndTwiceIsFine(t *testing.T) {
 	}
 	if err := env.StartAPIServer(); err == nil {
 		t.Errorf("StartAPIServer after Stop succeeded, want an error")
+	}
+}
+
+// TestStartSkipsWhenUnavailable checks that when make test could not build
+// the binaries (no Go module proxy), the tests that need them skip, loudly
+// (outside CI).
+func TestStartSkipsWhenUnavailable(t *testing.T) {
+	t.Setenv("CI", "")
+	t.Setenv(kubeenv.BinariesEnvVar, "")
+	t.Setenv(kubeenv.UnavailableEnvVar, "the Go module proxy could not be reached (test)")
+	if _, err := kubeenv.New(); !errors.Is(err, kubeenv.ErrUnavailable) {
+		t.Errorf("New() error = %v, want one wrapping ErrUnavailable", err)
+	}
+	var inner *testing.T
+	t.Run("needs an API server", func(t *testing.T) {
+		inner = t
+		kubeenv.Start(t)
+		t.Error("Start returned without binaries")
+	})
+	if !inner.Skipped() {
+		t.Errorf("Start did not skip the test")
 	}
 }

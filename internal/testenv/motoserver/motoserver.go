@@ -251,35 +251,45 @@ func fail(t testing.TB, err error) {
 	t.Skip(msg)
 }
 
-var check struct {
-	once   sync.Once
-	python string
-	err    error
+var checks struct {
+	mu     sync.Mutex
+	byName map[string]error // interpreter as configured -> result
+	paths  map[string]string
 }
 
-// checkMoto checks, once per process, that python can import moto and its
-// server (which needs flask), and returns the interpreter.
+// checkMoto checks, once per interpreter and process, that the Python of
+// [PythonEnvVar] can import moto and its server (which needs flask), and
+// returns the interpreter's path.
 func checkMoto() (string, error) {
-	check.once.Do(func() {
-		python := os.Getenv(PythonEnvVar)
-		if python == "" {
-			python = "python3"
-		}
-		path, err := exec.LookPath(python)
-		if err != nil {
-			check.err = fmt.Errorf("%w: %s not found: %v", ErrUnavailable, python, err)
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, path, "-c", "import moto, moto.server, sys; print(moto.__version__)").CombinedOutput()
-		if err != nil {
-			check.err = fmt.Errorf("%w: `%s -c 'import moto, moto.server'` failed: %v\n%s", ErrUnavailable, path, err, tail(string(out), 10))
-			return
-		}
-		check.python = path
-	})
-	return check.python, check.err
+	python := os.Getenv(PythonEnvVar)
+	if python == "" {
+		python = "python3"
+	}
+	checks.mu.Lock()
+	defer checks.mu.Unlock()
+	if err, ok := checks.byName[python]; ok {
+		return checks.paths[python], err
+	}
+	path, err := lookMoto(python)
+	if checks.byName == nil {
+		checks.byName, checks.paths = map[string]error{}, map[string]string{}
+	}
+	checks.byName[python], checks.paths[python] = err, path
+	return path, err
+}
+
+func lookMoto(python string) (string, error) {
+	path, err := exec.LookPath(python)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s not found: %v", ErrUnavailable, python, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "-c", "import moto, moto.server, sys; print(moto.__version__)").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%w: `%s -c 'import moto, moto.server'` failed: %v\n%s", ErrUnavailable, path, err, tail(string(out), 10))
+	}
+	return path, nil
 }
 
 var errPortInUse = errors.New("port in use")

@@ -1,8 +1,10 @@
 package motoserver_test
 
 import (
+	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +189,24 @@ func TestStopTwice(t *testing.T) {
 	}
 	if err := srv.Reset(); err == nil {
 		t.Errorf("Reset after Stop succeeded, want an error")
+	}
+}
+
+// TestStartSkipsWithoutMoto checks that a machine without moto skips the
+// tests that need it, loudly (outside CI).
+func TestStartSkipsWithoutMoto(t *testing.T) {
+	t.Setenv("CI", "")
+	t.Setenv(motoserver.PythonEnvVar, filepath.Join(t.TempDir(), "no-python"))
+	if _, err := motoserver.New(); !errors.Is(err, motoserver.ErrUnavailable) {
+		t.Errorf("New() error = %v, want one wrapping ErrUnavailable", err)
+	}
+	var inner *testing.T
+	t.Run("needs moto", func(t *testing.T) {
+		inner = t
+		motoserver.Start(t)
+		t.Error("Start returned without moto")
+	})
+	if !inner.Skipped() {
+		t.Errorf("Start did not skip the test")
 	}
 }
