@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"net/netip"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -107,3 +108,5 @@ func ipString(n uint64) string {
 	}
 	return fmt.Sprintf("%d.%d.%d.%d", n>>24, n>>16&0xff, n>>8&0xff, n&0xff)
 }
+
+func sortStrings(s []string) { sort.Strings(s) }
