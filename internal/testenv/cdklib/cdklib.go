@@ -1,0 +1,201 @@
+package cdklib
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Version is the aws-cdk-lib version that scripts/install-cdk-lib.sh
+// installs. Keep it equal to the version pinned in that script.
+const Version = "2.276.0"
+
+// ConstructsVersion is the constructs version installed with it.
+const ConstructsVersion = "10.8.1"
+
+// EnvVar names the environment variable that, when set, holds the path of
+// a node_modules directory with aws-cdk-lib and constructs.
+const EnvVar = "EKSFORGE_CDK_LIB"
+
+// UnavailableEnvVar names the environment variable that, when set (to the
+// reason), says the library could not be installed for lack of network:
+// [NodeModules] then skips at once.
+const UnavailableEnvVar = "EKSFORGE_CDK_LIB_UNAVAILABLE"
+
+// Timeout bounds one [Synth].
+const Timeout = 3 * time.Minute
+
+// offlineExit is the exit status of scripts/install-cdk-lib.sh when npm
+// cannot reach its registry.
+const offlineExit = 3
+
+var install struct {
+	once    sync.Once
+	path    string
+	offline bool
+	err     error
+}
+
+// NodeModules returns the node_modules directory holding aws-cdk-lib and
+// constructs, installing them on first use (see the package doc). When the
+// npm registry cannot be reached the test is skipped, or fails when CI=true;
+// any other problem fails the test.
+func NodeModules(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv(EnvVar); p != "" {
+		if _, err := os.Stat(filepath.Join(p, "aws-cdk-lib")); err != nil {
+			t.Fatalf("cdklib: %s=%q has no aws-cdk-lib: %v", EnvVar, p, err)
+		}
+		return p
+	}
+	if reason := os.Getenv(UnavailableEnvVar); reason != "" {
+		unavailable(t, reason)
+	}
+	install.once.Do(doInstall)
+	switch {
+	case install.offline:
+		unavailable(t, install.err.Error())
+	case install.err != nil:
+		t.Fatalf("cdklib: unable to install aws-cdk-lib %s: %v", Version, install.err)
+	}
+	return install.path
+}
+
+func unavailable(t testing.TB, reason string) {
+	t.Helper()
+	ci := os.Getenv("CI") == "true"
+	outcome := "Tests that compare with the AWS CDK are SKIPPED. Run `bash scripts/install-cdk-lib.sh` once online."
+	if ci {
+		outcome = "CI=true: this is a FAILURE, not a skip. CI must reach the npm registry."
+	}
+	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! cdklib: aws-cdk-lib %s is not installed and npm cannot reach its registry:\n!!! %s\n!!! %s\n!!!!!!!!!!",
+		Version, strings.ReplaceAll(strings.TrimSpace(reason), "\n", "\n!!! "), outcome)
+	if ci {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+func doInstall() {
+	root, err := moduleRoot()
+	if err != nil {
+		install.err = err
+		return
+	}
+	script := filepath.Join(root, "scripts", "install-cdk-lib.sh")
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd.Dir = root
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == offlineExit {
+			install.offline = true
+		}
+		install.err = fmt.Errorf("%s: %w\n%s", script, err, tail(stderr.String(), 40))
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	path := strings.TrimSpace(lines[len(lines)-1])
+	if _, err := os.Stat(filepath.Join(path, "aws-cdk-lib")); err != nil {
+		install.err = fmt.Errorf("%s printed %q, which holds no aws-cdk-lib: %w", script, path, err)
+		return
+	}
+	install.path = path
+}
+
+// moduleRoot walks up from the working directory to the one with go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("unable to find the module root: %w", err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("unable to find the module root: no go.mod in %s or above", dir)
+		}
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Synth runs the AWS CDK app jsFile with node and returns the directory of
+// the cloud assembly it wrote (a temporary directory removed after the
+// test). env adds KEY=VALUE pairs to the app's environment, e.g.
+// CDK_CONTEXT_JSON or values the app reads. The app must call app.synth().
+// A failing app fails the test with its output.
+func Synth(t testing.TB, jsFile string, env ...string) (assemblyDir string) {
+	t.Helper()
+	modules := NodeModules(t)
+	abs, err := filepath.Abs(jsFile)
+	if err != nil {
+		t.Fatalf("cdklib: %v", err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		t.Fatalf("cdklib: the app %s does not exist: %v", jsFile, err)
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", abs)
+	cmd.Dir = filepath.Dir(abs)
+	cmd.Env = append(os.Environ(),
+		"NODE_PATH="+modules,
+		"CDK_OUTDIR="+out,
+		"CDK_DISABLE_VERSION_CHECK=1",
+		"JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1",
+		"JSII_DEPRECATED=quiet",
+	)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.WaitDelay = 10 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("cdklib: node %s timed out after %s\n%s", jsFile, Timeout, tail(stderr.String(), 40))
+	}
+	if err != nil {
+		t.Fatalf("cdklib: node %s: %v\nstdout:\n%s\nstderr:\n%s", jsFile, err, tail(stdout.String(), 40), tail(stderr.String(), 40))
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
+		t.Fatalf("cdklib: node %s wrote no cloud assembly to CDK_OUTDIR (does it call app.synth()?): %v\nstderr:\n%s", jsFile, err, tail(stderr.String(), 40))
+	}
+	return out
+}
+
+// Template returns the template of the stack whose artifact id is stack
+// (the construct id for a stack directly under the app) from a cloud
+// assembly directory, decoded as JSON.
+func Template(t testing.TB, dir, stack string) map[string]any {
+	t.Helper()
+	path := filepath.Join(dir, stack+".template.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("cdklib: no template for stack %q in %s: %v", stack, dir, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("cdklib: %s is not JSON: %v", path, err)
+	}
+	return m
+}

@@ -1,0 +1,33 @@
+package cdklib_test
+
+import (
+	"testing"
+
+	"github.com/eksforge/eksforge/internal/testenv/cdklib"
+)
+
+func TestSynthAndTemplate(t *testing.T) {
+	t.Parallel()
+	dir := cdklib.Synth(t, "testdata/app.js", "TOPIC_NAME=from-go")
+	tmpl := cdklib.Template(t, dir, "Stack")
+	res, _ := tmpl["Resources"].(map[string]any)
+	topic, _ := res["TopicBFC7AF6E"].(map[string]any)
+	if topic == nil {
+		t.Fatalf("no TopicBFC7AF6E in %v", res)
+	}
+	props, _ := topic["Properties"].(map[string]any)
+	if got := props["DisplayName"]; got != "from-go" {
+		t.Errorf("DisplayName = %v, want from-go (the env given to Synth)", got)
+	}
+	if _, ok := tmpl["Parameters"].(map[string]any)["BootstrapVersion"]; !ok {
+		t.Errorf("no BootstrapVersion parameter: not a default-synthesizer template")
+	}
+}
+
+func TestNodeModulesFromEnv(t *testing.T) {
+	dir := cdklib.NodeModules(t)
+	t.Setenv(cdklib.EnvVar, dir)
+	if got := cdklib.NodeModules(t); got != dir {
+		t.Errorf("NodeModules = %q with %s=%q", got, cdklib.EnvVar, dir)
+	}
+}
