@@ -120,6 +120,8 @@
 //   - framework-isComplete and framework-onTimeout (only with isComplete):
 //     Handler "isComplete" / "onTimeout", same environment (no waiter ARN
 //     needed), may invoke the user functions.
+//   - optionally RESPONSE_URL_PARAMETER_PREFIX on all three, with
+//     ssm:PutParameter/GetParameter/DeleteParameter on "<prefix>/*".
 //   - the waiter: AWS::StepFunctions::StateMachine whose DefinitionString is
 //     [spec.WaiterDefinition] of the two functions' ARNs, with maxAttempts
 //     from [spec.RetryPolicy] (total timeout ≤ 2 h, default 30 min; query
@@ -130,10 +132,14 @@
 // out" while the user function still works. In-process mode needs only the
 // handler's own function; its Lambda timeout bounds the whole operation.
 //
-// # Not done here
+// # The response URL in the waiter
 //
-// The AWS CDK keeps the pre-signed ResponseURL out of the waiter's execution
-// history by storing it in SSM Parameter Store; this runtime passes it in the
-// execution input (readable by whoever may read the state machine's
-// executions), as older AWS CDK versions did.
+// The pre-signed ResponseURL lets whoever holds it answer for the resource.
+// By default it travels in the waiter's input, where anyone allowed to read
+// the state machine's executions sees it (as in older AWS CDK versions). With
+// RESPONSE_URL_PARAMETER_PREFIX set ([spec.EnvResponseURLParameterPrefix]),
+// as the current AWS CDK does, onEvent parks it in SSM Parameter Store, the
+// waiter input carries only the parameter's name, and the parameter is
+// deleted once the answer is sent. User isComplete functions still receive
+// the real URL.
 package provider

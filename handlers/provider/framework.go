@@ -18,12 +18,17 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/provider/spec"
 )
 
-const errorInfoField = spec.ErrorInfoField
+const (
+	errorInfoField            = spec.ErrorInfoField
+	responseURLParameterField = spec.ResponseURLParameterField
+)
 
 // maxExecutionInput is Step Functions' limit on an execution's input, in
 // bytes.
@@ -48,6 +53,30 @@ type ExecutionStarter interface {
 	StartExecution(ctx context.Context, in *sfn.StartExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
 }
 
+// ParameterPutter stores a parameter; the AWS SDK's *ssm.Client implements it.
+type ParameterPutter interface {
+	PutParameter(ctx context.Context, in *ssm.PutParameterInput, optFns ...func(*ssm.Options)) (*ssm.PutParameterOutput, error)
+}
+
+// ParameterGetter reads a parameter; the AWS SDK's *ssm.Client implements it.
+type ParameterGetter interface {
+	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+}
+
+// ParameterDeleter deletes a parameter; the AWS SDK's *ssm.Client implements
+// it.
+type ParameterDeleter interface {
+	DeleteParameter(ctx context.Context, in *ssm.DeleteParameterInput, optFns ...func(*ssm.Options)) (*ssm.DeleteParameterOutput, error)
+}
+
+// ParameterStore is where the framework parks the response URL while the
+// waiter runs (see [spec.EnvResponseURLParameterPrefix]).
+type ParameterStore interface {
+	ParameterPutter
+	ParameterGetter
+	ParameterDeleter
+}
+
 // Framework is the framework mode: the runtime of the provider's own Lambda
 // functions, which call the user's onEvent and isComplete Lambda functions
 // and answer CloudFormation for them. One value serves all three entries.
@@ -64,6 +93,13 @@ type Framework struct {
 	// WaiterStateMachine is the ARN of the waiter state machine. Required
 	// with IsCompleteFunction.
 	WaiterStateMachine string
+	// ResponseURLParameterPrefix, when set, keeps the response URL out of the
+	// waiter's input (see [spec.EnvResponseURLParameterPrefix]).
+	// Default: the URL travels in the waiter input.
+	ResponseURLParameterPrefix string
+	// Parameters stores the response URL. Needed only with
+	// ResponseURLParameterPrefix.
+	Parameters ParameterStore
 	// Entry selects the entry [Framework.Handle] runs: [spec.EntryOnEvent],
 	// [spec.EntryIsComplete] or [spec.EntryOnTimeout].
 	// Default: chosen by the shape of the event (see Handle).
@@ -81,12 +117,14 @@ func FrameworkFromEnv(ctx context.Context) (*Framework, error) {
 		return nil, fmt.Errorf("unable to load the AWS configuration: %w", err)
 	}
 	f := &Framework{
-		Functions:          awslambda.NewFromConfig(cfg),
-		Executions:         sfn.NewFromConfig(cfg),
-		OnEventFunction:    os.Getenv(spec.EnvOnEventFunctionARN),
-		IsCompleteFunction: os.Getenv(spec.EnvIsCompleteFunctionARN),
-		WaiterStateMachine: os.Getenv(spec.EnvWaiterStateMachineARN),
-		Entry:              entryFromEnv(),
+		Functions:                  awslambda.NewFromConfig(cfg),
+		Executions:                 sfn.NewFromConfig(cfg),
+		Parameters:                 ssm.NewFromConfig(cfg),
+		OnEventFunction:            os.Getenv(spec.EnvOnEventFunctionARN),
+		IsCompleteFunction:         os.Getenv(spec.EnvIsCompleteFunctionARN),
+		WaiterStateMachine:         os.Getenv(spec.EnvWaiterStateMachineARN),
+		ResponseURLParameterPrefix: os.Getenv(spec.EnvResponseURLParameterPrefix),
+		Entry:                      entryFromEnv(),
 	}
 	return f, f.check()
 }
@@ -230,6 +268,21 @@ func (f *Framework) startWaiter(ctx context.Context, req IsCompleteRequest) erro
 	if f.Executions == nil || f.WaiterStateMachine == "" {
 		return fmt.Errorf("provider framework misconfigured: an isComplete function is set but no waiter state machine (%s)", spec.EnvWaiterStateMachineARN)
 	}
+	if f.ResponseURLParameterPrefix != "" {
+		name, err := f.parkResponseURL(ctx, req.Event)
+		if err != nil {
+			return err
+		}
+		req.ResponseURL = spec.ResponseURLRedacted
+		req.ResponseURLParameterName = name
+	}
+	started := false
+	defer func() {
+		if !started {
+			// Nothing will read the parameter if no waiter runs.
+			f.forgetResponseURL(ctx, req)
+		}
+	}()
 	input, err := json.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("unable to encode the waiter input: %w", err)
@@ -246,14 +299,69 @@ func (f *Framework) startWaiter(ctx context.Context, req IsCompleteRequest) erro
 	})
 	var exists *sfntypes.ExecutionAlreadyExists
 	if errors.As(err, &exists) {
-		// The same request delivered twice: its waiter already runs.
+		// The same request delivered twice: its waiter already runs (and
+		// reads the same parameter).
+		started = true
 		slog.WarnContext(ctx, "the waiter for this request already exists; leaving the answer to it", "requestId", req.RequestId)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("unable to start the waiter state machine %s: %w", f.WaiterStateMachine, err)
 	}
+	started = true
 	return nil
+}
+
+// parkResponseURL stores e's response URL in Parameter Store and returns the
+// parameter's name.
+func (f *Framework) parkResponseURL(ctx context.Context, e Event) (string, error) {
+	if f.Parameters == nil {
+		return "", fmt.Errorf("provider framework misconfigured: %s is set but there is no Parameter Store client", spec.EnvResponseURLParameterPrefix)
+	}
+	name := strings.TrimSuffix(f.ResponseURLParameterPrefix, "/") + "/" + e.RequestId
+	_, err := f.Parameters.PutParameter(ctx, &ssm.PutParameterInput{
+		Name:      aws.String(name),
+		Value:     aws.String(e.ResponseURL),
+		Type:      ssmtypes.ParameterTypeString,
+		Overwrite: aws.Bool(true),
+	})
+	if err != nil {
+		return "", fmt.Errorf("unable to store the response URL in parameter %s: %w", name, err)
+	}
+	return name, nil
+}
+
+// resolveResponseURL puts the real response URL back into a waiter input
+// that carries the placeholder.
+func (f *Framework) resolveResponseURL(ctx context.Context, req *IsCompleteRequest) error {
+	if req.ResponseURLParameterName == "" {
+		return nil
+	}
+	if f.Parameters == nil {
+		return fmt.Errorf("provider framework misconfigured: the waiter input names parameter %s but there is no Parameter Store client", req.ResponseURLParameterName)
+	}
+	out, err := f.Parameters.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(req.ResponseURLParameterName)})
+	if err != nil {
+		return fmt.Errorf("unable to read the response URL from parameter %s: %w", req.ResponseURLParameterName, err)
+	}
+	if out.Parameter == nil || aws.ToString(out.Parameter.Value) == "" {
+		return fmt.Errorf("parameter %s holds no response URL", req.ResponseURLParameterName)
+	}
+	req.ResponseURL = aws.ToString(out.Parameter.Value)
+	return nil
+}
+
+// forgetResponseURL deletes the parameter once no one needs it. Best effort:
+// a parameter left behind is harmless next to a failed deployment.
+func (f *Framework) forgetResponseURL(ctx context.Context, req IsCompleteRequest) {
+	if req.ResponseURLParameterName == "" || f.Parameters == nil {
+		return
+	}
+	sctx, cancel := sendContext(ctx)
+	defer cancel()
+	if _, err := f.Parameters.DeleteParameter(sctx, &ssm.DeleteParameterInput{Name: aws.String(req.ResponseURLParameterName)}); err != nil {
+		slog.WarnContext(ctx, "unable to delete the response URL parameter", "parameter", req.ResponseURLParameterName, "error", err)
+	}
 }
 
 // IsComplete is the waiter's polling entry. It invokes the user's isComplete
@@ -262,6 +370,9 @@ func (f *Framework) startWaiter(ctx context.Context, req IsCompleteRequest) erro
 // a *NotCompleteError so that the waiter retries.
 func (f *Framework) IsComplete(ctx context.Context, req IsCompleteRequest) error {
 	slog.InfoContext(ctx, "isComplete", "request", sanitized(req))
+	if err := f.resolveResponseURL(ctx, &req); err != nil {
+		return fmt.Errorf("isComplete: %w", err)
+	}
 	if err := req.Event.Validate(); err != nil {
 		return fmt.Errorf("isComplete: malformed waiter input: %w", err)
 	}
@@ -289,7 +400,11 @@ func (f *Framework) IsComplete(ctx context.Context, req IsCompleteRequest) error
 		r := failure(req.Event, req.PhysicalResourceId, err)
 		resp = &r
 	}
-	return f.respond(ctx, req.Event, *resp)
+	if err := f.respond(ctx, req.Event, *resp); err != nil {
+		return err
+	}
+	f.forgetResponseURL(ctx, req)
+	return nil
 }
 
 // OnTimeout is the waiter's final entry, run when polling gave up: it
@@ -337,10 +452,17 @@ func (f *Framework) OnTimeout(ctx context.Context, raw json.RawMessage) (err err
 		}
 		reason = fmt.Errorf("the isComplete step failed: %s: %s", info.Error, msg)
 	}
+	if err := f.resolveResponseURL(ctx, &req); err != nil {
+		return fmt.Errorf("onTimeout: %w", err)
+	}
 	if err := req.Event.Validate(); err != nil {
 		return fmt.Errorf("onTimeout: malformed waiter input: %w", err)
 	}
-	return f.respond(ctx, req.Event, failure(req.Event, req.PhysicalResourceId, reason))
+	if err := f.respond(ctx, req.Event, failure(req.Event, req.PhysicalResourceId, reason)); err != nil {
+		return err
+	}
+	f.forgetResponseURL(ctx, req)
+	return nil
 }
 
 // reasonError is a Reason phrased for CloudFormation's console, where it may

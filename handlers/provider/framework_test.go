@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
@@ -482,4 +485,98 @@ func TestFrameworkRefusesOversizedWaiterInput(t *testing.T) {
 	if len(d.execs.started) != 0 {
 		t.Error("a waiter was started")
 	}
+}
+
+func TestFrameworkKeepsTheResponseURLOutOfTheWaiter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		w          *waiting
+		wantStatus cfnresponse.Status
+	}{
+		{"completes", &waiting{readyAt: 3}, cfnresponse.Success},
+		{"times out", &waiting{}, cfnresponse.Failed},
+		{"fails", &waiting{failAt: 2}, cfnresponse.Failed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDeployment(t, tt.w, tt.w)
+			params := &parameters{}
+			d.fw.Parameters = params
+			d.fw.ResponseURLParameterPrefix = "/eksforge/provider/Thing/"
+			// The user isComplete still receives the real URL.
+			var seen []string
+			var mu sync.Mutex
+			inner := d.lambdas.fns[userIsComplete]
+			d.lambdas.fns[userIsComplete] = func(ctx context.Context, payload []byte) (any, error) {
+				var r IsCompleteRequest
+				_ = json.Unmarshal(payload, &r)
+				mu.Lock()
+				seen = append(seen, r.ResponseURL)
+				mu.Unlock()
+				return inner(ctx, payload)
+			}
+			e := d.cf.event(cfnresponse.Create, "req", "", nil)
+			d.send(t, e)
+
+			input := d.execs.last(t)
+			if strings.Contains(input, "X-Amz-Signature") || !strings.Contains(input, `"ResponseURL":"`+spec.ResponseURLRedacted+`"`) ||
+				!strings.Contains(input, `"ResponseURLParameterName":"/eksforge/provider/Thing/req"`) {
+				t.Errorf("waiter input = %s", input)
+			}
+			if params.len() != 1 {
+				t.Fatalf("%d parameters stored, want 1", params.len())
+			}
+			sm := d.wait(t, time.Second, 1, 3)
+			for _, u := range seen {
+				if u != e.ResponseURL {
+					t.Errorf("user isComplete got ResponseURL %q, want the real one", u)
+				}
+			}
+			if got := d.cf.only(t, "req"); got.Status != tt.wantStatus {
+				t.Errorf("answer %s %q, want %s", got.Status, got.Reason, tt.wantStatus)
+			}
+			if params.len() != 0 {
+				t.Errorf("the parameter was left behind after the answer (trace %v)", sm.trace)
+			}
+		})
+	}
+	t.Run("fails to answer without the parameter", func(t *testing.T) {
+		t.Parallel()
+		w := &waiting{readyAt: 1}
+		d := newDeployment(t, w, w)
+		d.fw.Parameters = &parameters{}
+		d.fw.ResponseURLParameterPrefix = "/p"
+		req := IsCompleteRequest{Event: d.cf.event(cfnresponse.Create, "req", "", nil), ResponseURLParameterName: "/p/req"}
+		req.ResponseURL = spec.ResponseURLRedacted
+		raw, _ := json.Marshal(req)
+		if err := d.entry(spec.EntryIsComplete)(t.Context(), raw); err == nil || !strings.Contains(err.Error(), "unable to read the response URL from parameter /p/req") {
+			t.Errorf("err = %v", err)
+		}
+		d.cf.none(t, "req")
+	})
+	t.Run("forgets the parameter when the waiter cannot start", func(t *testing.T) {
+		t.Parallel()
+		w := &waiting{readyAt: 1}
+		d := newDeployment(t, w, w)
+		params := &parameters{}
+		d.fw.Parameters = params
+		d.fw.ResponseURLParameterPrefix = "/p"
+		d.fw.Executions = failingStarter{}
+		d.send(t, d.cf.event(cfnresponse.Create, "req", "", nil))
+		if got := d.cf.only(t, "req"); got.Status != cfnresponse.Failed || !strings.Contains(got.Reason, "unable to start the waiter state machine") {
+			t.Errorf("got %+v", got)
+		}
+		if params.puts != 1 || params.len() != 0 {
+			t.Errorf("%d parameters stored, %d left behind; want 1 and 0", params.puts, params.len())
+		}
+	})
+}
+
+// failingStarter is a Step Functions that refuses every execution.
+type failingStarter struct{}
+
+func (failingStarter) StartExecution(context.Context, *sfn.StartExecutionInput, ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
+	return nil, &sfntypes.StateMachineDoesNotExist{Message: aws.String("State Machine Does Not Exist")}
 }

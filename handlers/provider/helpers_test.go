@@ -17,6 +17,8 @@ import (
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 )
@@ -235,4 +237,55 @@ func (x *executions) last(t *testing.T) string {
 		t.Fatal("no waiter was started")
 	}
 	return aws.ToString(x.started[len(x.started)-1].Input)
+}
+
+// parameters keeps Parameter Store parameters in memory.
+type parameters struct {
+	mu     sync.Mutex
+	values map[string]string
+	puts   int
+}
+
+func (p *parameters) PutParameter(_ context.Context, in *ssm.PutParameterInput, _ ...func(*ssm.Options)) (*ssm.PutParameterOutput, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.values == nil {
+		p.values = map[string]string{}
+	}
+	name := aws.ToString(in.Name)
+	if _, ok := p.values[name]; ok && !aws.ToBool(in.Overwrite) {
+		return nil, &ssmtypes.ParameterAlreadyExists{Message: aws.String(name)}
+	}
+	if !strings.HasPrefix(name, "/") {
+		return nil, &ssmtypes.ValidationException{Message: aws.String("a fully qualified parameter name must begin with a forward slash")}
+	}
+	p.values[name] = aws.ToString(in.Value)
+	p.puts++
+	return &ssm.PutParameterOutput{Version: 1}, nil
+}
+
+func (p *parameters) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v, ok := p.values[aws.ToString(in.Name)]
+	if !ok {
+		return nil, &ssmtypes.ParameterNotFound{Message: in.Name}
+	}
+	return &ssm.GetParameterOutput{Parameter: &ssmtypes.Parameter{Name: in.Name, Value: aws.String(v)}}, nil
+}
+
+func (p *parameters) DeleteParameter(_ context.Context, in *ssm.DeleteParameterInput, _ ...func(*ssm.Options)) (*ssm.DeleteParameterOutput, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.values[aws.ToString(in.Name)]; !ok {
+		return nil, &ssmtypes.ParameterNotFound{Message: in.Name}
+	}
+	delete(p.values, aws.ToString(in.Name))
+	return &ssm.DeleteParameterOutput{}, nil
+}
+
+func (p *parameters) len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.values)
 }

@@ -122,6 +122,10 @@ type IsCompleteRequest struct {
 	NoEcho bool
 	// Extra are the further fields onEvent returned.
 	Extra map[string]any
+	// ResponseURLParameterName names the Parameter Store parameter holding
+	// the real ResponseURL when the waiter input carries a placeholder (see
+	// [spec.EnvResponseURLParameterPrefix]); empty otherwise.
+	ResponseURLParameterName string
 }
 
 // eventKeys are the JSON keys of Event, which IsCompleteRequest.Extra never
@@ -150,6 +154,9 @@ func (r IsCompleteRequest) MarshalJSON() ([]byte, error) {
 	if r.NoEcho {
 		m["NoEcho"] = true
 	}
+	if r.ResponseURLParameterName != "" {
+		m[responseURLParameterField] = r.ResponseURLParameterName
+	}
 	return json.Marshal(m)
 }
 
@@ -172,6 +179,9 @@ func (r *IsCompleteRequest) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if err := takeKnown(m, "NoEcho", &r.NoEcho); err != nil {
+		return err
+	}
+	if err := takeKnown(m, responseURLParameterField, &r.ResponseURLParameterName); err != nil {
 		return err
 	}
 	return restInto(m, &r.Extra)

@@ -28,6 +28,17 @@ const (
 	// EnvWaiterStateMachineARN holds the ARN of the waiter state machine.
 	// Required when EnvIsCompleteFunctionARN is set.
 	EnvWaiterStateMachineARN = "WAITER_STATE_MACHINE_ARN"
+	// EnvResponseURLParameterPrefix, when set, keeps CloudFormation's
+	// pre-signed response URL out of the waiter's execution input and
+	// history: onEvent stores it in SSM Parameter Store under
+	// "<prefix>/<RequestId>" (the prefix must start with "/"), passes only
+	// the parameter's name on under [ResponseURLParameterField] with
+	// ResponseURL set to [ResponseURLRedacted], and isComplete and
+	// onTimeout read it back and delete it once they have answered. The
+	// framework functions then need ssm:PutParameter, ssm:GetParameter and
+	// ssm:DeleteParameter on "<prefix>/*". The AWS CDK uses the same
+	// variable name.
+	EnvResponseURLParameterPrefix = "RESPONSE_URL_PARAMETER_PREFIX"
 	// EnvEntry selects the entry a framework function runs: one of
 	// [EntryOnEvent], [EntryIsComplete] and [EntryOnTimeout]. When unset,
 	// the Lambda handler setting (_HANDLER) is used, and failing that the
@@ -49,6 +60,14 @@ const (
 // NotCompleteError is the Lambda error type (errorType) with which the
 // isComplete entry reports "not complete yet"; the waiter retries on it.
 const NotCompleteError = "eksforge.NotComplete"
+
+// ResponseURLRedacted stands in for ResponseURL in the waiter input when the
+// URL is kept in Parameter Store (see [EnvResponseURLParameterPrefix]).
+const ResponseURLRedacted = "eksforge::provider::REDACTED"
+
+// ResponseURLParameterField is the waiter-input key naming the parameter that
+// holds the response URL.
+const ResponseURLParameterField = "ResponseURLParameterName"
 
 // ErrorInfoField is the key under which the waiter adds the last error
 // ({"Error": ..., "Cause": ...}) to the event it hands to onTimeout.

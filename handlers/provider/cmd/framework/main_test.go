@@ -108,12 +108,23 @@ type awsAPIs struct {
 	mu         sync.Mutex
 	userResult map[string]string // function name -> JSON result
 	started    []map[string]any
+	parameters []map[string]any
 }
 
 func newAWSAPIs(t *testing.T) *awsAPIs {
 	a := &awsAPIs{userResult: map[string]string{}}
 	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		if r.Header.Get("X-Amz-Target") == "AmazonSSM.PutParameter" {
+			var in map[string]any
+			_ = json.Unmarshal(body, &in)
+			a.mu.Lock()
+			a.parameters = append(a.parameters, in)
+			a.mu.Unlock()
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			_, _ = io.WriteString(w, `{"Version":1,"Tier":"Standard"}`)
+			return
+		}
 		if r.Header.Get("X-Amz-Target") == "AWSStepFunctions.StartExecution" {
 			var in map[string]any
 			_ = json.Unmarshal(body, &in)
@@ -251,6 +262,8 @@ func TestBinaryOnEventStartsTheWaiter(t *testing.T) {
 		spec.EnvOnEventFunctionARN + "=arn:aws:lambda:us-east-1:123456789012:function:user-onEvent",
 		spec.EnvIsCompleteFunctionARN + "=arn:aws:lambda:us-east-1:123456789012:function:user-isComplete",
 		spec.EnvWaiterStateMachineARN + "=arn:aws:states:us-east-1:123456789012:stateMachine:waiter",
+		spec.EnvResponseURLParameterPrefix + "=/eksforge/provider/Thing",
+		"AWS_ENDPOINT_URL_SSM=" + apis.srv.URL,
 		spec.EnvEntry + "=onEvent",
 	}, event(t, cfn.URL, cfnresponse.Update, "cluster-1"))
 	if out.kind != "response" {
@@ -264,7 +277,13 @@ func TestBinaryOnEventStartsTheWaiter(t *testing.T) {
 	apis.mu.Lock()
 	defer apis.mu.Unlock()
 	if len(apis.started) != 1 || apis.started[0]["name"] != "cfn-req-1" || !strings.Contains(apis.started[0]["input"].(string), `"EksUpdateId":"u-1"`) {
-		t.Errorf("StartExecution calls = %v", apis.started)
+		t.Fatalf("StartExecution calls = %v", apis.started)
+	}
+	if input := apis.started[0]["input"].(string); strings.Contains(input, "X-Amz-Signature") || !strings.Contains(input, `"ResponseURLParameterName":"/eksforge/provider/Thing/cfn-req-1"`) {
+		t.Errorf("the waiter input exposes the response URL or lacks the parameter: %s", input)
+	}
+	if len(apis.parameters) != 1 || apis.parameters[0]["Name"] != "/eksforge/provider/Thing/cfn-req-1" || !strings.Contains(apis.parameters[0]["Value"].(string), "X-Amz-Signature") {
+		t.Errorf("PutParameter calls = %v", apis.parameters)
 	}
 }
 
