@@ -60,8 +60,8 @@
 //
 // # Guarantees
 //
-// Every request is answered exactly once by the framework, never by the user
-// handler:
+// Every delivery of a request gets one answer, from the framework (never from
+// the user handler):
 //
 //   - An error answers FAILED with the error's text as the Reason (a user
 //     function's error adds "Logs: /aws/lambda/<function>").
