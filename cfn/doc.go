@@ -76,7 +76,10 @@
 //
 // The input is the CloudFormation registry resource schemas committed in
 // internal/cfngen/schemas (from cfn-lint's bundle; refresh with
-// `make cfn-schemas`). `go generate ./...` (or `make generate`) runs
+// `make cfn-schemas`), and, because cfn-lint strips the schemas'
+// descriptions, the documentation text in
+// internal/cfngen/descriptions.json.gz (from the npm package
+// @aws-cdk/aws-service-spec; refresh with `make cfn-docs`). `go generate ./...` (or `make generate`) runs
 // internal/cfngen for the namespaces listed in the directive below and
 // rewrites their packages and samples_gen_test.go; the CI check
 // (`make check-generate`) fails when that changes anything. Only the

@@ -312,7 +312,7 @@ func (r *Resource) build() error {
 				r.TagFormat = "TagFormatAutoScalingGroup"
 			case f.Type.Kind == KindMap:
 				r.TagFormat = "TagFormatMap"
-			case f.Type.Kind == KindAny && f.Schema.single() == "object":
+			case f.Type.Kind == KindAny && hasType(f.Schema, "object"):
 				r.TagFormat = "TagFormatMap"
 			}
 			if r.TagFormat != "" {
