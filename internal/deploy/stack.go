@@ -227,6 +227,10 @@ type StackError struct {
 	// FirstFailure is the earliest resource event with a _FAILED status,
 	// or nil.
 	FirstFailure *types.StackEvent
+	// NotDeployed lists the resources of the change set that are not in a
+	// complete state afterwards ("Id (Type)"), when no event names the
+	// failure (an API error, or a service that reports no resource events).
+	NotDeployed []string
 }
 
 func (e *StackError) Error() string {
@@ -240,6 +244,9 @@ func (e *StackError) Error() string {
 			aws.ToString(f.LogicalResourceId), f.ResourceStatus, aws.ToString(f.ResourceType), aws.ToString(f.ResourceStatusReason))
 	} else if e.Reason != "" {
 		fmt.Fprintf(&b, ": %s", e.Reason)
+	}
+	if e.FirstFailure == nil && len(e.NotDeployed) > 0 {
+		fmt.Fprintf(&b, "\n  resources of the change set not deployed: %s", strings.Join(e.NotDeployed, ", "))
 	}
 	return b.String()
 }
@@ -256,7 +263,11 @@ func (d *Deployer) Execute(ctx context.Context, cs *ChangeSet, total int, paths 
 	if _, err := d.CFN.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: &cs.ID, StackName: &cs.StackID}); err != nil {
 		_ = mon.step(ctx)
 		mon.finish()
-		return nil, &StackError{StackName: cs.StackName, Reason: "ExecuteChangeSet: " + apiMessage(err), FirstFailure: mon.firstFailure()}
+		se := &StackError{StackName: cs.StackName, Reason: "ExecuteChangeSet: " + apiMessage(err), FirstFailure: mon.firstFailure()}
+		if se.FirstFailure == nil {
+			se.NotDeployed = d.notDeployed(ctx, cs)
+		}
+		return nil, se
 	}
 	st, err := mon.wait(ctx)
 	if err != nil {
@@ -266,7 +277,34 @@ func (d *Deployer) Execute(ctx context.Context, cs *ChangeSet, total int, paths 
 	case types.StackStatusCreateComplete, types.StackStatusUpdateComplete, types.StackStatusImportComplete:
 		return st, nil
 	}
-	return st, &StackError{StackName: cs.StackName, Status: string(st.StackStatus), Reason: aws.ToString(st.StackStatusReason), FirstFailure: mon.firstFailure()}
+	se := &StackError{StackName: cs.StackName, Status: string(st.StackStatus), Reason: aws.ToString(st.StackStatusReason), FirstFailure: mon.firstFailure()}
+	if se.FirstFailure == nil {
+		se.NotDeployed = d.notDeployed(ctx, cs)
+	}
+	return st, se
+}
+
+// notDeployed lists the resources the change set adds or modifies that are
+// not in a complete state.
+func (d *Deployer) notDeployed(ctx context.Context, cs *ChangeSet) []string {
+	status := map[string]string{}
+	if out, err := d.CFN.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: &cs.StackID}); err == nil {
+		for _, r := range out.StackResources {
+			status[aws.ToString(r.LogicalResourceId)] = string(r.ResourceStatus)
+		}
+	}
+	var out []string
+	for _, ch := range cs.Changes {
+		rc := ch.ResourceChange
+		if rc == nil || rc.Action == types.ChangeActionRemove {
+			continue
+		}
+		id := aws.ToString(rc.LogicalResourceId)
+		if st := status[id]; !strings.HasSuffix(st, "_COMPLETE") {
+			out = append(out, id+" ("+aws.ToString(rc.ResourceType)+")")
+		}
+	}
+	return out
 }
 
 // Destroy deletes the stack and follows its events until it is gone.

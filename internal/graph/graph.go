@@ -1,0 +1,323 @@
+// Package graph turns a cloud assembly into a picture of the app: one node
+// per CloudFormation resource, grouped by stack and construct, and one edge
+// per dependency between resources (DependsOn, Ref, Fn::GetAtt, Fn::Sub,
+// and Fn::ImportValue across stacks). EKS clusters, node groups, Fargate
+// profiles, Kubernetes manifests and Helm charts are marked so renderers
+// can emphasise them.
+//
+// [Build] makes the model; [WriteDOT] writes Graphviz input and [WriteSVG]
+// draws the graph itself with a simple layered layout (no Graphviz
+// needed). It is used by `eksforge graph`; it is not a general graph
+// library.
+package graph
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/eksforge/eksforge/internal/assembly"
+)
+
+// Kind marks the resources a reader of an EKS app looks for first.
+type Kind string
+
+// Kinds of emphasised resources; "" is any other resource.
+const (
+	KindCluster        Kind = "cluster"
+	KindNodegroup      Kind = "nodegroup"
+	KindFargateProfile Kind = "fargate-profile"
+	KindManifest       Kind = "manifest"
+	KindChart          Kind = "chart"
+)
+
+// Graph is the app as nodes and edges.
+type Graph struct {
+	// Stacks are the stacks drawn, in dependency order (display names).
+	Stacks []string
+	// StackDependencies are the stack-level dependencies, [dependent,
+	// dependency] pairs of display names.
+	StackDependencies [][2]string
+	// Nodes are the resources, by stack then template order of logical
+	// IDs (sorted).
+	Nodes []*Node
+	// Edges run from a dependency to the resource that depends on it.
+	Edges []Edge
+}
+
+// Node is one resource.
+type Node struct {
+	// ID is unique in the graph: "Stack/LogicalID".
+	ID string
+	// Stack is the stack's display name.
+	Stack string
+	// LogicalID and Type are the resource's.
+	LogicalID, Type string
+	// Path is the construct path below the stack ("Cluster/Nodegroup"), the
+	// trailing "/Resource" of L2 constructs left out; the logical ID when
+	// the resource has no construct path.
+	Path string
+	// Group is the construct path of the resource's parent construct below
+	// the stack ("" at the stack's top level).
+	Group string
+	// Kind is the emphasis, or "".
+	Kind Kind
+}
+
+// Edge is a dependency: To depends on From.
+type Edge struct {
+	// From and To are node IDs.
+	From, To string
+	// Via is how: "DependsOn", "Ref", "GetAtt", "Sub" or "ImportValue".
+	Via string
+}
+
+// treeNode is a node of tree.json.
+type treeNode struct {
+	ID            string               `json:"id"`
+	Path          string               `json:"path"`
+	Children      map[string]*treeNode `json:"children"`
+	Attributes    map[string]any       `json:"attributes"`
+	ConstructInfo struct {
+		FQN string `json:"fqn"`
+	} `json:"constructInfo"`
+}
+
+// readTree returns the fully-qualified type names of the constructs by
+// path, or an empty map when the assembly has no tree.
+func readTree(asm *assembly.Assembly) (map[string]string, error) {
+	fqn := map[string]string{}
+	if asm.TreeFile == "" {
+		return fqn, nil
+	}
+	body, err := os.ReadFile(asm.TreeFile)
+	if err != nil {
+		return nil, fmt.Errorf("unable to read the construct tree: %w", err)
+	}
+	var t struct {
+		Tree *treeNode `json:"tree"`
+	}
+	if err := json.Unmarshal(body, &t); err != nil {
+		return nil, fmt.Errorf("unable to read %s: %w", asm.TreeFile, err)
+	}
+	var walk func(n *treeNode)
+	walk = func(n *treeNode) {
+		if n == nil {
+			return
+		}
+		fqn[n.Path] = n.ConstructInfo.FQN
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	walk(t.Tree)
+	return fqn, nil
+}
+
+// Build makes the graph of the stacks (all of the assembly's when nil).
+func Build(asm *assembly.Assembly, stacks []*assembly.Stack) (*Graph, error) {
+	if stacks == nil {
+		var err error
+		if stacks, err = asm.Ordered(); err != nil {
+			return nil, err
+		}
+	}
+	fqns, err := readTree(asm)
+	if err != nil {
+		return nil, err
+	}
+	g := &Graph{}
+	chosen := map[string]bool{}
+	exports := map[string]string{} // export name -> producing node ID
+	for _, s := range stacks {
+		chosen[s.ID] = true
+		g.Stacks = append(g.Stacks, s.DisplayName)
+	}
+	for _, s := range stacks {
+		for _, d := range s.Dependencies {
+			if ds := asm.ByID(d); ds != nil && chosen[d] {
+				g.StackDependencies = append(g.StackDependencies, [2]string{s.DisplayName, ds.DisplayName})
+			}
+		}
+		res, _ := s.Template["Resources"].(map[string]any)
+		for _, id := range sortedKeys(res) {
+			r, _ := res[id].(map[string]any)
+			typ, _ := r["Type"].(string)
+			md, _ := r["Metadata"].(map[string]any)
+			full, _ := md["aws:cdk:path"].(string)
+			n := &Node{ID: s.DisplayName + "/" + id, Stack: s.DisplayName, LogicalID: id, Type: typ, Path: id}
+			if rel, ok := strings.CutPrefix(full, s.DisplayName+"/"); ok {
+				n.Path = strings.TrimSuffix(rel, "/Resource")
+				if i := strings.LastIndex(rel, "/"); i >= 0 {
+					n.Group = rel[:i]
+				}
+				if n.Group == n.Path {
+					// an L2's Resource: its group is the L2's parent
+					n.Group = ""
+					if i := strings.LastIndex(n.Path, "/"); i >= 0 {
+						n.Group = n.Path[:i]
+					}
+				}
+			}
+			n.Kind = kindOf(typ, fqns[full], fqns[strings.TrimSuffix(full, "/Resource")])
+			g.Nodes = append(g.Nodes, n)
+		}
+		outs, _ := s.Template["Outputs"].(map[string]any)
+		for _, k := range sortedKeys(outs) {
+			o, _ := outs[k].(map[string]any)
+			exp, _ := o["Export"].(map[string]any)
+			name, ok := exp["Name"].(string)
+			if !ok {
+				continue
+			}
+			for _, ref := range references(o["Value"]) {
+				if _, isRes := res[ref.id]; isRes {
+					exports[name] = s.DisplayName + "/" + ref.id
+				}
+			}
+		}
+	}
+	seen := map[Edge]bool{}
+	add := func(e Edge) {
+		if e.From == e.To || seen[e] {
+			return
+		}
+		seen[e] = true
+		g.Edges = append(g.Edges, e)
+	}
+	for _, s := range stacks {
+		res, _ := s.Template["Resources"].(map[string]any)
+		for _, id := range sortedKeys(res) {
+			r, _ := res[id].(map[string]any)
+			to := s.DisplayName + "/" + id
+			switch d := r["DependsOn"].(type) {
+			case string:
+				add(Edge{From: s.DisplayName + "/" + d, To: to, Via: "DependsOn"})
+			case []any:
+				for _, x := range d {
+					if name, ok := x.(string); ok {
+						add(Edge{From: s.DisplayName + "/" + name, To: to, Via: "DependsOn"})
+					}
+				}
+			}
+			for _, ref := range references(r["Properties"]) {
+				switch {
+				case ref.via == "ImportValue":
+					if from, ok := exports[ref.id]; ok {
+						add(Edge{From: from, To: to, Via: "ImportValue"})
+					}
+				default:
+					if _, ok := res[ref.id]; ok {
+						add(Edge{From: s.DisplayName + "/" + ref.id, To: to, Via: ref.via})
+					}
+				}
+			}
+		}
+	}
+	sort.SliceStable(g.Edges, func(i, j int) bool {
+		if g.Edges[i].From != g.Edges[j].From {
+			return g.Edges[i].From < g.Edges[j].From
+		}
+		return g.Edges[i].To < g.Edges[j].To
+	})
+	return g, nil
+}
+
+func kindOf(typ string, fqns ...string) Kind {
+	switch typ {
+	case "AWS::EKS::Cluster", "Custom::AWSCDK-EKS-Cluster":
+		return KindCluster
+	case "AWS::EKS::Nodegroup":
+		return KindNodegroup
+	case "AWS::EKS::FargateProfile", "Custom::AWSCDK-EKS-FargateProfile":
+		return KindFargateProfile
+	}
+	low := strings.ToLower(typ)
+	switch {
+	case strings.Contains(low, "helmchart"):
+		return KindChart
+	case strings.Contains(low, "kubernetesresource"), strings.Contains(low, "kubernetesmanifest"), strings.Contains(low, "kubernetespatch"):
+		return KindManifest
+	}
+	for _, f := range fqns {
+		switch {
+		case strings.HasSuffix(f, ".HelmChart"):
+			return KindChart
+		case strings.HasSuffix(f, ".KubernetesManifest"), strings.HasSuffix(f, ".KubernetesPatch"):
+			return KindManifest
+		}
+	}
+	return ""
+}
+
+type ref struct{ id, via string }
+
+var subRef = regexp.MustCompile(`\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}`)
+
+// references returns what v refers to: logical IDs (Ref, Fn::GetAtt,
+// Fn::Sub) and export names (Fn::ImportValue with a literal name).
+func references(v any) []ref {
+	var out []ref
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if len(x) == 1 {
+				if r, ok := x["Ref"].(string); ok {
+					out = append(out, ref{r, "Ref"})
+					return
+				}
+				switch a := x["Fn::GetAtt"].(type) {
+				case []any:
+					if len(a) > 0 {
+						if s, ok := a[0].(string); ok {
+							out = append(out, ref{s, "GetAtt"})
+						}
+					}
+					return
+				case string:
+					out = append(out, ref{strings.SplitN(a, ".", 2)[0], "GetAtt"})
+					return
+				}
+				if name, ok := x["Fn::ImportValue"].(string); ok {
+					out = append(out, ref{name, "ImportValue"})
+					return
+				}
+				if s, ok := x["Fn::Sub"]; ok {
+					tmpl, _ := s.(string)
+					if l, ok := s.([]any); ok && len(l) > 0 {
+						tmpl, _ = l[0].(string)
+						if len(l) > 1 {
+							walk(l[1])
+						}
+					}
+					for _, m := range subRef.FindAllStringSubmatch(tmpl, -1) {
+						out = append(out, ref{m[1], "Sub"})
+					}
+					return
+				}
+			}
+			for _, k := range sortedKeys(x) {
+				walk(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,216 @@
+package graph
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Layout constants of the SVG drawing, in pixels.
+const (
+	nodeHeight = 46
+	layerGap   = 70
+	nodeGap    = 24
+	margin     = 24
+	charWidth  = 6.6 // average width of a 11px sans-serif character
+	maxChars   = 40
+	headerLine = 18
+)
+
+// stackColors tell stacks apart (the node's left bar and the legend).
+var stackColors = []string{"#1c7ed6", "#e8590c", "#2f9e44", "#9c36b5", "#c92a2a", "#0c8599", "#5c940d", "#862e9c"}
+
+type placed struct {
+	n          *Node
+	layer, pos int
+	x, y, w    float64
+	order      float64
+}
+
+// WriteSVG draws the graph as SVG with a layered layout: each resource is
+// placed below everything it depends on, nodes in a layer are ordered to
+// keep edges short (barycenter sweeps), and edges run from a dependency
+// down to its dependents (dashed across stacks). Nodes show the construct
+// path and the resource type; EKS resources are filled and outlined
+// thicker. A legend names the stacks and their dependencies.
+func WriteSVG(w io.Writer, g *Graph) error {
+	nodes := map[string]*placed{}
+	var list []*placed
+	for i, n := range g.Nodes {
+		p := &placed{n: n, order: float64(i)}
+		nodes[n.ID] = p
+		list = append(list, p)
+	}
+	var edges []Edge
+	for _, e := range g.Edges {
+		if nodes[e.From] != nil && nodes[e.To] != nil {
+			edges = append(edges, e)
+		}
+	}
+	// Layers: longest path from the nodes without dependencies (bounded
+	// so a cycle cannot loop forever).
+	for range len(list) + 1 {
+		changed := false
+		for _, e := range edges {
+			if l := nodes[e.From].layer + 1; l > nodes[e.To].layer {
+				nodes[e.To].layer = l
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	maxLayer := 0
+	for _, p := range list {
+		maxLayer = max(maxLayer, p.layer)
+	}
+	layers := make([][]*placed, maxLayer+1)
+	for _, p := range list {
+		layers[p.layer] = append(layers[p.layer], p)
+	}
+	up := map[string][]*placed{}   // node -> its dependencies
+	down := map[string][]*placed{} // node -> its dependents
+	for _, e := range edges {
+		up[e.To] = append(up[e.To], nodes[e.From])
+		down[e.From] = append(down[e.From], nodes[e.To])
+	}
+	reorder := func(l []*placed, nb map[string][]*placed) {
+		for _, p := range l {
+			if ns := nb[p.n.ID]; len(ns) > 0 {
+				sum := 0.0
+				for _, q := range ns {
+					sum += float64(q.pos)
+				}
+				p.order = sum / float64(len(ns))
+			} else {
+				p.order = float64(p.pos)
+			}
+		}
+		sort.SliceStable(l, func(i, j int) bool { return l[i].order < l[j].order })
+		for i, p := range l {
+			p.pos = i
+		}
+	}
+	for _, l := range layers {
+		sort.SliceStable(l, func(i, j int) bool { return l[i].order < l[j].order })
+		for i, p := range l {
+			p.pos = i
+		}
+	}
+	for range 4 {
+		for i := 1; i < len(layers); i++ {
+			reorder(layers[i], up)
+		}
+		for i := len(layers) - 2; i >= 0; i-- {
+			reorder(layers[i], down)
+		}
+	}
+
+	// Sizes and coordinates.
+	stackIndex := map[string]int{}
+	for i, s := range g.Stacks {
+		stackIndex[s] = i
+	}
+	headerHeight := float64(margin + headerLine*(2+len(g.Stacks)) + headerLine)
+	width := 0.0
+	for li, l := range layers {
+		x := float64(margin)
+		for _, p := range l {
+			p.w = math.Max(120, float64(max(runeLen(label(p.n.Path)), runeLen(label(p.n.Type))))*charWidth+24)
+			p.x = x
+			p.y = headerHeight + float64(li)*(nodeHeight+layerGap)
+			x += p.w + nodeGap
+		}
+		width = math.Max(width, x-nodeGap+margin)
+	}
+	width = math.Max(width, 520)
+	// Center each layer.
+	for _, l := range layers {
+		if len(l) == 0 {
+			continue
+		}
+		last := l[len(l)-1]
+		shift := (width - (last.x + last.w + margin)) / 2
+		for _, p := range l {
+			p.x += shift
+		}
+	}
+	height := headerHeight + float64(len(layers))*(nodeHeight+layerGap) - layerGap + margin
+	if len(list) == 0 {
+		height = headerHeight + margin
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n")
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif" font-size="11">`+"\n", width, height, width, height)
+	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>` + "\n")
+	fmt.Fprintf(&b, `<rect x="0" y="0" width="%.0f" height="%.0f" fill="#f8f9fa"/>`+"\n", width, height)
+	// Legend.
+	y := float64(margin)
+	fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="14" font-weight="bold">eksforge app: %d stack(s), %d resource(s), %d dependencies</text>`+"\n", margin, y, len(g.Stacks), len(list), len(edges))
+	y += headerLine
+	fmt.Fprintf(&b, `<text x="%d" y="%.0f" fill="#495057">arrows run from a resource to the resources that depend on it (dashed: across stacks); bold: EKS clusters, node groups, Fargate profiles, manifests, charts</text>`+"\n", margin, y)
+	for i, s := range g.Stacks {
+		y += headerLine
+		deps := []string{}
+		for _, d := range g.StackDependencies {
+			if d[0] == s {
+				deps = append(deps, d[1])
+			}
+		}
+		text := "stack " + s
+		if len(deps) > 0 {
+			text += " (depends on " + strings.Join(deps, ", ") + ")"
+		}
+		fmt.Fprintf(&b, `<g class="stack"><rect x="%d" y="%.0f" width="12" height="12" fill="%s"/><text x="%d" y="%.0f">%s</text></g>`+"\n", margin, y-10, stackColors[i%len(stackColors)], margin+18, y, esc(text))
+	}
+	// Edges under the nodes.
+	for _, e := range edges {
+		from, to := nodes[e.From], nodes[e.To]
+		x1, y1 := from.x+from.w/2, from.y+nodeHeight
+		x2, y2 := to.x+to.w/2, to.y
+		dash := ""
+		if from.n.Stack != to.n.Stack {
+			dash = ` stroke-dasharray="6 4"`
+		}
+		my := (y1 + y2) / 2
+		fmt.Fprintf(&b, `<path class="edge" data-from="%s" data-to="%s" data-via="%s" d="M %.1f %.1f C %.1f %.1f, %.1f %.1f, %.1f %.1f" fill="none" stroke="#555" stroke-width="1.2"%s marker-end="url(#arrow)"><title>%s</title></path>`+"\n",
+			esc(e.From), esc(e.To), e.Via, x1, y1, x1, my, x2, my, x2, y2, dash, esc(e.From+" → "+e.To+" ("+e.Via+")"))
+	}
+	// Nodes.
+	for _, p := range list {
+		fill, pen := style(p.n.Kind)
+		color := stackColors[stackIndex[p.n.Stack]%len(stackColors)]
+		weight := "normal"
+		if p.n.Kind != "" {
+			weight = "bold"
+		}
+		fmt.Fprintf(&b, `<g class="node" id="%s" data-kind="%s"><title>%s</title>`, esc(p.n.ID), p.n.Kind, esc(p.n.Stack+"/"+p.n.Path+" ("+p.n.LogicalID+", "+p.n.Type+")"))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%d" rx="6" fill="%s" stroke="#343a40" stroke-width="%g"/>`, p.x, p.y, p.w, nodeHeight, fill, pen)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="5" height="%d" fill="%s"/>`, p.x, p.y, nodeHeight, color)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-weight="%s">%s</text>`, p.x+p.w/2+2, p.y+19, weight, esc(label(p.n.Path)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#495057" font-size="10">%s</text></g>`+"\n", p.x+p.w/2+2, p.y+35, esc(label(p.n.Type)))
+	}
+	b.WriteString("</svg>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// label shortens s to maxChars runes, keeping its end (the most specific
+// part of a construct path).
+func label(s string) string {
+	if runeLen(s) <= maxChars {
+		return s
+	}
+	r := []rune(s)
+	return "…" + string(r[len(r)-maxChars+1:])
+}
+
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+func esc(s string) string { return html.EscapeString(s) }
