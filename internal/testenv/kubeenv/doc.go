@@ -95,9 +95,16 @@
 // does not report the expected version: once per machine. `make test`
 // builds them before go test and exports their directory as
 // EKSFORGE_KUBE_BINARIES ([BinariesEnvVar]); a plain `go test` runs the
-// script itself, once per test process ([Binaries]). When the Go module
-// proxy cannot be reached the tests that need an API server are skipped
-// with a loud message, or fail when CI=true.
+// script itself, once per test process ([Binaries]; parallel test binaries
+// wait on the lock for the one that builds). On a machine without them, run
+// `make kube-binaries` once first, or give that go test time
+// (-timeout 30m): go test's default 10 minutes may not cover a cold build.
+// When the Go module proxy cannot be reached the tests that need an API
+// server are skipped with a loud message, or fail when CI=true.
+//
+// When a test binary is killed (SIGKILL, its timeout) the processes die
+// with it, but its Env directories stay in the system temporary directory
+// as eksforge-kubeenv-*.
 //
 // # Environment
 //
