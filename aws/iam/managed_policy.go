@@ -58,7 +58,7 @@ type ManagedPolicyProps struct {
 	// Default: none.
 	Description string
 	// Path of the policy.
-	// Default: "/".
+	// Default: "/" (rendered, as the AWS CDK does).
 	Path string
 	// Statements of the policy.
 	// Default: none (add some before synthesis).
@@ -95,33 +95,20 @@ func NewManagedPolicy(scope cdk.Construct, id string, props ManagedPolicyProps) 
 		m.document = NewPolicyDocument(PolicyDocumentProps{})
 	}
 	m.document.AddStatements(props.Statements...)
+	if props.Path == "" {
+		props.Path = "/"
+	}
 	m.resource = cfniam.NewCfnManagedPolicy(m, "Resource", cfniam.CfnManagedPolicyProps{
 		PolicyDocument:    m.document,
 		ManagedPolicyName: props.ManagedPolicyName,
 		Description:       props.Description,
 		Path:              props.Path,
-		Roles: lazyListOmitEmpty(func() []string {
-			var out []string
-			for _, r := range m.roles {
-				out = append(out, r.RoleName())
-			}
-			return out
-		}),
-		Users: lazyListOmitEmpty(func() []string {
-			var out []string
-			for _, u := range m.users {
-				out = append(out, u.UserName())
-			}
-			return out
-		}),
-		Groups: lazyListOmitEmpty(func() []string {
-			var out []string
-			for _, g := range m.groups {
-				out = append(out, g.GroupName())
-			}
-			return out
-		}),
 	})
+	if props.Description == "" {
+		// The AWS CDK writes an empty description; so do we, for identical
+		// templates.
+		m.resource.AddPropertyOverride("Description", "")
+	}
 	for _, r := range props.Roles {
 		m.AttachToRole(r)
 	}
@@ -163,6 +150,7 @@ func (m *ManagedPolicy) AttachToRole(r IRole) {
 		}
 	}
 	m.roles = append(m.roles, r)
+	m.resource.Props.Roles = append(m.resource.Props.Roles, r.RoleName())
 }
 
 // AttachToUser attaches the policy to a user.
@@ -173,6 +161,7 @@ func (m *ManagedPolicy) AttachToUser(u IUser) {
 		}
 	}
 	m.users = append(m.users, u)
+	m.resource.Props.Users = append(m.resource.Props.Users, u.UserName())
 }
 
 // AttachToGroup attaches the policy to a group.
@@ -183,4 +172,5 @@ func (m *ManagedPolicy) AttachToGroup(g IGroup) {
 		}
 	}
 	m.groups = append(m.groups, g)
+	m.resource.Props.Groups = append(m.resource.Props.Groups, g.GroupName())
 }

@@ -65,9 +65,6 @@ func NewPolicy(scope cdk.Construct, id string, props PolicyProps) *Policy {
 	p.resource = cfniam.NewCfnPolicy(p, "Resource", cfniam.CfnPolicyProps{
 		PolicyDocument: p.document,
 		PolicyName:     props.PolicyName,
-		Roles:          lazyListOmitEmpty(p.roleNames),
-		Users:          lazyListOmitEmpty(p.userNames),
-		Groups:         lazyListOmitEmpty(p.groupNames),
 	})
 	if props.PolicyName == "" {
 		res := p.resource
@@ -91,30 +88,6 @@ func NewPolicy(scope cdk.Construct, id string, props PolicyProps) *Policy {
 	}
 	p.Node().AddValidation(p.validate)
 	return p
-}
-
-func (p *Policy) roleNames() []string {
-	var out []string
-	for _, r := range p.roles {
-		out = append(out, r.RoleName())
-	}
-	return out
-}
-
-func (p *Policy) userNames() []string {
-	var out []string
-	for _, u := range p.users {
-		out = append(out, u.UserName())
-	}
-	return out
-}
-
-func (p *Policy) groupNames() []string {
-	var out []string
-	for _, g := range p.groups {
-		out = append(out, g.GroupName())
-	}
-	return out
 }
 
 func (p *Policy) validate() []string {
@@ -150,6 +123,7 @@ func (p *Policy) AttachToRole(r IRole) {
 		}
 	}
 	p.roles = append(p.roles, r)
+	p.resource.Props.Roles = append(p.resource.Props.Roles, r.RoleName())
 	r.AttachInlinePolicy(p)
 }
 
@@ -161,6 +135,7 @@ func (p *Policy) AttachToUser(u IUser) {
 		}
 	}
 	p.users = append(p.users, u)
+	p.resource.Props.Users = append(p.resource.Props.Users, u.UserName())
 	u.AttachInlinePolicy(p)
 }
 
@@ -172,6 +147,7 @@ func (p *Policy) AttachToGroup(g IGroup) {
 		}
 	}
 	p.groups = append(p.groups, g)
+	p.resource.Props.Groups = append(p.resource.Props.Groups, g.GroupName())
 	g.AttachInlinePolicy(p)
 }
 
@@ -186,16 +162,4 @@ func (a *attachedPolicies) attach(p *Policy) bool {
 	}
 	a.list = append(a.list, p)
 	return true
-}
-
-// lazyListOmitEmpty is a list token computed at synthesis; an empty list
-// leaves the property out of the template.
-func lazyListOmitEmpty(produce func() []string) []string {
-	return cdk.AsList(cdk.LazyAny(func() any {
-		l := produce()
-		if len(l) == 0 {
-			return nil
-		}
-		return l
-	}))
 }

@@ -99,20 +99,12 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 			r.assumeRole.AddStatements(s)
 		}
 	}
-	r.managedPolicies = append(r.managedPolicies, props.ManagedPolicies...)
 
 	cfnProps := cfniam.CfnRoleProps{
 		AssumeRolePolicyDocument: r.assumeRole,
-		ManagedPolicyArns: lazyListOmitEmpty(func() []string {
-			var out []string
-			for _, m := range r.managedPolicies {
-				out = append(out, m.ManagedPolicyArn())
-			}
-			return out
-		}),
-		Path:        props.Path,
-		RoleName:    props.RoleName,
-		Description: props.Description,
+		Path:                     props.Path,
+		RoleName:                 props.RoleName,
+		Description:              props.Description,
 	}
 	if props.PermissionsBoundary != nil {
 		cfnProps.PermissionsBoundary = props.PermissionsBoundary.ManagedPolicyArn()
@@ -128,7 +120,7 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 		case props.MaxSessionDuration.IsUnresolved():
 			cfnProps.MaxSessionDuration = cdk.Ptr(int(secs))
 		case secs < 3600 || secs > 43200:
-			r.Node().AddError("MaxSessionDuration is %s (%v seconds), but must be between 1 and 12 hours (3600 to 43200 seconds)", props.MaxSessionDuration, secs)
+			r.Node().AddError("MaxSessionDuration is %s (%v seconds), but must be between 1 and 12 hours (3600 to 43200 seconds)", props.MaxSessionDuration.ToHumanString(), secs)
 		default:
 			cfnProps.MaxSessionDuration = cdk.Ptr(int(math.Round(secs)))
 		}
@@ -140,6 +132,9 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 		r.Node().AddError("Description is %d characters long; IAM allows at most 1000", len(d))
 	}
 	r.resource = cfniam.NewCfnRole(r, "Resource", cfnProps)
+	for _, m := range props.ManagedPolicies {
+		r.AddManagedPolicy(m)
+	}
 	r.Node().AddValidation(func() []string {
 		var errs []string
 		for _, e := range r.assumeRole.ValidateForTrustPolicy() {
@@ -223,6 +218,7 @@ func (r *Role) AddManagedPolicy(p IManagedPolicy) {
 		}
 	}
 	r.managedPolicies = append(r.managedPolicies, p)
+	r.resource.Props.ManagedPolicyArns = append(r.resource.Props.ManagedPolicyArns, p.ManagedPolicyArn())
 }
 
 // ManagedPolicies returns the attached managed policies.
@@ -286,8 +282,8 @@ type FromRoleArnOptions struct {
 	// mutable: grants attach an AWS::IAM::Policy to the imported role.
 	// Default: false (mutable).
 	Immutable bool
-	// DefaultPolicyName is the id of the policy created for statements
-	// added to the role.
+	// DefaultPolicyName is the id and the name of the policy created for
+	// statements added to the role.
 	// Default: "Policy" followed by the unique id of the imported role
 	// (safe when the same role is imported in several stacks).
 	DefaultPolicyName string
@@ -354,7 +350,7 @@ func (r *importedRole) AddToPrincipalPolicy(statement *PolicyStatement) AddToPri
 		if name == "" {
 			name = "Policy" + cdk.UniqueID(r)
 		}
-		r.defaultPolicy = NewPolicy(r, name, PolicyProps{})
+		r.defaultPolicy = NewPolicy(r, name, PolicyProps{PolicyName: name})
 		r.AttachInlinePolicy(r.defaultPolicy)
 	}
 	r.defaultPolicy.AddStatements(statement)

@@ -58,30 +58,20 @@ type User struct {
 func NewUser(scope cdk.Construct, id string, props UserProps) *User {
 	u := &User{}
 	cdk.InitConstruct(u, scope, id)
-	u.managed = append(u.managed, props.ManagedPolicies...)
-	u.groups = append(u.groups, props.Groups...)
 	p := cfniam.CfnUserProps{
 		UserName: props.UserName,
 		Path:     props.Path,
-		Groups: lazyListOmitEmpty(func() []string {
-			var out []string
-			for _, g := range u.groups {
-				out = append(out, g.GroupName())
-			}
-			return out
-		}),
-		ManagedPolicyArns: lazyListOmitEmpty(func() []string {
-			var out []string
-			for _, m := range u.managed {
-				out = append(out, m.ManagedPolicyArn())
-			}
-			return out
-		}),
 	}
 	if props.PermissionsBoundary != nil {
 		p.PermissionsBoundary = props.PermissionsBoundary.ManagedPolicyArn()
 	}
 	u.resource = cfniam.NewCfnUser(u, "Resource", p)
+	for _, m := range props.ManagedPolicies {
+		u.AddManagedPolicy(m)
+	}
+	for _, g := range props.Groups {
+		u.AddToGroup(g)
+	}
 	return u
 }
 
@@ -141,6 +131,7 @@ func (u *User) AddManagedPolicy(p IManagedPolicy) {
 		}
 	}
 	u.managed = append(u.managed, p)
+	u.resource.Props.ManagedPolicyArns = append(u.resource.Props.ManagedPolicyArns, p.ManagedPolicyArn())
 }
 
 // AddToGroup makes the user a member of group.
@@ -151,6 +142,7 @@ func (u *User) AddToGroup(g IGroup) {
 		}
 	}
 	u.groups = append(u.groups, g)
+	u.resource.Props.Groups = append(u.resource.Props.Groups, g.GroupName())
 }
 
 // GroupProps define a [Group].
@@ -180,18 +172,13 @@ type Group struct {
 func NewGroup(scope cdk.Construct, id string, props GroupProps) *Group {
 	g := &Group{}
 	cdk.InitConstruct(g, scope, id)
-	g.managed = append(g.managed, props.ManagedPolicies...)
 	g.resource = cfniam.NewCfnGroup(g, "Resource", cfniam.CfnGroupProps{
 		GroupName: props.GroupName,
 		Path:      props.Path,
-		ManagedPolicyArns: lazyListOmitEmpty(func() []string {
-			var out []string
-			for _, m := range g.managed {
-				out = append(out, m.ManagedPolicyArn())
-			}
-			return out
-		}),
 	})
+	for _, m := range props.ManagedPolicies {
+		g.AddManagedPolicy(m)
+	}
 	return g
 }
 
@@ -252,6 +239,7 @@ func (g *Group) AddManagedPolicy(p IManagedPolicy) {
 		}
 	}
 	g.managed = append(g.managed, p)
+	g.resource.Props.ManagedPolicyArns = append(g.resource.Props.ManagedPolicyArns, p.ManagedPolicyArn())
 }
 
 // AddUser makes user a member of the group.

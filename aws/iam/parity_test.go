@@ -1,0 +1,179 @@
+package iam_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/cdk"
+	cfniam "github.com/eksforge/eksforge/cfn/iam"
+)
+
+// TestParityWithAwsCdk builds the apps of testdata/parity/*.js in Go and
+// compares the templates with what aws-cdk-lib 2.276.0 synthesized for them
+// (testdata/parity/*.template.json, regenerated as the .js files say):
+// the same resource types and counts, the same logical IDs, and the same
+// properties and attributes of every resource. The only normalization is
+// for the one intended difference: a role's inline policies are sorted by
+// name here (Go maps have no order), in insertion order there; CloudFormation
+// treats the list as unordered.
+func TestParityWithAwsCdk(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		build func(stack *cdk.Stack)
+	}{
+		{"role", buildParityRole},
+		{"iam", buildParityIAM},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, stack := newStack()
+			tc.build(stack)
+			var got, want map[string]any
+			if err := json.Unmarshal(templateJSON(t, stack), &got); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join("testdata", "parity", tc.name+".template.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &want); err != nil {
+				t.Fatal(err)
+			}
+			compareTemplates(t, want, got)
+		})
+	}
+}
+
+// compareTemplates compares resources and outputs of an AWS CDK template
+// (want) with ours (got), ignoring construct metadata.
+func compareTemplates(t *testing.T, want, got map[string]any) {
+	t.Helper()
+	wr, gr := resources(want), resources(got)
+	if diff := cmp.Diff(typeCounts(wr), typeCounts(gr)); diff != "" {
+		t.Errorf("resource types and counts (-aws-cdk-lib +eksforge):\n%s", diff)
+	}
+	if diff := cmp.Diff(wr, gr); diff != "" {
+		t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
+	}
+	if diff := cmp.Diff(want["Outputs"], got["Outputs"]); diff != "" {
+		t.Errorf("outputs (-aws-cdk-lib +eksforge):\n%s", diff)
+	}
+}
+
+func resources(tmpl map[string]any) map[string]any {
+	out := map[string]any{}
+	for id, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == "AWS::CDK::Metadata" {
+			continue
+		}
+		delete(res, "Metadata")
+		if props, ok := res["Properties"].(map[string]any); ok {
+			if pols, ok := props["Policies"].([]any); ok && res["Type"] == "AWS::IAM::Role" {
+				sort.Slice(pols, func(i, j int) bool {
+					return pols[i].(map[string]any)["PolicyName"].(string) < pols[j].(map[string]any)["PolicyName"].(string)
+				})
+			}
+		}
+		out[id] = res
+	}
+	return out
+}
+
+func typeCounts(res map[string]any) map[string]int {
+	out := map[string]int{}
+	for _, r := range res {
+		out[r.(map[string]any)["Type"].(string)]++
+	}
+	return out
+}
+
+func buildParityRole(stack *cdk.Stack) {
+	role := iam.NewRole(stack, "NodeRole", iam.RoleProps{
+		AssumedBy:       iam.NewServicePrincipal("ec2.amazonaws.com"),
+		ManagedPolicies: []iam.IManagedPolicy{iam.ManagedPolicyFromAwsManagedPolicyName("AmazonEKSWorkerNodePolicy")},
+	})
+	role.AddToPolicy(allow([]string{"s3:GetObject"}, "arn:aws:s3:::assets/*"))
+	role.AddToPolicy(allow([]string{"s3:PutObject"}, "arn:aws:s3:::assets/*"))
+	role.AddToPolicy(allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, "arn:aws:s3:::logs", "arn:aws:s3:::assets"))
+	role.AddToPolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
+		Actions:    []string{"ec2:DescribeInstances"},
+		Resources:  []string{"*"},
+		Conditions: iam.Conditions{"StringEquals": map[string]any{"aws:RequestedRegion": "us-east-1"}},
+	}))
+}
+
+// nativeProvider is what OidcProviderNative is in the AWS CDK.
+type nativeProvider struct {
+	cdk.Base
+	res *cfniam.CfnOIDCProvider
+}
+
+func (p *nativeProvider) OpenIDConnectProviderArn() string    { return p.res.Ref() }
+func (p *nativeProvider) OpenIDConnectProviderIssuer() string { return "" }
+
+func buildParityIAM(stack *cdk.Stack) {
+	issuer := "oidc.eks.us-east-1.amazonaws.com/id/ABC"
+	provider := &nativeProvider{}
+	cdk.InitConstruct(provider, stack, "Provider")
+	provider.res = cfniam.NewCfnOIDCProvider(provider, "Resource", cfniam.CfnOIDCProviderProps{Url: "https://" + issuer, ClientIdList: []string{"sts.amazonaws.com"}})
+	doc := func(action string) *iam.PolicyDocument {
+		return iam.NewPolicyDocument(iam.PolicyDocumentProps{Statements: []*iam.PolicyStatement{allow([]string{action}, "*")}})
+	}
+	oidcRole := iam.NewRole(stack, "OidcRole", iam.RoleProps{
+		AssumedBy: iam.NewOpenIDConnectPrincipal(provider, iam.Conditions{"StringEquals": map[string]any{
+			issuer + ":sub": "system:serviceaccount:default:app", issuer + ":aud": "sts.amazonaws.com",
+		}}),
+		MaxSessionDuration:  cdk.Hours(2),
+		Path:                "/eks/",
+		Description:         "desc",
+		RoleName:            "my-role",
+		PermissionsBoundary: iam.ManagedPolicyFromAwsManagedPolicyName("PowerUserAccess"),
+		InlinePolicies:      map[string]*iam.PolicyDocument{"Alpha": doc("sns:Publish"), "Zeta": doc("sqs:SendMessage")},
+	})
+	svcRole := iam.NewRole(stack, "ServiceRole", iam.RoleProps{
+		AssumedBy:   iam.NewServicePrincipal("eks.amazonaws.com").WithConditions(iam.Conditions{"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"}}),
+		ExternalIDs: []string{"x1"},
+	})
+	oidcRole.GrantPassRole(svcRole)
+	oidcRole.GrantAssumeRole(svcRole)
+	accountRole := iam.NewRole(stack, "AccountRole", iam.RoleProps{AssumedBy: iam.NewAccountPrincipal("222233334444")})
+	fedRole := iam.NewRole(stack, "FederatedRole", iam.RoleProps{
+		AssumedBy: iam.NewFederatedPrincipal("cognito-identity.amazonaws.com",
+			iam.Conditions{"StringEquals": map[string]any{"cognito-identity.amazonaws.com:aud": "pool"}}, "sts:AssumeRoleWithWebIdentity"),
+	})
+	iam.NewRole(stack, "CompositeRole", iam.RoleProps{AssumedBy: iam.NewCompositePrincipal(
+		iam.NewServicePrincipal("lambda.amazonaws.com"), iam.NewAccountRootPrincipal(), iam.NewArnPrincipal("arn:aws:iam::111111111111:role/x"))})
+	imported := iam.RoleFromRoleArn(stack, "Imported", "arn:aws:iam::123456789012:role/service-role/imp", iam.FromRoleArnOptions{})
+	imported.AddToPrincipalPolicy(allow([]string{"s3:GetObject"}, "*"))
+	immutable := iam.RoleFromRoleArn(stack, "Immutable", "arn:aws:iam::123456789012:role/imp2", iam.FromRoleArnOptions{Immutable: true})
+	immutable.AddToPrincipalPolicy(allow([]string{"s3:GetObject"}, "*"))
+	user := iam.NewUser(stack, "User", iam.UserProps{ManagedPolicies: []iam.IManagedPolicy{iam.ManagedPolicyFromAwsManagedPolicyName("ReadOnlyAccess")}})
+	group := iam.NewGroup(stack, "Group", iam.GroupProps{})
+	group.AddUser(user)
+	user.AddToPolicy(allow([]string{"ec2:DescribeInstances"}, "*"))
+	group.AddToPolicy(allow([]string{"ec2:DescribeVpcs"}, "*"))
+	iam.NewManagedPolicy(stack, "Managed", iam.ManagedPolicyProps{
+		Statements: []*iam.PolicyStatement{allow([]string{"logs:*"}, "*")},
+		Roles:      []iam.IRole{accountRole},
+	})
+	iam.NewPolicy(stack, "Inline", iam.PolicyProps{
+		Statements: []*iam.PolicyStatement{allow([]string{"ecr:GetAuthorizationToken"}, "*")},
+		Roles:      []iam.IRole{fedRole}, Users: []iam.IUser{user}, Groups: []iam.IGroup{group},
+	})
+	s := allow([]string{"s3:GetObject"}, "*")
+	s.AddCondition("StringEquals", map[string]any{"a": "1"})
+	s.AddCondition("StringEquals", map[string]any{"b": "2"})
+	s.AddCondition("Bool", map[string]any{"c": "true"})
+	accountRole.AddToPolicy(s)
+	accountRole.AddToPolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{NotActions: []string{"iam:*"}, NotResources: []string{"arn:aws:s3:::x"}, Effect: iam.EffectDeny, Sid: "DenyAll"}))
+	cdk.NewCfnOutput(stack, "ImportedName", cdk.CfnOutputProps{Value: imported.RoleName()})
+}
