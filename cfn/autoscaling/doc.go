@@ -14,6 +14,6 @@
 //   - [CfnScheduledAction]: AWS::AutoScaling::ScheduledAction
 //   - [CfnWarmPool]: AWS::AutoScaling::WarmPool
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnautoscaling

@@ -26,6 +26,6 @@
 //   - [CfnWaitCondition]: AWS::CloudFormation::WaitCondition
 //   - [CfnWaitConditionHandle]: AWS::CloudFormation::WaitConditionHandle
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfncloudformation

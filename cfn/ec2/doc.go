@@ -121,6 +121,6 @@
 //   - [CfnVolume]: AWS::EC2::Volume
 //   - [CfnVolumeAttachment]: AWS::EC2::VolumeAttachment
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnec2

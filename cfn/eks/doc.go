@@ -16,6 +16,6 @@
 //   - [CfnNodegroup]: AWS::EKS::Nodegroup
 //   - [CfnPodIdentityAssociation]: AWS::EKS::PodIdentityAssociation
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfneks

@@ -15,6 +15,6 @@
 //   - [CfnEventBusPolicy]: AWS::Events::EventBusPolicy
 //   - [CfnRule]: AWS::Events::Rule
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnevents

@@ -24,6 +24,6 @@
 //   - [CfnUserToGroupAddition]: AWS::IAM::UserToGroupAddition
 //   - [CfnVirtualMFADevice]: AWS::IAM::VirtualMFADevice
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfniam

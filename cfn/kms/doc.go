@@ -11,6 +11,6 @@
 //   - [CfnKey]: AWS::KMS::Key
 //   - [CfnReplicaKey]: AWS::KMS::ReplicaKey
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnkms

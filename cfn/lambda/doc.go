@@ -20,6 +20,6 @@
 //   - [CfnUrl]: AWS::Lambda::Url
 //   - [CfnVersion]: AWS::Lambda::Version
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnlambda

@@ -23,6 +23,6 @@
 //   - [CfnSubscriptionFilter]: AWS::Logs::SubscriptionFilter
 //   - [CfnTransformer]: AWS::Logs::Transformer
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnlogs

@@ -18,6 +18,6 @@
 //   - [CfnStorageLens]: AWS::S3::StorageLens
 //   - [CfnStorageLensGroup]: AWS::S3::StorageLensGroup
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfns3

@@ -11,6 +11,6 @@
 //   - [CfnQueueInlinePolicy]: AWS::SQS::QueueInlinePolicy
 //   - [CfnQueuePolicy]: AWS::SQS::QueuePolicy
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnsqs

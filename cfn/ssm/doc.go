@@ -17,6 +17,6 @@
 //   - [CfnResourceDataSync]: AWS::SSM::ResourceDataSync
 //   - [CfnResourcePolicy]: AWS::SSM::ResourcePolicy
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnssm

@@ -12,6 +12,6 @@
 //   - [CfnStateMachineAlias]: AWS::StepFunctions::StateMachineAlias
 //   - [CfnStateMachineVersion]: AWS::StepFunctions::StateMachineVersion
 //
-// Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these
-// packages.
+// Package [github.com/eksforge/eksforge/cfn] describes the naming rules and how to regenerate
+// these packages.
 package cfnstepfunctions

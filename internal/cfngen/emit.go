@@ -152,7 +152,7 @@ func (p *Package) docFile() []byte {
 		w.p("//   - [%s]: %s", r.GoName, r.TypeName)
 	}
 	w.p("//")
-	w.comment("", "Package github.com/eksforge/eksforge/cfn describes the naming rules and how to regenerate these packages.")
+	w.comment("", "Package ["+ModulePath+"/cfn] describes the naming rules and how to regenerate these packages.")
 	w.p("package %s", p.Name)
 	return w.Bytes()
 }
