@@ -1,0 +1,77 @@
+package kms_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/kms"
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// TestParityWithAwsCdk builds the app of testdata/parity/key.js in Go and
+// compares the template with what aws-cdk-lib 2.276.0 synthesized for it:
+// the same resources (types, counts, logical IDs, properties, removal
+// policies) and outputs.
+func TestParityWithAwsCdk(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	buildParityKey(stack)
+	var got, want map[string]any
+	if err := json.Unmarshal(templateJSON(t, stack), &got); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "parity", "key.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(resources(want), resources(got)); diff != "" {
+		t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
+	}
+	if diff := cmp.Diff(want["Outputs"], got["Outputs"]); diff != "" {
+		t.Errorf("outputs (-aws-cdk-lib +eksforge):\n%s", diff)
+	}
+}
+
+func resources(tmpl map[string]any) map[string]any {
+	out := map[string]any{}
+	for id, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == "AWS::CDK::Metadata" {
+			continue
+		}
+		delete(res, "Metadata")
+		out[id] = res
+	}
+	return out
+}
+
+func buildParityKey(stack *cdk.Stack) {
+	role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
+	plain := kms.NewKey(stack, "Plain", kms.KeyProps{})
+	plain.GrantDecrypt(role)
+	key := kms.NewKey(stack, "SecretsKey", kms.KeyProps{
+		Alias:             "eks/secrets",
+		Description:       "EKS secrets encryption",
+		EnableKeyRotation: true,
+		PendingWindow:     cdk.Days(7),
+		RemovalPolicy:     cdk.RemovalPolicyDestroy,
+	})
+	key.AddAlias("alias/eks/other")
+	key.GrantEncryptDecrypt(role)
+	admin := iam.NewRole(stack, "Admin", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal()})
+	key.GrantAdmin(admin)
+	other := iam.RoleFromRoleArn(stack, "OtherAccountRole", "arn:aws:iam::999999999999:role/consumer", iam.FromRoleArnOptions{})
+	key.GrantDecrypt(other)
+	imported := kms.KeyFromKeyArn(stack, "Imported", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+	imported.GrantEncrypt(role)
+	cdk.NewCfnOutput(stack, "KeyId", cdk.CfnOutputProps{Value: key.KeyID()})
+	cdk.NewCfnOutput(stack, "KeyArn", cdk.CfnOutputProps{Value: key.KeyArn()})
+}
