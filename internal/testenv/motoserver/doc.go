@@ -47,9 +47,11 @@
 //
 // [Server.AWSConfig] returns an aws.Config with static credentials
 // ([AccessKeyID]/[SecretAccessKey]), region [Region] and BaseEndpoint set to
-// [Server.Endpoint]; it reads nothing from the environment or ~/.aws. moto
-// reports account [AccountID] for any credentials. S3 clients need
-// UsePathStyle, as above.
+// [Server.Endpoint]; it is made by hand, not by config.LoadDefaultConfig, so
+// nothing comes from the environment or ~/.aws. moto reports account
+// [AccountID] for any credentials. S3 clients need UsePathStyle, as above.
+// The server itself runs without the test process's AWS_* variables (moto
+// runs boto3 inside, which an AWS_PROFILE it cannot find would break).
 //
 // # When moto is missing
 //

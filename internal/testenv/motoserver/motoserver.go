@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -82,31 +81,26 @@ func (s *Server) Log(n int) string {
 
 // AWSConfig returns an aws.Config for the server: static credentials
 // [AccessKeyID]/[SecretAccessKey], region [Region], BaseEndpoint set to
-// [Server.Endpoint], retries bounded, response checksums validated only
-// when required, and nothing read from the environment
-// or from ~/.aws, so a developer's own credentials are never used.
+// [Server.Endpoint], at most 3 attempts per call, and response checksums
+// validated only when required (moto sends none; the SDK would log each
+// GET that lacks one). It is made by hand rather than by
+// config.LoadDefaultConfig, so nothing comes from the environment, ~/.aws
+// or instance metadata: a developer's own credentials, profile, region or
+// AWS_ENDPOINT_URL_<SERVICE> can never send a test to real AWS. The error is
+// always nil today; ctx is for future use.
 //
 // S3 clients must use path-style addressing, because virtual-hosted bucket
 // names cannot resolve under 127.0.0.1:
 //
 //	s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 func (s *Server) AWSConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx,
-		// Empty shared-config file lists: ignore ~/.aws/config and credentials.
-		config.WithSharedConfigFiles([]string{}),
-		config.WithSharedCredentialsFiles([]string{}),
-		config.WithRegion(Region),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, "")),
-		config.WithBaseEndpoint(s.endpoint),
-		config.WithRetryMaxAttempts(3),
-		// moto sends no checksums; validating only when required keeps the
-		// SDK from logging "Response has no supported checksum" on each GET.
-		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
-	)
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("unable to make an aws.Config for moto at %s: %w", s.endpoint, err)
-	}
-	return cfg, nil
+	return aws.Config{
+		Region:                     Region,
+		Credentials:                aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, "")),
+		BaseEndpoint:               aws.String(s.endpoint),
+		RetryMaxAttempts:           3,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+	}, nil
 }
 
 // Reset drops every resource in every service (POST /moto-api/reset). Do
@@ -314,7 +308,7 @@ func start(python string) (*Server, error) {
 	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PYTHONUNBUFFERED=1")
+	cmd.Env = append(serverEnv(os.Environ()), "PYTHONUNBUFFERED=1")
 	setProcAttr(cmd)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -342,6 +336,19 @@ func start(python string) (*Server, error) {
 	}
 	s.startup = time.Since(start)
 	return s, nil
+}
+
+// serverEnv returns env without AWS_* variables: moto runs boto3 inside,
+// and a developer's AWS_PROFILE naming a profile moto cannot find, say,
+// makes it answer 500 to every CloudFormation or EKS call.
+func serverEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "AWS_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // waitReady polls GET /moto-api/ until it answers 200, the process exits or

@@ -210,3 +210,28 @@ func TestStartSkipsWithoutMoto(t *testing.T) {
 		t.Errorf("Start did not skip the test")
 	}
 }
+
+// TestAWSConfigIgnoresEnvironment checks that a developer's AWS settings
+// cannot send a test elsewhere than moto.
+func TestAWSConfigIgnoresEnvironment(t *testing.T) {
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL":     "http://127.0.0.1:1",
+		"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1",
+		"AWS_PROFILE":          "eksforge-does-not-exist",
+		"AWS_REGION":           "eu-west-3",
+		"AWS_ACCESS_KEY_ID":    "AKIAREALLOOKING",
+	} {
+		t.Setenv(k, v)
+	}
+	cfg := awsConfig(t)
+	if cfg.Region != motoserver.Region {
+		t.Errorf("Region = %q, want %q", cfg.Region, motoserver.Region)
+	}
+	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity: %v", err)
+	}
+	if got := aws.ToString(out.Account); got != motoserver.AccountID {
+		t.Errorf("Account = %q, want moto's %q", got, motoserver.AccountID)
+	}
+}
