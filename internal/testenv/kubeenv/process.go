@@ -29,6 +29,7 @@ func startProcess(bin string, args []string, dir, logPath string) (*process, err
 	fmt.Fprintf(logFile, "==== %s: %s %s\n", time.Now().UTC().Format(time.RFC3339Nano), bin, strings.Join(args, " "))
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
+	cmd.Env = processEnv(os.Environ())
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	setProcAttr(cmd)
 	if err := cmd.Start(); err != nil {
@@ -40,6 +41,19 @@ func startProcess(bin string, args []string, dir, logPath string) (*process, err
 		close(p.exited)
 	}()
 	return p, nil
+}
+
+// processEnv returns env without ETCD_* variables, which etcd reads as
+// flags (ETCD_DATA_DIR, ETCD_LISTEN_CLIENT_URLS, ...), so a developer's etcd
+// settings cannot leak into a test's etcd.
+func processEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "ETCD_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // running reports whether the process has not exited yet.
