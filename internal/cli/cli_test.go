@@ -57,6 +57,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{name: "fails on a parameter no stack has", args: []string{"deploy", "--app", minimal, "--parameters", "Nope=1"}, code: 1, stderr: []string{`no stack of the app has a parameter "Nope"`}},
 		{name: "fails to destroy without confirmation", args: []string{"destroy", "--app", minimal}, code: 1, stderr: []string{"refusing to delete One without confirmation", "--force"}},
 		{name: "fails on a bad graph format", args: []string{"graph", "--app", minimal, "--format", "png"}, code: 2, stderr: []string{"svg or dot"}},
+		{name: "fails on an unknown profile", args: []string{"diff", "--app", minimal, "--profile", "no-such-profile"}, code: 1, stderr: []string{"unable to load the AWS configuration", "no-such-profile"}},
 		{name: "fails on --template with several stacks", args: []string{"diff", "--app", two, "--template", "x.json"}, code: 2, stderr: []string{"--template compares one stack"}},
 	}
 	for _, tc := range tests {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -193,4 +194,25 @@ func mustRead(t *testing.T, dir, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestDeployPrintsOutputs deploys over a stack that CreateStack made from
+// the same template: nothing changes, and the outputs are printed. (moto
+// computes outputs for CreateStack but not for ExecuteChangeSet, so the
+// change-set path cannot show them against moto.)
+func TestDeployPrintsOutputs(t *testing.T) {
+	t.Parallel()
+	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
+	asm := synth(t, network{stack: "CliOutputs", asset: "outputs"}.build)
+	body := string(mustRead(t, asm, "CliOutputs.template.json"))
+	_, err := cloudformation.NewFromConfig(cfg).CreateStack(t.Context(), &cloudformation.CreateStackInput{
+		StackName: aws.String("CliOutputs"), TemplateBody: &body,
+		Tags: []cfntypes.Tag{{Key: aws.String("test"), Value: aws.String("eksforge-cli")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, newRunner(), "deploy", "--app", asm, "--endpoint-url", srv.Endpoint())
+	res.expect(t, 0, "stderr", "CliOutputs: no changes")
+	res.expect(t, 0, "stdout", "Outputs:\nCliOutputs.DataUrl = s3://cdk-hnb659fds-assets-123456789012-us-east-1/", "CliOutputs.RoleArn = arn:aws:iam::123456789012:role/", "CliOutputs.VpcId = vpc-", "Stack ARN:\narn:aws:cloudformation:us-east-1:123456789012:stack/CliOutputs/")
 }

@@ -261,7 +261,7 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 		}
 	}
 	d := cfndiff.Compare(old, s.Template)
-	if old != nil && d.IsEmpty() && !o.force && sameParameters(cur, plist) && !strings.HasSuffix(string(cur.StackStatus), "_FAILED") {
+	if old != nil && d.IsEmpty() && !o.force && sameParameters(cur, plist) && sameTags(cur, s.Tags) && !strings.HasSuffix(string(cur.StackStatus), "_FAILED") {
 		fmt.Fprintf(r.Stderr, "%s: no changes\n", s.DisplayName)
 		return r.printOutputs(s, cur)
 	}
@@ -351,6 +351,18 @@ func sameParameters(cur *types.Stack, plist []types.Parameter) bool {
 			continue
 		}
 		if v, ok := had[aws.ToString(p.ParameterKey)]; !ok || v != aws.ToString(p.ParameterValue) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameTags(cur *types.Stack, tags map[string]string) bool {
+	if len(cur.Tags) != len(tags) {
+		return false
+	}
+	for _, t := range cur.Tags {
+		if v, ok := tags[aws.ToString(t.Key)]; !ok || v != aws.ToString(t.Value) {
 			return false
 		}
 	}

@@ -51,20 +51,7 @@ func WriteSVG(w io.Writer, g *Graph) error {
 			edges = append(edges, e)
 		}
 	}
-	// Layers: longest path from the nodes without dependencies (bounded
-	// so a cycle cannot loop forever).
-	for range len(list) + 1 {
-		changed := false
-		for _, e := range edges {
-			if l := nodes[e.From].layer + 1; l > nodes[e.To].layer {
-				nodes[e.To].layer = l
-				changed = true
-			}
-		}
-		if !changed {
-			break
-		}
-	}
+	assignLayers(list, nodes, edges)
 	maxLayer := 0
 	for _, p := range list {
 		maxLayer = max(maxLayer, p.layer)
@@ -73,15 +60,29 @@ func WriteSVG(w io.Writer, g *Graph) error {
 	for _, p := range list {
 		layers[p.layer] = append(layers[p.layer], p)
 	}
-	up := map[string][]*placed{}   // node -> its dependencies
-	down := map[string][]*placed{} // node -> its dependents
-	for _, e := range edges {
-		up[e.To] = append(up[e.To], nodes[e.From])
-		down[e.From] = append(down[e.From], nodes[e.To])
+	// An edge spanning several layers runs through a dummy point in each
+	// layer between, so it gets its own slot instead of crossing nodes.
+	up := map[*placed][]*placed{}   // point -> the points above it
+	down := map[*placed][]*placed{} // point -> the points below it
+	chains := make([][]*placed, len(edges))
+	for i, e := range edges {
+		from, to := nodes[e.From], nodes[e.To]
+		chain := []*placed{from}
+		for l := from.layer + 1; l < to.layer; l++ {
+			d := &placed{layer: l, order: from.order, w: 8}
+			layers[l] = append(layers[l], d)
+			chain = append(chain, d)
+		}
+		chain = append(chain, to)
+		for j := 1; j < len(chain); j++ {
+			up[chain[j]] = append(up[chain[j]], chain[j-1])
+			down[chain[j-1]] = append(down[chain[j-1]], chain[j])
+		}
+		chains[i] = chain
 	}
-	reorder := func(l []*placed, nb map[string][]*placed) {
+	reorder := func(l []*placed, nb map[*placed][]*placed) {
 		for _, p := range l {
-			if ns := nb[p.n.ID]; len(ns) > 0 {
+			if ns := nb[p]; len(ns) > 0 {
 				sum := 0.0
 				for _, q := range ns {
 					sum += float64(q.pos)
@@ -102,7 +103,7 @@ func WriteSVG(w io.Writer, g *Graph) error {
 			p.pos = i
 		}
 	}
-	for range 4 {
+	for range 6 {
 		for i := 1; i < len(layers); i++ {
 			reorder(layers[i], up)
 		}
@@ -121,14 +122,20 @@ func WriteSVG(w io.Writer, g *Graph) error {
 	for li, l := range layers {
 		x := float64(margin)
 		for _, p := range l {
-			p.w = math.Max(120, float64(max(runeLen(label(p.n.Path)), runeLen(label(p.n.Type))))*charWidth+24)
+			if p.n != nil {
+				p.w = math.Max(120, float64(max(runeLen(label(p.n.Path)), runeLen(label(p.n.Type))))*charWidth+24)
+			}
 			p.x = x
 			p.y = headerHeight + float64(li)*(nodeHeight+layerGap)
 			x += p.w + nodeGap
 		}
 		width = math.Max(width, x-nodeGap+margin)
 	}
-	width = math.Max(width, 520)
+	// Wide enough for the legend.
+	width = math.Max(width, 2*margin+float64(runeLen(legendNote))*charWidth)
+	for _, st := range g.Stacks {
+		width = math.Max(width, 2*margin+18+float64(runeLen(stackLegend(g, st)))*charWidth)
+	}
 	// Center each layer.
 	for _, l := range layers {
 		if len(l) == 0 {
@@ -154,33 +161,34 @@ func WriteSVG(w io.Writer, g *Graph) error {
 	y := float64(margin)
 	fmt.Fprintf(&b, `<text x="%d" y="%.0f" font-size="14" font-weight="bold">eksforge app: %d stack(s), %d resource(s), %d dependencies</text>`+"\n", margin, y, len(g.Stacks), len(list), len(edges))
 	y += headerLine
-	fmt.Fprintf(&b, `<text x="%d" y="%.0f" fill="#495057">arrows run from a resource to the resources that depend on it (dashed: across stacks); bold: EKS clusters, node groups, Fargate profiles, manifests, charts</text>`+"\n", margin, y)
+	fmt.Fprintf(&b, `<text x="%d" y="%.0f" fill="#495057">%s</text>`+"\n", margin, y, esc(legendNote))
 	for i, s := range g.Stacks {
 		y += headerLine
-		deps := []string{}
-		for _, d := range g.StackDependencies {
-			if d[0] == s {
-				deps = append(deps, d[1])
-			}
-		}
-		text := "stack " + s
-		if len(deps) > 0 {
-			text += " (depends on " + strings.Join(deps, ", ") + ")"
-		}
-		fmt.Fprintf(&b, `<g class="stack"><rect x="%d" y="%.0f" width="12" height="12" fill="%s"/><text x="%d" y="%.0f">%s</text></g>`+"\n", margin, y-10, stackColors[i%len(stackColors)], margin+18, y, esc(text))
+		fmt.Fprintf(&b, `<g class="stack"><rect x="%d" y="%.0f" width="12" height="12" fill="%s"/><text x="%d" y="%.0f">%s</text></g>`+"\n", margin, y-10, stackColors[i%len(stackColors)], margin+18, y, esc(stackLegend(g, s)))
 	}
 	// Edges under the nodes.
-	for _, e := range edges {
-		from, to := nodes[e.From], nodes[e.To]
-		x1, y1 := from.x+from.w/2, from.y+nodeHeight
-		x2, y2 := to.x+to.w/2, to.y
+	for i, e := range edges {
+		chain := chains[i]
+		from, to := chain[0], chain[len(chain)-1]
 		dash := ""
 		if from.n.Stack != to.n.Stack {
 			dash = ` stroke-dasharray="6 4"`
 		}
-		my := (y1 + y2) / 2
-		fmt.Fprintf(&b, `<path class="edge" data-from="%s" data-to="%s" data-via="%s" d="M %.1f %.1f C %.1f %.1f, %.1f %.1f, %.1f %.1f" fill="none" stroke="#555" stroke-width="1.2"%s marker-end="url(#arrow)"><title>%s</title></path>`+"\n",
-			esc(e.From), esc(e.To), e.Via, x1, y1, x1, my, x2, my, x2, y2, dash, esc(e.From+" → "+e.To+" ("+e.Via+")"))
+		var d strings.Builder
+		x, y := from.x+from.w/2, from.y+nodeHeight
+		fmt.Fprintf(&d, "M %.1f %.1f", x, y)
+		for _, q := range chain[1:] {
+			nx, ny := q.x+q.w/2, q.y
+			my := (y + ny) / 2
+			fmt.Fprintf(&d, " C %.1f %.1f, %.1f %.1f, %.1f %.1f", x, my, nx, my, nx, ny)
+			x, y = nx, ny
+			if q.n == nil { // a dummy point: straight through its layer
+				y += nodeHeight
+				fmt.Fprintf(&d, " L %.1f %.1f", x, y)
+			}
+		}
+		fmt.Fprintf(&b, `<path class="edge" data-from="%s" data-to="%s" data-via="%s" d="%s" fill="none" stroke="#555" stroke-width="1.2"%s marker-end="url(#arrow)"><title>%s</title></path>`+"\n",
+			esc(e.From), esc(e.To), e.Via, d.String(), dash, esc(e.From+" → "+e.To+" ("+e.Via+")"))
 	}
 	// Nodes.
 	for _, p := range list {
@@ -199,6 +207,63 @@ func WriteSVG(w io.Writer, g *Graph) error {
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// legendNote explains the drawing.
+const legendNote = "arrows: from a resource to those that depend on it (dashed across stacks); filled: EKS clusters, node groups, Fargate profiles, manifests, charts"
+
+// stackLegend names a stack and the stacks it depends on.
+func stackLegend(g *Graph, s string) string {
+	var deps []string
+	for _, d := range g.StackDependencies {
+		if d[0] == s {
+			deps = append(deps, d[1])
+		}
+	}
+	text := "stack " + s
+	if len(deps) > 0 {
+		text += " (depends on " + strings.Join(deps, ", ") + ")"
+	}
+	return text
+}
+
+// assignLayers puts every resource one layer below the lowest of its
+// dependencies (longest path), then moves resources that others depend on
+// down to just above their highest dependent, so edges stay short. The
+// passes are bounded, so a dependency cycle cannot loop forever.
+func assignLayers(list []*placed, nodes map[string]*placed, edges []Edge) {
+	for range len(list) + 1 {
+		changed := false
+		for _, e := range edges {
+			if l := nodes[e.From].layer + 1; l > nodes[e.To].layer {
+				nodes[e.To].layer = l
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for range len(list) + 1 {
+		changed := false
+		for _, p := range list {
+			lowest := -1
+			for _, e := range edges {
+				if e.From == p.n.ID {
+					if l := nodes[e.To].layer - 1; lowest < 0 || l < lowest {
+						lowest = l
+					}
+				}
+			}
+			if lowest > p.layer {
+				p.layer = lowest
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
 }
 
 // label shortens s to maxChars runes, keeping its end (the most specific
