@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/eksforge/eksforge/cdk"
 )
@@ -77,7 +78,49 @@ func VpcFromVpcAttributes(scope cdk.Construct, id string, attrs VpcAttributes) I
 	v.public = v.importGroup(attrs.PublicSubnetIds, attrs.PublicSubnetNames, attrs.PublicSubnetRouteTableIds, attrs.PublicSubnetIpv4CidrBlocks, "Public", "PublicSubnet")
 	v.private = v.importGroup(attrs.PrivateSubnetIds, attrs.PrivateSubnetNames, attrs.PrivateSubnetRouteTableIds, attrs.PrivateSubnetIpv4CidrBlocks, "Private", "PrivateSubnet")
 	v.isol = v.importGroup(attrs.IsolatedSubnetIds, attrs.IsolatedSubnetNames, attrs.IsolatedSubnetRouteTableIds, attrs.IsolatedSubnetIpv4CidrBlocks, "Isolated", "IsolatedSubnet")
+	v.checkCidrs()
 	return v
+}
+
+// checkCidrs rejects subnet blocks that are malformed, overlap each other
+// or lie outside the VPC's block (when those are literals).
+func (v *importedVpc) checkCidrs() {
+	fail := func(format string, args ...any) {
+		panic(fmt.Sprintf("ec2: imported VPC %q: ", v.Node().Path()) + fmt.Sprintf(format, args...))
+	}
+	var vpcBlock *cidrBlock
+	if c := v.attrs.VpcCidrBlock; c != "" && !cdk.IsUnresolved(c) {
+		b, err := parseCIDR(c)
+		if err != nil {
+			fail("VpcCidrBlock: %v", err)
+		}
+		vpcBlock = &b
+	}
+	type named struct {
+		subnet ISubnet
+		block  cidrBlock
+	}
+	var seen []named
+	for _, s := range slices.Concat(v.public, v.private, v.isol) {
+		c := s.Ipv4CidrBlock()
+		if c == "" || cdk.IsUnresolved(c) {
+			continue
+		}
+		b, err := parseCIDR(c)
+		if err != nil {
+			fail("subnet %s (%s): %v", s.Node().ID(), s.SubnetId(), err)
+		}
+		if vpcBlock != nil && !vpcBlock.contains(b) {
+			fail("subnet %s (%s) has block %s, outside the VPC's %s", s.Node().ID(), s.SubnetId(), b, *vpcBlock)
+		}
+		for _, o := range seen {
+			if o.block.overlaps(b) {
+				fail("the blocks of subnets %s (%s) and %s (%s) overlap; subnets of a VPC have disjoint blocks",
+					o.subnet.Node().ID(), o.block, s.Node().ID(), b)
+			}
+		}
+		seen = append(seen, named{s, b})
+	}
 }
 
 func (v *importedVpc) importGroup(ids, names, routeTables, cidrs []string, defaultName, field string) []ISubnet {

@@ -47,7 +47,6 @@ func hostMask(mask int) uint32 {
 	return uint32(math.MaxUint32) >> mask
 }
 
-func (c cidrBlock) size() uint64 { return uint64(1) << (32 - c.mask) }
 func (c cidrBlock) last() uint32 { return c.first | hostMask(c.mask) }
 
 func (c cidrBlock) String() string {

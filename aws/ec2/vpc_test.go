@@ -334,6 +334,10 @@ func TestVpcFromVpcAttributes(t *testing.T) {
 		{"fails on route tables of the wrong count", ec2.VpcAttributes{VpcId: "v", AvailabilityZones: []string{"a"}, PublicSubnetIds: []string{"s"}, PublicSubnetRouteTableIds: []string{"r", "q"}}, "2 PublicSubnetRouteTableIds for 1"},
 		{"fails on subnets without zones", ec2.VpcAttributes{VpcId: "v", PrivateSubnetIds: []string{"s"}}, "AvailabilityZones is empty"},
 		{"fails without a VpcId", ec2.VpcAttributes{}, "needs a VpcId"},
+		{"fails on overlapping subnet blocks", ec2.VpcAttributes{VpcId: "v", AvailabilityZones: []string{"a"}, PublicSubnetIds: []string{"s-1"}, PublicSubnetIpv4CidrBlocks: []string{"10.0.0.0/24"},
+			PrivateSubnetIds: []string{"s-2"}, PrivateSubnetIpv4CidrBlocks: []string{"10.0.0.128/25"}}, "PublicSubnet1 (10.0.0.0/24) and PrivateSubnet1 (10.0.0.128/25) overlap"},
+		{"fails on a subnet block outside the VPC", ec2.VpcAttributes{VpcId: "v", VpcCidrBlock: "10.0.0.0/16", AvailabilityZones: []string{"a"}, PublicSubnetIds: []string{"s-1"}, PublicSubnetIpv4CidrBlocks: []string{"10.1.0.0/24"}}, "outside the VPC's 10.0.0.0/16"},
+		{"fails on a malformed subnet block", ec2.VpcAttributes{VpcId: "v", AvailabilityZones: []string{"a"}, PublicSubnetIds: []string{"s-1"}, PublicSubnetIpv4CidrBlocks: []string{"10.0.0.0/33"}}, "prefix length"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mustPanic(t, func() { ec2.VpcFromVpcAttributes(s, "Bad"+strings.ReplaceAll(tc.name, " ", ""), tc.attrs) }, tc.want)
