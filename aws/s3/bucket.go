@@ -90,8 +90,14 @@ type BlockPublicAccess struct {
 var (
 	// BlockPublicAccessBlockAll blocks every kind of public access.
 	BlockPublicAccessBlockAll = &BlockPublicAccess{true, true, true, true}
-	// BlockPublicAccessBlockAcls blocks public ACLs only.
-	BlockPublicAccessBlockAcls = &BlockPublicAccess{BlockPublicAcls: true, IgnorePublicAcls: true}
+	// BlockPublicAccessBlockAcls blocks public ACLs and leaves the other
+	// two settings at S3's default, blocked: it renders as
+	// BlockPublicAccessBlockAll does, as in the AWS CDK with the
+	// @aws-cdk/aws-s3:publicAccessBlockedByDefault flag of new projects.
+	BlockPublicAccessBlockAcls = &BlockPublicAccess{true, true, true, true}
+	// BlockPublicAccessBlockAclsOnly blocks public ACLs and allows public
+	// bucket policies.
+	BlockPublicAccessBlockAclsOnly = &BlockPublicAccess{BlockPublicAcls: true, IgnorePublicAcls: true}
 )
 
 // BucketProps define a [Bucket].
