@@ -225,16 +225,18 @@ func NewStringParameter(scope cdk.Construct, id string, props StringParameterPro
 // ParameterName is the parameter's name ({"Ref": parameter}).
 func (p *StringParameter) ParameterName() string { return p.Resource.Ref() }
 
-// ParameterArn is the parameter's ARN.
+// ParameterArn is the parameter's ARN, made from its Ref as the AWS CDK
+// makes it (so that users of the ARN wait for the parameter).
 func (p *StringParameter) ParameterArn() string {
-	return parameterArnNoSep(p, p.nameForArn())
-}
-
-func (p *StringParameter) nameForArn() string {
-	if p.props.ParameterName != "" {
-		return p.props.ParameterName
+	stack := cdk.StackOf(p)
+	sep := "/"
+	if n := p.props.ParameterName; n != "" && !cdk.IsUnresolved(n) && strings.HasPrefix(n, "/") {
+		sep = ""
 	}
-	return p.ParameterName()
+	return cdk.FormatArn(cdk.ArnComponents{
+		Partition: stack.Partition(), Service: "ssm", Region: stack.Region(), Account: stack.Account(),
+		Resource: "parameter" + sep + p.ParameterName(), ArnFormat: cdk.ArnFormatNoResourceName,
+	})
 }
 
 // ParameterType is "String".

@@ -63,6 +63,8 @@ func TestStringParameter(t *testing.T) {
 	partition, region, account := map[string]any{"Ref": "AWS::Partition"}, map[string]any{"Ref": "AWS::Region"}, map[string]any{"Ref": "AWS::AccountId"}
 	tmpl.HasOutput("ImpArn", map[string]any{"Value": map[string]any{"Fn::Join": []any{"", []any{
 		"arn:", partition, ":ssm:", region, ":", account, ":parameter/imp/name"}}}})
+	tmpl.HasOutput("Arn", map[string]any{"Value": map[string]any{"Fn::Join": []any{"", []any{
+		"arn:", partition, ":ssm:", region, ":", account, ":parameter", map[string]any{"Ref": "P4E0919BE"}}}}})
 	tmpl.HasOutput("Value", map[string]any{"Value": map[string]any{"Fn::GetAtt": []any{"P4E0919BE", "Value"}}})
 }
 
