@@ -263,6 +263,9 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	d := cfndiff.Compare(old, s.Template)
 	if old != nil && d.IsEmpty() && !o.force && sameParameters(cur, plist) && sameTags(cur, s.Tags) && !strings.HasSuffix(string(cur.StackStatus), "_FAILED") {
 		fmt.Fprintf(r.Stderr, "%s: no changes\n", s.DisplayName)
+		if err := dep.SetTerminationProtection(ctx, cur, s.TerminationProtection); err != nil {
+			return err
+		}
 		return r.printOutputs(s, cur)
 	}
 	fmt.Fprintf(r.Stdout, "Stack %s\n", s.DisplayName)
@@ -283,7 +286,10 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	if cs.Empty {
 		fmt.Fprintf(r.Stderr, "%s: no changes\n", s.DisplayName)
 		cur, err := dep.Current(ctx, s.StackName)
-		if err != nil {
+		if err != nil || cur == nil {
+			return err
+		}
+		if err := dep.SetTerminationProtection(ctx, cur, s.TerminationProtection); err != nil {
 			return err
 		}
 		return r.printOutputs(s, cur)
@@ -320,6 +326,9 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	}
 	st, err := dep.Execute(ctx, cs, total, pathsOf(s))
 	if err != nil {
+		return err
+	}
+	if err := dep.SetTerminationProtection(ctx, st, s.TerminationProtection); err != nil {
 		return err
 	}
 	fmt.Fprintf(r.Stderr, "%s: deployed in %s\n", s.DisplayName, time.Since(start).Round(time.Second))

@@ -336,6 +336,19 @@ func (d *Deployer) Destroy(ctx context.Context, name string, paths map[string]st
 	return nil
 }
 
+// SetTerminationProtection turns the stack's termination protection on or
+// off when it differs from on.
+func (d *Deployer) SetTerminationProtection(ctx context.Context, st *types.Stack, on bool) error {
+	if aws.ToBool(st.EnableTerminationProtection) == on {
+		return nil
+	}
+	if _, err := d.CFN.UpdateTerminationProtection(ctx, &cloudformation.UpdateTerminationProtectionInput{StackName: st.StackId, EnableTerminationProtection: &on}); err != nil {
+		return fmt.Errorf("unable to set the termination protection of stack %s to %v: %s", aws.ToString(st.StackName), on, apiMessage(err))
+	}
+	st.EnableTerminationProtection = &on
+	return nil
+}
+
 // ParseTemplate decodes a JSON or YAML CloudFormation template.
 func ParseTemplate(body []byte) (map[string]any, error) {
 	var m map[string]any
