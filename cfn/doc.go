@@ -5,7 +5,7 @@
 //
 // # What the packages are
 //
-// Each resource type of a namespace is a construct built on [cdk.CfnResource],
+// Each resource type of a namespace is a construct built on [github.com/eksforge/eksforge/cdk.CfnResource],
 // generated from the CloudFormation registry schema of the type. For
 // AWS::EKS::Cluster, package cfneks (directory cfn/eks) has:
 //
@@ -24,7 +24,7 @@
 // properties left unset are reported by app.Synth with the construct path:
 // "property RoleArn of AWS::EKS::Cluster is required; set
 // CfnClusterProps.RoleArn". Taggable types receive the tags applied with
-// [cdk.TagsOf].
+// [github.com/eksforge/eksforge/cdk.TagsOf].
 //
 // These are the building blocks of the hand-written constructs in aws/* and
 // eks; reach for them directly only for what those do not cover.
@@ -57,10 +57,11 @@
 //
 //   - string → string; integer → *int; number → *float64; boolean → *bool:
 //     numbers and booleans are pointers so that 0 and false can be set; use
-//     [cdk.Ptr]: MinSize: cdk.Ptr(0).
+//     [github.com/eksforge/eksforge/cdk.Ptr]: MinSize: cdk.Ptr(0).
 //   - lists → []string, []int, ..., or []Cfn<Type> for lists of objects;
-//     string maps (patternProperties or additionalProperties of strings) →
-//     map[string]string.
+//     string maps (patternProperties or additionalProperties whose values
+//     are strings, or may be of several types including string, as Lambda's
+//     environment variables) → map[string]string.
 //   - objects with properties → *Cfn<Type>: always a pointer, required or
 //     not.
 //   - a Tags property whose items are {Key, Value} → []cdk.CfnTag.
