@@ -5,8 +5,9 @@
 //
 // # What the packages are
 //
-// Each resource type of a namespace is a construct built on [github.com/eksforge/eksforge/cdk.CfnResource],
-// generated from the CloudFormation registry schema of the type. For
+// Each resource type of a namespace is a construct built on
+// [github.com/eksforge/eksforge/cdk.CfnResource], generated from the
+// CloudFormation registry schema of the type. For
 // AWS::EKS::Cluster, package cfneks (directory cfn/eks) has:
 //
 //   - CfnCluster, the construct, embedding cdk.CfnResource (so Ref, GetAtt,
