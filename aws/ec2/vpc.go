@@ -213,6 +213,13 @@ func NewVpc(scope cdk.Construct, id string, props VpcProps) *Vpc {
 	// Availability Zones.
 	if len(props.AvailabilityZones) > 0 {
 		v.azs = append([]string(nil), props.AvailabilityZones...)
+		if known, agnostic := stackAvailabilityZones(stack, v); !agnostic && !cdk.IsUnresolved(known) {
+			for _, az := range v.azs {
+				if !cdk.IsUnresolved(az) && !slices.Contains(known, az) {
+					fail("AvailabilityZones has %q, which is not one of the stack's zones (%s)", az, strings.Join(known, ", "))
+				}
+			}
+		}
 	} else {
 		max := props.MaxAzs
 		if max == 0 {

@@ -111,6 +111,12 @@ func TestVpcAvailabilityZones(t *testing.T) {
 			t.Errorf("zones %v", got)
 		}
 	})
+	t.Run("fails on explicit zones outside the stack's", func(t *testing.T) {
+		t.Parallel()
+		_, s := envStack(map[string]any{"availability-zones:account=123456789012:region=us-east-1": []any{"us-east-1a", "us-east-1b"}})
+		mustPanic(t, func() { ec2.NewVpc(s, "Vpc", ec2.VpcProps{AvailabilityZones: []string{"us-east-1a", "eu-west-1a"}}) },
+			`Vpc "Stack/Vpc"`, `"eu-west-1a", which is not one of the stack's zones (us-east-1a, us-east-1b)`)
+	})
 	t.Run("one zone", func(t *testing.T) {
 		t.Parallel()
 		_, s := agnosticStack()
