@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Write prints the diff for people: warnings about replaced EKS resources
@@ -133,7 +134,11 @@ func render(v any) string {
 	}
 	s := strings.TrimSuffix(buf.String(), "\n")
 	if len(s) > maxValue {
-		s = s[:maxValue] + "…"
+		cut := maxValue
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/eksforge/eksforge/cdk"
@@ -26,11 +27,15 @@ type network struct {
 	subnet  bool   // add a subnet (an update)
 	https   bool   // open 443 to the VPC (a broadening change)
 	badCIDR bool   // add a subnet outside the VPC (moto refuses it)
+	large   bool   // make the template larger than CloudFormation's TemplateBody limit
 }
 
 func (n network) build(app *cdk.App) {
 	st := cdk.NewStack(app, n.stack, cdk.StackProps{Tags: map[string]string{"test": "eksforge-cli"}})
 	vpc := cdk.NewCfnResource(st, "Vpc", cdk.CfnResourceProps{Type: "AWS::EC2::VPC", Properties: map[string]any{"CidrBlock": "10.0.0.0/16", "EnableDnsSupport": true}})
+	if n.large {
+		vpc.AddMetadata("padding", strings.Repeat("eksforge ", 7000))
+	}
 	sgProps := map[string]any{"GroupDescription": "eksforge cli test", "VpcId": vpc.Ref()}
 	if n.https {
 		sgProps["SecurityGroupIngress"] = []any{map[string]any{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16"}}

@@ -216,3 +216,21 @@ func TestDeployPrintsOutputs(t *testing.T) {
 	res.expect(t, 0, "stderr", "CliOutputs: no changes")
 	res.expect(t, 0, "stdout", "Outputs:\nCliOutputs.DataUrl = s3://cdk-hnb659fds-assets-123456789012-us-east-1/", "CliOutputs.RoleArn = arn:aws:iam::123456789012:role/", "CliOutputs.VpcId = vpc-", "Stack ARN:\narn:aws:cloudformation:us-east-1:123456789012:stack/CliOutputs/")
 }
+
+// TestDeployLargeTemplate deploys a template above the 51,200 bytes that
+// TemplateBody takes: it goes by its S3 URL, from the template asset.
+func TestDeployLargeTemplate(t *testing.T) {
+	t.Parallel()
+	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
+	asm := synth(t, network{stack: "CliLarge", asset: "large", large: true}.build)
+	if n := len(mustRead(t, asm, "CliLarge.template.json")); n <= 51200 {
+		t.Fatalf("the template has %d bytes; the test needs more than 51200", n)
+	}
+	res := run(t, newRunner(), "deploy", "--app", asm, "--endpoint-url", srv.Endpoint(), "--require-approval", "never")
+	res.expect(t, 0, "stderr", "CliLarge: assets: 2 uploaded", "CREATE_COMPLETE")
+	if got := stackStatus(t, cfg, "CliLarge"); got != "CREATE_COMPLETE" {
+		t.Errorf("stack status = %s, want CREATE_COMPLETE", got)
+	}
+	res = run(t, newRunner(), "diff", "--app", asm, "--endpoint-url", srv.Endpoint())
+	res.expect(t, 0, "stdout", "There were no differences")
+}

@@ -277,7 +277,7 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	if len(s.TemplateBody) <= maxTemplateBody || s.TemplateAssetURL == "" {
 		in.TemplateBody = string(s.TemplateBody)
 	} else {
-		in.TemplateURL = templateURL(env, sess.endpoint, env.Substitute(s.TemplateAssetURL))
+		in.TemplateURL = templateURL(env, env.Substitute(s.TemplateAssetURL))
 	}
 	cs, err := dep.CreateChangeSet(ctx, in)
 	if err != nil {
@@ -335,19 +335,16 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	return r.printOutputs(s, st)
 }
 
-// templateURL turns an s3:// URL into the https URL CloudFormation reads
-// (path style on a custom endpoint).
-func templateURL(env deploy.Env, endpoint, s3url string) string {
-	rest := strings.TrimPrefix(s3url, "s3://")
-	if endpoint != "" {
-		return strings.TrimSuffix(endpoint, "/") + "/" + rest
-	}
-	bucket, key, _ := strings.Cut(rest, "/")
+// templateURL turns an s3:// URL into the https URL CloudFormation reads,
+// path style (https://s3.REGION.amazonaws.com/BUCKET/KEY). It is the form
+// CloudFormation accepts for any bucket name, and the one moto and
+// LocalStack resolve to their own S3 when --endpoint-url is set.
+func templateURL(env deploy.Env, s3url string) string {
 	suffix := "amazonaws.com"
 	if strings.HasPrefix(env.Region, "cn-") {
 		suffix = "amazonaws.com.cn"
 	}
-	return "https://" + bucket + ".s3." + env.Region + "." + suffix + "/" + key
+	return "https://s3." + env.Region + "." + suffix + "/" + strings.TrimPrefix(s3url, "s3://")
 }
 
 func sameParameters(cur *types.Stack, plist []types.Parameter) bool {
