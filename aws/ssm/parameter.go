@@ -16,13 +16,13 @@ type ParameterValueType string
 
 // Value types of SSM template parameters.
 const (
-	ParameterValueTypeString             ParameterValueType = "String"
-	ParameterValueTypeAwsEc2ImageId      ParameterValueType = "AWS::EC2::Image::Id"
-	ParameterValueTypeAwsEc2InstanceId   ParameterValueType = "AWS::EC2::Instance::Id"
-	ParameterValueTypeAwsEc2KeyPairName  ParameterValueType = "AWS::EC2::KeyPair::KeyName"
-	ParameterValueTypeAwsEc2SecurityGrId ParameterValueType = "AWS::EC2::SecurityGroup::Id"
-	ParameterValueTypeAwsEc2SubnetId     ParameterValueType = "AWS::EC2::Subnet::Id"
-	ParameterValueTypeAwsEc2VpcId        ParameterValueType = "AWS::EC2::VPC::Id"
+	ParameterValueTypeString                ParameterValueType = "String"
+	ParameterValueTypeAwsEc2ImageId         ParameterValueType = "AWS::EC2::Image::Id"
+	ParameterValueTypeAwsEc2InstanceId      ParameterValueType = "AWS::EC2::Instance::Id"
+	ParameterValueTypeAwsEc2KeyPairName     ParameterValueType = "AWS::EC2::KeyPair::KeyName"
+	ParameterValueTypeAwsEc2SecurityGroupId ParameterValueType = "AWS::EC2::SecurityGroup::Id"
+	ParameterValueTypeAwsEc2SubnetId        ParameterValueType = "AWS::EC2::Subnet::Id"
+	ParameterValueTypeAwsEc2VpcId           ParameterValueType = "AWS::EC2::VPC::Id"
 )
 
 // importedValueSuffix is the AWS CDK's constant in the ids of imported
