@@ -12,16 +12,20 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/testenv/cdklib"
 )
 
 // TestParityWithAwsCdk builds the apps of testdata/parity/*.js in Go and
-// compares the templates with what aws-cdk-lib 2.276.0 synthesized for them
-// (testdata/parity/*.template.json, regenerated as the .js files say):
-// the same resource types and counts, the same logical IDs, and the same
-// properties and attributes of every resource. The only normalization is
-// for the one intended difference: a role's inline policies are sorted by
-// name here (Go maps have no order), in insertion order there; CloudFormation
-// treats the list as unordered.
+// compares the templates with what aws-cdk-lib 2.276.0 synthesizes for them,
+// with the feature flags new AWS CDK projects set: the same resource types
+// and counts, the same logical IDs, and the same properties and attributes
+// of every resource. The "live" subtests run the apps with node through
+// internal/testenv/cdklib (skipped when npm is offline, or with -short) and
+// also check that the recorded templates (testdata/parity/*.template.json,
+// which the "recorded" subtests compare with when node is unavailable) are
+// current. The only normalization is for the one intended difference: a
+// role's inline policies are sorted by name here (Go maps have no order), in
+// insertion order there; CloudFormation treats the list as unordered.
 func TestParityWithAwsCdk(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -36,7 +40,7 @@ func TestParityWithAwsCdk(t *testing.T) {
 			t.Parallel()
 			_, stack := newStack()
 			tc.build(stack)
-			var got, want map[string]any
+			var got, recorded map[string]any
 			if err := json.Unmarshal(templateJSON(t, stack), &got); err != nil {
 				t.Fatal(err)
 			}
@@ -44,10 +48,20 @@ func TestParityWithAwsCdk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := json.Unmarshal(b, &want); err != nil {
+			if err := json.Unmarshal(b, &recorded); err != nil {
 				t.Fatal(err)
 			}
-			compareTemplates(t, want, got)
+			t.Run("recorded", func(t *testing.T) { compareTemplates(t, recorded, got) })
+			t.Run("live", func(t *testing.T) {
+				if testing.Short() {
+					t.Skip("runs node; skipped with -short")
+				}
+				live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", tc.name+".js")), "Stack")
+				compareTemplates(t, live, got)
+				if diff := cmp.Diff(resources(live), resources(recorded)); diff != "" {
+					t.Errorf("testdata/parity/%s.template.json is stale; regenerate it as %s.js says (-live +recorded):\n%s", tc.name, tc.name, diff)
+				}
+			})
 		})
 	}
 }

@@ -11,17 +11,22 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/aws/kms"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/testenv/cdklib"
 )
 
 // TestParityWithAwsCdk builds the app of testdata/parity/key.js in Go and
-// compares the template with what aws-cdk-lib 2.276.0 synthesized for it:
-// the same resources (types, counts, logical IDs, properties, removal
-// policies) and outputs.
+// compares the template with what aws-cdk-lib 2.276.0 synthesizes for it,
+// with the feature flags new AWS CDK projects set: the same resources
+// (types, counts, logical IDs, properties, removal policies) and outputs.
+// The "live" subtest runs the app with node through
+// internal/testenv/cdklib (skipped when npm is offline, or with -short) and
+// also checks that the recorded template (testdata/parity/key.template.json,
+// which the "recorded" subtest compares with) is current.
 func TestParityWithAwsCdk(t *testing.T) {
 	t.Parallel()
 	_, stack := newStack()
 	buildParityKey(stack)
-	var got, want map[string]any
+	var got, recorded map[string]any
 	if err := json.Unmarshal(templateJSON(t, stack), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -29,9 +34,26 @@ func TestParityWithAwsCdk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &want); err != nil {
+	if err := json.Unmarshal(b, &recorded); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("recorded", func(t *testing.T) { compareTemplates(t, recorded, got) })
+	t.Run("live", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("runs node; skipped with -short")
+		}
+		live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", "key.js")), "Stack")
+		compareTemplates(t, live, got)
+		if diff := cmp.Diff(resources(live), resources(recorded)); diff != "" {
+			t.Errorf("testdata/parity/key.template.json is stale; regenerate it as key.js says (-live +recorded):\n%s", diff)
+		}
+	})
+}
+
+// compareTemplates compares resources and outputs of an AWS CDK template
+// (want) with ours (got), ignoring construct metadata.
+func compareTemplates(t *testing.T, want, got map[string]any) {
+	t.Helper()
 	if diff := cmp.Diff(resources(want), resources(got)); diff != "" {
 		t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
 	}

@@ -2,7 +2,7 @@
 // case: every principal kind, inline and managed policies, users, groups,
 // imported roles and grants. Same flags and regeneration as role.js:
 //
-//	NODE_PATH=DIR/node_modules CDK_OUTDIR=/tmp/iam node iam.js
+//	NODE_PATH=DIR CDK_OUTDIR=/tmp/iam node iam.js
 //	cp /tmp/iam/Stack.template.json iam.template.json
 const cdk = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');

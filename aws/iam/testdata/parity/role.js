@@ -3,9 +3,10 @@
 // addToPolicy, synthesized by aws-cdk-lib with the feature flags every new
 // AWS CDK project sets (CURRENTLY_RECOMMENDED_FLAGS).
 //
-// Regenerate role.template.json (aws-cdk-lib 2.276.0 installed in DIR):
+// Regenerate role.template.json (DIR: the node_modules scripts/install-cdk-lib.sh
+// installs, or any with aws-cdk-lib 2.276.0):
 //
-//	NODE_PATH=DIR/node_modules CDK_OUTDIR=/tmp/role node role.js
+//	NODE_PATH=DIR CDK_OUTDIR=/tmp/role node role.js
 //	cp /tmp/role/Stack.template.json role.template.json
 const cdk = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');

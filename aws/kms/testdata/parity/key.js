@@ -3,9 +3,10 @@
 // account and to a role of another account. Synthesized by aws-cdk-lib with
 // the feature flags every new AWS CDK project sets.
 //
-// Regenerate key.template.json (aws-cdk-lib 2.276.0 installed in DIR):
+// Regenerate key.template.json (DIR: the node_modules scripts/install-cdk-lib.sh
+// installs, or any with aws-cdk-lib 2.276.0):
 //
-//	NODE_PATH=DIR/node_modules CDK_OUTDIR=/tmp/key node key.js
+//	NODE_PATH=DIR CDK_OUTDIR=/tmp/key node key.js
 //	cp /tmp/key/Stack.template.json key.template.json
 const cdk = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');

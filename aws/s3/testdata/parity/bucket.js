@@ -3,9 +3,10 @@
 // including the KMS key grants of encrypted buckets. Synthesized by
 // aws-cdk-lib with the feature flags every new AWS CDK project sets.
 //
-// Regenerate bucket.template.json (aws-cdk-lib 2.276.0 installed in DIR):
+// Regenerate bucket.template.json (DIR: the node_modules scripts/install-cdk-lib.sh
+// installs, or any with aws-cdk-lib 2.276.0):
 //
-//	NODE_PATH=DIR/node_modules CDK_OUTDIR=/tmp/bucket node bucket.js
+//	NODE_PATH=DIR CDK_OUTDIR=/tmp/bucket node bucket.js
 //	cp /tmp/bucket/Stack.template.json bucket.template.json
 const cdk = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');
