@@ -398,6 +398,7 @@ type UnknownStackError struct {
 	Known []string
 }
 
+// Error names the pattern and lists the known stacks.
 func (e *UnknownStackError) Error() string {
 	if len(e.Known) == 0 {
 		return fmt.Sprintf("no stack matches %q: the app has no stacks", e.Pattern)

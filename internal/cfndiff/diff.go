@@ -82,9 +82,9 @@ func (r ResourceDiff) Type() string {
 type PropertyDiff struct {
 	// Path is the property's path, "."-separated ("ScalingConfig.MinSize").
 	Path string
-	// Old and New are the values; HasOld and HasNew say whether they were
-	// present at all.
-	Old, New       any
+	// Old and New are the values (nil when absent).
+	Old, New any
+	// HasOld and HasNew say whether the values were present at all.
 	HasOld, HasNew bool
 	// Replaces says this change makes CloudFormation replace the resource.
 	Replaces bool

@@ -233,6 +233,8 @@ type StackError struct {
 	NotDeployed []string
 }
 
+// Error says which stack failed, its status, and the first failing
+// resource with its reason (or the API error).
 func (e *StackError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "stack %s failed", e.StackName)
