@@ -1,0 +1,126 @@
+package eks
+
+import (
+	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// ClusterAttributes describe an existing cluster. Only ClusterName is
+// required; reading an attribute that was not given panics with the
+// construct's path.
+type ClusterAttributes struct {
+	// ClusterName is the cluster's name. Required.
+	ClusterName string
+	// ClusterArn is the cluster's ARN.
+	// Default: made from the name, the stack's partition, region and account.
+	ClusterArn string
+	// Vpc is the cluster's VPC.
+	// Default: none (node groups and Fargate profiles need it).
+	Vpc ec2.IVpc
+	// ClusterEndpoint is the API server's URL.
+	// Default: none.
+	ClusterEndpoint string
+	// ClusterCertificateAuthorityData is the API server's CA, base64.
+	// Default: none.
+	ClusterCertificateAuthorityData string
+	// ClusterSecurityGroupId is the cluster security group.
+	// Default: none.
+	ClusterSecurityGroupId string
+	// ClusterEncryptionConfigKeyArn is the secrets key's ARN.
+	// Default: none.
+	ClusterEncryptionConfigKeyArn string
+	// OpenIdConnectIssuerUrl is the OIDC issuer URL.
+	// Default: none.
+	OpenIdConnectIssuerUrl string
+	// SecurityGroupIds are more security groups of the control plane,
+	// added to Connections.
+	// Default: none.
+	SecurityGroupIds []string
+	// AuthenticationMode is the cluster's authentication mode.
+	// Default: API_AND_CONFIG_MAP.
+	AuthenticationMode AuthenticationMode
+	// IpFamily is the cluster's IP family.
+	// Default: IPv4.
+	IpFamily IpFamily
+	// KubernetesVersion is the control plane's version, used to choose
+	// node AMIs.
+	// Default: unknown (self-managed capacity then needs a MachineImage).
+	KubernetesVersion KubernetesVersion
+}
+
+type importedCluster struct {
+	cdk.Base
+	attrs       ClusterAttributes
+	connections *ec2.Connections
+	clusterSG   ec2.ISecurityGroup
+	in          *clusterInternals
+}
+
+// ClusterFromClusterAttributes imports an existing cluster.
+func ClusterFromClusterAttributes(scope cdk.Construct, id string, attrs ClusterAttributes) ICluster {
+	c := &importedCluster{attrs: attrs}
+	cdk.InitConstruct(c, scope, id)
+	if attrs.ClusterName == "" {
+		panic(c.Node().Path() + ": ClusterAttributes.ClusterName is required")
+	}
+	c.in = newClusterInternals(c)
+	var groups []ec2.ISecurityGroup
+	for i, sg := range attrs.SecurityGroupIds {
+		groups = append(groups, ec2.SecurityGroupFromSecurityGroupId(c, "SecurityGroup"+itoa(i+1), sg))
+	}
+	if attrs.ClusterSecurityGroupId != "" {
+		c.clusterSG = ec2.SecurityGroupFromSecurityGroupId(c, "ClusterSecurityGroup", attrs.ClusterSecurityGroupId)
+		groups = append(groups, c.clusterSG)
+	}
+	port := ec2.PortTcp(443)
+	c.connections = ec2.NewConnections(ec2.ConnectionsProps{SecurityGroups: groups, DefaultPort: &port})
+	return c
+}
+
+func itoa(i int) string {
+	const d = "0123456789"
+	if i < 10 {
+		return d[i : i+1]
+	}
+	return itoa(i/10) + d[i%10:i%10+1]
+}
+
+func (c *importedCluster) need(v, name string) string {
+	if v == "" {
+		panic(c.Node().Path() + ": the imported cluster has no " + name + ": set ClusterAttributes." + name)
+	}
+	return v
+}
+
+func (c *importedCluster) ClusterName() string { return c.attrs.ClusterName }
+func (c *importedCluster) ClusterArn() string {
+	if c.attrs.ClusterArn != "" {
+		return c.attrs.ClusterArn
+	}
+	return cdk.StackOf(c).FormatArn(cdk.ArnComponents{Service: "eks", Resource: "cluster", ResourceName: c.attrs.ClusterName})
+}
+func (c *importedCluster) ClusterEndpoint() string {
+	return c.need(c.attrs.ClusterEndpoint, "ClusterEndpoint")
+}
+func (c *importedCluster) ClusterCertificateAuthorityData() string {
+	return c.need(c.attrs.ClusterCertificateAuthorityData, "ClusterCertificateAuthorityData")
+}
+func (c *importedCluster) ClusterSecurityGroupId() string {
+	return c.need(c.attrs.ClusterSecurityGroupId, "ClusterSecurityGroupId")
+}
+func (c *importedCluster) ClusterSecurityGroup() ec2.ISecurityGroup {
+	c.need(c.attrs.ClusterSecurityGroupId, "ClusterSecurityGroupId")
+	return c.clusterSG
+}
+func (c *importedCluster) ClusterEncryptionConfigKeyArn() string {
+	return c.need(c.attrs.ClusterEncryptionConfigKeyArn, "ClusterEncryptionConfigKeyArn")
+}
+func (c *importedCluster) ClusterOpenIdConnectIssuerUrl() string {
+	return c.need(c.attrs.OpenIdConnectIssuerUrl, "OpenIdConnectIssuerUrl")
+}
+func (c *importedCluster) Vpc() ec2.IVpc                          { return c.attrs.Vpc }
+func (c *importedCluster) Connections() *ec2.Connections          { return c.connections }
+func (c *importedCluster) AuthenticationMode() AuthenticationMode { return c.attrs.AuthenticationMode }
+func (c *importedCluster) IpFamily() IpFamily                     { return c.attrs.IpFamily }
+func (c *importedCluster) KubernetesVersion() KubernetesVersion   { return c.attrs.KubernetesVersion }
+func (c *importedCluster) internals() *clusterInternals           { return c.in }
