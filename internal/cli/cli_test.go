@@ -174,6 +174,9 @@ func TestGraphEmphasisesEKSResources(t *testing.T) {
 			t.Errorf("node %s has kind %q, want %q", id, got, kind)
 		}
 	}
+	if !strings.Contains(res.stdout, `<g class="tree" data-path="EksApp/Cluster/Nodegroup">`) {
+		t.Error("the SVG does not draw the construct tree")
+	}
 	for _, e := range []string{
 		"EksApp/ClusterEB0386A7 -> EksApp/ClusterNodegroup78FCCA33",
 		"EksApp/ClusterManifestC0AED10E -> EksApp/ClusterChart3844962B",

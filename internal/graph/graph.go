@@ -12,6 +12,7 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -46,6 +47,10 @@ type Graph struct {
 	Nodes []*Node
 	// Edges run from a dependency to the resource that depends on it.
 	Edges []Edge
+	// Tree is the construct tree of the stacks (from tree.json), without
+	// template elements other than resources; empty when the assembly has
+	// no tree.
+	Tree []TreeLine
 }
 
 // Node is one resource.
@@ -75,46 +80,112 @@ type Edge struct {
 	Via string
 }
 
-// treeNode is a node of tree.json.
+// TreeLine is one construct of the construct tree, in depth-first order.
+type TreeLine struct {
+	// Depth is 0 for a stack, 1 for its children, ...
+	Depth int
+	// ID is the construct's id; Path its full construct path.
+	ID, Path string
+	// FQN is the construct's type ("github.com/eksforge/eksforge/eks.Cluster").
+	FQN string
+	// Type is the CloudFormation type of a resource construct, or "".
+	Type string
+	// Kind is the emphasis, or "".
+	Kind Kind
+}
+
+// treeNode is a node of tree.json, its children in file order.
 type treeNode struct {
-	ID            string               `json:"id"`
-	Path          string               `json:"path"`
-	Children      map[string]*treeNode `json:"children"`
-	Attributes    map[string]any       `json:"attributes"`
+	ID            string         `json:"id"`
+	Path          string         `json:"path"`
+	Children      children       `json:"children"`
+	Attributes    map[string]any `json:"attributes"`
 	ConstructInfo struct {
 		FQN string `json:"fqn"`
 	} `json:"constructInfo"`
 }
 
-// readTree returns the fully-qualified type names of the constructs by
-// path, or an empty map when the assembly has no tree.
-func readTree(asm *assembly.Assembly) (map[string]string, error) {
+// children keeps the order of tree.json's "children" object, which is the
+// order constructs were added.
+type children []*treeNode
+
+func (c *children) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	for dec.More() {
+		if _, err := dec.Token(); err != nil { // the key (the child's id)
+			return err
+		}
+		var n treeNode
+		if err := dec.Decode(&n); err != nil {
+			return err
+		}
+		*c = append(*c, &n)
+	}
+	return nil
+}
+
+// elementTypes are constructs that are not drawn in the tree: template
+// elements other than resources.
+var elementTypes = []string{".CfnOutput", ".CfnParameter", ".CfnCondition", ".CfnMapping", ".CfnRule"}
+
+// readTree reads tree.json: the constructs' types by path, and the tree
+// lines of the stacks named (by display name, which is their path).
+func readTree(asm *assembly.Assembly, stacks map[string]bool) (map[string]string, []TreeLine, error) {
 	fqn := map[string]string{}
 	if asm.TreeFile == "" {
-		return fqn, nil
+		return fqn, nil, nil
 	}
 	body, err := os.ReadFile(asm.TreeFile)
 	if err != nil {
-		return nil, fmt.Errorf("unable to read the construct tree: %w", err)
+		return nil, nil, fmt.Errorf("unable to read the construct tree: %w", err)
 	}
 	var t struct {
 		Tree *treeNode `json:"tree"`
 	}
 	if err := json.Unmarshal(body, &t); err != nil {
-		return nil, fmt.Errorf("unable to read %s: %w", asm.TreeFile, err)
+		return nil, nil, fmt.Errorf("unable to read %s: %w", asm.TreeFile, err)
 	}
-	var walk func(n *treeNode)
-	walk = func(n *treeNode) {
+	var lines []TreeLine
+	var walk func(n *treeNode, depth int)
+	walk = func(n *treeNode, depth int) {
 		if n == nil {
 			return
 		}
 		fqn[n.Path] = n.ConstructInfo.FQN
+		if depth < 0 && stacks[n.Path] {
+			depth = 0
+		}
+		if depth >= 0 {
+			for _, e := range elementTypes {
+				if strings.HasSuffix(n.ConstructInfo.FQN, e) {
+					return
+				}
+			}
+			typ, _ := n.Attributes["aws:cdk:cloudformation:type"].(string)
+			lines = append(lines, TreeLine{Depth: depth, ID: n.ID, Path: n.Path, FQN: n.ConstructInfo.FQN, Type: typ, Kind: kindOf(typ, n.ConstructInfo.FQN)})
+			depth++
+		}
 		for _, c := range n.Children {
-			walk(c)
+			walk(c, depth)
 		}
 	}
-	walk(t.Tree)
-	return fqn, nil
+	walk(t.Tree, -1)
+	// Groups left empty (Exports, which holds only outputs) are dropped.
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(lines); i++ {
+			l := lines[i]
+			if l.Depth > 0 && l.Type == "" && (i+1 == len(lines) || lines[i+1].Depth <= l.Depth) {
+				lines = append(lines[:i], lines[i+1:]...)
+				changed = true
+				i--
+			}
+		}
+	}
+	return fqn, lines, nil
 }
 
 // Build makes the graph of the stacks (all of the assembly's when nil).
@@ -125,17 +196,20 @@ func Build(asm *assembly.Assembly, stacks []*assembly.Stack) (*Graph, error) {
 			return nil, err
 		}
 	}
-	fqns, err := readTree(asm)
-	if err != nil {
-		return nil, err
-	}
 	g := &Graph{}
 	chosen := map[string]bool{}
+	byPath := map[string]bool{}
 	exports := map[string]string{} // export name -> producing node ID
 	for _, s := range stacks {
 		chosen[s.ID] = true
+		byPath[s.DisplayName] = true
 		g.Stacks = append(g.Stacks, s.DisplayName)
 	}
+	fqns, tree, err := readTree(asm, byPath)
+	if err != nil {
+		return nil, err
+	}
+	g.Tree = tree
 	for _, s := range stacks {
 		for _, d := range s.Dependencies {
 			if ds := asm.ByID(d); ds != nil && chosen[d] {

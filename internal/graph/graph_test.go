@@ -72,6 +72,23 @@ func TestBuild(t *testing.T) {
 	if diff := cmp.Diff(wantEdges, edges); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
 	}
+	var tree []string
+	for _, l := range g.Tree {
+		tree = append(tree, strings.Repeat("  ", l.Depth)+l.ID+" "+l.Type+" "+string(l.Kind))
+	}
+	wantTree := []string{
+		"Net  ",
+		"  Vpc AWS::EC2::VPC ",
+		"App  ",
+		"  Cluster  ",
+		"    Resource AWS::EKS::Cluster cluster",
+		"    Workers  ",
+		"      Resource AWS::EKS::Nodegroup nodegroup",
+		"    Fargate AWS::EKS::FargateProfile fargate-profile",
+	}
+	if diff := cmp.Diff(wantTree, tree); diff != "" {
+		t.Errorf("tree (-want +got):\n%s", diff)
+	}
 	if diff := cmp.Diff([][2]string{{"App", "Net"}}, g.StackDependencies); diff != "" {
 		t.Errorf("stack dependencies (-want +got):\n%s", diff)
 	}

@@ -118,9 +118,18 @@ func WriteSVG(w io.Writer, g *Graph) error {
 		stackIndex[s] = i
 	}
 	headerHeight := float64(margin + headerLine*(2+len(g.Stacks)) + headerLine)
+	// The construct tree is a column on the left; the graph is right of it.
+	treeWidth := 0.0
+	for _, l := range g.Tree {
+		treeWidth = math.Max(treeWidth, float64(l.Depth)*treeIndent+14+float64(runeLen(l.ID)+2+runeLen(treeNote(l)))*charWidth)
+	}
+	x0 := 0.0
+	if treeWidth > 0 {
+		x0 = margin + treeWidth + nodeGap
+	}
 	width := 0.0
 	for li, l := range layers {
-		x := float64(margin)
+		x := x0 + margin
 		for _, p := range l {
 			if p.n != nil {
 				p.w = math.Max(120, float64(max(runeLen(label(p.n.Path)), runeLen(label(p.n.Type))))*charWidth+24)
@@ -136,7 +145,7 @@ func WriteSVG(w io.Writer, g *Graph) error {
 	for _, st := range g.Stacks {
 		width = math.Max(width, 2*margin+18+float64(runeLen(stackLegend(g, st)))*charWidth)
 	}
-	// Center each layer.
+	// Center each layer in the graph's part.
 	for _, l := range layers {
 		if len(l) == 0 {
 			continue
@@ -151,6 +160,7 @@ func WriteSVG(w io.Writer, g *Graph) error {
 	if len(list) == 0 {
 		height = headerHeight + margin
 	}
+	height = math.Max(height, headerHeight+float64(len(g.Tree))*treeRow+margin)
 
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>`+"\n")
@@ -190,6 +200,33 @@ func WriteSVG(w io.Writer, g *Graph) error {
 		fmt.Fprintf(&b, `<path class="edge" data-from="%s" data-to="%s" data-via="%s" d="%s" fill="none" stroke="#555" stroke-width="1.2"%s marker-end="url(#arrow)"><title>%s</title></path>`+"\n",
 			esc(e.From), esc(e.To), e.Via, d.String(), dash, esc(e.From+" → "+e.To+" ("+e.Via+")"))
 	}
+	// The construct tree.
+	if len(g.Tree) > 0 {
+		fmt.Fprintf(&b, `<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" stroke="#dee2e6"/>`+"\n", x0, headerHeight-headerLine, x0, height-margin)
+	}
+	stackColor := ""
+	for i, l := range g.Tree {
+		x := margin + float64(l.Depth)*treeIndent
+		y := headerHeight + float64(i)*treeRow + 4
+		if l.Depth == 0 {
+			stackColor = stackColors[stackIndex[l.Path]%len(stackColors)]
+		}
+		fill, pen := style(l.Kind)
+		switch {
+		case l.Depth == 0:
+			fill = stackColor
+		case l.Kind == "" && l.Type != "":
+			fill = "#ffffff"
+		case l.Kind == "":
+			fill = "#adb5bd"
+		}
+		weight := "normal"
+		if l.Depth == 0 || l.Kind != "" {
+			weight = "bold"
+		}
+		fmt.Fprintf(&b, `<g class="tree" data-path="%s"><circle cx="%.1f" cy="%.1f" r="4" fill="%s" stroke="#343a40" stroke-width="%g"/><text x="%.1f" y="%.1f" font-weight="%s">%s <tspan fill="#868e96" font-weight="normal">%s</tspan></text></g>`+"\n",
+			esc(l.Path), x+4, y-4, fill, math.Min(pen, 2), x+12, y, weight, esc(l.ID), esc(treeNote(l)))
+	}
 	// Nodes.
 	for _, p := range list {
 		fill, pen := style(p.n.Kind)
@@ -225,6 +262,24 @@ func stackLegend(g *Graph, s string) string {
 		text += " (depends on " + strings.Join(deps, ", ") + ")"
 	}
 	return text
+}
+
+// Construct tree layout, in pixels.
+const (
+	treeIndent = 14
+	treeRow    = 16
+)
+
+// treeNote is what the tree shows after a construct's id: the resource
+// type, or the construct's type without its module path ("eks.Cluster").
+func treeNote(l TreeLine) string {
+	if l.Type != "" {
+		return l.Type
+	}
+	if i := strings.LastIndex(l.FQN, "/"); i >= 0 {
+		return l.FQN[i+1:]
+	}
+	return l.FQN
 }
 
 // assignLayers puts every resource one layer below the lowest of its
