@@ -350,3 +350,41 @@ func TestVpcFromVpcAttributes(t *testing.T) {
 		})
 	}
 }
+
+func TestVpcNatGatewaySubnets(t *testing.T) {
+	t.Parallel()
+	cfg := []ec2.SubnetConfiguration{
+		{Name: "Edge", SubnetType: ec2.SubnetTypePublic, CidrMask: 24},
+		{Name: "Nat", SubnetType: ec2.SubnetTypePublic, CidrMask: 24},
+		{Name: "App", SubnetType: ec2.SubnetTypePrivateWithEgress},
+	}
+	_, s := agnosticStack()
+	ec2.NewVpc(s, "Vpc", ec2.VpcProps{SubnetConfiguration: cfg, NatGatewaySubnets: ec2.SubnetSelection{SubnetGroupName: "Nat"}})
+	tmpl := assertions.FromStack(t, s)
+	tmpl.ResourceCountIs("AWS::EC2::NatGateway", 2)
+	tmpl.HasResourceProperties("AWS::EC2::NatGateway", map[string]any{"SubnetId": ref("VpcNatSubnet1SubnetE1BAC97E")})
+
+	_, s2 := agnosticStack()
+	mustPanic(t, func() {
+		ec2.NewVpc(s2, "Vpc", ec2.VpcProps{SubnetConfiguration: cfg, NatGatewaySubnets: ec2.SubnetSelection{SubnetGroupName: "App"}})
+	}, `Vpc "Stack/Vpc"`, "is not a public subnet")
+}
+
+func TestSubnet(t *testing.T) {
+	t.Parallel()
+	_, s := agnosticStack()
+	sn := ec2.NewSubnet(s, "Extra", ec2.SubnetProps{VpcId: "vpc-1", AvailabilityZone: "us-east-1a", CidrBlock: "10.0.0.0/24"})
+	sn.AddRoute("Peering", ec2.AddRouteOptions{DestinationCidrBlock: "10.1.0.0/16", RouterType: ec2.RouterTypeVpcPeeringConnection, RouterId: "pcx-1"})
+	if sn.AvailabilityZone() != "us-east-1a" || sn.Ipv4CidrBlock() != "10.0.0.0/24" || len(sn.InternetConnectivityEstablished()) != 1 {
+		t.Errorf("subnet accessors")
+	}
+	mustPanic(t, func() { sn.AddRoute("Bad", ec2.AddRouteOptions{RouterType: "Carrier", RouterId: "x"}) }, `"Stack/Extra"`, "RouterType")
+	mustPanic(t, func() { ec2.NewSubnet(s, "Incomplete", ec2.SubnetProps{VpcId: "vpc-1"}) }, `Subnet "Stack/Incomplete" needs`)
+	imp := ec2.SubnetFromSubnetId(s, "Imported", "subnet-1")
+	if imp.SubnetId() != "subnet-1" || imp.AvailabilityZone() != "" || imp.RouteTableId() != "" {
+		t.Errorf("imported subnet")
+	}
+	tmpl := assertions.FromStack(t, s)
+	tmpl.HasResourceProperties("AWS::EC2::Route", map[string]any{"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-1"})
+	tmpl.HasResourceProperties("AWS::EC2::Subnet", map[string]any{"MapPublicIpOnLaunch": false, "Tags": []any{map[string]any{"Key": "Name", "Value": "Stack/Extra"}}})
+}
