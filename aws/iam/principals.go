@@ -316,6 +316,10 @@ func (p *FederatedPrincipal) PolicyFragment() *PrincipalPolicyFragment {
 	return &PrincipalPolicyFragment{PrincipalJSON: map[string][]string{"Federated": {p.federated}}, Conditions: copyConditions(p.conditions)}
 }
 
+// WithConditions returns the principal with more conditions that
+// statements naming it must carry (merged with its own).
+func (p *FederatedPrincipal) WithConditions(c Conditions) IPrincipal { return WithConditions(p, c) }
+
 // String describes the principal.
 func (p *FederatedPrincipal) String() string { return "FederatedPrincipal(" + p.federated + ")" }
 

@@ -74,6 +74,9 @@ func TestPrincipalsInTrustPolicies(t *testing.T) {
 		{"conditions of a wrapped principal merge with its own", func(cdk.Construct) iam.IPrincipal {
 			return iam.WithConditions(iam.NewWebIdentityPrincipal("idp", iam.Conditions{"StringEquals": map[string]any{"a": "1"}}), iam.Conditions{"StringEquals": map[string]any{"b": "2"}, "Bool": map[string]any{"c": "true"}})
 		}, map[string]any{"Action": "sts:AssumeRoleWithWebIdentity", "Condition": map[string]any{"StringEquals": map[string]any{"a": "1", "b": "2"}, "Bool": map[string]any{"c": "true"}}}},
+		{"conditions known only at deploy time (token keys, as an EKS service account's)", func(cdk.Construct) iam.IPrincipal {
+			return iam.NewWebIdentityPrincipal("idp", nil).WithConditions(iam.Conditions{"StringEquals": cdk.NewIntrinsic(map[string]any{"Fn::GetAtt": []any{"ConditionJson", "Value"}})})
+		}, map[string]any{"Action": "sts:AssumeRoleWithWebIdentity", "Condition": map[string]any{"StringEquals": map[string]any{"Fn::GetAtt": []any{"ConditionJson", "Value"}}}}},
 		{"composite principal with different assume actions", func(cdk.Construct) iam.IPrincipal {
 			return iam.NewCompositePrincipal(iam.NewServicePrincipal("ec2.amazonaws.com"), iam.NewWebIdentityPrincipal("idp", nil))
 		}, nil},
