@@ -316,7 +316,8 @@ func propagateReplacement(old, new map[string]any, byID map[string]*ResourceDiff
 			typ, _ := n["Type"].(string)
 			props, _ := n["Properties"].(map[string]any)
 			for _, p := range createOnlyPaths(typ) {
-				for _, ref := range references(valuesAt(props, p)) {
+				for _, reference := range References(valuesAt(props, p)) {
+					ref := reference.Target
 					target := byID[ref]
 					if target == nil || !target.Replace {
 						continue
@@ -430,44 +431,56 @@ func join(path, k string) string {
 
 var subRef = regexp.MustCompile(`\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}`)
 
-// references returns the logical IDs that v refers to through Ref,
-// Fn::GetAtt and Fn::Sub.
-func references(v any) []string {
-	var out []string
+// Reference is one reference found in a template value.
+type Reference struct {
+	// Target is the logical ID referred to, or the export name for
+	// "ImportValue".
+	Target string
+	// Via is "Ref", "GetAtt", "Sub" or "ImportValue".
+	Via string
+}
+
+// References returns what v refers to, in document order (map keys
+// sorted): logical IDs through Ref, Fn::GetAtt and Fn::Sub (pseudo
+// parameters such as AWS::Region included), and export names through
+// Fn::ImportValue of a literal name.
+func References(v any) []Reference {
+	var out []Reference
 	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
 			if len(x) == 1 {
 				if r, ok := x["Ref"].(string); ok {
-					out = append(out, r)
+					out = append(out, Reference{r, "Ref"})
 					return
 				}
 				switch g := x["Fn::GetAtt"].(type) {
 				case []any:
 					if len(g) > 0 {
 						if s, ok := g[0].(string); ok {
-							out = append(out, s)
+							out = append(out, Reference{s, "GetAtt"})
 						}
 					}
+					return
 				case string:
-					out = append(out, strings.SplitN(g, ".", 2)[0])
+					out = append(out, Reference{strings.SplitN(g, ".", 2)[0], "GetAtt"})
+					return
+				}
+				if name, ok := x["Fn::ImportValue"].(string); ok {
+					out = append(out, Reference{name, "ImportValue"})
+					return
 				}
 				if s, ok := x["Fn::Sub"]; ok {
-					var tmpl string
-					switch sv := s.(type) {
-					case string:
-						tmpl = sv
-					case []any:
-						if len(sv) > 0 {
-							tmpl, _ = sv[0].(string)
-						}
-						if len(sv) > 1 {
-							walk(sv[1])
+					tmpl, _ := s.(string)
+					if l, ok := s.([]any); ok && len(l) > 0 {
+						tmpl, _ = l[0].(string)
+						if len(l) > 1 {
+							walk(l[1])
 						}
 					}
 					for _, m := range subRef.FindAllStringSubmatch(tmpl, -1) {
-						out = append(out, m[1])
+						out = append(out, Reference{m[1], "Sub"})
 					}
 					return
 				}

@@ -171,8 +171,9 @@ Examples:
 	eksforge destroy --all --force
 `
 
-const graphHelp = `Graph synthesizes the app and draws it: one box per CloudFormation
-resource, grouped by stack and labelled with its construct path, arrows from
+const graphHelp = `Graph synthesizes the app and draws it: the construct tree, and one box
+per CloudFormation resource, grouped by stack and labelled with its
+construct path, arrows from
 each resource to what it depends on (DependsOn, Ref, Fn::GetAtt, Fn::Sub),
 and stack dependencies. EKS clusters, node groups, Fargate profiles,
 Kubernetes manifests and Helm charts are emphasised.

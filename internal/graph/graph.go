@@ -1,5 +1,6 @@
-// Package graph turns a cloud assembly into a picture of the app: one node
-// per CloudFormation resource, grouped by stack and construct, and one edge
+// Package graph turns a cloud assembly into a picture of the app: the
+// construct tree (tree.json), one node per CloudFormation resource, grouped
+// by stack and construct, and one edge
 // per dependency between resources (DependsOn, Ref, Fn::GetAtt, Fn::Sub,
 // and Fn::ImportValue across stacks). EKS clusters, node groups, Fargate
 // profiles, Kubernetes manifests and Helm charts are marked so renderers
@@ -16,11 +17,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/eksforge/eksforge/internal/assembly"
+	"github.com/eksforge/eksforge/internal/cfndiff"
 )
 
 // Kind marks the resources a reader of an EKS app looks for first.
@@ -247,9 +248,9 @@ func Build(asm *assembly.Assembly, stacks []*assembly.Stack) (*Graph, error) {
 			if !ok {
 				continue
 			}
-			for _, ref := range references(o["Value"]) {
-				if _, isRes := res[ref.id]; isRes {
-					exports[name] = s.DisplayName + "/" + ref.id
+			for _, ref := range cfndiff.References(o["Value"]) {
+				if _, isRes := res[ref.Target]; isRes {
+					exports[name] = s.DisplayName + "/" + ref.Target
 				}
 			}
 		}
@@ -277,15 +278,15 @@ func Build(asm *assembly.Assembly, stacks []*assembly.Stack) (*Graph, error) {
 					}
 				}
 			}
-			for _, ref := range references(r["Properties"]) {
+			for _, ref := range cfndiff.References(r["Properties"]) {
 				switch {
-				case ref.via == "ImportValue":
-					if from, ok := exports[ref.id]; ok {
+				case ref.Via == "ImportValue":
+					if from, ok := exports[ref.Target]; ok {
 						add(Edge{From: from, To: to, Via: "ImportValue"})
 					}
 				default:
-					if _, ok := res[ref.id]; ok {
-						add(Edge{From: s.DisplayName + "/" + ref.id, To: to, Via: ref.via})
+					if _, ok := res[ref.Target]; ok {
+						add(Edge{From: s.DisplayName + "/" + ref.Target, To: to, Via: ref.Via})
 					}
 				}
 			}
@@ -325,66 +326,6 @@ func kindOf(typ string, fqns ...string) Kind {
 		}
 	}
 	return ""
-}
-
-type ref struct{ id, via string }
-
-var subRef = regexp.MustCompile(`\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}`)
-
-// references returns what v refers to: logical IDs (Ref, Fn::GetAtt,
-// Fn::Sub) and export names (Fn::ImportValue with a literal name).
-func references(v any) []ref {
-	var out []ref
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if len(x) == 1 {
-				if r, ok := x["Ref"].(string); ok {
-					out = append(out, ref{r, "Ref"})
-					return
-				}
-				switch a := x["Fn::GetAtt"].(type) {
-				case []any:
-					if len(a) > 0 {
-						if s, ok := a[0].(string); ok {
-							out = append(out, ref{s, "GetAtt"})
-						}
-					}
-					return
-				case string:
-					out = append(out, ref{strings.SplitN(a, ".", 2)[0], "GetAtt"})
-					return
-				}
-				if name, ok := x["Fn::ImportValue"].(string); ok {
-					out = append(out, ref{name, "ImportValue"})
-					return
-				}
-				if s, ok := x["Fn::Sub"]; ok {
-					tmpl, _ := s.(string)
-					if l, ok := s.([]any); ok && len(l) > 0 {
-						tmpl, _ = l[0].(string)
-						if len(l) > 1 {
-							walk(l[1])
-						}
-					}
-					for _, m := range subRef.FindAllStringSubmatch(tmpl, -1) {
-						out = append(out, ref{m[1], "Sub"})
-					}
-					return
-				}
-			}
-			for _, k := range sortedKeys(x) {
-				walk(x[k])
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
-	return out
 }
 
 func sortedKeys(m map[string]any) []string {
