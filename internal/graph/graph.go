@@ -1,8 +1,7 @@
 // Package graph turns a cloud assembly into a picture of the app: the
 // construct tree (tree.json), one node per CloudFormation resource, grouped
-// by stack and construct, and one edge
-// per dependency between resources (DependsOn, Ref, Fn::GetAtt, Fn::Sub,
-// and Fn::ImportValue across stacks). EKS clusters, node groups, Fargate
+// by stack and construct, and one edge per dependency between resources
+// (DependsOn, Ref, Fn::GetAtt, Fn::Sub, and Fn::ImportValue across stacks). EKS clusters, node groups, Fargate
 // profiles, Kubernetes manifests and Helm charts are marked so renderers
 // can emphasise them.
 //
