@@ -47,9 +47,10 @@ type Runner struct {
 
 // Run runs the command line args (without the program name) with the
 // process's standard input and returns the exit code. Prompts and the live
-// progress bar are used when standard input and output are terminals.
+// progress bar (both on standard error) are used when standard input and
+// standard error are terminals; standard output may go to a file.
 func Run(args []string, stdout, stderr io.Writer) int {
-	r := &Runner{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Interactive: isTerminal(os.Stdin) && isTerminal(os.Stdout)}
+	r := &Runner{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Interactive: isTerminal(os.Stdin) && isTerminal(os.Stderr)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	return r.Run(ctx, args)
@@ -125,6 +126,7 @@ func (r *Runner) Run(ctx context.Context, args []string) int {
 		case err == nil:
 			return 0
 		case errors.Is(err, flag.ErrHelp):
+			_ = r.help(ctx, []string{c.name})
 			return 0
 		case errors.As(err, &ue):
 			fmt.Fprintf(r.Stderr, "eksforge %s: %s\nRun 'eksforge help %s' for usage.\n", c.name, ue.msg, c.name)

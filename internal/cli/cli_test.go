@@ -27,7 +27,7 @@ func TestHelp(t *testing.T) {
 	res = run(t, nil, "help", "deploy")
 	res.expect(t, 0, "stdout", "usage: eksforge deploy", "-require-approval", "-parameters", "first failing")
 	res = run(t, nil, "deploy", "-h")
-	res.expect(t, 0, "stdout")
+	res.expect(t, 0, "stdout", "usage: eksforge deploy", "-exclusively")
 }
 
 func TestCommandLineErrors(t *testing.T) {
