@@ -1,0 +1,207 @@
+package eks
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// BootstrapOptions are the seed's options for the node bootstrap script
+// (/etc/eks/bootstrap.sh on Amazon Linux 2). EKS-optimized Amazon Linux 2023
+// AMIs bootstrap with nodeadm instead; each option maps to a NodeConfig
+// field where nodeadm has one, and is a synthesis error naming the option
+// where it has none (docs/eks-bootstrap.md lists the mapping).
+type BootstrapOptions struct {
+	// KubeletExtraArgs are kubelet flags ("--node-labels foo=bar"),
+	// rendered as NodeConfig spec.kubelet.flags.
+	// Default: none.
+	KubeletExtraArgs string
+	// AwsApiRetryAttempts has no nodeadm equivalent: setting it is an
+	// error on Amazon Linux 2023.
+	// Default: unset.
+	AwsApiRetryAttempts int
+	// DockerConfigJson has no equivalent (AL2023 runs containerd, not
+	// Docker): setting it is an error.
+	// Default: unset.
+	DockerConfigJson string
+	// EnableDockerBridge true has no equivalent (no Docker daemon): an
+	// error. False is what AL2023 does anyway.
+	// Default: unset.
+	EnableDockerBridge *bool
+	// UseMaxPods false sets kubelet maxPods to Kubernetes' default (110)
+	// instead of the ENI-based limit nodeadm computes.
+	// Default: true (nodeadm's ENI-based limit).
+	UseMaxPods *bool
+	// DnsClusterIp is the cluster DNS service's IP, rendered as kubelet
+	// clusterDNS.
+	// Default: inferred by nodeadm from the service CIDR.
+	DnsClusterIp string
+	// AdditionalArgs were extra bootstrap.sh arguments; nodeadm has no
+	// command line to pass them to: an error. Use KubeletExtraArgs, or
+	// BootstrapEnabled false with your own NodeConfig.
+	// Default: unset.
+	AdditionalArgs string
+}
+
+func (b BootstrapOptions) isZero() bool {
+	return b.KubeletExtraArgs == "" && b.AwsApiRetryAttempts == 0 && b.DockerConfigJson == "" && b.EnableDockerBridge == nil &&
+		b.UseMaxPods == nil && b.DnsClusterIp == "" && b.AdditionalArgs == ""
+}
+
+// unsupported lists the options nodeadm cannot honour, each with the fix.
+func (b BootstrapOptions) unsupported() []string {
+	var errs []string
+	if b.AwsApiRetryAttempts != 0 {
+		errs = append(errs, "BootstrapOptions.AwsApiRetryAttempts has no equivalent in nodeadm, the bootstrap of EKS-optimized Amazon Linux 2023 AMIs (nodeadm retries AWS calls itself): remove it")
+	}
+	if b.DockerConfigJson != "" {
+		errs = append(errs, "BootstrapOptions.DockerConfigJson has no equivalent on Amazon Linux 2023, which runs containerd without Docker: remove it (containerd settings go in a NodeConfig's spec.containerd.config with BootstrapEnabled false)")
+	}
+	if b.EnableDockerBridge != nil && *b.EnableDockerBridge {
+		errs = append(errs, "BootstrapOptions.EnableDockerBridge has no equivalent on Amazon Linux 2023, which has no Docker daemon: remove it")
+	}
+	if b.AdditionalArgs != "" {
+		errs = append(errs, "BootstrapOptions.AdditionalArgs were bootstrap.sh arguments; nodeadm, the bootstrap of Amazon Linux 2023, takes no arguments: use KubeletExtraArgs for kubelet flags, or BootstrapEnabled false with your own NodeConfig")
+	}
+	return errs
+}
+
+// splitKubeletArgs turns "--a x --b=y -v 2" into ["--a=x", "--b=y", "-v=2"].
+func splitKubeletArgs(s string) []string {
+	fields := strings.Fields(s)
+	var out []string
+	for i := 0; i < len(fields); i++ {
+		f := fields[i]
+		if strings.HasPrefix(f, "-") && !strings.Contains(f, "=") && i+1 < len(fields) && !strings.HasPrefix(fields[i+1], "-") {
+			out = append(out, f+"="+fields[i+1])
+			i++
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// yamlString quotes a literal for YAML; tokens are quoted as they stand.
+func yamlString(s string) string {
+	if cdk.IsUnresolved(s) {
+		return `"` + s + `"`
+	}
+	return strconv.Quote(s)
+}
+
+// nodeConfig holds what goes in a nodeadm NodeConfig.
+type nodeConfig struct {
+	name, endpoint, ca, cidr string
+	flags                    []string
+	maxPods                  int
+	clusterDNS               string
+}
+
+func (n nodeConfig) render() string {
+	var b strings.Builder
+	b.WriteString("---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  cluster:\n")
+	fmt.Fprintf(&b, "    name: %s\n    apiServerEndpoint: %s\n    certificateAuthority: %s\n", yamlString(n.name), yamlString(n.endpoint), yamlString(n.ca))
+	if n.cidr != "" {
+		fmt.Fprintf(&b, "    cidr: %s\n", yamlString(n.cidr))
+	}
+	if n.maxPods != 0 || n.clusterDNS != "" || len(n.flags) > 0 {
+		b.WriteString("  kubelet:\n")
+		if n.maxPods != 0 || n.clusterDNS != "" {
+			b.WriteString("    config:\n")
+			if n.maxPods != 0 {
+				fmt.Fprintf(&b, "      maxPods: %d\n", n.maxPods)
+			}
+			if n.clusterDNS != "" {
+				fmt.Fprintf(&b, "      clusterDNS:\n      - %s\n", yamlString(n.clusterDNS))
+			}
+		}
+		if len(n.flags) > 0 {
+			b.WriteString("    flags:\n")
+			for _, f := range n.flags {
+				fmt.Fprintf(&b, "    - %s\n", yamlString(f))
+			}
+		}
+	}
+	return b.String()
+}
+
+// serviceCidr is the cluster's service CIDR when it can be known at
+// synthesis: the one set, or EKS's choice from a literal VPC CIDR
+// (172.20.0.0/16 when the VPC uses 10.0.0.0/8, else 10.100.0.0/16).
+func serviceCidr(c ICluster) string {
+	if cl, ok := c.(*Cluster); ok {
+		if cl.props.ServiceIpv4Cidr != "" {
+			return cl.props.ServiceIpv4Cidr
+		}
+	}
+	if c.IpFamily() == IpFamilyIpV6 || c.Vpc() == nil {
+		return ""
+	}
+	cidr := c.Vpc().VpcCidrBlock()
+	if v, ok := c.Vpc().(*ec2.Vpc); ok && v.Resource != nil && v.Resource.Props.CidrBlock != "" {
+		cidr = v.Resource.Props.CidrBlock
+	}
+	if cidr == "" || cdk.IsUnresolved(cidr) {
+		return ""
+	}
+	if strings.HasPrefix(cidr, "10.") {
+		return "172.20.0.0/16"
+	}
+	return "10.100.0.0/16"
+}
+
+// amazonLinuxNodeConfig renders the NodeConfig joining a node to c.
+func amazonLinuxNodeConfig(c ICluster, spot bool, opts BootstrapOptions) nodeConfig {
+	n := nodeConfig{name: c.ClusterName(), endpoint: c.ClusterEndpoint(), ca: c.ClusterCertificateAuthorityData(), cidr: serviceCidr(c)}
+	if spot {
+		n.flags = append(n.flags, "--node-labels=lifecycle=Ec2Spot", "--register-with-taints=spotInstance=true:PreferNoSchedule")
+	} else {
+		n.flags = append(n.flags, "--node-labels=lifecycle=OnDemand")
+	}
+	n.flags = append(n.flags, splitKubeletArgs(opts.KubeletExtraArgs)...)
+	if opts.UseMaxPods != nil && !*opts.UseMaxPods {
+		n.maxPods = 110
+	}
+	n.clusterDNS = opts.DnsClusterIp
+	return n
+}
+
+// bottlerocketUserData renders Bottlerocket's TOML settings joining a node
+// to c.
+func bottlerocketUserData(c ICluster, spot bool) string {
+	lines := []string{
+		"[settings.kubernetes]",
+		"api-server=" + yamlString(c.ClusterEndpoint()),
+		"cluster-certificate=" + yamlString(c.ClusterCertificateAuthorityData()),
+		"cluster-name=" + yamlString(c.ClusterName()),
+	}
+	labels := map[string]string{"lifecycle": "OnDemand"}
+	if spot {
+		labels["lifecycle"] = "Ec2Spot"
+	}
+	lines = append(lines, "", "[settings.kubernetes.node-labels]")
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		lines = append(lines, strconv.Quote(k)+" = "+strconv.Quote(labels[k]))
+	}
+	if spot {
+		lines = append(lines, "", "[settings.kubernetes.node-taints]", `"spotInstance" = "true:PreferNoSchedule"`)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nodeadmUserData is a MIME multipart user data with the NodeConfig part.
+func nodeadmUserData(n nodeConfig) *ec2.MultipartUserData {
+	ud := ec2.NewMultipartUserData()
+	ud.AddPart(ec2.MultipartBodyFromRawBody(ec2.MultipartBodyOptions{ContentType: "application/node.eks.aws", Body: n.render()}))
+	return ud
+}
