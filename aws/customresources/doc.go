@@ -1,0 +1,43 @@
+// Package customresources is eksforge's custom-resource provider framework
+// on the construct side: [Provider], which deploys the framework's Go
+// runtime (handlers/provider/cmd/framework) in front of a user's onEvent and
+// optional isComplete Lambda functions, and [CustomResource], the
+// CloudFormation resource a provider serves.
+//
+// # Providers
+//
+//	onEvent := lambda.NewFunction(stack, "OnEvent", lambda.FunctionProps{
+//		Code: lambda.CodeFromGoPackage("./cmd/onevent", lambda.GoBuildOptions{}),
+//	})
+//	provider := customresources.NewProvider(stack, "Provider", customresources.ProviderProps{
+//		OnEventHandler: onEvent,
+//	})
+//	res := customresources.NewCustomResource(stack, "Thing", customresources.CustomResourceProps{
+//		ServiceToken: provider.ServiceToken(),
+//		ResourceType: "Custom::Thing",
+//		Properties:   map[string]any{"Name": "x"},
+//	})
+//	_ = res.GetAttString("Endpoint") // a value the handler returned in Data
+//
+// The framework answers CloudFormation for the handlers (also on errors,
+// panics and timeouts), keeps answers under 4 KB, and settles physical IDs;
+// see [github.com/eksforge/eksforge/handlers/provider] for the contract.
+// With an isComplete handler it polls through a Step Functions state machine
+// ([WaiterStateMachine]) every QueryInterval for up to TotalTimeout (at most
+// 2 hours), so no Lambda function has to live longer than 15 minutes.
+//
+// The framework functions are built from Go sources at synthesis, like any
+// [lambda.CodeFromGoPackage] code: the first synthesis compiles them (tens of
+// seconds), later ones reuse the cached binary.
+//
+// Construct ids, environment variables and permissions are the AWS CDK's
+// (custom-resources Provider), so logical IDs match and handlers written for
+// the AWS CDK work unchanged. Differences: the runtime is Go on
+// provided.al2023 (arm64 by default) with handlers "onEvent", "isComplete"
+// and "onTimeout"; the waiter retries "not complete" separately from
+// crashes (spec.WaiterDefinition); the framework functions get no
+// lambda:GetFunction permission (the Go runtime does not call it).
+//
+// This package does not implement any resource, and does not offer the AWS
+// CDK's AwsCustomResource (SDK calls as resources).
+package customresources
