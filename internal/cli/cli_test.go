@@ -69,6 +69,19 @@ func TestCommandLineErrors(t *testing.T) {
 	}
 }
 
+func TestAppFromCdkJSON(t *testing.T) {
+	t.Parallel()
+	asm := synth(t, network{stack: "FromCdkJSON"}.build)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "cdk.json"), []byte(`{"app": "`+asm+`", "context": {}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, &cli.Runner{Dir: dir}, "ls")
+	if res.code != 0 || res.stdout != "FromCdkJSON\n" {
+		t.Errorf("ls with cdk.json: exit %d, stdout %q; want the stack of cdk.json's app", res.code, res.stdout)
+	}
+}
+
 func TestSynthAndListTheMinimalExample(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()

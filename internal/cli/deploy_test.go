@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/cli"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
@@ -233,4 +234,37 @@ func TestDeployLargeTemplate(t *testing.T) {
 	}
 	res = run(t, newRunner(), "diff", "--app", asm, "--endpoint-url", srv.Endpoint())
 	res.expect(t, 0, "stdout", "There were no differences")
+}
+
+// TestStacksInDependencyOrder deploys a stack that depends on another:
+// naming the consumer deploys the producer first; destroying the producer
+// destroys the consumer first. (The dependency is explicit: moto registers
+// no exports for stacks made by change sets, so Fn::ImportValue fails
+// there.)
+func TestStacksInDependencyOrder(t *testing.T) {
+	t.Parallel()
+	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
+	ep := "--endpoint-url=" + srv.Endpoint()
+	asm := synth(t, func(app *cdk.App) {
+		net := cdk.NewStack(app, "CliOrderNet", cdk.StackProps{})
+		cdk.NewCfnResource(net, "Vpc", cdk.CfnResourceProps{Type: "AWS::EC2::VPC", Properties: map[string]any{"CidrBlock": "10.1.0.0/16"}})
+		consumer := cdk.NewStack(app, "CliOrderApp", cdk.StackProps{})
+		cdk.NewCfnResource(consumer, "Vpc", cdk.CfnResourceProps{Type: "AWS::EC2::VPC", Properties: map[string]any{"CidrBlock": "10.2.0.0/16"}})
+		consumer.AddDependency(net, "the network comes first")
+	})
+	res := run(t, newRunner(), "deploy", "CliOrderApp", "--app", asm, ep, "--require-approval", "never")
+	res.expect(t, 0, "stderr", "CliOrderNet: deployed", "CliOrderApp: deployed")
+	if strings.Index(res.stderr, "CliOrderNet: deploying") > strings.Index(res.stderr, "CliOrderApp: deploying") {
+		t.Error("the consumer was deployed before the stack it depends on")
+	}
+	for _, name := range []string{"CliOrderNet", "CliOrderApp"} {
+		if got := stackStatus(t, cfg, name); got != "CREATE_COMPLETE" {
+			t.Errorf("%s is %s, want CREATE_COMPLETE", name, got)
+		}
+	}
+	res = run(t, newRunner(), "destroy", "CliOrderNet", "--app", asm, ep, "--force")
+	res.expect(t, 0, "stderr", "CliOrderApp: destroyed", "CliOrderNet: destroyed")
+	if strings.Index(res.stderr, "CliOrderApp: destroying") > strings.Index(res.stderr, "CliOrderNet: destroying") {
+		t.Error("the producer was destroyed before the stack that depends on it")
+	}
 }
