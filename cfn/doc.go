@@ -27,6 +27,11 @@
 // CfnClusterProps.RoleArn". Taggable types receive the tags applied with
 // [github.com/eksforge/eksforge/cdk.TagsOf].
 //
+// For what the typed props cannot express, use AddPropertyOverride (or
+// AddOverride) on the resource; the Properties map of the embedded
+// cdk.CfnResource is not read for typed resources, whose properties come
+// from Props.
+//
 // These are the building blocks of the hand-written constructs in aws/* and
 // eks; reach for them directly only for what those do not cover.
 //
