@@ -26,6 +26,17 @@ type monitor struct {
 	done    map[string]bool
 	events  []types.StackEvent // this operation's events, oldest first
 	drawn   bool               // a live bar is on screen
+	// succeeded is set when the stack completes: every resource counts as
+	// done, including those that report no events of their own.
+	succeeded bool
+}
+
+// doneCount is the number of resources done, at most total.
+func (m *monitor) doneCount() int {
+	if m.succeeded {
+		return m.total
+	}
+	return min(len(m.done), m.total)
 }
 
 func (d *Deployer) newMonitor(name, stackID string, total int, paths map[string]string) *monitor {
@@ -120,7 +131,7 @@ func (m *monitor) print(e types.StackEvent) {
 }
 
 func (m *monitor) counter() string {
-	return fmt.Sprintf("[%d/%d %s]", min(len(m.done), m.total), m.total, elapsed(m.d.now().Sub(m.start)))
+	return fmt.Sprintf("[%d/%d %s]", m.doneCount(), m.total, elapsed(m.d.now().Sub(m.start)))
 }
 
 // bar renders "[#####-----] 3/7 resources, 12s".
@@ -128,9 +139,9 @@ func (m *monitor) bar() string {
 	const width = 30
 	n := 0
 	if m.total > 0 {
-		n = min(len(m.done), m.total) * width / m.total
+		n = m.doneCount() * width / m.total
 	}
-	return fmt.Sprintf("%s [%s%s] %d/%d resources, %s", m.name, strings.Repeat("#", n), strings.Repeat("-", width-n), min(len(m.done), m.total), m.total, elapsed(m.d.now().Sub(m.start)))
+	return fmt.Sprintf("%s [%s%s] %d/%d resources, %s", m.name, strings.Repeat("#", n), strings.Repeat("-", width-n), m.doneCount(), m.total, elapsed(m.d.now().Sub(m.start)))
 }
 
 func (m *monitor) drawBar() {
@@ -175,12 +186,9 @@ func (m *monitor) wait(ctx context.Context) (*types.Stack, error) {
 			if err := m.step(ctx); err != nil {
 				return nil, err
 			}
-			if st.StackStatus == types.StackStatusCreateComplete || st.StackStatus == types.StackStatusUpdateComplete || st.StackStatus == types.StackStatusDeleteComplete {
-				// Resources without events of their own (or a service that
-				// reports only stack events) are done too.
-				for len(m.done) < m.total {
-					m.done[fmt.Sprint("#", len(m.done))] = true
-				}
+			switch st.StackStatus {
+			case types.StackStatusCreateComplete, types.StackStatusUpdateComplete, types.StackStatusDeleteComplete:
+				m.succeeded = true
 			}
 			m.finish()
 			return st, nil
