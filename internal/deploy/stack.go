@@ -139,6 +139,7 @@ func (d *Deployer) CreateChangeSet(ctx context.Context, in ChangeSetInput) (*Cha
 		if err := d.Destroy(ctx, in.StackName, nil); err != nil {
 			return nil, err
 		}
+		cur = nil
 		typ = types.ChangeSetTypeCreate
 	case strings.HasSuffix(string(cur.StackStatus), "_IN_PROGRESS"):
 		return nil, fmt.Errorf("stack %s is %s: wait until it finishes, then deploy again", in.StackName, cur.StackStatus)
