@@ -189,5 +189,33 @@ func buildParityIAM(stack *cdk.Stack) {
 	s.AddCondition("Bool", map[string]any{"c": "true"})
 	accountRole.AddToPolicy(s)
 	accountRole.AddToPolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{NotActions: []string{"iam:*"}, NotResources: []string{"arn:aws:s3:::x"}, Effect: iam.EffectDeny, Sid: "DenyAll"}))
+	fromJSON, err := iam.PolicyDocumentFromJSON(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{
+				"Effect":    "Allow",
+				"Action":    []any{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"},
+				"Resource":  "*",
+				"Condition": map[string]any{"Null": map[string]any{"aws:RequestTag/elbv2.k8s.aws/cluster": "false"}},
+			},
+			map[string]any{"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*"},
+			map[string]any{"Effect": "Allow", "Action": []any{"ec2:DescribeSubnets"}, "Resource": []any{"*"}},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	iam.NewManagedPolicy(stack, "FromJson", iam.ManagedPolicyProps{Document: fromJSON, Roles: []iam.IRole{fedRole}})
+	trustRole := iam.NewRole(stack, "TrustRole", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
+	for _, js := range []map[string]any{
+		{"Effect": "Allow", "Principal": map[string]any{"AWS": []any{"arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b"}}, "Action": "sts:AssumeRole"},
+		{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalOrgID": "o-abcdefghij"}}},
+	} {
+		s, err := iam.PolicyStatementFromJSON(js)
+		if err != nil {
+			panic(err)
+		}
+		trustRole.AssumeRolePolicy().AddStatements(s)
+	}
 	cdk.NewCfnOutput(stack, "ImportedName", cdk.CfnOutputProps{Value: imported.RoleName()})
 }

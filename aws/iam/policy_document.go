@@ -255,7 +255,7 @@ func mergeIfCombinable(a, b *PolicyStatement) *PolicyStatement {
 	if principalsEqual(a.principals, b.principals) {
 		same++
 	}
-	if same < 2 {
+	if same < 2 || hasLiteralPrincipal(a.principals) != hasLiteralPrincipal(b.principals) {
 		return nil
 	}
 	p := a.props()
@@ -308,4 +308,13 @@ func mergePrincipals(a, b []IPrincipal) []IPrincipal {
 		}
 	}
 	return out
+}
+
+func hasLiteralPrincipal(ps []IPrincipal) bool {
+	for _, p := range ps {
+		if _, ok := p.PolicyFragment().PrincipalJSON[literalPrincipalKey]; ok {
+			return true
+		}
+	}
+	return false
 }

@@ -441,6 +441,9 @@ func normPrincipal(p map[string][]string) any {
 	if len(p) == 0 {
 		return nil
 	}
+	if lit, ok := p[literalPrincipalKey]; ok && len(lit) > 0 {
+		return lit[0]
+	}
 	out := map[string]any{}
 	for k, v := range p {
 		if n := normList(v); n != nil {

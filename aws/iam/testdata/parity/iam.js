@@ -66,6 +66,27 @@ st.addCondition('StringEquals', { b: '2' });
 st.addCondition('Bool', { c: 'true' });
 accountRole.addToPolicy(st);
 accountRole.addToPolicy(new iam.PolicyStatement({ notActions: ['iam:*'], notResources: ['arn:aws:s3:::x'], effect: iam.Effect.DENY, sid: 'DenyAll' }));
+const fromJson = iam.PolicyDocument.fromJson({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'],
+      Resource: '*',
+      Condition: { Null: { 'aws:RequestTag/elbv2.k8s.aws/cluster': 'false' } },
+    },
+    { Effect: 'Allow', Action: 'ec2:DescribeVpcs', Resource: '*' },
+    { Effect: 'Allow', Action: ['ec2:DescribeSubnets'], Resource: ['*'] },
+  ],
+});
+new iam.ManagedPolicy(stack, 'FromJson', { document: fromJson, roles: [fedRole] });
+const trustRole = new iam.Role(stack, 'TrustRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+trustRole.assumeRolePolicy.addStatements(iam.PolicyStatement.fromJson({
+  Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::123456789012:role/a', 'arn:aws:iam::123456789012:role/b'] }, Action: 'sts:AssumeRole',
+}));
+trustRole.assumeRolePolicy.addStatements(iam.PolicyStatement.fromJson({
+  Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+}));
 new cdk.CfnOutput(stack, 'ImportedName', { value: imported.roleName });
 
 app.synth();
