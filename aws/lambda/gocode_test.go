@@ -1,0 +1,232 @@
+package lambda_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"debug/elf"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/eksforge/eksforge/aws/lambda"
+	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/cdk/assertions"
+)
+
+// synthGo synthesizes a stack with one Go function built from pkg in dir
+// into out, and returns the function's S3 key and the staged zip's bytes.
+func synthGo(t testing.TB, dir, cache, out string, arch lambda.Architecture) (key string, zipBytes []byte) {
+	t.Helper()
+	app := cdk.NewApp(cdk.AppProps{Outdir: out})
+	s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+	lambda.NewFunction(s, "Fn", lambda.FunctionProps{
+		Code:         lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: dir, CacheDir: cache}),
+		Architecture: arch,
+	})
+	asm, err := app.Synth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := asm.TemplateOf(s)
+	var tmpl struct {
+		Resources map[string]struct {
+			Properties struct{ Code struct{ S3Key string } }
+		}
+	}
+	if err := json.Unmarshal(body, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	key = tmpl.Resources["Fn9270CBC0"].Properties.Code.S3Key
+	zipBytes, err = os.ReadFile(filepath.Join(out, "asset."+key))
+	if err != nil {
+		t.Fatalf("staged asset: %v", err)
+	}
+	return key, zipBytes
+}
+
+// bootstrapOf returns the bootstrap executable in a zip.
+func bootstrapOf(t *testing.T, b []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" || zr.File[0].Mode()&0o111 == 0 {
+		t.Fatalf("zip holds %v, want one executable named bootstrap", zr.File)
+	}
+	f, err := zr.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out bytes.Buffer
+	if _, err := out.ReadFrom(f); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func TestGoFunction(t *testing.T) {
+	t.Parallel()
+	dir := helloModule(t)
+	cache := t.TempDir()
+	for _, tt := range []struct {
+		arch    lambda.Architecture
+		want    string
+		machine elf.Machine
+	}{{"", "arm64", elf.EM_AARCH64}, {lambda.ArchitectureX8664, "x86_64", elf.EM_X86_64}} {
+		t.Run(tt.want, func(t *testing.T) {
+			t.Parallel()
+			_, s := newStack()
+			fn := lambda.NewFunction(s, "Fn", lambda.FunctionProps{
+				Code:         lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: dir, CacheDir: cache}),
+				Architecture: tt.arch,
+			})
+			if fn.Runtime() != lambda.RuntimeProvidedAl2023 || string(fn.Architecture()) != tt.want {
+				t.Errorf("runtime %s, architecture %s", fn.Runtime(), fn.Architecture())
+			}
+			tmpl := assertions.FromStack(t, s)
+			tmpl.HasResource("AWS::Lambda::Function", map[string]any{
+				"Properties": map[string]any{
+					"Architectures": []any{tt.want},
+					"Handler":       "bootstrap",
+					"Runtime":       "provided.al2023",
+					"Code": map[string]any{
+						"S3Bucket": map[string]any{"Fn::Sub": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"},
+						"S3Key":    match.StringLikeRegexp(`^[0-9a-f]{64}\.zip$`),
+					},
+				},
+				"Metadata": map[string]any{
+					"aws:asset:path":       match.StringLikeRegexp(`^asset\.[0-9a-f]{64}\.zip$`),
+					"aws:asset:is-bundled": true,
+					"aws:asset:property":   "Code",
+				},
+			})
+			_, zb := synthGo(t, dir, cache, t.TempDir(), tt.arch)
+			bin, err := elf.NewFile(bytes.NewReader(bootstrapOf(t, zb)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bin.Machine != tt.machine || bin.OSABI != elf.ELFOSABI_NONE {
+				t.Errorf("bootstrap is for %v, want %v (linux)", bin.Machine, tt.machine)
+			}
+		})
+	}
+}
+
+func TestGoFunctionArchitectureFromGOARCH(t *testing.T) {
+	t.Parallel()
+	_, s := newStack()
+	fn := lambda.NewFunction(s, "Fn", lambda.FunctionProps{
+		Code: lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: helloModule(t), GOARCH: "amd64", CacheDir: t.TempDir()}),
+	})
+	if fn.Architecture() != lambda.ArchitectureX8664 {
+		t.Errorf("architecture %s, want x86_64", fn.Architecture())
+	}
+	assertions.FromStack(t, s).HasResourceProperties("AWS::Lambda::Function", map[string]any{"Architectures": []any{"x86_64"}})
+}
+
+func TestGoFunctionErrors(t *testing.T) {
+	t.Parallel()
+	dir := helloModule(t)
+	cache := t.TempDir()
+	tests := []struct {
+		name  string
+		props lambda.FunctionProps
+		want  []string
+	}{
+		{"fails on a package that is not a main package",
+			lambda.FunctionProps{Code: lambda.CodeFromGoPackage("./lib", lambda.GoBuildOptions{Dir: dir, CacheDir: cache})},
+			[]string{"[Stack/Fn] Code:", "not a main package", "example.com/hello/lib is package lib"}},
+		{"fails on a compile error",
+			lambda.FunctionProps{Code: lambda.CodeFromGoPackage("./broken", lambda.GoBuildOptions{Dir: dir, CacheDir: cache})},
+			[]string{"[Stack/Fn] Code:", "go build", "undefinedFunction"}},
+		{"fails on a missing package",
+			lambda.FunctionProps{Code: lambda.CodeFromGoPackage("./nope", lambda.GoBuildOptions{Dir: dir, CacheDir: cache})},
+			[]string{"[Stack/Fn] Code:", "./nope"}},
+		{"fails on a language runtime",
+			lambda.FunctionProps{Code: lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: dir, CacheDir: cache}), Runtime: lambda.RuntimePython313, Handler: "x"},
+			[]string{"[Stack/Fn]", "needs an OS-only runtime"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			app, s := newStack()
+			lambda.NewFunction(s, "Fn", tt.props)
+			wantErrors(t, synthError(t, app), tt.want...)
+		})
+	}
+}
+
+// Two checkouts of the same module at different paths, built with
+// different caches (so both really build), give the same asset hash and
+// the same zip, byte for byte.
+func TestGoFunctionIsReproducibleAcrossCheckouts(t *testing.T) {
+	t.Parallel()
+	a, b := helloModule(t), helloModule(t)
+	keyA, zipA := synthGo(t, a, t.TempDir(), t.TempDir(), "")
+	keyB, zipB := synthGo(t, b, t.TempDir(), t.TempDir(), "")
+	if keyA != keyB {
+		t.Errorf("asset keys differ: %s (%s) and %s (%s)", keyA, a, keyB, b)
+	}
+	if !bytes.Equal(zipA, zipB) {
+		t.Errorf("the zips differ (%d and %d bytes)", len(zipA), len(zipB))
+	}
+	// A change to the sources changes the hash.
+	main := filepath.Join(b, "main.go")
+	src, _ := os.ReadFile(main)
+	if err := os.WriteFile(main, []byte(strings.Replace(string(src), "hello from", "hi from", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if keyC, _ := synthGo(t, b, t.TempDir(), t.TempDir(), ""); keyC == keyA {
+		t.Error("editing main.go kept the asset hash")
+	}
+}
+
+// A warm synthesis (same sources, same cache) reuses the cached binary:
+// nothing new appears in the cache and the binary is not rewritten.
+func TestGoFunctionWarmSynthDoesNotRebuild(t *testing.T) {
+	t.Parallel()
+	dir, cache := helloModule(t), t.TempDir()
+	key, _ := synthGo(t, dir, cache, t.TempDir(), "")
+	hash := strings.TrimSuffix(key, ".zip")
+	bin := filepath.Join(cache, hash, "bootstrap")
+	before, err := os.Stat(bin)
+	if err != nil {
+		t.Fatalf("the cache has no binary under the asset hash: %v", err)
+	}
+	entries, _ := os.ReadDir(cache)
+	key2, _ := synthGo(t, dir, cache, t.TempDir(), "")
+	after, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries2, _ := os.ReadDir(cache)
+	if key2 != key || !after.ModTime().Equal(before.ModTime()) || len(entries2) != len(entries) {
+		t.Errorf("warm synthesis: key %s → %s, binary time %v → %v, cache entries %d → %d", key, key2, before.ModTime(), after.ModTime(), len(entries), len(entries2))
+	}
+}
+
+// BenchmarkSynthGoFunction measures synthesizing a stack with one Go
+// function (testdata/hello, standard library only) into a fresh cloud
+// assembly. cold: an empty eksforge build cache, so each iteration hashes
+// and runs go build (with Go's own build cache warm, as on a developer's
+// machine); warm: the binary comes from the cache, found by its stamp, and
+// is only zipped.
+func BenchmarkSynthGoFunction(b *testing.B) {
+	dir := helloModule(b)
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			synthGo(b, dir, b.TempDir(), b.TempDir(), "")
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		cache := b.TempDir()
+		synthGo(b, dir, cache, b.TempDir(), "")
+		for b.Loop() {
+			synthGo(b, dir, cache, b.TempDir(), "")
+		}
+	})
+}

@@ -1,0 +1,46 @@
+package lambda_test
+
+import (
+	"testing"
+
+	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/lambda"
+	"github.com/eksforge/eksforge/aws/logs"
+	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/testenv/cfnlint"
+)
+
+// The golden templates, with asset hashes normalized, and the real
+// templates linted by cfn-lint.
+func TestGoldenTemplates(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+
+	// A Go function placed in the private subnets of a new VPC, with a log
+	// group, a layer, a database it may reach and a rule that may invoke
+	// it.
+	_, s := newStack()
+	vpc := ec2.NewVpc(s, "Vpc", ec2.VpcProps{MaxAzs: 2, NatGateways: cdk.Ptr(1)})
+	db := ec2.NewSecurityGroup(s, "Database", ec2.SecurityGroupProps{Vpc: vpc, Description: "database"})
+	fn := lambda.NewFunction(s, "Handler", lambda.FunctionProps{
+		Code:                         lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: helloModule(t), CacheDir: t.TempDir()}),
+		Vpc:                          vpc,
+		MemorySize:                   256,
+		Timeout:                      cdk.Seconds(30),
+		Environment:                  map[string]string{"DB_HOST": "db.internal"},
+		LogRetention:                 logs.RetentionTwoWeeks,
+		ReservedConcurrentExecutions: cdk.Ptr(10),
+		Description:                  "Go handler in a VPC",
+		Layers: []lambda.ILayerVersion{lambda.NewLayerVersion(s, "Extensions", lambda.LayerVersionProps{
+			Code:                    lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+			CompatibleRuntimes:      []lambda.Runtime{lambda.RuntimeProvidedAl2023},
+			CompatibleArchitectures: []lambda.Architecture{lambda.ArchitectureArm64},
+		})},
+	})
+	fn.Connections().AllowTo(db, ec2.PortTcp(5432), "to the database")
+	fn.GrantInvoke(iam.NewServicePrincipal("events.amazonaws.com"))
+	lint := []string{checkGolden(t, "go-function-vpc.template.json", s, dir)}
+
+	cfnlint.LintFiles(t, lint...)
+}
