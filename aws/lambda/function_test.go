@@ -347,7 +347,7 @@ func TestFunctionFromFunctionArn(t *testing.T) {
 		"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:same", "Principal": "events.amazonaws.com",
 	})
 	tmpl.HasResourceProperties("AWS::IAM::Policy", map[string]any{"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
-		"Action": "lambda:InvokeFunction",
+		"Action":   "lambda:InvokeFunction",
 		"Resource": []any{"arn:aws:lambda:us-east-1:123456789012:function:same", "arn:aws:lambda:us-east-1:123456789012:function:same:*"},
 		"Effect":   "Allow",
 	}}}})
