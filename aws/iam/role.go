@@ -153,6 +153,10 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 // Resource is the AWS::IAM::Role resource.
 func (r *Role) Resource() *cfniam.CfnRole { return r.resource }
 
+// ApplyRemovalPolicy sets what happens to the role when it leaves the
+// stack (CloudFormation deletes it by default).
+func (r *Role) ApplyRemovalPolicy(p cdk.RemovalPolicy) { r.resource.ApplyRemovalPolicy(p) }
+
 // RoleArn is the role's ARN ({"Fn::GetAtt": [role, "Arn"]}).
 func (r *Role) RoleArn() string { return r.resource.AttrArn() }
 
@@ -324,6 +328,19 @@ func RoleFromRoleArn(scope cdk.Construct, id string, arn string, opts FromRoleAr
 	parts := strings.Split(c.ResourceName, "/")
 	r.name = parts[len(parts)-1]
 	r.account = c.Account
+	return r
+}
+
+// RoleFromRoleName imports an existing role of the stack's account by name;
+// it is RoleFromRoleArn with arn:<partition>:iam::<account>:role/<name>.
+func RoleFromRoleName(scope cdk.Construct, id string, roleName string, opts FromRoleArnOptions) IRole {
+	if roleName == "" {
+		panic(fmt.Sprintf("iam: %s/%s: RoleFromRoleName needs a role name", scope.Node().Path(), id))
+	}
+	s := cdk.StackOf(scope)
+	arn := s.FormatArn(cdk.ArnComponents{Service: "iam", NoRegion: true, Resource: "role", ResourceName: roleName})
+	r := &importedRole{arn: arn, name: roleName, account: s.Account(), opts: opts}
+	cdk.InitConstruct(r, scope, id)
 	return r
 }
 

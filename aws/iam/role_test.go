@@ -314,3 +314,20 @@ func TestConstructionPanics(t *testing.T) {
 		})
 	}
 }
+
+func TestRoleFromRoleNameAndRemovalPolicy(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack(cdk.Environment{Account: "123456789012", Region: "us-east-1"})
+	r := iam.RoleFromRoleName(stack, "Imported", "deployer", iam.FromRoleArnOptions{})
+	if r.RoleArn() != "arn:aws:iam::123456789012:role/deployer" || r.RoleName() != "deployer" {
+		t.Errorf("arn %q name %q", r.RoleArn(), r.RoleName())
+	}
+	role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: r})
+	role.ApplyRemovalPolicy(cdk.RemovalPolicyRetain)
+	assertions.FromStack(t, stack).HasResource("AWS::IAM::Role", map[string]any{
+		"DeletionPolicy": "Retain",
+		"Properties": map[string]any{"AssumeRolePolicyDocument": map[string]any{"Statement": []any{
+			map[string]any{"Principal": map[string]any{"AWS": "arn:aws:iam::123456789012:role/deployer"}},
+		}}},
+	})
+}

@@ -221,6 +221,10 @@ var specDenied = map[KeyUsage]*regexp.Regexp{
 // Resource is the AWS::KMS::Key resource.
 func (k *Key) Resource() *cfnkms.CfnKey { return k.resource }
 
+// ApplyRemovalPolicy sets what happens to the key when it leaves the stack
+// (KeyProps.RemovalPolicy, retain by default).
+func (k *Key) ApplyRemovalPolicy(p cdk.RemovalPolicy) { k.resource.ApplyRemovalPolicy(p) }
+
 // KeyArn is the key's ARN ({"Fn::GetAtt": [key, "Arn"]}).
 func (k *Key) KeyArn() string { return k.resource.AttrArn() }
 

@@ -242,6 +242,11 @@ func validateBucketName(name string) []string {
 // Resource is the AWS::S3::Bucket resource.
 func (b *Bucket) Resource() *cfns3.CfnBucket { return b.resource }
 
+// ApplyRemovalPolicy sets what happens to the bucket when it leaves the
+// stack (BucketProps.RemovalPolicy, retain by default). CloudFormation
+// cannot delete a bucket that still holds objects.
+func (b *Bucket) ApplyRemovalPolicy(p cdk.RemovalPolicy) { b.resource.ApplyRemovalPolicy(p) }
+
 // BucketArn is the bucket's ARN ({"Fn::GetAtt": [bucket, "Arn"]}).
 func (b *Bucket) BucketArn() string { return b.resource.AttrArn() }
 
