@@ -70,7 +70,8 @@ type Stack struct {
 	// Assets is the stack's asset manifest, or nil.
 	Assets *AssetManifest
 	// LogicalIDs maps construct paths (without the leading slash) to
-	// logical IDs, from the manifest's metadata.
+	// logical IDs, from the manifest's metadata and the resources'
+	// aws:cdk:path metadata.
 	LogicalIDs map[string]string
 	// Warnings and Errors are construct metadata entries of those types,
 	// each as "path: message".
@@ -315,6 +316,18 @@ func readStack(dir, id string, a artifactJSON, all map[string]artifactJSON, asse
 				s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %v", p, e.Data))
 			case "aws:cdk:error":
 				s.Errors = append(s.Errors, fmt.Sprintf("%s: %v", p, e.Data))
+			}
+		}
+	}
+	// Assemblies that keep metadata elsewhere still name resources in the
+	// template (aws:cdk:path).
+	res, _ := s.Template["Resources"].(map[string]any)
+	for id, r := range res {
+		rm, _ := r.(map[string]any)
+		md, _ := rm["Metadata"].(map[string]any)
+		if p, ok := md["aws:cdk:path"].(string); ok {
+			if _, known := s.LogicalIDs[p]; !known {
+				s.LogicalIDs[p] = id
 			}
 		}
 	}

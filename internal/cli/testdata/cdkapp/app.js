@@ -1,0 +1,23 @@
+// An AWS CDK app (aws-cdk-lib, Node.js) for the eksforge CLI's
+// compatibility test: two stacks, a VPC-less network stack and an app stack
+// with a role, a security group-free bucket, a file asset, a directory
+// asset (zipped at publish time: "zip" packaging) and outputs.
+const path = require('path');
+const cdk = require('aws-cdk-lib');
+const iam = require('aws-cdk-lib/aws-iam');
+const s3 = require('aws-cdk-lib/aws-s3');
+const assets = require('aws-cdk-lib/aws-s3-assets');
+
+const app = new cdk.App();
+const net = new cdk.Stack(app, 'CdkNet');
+const topic = new cdk.CfnResource(net, 'Vpc', { type: 'AWS::EC2::VPC', properties: { CidrBlock: '10.3.0.0/16' } });
+
+const stack = new cdk.Stack(app, 'CdkApp');
+stack.addDependency(net);
+const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+const file = new assets.Asset(stack, 'File', { path: path.join(__dirname, 'app.js') });
+const dir = new assets.Asset(stack, 'Site', { path: path.join(__dirname, 'site') });
+new cdk.CfnOutput(stack, 'RoleArn', { value: role.roleArn });
+new cdk.CfnOutput(stack, 'FileUrl', { value: file.s3ObjectUrl });
+new cdk.CfnOutput(stack, 'SiteUrl', { value: dir.s3ObjectUrl });
+app.synth();
