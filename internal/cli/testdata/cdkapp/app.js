@@ -1,16 +1,15 @@
 // An AWS CDK app (aws-cdk-lib, Node.js) for the eksforge CLI's
-// compatibility test: two stacks, a VPC-less network stack and an app stack
-// with a role, a security group-free bucket, a file asset, a directory
-// asset (zipped at publish time: "zip" packaging) and outputs.
+// compatibility test: a network stack with a VPC, and an app stack that
+// depends on it with an IAM role, a file asset, a directory asset (zipped at
+// publish time: "zip" packaging) and outputs.
 const path = require('path');
 const cdk = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');
-const s3 = require('aws-cdk-lib/aws-s3');
 const assets = require('aws-cdk-lib/aws-s3-assets');
 
 const app = new cdk.App();
 const net = new cdk.Stack(app, 'CdkNet');
-const topic = new cdk.CfnResource(net, 'Vpc', { type: 'AWS::EC2::VPC', properties: { CidrBlock: '10.3.0.0/16' } });
+new cdk.CfnResource(net, 'Vpc', { type: 'AWS::EC2::VPC', properties: { CidrBlock: '10.3.0.0/16' } });
 
 const stack = new cdk.Stack(app, 'CdkApp');
 stack.addDependency(net);
