@@ -11,8 +11,9 @@
 // It is not a complete port of aws-autoscaling: there are no launch
 // configurations (AWS no longer offers them to new accounts), no mixed
 // instances policies or user-supplied launch templates, no scaling
-// policies, scheduled actions, lifecycle hooks, warm pools, load balancer
-// attachments or CloudFormation Init.
+// policies, lifecycle hooks, warm pools, load balancer attachments or
+// CloudFormation Init. Scheduled actions ([AutoScalingGroup.ScaleOnSchedule],
+// [ScheduledAction]) are there.
 //
 // # The group
 //

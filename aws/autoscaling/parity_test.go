@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/eksforge/eksforge/aws/autoscaling"
 	"github.com/eksforge/eksforge/aws/ec2"
@@ -32,7 +33,12 @@ func parityApp() (*cdk.App, map[string]*cdk.Stack) {
 	{
 		s := stack("Basic")
 		vpc := ec2.NewVpc(s, "Vpc", ec2.VpcProps{})
-		autoscaling.NewAutoScalingGroup(s, "ASG", autoscaling.AutoScalingGroupProps{Vpc: vpc, InstanceType: ec2.InstanceTypeOf("m5.large"), MachineImage: eksAmi("x86_64")})
+		asg := autoscaling.NewAutoScalingGroup(s, "ASG", autoscaling.AutoScalingGroupProps{Vpc: vpc, InstanceType: ec2.InstanceTypeOf("m5.large"), MachineImage: eksAmi("x86_64")})
+		asg.ScaleOnSchedule("Morning", autoscaling.ScheduledActionProps{
+			Schedule:    autoscaling.ScheduleCron(autoscaling.CronOptions{Minute: "0", Hour: "8", WeekDay: "1-5"}),
+			MinCapacity: cdk.Ptr(2), TimeZone: "Europe/Berlin", StartTime: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
+		})
+		asg.ScaleOnSchedule("Night", autoscaling.ScheduledActionProps{Schedule: autoscaling.ScheduleExpression("0 20 * * *"), DesiredCapacity: cdk.Ptr(0), MaxCapacity: cdk.Ptr(1)})
 	}
 	{
 		s := stack("Full")

@@ -15,11 +15,16 @@ const eksAmi = (arch) => ec2.MachineImage.fromSsmParameter(
   `/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/${arch}/standard/recommended/image_id`);
 
 // Defaults: a new security group, role, instance profile and launch
-// template; private subnets; 1 instance.
+// template; private subnets; 1 instance. And scheduled actions.
 {
   const s = new cdk.Stack(app, 'Basic');
   const vpc = new ec2.Vpc(s, 'Vpc');
-  new autoscaling.AutoScalingGroup(s, 'ASG', { vpc, instanceType: new ec2.InstanceType('m5.large'), machineImage: eksAmi('x86_64') });
+  const asg = new autoscaling.AutoScalingGroup(s, 'ASG', { vpc, instanceType: new ec2.InstanceType('m5.large'), machineImage: eksAmi('x86_64') });
+  asg.scaleOnSchedule('Morning', {
+    schedule: autoscaling.Schedule.cron({ minute: '0', hour: '8', weekDay: '1-5' }),
+    minCapacity: 2, timeZone: 'Europe/Berlin', startTime: new Date(Date.UTC(2030, 0, 2, 3, 4, 5)),
+  });
+  asg.scaleOnSchedule('Night', { schedule: autoscaling.Schedule.expression('0 20 * * *'), desiredCapacity: 0, maxCapacity: 1 });
 }
 
 // Self-managed EKS-style nodes: spot price, rolling update with signals,
