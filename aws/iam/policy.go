@@ -159,6 +159,9 @@ func (a *attachedPolicies) attach(p *Policy) bool {
 		if x == p {
 			return false
 		}
+		if n := p.PolicyName(); !cdk.IsUnresolved(n) && n == x.PolicyName() {
+			p.Node().AddError("a policy named %q is already attached to the same identity (%s); policy names must be unique per identity", n, x.Node().Path())
+		}
 	}
 	a.list = append(a.list, p)
 	return true

@@ -271,6 +271,12 @@ func TestSynthesisErrors(t *testing.T) {
 		{"fails on an empty policy attached to nothing", func(s *cdk.Stack) {
 			iam.NewPolicy(s, "Pol", iam.PolicyProps{})
 		}, []string{"Stack/Pol", "has no statement", "attached to no role"}},
+		{"fails on two policies of one name on a role", func(s *cdk.Stack) {
+			r := iam.NewRole(s, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2")})
+			for _, id := range []string{"P1", "P2"} {
+				iam.NewPolicy(s, id, iam.PolicyProps{PolicyName: "same", Roles: []iam.IRole{r}, Statements: []*iam.PolicyStatement{allow([]string{"s3:A"}, "*")}})
+			}
+		}, []string{"Stack/P2", `a policy named "same" is already attached`, "Stack/P1"}},
 		{"fails on an empty managed policy", func(s *cdk.Stack) {
 			iam.NewManagedPolicy(s, "MP", iam.ManagedPolicyProps{})
 		}, []string{"Stack/MP", "managed policy has no statement"}},
