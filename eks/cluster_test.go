@@ -22,9 +22,9 @@ func TestClusterDefaults(t *testing.T) {
 	tmpl := assertions.FromStack(t, stack)
 	tmpl.ResourceCountIs("AWS::EKS::Cluster", 1)
 	tmpl.HasResourceProperties("AWS::EKS::Cluster", map[string]any{
-		"Version":      "1.34",
-		"RoleArn":      map[string]any{"Fn::GetAtt": []any{"ClusterRoleFA261979", "Arn"}},
-		"AccessConfig": map[string]any{"AuthenticationMode": "API_AND_CONFIG_MAP", "BootstrapClusterCreatorAdminPermissions": Match.Absent()},
+		"Version":                 "1.34",
+		"RoleArn":                 map[string]any{"Fn::GetAtt": []any{"ClusterRoleFA261979", "Arn"}},
+		"AccessConfig":            map[string]any{"AuthenticationMode": "API_AND_CONFIG_MAP", "BootstrapClusterCreatorAdminPermissions": Match.Absent()},
 		"KubernetesNetworkConfig": map[string]any{"IpFamily": "ipv4"},
 		"ResourcesVpcConfig": map[string]any{
 			"EndpointPrivateAccess": true,
@@ -132,9 +132,13 @@ func TestClusterProps(t *testing.T) {
 			map[string]any{"KubernetesNetworkConfig": map[string]any{"IpFamily": "ipv6"}}},
 		{"service cidr", func(*cdk.Stack) eks.ClusterProps { return eks.ClusterProps{ServiceIpv4Cidr: "172.16.0.0/12"} },
 			map[string]any{"KubernetesNetworkConfig": map[string]any{"IpFamily": "ipv4", "ServiceIpv4Cidr": "172.16.0.0/12"}}},
-		{"tags", func(*cdk.Stack) eks.ClusterProps { return eks.ClusterProps{Tags: map[string]string{"b": "2", "a": "1"}} },
+		{"tags", func(*cdk.Stack) eks.ClusterProps {
+			return eks.ClusterProps{Tags: map[string]string{"b": "2", "a": "1"}}
+		},
 			map[string]any{"Tags": []any{map[string]any{"Key": "a", "Value": "1"}, map[string]any{"Key": "b", "Value": "2"}}}},
-		{"api mode", func(*cdk.Stack) eks.ClusterProps { return eks.ClusterProps{AuthenticationMode: eks.AuthenticationModeApi} },
+		{"api mode", func(*cdk.Stack) eks.ClusterProps {
+			return eks.ClusterProps{AuthenticationMode: eks.AuthenticationModeApi}
+		},
 			map[string]any{"AccessConfig": map[string]any{"AuthenticationMode": "API"}}},
 		{"config map mode", func(*cdk.Stack) eks.ClusterProps {
 			return eks.ClusterProps{AuthenticationMode: eks.AuthenticationModeConfigMap, BootstrapClusterCreatorAdminPermissions: cdk.Ptr(false)}

@@ -73,9 +73,13 @@ func TestNodegroupOptions(t *testing.T) {
 		{"desired and max", func(*cdk.Stack) eks.NodegroupOptions {
 			return eks.NodegroupOptions{DesiredSize: cdk.Ptr(3), MaxSize: cdk.Ptr(6)}
 		}, map[string]any{"ScalingConfig": map[string]any{"DesiredSize": 3, "MinSize": 1, "MaxSize": 6}}},
-		{"x86 instance types", func(*cdk.Stack) eks.NodegroupOptions { return eks.NodegroupOptions{InstanceTypes: its("m5.large", "m5a.large")} },
+		{"x86 instance types", func(*cdk.Stack) eks.NodegroupOptions {
+			return eks.NodegroupOptions{InstanceTypes: its("m5.large", "m5a.large")}
+		},
 			map[string]any{"InstanceTypes": []any{"m5.large", "m5a.large"}, "AmiType": "AL2023_x86_64_STANDARD"}},
-		{"arm instance types", func(*cdk.Stack) eks.NodegroupOptions { return eks.NodegroupOptions{InstanceTypes: its("m6g.large", "c7g.large")} },
+		{"arm instance types", func(*cdk.Stack) eks.NodegroupOptions {
+			return eks.NodegroupOptions{InstanceTypes: its("m6g.large", "c7g.large")}
+		},
 			map[string]any{"AmiType": "AL2023_ARM_64_STANDARD"}},
 		{"gpu instance types", func(*cdk.Stack) eks.NodegroupOptions { return eks.NodegroupOptions{InstanceTypes: its("g5.xlarge")} },
 			map[string]any{"AmiType": "AL2023_x86_64_NVIDIA"}},
@@ -90,7 +94,9 @@ func TestNodegroupOptions(t *testing.T) {
 		{"spot", func(*cdk.Stack) eks.NodegroupOptions {
 			return eks.NodegroupOptions{InstanceTypes: its("m5.large", "c5.large"), CapacityType: eks.CapacityTypeSpot}
 		}, map[string]any{"CapacityType": "SPOT"}},
-		{"on demand", func(*cdk.Stack) eks.NodegroupOptions { return eks.NodegroupOptions{CapacityType: eks.CapacityTypeOnDemand} },
+		{"on demand", func(*cdk.Stack) eks.NodegroupOptions {
+			return eks.NodegroupOptions{CapacityType: eks.CapacityTypeOnDemand}
+		},
 			map[string]any{"CapacityType": "ON_DEMAND"}},
 		{"disk, labels, taints, release, tags, name", func(*cdk.Stack) eks.NodegroupOptions {
 			return eks.NodegroupOptions{

@@ -1,12 +1,222 @@
 package eks
 
-import "github.com/eksforge/eksforge/aws/ec2"
+import (
+	"github.com/eksforge/eksforge/aws/autoscaling"
+	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/cdk"
+)
 
-// capacityGroup is the self-managed Auto Scaling group type (filled when
-// aws/autoscaling lands).
-type capacityGroup = any
+// MachineImageType is the operating system of self-managed nodes.
+type MachineImageType int
+
+// Machine image types.
+const (
+	// MachineImageTypeAmazonLinux2023 is the EKS-optimized Amazon Linux
+	// 2023 AMI, bootstrapped by nodeadm (the zero value).
+	MachineImageTypeAmazonLinux2023 MachineImageType = iota
+	// MachineImageTypeBottlerocket is the Bottlerocket AMI for EKS,
+	// configured with TOML settings.
+	MachineImageTypeBottlerocket
+)
+
+// ConnectOptions say how an Auto Scaling group joins a cluster.
+type ConnectOptions struct {
+	// BootstrapEnabled adds the user data that joins nodes to the cluster.
+	// Set it to cdk.Ptr(false) to write the user data yourself.
+	// Default: true.
+	BootstrapEnabled *bool
+	// BootstrapOptions tune the bootstrap (Amazon Linux only).
+	// Default: none.
+	BootstrapOptions BootstrapOptions
+	// MachineImageType says how the nodes bootstrap.
+	// Default: Amazon Linux 2023.
+	MachineImageType MachineImageType
+	// MapRole maps the nodes' role into the cluster: an access entry of
+	// type EC2_LINUX (API modes) and an aws-auth entry (modes with the
+	// ConfigMap).
+	// Default: true.
+	MapRole *bool
+	// SpotInterruptHandler installs the AWS Node Termination Handler (once
+	// per cluster) when the group uses spot instances.
+	// Default: true.
+	SpotInterruptHandler *bool
+}
+
+// AutoScalingGroupCapacityOptions configure self-managed capacity: the
+// Auto Scaling group's props (InstanceType is required; Vpc is the
+// cluster's) and how it joins the cluster.
+type AutoScalingGroupCapacityOptions struct {
+	autoscaling.AutoScalingGroupProps
+	ConnectOptions
+}
+
+// AddAutoScalingGroupCapacity adds self-managed nodes (the seed's
+// addCapacity): an Auto Scaling group in the cluster's VPC (private
+// subnets by default) with the EKS-optimized AMI for the cluster's version
+// and the instance type's architecture, joined to the cluster.
+func (c *Cluster) AddAutoScalingGroupCapacity(id string, opts AutoScalingGroupCapacityOptions) *autoscaling.AutoScalingGroup {
+	return addAutoScalingGroupCapacity(c, id, opts)
+}
+
+func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCapacityOptions) *autoscaling.AutoScalingGroup {
+	props := opts.AutoScalingGroupProps
+	if props.InstanceType.IsZero() {
+		panic(c.Node().Path() + "/" + id + ": AutoScalingGroupCapacityOptions.InstanceType is required")
+	}
+	props.Vpc = c.Vpc()
+	if props.Vpc == nil {
+		panic(c.Node().Path() + ": the cluster has no VPC for self-managed capacity: import it with ClusterAttributes.Vpc")
+	}
+	version := string(c.KubernetesVersion())
+	if props.MachineImage == nil {
+		if version == "" {
+			panic(c.Node().Path() + "/" + id + ": the imported cluster's Kubernetes version is unknown: set ClusterAttributes.KubernetesVersion or AutoScalingGroupProps.MachineImage")
+		}
+		if opts.MachineImageType == MachineImageTypeBottlerocket {
+			variant := ec2.BottlerocketVariantStandard
+			if props.InstanceType.IsGpu() {
+				variant = ec2.BottlerocketVariantNvidia
+			}
+			props.MachineImage = ec2.BottlerocketImage(version, props.InstanceType.Architecture(), variant)
+		} else {
+			props.MachineImage = ec2.EksOptimizedAmi(version, ec2.NodeTypeFor(props.InstanceType))
+		}
+	}
+	if props.UserData == nil && (opts.BootstrapEnabled == nil || *opts.BootstrapEnabled) {
+		// The group is created with the user data the bootstrap needs, so
+		// ConnectAutoScalingGroupCapacity only fills it in.
+		if opts.MachineImageType == MachineImageTypeBottlerocket {
+			props.UserData = ec2.UserDataCustom("")
+		} else {
+			props.UserData = ec2.NewMultipartUserData()
+		}
+	}
+	asg := autoscaling.NewAutoScalingGroup(c, id, props)
+	connectAutoScalingGroupCapacity(c, asg, opts.ConnectOptions)
+	return asg
+}
+
+// ConnectAutoScalingGroupCapacity joins an existing Auto Scaling group to
+// the cluster (the seed's addAutoScalingGroup): security group rules
+// between nodes and control plane, the cluster security group, bootstrap
+// user data, the worker node policies on the group's role, the
+// kubernetes.io/cluster/<name> tag, the role's mapping and, for spot
+// instances, the termination handler.
+func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
+	connectAutoScalingGroupCapacity(c, asg, opts)
+}
+
+func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
+	conn := asg.Connections()
+	conn.AllowInternally(ec2.PortAllTraffic(), "")
+	conn.AllowFrom(c, ec2.PortTcp(443), "")
+	conn.AllowFrom(c, ec2.PortTcpRange(1025, 65535), "")
+	conn.AllowTo(c, ec2.PortTcp(443), "")
+	conn.AllowToAnyIpv4(ec2.PortAllTcp(), "")
+	conn.AllowToAnyIpv4(ec2.PortAllUdp(), "")
+	conn.AllowToAnyIpv4(ec2.PortAllIcmp(), "")
+	if sg := c.ClusterSecurityGroup(); sg != nil {
+		asg.AddSecurityGroup(sg)
+	}
+
+	spot := asg.SpotPrice() != ""
+	bootstrap := opts.BootstrapEnabled == nil || *opts.BootstrapEnabled
+	if !bootstrap && !opts.BootstrapOptions.isZero() {
+		asg.Node().AddError("BootstrapOptions cannot be set when BootstrapEnabled is false: remove one")
+	}
+	if opts.MachineImageType == MachineImageTypeBottlerocket && !opts.BootstrapOptions.isZero() {
+		asg.Node().AddError("BootstrapOptions are not supported on Bottlerocket, which is configured with TOML settings rather than a bootstrap script: remove BootstrapOptions")
+	}
+	if bootstrap {
+		if opts.MachineImageType == MachineImageTypeBottlerocket {
+			asg.AddUserData(bottlerocketUserData(c, spot))
+		} else {
+			for _, e := range opts.BootstrapOptions.unsupported() {
+				asg.Node().AddError("%s", e)
+			}
+			n := amazonLinuxNodeConfig(c, spot, opts.BootstrapOptions)
+			if n.cidr == "" && n.clusterDNS == "" {
+				asg.Node().AddWarning("the cluster's service CIDR is unknown at synthesis (imported VPC or IPv6): nodeadm needs it to find the cluster DNS; set ClusterProps.ServiceIpv4Cidr or BootstrapOptions.DnsClusterIp")
+			}
+			if mp, ok := asg.UserData().(*ec2.MultipartUserData); ok {
+				mp.AddPart(ec2.MultipartBodyFromRawBody(ec2.MultipartBodyOptions{ContentType: "application/node.eks.aws", Body: n.render()}))
+			} else {
+				// A shell user data: write the NodeConfig and run nodeadm
+				// from it.
+				asg.AddUserData(
+					"mkdir -p /etc/eks",
+					"cat > /etc/eks/eksforge-nodeconfig.yaml <<'EKSFORGE_NODECONFIG'\n"+n.render()+"EKSFORGE_NODECONFIG",
+					"/usr/bin/nodeadm init --config-source file:///etc/eks/eksforge-nodeconfig.yaml",
+				)
+			}
+		}
+	}
+
+	role := asg.Role()
+	for _, p := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} {
+		role.AddManagedPolicy(iam.ManagedPolicyFromAwsManagedPolicyName(p))
+	}
+	cdk.TagsOf(asg).Add("kubernetes.io/cluster/"+c.ClusterName(), "owned", cdk.TagProps{ExcludeResourceTypes: []string{"AWS::EC2::SecurityGroup"}})
+	cdk.NewCfnOutput(asg, "InstanceRoleARN", cdk.CfnOutputProps{Value: role.RoleArn()})
+
+	if opts.MapRole == nil || *opts.MapRole {
+		mode := c.AuthenticationMode()
+		if mode != AuthenticationModeConfigMap {
+			in := c.internals()
+			if _, ok := in.accessEntries[role.RoleArn()]; !ok {
+				// Under the cluster, so the group's tags stay off the entry.
+				id := asg.Node().ID() + "NodeAccessEntry"
+				if c.Node().TryFindChild(id) != nil {
+					id = "NodeAccessEntry" + cdk.UniqueID(asg)
+				}
+				e := NewAccessEntry(c, id, AccessEntryProps{Cluster: c, Principal: role.RoleArn(), AccessEntryType: AccessEntryTypeEc2Linux})
+				in.accessEntries[role.RoleArn()] = e
+				in.accessEntryList = append(in.accessEntryList, e)
+			}
+		}
+		if mode != AuthenticationModeApi {
+			c.internals().addRoleMapping(AwsAuthRoleMapping{Role: role, Username: "system:node:{{EC2PrivateDNSName}}", Groups: []string{"system:bootstrappers", "system:nodes"}})
+		}
+	}
+
+	if spot && (opts.SpotInterruptHandler == nil || *opts.SpotInterruptHandler) {
+		addSpotInterruptHandler(c)
+	}
+}
+
+// SpotInterruptHandlerChart is the Helm chart installed once per cluster
+// with spot capacity: the AWS Node Termination Handler from its OCI
+// registry (public ECR, as the AWS CDK uses), on nodes labelled lifecycle=Ec2Spot.
+var SpotInterruptHandlerChart = HelmChartRequest{
+	ID:         "spot-interrupt-handler",
+	Chart:      "aws-node-termination-handler",
+	Repository: "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler",
+	Version:    "0.27.0",
+	Namespace:  "kube-system",
+	Values:     map[string]any{"nodeSelector": map[string]any{"lifecycle": "Ec2Spot"}},
+}
+
+// addSpotInterruptHandler asks for the termination handler chart once per
+// cluster; part 2's HelmChart installs it (see clusterInternals).
+func addSpotInterruptHandler(c ICluster) {
+	in := c.internals()
+	if in.spotHandler {
+		return
+	}
+	in.spotHandler = true
+	in.requestHelmChart(SpotInterruptHandlerChart)
+}
+
+// DefaultCapacity is the self-managed Auto Scaling group of the default
+// capacity. It is nil when DefaultCapacity is 0 or DefaultCapacityType is
+// not DefaultCapacityTypeEC2.
+func (c *Cluster) DefaultCapacity() *autoscaling.AutoScalingGroup { return c.defaultCapacity }
+
+type capacityGroup = *autoscaling.AutoScalingGroup
 
 func (c *Cluster) addDefaultAutoScalingGroup(it ec2.InstanceType, n int) capacityGroup {
-	c.Node().AddError("DefaultCapacityTypeEC2 is not available yet")
-	return nil
+	return c.AddAutoScalingGroupCapacity("DefaultCapacity", AutoScalingGroupCapacityOptions{
+		AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{InstanceType: it, MinCapacity: cdk.Ptr(n)},
+	})
 }
