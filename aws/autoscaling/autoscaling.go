@@ -290,7 +290,11 @@ func NewAutoScalingGroup(scope cdk.Construct, id string, props AutoScalingGroupP
 	}
 	asg.checkCapacity()
 	if props.DesiredCapacity != nil {
-		node.AddWarning("DesiredCapacity is set to %s: every deployment resets the group to that many instances, undoing scaling; leave it unset unless you mean it (https://github.com/aws/aws-cdk/issues/5215)", intString(*props.DesiredCapacity))
+		n := "a value known at deploy time"
+		if !cdk.IsUnresolved(*props.DesiredCapacity) {
+			n = intString(*props.DesiredCapacity)
+		}
+		node.AddWarning("DesiredCapacity is set to %s: every deployment resets the group to that many instances, undoing scaling; leave it unset unless you mean it (https://github.com/aws/aws-cdk/issues/5215)", n)
 	}
 
 	cfnProps := cfnautoscaling.CfnAutoScalingGroupProps{

@@ -59,3 +59,15 @@ func TestGoldenTemplates(t *testing.T) {
 	}
 	cfnlint.LintFiles(t, paths...)
 }
+
+// TestParityStacksPassCfnLint lints the parity test's stacks, as eksforge
+// synthesizes them.
+func TestParityStacksPassCfnLint(t *testing.T) {
+	t.Parallel()
+	app, _ := parityApp()
+	dir := t.TempDir()
+	if _, err := app.Synth(cdk.WithOutdir(dir)); err != nil {
+		t.Fatal(err)
+	}
+	cfnlint.LintDir(t, dir)
+}
