@@ -42,7 +42,7 @@
 //		UpdatePolicy: autoscaling.UpdatePolicyRollingUpdate(),
 //	})
 //	cdk.TagsOf(asg).Add("kubernetes.io/cluster/demo", "owned")
-//	asg.AddUserData("/etc/eks/bootstrap.sh demo")
+//	asg.AddUserData("/usr/bin/nodeadm init --config-source file:///etc/eks/nodeconfig.yaml")
 //
 // # Tags
 //

@@ -49,7 +49,7 @@ func ExampleNewAutoScalingGroup() {
 		SpotPrice:    "0.05",
 		KeyName:      "ops",
 	})
-	asg.AddUserData("/etc/eks/bootstrap.sh demo")
+	asg.AddUserData("/usr/bin/nodeadm init --config-source file:///etc/eks/nodeconfig.yaml")
 	cdk.TagsOf(asg).Add("kubernetes.io/cluster/demo", "owned")
 	asg.Connections().AllowFrom(ec2.PeerIpv4("10.0.0.0/16"), ec2.PortTcp(22), "SSH")
 
@@ -79,7 +79,7 @@ func ExampleNewAutoScalingGroup() {
 	// MinSize 0 MaxSize 10
 	// [{"Key":"Name","PropagateAtLaunch":true,"Value":"Stack/Nodes"},{"Key":"kubernetes.io/cluster/demo","PropagateAtLaunch":true,"Value":"owned"}]
 	// {"MarketType":"spot","SpotOptions":{"MaxPrice":"0.05"}}
-	// {"Fn::Base64":"#!/bin/bash\n/etc/eks/bootstrap.sh demo"}
+	// {"Fn::Base64":"#!/bin/bash\n/usr/bin/nodeadm init --config-source file:///etc/eks/nodeconfig.yaml"}
 }
 
 // Instances that signal when they are ready, replaced two at a time: the
