@@ -60,6 +60,8 @@ func (r *CfnAutoScalingGroup) AttrAutoScalingGroupARN() string {
 }
 
 // CfnAutoScalingGroupProps are the properties of an AWS::AutoScaling::AutoScalingGroup resource.
+//
+// Set exactly one of InstanceId, LaunchConfigurationName, LaunchTemplate, MixedInstancesPolicy.
 type CfnAutoScalingGroupProps struct {
 	// AutoScalingGroupName is the AutoScalingGroupName property of
 	// AWS::AutoScaling::AutoScalingGroup.
@@ -1041,6 +1043,8 @@ func (p *CfnAutoScalingGroupInstanceMaintenancePolicy) CfnProperties() map[strin
 // For examples of launch templates, see Create launch templates
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-ec2-launch-templates.html)
 // .
+//
+// Set exactly one of LaunchTemplateId, LaunchTemplateName.
 type CfnAutoScalingGroupLaunchTemplateSpecification struct {
 	// LaunchTemplateId is the LaunchTemplateId property of the LaunchTemplateSpecification property
 	// type of AWS::AutoScaling::AutoScalingGroup.

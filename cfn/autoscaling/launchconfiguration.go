@@ -399,6 +399,8 @@ func (p *CfnLaunchConfigurationProps) validate(at string) []string {
 // For more information, see Example block device mapping
 // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-device-mapping-concepts.html#block-device-mapping-ex)
 // in the *Amazon EC2 User Guide for Linux Instances* .
+//
+// Set exactly one of VirtualName, Ebs, NoDevice.
 type CfnLaunchConfigurationBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::AutoScaling::LaunchConfiguration.

@@ -3,6 +3,8 @@
 package cfncloudformation
 
 import (
+	"strconv"
+
 	"github.com/eksforge/eksforge/cdk"
 )
 
@@ -134,7 +136,7 @@ type CfnGuardHookProps struct {
 	// `TargetFilters: Actions: - CREATE - UPDATE - DELETE`
 	//
 	// Default: not set (CloudFormation's default).
-	TargetFilters any
+	TargetFilters *CfnGuardHookTargetFilters
 
 	// TargetOperations is the TargetOperations property of AWS::CloudFormation::GuardHook.
 	//
@@ -178,7 +180,7 @@ func (p *CfnGuardHookProps) CfnProperties() map[string]any {
 		m["StackFilters"] = p.StackFilters.CfnProperties()
 	}
 	if p.TargetFilters != nil {
-		m["TargetFilters"] = p.TargetFilters
+		m["TargetFilters"] = p.TargetFilters.CfnProperties()
 	}
 	if p.TargetOperations != nil {
 		m["TargetOperations"] = p.TargetOperations
@@ -207,6 +209,9 @@ func (p *CfnGuardHookProps) validate(at string) []string {
 	}
 	if p.StackFilters != nil {
 		errs = append(errs, p.StackFilters.validate(at+"StackFilters.")...)
+	}
+	if p.TargetFilters != nil {
+		errs = append(errs, p.TargetFilters.validate(at+"TargetFilters.")...)
 	}
 	if p.TargetOperations == nil {
 		errs = append(errs, "property "+at+"TargetOperations of AWS::CloudFormation::GuardHook is required; set CfnGuardHookProps.TargetOperations")
@@ -437,4 +442,145 @@ func (p *CfnGuardHookStackRoles) CfnProperties() map[string]any {
 		m["Include"] = p.Include
 	}
 	return m
+}
+
+// CfnGuardHookTargetFilters is the TargetFilters property type of AWS::CloudFormation::GuardHook.
+//
+// The `TargetFilters` property type specifies the target filters for the Hook.
+//
+// For more information, see CloudFormation Hook target filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-target-filtering.html)
+// .
+//
+// CloudFormation takes exactly one of these alternatives: Actions + InvocationPoints +
+// TargetNames; Targets.
+type CfnGuardHookTargetFilters struct {
+	// Actions is the Actions property of the TargetFilters property type of
+	// AWS::CloudFormation::GuardHook.
+	//
+	// List of actions that the hook is going to target
+	//
+	// The order of the items does not matter.
+	// Default: not set (CloudFormation's default).
+	Actions []string
+
+	// InvocationPoints is the InvocationPoints property of the TargetFilters property type of
+	// AWS::CloudFormation::GuardHook.
+	//
+	// List of invocation points that the hook is going to target
+	//
+	// The order of the items does not matter.
+	// Default: not set (CloudFormation's default).
+	InvocationPoints []string
+
+	// TargetNames is the TargetNames property of the TargetFilters property type of
+	// AWS::CloudFormation::GuardHook.
+	//
+	// List of type names that the hook is going to target
+	//
+	// The order of the items does not matter.
+	// Default: not set (CloudFormation's default).
+	TargetNames []string
+
+	// Targets is the Targets property of the TargetFilters property type of
+	// AWS::CloudFormation::GuardHook.
+	//
+	// List of hook targets
+	//
+	// Default: not set (CloudFormation's default).
+	Targets []CfnGuardHookHookTarget
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnGuardHookTargetFilters) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.Actions != nil {
+		m["Actions"] = p.Actions
+	}
+	if p.InvocationPoints != nil {
+		m["InvocationPoints"] = p.InvocationPoints
+	}
+	if p.TargetNames != nil {
+		m["TargetNames"] = p.TargetNames
+	}
+	if p.Targets != nil {
+		l := make([]any, len(p.Targets))
+		for i := range p.Targets {
+			l[i] = p.Targets[i].CfnProperties()
+		}
+		m["Targets"] = l
+	}
+	return m
+}
+
+func (p *CfnGuardHookTargetFilters) validate(at string) []string {
+	var errs []string
+	{
+		for i := range p.Targets {
+			errs = append(errs, p.Targets[i].validate(at+"Targets."+strconv.Itoa(i)+".")...)
+		}
+	}
+	return errs
+}
+
+// CfnGuardHookHookTarget is the HookTarget property type of AWS::CloudFormation::GuardHook.
+//
+// Hook targets are the destination where hooks will be invoked against.
+type CfnGuardHookHookTarget struct {
+	// Action is the Action property of the HookTarget property type of
+	// AWS::CloudFormation::GuardHook.
+	//
+	// Target actions are the type of operation hooks will be executed at.
+	//
+	// Allowed values: "CREATE", "UPDATE", "DELETE".
+	// Required.
+	Action string
+
+	// InvocationPoint is the InvocationPoint property of the HookTarget property type of
+	// AWS::CloudFormation::GuardHook.
+	//
+	// Invocation points are the point in provisioning workflow where hooks will be executed.
+	//
+	// Allowed values: "PRE_PROVISION".
+	// Required.
+	InvocationPoint string
+
+	// TargetName is the TargetName property of the HookTarget property type of
+	// AWS::CloudFormation::GuardHook.
+	//
+	// Type name of hook target. Hook targets are the destination where hooks will be invoked against.
+	//
+	// Required.
+	TargetName string
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnGuardHookHookTarget) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.Action != "" {
+		m["Action"] = p.Action
+	}
+	if p.InvocationPoint != "" {
+		m["InvocationPoint"] = p.InvocationPoint
+	}
+	if p.TargetName != "" {
+		m["TargetName"] = p.TargetName
+	}
+	return m
+}
+
+func (p *CfnGuardHookHookTarget) validate(at string) []string {
+	var errs []string
+	if p.Action == "" {
+		errs = append(errs, "property "+at+"Action of AWS::CloudFormation::GuardHook is required; set CfnGuardHookHookTarget.Action")
+	}
+	if p.InvocationPoint == "" {
+		errs = append(errs, "property "+at+"InvocationPoint of AWS::CloudFormation::GuardHook is required; set CfnGuardHookHookTarget.InvocationPoint")
+	}
+	if p.TargetName == "" {
+		errs = append(errs, "property "+at+"TargetName of AWS::CloudFormation::GuardHook is required; set CfnGuardHookHookTarget.TargetName")
+	}
+	return errs
 }

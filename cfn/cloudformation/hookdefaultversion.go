@@ -43,6 +43,8 @@ func (r *CfnHookDefaultVersion) AttrArn() string { return r.GetAttString("Arn") 
 
 // CfnHookDefaultVersionProps are the properties of an AWS::CloudFormation::HookDefaultVersion
 // resource.
+//
+// CloudFormation takes exactly one of these alternatives: TypeVersionArn; TypeName + VersionId.
 type CfnHookDefaultVersionProps struct {
 	// TypeName is the TypeName property of AWS::CloudFormation::HookDefaultVersion.
 	//

@@ -41,6 +41,9 @@ func (r *CfnHookTypeConfig) CfnProperties() map[string]any { return r.Props.CfnP
 func (r *CfnHookTypeConfig) AttrConfigurationArn() string { return r.GetAttString("ConfigurationArn") }
 
 // CfnHookTypeConfigProps are the properties of an AWS::CloudFormation::HookTypeConfig resource.
+//
+// CloudFormation takes exactly one of these alternatives: Configuration + TypeArn; Configuration +
+// TypeName.
 type CfnHookTypeConfigProps struct {
 	// Configuration is the Configuration property of AWS::CloudFormation::HookTypeConfig.
 	//

@@ -3,6 +3,8 @@
 package cfncloudformation
 
 import (
+	"strconv"
+
 	"github.com/eksforge/eksforge/cdk"
 )
 
@@ -121,7 +123,7 @@ type CfnLambdaHookProps struct {
 	// `TargetFilters: Actions: - CREATE - UPDATE - DELETE`
 	//
 	// Default: not set (CloudFormation's default).
-	TargetFilters any
+	TargetFilters *CfnLambdaHookTargetFilters
 
 	// TargetOperations is the TargetOperations property of AWS::CloudFormation::LambdaHook.
 	//
@@ -159,7 +161,7 @@ func (p *CfnLambdaHookProps) CfnProperties() map[string]any {
 		m["StackFilters"] = p.StackFilters.CfnProperties()
 	}
 	if p.TargetFilters != nil {
-		m["TargetFilters"] = p.TargetFilters
+		m["TargetFilters"] = p.TargetFilters.CfnProperties()
 	}
 	if p.TargetOperations != nil {
 		m["TargetOperations"] = p.TargetOperations
@@ -186,6 +188,9 @@ func (p *CfnLambdaHookProps) validate(at string) []string {
 	}
 	if p.StackFilters != nil {
 		errs = append(errs, p.StackFilters.validate(at+"StackFilters.")...)
+	}
+	if p.TargetFilters != nil {
+		errs = append(errs, p.TargetFilters.validate(at+"TargetFilters.")...)
 	}
 	if p.TargetOperations == nil {
 		errs = append(errs, "property "+at+"TargetOperations of AWS::CloudFormation::LambdaHook is required; set CfnLambdaHookProps.TargetOperations")
@@ -341,4 +346,146 @@ func (p *CfnLambdaHookStackRoles) CfnProperties() map[string]any {
 		m["Include"] = p.Include
 	}
 	return m
+}
+
+// CfnLambdaHookTargetFilters is the TargetFilters property type of
+// AWS::CloudFormation::LambdaHook.
+//
+// The `TargetFilters` property type specifies the target filters for the Hook.
+//
+// For more information, see CloudFormation Hook target filters
+// (https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-target-filtering.html)
+// .
+//
+// CloudFormation takes exactly one of these alternatives: Actions + InvocationPoints +
+// TargetNames; Targets.
+type CfnLambdaHookTargetFilters struct {
+	// Actions is the Actions property of the TargetFilters property type of
+	// AWS::CloudFormation::LambdaHook.
+	//
+	// List of actions that the hook is going to target
+	//
+	// The order of the items does not matter.
+	// Default: not set (CloudFormation's default).
+	Actions []string
+
+	// InvocationPoints is the InvocationPoints property of the TargetFilters property type of
+	// AWS::CloudFormation::LambdaHook.
+	//
+	// List of invocation points that the hook is going to target
+	//
+	// The order of the items does not matter.
+	// Default: not set (CloudFormation's default).
+	InvocationPoints []string
+
+	// TargetNames is the TargetNames property of the TargetFilters property type of
+	// AWS::CloudFormation::LambdaHook.
+	//
+	// List of type names that the hook is going to target
+	//
+	// The order of the items does not matter.
+	// Default: not set (CloudFormation's default).
+	TargetNames []string
+
+	// Targets is the Targets property of the TargetFilters property type of
+	// AWS::CloudFormation::LambdaHook.
+	//
+	// List of hook targets
+	//
+	// Default: not set (CloudFormation's default).
+	Targets []CfnLambdaHookHookTarget
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnLambdaHookTargetFilters) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.Actions != nil {
+		m["Actions"] = p.Actions
+	}
+	if p.InvocationPoints != nil {
+		m["InvocationPoints"] = p.InvocationPoints
+	}
+	if p.TargetNames != nil {
+		m["TargetNames"] = p.TargetNames
+	}
+	if p.Targets != nil {
+		l := make([]any, len(p.Targets))
+		for i := range p.Targets {
+			l[i] = p.Targets[i].CfnProperties()
+		}
+		m["Targets"] = l
+	}
+	return m
+}
+
+func (p *CfnLambdaHookTargetFilters) validate(at string) []string {
+	var errs []string
+	{
+		for i := range p.Targets {
+			errs = append(errs, p.Targets[i].validate(at+"Targets."+strconv.Itoa(i)+".")...)
+		}
+	}
+	return errs
+}
+
+// CfnLambdaHookHookTarget is the HookTarget property type of AWS::CloudFormation::LambdaHook.
+//
+// Hook targets are the destination where hooks will be invoked against.
+type CfnLambdaHookHookTarget struct {
+	// Action is the Action property of the HookTarget property type of
+	// AWS::CloudFormation::LambdaHook.
+	//
+	// Target actions are the type of operation hooks will be executed at.
+	//
+	// Allowed values: "CREATE", "UPDATE", "DELETE".
+	// Required.
+	Action string
+
+	// InvocationPoint is the InvocationPoint property of the HookTarget property type of
+	// AWS::CloudFormation::LambdaHook.
+	//
+	// Invocation points are the point in provisioning workflow where hooks will be executed.
+	//
+	// Allowed values: "PRE_PROVISION".
+	// Required.
+	InvocationPoint string
+
+	// TargetName is the TargetName property of the HookTarget property type of
+	// AWS::CloudFormation::LambdaHook.
+	//
+	// Type name of hook target. Hook targets are the destination where hooks will be invoked against.
+	//
+	// Required.
+	TargetName string
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnLambdaHookHookTarget) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.Action != "" {
+		m["Action"] = p.Action
+	}
+	if p.InvocationPoint != "" {
+		m["InvocationPoint"] = p.InvocationPoint
+	}
+	if p.TargetName != "" {
+		m["TargetName"] = p.TargetName
+	}
+	return m
+}
+
+func (p *CfnLambdaHookHookTarget) validate(at string) []string {
+	var errs []string
+	if p.Action == "" {
+		errs = append(errs, "property "+at+"Action of AWS::CloudFormation::LambdaHook is required; set CfnLambdaHookHookTarget.Action")
+	}
+	if p.InvocationPoint == "" {
+		errs = append(errs, "property "+at+"InvocationPoint of AWS::CloudFormation::LambdaHook is required; set CfnLambdaHookHookTarget.InvocationPoint")
+	}
+	if p.TargetName == "" {
+		errs = append(errs, "property "+at+"TargetName of AWS::CloudFormation::LambdaHook is required; set CfnLambdaHookHookTarget.TargetName")
+	}
+	return errs
 }

@@ -40,6 +40,8 @@ func (r *CfnModuleDefaultVersion) CfnProperties() map[string]any { return r.Prop
 
 // CfnModuleDefaultVersionProps are the properties of an AWS::CloudFormation::ModuleDefaultVersion
 // resource.
+//
+// CloudFormation takes exactly one of these alternatives: Arn; ModuleName + VersionId.
 type CfnModuleDefaultVersionProps struct {
 	// Arn is the Arn property of AWS::CloudFormation::ModuleDefaultVersion.
 	//

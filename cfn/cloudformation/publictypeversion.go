@@ -75,6 +75,8 @@ func (r *CfnPublicTypeVersion) AttrTypeVersionArn() string { return r.GetAttStri
 
 // CfnPublicTypeVersionProps are the properties of an AWS::CloudFormation::PublicTypeVersion
 // resource.
+//
+// CloudFormation takes exactly one of these alternatives: Type + TypeName; Arn.
 type CfnPublicTypeVersionProps struct {
 	// Arn is the Arn property of AWS::CloudFormation::PublicTypeVersion.
 	//

@@ -40,6 +40,8 @@ func (r *CfnResourceDefaultVersion) AttrArn() string { return r.GetAttString("Ar
 
 // CfnResourceDefaultVersionProps are the properties of an
 // AWS::CloudFormation::ResourceDefaultVersion resource.
+//
+// CloudFormation takes exactly one of these alternatives: TypeVersionArn; TypeName + VersionId.
 type CfnResourceDefaultVersionProps struct {
 	// TypeName is the TypeName property of AWS::CloudFormation::ResourceDefaultVersion.
 	//

@@ -43,6 +43,8 @@ func (r *CfnStackSet) validate() []string { return r.Props.validate("") }
 func (r *CfnStackSet) AttrStackSetId() string { return r.GetAttString("StackSetId") }
 
 // CfnStackSetProps are the properties of an AWS::CloudFormation::StackSet resource.
+//
+// CloudFormation takes exactly one of these alternatives: TemplateURL; TemplateBody.
 type CfnStackSetProps struct {
 	// AdministrationRoleARN is the AdministrationRoleARN property of AWS::CloudFormation::StackSet.
 	//

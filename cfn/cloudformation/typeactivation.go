@@ -39,6 +39,9 @@ func (r *CfnTypeActivation) CfnProperties() map[string]any { return r.Props.CfnP
 func (r *CfnTypeActivation) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnTypeActivationProps are the properties of an AWS::CloudFormation::TypeActivation resource.
+//
+// CloudFormation takes exactly one of these alternatives: PublisherId + Type + TypeName;
+// PublicTypeArn.
 type CfnTypeActivationProps struct {
 	// AutoUpdate is the AutoUpdate property of AWS::CloudFormation::TypeActivation.
 	//

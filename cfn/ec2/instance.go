@@ -780,6 +780,8 @@ func (p *CfnInstanceProps) validate(at string) []string {
 // results in instance replacement
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
 // .
+//
+// Set exactly one of VirtualName, Ebs, NoDevice.
 type CfnInstanceBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::EC2::Instance.
@@ -1309,6 +1311,9 @@ func (p *CfnInstanceInstanceIpv6Address) validate(at string) []string {
 // in the *Amazon EC2 User Guide* . For example launch templates, see the Examples
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate--examples)
 // for `AWS::EC2::LaunchTemplate` .
+//
+// CloudFormation takes exactly one of these alternatives: LaunchTemplateName + Version;
+// LaunchTemplateId + Version.
 type CfnInstanceLaunchTemplateSpecification struct {
 	// LaunchTemplateId is the LaunchTemplateId property of the LaunchTemplateSpecification property
 	// type of AWS::EC2::Instance.

@@ -241,6 +241,10 @@ func (p *CfnIPAMPrefixListResolverIpamPrefixListResolverRule) validate(at string
 // you can specify an ipamPoolId; if not specified, the rule will apply to all IPAM Pool CIDRs in
 // the scope. (2) For IPAM Resource CIDR rules, you can specify resourceId, resourceOwner,
 // resourceRegion, cidr, or resourceTag.
+//
+// CloudFormation takes exactly one of these alternatives: IpamPoolId + Operation; Operation +
+// ResourceId; Operation + ResourceOwner; Operation + ResourceRegion; Cidr + Operation; Operation +
+// ResourceTag.
 type CfnIPAMPrefixListResolverIpamPrefixListResolverRuleCondition struct {
 	// Cidr is the Cidr property of the IpamPrefixListResolverRuleCondition property type of
 	// AWS::EC2::IPAMPrefixListResolver.

@@ -618,6 +618,8 @@ func (p *CfnLaunchTemplateLaunchTemplateData) CfnProperties() map[string]any {
 // `BlockDeviceMapping` is a property of AWS::EC2::LaunchTemplate LaunchTemplateData
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html)
 // .
+//
+// Set exactly one of VirtualName, Ebs, NoDevice.
 type CfnLaunchTemplateBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::EC2::LaunchTemplate.

@@ -42,6 +42,10 @@ func (r *CfnLocalGatewayRoute) AttrState() string { return r.GetAttString("State
 func (r *CfnLocalGatewayRoute) AttrType() string { return r.GetAttString("Type") }
 
 // CfnLocalGatewayRouteProps are the properties of an AWS::EC2::LocalGatewayRoute resource.
+//
+// CloudFormation takes exactly one of these alternatives: DestinationCidrBlock +
+// LocalGatewayRouteTableId + LocalGatewayVirtualInterfaceGroupId; DestinationCidrBlock +
+// LocalGatewayRouteTableId + NetworkInterfaceId.
 type CfnLocalGatewayRouteProps struct {
 	// DestinationCidrBlock is the DestinationCidrBlock property of AWS::EC2::LocalGatewayRoute.
 	//

@@ -44,6 +44,8 @@ func (r *CfnNetworkAclEntry) validate() []string { return r.Props.validate("") }
 func (r *CfnNetworkAclEntry) AttrId() string { return r.GetAttString("Id") }
 
 // CfnNetworkAclEntryProps are the properties of an AWS::EC2::NetworkAclEntry resource.
+//
+// Set exactly one of Ipv6CidrBlock, CidrBlock.
 type CfnNetworkAclEntryProps struct {
 	// CidrBlock is the CidrBlock property of AWS::EC2::NetworkAclEntry.
 	//

@@ -200,6 +200,8 @@ func (p *CfnSecurityGroupProps) validate(at string) []string {
 //
 // Rule changes are propagated to instances associated with the security group as quickly as
 // possible. However, a small delay might occur.
+//
+// Set exactly one of CidrIp, CidrIpv6, DestinationSecurityGroupId, DestinationPrefixListId.
 type CfnSecurityGroupEgressProperty struct {
 	// CidrIp is the CidrIp property of the Egress property type of AWS::EC2::SecurityGroup.
 	//
@@ -354,6 +356,9 @@ func (p *CfnSecurityGroupEgressProperty) validate(at string) []string {
 //
 // Rule changes are propagated to instances associated with the security group as quickly as
 // possible. However, a small delay might occur.
+//
+// Set exactly one of CidrIp, CidrIpv6, SourcePrefixListId, SourceSecurityGroupId,
+// SourceSecurityGroupName.
 type CfnSecurityGroupIngressProperty struct {
 	// CidrIp is the CidrIp property of the Ingress property type of AWS::EC2::SecurityGroup.
 	//

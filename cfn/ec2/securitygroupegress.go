@@ -49,6 +49,8 @@ func (r *CfnSecurityGroupEgress) validate() []string { return r.Props.validate("
 func (r *CfnSecurityGroupEgress) AttrId() string { return r.GetAttString("Id") }
 
 // CfnSecurityGroupEgressProps are the properties of an AWS::EC2::SecurityGroupEgress resource.
+//
+// Set exactly one of CidrIp, CidrIpv6, DestinationPrefixListId, DestinationSecurityGroupId.
 type CfnSecurityGroupEgressProps struct {
 	// CidrIp is the CidrIp property of AWS::EC2::SecurityGroupEgress.
 	//

@@ -51,6 +51,9 @@ func (r *CfnSecurityGroupIngress) validate() []string { return r.Props.validate(
 func (r *CfnSecurityGroupIngress) AttrId() string { return r.GetAttString("Id") }
 
 // CfnSecurityGroupIngressProps are the properties of an AWS::EC2::SecurityGroupIngress resource.
+//
+// Set exactly one of CidrIp, CidrIpv6, SourcePrefixListId, SourceSecurityGroupId,
+// SourceSecurityGroupName.
 type CfnSecurityGroupIngressProps struct {
 	// CidrIp is the CidrIp property of AWS::EC2::SecurityGroupIngress.
 	//

@@ -111,6 +111,8 @@ func (p *CfnSpotFleetProps) validate(at string) []string {
 // Guide* .
 //
 // You must specify either `LaunchSpecifications` or `LaunchTemplateConfigs` .
+//
+// Set exactly one of LaunchSpecifications, LaunchTemplateConfigs.
 type CfnSpotFleetSpotFleetRequestConfigData struct {
 	// AllocationStrategy is the AllocationStrategy property of the SpotFleetRequestConfigData
 	// property type of AWS::EC2::SpotFleet.
@@ -840,6 +842,8 @@ func (p *CfnSpotFleetSpotFleetLaunchSpecification) validate(at string) []string 
 // Specifies a block device mapping.
 //
 // You can specify `Ebs` or `VirtualName` , but not both.
+//
+// Set exactly one of VirtualName, Ebs, NoDevice.
 type CfnSpotFleetBlockDeviceMapping struct {
 	// DeviceName is the DeviceName property of the BlockDeviceMapping property type of
 	// AWS::EC2::SpotFleet.

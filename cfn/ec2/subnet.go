@@ -67,6 +67,8 @@ func (r *CfnSubnet) AttrNetworkAclAssociationId() string {
 func (r *CfnSubnet) AttrSubnetId() string { return r.GetAttString("SubnetId") }
 
 // CfnSubnetProps are the properties of an AWS::EC2::Subnet resource.
+//
+// Set at least one of CidrBlock, Ipv4IpamPoolId, Ipv6IpamPoolId, Ipv6CidrBlock.
 type CfnSubnetProps struct {
 	// AssignIpv6AddressOnCreation is the AssignIpv6AddressOnCreation property of AWS::EC2::Subnet.
 	//

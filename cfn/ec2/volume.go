@@ -59,6 +59,10 @@ func (r *CfnVolume) CfnProperties() map[string]any { return r.Props.CfnPropertie
 func (r *CfnVolume) AttrVolumeId() string { return r.GetAttString("VolumeId") }
 
 // CfnVolumeProps are the properties of an AWS::EC2::Volume resource.
+//
+// CloudFormation takes at least one of these alternatives: AvailabilityZone + Size;
+// AvailabilityZone + SnapshotId; AvailabilityZoneId + Size; AvailabilityZoneId + SnapshotId;
+// SourceVolumeId.
 type CfnVolumeProps struct {
 	// AutoEnableIO is the AutoEnableIO property of AWS::EC2::Volume.
 	//

@@ -69,6 +69,8 @@ func (r *CfnVPC) AttrIpv6CidrBlocks() []string { return r.GetAttList("Ipv6CidrBl
 func (r *CfnVPC) AttrVpcId() string { return r.GetAttString("VpcId") }
 
 // CfnVPCProps are the properties of an AWS::EC2::VPC resource.
+//
+// Set exactly one of CidrBlock, Ipv4IpamPoolId.
 type CfnVPCProps struct {
 	// CidrBlock is the CidrBlock property of AWS::EC2::VPC.
 	//

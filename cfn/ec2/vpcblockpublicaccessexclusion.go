@@ -50,6 +50,8 @@ func (r *CfnVPCBlockPublicAccessExclusion) AttrExclusionId() string {
 
 // CfnVPCBlockPublicAccessExclusionProps are the properties of an
 // AWS::EC2::VPCBlockPublicAccessExclusion resource.
+//
+// CloudFormation takes exactly one of these alternatives: VpcId; SubnetId.
 type CfnVPCBlockPublicAccessExclusionProps struct {
 	// InternetGatewayExclusionMode is the InternetGatewayExclusionMode property of
 	// AWS::EC2::VPCBlockPublicAccessExclusion.

@@ -190,6 +190,9 @@ func (p *CfnConnectionProps) validate(at string) []string {
 // CfnConnectionAuthParameters is the AuthParameters property type of AWS::Events::Connection.
 //
 // Tthe authorization parameters to use for the connection.
+//
+// CloudFormation takes exactly one of these alternatives: BasicAuthParameters; OAuthParameters;
+// ApiKeyAuthParameters.
 type CfnConnectionAuthParameters struct {
 	// ApiKeyAuthParameters is the ApiKeyAuthParameters property of the AuthParameters property type
 	// of AWS::Events::Connection.

@@ -84,6 +84,8 @@ func (r *CfnRule) validate() []string { return r.Props.validate("") }
 func (r *CfnRule) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnRuleProps are the properties of an AWS::Events::Rule resource.
+//
+// Set at least one of EventPattern, ScheduleExpression.
 type CfnRuleProps struct {
 	// Description is the Description property of AWS::Events::Rule.
 	//

@@ -66,6 +66,8 @@ func (r *CfnPolicy) validate() []string { return r.Props.validate("") }
 func (r *CfnPolicy) AttrId() string { return r.GetAttString("Id") }
 
 // CfnPolicyProps are the properties of an AWS::IAM::Policy resource.
+//
+// CloudFormation takes at least one of these alternatives: Users; Groups; Roles.
 type CfnPolicyProps struct {
 	// Groups is the Groups property of AWS::IAM::Policy.
 	//

@@ -2174,7 +2174,7 @@ type CfnBucketLoggingConfiguration struct {
 	// SimplePrefix, is allowed.
 	//
 	// Default: not set (CloudFormation's default).
-	TargetObjectKeyFormat any
+	TargetObjectKeyFormat *CfnBucketTargetObjectKeyFormat
 }
 
 // CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
@@ -2188,7 +2188,81 @@ func (p *CfnBucketLoggingConfiguration) CfnProperties() map[string]any {
 		m["LogFilePrefix"] = p.LogFilePrefix
 	}
 	if p.TargetObjectKeyFormat != nil {
-		m["TargetObjectKeyFormat"] = p.TargetObjectKeyFormat
+		m["TargetObjectKeyFormat"] = p.TargetObjectKeyFormat.CfnProperties()
+	}
+	return m
+}
+
+// CfnBucketTargetObjectKeyFormat is the TargetObjectKeyFormat property type of AWS::S3::Bucket.
+//
+// Amazon S3 key format for log objects. Only one format, PartitionedPrefix or SimplePrefix, is
+// allowed.
+//
+// CloudFormation takes exactly one of these alternatives: SimplePrefix; PartitionedPrefix.
+type CfnBucketTargetObjectKeyFormat struct {
+	// PartitionedPrefix is the PartitionedPrefix property of the TargetObjectKeyFormat property type
+	// of AWS::S3::Bucket.
+	//
+	// Partitioned S3 key for log objects.
+	//
+	// Default: not set (CloudFormation's default).
+	PartitionedPrefix *CfnBucketPartitionedPrefix
+
+	// SimplePrefix is the SimplePrefix property of the TargetObjectKeyFormat property type of
+	// AWS::S3::Bucket.
+	//
+	// To use the simple format for S3 keys for log objects. To specify SimplePrefix format, set
+	// SimplePrefix to {}.
+	//
+	// Default: not set (CloudFormation's default).
+	SimplePrefix any
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnBucketTargetObjectKeyFormat) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.PartitionedPrefix != nil {
+		m["PartitionedPrefix"] = p.PartitionedPrefix.CfnProperties()
+	}
+	if p.SimplePrefix != nil {
+		m["SimplePrefix"] = p.SimplePrefix
+	}
+	return m
+}
+
+// CfnBucketPartitionedPrefix is the PartitionedPrefix property type of AWS::S3::Bucket.
+//
+// Amazon S3 keys for log objects are partitioned in the following format:
+//
+// `[DestinationPrefix][SourceAccountId]/[SourceRegion]/[SourceBucket]/[YYYY]/[MM]/[DD]/[YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueString]`
+//
+// PartitionedPrefix defaults to EventTime delivery when server access logs are delivered.
+type CfnBucketPartitionedPrefix struct {
+	// PartitionDateSource is the PartitionDateSource property of the PartitionedPrefix property type
+	// of AWS::S3::Bucket.
+	//
+	// Specifies the partition date source for the partitioned prefix. `PartitionDateSource` can be
+	// `EventTime` or `DeliveryTime` .
+	//
+	// For `DeliveryTime` , the time in the log file names corresponds to the delivery time for the
+	// log files.
+	//
+	// For `EventTime` , The logs delivered are for a specific day only. The year, month, and day
+	// correspond to the day on which the event occurred, and the hour, minutes and seconds are set to
+	// 00 in the key.
+	//
+	// Allowed values: "EventTime", "DeliveryTime".
+	// Default: not set (CloudFormation's default).
+	PartitionDateSource string
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnBucketPartitionedPrefix) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.PartitionDateSource != "" {
+		m["PartitionDateSource"] = p.PartitionDateSource
 	}
 	return m
 }
@@ -4490,6 +4564,9 @@ func (p *CfnBucketRedirectRule) CfnProperties() map[string]any {
 // example, 1. If request is for pages in the `/docs` folder, redirect to the `/documents` folder.
 // 2. If request results in HTTP error 4xx, redirect request to another host where you might
 // process the error.
+//
+// CloudFormation takes at least one of these alternatives: HttpErrorCodeReturnedEquals;
+// KeyPrefixEquals.
 type CfnBucketRoutingRuleCondition struct {
 	// HttpErrorCodeReturnedEquals is the HttpErrorCodeReturnedEquals property of the
 	// RoutingRuleCondition property type of AWS::S3::Bucket.

@@ -915,7 +915,7 @@ type CfnStorageLensS3BucketDestination struct {
 	// Storage Lens metrics export.
 	//
 	// Default: not set (CloudFormation's default).
-	Encryption any
+	Encryption *CfnStorageLensEncryption
 
 	// Format is the Format property of the S3BucketDestination property type of AWS::S3::StorageLens.
 	//
@@ -956,7 +956,7 @@ func (p *CfnStorageLensS3BucketDestination) CfnProperties() map[string]any {
 		m["Arn"] = p.Arn
 	}
 	if p.Encryption != nil {
-		m["Encryption"] = p.Encryption
+		m["Encryption"] = p.Encryption.CfnProperties()
 	}
 	if p.Format != "" {
 		m["Format"] = p.Format
@@ -978,11 +978,96 @@ func (p *CfnStorageLensS3BucketDestination) validate(at string) []string {
 	if p.Arn == "" {
 		errs = append(errs, "property "+at+"Arn of AWS::S3::StorageLens is required; set CfnStorageLensS3BucketDestination.Arn")
 	}
+	if p.Encryption != nil {
+		errs = append(errs, p.Encryption.validate(at+"Encryption.")...)
+	}
 	if p.Format == "" {
 		errs = append(errs, "property "+at+"Format of AWS::S3::StorageLens is required; set CfnStorageLensS3BucketDestination.Format")
 	}
 	if p.OutputSchemaVersion == "" {
 		errs = append(errs, "property "+at+"OutputSchemaVersion of AWS::S3::StorageLens is required; set CfnStorageLensS3BucketDestination.OutputSchemaVersion")
+	}
+	return errs
+}
+
+// CfnStorageLensEncryption is the Encryption property type of AWS::S3::StorageLens.
+//
+// This resource contains the type of server-side encryption used to encrypt an Amazon S3 Storage
+// Lens metrics export. For valid values, see the StorageLensDataExportEncryption
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_StorageLensDataExportEncryption.html)
+// in the *Amazon S3 API Reference* .
+//
+// CloudFormation takes exactly one of these alternatives: SSES3; SSEKMS.
+type CfnStorageLensEncryption struct {
+	// SSEKMS is the SSEKMS property of the Encryption property type of AWS::S3::StorageLens.
+	//
+	// Specifies the use of AWS Key Management Service keys (SSE-KMS) to encrypt the S3 Storage Lens
+	// metrics export file.
+	//
+	// Default: not set (CloudFormation's default).
+	SSEKMS *CfnStorageLensSSEKMS
+
+	// SSES3 is the SSES3 property of the Encryption property type of AWS::S3::StorageLens.
+	//
+	// Specifies the use of an Amazon S3-managed key (SSE-S3) to encrypt the S3 Storage Lens metrics
+	// export file.
+	//
+	// Default: not set (CloudFormation's default).
+	SSES3 any
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnStorageLensEncryption) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.SSEKMS != nil {
+		m["SSEKMS"] = p.SSEKMS.CfnProperties()
+	}
+	if p.SSES3 != nil {
+		m["SSES3"] = p.SSES3
+	}
+	return m
+}
+
+func (p *CfnStorageLensEncryption) validate(at string) []string {
+	var errs []string
+	if p.SSEKMS != nil {
+		errs = append(errs, p.SSEKMS.validate(at+"SSEKMS.")...)
+	}
+	return errs
+}
+
+// CfnStorageLensSSEKMS is the SSEKMS property type of AWS::S3::StorageLens.
+//
+// Specifies the use of server-side encryption using an AWS Key Management Service key (SSE-KMS) to
+// encrypt the delivered S3 Storage Lens metrics export file.
+type CfnStorageLensSSEKMS struct {
+	// KeyId is the KeyId property of the SSEKMS property type of AWS::S3::StorageLens.
+	//
+	// Specifies the Amazon Resource Name (ARN) of the customer managed AWS key to use for encrypting
+	// the S3 Storage Lens metrics export file. Amazon S3 only supports symmetric encryption keys. For
+	// more information, see Special-purpose keys
+	// (https://docs.aws.amazon.com/kms/latest/developerguide/key-types.html) in the *AWS Key
+	// Management Service Developer Guide* .
+	//
+	// Required.
+	KeyId string
+}
+
+// CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty
+// strings, nil pointers, slices, maps) are left out.
+func (p *CfnStorageLensSSEKMS) CfnProperties() map[string]any {
+	m := map[string]any{}
+	if p.KeyId != "" {
+		m["KeyId"] = p.KeyId
+	}
+	return m
+}
+
+func (p *CfnStorageLensSSEKMS) validate(at string) []string {
+	var errs []string
+	if p.KeyId == "" {
+		errs = append(errs, "property "+at+"KeyId of AWS::S3::StorageLens is required; set CfnStorageLensSSEKMS.KeyId")
 	}
 	return errs
 }
@@ -1001,7 +1086,7 @@ type CfnStorageLensStorageLensTableDestination struct {
 	// table buckets.
 	//
 	// Default: not set (CloudFormation's default).
-	Encryption any
+	Encryption *CfnStorageLensEncryption
 
 	// IsEnabled is the IsEnabled property of the StorageLensTableDestination property type of
 	// AWS::S3::StorageLens.
@@ -1019,7 +1104,7 @@ type CfnStorageLensStorageLensTableDestination struct {
 func (p *CfnStorageLensStorageLensTableDestination) CfnProperties() map[string]any {
 	m := map[string]any{}
 	if p.Encryption != nil {
-		m["Encryption"] = p.Encryption
+		m["Encryption"] = p.Encryption.CfnProperties()
 	}
 	if p.IsEnabled != nil {
 		m["IsEnabled"] = *p.IsEnabled
@@ -1029,6 +1114,9 @@ func (p *CfnStorageLensStorageLensTableDestination) CfnProperties() map[string]a
 
 func (p *CfnStorageLensStorageLensTableDestination) validate(at string) []string {
 	var errs []string
+	if p.Encryption != nil {
+		errs = append(errs, p.Encryption.validate(at+"Encryption.")...)
+	}
 	if p.IsEnabled == nil {
 		errs = append(errs, "property "+at+"IsEnabled of AWS::S3::StorageLens is required; set CfnStorageLensStorageLensTableDestination.IsEnabled")
 	}

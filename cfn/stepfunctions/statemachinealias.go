@@ -44,6 +44,9 @@ func (r *CfnStateMachineAlias) AttrArn() string { return r.GetAttString("Arn") }
 
 // CfnStateMachineAliasProps are the properties of an AWS::StepFunctions::StateMachineAlias
 // resource.
+//
+// CloudFormation takes exactly one of these alternatives: RoutingConfiguration;
+// DeploymentPreference.
 type CfnStateMachineAliasProps struct {
 	// DeploymentPreference is the DeploymentPreference property of
 	// AWS::StepFunctions::StateMachineAlias.

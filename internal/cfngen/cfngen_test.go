@@ -76,8 +76,12 @@ var testSchemas = []string{`{
     "Inline": {"type": "object", "properties": {"Deep": {"type": "string"}}},
     "Gadget": {"$ref": "#/definitions/Gadget"},
     "Tags": {"type": "array", "items": {"$ref": "#/definitions/Tag"}},
-    "Status": {"type": "object", "properties": {"Code": {"type": "string"}, "Ids": {"type": "array", "items": {"type": "string"}}}}
+    "Status": {"type": "object", "properties": {"Code": {"type": "string"}, "Ids": {"type": "array", "items": {"type": "string"}}}},
+    "Action": {"oneOf": [
+      {"type": "object", "properties": {"Start": {"type": "string"}, "At": {"type": "integer"}}, "required": ["Start", "At"]},
+      {"type": "object", "properties": {"Stop": {"type": "string"}, "At": {"type": "integer"}}, "required": ["Stop", "At"]}]}
   },
+  "requiredXor": ["Name", "Gadget"],
   "required": ["Name", "Config"],
   "readOnlyProperties": ["/properties/Arn", "/properties/Endpoints", "/properties/Config/Computed", "/properties/Status"],
   "createOnlyProperties": ["/properties/Name", "/properties/Config/Size"],
@@ -127,7 +131,7 @@ func TestBuildMapsSchemasToGoTypes(t *testing.T) {
 		"type CfnWidget struct {\n\tcdk.CfnResource",
 		"func NewCfnWidget(scope cdk.Construct, id string, props CfnWidgetProps) *CfnWidget {",
 		`cdk.InitCfnResource(r, scope, id, cdk.CfnResourceProps{Type: "Test::Svc::Widget", Tagging: cdk.TagFormatStandard, TagProperty: "Tags"})`,
-		`r.DeclareProperties("Config", "Configs", "Document", "Either", "Gadget", "Inline", "Labels", "Name", "OneOf", "SameRef", "Tags", "name")`,
+		`r.DeclareProperties("Action", "Config", "Configs", "Document", "Either", "Gadget", "Inline", "Labels", "Name", "OneOf", "SameRef", "Tags", "name")`,
 		"\tName string\n",
 		"\tName2 string\n",                     // "name" collides with "Name"
 		"\tConfig *CfnWidgetConfig\n",          // $ref chain to an object: pointer
@@ -140,7 +144,13 @@ func TestBuildMapsSchemasToGoTypes(t *testing.T) {
 		"\tInline *CfnWidgetInline\n",          // inline object named after the property
 		"\tTags []cdk.CfnTag\n",                // standard tags
 		"\tSize *int\n", "\tRatio *float64\n", "\tOn *bool\n",
-		"\tInner *CfnWidgetConfig\n", // recursion
+		"\tInner *CfnWidgetConfig\n",  // recursion
+		"\tAction *CfnWidgetAction\n", // a union of objects is one struct
+		"type CfnWidgetAction struct {",
+		"\tStart string\n", "\tStop string\n",
+		`"property "+at+"At of Test::Svc::Widget is required; set CfnWidgetAction.At"`, // required in every branch
+		"// CloudFormation takes exactly one of these alternatives: At + Start; At + Stop.",
+		"// Set exactly one of Name, Gadget.",
 		"func (r *CfnWidget) AttrArn() string { return r.GetAttString(\"Arn\") }",
 		"func (r *CfnWidget) AttrEndpoints() []string { return r.GetAttList(\"Endpoints\") }",
 		"func (r *CfnWidget) AttrConfigComputed() string { return r.GetAttString(\"Config.Computed\") }",

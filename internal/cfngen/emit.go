@@ -308,6 +308,47 @@ func (r *Resource) fieldDoc(st *Struct, f *Field) string {
 	return doc + "\n\n" + strings.Join(notes[:len(notes)-1], " ") + "\n" + last
 }
 
+// alternatives describes the oneOf/anyOf branches of a merged union: which
+// properties each branch sets.
+func alternatives(s *Schema) string {
+	var notes []string
+	if len(s.RequiredXor) > 1 {
+		notes = append(notes, "Set exactly one of "+strings.Join(s.RequiredXor, ", ")+".")
+	}
+	if len(s.RequiredOr) > 1 {
+		notes = append(notes, "Set at least one of "+strings.Join(s.RequiredOr, ", ")+".")
+	}
+	if b := branchAlternatives(s); b != "" {
+		notes = append(notes, b)
+	}
+	return strings.Join(notes, " ")
+}
+
+func branchAlternatives(s *Schema) string {
+	branches, how := s.OneOf, "exactly one"
+	if len(branches) == 0 {
+		branches, how = s.AnyOf, "at least one"
+	}
+	if len(branches) < 2 || len(s.Properties) == 0 {
+		return ""
+	}
+	var alts []string
+	for _, b := range branches {
+		names := append([]string(nil), b.Required...)
+		if len(names) == 0 {
+			for n := range b.Properties {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			return ""
+		}
+		alts = append(alts, strings.Join(names, " + "))
+	}
+	return fmt.Sprintf("CloudFormation takes %s of these alternatives: %s.", how, strings.Join(alts, "; "))
+}
+
 func enumValues(s *Schema) []string {
 	var out []string
 	for _, v := range s.enum() {
@@ -319,7 +360,12 @@ func enumValues(s *Schema) []string {
 
 func (r *Resource) writeStruct(w *writer, st *Struct, imports map[string]bool) {
 	if st == r.Props {
-		w.comment("", fmt.Sprintf("%s are the properties of an %s resource.", st.GoName, r.TypeName))
+		rs := r.Schema
+		doc := fmt.Sprintf("%s are the properties of an %s resource.", st.GoName, r.TypeName)
+		if alts := alternatives(&Schema{Properties: rs.Properties, OneOf: rs.OneOf, AnyOf: rs.AnyOf, RequiredXor: rs.RequiredXor, RequiredOr: rs.RequiredOr}); alts != "" {
+			doc += "\n\n" + alts
+		}
+		w.comment("", doc)
 	} else {
 		doc := fmt.Sprintf("%s is the %s property type of %s.", st.GoName, st.CfnName, r.TypeName)
 		if d := r.docOf(st.Schema.Description, func(d *TypeDocs) string {
@@ -329,6 +375,9 @@ func (r *Resource) writeStruct(w *writer, st *Struct, imports map[string]bool) {
 			return ""
 		}); d != "" {
 			doc += "\n\n" + d
+		}
+		if alts := alternatives(st.Schema); alts != "" {
+			doc += "\n\n" + alts
 		}
 		w.comment("", doc)
 	}

@@ -114,7 +114,9 @@ type Resource struct {
 	pkg   *Package
 	top   *Schema
 	byPtr map[*Schema]*Struct
-	marks map[*Schema]map[string]*mark
+	// merged caches mergedObject by union schema.
+	merged map[*Schema]*Schema
+	marks  map[*Schema]map[string]*mark
 	// required are extra required properties per object schema (the first
 	// branch of a oneOf/anyOf of required lists), for samples only.
 }
@@ -278,6 +280,7 @@ func (r *Resource) build() error {
 	rs := r.Schema
 	r.top = &Schema{Properties: rs.Properties, Required: rs.Required}
 	r.byPtr = map[*Schema]*Struct{}
+	r.merged = map[*Schema]*Schema{}
 	r.marks = map[*Schema]map[string]*mark{}
 	r.markAll(rs.ReadOnlyProperties, func(m *mark) { m.readOnly = true })
 	r.markAll(rs.CreateOnlyProperties, func(m *mark) { m.createOnly = true })
@@ -441,6 +444,9 @@ func (r *Resource) kindOf(s *Schema) string {
 		if r.mapValue(s) != nil {
 			return "map"
 		}
+		if len(s.OneOf)+len(s.AnyOf) > 0 {
+			return "union"
+		}
 		return "any"
 	}
 	return "any"
@@ -556,8 +562,59 @@ func (r *Resource) typeOf(raw *Schema, hint string) *Type {
 		if b := r.unionBranch(s); b != nil {
 			return r.typeOf(b, hint)
 		}
+		if m := r.mergedObject(s); m != nil {
+			return &Type{Kind: KindStruct, Struct: r.structFor(m, def, hint)}
+		}
 	}
 	return &Type{Kind: KindAny}
+}
+
+// mergedObject returns, for a oneOf/anyOf whose branches are all objects
+// with properties (a tagged union such as {"A": ...} | {"B": ...}), one
+// object schema holding every branch's properties (the first branch to
+// name a property gives its schema); a property is required when every
+// branch requires it. The branches are kept as its OneOf/AnyOf, so the
+// struct's doc can say which to set. The result is cached per union.
+func (r *Resource) mergedObject(s *Schema) *Schema {
+	if m, ok := r.merged[s]; ok {
+		return m
+	}
+	branches := s.OneOf
+	if len(branches) == 0 {
+		branches = s.AnyOf
+	}
+	if len(branches) == 0 {
+		return nil
+	}
+	m := &Schema{Properties: map[string]*Schema{}, Description: s.Description}
+	count := map[string]int{}
+	for _, b := range branches {
+		d, _ := r.deref(b)
+		if r.kindOf(d) != "object" {
+			return nil
+		}
+		for n, p := range d.Properties {
+			if _, ok := m.Properties[n]; !ok {
+				m.Properties[n] = p
+			}
+		}
+		for _, n := range d.Required {
+			count[n]++
+		}
+		if len(s.OneOf) > 0 {
+			m.OneOf = append(m.OneOf, d)
+		} else {
+			m.AnyOf = append(m.AnyOf, d)
+		}
+	}
+	for n, c := range count {
+		if c == len(branches) {
+			m.Required = append(m.Required, n)
+		}
+	}
+	sort.Strings(m.Required)
+	r.merged[s] = m
+	return m
 }
 
 func (r *Resource) structFor(s *Schema, def, hint string) *Struct {
