@@ -71,8 +71,11 @@
 //   - objects with properties → *Cfn<Type>: always a pointer, required or
 //     not.
 //   - a Tags property whose items are {Key, Value} → []cdk.CfnTag.
+//   - a oneOf/anyOf whose branches are all objects (a tagged union such as
+//     {"ResourceAction": ...} | {"CompareAction": ...}) → one struct with
+//     every branch's properties; its doc names the alternatives.
 //   - JSON (object without properties, such as IAM policy documents),
-//     maps of other values, and unions (several types, oneOf/anyOf of
+//     maps of other values, and other unions (several types, oneOf/anyOf of
 //     different types) → any.
 //
 // Every value may hold tokens (cluster.Ref(), cdk.Fn.Join(...),
