@@ -1,11 +1,22 @@
 package cli_test
 
 import (
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/eksforge/eksforge/cdk"
 )
+
+var names atomic.Int64
+
+// unique returns a CloudFormation stack name made of base and a number that
+// no other test of this process uses: tests share one moto server, also
+// across go test -count runs.
+func unique(base string) string {
+	return fmt.Sprintf("%s-%d", base, names.Add(1))
+}
 
 // synth writes the app that build makes to a new directory and returns it.
 func synth(t *testing.T, build func(app *cdk.App)) string {
@@ -22,7 +33,8 @@ func synth(t *testing.T, build func(app *cdk.App)) string {
 // network is what the deploy tests deploy: a VPC, a security group, an IAM
 // role, a file asset and outputs. Variants change it.
 type network struct {
-	stack   string
+	stack   string // the construct id (the display name)
+	name    string // the CloudFormation stack name. Default: the id
 	asset   string // the file asset's content
 	subnet  bool   // add a subnet (an update)
 	https   bool   // open 443 to the VPC (a broadening change)
@@ -31,7 +43,7 @@ type network struct {
 }
 
 func (n network) build(app *cdk.App) {
-	st := cdk.NewStack(app, n.stack, cdk.StackProps{Tags: map[string]string{"test": "eksforge-cli"}})
+	st := cdk.NewStack(app, n.stack, cdk.StackProps{StackName: n.name, Tags: map[string]string{"test": "eksforge-cli"}})
 	vpc := cdk.NewCfnResource(st, "Vpc", cdk.CfnResourceProps{Type: "AWS::EC2::VPC", Properties: map[string]any{"CidrBlock": "10.0.0.0/16", "EnableDnsSupport": true}})
 	if n.large {
 		vpc.AddMetadata("padding", strings.Repeat("eksforge ", 7000))
@@ -46,7 +58,9 @@ func (n network) build(app *cdk.App) {
 			map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}},
 		}},
 	}})
-	loc := st.AddFileAsset(cdk.FileAssetSource{Data: []byte(n.asset), FileName: "data.txt", DisplayName: "test data"})
+	// The stack name in the content keeps the asset (and so the template)
+	// new to a server that ran the test before (go test -count=2).
+	loc := st.AddFileAsset(cdk.FileAssetSource{Data: []byte(n.asset + "\n" + n.name), FileName: "data.txt", DisplayName: "test data"})
 	if n.subnet {
 		cdk.NewCfnResource(st, "Subnet", cdk.CfnResourceProps{Type: "AWS::EC2::Subnet", Properties: map[string]any{"VpcId": vpc.Ref(), "CidrBlock": "10.0.1.0/24"}})
 	}

@@ -92,7 +92,8 @@ func TestDeployDiffUpdateDestroy(t *testing.T) {
 	t.Parallel()
 	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
 	ep := "--endpoint-url=" + srv.Endpoint()
-	v1 := network{stack: "CliLifecycle", asset: "hello from eksforge", https: true}
+	name := unique("CliLifecycle")
+	v1 := network{stack: "CliLifecycle", name: name, asset: "hello from eksforge", https: true}
 	asm1 := synth(t, v1.build)
 
 	// The first deployment broadens IAM and security groups: refused
@@ -100,7 +101,7 @@ func TestDeployDiffUpdateDestroy(t *testing.T) {
 	// addressed by content: publishing changes nothing deployed).
 	res := run(t, newRunner(), "deploy", "--app", asm1, ep)
 	res.expect(t, 1, "stderr", "CliLifecycle: assets: 2 uploaded, 0 already published", "needs approval (--require-approval broadening)", "IAM or security group permissions are broadened", "--require-approval never")
-	if got := stackStatus(t, cfg, "CliLifecycle"); got != "none" {
+	if got := stackStatus(t, cfg, name); got != "none" {
 		t.Errorf("after a refused deployment the stack is %s, want none", got)
 	}
 
@@ -109,9 +110,9 @@ func TestDeployDiffUpdateDestroy(t *testing.T) {
 		"CliLifecycle: deploying to aws://123456789012/us-east-1",
 		"CliLifecycle: assets: 0 uploaded, 2 already published",
 		"CREATE_COMPLETE",
-		"CliLifecycle [##############################] 3/3 resources")
+		name+" [##############################] 3/3 resources")
 	res.expect(t, 0, "stdout", "Change set eksforge-deploy (CREATE), 3 change(s):", "Add    AWS::EC2::VPC Vpc", "[+] AWS::IAM::Role Role", "Stack ARN:")
-	if got := stackStatus(t, cfg, "CliLifecycle"); got != "CREATE_COMPLETE" {
+	if got := stackStatus(t, cfg, name); got != "CREATE_COMPLETE" {
 		t.Errorf("stack status = %s, want CREATE_COMPLETE", got)
 	}
 	// The file asset is in the bucket under its hash.
@@ -157,7 +158,7 @@ func TestDeployDiffUpdateDestroy(t *testing.T) {
 
 	res = run(t, newRunner(), "destroy", "--app", asm2, ep, "--force")
 	res.expect(t, 0, "stderr", "CliLifecycle: destroying in aws://123456789012/us-east-1", "DELETE_COMPLETE", "CliLifecycle: destroyed")
-	if got := stackStatus(t, cfg, "CliLifecycle"); got != "none" {
+	if got := stackStatus(t, cfg, name); got != "none" {
 		t.Errorf("after destroy the stack is %s, want none", got)
 	}
 	res = run(t, newRunner(), "diff", "--app", asm2, ep)
@@ -170,14 +171,14 @@ func TestDeployFailureShowsTheResource(t *testing.T) {
 	t.Parallel()
 	srv, _, newRunner := bootstrapped(t, motoserver.Region)
 	ep := "--endpoint-url=" + srv.Endpoint()
-	good := network{stack: "CliFailing", asset: "failing"}
+	good := network{stack: "CliFailing", name: unique("CliFailing"), asset: "failing"}
 	res := run(t, newRunner(), "deploy", "--app", synth(t, good.build), ep, "--require-approval", "never")
 	res.expect(t, 0, "stderr", "CREATE_COMPLETE")
 
 	bad := good
 	bad.badCIDR = true
 	res = run(t, newRunner(), "deploy", "--app", synth(t, bad.build), ep, "--require-approval", "never")
-	res.expect(t, 1, "stderr", "stack CliFailing failed", "The CIDR '192.168.0.0/24' is invalid", "not deployed: BadSubnet (AWS::EC2::Subnet)")
+	res.expect(t, 1, "stderr", "stack "+good.name+" failed", "The CIDR '192.168.0.0/24' is invalid", "not deployed: BadSubnet (AWS::EC2::Subnet)")
 }
 
 func TestDeployRefusesAnEnvironmentNotBootstrapped(t *testing.T) {
@@ -204,10 +205,11 @@ func mustRead(t *testing.T, dir, name string) []byte {
 func TestDeployPrintsOutputs(t *testing.T) {
 	t.Parallel()
 	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
-	asm := synth(t, network{stack: "CliOutputs", asset: "outputs"}.build)
+	name := unique("CliOutputs")
+	asm := synth(t, network{stack: "CliOutputs", name: name, asset: "outputs"}.build)
 	body := string(mustRead(t, asm, "CliOutputs.template.json"))
 	_, err := cloudformation.NewFromConfig(cfg).CreateStack(t.Context(), &cloudformation.CreateStackInput{
-		StackName: aws.String("CliOutputs"), TemplateBody: &body,
+		StackName: &name, TemplateBody: &body,
 		Tags: []cfntypes.Tag{{Key: aws.String("test"), Value: aws.String("eksforge-cli")}},
 	})
 	if err != nil {
@@ -215,7 +217,7 @@ func TestDeployPrintsOutputs(t *testing.T) {
 	}
 	res := run(t, newRunner(), "deploy", "--app", asm, "--endpoint-url", srv.Endpoint())
 	res.expect(t, 0, "stderr", "CliOutputs: no changes")
-	res.expect(t, 0, "stdout", "Outputs:\nCliOutputs.DataUrl = s3://cdk-hnb659fds-assets-123456789012-us-east-1/", "CliOutputs.RoleArn = arn:aws:iam::123456789012:role/", "CliOutputs.VpcId = vpc-", "Stack ARN:\narn:aws:cloudformation:us-east-1:123456789012:stack/CliOutputs/")
+	res.expect(t, 0, "stdout", "Outputs:\nCliOutputs.DataUrl = s3://cdk-hnb659fds-assets-123456789012-us-east-1/", "CliOutputs.RoleArn = arn:aws:iam::123456789012:role/", "CliOutputs.VpcId = vpc-", "Stack ARN:\narn:aws:cloudformation:us-east-1:123456789012:stack/"+name+"/")
 }
 
 // TestDeployLargeTemplate deploys a template above the 51,200 bytes that
@@ -223,13 +225,14 @@ func TestDeployPrintsOutputs(t *testing.T) {
 func TestDeployLargeTemplate(t *testing.T) {
 	t.Parallel()
 	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
-	asm := synth(t, network{stack: "CliLarge", asset: "large", large: true}.build)
+	name := unique("CliLarge")
+	asm := synth(t, network{stack: "CliLarge", name: name, asset: "large", large: true}.build)
 	if n := len(mustRead(t, asm, "CliLarge.template.json")); n <= 51200 {
 		t.Fatalf("the template has %d bytes; the test needs more than 51200", n)
 	}
 	res := run(t, newRunner(), "deploy", "--app", asm, "--endpoint-url", srv.Endpoint(), "--require-approval", "never")
 	res.expect(t, 0, "stderr", "CliLarge: assets: 2 uploaded", "CREATE_COMPLETE")
-	if got := stackStatus(t, cfg, "CliLarge"); got != "CREATE_COMPLETE" {
+	if got := stackStatus(t, cfg, name); got != "CREATE_COMPLETE" {
 		t.Errorf("stack status = %s, want CREATE_COMPLETE", got)
 	}
 	res = run(t, newRunner(), "diff", "--app", asm, "--endpoint-url", srv.Endpoint())
@@ -245,10 +248,11 @@ func TestStacksInDependencyOrder(t *testing.T) {
 	t.Parallel()
 	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
 	ep := "--endpoint-url=" + srv.Endpoint()
+	netName, appName := unique("CliOrderNet"), unique("CliOrderApp")
 	asm := synth(t, func(app *cdk.App) {
-		net := cdk.NewStack(app, "CliOrderNet", cdk.StackProps{})
+		net := cdk.NewStack(app, "CliOrderNet", cdk.StackProps{StackName: netName})
 		cdk.NewCfnResource(net, "Vpc", cdk.CfnResourceProps{Type: "AWS::EC2::VPC", Properties: map[string]any{"CidrBlock": "10.1.0.0/16"}})
-		consumer := cdk.NewStack(app, "CliOrderApp", cdk.StackProps{})
+		consumer := cdk.NewStack(app, "CliOrderApp", cdk.StackProps{StackName: appName})
 		cdk.NewCfnResource(consumer, "Vpc", cdk.CfnResourceProps{Type: "AWS::EC2::VPC", Properties: map[string]any{"CidrBlock": "10.2.0.0/16"}})
 		consumer.AddDependency(net, "the network comes first")
 	})
@@ -257,7 +261,7 @@ func TestStacksInDependencyOrder(t *testing.T) {
 	if strings.Index(res.stderr, "CliOrderNet: deploying") > strings.Index(res.stderr, "CliOrderApp: deploying") {
 		t.Error("the consumer was deployed before the stack it depends on")
 	}
-	for _, name := range []string{"CliOrderNet", "CliOrderApp"} {
+	for _, name := range []string{netName, appName} {
 		if got := stackStatus(t, cfg, name); got != "CREATE_COMPLETE" {
 			t.Errorf("%s is %s, want CREATE_COMPLETE", name, got)
 		}

@@ -8,10 +8,12 @@ const iam = require('aws-cdk-lib/aws-iam');
 const assets = require('aws-cdk-lib/aws-s3-assets');
 
 const app = new cdk.App();
-const net = new cdk.Stack(app, 'CdkNet');
+// STACK_SUFFIX keeps CloudFormation stack names unique on a shared server.
+const suffix = process.env.STACK_SUFFIX || '';
+const net = new cdk.Stack(app, 'CdkNet', { stackName: 'CdkNet' + suffix });
 new cdk.CfnResource(net, 'Vpc', { type: 'AWS::EC2::VPC', properties: { CidrBlock: '10.3.0.0/16' } });
 
-const stack = new cdk.Stack(app, 'CdkApp');
+const stack = new cdk.Stack(app, 'CdkApp', { stackName: 'CdkApp' + suffix });
 stack.addDependency(net);
 const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
 const file = new assets.Asset(stack, 'File', { path: path.join(__dirname, 'app.js') });
