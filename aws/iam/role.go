@@ -73,6 +73,7 @@ type Role struct {
 	inline          map[string]*PolicyDocument
 	attached        attachedPolicies
 	defaultPolicy   *Policy
+	arn             string
 }
 
 // NewRole adds a role to scope. It panics when AssumedBy is nil.
@@ -132,6 +133,10 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 		r.Node().AddError("Description is %d characters long; IAM allows at most 1000", len(d))
 	}
 	r.resource = cfniam.NewCfnRole(r, "Resource", cfnProps)
+	r.arn = r.resource.AttrArn()
+	if n := props.RoleName; n != "" && !cdk.IsUnresolved(n) && !cdk.IsUnresolved(props.Path) {
+		r.arn = crossEnvironmentArn(r, r.arn, "role"+rolePath(props.Path)+n)
+	}
 	for _, m := range props.ManagedPolicies {
 		r.AddManagedPolicy(m)
 	}
@@ -157,8 +162,35 @@ func (r *Role) Resource() *cfniam.CfnRole { return r.resource }
 // stack (CloudFormation deletes it by default).
 func (r *Role) ApplyRemovalPolicy(p cdk.RemovalPolicy) { r.resource.ApplyRemovalPolicy(p) }
 
-// RoleArn is the role's ARN ({"Fn::GetAtt": [role, "Arn"]}).
-func (r *Role) RoleArn() string { return r.resource.AttrArn() }
+// RoleArn is the role's ARN ({"Fn::GetAtt": [role, "Arn"]}). In a stack of
+// another account or region, where that reference cannot go, a role with a
+// RoleName has its ARN written out (arn:<partition>:iam::<account>:role/<path><name>),
+// as the AWS CDK does.
+func (r *Role) RoleArn() string { return r.arn }
+
+func rolePath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// crossEnvironmentArn returns a token that renders ref in the resource's
+// own environment and the ARN formatted from the resource's known name in a
+// stack of another account or region.
+func crossEnvironmentArn(c cdk.Construct, ref string, resource string) string {
+	return cdk.AsString(cdk.LazyWithContext(func(ctx *cdk.ResolveContext) any {
+		own := cdk.StackOf(c)
+		if ctx.Stack != nil && differentEnvironment(ctx.Stack, own) {
+			return "arn:" + own.Partition() + ":iam::" + own.Account() + ":" + resource
+		}
+		return ref
+	}))
+}
+
+func differentEnvironment(a, b *cdk.Stack) bool {
+	return CompareStrings(a.Account(), b.Account()) == TokenDifferent || CompareStrings(a.Region(), b.Region()) == TokenDifferent
+}
 
 // RoleName is the role's name ({"Ref": role}).
 func (r *Role) RoleName() string { return r.resource.Ref() }
