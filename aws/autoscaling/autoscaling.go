@@ -607,6 +607,11 @@ func (asg *AutoScalingGroup) AddUserData(commands ...string) {
 	if ud == nil {
 		panic(fmt.Sprintf("autoscaling: AutoScalingGroup %q has no user data to add commands to", asg.Node().Path()))
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			panic(fmt.Sprintf("autoscaling: AutoScalingGroup %q: AddUserData: %v", asg.Node().Path(), r))
+		}
+	}()
 	ud.AddCommands(commands...)
 }
 

@@ -423,7 +423,7 @@ func TestUserData(t *testing.T) {
 	p := minimal(stack)
 	p.UserData = ec2.UserDataCustom("settings = true")
 	custom := autoscaling.NewAutoScalingGroup(stack, "ASG", p)
-	if msg := panicMessage(func() { custom.AddUserData("echo no") }); !strings.Contains(msg, "custom user data takes no commands") {
+	if msg := panicMessage(func() { custom.AddUserData("echo no") }); !strings.Contains(msg, `AutoScalingGroup "Stack/ASG": AddUserData: ec2: custom user data takes no commands`) {
 		t.Errorf("panic = %q", msg)
 	}
 }
