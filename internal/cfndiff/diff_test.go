@@ -2,6 +2,7 @@ package cfndiff
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -142,6 +143,27 @@ Resources
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("Write() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestIAMChangesNameWhatPoliciesAttachTo(t *testing.T) {
+	t.Parallel()
+	old := tmpl(t, `{"Resources":{"P":{"Type":"AWS::IAM::Policy","Properties":{"Roles":[{"Ref":"R"}],"PolicyDocument":{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}}}}}`)
+	new := tmpl(t, `{"Resources":{"P":{"Type":"AWS::IAM::Policy","Properties":{"Roles":[{"Ref":"R"}],"PolicyDocument":{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}]}}}}}`)
+	d := Compare(old, new)
+	var got []string
+	for _, c := range d.IAM {
+		got = append(got, fmt.Sprintf("%s %s %s: %s broadening=%v", c.Kind.marker(), c.Resource, c.Where, c.Summary, c.Broadening()))
+	}
+	want := []string{
+		`[+] P policy (roles: [{"Ref":"R"}]): Action=["s3:GetObject","s3:PutObject"] Resource=* broadening=true`,
+		`[-] P policy (roles: [{"Ref":"R"}]): Action=s3:GetObject Resource=* broadening=false`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("IAM changes (-want +got):\n%s", diff)
+	}
+	if !d.Broadening() {
+		t.Error("an action added to an Allow is not reported as broadening")
 	}
 }
 

@@ -131,7 +131,7 @@ func iamItems(resources map[string]any) []iamItem {
 		typ, _ := r["Type"].(string)
 		props, _ := r["Properties"].(map[string]any)
 		for _, doc := range policyDocuments[typ] {
-			out = append(out, statements(id, doc.where, props[doc.prop])...)
+			out = append(out, statements(id, doc.where+attachedTo(props), props[doc.prop])...)
 		}
 		switch typ {
 		case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
@@ -150,6 +150,21 @@ func iamItems(resources map[string]any) []iamItem {
 		}
 	}
 	return out
+}
+
+// attachedTo names the principals a policy resource attaches to:
+// " (roles: [...])", or "".
+func attachedTo(props map[string]any) string {
+	var parts []string
+	for _, k := range []string{"Roles", "Users", "Groups", "RoleName", "UserName", "GroupName"} {
+		if v, ok := props[k]; ok {
+			parts = append(parts, strings.ToLower(k)+": "+compact(v))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func statements(id, where string, doc any) []iamItem {
