@@ -663,3 +663,31 @@ func TestGrants(t *testing.T) {
 	// The launch template waits for the role's policy.
 	tmpl.HasResource(ltType, map[string]any{"DependsOn": Match.ArrayWith([]any{"ASGInstanceRoleDefaultPolicy7636D8BF"})})
 }
+
+// TestMultipartUserData checks the user data self-managed EKS nodes use: a
+// MIME document whose shell part AddUserData adds to.
+func TestMultipartUserData(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	p := minimal(stack)
+	mp := ec2.NewMultipartUserData()
+	p.UserData = mp
+	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", p)
+	mp.AddPart(ec2.MultipartBodyFromRawBody(ec2.MultipartBodyOptions{ContentType: "application/node.eks.aws", Body: "apiVersion: node.eks.aws/v1alpha1"}))
+	if msg := panicMessage(func() { asg.AddUserData("echo no default part") }); !strings.Contains(msg, `AutoScalingGroup "Stack/ASG": AddUserData: ec2: MultipartUserData.AddCommands needs a default part`) {
+		t.Errorf("panic = %q", msg)
+	}
+	shell := ec2.UserDataForLinux()
+	mp.AddUserDataPart(shell, ec2.MultipartContentTypeShellScript, true)
+	asg.AddUserData("echo hi")
+	if asg.UserData() != mp {
+		t.Errorf("UserData() is not the given multipart document")
+	}
+	assertions.FromStack(t, stack).HasResourceProperties(ltType, map[string]any{"LaunchTemplateData": map[string]any{
+		"UserData": map[string]any{"Fn::Base64": map[string]any{"Fn::Join": []any{"", []any{
+			Match.StringLikeRegexp(`(?s)^Content-Type: multipart/mixed.*application/node\.eks\.aws.*Content-Transfer-Encoding: base64\n\n$`),
+			map[string]any{"Fn::Base64": "#!/bin/bash\necho hi"},
+			"\n--+AWS+CDK+User+Data+Separator==--\n",
+		}}}},
+	}})
+}
