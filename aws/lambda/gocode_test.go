@@ -214,7 +214,9 @@ func TestGoFunctionWarmSynthDoesNotRebuild(t *testing.T) {
 // assembly. cold: an empty eksforge build cache, so each iteration hashes
 // and runs go build (with Go's own build cache warm, as on a developer's
 // machine); warm: the binary comes from the cache, found by its stamp, and
-// is only zipped.
+// is only zipped; warm-same-assembly: as warm, into the cloud assembly of
+// the previous synthesis (what a repeated synth does), where the zip is
+// already staged.
 func BenchmarkSynthGoFunction(b *testing.B) {
 	dir := helloModule(b)
 	b.Run("cold", func(b *testing.B) {
@@ -227,6 +229,13 @@ func BenchmarkSynthGoFunction(b *testing.B) {
 		synthGo(b, dir, cache, b.TempDir(), "")
 		for b.Loop() {
 			synthGo(b, dir, cache, b.TempDir(), "")
+		}
+	})
+	b.Run("warm-same-assembly", func(b *testing.B) {
+		cache, out := b.TempDir(), b.TempDir()
+		synthGo(b, dir, cache, out, "")
+		for b.Loop() {
+			synthGo(b, dir, cache, out, "")
 		}
 	})
 }
