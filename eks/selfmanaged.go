@@ -87,13 +87,14 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 		// The group is created with the user data the bootstrap needs, so
 		// ConnectAutoScalingGroupCapacity only fills it in.
 		if opts.MachineImageType == MachineImageTypeBottlerocket {
-			props.UserData = ec2.UserDataCustom("")
+			// Bottlerocket reads TOML settings, written whole here.
+			props.UserData = ec2.UserDataCustom(bottlerocketUserData(c, props.SpotPrice != ""))
 		} else {
 			props.UserData = ec2.NewMultipartUserData()
 		}
 	}
 	asg := autoscaling.NewAutoScalingGroup(c, id, props)
-	connectAutoScalingGroupCapacity(c, asg, opts.ConnectOptions)
+	connectAutoScalingGroupCapacity(c, asg, opts.ConnectOptions, opts.MachineImageType == MachineImageTypeBottlerocket && opts.UserData == nil)
 	return asg
 }
 
@@ -104,10 +105,12 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 // kubernetes.io/cluster/<name> tag, the role's mapping and, for spot
 // instances, the termination handler.
 func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
-	connectAutoScalingGroupCapacity(c, asg, opts)
+	connectAutoScalingGroupCapacity(c, asg, opts, false)
 }
 
-func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
+// connectAutoScalingGroupCapacity joins asg to c; settingsWritten says the
+// Bottlerocket settings are already the group's user data.
+func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions, settingsWritten bool) {
 	conn := asg.Connections()
 	conn.AllowInternally(ec2.PortAllTraffic(), "")
 	conn.AllowFrom(c, ec2.PortTcp(443), "")
@@ -130,7 +133,9 @@ func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGro
 	}
 	if bootstrap {
 		if opts.MachineImageType == MachineImageTypeBottlerocket {
-			asg.AddUserData(bottlerocketUserData(c, spot))
+			if !settingsWritten {
+				addBottlerocketSettings(c, asg, spot)
+			}
 		} else {
 			for _, e := range opts.BootstrapOptions.unsupported() {
 				asg.Node().AddError("%s", e)
@@ -219,4 +224,16 @@ func (c *Cluster) addDefaultAutoScalingGroup(it ec2.InstanceType, n int) capacit
 	return c.AddAutoScalingGroupCapacity("DefaultCapacity", AutoScalingGroupCapacityOptions{
 		AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{InstanceType: it, MinCapacity: cdk.Ptr(n)},
 	})
+}
+
+// addBottlerocketSettings appends the TOML settings to the user data of a
+// group made elsewhere; a user data that takes no lines is an error with
+// the fix.
+func addBottlerocketSettings(c ICluster, asg *autoscaling.AutoScalingGroup, spot bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			asg.Node().AddError("cannot add the Bottlerocket settings to the group's user data (%v): create the group with UserData ec2.UserDataCustom holding the settings and connect it with BootstrapEnabled false", r)
+		}
+	}()
+	asg.AddUserData(bottlerocketUserData(c, spot))
 }
