@@ -307,7 +307,7 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 		fmt.Fprintln(r.Stdout, line)
 	}
 
-	if why := approvalNeeded(o.approval, d); why != "" {
+	if why := approvalNeeded(o.approval, d, cs.Changes); why != "" {
 		if !r.Interactive {
 			dep.Discard(ctx, cs)
 			return fmt.Errorf("%s: this deployment needs approval (--require-approval %s): %s.\n  Nothing was changed. Run it from a terminal to approve, or pass --require-approval never", s.DisplayName, o.approval, why)
@@ -375,11 +375,22 @@ func sameTags(cur *types.Stack, tags map[string]string) bool {
 	return true
 }
 
-// approvalNeeded says why the diff needs approval at the level, or "".
-func approvalNeeded(level string, d *cfndiff.TemplateDiff) string {
+// approvalNeeded says why the deployment needs approval at the level, or
+// "". Replacements are those of the template diff and those CloudFormation
+// announces in the change set (Replacement True or Conditional).
+func approvalNeeded(level string, d *cfndiff.TemplateDiff, changes []types.Change) string {
 	var why []string
-	if n := len(d.Replacements()); n > 0 && level != "never" {
-		why = append(why, fmt.Sprintf("%d resource(s) will be replaced", n))
+	replaced := map[string]bool{}
+	for _, r := range d.Replacements() {
+		replaced[r.LogicalID] = true
+	}
+	for _, ch := range changes {
+		if rc := ch.ResourceChange; rc != nil && rc.Replacement != "" && rc.Replacement != types.ReplacementFalse {
+			replaced[aws.ToString(rc.LogicalResourceId)] = true
+		}
+	}
+	if n := len(replaced); n > 0 && level != "never" {
+		why = append(why, fmt.Sprintf("%d resource(s) will or may be replaced", n))
 	}
 	switch level {
 	case "broadening":

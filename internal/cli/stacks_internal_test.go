@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/eksforge/eksforge/internal/cfndiff"
+)
+
+func TestApprovalNeeded(t *testing.T) {
+	t.Parallel()
+	parse := func(s string) map[string]any {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(s), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	role := `{"Resources":{"R":{"Type":"AWS::IAM::Role","Properties":{"AssumeRolePolicyDocument":{"Statement":[%s]}}}}}`
+	allow := `{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}`
+	broadening := cfndiff.Compare(parse(fmt.Sprintf(role, "")), parse(fmt.Sprintf(role, allow)))
+	narrowing := cfndiff.Compare(parse(fmt.Sprintf(role, allow)), parse(fmt.Sprintf(role, "")))
+	inPlace := cfndiff.Compare(parse(`{"Resources":{"T":{"Type":"AWS::SNS::Topic","Properties":{"DisplayName":"a"}}}}`), parse(`{"Resources":{"T":{"Type":"AWS::SNS::Topic","Properties":{"DisplayName":"b"}}}}`))
+	conditional := []types.Change{{ResourceChange: &types.ResourceChange{LogicalResourceId: aws.String("T"), Replacement: types.ReplacementConditional}}}
+	tests := []struct {
+		name    string
+		level   string
+		d       *cfndiff.TemplateDiff
+		changes []types.Change
+		want    string
+	}{
+		{"broadening asks when permissions widen", "broadening", broadening, nil, "IAM or security group permissions are broadened"},
+		{"broadening does not ask when permissions narrow", "broadening", narrowing, nil, ""},
+		{"any-change asks when permissions narrow", "any-change", narrowing, nil, "IAM or security group permissions change"},
+		{"an update in place needs no approval", "any-change", inPlace, nil, ""},
+		{"a replacement announced by CloudFormation needs approval", "broadening", inPlace, conditional, "1 resource(s) will or may be replaced"},
+		{"never never asks", "never", broadening, conditional, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := approvalNeeded(tc.level, tc.d, tc.changes); got != tc.want {
+				t.Errorf("approvalNeeded() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
