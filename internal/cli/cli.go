@@ -183,7 +183,8 @@ func (r *Runner) help(_ context.Context, args []string) error {
 	for _, c := range commands {
 		if c.name == args[0] && c.name != "help" {
 			fmt.Fprintf(r.Stdout, "usage: eksforge %s %s\n\n%s", c.name, c.args, c.long)
-			fs := r.flagsFor(c.name)
+			var o options
+			fs := o.flags(c.name)
 			fmt.Fprintln(r.Stdout, "\nFlags:")
 			fs.SetOutput(r.Stdout)
 			fs.PrintDefaults()
@@ -191,12 +192,6 @@ func (r *Runner) help(_ context.Context, args []string) error {
 		}
 	}
 	return usagef("unknown command %q", args[0])
-}
-
-// flagsFor returns the flag set of a command, for help.
-func (r *Runner) flagsFor(name string) *flag.FlagSet {
-	var o options
-	return o.flags(name, r)
 }
 
 // parseArgs parses flags anywhere on the line (Go's flag package stops at

@@ -12,7 +12,7 @@ import (
 
 func (r *Runner) graph(ctx context.Context, args []string) error {
 	var o options
-	pos, err := o.parse("graph", r, args)
+	pos, err := o.parse("graph", args)
 	if err != nil {
 		return err
 	}

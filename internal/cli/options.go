@@ -24,7 +24,7 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func (o *options) flags(name string, r *Runner) *flag.FlagSet {
+func (o *options) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("eksforge "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -77,8 +77,8 @@ func (o *options) flags(name string, r *Runner) *flag.FlagSet {
 	return fs
 }
 
-func (o *options) parse(name string, r *Runner, args []string) ([]string, error) {
-	pos, err := parseArgs(o.flags(name, r), args)
+func (o *options) parse(name string, args []string) ([]string, error) {
+	pos, err := parseArgs(o.flags(name), args)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ import (
 
 func (r *Runner) diff(ctx context.Context, args []string) error {
 	var o options
-	pos, err := o.parse("diff", r, args)
+	pos, err := o.parse("diff", args)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (r *Runner) deployer(c *clients) *deploy.Deployer {
 
 func (r *Runner) deploy(ctx context.Context, args []string) error {
 	var o options
-	pos, err := o.parse("deploy", r, args)
+	pos, err := o.parse("deploy", args)
 	if err != nil {
 		return err
 	}
@@ -432,7 +432,7 @@ func (r *Runner) printOutputs(s *assembly.Stack, st *types.Stack) error {
 
 func (r *Runner) destroy(ctx context.Context, args []string) error {
 	var o options
-	pos, err := o.parse("destroy", r, args)
+	pos, err := o.parse("destroy", args)
 	if err != nil {
 		return err
 	}

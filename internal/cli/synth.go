@@ -123,7 +123,7 @@ func indent(s string) string {
 
 func (r *Runner) synth(ctx context.Context, args []string) error {
 	var o options
-	pos, err := o.parse("synth", r, args)
+	pos, err := o.parse("synth", args)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (r *Runner) rel(p string) string {
 
 func (r *Runner) ls(ctx context.Context, args []string) error {
 	var o options
-	pos, err := o.parse("ls", r, args)
+	pos, err := o.parse("ls", args)
 	if err != nil {
 		return err
 	}
