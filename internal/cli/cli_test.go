@@ -69,6 +69,13 @@ func TestCommandLineErrors(t *testing.T) {
 	}
 }
 
+func TestSynthPrintsTheValidationErrors(t *testing.T) {
+	t.Parallel()
+	res := run(t, &cli.Runner{Dir: repoRoot}, "synth", "--app", "go run ./internal/cli/testdata/invalidapp", "--out", t.TempDir())
+	res.expect(t, 1, "stderr", "eksforge synth: synthesis failed: the app (go run ./internal/cli/testdata/invalidapp) exited with exit status 1:",
+		`[Invalid/Cluster] version "1.12" is not supported: use 1.29 or later`)
+}
+
 func TestAppFromCdkJSON(t *testing.T) {
 	t.Parallel()
 	asm := synth(t, network{stack: "FromCdkJSON"}.build)
