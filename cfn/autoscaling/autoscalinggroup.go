@@ -2747,6 +2747,7 @@ type CfnAutoScalingGroupNotificationConfiguration struct {
 	//
 	// The Amazon Resource Name (ARN) of the Amazon SNS topic.
 	//
+	// It takes any of these JSON types: string, array.
 	// Required.
 	TopicARN any
 }

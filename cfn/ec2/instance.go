@@ -814,7 +814,8 @@ type CfnInstanceBlockDeviceMapping struct {
 	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html#update-replacement)
 	// .
 	//
-	// It is write-only: CloudFormation does not return it.
+	// It takes a JSON object, as a map[string]any. It is write-only: CloudFormation does not return
+	// it.
 	// Default: not set (CloudFormation's default).
 	NoDevice any
 

@@ -121,6 +121,7 @@ type CfnVPCEndpointProps struct {
 	// "Action":["logs:Describe*","logs:Get*","logs:List*","logs:FilterLogEvents"], "Resource":"*" }]
 	// }'`
 	//
+	// It takes any of these JSON types: string, object.
 	// Default: not set (CloudFormation's default).
 	PolicyDocument any
 

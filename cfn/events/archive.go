@@ -65,6 +65,7 @@ type CfnArchiveProps struct {
 	//
 	// An event pattern to use to filter events sent to the archive.
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	EventPattern any
 

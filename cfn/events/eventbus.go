@@ -139,6 +139,7 @@ type CfnEventBusProps struct {
 	// The permissions policy of the event bus, describing which other AWS accounts can write events
 	// to this event bus.
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	Policy any
 

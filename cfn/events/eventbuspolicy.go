@@ -90,6 +90,7 @@ type CfnEventBusPolicyProps struct {
 	// parameter in the request instead of using the `StatementId` , `Action` , `Principal` , or
 	// `Condition` parameters.
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	Statement any
 

@@ -108,6 +108,7 @@ type CfnRuleProps struct {
 	// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eventbridge-and-event-patterns.html)
 	// in the **Amazon EventBridge User Guide** .
 	//
+	// It takes any of these JSON types: string, object.
 	// Default: not set (CloudFormation's default).
 	EventPattern any
 

@@ -162,6 +162,7 @@ type CfnGroupPolicyProperty struct {
 	//
 	// The policy document.
 	//
+	// It takes any of these JSON types: string, object.
 	// Required.
 	PolicyDocument any
 

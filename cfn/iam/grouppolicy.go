@@ -76,6 +76,7 @@ type CfnGroupPolicyProps struct {
 	// - The special characters tab ( `\u0009` ), line feed ( `\u000A` ), and carriage return (
 	// `\u000D` )
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	PolicyDocument any
 

@@ -100,6 +100,7 @@ type CfnPolicyProps struct {
 	// - The special characters tab ( `\u0009` ), line feed ( `\u000A` ), and carriage return (
 	// `\u000D` )
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	PolicyDocument any
 

@@ -71,6 +71,7 @@ type CfnRoleProps struct {
 	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html) in the *IAM
 	// User Guide* .
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	AssumeRolePolicyDocument any
 
@@ -284,6 +285,7 @@ type CfnRolePolicyProperty struct {
 	// of JSON policies
 	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json) .
 	//
+	// It takes any of these JSON types: string, object.
 	// Required.
 	PolicyDocument any
 

@@ -288,6 +288,7 @@ type CfnUserPolicyProperty struct {
 	// of JSON policies
 	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json) .
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	PolicyDocument any
 

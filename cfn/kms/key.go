@@ -210,6 +210,7 @@ type CfnKeyProps struct {
 	//
 	// *Maximum* : `32768`
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: "{\n \"Version\": \"2012-10-17\",\n \"Id\": \"key-default\",\n \"Statement\": [\n {\n
 	// \"Sid\": \"Enable IAM User Permissions\",\n \"Effect\": \"Allow\",\n \"Principal\": {\n
 	// \"AWS\": \"arn:\u003cpartition\u003e:iam::\u003caccount-id\u003e:root\"\n },\n \"Action\":

@@ -166,6 +166,7 @@ type CfnReplicaKeyProps struct {
 	//
 	// *Maximum* : `32768`
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	KeyPolicy any
 

@@ -77,6 +77,7 @@ type CfnResourcePolicyProps struct {
 	// (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) in the
 	// *Developer Guide*.
 	//
+	// It takes a JSON object, as a map[string]any.
 	// Required.
 	PolicyDocument any
 

@@ -179,6 +179,7 @@ type CfnDeliveryDestinationDestinationPolicy struct {
 	// (https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to
 	// authorize claims to register a subscription filter against a given destination.
 	//
+	// It takes a JSON object, as a map[string]any.
 	// Default: not set (CloudFormation's default).
 	DeliveryDestinationPolicy any
 }

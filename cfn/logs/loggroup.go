@@ -62,6 +62,7 @@ type CfnLogGroupProps struct {
 	// sensitive log data. When a user who does not have permission to view masked data views a log
 	// event that includes masked data, the sensitive data is replaced by asterisks.
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	DataProtectionPolicy any
 
@@ -144,6 +145,7 @@ type CfnLogGroupProps struct {
 	// Creates or updates a resource policy for the specified log group that allows other services to
 	// put log events to this account. A LogGroup can have 1 resource policy.
 	//
+	// It takes a JSON object, as a map[string]any.
 	// Default: not set (CloudFormation's default).
 	ResourcePolicyDocument any
 

@@ -37,6 +37,7 @@ type CfnResourcePolicyProps struct {
 	// The details of the policy. It must be formatted in JSON, and you must use backslashes to escape
 	// characters that need to be escaped in JSON strings, such as double quote marks.
 	//
+	// It takes any of these JSON types: string, object.
 	// Required.
 	PolicyDocument any
 

@@ -84,6 +84,7 @@ type CfnAccessPointProps struct {
 	//
 	// The access point policy associated with this access point.
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	Policy any
 

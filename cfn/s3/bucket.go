@@ -2214,6 +2214,7 @@ type CfnBucketTargetObjectKeyFormat struct {
 	// To use the simple format for S3 keys for log objects. To specify SimplePrefix format, set
 	// SimplePrefix to {}.
 	//
+	// It takes a JSON object, as a map[string]any.
 	// Default: not set (CloudFormation's default).
 	SimplePrefix any
 }

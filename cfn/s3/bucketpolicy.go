@@ -82,6 +82,7 @@ type CfnBucketPolicyProps struct {
 	// (https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html) in the
 	// *Amazon S3 User Guide* .
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	PolicyDocument any
 }

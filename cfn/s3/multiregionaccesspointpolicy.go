@@ -68,6 +68,7 @@ type CfnMultiRegionAccessPointPolicyProps struct {
 	//
 	// The access policy associated with the Multi-Region Access Point.
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	Policy any
 }

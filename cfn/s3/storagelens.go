@@ -1012,6 +1012,7 @@ type CfnStorageLensEncryption struct {
 	// Specifies the use of an Amazon S3-managed key (SSE-S3) to encrypt the S3 Storage Lens metrics
 	// export file.
 	//
+	// It takes a JSON object, as a map[string]any.
 	// Default: not set (CloudFormation's default).
 	SSES3 any
 }

@@ -233,6 +233,7 @@ type CfnQueueProps struct {
 	// queue ARNs. To allow more than 10 source queues to specify dead-letter queues, set the
 	// `redrivePermission` parameter to `allowAll` .
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	RedriveAllowPolicy any
 
@@ -259,6 +260,7 @@ type CfnQueueProps struct {
 	//
 	// `maxReceiveCount : *Integer*`
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	RedrivePolicy any
 

@@ -40,6 +40,7 @@ type CfnQueueInlinePolicyProps struct {
 	// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html)
 	// in the *Amazon SQS Developer Guide* .
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	PolicyDocument any
 

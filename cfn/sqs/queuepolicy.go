@@ -47,6 +47,7 @@ type CfnQueuePolicyProps struct {
 	// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html)
 	// in the *Amazon SQS Developer Guide* .
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	PolicyDocument any
 

@@ -191,6 +191,7 @@ type CfnAssociationProps struct {
 	//
 	// The parameters for the runtime configuration of the document.
 	//
+	// It takes a JSON object, as a map[string]any.
 	// Default: not set (CloudFormation's default).
 	Parameters any
 

@@ -50,6 +50,7 @@ type CfnDocumentProps struct {
 	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/document-schemas-features.html)
 	// in the *AWS Systems Manager User Guide* . This parameter also supports `String` data types.
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	Content any
 

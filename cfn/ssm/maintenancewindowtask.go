@@ -188,6 +188,7 @@ type CfnMaintenanceWindowTaskProps struct {
 	//
 	// The parameters to pass to the task when it runs.
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	TaskParameters any
 
@@ -524,6 +525,7 @@ type CfnMaintenanceWindowTaskMaintenanceWindowAutomationParameters struct {
 	//
 	// The parameters for the `AUTOMATION` type task.
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	Parameters any
 }
@@ -704,6 +706,7 @@ type CfnMaintenanceWindowTaskMaintenanceWindowRunCommandParameters struct {
 	// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html) in the
 	// *AWS Systems Manager API Reference* .
 	//
+	// It takes any of these JSON types: object, string.
 	// Default: not set (CloudFormation's default).
 	Parameters any
 

@@ -51,6 +51,7 @@ type CfnResourcePolicyProps struct {
 	//
 	// A policy you want to associate with a resource.
 	//
+	// It takes any of these JSON types: object, string.
 	// Required.
 	Policy any
 

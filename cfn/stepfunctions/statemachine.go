@@ -77,7 +77,8 @@ type CfnStateMachineProps struct {
 	// template file. See Amazon States Language
 	// (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) .
 	//
-	// It is write-only: CloudFormation does not return it.
+	// It takes a JSON object, as a map[string]any. It is write-only: CloudFormation does not return
+	// it.
 	// Default: not set (CloudFormation's default).
 	Definition any
 
@@ -109,7 +110,8 @@ type CfnStateMachineProps struct {
 	//
 	// Substitutions must follow the syntax: `${key_name}` or `${variable_1,variable_2,...}` .
 	//
-	// It is write-only: CloudFormation does not return it.
+	// It takes a JSON object, as a map[string]any. It is write-only: CloudFormation does not return
+	// it.
 	// Default: not set (CloudFormation's default).
 	DefinitionSubstitutions any
 

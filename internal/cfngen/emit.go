@@ -283,6 +283,14 @@ func (r *Resource) fieldDoc(st *Struct, f *Field) string {
 			notes = append(notes, fmt.Sprintf("One of %d allowed values (see the CloudFormation reference).", len(vals)))
 		}
 	}
+	if f.Type.Kind == KindAny {
+		switch {
+		case len(f.Schema.Type) > 1:
+			notes = append(notes, "It takes any of these JSON types: "+strings.Join(f.Schema.Type, ", ")+".")
+		case f.Schema.single() == "object":
+			notes = append(notes, "It takes a JSON object, as a map[string]any.")
+		}
+	}
 	if f.Type.Kind == KindList && f.Schema.InsertionOrder != nil && !*f.Schema.InsertionOrder {
 		notes = append(notes, "The order of the items does not matter.")
 	}
