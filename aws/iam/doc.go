@@ -39,7 +39,9 @@
 // [NewArnPrincipal], [NewAccountPrincipal], [NewAccountRootPrincipal],
 // [NewFederatedPrincipal], [NewWebIdentityPrincipal],
 // [NewOpenIDConnectPrincipal], [NewCompositePrincipal], and roles, users and
-// groups themselves. [IGrantable] is anything permissions can be granted to.
+// groups themselves. [NewOpenIDConnectProvider] is the native IAM OpenID
+// Connect provider an EKS cluster's service accounts are trusted through.
+// [IGrantable] is anything permissions can be granted to.
 // Resources grant access with [GrantAddToPrincipal] (the grantee's policy),
 // [GrantAddToPrincipalOrResource] (the resource's policy across accounts)
 // and [GrantOnPrincipalAndResource] (both), each returning a [Grant].

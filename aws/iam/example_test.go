@@ -66,7 +66,10 @@ func ExampleNewOpenIDConnectPrincipal() {
 	app := cdk.NewApp(cdk.AppProps{})
 	stack := cdk.NewStack(app, "Stack", cdk.StackProps{})
 	issuer := "oidc.eks.us-east-1.amazonaws.com/id/ABC"
-	provider := newOIDCProvider(stack, "Provider", issuer) // an eks cluster's provider in real code
+	provider := iam.NewOpenIDConnectProvider(stack, "Provider", iam.OpenIDConnectProviderProps{
+		URL:       "https://" + issuer,
+		ClientIDs: []string{"sts.amazonaws.com"},
+	})
 	iam.NewRole(stack, "AppRole", iam.RoleProps{
 		AssumedBy: iam.NewOpenIDConnectPrincipal(provider, iam.Conditions{
 			"StringEquals": map[string]any{

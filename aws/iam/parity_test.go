@@ -11,7 +11,6 @@ import (
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
-	cfniam "github.com/eksforge/eksforge/cfn/iam"
 	"github.com/eksforge/eksforge/internal/testenv/cdklib"
 )
 
@@ -125,20 +124,9 @@ func buildParityRole(stack *cdk.Stack) {
 	}))
 }
 
-// nativeProvider is what OidcProviderNative is in the AWS CDK.
-type nativeProvider struct {
-	cdk.Base
-	res *cfniam.CfnOIDCProvider
-}
-
-func (p *nativeProvider) OpenIDConnectProviderArn() string    { return p.res.Ref() }
-func (p *nativeProvider) OpenIDConnectProviderIssuer() string { return "" }
-
 func buildParityIAM(stack *cdk.Stack) {
 	issuer := "oidc.eks.us-east-1.amazonaws.com/id/ABC"
-	provider := &nativeProvider{}
-	cdk.InitConstruct(provider, stack, "Provider")
-	provider.res = cfniam.NewCfnOIDCProvider(provider, "Resource", cfniam.CfnOIDCProviderProps{Url: "https://" + issuer, ClientIdList: []string{"sts.amazonaws.com"}})
+	provider := iam.NewOpenIDConnectProvider(stack, "Provider", iam.OpenIDConnectProviderProps{URL: "https://" + issuer, ClientIDs: []string{"sts.amazonaws.com"}})
 	doc := func(action string) *iam.PolicyDocument {
 		return iam.NewPolicyDocument(iam.PolicyDocumentProps{Statements: []*iam.PolicyStatement{allow([]string{action}, "*")}})
 	}
@@ -217,5 +205,9 @@ func buildParityIAM(stack *cdk.Stack) {
 		}
 		trustRole.AssumeRolePolicy().AddStatements(s)
 	}
+	importedProvider := iam.OpenIDConnectProviderFromArn(stack, "ImportedProvider", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/DEF")
+	iam.NewRole(stack, "ImportedProviderRole", iam.RoleProps{AssumedBy: iam.NewOpenIDConnectPrincipal(importedProvider, nil)})
 	cdk.NewCfnOutput(stack, "ImportedName", cdk.CfnOutputProps{Value: imported.RoleName()})
+	cdk.NewCfnOutput(stack, "ProviderIssuer", cdk.CfnOutputProps{Value: provider.OpenIDConnectProviderIssuer()})
+	cdk.NewCfnOutput(stack, "ImportedProviderIssuer", cdk.CfnOutputProps{Value: importedProvider.OpenIDConnectProviderIssuer()})
 }

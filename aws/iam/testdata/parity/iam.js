@@ -87,6 +87,11 @@ trustRole.assumeRolePolicy.addStatements(iam.PolicyStatement.fromJson({
 trustRole.assumeRolePolicy.addStatements(iam.PolicyStatement.fromJson({
   Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
 }));
+const importedProvider = iam.OidcProviderNative.fromOidcProviderArn(stack, 'ImportedProvider',
+  'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/DEF');
+new iam.Role(stack, 'ImportedProviderRole', { assumedBy: new iam.OpenIdConnectPrincipal(importedProvider) });
 new cdk.CfnOutput(stack, 'ImportedName', { value: imported.roleName });
+new cdk.CfnOutput(stack, 'ProviderIssuer', { value: provider.openIdConnectProviderIssuer });
+new cdk.CfnOutput(stack, 'ImportedProviderIssuer', { value: importedProvider.openIdConnectProviderIssuer });
 
 app.synth();
