@@ -108,6 +108,19 @@ func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGr
 	connectAutoScalingGroupCapacity(c, asg, opts, false)
 }
 
+// ConnectAutoScalingGroupCapacityTo joins an Auto Scaling group to any
+// cluster, imported ones included (which need ClusterEndpoint,
+// ClusterCertificateAuthorityData and a Vpc in their attributes).
+func ConnectAutoScalingGroupCapacityTo(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
+	connectAutoScalingGroupCapacity(c, asg, opts, false)
+}
+
+// AddAutoScalingGroupCapacityTo adds self-managed capacity to any cluster,
+// imported ones included; see Cluster.AddAutoScalingGroupCapacity.
+func AddAutoScalingGroupCapacityTo(c ICluster, id string, opts AutoScalingGroupCapacityOptions) *autoscaling.AutoScalingGroup {
+	return addAutoScalingGroupCapacity(c, id, opts)
+}
+
 // connectAutoScalingGroupCapacity joins asg to c; settingsWritten says the
 // Bottlerocket settings are already the group's user data.
 func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions, settingsWritten bool) {
