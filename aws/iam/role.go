@@ -68,7 +68,6 @@ type Role struct {
 	cdk.Base
 	resource        *cfniam.CfnRole
 	assumeRole      *PolicyDocument
-	assumeAction    string
 	managedPolicies []IManagedPolicy
 	inline          map[string]*PolicyDocument
 	attached        attachedPolicies
@@ -83,7 +82,6 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 	if props.AssumedBy == nil {
 		panic(fmt.Sprintf("iam: role %q needs RoleProps.AssumedBy: the principal allowed to assume it, e.g. iam.NewServicePrincipal(\"ec2.amazonaws.com\")", r.Node().Path()))
 	}
-	r.assumeAction = props.AssumedBy.AssumeRoleAction()
 	r.assumeRole = NewPolicyDocument(PolicyDocumentProps{})
 	trust := r.assumeRole
 	if len(props.ExternalIDs) > 0 {
@@ -119,7 +117,7 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 		case err != nil:
 			r.Node().AddError("MaxSessionDuration: %v", err)
 		case props.MaxSessionDuration.IsUnresolved():
-			cfnProps.MaxSessionDuration = cdk.Ptr(int(secs))
+			r.Node().AddError("MaxSessionDuration must be known at synthesis, not a token")
 		case secs < 3600 || secs > 43200:
 			r.Node().AddError("MaxSessionDuration is %s (%v seconds), but must be between 1 and 12 hours (3600 to 43200 seconds)", props.MaxSessionDuration.ToHumanString(), secs)
 		default:
@@ -334,7 +332,6 @@ type importedRole struct {
 	opts          FromRoleArnOptions
 	attached      attachedPolicies
 	defaultPolicy *Policy
-	managed       []IManagedPolicy
 }
 
 // RoleFromRoleArn imports an existing role by ARN. The role name is the last
