@@ -146,6 +146,8 @@ func NewKey(scope cdk.Construct, id string, props KeyProps) *Key {
 		switch {
 		case err != nil:
 			k.Node().AddError("RotationPeriod: %v", err)
+		case props.RotationPeriod.IsUnresolved():
+			k.Node().AddError("RotationPeriod must be known at synthesis, not a token")
 		case d < 90 || d > 2560:
 			k.Node().AddError("RotationPeriod must be between 90 and 2560 days, got %v", d)
 		default:
@@ -167,6 +169,8 @@ func NewKey(scope cdk.Construct, id string, props KeyProps) *Key {
 		switch {
 		case err != nil:
 			k.Node().AddError("PendingWindow: %v", err)
+		case props.PendingWindow.IsUnresolved():
+			k.Node().AddError("PendingWindow must be known at synthesis, not a token")
 		case d < 7 || d > 30:
 			k.Node().AddError("PendingWindow must be between 7 and 30 days, got %v", d)
 		default:
