@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -215,8 +216,16 @@ func TestDeployPrintsOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := run(t, newRunner(), "deploy", "--app", asm, "--endpoint-url", srv.Endpoint())
+	outFile := filepath.Join(t.TempDir(), "outputs.json")
+	res := run(t, newRunner(), "deploy", "--app", asm, "--endpoint-url", srv.Endpoint(), "--outputs-file", outFile)
 	res.expect(t, 0, "stderr", "CliOutputs: no changes")
+	var outputs map[string]map[string]string
+	if err := json.Unmarshal(mustRead(t, filepath.Dir(outFile), "outputs.json"), &outputs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(outputs["CliOutputs"]["VpcId"], "vpc-") || len(outputs["CliOutputs"]) != 4 {
+		t.Errorf("--outputs-file holds %v, want the 4 outputs of CliOutputs", outputs)
+	}
 	res.expect(t, 0, "stdout", "Outputs:\nCliOutputs.DataUrl = s3://cdk-hnb659fds-assets-123456789012-us-east-1/", "CliOutputs.RoleArn = arn:aws:iam::123456789012:role/", "CliOutputs.VpcId = vpc-", "Stack ARN:\narn:aws:cloudformation:us-east-1:123456789012:stack/"+name+"/")
 }
 

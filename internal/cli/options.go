@@ -17,6 +17,7 @@ type options struct {
 	approval                  string
 	parameters                multiFlag
 	format, output            string
+	outputsFile               string
 }
 
 type multiFlag []string
@@ -63,6 +64,7 @@ func (o *options) flags(name string) *flag.FlagSet {
 		fs.StringVar(&o.approval, "require-approval", "broadening", "when to ask before deploying: never, any-change (any IAM, security group or replacement change), broadening (IAM or security group broadening, or a replacement)")
 		fs.Var(&o.parameters, "parameters", "stack parameter KEY=VALUE or STACK:KEY=VALUE (repeatable)")
 		fs.BoolVar(&o.force, "force", false, "deploy even when the template has not changed")
+		fs.StringVar(&o.outputsFile, "outputs-file", "", "also write the stacks' outputs to this JSON file ({\"Stack\": {\"Key\": \"Value\"}})")
 	case "destroy":
 		app()
 		awsFlags()

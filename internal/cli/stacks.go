@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -121,10 +122,38 @@ func (r *Runner) deploy(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	outputs := map[string]map[string]string{}
 	for _, s := range stacks {
-		if err := r.deployStack(ctx, sess, &o, s, params); err != nil {
+		st, err := r.deployStack(ctx, sess, &o, s, params)
+		if st != nil {
+			outputs[s.DisplayName] = map[string]string{}
+			for _, out := range st.Outputs {
+				outputs[s.DisplayName][aws.ToString(out.OutputKey)] = aws.ToString(out.OutputValue)
+			}
+		}
+		if err != nil {
+			// The outputs of the stacks deployed so far are still written.
+			if werr := r.writeOutputs(o.outputsFile, outputs); werr != nil {
+				fmt.Fprintln(r.Stderr, werr)
+			}
 			return err
 		}
+	}
+	return r.writeOutputs(o.outputsFile, outputs)
+}
+
+// writeOutputs writes {"Stack": {"Key": "Value"}} to file, unless file
+// is "".
+func (r *Runner) writeOutputs(file string, outputs map[string]map[string]string) error {
+	if file == "" {
+		return nil
+	}
+	body, err := json.MarshalIndent(outputs, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(r.abs(file), append(body, '\n'), 0o644); err != nil {
+		return fmt.Errorf("unable to write --outputs-file: %w", err)
 	}
 	return nil
 }
@@ -221,11 +250,13 @@ func sortedNames(m map[string]any) []string {
 // templates are passed by their S3 URL.
 const maxTemplateBody = 51200
 
-func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *assembly.Stack, params stackParams) error {
+// deployStack deploys one stack and returns it as deployed (nil when
+// nothing was deployed).
+func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *assembly.Stack, params stackParams) (*types.Stack, error) {
 	start := time.Now()
 	env, err := sess.env(s)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c := sess.in(env.Region)
 	fmt.Fprintf(r.Stderr, "%s: deploying to %s\n", s.DisplayName, env)
@@ -233,44 +264,45 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	dep := r.deployer(c)
 	cur, err := dep.Current(ctx, s.StackName)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	plist, given, err := params.forStack(s, cur)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if name := deploy.BootstrapParameter(s.Template); name != "" {
 		if v, ok := given["BootstrapVersion"]; ok {
 			name = v // the value of an SSM parameter type is the parameter's name
 		}
 		if _, err := deploy.CheckBootstrap(ctx, c.ssm, env, name, s.RequiresBootstrapVersion); err != nil {
-			return err
+			return nil, err
 		}
 	}
 
 	pub, err := deploy.PublishAssets(ctx, c.s3, env, s.Assets)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(r.Stderr, "%s: assets: %d uploaded, %d already published\n", s.DisplayName, len(pub.Uploaded), len(pub.Skipped))
 
 	var old map[string]any
 	if cur != nil && cur.StackStatus != types.StackStatusReviewInProgress && cur.StackStatus != types.StackStatusRollbackComplete {
 		if old, err = dep.DeployedTemplate(ctx, s.StackName); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	d := cfndiff.Compare(old, s.Template)
 	if old != nil && d.IsEmpty() && !o.force && sameParameters(cur, plist) && sameTags(cur, s.Tags) && !strings.HasSuffix(string(cur.StackStatus), "_FAILED") {
 		fmt.Fprintf(r.Stderr, "%s: no changes\n", s.DisplayName)
 		if err := dep.SetTerminationProtection(ctx, cur, s.TerminationProtection); err != nil {
-			return err
+			return nil, err
 		}
-		return r.printOutputs(s, cur)
+		r.printOutputs(s, cur)
+		return cur, nil
 	}
 	fmt.Fprintf(r.Stdout, "Stack %s\n", s.DisplayName)
 	if err := d.Write(r.Stdout); err != nil {
-		return err
+		return nil, err
 	}
 
 	in := deploy.ChangeSetInput{StackName: s.StackName, Parameters: plist, Tags: s.Tags}
@@ -281,18 +313,19 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	}
 	cs, err := dep.CreateChangeSet(ctx, in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cs.Empty {
 		fmt.Fprintf(r.Stderr, "%s: no changes\n", s.DisplayName)
 		cur, err := dep.Current(ctx, s.StackName)
 		if err != nil || cur == nil {
-			return err
+			return nil, err
 		}
 		if err := dep.SetTerminationProtection(ctx, cur, s.TerminationProtection); err != nil {
-			return err
+			return nil, err
 		}
-		return r.printOutputs(s, cur)
+		r.printOutputs(s, cur)
+		return cur, nil
 	}
 	fmt.Fprintf(r.Stdout, "Change set %s (%s), %d change(s):\n", deploy.ChangeSetName, cs.Type, len(cs.Changes))
 	for _, ch := range cs.Changes {
@@ -310,12 +343,12 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	if why := approvalNeeded(o.approval, d, cs.Changes); why != "" {
 		if !r.Interactive {
 			dep.Discard(ctx, cs)
-			return fmt.Errorf("%s: this deployment needs approval (--require-approval %s): %s.\n  Nothing was changed. Run it from a terminal to approve, or pass --require-approval never", s.DisplayName, o.approval, why)
+			return nil, fmt.Errorf("%s: this deployment needs approval (--require-approval %s): %s.\n  Nothing was changed. Run it from a terminal to approve, or pass --require-approval never", s.DisplayName, o.approval, why)
 		}
 		if !r.confirm(fmt.Sprintf("%s: %s. Do you wish to deploy these changes?", s.DisplayName, why)) {
 			dep.Discard(ctx, cs)
 			fmt.Fprintf(r.Stderr, "%s: deployment cancelled; nothing was changed\n", s.DisplayName)
-			return &exitError{1}
+			return nil, &exitError{1}
 		}
 	}
 
@@ -326,13 +359,14 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 	}
 	st, err := dep.Execute(ctx, cs, total, pathsOf(s))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := dep.SetTerminationProtection(ctx, st, s.TerminationProtection); err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(r.Stderr, "%s: deployed in %s\n", s.DisplayName, time.Since(start).Round(time.Second))
-	return r.printOutputs(s, st)
+	r.printOutputs(s, st)
+	return st, nil
 }
 
 // templateURL turns an s3:// URL into the https URL CloudFormation reads,
@@ -414,9 +448,10 @@ func pathsOf(s *assembly.Stack) map[string]string {
 	return out
 }
 
-func (r *Runner) printOutputs(s *assembly.Stack, st *types.Stack) error {
+// printOutputs prints the stack's outputs and ARN.
+func (r *Runner) printOutputs(s *assembly.Stack, st *types.Stack) {
 	if st == nil {
-		return nil
+		return
 	}
 	if len(st.Outputs) > 0 {
 		outs := append([]types.Output(nil), st.Outputs...)
@@ -427,7 +462,6 @@ func (r *Runner) printOutputs(s *assembly.Stack, st *types.Stack) error {
 		}
 	}
 	fmt.Fprintf(r.Stdout, "Stack ARN:\n%s\n", aws.ToString(st.StackId))
-	return nil
 }
 
 func (r *Runner) destroy(ctx context.Context, args []string) error {
