@@ -213,6 +213,9 @@ func TestPolicyStatementValidation(t *testing.T) {
 		{"fails on a non-alphanumeric Sid in an identity policy", st(iam.PolicyStatementProps{Sid: "my sid", Actions: []string{"s3:A"}, Resources: []string{"*"}}), (*iam.PolicyStatement).ValidateForIdentityPolicy, []string{`(Sid) "my sid" must be alphanumeric`}},
 		{"fails on a resource statement without principals", st(iam.PolicyStatementProps{Actions: []string{"s3:A"}, Resources: []string{"*"}}), (*iam.PolicyStatement).ValidateForResourcePolicy, []string{"resource policy must name at least one principal"}},
 		{"fails on a trust statement without principals", st(iam.PolicyStatementProps{Actions: []string{"sts:AssumeRole"}}), (*iam.PolicyStatement).ValidateForTrustPolicy, []string{"trust policy must name at least one principal"}},
+		{"fails on a token condition merged with another", st(iam.PolicyStatementProps{Actions: []string{"s3:A"}, Resources: []string{"*"}}).
+			AddCondition("StringEquals", cdk.NewIntrinsic(map[string]any{"Fn::GetAtt": []any{"J", "Value"}})).
+			AddCondition("StringEquals", map[string]any{"a": "b"}), (*iam.PolicyStatement).ValidateForAnyPolicy, []string{"StringEquals conditions", "cannot be merged"}},
 		{"fails on principals with different conditions", st(iam.PolicyStatementProps{Actions: []string{"s3:A"}, Principals: []iam.IPrincipal{
 			iam.NewServicePrincipal("a").WithConditions(iam.Conditions{"Bool": map[string]any{"x": "1"}}),
 			iam.NewServicePrincipal("b"),

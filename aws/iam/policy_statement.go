@@ -236,6 +236,12 @@ func (s *PolicyStatement) AddCondition(operator string, value any) *PolicyStatem
 		s.conditions = Conditions{}
 	}
 	if existing, ok := s.conditions[operator]; ok {
+		_, am := asStringMap(existing)
+		_, bm := asStringMap(value)
+		if (!am || !bm) && canonicalJSON(existing) != canonicalJSON(value) {
+			s.errs = append(s.errs, fmt.Sprintf("the %s conditions %s and %s cannot be merged (one is not a map of keys, e.g. a token); put them in separate statements", operator, canonicalJSON(existing), canonicalJSON(value)))
+			return s
+		}
 		s.conditions[operator] = mergeConditionValue(existing, value)
 	} else {
 		s.conditions[operator] = value
