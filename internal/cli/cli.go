@@ -176,7 +176,7 @@ Run 'eksforge help <command>' for a command's flags.
 }
 
 func (r *Runner) help(_ context.Context, args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "help" {
 		r.writeUsage(r.Stdout)
 		return nil
 	}
