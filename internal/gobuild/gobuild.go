@@ -132,7 +132,18 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if isExecutable(filepath.Join(final, BinaryName)) {
 			return &Result{Dir: final, Hash: key, Cached: true}, nil
 		}
+		// One build per key at a time across processes: test packages run
+		// in parallel and would otherwise all compile the same handler.
+		unlock, err := lockKey(ctx, o.CacheDir, key)
+		if err != nil {
+			return nil, o.errorf("%w", err)
+		}
+		if isExecutable(filepath.Join(final, BinaryName)) {
+			unlock()
+			return &Result{Dir: final, Hash: key, Cached: true}, nil
+		}
 		res, err := o.buildInto(ctx, key)
+		unlock()
 		if !errors.Is(err, errSourcesChanged) || attempt == maxAttempts {
 			return res, err
 		}

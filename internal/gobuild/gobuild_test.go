@@ -654,7 +654,8 @@ func TestBuildInConcurrentProcesses(t *testing.T) {
 	if dirs[0] != dirs[1] {
 		t.Errorf("builders used %v, want one directory", dirs)
 	}
-	// Usually both builders compile and one loses the rename race.
+	// The build lock makes the second builder wait and find the first's
+	// binary.
 	t.Logf("cached: %v, %v", strings.Contains(outs[0].String(), "CACHED true"), strings.Contains(outs[1].String(), "CACHED true"))
 	if got := builds(t, cache); len(got) != 1 {
 		t.Errorf("cache holds %v, want one build", got)
