@@ -399,7 +399,7 @@ func (r *Resource) writeStruct(w *writer, st *Struct, imports map[string]bool) {
 	}
 	w.p("}")
 	w.p("")
-	w.comment("", fmt.Sprintf("CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty strings, nil pointers, slices, maps) are left out."))
+	w.comment("", "CfnProperties renders the set fields of p with CloudFormation's names; unset fields (empty strings, nil pointers, slices, maps) are left out.")
 	w.p("func (p *%s) CfnProperties() map[string]any {", st.GoName)
 	w.p("\tm := map[string]any{}")
 	for _, f := range st.Fields {
