@@ -500,7 +500,7 @@ func grantInvoke(fn IFunction, grants map[string]*iam.Grant, canCreatePermission
 	b, _ := json.Marshal(struct {
 		Principal  string         `json:"principal"`
 		Conditions map[string]any `json:"conditions"`
-	}{fmt.Sprint(p), conds})
+	}{principalString(p), conds})
 	sum := sha256.Sum256(b)
 	id := "Invoke" + base64.StdEncoding.EncodeToString(sum[:])
 	if g, ok := grants[id]; ok {
@@ -515,6 +515,13 @@ func grantInvoke(fn IFunction, grants map[string]*iam.Grant, canCreatePermission
 	})
 	grants[id] = g
 	return g
+}
+
+// principalString is the principal's text as the AWS CDK's toString gives
+// it: a principal with conditions reads as the principal it wraps (package
+// iam writes "<principal> with conditions").
+func principalString(p iam.IPrincipal) string {
+	return strings.TrimSuffix(fmt.Sprint(p), " with conditions")
 }
 
 // permissionResource is the function as an iam.IResourceWithPolicy: a
@@ -604,6 +611,14 @@ func permissionPrincipal(p iam.IPrincipal) (string, map[string]string, error) {
 			}
 			conds[key] = s
 		}
+	}
+	switch x := p.(type) {
+	case *iam.AccountPrincipal:
+		return x.PrincipalAccount(), conds, nil
+	case *iam.ArnPrincipal:
+		return x.Arn(), conds, nil
+	case *iam.ServicePrincipal:
+		return x.Service(), conds, nil
 	}
 	for _, kind := range []string{"Service", "AWS"} {
 		if vs := frag.PrincipalJSON[kind]; len(vs) == 1 {

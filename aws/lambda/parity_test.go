@@ -1,0 +1,115 @@
+package lambda_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/lambda"
+	"github.com/eksforge/eksforge/aws/s3"
+	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/testenv/cdklib"
+)
+
+// buildParity builds, with eksforge, what testdata/parity/lambda.js builds
+// with aws-cdk-lib.
+func buildParity(stack *cdk.Stack) {
+	lambda.NewFunction(stack, "Inline", lambda.FunctionProps{
+		Runtime: lambda.RuntimeNodejs22X, Handler: "index.handler",
+		Code: lambda.CodeFromInline("exports.handler = async () => {}"),
+	})
+	vpc := ec2.VpcFromVpcAttributes(stack, "Vpc", ec2.VpcAttributes{
+		VpcId: "vpc-12345678", AvailabilityZones: []string{"us-east-1a", "us-east-1b"}, PrivateSubnetIds: []string{"subnet-11111111", "subnet-22222222"},
+	})
+	layer := lambda.NewLayerVersion(stack, "Layer", lambda.LayerVersionProps{
+		Code:                    lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		CompatibleRuntimes:      []lambda.Runtime{lambda.RuntimeProvidedAl2023},
+		CompatibleArchitectures: []lambda.Architecture{lambda.ArchitectureArm64},
+		Description:             "shared",
+		License:                 "MIT",
+	})
+	fn := lambda.NewFunction(stack, "InVpc", lambda.FunctionProps{
+		Runtime: lambda.RuntimeProvidedAl2023, Handler: "bootstrap", Architecture: lambda.ArchitectureArm64,
+		Code:                         lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		Vpc:                          vpc,
+		Environment:                  map[string]string{"MODE": "fast"},
+		MemorySize:                   512,
+		Timeout:                      cdk.Minutes(2),
+		ReservedConcurrentExecutions: cdk.Ptr(3),
+		Description:                  "in a VPC",
+		Layers:                       []lambda.ILayerVersion{layer},
+	})
+	role := iam.NewRole(stack, "Caller", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
+	fn.GrantInvoke(role)
+	fn.GrantInvoke(iam.NewServicePrincipal("events.amazonaws.com"))
+	fn.GrantInvoke(iam.NewServicePrincipal("s3.amazonaws.com").WithConditions(iam.Conditions{
+		"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:s3:::bucket"},
+		"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"},
+	}))
+	fn.AddPermission("FromAccount", lambda.Permission{Principal: iam.NewArnPrincipal("arn:aws:iam::210987654321:root"), Action: "lambda:GetFunction"})
+	fn.AddToRolePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::b/*"}}))
+	fn.AddPermission("FromOtherAccount", lambda.Permission{Principal: iam.NewAccountPrincipal("210987654321")})
+	lambda.NewFunction(stack, "FromBucket", lambda.FunctionProps{
+		Runtime: lambda.RuntimePython313, Handler: "index.handler",
+		Code: lambda.CodeFromBucket(s3.BucketFromBucketName(stack, "Bucket", "my-bucket"), "code.zip", "v1"),
+	})
+}
+
+// TestParityWithAwsCdk compares our template with aws-cdk-lib 2.276's for
+// the same functions: the recorded template always, a live synthesis with
+// Node.js unless -short. Asset metadata is left out (aws-cdk-lib stages
+// directories as directories, we as zips); nothing else is normalized.
+func TestParityWithAwsCdk(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	buildParity(stack)
+	app := stack.Node().Root().(*cdk.App)
+	asm, err := app.Synth(cdk.InMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := asm.TemplateOf(stack)
+	var got, recorded map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "parity", "lambda.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &recorded); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("recorded", func(t *testing.T) {
+		if diff := cmp.Diff(resources(recorded), resources(got)); diff != "" {
+			t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
+		}
+	})
+	t.Run("live", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("runs node; skipped with -short")
+		}
+		live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", "lambda.js")), "Stack")
+		if diff := cmp.Diff(resources(live), resources(recorded)); diff != "" {
+			t.Errorf("testdata/parity/lambda.template.json is stale; regenerate it as lambda.js says (-live +recorded):\n%s", diff)
+		}
+	})
+}
+
+func resources(tmpl map[string]any) map[string]any {
+	out := map[string]any{}
+	for id, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == "AWS::CDK::Metadata" {
+			continue
+		}
+		delete(res, "Metadata")
+		out[id] = res
+	}
+	return out
+}
