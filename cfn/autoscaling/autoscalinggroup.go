@@ -408,6 +408,8 @@ type CfnAutoScalingGroupProps struct {
 	// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ASGettingNotifications.html) in the
 	// *Amazon EC2 Auto Scaling User Guide*.
 	//
+	// Deprecated: the CloudFormation schema marks this property as deprecated.
+	//
 	// Default: not set (CloudFormation's default).
 	NotificationConfiguration *CfnAutoScalingGroupNotificationConfiguration
 

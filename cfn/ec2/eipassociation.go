@@ -49,6 +49,8 @@ type CfnEIPAssociationProps struct {
 
 	// EIP is the EIP property of AWS::EC2::EIPAssociation.
 	//
+	// Deprecated: the CloudFormation schema marks this property as deprecated.
+	//
 	// Changing it replaces the resource.
 	// Default: not set (CloudFormation's default).
 	EIP string

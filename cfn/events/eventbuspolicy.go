@@ -53,6 +53,8 @@ type CfnEventBusPolicyProps struct {
 	//
 	// The action that you are enabling the other account to perform.
 	//
+	// Deprecated: the CloudFormation schema marks this property as deprecated.
+	//
 	// Allowed values: "events:PutEvents". It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
 	Action string
@@ -61,6 +63,8 @@ type CfnEventBusPolicyProps struct {
 	//
 	// This parameter enables you to limit the permission to accounts that fulfill a certain
 	// condition, such as being a member of a certain AWS organization.
+	//
+	// Deprecated: the CloudFormation schema marks this property as deprecated.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).
@@ -79,6 +83,8 @@ type CfnEventBusPolicyProps struct {
 	//
 	// The 12-digit AWS account ID that you are permitting to put events to your default event bus.
 	// Specify "*" to permit any account to put events to your default event bus.
+	//
+	// Deprecated: the CloudFormation schema marks this property as deprecated.
 	//
 	// It is write-only: CloudFormation does not return it.
 	// Default: not set (CloudFormation's default).

@@ -82,6 +82,7 @@ var testSchemas = []string{`{
       {"type": "object", "properties": {"Stop": {"type": "string"}, "At": {"type": "integer"}}, "required": ["Stop", "At"]}]}
   },
   "requiredXor": ["Name", "Gadget"],
+  "deprecatedProperties": ["/properties/Either"],
   "required": ["Name", "Config"],
   "readOnlyProperties": ["/properties/Arn", "/properties/Endpoints", "/properties/Config/Computed", "/properties/Status"],
   "createOnlyProperties": ["/properties/Name", "/properties/Config/Size"],
@@ -151,6 +152,7 @@ func TestBuildMapsSchemasToGoTypes(t *testing.T) {
 		`"property "+at+"At of Test::Svc::Widget is required; set CfnWidgetAction.At"`, // required in every branch
 		"// CloudFormation takes exactly one of these alternatives: At + Start; At + Stop.",
 		"// Set exactly one of Name, Gadget.",
+		"\t// Deprecated: the CloudFormation schema marks this property as deprecated.\n\t//\n\t// It takes any of these JSON types: string, object.\n\t// Default: not set (CloudFormation's default).\n\tEither any\n",
 		"func (r *CfnWidget) AttrArn() string { return r.GetAttString(\"Arn\") }",
 		"func (r *CfnWidget) AttrEndpoints() []string { return r.GetAttList(\"Endpoints\") }",
 		"func (r *CfnWidget) AttrConfigComputed() string { return r.GetAttString(\"Config.Computed\") }",

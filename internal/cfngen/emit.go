@@ -309,6 +309,9 @@ func (r *Resource) fieldDoc(st *Struct, f *Field) string {
 	default:
 		notes = append(notes, "Default: not set (CloudFormation's default).")
 	}
+	if f.Deprecated {
+		doc += "\n\nDeprecated: the CloudFormation schema marks this property as deprecated."
+	}
 	last := notes[len(notes)-1]
 	if len(notes) == 1 {
 		return doc + "\n\n" + last

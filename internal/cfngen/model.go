@@ -77,6 +77,7 @@ type Field struct {
 	Required   bool
 	CreateOnly bool
 	WriteOnly  bool
+	Deprecated bool
 }
 
 // Struct is a resource's props struct or one of its property types.
@@ -121,7 +122,7 @@ type Resource struct {
 	// branch of a oneOf/anyOf of required lists), for samples only.
 }
 
-type mark struct{ readOnly, createOnly, writeOnly bool }
+type mark struct{ readOnly, createOnly, writeOnly, deprecated bool }
 
 // Package is one namespace, e.g. AWS::EKS → cfn/eks, package cfneks.
 type Package struct {
@@ -285,6 +286,7 @@ func (r *Resource) build() error {
 	r.markAll(rs.ReadOnlyProperties, func(m *mark) { m.readOnly = true })
 	r.markAll(rs.CreateOnlyProperties, func(m *mark) { m.createOnly = true })
 	r.markAll(rs.WriteOnlyProperties, func(m *mark) { m.writeOnly = true })
+	r.markAll(rs.DeprecatedProperties, func(m *mark) { m.deprecated = true })
 	tagProp := ""
 	taggable := false
 	switch {
@@ -360,7 +362,7 @@ func (r *Resource) fillStruct(st *Struct, tagProp string) {
 			continue
 		}
 		raw := o.Properties[n]
-		f := &Field{CfnName: n, GoName: taken.take(GoName(n)), Raw: raw, Required: required[n], CreateOnly: m.createOnly, WriteOnly: m.writeOnly}
+		f := &Field{CfnName: n, GoName: taken.take(GoName(n)), Raw: raw, Required: required[n], CreateOnly: m.createOnly, WriteOnly: m.writeOnly, Deprecated: m.deprecated}
 		f.Schema, _ = r.deref(raw)
 		if (n == "Tags" || (st == r.Props && n == tagProp)) && r.isKeyValueList(f.Schema) {
 			f.Type = &Type{Kind: KindTags}

@@ -20,6 +20,7 @@ type ResourceSchema struct {
 	ReadOnlyProperties   []string           `json:"readOnlyProperties"`
 	CreateOnlyProperties []string           `json:"createOnlyProperties"`
 	WriteOnlyProperties  []string           `json:"writeOnlyProperties"`
+	DeprecatedProperties []string           `json:"deprecatedProperties"`
 	Tagging              *Tagging           `json:"tagging"`
 	// Taggable is the deprecated top-level form of Tagging.Taggable.
 	Taggable *bool `json:"taggable"`
