@@ -3,6 +3,7 @@ package customresources
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -92,11 +93,12 @@ func NewCustomResource(scope cdk.Construct, id string, props CustomResourceProps
 		secs, err := t.ToSeconds()
 		switch {
 		case t.IsUnresolved():
-			properties["ServiceTimeout"] = secs
+			c.Node().AddError("ServiceTimeout must be known at synthesis (it is a token)")
 		case err != nil || secs < 1 || secs > 3600:
 			c.Node().AddError("ServiceTimeout is %s, but must be a whole number of seconds from 1 second to 1 hour", t.ToHumanString())
 		default:
-			properties["ServiceTimeout"] = int(secs)
+			// A string, as the AWS CDK renders it.
+			properties["ServiceTimeout"] = strconv.Itoa(int(secs))
 		}
 	}
 	c.resource = cdk.NewCfnResource(c, "Default", cdk.CfnResourceProps{Type: typ, Properties: properties})

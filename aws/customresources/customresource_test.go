@@ -33,7 +33,7 @@ func TestCustomResource(t *testing.T) {
 			Properties: map[string]any{"bucketName": "b", "nested": map[string]any{"keep": 1}}},
 			map[string]any{"Properties": match.ObjectEquals(map[string]any{"ServiceToken": token, "BucketName": "b", "Nested": map[string]any{"keep": 1}})}},
 		{"service timeout", customresources.CustomResourceProps{ServiceToken: token, ServiceTimeout: cdk.Minutes(5)},
-			map[string]any{"Properties": map[string]any{"ServiceTimeout": 300}}},
+			map[string]any{"Properties": map[string]any{"ServiceTimeout": "300"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
