@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/eksforge/eksforge/cdk"
+	cfnautoscaling "github.com/eksforge/eksforge/cfn/autoscaling"
 	cfneks "github.com/eksforge/eksforge/cfn/eks"
 	cfnlambda "github.com/eksforge/eksforge/cfn/lambda"
 	cfnssm "github.com/eksforge/eksforge/cfn/ssm"
@@ -131,4 +132,43 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+func TestNumberAndListTokensInTypedFields(t *testing.T) {
+	t.Parallel()
+	app := cdk.NewApp(cdk.AppProps{})
+	s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+	target := cdk.NewCfnParameter(s, "Target", cdk.CfnParameterProps{Type: "Number"})
+	subnets := cdk.NewCfnParameter(s, "Subnets", cdk.CfnParameterProps{Type: "List<AWS::EC2::Subnet::Id>"})
+	size := cfnssm.NewCfnParameter(s, "Size", cfnssm.CfnParameterProps{Type: "String", Value: "256"})
+	cfnlambda.NewCfnFunction(s, "Function", cfnlambda.CfnFunctionProps{
+		Role:       "arn:aws:iam::123456789012:role/fn",
+		Code:       &cfnlambda.CfnFunctionCode{ZipFile: "x"},
+		MemorySize: cdk.Ptr(cdk.AsInt(size.GetAtt("Value"))),
+		VpcConfig:  &cfnlambda.CfnFunctionVpcConfig{SubnetIds: subnets.ValueAsList()},
+	})
+	cfnautoscaling.NewCfnScalingPolicy(s, "Policy", cfnautoscaling.CfnScalingPolicyProps{
+		AutoScalingGroupName: "asg",
+		PolicyType:           "TargetTrackingScaling",
+		TargetTrackingConfiguration: &cfnautoscaling.CfnScalingPolicyTargetTrackingConfiguration{
+			TargetValue:                   cdk.Ptr(target.ValueAsNumber()),
+			PredefinedMetricSpecification: &cfnautoscaling.CfnScalingPolicyPredefinedMetricSpecification{PredefinedMetricType: "ASGAverageCPUUtilization"},
+		},
+	})
+	asm, err := app.Synth(cdk.InMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := asm.Stack("Stack").Template()["Resources"].(map[string]any)
+	fn := res["Function"].(map[string]any)["Properties"].(map[string]any)
+	if got, want := mustJSON(fn["MemorySize"]), `{"Fn::GetAtt":["Size","Value"]}`; got != want {
+		t.Errorf("MemorySize = %s, want %s", got, want)
+	}
+	if got, want := mustJSON(fn["VpcConfig"]), `{"SubnetIds":{"Ref":"Subnets"}}`; got != want {
+		t.Errorf("VpcConfig = %s, want %s", got, want)
+	}
+	policy := res["Policy"].(map[string]any)["Properties"].(map[string]any)
+	if got, want := mustJSON(policy["TargetTrackingConfiguration"]), `{"PredefinedMetricSpecification":{"PredefinedMetricType":"ASGAverageCPUUtilization"},"TargetValue":{"Ref":"Target"}}`; got != want {
+		t.Errorf("TargetTrackingConfiguration = %s, want %s", got, want)
+	}
 }
