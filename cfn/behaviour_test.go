@@ -172,3 +172,25 @@ func TestNumberAndListTokensInTypedFields(t *testing.T) {
 		t.Errorf("TargetTrackingConfiguration = %s, want %s", got, want)
 	}
 }
+
+func TestAutoScalingGroupTagsPropagateAtLaunch(t *testing.T) {
+	t.Parallel()
+	app := cdk.NewApp(cdk.AppProps{})
+	s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+	cfnautoscaling.NewCfnAutoScalingGroup(s, "Group", cfnautoscaling.CfnAutoScalingGroupProps{
+		MinSize: "0", MaxSize: "2",
+		LaunchTemplate: &cfnautoscaling.CfnAutoScalingGroupLaunchTemplateSpecification{LaunchTemplateId: "lt-0123456789abcdef0", Version: "1"},
+		Tags:           []cfnautoscaling.CfnAutoScalingGroupTagProperty{{Key: "own", Value: "x", PropagateAtLaunch: cdk.Ptr(false)}},
+	})
+	cdk.TagsOf(s).Add("env", "dev")
+	cdk.TagsOf(s).Add("quiet", "yes", cdk.TagProps{ExcludeFromLaunchedInstances: true})
+	asm, err := app.Synth(cdk.InMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := asm.Stack("Stack").Template()["Resources"].(map[string]any)["Group"].(map[string]any)["Properties"].(map[string]any)
+	want := `[{"Key":"env","PropagateAtLaunch":true,"Value":"dev"},{"Key":"own","PropagateAtLaunch":false,"Value":"x"},{"Key":"quiet","PropagateAtLaunch":false,"Value":"yes"}]`
+	if got := mustJSON(props["Tags"]); got != want {
+		t.Errorf("Tags = %s\nwant %s", got, want)
+	}
+}
