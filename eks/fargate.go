@@ -147,6 +147,11 @@ func NewFargateProfile(scope cdk.Construct, id string, props FargateProfileProps
 		p.Node().AddDependency(in.fargateProfiles[n-1])
 	}
 	in.fargateProfiles = append(in.fargateProfiles, p)
+	if in.coreDns != nil {
+		// CoreDNS moves to Fargate once the profiles exist, also those
+		// added after the cluster.
+		in.coreDns.Node().AddDependency(p)
+	}
 	return p
 }
 
