@@ -127,6 +127,12 @@ func NewProvider(scope cdk.Construct, id string, props ProviderProps) *Provider 
 	if pre := props.ResponseURLParameterPrefix; pre != "" && (!strings.HasPrefix(pre, "/") || strings.HasSuffix(pre, "/")) {
 		p.Node().AddError("ResponseURLParameterPrefix %q must start with \"/\" and not end with one, e.g. \"/my-app/responses\"", pre)
 	}
+	for _, h := range []struct {
+		name string
+		fn   lambda.IFunction
+	}{{"OnEventHandler", props.OnEventHandler}, {"IsCompleteHandler", props.IsCompleteHandler}} {
+		warnLongTimeout(p, h.name, h.fn)
+	}
 	code := props.FrameworkCode
 	if code == nil {
 		code = lambda.CodeFromGoPackage(FrameworkPackage, lambda.GoBuildOptions{Dir: frameworkBuildDir()})
@@ -186,6 +192,29 @@ func (p *Provider) createFunction(props ProviderProps, code lambda.Code, entry, 
 		}))
 	}
 	return fn
+}
+
+// guardMargin is the framework's deadline guard for a 15-minute function
+// (10 % of the time, see handlers/provider): a user function that may run
+// longer than the framework function's timeout minus the margin can be
+// answered "timed out" while it still works.
+const guardMargin = 90 * time.Second
+
+// warnLongTimeout warns when fn's timeout leaves the framework function no
+// time to answer for it.
+func warnLongTimeout(p *Provider, name string, fn lambda.IFunction) {
+	f, ok := fn.(interface{ Timeout() cdk.Duration })
+	if !ok || f.Timeout().IsZero() || f.Timeout().IsUnresolved() {
+		return
+	}
+	secs, err := f.Timeout().ToSeconds()
+	if err != nil {
+		return
+	}
+	if limit := (frameworkTimeout - guardMargin).Seconds(); secs > limit {
+		p.Node().AddWarning("%s %s has a timeout of %s; the framework function that invokes it answers CloudFormation \"timed out\" after %v, so keep the handler's timeout below that",
+			name, fn.Node().Path(), f.Timeout().ToHumanString(), time.Duration(limit)*time.Second)
+	}
 }
 
 // frameworkBuildDir is the root of the eksforge module when its sources are

@@ -267,3 +267,27 @@ func TestProviderErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestProviderWarnsOnLongHandlerTimeout(t *testing.T) {
+	t.Parallel()
+	_, s := newStack()
+	long := lambda.NewFunction(s, "Long", lambda.FunctionProps{
+		Runtime: lambda.RuntimeNodejs22X, Handler: "index.handler", Code: lambda.CodeFromInline("x"), Timeout: cdk.Minutes(15),
+	})
+	p := customresources.NewProvider(s, "Provider", customresources.ProviderProps{OnEventHandler: long})
+	var warnings []string
+	for _, m := range p.Node().Metadata() {
+		if m.Type == cdk.MetadataWarning {
+			warnings = append(warnings, m.Data.(string))
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "OnEventHandler Stack/Long has a timeout of 15 minutes") || !strings.Contains(warnings[0], "13m30s") {
+		t.Errorf("warnings = %q", warnings)
+	}
+	short := customresources.NewProvider(s, "Short", customresources.ProviderProps{OnEventHandler: userFunction(s, "Quick")})
+	for _, m := range short.Node().Metadata() {
+		if m.Type == cdk.MetadataWarning {
+			t.Errorf("unexpected warning %v", m.Data)
+		}
+	}
+}

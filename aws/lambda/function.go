@@ -170,6 +170,7 @@ type Function struct {
 	logGroup     *logs.LogGroup
 	layers       []ILayerVersion
 	grants       map[string]*iam.Grant
+	timeout      cdk.Duration
 }
 
 var (
@@ -192,7 +193,7 @@ var reservedEnvKeys = []string{
 // other; limits (timeout, memory, concurrency, names) are checked at
 // synthesis.
 func NewFunction(scope cdk.Construct, id string, props FunctionProps) *Function {
-	f := &Function{env: map[string]string{}, grants: map[string]*iam.Grant{}}
+	f := &Function{env: map[string]string{}, grants: map[string]*iam.Grant{}, timeout: props.Timeout}
 	cdk.InitConstruct(f, scope, id)
 	path := f.Node().Path()
 	if props.Code == nil {
@@ -413,6 +414,10 @@ func (f *Function) Runtime() Runtime { return f.runtime }
 
 // Architecture is the function's architecture.
 func (f *Function) Architecture() Architecture { return f.architecture }
+
+// Timeout is the function's timeout as given; the zero Duration means
+// Lambda's default of 3 seconds.
+func (f *Function) Timeout() cdk.Duration { return f.timeout }
 
 // LogGroup is the log group LogRetention created, or nil.
 func (f *Function) LogGroup() *logs.LogGroup { return f.logGroup }
