@@ -5,6 +5,7 @@ import (
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // fakeResource is a resource with a policy, in a given account.
@@ -53,7 +54,7 @@ func TestGrantAddToPrincipalOrResource(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack(cdk.Environment{Account: tc.stackAccount, Region: map[bool]string{true: "us-east-1"}[tc.stackAccount != ""]})
+			_, stack := synthtest.NewStack(cdk.Environment{Account: tc.stackAccount, Region: map[bool]string{true: "us-east-1"}[tc.stackAccount != ""]})
 			res := &fakeResource{accept: tc.accept, account: tc.resourceAccount}
 			cdk.InitConstruct(res, stack, "Res")
 			if res.account == "" {
@@ -76,7 +77,7 @@ func TestGrantAddToPrincipalOrResource(t *testing.T) {
 
 func TestGrantOnPrincipalAndResource(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	res := &fakeResource{accept: true}
 	cdk.InitConstruct(res, stack, "Res")
 	res.account = stack.Account()

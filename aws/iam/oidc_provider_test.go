@@ -7,11 +7,12 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 func TestOpenIDConnectProvider(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := iam.NewOpenIDConnectProvider(stack, "Provider", iam.OpenIDConnectProviderProps{
 		URL:           "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
 		ClientIDs:     []string{"sts.amazonaws.com"},
@@ -34,25 +35,25 @@ func TestOpenIDConnectProvider(t *testing.T) {
 
 func TestOpenIDConnectProviderErrors(t *testing.T) {
 	t.Parallel()
-	app, stack := newStack()
+	app, stack := synthtest.NewStack()
 	iam.NewOpenIDConnectProvider(stack, "Provider", iam.OpenIDConnectProviderProps{
 		URL:         "https://" + strings.Repeat("x", 250),
 		Thumbprints: []string{"nothex", "1", "2", "3", "4", "5"},
 	})
-	wantErrors(t, synthError(t, app), "Stack/Provider", "is 258 characters long", "6 thumbprints given", `thumbprint "nothex" is invalid`)
-	if msg := mustPanic(t, func() { iam.NewOpenIDConnectProvider(stack, "NoURL", iam.OpenIDConnectProviderProps{}) }); !strings.Contains(msg, `"Stack/NoURL" needs OpenIDConnectProviderProps.URL`) {
+	synthtest.WantErrors(t, synthtest.SynthError(t, app), "Stack/Provider", "is 258 characters long", "6 thumbprints given", `thumbprint "nothex" is invalid`)
+	if msg := synthtest.MustPanic(t, func() { iam.NewOpenIDConnectProvider(stack, "NoURL", iam.OpenIDConnectProviderProps{}) }); !strings.Contains(msg, `"Stack/NoURL" needs OpenIDConnectProviderProps.URL`) {
 		t.Errorf("panic %q", msg)
 	}
 }
 
 func TestOpenIDConnectProviderFromArn(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := iam.OpenIDConnectProviderFromArn(stack, "P", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/DEF")
 	if p.OpenIDConnectProviderIssuer() != "oidc.eks.eu-west-1.amazonaws.com/id/DEF" {
 		t.Errorf("issuer %q", p.OpenIDConnectProviderIssuer())
 	}
-	if msg := mustPanic(t, func() { iam.OpenIDConnectProviderFromArn(stack, "Bad", "arn:aws:iam::123456789012:role/x") }); !strings.Contains(msg, "is not an OpenID Connect provider ARN") {
+	if msg := synthtest.MustPanic(t, func() { iam.OpenIDConnectProviderFromArn(stack, "Bad", "arn:aws:iam::123456789012:role/x") }); !strings.Contains(msg, "is not an OpenID Connect provider ARN") {
 		t.Errorf("panic %q", msg)
 	}
 }

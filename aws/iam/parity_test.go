@@ -12,6 +12,7 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cdklib"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // TestParityWithAwsCdk builds the apps of testdata/parity/*.js in Go and
@@ -37,10 +38,10 @@ func TestParityWithAwsCdk(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			tc.build(stack)
 			var got, recorded map[string]any
-			if err := json.Unmarshal(templateJSON(t, stack), &got); err != nil {
+			if err := json.Unmarshal(synthtest.TemplateJSON(t, stack), &got); err != nil {
 				t.Fatal(err)
 			}
 			b, err := os.ReadFile(filepath.Join("testdata", "parity", tc.name+".template.json"))

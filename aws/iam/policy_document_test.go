@@ -9,6 +9,7 @@ import (
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 func st(p iam.PolicyStatementProps) *iam.PolicyStatement { return iam.NewPolicyStatement(p) }
@@ -17,7 +18,7 @@ func st(p iam.PolicyStatementProps) *iam.PolicyStatement { return iam.NewPolicyS
 // it back from JSON, as a template holds it.
 func resolveJSON(t *testing.T, v any) any {
 	t.Helper()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	r, err := stack.Resolve(v)
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +248,7 @@ func TestFrozenStatementPanics(t *testing.T) {
 	if !s.Frozen() {
 		t.Fatal("rendering should freeze the statement")
 	}
-	msg := mustPanic(t, func() { s.AddActions("s3:B") })
+	msg := synthtest.MustPanic(t, func() { s.AddActions("s3:B") })
 	if !strings.Contains(msg, "frozen") {
 		t.Errorf("panic %q", msg)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // oidcProvider is a minimal IOpenIDConnectProvider backed by the native
@@ -87,7 +88,7 @@ func TestPrincipalsInTrustPolicies(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: tc.principal(stack)})
 			tmpl := assertions.FromStack(t, stack)
 			if tc.want == nil {
@@ -106,7 +107,7 @@ func TestPrincipalsInTrustPolicies(t *testing.T) {
 
 func TestPrincipalArnAndAccount(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack(cdk.Environment{Account: "123456789012", Region: "eu-west-1"})
+	_, stack := synthtest.NewStack(cdk.Environment{Account: "123456789012", Region: "eu-west-1"})
 	role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2")})
 	tests := []struct {
 		name    string
@@ -156,7 +157,7 @@ func TestPrincipalConstructorsPanic(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if msg := mustPanic(t, tc.f); !cmp.Equal(true, contains(msg, tc.want)) {
+			if msg := synthtest.MustPanic(t, tc.f); !cmp.Equal(true, contains(msg, tc.want)) {
 				t.Errorf("panic %q does not mention %q", msg, tc.want)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 var Match = assertions.Match
@@ -58,7 +59,7 @@ func TestRoleProps(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			iam.NewRole(stack, "Role", tc.props(stack))
 			tmpl := assertions.FromStack(t, stack)
 			tmpl.ResourceCountIs("AWS::IAM::Role", 1)
@@ -69,7 +70,7 @@ func TestRoleProps(t *testing.T) {
 
 func TestRoleInEnvironmentStackUsesLiteralPartition(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack(cdk.Environment{Account: "123456789012", Region: "cn-north-1"})
+	_, stack := synthtest.NewStack(cdk.Environment{Account: "123456789012", Region: "cn-north-1"})
 	iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal(), ManagedPolicies: []iam.IManagedPolicy{iam.ManagedPolicyFromAwsManagedPolicyName("ReadOnlyAccess")}})
 	assertions.FromStack(t, stack).HasResourceProperties("AWS::IAM::Role", map[string]any{
 		"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Principal": map[string]any{"AWS": "arn:aws-cn:iam::123456789012:root"}}}},
@@ -79,7 +80,7 @@ func TestRoleInEnvironmentStackUsesLiteralPartition(t *testing.T) {
 
 func TestRoleDefaultPolicy(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
 	if role.DefaultPolicy() != nil {
 		t.Fatal("no default policy before the first statement")
@@ -107,7 +108,7 @@ func TestRoleDefaultPolicy(t *testing.T) {
 
 func TestRoleGrants(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	target := iam.NewRole(stack, "Target", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("eks")})
 	user := iam.NewUser(stack, "User", iam.UserProps{})
 	g1 := target.GrantPassRole(user)
@@ -129,13 +130,13 @@ func TestRoleGrants(t *testing.T) {
 
 func TestGrantToServicePrincipalAddsNothing(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2")})
 	g := role.GrantPassRole(iam.NewServicePrincipal("eks"))
 	if g.Success() {
 		t.Fatal("a service principal has no policy: the grant cannot succeed")
 	}
-	msg := mustPanic(t, g.AssertSuccess)
+	msg := synthtest.MustPanic(t, g.AssertSuccess)
 	if !strings.Contains(msg, "could not be added") || !strings.Contains(msg, "iam:PassRole") {
 		t.Errorf("AssertSuccess panic = %q", msg)
 	}
@@ -162,7 +163,7 @@ func TestRoleFromRoleArn(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack(tc.env)
+			_, stack := synthtest.NewStack(tc.env)
 			r := iam.RoleFromRoleArn(stack, "Imported", tc.arn, tc.opts)
 			if r.RoleName() != tc.roleName || r.RoleArn() != tc.arn {
 				t.Errorf("name %q arn %q", r.RoleName(), r.RoleArn())
@@ -180,7 +181,7 @@ func TestRoleFromRoleArn(t *testing.T) {
 
 func TestRoleFromTokenArn(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := cdk.NewCfnParameter(stack, "RoleArn", cdk.CfnParameterProps{Type: "String"})
 	r := iam.RoleFromRoleArn(stack, "Imported", p.ValueAsString(), iam.FromRoleArnOptions{})
 	cdk.NewCfnOutput(stack, "Name", cdk.CfnOutputProps{Value: r.RoleName()})
@@ -191,7 +192,7 @@ func TestRoleFromTokenArn(t *testing.T) {
 
 func TestPolicyManagedPolicyUserGroup(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2")})
 	user := iam.NewUser(stack, "User", iam.UserProps{ManagedPolicies: []iam.IManagedPolicy{iam.ManagedPolicyFromAwsManagedPolicyName("ReadOnlyAccess")}})
 	group := iam.NewGroup(stack, "Group", iam.GroupProps{})
@@ -290,9 +291,9 @@ func TestSynthesisErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			app, stack := newStack()
+			app, stack := synthtest.NewStack()
 			tc.build(stack)
-			wantErrors(t, synthError(t, app), tc.want...)
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), tc.want...)
 		})
 	}
 }
@@ -313,8 +314,8 @@ func TestConstructionPanics(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
-			if msg := mustPanic(t, func() { tc.f(stack) }); !strings.Contains(msg, tc.want) {
+			_, stack := synthtest.NewStack()
+			if msg := synthtest.MustPanic(t, func() { tc.f(stack) }); !strings.Contains(msg, tc.want) {
 				t.Errorf("panic %q does not mention %q", msg, tc.want)
 			}
 		})
@@ -323,7 +324,7 @@ func TestConstructionPanics(t *testing.T) {
 
 func TestRoleFromRoleNameAndRemovalPolicy(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack(cdk.Environment{Account: "123456789012", Region: "us-east-1"})
+	_, stack := synthtest.NewStack(cdk.Environment{Account: "123456789012", Region: "us-east-1"})
 	r := iam.RoleFromRoleName(stack, "Imported", "deployer", iam.FromRoleArnOptions{})
 	if r.RoleArn() != "arn:aws:iam::123456789012:role/deployer" || r.RoleName() != "deployer" {
 		t.Errorf("arn %q name %q", r.RoleArn(), r.RoleName())

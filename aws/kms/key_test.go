@@ -9,6 +9,7 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/internal/testenv/cfnlint"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 var Match = assertions.Match
@@ -40,7 +41,7 @@ func TestKeyProps(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			kms.NewKey(stack, "Key", tc.props)
 			tmpl := assertions.FromStack(t, stack)
 			tmpl.ResourceCountIs("AWS::KMS::Key", 1)
@@ -52,7 +53,7 @@ func TestKeyProps(t *testing.T) {
 
 func TestKeyAdminsAndAliases(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	admin := iam.NewRole(stack, "Admin", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal()})
 	key := kms.NewKey(stack, "Key", kms.KeyProps{Alias: "first", Admins: []iam.IGrantable{admin}})
 	second := key.AddAlias("alias/second")
@@ -84,7 +85,7 @@ func TestKeyGrants(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
 			key := kms.NewKey(stack, "Key", kms.KeyProps{})
 			g := tc.grant(key, role)
@@ -143,7 +144,7 @@ func TestKeyFromKeyArn(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			key := kms.KeyFromKeyArn(stack, "Key", tc.arn(stack))
 			env := key.Env()
 			if tc.regionIsToken {
@@ -206,9 +207,9 @@ func TestKeyErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			app, stack := newStack()
+			app, stack := synthtest.NewStack()
 			tc.build(stack)
-			wantErrors(t, synthError(t, app), tc.want...)
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), tc.want...)
 		})
 	}
 }
@@ -226,8 +227,8 @@ func TestKeyConstructionPanics(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
-			if msg := mustPanic(t, func() { tc.f(stack) }); !strings.Contains(msg, tc.want) {
+			_, stack := synthtest.NewStack()
+			if msg := synthtest.MustPanic(t, func() { tc.f(stack) }); !strings.Contains(msg, tc.want) {
 				t.Errorf("panic %q does not mention %q", msg, tc.want)
 			}
 		})
@@ -238,13 +239,13 @@ func TestKeyConstructionPanics(t *testing.T) {
 // -update rewrites it) and checks it with cfn-lint.
 func TestGoldenTemplates(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	role := iam.NewRole(stack, "NodeRole", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
 	handler := iam.NewRole(stack, "HandlerRole", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("lambda.amazonaws.com")})
 	key := kms.NewKey(stack, "SecretsKey", kms.KeyProps{Alias: "eks/secrets", Description: "EKS secrets encryption", EnableKeyRotation: true})
 	key.GrantEncryptDecrypt(role)
 	key.GrantDecrypt(handler)
 	key.GrantDecrypt(iam.RoleFromRoleArn(stack, "Auditor", "arn:aws:iam::222222222222:role/auditor", iam.FromRoleArnOptions{Immutable: true}))
-	path := checkGolden(t, "key-grants.template.json", stack)
+	path := synthtest.CheckGolden(t, "key-grants.template.json", stack)
 	cfnlint.LintFiles(t, path)
 }

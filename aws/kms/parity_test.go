@@ -12,6 +12,7 @@ import (
 	"github.com/eksforge/eksforge/aws/kms"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cdklib"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // TestParityWithAwsCdk builds the app of testdata/parity/key.js in Go and
@@ -24,10 +25,10 @@ import (
 // which the "recorded" subtest compares with) is current.
 func TestParityWithAwsCdk(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	buildParityKey(stack)
 	var got, recorded map[string]any
-	if err := json.Unmarshal(templateJSON(t, stack), &got); err != nil {
+	if err := json.Unmarshal(synthtest.TemplateJSON(t, stack), &got); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join("testdata", "parity", "key.template.json"))

@@ -10,6 +10,7 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/internal/testenv/cfnlint"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 var Match = assertions.Match
@@ -59,7 +60,7 @@ func TestBucketProps(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			s3.NewBucket(stack, "Bucket", tc.props(stack))
 			tmpl := assertions.FromStack(t, stack)
 			tmpl.ResourceCountIs("AWS::S3::Bucket", 1)
@@ -76,7 +77,7 @@ func TestBucketProps(t *testing.T) {
 
 func TestEnforceSSL(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	b := s3.NewBucket(stack, "Bucket", s3.BucketProps{EnforceSSL: true})
 	if b.Policy() == nil {
 		t.Fatal("EnforceSSL should create the bucket policy")
@@ -127,7 +128,7 @@ func TestBucketGrants(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				_, stack := newStack()
+				_, stack := synthtest.NewStack()
 				role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
 				props := s3.BucketProps{}
 				if encrypted {
@@ -176,7 +177,7 @@ func TestImportedBuckets(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			b := tc.bucket(stack)
 			if r := b.AddToResourcePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{})); r.StatementAdded {
 				t.Error("an imported bucket's policy cannot change")
@@ -202,7 +203,7 @@ func TestImportedBuckets(t *testing.T) {
 
 func TestCrossAccountGrantUsesBucketPolicy(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack(cdk.Environment{Account: "111111111111", Region: "us-east-1"})
+	_, stack := synthtest.NewStack(cdk.Environment{Account: "111111111111", Region: "us-east-1"})
 	b := s3.NewBucket(stack, "Bucket", s3.BucketProps{})
 	other := iam.NewAccountPrincipal("222222222222")
 	g := b.GrantRead(other)
@@ -245,9 +246,9 @@ func TestBucketErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			app, stack := newStack()
+			app, stack := synthtest.NewStack()
 			tc.build(stack)
-			wantErrors(t, synthError(t, app), tc.want...)
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), tc.want...)
 		})
 	}
 }
@@ -268,8 +269,8 @@ func TestBucketConstructionPanics(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
-			if msg := mustPanic(t, func() { tc.f(stack) }); !strings.Contains(msg, tc.want) {
+			_, stack := synthtest.NewStack()
+			if msg := synthtest.MustPanic(t, func() { tc.f(stack) }); !strings.Contains(msg, tc.want) {
 				t.Errorf("panic %q does not mention %q", msg, tc.want)
 			}
 		})
@@ -280,7 +281,7 @@ func TestBucketConstructionPanics(t *testing.T) {
 // with testdata (go test -update rewrites it) and checks it with cfn-lint.
 func TestGoldenTemplates(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	role := iam.NewRole(stack, "HandlerRole", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("lambda.amazonaws.com")})
 	b := s3.NewBucket(stack, "Manifests", s3.BucketProps{
 		Encryption:        s3.BucketEncryptionKMS,
@@ -290,6 +291,6 @@ func TestGoldenTemplates(t *testing.T) {
 	})
 	b.GrantRead(role, "manifests/*")
 	b.GrantPut(role, "status/*")
-	path := checkGolden(t, "bucket-grant.template.json", stack)
+	path := synthtest.CheckGolden(t, "bucket-grant.template.json", stack)
 	cfnlint.LintFiles(t, path)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/eksforge/eksforge/aws/s3"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cdklib"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // TestParityWithAwsCdk builds the app of testdata/parity/bucket.js in Go and
@@ -25,10 +26,10 @@ import (
 // which the "recorded" subtest compares with) is current.
 func TestParityWithAwsCdk(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	buildParityBucket(stack)
 	var got, recorded map[string]any
-	if err := json.Unmarshal(templateJSON(t, stack), &got); err != nil {
+	if err := json.Unmarshal(synthtest.TemplateJSON(t, stack), &got); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join("testdata", "parity", "bucket.template.json"))
