@@ -239,3 +239,34 @@ func BenchmarkSynthGoFunction(b *testing.B) {
 		}
 	})
 }
+
+// One Code value shared by functions in two stacks and a layer: built once,
+// an asset of each stack.
+func TestGoCodeSharedAcrossStacks(t *testing.T) {
+	t.Parallel()
+	code := lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: helloModule(t), CacheDir: t.TempDir()})
+	app := cdk.NewApp(cdk.AppProps{})
+	a := cdk.NewStack(app, "A", cdk.StackProps{})
+	b := cdk.NewStack(app, "B", cdk.StackProps{})
+	lambda.NewFunction(a, "Fn", lambda.FunctionProps{Code: code})
+	lambda.NewFunction(b, "Fn", lambda.FunctionProps{Code: code})
+	lambda.NewLayerVersion(b, "Layer", lambda.LayerVersionProps{Code: code})
+	asm, err := app.Synth(cdk.InMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, s := range []*cdk.Stack{a, b} {
+		body, _ := asm.TemplateOf(s)
+		tmpl := assertions.FromString(t, string(body))
+		for _, r := range tmpl.FindResources("AWS::Lambda::Function", nil) {
+			keys = append(keys, r["Properties"].(map[string]any)["Code"].(map[string]any)["S3Key"].(string))
+		}
+		for _, r := range tmpl.FindResources("AWS::Lambda::LayerVersion", nil) {
+			keys = append(keys, r["Properties"].(map[string]any)["Content"].(map[string]any)["S3Key"].(string))
+		}
+	}
+	if len(keys) != 3 || keys[0] != keys[1] || keys[1] != keys[2] {
+		t.Errorf("S3 keys = %v, want three equal keys", keys)
+	}
+}
