@@ -248,6 +248,10 @@ type ClusterProps struct {
 	// (node groups, Fargate profiles, access entries, add-ons).
 	// Default: cdk.RemovalPolicyDestroy.
 	RemovalPolicy cdk.RemovalPolicy
+	// Kubectl configures the kubectl handler that applies Kubernetes
+	// manifests, Helm charts, patches and aws-auth entries to the cluster.
+	// Default: see [KubectlOptions].
+	Kubectl KubectlOptions
 }
 
 // Cluster is an Amazon EKS cluster on the native AWS::EKS::Cluster resource,
@@ -527,6 +531,7 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 	if props.OutputConfigCommand != nil && *props.OutputConfigCommand && props.MastersRole == nil {
 		c.Node().AddWarning("OutputConfigCommand has no effect without a MastersRole")
 	}
+	initKubernetes(c)
 	return c
 }
 

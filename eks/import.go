@@ -2,6 +2,7 @@ package eks
 
 import (
 	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 )
 
@@ -46,6 +47,14 @@ type ClusterAttributes struct {
 	// node AMIs.
 	// Default: unknown (self-managed capacity then needs a MachineImage).
 	KubernetesVersion KubernetesVersion
+	// Kubectl configures the kubectl handler for Kubernetes resources of
+	// the imported cluster; Kubectl.Provider reuses an existing one.
+	// Default: a new handler, as for an owned cluster.
+	Kubectl KubectlOptions
+	// OpenIdConnectProvider is the cluster's IAM OIDC provider, for
+	// service accounts (IRSA).
+	// Default: none (AddServiceAccount with IRSA then fails).
+	OpenIdConnectProvider iam.IOpenIDConnectProvider
 }
 
 type importedCluster struct {
@@ -74,6 +83,7 @@ func ClusterFromClusterAttributes(scope cdk.Construct, id string, attrs ClusterA
 	}
 	port := ec2.PortTcp(443)
 	c.connections = ec2.NewConnections(ec2.ConnectionsProps{SecurityGroups: groups, DefaultPort: &port})
+	initKubernetes(c)
 	return c
 }
 

@@ -38,6 +38,10 @@ type clusterInternals struct {
 
 	spotHandler bool
 	coreDns     cdk.Construct
+
+	// k8s is part 2's per-cluster state (kubectl provider, manifests,
+	// aws-auth, OIDC provider), made on first use (kubernetes_state.go).
+	k8s *kubernetesState
 }
 
 // AwsAuthRoleMapping is an entry of the aws-auth ConfigMap's mapRoles that

@@ -1,0 +1,296 @@
+package eks
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// HelmChartResourceType is the custom resource type of Helm releases.
+const HelmChartResourceType = "Custom::AWSCDK-EKS-HelmChart"
+
+// MaxReleaseNameLength is Helm's limit on release names.
+const MaxReleaseNameLength = 53
+
+var releasePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// HelmChartOptions are the settings of a Helm release besides its cluster.
+type HelmChartOptions struct {
+	// Chart is the chart's name in Repository, or a full "oci://"
+	// reference. Required unless ChartAsset is set.
+	Chart string
+	// Repository is the chart repository's URL ("https://…") or an OCI
+	// registry ("oci://…").
+	// Default: none (Chart must then be a full reference, or use ChartAsset).
+	Repository string
+	// ChartAsset is a local chart directory (with Chart.yaml), packaged at
+	// synthesis into a deterministic .tgz and uploaded as an asset.
+	// Default: none.
+	ChartAsset string
+	// Version is the chart version (constraint).
+	// Default: the latest.
+	Version string
+	// Values are the chart's values; they may hold tokens.
+	// Default: the chart's own.
+	Values map[string]any
+	// Namespace of the release.
+	// Default: "default".
+	Namespace string
+	// CreateNamespace creates the namespace if it is missing.
+	// Default: true.
+	CreateNamespace *bool
+	// Wait waits until the release's resources are ready.
+	// Default: false.
+	Wait bool
+	// Timeout bounds Helm's operations (and waiting). It must leave the
+	// kubectl handler a minute: at most 14 minutes with the default
+	// 15-minute handler.
+	// Default: Helm's (5 minutes).
+	Timeout cdk.Duration
+	// Atomic rolls the release back when an install or upgrade fails.
+	// Default: false.
+	Atomic bool
+	// SkipCrds skips the chart's CRDs.
+	// Default: false.
+	SkipCrds bool
+	// Release is the release name, at most 53 characters.
+	// Default: the last 53 characters of the construct's unique ID,
+	// lower-cased (the AWS CDK's).
+	Release string
+	// RemovalPolicy: cdk.RemovalPolicyRetain keeps the release when the
+	// chart leaves the stack.
+	// Default: cdk.RemovalPolicyDestroy (uninstalled).
+	RemovalPolicy cdk.RemovalPolicy
+}
+
+// HelmChartProps define a HelmChart.
+type HelmChartProps struct {
+	HelmChartOptions
+	// Cluster is where the release goes. Required.
+	Cluster ICluster
+}
+
+// HelmChart is a Helm release in a cluster (custom resource
+// Custom::AWSCDK-EKS-HelmChart, installed with the Helm Go SDK by the
+// cluster's kubectl handler). Charts install concurrently unless ordered
+// with Node().AddDependency.
+type HelmChart struct {
+	cdk.Base
+	// Resource is the custom resource.
+	Resource *cdk.CfnResource
+	release  string
+	uses     manifestRefs
+}
+
+// NewHelmChart adds a Helm release to scope.
+func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmChart {
+	h := &HelmChart{}
+	cdk.InitConstruct(h, scope, id)
+	if props.Cluster == nil {
+		panic(h.Node().Path() + ": HelmChartProps.Cluster is required")
+	}
+	o := props.HelmChartOptions
+	if o.Chart == "" && o.ChartAsset == "" {
+		h.Node().AddError("the chart has neither Chart nor ChartAsset: set Chart (with Repository, or a full oci:// reference) or ChartAsset (a local chart directory)")
+	}
+	if o.Chart != "" && o.ChartAsset != "" {
+		h.Node().AddError("Chart and ChartAsset are both set: use one")
+	}
+	if o.ChartAsset != "" && (o.Repository != "" || o.Version != "") {
+		h.Node().AddError("Repository and Version cannot be used with ChartAsset: the chart directory is packaged as is")
+	}
+	if o.Repository != "" && !cdk.IsUnresolved(o.Repository) && !strings.HasPrefix(o.Repository, "https://") && !strings.HasPrefix(o.Repository, "http://") && !strings.HasPrefix(o.Repository, "oci://") {
+		h.Node().AddError("Repository %q must be an https:// chart repository or an oci:// registry", o.Repository)
+	}
+	h.release = o.Release
+	if h.release == "" {
+		u := cdk.UniqueID(h)
+		if len(u) > MaxReleaseNameLength {
+			u = u[len(u)-MaxReleaseNameLength:]
+		}
+		h.release = strings.ToLower(u)
+	} else if !cdk.IsUnresolved(h.release) {
+		if len(h.release) > MaxReleaseNameLength {
+			h.Node().AddError("Release %q is %d characters long; Helm allows at most %d", h.release, len(h.release), MaxReleaseNameLength)
+		} else if !releasePattern.MatchString(h.release) {
+			h.Node().AddError("Release %q is not a valid Helm release name: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit", h.release)
+		}
+	}
+	ns := o.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	createNS := o.CreateNamespace == nil || *o.CreateNamespace
+	props2 := map[string]any{
+		"Release":         h.release,
+		"Namespace":       ns,
+		"Chart":           nilIfEmpty(o.Chart),
+		"Repository":      nilIfEmpty(o.Repository),
+		"Version":         nilIfEmpty(o.Version),
+		"CreateNamespace": boolProp(createNS),
+		"Wait":            boolProp(o.Wait),
+		"Atomic":          boolProp(o.Atomic),
+		"SkipCrds":        boolProp(o.SkipCrds),
+	}
+	if !o.Timeout.IsZero() {
+		secs, err := o.Timeout.ToSeconds()
+		limit := handlerTimeoutSeconds(props.Cluster) - helmTimeoutMargin
+		switch {
+		case err != nil:
+			h.Node().AddError("Timeout: %v", err)
+		case secs > limit:
+			h.Node().AddError("Timeout %s is longer than the kubectl handler allows: at most %s (the handler's %s less a minute to answer CloudFormation); shorten it, or a release would be left pending", o.Timeout.ToHumanString(), cdk.Seconds(limit).ToHumanString(), cdk.Seconds(handlerTimeoutSeconds(props.Cluster)).ToHumanString())
+		default:
+			props2["Timeout"] = (time.Duration(secs) * time.Second).String()
+		}
+	}
+	if o.Values != nil {
+		props2["Values"] = cdk.Fn.ToJsonString(o.Values)
+	}
+	prov := KubectlProviderOf(props.Cluster)
+	if o.ChartAsset != "" {
+		data, err := packageChart(o.ChartAsset)
+		if err != nil {
+			h.Node().AddError("ChartAsset: %v", err)
+		} else {
+			loc := cdk.StackOf(h).AddFileAsset(cdk.FileAssetSource{Data: data, Extension: ".tgz", DisplayName: h.Node().Path() + " chart"})
+			props2["ChartAsset"] = map[string]any{"Bucket": loc.BucketName, "Key": loc.ObjectKey}
+			grantAssetRead(h, prov, loc.BucketName, loc.ObjectKey)
+		}
+	}
+	if strings.HasPrefix(o.Repository, "oci://") || strings.HasPrefix(o.Chart, "oci://") {
+		grantEcrPull(prov)
+	}
+	h.Resource = newKubectlResource(h, kubectlResourceProps{
+		cluster:       props.Cluster,
+		typ:           HelmChartResourceType,
+		properties:    props2,
+		removalPolicy: o.RemovalPolicy,
+	})
+	h.uses = newRefs()
+	if !createNS {
+		h.uses.namespaces[ns] = true
+	}
+	st := stateOf(props.Cluster)
+	for _, m := range st.manifests {
+		if needs(h.uses, m.provides) {
+			order(h, m)
+		}
+	}
+	st.charts = append(st.charts, h)
+	return h
+}
+
+// Release is the release name.
+func (h *HelmChart) Release() string { return h.release }
+
+// AddHelmChart installs a Helm chart in the cluster, as a HelmChart with id
+// "chart-<id>" under the cluster.
+func (c *Cluster) AddHelmChart(id string, opts HelmChartOptions) *HelmChart {
+	return AddHelmChart(c, id, opts)
+}
+
+// AddHelmChart installs a chart in any cluster, owned or imported (see
+// [Cluster.AddHelmChart]).
+func AddHelmChart(c ICluster, id string, opts HelmChartOptions) *HelmChart {
+	return NewHelmChart(c, "chart-"+id, HelmChartProps{HelmChartOptions: opts, Cluster: c})
+}
+
+func init() {
+	// Charts that capacity asks for (the spot termination handler).
+	installHelmChart = func(c ICluster, req HelmChartRequest) cdk.Construct {
+		return AddHelmChart(c, req.ID, HelmChartOptions{
+			Chart:      req.Chart,
+			Repository: req.Repository,
+			Version:    req.Version,
+			Release:    req.Release,
+			Namespace:  req.Namespace,
+			Values:     req.Values,
+		})
+	}
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// grantEcrPull lets the handler pull charts from private ECR registries.
+func grantEcrPull(p IKubectlProvider) {
+	kp, ok := p.(*KubectlProvider)
+	if !ok || kp.ecrPull {
+		return
+	}
+	kp.ecrPull = true
+	kp.Handler.Role().AddManagedPolicy(iam.ManagedPolicyFromAwsManagedPolicyName("AmazonEC2ContainerRegistryReadOnly"))
+}
+
+// packageChart makes a deterministic .tgz of a chart directory: entries
+// sorted, under "<chart name>/", with zero times, owners and fixed modes,
+// and a gzip header without name or time, so the same directory gives the
+// same bytes (and asset hash) on every machine.
+func packageChart(dir string) ([]byte, error) {
+	meta, err := os.ReadFile(filepath.Join(dir, "Chart.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a Helm chart directory: %w", dir, err)
+	}
+	var chart struct {
+		Name string `json:"name"`
+	}
+	if err := yaml.Unmarshal(meta, &chart); err != nil || chart.Name == "" {
+		return nil, fmt.Errorf("%s/Chart.yaml has no name", dir)
+	}
+	var files []string
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var buf bytes.Buffer
+	gz, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	tw := tar.NewWriter(gz)
+	for _, p := range files {
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		hdr := &tar.Header{Name: chart.Name + "/" + filepath.ToSlash(rel), Mode: 0o644, Size: int64(len(b)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(b); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	if err := gz.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

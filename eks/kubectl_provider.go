@@ -1,0 +1,321 @@
+package eks
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/lambda"
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// KubectlHandlerPackage is the Go main package of the kubectl handler that
+// applies manifests, Helm charts, patches and aws-auth entries
+// (docs/custom-resources.md). It is built with [lambda.CodeFromGoPackage]
+// when the app is synthesized. Tests may point it at a stub main package to
+// synthesize without building the real handler; applications leave it alone
+// (KubectlOptions.HandlerCode replaces the code of one cluster's handler).
+var KubectlHandlerPackage = "github.com/eksforge/eksforge/handlers/kubectl/cmd/kubectl"
+
+// Handler limits.
+const (
+	// DefaultKubectlMemoryMiB is the kubectl handler's default memory.
+	DefaultKubectlMemoryMiB = 256
+	// helmTimeoutMargin is the time the handler keeps for itself after a
+	// Helm operation's timeout (answering CloudFormation, recovering).
+	helmTimeoutMargin = 60
+)
+
+// KubectlPlacement says where the kubectl handler runs.
+type KubectlPlacement int
+
+// Kubectl handler placements.
+const (
+	// KubectlPlacementAuto puts the handler in the cluster VPC's private
+	// subnets when the endpoint is private only, else outside any VPC (the
+	// zero value).
+	KubectlPlacementAuto KubectlPlacement = iota
+	// KubectlPlacementVpc puts the handler in the cluster VPC's private
+	// subnets (or KubectlOptions.Subnets). The subnets need a route to the
+	// EKS, STS and S3 APIs (a NAT gateway or VPC endpoints).
+	KubectlPlacementVpc
+	// KubectlPlacementOutsideVpc keeps the handler out of any VPC; it then
+	// needs the public endpoint.
+	KubectlPlacementOutsideVpc
+)
+
+// KubectlOptions configure a cluster's kubectl handler: one Go Lambda
+// function per cluster, made when the cluster gets its first Kubernetes
+// resource, that applies manifests, charts, patches and aws-auth entries.
+type KubectlOptions struct {
+	// Environment holds environment variables of the handler, e.g.
+	// HTTPS_PROXY.
+	// Default: none.
+	Environment map[string]string
+	// Memory is the handler's memory.
+	// Default: 256 MiB.
+	Memory cdk.Size
+	// Timeout is how long one handler invocation may run, at most 15
+	// minutes; Helm timeouts and object-value timeouts must fit in it.
+	// Default: 15 minutes.
+	Timeout cdk.Duration
+	// Placement says whether the handler runs in the cluster's VPC.
+	// Default: KubectlPlacementAuto.
+	Placement KubectlPlacement
+	// Subnets select the handler's subnets when it runs in the VPC.
+	// Default: the VPC's private subnets.
+	Subnets *ec2.SubnetSelection
+	// SecurityGroups of the handler when it runs in the VPC.
+	// Default: the cluster security group.
+	SecurityGroups []ec2.ISecurityGroup
+	// Role is the handler's execution role. It must trust
+	// lambda.amazonaws.com.
+	// Default: a new role.
+	Role iam.IRole
+	// HandlerCode replaces the handler's code.
+	// Default: [KubectlHandlerPackage] built for arm64.
+	HandlerCode lambda.Code
+	// Provider reuses an existing kubectl handler (see
+	// [KubectlProviderFromArn]) instead of making one.
+	// Default: a new handler under the cluster.
+	Provider IKubectlProvider
+	// Prune makes manifests delete the objects they no longer contain.
+	// Default: true.
+	Prune *bool
+}
+
+// IKubectlProvider is a kubectl handler: the service token of the
+// cluster's Kubernetes custom resources.
+type IKubectlProvider interface {
+	cdk.Construct
+	// ServiceToken is the handler function's ARN.
+	ServiceToken() string
+	// RoleArn is a role the handler assumes to reach the cluster, or ""
+	// when it uses its own role.
+	RoleArn() string
+	// HandlerRole is the handler's execution role, or nil when unknown;
+	// the construct grants it read access to manifest and chart assets.
+	HandlerRole() iam.IRole
+}
+
+// KubectlProvider is a cluster's kubectl handler: a Go Lambda function
+// ("Handler") that answers CloudFormation itself, with cluster-admin
+// through an access entry.
+type KubectlProvider struct {
+	cdk.Base
+	// Handler is the handler function.
+	Handler *lambda.Function
+	cluster ICluster
+	timeout float64
+	ecrPull bool
+}
+
+// ServiceToken is the handler function's ARN.
+func (p *KubectlProvider) ServiceToken() string { return p.Handler.FunctionArn() }
+
+// RoleArn is "": the handler uses its own role.
+func (p *KubectlProvider) RoleArn() string { return "" }
+
+// HandlerRole is the handler's execution role.
+func (p *KubectlProvider) HandlerRole() iam.IRole { return p.Handler.Role() }
+
+// KubectlProviderAttributes describe an existing kubectl handler.
+type KubectlProviderAttributes struct {
+	// FunctionArn is the handler's ARN. Required.
+	FunctionArn string
+	// RoleArn is a role the handler assumes to reach the cluster.
+	// Default: the handler's own role.
+	RoleArn string
+	// HandlerRole is the handler's execution role, granted read access to
+	// manifest and chart assets.
+	// Default: unknown (large manifests and local charts then fail).
+	HandlerRole iam.IRole
+	// Timeout is the handler's timeout, for validating Helm and
+	// object-value timeouts.
+	// Default: 15 minutes.
+	Timeout cdk.Duration
+}
+
+type importedKubectlProvider struct {
+	cdk.Base
+	attrs KubectlProviderAttributes
+}
+
+func (p *importedKubectlProvider) ServiceToken() string   { return p.attrs.FunctionArn }
+func (p *importedKubectlProvider) RoleArn() string        { return p.attrs.RoleArn }
+func (p *importedKubectlProvider) HandlerRole() iam.IRole { return p.attrs.HandlerRole }
+
+// KubectlProviderFromArn imports a kubectl handler defined elsewhere (another
+// stack or app), to share one handler between stacks or to reach an
+// imported cluster. Give it as KubectlOptions.Provider.
+func KubectlProviderFromArn(scope cdk.Construct, id string, attrs KubectlProviderAttributes) IKubectlProvider {
+	p := &importedKubectlProvider{attrs: attrs}
+	cdk.InitConstruct(p, scope, id)
+	if attrs.FunctionArn == "" {
+		panic(p.Node().Path() + ": KubectlProviderAttributes.FunctionArn is required")
+	}
+	return p
+}
+
+// kubectlOptions returns the cluster's kubectl options.
+func kubectlOptions(c ICluster) KubectlOptions {
+	switch x := c.(type) {
+	case *Cluster:
+		return x.props.Kubectl
+	case *importedCluster:
+		return x.attrs.Kubectl
+	}
+	return KubectlOptions{}
+}
+
+// handlerTimeoutSeconds is the handler's timeout.
+func handlerTimeoutSeconds(c ICluster) float64 {
+	opts := kubectlOptions(c)
+	if opts.Provider != nil {
+		if p, ok := opts.Provider.(*importedKubectlProvider); ok && !p.attrs.Timeout.IsZero() && !p.attrs.Timeout.IsUnresolved() {
+			s, _ := p.attrs.Timeout.ToSeconds()
+			return s
+		}
+		if p, ok := opts.Provider.(*KubectlProvider); ok {
+			return p.timeout
+		}
+		return lambda.MaxTimeoutSeconds
+	}
+	if !opts.Timeout.IsZero() && !opts.Timeout.IsUnresolved() {
+		s, _ := opts.Timeout.ToSeconds()
+		return s
+	}
+	return lambda.MaxTimeoutSeconds
+}
+
+// KubectlProviderOf returns the cluster's kubectl handler, making it (and
+// the access entry that authorises it) on first use.
+func KubectlProviderOf(c ICluster) IKubectlProvider {
+	st := stateOf(c)
+	if st.provider != nil {
+		return st.provider
+	}
+	opts := kubectlOptions(c)
+	if opts.Provider != nil {
+		st.provider = opts.Provider
+		return st.provider
+	}
+	p := &KubectlProvider{cluster: c, timeout: handlerTimeoutSeconds(c)}
+	cdk.InitConstruct(p, c, "KubectlProvider")
+	st.provider = p
+
+	code := opts.HandlerCode
+	if code == nil {
+		code = lambda.CodeFromGoPackage(KubectlHandlerPackage, lambda.GoBuildOptions{Dir: moduleBuildDir()})
+	}
+	memory := DefaultKubectlMemoryMiB
+	if !opts.Memory.IsZero() {
+		m, err := opts.Memory.ToMebibytes()
+		if err != nil {
+			p.Node().AddError("Kubectl.Memory: %v", err)
+		}
+		memory = int(m)
+	}
+	timeout := opts.Timeout
+	if timeout.IsZero() {
+		timeout = cdk.Minutes(15)
+	}
+	env := map[string]string{"AWS_STS_REGIONAL_ENDPOINTS": "regional"}
+	for k, v := range opts.Environment {
+		env[k] = v
+	}
+	fp := lambda.FunctionProps{
+		Code:         code,
+		Runtime:      lambda.RuntimeProvidedAl2023,
+		Handler:      "bootstrap",
+		Architecture: lambda.ArchitectureArm64,
+		Description:  "eksforge kubectl handler (" + strings.TrimPrefix(c.Node().Path(), "/") + ")",
+		MemorySize:   memory,
+		Timeout:      timeout,
+		Environment:  env,
+		Role:         opts.Role,
+	}
+	if len(fp.Description) > 256 {
+		fp.Description = fp.Description[:256]
+	}
+	if inVpc(c, opts) {
+		vpc := c.Vpc()
+		if vpc == nil {
+			p.Node().AddError("the kubectl handler should run in the cluster's VPC, but the imported cluster has no Vpc: set ClusterAttributes.Vpc or Kubectl.Placement")
+		} else {
+			fp.Vpc = vpc
+			sel := ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateWithEgress}
+			if opts.Subnets != nil {
+				sel = *opts.Subnets
+			} else if len(vpc.PrivateSubnets()) == 0 {
+				sel = ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateIsolated}
+			}
+			fp.VpcSubnets = &sel
+			fp.SecurityGroups = opts.SecurityGroups
+			if len(fp.SecurityGroups) == 0 {
+				if oc, ok := c.(*Cluster); ok {
+					fp.SecurityGroups = []ec2.ISecurityGroup{oc.ClusterSecurityGroup()}
+				}
+			}
+		}
+	}
+	p.Handler = lambda.NewFunction(p, "Handler", fp)
+	p.Handler.AddToRolePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
+		Actions:   []string{"eks:DescribeCluster"},
+		Resources: []string{c.ClusterArn()},
+	}))
+
+	if c.AuthenticationMode() == AuthenticationModeConfigMap {
+		p.Node().AddError("the cluster's AuthenticationMode is CONFIG_MAP, which ignores access entries, so the kubectl handler cannot be given access to the cluster: use API_AND_CONFIG_MAP (the default), or give Kubectl.Provider a handler whose RoleArn is mapped in aws-auth")
+		return p
+	}
+	st.access = grantAccess(c, "ClusterAdminRoleAccess", p.Handler.Role().RoleArn(), AccessEntryTypeStandard,
+		[]AccessPolicy{AccessPolicyFromAccessPolicyName("AmazonEKSClusterAdminPolicy", AccessScope{Type: AccessScopeTypeCluster})})
+	return p
+}
+
+// inVpc says whether the handler runs in the VPC.
+func inVpc(c ICluster, opts KubectlOptions) bool {
+	switch opts.Placement {
+	case KubectlPlacementVpc:
+		return true
+	case KubectlPlacementOutsideVpc:
+		return false
+	}
+	if oc, ok := c.(*Cluster); ok {
+		return !oc.EndpointAccess().PublicAccess()
+	}
+	return false
+}
+
+// grantAssetRead lets the handler read an asset object.
+func grantAssetRead(scope cdk.Construct, p IKubectlProvider, bucket, key string) {
+	role := p.HandlerRole()
+	if role == nil {
+		scope.Node().AddWarning("the kubectl handler's role is unknown, so it is not granted s3:GetObject on the asset s3://%s/%s: set KubectlProviderAttributes.HandlerRole or grant it yourself", bucket, key)
+		return
+	}
+	role.AddToPrincipalPolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
+		Actions:   []string{"s3:GetObject"},
+		Resources: []string{"arn:" + cdk.Aws.Partition + ":s3:::" + bucket + "/" + key},
+	}))
+}
+
+// moduleBuildDir is the eksforge module's root when its sources are on
+// disk, so the handler is built with the dependency versions eksforge was
+// tested with; else "" (the current directory's module).
+func moduleBuildDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	root := filepath.Dir(filepath.Dir(file)) // eks/kubectl_provider.go
+	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil || !strings.Contains(string(b), "module github.com/eksforge/eksforge\n") {
+		return ""
+	}
+	return root
+}

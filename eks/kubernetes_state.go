@@ -1,0 +1,97 @@
+package eks
+
+import (
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// kubernetesState is the per-cluster state of the Kubernetes side: the
+// kubectl handler, the access entry authorising it, the manifests (for
+// implicit ordering), the aws-auth construct and the OIDC provider.
+type kubernetesState struct {
+	provider IKubectlProvider
+	access   *AccessEntry
+
+	manifests []*KubernetesManifest
+	charts    []*HelmChart
+
+	awsAuth          *AwsAuth
+	oidc             iam.IOpenIDConnectProvider
+	podIdentityAgent cdk.Construct
+}
+
+func stateOf(c ICluster) *kubernetesState {
+	in := c.internals()
+	if in.k8s == nil {
+		in.k8s = &kubernetesState{}
+	}
+	return in.k8s
+}
+
+// initKubernetes runs at the end of the cluster constructors. In CONFIG_MAP
+// mode nodes need their aws-auth entries to join, so the AwsAuth construct
+// is made as soon as the cluster has a role mapping; in the other modes
+// access entries do that job and aws-auth is made only when asked for
+// (Cluster.AwsAuth), with every recorded mapping replayed.
+func initKubernetes(c ICluster) {
+	stateOf(c)
+	if c.AuthenticationMode() != AuthenticationModeConfigMap {
+		return
+	}
+	in := c.internals()
+	if len(in.roleMappings) > 0 || len(in.mastersRoles) > 0 {
+		awsAuthOf(c)
+		return
+	}
+	in.onRoleMapping = append(in.onRoleMapping, func(AwsAuthRoleMapping) {
+		if stateOf(c).awsAuth == nil {
+			awsAuthOf(c)
+		}
+	})
+}
+
+// kubectlResourceProps are what newKubectlResource needs.
+type kubectlResourceProps struct {
+	cluster       ICluster
+	typ           string
+	properties    map[string]any
+	removalPolicy cdk.RemovalPolicy
+}
+
+// newKubectlResource adds the custom resource "Resource" to scope, served
+// by the cluster's kubectl handler, after the access entry that authorises
+// the handler.
+func newKubectlResource(scope cdk.Construct, p kubectlResourceProps) *cdk.CfnResource {
+	prov := KubectlProviderOf(p.cluster)
+	props := map[string]any{
+		"ServiceToken": prov.ServiceToken(),
+		"ClusterName":  p.cluster.ClusterName(),
+	}
+	if arn := prov.RoleArn(); arn != "" {
+		props["RoleArn"] = arn
+	}
+	for k, v := range p.properties {
+		if v != nil {
+			props[k] = v
+		}
+	}
+	res := cdk.NewCfnResource(scope, "Resource", cdk.CfnResourceProps{Type: p.typ, Properties: props})
+	scope.Node().SetDefaultChild(res)
+	rp := p.removalPolicy
+	if rp == "" {
+		rp = cdk.RemovalPolicyDestroy
+	}
+	res.ApplyRemovalPolicy(rp)
+	if st := stateOf(p.cluster); st.access != nil {
+		res.Node().AddDependency(st.access)
+	}
+	return res
+}
+
+// boolProp renders a flag as the contract's "true", or nil when unset.
+func boolProp(b bool) any {
+	if b {
+		return "true"
+	}
+	return nil
+}

@@ -1,0 +1,377 @@
+package eks
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// KubernetesManifestResourceType is the custom resource type of manifests.
+const KubernetesManifestResourceType = "Custom::AWSCDK-EKS-KubernetesResource"
+
+// PruneLabelPrefix starts the label that marks the objects of a manifest
+// (followed by the construct's address).
+const PruneLabelPrefix = "aws.cdk.eks/prune-"
+
+// ManifestAssetThreshold is the size of a manifest's JSON above which it
+// travels as an S3 asset (property ManifestAsset) instead of inline in the
+// template: 50 KB keeps templates under CloudFormation's 1 MB limit with
+// room for many manifests, and the handler's request under Lambda's 256 KB
+// payload limit.
+const ManifestAssetThreshold = 50 * 1024
+
+// KubernetesManifestOptions are the settings of a manifest besides its
+// cluster and objects.
+type KubernetesManifestOptions struct {
+	// Overwrite takes ownership of fields other field managers own
+	// (server-side apply with force), e.g. to adopt existing objects.
+	// Default: false (a conflict fails the apply).
+	Overwrite bool
+	// Prune deletes objects that an update removes from the manifest,
+	// found by the label PruneLabelPrefix+<address>.
+	// Default: the cluster's Kubectl.Prune (true).
+	Prune *bool
+	// SkipValidation applies objects the API server's schema validation
+	// would reject for unknown fields.
+	// Default: false.
+	SkipValidation bool
+	// RemovalPolicy says what happens to the objects when the manifest
+	// leaves the stack: cdk.RemovalPolicyRetain keeps them.
+	// Default: cdk.RemovalPolicyDestroy (deleted).
+	RemovalPolicy cdk.RemovalPolicy
+}
+
+// KubernetesManifestProps define a KubernetesManifest.
+type KubernetesManifestProps struct {
+	KubernetesManifestOptions
+	// Cluster is where the objects go. Required.
+	Cluster ICluster
+	// Manifest are the objects, applied in order: typed k8s.io/api objects
+	// (apiVersion and kind are filled in from client-go's scheme),
+	// map[string]any, *unstructured.Unstructured, or [YAML] documents.
+	// Values may hold tokens; map keys may not. Required.
+	Manifest []any
+}
+
+// YAML is one or more YAML documents (separated by "---") given as objects
+// of a manifest; they are parsed when the manifest is constructed and a
+// parse error is reported with the manifest's path.
+type YAML string
+
+// KubernetesManifest applies Kubernetes objects to a cluster (custom
+// resource Custom::AWSCDK-EKS-KubernetesResource, served by the cluster's
+// kubectl handler): created with server-side apply, updated in place,
+// deleted with the stack.
+type KubernetesManifest struct {
+	cdk.Base
+	// Resource is the custom resource.
+	Resource *cdk.CfnResource
+
+	cluster    ICluster
+	objects    []map[string]any
+	pruneLabel string
+	uses       manifestRefs
+	provides   manifestRefs
+}
+
+// manifestRefs are what a manifest creates or needs: namespaces, custom
+// kinds (group/Kind) and service accounts (namespace/name).
+type manifestRefs struct {
+	namespaces, kinds, serviceAccounts map[string]bool
+}
+
+// NewKubernetesManifest adds a manifest to scope. Invalid objects are
+// synthesis errors naming the manifest's path.
+func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManifestProps) *KubernetesManifest {
+	m := &KubernetesManifest{cluster: props.Cluster}
+	cdk.InitConstruct(m, scope, id)
+	if props.Cluster == nil {
+		panic(m.Node().Path() + ": KubernetesManifestProps.Cluster is required")
+	}
+	if len(props.Manifest) == 0 {
+		m.Node().AddError("the manifest has no objects: set KubernetesManifestProps.Manifest")
+	}
+	m.objects = m.normalize(props.Manifest)
+
+	prune := true
+	if props.Prune != nil {
+		prune = *props.Prune
+	} else if p := kubectlOptions(props.Cluster).Prune; p != nil {
+		prune = *p
+	}
+	if prune {
+		m.pruneLabel = PruneLabelPrefix + m.Node().Addr()
+		for _, o := range m.objects {
+			md, _ := o["metadata"].(map[string]any)
+			if md == nil {
+				continue
+			}
+			labels, _ := md["labels"].(map[string]any)
+			if labels == nil {
+				labels = map[string]any{}
+				md["labels"] = labels
+			}
+			if _, ok := labels[m.pruneLabel]; !ok {
+				labels[m.pruneLabel] = ""
+			}
+		}
+	}
+
+	list := make([]any, len(m.objects))
+	for i, o := range m.objects {
+		list[i] = o
+	}
+	properties := map[string]any{
+		"Overwrite":      boolProp(props.Overwrite),
+		"SkipValidation": boolProp(props.SkipValidation),
+	}
+	if prune {
+		properties["PruneLabel"] = m.pruneLabel
+	}
+	body, err := json.Marshal(list)
+	if err != nil {
+		m.Node().AddError("the manifest cannot be written as JSON: %v", err)
+	}
+	if len(body) > ManifestAssetThreshold {
+		if cdk.IsUnresolved(string(body)) {
+			m.Node().AddError("the manifest is %d bytes, over the %d bytes that fit in the template, and holds late-bound values (tokens), which an S3 asset cannot carry: split the objects with tokens into a smaller manifest", len(body), ManifestAssetThreshold)
+		} else {
+			loc := cdk.StackOf(m).AddFileAsset(cdk.FileAssetSource{Data: body, Extension: ".json", DisplayName: m.Node().Path() + " manifest"})
+			properties["ManifestAsset"] = map[string]any{"Bucket": loc.BucketName, "Key": loc.ObjectKey}
+			grantAssetRead(m, KubectlProviderOf(props.Cluster), loc.BucketName, loc.ObjectKey)
+		}
+	} else {
+		properties["Manifest"] = cdk.Fn.ToJsonString(list)
+	}
+	m.Resource = newKubectlResource(m, kubectlResourceProps{
+		cluster:       props.Cluster,
+		typ:           KubernetesManifestResourceType,
+		properties:    properties,
+		removalPolicy: props.RemovalPolicy,
+	})
+	m.uses, m.provides = analyzeObjects(m.objects)
+	registerManifest(m)
+	return m
+}
+
+// Objects returns the manifest's objects as rendered (prune label added).
+func (m *KubernetesManifest) Objects() []map[string]any { return m.objects }
+
+// PruneLabel is the label marking the manifest's objects, or "" without
+// pruning.
+func (m *KubernetesManifest) PruneLabel() string { return m.pruneLabel }
+
+// Cluster is the manifest's cluster.
+func (m *KubernetesManifest) Cluster() ICluster { return m.cluster }
+
+// AddManifest applies Kubernetes objects to the cluster, in order, as one
+// KubernetesManifest with id "manifest-<id>" under the cluster.
+func (c *Cluster) AddManifest(id string, objects ...any) *KubernetesManifest {
+	return NewKubernetesManifest(c, "manifest-"+id, KubernetesManifestProps{Cluster: c, Manifest: objects})
+}
+
+// AddManifest applies objects to any cluster, owned or imported (see
+// [Cluster.AddManifest]).
+func AddManifest(c ICluster, id string, objects ...any) *KubernetesManifest {
+	return NewKubernetesManifest(c, "manifest-"+id, KubernetesManifestProps{Cluster: c, Manifest: objects})
+}
+
+// normalize turns the given objects into maps, reporting invalid ones.
+func (m *KubernetesManifest) normalize(in []any) []map[string]any {
+	var out []map[string]any
+	for _, v := range in {
+		if y, ok := v.(YAML); ok {
+			docs, err := ManifestsFromYAML(strings.NewReader(string(y)))
+			if err != nil {
+				m.Node().AddError("%v", err)
+				continue
+			}
+			for _, d := range docs {
+				out = append(out, d.(map[string]any))
+			}
+			continue
+		}
+		o, err := toObject(v)
+		if err != nil {
+			m.Node().AddError("object %d: %v", len(out)+1, err)
+			continue
+		}
+		out = append(out, o)
+	}
+	for i, o := range out {
+		desc := describeObject(o)
+		var missing []string
+		if s, _ := o["apiVersion"].(string); s == "" {
+			missing = append(missing, "apiVersion")
+		}
+		if s, _ := o["kind"].(string); s == "" {
+			missing = append(missing, "kind")
+		}
+		md, _ := o["metadata"].(map[string]any)
+		if name, _ := md["name"].(string); name == "" {
+			if gn, _ := md["generateName"].(string); gn == "" {
+				missing = append(missing, "metadata.name")
+			}
+		}
+		if len(missing) > 0 {
+			m.Node().AddError("object %d (%s) has no %s: every Kubernetes object needs apiVersion, kind and metadata.name", i+1, desc, strings.Join(missing, ", "))
+		}
+		if k := tokenKey(o, ""); k != "" {
+			m.Node().AddError("object %d (%s) has a late-bound value (token) in the map key %s: keys must be known at synthesis; move the value into a map value", i+1, desc, k)
+		}
+	}
+	return out
+}
+
+// describeObject names an object for messages.
+func describeObject(o map[string]any) string {
+	av, _ := o["apiVersion"].(string)
+	kind, _ := o["kind"].(string)
+	md, _ := o["metadata"].(map[string]any)
+	name, _ := md["name"].(string)
+	ns, _ := md["namespace"].(string)
+	if ns != "" {
+		name = ns + "/" + name
+	}
+	s := strings.TrimSpace(strings.Join([]string{av, kind, name}, " "))
+	if s == "" {
+		return "empty"
+	}
+	return s
+}
+
+// tokenKey returns the path of a map key holding a token, or "".
+func tokenKey(v any, path string) string {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if cdk.IsUnresolved(k) {
+				return strings.TrimPrefix(path+"."+k, ".")
+			}
+			if p := tokenKey(x[k], path+"."+k); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if p := tokenKey(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// toObject converts one given object into a JSON-like map (a deep copy).
+func toObject(v any) (map[string]any, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, fmt.Errorf("the object is nil")
+	case map[string]any:
+		return deepCopyMap(x), nil
+	case *unstructured.Unstructured:
+		if x == nil {
+			return nil, fmt.Errorf("the object is nil")
+		}
+		return deepCopyMap(x.Object), nil
+	case unstructured.Unstructured:
+		return deepCopyMap(x.Object), nil
+	case runtime.Object:
+		obj := x.DeepCopyObject()
+		gvk := obj.GetObjectKind().GroupVersionKind()
+		if gvk.Kind == "" {
+			kinds, _, err := scheme.Scheme.ObjectKinds(obj)
+			if err != nil || len(kinds) == 0 {
+				return nil, fmt.Errorf("%T is not a type client-go's scheme knows: set its TypeMeta (APIVersion, Kind) or give a map", x)
+			}
+			obj.GetObjectKind().SetGroupVersionKind(kinds[0])
+		}
+		u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		if err != nil {
+			return nil, fmt.Errorf("cannot convert %T: %v", x, err)
+		}
+		cleanTyped(u)
+		delete(u, "status")
+		return u, nil
+	}
+	// Any other struct or map: through JSON.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write %T as JSON: %v", v, err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("%T is not a Kubernetes object (a JSON object): %v", v, err)
+	}
+	return out, nil
+}
+
+// cleanTyped drops the null creationTimestamp fields typed objects carry
+// (ObjectMeta's zero time).
+func cleanTyped(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if ts, ok := x["creationTimestamp"]; ok && ts == nil {
+			delete(x, "creationTimestamp")
+		}
+		for _, e := range x {
+			cleanTyped(e)
+		}
+	case []any:
+		for _, e := range x {
+			cleanTyped(e)
+		}
+	}
+}
+
+func deepCopyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = deepCopyValue(v)
+	}
+	return out
+}
+
+func deepCopyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return deepCopyMap(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopyValue(e)
+		}
+		return out
+	case []map[string]any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopyMap(e)
+		}
+		return out
+	case map[string]string:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = e
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
+		}
+		return out
+	}
+	return v
+}

@@ -1,0 +1,118 @@
+package eks
+
+import (
+	"strconv"
+
+	"github.com/eksforge/eksforge/cdk"
+)
+
+// KubernetesObjectValueResourceType is the custom resource type of values
+// read from the cluster.
+const KubernetesObjectValueResourceType = "Custom::AWSCDK-EKS-KubernetesObjectValue"
+
+// KubernetesObjectValueProps define a KubernetesObjectValue.
+type KubernetesObjectValueProps struct {
+	// Cluster holds the object. Required.
+	Cluster ICluster
+	// ObjectType is the object's type, e.g. "service". Required.
+	ObjectType string
+	// ObjectName is the object's name. Required.
+	ObjectName string
+	// ObjectNamespace is the object's namespace.
+	// Default: "default".
+	ObjectNamespace string
+	// JsonPath is a kubectl-style JSONPath, e.g.
+	// ".status.loadBalancer.ingress[0].hostname". Required.
+	JsonPath string
+	// Timeout is how long to wait for a non-empty value; at most the
+	// kubectl handler's timeout less a minute.
+	// Default: 5 minutes.
+	Timeout cdk.Duration
+}
+
+// KubernetesObjectValue reads a value of a Kubernetes object at deploy
+// time (custom resource Custom::AWSCDK-EKS-KubernetesObjectValue), e.g. a
+// load balancer's address. Value is a token.
+type KubernetesObjectValue struct {
+	cdk.Base
+	// Resource is the custom resource.
+	Resource *cdk.CfnResource
+}
+
+// NewKubernetesObjectValue adds an object value to scope.
+func NewKubernetesObjectValue(scope cdk.Construct, id string, props KubernetesObjectValueProps) *KubernetesObjectValue {
+	v := &KubernetesObjectValue{}
+	cdk.InitConstruct(v, scope, id)
+	if props.Cluster == nil {
+		panic(v.Node().Path() + ": KubernetesObjectValueProps.Cluster is required")
+	}
+	for _, f := range []struct{ name, val string }{{"ObjectType", props.ObjectType}, {"ObjectName", props.ObjectName}, {"JsonPath", props.JsonPath}} {
+		if f.val == "" {
+			v.Node().AddError("%s is required: set KubernetesObjectValueProps.%s", f.name, f.name)
+		}
+	}
+	ns := props.ObjectNamespace
+	if ns == "" {
+		ns = "default"
+	}
+	secs := 300.0
+	if !props.Timeout.IsZero() {
+		s, err := props.Timeout.ToSeconds()
+		if err != nil {
+			v.Node().AddError("Timeout: %v", err)
+		}
+		secs = s
+	}
+	if limit := handlerTimeoutSeconds(props.Cluster) - helmTimeoutMargin; secs > limit {
+		v.Node().AddError("Timeout %s is longer than the kubectl handler allows: at most %s", cdk.Seconds(secs).ToHumanString(), cdk.Seconds(limit).ToHumanString())
+	}
+	v.Resource = newKubectlResource(v, kubectlResourceProps{
+		cluster: props.Cluster,
+		typ:     KubernetesObjectValueResourceType,
+		properties: map[string]any{
+			"ObjectType":      props.ObjectType,
+			"ObjectName":      props.ObjectName,
+			"ObjectNamespace": ns,
+			"JsonPath":        props.JsonPath,
+			"TimeoutSeconds":  strconv.Itoa(int(secs)),
+		},
+	})
+	return v
+}
+
+// Value is the value read ({"Fn::GetAtt": [resource, "Value"]}).
+func (v *KubernetesObjectValue) Value() string { return v.Resource.GetAttString("Value") }
+
+// GetServiceLoadBalancerAddress returns the address (host name) of a
+// Service of type LoadBalancer, read at deploy time: namespace "" means
+// "default", a zero timeout 5 minutes.
+func (c *Cluster) GetServiceLoadBalancerAddress(serviceName, namespace string, timeout cdk.Duration) string {
+	return loadBalancerAddress(c, "service", serviceName, namespace, timeout)
+}
+
+// GetIngressLoadBalancerAddress returns the address of an Ingress's load
+// balancer, read at deploy time (see GetServiceLoadBalancerAddress).
+func (c *Cluster) GetIngressLoadBalancerAddress(ingressName, namespace string, timeout cdk.Duration) string {
+	return loadBalancerAddress(c, "ingress", ingressName, namespace, timeout)
+}
+
+func loadBalancerAddress(c ICluster, typ, name, namespace string, timeout cdk.Duration) string {
+	id := name + "LoadBalancerAddress"
+	if typ == "ingress" {
+		id = name + "IngressLoadBalancerAddress"
+	}
+	if namespace != "" && namespace != "default" {
+		id = namespace + id
+	}
+	if existing, ok := c.Node().TryFindChild(id).(*KubernetesObjectValue); ok {
+		return existing.Value()
+	}
+	return NewKubernetesObjectValue(c, id, KubernetesObjectValueProps{
+		Cluster:         c,
+		ObjectType:      typ,
+		ObjectName:      name,
+		ObjectNamespace: namespace,
+		JsonPath:        ".status.loadBalancer.ingress[0].hostname",
+		Timeout:         timeout,
+	}).Value()
+}
