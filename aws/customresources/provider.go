@@ -3,9 +3,11 @@ package customresources
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/eksforge/eksforge/aws/ec2"
@@ -217,21 +219,43 @@ func warnLongTimeout(p *Provider, name string, fn lambda.IFunction) {
 	}
 }
 
-// frameworkBuildDir is the root of the eksforge module when its sources are
-// on disk (a checkout, a replace directive, the module cache), so the
-// framework is built with the dependency versions eksforge was tested with;
-// else "" (the current directory's module, which requires eksforge).
+// frameworkBuildDir is the root of the eksforge module, so the framework is
+// built with the dependency versions (and go.sum) eksforge was tested with:
+// the directory of this source file when the program was built without
+// -trimpath (a checkout, a replace directive, the module cache), else the
+// directory `go list -m` reports for the eksforge module of the current
+// directory's build; "" (the current directory's module) when neither is
+// found.
 func frameworkBuildDir() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok || !filepath.IsAbs(file) {
-		return ""
+	frameworkDirOnce.Do(func() { frameworkDir = findFrameworkDir() })
+	return frameworkDir
+}
+
+var (
+	frameworkDirOnce sync.Once
+	frameworkDir     string
+)
+
+func findFrameworkDir() string {
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		root := filepath.Dir(filepath.Dir(filepath.Dir(file))) // aws/customresources/provider.go
+		if isEksforgeRoot(root) {
+			return root
+		}
 	}
-	root := filepath.Dir(filepath.Dir(filepath.Dir(file))) // aws/customresources/provider.go
-	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil || !strings.Contains(string(b), "module github.com/eksforge/eksforge\n") {
-		return ""
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/eksforge/eksforge").Output()
+	if dir := strings.TrimSpace(string(out)); err == nil && isEksforgeRoot(dir) {
+		return dir
 	}
-	return root
+	return ""
+}
+
+func isEksforgeRoot(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	return err == nil && strings.Contains(string(b), "module github.com/eksforge/eksforge\n")
 }
 
 // ServiceToken is the ARN of the onEvent framework function: the
