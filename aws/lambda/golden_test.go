@@ -1,6 +1,8 @@
 package lambda_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/eksforge/eksforge/aws/ec2"
@@ -41,6 +43,20 @@ func TestGoldenTemplates(t *testing.T) {
 	fn.Connections().AllowTo(db, ec2.PortTcp(5432), "to the database")
 	fn.GrantInvoke(iam.NewServicePrincipal("events.amazonaws.com"))
 	lint := []string{checkGolden(t, "go-function-vpc.template.json", s, dir)}
+
+	// The parity stack (inline, asset and S3 code, permissions) is linted too.
+	app2, s2 := newStack()
+	buildParity(s2)
+	asm, err := app2.Synth(cdk.InMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := asm.TemplateOf(s2)
+	parity := filepath.Join(dir, "parity.template.json")
+	if err := os.WriteFile(parity, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lint = append(lint, parity)
 
 	cfnlint.LintFiles(t, lint...)
 }
