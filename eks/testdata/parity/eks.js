@@ -52,4 +52,60 @@ const app = new cdk.App();
   new eks.Cluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_34 });
 }
 
+// The examples (examples/<name>), as aws-eks-v2 writes them.
+{
+  const stack = new cdk.Stack(app, 'ExampleNodegroup');
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+  });
+  new eks.Nodegroup(stack, 'nodegroup', { cluster });
+  cluster.addNodegroupCapacity('custom-node-group', {
+    instanceTypes: [new ec2.InstanceType('m5.large')], minSize: 4, diskSize: 100,
+    amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+    labels: { team: 'web' },
+    taints: [{ key: 'dedicated', value: 'web', effect: eks.TaintEffect.NO_SCHEDULE }],
+  });
+  cluster.addNodegroupCapacity('spot-arm', {
+    instanceTypes: [new ec2.InstanceType('m6g.large'), new ec2.InstanceType('m7g.large')],
+    capacityType: eks.CapacityType.SPOT, minSize: 1, maxSize: 5, maxUnavailable: 1,
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleEndpointAccess');
+  new eks.Cluster(stack, 'hello-eks', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+    endpointAccess: eks.EndpointAccess.PRIVATE,
+  });
+  new eks.Cluster(stack, 'restricted', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+    endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'),
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleDefaultCapacity');
+  new eks.Cluster(stack, 'cluster-two-m5-large', { version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+  new eks.Cluster(stack, 'cluster', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+    defaultCapacity: 10, defaultCapacityInstance: new ec2.InstanceType('m5.xlarge'),
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleSecretsEncryption');
+  const secretsKey = new kms.Key(stack, 'SecretsKey');
+  const cluster = new eks.Cluster(stack, 'MyCluster', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, secretsEncryptionKey: secretsKey,
+  });
+  new cdk.CfnOutput(stack, 'ClusterEncryptionConfigKeyArn', { value: cluster.clusterEncryptionConfigKeyArn });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleMultiCluster');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+  for (const name of ['blue', 'green']) {
+    const c = new eks.Cluster(stack, name, {
+      version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0, vpc,
+    });
+    c.addNodegroupCapacity('workers', { instanceTypes: [new ec2.InstanceType('m6i.large')], minSize: 2 });
+  }
+}
+
 app.synth();
