@@ -220,6 +220,9 @@ func NewFunction(scope cdk.Construct, id string, props FunctionProps) *Function 
 
 	f.architecture = props.Architecture
 	renderArch := f.architecture != ""
+	if renderArch && f.architecture.GOARCH() == "" {
+		f.Node().AddError("Architecture %q is not a Lambda architecture; use lambda.ArchitectureArm64 or lambda.ArchitectureX8664", f.architecture)
+	}
 	if f.architecture == "" {
 		if isGo {
 			f.architecture = ArchitectureArm64

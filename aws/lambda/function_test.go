@@ -383,6 +383,8 @@ func TestFunctionSynthesisErrors(t *testing.T) {
 			[]string{"[Stack/Fn]", "AWS_REGION is reserved"}},
 		{"fails on a bad environment variable name", func(p *lambda.FunctionProps) { p.Environment = map[string]string{"1X": "x"} },
 			[]string{"[Stack/Fn]", `"1X"`}},
+		{"fails on an unknown architecture", func(p *lambda.FunctionProps) { p.Architecture = "mips" },
+			[]string{"[Stack/Fn]", `Architecture "mips" is not a Lambda architecture`}},
 		{"fails on inline code for a provided runtime", func(p *lambda.FunctionProps) { p.Runtime = lambda.RuntimeProvidedAl2023 },
 			[]string{"[Stack/Fn]", "inline code", "provided.al2023"}},
 	}
