@@ -27,8 +27,16 @@
 // 2 hours), so no Lambda function has to live longer than 15 minutes.
 //
 // The framework functions are built from Go sources at synthesis, like any
-// [lambda.CodeFromGoPackage] code: the first synthesis compiles them (tens of
-// seconds), later ones reuse the cached binary.
+// [lambda.CodeFromGoPackage] code: the first synthesis compiles them (about
+// 80 seconds with an empty Go build cache on 2 cores), later ones reuse the
+// cached binary. They are built in the eksforge module's directory (found
+// from this package's source path, or with `go list -m`), so with the
+// dependency versions eksforge was tested with; ProviderProps.FrameworkCode
+// replaces the code altogether.
+//
+// The framework functions run for up to 15 minutes and answer "timed out" 90
+// seconds before their deadline; a user handler with a longer timeout than
+// that gets a synthesis warning.
 //
 // Construct ids, environment variables and permissions are the AWS CDK's
 // (custom-resources Provider), so logical IDs match and handlers written for
