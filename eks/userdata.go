@@ -70,9 +70,43 @@ func (b BootstrapOptions) unsupported() []string {
 	return errs
 }
 
+// shellFields splits s on blanks as a shell does for plain words and
+// single- or double-quoted parts (no escapes or expansions): bootstrap.sh
+// passed --kubelet-extra-args through a shell.
+func shellFields(s string) []string {
+	var out []string
+	var cur strings.Builder
+	in, quote := false, rune(0)
+	for _, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote, in = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			if in {
+				out = append(out, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
 // splitKubeletArgs turns "--a x --b=y -v 2" into ["--a=x", "--b=y", "-v=2"].
 func splitKubeletArgs(s string) []string {
-	fields := strings.Fields(s)
+	fields := shellFields(s)
 	var out []string
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
