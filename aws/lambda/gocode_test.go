@@ -270,3 +270,18 @@ func TestGoCodeSharedAcrossStacks(t *testing.T) {
 		t.Errorf("S3 keys = %v, want three equal keys", keys)
 	}
 }
+
+// A Go function in a nested stack: the asset is published by the top-level
+// stack and named in the nested template.
+func TestGoFunctionInNestedStack(t *testing.T) {
+	t.Parallel()
+	app := cdk.NewApp(cdk.AppProps{})
+	top := cdk.NewStack(app, "Top", cdk.StackProps{})
+	nested := cdk.NewNestedStack(top, "Nested", cdk.NestedStackProps{})
+	lambda.NewFunction(nested, "Fn", lambda.FunctionProps{
+		Code: lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: helloModule(t), CacheDir: t.TempDir()}),
+	})
+	assertions.FromStack(t, &nested.Stack).HasResourceProperties("AWS::Lambda::Function", map[string]any{
+		"Code": map[string]any{"S3Key": match.StringLikeRegexp(`^[0-9a-f]{64}\.zip$`)},
+	})
+}
