@@ -141,6 +141,10 @@ func (p *CfnParameter) ValueAsList() []string {
 // ValueAsNumber returns {"Ref": parameter} as a number token.
 func (p *CfnParameter) ValueAsNumber() float64 { return AsNumber(p.refReference()) }
 
+// ValueAsInt returns {"Ref": parameter} as an int token, for integer-typed
+// fields such as the *int properties of typed resources.
+func (p *CfnParameter) ValueAsInt() int { return AsInt(p.refReference()) }
+
 func (p *CfnParameter) renderSection() (string, any) {
 	def := newObject()
 	def.set("Type", p.props.Type)

@@ -371,3 +371,13 @@ func TestNamesMatchTheAWSCDK(t *testing.T) {
 		t.Errorf("UniqueResourceName %q", got)
 	}
 }
+
+func TestParameterValueAsInt(t *testing.T) {
+	t.Parallel()
+	app := cdk.NewApp(cdk.AppProps{})
+	s := cdk.NewStack(app, "S", cdk.StackProps{})
+	p := cdk.NewCfnParameter(s, "Size", cdk.CfnParameterProps{Type: "Number", Default: 3})
+	size := p.ValueAsInt()
+	cdk.NewCfnResource(s, "R", cdk.CfnResourceProps{Type: "AWS::X::Y", Properties: map[string]any{"Size": cdk.Ptr(size)}})
+	jsonEq(t, get(t, synth(t, app)["S"], "Resources", "R", "Properties", "Size"), `{"Ref":"Size"}`)
+}
