@@ -90,10 +90,35 @@ var parityApps = map[string]func(*cdk.Stack){
 			c.AddNodegroupCapacity("workers", eks.NodegroupOptions{InstanceTypes: its("m6i.large"), MinSize: cdk.Ptr(2)})
 		}
 	},
+	"ExampleHelloEks": func(stack *cdk.Stack) {
+		eks.NewCluster(stack, "hello-eks", eks.ClusterProps{Version: eks.V1_34, AuthenticationMode: eks.AuthenticationModeApi})
+	},
+	"ExampleNoDefaultCapacity": func(stack *cdk.Stack) {
+		eks.NewCluster(stack, "cluster-with-no-capacity", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0), AuthenticationMode: eks.AuthenticationModeApi})
+	},
+	"ExampleFargateProfile": func(stack *cdk.Stack) {
+		cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, AuthenticationMode: eks.AuthenticationModeApi})
+		cluster.AddFargateProfile("MyProfile", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "default"}}})
+	},
+	"ExampleClusterSecurityGroup": func(stack *cdk.Stack) {
+		cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, AuthenticationMode: eks.AuthenticationModeApi})
+		cdk.NewCfnOutput(stack, "ClusterSecurityGroupId", cdk.CfnOutputProps{Value: cluster.ClusterSecurityGroupId()})
+	},
+	"ExampleAccessEntries": func(stack *cdk.Stack) {
+		admin := iam.NewRole(stack, "AdminRole", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal()})
+		cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, AuthenticationMode: eks.AuthenticationModeApi, MastersRole: admin, DefaultCapacity: cdk.Ptr(0)})
+		viewer := iam.NewRole(stack, "ViewerRole", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal()})
+		cluster.GrantAccess("ViewerAccess", viewer.RoleArn(), eks.AccessPolicyFromAccessPolicyName("AmazonEKSViewPolicy",
+			eks.AccessScope{Type: eks.AccessScopeTypeNamespace, Namespaces: []string{"frontend", "backend"}}))
+		eks.NewAccessEntry(stack, "CiAccess", eks.AccessEntryProps{
+			Cluster: cluster, Principal: "arn:aws:iam::123456789012:role/ci-deployer",
+			AccessPolicies: []eks.AccessPolicy{eks.AccessPolicyFromAccessPolicyName("AmazonEKSEditPolicy", eks.AccessScope{Type: eks.AccessScopeTypeCluster})},
+		})
+	},
 }
 
 // TestParityWithAwsCdkEksV2 builds the apps of testdata/parity/eks.js in Go
-// (three feature apps and five of the examples, with the same code as their
+// (three feature apps and ten of the examples, with the same code as their
 // main.go and AuthenticationMode API, which aws-eks-v2 always uses)
 // and compares the templates with what aws-cdk-lib 2.276.0's aws-eks-v2
 // synthesizes: the same logical IDs for every EKS, IAM, security group and

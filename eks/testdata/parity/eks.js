@@ -107,5 +107,40 @@ const app = new cdk.App();
     c.addNodegroupCapacity('workers', { instanceTypes: [new ec2.InstanceType('m6i.large')], minSize: 2 });
   }
 }
+{
+  const stack = new cdk.Stack(app, 'ExampleHelloEks');
+  new eks.Cluster(stack, 'hello-eks', { version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleNoDefaultCapacity');
+  new eks.Cluster(stack, 'cluster-with-no-capacity', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleFargateProfile');
+  const cluster = new eks.Cluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+  cluster.addFargateProfile('MyProfile', { selectors: [{ namespace: 'default' }] });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleClusterSecurityGroup');
+  const cluster = new eks.Cluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP });
+  new cdk.CfnOutput(stack, 'ClusterSecurityGroupId', { value: cluster.clusterSecurityGroupId });
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleAccessEntries');
+  const admin = new iam.Role(stack, 'AdminRole', { assumedBy: new iam.AccountRootPrincipal() });
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0, mastersRole: admin,
+  });
+  const viewer = new iam.Role(stack, 'ViewerRole', { assumedBy: new iam.AccountRootPrincipal() });
+  cluster.grantAccess('ViewerAccess', viewer.roleArn, [
+    eks.AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', { accessScopeType: eks.AccessScopeType.NAMESPACE, namespaces: ['frontend', 'backend'] }),
+  ]);
+  new eks.AccessEntry(stack, 'CiAccess', {
+    cluster, principal: 'arn:aws:iam::123456789012:role/ci-deployer',
+    accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSEditPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
+  });
+}
 
 app.synth();
