@@ -461,10 +461,10 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 	c.Resource = cfneks.NewCfnCluster(c, "Resource", *cfg)
 	c.Node().SetDefaultChild(c.Resource)
 	c.applyRemovalPolicy(&c.Resource.CfnResource)
-	if ea.PrivateAccess() && len(privateSubnets) > 0 {
+	if vc, ok := c.vpc.(cdk.Construct); ok && ea.PrivateAccess() && len(privateSubnets) > 0 {
 		// Nodes reach a private endpoint only once the VPC's routes exist,
 		// and deleting the VPC first would strand the cluster's interfaces.
-		c.Resource.Node().AddDependency(c.vpc.(cdk.Construct))
+		c.Resource.Node().AddDependency(vc)
 	}
 
 	c.clusterSG = ec2.SecurityGroupFromSecurityGroupId(c, "ClusterSecurityGroup", c.ClusterSecurityGroupId())
