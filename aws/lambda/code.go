@@ -350,8 +350,36 @@ type goBinding struct {
 	hash string
 }
 
+// pendingBuilds are the Go builds bound in each app (by root construct) and
+// not started yet. The first one an app's synthesis needs starts them all,
+// so that distinct handlers compile concurrently (the go command links one
+// program on one core) rather than one after the other.
+var pendingBuilds = struct {
+	sync.Mutex
+	byRoot map[cdk.Construct][]func()
+}{byRoot: map[cdk.Construct][]func(){}}
+
+func addPendingBuild(root cdk.Construct, start func()) {
+	pendingBuilds.Lock()
+	defer pendingBuilds.Unlock()
+	pendingBuilds.byRoot[root] = append(pendingBuilds.byRoot[root], start)
+}
+
+// startPendingBuilds starts, in the background, the builds bound in root's
+// app that have not started; each build runs once whoever starts it.
+func startPendingBuilds(root cdk.Construct) {
+	pendingBuilds.Lock()
+	starts := pendingBuilds.byRoot[root]
+	delete(pendingBuilds.byRoot, root)
+	pendingBuilds.Unlock()
+	for _, start := range starts {
+		go start()
+	}
+}
+
 func (b *goBinding) location() (*cdk.FileAssetLocation, string) {
 	b.once.Do(func() {
+		startPendingBuilds(b.scope.Node().Root())
 		res := b.code.build(b.goarch)
 		if res.err != nil {
 			b.scope.Node().AddError("Code: %v", res.err)
@@ -389,6 +417,7 @@ func (c *goCode) Bind(scope cdk.Construct, opts CodeBindOptions) CodeConfig {
 	}
 	c.bindings[scope] = b
 	c.mu.Unlock()
+	addPendingBuild(scope.Node().Root(), func() { c.build(goarch) })
 	field := func(f func(*cdk.FileAssetLocation) string) string {
 		return cdk.AsString(cdk.LazyAny(func() any {
 			loc, _ := b.location()

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -284,4 +285,37 @@ func TestGoFunctionInNestedStack(t *testing.T) {
 	assertions.FromStack(t, &nested.Stack).HasResourceProperties("AWS::Lambda::Function", map[string]any{
 		"Code": map[string]any{"S3Key": match.StringLikeRegexp(`^[0-9a-f]{64}\.zip$`)},
 	})
+}
+
+// BenchmarkSynthTwoGoFunctions measures a cold synthesis (empty eksforge
+// build cache) of two functions built from different packages: the builds
+// run concurrently.
+func BenchmarkSynthTwoGoFunctions(b *testing.B) {
+	dir := helloModule(b)
+	for b.Loop() {
+		cache := b.TempDir()
+		app := cdk.NewApp(cdk.AppProps{Outdir: b.TempDir()})
+		s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+		for i, pkg := range []string{".", "./two"} {
+			lambda.NewFunction(s, fmt.Sprint("Fn", i), lambda.FunctionProps{Code: lambda.CodeFromGoPackage(pkg, lambda.GoBuildOptions{Dir: dir, CacheDir: cache})})
+		}
+		if _, err := app.Synth(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Builds started together report each failure on its own function.
+func TestGoFunctionsBuildTogether(t *testing.T) {
+	t.Parallel()
+	dir, cache := helloModule(t), t.TempDir()
+	app, s := newStack()
+	for id, pkg := range map[string]string{"One": ".", "Two": "./two", "Bad": "./broken"} {
+		lambda.NewFunction(s, id, lambda.FunctionProps{Code: lambda.CodeFromGoPackage(pkg, lambda.GoBuildOptions{Dir: dir, CacheDir: cache})})
+	}
+	msg := synthError(t, app)
+	wantErrors(t, msg, "[Stack/Bad] Code:", "undefinedFunction")
+	if strings.Contains(msg, "Stack/One") || strings.Contains(msg, "Stack/Two") || strings.Count(msg, "[Stack/") != 1 {
+		t.Errorf("errors name other functions:\n%s", msg)
+	}
 }
