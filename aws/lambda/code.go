@@ -353,7 +353,9 @@ type goBinding struct {
 // pendingBuilds are the Go builds bound in each app (by root construct) and
 // not started yet. The first one an app's synthesis needs starts them all,
 // so that distinct handlers compile concurrently (the go command links one
-// program on one core) rather than one after the other.
+// program on one core) rather than one after the other. The entries of an
+// app that is never synthesized stay until the process ends (a few closures
+// per function).
 var pendingBuilds = struct {
 	sync.Mutex
 	byRoot map[cdk.Construct][]func()

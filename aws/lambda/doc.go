@@ -38,7 +38,9 @@
 // ${XDG_CACHE_HOME:-~/.cache}/eksforge/gobuild): a warm synthesis of an
 // unchanged handler neither rebuilds nor re-reads its sources. A build
 // failure is a synthesis error naming the function. Runtime, handler and
-// architecture default to provided.al2023, "bootstrap" and arm64.
+// architecture default to provided.al2023, "bootstrap" and arm64. The
+// builds of an app's Go functions all start when its synthesis needs the
+// first one, and run concurrently.
 //
 // # Log retention
 //
