@@ -68,6 +68,11 @@
 //     aws:asset:path metadata names the zip ("asset.<hash>.zip").
 //   - Go code is built by eksforge itself; the AWS CDK would need
 //     aws-lambda-go-alpha and Docker or a local Go to bundle it.
+//   - Layers are rendered in the order given, which is the order Lambda
+//     applies them in; the AWS CDK with @aws-cdk/aws-lambda:recognizeLayerVersion
+//     sorts them by construct path.
+//   - Granting invoke on an imported function whose resource policy cannot
+//     be changed here is a warning, where the AWS CDK throws.
 //   - No versions, aliases, event sources, function URLs, dead-letter
 //     queues, tracing or container images: the EKS library does not use
 //     them; the generated cfn/lambda resources cover them.
