@@ -236,7 +236,7 @@ func stageAssets(dir string, reg *assetRegistry) error {
 		case e.src.Data != nil:
 			err = os.WriteFile(tmp, e.src.Data, 0o644)
 		case e.src.Packaging == FileAssetPackagingZipDirectory:
-			err = zipTo(tmp, e.src.FileName)
+			err = zipTo(tmp, e.src.FileName, e.src.Exclude)
 		default:
 			err = copyFile(tmp, e.src.FileName)
 		}
@@ -251,12 +251,12 @@ func stageAssets(dir string, reg *assetRegistry) error {
 	return nil
 }
 
-func zipTo(dst, srcDir string) error {
+func zipTo(dst, srcDir string, exclude []string) error {
 	f, err := os.Create(dst)
 	if err != nil {
 		return err
 	}
-	if err := fingerprint.Zip(f, srcDir); err != nil {
+	if err := fingerprint.Zip(f, srcDir, fingerprint.ZipOptions{Exclude: exclude}); err != nil {
 		f.Close()
 		return err
 	}

@@ -42,6 +42,11 @@ type FileAssetSource struct {
 	// Extension is the object key's suffix, e.g. ".zip" or ".json".
 	// Default: the extension of FileName (".zip" for zipped directories).
 	Extension string
+	// Exclude lists glob patterns (relative to a zipped directory) of files
+	// left out of the zip, with the syntax of the AWS CDK's asset excludes;
+	// the SourceHash should cover the same files.
+	// Default: nothing is excluded.
+	Exclude []string
 
 	staged bool // already written by synthesis (templates)
 }

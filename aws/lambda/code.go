@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -122,7 +121,6 @@ type assetCode struct {
 	mu    sync.Mutex
 	hash  string
 	isZip bool
-	data  []byte // the zip, when Exclude makes the cdk's own zipping unusable
 }
 
 // CodeFromAsset is a local directory (zipped deterministically at
@@ -138,7 +136,7 @@ func CodeFromAsset(path string, opts AssetOptions) Code {
 	return &assetCode{path: path, opts: opts}
 }
 
-// stage computes the hash (and, with excludes, the zip) once.
+// stage computes the hash once.
 func (c *assetCode) stage(scope cdk.Construct) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -160,13 +158,6 @@ func (c *assetCode) stage(scope cdk.Construct) {
 	if err != nil {
 		panic(fmt.Sprintf("lambda: %s: unable to hash the asset %s: %v", scope.Node().Path(), c.path, err))
 	}
-	if fi.IsDir() && len(c.opts.Exclude) > 0 {
-		var b bytes.Buffer
-		if err := fingerprint.Zip(&b, c.path, fingerprint.ZipOptions{Exclude: c.opts.Exclude}); err != nil {
-			panic(fmt.Sprintf("lambda: %s: unable to zip the asset %s: %v", scope.Node().Path(), c.path, err))
-		}
-		c.data = b.Bytes()
-	}
 	c.hash = h
 }
 
@@ -176,13 +167,11 @@ func (c *assetCode) Bind(scope cdk.Construct, _ CodeBindOptions) CodeConfig {
 	if err != nil {
 		abs = c.path
 	}
-	src := cdk.FileAssetSource{SourceHash: c.hash, FileName: abs, Packaging: cdk.FileAssetPackagingZipDirectory}
-	switch {
-	case c.isZip:
+	src := cdk.FileAssetSource{SourceHash: c.hash, FileName: abs, Packaging: cdk.FileAssetPackagingZipDirectory, Exclude: c.opts.Exclude}
+	if c.isZip {
 		src.Packaging = cdk.FileAssetPackagingFile
 		src.Extension = ".zip"
-	case c.data != nil:
-		src = cdk.FileAssetSource{SourceHash: c.hash, Data: c.data, Packaging: cdk.FileAssetPackagingFile, Extension: ".zip"}
+		src.Exclude = nil
 	}
 	loc := cdk.StackOf(scope).AddFileAsset(src)
 	return CodeConfig{S3Location: &S3Location{BucketName: loc.BucketName, ObjectKey: loc.ObjectKey}}
