@@ -123,13 +123,14 @@ func ExampleCluster_AddAutoScalingGroupCapacity() {
 			BootstrapOptions: eks.BootstrapOptions{KubeletExtraArgs: "--node-labels foo=bar,goo=far"},
 		},
 	})
-	for _, chart := range eks.PendingHelmCharts(cluster) {
-		fmt.Println("requested chart:", chart.Chart, chart.Version)
+	// Spot capacity installs the AWS Node Termination Handler chart.
+	if chart, ok := cluster.Node().TryFindChild("chart-spot-interrupt-handler").(*eks.HelmChart); ok {
+		fmt.Println("chart:", chart.Resource.Properties["Chart"], chart.Resource.Properties["Version"])
 	}
 	_, err := app.Synth(cdk.InMemory())
 	fmt.Println("synthesized:", err == nil)
 	// Output:
-	// requested chart: aws-node-termination-handler 0.27.0
+	// chart: aws-node-termination-handler 0.27.0
 	// synthesized: true
 }
 

@@ -319,12 +319,15 @@ func toObject(v any) (map[string]any, error) {
 }
 
 // cleanTyped drops the null creationTimestamp fields typed objects carry
-// (ObjectMeta's zero time).
+// (ObjectMeta's zero time) and empty container resources.
 func cleanTyped(v any) {
 	switch x := v.(type) {
 	case map[string]any:
 		if ts, ok := x["creationTimestamp"]; ok && ts == nil {
 			delete(x, "creationTimestamp")
+		}
+		if r, ok := x["resources"].(map[string]any); ok && len(r) == 0 {
+			delete(x, "resources")
 		}
 		for _, e := range x {
 			cleanTyped(e)

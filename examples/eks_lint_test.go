@@ -17,6 +17,9 @@ var eksExamples = []string{
 	"add-capacity", "nodegroup", "fargate-profile", "fargate-cluster", "spot-capacity",
 	"bootstrap-options", "cluster-security-group", "secrets-encryption", "ssh-access",
 	"bottlerocket", "access-entries", "multi-cluster",
+	// part 2: Kubernetes resources
+	"manifests", "manifest-dependency", "manifest-from-yaml", "large-manifest", "patch", "object-value",
+	"aws-auth", "helm-chart", "service-account", "kubectl-environment", "typed-manifests",
 }
 
 func TestEKSExampleTemplatesPassCfnLint(t *testing.T) {

@@ -1,6 +1,6 @@
 // Command hello-eks synthesizes the seed's first example: a cluster with the default capacity (a managed
-// node group of 2 m5.large nodes) in a new VPC. The seed also applies a pod
-// manifest; that needs Kubernetes manifests (EKS library, part 2).
+// node group of 2 m5.large nodes) in a new VPC, and a pod applied with a
+// Kubernetes manifest.
 //
 //	go run ./examples/hello-eks
 //
@@ -31,5 +31,19 @@ func main() {
 // build adds the example's stack to app.
 func build(app *cdk.App) {
 	stack := cdk.NewStack(app, "HelloEks", cdk.StackProps{})
-	eks.NewCluster(stack, "hello-eks", eks.ClusterProps{Version: eks.V1_34})
+	cluster := eks.NewCluster(stack, "hello-eks", eks.ClusterProps{Version: eks.V1_34})
+
+	// apply a kubernetes manifest to the cluster
+	cluster.AddManifest("mypod", map[string]any{
+		"apiVersion": "v1",
+		"kind":       "Pod",
+		"metadata":   map[string]any{"name": "mypod"},
+		"spec": map[string]any{
+			"containers": []any{map[string]any{
+				"name":  "hello",
+				"image": "paulbouwer/hello-kubernetes:1.5",
+				"ports": []any{map[string]any{"containerPort": 8080}},
+			}},
+		},
+	})
 }
