@@ -1,8 +1,10 @@
-// examples/bootstrap-options with aws-cdk-lib aws-eks-v2: spot self-managed
+// examples/bootstrap-options with aws-cdk-lib aws-eks (v1, the one that installs
+// the spot termination handler, as eksforge does): spot self-managed
 // capacity with bootstrap options, and a group with its own user data.
 const cdk = require('aws-cdk-lib');
 const cxapi = require('aws-cdk-lib/cx-api');
-const eks = require('aws-cdk-lib/aws-eks-v2');
+const eks = require('aws-cdk-lib/aws-eks');
+const { KubectlV33Layer } = require('@aws-cdk/lambda-layer-kubectl-v33');
 const ec2 = require('aws-cdk-lib/aws-ec2');
 
 // The flags 'cdk init' writes into every new project's cdk.json.
@@ -10,8 +12,8 @@ const app = new cdk.App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
 const stack = new cdk.Stack(app, 'BootstrapOptions');
 const cluster = new eks.Cluster(stack, 'Cluster', {
   version: eks.KubernetesVersion.V1_34,
-  defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
   defaultCapacity: 0,
+  kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer'),
 });
 cluster.addAutoScalingGroupCapacity('spot', {
   instanceType: new ec2.InstanceType('t3.large'),
