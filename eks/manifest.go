@@ -319,15 +319,19 @@ func toObject(v any) (map[string]any, error) {
 }
 
 // cleanTyped drops the null creationTimestamp fields typed objects carry
-// (ObjectMeta's zero time) and empty container resources.
+// (ObjectMeta's zero time) and empty structs that stand for unset fields.
 func cleanTyped(v any) {
 	switch x := v.(type) {
 	case map[string]any:
 		if ts, ok := x["creationTimestamp"]; ok && ts == nil {
 			delete(x, "creationTimestamp")
 		}
-		if r, ok := x["resources"].(map[string]any); ok && len(r) == 0 {
-			delete(x, "resources")
+		// Zero non-pointer structs of the typed API (a Namespace's spec, a
+		// Deployment's strategy, a container's resources) mean "unset".
+		for _, k := range []string{"resources", "spec", "strategy", "updateStrategy"} {
+			if r, ok := x[k].(map[string]any); ok && len(r) == 0 {
+				delete(x, k)
+			}
 		}
 		for _, e := range x {
 			cleanTyped(e)

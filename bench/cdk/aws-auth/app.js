@@ -1,7 +1,5 @@
-// examples/aws-auth with aws-cdk-lib aws-eks (v1): only aws-eks has the
-// aws-auth ConfigMap (aws-eks-v2 has access entries only). A user mapped to
-// system:masters, a masters role and an account, next to self-managed nodes
-// whose role aws-eks maps too.
+// examples/aws-auth with aws-cdk-lib aws-eks (v1): only aws-eks has awsAuth.
+// aws-eks needs a kubectl layer.
 const cdk = require('aws-cdk-lib');
 const cxapi = require('aws-cdk-lib/cx-api');
 const eks = require('aws-cdk-lib/aws-eks');
@@ -18,12 +16,9 @@ const cluster = new eks.Cluster(stack, 'Cluster', {
   kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer'),
 });
 cluster.addAutoScalingGroupCapacity('Nodes', { instanceType: new ec2.InstanceType('t3.medium'), minCapacity: 1 });
-
 const adminUser = new iam.User(stack, 'Admin');
 cluster.awsAuth.addUserMapping(adminUser, { groups: ['system:masters'] });
-
 const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
 cluster.awsAuth.addMastersRole(role);
-
 cluster.awsAuth.addAccount('123456789012');
 app.synth();

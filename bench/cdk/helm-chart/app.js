@@ -1,5 +1,4 @@
-// examples/helm-chart with aws-cdk-lib aws-eks-v2: the NGINX ingress chart,
-// once with the HelmChart construct, once with addHelmChart.
+// examples/helm-chart with aws-cdk-lib aws-eks-v2.
 const cdk = require('aws-cdk-lib');
 const cxapi = require('aws-cdk-lib/cx-api');
 const eks = require('aws-cdk-lib/aws-eks-v2');
@@ -11,18 +10,14 @@ const stack = new cdk.Stack(app, 'HelmChart');
 const cluster = new eks.Cluster(stack, 'Cluster', {
   version: eks.KubernetesVersion.V1_34,
   defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer') },
+  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'kubectl') },
 });
-
-// option 1: use a construct
 const chart1 = new eks.HelmChart(stack, 'NginxIngress', {
   cluster,
   chart: 'nginx-ingress',
   repository: 'https://helm.nginx.com/stable',
   namespace: 'kube-system',
 });
-
-// or, option 2: use addHelmChart
 const chart2 = cluster.addHelmChart('NginxIngress', {
   chart: 'nginx-ingress',
   repository: 'https://helm.nginx.com/stable',

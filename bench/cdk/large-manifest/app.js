@@ -1,5 +1,6 @@
-// examples/large-manifest with aws-cdk-lib aws-eks-v2: 6 ConfigMaps of about
-// 850 KB each in one manifest (the same data as the Go example).
+// examples/large-manifest with aws-cdk-lib aws-eks-v2: the same 5 MB of
+// ConfigMaps. aws-cdk-lib writes it inline into the template (over
+// CloudFormation's 1 MB limit: the stack would not deploy).
 const cdk = require('aws-cdk-lib');
 const cxapi = require('aws-cdk-lib/cx-api');
 const eks = require('aws-cdk-lib/aws-eks-v2');
@@ -11,9 +12,8 @@ const stack = new cdk.Stack(app, 'LargeManifest');
 const cluster = new eks.Cluster(stack, 'Cluster', {
   version: eks.KubernetesVersion.V1_34,
   defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer') },
+  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'kubectl') },
 });
-
 const objects = [];
 for (let i = 0; i < 6; i++) {
   const data = {};

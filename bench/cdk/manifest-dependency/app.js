@@ -1,5 +1,4 @@
-// examples/manifest-dependency with aws-cdk-lib aws-eks-v2: a namespace, and a
-// service in it that depends on it.
+// examples/manifest-dependency with aws-cdk-lib aws-eks-v2.
 const cdk = require('aws-cdk-lib');
 const cxapi = require('aws-cdk-lib/cx-api');
 const eks = require('aws-cdk-lib/aws-eks-v2');
@@ -11,17 +10,11 @@ const stack = new cdk.Stack(app, 'ManifestDependency');
 const cluster = new eks.Cluster(stack, 'Cluster', {
   version: eks.KubernetesVersion.V1_34,
   defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer') },
+  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'kubectl') },
 });
-
-const namespace = cluster.addManifest('my-namespace', {
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name: 'my-app' },
-});
+const namespace = cluster.addManifest('my-namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'my-app' } });
 const service = cluster.addManifest('my-service', {
-  apiVersion: 'v1',
-  kind: 'Service',
+  apiVersion: 'v1', kind: 'Service',
   metadata: { name: 'myservice', namespace: 'my-app' },
   spec: { ports: [{ port: 80 }] },
 });

@@ -1,38 +1,29 @@
-// examples/object-value with aws-cdk-lib aws-eks-v2: a service's load balancer
-// address read with KubernetesObjectValue, passed to a function, and the
-// same with getServiceLoadBalancerAddress.
+// examples/object-value with aws-cdk-lib aws-eks-v2.
 const cdk = require('aws-cdk-lib');
 const cxapi = require('aws-cdk-lib/cx-api');
 const eks = require('aws-cdk-lib/aws-eks-v2');
 const { KubectlV33Layer } = require('@aws-cdk/lambda-layer-kubectl-v33');
-const lambda = require('aws-cdk-lib/aws-lambda');
 
 // The flags 'cdk init' writes into every new project's cdk.json.
 const app = new cdk.App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
+const lambda = require('aws-cdk-lib/aws-lambda');
 const stack = new cdk.Stack(app, 'ObjectValue');
 const cluster = new eks.Cluster(stack, 'Cluster', {
   version: eks.KubernetesVersion.V1_34,
   defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer') },
+  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'kubectl') },
 });
-
-// query the load balancer address
 const myServiceAddress = new eks.KubernetesObjectValue(stack, 'LoadBalancerAttribute', {
   cluster,
   objectType: 'service',
   objectName: 'my-service',
-  jsonPath: '.status.loadBalancer.ingress[0].hostname', // https://kubernetes.io/docs/reference/kubectl/jsonpath/
+  jsonPath: '.status.loadBalancer.ingress[0].hostname',
 });
-
-// pass the address to a lambda function
 new lambda.Function(stack, 'ProxyFunction', {
   code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
   runtime: lambda.Runtime.NODEJS_22_X,
   handler: 'index.handler',
   environment: { myServiceAddress: myServiceAddress.value },
 });
-
-// the same, shorter
-const address = cluster.getServiceLoadBalancerAddress('my-service');
-new cdk.CfnOutput(stack, 'LoadBalancerAddress', { value: address });
+new cdk.CfnOutput(stack, 'LoadBalancerAddress', { value: cluster.getServiceLoadBalancerAddress('my-service') });
 app.synth();

@@ -1,5 +1,6 @@
-// examples/typed-manifests with aws-cdk-lib aws-eks-v2: the objects the Go
-// example builds from k8s.io/api structs, as plain objects.
+// examples/typed-manifests with aws-cdk-lib aws-eks-v2: the same objects as
+// plain JavaScript (aws-cdk-lib has no typed Kubernetes objects; cdk8s would
+// be its counterpart).
 const cdk = require('aws-cdk-lib');
 const cxapi = require('aws-cdk-lib/cx-api');
 const eks = require('aws-cdk-lib/aws-eks-v2');
@@ -11,30 +12,22 @@ const stack = new cdk.Stack(app, 'TypedManifests');
 const cluster = new eks.Cluster(stack, 'Cluster', {
   version: eks.KubernetesVersion.V1_34,
   defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer') },
+  kubectlProviderOptions: { kubectlLayer: new KubectlV33Layer(stack, 'kubectl') },
 });
-
 const labels = { app: 'hello-kubernetes' };
 cluster.addManifest('hello',
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'hello' } },
   { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-info', namespace: 'hello' }, data: { clusterName: cluster.clusterName } },
   {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'hello-kubernetes', namespace: 'hello' },
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'hello-kubernetes', namespace: 'hello' },
     spec: {
       replicas: 3,
       selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'hello-kubernetes', image: 'paulbouwer/hello-kubernetes:1.5', ports: [{ containerPort: 8080 }] }] },
-      },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'hello-kubernetes', image: 'paulbouwer/hello-kubernetes:1.5', ports: [{ containerPort: 8080 }] }] } },
     },
   },
   {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'hello-kubernetes', namespace: 'hello' },
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'hello-kubernetes', namespace: 'hello' },
     spec: { type: 'LoadBalancer', selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
   },
 );
