@@ -1,7 +1,9 @@
 package parity
 
 import (
+	"encoding/json"
 	"sort"
+	"strings"
 )
 
 // The two sides of a comparison, as the report names them.
@@ -67,13 +69,14 @@ func Compare(example string, cdk, ours map[string][]Resource) Result {
 func compareStack(res *Result, stack string, cdk, ours []Resource) {
 	usedC := make([]bool, len(cdk))
 	usedO := make([]bool, len(ours))
+	type pairing struct {
+		i, j int
+		by   string
+	}
+	var pairs []pairing
 	pair := func(i, j int, by string) {
 		usedC[i], usedO[j] = true, true
-		diffs := diffResources(res.Example, stack, cdk[i], ours[j])
-		if len(diffs) == 0 {
-			res.Matches = append(res.Matches, Match{Stack: stack, Kind: cdk[i].Kind, LogicalID: ours[j].LogicalID, Props: len(ours[j].Props), By: by})
-		}
-		res.Differences = append(res.Differences, diffs...)
+		pairs = append(pairs, pairing{i, j, by})
 	}
 	byID := map[string]int{}
 	for j, o := range ours {
@@ -120,6 +123,46 @@ func compareStack(res *Result, stack string, cdk, ours []Resource) {
 			pair(i, j, pass.by)
 		}
 	}
+	// The last resort: a kind with exactly one unpaired resource on each
+	// side (aws-eks's cluster, whose construct path differs) pairs them.
+	leftC, leftO := map[string][]int{}, map[string][]int{}
+	for i, c := range cdk {
+		if !usedC[i] && c.Props != nil {
+			leftC[c.Kind] = append(leftC[c.Kind], i)
+		}
+	}
+	for j, o := range ours {
+		if !usedO[j] && o.Props != nil {
+			leftO[o.Kind] = append(leftO[o.Kind], j)
+		}
+	}
+	for k, is := range leftC {
+		if js := leftO[k]; len(is) == 1 && len(js) == 1 {
+			pair(is[0], js[0], "kind")
+		}
+	}
+	// References to a resource paired under another logical ID are read
+	// with eksforge's ID, so that they compare equal.
+	var renames []string
+	for _, p := range pairs {
+		c, o := baseID(cdk[p.i].LogicalID), baseID(ours[p.j].LogicalID)
+		if c != o {
+			renames = append(renames, "{Ref "+c+"}", "{Ref "+o+"}", "{"+c+".", "{"+o+".")
+		}
+	}
+	rn := strings.NewReplacer(renames...)
+	sort.Slice(pairs, func(a, b int) bool { return ours[pairs[a].j].LogicalID < ours[pairs[b].j].LogicalID })
+	for _, p := range pairs {
+		c := cdk[p.i]
+		if len(renames) > 0 && c.Props != nil {
+			c.Props = renamed(rn, c.Props)
+		}
+		diffs := diffResources(res.Example, stack, c, ours[p.j])
+		if len(diffs) == 0 {
+			res.Matches = append(res.Matches, Match{Stack: stack, Kind: c.Kind, LogicalID: ours[p.j].LogicalID, Props: len(ours[p.j].Props), By: p.by})
+		}
+		res.Differences = append(res.Differences, diffs...)
+	}
 	for i, c := range cdk {
 		if !usedC[i] {
 			res.Differences = append(res.Differences, Difference{Example: res.Example, Stack: stack, Kind: c.Kind, Type: c.Type, LogicalID: c.LogicalID, Path: "only in " + SideCDK})
@@ -130,6 +173,27 @@ func compareStack(res *Result, stack string, cdk, ours []Resource) {
 			res.Differences = append(res.Differences, Difference{Example: res.Example, Stack: stack, Kind: o.Kind, Type: o.Type, LogicalID: o.LogicalID, Path: "only in " + SideOurs})
 		}
 	}
+}
+
+// baseID is the logical ID of the template resource a Resource comes from.
+func baseID(id string) string {
+	if i := strings.IndexByte(id, '/'); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// renamed rewrites references inside props (keys and values) with rn.
+func renamed(rn *strings.Replacer, props map[string]any) map[string]any {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		var nv any
+		if err := json.Unmarshal([]byte(rn.Replace(canonical(v))), &nv); err != nil {
+			nv = v
+		}
+		out[rn.Replace(k)] = nv
+	}
+	return out
 }
 
 // diffResources compares the key properties of a pair, path by path. The

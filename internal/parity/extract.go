@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Resource is the meaning of one resource of a template (or of one
@@ -40,7 +41,7 @@ type Stack struct {
 // Extract reduces a template to its resources and outputs (an output is a
 // Resource of kind "Output" named by the output's name).
 func Extract(tmpl map[string]any) []Resource {
-	r := renderer{params: map[string]string{}}
+	r := renderer{params: map[string]string{}, cfnJSON: map[string]any{}}
 	params, _ := tmpl["Parameters"].(map[string]any)
 	for name, p := range params {
 		pm, _ := p.(map[string]any)
@@ -51,6 +52,11 @@ func Extract(tmpl map[string]any) []Resource {
 		}
 	}
 	resources, _ := tmpl["Resources"].(map[string]any)
+	for id, res := range resources {
+		if get(res, "Type") == "Custom::AWSCDKCfnJson" {
+			r.cfnJSON[id] = get(res, "Properties.Value")
+		}
+	}
 	ids := make([]string, 0, len(resources))
 	for id := range resources {
 		ids = append(ids, id)
@@ -150,10 +156,11 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("ServiceAccount", p["ServiceAccount"])
 		set("RoleArn", p["RoleArn"])
 	case "AWS::IAM::Role":
-		set("Trust", trust(r, get(p, "AssumeRolePolicyDocument.Statement")))
+		// A document with tokens in keys may be written as a string.
+		set("Trust", trust(r, get(jsonOrString(r.value(p["AssumeRolePolicyDocument"])), "Statement")))
 		set("ManagedPolicies", managedPolicyNames(r.sortedStrings(p["ManagedPolicyArns"])))
 	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
-		set("Actions", actions(r, get(p, "PolicyDocument.Statement")))
+		set("Actions", actions(r, get(jsonOrString(r.value(p["PolicyDocument"])), "Statement")))
 	case "AWS::IAM::OIDCProvider":
 		res.Identity = "oidc"
 		set("Url", p["Url"])
@@ -206,7 +213,7 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("Wait", boolish(orDefault(p["Wait"], false)))
 		set("Atomic", boolish(orDefault(p["Atomic"], false)))
 		set("SkipCrds", boolish(orDefault(p["SkipCrds"], false)))
-		set("Timeout", p["Timeout"])
+		set("Timeout", duration(r.value(p["Timeout"])))
 	case "Custom::AWSCDK-EKS-KubernetesPatch":
 		set("ResourceName", p["ResourceName"])
 		set("ResourceNamespace", orDefault(p["ResourceNamespace"], "default"))
@@ -513,16 +520,39 @@ func actions(r renderer, v any) any {
 	return res
 }
 
+var rePolicyName = regexp.MustCompile(`:policy/([^\s"}]+)`)
+
+// managedPolicyNames keeps the name of each managed policy ARN; a policy
+// attached under a condition (aws-cdk-lib's ECR public policy, only in the
+// aws partition) is marked so.
 func managedPolicyNames(list []any) any {
 	out := make([]any, len(list))
 	for i, e := range list {
 		s := fmt.Sprint(e)
-		if j := strings.LastIndex(s, ":policy/"); j >= 0 {
-			s = s[j+len(":policy/"):]
+		if m := rePolicyName.FindStringSubmatch(s); m != nil {
+			name := m[1]
+			if strings.HasPrefix(s, "{If ") {
+				name += " (conditional)"
+			}
+			s = name
 		}
 		out[i] = s
 	}
 	return out
+}
+
+// duration reads a duration written as Go does ("10m0s") or as seconds
+// ("600s", 600) and renders it in seconds.
+func duration(v any) any {
+	switch t := v.(type) {
+	case string:
+		if d, err := time.ParseDuration(t); err == nil {
+			return fmt.Sprintf("%.0fs", d.Seconds())
+		}
+	case float64:
+		return fmt.Sprintf("%.0fs", t)
+	}
+	return v
 }
 
 var (

@@ -13,6 +13,10 @@ type renderer struct {
 	// reference to an SSM-parameter-typed parameter reads as the
 	// parameter's name.
 	params map[string]string
+	// cfnJSON maps the logical ID of an aws-cdk-lib Custom::AWSCDKCfnJson
+	// resource (JSON with tokens in keys, resolved at deploy time) to its
+	// Value, so that a reference to its Value reads as the JSON it holds.
+	cfnJSON map[string]any
 }
 
 // value renders v: intrinsic functions become strings with placeholders,
@@ -53,6 +57,11 @@ func (r renderer) intrinsic(fn string, arg any) any {
 	case "Fn::GetAtt":
 		switch a := arg.(type) {
 		case []any:
+			if len(a) == 2 && (a[1] == "Value" || a[1] == "ValueAsString") {
+				if id, _ := a[0].(string); r.cfnJSON[id] != nil {
+					return jsonOrString(r.str(r.cfnJSON[id]))
+				}
+			}
 			parts := make([]string, len(a))
 			for i, p := range a {
 				parts[i] = r.str(p)
@@ -74,13 +83,19 @@ func (r renderer) intrinsic(fn string, arg any) any {
 		}
 	case "Fn::Base64":
 		return r.str(r.value(arg))
+	case "Fn::If":
+		if a, ok := arg.([]any); ok && len(a) == 3 {
+			return fmt.Sprintf("{If %s: %s else %s}", r.str(a[0]), r.str(a[1]), r.str(a[2]))
+		}
 	case "Fn::Sub":
 		if s, ok := arg.(string); ok {
 			return s
 		}
 	}
+	// Other functions stay as a placeholder without double quotes, so that
+	// it can sit inside a JSON string built with Fn::Join.
 	b, _ := json.Marshal(r.value(arg))
-	return "{" + fn + " " + string(b) + "}"
+	return "{" + fn + " " + strings.ReplaceAll(strings.ReplaceAll(string(b), `\"`, ""), `"`, "") + "}"
 }
 
 // str renders v as a string: strings as they are, anything else as JSON.
@@ -110,12 +125,14 @@ func get(m any, path string) any {
 // anything else (lists included) is a leaf.
 func flatten(prefix string, v any, out map[string]any) {
 	m, ok := v.(map[string]any)
-	if !ok || len(m) == 0 {
+	if !ok {
 		if v != nil {
 			out[prefix] = v
 		}
 		return
 	}
+	// An empty object says nothing (a typed Kubernetes struct's zero
+	// `spec: {}` means what an absent spec means).
 	for k, e := range m {
 		p := k
 		if prefix != "" {
