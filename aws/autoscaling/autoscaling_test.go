@@ -9,6 +9,7 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 var Match = assertions.Match
@@ -20,7 +21,7 @@ const (
 
 func TestDefaults(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", minimal(stack))
 	tmpl := assertions.FromStack(t, stack)
 	tmpl.ResourceCountIs(asgType, 1)
@@ -91,7 +92,7 @@ func TestCapacityDefaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			p := minimal(stack)
 			p.MinCapacity, p.MaxCapacity, p.DesiredCapacity = tc.min, tc.max, tc.desired
 			autoscaling.NewAutoScalingGroup(stack, "ASG", p)
@@ -104,7 +105,7 @@ func TestCapacityDefaults(t *testing.T) {
 
 func TestDesiredCapacityWarns(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	p.DesiredCapacity = cdk.Ptr(2)
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", p)
@@ -121,7 +122,7 @@ func TestDesiredCapacityWarns(t *testing.T) {
 
 func TestCapacityTokens(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	size := cdk.NewCfnParameter(stack, "Size", cdk.CfnParameterProps{Type: "Number"})
 	p.MinCapacity = cdk.Ptr(cdk.AsInt(cdk.ReverseString(size.ValueAsString())))
@@ -137,7 +138,7 @@ func TestSpotPrice(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			p := minimal(stack)
 			p.SpotPrice = tc.in
 			asg := autoscaling.NewAutoScalingGroup(stack, "ASG", p)
@@ -254,11 +255,11 @@ func TestErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			app, stack := newStack()
+			app, stack := synthtest.NewStack()
 			p := minimal(stack)
 			tc.modify(stack, &p)
 			autoscaling.NewAutoScalingGroup(stack, "ASG", p)
-			err := synthError(t, app)
+			err := synthtest.SynthError(t, app)
 			if !strings.Contains(err, "Stack/ASG") || !strings.Contains(err, tc.want) {
 				t.Errorf("synthesis error = %q, want one naming Stack/ASG with %q", err, tc.want)
 			}
@@ -268,11 +269,11 @@ func TestErrors(t *testing.T) {
 
 func TestAllErrorsAreReportedTogether(t *testing.T) {
 	t.Parallel()
-	app, stack := newStack()
+	app, stack := synthtest.NewStack()
 	p := minimal(stack)
 	p.MinCapacity, p.MaxCapacity, p.SpotPrice = cdk.Ptr(5), cdk.Ptr(1), "cheap"
 	autoscaling.NewAutoScalingGroup(stack, "ASG", p)
-	err := synthError(t, app)
+	err := synthtest.SynthError(t, app)
 	for _, want := range []string{"MinCapacity (5) is greater than MaxCapacity (1)", `SpotPrice "cheap" is not a price`} {
 		if !strings.Contains(err, want) {
 			t.Errorf("synthesis error = %q, want it to contain %q", err, want)
@@ -294,7 +295,7 @@ func TestPanicsWithoutRequiredProps(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			p := minimal(stack)
 			tc.modify(&p)
 			if msg := panicMessage(func() { autoscaling.NewAutoScalingGroup(stack, "ASG", p) }); !strings.Contains(msg, tc.want) {
@@ -323,11 +324,11 @@ func TestArchitectureMatches(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			app, stack := newStack()
+			app, stack := synthtest.NewStack()
 			p := minimal(stack)
 			p.InstanceType, p.MachineImage = ec2.InstanceTypeOf(tc.it), tc.image
 			autoscaling.NewAutoScalingGroup(stack, "ASG", p)
-			if err := synthError(t, app); err != "" {
+			if err := synthtest.SynthError(t, app); err != "" {
 				t.Errorf("synthesis failed: %s", err)
 			}
 		})
@@ -336,7 +337,7 @@ func TestArchitectureMatches(t *testing.T) {
 
 func TestLaunchTemplateOptions(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	p.KeyName = "ops"
 	p.RequireImdsv2 = true
@@ -368,7 +369,7 @@ func TestLaunchTemplateOptions(t *testing.T) {
 
 func TestNoPublicIp(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	p.AssociatePublicIpAddress = cdk.Ptr(false)
 	autoscaling.NewAutoScalingGroup(stack, "ASG", p)
@@ -379,7 +380,7 @@ func TestNoPublicIp(t *testing.T) {
 
 func TestGivenRoleAndSecurityGroup(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	role := iam.NewRole(stack, "NodeRole", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com")})
 	sg := ec2.NewSecurityGroup(stack, "NodeSG", ec2.SecurityGroupProps{Vpc: p.Vpc})
@@ -400,7 +401,7 @@ func TestGivenRoleAndSecurityGroup(t *testing.T) {
 
 func TestClosedSecurityGroup(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	p.AllowAllOutbound = cdk.Ptr(false)
 	autoscaling.NewAutoScalingGroup(stack, "ASG", p)
@@ -411,7 +412,7 @@ func TestClosedSecurityGroup(t *testing.T) {
 
 func TestUserData(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", minimal(stack))
 	asg.AddUserData("echo one", "echo two")
 	asg.UserData().AddCommands("echo three")
@@ -419,7 +420,7 @@ func TestUserData(t *testing.T) {
 		"UserData": map[string]any{"Fn::Base64": "#!/bin/bash\necho one\necho two\necho three"},
 	}})
 
-	_, stack = newStack()
+	_, stack = synthtest.NewStack()
 	p := minimal(stack)
 	p.UserData = ec2.UserDataCustom("settings = true")
 	custom := autoscaling.NewAutoScalingGroup(stack, "ASG", p)
@@ -430,7 +431,7 @@ func TestUserData(t *testing.T) {
 
 func TestBlockDevices(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	p.BlockDevices = []autoscaling.BlockDevice{
 		{DeviceName: "/dev/xvda", Volume: autoscaling.BlockDeviceVolumeEbs(30, autoscaling.EbsDeviceOptions{
@@ -481,7 +482,7 @@ func TestSignals(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			p := minimal(stack)
 			p.MinCapacity, p.MaxCapacity, p.DesiredCapacity = cdk.Ptr(2), cdk.Ptr(8), tc.desired
 			p.Signals = tc.signals
@@ -531,7 +532,7 @@ func TestUpdatePolicies(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, stack := newStack()
+			_, stack := synthtest.NewStack()
 			p := minimal(stack)
 			tc.modify(&p)
 			autoscaling.NewAutoScalingGroup(stack, "ASG", p)
@@ -546,7 +547,7 @@ func TestUpdatePolicies(t *testing.T) {
 
 func TestGroupSettings(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	p.AutoScalingGroupName = "nodes"
 	p.Cooldown = cdk.Minutes(2)
@@ -596,7 +597,7 @@ func TestGroupSettings(t *testing.T) {
 
 func TestTagsPropagateAtLaunch(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", minimal(stack))
 	cdk.TagsOf(asg).Add("kubernetes.io/cluster/demo", "owned")
 	cdk.TagsOf(stack).Add("env", "test")
@@ -619,7 +620,7 @@ func TestTagsPropagateAtLaunch(t *testing.T) {
 
 func TestNamesAndArns(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", minimal(stack))
 	imported := autoscaling.AutoScalingGroupFromAutoScalingGroupName(stack, "Imported", "existing-asg")
 	imported.AddUserData("ignored")
@@ -648,7 +649,7 @@ func TestNamesAndArns(t *testing.T) {
 // TestGrants checks that grants to the group go to its role.
 func TestGrants(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", minimal(stack))
 	iam.GrantAddToPrincipal(iam.GrantOnPrincipalOptions{Grantee: asg, Actions: []string{"ec2:DescribeInstances"}, ResourceArns: []string{"*"}})
 	asg.AddToRolePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::b/*"}}))
@@ -668,7 +669,7 @@ func TestGrants(t *testing.T) {
 // MIME document whose shell part AddUserData adds to.
 func TestMultipartUserData(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	p := minimal(stack)
 	mp := ec2.NewMultipartUserData()
 	p.UserData = mp

@@ -7,6 +7,7 @@ import (
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cfnlint"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // TestGoldenTemplates compares whole templates with testdata (go test
@@ -53,9 +54,9 @@ func TestGoldenTemplates(t *testing.T) {
 	}
 	paths := make([]string, len(tests))
 	for i, tc := range tests {
-		_, stack := newStack()
+		_, stack := synthtest.NewStack()
 		tc.build(stack)
-		paths[i] = checkGolden(t, tc.file, stack)
+		paths[i] = synthtest.CheckGolden(t, tc.file, stack)
 	}
 	cfnlint.LintFiles(t, paths...)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/eksforge/eksforge/aws/autoscaling"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 func TestScheduleCron(t *testing.T) {
@@ -33,7 +34,7 @@ func TestScheduleCron(t *testing.T) {
 
 func TestScaleOnSchedule(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", minimal(stack))
 	a := asg.ScaleOnSchedule("Weekend", autoscaling.ScheduledActionProps{
 		Schedule:        autoscaling.ScheduleExpression("0 0 * * SAT"),
@@ -64,10 +65,10 @@ func TestScaleOnSchedule(t *testing.T) {
 
 func TestScheduledActionErrors(t *testing.T) {
 	t.Parallel()
-	app, stack := newStack()
+	app, stack := synthtest.NewStack()
 	asg := autoscaling.NewAutoScalingGroup(stack, "ASG", minimal(stack))
 	asg.ScaleOnSchedule("Nothing", autoscaling.ScheduledActionProps{Schedule: autoscaling.ScheduleCron(autoscaling.CronOptions{Hour: "1"})})
-	err := synthError(t, app)
+	err := synthtest.SynthError(t, app)
 	if !strings.Contains(err, "[Stack/ASG/ScheduledActionNothing] set at least one of MinCapacity, MaxCapacity and DesiredCapacity") {
 		t.Errorf("synthesis error = %q", err)
 	}
@@ -84,7 +85,7 @@ func TestScheduledActionErrors(t *testing.T) {
 // An imported group can be scaled on a schedule too.
 func TestScheduledActionOnImportedGroup(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	g := autoscaling.AutoScalingGroupFromAutoScalingGroupName(stack, "Existing", "legacy-nodes")
 	autoscaling.NewScheduledAction(stack, "Scale", autoscaling.ScheduledActionProps{
 		AutoScalingGroup: g, Schedule: autoscaling.ScheduleCron(autoscaling.CronOptions{Minute: "0", Hour: "6"}), MinCapacity: cdk.Ptr(3),
