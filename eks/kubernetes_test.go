@@ -599,7 +599,9 @@ func TestAwsAuth(t *testing.T) {
 	}
 	tp := assertions.FromStack(t, stack)
 	tp.ResourceCountIs(eks.AwsAuthResourceType, 1)
-	role := func(id string) map[string]any { return map[string]any{"Fn::GetAtt": []any{Match.StringLikeRegexp(id), "Arn"}} }
+	role := func(id string) map[string]any {
+		return map[string]any{"Fn::GetAtt": []any{Match.StringLikeRegexp(id), "Arn"}}
+	}
 	tp.HasResourceProperties(eks.AwsAuthResourceType, map[string]any{
 		"MapRoles": []any{
 			map[string]any{"rolearn": role("^Masters"), "username": role("^Masters"), "groups": []any{"system:masters"}},
