@@ -565,15 +565,23 @@ func (c *Cluster) applyRemovalPolicy(r *cdk.CfnResource) {
 // AWS CDK does: kubernetes.io/role/internal-elb on private subnets and
 // kubernetes.io/role/elb on public ones. Imported subnets cannot be tagged.
 func (c *Cluster) tagSubnets() {
-	tag := func(subnets []ec2.ISubnet, key string) {
+	tag := func(subnets []ec2.ISubnet, kind, key string) {
 		for _, s := range subnets {
 			if sn, ok := s.(*ec2.Subnet); ok {
 				cdk.TagsOf(sn).Add(key, "1")
+				continue
 			}
+			id := s.SubnetId()
+			if cdk.IsUnresolved(id) {
+				id = ""
+			} else {
+				id = " " + id
+			}
+			c.Node().AddWarning("could not tag the imported %s subnet%s with %s=1 for Kubernetes load balancers: tag it yourself", kind, id, key)
 		}
 	}
-	tag(c.vpc.PrivateSubnets(), "kubernetes.io/role/internal-elb")
-	tag(c.vpc.PublicSubnets(), "kubernetes.io/role/elb")
+	tag(c.vpc.PrivateSubnets(), "private", "kubernetes.io/role/internal-elb")
+	tag(c.vpc.PublicSubnets(), "public", "kubernetes.io/role/elb")
 }
 
 // selectPrivateSubnets returns the selected subnets that are not public.

@@ -118,3 +118,24 @@ func TestAutoScalingGroupCapacityWithOwnMachineImage(t *testing.T) {
 		}
 	}
 }
+
+func TestImportedSubnetsCannotBeTagged(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	vpc := ec2.VpcFromVpcAttributes(stack, "Vpc", ec2.VpcAttributes{VpcId: "vpc-1", AvailabilityZones: []string{"a"},
+		PrivateSubnetIds: []string{"subnet-p"}, PublicSubnetIds: []string{"subnet-q"}})
+	c := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, Vpc: vpc, DefaultCapacity: cdk.Ptr(0)})
+	var warnings []string
+	for _, m := range c.Node().Metadata() {
+		if m.Type == cdk.MetadataWarning {
+			warnings = append(warnings, m.Data.(string))
+		}
+	}
+	want := []string{
+		"could not tag the imported private subnet subnet-p with kubernetes.io/role/internal-elb=1 for Kubernetes load balancers: tag it yourself",
+		"could not tag the imported public subnet subnet-q with kubernetes.io/role/elb=1 for Kubernetes load balancers: tag it yourself",
+	}
+	if strings.Join(warnings, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(want, "\n"))
+	}
+}
