@@ -93,7 +93,7 @@ func TestProviderWithIsCompleteGolden(t *testing.T) {
 	resources := tmpl["Resources"].(map[string]any)
 	sm := resources["Providerwaiterstatemachine5D4A9DF0"].(map[string]any)
 	def := definitionOf(t, sm["Properties"].(map[string]any)["DefinitionString"])
-	if err := validateASL(def); err != nil {
+	if err := spec.ValidateDefinition(def); err != nil {
 		t.Fatalf("waiter definition: %v\n%s", err, def)
 	}
 	var d struct {
