@@ -127,11 +127,7 @@
 // a private endpoint without private subnets, ...) are collected and
 // returned by app.Synth() with their construct paths.
 //
-// # What this package does not do (yet)
-//
-// Kubernetes manifests, Helm charts, the aws-auth ConfigMap and service
-// accounts come with the kubectl provider. The cluster already records what
-// they will need: the aws-auth role mappings of self-managed capacity
-// ([AwsAuthRoleMappings]) and the AWS Node Termination Handler chart of spot
-// capacity ([PendingHelmCharts]).
+// Kubernetes manifests, Helm charts, patches, object values, the aws-auth
+// ConfigMap and service accounts are described below, under "Kubernetes
+// resources".
 package eks
