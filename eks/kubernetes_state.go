@@ -85,7 +85,27 @@ func newKubectlResource(scope cdk.Construct, p kubectlResourceProps) *cdk.CfnRes
 	if st := stateOf(p.cluster); st.access != nil {
 		res.Node().AddDependency(st.access)
 	}
+	cdk.AspectsOf(res).Add(afterFargateProfiles{cluster: p.cluster, res: res})
 	return res
+}
+
+// afterFargateProfiles makes a Kubernetes resource depend on the cluster's
+// Fargate profiles, whenever they were added: pods of the namespaces they
+// select can only be scheduled once the profiles exist, and deleting a
+// profile first would strand them (the AWS CDK's KubectlReadyBarrier).
+type afterFargateProfiles struct {
+	cluster ICluster
+	res     *cdk.CfnResource
+}
+
+// Visit adds the dependencies once, on the resource itself.
+func (a afterFargateProfiles) Visit(c cdk.Construct) {
+	if c != cdk.Construct(a.res) {
+		return
+	}
+	for _, p := range a.cluster.internals().fargateProfiles {
+		a.res.Node().AddDependency(p)
+	}
 }
 
 // boolProp renders a flag as the contract's "true", or nil when unset.

@@ -758,3 +758,15 @@ func TestServiceAccountErrors(t *testing.T) {
 }
 
 func cdkNow() time.Time { return time.Now() }
+
+func TestKubernetesResourcesWaitForFargateProfiles(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	c := k8sCluster(stack)
+	c.AddManifest("x", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
+	// A profile added after the manifest still comes first.
+	c.AddFargateProfile("late", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "default"}}})
+	assertions.FromStack(t, stack).HasResource(eks.KubernetesManifestResourceType, map[string]any{
+		"DependsOn": Match.ArrayWith([]any{Match.StringLikeRegexp("^Clusterfargateprofilelate")}),
+	})
+}
