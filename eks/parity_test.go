@@ -115,10 +115,40 @@ var parityApps = map[string]func(*cdk.Stack){
 			AccessPolicies: []eks.AccessPolicy{eks.AccessPolicyFromAccessPolicyName("AmazonEKSEditPolicy", eks.AccessScope{Type: eks.AccessScopeTypeCluster})},
 		})
 	},
+	"ExampleSelfManagedEc2": func(stack *cdk.Stack) {
+		eks.NewCluster(stack, "cluster-self-managed-ec2", eks.ClusterProps{Version: eks.V1_34, DefaultCapacityType: eks.DefaultCapacityTypeEC2, AuthenticationMode: eks.AuthenticationModeApi})
+	},
+	"ExampleAddCapacity": func(stack *cdk.Stack) {
+		cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0), AuthenticationMode: eks.AuthenticationModeApi})
+		cluster.AddAutoScalingGroupCapacity("frontend-nodes", eks.AutoScalingGroupCapacityOptions{AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{
+			InstanceType: ec2.InstanceTypeOf("t3.medium"), MinCapacity: cdk.Ptr(3), VpcSubnets: ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic},
+		}})
+		asg := autoscaling.NewAutoScalingGroup(stack, "BackendNodes", autoscaling.AutoScalingGroupProps{
+			Vpc: cluster.Vpc(), InstanceType: ec2.InstanceTypeOf("m6g.large"), MachineImage: ec2.EksOptimizedAmi("1.34", ec2.NodeTypeStandardArm64),
+			UserData: ec2.NewMultipartUserData(), MinCapacity: cdk.Ptr(2),
+		})
+		cluster.ConnectAutoScalingGroupCapacity(asg, eks.ConnectOptions{})
+	},
+	"ExampleSshAccess": func(stack *cdk.Stack) {
+		cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0), AuthenticationMode: eks.AuthenticationModeApi})
+		asg := cluster.AddAutoScalingGroupCapacity("Nodes", eks.AutoScalingGroupCapacityOptions{AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{
+			InstanceType: ec2.InstanceTypeOf("t3.medium"), VpcSubnets: ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic},
+			AssociatePublicIpAddress: cdk.Ptr(true), KeyName: "my-key-name",
+		}})
+		asg.Connections().AllowFrom(ec2.PeerIpv4("203.0.113.0/24"), ec2.PortTcp(22), "SSH")
+	},
+	"ExampleBottlerocket": func(stack *cdk.Stack) {
+		cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0), AuthenticationMode: eks.AuthenticationModeApi})
+		cluster.AddAutoScalingGroupCapacity("BottlerocketNodes", eks.AutoScalingGroupCapacityOptions{
+			AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{InstanceType: ec2.InstanceTypeOf("t3.small"), MinCapacity: cdk.Ptr(2)},
+			ConnectOptions:        eks.ConnectOptions{MachineImageType: eks.MachineImageTypeBottlerocket},
+		})
+		cluster.AddNodegroupCapacity("BottlerocketManaged", eks.NodegroupOptions{InstanceTypes: its("m6g.medium"), AmiType: eks.NodegroupAmiTypeBottlerocketArm64})
+	},
 }
 
 // TestParityWithAwsCdkEksV2 builds the apps of testdata/parity/eks.js in Go
-// (three feature apps and ten of the examples, with the same code as their
+// (three feature apps and fourteen of the examples, with the same code as their
 // main.go and AuthenticationMode API, which aws-eks-v2 always uses)
 // and compares the templates with what aws-cdk-lib 2.276.0's aws-eks-v2
 // synthesizes: the same logical IDs for every EKS, IAM, security group and
@@ -330,6 +360,7 @@ func compareWithCdk(t *testing.T, want, got map[string]any) {
 			t.Errorf("%s (%s) is only in the eksforge template", id, gm["Type"])
 		}
 	}
+	compared += compareLaunchSettings(t, wr, gr)
 	if diff := cmp.Diff(want["Outputs"], got["Outputs"]); diff != "" {
 		t.Errorf("outputs (-aws-cdk-lib +eksforge):\n%s", diff)
 	}
@@ -346,4 +377,60 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// compareLaunchSettings compares each launch configuration of the AWS CDK
+// template (<group>LaunchConfig…) with eksforge's launch template of the
+// same group (<group>LaunchTemplate…): instance type, key pair, spot price,
+// public addresses, security groups and instance profile. The AMI (AL2 versus
+// AL2023 parameters) and the user data (bootstrap.sh versus nodeadm) differ by
+// design (docs/eks-bootstrap.md).
+func compareLaunchSettings(t *testing.T, want, got map[string]any) int {
+	t.Helper()
+	n := 0
+	for id, r := range want {
+		rm := r.(map[string]any)
+		if rm["Type"] != "AWS::AutoScaling::LaunchConfiguration" {
+			continue
+		}
+		prefix := id[:strings.Index(id, "LaunchConfig")]
+		var lt map[string]any
+		for gid, g := range got {
+			gm := g.(map[string]any)
+			if gm["Type"] == "AWS::EC2::LaunchTemplate" && strings.HasPrefix(gid, prefix+"LaunchTemplate") {
+				lt = gm["Properties"].(map[string]any)["LaunchTemplateData"].(map[string]any)
+			}
+		}
+		if lt == nil {
+			t.Errorf("no launch template for %s", id)
+			continue
+		}
+		n++
+		lc := rm["Properties"].(map[string]any)
+		ours := map[string]any{"InstanceType": lt["InstanceType"], "KeyName": lt["KeyName"]}
+		theirs := map[string]any{"InstanceType": lc["InstanceType"], "KeyName": lc["KeyName"], "SpotPrice": lc["SpotPrice"]}
+		if mo, ok := lt["InstanceMarketOptions"].(map[string]any); ok {
+			ours["SpotPrice"] = mo["SpotOptions"].(map[string]any)["MaxPrice"]
+		} else {
+			ours["SpotPrice"] = nil
+		}
+		groups := lt["SecurityGroupIds"]
+		if nis, ok := lt["NetworkInterfaces"].([]any); ok && len(nis) > 0 {
+			ni := nis[0].(map[string]any)
+			ours["AssociatePublicIpAddress"] = ni["AssociatePublicIpAddress"]
+			groups = ni["Groups"]
+		} else {
+			ours["AssociatePublicIpAddress"] = nil
+		}
+		theirs["AssociatePublicIpAddress"] = lc["AssociatePublicIpAddress"]
+		ours["SecurityGroups"], theirs["SecurityGroups"] = groups, lc["SecurityGroups"]
+		// The same instance profile: by reference on the CDK side, by ARN here.
+		profile, _ := lc["IamInstanceProfile"].(map[string]any)["Ref"].(string)
+		ours["Profile"] = lt["IamInstanceProfile"].(map[string]any)["Arn"].(map[string]any)["Fn::GetAtt"].([]any)[0]
+		theirs["Profile"] = profile
+		if diff := cmp.Diff(theirs, ours); diff != "" {
+			t.Errorf("%s: launch settings differ (-aws-cdk-lib +eksforge):\n%s", id, diff)
+		}
+	}
+	return n
 }

@@ -142,5 +142,47 @@ const app = new cdk.App();
     accessPolicies: [eks.AccessPolicy.fromAccessPolicyName('AmazonEKSEditPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER })],
   });
 }
+{
+  const stack = new cdk.Stack(app, 'ExampleSelfManagedEc2');
+  new eks.Cluster(stack, 'cluster-self-managed-ec2', { version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.EC2 });
+}
+{
+  const autoscaling = require('aws-cdk-lib/aws-autoscaling');
+  const stack = new cdk.Stack(app, 'ExampleAddCapacity');
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+  });
+  cluster.addAutoScalingGroupCapacity('frontend-nodes', {
+    instanceType: new ec2.InstanceType('t3.medium'), minCapacity: 3, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+  });
+  const asg = new autoscaling.AutoScalingGroup(stack, 'BackendNodes', {
+    vpc: cluster.vpc, instanceType: new ec2.InstanceType('m6g.large'),
+    machineImage: new eks.EksOptimizedImage({ kubernetesVersion: '1.34', cpuArch: eks.CpuArch.ARM_64 }), minCapacity: 2,
+  });
+  cluster.connectAutoScalingGroupCapacity(asg, {});
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleSshAccess');
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+  });
+  const asg = cluster.addAutoScalingGroupCapacity('Nodes', {
+    instanceType: new ec2.InstanceType('t3.medium'), vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    associatePublicIpAddress: true, keyName: 'my-key-name',
+  });
+  asg.connections.allowFrom(ec2.Peer.ipv4('203.0.113.0/24'), ec2.Port.tcp(22), 'SSH');
+}
+{
+  const stack = new cdk.Stack(app, 'ExampleBottlerocket');
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_34, defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0,
+  });
+  cluster.addAutoScalingGroupCapacity('BottlerocketNodes', {
+    instanceType: new ec2.InstanceType('t3.small'), minCapacity: 2, machineImageType: eks.MachineImageType.BOTTLEROCKET,
+  });
+  cluster.addNodegroupCapacity('BottlerocketManaged', {
+    instanceTypes: [new ec2.InstanceType('m6g.medium')], amiType: eks.NodegroupAmiType.BOTTLEROCKET_ARM_64,
+  });
+}
 
 app.synth();
