@@ -7,7 +7,8 @@
 #   make cdk-cli     install the pinned AWS CDK CLI into the cache
 #   make kube-binaries  build kube-apiserver and etcd (Go module proxy) into the cache
 #   make lint        staticcheck (lint-go), cfn-lint on cdk.out/ (lint-cfn)
-#   make bench       run the benchmarks
+#   make bench       run the benchmarks, then synthesis side by side with aws-cdk-lib
+#   make parity      compare every example with its aws-cdk-lib app (docs/parity.md)
 #   make clean       remove build and synthesis outputs in the repo
 #   make clean-cache remove the tool cache outside the repo
 #   make generate    regenerate the typed CloudFormation resources (cfn/*)
@@ -102,9 +103,14 @@ lint-cfn: ## cfn-lint cdk.out/*.template.json when present; fails on errors only
 	fi
 
 .PHONY: bench
-bench: ## run the benchmarks; output also in bench/out/bench.txt
+bench: ## the Go benchmarks (bench/out/bench.txt), then synthesis side by side with aws-cdk-lib (bench/out/synth.md; alone: scripts/bench-synth.sh)
 	@mkdir -p $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench . -benchmem $(GOTESTFLAGS) $(PKGS) | tee $(BENCH_OUT)/bench.txt
+	@BENCH_OUT=$(BENCH_OUT) bash scripts/bench-synth.sh
+
+.PHONY: parity
+parity: ## compare every example with its aws-cdk-lib app (bench/cdk/), print the report (bench/out/parity.txt)
+	@BENCH_OUT=$(BENCH_OUT) bash scripts/parity.sh
 
 .PHONY: clean
 clean: ## remove cdk.out/ and bench/out/
