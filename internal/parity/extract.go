@@ -32,12 +32,6 @@ type Resource struct {
 	Props map[string]any
 }
 
-// Stack is one stack of an app, reduced to its resources.
-type Stack struct {
-	Name      string
-	Resources []Resource
-}
-
 // Extract reduces a template to its resources and outputs (an output is a
 // Resource of kind "Output" named by the output's name).
 func Extract(tmpl map[string]any) []Resource {
