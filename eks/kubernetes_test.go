@@ -16,6 +16,7 @@ import (
 
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/lambda"
 	"github.com/eksforge/eksforge/aws/s3"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
@@ -769,4 +770,46 @@ func TestKubernetesResourcesWaitForFargateProfiles(t *testing.T) {
 	assertions.FromStack(t, stack).HasResource(eks.KubernetesManifestResourceType, map[string]any{
 		"DependsOn": Match.ArrayWith([]any{Match.StringLikeRegexp("^Clusterfargateprofilelate")}),
 	})
+}
+
+func TestManifestInAnotherStack(t *testing.T) {
+	t.Parallel()
+	app := cdk.NewApp(cdk.AppProps{})
+	env := cdk.Environment{Account: "123456789012", Region: "us-east-1"}
+	s1 := cdk.NewStack(app, "ClusterStack", cdk.StackProps{Env: env})
+	s2 := cdk.NewStack(app, "AppStack", cdk.StackProps{Env: env})
+	c := k8sCluster(s1)
+	eks.NewKubernetesManifest(s2, "M", eks.KubernetesManifestProps{Cluster: c,
+		Manifest: []any{map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}}}})
+	if _, err := app.Synth(cdk.InMemory()); err != nil {
+		t.Fatal(err)
+	}
+	assertions.FromStack(t, s1).ResourceCountIs("AWS::Lambda::Function", 1)
+	tp := assertions.FromStack(t, s2)
+	tp.HasResourceProperties(eks.KubernetesManifestResourceType, map[string]any{
+		"ServiceToken": map[string]any{"Fn::ImportValue": Match.StringLikeRegexp("KubectlProviderHandler")},
+	})
+	found := false
+	for _, d := range s2.Dependencies() {
+		found = found || d == s1
+	}
+	if !found {
+		t.Error("the manifest's stack does not depend on the cluster's")
+	}
+}
+
+func TestRealKubectlHandlerBuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the kubectl handler (client-go, Helm); skipped with -short")
+	}
+	root, _ := filepath.Abs("..")
+	if _, err := os.Stat(filepath.Join(root, "handlers", "kubectl", "cmd", "kubectl", "main.go")); err != nil {
+		t.Skip("handlers/kubectl/cmd/kubectl is not there yet")
+	}
+	_, stack := newStack()
+	c := k8sCluster(stack, eks.ClusterProps{Kubectl: eks.KubectlOptions{
+		HandlerCode: lambda.CodeFromGoPackage("github.com/eksforge/eksforge/handlers/kubectl/cmd/kubectl", lambda.GoBuildOptions{Dir: root}),
+	}})
+	c.AddManifest("x", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
+	assertions.FromStack(t, stack).HasResourceProperties("AWS::Lambda::Function", map[string]any{"Handler": "bootstrap"})
 }
