@@ -158,7 +158,12 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		}
 	}
 	if o.Values != nil {
-		props2["Values"] = cdk.Fn.ToJsonString(o.Values)
+		values := deepCopyMap(o.Values)
+		if k := tokenKey(values, ""); k != "" {
+			h.Node().AddError("Values has a late-bound value (token) in the map key %s: keys must be known at synthesis; move the value into a map value", k)
+		} else {
+			props2["Values"] = cdk.Fn.ToJsonString(values)
+		}
 	}
 	prov := KubectlProviderOf(props.Cluster)
 	if o.ChartAsset != "" {

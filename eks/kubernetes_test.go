@@ -546,6 +546,7 @@ func TestHelmChartErrors(t *testing.T) {
 		{"fails with a repository that is not a URL", eks.HelmChartOptions{Chart: "x", Repository: "helm.nginx.com"}, []string{"https:// chart repository or an oci:// registry"}},
 		{"fails with version and chart asset", eks.HelmChartOptions{ChartAsset: "/nonexistent", Version: "1"}, []string{"cannot be used with ChartAsset"}},
 		{"fails with a missing chart directory", eks.HelmChartOptions{ChartAsset: "/nonexistent"}, []string{"is not a Helm chart directory"}},
+		{"fails with a token in a values key", eks.HelmChartOptions{Chart: "x", Values: map[string]any{"a": map[string]any{cdk.Aws.AccountID: 1}}}, []string{"[Stack/Cluster/chart-c]", "token", "map key a."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
