@@ -37,7 +37,9 @@ type HelmChartOptions struct {
 	// Default: none (Chart must then be a full reference, or use ChartAsset).
 	Repository string
 	// ChartAsset is a local chart directory (with Chart.yaml), packaged at
-	// synthesis into a deterministic .tgz and uploaded as an asset.
+	// synthesis into a deterministic .tgz and uploaded as an asset. Every
+	// file is packaged except version-control directories; .helmignore is
+	// not read.
 	// Default: none.
 	ChartAsset string
 	// Version is the chart version (constraint).
@@ -264,6 +266,9 @@ func packageChart(dir string) ([]byte, error) {
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == ".hg" || d.Name() == ".svn") {
+			return filepath.SkipDir
 		}
 		if d.Type().IsRegular() {
 			files = append(files, p)
