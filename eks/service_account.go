@@ -181,7 +181,10 @@ func (sa *ServiceAccount) ServiceAccountName() string { return sa.name }
 // ServiceAccountNamespace is the service account's namespace.
 func (sa *ServiceAccount) ServiceAccountNamespace() string { return sa.ns }
 
-// Role is the IAM role the service account's pods assume.
+// Role is the IAM role the service account's pods assume. With IRSA its
+// trust policy is written as one JSON string (see irsaTrustPolicy), so
+// statements added to its AssumeRolePolicy are not rendered; grant
+// permissions to the service account or the role instead.
 func (sa *ServiceAccount) Role() iam.IRole { return sa.role }
 
 // Manifest is the manifest creating the Kubernetes ServiceAccount.
