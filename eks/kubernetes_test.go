@@ -814,3 +814,12 @@ func TestRealKubectlHandlerBuilds(t *testing.T) {
 	c.AddManifest("x", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
 	assertions.FromStack(t, stack).HasResourceProperties("AWS::Lambda::Function", map[string]any{"Handler": "bootstrap"})
 }
+
+func TestServiceAccountTrustIsWrittenWhole(t *testing.T) {
+	t.Parallel()
+	app, stack := newStack()
+	sa := k8sCluster(stack).AddServiceAccount("SA", eks.ServiceAccountOptions{})
+	sa.Role().(*iam.Role).AssumeRolePolicy().AddStatements(iam.NewPolicyStatement(iam.PolicyStatementProps{
+		Actions: []string{"sts:AssumeRole"}, Principals: []iam.IPrincipal{iam.NewAccountRootPrincipal()}}))
+	wantError(t, app, "[Stack/Cluster/SA]", "trust policy")
+}

@@ -121,6 +121,13 @@ func NewServiceAccount(scope cdk.Construct, id string, props ServiceAccountProps
 		provider := openIdConnectProviderOf(c)
 		sa.role = iam.NewRole(sa, "Role", iam.RoleProps{AssumedBy: iam.NewOpenIDConnectPrincipal(provider, nil)})
 		sa.role.Resource().AddPropertyOverride("AssumeRolePolicyDocument", irsaTrustPolicy(provider, sa.ns, sa.name))
+		n := sa.role.AssumeRolePolicy().StatementCount()
+		sa.Node().AddValidation(func() []string {
+			if sa.role.AssumeRolePolicy().StatementCount() != n {
+				return []string{"statements were added to the IRSA role's trust policy, which is written whole for the service account: make another role for other principals"}
+			}
+			return nil
+		})
 		annotations["eks.amazonaws.com/role-arn"] = sa.role.RoleArn()
 	}
 	sa.principal = sa.role.GrantPrincipal()
@@ -182,9 +189,9 @@ func (sa *ServiceAccount) ServiceAccountName() string { return sa.name }
 func (sa *ServiceAccount) ServiceAccountNamespace() string { return sa.ns }
 
 // Role is the IAM role the service account's pods assume. With IRSA its
-// trust policy is written as one JSON string (see irsaTrustPolicy), so
-// statements added to its AssumeRolePolicy are not rendered; grant
-// permissions to the service account or the role instead.
+// trust policy is written as one JSON string, so adding statements to its
+// AssumeRolePolicy is a synthesis error; grant permissions to the service
+// account or the role instead.
 func (sa *ServiceAccount) Role() iam.IRole { return sa.role }
 
 // Manifest is the manifest creating the Kubernetes ServiceAccount.
