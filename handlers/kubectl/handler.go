@@ -1,0 +1,161 @@
+package kubectl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/eksforge/eksforge/handlers/kubectl/apply"
+	"github.com/eksforge/eksforge/handlers/kubectl/auth"
+	"github.com/eksforge/eksforge/handlers/provider"
+)
+
+// Handler implements the kubectl handler's custom resources. Its zero
+// value is not usable: set AWS (see [New]).
+type Handler struct {
+	// AWS is the configuration of every AWS call (STS, EKS, S3, ECR).
+	AWS aws.Config
+	// Connect returns the client configuration of a cluster.
+	// Default: [auth.RestConfig] with AWS (an EKS token, endpoint and CA
+	// from the properties or eks:DescribeCluster).
+	Connect func(ctx context.Context, c auth.Cluster) (*rest.Config, error)
+	// S3Options adjust the S3 client that reads manifest and chart assets.
+	// Default: none.
+	S3Options []func(*s3.Options)
+	// ValuePollInterval is the pause between reads of an object value.
+	// Default: 5 s.
+	ValuePollInterval time.Duration
+	// TuneApply adjusts each new apply client (tests shorten its waits).
+	// Default: none.
+	TuneApply func(*apply.Client)
+	// HTTPClient fetches Helm chart repositories and registries.
+	// Default: an http.Client with the proxy from the environment.
+	HTTPClient *http.Client
+
+	mu       sync.Mutex
+	clusters map[auth.Cluster]*cluster
+}
+
+// New returns a Handler that calls AWS with cfg.
+func New(cfg aws.Config) *Handler { return &Handler{AWS: cfg} }
+
+var _ provider.Handler = (*Handler)(nil)
+
+// cluster holds the clients of one cluster, reused across invocations of a
+// warm Lambda.
+type cluster struct {
+	rest  *rest.Config
+	apply *apply.Client
+	cs    kubernetes.Interface
+}
+
+// OnEvent dispatches e to the handler of its resource type.
+func (h *Handler) OnEvent(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
+	switch e.ResourceType {
+	case TypeManifest:
+		return h.manifest(ctx, e)
+	case TypeHelmChart:
+		return h.helmChart(ctx, e)
+	case TypePatch:
+		return h.patch(ctx, e)
+	case TypeObjectValue:
+		return h.objectValue(ctx, e)
+	case TypeAwsAuth:
+		return h.awsAuth(ctx, e)
+	}
+	return provider.OnEventResult{}, fmt.Errorf("resource type %q is not handled by the kubectl handler (known: %s, %s, %s, %s, %s)",
+		e.ResourceType, TypeManifest, TypeHelmChart, TypePatch, TypeObjectValue, TypeAwsAuth)
+}
+
+// clusterOf reads the common properties.
+func clusterOf(p props) (auth.Cluster, error) {
+	name, err := p.required("ClusterName")
+	if err != nil {
+		return auth.Cluster{}, err
+	}
+	return auth.Cluster{
+		Name:     name,
+		Endpoint: p.str("ClusterEndpoint"),
+		CAData:   p.str("ClusterCertificateAuthorityData"),
+		RoleArn:  p.str("RoleArn"),
+	}, nil
+}
+
+// connect returns the (cached) clients of the cluster the properties name.
+func (h *Handler) connect(ctx context.Context, p props) (*cluster, error) {
+	c, err := clusterOf(p)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if cl, ok := h.clusters[c]; ok {
+		return cl, nil
+	}
+	connect := h.Connect
+	if connect == nil {
+		connect = func(ctx context.Context, c auth.Cluster) (*rest.Config, error) {
+			return auth.RestConfig(ctx, h.AWS, c)
+		}
+	}
+	rc, err := connect(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("unable to reach cluster %s: %w", c.Name, err)
+	}
+	ac, err := apply.New(rc)
+	if err != nil {
+		return nil, err
+	}
+	if h.TuneApply != nil {
+		h.TuneApply(ac)
+	}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return nil, err
+	}
+	cl := &cluster{rest: rc, apply: ac, cs: cs}
+	if h.clusters == nil {
+		h.clusters = map[auth.Cluster]*cluster{}
+	}
+	h.clusters[c] = cl
+	return cl, nil
+}
+
+// asset is the {"Bucket", "Key"} of an S3 asset property.
+type asset struct {
+	Bucket string `json:"Bucket"`
+	Key    string `json:"Key"`
+}
+
+// fetchAsset reads an S3 object whole.
+func (h *Handler) fetchAsset(ctx context.Context, a asset) ([]byte, error) {
+	if a.Bucket == "" || a.Key == "" {
+		return nil, errors.New("an asset needs Bucket and Key")
+	}
+	out, err := s3.NewFromConfig(h.AWS, h.S3Options...).GetObject(ctx, &s3.GetObjectInput{Bucket: &a.Bucket, Key: &a.Key})
+	if err != nil {
+		return nil, fmt.Errorf("unable to read s3://%s/%s: %w", a.Bucket, a.Key, err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	if err != nil {
+		return nil, fmt.Errorf("unable to read s3://%s/%s: %w", a.Bucket, a.Key, err)
+	}
+	return b, nil
+}
+
+func (h *Handler) httpClient() *http.Client {
+	if h.HTTPClient != nil {
+		return h.HTTPClient
+	}
+	return &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment}, Timeout: 2 * time.Minute}
+}

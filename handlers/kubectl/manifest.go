@@ -1,0 +1,97 @@
+package kubectl
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/eksforge/eksforge/handlers/cfnresponse"
+	"github.com/eksforge/eksforge/handlers/kubectl/apply"
+	"github.com/eksforge/eksforge/handlers/provider"
+)
+
+// manifestObjects reads the objects of Manifest or ManifestAsset.
+func (h *Handler) manifestObjects(ctx context.Context, p props) ([]*unstructured.Unstructured, error) {
+	var data []byte
+	var a asset
+	if ok, err := p.decode("ManifestAsset", &a); err != nil {
+		return nil, err
+	} else if ok {
+		if data, err = h.fetchAsset(ctx, a); err != nil {
+			return nil, fmt.Errorf("unable to read the manifest: %w", err)
+		}
+	} else if s := p.str("Manifest"); s != "" {
+		data = []byte(s)
+	} else {
+		return nil, fmt.Errorf("property Manifest or ManifestAsset is required")
+	}
+	return apply.Parse(data)
+}
+
+func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
+	id, replaced := physicalIDFor(kindManifest, e)
+	p := props(e.ResourceProperties)
+	objs, err := h.manifestObjects(ctx, p)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	cl, err := h.connect(ctx, p)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	if e.RequestType == cfnresponse.Delete {
+		if err := cl.apply.Delete(ctx, objs); err != nil {
+			return provider.OnEventResult{}, err
+		}
+		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	}
+	opts := apply.Options{Force: p.bool("Overwrite"), SkipValidation: p.bool("SkipValidation"), PruneLabel: p.str("PruneLabel")}
+	done, err := cl.apply.Apply(ctx, objs, opts)
+	if err != nil {
+		if e.RequestType == cfnresponse.Create || replaced {
+			// Leave nothing half-applied: undo this Create's objects, with a
+			// little time of our own if the context is already over.
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTime(ctx))
+			defer cancel()
+			if derr := cl.apply.Delete(cctx, done); derr != nil {
+				// Keep the ID so the rollback Delete finishes the job.
+				return provider.OnEventResult{PhysicalResourceId: id}, fmt.Errorf("%w (and cleaning up failed: %v)", err, derr)
+			}
+			if e.RequestType == cfnresponse.Update {
+				return provider.OnEventResult{PhysicalResourceId: id}, err
+			}
+		}
+		return provider.OnEventResult{}, err
+	}
+	if e.RequestType == cfnresponse.Update && !replaced && p.str("PruneLabel") != "" {
+		old, err := h.manifestObjects(ctx, props(e.OldResourceProperties))
+		if err != nil {
+			return provider.OnEventResult{}, fmt.Errorf("unable to read the previous manifest to prune: %w", err)
+		}
+		if _, err := cl.apply.Prune(ctx, old, objs, p.str("PruneLabel")); err != nil {
+			return provider.OnEventResult{}, err
+		}
+	}
+	return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
+}
+
+// existingID is the ID to keep on a failure before anything was done.
+func existingID(e provider.Event) string {
+	if e.RequestType == cfnresponse.Create {
+		return ""
+	}
+	return e.PhysicalResourceId
+}
+
+// cleanupTime is how long a failed Create may spend deleting what it
+// applied: what is left of ctx, at least 10 s, at most a minute.
+func cleanupTime(ctx context.Context) time.Duration {
+	d := time.Minute
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, time.Until(dl))
+	}
+	return max(d, 10*time.Second)
+}

@@ -1,0 +1,128 @@
+package kubectl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/eksforge/eksforge/handlers/cfnresponse"
+	"github.com/eksforge/eksforge/handlers/provider"
+)
+
+// patchTarget is the object a patch resource changes.
+type patchTarget struct {
+	typ, name, namespace string
+}
+
+func (t patchTarget) String() string { return t.typ + " " + t.namespace + "/" + t.name }
+
+func patchTargetOf(p props) (patchTarget, error) {
+	rn, err := p.required("ResourceName")
+	if err != nil {
+		return patchTarget{}, err
+	}
+	typ, name, ok := strings.Cut(rn, "/")
+	if !ok || typ == "" || name == "" {
+		return patchTarget{}, fmt.Errorf("property ResourceName %q must be <type>/<name>, e.g. deployment/hello", rn)
+	}
+	return patchTarget{typ: typ, name: name, namespace: normNS(p.str("ResourceNamespace"))}, nil
+}
+
+func patchTypeOf(p props) (types.PatchType, error) {
+	switch t := strings.ToLower(p.str("PatchType")); t {
+	case "", "strategic":
+		return types.StrategicMergePatchType, nil
+	case "merge":
+		return types.MergePatchType, nil
+	case "json":
+		return types.JSONPatchType, nil
+	default:
+		return "", fmt.Errorf("property PatchType %q must be strategic, merge or json", t)
+	}
+}
+
+func (h *Handler) patch(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
+	id, _ := physicalIDFor(kindPatch, e)
+	p := props(e.ResourceProperties)
+	switch e.RequestType {
+	case cfnresponse.Delete:
+		if err := h.runPatch(ctx, p, "RestorePatchJson", true); err != nil {
+			return provider.OnEventResult{}, err
+		}
+		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	case cfnresponse.Update:
+		old := props(e.OldResourceProperties)
+		ot, _ := patchTargetOf(old)
+		nt, _ := patchTargetOf(p)
+		if ot == nt && old.str("ApplyPatchJson") != p.str("ApplyPatchJson") && old.str("RestorePatchJson") != "" {
+			// Undo the old patch before the new one, so fields only the old
+			// patch set do not stay behind.
+			if err := h.runPatch(ctx, old, "RestorePatchJson", true); err != nil {
+				return provider.OnEventResult{}, err
+			}
+		}
+	}
+	if err := h.runPatch(ctx, p, "ApplyPatchJson", false); err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	return provider.OnEventResult{PhysicalResourceId: id}, nil
+}
+
+// runPatch applies the patch in property key to the target; a missing
+// target is success when goneOK.
+func (h *Handler) runPatch(ctx context.Context, p props, key string, goneOK bool) error {
+	t, err := patchTargetOf(p)
+	if err != nil {
+		return err
+	}
+	pt, err := patchTypeOf(p)
+	if err != nil {
+		return err
+	}
+	body, err := p.required(key)
+	if err != nil {
+		return err
+	}
+	if !json.Valid([]byte(body)) {
+		return fmt.Errorf("property %s is not valid JSON", key)
+	}
+	cl, err := h.connect(ctx, p)
+	if err != nil {
+		return err
+	}
+	m, err := cl.apply.Resource(ctx, t.typ)
+	if err != nil {
+		if goneOK && meta.IsNoMatchError(err) {
+			return nil
+		}
+		return fmt.Errorf("unable to patch %s: %w", t, err)
+	}
+	ri := cl.apply.Dynamic.Resource(m.Resource)
+	what := m.GroupVersionKind.Kind + " " + t.name
+	var perr error
+	if m.Scope.Name() == meta.RESTScopeNameNamespace {
+		what = m.GroupVersionKind.Kind + " " + t.namespace + "/" + t.name
+		perr = cl.apply.Retry(ctx, func() error {
+			_, err := ri.Namespace(t.namespace).Patch(ctx, t.name, pt, []byte(body), metav1.PatchOptions{FieldManager: "eksforge"})
+			return err
+		})
+	} else {
+		perr = cl.apply.Retry(ctx, func() error {
+			_, err := ri.Patch(ctx, t.name, pt, []byte(body), metav1.PatchOptions{FieldManager: "eksforge"})
+			return err
+		})
+	}
+	if perr != nil {
+		if goneOK && apierrors.IsNotFound(perr) {
+			return nil
+		}
+		return fmt.Errorf("unable to patch %s %s with %s: %w", m.GroupVersionKind.GroupVersion(), what, key, perr)
+	}
+	return nil
+}
