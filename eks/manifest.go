@@ -215,10 +215,9 @@ func (m *KubernetesManifest) normalize(in []any) []map[string]any {
 			missing = append(missing, "kind")
 		}
 		md, _ := o["metadata"].(map[string]any)
+		// Server-side apply needs a name (generateName cannot be applied).
 		if name, _ := md["name"].(string); name == "" {
-			if gn, _ := md["generateName"].(string); gn == "" {
-				missing = append(missing, "metadata.name")
-			}
+			missing = append(missing, "metadata.name")
 		}
 		if len(missing) > 0 {
 			m.Node().AddError("object %d (%s) has no %s: every Kubernetes object needs apiVersion, kind and metadata.name", i+1, desc, strings.Join(missing, ", "))
