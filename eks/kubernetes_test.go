@@ -823,3 +823,12 @@ func TestServiceAccountTrustIsWrittenWhole(t *testing.T) {
 		Actions: []string{"sts:AssumeRole"}, Principals: []iam.IPrincipal{iam.NewAccountRootPrincipal()}}))
 	wantError(t, app, "[Stack/Cluster/SA]", "trust policy")
 }
+
+func TestLargeManifestWithTokensFails(t *testing.T) {
+	t.Parallel()
+	app, stack := newStack()
+	c := k8sCluster(stack)
+	c.AddManifest("big", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"},
+		"data": map[string]any{"cluster": c.ClusterName(), "blob": strings.Repeat("x", eks.ManifestAssetThreshold)}})
+	wantError(t, app, "[Stack/Cluster/manifest-big]", "holds late-bound values (tokens)", "split")
+}
