@@ -190,6 +190,7 @@ func TestManifestObjects(t *testing.T) {
 		&appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "d"}, Spec: appsv1.DeploymentSpec{Replicas: &replicas,
 			Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "nginx"}}}}}},
 		u,
+		corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "by-value"}},
 		eks.YAML("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  k: v\n---\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n"),
 	)
 	objs := manifestOf(t, templateOf(t, stack), "Clustermanifestall")
@@ -201,7 +202,7 @@ func TestManifestObjects(t *testing.T) {
 			t.Errorf("%s has no prune label: %v", o["kind"], labels)
 		}
 	}
-	if diff := cmp.Diff([]string{"v1 ConfigMap", "apps/v1 Deployment", "example.com/v1 Widget", "v1 Secret", "v1 Service"}, kinds); diff != "" {
+	if diff := cmp.Diff([]string{"v1 ConfigMap", "apps/v1 Deployment", "example.com/v1 Widget", "v1 Namespace", "v1 Secret", "v1 Service"}, kinds); diff != "" {
 		t.Errorf("objects in order (-want +got):\n%s", diff)
 	}
 	if got := objs[0]["data"].(map[string]any)["cluster"]; got != "<token>" {

@@ -3,6 +3,7 @@ package eks
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -304,6 +305,14 @@ func toObject(v any) (map[string]any, error) {
 		cleanTyped(u)
 		delete(u, "status")
 		return u, nil
+	}
+	// A typed object given by value (corev1.Pod{...} rather than &corev1.Pod{...}).
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Struct {
+		ptr := reflect.New(rv.Type())
+		ptr.Elem().Set(rv)
+		if o, ok := ptr.Interface().(runtime.Object); ok {
+			return toObject(o)
+		}
 	}
 	// Any other struct or map: through JSON.
 	b, err := json.Marshal(v)
