@@ -1,0 +1,30 @@
+// Command kubectl is the kubectl handler's Lambda function: the bootstrap
+// binary for provided.al2023 that answers the Kubernetes custom resources
+// of an eksforge app (see package
+// github.com/eksforge/eksforge/handlers/kubectl). Build it with
+// CGO_ENABLED=0 and -tags lambda.norpc.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/eksforge/eksforge/handlers/kubectl"
+	"github.com/eksforge/eksforge/handlers/provider"
+)
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		slog.Error("unable to load the AWS configuration", "error", err)
+		provider.ServeWithOptions(provider.HandlerFunc(func(context.Context, provider.Event) (provider.OnEventResult, error) {
+			return provider.OnEventResult{}, err
+		}), provider.Options{})
+		return
+	}
+	provider.Serve(kubectl.New(cfg))
+}
