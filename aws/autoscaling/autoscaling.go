@@ -302,7 +302,7 @@ func NewAutoScalingGroup(scope cdk.Construct, id string, props AutoScalingGroupP
 		MinSize:              intString(asg.minCapacity),
 		MaxSize:              intString(asg.maxCapacity),
 		LaunchTemplate: &cfnautoscaling.CfnAutoScalingGroupLaunchTemplateSpecification{
-			LaunchTemplateId: asg.LaunchTemplate.LaunchTemplateID(),
+			LaunchTemplateId: asg.LaunchTemplate.LaunchTemplateId(),
 			Version:          asg.LaunchTemplate.LatestVersionNumber(),
 		},
 		TerminationPolicies: terminationPolicies(props.TerminationPolicies),

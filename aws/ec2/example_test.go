@@ -93,7 +93,7 @@ func ExampleEksOptimizedAmi() {
 	app := cdk.NewApp(cdk.AppProps{})
 	stack := cdk.NewStack(app, "Nodes", cdk.StackProps{})
 	img := ec2.EksOptimizedAmi("1.33", ec2.NodeTypeFor(ec2.InstanceTypeOf("m7g.large"))).GetImage(stack)
-	id, _ := stack.Resolve(img.ImageID)
+	id, _ := stack.Resolve(img.ImageId)
 	fmt.Println(img.OsType, id)
 	// Output:
 	// Linux map[Ref:SsmParameterValueawsserviceeksoptimizedami133amazonlinux2023arm64standardrecommendedimageidC96584B6F00A464EAD1953AFF4B05118Parameter]

@@ -169,7 +169,7 @@ func NewLaunchTemplate(scope cdk.Construct, id string, props LaunchTemplateProps
 	}
 	if props.MachineImage != nil {
 		img := props.MachineImage.GetImage(lt)
-		data.ImageId = img.ImageID
+		data.ImageId = img.ImageId
 		lt.imageOS = img.OsType
 		lt.userData = img.UserData
 	}
@@ -322,8 +322,8 @@ func (lt *LaunchTemplate) OsType() OperatingSystemType {
 	return lt.imageOS
 }
 
-// LaunchTemplateID is the template's ID ({"Ref": template}).
-func (lt *LaunchTemplate) LaunchTemplateID() string { return lt.Resource.Ref() }
+// LaunchTemplateId is the template's ID ({"Ref": template}).
+func (lt *LaunchTemplate) LaunchTemplateId() string { return lt.Resource.Ref() }
 
 // LaunchTemplateName is the template's name (Fn::GetAtt
 // LaunchTemplateName).

@@ -47,7 +47,7 @@ func TestLaunchTemplate(t *testing.T) {
 		"DependsOn": []any{"NodeRoleB5643E21"},
 	})
 	tmpl.HasResourceProperties("AWS::IAM::InstanceProfile", map[string]any{"Roles": []any{ref("NodeRoleB5643E21")}})
-	if !cdk.IsUnresolved(lt.LaunchTemplateID()) || !cdk.IsUnresolved(lt.LatestVersionNumber()) || !cdk.IsUnresolved(lt.DefaultVersionNumber()) {
+	if !cdk.IsUnresolved(lt.LaunchTemplateId()) || !cdk.IsUnresolved(lt.LatestVersionNumber()) || !cdk.IsUnresolved(lt.DefaultVersionNumber()) {
 		t.Errorf("ids and versions should be tokens")
 	}
 	if lt.OsType() != ec2.OperatingSystemTypeLinux || lt.Role() == nil || lt.InstanceType().String() != "m7g.large" {

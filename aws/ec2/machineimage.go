@@ -22,8 +22,8 @@ const (
 // ImageConfig is an image chosen for a scope: its ID (usually a token read
 // at deploy time), operating system and matching empty user data.
 type ImageConfig struct {
-	// ImageID is the AMI ID.
-	ImageID string
+	// ImageId is the AMI ID.
+	ImageId string
 	// OsType is the image's operating system.
 	OsType OperatingSystemType
 	// UserData is empty user data of the image's kind.
@@ -92,7 +92,7 @@ type ssmImage struct {
 
 func (i ssmImage) GetImage(scope cdk.Construct) ImageConfig {
 	return ImageConfig{
-		ImageID:  ssm.StringParameterValueForTypedStringParameter(scope, i.parameter, ssm.ParameterValueTypeAwsEc2ImageId),
+		ImageId:  ssm.StringParameterValueForTypedStringParameter(scope, i.parameter, ssm.ParameterValueTypeAwsEc2ImageId),
 		OsType:   i.os,
 		UserData: i.userData(),
 	}
@@ -197,7 +197,7 @@ func (g genericLinux) GetImage(scope cdk.Construct) ImageConfig {
 			sort.Strings(regions)
 			panic(fmt.Sprintf("ec2: %q: GenericLinuxImage has no AMI for region %s (it has %s)", scope.Node().Path(), region, strings.Join(regions, ", ")))
 		}
-		cfg.ImageID = ami
+		cfg.ImageId = ami
 		return cfg
 	}
 	m, _ := scope.Node().TryFindChild("AmiMap").(*cdk.CfnMapping)
@@ -208,6 +208,6 @@ func (g genericLinux) GetImage(scope cdk.Construct) ImageConfig {
 		}
 		m = cdk.NewCfnMapping(scope, "AmiMap", cdk.CfnMappingProps{Mapping: mapping})
 	}
-	cfg.ImageID = m.FindInMap(cdk.Aws.Region, "ami")
+	cfg.ImageId = m.FindInMap(cdk.Aws.Region, "ami")
 	return cfg
 }

@@ -23,7 +23,7 @@ func TestEksOptimizedAmi(t *testing.T) {
 	_, s := agnosticStack()
 	for _, tc := range tests {
 		img := ec2.EksOptimizedAmi("1.33", tc.hw).GetImage(s)
-		if img.OsType != ec2.OperatingSystemTypeLinux || img.UserData.Render() != "#!/bin/bash" || !cdk.IsUnresolved(img.ImageID) {
+		if img.OsType != ec2.OperatingSystemTypeLinux || img.UserData.Render() != "#!/bin/bash" || !cdk.IsUnresolved(img.ImageId) {
 			t.Errorf("%s: %+v", tc.hw, img)
 		}
 	}
@@ -78,7 +78,7 @@ func TestGenericLinuxImage(t *testing.T) {
 	t.Parallel()
 	amis := map[string]string{"us-east-1": "ami-1", "eu-west-1": "ami-2"}
 	_, known := envStack(nil)
-	if id := ec2.GenericLinuxImage(amis).GetImage(known).ImageID; id != "ami-1" {
+	if id := ec2.GenericLinuxImage(amis).GetImage(known).ImageId; id != "ami-1" {
 		t.Errorf("known region: %q", id)
 	}
 	mustPanic(t, func() { ec2.GenericLinuxImage(map[string]string{"eu-west-1": "ami-2"}).GetImage(known) }, "no AMI for region us-east-1", "eu-west-1")
@@ -87,7 +87,7 @@ func TestGenericLinuxImage(t *testing.T) {
 	scope := cdk.NewConstruct(s, "Node")
 	img := ec2.GenericLinuxImage(amis).GetImage(scope)
 	ec2.GenericLinuxImage(amis).GetImage(scope) // the mapping is reused
-	cdk.NewCfnOutput(s, "Ami", cdk.CfnOutputProps{Value: img.ImageID})
+	cdk.NewCfnOutput(s, "Ami", cdk.CfnOutputProps{Value: img.ImageId})
 	tmpl := assertions.FromStack(t, s)
 	tmpl.HasMapping("NodeAmiMapB2B25BA1", map[string]any{"us-east-1": map[string]any{"ami": "ami-1"}, "eu-west-1": map[string]any{"ami": "ami-2"}})
 	tmpl.HasOutput("Ami", map[string]any{"Value": map[string]any{"Fn::FindInMap": []any{"NodeAmiMapB2B25BA1", map[string]any{"Ref": "AWS::Region"}, "ami"}}})

@@ -193,8 +193,8 @@ func differentEnvironment(a, b *cdk.Stack) bool {
 // RoleName is the role's name ({"Ref": role}).
 func (r *Role) RoleName() string { return r.resource.Ref() }
 
-// RoleID is the role's stable unique ID.
-func (r *Role) RoleID() string { return r.resource.AttrRoleId() }
+// RoleId is the role's stable unique ID.
+func (r *Role) RoleId() string { return r.resource.AttrRoleId() }
 
 // AssumeRolePolicy is the role's trust policy; add statements to trust
 // more principals.

@@ -42,7 +42,7 @@ func ExampleKeyFromKeyArn() {
 	app := cdk.NewApp(cdk.AppProps{})
 	stack := cdk.NewStack(app, "Stack", cdk.StackProps{Env: cdk.Environment{Account: "111122223333", Region: "us-east-1"}})
 	key := kms.KeyFromKeyArn(stack, "Key", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
-	fmt.Println(key.KeyID(), key.Env().Region, key.Env().Region == stack.Region())
+	fmt.Println(key.KeyId(), key.Env().Region, key.Env().Region == stack.Region())
 	// Output:
 	// 1234abcd-12ab-34cd-56ef-1234567890ab eu-west-1 false
 }

@@ -28,8 +28,8 @@ type IKey interface {
 	iam.IResourceWithPolicy
 	// KeyArn is the key's ARN.
 	KeyArn() string
-	// KeyID is the key's ID.
-	KeyID() string
+	// KeyId is the key's ID.
+	KeyId() string
 	// AddAlias adds an alias ("alias/" is prepended when missing).
 	AddAlias(aliasName string) *Alias
 	// Grant allows grantee the actions on the key.
@@ -232,8 +232,8 @@ func (k *Key) ApplyRemovalPolicy(p cdk.RemovalPolicy) { k.resource.ApplyRemovalP
 // KeyArn is the key's ARN ({"Fn::GetAtt": [key, "Arn"]}).
 func (k *Key) KeyArn() string { return k.resource.AttrArn() }
 
-// KeyID is the key's ID ({"Ref": key}).
-func (k *Key) KeyID() string { return k.resource.Ref() }
+// KeyId is the key's ID ({"Ref": key}).
+func (k *Key) KeyId() string { return k.resource.Ref() }
 
 // Policy is the key policy.
 func (k *Key) Policy() *iam.PolicyDocument { return k.policy }
@@ -368,7 +368,7 @@ func KeyFromKeyArn(scope cdk.Construct, id string, keyArn string) IKey {
 }
 
 func (k *importedKey) KeyArn() string               { return k.arn }
-func (k *importedKey) KeyID() string                { return k.id }
+func (k *importedKey) KeyId() string                { return k.id }
 func (k *importedKey) Env() iam.ResourceEnvironment { return k.env }
 func (k *importedKey) String() string               { return k.Node().Path() }
 func (k *importedKey) AddToResourcePolicy(*iam.PolicyStatement) iam.AddToResourcePolicyResult {

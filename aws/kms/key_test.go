@@ -148,8 +148,8 @@ func TestKeyFromKeyArn(t *testing.T) {
 			key := kms.KeyFromKeyArn(stack, "Key", tc.arn(stack))
 			env := key.Env()
 			if tc.regionIsToken {
-				if !cdk.IsUnresolved(env.Region) || !cdk.IsUnresolved(key.KeyID()) {
-					t.Errorf("token ARN: region %q and id %q should be tokens", env.Region, key.KeyID())
+				if !cdk.IsUnresolved(env.Region) || !cdk.IsUnresolved(key.KeyId()) {
+					t.Errorf("token ARN: region %q and id %q should be tokens", env.Region, key.KeyId())
 				}
 				cdk.NewCfnOutput(stack, "Region", cdk.CfnOutputProps{Value: env.Region})
 				assertions.FromStack(t, stack).HasOutput("Region", map[string]any{"Value": map[string]any{
@@ -157,8 +157,8 @@ func TestKeyFromKeyArn(t *testing.T) {
 				}})
 				return
 			}
-			if key.KeyID() != tc.id || env.Region != tc.region || env.Account != tc.account {
-				t.Errorf("id %q region %q account %q", key.KeyID(), env.Region, env.Account)
+			if key.KeyId() != tc.id || env.Region != tc.region || env.Account != tc.account {
+				t.Errorf("id %q region %q account %q", key.KeyId(), env.Region, env.Account)
 			}
 			if r := key.AddToResourcePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{})); r.StatementAdded {
 				t.Error("the policy of an imported key cannot change")

@@ -95,6 +95,6 @@ func buildParityKey(stack *cdk.Stack) {
 	key.GrantDecrypt(other)
 	imported := kms.KeyFromKeyArn(stack, "Imported", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
 	imported.GrantEncrypt(role)
-	cdk.NewCfnOutput(stack, "KeyId", cdk.CfnOutputProps{Value: key.KeyID()})
+	cdk.NewCfnOutput(stack, "KeyId", cdk.CfnOutputProps{Value: key.KeyId()})
 	cdk.NewCfnOutput(stack, "KeyArn", cdk.CfnOutputProps{Value: key.KeyArn()})
 }
