@@ -201,6 +201,7 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 	opts := kubectlOptions(c)
 	if opts.Provider != nil {
 		st.provider = opts.Provider
+		authoriseSharedProvider(c, opts.Provider)
 		return st.provider
 	}
 	p := &KubectlProvider{cluster: c, timeout: handlerTimeoutSeconds(c)}
@@ -275,6 +276,41 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 	st.access = grantAccess(c, "ClusterAdminRoleAccess", p.Handler.Role().RoleArn(), AccessEntryTypeStandard,
 		[]AccessPolicy{AccessPolicyFromAccessPolicyName("AmazonEKSClusterAdminPolicy", AccessScope{Type: AccessScopeTypeCluster})})
 	return p
+}
+
+// authoriseSharedProvider lets a handler made elsewhere reach an owned
+// cluster: an access entry with cluster-admin for the role it uses (RoleArn,
+// else its own role), eks:DescribeCluster, and sts:AssumeRole on RoleArn.
+// Imported clusters are left alone: their entries are managed where the
+// cluster is, and the provider's role must already have access.
+func authoriseSharedProvider(c ICluster, p IKubectlProvider) {
+	oc, ok := c.(*Cluster)
+	if !ok {
+		return
+	}
+	role := p.HandlerRole()
+	principal := p.RoleArn()
+	if principal == "" && role != nil {
+		principal = role.RoleArn()
+	}
+	if principal == "" {
+		oc.Node().AddWarning("Kubectl.Provider has neither RoleArn nor HandlerRole, so it is given no access entry: give its role access to the cluster yourself")
+	} else if oc.AuthenticationMode() != AuthenticationModeConfigMap {
+		stateOf(c).access = grantAccess(c, "ClusterAdminRoleAccess", principal, AccessEntryTypeStandard,
+			[]AccessPolicy{AccessPolicyFromAccessPolicyName("AmazonEKSClusterAdminPolicy", AccessScope{Type: AccessScopeTypeCluster})})
+	}
+	if role != nil {
+		role.AddToPrincipalPolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
+			Actions:   []string{"eks:DescribeCluster"},
+			Resources: []string{c.ClusterArn()},
+		}))
+		if arn := p.RoleArn(); arn != "" {
+			role.AddToPrincipalPolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
+				Actions:   []string{"sts:AssumeRole"},
+				Resources: []string{arn},
+			}))
+		}
+	}
 }
 
 // inVpc says whether the handler runs in the VPC.

@@ -833,3 +833,22 @@ func TestLargeManifestWithTokensFails(t *testing.T) {
 		"data": map[string]any{"cluster": c.ClusterName(), "blob": strings.Repeat("x", eks.ManifestAssetThreshold)}})
 	wantError(t, app, "[Stack/Cluster/manifest-big]", "holds late-bound values (tokens)", "split")
 }
+
+func TestSharedKubectlProvider(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	a := k8sCluster(stack)
+	a.AddManifest("x", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
+	b := eks.NewCluster(stack, "B", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0), Kubectl: eks.KubectlOptions{Provider: eks.KubectlProviderOf(a)}})
+	b.AddManifest("y", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "y"}})
+	tp := assertions.FromStack(t, stack)
+	tp.ResourceCountIs("AWS::Lambda::Function", 1)
+	tp.HasResourceProperties("AWS::EKS::AccessEntry", map[string]any{
+		"ClusterName":  map[string]any{"Ref": Match.StringLikeRegexp("^B")},
+		"PrincipalArn": map[string]any{"Fn::GetAtt": []any{"ClusterKubectlProviderHandlerServiceRoleB460AA6D", "Arn"}},
+	})
+	tp.HasResource(eks.KubernetesManifestResourceType, map[string]any{
+		"Properties": Match.ObjectLike(map[string]any{"ClusterName": map[string]any{"Ref": Match.StringLikeRegexp("^B")}}),
+		"DependsOn":  Match.ArrayWith([]any{Match.StringLikeRegexp("^BClusterAdminRoleAccess")}),
+	})
+}
