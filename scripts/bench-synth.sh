@@ -4,7 +4,9 @@
 # eksforge's compiled program against `node bench/cdk/.../app.js`, several
 # runs each (BENCH_RUNS, default 3), medians of wall time and peak RSS, and
 # the ratios (bench/cmd/synthbench). The table goes to stdout and to
-# bench/out/synth.md.
+# bench/out/synth.md. BENCH_SAME_OUTDIR=1 synthesizes every run of a side
+# into one directory instead (a repeated synth, which keeps staged assets),
+# writing bench/out/synth-same-outdir.md; BENCH_ONLY=a,b measures only those.
 #
 # It installs bench/cdk's npm packages into the cache first
 # (install-bench-cdk.sh). When npm cannot reach its registry: with CI=true
@@ -35,4 +37,5 @@ elif [ "$status" -ne 0 ]; then
 fi
 
 exec "$GO" run ./bench/cmd/synthbench -go "$GO" -node-modules "$modules" \
-	-runs "${BENCH_RUNS:-3}" -out "$out/synth.md" ${BENCH_ONLY:+-only "$BENCH_ONLY"}
+	-runs "${BENCH_RUNS:-3}" -out "$out/synth${BENCH_SAME_OUTDIR:+-same-outdir}.md" \
+	${BENCH_ONLY:+-only "$BENCH_ONLY"} ${BENCH_SAME_OUTDIR:+-same-outdir}

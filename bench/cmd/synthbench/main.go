@@ -48,6 +48,7 @@ func main() {
 	out := flag.String("out", "", "also write the markdown table to this file")
 	only := flag.String("only", "", "comma-separated apps to measure (default: all)")
 	goCmd := flag.String("go", "go", "the go command")
+	sameOutdir := flag.Bool("same-outdir", false, "synthesize every run of a side into the same cloud assembly directory (a repeated synth: assets already staged there are kept), after one unmeasured run of each side")
 	flag.Parse()
 	if *modules == "" {
 		fail("-node-modules is required (scripts/bench-synth.sh passes it)")
@@ -82,11 +83,28 @@ func main() {
 	var sumTimeRatio, sumMemRatio []float64
 	for _, a := range apps {
 		fmt.Fprintf(os.Stderr, "synthbench: %s ", a.name)
-		first := run(filepath.Join(bin, filepath.Base(a.goPkg)), nil, "")
+		prog := filepath.Join(bin, filepath.Base(a.goPkg))
+		runOurs := func() sample { return run(prog, nil, "") }
+		runTheirs := func() sample { return run(node, []string{a.jsFile}, *modules) }
+		if *sameOutdir {
+			oursDir, err1 := os.MkdirTemp("", "synthbench-ours-")
+			theirsDir, err2 := os.MkdirTemp("", "synthbench-cdk-")
+			if err1 != nil || err2 != nil {
+				fail("unable to make temporary directories")
+			}
+			defer os.RemoveAll(oursDir)
+			defer os.RemoveAll(theirsDir)
+			runOurs = func() sample { return runInto(prog, nil, "", oursDir) }
+			runTheirs = func() sample { return runInto(node, []string{a.jsFile}, *modules, theirsDir) }
+		}
+		first := runOurs()
+		if *sameOutdir {
+			runTheirs()
+		}
 		var ours, theirs []sample
 		for i := 0; i < *runs; i++ {
-			ours = append(ours, run(filepath.Join(bin, filepath.Base(a.goPkg)), nil, ""))
-			theirs = append(theirs, run(node, []string{a.jsFile}, *modules))
+			ours = append(ours, runOurs())
+			theirs = append(theirs, runTheirs())
 			fmt.Fprint(os.Stderr, ".")
 		}
 		fmt.Fprintln(os.Stderr)
@@ -102,8 +120,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, row)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured %s on %s: %d runs of each side per app (medians), eksforge built with %s, aws-cdk-lib 2.276.0 on Node.js %s.\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), machine(), *runs, strings.TrimSpace(string(goVersion)), strings.TrimPrefix(strings.TrimSpace(string(nodeVersion)), "v"))
+	mode := "each run into a fresh cloud assembly directory"
+	if *sameOutdir {
+		mode = "every run of a side into the same cloud assembly directory (repeated synth)"
+	}
+	fmt.Fprintf(&b, "Measured %s on %s: %d runs of each side per app (medians), %s; eksforge built with %s, aws-cdk-lib 2.276.0 on Node.js %s.\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), machine(), *runs, mode, strings.TrimSpace(string(goVersion)), strings.TrimPrefix(strings.TrimSpace(string(nodeVersion)), "v"))
 	b.WriteString("| app | resources (eksforge / aws-cdk-lib) | eksforge first run | eksforge (wall, peak RSS) | aws-cdk-lib `node app.js` (wall, peak RSS) | time ratio | memory ratio |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
