@@ -40,6 +40,10 @@ type Handler struct {
 	// HTTPClient fetches Helm chart repositories and registries.
 	// Default: an http.Client with the proxy from the environment.
 	HTTPClient *http.Client
+	// HelmPlainHTTP talks to OCI registries over plain HTTP (tests with a
+	// local registry).
+	// Default: false.
+	HelmPlainHTTP bool
 
 	mu       sync.Mutex
 	clusters map[auth.Cluster]*cluster

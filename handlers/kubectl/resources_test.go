@@ -22,7 +22,7 @@ func TestPatchApplyAndRestore(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, typ, apply, restore, apply2 string
-		want, want2, restored            string
+		want, want2, restored             string
 	}{
 		{"strategic", "strategic", `{"data":{"k":"patched"}}`, `{"data":{"k":"orig"}}`, `{"data":{"k":"again"}}`, "patched", "again", "orig"},
 		{"merge", "merge", `{"data":{"k":"patched"}}`, `{"data":{"k":"orig"}}`, `{"data":{"k":"again"}}`, "patched", "again", "orig"},
