@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -213,7 +214,7 @@ func deployment(ns, name string) map[string]any {
 func service(ns, name string) map[string]any {
 	return map[string]any{"apiVersion": "v1", "kind": "Service",
 		"metadata": map[string]any{"name": name, "namespace": ns},
-		"spec": map[string]any{"selector": map[string]any{"app": name},
+		"spec": map[string]any{"clusterIP": "None", "selector": map[string]any{"app": name},
 			"ports": []any{map[string]any{"port": 80, "targetPort": 80}}}}
 }
 
@@ -281,3 +282,7 @@ func fakeGarbageCollector(stop <-chan struct{}) {
 var gcEnv atomic.Pointer[kubeenv.Env]
 
 func sharedEnvIfStarted() *kubeenv.Env { return gcEnv.Load() }
+
+// awsConfigForChild is an AWS configuration that is never used (the child
+// of BenchmarkPeakRSS reaches no AWS API).
+func awsConfigForChild() aws.Config { return aws.Config{Region: "us-east-1"} }

@@ -140,7 +140,7 @@ func Describe(ctx context.Context, cfg aws.Config, c Cluster) (Cluster, error) {
 // endpoint and CA (from c, else eks:DescribeCluster), a bearer token made
 // with the credentials of cfg (after assuming c.RoleArn when set) and
 // renewed before it expires, the proxy from the environment
-// (HTTPS_PROXY, NO_PROXY), QPS 50 / Burst 100 and a 30 s request timeout.
+// (HTTPS_PROXY, NO_PROXY), QPS 100 / Burst 300 and a 30 s request timeout.
 func RestConfig(ctx context.Context, cfg aws.Config, c Cluster) (*rest.Config, error) {
 	cfg = Credentials(cfg, c.RoleArn, c.SessionName)
 	c, err := Describe(ctx, cfg, c)
@@ -164,12 +164,12 @@ func RestConfig(ctx context.Context, cfg aws.Config, c Cluster) (*rest.Config, e
 	return rc, nil
 }
 
-// Tune sets the client limits the handler uses on rc: QPS 50, Burst 100
+// Tune sets the client limits the handler uses on rc: QPS 100, Burst 300
 // (client-go's 5/10 would throttle a 200-object apply), a 30 s timeout per
 // request, the proxy from the environment, and a user agent.
 func Tune(rc *rest.Config) {
-	rc.QPS = 50
-	rc.Burst = 100
+	rc.QPS = 100
+	rc.Burst = 300
 	rc.Timeout = 30 * time.Second
 	rc.Proxy = http.ProxyFromEnvironment
 	rc.UserAgent = "eksforge-kubectl"

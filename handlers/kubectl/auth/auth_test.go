@@ -117,7 +117,7 @@ func TestRestConfigFromDescribeCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rc.Host == "" || len(rc.TLSClientConfig.CAData) == 0 || rc.QPS < 50 || rc.Proxy == nil {
+	if rc.Host == "" || len(rc.TLSClientConfig.CAData) == 0 || rc.QPS < 100 || rc.Proxy == nil {
 		t.Errorf("rest.Config from DescribeCluster: host %q, CA %d bytes, QPS %v", rc.Host, len(rc.TLSClientConfig.CAData), rc.QPS)
 	}
 	// Point it at the stand-in to see the token on the wire.
