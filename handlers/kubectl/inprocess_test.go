@@ -1,0 +1,112 @@
+package kubectl_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/eksforge/eksforge/handlers/cfnresponse"
+	"github.com/eksforge/eksforge/handlers/kubectl"
+	"github.com/eksforge/eksforge/handlers/provider"
+	"github.com/eksforge/eksforge/internal/testenv/motoserver"
+)
+
+// TestAnswersCloudFormation runs events through provider.InProcess, as the
+// Lambda main does, and reads the answers PUT to the response URL.
+func TestAnswersCloudFormation(t *testing.T) {
+	t.Parallel()
+	h, env := newHandler(t)
+	ns := namespace(t, env)
+	answers := make(chan []byte, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		answers <- b
+	}))
+	defer srv.Close()
+	fn := provider.InProcess(h, provider.Options{})
+	deliver := func(e provider.Event) cfnresponse.Response {
+		t.Helper()
+		e.ResponseURL = srv.URL + "/answer"
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := fn(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		b := <-answers
+		if len(b) > 4096 {
+			t.Errorf("answer is %d bytes, over CloudFormation's 4 KB", len(b))
+		}
+		var r cfnresponse.Response
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+
+	// 300 invalid objects: a long error, cut to fit.
+	var objs []any
+	objs = append(objs, configMap(ns, "ok", nil))
+	for i := range 300 {
+		objs = append(objs, map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+			"metadata": map[string]any{"name": fmt.Sprintf("BAD_%s_%d", strings.Repeat("x", 40), i), "namespace": ns}})
+	}
+	r := deliver(ev(t, kubectl.TypeManifest, cfnresponse.Create, map[string]any{"Manifest": jsonString(t, objs)}, nil))
+	if r.Status != cfnresponse.Failed || !strings.Contains(r.Reason, "unable to apply v1 ConfigMap "+ns+"/BAD_") {
+		t.Errorf("answer %+v, want FAILED naming the object", r)
+	}
+	if get(t, env, cmGVR, ns, "ok") != nil {
+		t.Error("a failed Create left what it applied")
+	}
+	// The rollback Delete of that Create is answered without touching anything.
+	del := ev(t, kubectl.TypeManifest, cfnresponse.Delete, map[string]any{"Manifest": jsonString(t, objs)}, nil)
+	del.PhysicalResourceId = r.PhysicalResourceId
+	if r := deliver(del); r.Status != cfnresponse.Success {
+		t.Errorf("rollback Delete answered %+v", r)
+	}
+
+	good := ev(t, kubectl.TypeManifest, cfnresponse.Create, map[string]any{"Manifest": jsonString(t, objs[:1])}, nil)
+	if r := deliver(good); r.Status != cfnresponse.Success || r.Data["Objects"] != "1" || !strings.HasPrefix(r.PhysicalResourceId, "manifest/test/") {
+		t.Errorf("answer %+v", r)
+	}
+	unknown := ev(t, "Custom::Nope", cfnresponse.Create, map[string]any{}, nil)
+	if r := deliver(unknown); r.Status != cfnresponse.Failed || !strings.Contains(r.Reason, "Custom::Nope") {
+		t.Errorf("unknown type answered %+v", r)
+	}
+}
+
+func TestHelmChartFromS3Asset(t *testing.T) {
+	t.Parallel()
+	h, env := newHandler(t)
+	ns := namespace(t, env)
+	_, archives := chartRepo(t, demoChart("0.4.0", false))
+	cfg, err := motoserver.Shared(t).AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	bucket := fmt.Sprintf("charts-%d", time.Now().UnixNano())
+	key := "demo-0.4.0.tgz"
+	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: bytes.NewReader(archives["0.4.0"])}); err != nil {
+		t.Fatal(err)
+	}
+	p := map[string]any{"Release": "asset", "ChartAsset": map[string]any{"Bucket": bucket, "Key": key}, "Namespace": ns, "Values": `{"v":"s3"}`}
+	r := mustRun(t, h, ev(t, kubectl.TypeHelmChart, cfnresponse.Create, p, nil))
+	if got := cmValue(t, env, ns, "asset-cm"); got != "s3@0.4.0" || r.Data["Revision"] != "1" {
+		t.Errorf("installed from S3: %s, %+v", got, r)
+	}
+	del := ev(t, kubectl.TypeHelmChart, cfnresponse.Delete, p, nil)
+	del.PhysicalResourceId = r.PhysicalResourceId
+	mustRun(t, h, del)
+}
