@@ -9,7 +9,7 @@ import (
 )
 
 func (h *Handler) awsAuth(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
-	id, replaced := physicalIDFor(kindAwsAuth, e)
+	id, _ := physicalIDFor(kindAwsAuth, e)
 	p := props(e.ResourceProperties)
 	cl, err := h.connect(ctx, p)
 	if err != nil {
@@ -31,7 +31,6 @@ func (h *Handler) awsAuth(ctx context.Context, e provider.Event) (provider.OnEve
 	if _, err := p.decode("MapAccounts", &want.MapAccounts); err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
-	_ = replaced
 	if err := awsauth.Apply(ctx, cl.cs, id, &want); err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}

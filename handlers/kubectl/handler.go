@@ -37,8 +37,8 @@ type Handler struct {
 	// TuneApply adjusts each new apply client (tests shorten its waits).
 	// Default: none.
 	TuneApply func(*apply.Client)
-	// HTTPClient fetches Helm chart repositories and registries.
-	// Default: an http.Client with the proxy from the environment.
+	// HTTPClient talks to OCI registries for Helm charts.
+	// Default: Helm's (the proxy from the environment).
 	HTTPClient *http.Client
 	// HelmPlainHTTP talks to OCI registries over plain HTTP (tests with a
 	// local registry).
@@ -155,11 +155,4 @@ func (h *Handler) fetchAsset(ctx context.Context, a asset) ([]byte, error) {
 		return nil, fmt.Errorf("unable to read s3://%s/%s: %w", a.Bucket, a.Key, err)
 	}
 	return b, nil
-}
-
-func (h *Handler) httpClient() *http.Client {
-	if h.HTTPClient != nil {
-		return h.HTTPClient
-	}
-	return &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment}, Timeout: 2 * time.Minute}
 }

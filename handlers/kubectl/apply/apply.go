@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -302,8 +303,7 @@ func (c *Client) DeleteOne(ctx context.Context, u *unstructured.Unstructured) er
 }
 
 func (c *Client) waitGone(ctx context.Context, ri dynamic.ResourceInterface, u *unstructured.Unstructured) error {
-	var fgSince *int
-	polls := 0
+	var heldSince time.Time // when the object was first seen held only by foregroundDeletion
 	for {
 		var got *unstructured.Unstructured
 		err := c.retry(ctx, func() error {
@@ -322,17 +322,15 @@ func (c *Client) waitGone(ctx context.Context, ri dynamic.ResourceInterface, u *
 		}
 		fins := got.GetFinalizers()
 		if len(fins) == 0 || (len(fins) == 1 && fins[0] == metav1.FinalizerDeleteDependents) {
-			if fgSince == nil {
-				fgSince = new(int)
-				*fgSince = polls
+			if heldSince.IsZero() {
+				heldSince = time.Now()
 			}
-			if c.pollInterval()*timeDur(polls-*fgSince) >= c.foregroundGrace() {
+			if time.Since(heldSince) >= c.foregroundGrace() {
 				return nil // being deleted; only its dependents remain
 			}
 		} else {
-			fgSince = nil
+			heldSince = time.Time{}
 		}
-		polls++
 		if err := sleep(ctx, c.pollInterval()); err != nil {
 			return fmt.Errorf("%s is still being deleted (finalizers %s): %w", Describe(u), strings.Join(fins, ", "), err)
 		}

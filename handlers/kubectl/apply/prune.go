@@ -3,14 +3,11 @@ package apply
 import (
 	"context"
 	"fmt"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
-
-func timeDur(n int) time.Duration { return time.Duration(n) }
 
 // Prune deletes what an update left behind: the objects of old that cur no
 // longer contains, and every object carrying label whose kind appears in
