@@ -111,7 +111,14 @@ func splitYAML(b []byte) [][]byte {
 // Key identifies an object across API versions: group, kind, namespace and
 // name.
 type Key struct {
-	Group, Kind, Namespace, Name string
+	// Group is the API group ("" for the core group).
+	Group string
+	// Kind is the object's kind.
+	Kind string
+	// Namespace is empty for cluster-scoped objects.
+	Namespace string
+	// Name is metadata.name.
+	Name string
 }
 
 // String renders k as "group/Kind namespace/name".
