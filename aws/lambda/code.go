@@ -376,15 +376,39 @@ func (b *goBinding) location() (*cdk.FileAssetLocation, string) {
 			b.scope.Node().AddError("Code: %v", res.err)
 			return
 		}
+		zipPath, err := cachedZip(res.res)
+		if err != nil {
+			b.scope.Node().AddError("Code: %v", err)
+			return
+		}
 		loc := cdk.StackOf(b.scope).AddFileAsset(cdk.FileAssetSource{
 			SourceHash:  res.res.Hash,
-			FileName:    res.res.Dir,
-			Packaging:   cdk.FileAssetPackagingZipDirectory,
+			FileName:    zipPath,
+			Packaging:   cdk.FileAssetPackagingFile,
+			Extension:   ".zip",
 			DisplayName: b.code.pkg + " (" + b.goarch + ")",
 		})
 		b.loc, b.hash = &loc, res.res.Hash
 	})
 	return b.loc, b.hash
+}
+
+// cachedZip returns the deterministic zip of a built handler, made once per
+// build and kept beside it in the build cache (<cache>/zips/<hash>.zip):
+// zipping a 20 MB binary takes a second or two, so synthesizing into a
+// fresh cdk.out then only copies (or hard-links) the file.
+func cachedZip(res *gobuild.Result) (string, error) {
+	dst := filepath.Join(filepath.Dir(res.Dir), "zips", res.Hash+".zip")
+	if _, err := os.Stat(dst); err == nil {
+		return dst, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", fmt.Errorf("unable to cache the zip of %s: %w", res.Dir, err)
+	}
+	if err := fingerprint.ZipFile(dst, res.Dir); err != nil {
+		return "", err
+	}
+	return dst, nil
 }
 
 func (c *goCode) Bind(scope cdk.Construct, opts CodeBindOptions) CodeConfig {
