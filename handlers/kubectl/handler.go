@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl/apply"
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 	"github.com/eksforge/eksforge/handlers/provider"
@@ -62,8 +64,19 @@ type cluster struct {
 	cs    kubernetes.Interface
 }
 
-// OnEvent dispatches e to the handler of its resource type.
+// OnEvent dispatches e to the handler of its resource type. A Delete
+// whose cluster no longer exists (eks:DescribeCluster says so) succeeds:
+// everything in it went with it.
 func (h *Handler) OnEvent(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
+	r, err := h.dispatch(ctx, e)
+	if err != nil && e.RequestType == cfnresponse.Delete && errors.Is(err, auth.ErrClusterNotFound) {
+		slog.WarnContext(ctx, "the cluster is gone; nothing to delete", "error", err)
+		return provider.OnEventResult{PhysicalResourceId: e.PhysicalResourceId}, nil
+	}
+	return r, err
+}
+
+func (h *Handler) dispatch(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
 	switch e.ResourceType {
 	case TypeManifest:
 		return h.manifest(ctx, e)

@@ -110,3 +110,25 @@ func TestHelmChartFromS3Asset(t *testing.T) {
 	del.PhysicalResourceId = r.PhysicalResourceId
 	mustRun(t, h, del)
 }
+
+func TestDeleteOnAGoneClusterSucceeds(t *testing.T) {
+	t.Parallel()
+	cfg, err := motoserver.Shared(t).AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := kubectl.New(cfg) // reaches clusters through eks:DescribeCluster on moto
+	for _, typ := range []string{kubectl.TypeManifest, kubectl.TypeHelmChart, kubectl.TypePatch, kubectl.TypeAwsAuth} {
+		p := map[string]any{"ClusterName": "deleted-cluster", "Manifest": `[]`, "Release": "r", "ResourceName": "cm/x",
+			"ApplyPatchJson": "{}", "RestorePatchJson": "{}"}
+		del := ev(t, typ, cfnresponse.Delete, p, nil)
+		del.PhysicalResourceId = "x/deleted-cluster/y"
+		if _, err := run(t, h, del); err != nil {
+			t.Errorf("%s Delete on a gone cluster: %v", typ, err)
+		}
+		cr := ev(t, typ, cfnresponse.Create, p, nil)
+		if _, err := h.OnEvent(context.Background(), cr); err == nil || !strings.Contains(err.Error(), "deleted-cluster") {
+			t.Errorf("%s Create on a gone cluster: error %v, want one naming it", typ, err)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"k8s.io/client-go/rest"
@@ -32,6 +33,10 @@ const presignExpiry = 60
 // TokenLifetime is how long a token is used before a new one is made: 14
 // minutes, a minute short of the 15 the EKS authenticator accepts.
 const TokenLifetime = 14 * time.Minute
+
+// ErrClusterNotFound is wrapped by the errors of [Describe] and
+// [RestConfig] when EKS reports that the cluster does not exist.
+var ErrClusterNotFound = errors.New("the cluster does not exist")
 
 // Cluster says which cluster to reach and how.
 type Cluster struct {
@@ -123,6 +128,10 @@ func Describe(ctx context.Context, cfg aws.Config, c Cluster) (Cluster, error) {
 		return c, nil
 	}
 	out, err := eks.NewFromConfig(cfg).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(c.Name)})
+	var nf *ekstypes.ResourceNotFoundException
+	if errors.As(err, &nf) {
+		return c, fmt.Errorf("unable to describe EKS cluster %s: %w (%w)", c.Name, ErrClusterNotFound, err)
+	}
 	if err != nil {
 		return c, fmt.Errorf("unable to describe EKS cluster %s: %w", c.Name, err)
 	}
