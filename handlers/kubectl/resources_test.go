@@ -142,6 +142,7 @@ func TestAwsAuthKeepsForeignEntries(t *testing.T) {
 	foreign := "# written by eksctl\n- rolearn: arn:aws:iam::123456789012:role/nodes\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:   [system:bootstrappers, system:nodes]   # odd spacing kept\n"
 	ctx := context.Background()
 	_, _ = cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "kube-system"}}, metav1.CreateOptions{})
+	_ = cs.CoreV1().ConfigMaps("kube-system").Delete(ctx, "aws-auth", metav1.DeleteOptions{}) // go test -count=2
 	if _, err := cs.CoreV1().ConfigMaps("kube-system").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "aws-auth", Namespace: "kube-system"},
 		Data: map[string]string{"mapRoles": foreign}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

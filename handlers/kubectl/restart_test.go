@@ -17,7 +17,7 @@ func TestManifestSurvivesAPIServerRestart(t *testing.T) {
 	h, env := newHandler(t)
 	ns := namespace(t, env)
 	var objs []any
-	for i := range 300 {
+	for i := range 1000 {
 		objs = append(objs, configMap(ns, fmt.Sprintf("cm-%d", i), map[string]any{"i": fmt.Sprint(i)}))
 	}
 	p := map[string]any{"Manifest": jsonString(t, objs)}
@@ -49,10 +49,10 @@ func TestManifestSurvivesAPIServerRestart(t *testing.T) {
 	}
 	env.Restart(t)
 	r := <-done
-	if r.err != nil || r.n != "300" {
+	if r.err != nil || r.n != "1000" {
 		t.Fatalf("apply across a restart: %v, %v objects", r.err, r.n)
 	}
-	if get(t, env, cmGVR, ns, "cm-299") == nil {
+	if get(t, env, cmGVR, ns, "cm-999") == nil {
 		t.Error("last object missing")
 	}
 	// And the same request again converges.
