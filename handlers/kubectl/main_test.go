@@ -71,7 +71,10 @@ func newHandler(t testing.TB) (*kubectl.Handler, *kubeenv.Env) {
 	h.ValuePollInterval = 100 * time.Millisecond
 	h.TuneApply = func(c *apply.Client) {
 		c.PollInterval = 100 * time.Millisecond
-		c.ForegroundGrace = 300 * time.Millisecond
+		// Long enough for fakeGarbageCollector (a 300 ms tick, slower on a
+		// loaded machine) to release foreground deletes: deletes then finish
+		// as in a cluster, and no test sees an object still being deleted.
+		c.ForegroundGrace = 15 * time.Second
 	}
 	return h, env
 }
