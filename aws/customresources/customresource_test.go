@@ -7,6 +7,7 @@ import (
 	"github.com/eksforge/eksforge/aws/customresources"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 const token = "arn:aws:lambda:us-east-1:123456789012:function:provider"
@@ -38,7 +39,7 @@ func TestCustomResource(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, s := newStack()
+			_, s := synthtest.NewStack()
 			customresources.NewCustomResource(s, "Res", tt.props)
 			tmpl := assertions.FromStack(t, s)
 			typ := "AWS::CloudFormation::CustomResource"
@@ -56,7 +57,7 @@ func TestCustomResource(t *testing.T) {
 
 func TestCustomResourceAttributes(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	other := customresources.NewCustomResource(s, "Other", customresources.CustomResourceProps{ServiceToken: token})
 	res := customresources.NewCustomResource(s, "Res", customresources.CustomResourceProps{
 		ServiceToken: token,
@@ -93,13 +94,13 @@ func TestCustomResourceErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			app, s := newStack()
+			app, s := synthtest.NewStack()
 			customresources.NewCustomResource(s, "Res", tt.props)
-			wantErrors(t, synthError(t, app), "[Stack/Res]", tt.want)
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Res]", tt.want)
 		})
 	}
-	_, s := newStack()
-	if msg := mustPanic(t, func() { customresources.NewCustomResource(s, "Res", customresources.CustomResourceProps{}) }); !strings.Contains(msg, "Stack/Res") || !strings.Contains(msg, "ServiceToken") {
+	_, s := synthtest.NewStack()
+	if msg := synthtest.MustPanic(t, func() { customresources.NewCustomResource(s, "Res", customresources.CustomResourceProps{}) }); !strings.Contains(msg, "Stack/Res") || !strings.Contains(msg, "ServiceToken") {
 		t.Errorf("panic %q", msg)
 	}
 }

@@ -2,8 +2,6 @@ package customresources_test
 
 import (
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,14 +11,8 @@ import (
 
 	"github.com/eksforge/eksforge/aws/lambda"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden templates in testdata/")
-
-func newStack() (*cdk.App, *cdk.Stack) {
-	app := cdk.NewApp(cdk.AppProps{})
-	return app, cdk.NewStack(app, "Stack", cdk.StackProps{})
-}
 
 // userFunction is a user handler (inline Node.js, as in the AWS CDK's
 // tests).
@@ -28,40 +20,6 @@ func userFunction(s cdk.Construct, id string) *lambda.Function {
 	return lambda.NewFunction(s, id, lambda.FunctionProps{
 		Runtime: lambda.RuntimeNodejs22X, Handler: "index.handler", Code: lambda.CodeFromInline("exports.handler = async () => ({})"),
 	})
-}
-
-func synthError(t *testing.T, app *cdk.App) string {
-	t.Helper()
-	_, err := app.Synth(cdk.InMemory())
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
-func wantErrors(t *testing.T, msg string, fragments ...string) {
-	t.Helper()
-	if msg == "" {
-		t.Fatalf("synthesis succeeded; want an error with %q", fragments)
-	}
-	for _, f := range fragments {
-		if !strings.Contains(msg, f) {
-			t.Errorf("error does not mention %q:\n%s", f, msg)
-		}
-	}
-}
-
-func mustPanic(t *testing.T, f func()) (msg string) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			t.Fatalf("no panic")
-		}
-		msg = fmt.Sprint(r)
-	}()
-	f()
-	return ""
 }
 
 var assetHash = regexp.MustCompile(`[0-9a-f]{64}`)
@@ -88,7 +46,7 @@ func checkGolden(t *testing.T, name string, stack *cdk.Stack, dir string) (strin
 	}
 	got := assetHash.ReplaceAll(raw, []byte("<asset-hash>"))
 	path := filepath.Join("testdata", name)
-	if *update {
+	if synthtest.Updating() {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}

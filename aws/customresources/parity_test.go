@@ -11,6 +11,7 @@ import (
 	"github.com/eksforge/eksforge/aws/customresources"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cdklib"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // TestParityWithAwsCdk compares our template with aws-cdk-lib 2.276's for a
@@ -22,7 +23,7 @@ import (
 // the waiter definition and the policies built from them.
 func TestParityWithAwsCdk(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	provider := customresources.NewProvider(s, "Provider", customresources.ProviderProps{
 		OnEventHandler: userFunction(s, "OnEvent"), IsCompleteHandler: userFunction(s, "IsComplete"),
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/handlers/provider/spec"
 	"github.com/eksforge/eksforge/internal/testenv/cfnlint"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 var match = assertions.Match
@@ -24,7 +25,7 @@ func getAtt(id string) map[string]any {
 
 func TestProviderWithoutIsComplete(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	onEvent := userFunction(s, "OnEvent")
 	p := customresources.NewProvider(s, "Provider", customresources.ProviderProps{OnEventHandler: onEvent})
 	if p.FrameworkIsComplete() != nil || p.FrameworkOnTimeout() != nil || p.Waiter() != nil || p.IsCompleteHandler() != nil {
@@ -70,7 +71,7 @@ func TestProviderWithoutIsComplete(t *testing.T) {
 // definition parsed and checked against the States Language.
 func TestProviderWithIsCompleteGolden(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	onEvent := userFunction(s, "OnEvent")
 	isComplete := userFunction(s, "IsComplete")
 	p := customresources.NewProvider(s, "Provider", customresources.ProviderProps{
@@ -169,7 +170,7 @@ func TestProviderOptions(t *testing.T) {
 	t.Parallel()
 	t.Run("VPC, role, name, architecture", func(t *testing.T) {
 		t.Parallel()
-		_, s := newStack()
+		_, s := synthtest.NewStack()
 		vpc := ec2.VpcFromVpcAttributes(s, "Vpc", ec2.VpcAttributes{VpcId: "vpc-1", AvailabilityZones: []string{"a", "b"}, PrivateSubnetIds: []string{"s-1", "s-2"}})
 		role := iam.NewRole(s, "FrameworkRole", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("lambda.amazonaws.com")})
 		customresources.NewProvider(s, "Provider", customresources.ProviderProps{
@@ -193,7 +194,7 @@ func TestProviderOptions(t *testing.T) {
 	})
 	t.Run("response URL in Parameter Store", func(t *testing.T) {
 		t.Parallel()
-		_, s := newStack()
+		_, s := synthtest.NewStack()
 		customresources.NewProvider(s, "Provider", customresources.ProviderProps{
 			OnEventHandler:             userFunction(s, "OnEvent"),
 			IsCompleteHandler:          userFunction(s, "IsComplete"),
@@ -213,7 +214,7 @@ func TestProviderOptions(t *testing.T) {
 	})
 	t.Run("default timing", func(t *testing.T) {
 		t.Parallel()
-		_, s := newStack()
+		_, s := synthtest.NewStack()
 		p := customresources.NewProvider(s, "Provider", customresources.ProviderProps{
 			OnEventHandler: userFunction(s, "OnEvent"), IsCompleteHandler: userFunction(s, "IsComplete"),
 		})
@@ -251,17 +252,17 @@ func TestProviderErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			app, s := newStack()
+			app, s := synthtest.NewStack()
 			customresources.NewProvider(s, "Provider", tt.props(s))
-			wantErrors(t, synthError(t, app), tt.want...)
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), tt.want...)
 		})
 	}
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	for want, props := range map[string]customresources.ProviderProps{
 		"needs ProviderProps.OnEventHandler":                               {},
 		"QueryInterval and TotalTimeout only apply with IsCompleteHandler": {OnEventHandler: userFunction(s, "A"), QueryInterval: cdk.Seconds(1), TotalTimeout: cdk.Minutes(1)},
 	} {
-		msg := mustPanic(t, func() { customresources.NewProvider(s, "P"+want[:4], props) })
+		msg := synthtest.MustPanic(t, func() { customresources.NewProvider(s, "P"+want[:4], props) })
 		if !strings.Contains(msg, want) || !strings.Contains(msg, "Stack/P") {
 			t.Errorf("panic %q, want the path and %q", msg, want)
 		}
@@ -270,7 +271,7 @@ func TestProviderErrors(t *testing.T) {
 
 func TestProviderWarnsOnLongHandlerTimeout(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	long := lambda.NewFunction(s, "Long", lambda.FunctionProps{
 		Runtime: lambda.RuntimeNodejs22X, Handler: "index.handler", Code: lambda.CodeFromInline("x"), Timeout: cdk.Minutes(15),
 	})

@@ -12,11 +12,12 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/internal/fingerprint"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 func TestCodeFromBucket(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	p := inline()
 	p.Code = lambda.CodeFromBucket(s3.BucketFromBucketName(s, "B", "bkt"), "key.zip", "v1")
 	lambda.NewFunction(s, "Fn", p)
@@ -110,7 +111,7 @@ func TestAssetMetadataCanBeDisabled(t *testing.T) {
 
 func TestCodeConstructorsPanic(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	for name, f := range map[string]func(){
 		"empty inline":    func() { lambda.CodeFromInline("") },
 		"empty asset":     func() { lambda.CodeFromAsset("", lambda.AssetOptions{}) },
@@ -119,7 +120,7 @@ func TestCodeConstructorsPanic(t *testing.T) {
 		"layer, no code":  func() { lambda.NewLayerVersion(s, "L1", lambda.LayerVersionProps{}) },
 		"inline in layer": func() { lambda.NewLayerVersion(s, "L2", lambda.LayerVersionProps{Code: lambda.CodeFromInline("x")}) },
 	} {
-		if msg := mustPanic(t, f); msg == "" {
+		if msg := synthtest.MustPanic(t, f); msg == "" {
 			t.Errorf("%s: empty panic", name)
 		}
 	}

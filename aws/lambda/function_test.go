@@ -10,6 +10,7 @@ import (
 	"github.com/eksforge/eksforge/aws/logs"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 var match = assertions.Match
@@ -28,7 +29,7 @@ func vpcPolicy() any {
 
 func TestFunctionDefaults(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	lambda.NewFunction(s, "Fn", inline())
 	tmpl := assertions.FromStack(t, s)
 	tmpl.ResourceCountIs("AWS::Lambda::Function", 1)
@@ -86,7 +87,7 @@ func TestFunctionProps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, s := newStack()
+			_, s := synthtest.NewStack()
 			p := inline()
 			tt.props(&p)
 			lambda.NewFunction(s, "Fn", p)
@@ -97,7 +98,7 @@ func TestFunctionProps(t *testing.T) {
 
 func TestAddEnvironmentAndRolePolicy(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	fn := lambda.NewFunction(s, "Fn", inline())
 	other := lambda.NewFunction(s, "Other", inline())
 	fn.AddEnvironment("TARGET", other.FunctionArn()).AddEnvironment("MODE", "fast")
@@ -126,7 +127,7 @@ func TestAddEnvironmentAndRolePolicy(t *testing.T) {
 
 func TestFunctionWithGivenRole(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	role := iam.RoleFromRoleArn(s, "Role", "arn:aws:iam::123456789012:role/exec", iam.FromRoleArnOptions{})
 	p := inline()
 	p.Role = role
@@ -148,7 +149,7 @@ func importedVpc(s *cdk.Stack) ec2.IVpc {
 
 func TestFunctionInVpc(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	p := inline()
 	p.Vpc = importedVpc(s)
 	fn := lambda.NewFunction(s, "Fn", p)
@@ -174,7 +175,7 @@ func TestFunctionInVpc(t *testing.T) {
 
 func TestFunctionInVpcWithGivenGroupsAndSubnets(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	p := inline()
 	p.Vpc = importedVpc(s)
 	p.SecurityGroups = []ec2.ISecurityGroup{ec2.SecurityGroupFromSecurityGroupId(s, "Sg", "sg-123")}
@@ -204,7 +205,7 @@ func TestFunctionLogRetention(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, s := newStack()
+			_, s := synthtest.NewStack()
 			p := inline()
 			p.LogRetention, p.LogRemovalPolicy = tt.retention, tt.policy
 			fn := lambda.NewFunction(s, "Fn", p)
@@ -226,7 +227,7 @@ func TestFunctionLogRetention(t *testing.T) {
 
 func TestLayers(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	layer := lambda.NewLayerVersion(s, "L", lambda.LayerVersionProps{
 		Code:                    lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
 		CompatibleRuntimes:      []lambda.Runtime{lambda.RuntimeProvidedAl2023},
@@ -265,7 +266,7 @@ func TestLayers(t *testing.T) {
 
 func TestGrantInvoke(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	fn := lambda.NewFunction(s, "Fn", inline())
 	role := iam.NewRole(s, "R", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal()})
 	g1 := fn.GrantInvoke(role)
@@ -313,7 +314,7 @@ func keys[V any](m map[string]V) []string {
 
 func TestAddPermission(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	fn := lambda.NewFunction(s, "Fn", inline())
 	fn.AddPermission("FromBucket", lambda.Permission{
 		Principal: iam.NewServicePrincipal("s3.amazonaws.com"), SourceArn: "arn:aws:s3:::b", SourceAccount: "123456789012",
@@ -330,7 +331,7 @@ func TestAddPermission(t *testing.T) {
 
 func TestFunctionFromFunctionArn(t *testing.T) {
 	t.Parallel()
-	_, s := newStack(cdk.Environment{Account: "123456789012", Region: "us-east-1"})
+	_, s := synthtest.NewStack(cdk.Environment{Account: "123456789012", Region: "us-east-1"})
 	same := lambda.FunctionFromFunctionArn(s, "Same", "arn:aws:lambda:us-east-1:123456789012:function:same")
 	other := lambda.FunctionFromFunctionArn(s, "Other", "arn:aws:lambda:us-east-1:210987654321:function:other")
 	if same.FunctionName() != "same" || same.Role() != nil || same.Architecture() != lambda.ArchitectureX8664 {
@@ -352,7 +353,7 @@ func TestFunctionFromFunctionArn(t *testing.T) {
 		"Effect":   "Allow",
 	}}}})
 
-	_, s2 := newStack()
+	_, s2 := synthtest.NewStack()
 	tok := lambda.FunctionFromFunctionArn(s2, "Tok", cdk.Fn.ImportValue("FnArn"))
 	cdk.NewCfnOutput(s2, "Name", cdk.CfnOutputProps{Value: tok.FunctionName()})
 	assertions.FromStack(t, s2).HasOutput("Name", map[string]any{"Value": map[string]any{
@@ -391,38 +392,38 @@ func TestFunctionSynthesisErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			app, s := newStack()
+			app, s := synthtest.NewStack()
 			p := inline()
 			tt.props(&p)
 			lambda.NewFunction(s, "Fn", p)
-			wantErrors(t, synthError(t, app), tt.want...)
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), tt.want...)
 		})
 	}
 	t.Run("fails on public subnets", func(t *testing.T) {
 		t.Parallel()
-		app, s := newStack()
+		app, s := synthtest.NewStack()
 		p := inline()
 		p.Vpc = importedVpc(s)
 		p.VpcSubnets = &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}
 		lambda.NewFunction(s, "Fn", p)
-		wantErrors(t, synthError(t, app), "[Stack/Fn]", "public subnets", "AllowPublicSubnet")
+		synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Fn]", "public subnets", "AllowPublicSubnet")
 	})
 	t.Run("fails on an incompatible layer", func(t *testing.T) {
 		t.Parallel()
-		app, s := newStack()
+		app, s := synthtest.NewStack()
 		p := inline()
 		p.Layers = []lambda.ILayerVersion{lambda.LayerVersionFromLayerVersionArn(s, "L", "arn:aws:lambda:us-east-1:1:layer:py:1", lambda.RuntimePython313)}
 		lambda.NewFunction(s, "Fn", p)
-		wantErrors(t, synthError(t, app), "[Stack/Fn]", "not compatible with runtime nodejs22.x")
+		synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Fn]", "not compatible with runtime nodejs22.x")
 	})
 	t.Run("fails on too many layers", func(t *testing.T) {
 		t.Parallel()
-		app, s := newStack()
+		app, s := synthtest.NewStack()
 		fn := lambda.NewFunction(s, "Fn", inline())
 		for _, id := range []string{"A", "B", "C", "D", "E", "F"} {
 			fn.AddLayers(lambda.LayerVersionFromLayerVersionArn(s, id, "arn:aws:lambda:us-east-1:1:layer:"+id+":1"))
 		}
-		wantErrors(t, synthError(t, app), "[Stack/Fn]", "6 layers", "at most 5")
+		synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Fn]", "6 layers", "at most 5")
 	})
 }
 
@@ -469,14 +470,14 @@ func TestFunctionConstructionPanics(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, s := newStack()
-			msg := mustPanic(t, func() { lambda.NewFunction(s, "Fn", tt.props(s)) })
+			_, s := synthtest.NewStack()
+			msg := synthtest.MustPanic(t, func() { lambda.NewFunction(s, "Fn", tt.props(s)) })
 			if !contains(msg, "Stack/Fn") || !contains(msg, tt.want) {
 				t.Errorf("panic %q, want the path and %q", msg, tt.want)
 			}
 		})
 	}
-	if msg := mustPanic(t, func() { lambda.CodeFromGoPackage("./x", lambda.GoBuildOptions{GOARCH: "386"}) }); !contains(msg, `"386" is not a Lambda architecture`) {
+	if msg := synthtest.MustPanic(t, func() { lambda.CodeFromGoPackage("./x", lambda.GoBuildOptions{GOARCH: "386"}) }); !contains(msg, `"386" is not a Lambda architecture`) {
 		t.Errorf("panic %q", msg)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/eksforge/eksforge/aws/lambda"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // synthGo synthesizes a stack with one Go function built from pkg in dir
@@ -80,7 +81,7 @@ func TestGoFunction(t *testing.T) {
 	}{{"", "arm64", elf.EM_AARCH64}, {lambda.ArchitectureX8664, "x86_64", elf.EM_X86_64}} {
 		t.Run(tt.want, func(t *testing.T) {
 			t.Parallel()
-			_, s := newStack()
+			_, s := synthtest.NewStack()
 			fn := lambda.NewFunction(s, "Fn", lambda.FunctionProps{
 				Code:         lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: dir, CacheDir: cache}),
 				Architecture: tt.arch,
@@ -119,7 +120,7 @@ func TestGoFunction(t *testing.T) {
 
 func TestGoFunctionArchitectureFromGOARCH(t *testing.T) {
 	t.Parallel()
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	fn := lambda.NewFunction(s, "Fn", lambda.FunctionProps{
 		Code: lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: helloModule(t), GOARCH: "amd64", CacheDir: t.TempDir()}),
 	})
@@ -154,9 +155,9 @@ func TestGoFunctionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			app, s := newStack()
+			app, s := synthtest.NewStack()
 			lambda.NewFunction(s, "Fn", tt.props)
-			wantErrors(t, synthError(t, app), tt.want...)
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), tt.want...)
 		})
 	}
 }
@@ -309,12 +310,12 @@ func BenchmarkSynthTwoGoFunctions(b *testing.B) {
 func TestGoFunctionsBuildTogether(t *testing.T) {
 	t.Parallel()
 	dir, cache := helloModule(t), t.TempDir()
-	app, s := newStack()
+	app, s := synthtest.NewStack()
 	for id, pkg := range map[string]string{"One": ".", "Two": "./two", "Bad": "./broken"} {
 		lambda.NewFunction(s, id, lambda.FunctionProps{Code: lambda.CodeFromGoPackage(pkg, lambda.GoBuildOptions{Dir: dir, CacheDir: cache})})
 	}
-	msg := synthError(t, app)
-	wantErrors(t, msg, "[Stack/Bad] Code:", "undefinedFunction")
+	msg := synthtest.SynthError(t, app)
+	synthtest.WantErrors(t, msg, "[Stack/Bad] Code:", "undefinedFunction")
 	if strings.Contains(msg, "Stack/One") || strings.Contains(msg, "Stack/Two") || strings.Count(msg, "[Stack/") != 1 {
 		t.Errorf("errors name other functions:\n%s", msg)
 	}

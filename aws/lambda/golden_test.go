@@ -11,6 +11,7 @@ import (
 	"github.com/eksforge/eksforge/aws/logs"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cfnlint"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // The golden templates, with asset hashes normalized, and the real
@@ -22,7 +23,7 @@ func TestGoldenTemplates(t *testing.T) {
 	// A Go function placed in the private subnets of a new VPC, with a log
 	// group, a layer, a database it may reach and a rule that may invoke
 	// it.
-	_, s := newStack()
+	_, s := synthtest.NewStack()
 	vpc := ec2.NewVpc(s, "Vpc", ec2.VpcProps{MaxAzs: 2, NatGateways: cdk.Ptr(1)})
 	db := ec2.NewSecurityGroup(s, "Database", ec2.SecurityGroupProps{Vpc: vpc, Description: "database"})
 	fn := lambda.NewFunction(s, "Handler", lambda.FunctionProps{
@@ -45,7 +46,7 @@ func TestGoldenTemplates(t *testing.T) {
 	lint := []string{checkGolden(t, "go-function-vpc.template.json", s, dir)}
 
 	// The parity stack (inline, asset and S3 code, permissions) is linted too.
-	app2, s2 := newStack()
+	app2, s2 := synthtest.NewStack()
 	buildParity(s2)
 	asm, err := app2.Synth(cdk.InMemory())
 	if err != nil {

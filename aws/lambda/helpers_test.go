@@ -2,66 +2,16 @@ package lambda_test
 
 import (
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden templates in testdata/")
-
-func newStack(env ...cdk.Environment) (*cdk.App, *cdk.Stack) {
-	app := cdk.NewApp(cdk.AppProps{})
-	props := cdk.StackProps{}
-	if len(env) > 0 {
-		props.Env = env[0]
-	}
-	return app, cdk.NewStack(app, "Stack", props)
-}
-
-// synthError synthesizes the app and returns its error ("" when none).
-func synthError(t *testing.T, app *cdk.App) string {
-	t.Helper()
-	_, err := app.Synth(cdk.InMemory())
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
-// wantErrors fails unless msg holds every fragment.
-func wantErrors(t *testing.T, msg string, fragments ...string) {
-	t.Helper()
-	if msg == "" {
-		t.Fatalf("synthesis succeeded; want an error with %q", fragments)
-	}
-	for _, f := range fragments {
-		if !strings.Contains(msg, f) {
-			t.Errorf("error does not mention %q:\n%s", f, msg)
-		}
-	}
-}
-
-// mustPanic runs f and returns the panic message.
-func mustPanic(t *testing.T, f func()) (msg string) {
-	t.Helper()
-	defer func() {
-		r := recover()
-		if r == nil {
-			t.Fatalf("no panic")
-		}
-		msg = fmt.Sprint(r)
-	}()
-	f()
-	return ""
-}
 
 // assetHash matches the SHA-256 hashes that name assets.
 var assetHash = regexp.MustCompile(`[0-9a-f]{64}`)
@@ -89,7 +39,7 @@ func checkGolden(t *testing.T, name string, stack *cdk.Stack, dir string) string
 	}
 	got := normalizeHashes(raw)
 	path := filepath.Join("testdata", name)
-	if *update {
+	if synthtest.Updating() {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/eksforge/eksforge/aws/s3"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cdklib"
+	"github.com/eksforge/eksforge/internal/testenv/synthtest"
 )
 
 // buildParity builds, with eksforge, what testdata/parity/lambda.js builds
@@ -66,7 +67,7 @@ func buildParity(stack *cdk.Stack) {
 // directories as directories, we as zips); nothing else is normalized.
 func TestParityWithAwsCdk(t *testing.T) {
 	t.Parallel()
-	_, stack := newStack()
+	_, stack := synthtest.NewStack()
 	buildParity(stack)
 	app := stack.Node().Root().(*cdk.App)
 	asm, err := app.Synth(cdk.InMemory())
