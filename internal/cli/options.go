@@ -16,6 +16,7 @@ type options struct {
 	template                  string
 	approval                  string
 	parameters                multiFlag
+	allowReplace              multiFlag
 	format, output            string
 	outputsFile               string
 }
@@ -64,6 +65,7 @@ func (o *options) flags(name string) *flag.FlagSet {
 		fs.StringVar(&o.approval, "require-approval", "broadening", "when to ask before deploying: never, any-change (any IAM, security group or replacement change), broadening (IAM or security group broadening, or a replacement)")
 		fs.Var(&o.parameters, "parameters", "stack parameter KEY=VALUE or STACK:KEY=VALUE (repeatable)")
 		fs.BoolVar(&o.force, "force", false, "deploy even when the template has not changed")
+		fs.Var(&o.allowReplace, "allow-replace", "allow replacing or deleting this EKS cluster, node group, add-on or stateful resource: its logical ID or construct path (repeatable)")
 		fs.StringVar(&o.outputsFile, "outputs-file", "", "also write the stacks' outputs to this JSON file ({\"Stack\": {\"Key\": \"Value\"}})")
 	case "destroy":
 		app()
@@ -145,12 +147,18 @@ they depend on, unless --exclusively) in dependency order. For each stack it:
      already there;
   3. shows the template diff and creates a CloudFormation change set
      (CREATE or UPDATE), skipping the stack when nothing changed;
-  4. asks for approval when --require-approval says so; without a terminal
+  4. refuses to replace or delete an EKS cluster, node group, add-on,
+     Fargate profile or stateful resource (database, table, bucket, file
+     system, volume, queue, key, log group, ...) unless --allow-replace
+     names it (by logical ID, construct path, or a construct path above
+     it), or a person at a terminal approves each one; --require-approval
+     never does not waive this;
+  5. asks for approval when --require-approval says so; without a terminal
      such a deployment is refused;
-  5. executes the change set, printing stack events with a progress bar
+  6. executes the change set, printing stack events with a progress bar
      (resources done / total, elapsed), and on failure the first failing
      resource with its reason;
-  6. prints the stack's outputs.
+  7. prints the stack's outputs.
 
 With several stacks in the app, name the stacks (wildcards work) or pass
 --all. Credentials are used as they are: the bootstrap roles are not
@@ -161,6 +169,7 @@ Examples:
 	eksforge deploy --all
 	eksforge deploy MyStack --require-approval never
 	eksforge deploy MyStack --parameters InstanceType=t3.large
+	eksforge deploy MyStack --allow-replace MyStack/Cluster/Nodegroup
 `
 
 const destroyHelp = `Destroy deletes the stacks named (with the stacks that depend on them,

@@ -340,6 +340,10 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 		fmt.Fprintln(r.Stdout, line)
 	}
 
+	if err := r.gateReplacements(s.DisplayName, o.allowReplace, guardedChanges(d, old, cs.Changes, pathsOf(s))); err != nil {
+		dep.Discard(ctx, cs)
+		return nil, err
+	}
 	if why := approvalNeeded(o.approval, d, cs.Changes); why != "" {
 		if !r.Interactive {
 			dep.Discard(ctx, cs)
