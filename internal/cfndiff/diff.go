@@ -345,6 +345,9 @@ func cdkPath(r map[string]any) string {
 func createOnlyPaths(typ string) []string {
 	s := createOnly[typ]
 	if s == "" {
+		s = customCreateOnly[typ]
+	}
+	if s == "" {
 		return nil
 	}
 	return strings.Split(s, " ")

@@ -100,7 +100,9 @@ func writeResource(b *strings.Builder, r ResourceDiff) {
 		fmt.Fprintf(b, "      replaced because %s\n", strings.Join(r.ReplaceReasons, "; "))
 	}
 	for _, p := range r.Properties {
-		writeProperty(b, p)
+		if !writeKubernetesProperty(b, r.Type(), p) {
+			writeProperty(b, p)
+		}
 	}
 	for _, p := range r.Attributes {
 		writeProperty(b, p)
@@ -124,12 +126,15 @@ func writeProperty(b *strings.Builder, p PropertyDiff) {
 // maxValue bounds a value's rendering; longer ones are cut with "…".
 const maxValue = 400
 
-// render writes a value as compact JSON (strings quoted) on one line.
+// render writes a value as compact JSON (strings quoted) on one line;
+// strings built with Fn::Join ("arn:" + partition + ...) are written as
+// one string with ${...} for their references
+// ("arn:${AWS::Partition}:iam::${AWS::AccountId}:root").
 func render(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(joinsAsStrings(v)); err != nil {
 		return fmt.Sprint(v)
 	}
 	s := strings.TrimSuffix(buf.String(), "\n")
@@ -141,4 +146,29 @@ func render(v any) string {
 		s = s[:cut] + "…"
 	}
 	return s
+}
+
+// joinsAsStrings returns v with every Fn::Join of strings and references
+// replaced by the string it builds.
+func joinsAsStrings(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["Fn::Join"]; ok && len(x) == 1 {
+			if s, ok := flatten(x); ok {
+				return s
+			}
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = joinsAsStrings(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = joinsAsStrings(e)
+		}
+		return out
+	}
+	return v
 }

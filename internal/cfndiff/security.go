@@ -267,8 +267,10 @@ func sgSummary(r map[string]any, groupKey string) string {
 	return strings.Join(parts, " ")
 }
 
-// compact renders a JSON value on one line; strings without quotes.
+// compact renders a JSON value on one line; strings (and strings built
+// with Fn::Join, as in render) without quotes.
 func compact(v any) string {
+	v = joinsAsStrings(v)
 	if s, ok := v.(string); ok {
 		return s
 	}
