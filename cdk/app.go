@@ -71,9 +71,24 @@ func (a *App) Outdir() string { return a.outdir }
 type SynthOption func(*synthOptions)
 
 type synthOptions struct {
-	outdir   string
-	inMemory bool
+	outdir      string
+	inMemory    bool
+	buildAssets bool
 }
+
+// BuildAssetsContext is the context key that, set to true (or "true"),
+// makes every synthesis of the app behave as with [BuildAssets]: `cdk synth
+// -c eksforge:buildAssets=true` with the AWS CDK CLI, `eksforge synth
+// --build-assets` with eksforge's.
+const BuildAssetsContext = "eksforge:buildAssets"
+
+// BuildAssets makes the assets whose source is a command run at publish
+// time ([FileAssetSource.Executable], such as Go handlers) at synthesis
+// instead, and stages them in the cloud assembly, so that it is
+// self-contained: it can be deployed from another machine, or with tools
+// that cannot run the command. Builds run concurrently and report their
+// progress on standard error.
+func BuildAssets() SynthOption { return func(o *synthOptions) { o.buildAssets = true } }
 
 // WithOutdir writes the cloud assembly to dir instead of the app's Outdir.
 func WithOutdir(dir string) SynthOption { return func(o *synthOptions) { o.outdir = dir } }
@@ -89,6 +104,9 @@ func InMemory() SynthOption { return func(o *synthOptions) { o.inMemory = true }
 // was not yet written to.
 func (a *App) Synth(opts ...SynthOption) (*CloudAssembly, error) {
 	o := synthOptions{outdir: a.outdir}
+	if v := a.node.TryGetContext(BuildAssetsContext); v == true || v == "true" {
+		o.buildAssets = true
+	}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -100,15 +118,19 @@ func (a *App) Synth(opts ...SynthOption) (*CloudAssembly, error) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.written[o.outdir] {
+	key := o.outdir
+	if o.buildAssets {
+		key += "\x00built"
+	}
+	if a.written[key] {
 		return a.assembly.withDirectory(o.outdir), nil
 	}
-	if err := writeAssembly(a, a.assembly, o.outdir); err != nil {
+	if err := writeAssembly(a, a.assembly, o.outdir, o.buildAssets); err != nil {
 		return nil, err
 	}
 	if a.written == nil {
 		a.written = map[string]bool{}
 	}
-	a.written[o.outdir] = true
+	a.written[key] = true
 	return a.assembly.withDirectory(o.outdir), nil
 }

@@ -2,14 +2,19 @@ package cdk
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
+	"sync"
 
 	"github.com/eksforge/eksforge/internal/fingerprint"
 )
@@ -108,7 +113,7 @@ func writeFile(dir, name string, data []byte) error {
 	return nil
 }
 
-func writeAssembly(app *App, asm *CloudAssembly, dir string) error {
+func writeAssembly(app *App, asm *CloudAssembly, dir string, buildAssets bool) error {
 	stacks := asm.stacks
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("unable to create the output directory: %w", err)
@@ -123,12 +128,12 @@ func writeAssembly(app *App, asm *CloudAssembly, dir string) error {
 		if s.nestedParent != nil {
 			continue
 		}
-		if err := stageAssets(dir, s.assets); err != nil {
+		if err := stageAssets(dir, s.assets, buildAssets); err != nil {
 			return err
 		}
 		hash := s.templateAssetHash
 		assetsFile := s.artifactID + ".assets.json"
-		body, err := marshalIndent2(assetManifest(s))
+		body, err := marshalIndent2(assetManifest(s, buildAssets))
 		if err != nil {
 			return err
 		}
@@ -221,34 +226,103 @@ func marshalIndent2(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-func stageAssets(dir string, reg *assetRegistry) error {
+// stageAssets writes the assets of reg into dir; assets made by a command
+// are made (concurrently) and staged only when buildAssets is set.
+func stageAssets(dir string, reg *assetRegistry, buildAssets bool) error {
+	var built []*assetEntry
 	for _, e := range reg.sorted() {
 		if e.src.staged {
 			continue
 		}
-		dst := filepath.Join(dir, e.path)
-		if _, err := os.Stat(dst); err == nil {
-			continue // same hash, same content
+		if len(e.src.Executable) > 0 {
+			if buildAssets {
+				built = append(built, e)
+			}
+			continue
 		}
-		tmp := dst + ".tmp"
-		var err error
-		switch {
-		case e.src.Data != nil:
-			err = os.WriteFile(tmp, e.src.Data, 0o644)
-		case e.src.Packaging == FileAssetPackagingZipDirectory:
-			err = zipTo(tmp, e.src.FileName, e.src.Exclude)
-		default:
-			err = copyFile(tmp, e.src.FileName)
-		}
-		if err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("unable to stage asset %s from %s: %w", e.src.SourceHash, e.src.FileName, err)
-		}
-		if err := os.Rename(tmp, dst); err != nil {
-			return fmt.Errorf("unable to stage asset %s: %w", e.src.SourceHash, err)
+		if err := stageAsset(dir, e, e.src.FileName); err != nil {
+			return err
 		}
 	}
+	return buildAndStage(dir, built)
+}
+
+// stageAsset writes one asset to dir, from the file or directory src or
+// from its Data.
+func stageAsset(dir string, e *assetEntry, src string) error {
+	dst := filepath.Join(dir, e.path)
+	if _, err := os.Stat(dst); err == nil {
+		return nil // same hash, same content
+	}
+	tmp := dst + ".tmp"
+	var err error
+	switch {
+	case e.src.Data != nil:
+		err = os.WriteFile(tmp, e.src.Data, 0o644)
+	case e.src.Packaging == FileAssetPackagingZipDirectory:
+		err = zipTo(tmp, src, e.src.Exclude)
+	default:
+		err = copyFile(tmp, src)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("unable to stage asset %s from %s: %w", e.src.SourceHash, src, err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return fmt.Errorf("unable to stage asset %s: %w", e.src.SourceHash, err)
+	}
 	return nil
+}
+
+// buildAndStage makes the assets whose source is a command, all at once
+// (a Go link uses one core, so distinct handlers build side by side), and
+// stages them. It returns every failure.
+func buildAndStage(dir string, entries []*assetEntry) error {
+	errs := make([]error, len(entries))
+	var wg sync.WaitGroup
+	for i, e := range entries {
+		if _, err := os.Stat(filepath.Join(dir, e.path)); err == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path, err := buildAsset(context.Background(), e)
+			if err == nil {
+				err = stageAsset(dir, e, path)
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// buildAsset makes the file of an asset whose source is a command: with its
+// Build function, else by running the command as a deploy tool would.
+func buildAsset(ctx context.Context, e *assetEntry) (string, error) {
+	name := e.src.DisplayName
+	if name == "" {
+		name = e.src.SourceHash
+	}
+	if e.src.Build != nil {
+		p, err := e.src.Build(ctx)
+		if err != nil {
+			return "", fmt.Errorf("unable to build asset %s: %w", name, err)
+		}
+		return p, nil
+	}
+	cmd := exec.CommandContext(ctx, e.src.Executable[0], e.src.Executable[1:]...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("unable to build asset %s: %s: %w", name, strings.Join(e.src.Executable, " "), err)
+	}
+	p := strings.TrimSpace(string(out))
+	if p == "" {
+		return "", fmt.Errorf("unable to build asset %s: %s printed no file name", name, strings.Join(e.src.Executable, " "))
+	}
+	return p, nil
 }
 
 func zipTo(dst, srcDir string, exclude []string) error {
@@ -290,7 +364,7 @@ func copyFile(dst, src string) error {
 	return out.Close()
 }
 
-func assetManifest(s *Stack) *object {
+func assetManifest(s *Stack, buildAssets bool) *object {
 	d := s.synthesizer
 	files := newObject()
 	for _, e := range s.assets.sorted() {
@@ -318,7 +392,11 @@ func assetManifest(s *Stack) *object {
 			name = e.src.SourceHash
 		}
 		f.set("displayName", name)
-		f.set("source", map[string]any{"path": e.path, "packaging": "file"})
+		if len(e.src.Executable) > 0 && !buildAssets {
+			f.set("source", map[string]any{"executable": e.src.Executable})
+		} else {
+			f.set("source", map[string]any{"path": e.path, "packaging": "file"})
+		}
 		dests := newObject()
 		dests.set(destKey, dest)
 		f.set("destinations", dests)

@@ -1,6 +1,7 @@
 package cdk
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -21,8 +22,9 @@ const (
 	FileAssetPackagingZipDirectory FileAssetPackaging = "zip"
 )
 
-// FileAssetSource describes a file asset: a file, a directory, or bytes made
-// by the program.
+// FileAssetSource describes a file asset: a file, a directory, bytes made
+// by the program, or a command that makes the file when the asset is
+// published.
 type FileAssetSource struct {
 	// SourceHash identifies the content; assets with the same hash are
 	// uploaded once. Required unless Data is set (its SHA-256 is used).
@@ -47,6 +49,20 @@ type FileAssetSource struct {
 	// the SourceHash should cover the same files.
 	// Default: nothing is excluded.
 	Exclude []string
+	// Executable is a command that makes the asset when it is published,
+	// for content too costly to make at every synthesis (a compiled Lambda
+	// handler): the asset manifest gives it as the source's "executable",
+	// and the deploy tool (the AWS CDK CLI, cdk-assets, eksforge deploy)
+	// runs it and uploads the file whose path it prints on standard
+	// output. Such an asset is not staged in the cloud assembly unless the
+	// app is synthesized with [BuildAssets]. FileName and Data must be
+	// empty, and SourceHash must identify what the command makes.
+	// Default: none (the asset is FileName or Data, staged at synthesis).
+	Executable []string
+	// Build makes, in this process, the file that Executable would print,
+	// and returns its path; [BuildAssets] calls it to stage the asset.
+	// Default: BuildAssets runs Executable.
+	Build func(ctx context.Context) (string, error)
 
 	staged bool // already written by synthesis (templates)
 }
@@ -133,8 +149,13 @@ func (s *Stack) AddFileAsset(src FileAssetSource) FileAssetLocation {
 	if src.SourceHash == "" {
 		panic(fmt.Sprintf("cdk: file asset in %q needs a SourceHash (or Data)", s.Node().Path()))
 	}
-	if src.Data == nil && src.FileName == "" {
-		panic(fmt.Sprintf("cdk: file asset in %q needs a FileName or Data", s.Node().Path()))
+	switch {
+	case len(src.Executable) > 0 && (src.Data != nil || src.FileName != ""):
+		panic(fmt.Sprintf("cdk: file asset %s in %q has an Executable and a FileName or Data; give one source", src.SourceHash, s.Node().Path()))
+	case len(src.Executable) == 0 && src.Build != nil:
+		panic(fmt.Sprintf("cdk: file asset %s in %q has a Build function but no Executable; set Executable to the command that makes the file at publish time", src.SourceHash, s.Node().Path()))
+	case len(src.Executable) == 0 && src.Data == nil && src.FileName == "":
+		panic(fmt.Sprintf("cdk: file asset in %q needs a FileName, Data or an Executable", s.Node().Path()))
 	}
 	if src.Packaging == "" {
 		src.Packaging = FileAssetPackagingFile

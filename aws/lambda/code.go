@@ -18,7 +18,7 @@ import (
 // Code is the deployment package of a [Function] or the content of a
 // [LayerVersion]: an S3 object ([CodeFromBucket]), a local directory or
 // zip file ([CodeFromAsset]), inline source ([CodeFromInline]), or a Go main
-// package built at synthesis ([CodeFromGoPackage]).
+// package built when it is published ([CodeFromGoPackage]).
 //
 // Implement it to add another source; Bind is called once per function or
 // layer, from its constructor.
@@ -240,21 +240,14 @@ type GoBuildOptions struct {
 	CacheDir string
 }
 
-// goCode is a Go main package built at synthesis.
+// goCode is a Go main package, hashed at synthesis and built when its
+// asset is published (or staged with cdk.BuildAssets).
 type goCode struct {
 	pkg  string
 	opts GoBuildOptions
 
 	mu       sync.Mutex
-	builds   map[string]*goBuild // by GOARCH
 	bindings map[cdk.Construct]*goBinding
-}
-
-// goBuild is one build of a goCode, done once.
-type goBuild struct {
-	once sync.Once
-	res  *gobuild.Result
-	err  error
 }
 
 // CodeFromGoPackage is a Go main package compiled for provided.al2023 into
@@ -266,14 +259,19 @@ type goBuild struct {
 // pkg is an import path ("github.com/acme/app/cmd/handler") or a directory
 // ("./cmd/handler", relative to opts.Dir or the working directory).
 //
-// The package is built when the app is synthesized (the first time the
-// template is resolved), not when the function is constructed. The asset's
-// hash is the hash of the build inputs (sources, go.sum entries, Go version,
-// flags; see internal/gobuild), computed without building, and the binary is
-// cached under it outside the repository: a warm synthesis of an unchanged
-// handler neither rebuilds nor re-hashes it. A failed build (a compile
-// error, a package that is not a main package) is a synthesis error naming
-// the construct path.
+// Synthesis does not compile the package. It names the asset by the hash
+// of the build inputs (sources, module versions and go.sum entries, Go
+// version, flags, target; see internal/gobuild), computed with go list
+// without building, and writes in the asset manifest the command that
+// builds and zips it (the asset's "executable" source): the AWS CDK CLI
+// (cdk deploy) and eksforge deploy run it when they publish the asset, on
+// the machine that synthesized. The binary and its zip are cached outside
+// the repository under the hash, so a repeated publish, or a second app
+// with the same handler, builds nothing. Synthesize with cdk.BuildAssets
+// (eksforge synth --build-assets) to build at synthesis and stage the zip
+// in the cloud assembly instead. A package that cannot be hashed (not a
+// main package, a missing import) is a synthesis error naming the
+// construct path; a compile error shows when the asset is built.
 //
 // A function whose Code is a Go package defaults to RuntimeProvidedAl2023,
 // handler "bootstrap" and ArchitectureArm64.
@@ -284,7 +282,7 @@ func CodeFromGoPackage(pkg string, opts GoBuildOptions) Code {
 	if opts.GOARCH != "" && architectureOfGOARCH(opts.GOARCH) == "" {
 		panic(fmt.Sprintf("lambda: CodeFromGoPackage(%q): GOARCH %q is not a Lambda architecture; use \"arm64\" or \"amd64\"", pkg, opts.GOARCH))
 	}
-	return &goCode{pkg: pkg, opts: opts, builds: map[string]*goBuild{}}
+	return &goCode{pkg: pkg, opts: opts}
 }
 
 // IsGoCode reports whether c was made by [CodeFromGoPackage].
@@ -301,33 +299,25 @@ func goArchitecture(c Code) Architecture {
 	return ""
 }
 
-func (c *goCode) build(goarch string) *goBuild {
-	c.mu.Lock()
-	b, ok := c.builds[goarch]
-	if !ok {
-		b = &goBuild{}
-		c.builds[goarch] = b
+// buildOptions are the gobuild options of c for goarch, resolved so that
+// they name the same build from any working directory.
+func (c *goCode) buildOptions(goarch string) (gobuild.Options, error) {
+	tags := slices.Clone(c.opts.Tags)
+	if !c.opts.WithRPC {
+		tags = append(tags, "lambda.norpc")
 	}
-	c.mu.Unlock()
-	b.once.Do(func() {
-		tags := slices.Clone(c.opts.Tags)
-		if !c.opts.WithRPC {
-			tags = append(tags, "lambda.norpc")
-		}
-		b.res, b.err = gobuild.Build(context.Background(), gobuild.Options{
-			Package:  c.pkg,
-			Dir:      c.opts.Dir,
-			GOARCH:   goarch,
-			Tags:     tags,
-			LDFlags:  c.opts.LDFlags,
-			Env:      c.opts.Env,
-			CacheDir: c.opts.CacheDir,
-		})
-	})
-	return b
+	return gobuild.Options{
+		Package:  c.pkg,
+		Dir:      c.opts.Dir,
+		GOARCH:   goarch,
+		Tags:     tags,
+		LDFlags:  c.opts.LDFlags,
+		Env:      c.opts.Env,
+		CacheDir: c.opts.CacheDir,
+	}.Resolved()
 }
 
-// goBinding is a goCode bound to one construct: the build and the asset
+// goBinding is a goCode bound to one construct: the hash and the asset
 // location, made the first time the template is resolved.
 type goBinding struct {
 	code   *goCode
@@ -339,76 +329,33 @@ type goBinding struct {
 	hash string
 }
 
-// pendingBuilds are the Go builds bound in each app (by root construct) and
-// not started yet. The first one an app's synthesis needs starts them all,
-// so that distinct handlers compile concurrently (the go command links one
-// program on one core) rather than one after the other. The entries of an
-// app that is never synthesized stay until the process ends (a few closures
-// per function).
-var pendingBuilds = struct {
-	sync.Mutex
-	byRoot map[cdk.Construct][]func()
-}{byRoot: map[cdk.Construct][]func(){}}
-
-func addPendingBuild(root cdk.Construct, start func()) {
-	pendingBuilds.Lock()
-	defer pendingBuilds.Unlock()
-	pendingBuilds.byRoot[root] = append(pendingBuilds.byRoot[root], start)
-}
-
-// startPendingBuilds starts, in the background, the builds bound in root's
-// app that have not started; each build runs once whoever starts it.
-func startPendingBuilds(root cdk.Construct) {
-	pendingBuilds.Lock()
-	starts := pendingBuilds.byRoot[root]
-	delete(pendingBuilds.byRoot, root)
-	pendingBuilds.Unlock()
-	for _, start := range starts {
-		go start()
-	}
-}
-
 func (b *goBinding) location() (*cdk.FileAssetLocation, string) {
 	b.once.Do(func() {
-		startPendingBuilds(b.scope.Node().Root())
-		res := b.code.build(b.goarch)
-		if res.err != nil {
-			b.scope.Node().AddError("Code: %v", res.err)
+		opts, err := b.code.buildOptions(b.goarch)
+		if err != nil {
+			b.scope.Node().AddError("Code: unable to build %s: %v", b.code.pkg, err)
 			return
 		}
-		zipPath, err := cachedZip(res.res)
+		hash, err := gobuild.Hash(context.Background(), opts)
 		if err != nil {
 			b.scope.Node().AddError("Code: %v", err)
 			return
 		}
 		loc := cdk.StackOf(b.scope).AddFileAsset(cdk.FileAssetSource{
-			SourceHash:  res.res.Hash,
-			FileName:    zipPath,
+			SourceHash: hash,
+			Executable: gobuild.Command(opts, hash),
+			Build: func(ctx context.Context) (string, error) {
+				opts.Progress = os.Stderr
+				zip, _, err := gobuild.BuildZip(ctx, opts, hash)
+				return zip, err
+			},
 			Packaging:   cdk.FileAssetPackagingFile,
 			Extension:   ".zip",
 			DisplayName: b.code.pkg + " (" + b.goarch + ")",
 		})
-		b.loc, b.hash = &loc, res.res.Hash
+		b.loc, b.hash = &loc, hash
 	})
 	return b.loc, b.hash
-}
-
-// cachedZip returns the deterministic zip of a built handler, made once per
-// build and kept beside it in the build cache (<cache>/zips/<hash>.zip):
-// zipping a 20 MB binary takes a second or two, so synthesizing into a
-// fresh cdk.out then only copies (or hard-links) the file.
-func cachedZip(res *gobuild.Result) (string, error) {
-	dst := filepath.Join(filepath.Dir(res.Dir), "zips", res.Hash+".zip")
-	if _, err := os.Stat(dst); err == nil {
-		return dst, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return "", fmt.Errorf("unable to cache the zip of %s: %w", res.Dir, err)
-	}
-	if err := fingerprint.ZipFile(dst, res.Dir); err != nil {
-		return "", err
-	}
-	return dst, nil
 }
 
 func (c *goCode) Bind(scope cdk.Construct, opts CodeBindOptions) CodeConfig {
@@ -432,7 +379,6 @@ func (c *goCode) Bind(scope cdk.Construct, opts CodeBindOptions) CodeConfig {
 	}
 	c.bindings[scope] = b
 	c.mu.Unlock()
-	addPendingBuild(scope.Node().Root(), func() { c.build(goarch) })
 	field := func(f func(*cdk.FileAssetLocation) string) string {
 		return cdk.AsString(cdk.LazyAny(func() any {
 			loc, _ := b.location()

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,7 +19,8 @@ import (
 )
 
 // synthGo synthesizes a stack with one Go function built from pkg in dir
-// into out, and returns the function's S3 key and the staged zip's bytes.
+// into out, building its asset (cdk.BuildAssets), and returns the
+// function's S3 key and the staged zip's bytes.
 func synthGo(t testing.TB, dir, cache, out string, arch lambda.Architecture) (key string, zipBytes []byte) {
 	t.Helper()
 	app := cdk.NewApp(cdk.AppProps{Outdir: out})
@@ -27,7 +29,7 @@ func synthGo(t testing.TB, dir, cache, out string, arch lambda.Architecture) (ke
 		Code:         lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: dir, CacheDir: cache}),
 		Architecture: arch,
 	})
-	asm, err := app.Synth()
+	asm, err := app.Synth(cdk.BuildAssets())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,9 +144,6 @@ func TestGoFunctionErrors(t *testing.T) {
 		{"fails on a package that is not a main package",
 			lambda.FunctionProps{Code: lambda.CodeFromGoPackage("./lib", lambda.GoBuildOptions{Dir: dir, CacheDir: cache})},
 			[]string{"[Stack/Fn] Code:", "not a main package", "example.com/hello/lib is package lib"}},
-		{"fails on a compile error",
-			lambda.FunctionProps{Code: lambda.CodeFromGoPackage("./broken", lambda.GoBuildOptions{Dir: dir, CacheDir: cache})},
-			[]string{"[Stack/Fn] Code:", "go build", "undefinedFunction"}},
 		{"fails on a missing package",
 			lambda.FunctionProps{Code: lambda.CodeFromGoPackage("./nope", lambda.GoBuildOptions{Dir: dir, CacheDir: cache})},
 			[]string{"[Stack/Fn] Code:", "./nope"}},
@@ -306,17 +305,134 @@ func BenchmarkSynthTwoGoFunctions(b *testing.B) {
 	}
 }
 
-// Builds started together report each failure on its own function.
+// Synthesis does not compile: a package with a compile error synthesizes,
+// and building its asset (cdk.BuildAssets) reports the error with the
+// package's name, while the other handlers built with it succeed.
 func TestGoFunctionsBuildTogether(t *testing.T) {
 	t.Parallel()
 	dir, cache := helloModule(t), t.TempDir()
-	app, s := synthtest.NewStack()
+	app := cdk.NewApp(cdk.AppProps{})
+	s := cdk.NewStack(app, "Stack", cdk.StackProps{})
 	for id, pkg := range map[string]string{"One": ".", "Two": "./two", "Bad": "./broken"} {
 		lambda.NewFunction(s, id, lambda.FunctionProps{Code: lambda.CodeFromGoPackage(pkg, lambda.GoBuildOptions{Dir: dir, CacheDir: cache})})
 	}
-	msg := synthtest.SynthError(t, app)
-	synthtest.WantErrors(t, msg, "[Stack/Bad] Code:", "undefinedFunction")
-	if strings.Contains(msg, "Stack/One") || strings.Contains(msg, "Stack/Two") || strings.Count(msg, "[Stack/") != 1 {
-		t.Errorf("errors name other functions:\n%s", msg)
+	if _, err := app.Synth(cdk.InMemory()); err != nil {
+		t.Fatalf("synthesis without building: %v", err)
+	}
+	_, err := app.Synth(cdk.WithOutdir(t.TempDir()), cdk.BuildAssets())
+	if err == nil {
+		t.Fatal("building a package with a compile error succeeded")
+	}
+	synthtest.WantErrors(t, err.Error(), "./broken (arm64)", "go build", "undefinedFunction")
+	if strings.Contains(err.Error(), "./two") || strings.Contains(err.Error(), ". (arm64)") {
+		t.Errorf("errors name other functions:\n%v", err)
+	}
+	entries, _ := os.ReadDir(cache)
+	var built int
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(cache, e.Name(), "bootstrap")); err == nil {
+			built++
+		}
+	}
+	if built != 2 {
+		t.Errorf("the cache holds %d binaries, want 2 (the packages that compile)", built)
+	}
+}
+
+// Without cdk.BuildAssets, synthesis builds nothing: the asset manifest
+// names the command that builds the zip at publish time, and running that
+// command (as cdk-assets and eksforge deploy do) prints the path of a zip
+// holding the arm64 bootstrap, whose key is the asset's hash.
+func TestGoFunctionBuiltAtPublish(t *testing.T) {
+	t.Parallel()
+	dir, cache, out := helloModule(t), t.TempDir(), t.TempDir()
+	app := cdk.NewApp(cdk.AppProps{Outdir: out})
+	s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+	lambda.NewFunction(s, "Fn", lambda.FunctionProps{Code: lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: dir, CacheDir: cache})})
+	if _, err := app.Synth(); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 1 || entries[0].Name() != "stamps" {
+		t.Errorf("synthesis wrote %v to the build cache, want only stamps", entries)
+	}
+	body, err := os.ReadFile(filepath.Join(out, "Stack.assets.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct {
+		Files map[string]struct {
+			DisplayName string
+			Source      map[string]any
+		}
+	}
+	if err := json.Unmarshal(body, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	var hash string
+	var argv []string
+	for id, f := range manifest.Files {
+		if exe, ok := f.Source["executable"].([]any); ok {
+			hash = id
+			for _, a := range exe {
+				argv = append(argv, a.(string))
+			}
+			if len(f.Source) != 1 || f.DisplayName != ". (arm64)" {
+				t.Errorf("asset %s: source %v, display name %q", id, f.Source, f.DisplayName)
+			}
+		}
+	}
+	if hash == "" {
+		t.Fatalf("no asset with an executable source in %s", body)
+	}
+	if staged, _ := filepath.Glob(filepath.Join(out, "asset.*")); len(staged) != 0 {
+		t.Errorf("synthesis staged %v", staged)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = t.TempDir() // the command does not depend on where it runs
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
+	}
+	zipPath := strings.TrimSpace(string(stdout))
+	if zipPath != filepath.Join(cache, "zips", hash+".zip") {
+		t.Errorf("the command printed %q, want the cached zip of %s", zipPath, hash)
+	}
+	for _, want := range []string{"eksforge: building . for linux/arm64", "eksforge: built . for linux/arm64 in"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("progress on stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	zb, err := os.ReadFile(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := elf.NewFile(bytes.NewReader(bootstrapOf(t, zb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bin.Machine != elf.EM_AARCH64 {
+		t.Errorf("bootstrap is for %v, want arm64", bin.Machine)
+	}
+	// A second publish builds nothing and says nothing.
+	cmd = exec.Command(argv[0], argv[1:]...)
+	stderr.Reset()
+	cmd.Stderr = &stderr
+	if again, err := cmd.Output(); err != nil || string(again) != string(stdout) || strings.Contains(stderr.String(), "building") {
+		t.Errorf("second run: %q, %v, stderr %q", again, err, stderr.String())
+	}
+	// Sources edited after synthesis are refused, not uploaded under the
+	// old hash.
+	main := filepath.Join(dir, "main.go")
+	src, _ := os.ReadFile(main)
+	if err := os.WriteFile(main, append(src, []byte("\n// edited\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(argv[0], argv[1:]...)
+	stderr.Reset()
+	cmd.Stderr = &stderr
+	if _, err := cmd.Output(); err == nil || !strings.Contains(stderr.String(), "changed since the app was synthesized") {
+		t.Errorf("building edited sources: %v, stderr %q", err, stderr.String())
 	}
 }

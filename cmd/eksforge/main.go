@@ -1,7 +1,7 @@
 // Command eksforge synthesizes, lists, compares, deploys, destroys and
 // draws the stacks of an eksforge (or AWS CDK) app, without Node.js:
 //
-//	eksforge synth [--app CMD] [--out DIR] [-q]
+//	eksforge synth [--app CMD] [--out DIR] [--build-assets] [-q]
 //	eksforge ls [-l]
 //	eksforge diff [STACK...] [--template FILE] [--fail]
 //	eksforge deploy [STACK...|--all] [--require-approval never|any-change|broadening] [--parameters K=V]

@@ -124,8 +124,11 @@ type FileAsset struct {
 	ID string
 	// DisplayName names the asset for people.
 	DisplayName string
-	// Path is the source's absolute path.
+	// Path is the source's absolute path, or "" when Executable makes it.
 	Path string
+	// Executable is the command that makes the file to upload and prints
+	// its path (the source's "executable"), or nil when the source is Path.
+	Executable []string
 	// Packaging is "file" or "zip" (a directory zipped at publish time).
 	Packaging string
 	// Destinations are where to upload it, sorted by id.
@@ -340,8 +343,9 @@ type assetsJSON struct {
 	Files map[string]struct {
 		DisplayName string `json:"displayName"`
 		Source      struct {
-			Path      string `json:"path"`
-			Packaging string `json:"packaging"`
+			Path       string   `json:"path"`
+			Executable []string `json:"executable"`
+			Packaging  string   `json:"packaging"`
 		} `json:"source"`
 		Destinations map[string]struct {
 			BucketName    string `json:"bucketName"`
@@ -368,7 +372,15 @@ func readAssets(dir, file string) (*AssetManifest, error) {
 	}
 	am := &AssetManifest{Path: p, DockerImages: len(raw.DockerImages)}
 	for id, f := range raw.Files {
-		fa := FileAsset{ID: id, DisplayName: f.DisplayName, Path: filepath.Join(dir, f.Source.Path), Packaging: f.Source.Packaging}
+		fa := FileAsset{ID: id, DisplayName: f.DisplayName, Packaging: f.Source.Packaging}
+		switch {
+		case len(f.Source.Executable) > 0 && f.Source.Path == "":
+			fa.Executable = f.Source.Executable
+		case len(f.Source.Executable) == 0 && f.Source.Path != "":
+			fa.Path = filepath.Join(dir, f.Source.Path)
+		default:
+			return nil, fmt.Errorf("asset %s in %s needs exactly one of source.path and source.executable", id, p)
+		}
 		if fa.Packaging == "" {
 			fa.Packaging = "file"
 		}

@@ -83,7 +83,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{
-		{"synth", "[--app CMD] [--out DIR] [-q]", "run the app and write the cloud assembly", synthHelp, (*Runner).synth},
+		{"synth", "[--app CMD] [--out DIR] [--build-assets] [-q]", "run the app and write the cloud assembly", synthHelp, (*Runner).synth},
 		{"ls", "[--app CMD] [-l]", "list the app's stacks", lsHelp, (*Runner).ls},
 		{"diff", "[STACK...] [--template FILE] [--fail]", "compare the app's templates with the deployed stacks", diffHelp, (*Runner).diff},
 		{"deploy", "[STACK...|--all] [--require-approval LEVEL] [--parameters K=V]", "publish assets and deploy stacks through change sets", deployHelp, (*Runner).deploy},

@@ -12,6 +12,7 @@ type options struct {
 	app, out                  string
 	profile, region, endpoint string
 	quiet, long, all          bool
+	buildAssets               bool
 	exclusively, force, fail  bool
 	template                  string
 	approval                  string
@@ -49,6 +50,7 @@ func (o *options) flags(name string) *flag.FlagSet {
 		app()
 		fs.BoolVar(&o.quiet, "q", false, "print nothing on success")
 		fs.BoolVar(&o.quiet, "quiet", false, "print nothing on success")
+		fs.BoolVar(&o.buildAssets, "build-assets", false, "build the assets made at publish time (Go handlers) and stage them in the cloud assembly, so it is self-contained")
 	case "ls":
 		app()
 		fs.BoolVar(&o.long, "l", false, "long listing: stack name, environment, dependencies")
@@ -108,10 +110,17 @@ The app is the --app command, run by "sh -c" in the current directory; by
 default the "app" of ./cdk.json, else "go run .". --app may also name a
 directory that already holds a cloud assembly: it is read, not run.
 
+Synthesis does not compile Go Lambda handlers: their assets are built when
+they are published (eksforge deploy, cdk deploy), by a command written in
+the asset manifest, on this machine. --build-assets builds them now
+(progress on standard error) and stages their zips in the assembly, so it
+can be deployed from elsewhere (it sets the context eksforge:buildAssets).
+
 Examples:
 
 	eksforge synth
 	eksforge synth --app 'go run ./examples/minimal' --out /tmp/cdk.out
+	eksforge synth --build-assets
 `
 
 const lsHelp = `Ls synthesizes the app and lists its stacks (their construct paths), in

@@ -279,7 +279,7 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 		}
 	}
 
-	pub, err := deploy.PublishAssets(ctx, c.s3, env, s.Assets)
+	pub, err := deploy.PublishAssets(ctx, c.s3, env, s.Assets, r.Stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/assembly"
 )
 
@@ -88,6 +89,15 @@ func (r *Runner) load(ctx context.Context, o *options) (*assembly.Assembly, erro
 	cmd.Env = append(append(os.Environ(), r.Env...), "CDK_OUTDIR="+out)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if o.buildAssets {
+		ctxJSON, err := withContext(cmd.Env, cdk.BuildAssetsContext, true)
+		if err != nil {
+			return nil, err
+		}
+		cmd.Env = append(cmd.Env, "CDK_CONTEXT_JSON="+ctxJSON)
+		// Builds take minutes: their progress is shown as it comes.
+		cmd.Stderr = r.Stderr
+	}
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if so := strings.TrimSpace(stdout.String()); so != "" {
@@ -115,6 +125,22 @@ func (r *Runner) load(ctx context.Context, o *options) (*assembly.Assembly, erro
 		}
 	}
 	return asm, nil
+}
+
+// withContext returns the CDK_CONTEXT_JSON of env with key set to value.
+func withContext(env []string, key string, value any) (string, error) {
+	ctx := map[string]any{}
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "CDK_CONTEXT_JSON="); ok && v != "" {
+			ctx = map[string]any{}
+			if err := json.Unmarshal([]byte(v), &ctx); err != nil {
+				return "", fmt.Errorf("CDK_CONTEXT_JSON is not a JSON object: %w", err)
+			}
+		}
+	}
+	ctx[key] = value
+	b, err := json.Marshal(ctx)
+	return string(b), err
 }
 
 func indent(s string) string {

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -48,9 +50,13 @@ type PublishResult struct {
 // PublishAssets uploads every file asset of the manifest to its
 // destinations, skipping objects already present (HeadObject): an asset's
 // key is its content hash, so an existing object has the same content.
-// Destinations in another region than env's are published with the same
-// client. Container image assets are an error.
-func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.AssetManifest) (PublishResult, error) {
+// An asset whose source is a command (a Go handler built at publish time)
+// is made by running it, as the AWS CDK's cdk-assets does, only when an
+// object is missing; the command's standard error (its progress) goes to
+// progress, which may be nil. Destinations in another region than env's
+// are published with the same client. Container image assets are an
+// error.
+func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.AssetManifest, progress io.Writer) (PublishResult, error) {
 	var res PublishResult
 	if am == nil {
 		return res, nil
@@ -82,7 +88,7 @@ func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.Asse
 				return res, fmt.Errorf("unable to check asset %s at %s: %w", f.DisplayName, url, err)
 			}
 			if body == nil {
-				if body, err = readAsset(f); err != nil {
+				if body, err = readAsset(ctx, f, progress); err != nil {
 					return res, err
 				}
 			}
@@ -95,7 +101,14 @@ func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.Asse
 	return res, nil
 }
 
-func readAsset(f assembly.FileAsset) ([]byte, error) {
+func readAsset(ctx context.Context, f assembly.FileAsset, progress io.Writer) ([]byte, error) {
+	if len(f.Executable) > 0 {
+		p, err := runExecutable(ctx, f, progress)
+		if err != nil {
+			return nil, err
+		}
+		f.Path = p
+	}
 	if f.Packaging == "zip" {
 		st, err := os.Stat(f.Path)
 		if err != nil {
@@ -114,6 +127,32 @@ func readAsset(f assembly.FileAsset) ([]byte, error) {
 		return nil, fmt.Errorf("unable to read asset %s: %w", f.DisplayName, err)
 	}
 	return body, nil
+}
+
+// runExecutable runs the command of an asset made at publish time and
+// returns the path it prints. It runs in the current directory, as
+// cdk-assets runs it in the AWS CDK CLI's.
+func runExecutable(ctx context.Context, f assembly.FileAsset, progress io.Writer) (string, error) {
+	if progress == nil {
+		progress = io.Discard
+	}
+	fmt.Fprintf(progress, "building asset %s: %s\n", f.DisplayName, strings.Join(f.Executable, " "))
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, f.Executable[0], f.Executable[1:]...)
+	cmd.Stderr = io.MultiWriter(progress, &stderr)
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = "(no output)"
+		}
+		return "", fmt.Errorf("unable to build asset %s: %s: %w:\n%s", f.DisplayName, f.Executable[0], err, msg)
+	}
+	p := strings.TrimSpace(string(out))
+	if p == "" {
+		return "", fmt.Errorf("unable to build asset %s: the command printed no file name on standard output: %s", f.DisplayName, strings.Join(f.Executable, " "))
+	}
+	return p, nil
 }
 
 func contentType(key string) *string {

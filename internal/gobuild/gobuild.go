@@ -71,9 +71,19 @@ type Options struct {
 	// stamps that spare go list (see the package doc).
 	// Default: [DefaultCacheDir].
 	CacheDir string
+	// Progress receives one line when a build starts (what is built, why,
+	// and where it is cached), a line every [ProgressInterval] while it
+	// runs, and one when it ends, with the elapsed time. A binary found in
+	// the cache prints nothing.
+	// Default: nil (silent).
+	Progress io.Writer
 
 	afterBuild func() // test hook: runs between go build and the second hash
 }
+
+// ProgressInterval is how often [Options.Progress] hears that a build is
+// still running.
+const ProgressInterval = 10 * time.Second
 
 // Result is a built (or previously built) program.
 type Result struct {
@@ -142,7 +152,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			unlock()
 			return &Result{Dir: final, Hash: key, Cached: true}, nil
 		}
+		done := o.progress(key, attempt)
 		res, err := o.buildInto(ctx, key)
+		done(err)
 		unlock()
 		if !errors.Is(err, errSourcesChanged) || attempt == maxAttempts {
 			return res, err
