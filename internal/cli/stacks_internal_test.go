@@ -49,3 +49,15 @@ func TestApprovalNeeded(t *testing.T) {
 		})
 	}
 }
+
+// --build-assets adds the context key to the app's CDK_CONTEXT_JSON,
+// keeping what the environment already holds.
+func TestBuildAssetsContext(t *testing.T) {
+	got, err := withContext([]string{"A=1", `CDK_CONTEXT_JSON={"k":"v"}`}, "eksforge:buildAssets", true)
+	if err != nil || got != `{"eksforge:buildAssets":true,"k":"v"}` {
+		t.Errorf("withContext = %s, %v", got, err)
+	}
+	if _, err := withContext([]string{`CDK_CONTEXT_JSON=[1]`}, "k", true); err == nil {
+		t.Error("a CDK_CONTEXT_JSON that is not an object was accepted")
+	}
+}
