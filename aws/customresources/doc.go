@@ -26,10 +26,10 @@
 // ([WaiterStateMachine]) every QueryInterval for up to TotalTimeout (at most
 // 2 hours), so no Lambda function has to live longer than 15 minutes.
 //
-// The framework functions are built from Go sources at synthesis, like any
-// [lambda.CodeFromGoPackage] code: the first synthesis compiles them (about
-// 80 seconds with an empty Go build cache on 2 cores), later ones reuse the
-// cached binary. They are built in the eksforge module's directory (found
+// The framework functions are built from Go sources, like any
+// [lambda.CodeFromGoPackage] code: not at synthesis, but when their asset
+// is first published (about 80 seconds with an empty Go build cache on 2
+// cores); later publishes reuse the cached binary. They are built in the eksforge module's directory (found
 // from this package's source path, or with `go list -m`), so with the
 // dependency versions eksforge was tested with; ProviderProps.FrameworkCode
 // replaces the code altogether.

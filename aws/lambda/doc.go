@@ -1,6 +1,7 @@
 // Package lambda has the AWS Lambda constructs: [Function], [LayerVersion],
 // functions and layers imported by ARN, and the [Code] sources they deploy,
-// among them Go main packages compiled at synthesis ([CodeFromGoPackage]).
+// among them Go main packages compiled when they are published
+// ([CodeFromGoPackage]).
 // It is a port of the AWS CDK's aws-lambda module for what eksforge needs:
 // the same construct ids and so the same logical IDs, the same default role
 // and permissions.
@@ -27,20 +28,24 @@
 //
 // # Go functions
 //
-// [CodeFromGoPackage] names a main package; when the app is synthesized it
-// is compiled with internal/gobuild into a zip holding one static
-// executable, bootstrap, for provided.al2023 on arm64 (or x86_64):
-// CGO_ENABLED=0, -trimpath, -tags lambda.norpc, no build ID. The asset's
-// hash is the hash of the build's inputs (the package graph's sources and
-// go.sum entries, the Go version, the flags), so two checkouts of the same
-// commit produce the same S3 key and the same bytes, and the built binary is
-// cached under it outside the repository ($EKSFORGE_CACHE, else
-// ${XDG_CACHE_HOME:-~/.cache}/eksforge/gobuild): a warm synthesis of an
-// unchanged handler neither rebuilds nor re-reads its sources. A build
-// failure is a synthesis error naming the function. Runtime, handler and
-// architecture default to provided.al2023, "bootstrap" and arm64. The
-// builds of an app's Go functions all start when its synthesis needs the
-// first one, and run concurrently.
+// [CodeFromGoPackage] names a main package, compiled with internal/gobuild
+// into a zip holding one static executable, bootstrap, for provided.al2023
+// on arm64 (or x86_64): CGO_ENABLED=0, -trimpath, -tags lambda.norpc, no
+// build ID. Synthesis does not compile it: the asset's hash is the hash of
+// the build's inputs (the package graph's sources and go.sum entries, the
+// Go version, the flags), found with go list, so two checkouts of the same
+// commit produce the same S3 key and the same bytes; the asset manifest
+// names, as the asset's "executable" source, the command that builds and
+// zips it (go run of cmd/eksforge-asset), which the AWS CDK CLI and
+// eksforge deploy run when they publish the asset. The binary and its zip
+// are cached under the hash outside the repository ($EKSFORGE_CACHE, else
+// ${XDG_CACHE_HOME:-~/.cache}/eksforge/gobuild), so a second publish
+// builds nothing. Synthesizing with cdk.BuildAssets (eksforge synth
+// --build-assets) builds every Go function concurrently and stages the
+// zips, for a cloud assembly deployed from another machine. A package that
+// cannot be listed is a synthesis error naming the function; a compile
+// error shows when the asset is built. Runtime, handler and architecture
+// default to provided.al2023, "bootstrap" and arm64.
 //
 // # Log retention
 //

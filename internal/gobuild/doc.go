@@ -5,11 +5,16 @@
 // sources give the same bytes on any machine and in any checkout.
 //
 // [Build] names the result by a hash of its inputs that is computed without
-// building, and keeps built binaries in a cache outside the repository
-// (<cache>/<hash>/bootstrap, see [DefaultCacheDir]), so a warm synthesis of
-// an unchanged handler does not compile anything. The hash is also the
-// asset's identity: give Result.Hash as cdk.FileAssetSource.SourceHash and
-// Result.Dir as its FileName with zip-directory packaging.
+// building ([Hash]), and keeps built binaries in a cache outside the
+// repository (<cache>/<hash>/bootstrap, see [DefaultCacheDir]), with their
+// zips beside them (<cache>/zips/<hash>.zip, [Zip]), so an unchanged
+// handler is compiled once per machine. The hash is also the asset's
+// identity: synthesis takes [Hash] as cdk.FileAssetSource.SourceHash and
+// gives [Command] as its Executable, the command (go run of
+// cmd/eksforge-asset, [BuildZip]) that the deploy tool runs to build and
+// zip the handler when it publishes the asset. [Options.Progress] reports
+// a build that runs: what, why, where it is cached, and its elapsed time
+// every [ProgressInterval].
 //
 // It is not a general build tool: it builds one main package for a Linux
 // Lambda, without cgo, without version-control stamping and without a
