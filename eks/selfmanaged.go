@@ -179,23 +179,12 @@ func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGro
 	cdk.NewCfnOutput(asg, "InstanceRoleARN", cdk.CfnOutputProps{Value: role.RoleArn()})
 
 	if opts.MapRole == nil || *opts.MapRole {
-		mode := c.AuthenticationMode()
-		if mode != AuthenticationModeConfigMap {
-			in := c.internals()
-			if _, ok := in.accessEntries[role.RoleArn()]; !ok {
-				// Under the cluster, so the group's tags stay off the entry.
-				id := asg.Node().ID() + "NodeAccessEntry"
-				if c.Node().TryFindChild(id) != nil {
-					id = "NodeAccessEntry" + cdk.UniqueID(asg)
-				}
-				e := NewAccessEntry(c, id, AccessEntryProps{Cluster: c, Principal: role.RoleArn(), AccessEntryType: AccessEntryTypeEc2Linux})
-				in.accessEntries[role.RoleArn()] = e
-				in.accessEntryList = append(in.accessEntryList, e)
-			}
+		// Under the cluster, so the group's tags stay off the entry.
+		id := asg.Node().ID() + "NodeAccessEntry"
+		if c.Node().TryFindChild(id) != nil {
+			id = "NodeAccessEntry" + cdk.UniqueID(asg)
 		}
-		if mode != AuthenticationModeApi {
-			c.internals().addRoleMapping(AwsAuthRoleMapping{Role: role, Username: "system:node:{{EC2PrivateDNSName}}", Groups: []string{"system:bootstrappers", "system:nodes"}})
-		}
+		AuthorizeNodeRole(c, id, role)
 	}
 
 	if spot && (opts.SpotInterruptHandler == nil || *opts.SpotInterruptHandler) {
