@@ -20,6 +20,8 @@ var eksExamples = []string{
 	// part 2: Kubernetes resources
 	"manifests", "manifest-dependency", "manifest-from-yaml", "large-manifest", "patch", "object-value",
 	"aws-auth", "helm-chart", "service-account", "kubectl-environment", "typed-manifests",
+	// node autoscaling
+	"karpenter",
 }
 
 func TestEKSExampleTemplatesPassCfnLint(t *testing.T) {

@@ -44,8 +44,9 @@ func (k *Karpenter) installCharts(props Props) {
 	})
 	// The controller starts with its CRDs, its service account and
 	// credentials (the Pod Identity association or IRSA role), its
-	// policies and queue, and its Fargate profile if any.
-	deps := []cdk.Construct{k.crdChart, k.serviceAccount, k.queue}
+	// policies and its Fargate profile if any (the queue is referenced by
+	// the values).
+	deps := []cdk.Construct{k.crdChart, k.serviceAccount}
 	for _, p := range k.policies {
 		deps = append(deps, p)
 	}

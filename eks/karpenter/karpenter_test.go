@@ -366,7 +366,7 @@ func TestChartsAndValues(t *testing.T) {
 		t.Errorf("chart values (-want +got):\n%s", diff)
 	}
 	deps := chart["DependsOn"].([]any)
-	for _, d := range []string{"KarpenterCrdChart", "KarpenterServiceAccountAssociation", "KarpenterServiceAccountmanifest", "KarpenterControllerNodeLifecyclePolicy", "KarpenterInterruptionQueue", "ClusterNodegroupDefaultCapacity"} {
+	for _, d := range []string{"KarpenterCrdChart", "KarpenterServiceAccountAssociation", "KarpenterServiceAccountmanifest", "KarpenterControllerNodeLifecyclePolicy", "ClusterNodegroupDefaultCapacity"} {
 		if !containsPrefix(deps, d) {
 			t.Errorf("the chart does not depend on %s*: %v", d, deps)
 		}
