@@ -36,11 +36,10 @@ func main() {
 // build adds the example's stack to app.
 func build(app *cdk.App) {
 	stack := cdk.NewStack(app, "Karpenter", cdk.StackProps{})
-	one := 1
 	cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{
 		Version:         eks.V1_34,
 		ClusterName:     "karpenter-demo",
-		DefaultCapacity: &one, // for the controller; Karpenter launches the rest
+		DefaultCapacity: cdk.Ptr(1), // for the controller; Karpenter launches the rest
 	})
 
 	k := karpenter.New(stack, "Karpenter", karpenter.Props{
