@@ -268,6 +268,7 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 		Actions:   []string{"eks:DescribeCluster"},
 		Resources: []string{c.ClusterArn()},
 	}))
+	grantLoadBalancerChecks(p.Handler.Role())
 
 	if c.AuthenticationMode() == AuthenticationModeConfigMap {
 		p.Node().AddError("the cluster's AuthenticationMode is CONFIG_MAP, which ignores access entries, so the kubectl handler cannot be given access to the cluster: use API_AND_CONFIG_MAP (the default), or give Kubectl.Provider a handler whose RoleArn is mapped in aws-auth")
@@ -304,6 +305,7 @@ func authoriseSharedProvider(c ICluster, p IKubectlProvider) {
 			Actions:   []string{"eks:DescribeCluster"},
 			Resources: []string{c.ClusterArn()},
 		}))
+		grantLoadBalancerChecks(role)
 		if arn := p.RoleArn(); arn != "" {
 			role.AddToPrincipalPolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
 				Actions:   []string{"sts:AssumeRole"},

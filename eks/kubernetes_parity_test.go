@@ -118,7 +118,7 @@ func handlerInputs(tmpl map[string]any, typ string) map[string]any {
 		props := map[string]any{}
 		for k, v := range r["Properties"].(map[string]any) {
 			switch k {
-			case "ServiceToken", "Timeout":
+			case "ServiceToken", "ServiceTimeout", "Timeout":
 				continue
 			case "Manifest", "Values", "ApplyPatchJson", "RestorePatchJson":
 				var x any

@@ -56,6 +56,9 @@ type kubectlResourceProps struct {
 	typ           string
 	properties    map[string]any
 	removalPolicy cdk.RemovalPolicy
+	// totalSeconds is how long the resource's operation may take, which
+	// its ServiceTimeout is just above; 0 means one handler invocation.
+	totalSeconds float64
 }
 
 // newKubectlResource adds the custom resource "Resource" to scope, served
@@ -66,6 +69,9 @@ func newKubectlResource(scope cdk.Construct, p kubectlResourceProps) *cdk.CfnRes
 	props := map[string]any{
 		"ServiceToken": prov.ServiceToken(),
 		"ClusterName":  p.cluster.ClusterName(),
+		// A handler that dies without answering fails the resource in
+		// minutes, not CloudFormation's default hour.
+		"ServiceTimeout": serviceTimeout(p.cluster, p.totalSeconds),
 	}
 	if arn := prov.RoleArn(); arn != "" {
 		props["RoleArn"] = arn

@@ -94,8 +94,11 @@ func TestKubectlProviderIsLazyAndAuthorised(t *testing.T) {
 			"PolicyArn":   Match.AnyValue(),
 		})},
 	})
-	tp.HasResourceProperties("AWS::IAM::Policy", map[string]any{"PolicyDocument": map[string]any{"Statement": []any{Match.ObjectLike(map[string]any{
-		"Action": "eks:DescribeCluster", "Resource": map[string]any{"Fn::GetAtt": []any{"ClusterEB0386A7", "Arn"}}})}}})
+	tp.HasResourceProperties("AWS::IAM::Policy", map[string]any{"PolicyDocument": map[string]any{"Statement": Match.ArrayWith([]any{Match.ObjectLike(map[string]any{
+		"Action": "eks:DescribeCluster", "Resource": map[string]any{"Fn::GetAtt": []any{"ClusterEB0386A7", "Arn"}}})})}})
+	// On Delete the handler waits for load balancers to be gone.
+	tp.HasResourceProperties("AWS::IAM::Policy", map[string]any{"PolicyDocument": map[string]any{"Statement": Match.ArrayWith([]any{Match.ObjectLike(map[string]any{
+		"Action": []any{"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTags"}, "Resource": "*"})})}})
 	tp.HasResource(eks.KubernetesManifestResourceType, map[string]any{
 		"DependsOn":      Match.ArrayWith([]any{"ClusterClusterAdminRoleAccessF2BFF759"}),
 		"DeletionPolicy": "Delete",
