@@ -420,3 +420,37 @@ func TestImportedSubnetsAreSelectedByID(t *testing.T) {
 		t.Fatal(msg)
 	}
 }
+
+func TestOwnNamespaceIsCreatedFirst(t *testing.T) {
+	t.Parallel()
+	_, stack, _ := newKarpenter(t, karpenter.Props{Namespace: "karpenter"})
+	tmpl := synthtest.Template(t, stack)
+	res := tmpl["Resources"].(map[string]any)
+	for _, id := range []string{"KarpenterServiceAccountmanifestServiceAccountServiceAccountResource0F9D8AD4", "KarpenterCrdChart70DB6642"} {
+		deps, _ := res[id].(map[string]any)["DependsOn"].([]any)
+		if !containsPrefix(deps, "KarpenterNamespace") {
+			t.Errorf("%s does not wait for the namespace: %v", id, deps)
+		}
+	}
+	tpl := assertions.FromStack(t, stack)
+	tpl.HasResourceProperties("AWS::EKS::PodIdentityAssociation", map[string]any{"Namespace": "karpenter", "ServiceAccount": "karpenter"})
+	tpl.HasResourceProperties("Custom::AWSCDK-EKS-HelmChart", map[string]any{"Release": "karpenter", "Namespace": "karpenter"})
+}
+
+func TestSubnetSelection(t *testing.T) {
+	t.Parallel()
+	_, stack, _ := newKarpenter(t, karpenter.Props{SubnetSelection: &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}})
+	tmpl := synthtest.Template(t, stack)
+	for id, r := range ofType(tmpl, "AWS::EC2::Subnet") {
+		tags, _ := r["Properties"].(map[string]any)["Tags"].([]any)
+		has := false
+		for _, tg := range tags {
+			if tg.(map[string]any)["Key"] == "karpenter.sh/discovery" {
+				has = true
+			}
+		}
+		if public := strings.Contains(id, "Public"); has != public {
+			t.Errorf("%s: discovery tag %v, want it on the selected (public) subnets only", id, has)
+		}
+	}
+}
