@@ -46,6 +46,13 @@ type Handler struct {
 	// local registry).
 	// Default: false.
 	HelmPlainHTTP bool
+	// LoadBalancers lists ELBv2 load balancers, to wait for those of a
+	// deleted Service, Ingress or Gateway to be gone.
+	// Default: an ELBv2 client with AWS.
+	LoadBalancers LoadBalancerLister
+	// LoadBalancerPollInterval is the pause between those checks.
+	// Default: 10 s.
+	LoadBalancerPollInterval time.Duration
 
 	mu       sync.Mutex
 	clusters map[auth.Cluster]*cluster
@@ -132,6 +139,7 @@ func (h *Handler) connect(ctx context.Context, p props) (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	ac.CloudResourceGone = h.loadBalancersGone(c.Name)
 	if h.TuneApply != nil {
 		h.TuneApply(ac)
 	}

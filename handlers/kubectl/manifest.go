@@ -36,6 +36,9 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 	p := props(e.ResourceProperties)
 	objs, err := h.manifestObjects(ctx, p)
 	if err != nil {
+		if e.RequestType == cfnresponse.Delete {
+			return h.deleteUnreadable(ctx, p, id, err)
+		}
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
 	cl, err := h.connect(ctx, p)
@@ -69,9 +72,10 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 	if e.RequestType == cfnresponse.Update && !replaced && p.str("PruneLabel") != "" {
 		old, err := h.manifestObjects(ctx, props(e.OldResourceProperties))
 		if err != nil {
-			return provider.OnEventResult{}, fmt.Errorf("unable to read the previous manifest to prune: %w", err)
-		}
-		if _, err := cl.apply.Prune(ctx, old, objs, p.str("PruneLabel")); err != nil {
+			if err := pruneUnreadable(ctx, cl.apply, objs, p.str("PruneLabel"), err); err != nil {
+				return provider.OnEventResult{}, err
+			}
+		} else if _, err := cl.apply.Prune(ctx, old, objs, p.str("PruneLabel")); err != nil {
 			return provider.OnEventResult{}, err
 		}
 	}

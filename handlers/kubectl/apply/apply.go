@@ -276,9 +276,15 @@ func (c *Client) waitEstablished(ctx context.Context, crd *unstructured.Unstruct
 }
 
 // Delete deletes objs in reverse order with foreground propagation and
-// waits for each to be gone (see [Client.ForegroundGrace]). An object that
-// does not exist, or whose kind is no longer served, is already deleted.
+// waits for each to be gone (see [Client.ForegroundGrace]). Cloud-backed
+// objects (see [CloudBacked]) go first, each waited for with its cloud
+// resources. An object that does not exist, or whose kind is no longer
+// served, is already deleted.
 func (c *Client) Delete(ctx context.Context, objs []*unstructured.Unstructured) error {
+	objs, err := c.deleteCloudBackedFirst(ctx, objs)
+	if err != nil {
+		return err
+	}
 	for _, u := range slices.Backward(objs) {
 		if err := c.DeleteOne(ctx, u.DeepCopy()); err != nil {
 			return err

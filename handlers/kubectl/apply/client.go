@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
@@ -50,6 +51,12 @@ type Client struct {
 	// someone else a moment ago takes a little while to be served.
 	// Default: 10 s.
 	DiscoveryWait time.Duration
+	// CloudResourceGone, when set, is called after a cloud-backed object
+	// (see [CloudBacked]) is deleted, and returns once the cloud resources
+	// its controller made for it are gone (the handler asks the ELBv2 API),
+	// or an error when they are not by the context's end.
+	// Default: the object's own finalizers are trusted.
+	CloudResourceGone func(ctx context.Context, u *unstructured.Unstructured) error
 
 	resetMu sync.Mutex
 }
