@@ -66,6 +66,9 @@ func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnE
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
 	if e.RequestType == cfnresponse.Delete {
+		if err := h.helmCloudFirst(ctx, p, c, r); err != nil {
+			return provider.OnEventResult{}, err
+		}
 		if err := c.Uninstall(ctx, r.Name, r.Namespace, r.Timeout); err != nil {
 			return provider.OnEventResult{}, err
 		}

@@ -14,11 +14,14 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"helm.sh/helm/v4/pkg/chart/common"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
+	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
@@ -50,8 +53,8 @@ func TestTeardownDeleteWithMissingAsset(t *testing.T) {
 		name  string
 		asset map[string]any
 	}{
-		{"the asset's key is gone", map[string]any{"Bucket": bucket, "Key": "manifest-deleted.json"}},
-		{"the asset's bucket is gone", map[string]any{"Bucket": bucket + "-gone", "Key": "manifest.json"}},
+		{"missing key", map[string]any{"Bucket": bucket, "Key": "manifest-deleted.json"}},
+		{"missing bucket", map[string]any{"Bucket": bucket + "-gone", "Key": "manifest.json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ns := namespace(t, env)
@@ -186,18 +189,8 @@ func TestTeardownLoadBalancerFirst(t *testing.T) {
 	h.LoadBalancers = watcher
 	h.LoadBalancerPollInterval = 100 * time.Millisecond
 
-	subnets := motoSubnets(t)
 	lb := func(name string, tags map[string]string) string {
-		var ts []elbv2types.Tag
-		for k, v := range tags {
-			ts = append(ts, elbv2types.Tag{Key: aws.String(k), Value: aws.String(v)})
-		}
-		out, err := watcher.Client.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String(name), Subnets: subnets,
-			Type: elbv2types.LoadBalancerTypeEnumNetwork, Tags: ts})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return aws.ToString(out.LoadBalancers[0].LoadBalancerArn)
+		return motoLoadBalancer(t, watcher.Client, name, tags)
 	}
 	suffix := fmt.Sprintf("%x", time.Now().UnixNano())[:8]
 	ours := lb("k8s-web-"+suffix, map[string]string{"elbv2.k8s.aws/cluster": cluster, "service.k8s.aws/stack": ns + "/web"})
@@ -212,15 +205,47 @@ func TestTeardownLoadBalancerFirst(t *testing.T) {
 	p := map[string]any{"Manifest": jsonString(t, objs), "ClusterName": cluster}
 	r := mustRun(t, h, ev(t, kubectl.TypeManifest, cfnresponse.Create, p, nil))
 
-	// The test controller.
-	type seen struct{ controllerAtFinalizer, controllerAtLoadBalancer bool }
-	var s seen
-	done := make(chan error, 1)
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
+	done := playLoadBalancerController(cctx, t, env, ns, "web", "controller", watcher, ours)
+	del := ev(t, kubectl.TypeManifest, cfnresponse.Delete, p, nil)
+	del.PhysicalResourceId = r.PhysicalResourceId
+	mustRun(t, h, del)
+	if s := <-done; s.err != nil {
+		t.Fatalf("test controller: %v", s.err)
+	} else if !s.controllerAtFinalizer || !s.controllerAtLoadBalancer {
+		t.Errorf("the controller Deployment was deleted before the Service's load balancer was gone: %+v", s)
+	}
+	if get(t, env, svcGVR, ns, "web") != nil || get(t, env, deployGVR, ns, "controller") != nil {
+		t.Error("objects left after the Delete")
+	}
+	left, err := watcher.Client.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{theirs}})
+	if err != nil || len(left.LoadBalancers) != 1 {
+		t.Errorf("another cluster's load balancer: %v, %v", left, err)
+	}
+}
+
+// controllerSaw is what the test load balancer controller saw.
+type controllerSaw struct {
+	// controllerAtFinalizer and controllerAtLoadBalancer say whether the
+	// Deployment standing for the load balancer controller still existed
+	// when the Service was being deleted and when the handler listed the
+	// load balancers.
+	controllerAtFinalizer, controllerAtLoadBalancer bool
+	err                                             error
+}
+
+// playLoadBalancerController plays the load balancer controller of the
+// Service svc in ns: once it sees the Service being deleted it removes its
+// finalizer, and once the handler has listed the load balancers (and found
+// some) it deletes the load balancer lbArn. It reports whether the
+// Deployment deploy was still there at both moments.
+func playLoadBalancerController(ctx context.Context, t *testing.T, env *kubeenv.Env, ns, svc, deploy string, watcher *describeWatcher, lbArn string) <-chan controllerSaw {
+	done := make(chan controllerSaw, 1)
 	go func() {
-		done <- func() error {
-			w, err := clientset(t, env).CoreV1().Services(ns).Watch(cctx, metav1.ListOptions{FieldSelector: "metadata.name=web"})
+		var s controllerSaw
+		s.err = func() error {
+			w, err := clientset(t, env).CoreV1().Services(ns).Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + svc})
 			if err != nil {
 				return err
 			}
@@ -235,9 +260,9 @@ func TestTeardownLoadBalancerFirst(t *testing.T) {
 			if !deleting {
 				return fmt.Errorf("the watch ended before the Service was being deleted")
 			}
-			s.controllerAtFinalizer = get(t, env, deployGVR, ns, "controller") != nil
+			s.controllerAtFinalizer = get(t, env, deployGVR, ns, deploy) != nil
 			patch := []byte(`{"metadata":{"finalizers":null}}`)
-			if _, err := dyn(t, env).Resource(svcGVR).Namespace(ns).Patch(cctx, "web", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+			if _, err := dyn(t, env).Resource(svcGVR).Namespace(ns).Patch(ctx, svc, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
 				return err
 			}
 			// The handler now lists load balancers: ours must be among them.
@@ -246,29 +271,81 @@ func TestTeardownLoadBalancerFirst(t *testing.T) {
 				if n == 0 {
 					return fmt.Errorf("the handler's first listing found no load balancer")
 				}
-			case <-cctx.Done():
-				return cctx.Err()
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			s.controllerAtLoadBalancer = get(t, env, deployGVR, ns, "controller") != nil
-			_, err = watcher.Client.DeleteLoadBalancer(cctx, &elbv2.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(ours)})
+			s.controllerAtLoadBalancer = get(t, env, deployGVR, ns, deploy) != nil
+			_, err = watcher.Client.DeleteLoadBalancer(ctx, &elbv2.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(lbArn)})
 			return err
 		}()
+		done <- s
 	}()
+	return done
+}
 
-	del := ev(t, kubectl.TypeManifest, cfnresponse.Delete, p, nil)
+// motoLoadBalancer makes a network load balancer in moto's default subnets
+// with the given tags and returns its ARN.
+func motoLoadBalancer(t *testing.T, c *elbv2.Client, name string, tags map[string]string) string {
+	t.Helper()
+	var ts []elbv2types.Tag
+	for k, v := range tags {
+		ts = append(ts, elbv2types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	out, err := c.CreateLoadBalancer(context.Background(), &elbv2.CreateLoadBalancerInput{Name: aws.String(name), Subnets: motoSubnets(t),
+		Type: elbv2types.LoadBalancerTypeEnumNetwork, Tags: ts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.LoadBalancers[0].LoadBalancerArn)
+}
+
+// TestTeardownHelmReleaseLoadBalancerFirst uninstalls a release whose
+// chart holds a controller and a Service of type LoadBalancer: the Service
+// and its load balancer must be gone before Helm uninstalls the rest.
+func TestTeardownHelmReleaseLoadBalancerFirst(t *testing.T) {
+	t.Parallel()
+	h, env := newHandler(t)
+	ctx := context.Background()
+	cfg, err := motoserver.Shared(t).AWSConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watcher := &describeWatcher{Client: elbv2.NewFromConfig(cfg), answered: make(chan int, 16)}
+	h.LoadBalancers = watcher
+	h.LoadBalancerPollInterval = 100 * time.Millisecond
+	ns := "helm-lb-" + fmt.Sprint(time.Now().UnixNano()%100000)
+	cluster := fmt.Sprintf("teardown-helm-%d", time.Now().UnixNano())
+
+	tpl := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-controller\nspec:\n  selector:\n    matchLabels: {app: c}\n" +
+		"  template:\n    metadata:\n      labels: {app: c}\n    spec:\n      containers: [{name: c, image: nginx}]\n" +
+		"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-lb\n  finalizers: [service.kubernetes.io/load-balancer-cleanup]\n" +
+		"spec:\n  type: LoadBalancer\n  selector: {app: c}\n  ports: [{port: 80}]\n"
+	ch := &chart.Chart{
+		Metadata:  &chart.Metadata{APIVersion: chart.APIVersionV2, Name: "lb", Version: "0.1.0"},
+		Templates: []*common.File{{Name: "templates/all.yaml", Data: []byte(tpl), ModTime: time.Unix(0, 0)}},
+	}
+	url, _ := chartRepo(t, ch)
+	p := map[string]any{"Release": "edge", "Chart": "lb", "Repository": url, "Namespace": ns, "CreateNamespace": "true",
+		"Timeout": "1m0s", "ClusterName": cluster}
+	r := mustRun(t, h, ev(t, kubectl.TypeHelmChart, cfnresponse.Create, p, nil))
+	if get(t, env, svcGVR, ns, "edge-lb") == nil {
+		t.Fatal("the chart's Service was not installed")
+	}
+	suffix := fmt.Sprintf("%x", time.Now().UnixNano())[:8]
+	ours := motoLoadBalancer(t, watcher.Client, "k8s-edge-"+suffix, map[string]string{"elbv2.k8s.aws/cluster": cluster, "service.k8s.aws/stack": ns + "/edge-lb"})
+
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	done := playLoadBalancerController(cctx, t, env, ns, "edge-lb", "edge-controller", watcher, ours)
+	del := ev(t, kubectl.TypeHelmChart, cfnresponse.Delete, p, nil)
 	del.PhysicalResourceId = r.PhysicalResourceId
 	mustRun(t, h, del)
-	if err := <-done; err != nil {
-		t.Fatalf("test controller: %v", err)
+	if s := <-done; s.err != nil {
+		t.Fatalf("test controller: %v", s.err)
+	} else if !s.controllerAtFinalizer || !s.controllerAtLoadBalancer {
+		t.Errorf("the chart's controller was uninstalled before the Service's load balancer was gone: %+v", s)
 	}
-	if !s.controllerAtFinalizer || !s.controllerAtLoadBalancer {
-		t.Errorf("the controller Deployment was deleted before the Service's load balancer was gone: %+v", s)
-	}
-	if get(t, env, svcGVR, ns, "web") != nil || get(t, env, deployGVR, ns, "controller") != nil {
-		t.Error("objects left after the Delete")
-	}
-	left, err := watcher.Client.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{theirs}})
-	if err != nil || len(left.LoadBalancers) != 1 {
-		t.Errorf("another cluster's load balancer: %v, %v", left, err)
+	if get(t, env, svcGVR, ns, "edge-lb") != nil || get(t, env, deployGVR, ns, "edge-controller") != nil {
+		t.Error("objects left after the uninstall")
 	}
 }

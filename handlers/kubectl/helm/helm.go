@@ -442,3 +442,26 @@ func normalize(v map[string]any) any {
 	_ = json.Unmarshal(b, &out)
 	return out
 }
+
+// Manifest returns the rendered manifest of the release's last revision,
+// or "" when there is no release.
+func (c *Client) Manifest(name, namespace string) (string, error) {
+	if namespace == "" {
+		namespace = "default"
+	}
+	cfg, err := c.Config(namespace)
+	if err != nil {
+		return "", err
+	}
+	last, err := cfg.Releases.Last(name)
+	if errors.Is(err, driver.ErrReleaseNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("unable to read Helm release %s/%s: %w", namespace, name, err)
+	}
+	if r, ok := last.(*release.Release); ok {
+		return r.Manifest, nil
+	}
+	return "", nil
+}
