@@ -105,10 +105,12 @@ func benchKubectl(b *testing.B, args ...string) {
 
 // BenchmarkPeakRSS runs the handler in a child process (this test binary
 // re-run with TestChildProcess) and reports the child's peak resident set
-// (VmHWM from /proc) for a 1,000-object manifest and for a Helm install.
+// (VmHWM from /proc) for a 1,000-object manifest, a 5 MB manifest (50
+// ConfigMaps of 100 KB, the size that travels as an S3 asset) and a Helm
+// install.
 func BenchmarkPeakRSS(b *testing.B) {
 	_, env := newHandler(b)
-	for _, what := range []string{"manifest1000", "helm"} {
+	for _, what := range []string{"manifest1000", "manifest5mb", "helm"} {
 		b.Run(what, func(b *testing.B) {
 			var kb int
 			for b.Loop() {
@@ -151,6 +153,12 @@ func TestChildProcess(t *testing.T) {
 	switch what {
 	case "manifest1000":
 		p = map[string]any{"Manifest": jsonString(t, mixedObjects(ns, 1000))}
+	case "manifest5mb":
+		var objs []any
+		for i := range 50 {
+			objs = append(objs, configMap(ns, fmt.Sprintf("big-%d", i), map[string]any{"blob": strings.Repeat("x", 100_000)}))
+		}
+		p = map[string]any{"Manifest": jsonString(t, objs)}
 	case "helm":
 		url, _ := chartRepo(t, demoChart("0.1.0", false))
 		typ = kubectl.TypeHelmChart
