@@ -82,6 +82,7 @@ func TestHelmFromOCIRegistry(t *testing.T) {
 	for _, tc := range []struct{ name, chart, repo string }{
 		{"full reference", "oci://" + host + "/charts/demo", ""},
 		{"registry as Repository", "demo", "oci://" + host + "/charts"},
+		{"chart's own reference as Repository (the AWS CDK's form)", "demo", "oci://" + host + "/charts/demo"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rel := "oci" + fmt.Sprint(len(tc.repo))

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -29,6 +30,7 @@ import (
 	release "helm.sh/helm/v4/pkg/release/v1"
 	"helm.sh/helm/v4/pkg/storage/driver"
 	"k8s.io/client-go/rest"
+	"oras.land/oras-go/v2/errdef"
 )
 
 // Release describes the wanted state of a release.
@@ -310,6 +312,31 @@ func settings(dir string) *cli.EnvSettings {
 	return s
 }
 
+// chartReferences returns the references to try, in order, to locate a
+// chart given as Repository and Chart, and the repository URL for a chart
+// repository. An oci:// Repository is a registry prefix joined with Chart
+// ("oci://host/charts" + "app"). When its last path segment is Chart's name
+// it may also be the chart's own reference, as the AWS CDK reads it
+// ("oci://host/charts/app" with Chart "app"): that is tried second, when
+// the joined reference is not in the registry.
+func chartReferences(repository, chart string) (refs []string, repoURL string) {
+	if !strings.HasPrefix(repository, "oci://") {
+		return []string{chart}, repository
+	}
+	repo := strings.TrimSuffix(repository, "/")
+	chart = strings.Trim(chart, "/")
+	switch {
+	case strings.HasPrefix(chart, "oci://"):
+		return []string{chart}, ""
+	case chart == "":
+		return []string{repo}, ""
+	case path.Base(strings.TrimPrefix(repo, "oci://")) == chart:
+		return []string{repo + "/" + chart, repo}, ""
+	default:
+		return []string{repo + "/" + chart}, ""
+	}
+}
+
 // loadChart returns the chart and, for OCI, the registry client used.
 func (c *Client) loadChart(ctx context.Context, r Release, dir string) (*chart.Chart, *registry.Client, error) {
 	if len(r.ChartArchive) > 0 {
@@ -319,14 +346,38 @@ func (c *Client) loadChart(ctx context.Context, r Release, dir string) (*chart.C
 		}
 		return ch, nil, nil
 	}
-	name := r.Chart
-	repoURL := r.Repository
-	if strings.HasPrefix(repoURL, "oci://") {
-		name = strings.TrimSuffix(repoURL, "/") + "/" + strings.TrimPrefix(name, "/")
-		repoURL = ""
-	}
-	if name == "" {
+	refs, repoURL := chartReferences(r.Repository, r.Chart)
+	if refs[0] == "" {
 		return nil, nil, fmt.Errorf("release %s has no Chart or ChartAsset", r.Name)
+	}
+	var err error
+	for i, name := range refs {
+		var ch *chart.Chart
+		var rc *registry.Client
+		ch, rc, err = c.pullChart(ctx, r, name, repoURL, filepath.Join(dir, fmt.Sprint(i)))
+		if err == nil {
+			return ch, rc, nil
+		}
+		if !isNotFound(err) {
+			break
+		}
+		if i < len(refs)-1 {
+			slog.Info("chart not found, trying the repository as the chart's own reference", "release", r.Name, "reference", name)
+		}
+	}
+	return nil, nil, err
+}
+
+// isNotFound tells whether a chart pull failed because the registry has no
+// such repository or tag.
+func isNotFound(err error) bool {
+	return errors.Is(err, errdef.ErrNotFound) || strings.Contains(err.Error(), "not found")
+}
+
+// pullChart downloads and loads the chart at reference name.
+func (c *Client) pullChart(ctx context.Context, r Release, name, repoURL, dir string) (*chart.Chart, *registry.Client, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, err
 	}
 	opts := action.ChartPathOptions{RepoURL: repoURL, Version: r.Version, PlainHTTP: c.PlainHTTP}
 	var rc *registry.Client
@@ -349,15 +400,15 @@ func (c *Client) loadChart(ctx context.Context, r Release, dir string) (*chart.C
 		pull.SetRegistryClient(rc)
 	}
 	if _, err := pull.Run(name); err != nil {
-		return nil, nil, fmt.Errorf("unable to fetch chart %s (repository %q, version %q): %w", r.Chart, r.Repository, r.Version, err)
+		return nil, nil, fmt.Errorf("unable to fetch chart %s (repository %q, version %q): %w", name, r.Repository, r.Version, err)
 	}
 	files, err := filepath.Glob(filepath.Join(pull.DestDir, "*.tgz"))
 	if err != nil || len(files) != 1 {
-		return nil, nil, fmt.Errorf("unable to fetch chart %s: %d archives downloaded", r.Chart, len(files))
+		return nil, nil, fmt.Errorf("unable to fetch chart %s: %d archives downloaded", name, len(files))
 	}
 	ch, err := loader.Load(files[0])
 	if err != nil {
-		return nil, nil, fmt.Errorf("unable to load chart %s: %w", r.Chart, err)
+		return nil, nil, fmt.Errorf("unable to load chart %s: %w", name, err)
 	}
 	return ch, rc, nil
 }
