@@ -90,8 +90,15 @@ const BuildAssetsContext = "eksforge:buildAssets"
 // progress on standard error.
 func BuildAssets() SynthOption { return func(o *synthOptions) { o.buildAssets = true } }
 
-// WithOutdir writes the cloud assembly to dir instead of the app's Outdir.
-func WithOutdir(dir string) SynthOption { return func(o *synthOptions) { o.outdir = dir } }
+// WithOutdir writes the cloud assembly to dir instead of the app's Outdir;
+// "" means the app's Outdir.
+func WithOutdir(dir string) SynthOption {
+	return func(o *synthOptions) {
+		if dir != "" {
+			o.outdir = dir
+		}
+	}
+}
 
 // InMemory synthesizes without writing files (tests that only read
 // templates use it); asset hashes are still computed.

@@ -131,6 +131,7 @@ func initStack(host stackHolder, s *Stack, scope Construct, id string, props Sta
 	if !IsUnresolved(s.stackName) && (!stackNamePattern.MatchString(s.stackName) || len(s.stackName) > 128) {
 		s.Node().AddError("stack name %q is invalid: it must start with a letter, contain only letters, digits and hyphens, and be at most 128 characters; set StackProps.StackName", s.stackName)
 	}
+	checkEnvironment(s.Node(), props.Env)
 	for _, k := range sortedKeys(props.Tags) {
 		TagsOf(host).Add(k, props.Tags[k])
 	}

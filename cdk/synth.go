@@ -137,6 +137,7 @@ func synthesize(app *App) (*CloudAssembly, error) {
 		}
 	}
 	checkStackCycles(stacks, &probs)
+	checkStackNames(stacks, &probs)
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
@@ -265,6 +266,10 @@ func renderTemplate(s *Stack, probs *problems) ([]byte, error) {
 	if err != nil {
 		probs.add(s.Node().Path(), "cannot serialise the template: %v", err)
 		return nil, err
+	}
+	checkTemplateLimits(s, sections["Resources"], owner, b, probs)
+	if len(probs.list) > before {
+		return nil, errors.New("template limits exceeded")
 	}
 	return b, nil
 }

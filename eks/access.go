@@ -93,12 +93,11 @@ type AccessEntry struct {
 func NewAccessEntry(scope cdk.Construct, id string, props AccessEntryProps) *AccessEntry {
 	e := &AccessEntry{cluster: props.Cluster}
 	cdk.InitConstruct(e, scope, id)
-	if props.Cluster == nil {
-		panic(e.Node().Path() + ": AccessEntryProps.Cluster is required")
-	}
+	requiredCluster(e.Node().Path(), "AccessEntryProps.Cluster", props.Cluster)
 	if props.Principal == "" {
 		e.Node().AddError("Principal is required: set AccessEntryProps.Principal to an IAM role or user ARN")
 	}
+	e.checkAccessEntryProps(props)
 	if props.Cluster.AuthenticationMode() == AuthenticationModeConfigMap {
 		e.Node().AddError("the cluster's AuthenticationMode is CONFIG_MAP, which ignores access entries: use API or API_AND_CONFIG_MAP")
 	}
@@ -127,15 +126,16 @@ func NewAccessEntry(scope cdk.Construct, id string, props AccessEntryProps) *Acc
 // AddAccessPolicies associates more access policies with the entry.
 func (e *AccessEntry) AddAccessPolicies(policies ...AccessPolicy) {
 	for _, p := range policies {
+		e.checkAccessPolicy(p)
 		scope := &cfneks.CfnAccessEntryAccessScope{Type: string(p.AccessScope.Type), Namespaces: p.AccessScope.Namespaces}
 		if p.AccessScope.Type == "" {
-			e.Node().AddError("access policy %s has no AccessScope.Type: use eks.AccessScopeTypeCluster or eks.AccessScopeTypeNamespace", p.PolicyArn)
+			e.Node().AddError("access policy %s has no AccessScope.Type: use eks.AccessScopeTypeCluster or eks.AccessScopeTypeNamespace", policyLabel(p.PolicyArn))
 		}
 		if p.AccessScope.Type == AccessScopeTypeNamespace && len(p.AccessScope.Namespaces) == 0 {
-			e.Node().AddError("access policy %s has a namespace scope without namespaces: set AccessScope.Namespaces", p.PolicyArn)
+			e.Node().AddError("access policy %s has a namespace scope without namespaces: set AccessScope.Namespaces", policyLabel(p.PolicyArn))
 		}
 		if p.AccessScope.Type == AccessScopeTypeCluster && len(p.AccessScope.Namespaces) > 0 {
-			e.Node().AddError("access policy %s has a cluster scope with namespaces: use eks.AccessScopeTypeNamespace", p.PolicyArn)
+			e.Node().AddError("access policy %s has a cluster scope with namespaces: use eks.AccessScopeTypeNamespace", policyLabel(p.PolicyArn))
 		}
 		e.Resource.Props.AccessPolicies = append(e.Resource.Props.AccessPolicies, cfneks.CfnAccessEntryAccessPolicy{PolicyArn: p.PolicyArn, AccessScope: scope})
 	}
@@ -156,8 +156,6 @@ func grantAccess(c ICluster, id, principal string, typ AccessEntryType, policies
 		return e
 	}
 	e := NewAccessEntry(c, id, AccessEntryProps{Cluster: c, Principal: principal, AccessPolicies: policies, AccessEntryType: typ})
-	in.accessEntries[principal] = e
-	in.accessEntryList = append(in.accessEntryList, e)
 	return e
 }
 

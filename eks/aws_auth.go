@@ -32,7 +32,7 @@ type AwsAuth struct {
 	roles    []map[string]any
 	users    []map[string]any
 	accounts []any
-	seen     map[string]bool
+	seen     map[string]string
 }
 
 // AwsAuth returns the cluster's aws-auth entries, made on first use (with
@@ -50,7 +50,7 @@ func awsAuthOf(c ICluster) *AwsAuth {
 	if st.awsAuth != nil {
 		return st.awsAuth
 	}
-	a := &AwsAuth{cluster: c, seen: map[string]bool{}}
+	a := &AwsAuth{cluster: c, seen: map[string]string{}}
 	cdk.InitConstruct(a, c, "AwsAuth")
 	st.awsAuth = a
 	if c.AuthenticationMode() == AuthenticationModeApi {
@@ -110,34 +110,41 @@ func groupsList(g []string) []any {
 	return out
 }
 
-// AddRoleMapping maps an IAM role to a Kubernetes user and groups.
+// AddRoleMapping maps an IAM role to a Kubernetes user and groups. Mapping
+// one role twice the same way is a no-op; mapping it twice differently is a
+// synthesis error (aws-auth would hold two conflicting entries).
 func (a *AwsAuth) AddRoleMapping(role iam.IRole, m AwsAuthMapping) {
+	if isNil(role) {
+		a.Node().AddError("AddRoleMapping: the role is a nil %T: pass a role (iam.NewRole or iam.RoleFromRoleArn)", role)
+		return
+	}
 	arn := role.RoleArn()
 	user := m.Username
 	if user == "" {
 		user = arn
 	}
-	key := "role|" + arn + "|" + user
-	if a.seen[key] {
+	if !a.checkMapping("role", role, arn, user, m.Groups) {
 		return
 	}
-	a.seen[key] = true
 	a.roles = append(a.roles, map[string]any{"rolearn": arn, "username": user, "groups": groupsList(m.Groups)})
 	a.dependOnStack(role)
 }
 
-// AddUserMapping maps an IAM user to a Kubernetes user and groups.
+// AddUserMapping maps an IAM user to a Kubernetes user and groups (see
+// AddRoleMapping for mapping one user twice).
 func (a *AwsAuth) AddUserMapping(user iam.IUser, m AwsAuthMapping) {
+	if isNil(user) {
+		a.Node().AddError("AddUserMapping: the user is a nil %T: pass a user (iam.NewUser or iam.UserFromUserArn)", user)
+		return
+	}
 	arn := user.UserArn()
 	name := m.Username
 	if name == "" {
 		name = arn
 	}
-	key := "user|" + arn + "|" + name
-	if a.seen[key] {
+	if !a.checkMapping("user", user, arn, name, m.Groups) {
 		return
 	}
-	a.seen[key] = true
 	a.users = append(a.users, map[string]any{"userarn": arn, "username": name, "groups": groupsList(m.Groups)})
 	a.dependOnStack(user)
 }
@@ -148,13 +155,17 @@ func (a *AwsAuth) AddMastersRole(role iam.IRole, username string) {
 	a.AddRoleMapping(role, AwsAuthMapping{Username: username, Groups: []string{"system:masters"}})
 }
 
-// AddAccount maps every IAM principal of an AWS account.
+// AddAccount maps every IAM principal of an AWS account (a 12-digit ID).
 func (a *AwsAuth) AddAccount(accountID string) {
-	key := "account|" + accountID
-	if a.seen[key] {
+	if !cdk.IsUnresolved(accountID) && !accountIDPattern.MatchString(accountID) {
+		a.Node().AddError("AddAccount: %q is not an AWS account ID: use the 12 digits of the account", accountID)
 		return
 	}
-	a.seen[key] = true
+	key := "account|" + accountID
+	if a.seen[key] != "" {
+		return
+	}
+	a.seen[key] = "mapped"
 	a.accounts = append(a.accounts, accountID)
 }
 

@@ -293,6 +293,8 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 	c := &Cluster{props: props, version: props.Version, authMode: props.AuthenticationMode, ipFamily: props.IpFamily, endpoint: props.EndpointAccess}
 	cdk.InitConstruct(c, scope, id)
 	c.in = newClusterInternals(c)
+	props = c.checkClusterProps(props)
+	c.props = props
 	if props.Version == "" {
 		c.Node().AddError("Version is required: set ClusterProps.Version, e.g. eks.V1_34")
 	} else if !versionPattern.MatchString(string(props.Version)) {

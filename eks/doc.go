@@ -125,7 +125,19 @@
 // keys, more than five Fargate selectors, spot instance types of different
 // architectures, bootstrap options on Bottlerocket, a key in another region,
 // a private endpoint without private subnets, ...) are collected and
-// returned by app.Synth() with their construct paths.
+// returned by app.Synth() with their construct paths. The rule is "if it
+// synthesizes, it deploys": names, enumerations, ranges, CIDRs, ARNs, tags,
+// Kubernetes object metadata, duplicate objects, releases, access entries
+// and aws-auth mappings, JSON patches and JSONPaths are checked as AWS, EKS,
+// Kubernetes and Helm would check them (docs/guide lists the rules). A
+// typed-nil reference in props (a *iam.Role variable never assigned) is such
+// a problem too, never a nil-pointer crash, and a value that contains
+// itself is reported, never a stack overflow.
+//
+// Only programming errors panic, with the construct path in the message: a
+// duplicate construct id, and a missing (nil or typed-nil) Cluster in the
+// props of a node group, Fargate profile, access entry, manifest, chart,
+// patch, object value or service account.
 //
 // Kubernetes manifests, Helm charts, patches, object values, the aws-auth
 // ConfigMap and service accounts are described below, under "Kubernetes

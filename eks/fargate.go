@@ -66,10 +66,8 @@ type FargateProfile struct {
 func NewFargateProfile(scope cdk.Construct, id string, props FargateProfileProps) *FargateProfile {
 	p := &FargateProfile{}
 	cdk.InitConstruct(p, scope, id)
-	if props.Cluster == nil {
-		panic(p.Node().Path() + ": FargateProfileProps.Cluster is required")
-	}
-	o := props.FargateProfileOptions
+	requiredCluster(p.Node().Path(), "FargateProfileProps.Cluster", props.Cluster)
+	o := p.checkFargateProfileOptions(props.FargateProfileOptions)
 	if o.PodExecutionRole != nil {
 		p.role = o.PodExecutionRole
 	} else {

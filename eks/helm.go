@@ -101,9 +101,7 @@ type HelmChart struct {
 func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmChart {
 	h := &HelmChart{}
 	cdk.InitConstruct(h, scope, id)
-	if props.Cluster == nil {
-		panic(h.Node().Path() + ": HelmChartProps.Cluster is required")
-	}
+	requiredCluster(h.Node().Path(), "HelmChartProps.Cluster", props.Cluster)
 	o := props.HelmChartOptions
 	if o.Chart == "" && o.ChartAsset == "" {
 		h.Node().AddError("the chart has neither Chart nor ChartAsset: set Chart (with Repository, or a full oci:// reference) or ChartAsset (a local chart directory)")
@@ -135,6 +133,7 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 	if ns == "" {
 		ns = "default"
 	}
+	h.checkHelmChart(props.Cluster, o, ns)
 	createNS := o.CreateNamespace == nil || *o.CreateNamespace
 	props2 := map[string]any{
 		"Release":         h.release,
@@ -160,8 +159,10 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		}
 	}
 	if o.Values != nil {
-		values := deepCopyMap(o.Values)
-		if k := tokenKey(values, ""); k != "" {
+		values, err := jsonObject(o.Values)
+		if err != nil {
+			h.Node().AddError("Values: %v", err)
+		} else if k := tokenKey(values, ""); k != "" {
 			h.Node().AddError("Values has a late-bound value (token) in the map key %s: keys must be known at synthesis; move the value into a map value", k)
 		} else {
 			props2["Values"] = cdk.Fn.ToJsonString(values)

@@ -73,6 +73,8 @@ func ClusterFromClusterAttributes(scope cdk.Construct, id string, attrs ClusterA
 		panic(c.Node().Path() + ": ClusterAttributes.ClusterName is required")
 	}
 	c.in = newClusterInternals(c)
+	c.attrs = checkClusterAttributes(c.Node(), attrs)
+	attrs = c.attrs
 	var groups []ec2.ISecurityGroup
 	for i, sg := range attrs.SecurityGroupIds {
 		groups = append(groups, ec2.SecurityGroupFromSecurityGroupId(c, "SecurityGroup"+itoa(i+1), sg))

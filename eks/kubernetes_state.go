@@ -14,6 +14,11 @@ type kubernetesState struct {
 
 	manifests []*KubernetesManifest
 	charts    []*HelmChart
+	// objects and releases map the cluster's objects (group/kind/
+	// namespace/name) and Helm releases (namespace/release) to the path
+	// of the construct declaring them, to report duplicates.
+	objects  map[string]string
+	releases map[string]string
 
 	awsAuth          *AwsAuth
 	oidc             iam.IOpenIDConnectProvider

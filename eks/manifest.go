@@ -80,6 +80,10 @@ type KubernetesManifest struct {
 	pruneLabel string
 	uses       manifestRefs
 	provides   manifestRefs
+	// body is the manifest's JSON; inline says it is in the template
+	// (property Manifest) rather than an S3 asset (ManifestAsset).
+	body   []byte
+	inline bool
 }
 
 // manifestRefs are what a manifest creates or needs: namespaces, custom
@@ -93,13 +97,13 @@ type manifestRefs struct {
 func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManifestProps) *KubernetesManifest {
 	m := &KubernetesManifest{cluster: props.Cluster}
 	cdk.InitConstruct(m, scope, id)
-	if props.Cluster == nil {
-		panic(m.Node().Path() + ": KubernetesManifestProps.Cluster is required")
-	}
+	requiredCluster(m.Node().Path(), "KubernetesManifestProps.Cluster", props.Cluster)
 	if len(props.Manifest) == 0 {
 		m.Node().AddError("the manifest has no objects: set KubernetesManifestProps.Manifest")
 	}
 	m.objects = m.normalize(props.Manifest)
+	m.registerObjects()
+	checkRemovalPolicy(m.Node(), "RemovalPolicy", props.RemovalPolicy)
 
 	prune := true
 	if props.Prune != nil {
@@ -140,16 +144,16 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 	if err != nil {
 		m.Node().AddError("the manifest cannot be written as JSON: %v", err)
 	}
+	m.body = body
 	if len(body) > ManifestAssetThreshold {
 		if cdk.IsUnresolved(string(body)) {
 			m.Node().AddError("the manifest is %d bytes, over the %d bytes that fit in the template, and holds late-bound values (tokens), which an S3 asset cannot carry: split the objects with tokens into a smaller manifest", len(body), ManifestAssetThreshold)
 		} else {
-			loc := cdk.StackOf(m).AddFileAsset(cdk.FileAssetSource{Data: body, Extension: ".json", DisplayName: m.Node().Path() + " manifest"})
-			properties["ManifestAsset"] = map[string]any{"Bucket": loc.BucketName, "Key": loc.ObjectKey}
-			grantAssetRead(m, KubectlProviderOf(props.Cluster), loc.BucketName, loc.ObjectKey)
+			properties["ManifestAsset"] = m.addAsset()
 		}
 	} else {
 		properties["Manifest"] = cdk.Fn.ToJsonString(list)
+		m.inline = true
 	}
 	m.Resource = newKubectlResource(m, kubectlResourceProps{
 		cluster:       props.Cluster,
@@ -159,6 +163,9 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 	})
 	m.uses, m.provides = analyzeObjects(m.objects)
 	registerManifest(m)
+	if m.inline {
+		watchTemplateBudget(m)
+	}
 	return m
 }
 
@@ -226,6 +233,9 @@ func (m *KubernetesManifest) normalize(in []any) []map[string]any {
 		if k := tokenKey(o, ""); k != "" {
 			m.Node().AddError("object %d (%s) has a late-bound value (token) in the map key %s: keys must be known at synthesis; move the value into a map value", i+1, desc, k)
 		}
+		for _, e := range checkObject(o) {
+			m.Node().AddError("object %d (%s): %s", i+1, desc, e)
+		}
 	}
 	return out
 }
@@ -275,21 +285,26 @@ func tokenKey(v any, path string) string {
 }
 
 // toObject converts one given object into a JSON-like map (a deep copy).
+// Anything encoding/json can write is accepted, at any depth (see
+// jsonValue); typed API objects get their apiVersion and kind from
+// client-go's scheme.
 func toObject(v any) (map[string]any, error) {
-	switch x := v.(type) {
-	case nil:
-		return nil, fmt.Errorf("the object is nil")
-	case map[string]any:
-		return deepCopyMap(x), nil
-	case *unstructured.Unstructured:
-		if x == nil {
-			return nil, fmt.Errorf("the object is nil")
+	if isNil(v) {
+		if v == nil {
+			return nil, fmt.Errorf("the object is nil: pass a Kubernetes object")
 		}
-		return deepCopyMap(x.Object), nil
+		return nil, fmt.Errorf("the object is a nil %T: pass a Kubernetes object", v)
+	}
+	switch x := v.(type) {
+	case *unstructured.Unstructured:
+		return jsonObject(x.Object)
 	case unstructured.Unstructured:
-		return deepCopyMap(x.Object), nil
+		return jsonObject(x.Object)
 	case runtime.Object:
 		obj := x.DeepCopyObject()
+		if isNil(obj) {
+			return nil, fmt.Errorf("the object is a nil %T: pass a Kubernetes object", v)
+		}
 		gvk := obj.GetObjectKind().GroupVersionKind()
 		if gvk.Kind == "" {
 			kinds, _, err := scheme.Scheme.ObjectKinds(obj)
@@ -304,7 +319,7 @@ func toObject(v any) (map[string]any, error) {
 		}
 		cleanTyped(u)
 		delete(u, "status")
-		return u, nil
+		return jsonObject(u)
 	}
 	// A typed object given by value (corev1.Pod{...} rather than &corev1.Pod{...}).
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Struct {
@@ -314,16 +329,16 @@ func toObject(v any) (map[string]any, error) {
 			return toObject(o)
 		}
 	}
-	// Any other struct or map: through JSON.
-	b, err := json.Marshal(v)
+	// Any other map or struct.
+	out, err := jsonValue(v)
 	if err != nil {
-		return nil, fmt.Errorf("cannot write %T as JSON: %v", v, err)
+		return nil, err
 	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("%T is not a Kubernetes object (a JSON object): %v", v, err)
+	m, ok := out.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%T is not a Kubernetes object (a JSON object): give a map, a struct or a typed k8s.io/api object", v)
 	}
-	return out, nil
+	return m, nil
 }
 
 // cleanTyped drops the null creationTimestamp fields typed objects carry
@@ -349,44 +364,4 @@ func cleanTyped(v any) {
 			cleanTyped(e)
 		}
 	}
-}
-
-func deepCopyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = deepCopyValue(v)
-	}
-	return out
-}
-
-func deepCopyValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		return deepCopyMap(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = deepCopyValue(e)
-		}
-		return out
-	case []map[string]any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = deepCopyMap(e)
-		}
-		return out
-	case map[string]string:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = e
-		}
-		return out
-	case []string:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = e
-		}
-		return out
-	}
-	return v
 }

@@ -21,9 +21,8 @@ func AuthorizeNodeRole(c ICluster, id string, role iam.IRole) *AccessEntry {
 		if e, ok := in.accessEntries[role.RoleArn()]; ok {
 			entry = e
 		} else {
+			// NewAccessEntry registers itself as the role's entry.
 			entry = NewAccessEntry(c, id, AccessEntryProps{Cluster: c, Principal: role.RoleArn(), AccessEntryType: AccessEntryTypeEc2Linux})
-			in.accessEntries[role.RoleArn()] = entry
-			in.accessEntryList = append(in.accessEntryList, entry)
 		}
 	}
 	if mode != AuthenticationModeApi {

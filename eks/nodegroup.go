@@ -181,10 +181,8 @@ type Nodegroup struct {
 func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegroup {
 	ng := &Nodegroup{cluster: props.Cluster}
 	cdk.InitConstruct(ng, scope, id)
-	if props.Cluster == nil {
-		panic(ng.Node().Path() + ": NodegroupProps.Cluster is required")
-	}
-	o := props.NodegroupOptions
+	requiredCluster(ng.Node().Path(), "NodegroupProps.Cluster", props.Cluster)
+	o := ng.checkNodegroupOptions(props.Cluster, props.NodegroupOptions)
 
 	ng.desiredSize = 2
 	if o.DesiredSize != nil {
@@ -200,6 +198,7 @@ func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegro
 	if o.MaxSize != nil {
 		ng.maxSize = *o.MaxSize
 	}
+	ng.checkSizes(o)
 	if !cdk.IsUnresolved(ng.desiredSize) && !cdk.IsUnresolved(ng.maxSize) && ng.desiredSize > ng.maxSize {
 		ng.Node().AddError("desired size %d is greater than max size %d: raise MaxSize or lower DesiredSize", ng.desiredSize, ng.maxSize)
 	}

@@ -43,14 +43,13 @@ type KubernetesObjectValue struct {
 func NewKubernetesObjectValue(scope cdk.Construct, id string, props KubernetesObjectValueProps) *KubernetesObjectValue {
 	v := &KubernetesObjectValue{}
 	cdk.InitConstruct(v, scope, id)
-	if props.Cluster == nil {
-		panic(v.Node().Path() + ": KubernetesObjectValueProps.Cluster is required")
-	}
+	requiredCluster(v.Node().Path(), "KubernetesObjectValueProps.Cluster", props.Cluster)
 	for _, f := range []struct{ name, val string }{{"ObjectType", props.ObjectType}, {"ObjectName", props.ObjectName}, {"JsonPath", props.JsonPath}} {
 		if f.val == "" {
 			v.Node().AddError("%s is required: set KubernetesObjectValueProps.%s", f.name, f.name)
 		}
 	}
+	v.checkObjectValueProps(props)
 	ns := props.ObjectNamespace
 	if ns == "" {
 		ns = "default"

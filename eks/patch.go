@@ -1,7 +1,6 @@
 package eks
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/eksforge/eksforge/cdk"
@@ -80,17 +79,16 @@ type KubernetesPatch struct {
 func NewKubernetesPatch(scope cdk.Construct, id string, props KubernetesPatchProps) *KubernetesPatch {
 	p := &KubernetesPatch{}
 	cdk.InitConstruct(p, scope, id)
-	if props.Cluster == nil {
-		panic(p.Node().Path() + ": KubernetesPatchProps.Cluster is required")
-	}
+	requiredCluster(p.Node().Path(), "KubernetesPatchProps.Cluster", props.Cluster)
 	if props.ResourceName == "" {
 		p.Node().AddError("ResourceName is required: set KubernetesPatchProps.ResourceName to \"<type>/<name>\", e.g. \"deployment/hello-kubernetes\"")
 	} else if !cdk.IsUnresolved(props.ResourceName) && strings.Count(props.ResourceName, "/") != 1 {
 		p.Node().AddError("ResourceName %q must be \"<type>/<name>\", e.g. \"deployment/hello-kubernetes\"", props.ResourceName)
 	}
-	if props.ApplyPatch == nil {
-		p.Node().AddError("ApplyPatch is required")
+	if isNil(props.ApplyPatch) {
+		p.Node().AddError("ApplyPatch is required: a map for strategic and merge patches, a list of operations for JSON patches")
 	}
+	p.checkPatchProps(props)
 	switch props.PatchType {
 	case PatchTypeStrategic, PatchTypeMerge, PatchTypeJSON:
 	default:
@@ -110,6 +108,9 @@ func NewKubernetesPatch(scope cdk.Construct, id string, props KubernetesPatchPro
 	}
 	apply := p.patchValue("ApplyPatch", props.ApplyPatch, props.PatchType)
 	rest := p.patchValue("RestorePatch", restore, props.PatchType)
+	if !isNil(props.ApplyPatch) && isEmptyPatch(apply) {
+		p.Node().AddError("ApplyPatch is empty: it would change nothing; give the fields to patch, or remove the patch")
+	}
 	p.Resource = newKubectlResource(p, kubectlResourceProps{
 		cluster: props.Cluster,
 		typ:     KubernetesPatchResourceType,
@@ -130,22 +131,10 @@ func (p *KubernetesPatch) patchValue(field string, v any, t PatchType) any {
 	if v == nil {
 		return nil
 	}
-	var out any
-	switch x := v.(type) {
-	case map[string]any:
-		out = deepCopyMap(x)
-	case []any:
-		out = deepCopyValue(x)
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			p.Node().AddError("%s cannot be written as JSON: %v", field, err)
-			return nil
-		}
-		if err := json.Unmarshal(b, &out); err != nil {
-			p.Node().AddError("%s: %v", field, err)
-			return nil
-		}
+	out, err := jsonValue(v)
+	if err != nil {
+		p.Node().AddError("%s: %v", field, err)
+		return nil
 	}
 	_, isList := out.([]any)
 	_, isMap := out.(map[string]any)
@@ -154,6 +143,11 @@ func (p *KubernetesPatch) patchValue(field string, v any, t PatchType) any {
 		p.Node().AddError("%s of a JSON patch must be a list of operations ([]eks.JSONPatchOperation), got %T", field, v)
 	case t != PatchTypeJSON && !isMap:
 		p.Node().AddError("%s of a %s patch must be an object (map), got %T; a list of operations needs PatchType eks.PatchTypeJSON", field, t.cfn(), v)
+	}
+	if ops, ok := out.([]any); ok && t == PatchTypeJSON {
+		for _, e := range checkJSONPatch(field, ops) {
+			p.Node().AddError("%s", e)
+		}
 	}
 	if k := tokenKey(out, ""); k != "" {
 		p.Node().AddError("%s has a late-bound value (token) in the map key %s: keys must be known at synthesis", field, k)

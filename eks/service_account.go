@@ -79,9 +79,7 @@ func NewServiceAccount(scope cdk.Construct, id string, props ServiceAccountProps
 	sa := &ServiceAccount{}
 	cdk.InitConstruct(sa, scope, id)
 	c := props.Cluster
-	if c == nil {
-		panic(sa.Node().Path() + ": ServiceAccountProps.Cluster is required")
-	}
+	requiredCluster(sa.Node().Path(), "ServiceAccountProps.Cluster", c)
 	o := props.ServiceAccountOptions
 	sa.name = o.Name
 	if sa.name == "" {
