@@ -184,6 +184,7 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 	}
 	h.Resource = newKubectlResource(h, kubectlResourceProps{
 		cluster:       props.Cluster,
+		helm:          true,
 		typ:           HelmChartResourceType,
 		properties:    props2,
 		removalPolicy: o.RemovalPolicy,

@@ -15,10 +15,17 @@ import (
 // KubectlHandlerPackage is the Go main package of the kubectl handler that
 // applies manifests, Helm charts, patches and aws-auth entries
 // (docs/custom-resources.md). It is built with [lambda.CodeFromGoPackage]
-// when the app is synthesized. Tests may point it at a stub main package to
-// synthesize without building the real handler; applications leave it alone
-// (KubectlOptions.HandlerCode replaces the code of one cluster's handler).
+// when its asset is published: with the [KubectlNoHelmTag] build tag for
+// the cluster's Handler, without it for the HelmHandler. Tests may point it
+// at a stub main package; applications leave it alone
+// (KubectlOptions.HandlerCode replaces the code of one cluster's handlers).
 var KubectlHandlerPackage = "github.com/eksforge/eksforge/handlers/kubectl/cmd/kubectl"
+
+// KubectlNoHelmTag is the build tag that leaves the Helm SDK out of the
+// kubectl handler: the cluster's Handler, which serves manifests, patches,
+// object values and aws-auth, is built with it, so a cluster without Helm
+// charts deploys a handler about half the size that starts faster.
+const KubectlNoHelmTag = "nohelm"
 
 // Handler limits.
 const (
@@ -106,11 +113,38 @@ type IKubectlProvider interface {
 // through an access entry.
 type KubectlProvider struct {
 	cdk.Base
-	// Handler is the handler function.
+	// Handler is the handler function: manifests, patches, object values
+	// and aws-auth, built without the Helm SDK ([KubectlNoHelmTag]).
 	Handler *lambda.Function
 	cluster ICluster
 	timeout float64
 	ecrPull bool
+
+	// helm is the Helm handler, made with the first chart from helmProps
+	// and helmCode.
+	helm      *lambda.Function
+	helmProps lambda.FunctionProps
+}
+
+// HelmHandler returns the function that installs, upgrades and uninstalls
+// the cluster's Helm charts, making it on first use (the first HelmChart
+// does): the kubectl handler built with the Helm SDK, with the Handler's
+// role, network placement, memory, timeout and environment. A cluster
+// without charts has no such function, and its Handler links no Helm code.
+func (p *KubectlProvider) HelmHandler() *lambda.Function {
+	if p.helm == nil {
+		p.helm = lambda.NewFunction(p, "HelmHandler", p.helmProps)
+	}
+	return p.helm
+}
+
+// helmServiceToken is the service token of p's Helm charts: its Helm
+// handler when eksforge made p, else its only function.
+func helmServiceToken(p IKubectlProvider) string {
+	if kp, ok := p.(*KubectlProvider); ok && kp.Handler != nil {
+		return kp.HelmHandler().FunctionArn()
+	}
+	return p.ServiceToken()
 }
 
 // ServiceToken is the handler function's ARN.
@@ -208,9 +242,10 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 	cdk.InitConstruct(p, c, "KubectlProvider")
 	st.provider = p
 
-	code := opts.HandlerCode
+	code, helmCode := opts.HandlerCode, opts.HandlerCode
 	if code == nil {
-		code = lambda.CodeFromGoPackage(KubectlHandlerPackage, lambda.GoBuildOptions{Dir: moduleBuildDir()})
+		code = lambda.CodeFromGoPackage(KubectlHandlerPackage, lambda.GoBuildOptions{Dir: moduleBuildDir(), Tags: []string{KubectlNoHelmTag}})
+		helmCode = lambda.CodeFromGoPackage(KubectlHandlerPackage, lambda.GoBuildOptions{Dir: moduleBuildDir()})
 	}
 	memory := DefaultKubectlMemoryMiB
 	if !opts.Memory.IsZero() {
@@ -264,6 +299,13 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 		}
 	}
 	p.Handler = lambda.NewFunction(p, "Handler", fp)
+	p.helmProps = fp
+	p.helmProps.Code = helmCode
+	p.helmProps.Description = strings.Replace(fp.Description, "kubectl handler", "Helm handler", 1)
+	p.helmProps.Role = p.Handler.Role()
+	if fp.Vpc != nil {
+		p.helmProps.SecurityGroups = p.Handler.Connections().SecurityGroups()
+	}
 	p.Handler.AddToRolePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
 		Actions:   []string{"eks:DescribeCluster"},
 		Resources: []string{c.ClusterArn()},

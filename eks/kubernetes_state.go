@@ -58,6 +58,7 @@ func initKubernetes(c ICluster) {
 // kubectlResourceProps are what newKubectlResource needs.
 type kubectlResourceProps struct {
 	cluster       ICluster
+	helm          bool // served by the Helm handler
 	typ           string
 	properties    map[string]any
 	removalPolicy cdk.RemovalPolicy
@@ -71,8 +72,12 @@ type kubectlResourceProps struct {
 // the handler.
 func newKubectlResource(scope cdk.Construct, p kubectlResourceProps) *cdk.CfnResource {
 	prov := KubectlProviderOf(p.cluster)
+	token := prov.ServiceToken()
+	if p.helm {
+		token = helmServiceToken(prov)
+	}
 	props := map[string]any{
-		"ServiceToken": prov.ServiceToken(),
+		"ServiceToken": token,
 		"ClusterName":  p.cluster.ClusterName(),
 		// A handler that dies without answering fails the resource in
 		// minutes, not CloudFormation's default hour.

@@ -170,7 +170,7 @@ func TestKubectlOptions(t *testing.T) {
 		c := eks.ClusterFromClusterAttributes(stack, "Imported", eks.ClusterAttributes{ClusterName: "prod"})
 		eks.AddHelmChart(c, "x", eks.HelmChartOptions{Chart: "x", Repository: "https://charts.example.com"})
 		tp := assertions.FromStack(t, stack)
-		tp.ResourceCountIs("AWS::Lambda::Function", 1)
+		tp.ResourceCountIs("AWS::Lambda::Function", 2) // the kubectl and Helm handlers
 		tp.HasResourceProperties("AWS::EKS::AccessEntry", map[string]any{"ClusterName": "prod"})
 	})
 	t.Run("fails in CONFIG_MAP mode without a provider", func(t *testing.T) {

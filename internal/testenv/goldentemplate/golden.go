@@ -59,7 +59,8 @@ func Check(t *testing.T, update bool, build func(*cdk.App)) *cdk.CloudAssembly {
 	return asm
 }
 
-// Normalize replaces the kubectl handler's asset hash in a template.
+// Normalize replaces the asset hashes of the kubectl and Helm handlers in
+// a template.
 func Normalize(tmpl []byte) []byte {
 	var m map[string]any
 	if err := json.Unmarshal(tmpl, &m); err != nil {
@@ -71,12 +72,17 @@ func Normalize(tmpl []byte) []byte {
 		rm, _ := r.(map[string]any)
 		md, _ := rm["Metadata"].(map[string]any)
 		path, _ := md["aws:cdk:path"].(string)
-		if rm["Type"] != "AWS::Lambda::Function" || !strings.HasSuffix(path, "KubectlProvider/Handler/Resource") {
-			continue
+		name := ""
+		switch {
+		case rm["Type"] != "AWS::Lambda::Function":
+		case strings.HasSuffix(path, "KubectlProvider/Handler/Resource"):
+			name = "<kubectl-handler>"
+		case strings.HasSuffix(path, "KubectlProvider/HelmHandler/Resource"):
+			name = "<helm-handler>"
 		}
-		if ap, _ := md["aws:asset:path"].(string); ap != "" {
+		if ap, _ := md["aws:asset:path"].(string); ap != "" && name != "" {
 			hash := strings.TrimSuffix(strings.TrimPrefix(ap, "asset."), ".zip")
-			out = strings.ReplaceAll(out, hash, "<kubectl-handler>")
+			out = strings.ReplaceAll(out, hash, name)
 		}
 	}
 	return []byte(out)
