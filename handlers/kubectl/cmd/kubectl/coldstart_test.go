@@ -135,17 +135,3 @@ func BenchmarkColdStart(b *testing.B) {
 		})
 	}
 }
-
-// TestColdStart starts the handler built without Helm once, as Lambda
-// would, and checks that it serves its first event.
-func TestColdStart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the handler; skipped with -short")
-	}
-	bin := buildHandler(t, t.TempDir(), "lambda.norpc,nohelm")
-	ready, served, rss := coldStart(t, bin)
-	t.Logf("ready after %v, first event answered after %v, peak RSS %.1f MB", ready, served, rss)
-	if served < ready {
-		t.Errorf("answered (%v) before asking for work (%v)", served, ready)
-	}
-}
