@@ -85,7 +85,7 @@ func TestFirstSynthCompilesNothing(t *testing.T) {
 		if argv[0] != "go" || argv[1] != "run" || argv[2] != "-C" || !filepath.IsAbs(argv[3]) || argv[4] != "./cmd/eksforge-asset" {
 			t.Errorf("asset %s: command %q does not go run eksforge-asset from the eksforge sources", id, argv)
 		}
-		for _, want := range [][]string{{"-goarch", "arm64"}, {"-tags", "lambda.norpc"}, {"-hash", id}} {
+		for _, want := range [][]string{{"-goarch", "arm64"}, {"-tags", "lambda.norpc,nohelm"}, {"-hash", id}} {
 			if i := slices.Index(argv, want[0]); i < 0 || argv[i+1] != want[1] {
 				t.Errorf("asset %s: command %q lacks %s %s", id, argv, want[0], want[1])
 			}

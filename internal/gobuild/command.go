@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -38,7 +39,7 @@ func Command(opts Options, want string) []string {
 		argv = append(argv, "-goarch", opts.GOARCH)
 	}
 	if len(opts.Tags) > 0 {
-		argv = append(argv, "-tags", strings.Join(opts.Tags, ","))
+		argv = append(argv, "-tags", strings.Join(slices.Sorted(slices.Values(opts.Tags)), ","))
 	}
 	if opts.LDFlags != "" {
 		argv = append(argv, "-ldflags", opts.LDFlags)
