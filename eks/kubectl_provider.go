@@ -191,6 +191,7 @@ func KubectlProviderFromArn(scope cdk.Construct, id string, attrs KubectlProvide
 	if attrs.FunctionArn == "" {
 		panic(p.Node().Path() + ": KubectlProviderAttributes.FunctionArn is required")
 	}
+	p.attrs = checkKubectlProviderAttributes(p.Node(), attrs)
 	return p
 }
 

@@ -1,7 +1,6 @@
 package eks
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/eksforge/eksforge/aws/iam"
@@ -69,11 +68,6 @@ type ServiceAccount struct {
 	principal iam.IPrincipal
 }
 
-var (
-	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
-	dnsLabel     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-)
-
 // NewServiceAccount adds a service account to scope.
 func NewServiceAccount(scope cdk.Construct, id string, props ServiceAccountProps) *ServiceAccount {
 	sa := &ServiceAccount{}
@@ -89,10 +83,10 @@ func NewServiceAccount(scope cdk.Construct, id string, props ServiceAccountProps
 	if sa.ns == "" {
 		sa.ns = "default"
 	}
-	if !cdk.IsUnresolved(sa.name) && (len(sa.name) > 253 || !dnsSubdomain.MatchString(sa.name)) {
+	if validateDNSSubdomain("name", sa.name) != "" {
 		sa.Node().AddError("service account name %q is not a DNS subdomain name (lower-case letters, digits, '-' and '.', at most 253)", sa.name)
 	}
-	if !cdk.IsUnresolved(sa.ns) && (len(sa.ns) > 63 || !dnsLabel.MatchString(sa.ns)) {
+	if validateDNSLabel("namespace", sa.ns) != "" {
 		sa.Node().AddError("namespace %q is not a DNS label (lower-case letters, digits and '-', at most 63)", sa.ns)
 	}
 

@@ -90,3 +90,26 @@ func policyLabel(arn string) string {
 	}
 	return arn
 }
+
+// lambdaArnPattern is a Lambda function ARN, optionally with a version or
+// alias.
+var lambdaArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z]{2,4}(-[a-z]+)+-\d{1,2}:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$`)
+
+// roleArnPattern is an IAM role ARN.
+var roleArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$`)
+
+// checkKubectlProviderAttributes checks an imported kubectl handler's ARNs
+// and clears a typed-nil HandlerRole.
+func checkKubectlProviderAttributes(n *cdk.Node, a KubectlProviderAttributes) KubectlProviderAttributes {
+	if f := a.FunctionArn; !cdk.IsUnresolved(f) && !lambdaArnPattern.MatchString(f) {
+		n.AddError("FunctionArn %q is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>): give the kubectl handler's ARN, e.g. from another stack's output", f)
+	}
+	if r := a.RoleArn; r != "" && !cdk.IsUnresolved(r) && !roleArnPattern.MatchString(r) {
+		n.AddError("RoleArn %q is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)", r)
+	}
+	if isTypedNil(a.HandlerRole) {
+		n.AddError("%s", nilRefMessage("HandlerRole", a.HandlerRole, "an unknown handler role"))
+		a.HandlerRole = nil
+	}
+	return a
+}

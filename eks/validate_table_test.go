@@ -308,6 +308,18 @@ func badInputs() []badInput {
 		{"fails with an IAM policy ARN as access policy", entryWith(eks.AccessEntryProps{AccessPolicies: []eks.AccessPolicy{eks.AccessPolicyFromAccessPolicyArn("arn:aws:iam::aws:policy/AdministratorAccess", eks.AccessScope{Type: eks.AccessScopeTypeCluster})}}), pE, []string{`access policy "arn:aws:iam::aws:policy/AdministratorAccess" is not an EKS access policy ARN`}, false},
 		{"fails with an invalid access scope namespace", entryWith(eks.AccessEntryProps{AccessPolicies: []eks.AccessPolicy{eks.AccessPolicyFromAccessPolicyName("AmazonEKSViewPolicy", eks.AccessScope{Type: eks.AccessScopeTypeNamespace, Namespaces: []string{"Team_A"}})}}), pE, []string{`namespace "Team_A"`}, false},
 		{"fails with an aws-auth account that is not 12 digits", func(s *cdk.Stack) { vc(s).AwsAuth().AddAccount("12345") }, pA, []string{`AddAccount: "12345" is not an AWS account ID`}, false},
+		{"fails with a kubectl provider ARN that is not a function ARN", func(s *cdk.Stack) {
+			eks.KubectlProviderFromArn(s, "K", eks.KubectlProviderAttributes{FunctionArn: "kubectl-handler"})
+		}, "Stack/K", []string{`FunctionArn "kubectl-handler" is not a Lambda function ARN`}, false},
+		{"fails with a kubectl provider ARN of a role", func(s *cdk.Stack) {
+			eks.KubectlProviderFromArn(s, "K", eks.KubectlProviderAttributes{FunctionArn: "arn:aws:iam::123456789012:role/handler"})
+		}, "Stack/K", []string{`FunctionArn "arn:aws:iam::123456789012:role/handler"`}, false},
+		{"fails with a kubectl provider role that is not a role ARN", func(s *cdk.Stack) {
+			eks.KubectlProviderFromArn(s, "K", eks.KubectlProviderAttributes{FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:kubectl", RoleArn: "arn:aws:iam::123456789012:user/bob"})
+		}, "Stack/K", []string{`RoleArn "arn:aws:iam::123456789012:user/bob" is not an IAM role ARN`}, false},
+		{"fails with a nil kubectl provider handler role", func(s *cdk.Stack) {
+			eks.KubectlProviderFromArn(s, "K", eks.KubectlProviderAttributes{FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:kubectl", HandlerRole: (*iam.Role)(nil)})
+		}, "Stack/K", []string{"HandlerRole is a nil *iam.Role"}, false},
 		{"fails with an imported cluster name with a space", func(s *cdk.Stack) {
 			eks.ClusterFromClusterAttributes(s, "I", eks.ClusterAttributes{ClusterName: "my cluster"})
 		}, "Stack/I", []string{`ClusterName "my cluster"`}, false},
@@ -599,6 +611,10 @@ func TestValidEdgeCasesSynthesize(t *testing.T) {
 				{Op: "remove", Path: "/metadata/annotations/a"}, {Op: "move", From: "/a", Path: "/b"}, {Op: "copy", From: "/b", Path: "/c"},
 			}})
 			eks.NewKubernetesObjectValue(s, "V", eks.KubernetesObjectValueProps{Cluster: c, ObjectType: "service", ObjectName: "web", JsonPath: `{.status.conditions[?(@.type=="Ready")].status}`})
+		}},
+		{"a kubectl provider imported by ARN with an alias and a role", func(s *cdk.Stack) {
+			p := eks.KubectlProviderFromArn(s, "K", eks.KubectlProviderAttributes{FunctionArn: "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:kubectl-handler:live", RoleArn: "arn:aws:iam::123456789012:role/path/kubectl"})
+			vc(s, eks.ClusterProps{Kubectl: eks.KubectlOptions{Provider: p}}).AddManifest("m", obj("v1", "Namespace", "", "a"))
 		}},
 		{"a service account in a namespace the same manifest set creates", func(s *cdk.Stack) {
 			c := vc(s)
