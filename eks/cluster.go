@@ -234,8 +234,10 @@ type ClusterProps struct {
 	AuthenticationMode AuthenticationMode
 	// BootstrapClusterCreatorAdminPermissions gives the identity that creates
 	// the cluster (CloudFormation's role) cluster-admin. Changing it replaces
-	// the cluster.
-	// Default: EKS's (true).
+	// the cluster. cdk.Ptr(true) asks for it; access entries
+	// (Cluster.GrantAccess, MastersRole) are the way to give people access.
+	// Default: false when the AuthenticationMode uses access entries (the
+	// kubectl handler has its own), EKS's true in CONFIG_MAP mode.
 	BootstrapClusterCreatorAdminPermissions *bool
 	// BootstrapSelfManagedAddons installs the default networking add-ons
 	// (VPC CNI, CoreDNS, kube-proxy) as self-managed add-ons.
@@ -382,7 +384,7 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		Version: string(props.Version),
 		AccessConfig: &cfneks.CfnClusterAccessConfig{
 			AuthenticationMode:                      c.authMode.cfn(),
-			BootstrapClusterCreatorAdminPermissions: props.BootstrapClusterCreatorAdminPermissions,
+			BootstrapClusterCreatorAdminPermissions: bootstrapCreatorAdmin(props.BootstrapClusterCreatorAdminPermissions, c.authMode),
 		},
 		KubernetesNetworkConfig: &cfneks.CfnClusterKubernetesNetworkConfig{
 			IpFamily:        c.ipFamily.cfn(),

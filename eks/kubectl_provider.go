@@ -8,7 +8,9 @@ import (
 
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/kms"
 	"github.com/eksforge/eksforge/aws/lambda"
+	"github.com/eksforge/eksforge/aws/logs"
 	"github.com/eksforge/eksforge/cdk"
 )
 
@@ -92,6 +94,14 @@ type KubectlOptions struct {
 	// Prune makes manifests delete the objects they no longer contain.
 	// Default: true.
 	Prune *bool
+	// LogRetention is how long the handler's log group, which the library
+	// creates, keeps events.
+	// Default: logs.RetentionOneMonth.
+	LogRetention logs.RetentionDays
+	// LogEncryptionKey encrypts the handler's log group with a customer
+	// managed KMS key.
+	// Default: CloudWatch Logs' own encryption.
+	LogEncryptionKey kms.IKey
 }
 
 // IKubectlProvider is a kubectl handler: the service token of the
@@ -119,6 +129,7 @@ type KubectlProvider struct {
 	cluster ICluster
 	timeout float64
 	ecrPull bool
+	served  []ServedCluster
 
 	// helm is the Helm handler, made with the first chart from helmProps
 	// and helmCode.
@@ -242,6 +253,7 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 	p := &KubectlProvider{cluster: c, timeout: handlerTimeoutSeconds(c)}
 	cdk.InitConstruct(p, c, "KubectlProvider")
 	st.provider = p
+	p.serveOwnCluster(c, "")
 
 	code, helmCode := opts.HandlerCode, opts.HandlerCode
 	if code == nil {
@@ -264,6 +276,14 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 	for k, v := range opts.Environment {
 		env[k] = v
 	}
+	if _, ok := env[KubectlClustersEnvironmentVariable]; ok {
+		p.Node().AddError("Kubectl.Environment sets %s, which the library writes to pin the handler to the clusters it serves: remove it (use KubectlProvider.ServeCluster to serve another cluster)", KubectlClustersEnvironmentVariable)
+	}
+	env[KubectlClustersEnvironmentVariable] = p.servedClustersJSON()
+	retention := opts.LogRetention
+	if retention == 0 {
+		retention = logs.RetentionOneMonth
+	}
 	fp := lambda.FunctionProps{
 		Code:         code,
 		Runtime:      lambda.RuntimeProvidedAl2023,
@@ -274,6 +294,10 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 		Timeout:      timeout,
 		Environment:  env,
 		Role:         opts.Role,
+		LogRetention: retention,
+		// The handler's log holds no properties, manifests or values
+		// (handlers/provider), but its own errors may quote the cluster's.
+		LogEncryptionKey: opts.LogEncryptionKey,
 	}
 	if len(fp.Description) > 256 {
 		fp.Description = fp.Description[:256]
@@ -328,6 +352,9 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 // Imported clusters are left alone: their entries are managed where the
 // cluster is, and the provider's role must already have access.
 func authoriseSharedProvider(c ICluster, p IKubectlProvider) {
+	if own, ok := p.(*KubectlProvider); ok {
+		own.serveOwnCluster(c, "")
+	}
 	oc, ok := c.(*Cluster)
 	if !ok {
 		return

@@ -49,6 +49,13 @@ type ConnectOptions struct {
 type AutoScalingGroupCapacityOptions struct {
 	autoscaling.AutoScalingGroupProps
 	ConnectOptions
+	// AllowImdsv1 lets the nodes answer IMDSv1 requests (HttpTokens
+	// "optional"). Without it their launch template requires IMDSv2
+	// (RequireImdsv2 is set) with a hop limit of 2, so pods reach the
+	// metadata service only with a session token and only through the
+	// node's network (set HttpPutResponseHopLimit to 1 to keep pods out).
+	// Default: false (IMDSv2 required, hop limit 2).
+	AllowImdsv1 bool
 }
 
 // AddAutoScalingGroupCapacity adds self-managed nodes (the seed's
@@ -92,6 +99,14 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 		} else {
 			props.UserData = ec2.NewMultipartUserData()
 		}
+	}
+	if !opts.AllowImdsv1 {
+		props.RequireImdsv2 = true
+		if props.HttpPutResponseHopLimit == 0 {
+			props.HttpPutResponseHopLimit = 2
+		}
+	} else if props.RequireImdsv2 {
+		c.Node().AddError("%s: AllowImdsv1 and RequireImdsv2 are both set: drop one", id)
 	}
 	asg := autoscaling.NewAutoScalingGroup(c, id, props)
 	connectAutoScalingGroupCapacity(c, asg, opts.ConnectOptions, opts.MachineImageType == MachineImageTypeBottlerocket && opts.UserData == nil)

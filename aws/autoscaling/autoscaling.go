@@ -96,6 +96,10 @@ type AutoScalingGroupProps struct {
 	// for their instance metadata.
 	// Default: false.
 	RequireImdsv2 bool
+	// HttpPutResponseHopLimit is the instance metadata response hop limit
+	// (2 lets containers reach IMDSv2 through the node's network).
+	// Default: EC2's (1, or the AMI's setting).
+	HttpPutResponseHopLimit int
 	// DetailedMonitoring turns on one-minute CloudWatch metrics of the
 	// instances.
 	// Default: false (five-minute metrics).
@@ -212,12 +216,13 @@ func NewAutoScalingGroup(scope cdk.Construct, id string, props AutoScalingGroupP
 	asg.InstanceProfile = cfniam.NewCfnInstanceProfile(asg, "InstanceProfile", cfniam.CfnInstanceProfileProps{Roles: []string{asg.role.RoleName()}})
 
 	asg.LaunchTemplate = ec2.NewLaunchTemplate(asg, "LaunchTemplate", ec2.LaunchTemplateProps{
-		InstanceType:  props.InstanceType,
-		MachineImage:  props.MachineImage,
-		UserData:      props.UserData,
-		KeyName:       props.KeyName,
-		SecurityGroup: sg,
-		RequireImdsv2: props.RequireImdsv2,
+		InstanceType:            props.InstanceType,
+		MachineImage:            props.MachineImage,
+		UserData:                props.UserData,
+		KeyName:                 props.KeyName,
+		SecurityGroup:           sg,
+		RequireImdsv2:           props.RequireImdsv2,
+		HttpPutResponseHopLimit: props.HttpPutResponseHopLimit,
 	})
 	lt := asg.LaunchTemplate.Resource
 	data := lt.Props.LaunchTemplateData

@@ -13,6 +13,7 @@ import (
 
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/kms"
 	"github.com/eksforge/eksforge/aws/logs"
 	"github.com/eksforge/eksforge/cdk"
 	cfnlambda "github.com/eksforge/eksforge/cfn/lambda"
@@ -153,6 +154,10 @@ type FunctionProps struct {
 	// creates.
 	// Default: cdk.RemovalPolicyRetain (as the AWS CDK's LogGroup).
 	LogRemovalPolicy cdk.RemovalPolicy
+	// LogEncryptionKey encrypts the log group LogRetention creates with a
+	// customer managed KMS key (see logs.LogGroupProps.EncryptionKey).
+	// Default: CloudWatch Logs' own encryption.
+	LogEncryptionKey kms.IKey
 }
 
 // Function is an AWS::Lambda::Function with its execution role, optional
@@ -291,10 +296,10 @@ func NewFunction(scope cdk.Construct, id string, props FunctionProps) *Function 
 	}
 
 	if props.LogRetention != 0 {
-		f.logGroup = logs.NewLogGroup(f, "LogGroup", logs.LogGroupProps{Retention: props.LogRetention, RemovalPolicy: props.LogRemovalPolicy})
+		f.logGroup = logs.NewLogGroup(f, "LogGroup", logs.LogGroupProps{Retention: props.LogRetention, RemovalPolicy: props.LogRemovalPolicy, EncryptionKey: props.LogEncryptionKey})
 		f.resource.Props.LoggingConfig = &cfnlambda.CfnFunctionLoggingConfig{LogGroup: f.logGroup.LogGroupName()}
-	} else if props.LogRemovalPolicy != "" {
-		panic(fmt.Sprintf("lambda: function %q: LogRemovalPolicy applies to the log group LogRetention creates; set LogRetention too", path))
+	} else if props.LogRemovalPolicy != "" || props.LogEncryptionKey != nil {
+		panic(fmt.Sprintf("lambda: function %q: LogRemovalPolicy and LogEncryptionKey apply to the log group LogRetention creates; set LogRetention too", path))
 	}
 	return f
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/eksforge/eksforge/aws/iam"
+	"github.com/eksforge/eksforge/aws/kms"
 	"github.com/eksforge/eksforge/cdk"
 	cfnlogs "github.com/eksforge/eksforge/cfn/logs"
 )
@@ -63,6 +65,12 @@ type LogGroupProps struct {
 	// leaves the stack.
 	// Default: cdk.RemovalPolicyRetain, as the AWS CDK.
 	RemovalPolicy cdk.RemovalPolicy
+	// EncryptionKey encrypts the group's events with a customer managed
+	// KMS key. A key made in the app (kms.NewKey) gets a key policy
+	// statement letting CloudWatch Logs of the stack's Region use it for the
+	// account's log groups; an imported key's policy must already allow it.
+	// Default: CloudWatch Logs' own encryption.
+	EncryptionKey kms.IKey
 }
 
 // LogGroup is an AWS::Logs::LogGroup.
@@ -82,6 +90,10 @@ func NewLogGroup(scope cdk.Construct, id string, props LogGroupProps) *LogGroup 
 		retention = RetentionTwoYears
 	}
 	cfnProps := cfnlogs.CfnLogGroupProps{LogGroupName: props.LogGroupName}
+	if k := props.EncryptionKey; k != nil {
+		cfnProps.KmsKeyId = k.KeyArn()
+		allowLogsToUse(k)
+	}
 	switch {
 	case !retention.Valid():
 		g.Node().AddError("Retention is %d days, which CloudWatch Logs does not accept; use one of the logs.Retention… constants (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days, or RetentionInfinite)", int(retention))
@@ -100,6 +112,19 @@ func NewLogGroup(scope cdk.Construct, id string, props LogGroupProps) *LogGroup 
 	}
 	g.resource.ApplyRemovalPolicy(policy)
 	return g
+}
+
+// allowLogsToUse lets CloudWatch Logs of the key's Region use key for the
+// log groups of its account, as CloudWatch Logs documents it.
+func allowLogsToUse(key kms.IKey) {
+	stack := cdk.StackOf(key)
+	region, account, partition := stack.Region(), stack.Account(), stack.Partition()
+	key.AddToResourcePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
+		Principals: []iam.IPrincipal{iam.NewServicePrincipal("logs." + region + ".amazonaws.com")},
+		Actions:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+		Resources:  []string{"*"},
+		Conditions: iam.Conditions{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:" + partition + ":logs:" + region + ":" + account + ":log-group:*"}},
+	}))
 }
 
 // Resource is the AWS::Logs::LogGroup resource.

@@ -3,7 +3,6 @@ package cfnresponse
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,8 +35,9 @@ var (
 // expired or was already used will not start working). client may be nil for
 // a default client.
 //
-// Send logs the response (Data values masked when NoEcho is set) and the
-// response URL without its query string, which holds the signature.
+// Send logs the response's status, IDs and the names of its Data keys
+// (never Data values nor the Reason) and the response URL without its query
+// string, which holds the signature.
 func Send(ctx context.Context, client *http.Client, event Event, resp Response) error {
 	if client == nil {
 		client = http.DefaultClient
@@ -54,7 +54,7 @@ func Send(ctx context.Context, client *http.Client, event Event, resp Response) 
 		return fmt.Errorf("unable to send the response for %s: ResponseURL is not a URL", event.LogicalResourceId)
 	}
 	safeURL := u.Scheme + "://" + u.Host + u.Path
-	logResponse(ctx, body, resp.NoEcho, safeURL)
+	slog.InfoContext(ctx, "sending response to CloudFormation", append(resp.LogAttrs(), "url", safeURL, "bytes", len(body))...)
 
 	ctx, cancel := context.WithTimeout(ctx, MaxSendDuration)
 	defer cancel()
@@ -112,22 +112,6 @@ func put(ctx context.Context, client *http.Client, rawURL string, body []byte) (
 	}
 	err = fmt.Errorf("HTTP %d: %s", res.StatusCode, bytes.TrimSpace(msg))
 	return res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500, err
-}
-
-func logResponse(ctx context.Context, body []byte, noEcho bool, safeURL string) {
-	logged := body
-	if noEcho {
-		var m map[string]any
-		if json.Unmarshal(body, &m) == nil {
-			if d, ok := m["Data"].(map[string]any); ok {
-				for k := range d {
-					d[k] = "*****"
-				}
-			}
-			logged, _ = json.Marshal(m)
-		}
-	}
-	slog.InfoContext(ctx, "sending response to CloudFormation", "url", safeURL, "bytes", len(body), "response", string(logged))
 }
 
 // LogStreamName names where this process's logs go, for pointing readers of

@@ -53,6 +53,12 @@ type Handler struct {
 	// LoadBalancerPollInterval is the pause between those checks.
 	// Default: 10 s.
 	LoadBalancerPollInterval time.Duration
+	// Clusters are the only clusters the handler serves: an event naming
+	// another cluster, or another role, endpoint or CA for one of them, is
+	// answered FAILED before anything is read or applied. The Lambda main
+	// reads them from [EnvClusters], which the library sets.
+	// Default: nil, any cluster the handler's role can reach.
+	Clusters []ServedCluster
 
 	mu       sync.Mutex
 	clusters map[auth.Cluster]*cluster
@@ -75,6 +81,9 @@ type cluster struct {
 // whose cluster no longer exists (eks:DescribeCluster says so) succeeds:
 // everything in it went with it.
 func (h *Handler) OnEvent(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
+	if _, err := h.served(e); err != nil {
+		return provider.OnEventResult{PhysicalResourceId: e.PhysicalResourceId}, err
+	}
 	r, err := h.dispatch(ctx, e)
 	if err != nil && e.RequestType == cfnresponse.Delete && errors.Is(err, auth.ErrClusterNotFound) {
 		slog.WarnContext(ctx, "the cluster is gone; nothing to delete", "error", err)
@@ -120,6 +129,7 @@ func (h *Handler) connect(ctx context.Context, p props) (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	c = h.pinned(c)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if cl, ok := h.clusters[c]; ok {

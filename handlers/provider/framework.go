@@ -227,7 +227,7 @@ func (e *NotCompleteError) Error() string {
 // are answered FAILED; the error returned is only about delivering the
 // answer.
 func (f *Framework) OnEvent(ctx context.Context, e Event) error {
-	slog.InfoContext(ctx, "onEvent", "event", sanitized(e))
+	slog.InfoContext(ctx, "onEvent", e.LogAttrs()...)
 	if handled, err := f.preflight(ctx, e); handled {
 		return err
 	}
@@ -237,7 +237,7 @@ func (f *Framework) OnEvent(ctx context.Context, e Event) error {
 		if err := invokeUser(ctx, f.Functions, f.OnEventFunction, e, &res); err != nil {
 			return nil, err
 		}
-		slog.InfoContext(ctx, "user onEvent returned", "result", sanitized(res))
+		slog.InfoContext(ctx, "user onEvent returned", resultAttrs(res)...)
 		phys, err := settlePhysicalID(e, res.PhysicalResourceId)
 		if err != nil {
 			return nil, err
@@ -369,7 +369,7 @@ func (f *Framework) forgetResponseURL(ctx context.Context, req IsCompleteRequest
 // over onEvent's), when it fails it answers FAILED, and otherwise it returns
 // a *NotCompleteError so that the waiter retries.
 func (f *Framework) IsComplete(ctx context.Context, req IsCompleteRequest) error {
-	slog.InfoContext(ctx, "isComplete", "request", sanitized(req))
+	slog.InfoContext(ctx, "isComplete", req.Event.LogAttrs()...)
 	if err := f.resolveResponseURL(ctx, &req); err != nil {
 		return fmt.Errorf("isComplete: %w", err)
 	}
@@ -418,7 +418,7 @@ func (f *Framework) OnTimeout(ctx context.Context, raw json.RawMessage) (err err
 			err = fmt.Errorf("onTimeout panicked: %v", v)
 		}
 	}()
-	slog.InfoContext(ctx, "onTimeout", "input", sanitizedRaw(raw))
+	slog.InfoContext(ctx, "onTimeout", rawAttrs(raw)...)
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &top); err != nil {
 		return fmt.Errorf("onTimeout: input is not a JSON object: %w", err)
@@ -470,14 +470,6 @@ func (f *Framework) OnTimeout(ctx context.Context, raw json.RawMessage) (err err
 type reasonError string
 
 func (r reasonError) Error() string { return string(r) }
-
-func sanitizedRaw(raw json.RawMessage) string {
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil {
-		return fmt.Sprintf("<%d bytes, not a JSON object>", len(raw))
-	}
-	return sanitized(m)
-}
 
 // UserFunctionError reports that a user function returned an error.
 type UserFunctionError struct {

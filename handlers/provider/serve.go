@@ -43,7 +43,7 @@ func ServeWithOptions(h Handler, o Options) {
 // that Lambda's retry of the asynchronous invocation gets another chance.
 func InProcess(h Handler, o Options) func(ctx context.Context, e Event) error {
 	return func(ctx context.Context, e Event) error {
-		slog.InfoContext(ctx, "custom resource request", "event", sanitized(e))
+		slog.InfoContext(ctx, "custom resource request", e.LogAttrs()...)
 		if handled, err := o.preflight(ctx, e); handled {
 			return err
 		}

@@ -269,28 +269,3 @@ func settlePhysicalID(e Event, returned string) (string, error) {
 // maxPhysicalIDLen is CloudFormation's limit on a custom resource's physical
 // ID.
 const maxPhysicalIDLen = 1024
-
-// sanitized returns the JSON of v with ResponseURL masked, and Data values
-// too when NoEcho is set, for logs.
-func sanitized(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("<unencodable: %v>", err)
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return string(b)
-	}
-	if _, ok := m["ResponseURL"]; ok {
-		m["ResponseURL"] = "..."
-	}
-	if noEcho, _ := m["NoEcho"].(bool); noEcho {
-		if d, ok := m["Data"].(map[string]any); ok {
-			for k := range d {
-				d[k] = "*****"
-			}
-		}
-	}
-	out, _ := json.Marshal(m)
-	return string(out)
-}

@@ -15,9 +15,10 @@
 // AWS::EKS::Cluster, a launch configuration is a launch template, the
 // aws-auth ConfigMap manifest and eksforge's Custom::EksForge-AwsAuth are both
 // "aws-auth"), and the key properties that carry meaning, flattened to
-// dotted paths: cluster version, endpoint access, logging, encryption; node
+// dotted paths: cluster version, endpoint access, logging, encryption,
+// whether the creator is bootstrapped as cluster-admin; node
 // group instance types, scaling, capacity type, labels, taints, AMI type;
-// Fargate selectors; what the launch template's user data asks the node
+// Fargate selectors; the launch template's instance metadata options and what its user data asks the node
 // bootstrap to do; IAM trust statements and managed policies; every
 // Kubernetes object inside a manifest (one Resource per object); Helm chart,
 // repository, version, namespace and values; aws-auth entries; outputs.

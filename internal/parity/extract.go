@@ -98,6 +98,7 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("Logging", r.sortedStrings(enabledLogTypes(get(p, "Logging.ClusterLogging.EnabledTypes"), "Type")))
 		set("EncryptionConfig", encryption(r.value(p["EncryptionConfig"])))
 		set("AuthenticationMode", orDefault(get(p, "AccessConfig.AuthenticationMode"), "CONFIG_MAP"))
+		set("BootstrapClusterCreatorAdminPermissions", orDefault(get(p, "AccessConfig.BootstrapClusterCreatorAdminPermissions"), true))
 		set("IpFamily", orDefault(get(p, "KubernetesNetworkConfig.IpFamily"), "ipv4"))
 		set("ServiceIpv4Cidr", get(p, "KubernetesNetworkConfig.ServiceIpv4Cidr"))
 		set("AutoMode", orDefault(get(p, "ComputeConfig.Enabled"), false))
@@ -115,6 +116,7 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("Logging", r.sortedStrings(clusterLoggingV1(get(c, "logging.clusterLogging"))))
 		set("EncryptionConfig", encryption(r.value(get(c, "encryptionConfig"))))
 		set("AuthenticationMode", orDefault(get(c, "accessConfig.authenticationMode"), "CONFIG_MAP"))
+		set("BootstrapClusterCreatorAdminPermissions", orDefault(get(c, "accessConfig.bootstrapClusterCreatorAdminPermissions"), true))
 		set("IpFamily", orDefault(get(c, "kubernetesNetworkConfig.ipFamily"), "ipv4"))
 		set("ServiceIpv4Cidr", get(c, "kubernetesNetworkConfig.serviceIpv4Cidr"))
 		set("AutoMode", false)
@@ -174,6 +176,8 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("ImageId", get(d, "ImageId"))
 		set("KeyName", get(d, "KeyName"))
 		set("SpotPrice", get(d, "InstanceMarketOptions.SpotOptions.MaxPrice"))
+		set("MetadataOptions.HttpTokens", orDefault(get(d, "MetadataOptions.HttpTokens"), "optional"))
+		set("MetadataOptions.HttpPutResponseHopLimit", orDefault(get(d, "MetadataOptions.HttpPutResponseHopLimit"), 1))
 		if ud := get(d, "UserData"); ud != nil {
 			for k, v := range userDataFacts(r.str(ud)) {
 				set("UserData."+k, v)
@@ -185,6 +189,8 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("ImageId", p["ImageId"])
 		set("KeyName", p["KeyName"])
 		set("SpotPrice", p["SpotPrice"])
+		set("MetadataOptions.HttpTokens", orDefault(get(p, "MetadataOptions.HttpTokens"), "optional"))
+		set("MetadataOptions.HttpPutResponseHopLimit", orDefault(get(p, "MetadataOptions.HttpPutResponseHopLimit"), 1))
 		if ud := p["UserData"]; ud != nil {
 			for k, v := range userDataFacts(r.str(ud)) {
 				set("UserData."+k, v)

@@ -42,6 +42,10 @@ var ErrClusterNotFound = errors.New("the cluster does not exist")
 type Cluster struct {
 	// Name is the EKS cluster name; it goes into every token.
 	Name string
+	// Arn is the cluster's ARN; when set, eks:DescribeCluster must report
+	// it, or the cluster is not reached.
+	// Default: not checked.
+	Arn string
 	// Endpoint is the API server URL.
 	// Default: read with eks:DescribeCluster.
 	Endpoint string
@@ -137,6 +141,9 @@ func Describe(ctx context.Context, cfg aws.Config, c Cluster) (Cluster, error) {
 	}
 	if out.Cluster == nil || aws.ToString(out.Cluster.Endpoint) == "" {
 		return c, fmt.Errorf("EKS cluster %s has no endpoint yet (status %v)", c.Name, out.Cluster.Status)
+	}
+	if got := aws.ToString(out.Cluster.Arn); c.Arn != "" && got != c.Arn {
+		return c, fmt.Errorf("EKS cluster %s is %s, not the cluster %s the handler serves", c.Name, got, c.Arn)
 	}
 	c.Endpoint = aws.ToString(out.Cluster.Endpoint)
 	if out.Cluster.CertificateAuthority != nil {

@@ -21,10 +21,22 @@ func main() {
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		slog.Error("unable to load the AWS configuration", "error", err)
+	}
+	served, perr := kubectl.ServedClustersFromEnv()
+	if perr != nil {
+		slog.Error("unable to read the clusters this handler serves", "error", perr)
+		err = perr
+	}
+	if err != nil {
 		provider.ServeWithOptions(provider.HandlerFunc(func(context.Context, provider.Event) (provider.OnEventResult, error) {
 			return provider.OnEventResult{}, err
 		}), provider.Options{})
 		return
 	}
-	provider.Serve(kubectl.New(cfg))
+	if served == nil {
+		slog.Warn("no " + kubectl.EnvClusters + " in the environment: this handler serves any cluster its role can reach")
+	}
+	h := kubectl.New(cfg)
+	h.Clusters = served
+	provider.Serve(h)
 }
