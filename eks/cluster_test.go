@@ -24,7 +24,7 @@ func TestClusterDefaults(t *testing.T) {
 	tmpl.HasResourceProperties("AWS::EKS::Cluster", map[string]any{
 		"Version":                 "1.34",
 		"RoleArn":                 map[string]any{"Fn::GetAtt": []any{"ClusterRoleFA261979", "Arn"}},
-		"AccessConfig":            map[string]any{"AuthenticationMode": "API_AND_CONFIG_MAP", "BootstrapClusterCreatorAdminPermissions": Match.Absent()},
+		"AccessConfig":            map[string]any{"AuthenticationMode": "API_AND_CONFIG_MAP", "BootstrapClusterCreatorAdminPermissions": false},
 		"KubernetesNetworkConfig": map[string]any{"IpFamily": "ipv4"},
 		"ResourcesVpcConfig": map[string]any{
 			"EndpointPrivateAccess": true,

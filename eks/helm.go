@@ -162,7 +162,8 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		values, err := jsonObject(o.Values)
 		if err != nil {
 			h.Node().AddError("Values: %v", err)
-		} else if k := tokenKey(values, ""); k != "" {
+		} else if warnSecretValues(h, values); tokenKey(values, "") != "" {
+			k := tokenKey(values, "")
 			h.Node().AddError("Values has a late-bound value (token) in the map key %s: keys must be known at synthesis; move the value into a map value", k)
 		} else {
 			props2["Values"] = cdk.Fn.ToJsonString(values)

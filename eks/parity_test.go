@@ -220,6 +220,12 @@ func normalize(r map[string]any, cdkSide bool, met map[string]bool) map[string]a
 				met["auto mode off rendered"] = true
 			}
 		}
+		// eksforge does not bootstrap the creator as cluster-admin when the
+		// cluster takes access entries (docs/guide/security.md).
+		if ac, ok := props["AccessConfig"].(map[string]any); ok && !cdkSide && ac["BootstrapClusterCreatorAdminPermissions"] == false {
+			delete(ac, "BootstrapClusterCreatorAdminPermissions")
+			met["no creator admin"] = true
+		}
 	case "AWS::EKS::Nodegroup":
 		// aws-eks-v2 picks AL2 without its AL2023 feature flag; eksforge
 		// picks AL2023 (EKS has no AL2 AMIs from Kubernetes 1.33).

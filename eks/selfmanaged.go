@@ -148,7 +148,13 @@ func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGro
 	conn.AllowToAnyIpv4(ec2.PortAllUdp(), "")
 	conn.AllowToAnyIpv4(ec2.PortAllIcmp(), "")
 	if sg := c.ClusterSecurityGroup(); sg != nil {
-		asg.AddSecurityGroup(sg)
+		// Members of the EKS cluster security group, to talk with managed
+		// nodes and the control plane, but the group stays out of the
+		// nodes' Connections: their rules (SSH, all traffic between nodes,
+		// ephemeral ports from the control plane) stay on their own group
+		// and are not copied onto the one that also covers the control
+		// plane's interfaces and every managed node group.
+		asg.AttachSecurityGroup(sg)
 	}
 
 	spot := asg.SpotPrice() != ""

@@ -248,12 +248,12 @@ func NewAutoScalingGroup(scope cdk.Construct, id string, props AutoScalingGroupP
 	if props.AssociatePublicIpAddress != nil {
 		// Security groups then belong to the network interface.
 		public := *props.AssociatePublicIpAddress
-		conns := asg.LaunchTemplate.Connections()
+		lt0 := asg.LaunchTemplate
 		lt.AddPropertyDeletionOverride("LaunchTemplateData.SecurityGroupIds")
 		lt.AddPropertyOverride("LaunchTemplateData.NetworkInterfaces", cdk.LazyAny(func() any {
 			ni := map[string]any{"DeviceIndex": 0, "AssociatePublicIpAddress": public}
 			var groups []any
-			for _, g := range conns.SecurityGroups() {
+			for _, g := range lt0.SecurityGroups() {
 				groups = append(groups, g.SecurityGroupId())
 			}
 			if len(groups) > 0 {
@@ -592,6 +592,12 @@ func (asg *AutoScalingGroup) applyPolicies(props AutoScalingGroupProps) {
 // AddSecurityGroup adds a security group to the instances.
 func (asg *AutoScalingGroup) AddSecurityGroup(sg ec2.ISecurityGroup) {
 	asg.LaunchTemplate.AddSecurityGroup(sg)
+}
+
+// AttachSecurityGroup makes the instances members of sg without managing
+// its rules through Connections() (see ec2.LaunchTemplate.AttachSecurityGroup).
+func (asg *AutoScalingGroup) AttachSecurityGroup(sg ec2.ISecurityGroup) {
+	asg.LaunchTemplate.AttachSecurityGroup(sg)
 }
 
 // Connections manages the instances' security groups, e.g.

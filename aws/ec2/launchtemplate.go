@@ -142,6 +142,7 @@ type LaunchTemplate struct {
 	InstanceProfile *cfniam.CfnInstanceProfile
 
 	conns     *Connections
+	attached  []ISecurityGroup
 	userData  UserData
 	imageOS   OperatingSystemType
 	tags      *cdk.TagManager
@@ -245,7 +246,7 @@ func NewLaunchTemplate(scope cdk.Construct, id string, props LaunchTemplateProps
 	// tags are applied by aspects at synthesis.
 	lt.Resource.AddPropertyOverride("LaunchTemplateData.SecurityGroupIds", cdk.LazyAny(func() any {
 		var ids []any
-		for _, sg := range lt.conns.SecurityGroups() {
+		for _, sg := range lt.SecurityGroups() {
 			ids = append(ids, sg.SecurityGroupId())
 		}
 		if len(ids) == 0 {
@@ -303,6 +304,25 @@ func (lt *LaunchTemplate) Connections() *Connections { return lt.conns }
 
 // AddSecurityGroup adds a security group to the instances.
 func (lt *LaunchTemplate) AddSecurityGroup(sg ISecurityGroup) { lt.conns.AddSecurityGroup(sg) }
+
+// SecurityGroups are the instances' security groups: those of
+// Connections(), then the attached ones.
+func (lt *LaunchTemplate) SecurityGroups() []ISecurityGroup {
+	return append(append([]ISecurityGroup(nil), lt.conns.SecurityGroups()...), lt.attached...)
+}
+
+// AttachSecurityGroup makes the instances members of sg without adding it
+// to Connections(): rules later added through Connections() stay on the
+// template's own groups and are not copied onto sg, a group that others
+// manage (such as the security group EKS creates for a cluster).
+func (lt *LaunchTemplate) AttachSecurityGroup(sg ISecurityGroup) {
+	for _, a := range lt.attached {
+		if a == sg {
+			return
+		}
+	}
+	lt.attached = append(lt.attached, sg)
+}
 
 // UserData is the template's user data; nil when none.
 func (lt *LaunchTemplate) UserData() UserData { return lt.userData }

@@ -74,6 +74,11 @@
 //     at the same moment; one that honours it gets up to a second to return
 //     a more telling error.
 //   - The answer never exceeds CloudFormation's 4 KB ([cfnresponse.Marshal]).
+//   - Nothing secret is logged: per request only its request type, resource
+//     type, logical ID, request ID and physical ID
+//     ([cfnresponse.Event.LogAttrs]), per answer its status, IDs and the
+//     names of its Data keys ([cfnresponse.Response.LogAttrs]) — never
+//     properties (manifests, Helm values), Data values or the response URL.
 //   - A malformed request is answered FAILED when it has a usable response
 //     URL. The entry's own error return is kept for one case: the answer
 //     could not be delivered, so that Lambda's retry of the asynchronous
