@@ -112,7 +112,7 @@ func ownership(me owner, ours []string, overwrite bool, took *takeovers) *apply.
 				took.add(cur)
 				return managersOf(cur, func(m string) bool { return isEksforgeManager(m) && m != me.fieldManager() }), nil
 			default:
-				return nil, fmt.Errorf("%s is owned by %s of another CloudFormation stack (annotation %s): remove it from that stack first, or set Overwrite to adopt it", apply.Describe(cur), mark, OwnerAnnotation)
+				return nil, fmt.Errorf("the object is owned by %s of another CloudFormation stack (annotation %s): remove it from that stack first, or set Overwrite to adopt it", mark, OwnerAnnotation)
 			}
 		},
 		Absorb: func(m string) bool {

@@ -249,7 +249,7 @@ func TestOwnershipTwoManifestsOneObject(t *testing.T) {
 		uid := uidOf(t, env, ns, "x")
 		other := newResource(t, h, "arn:aws:cloudformation:us-east-1:123456789012:stack/other/2", "A", kubectl.TypeManifest)
 		err := other.tryCreate(manifestProps(t, "o", configMap(ns, "x", map[string]any{"k": "o"})))
-		if err == nil || !strings.Contains(err.Error(), "v1 ConfigMap "+ns+"/x is owned by") || !strings.Contains(err.Error(), "Overwrite") {
+		if err == nil || !strings.Contains(err.Error(), "unable to apply v1 ConfigMap "+ns+"/x: the object is owned by") || !strings.Contains(err.Error(), "Overwrite") {
 			t.Fatalf("Create in another stack: error %v, want a conflict naming the object and Overwrite", err)
 		}
 		checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "a"}, owner: a.props["Owner"].(string)})
