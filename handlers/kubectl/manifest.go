@@ -52,6 +52,9 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	}
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
+	}
 	took := &takeovers{}
 	opts := apply.Options{Force: p.bool("Overwrite"), SkipValidation: p.bool("SkipValidation"), PruneLabel: p.str("PruneLabel"),
 		FieldManager: me.fieldManager(), Annotations: map[string]string{OwnerAnnotation: me.id},

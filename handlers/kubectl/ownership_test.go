@@ -365,3 +365,32 @@ func TestOwnershipPatch(t *testing.T) {
 	p.remove()
 	checkCM(t, env, ns, "changed", cmState{uid: uid, data: map[string]any{"k": "by hand"}})
 }
+
+// TestOwnershipLateReplay replays an Update after CloudFormation moved on:
+// the deadline guard answered it FAILED, the rollback Update re-created the
+// object it pruned, then Lambda retried the first invocation.
+func TestOwnershipLateReplay(t *testing.T) {
+	t.Parallel()
+	h, env := newHandler(t)
+	ns := namespace(t, env)
+	a := newResource(t, h, testStack, "A", kubectl.TypeManifest)
+	p0 := manifestProps(t, "a", configMap(ns, "x", map[string]any{"k": "0"}), configMap(ns, "y", nil))
+	a.create(p0)
+	p1 := manifestProps(t, "a", configMap(ns, "y", map[string]any{"k": "1"}))
+	u1 := a.event(cfnresponse.Update, p1)
+	if _, err := h.OnEvent(context.Background(), u1); err != nil { // its answer was lost to the guard
+		t.Fatal(err)
+	}
+	if get(t, env, cmGVR, ns, "x") != nil {
+		t.Fatal("the Update did not prune x")
+	}
+	a.props = p1
+	a.update(p0) // the rollback
+	uid := uidOf(t, env, ns, "x")
+	r, err := h.OnEvent(context.Background(), u1) // Lambda's retry, late
+	if err != nil || r.PhysicalResourceId != a.id {
+		t.Fatalf("late replay answered %+v, %v", r, err)
+	}
+	checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "0"}})
+	checkCM(t, env, ns, "y", cmState{data: nil})
+}
