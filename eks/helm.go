@@ -92,9 +92,10 @@ type HelmChartProps struct {
 type HelmChart struct {
 	cdk.Base
 	// Resource is the custom resource.
-	Resource *cdk.CfnResource
-	release  string
-	uses     manifestRefs
+	Resource  *cdk.CfnResource
+	release   string
+	namespace string
+	uses      manifestRefs
 }
 
 // NewHelmChart adds a Helm release to scope.
@@ -190,6 +191,7 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		properties:    props2,
 		removalPolicy: o.RemovalPolicy,
 	})
+	h.namespace = ns
 	h.uses = newRefs()
 	if !createNS {
 		h.uses.namespaces[ns] = true

@@ -91,6 +91,13 @@ func newKubectlResource(scope cdk.Construct, p kubectlResourceProps) *cdk.CfnRes
 			props[k] = v
 		}
 	}
+	if ownsObjects(p.typ) {
+		// The owner of what the resource applies: the handler marks objects
+		// with it and deletes or prunes only what is still marked as its own,
+		// so a renamed construct or an object moved to another resource is
+		// not deleted by the old resource (docs/custom-resources.md).
+		props["Owner"] = scope.Node().Addr()
+	}
 	res := cdk.NewCfnResource(scope, "Resource", cdk.CfnResourceProps{Type: p.typ, Properties: props})
 	scope.Node().SetDefaultChild(res)
 	rp := p.removalPolicy
@@ -103,6 +110,11 @@ func newKubectlResource(scope cdk.Construct, p kubectlResourceProps) *cdk.CfnRes
 	}
 	cdk.AspectsOf(res).Add(afterFargateProfiles{cluster: p.cluster, res: res})
 	return res
+}
+
+// ownsObjects reports whether resources of typ own what they apply.
+func ownsObjects(typ string) bool {
+	return typ == KubernetesManifestResourceType || typ == HelmChartResourceType || typ == KubernetesPatchResourceType
 }
 
 // afterFargateProfiles makes a Kubernetes resource depend on the cluster's

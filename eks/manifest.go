@@ -167,6 +167,9 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 	if m.inline {
 		watchTemplateBudget(m)
 	}
+	if len(m.provides.namespaces) > 0 {
+		cdk.AspectsOf(m).Add(retainedNeighbours{m: m})
+	}
 	return m
 }
 

@@ -5,6 +5,7 @@ package kubectl
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -67,7 +68,15 @@ func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnE
 	if err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
+	me := ownerOf(e, p)
+	r.Owner = me.releaseLabel()
 	if e.RequestType == cfnresponse.Delete {
+		if mark, exists, err := c.Owner(r.Name, r.Namespace); err != nil {
+			return provider.OnEventResult{}, err
+		} else if exists && mark != "" && mark != r.Owner {
+			slog.InfoContext(ctx, "not uninstalling a Helm release another resource owns now", "release", r.Namespace+"/"+r.Name, "owner", mark)
+			return provider.OnEventResult{PhysicalResourceId: id}, nil
+		}
 		if err := h.helmCloudFirst(ctx, p, c, r); err != nil {
 			return provider.OnEventResult{}, err
 		}

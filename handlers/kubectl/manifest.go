@@ -45,21 +45,35 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 	if err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
+	me, ours := ownerOf(e, p), oldOwners(e)
 	if e.RequestType == cfnresponse.Delete {
-		if err := cl.apply.Delete(ctx, objs); err != nil {
+		if err := cl.apply.Delete(ctx, objs, ownedGuard(me, ours, nil)); err != nil {
 			return provider.OnEventResult{}, err
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	}
-	opts := apply.Options{Force: p.bool("Overwrite"), SkipValidation: p.bool("SkipValidation"), PruneLabel: p.str("PruneLabel")}
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
+	}
+	took := &takeovers{}
+	opts := apply.Options{Force: p.bool("Overwrite"), SkipValidation: p.bool("SkipValidation"), PruneLabel: p.str("PruneLabel"),
+		FieldManager: me.fieldManager(), Annotations: map[string]string{OwnerAnnotation: me.id},
+		Ownership: ownership(me, ours, p.bool("Overwrite"), took)}
 	done, err := cl.apply.Apply(ctx, objs, opts)
 	if err != nil {
 		if e.RequestType == cfnresponse.Create || replaced {
 			// Leave nothing half-applied: undo this Create's objects, with a
-			// little time of our own if the context is already over.
+			// little time of our own if the context is already over. Objects
+			// taken over from another resource of the stack stay.
 			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTime(ctx))
 			defer cancel()
-			if derr := cl.apply.Delete(cctx, done); derr != nil {
+			keepTaken := func(u *unstructured.Unstructured) string {
+				if took.has(u) {
+					return "this failed Create took it over from another resource, which still declares it"
+				}
+				return ""
+			}
+			if derr := cl.apply.Delete(cctx, done, ownedGuard(me, ours, keepTaken)); derr != nil {
 				// Keep the ID so the rollback Delete finishes the job.
 				return provider.OnEventResult{PhysicalResourceId: id}, fmt.Errorf("%w (and cleaning up failed: %v)", err, derr)
 			}
@@ -75,7 +89,7 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 			if err := pruneUnreadable(ctx, cl.apply, objs, p.str("PruneLabel"), err); err != nil {
 				return provider.OnEventResult{}, err
 			}
-		} else if _, err := cl.apply.Prune(ctx, old, objs, p.str("PruneLabel")); err != nil {
+		} else if _, err := cl.apply.Prune(ctx, old, objs, p.str("PruneLabel"), ownedGuard(me, ours, nil)); err != nil {
 			return provider.OnEventResult{}, err
 		}
 	}

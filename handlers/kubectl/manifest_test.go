@@ -29,8 +29,8 @@ func TestManifestCreateUpdateDelete(t *testing.T) {
 	if cm == nil || cm.Object["data"].(map[string]any)["k"] != "v1" {
 		t.Fatalf("ConfigMap after Create: %v", cm)
 	}
-	if mf := cm.GetManagedFields(); len(mf) == 0 || mf[0].Manager != "eksforge" || mf[0].Operation != metav1.ManagedFieldsOperationApply {
-		t.Errorf("managed fields %+v, want an Apply by eksforge", mf)
+	if mf := cm.GetManagedFields(); len(mf) == 0 || !strings.HasPrefix(mf[0].Manager, "eksforge-") || mf[0].Operation != metav1.ManagedFieldsOperationApply {
+		t.Errorf("managed fields %+v, want an Apply by eksforge-<owner>", mf)
 	}
 
 	v2 := []any{configMap(ns, "one", map[string]any{"k": "v2"}), deployment(ns, "web")}

@@ -48,27 +48,39 @@ func patchTypeOf(p props) (types.PatchType, error) {
 }
 
 func (h *Handler) patch(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
-	id, _ := physicalIDFor(kindPatch, e)
+	id, replaced := physicalIDFor(kindPatch, e)
 	p := props(e.ResourceProperties)
+	me := ownerOf(e, p)
 	switch e.RequestType {
 	case cfnresponse.Delete:
-		if err := h.runPatch(ctx, p, "RestorePatchJson", true); err != nil {
+		if err := h.restorePatch(ctx, p, me); err != nil {
 			return provider.OnEventResult{}, err
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	case cfnresponse.Update:
 		old := props(e.OldResourceProperties)
-		ot, _ := patchTargetOf(old)
-		nt, _ := patchTargetOf(p)
-		if ot == nt && old.str("ApplyPatchJson") != p.str("ApplyPatchJson") && old.str("RestorePatchJson") != "" {
+		same, err := h.samePatchTarget(ctx, old, p)
+		if err != nil {
+			return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+		}
+		if replaced && same {
+			// The same object spelled differently (configmap/x, cm/x): an
+			// update in place, not a replacement whose old Delete would
+			// restore the object over the new patch.
+			id = e.PhysicalResourceId
+		}
+		if same && old.str("ApplyPatchJson") != p.str("ApplyPatchJson") && old.str("RestorePatchJson") != "" {
 			// Undo the old patch before the new one, so fields only the old
 			// patch set do not stay behind.
-			if err := h.runPatch(ctx, old, "RestorePatchJson", true); err != nil {
+			if err := h.restorePatch(ctx, old, ownerOf(e, old)); err != nil {
 				return provider.OnEventResult{}, err
 			}
 		}
 	}
 	if err := h.runPatch(ctx, p, "ApplyPatchJson", false); err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	if err := h.markPatched(ctx, e, p, me); err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
 	return provider.OnEventResult{PhysicalResourceId: id}, nil

@@ -52,8 +52,8 @@ func TestPatchApplyAndRestore(t *testing.T) {
 			up := ev(t, kubectl.TypePatch, cfnresponse.Update, p2, p)
 			up.PhysicalResourceId = r.PhysicalResourceId
 			r2 := mustRun(t, h, up)
-			if r2.PhysicalResourceId == r.PhysicalResourceId {
-				t.Errorf("a new ResourceName kept the physical ID %s", r.PhysicalResourceId)
+			if r2.PhysicalResourceId != r.PhysicalResourceId {
+				t.Errorf("ResourceName respelled for the same object (configmap/target, cm/target) replaced the resource: ID %s, then %s", r.PhysicalResourceId, r2.PhysicalResourceId)
 			}
 			if got := value(); got != tt.want2 {
 				t.Errorf("after Update k=%q, want %q", got, tt.want2)

@@ -35,6 +35,16 @@ type Options struct {
 	// them later.
 	// Default: no label added.
 	PruneLabel string
+	// FieldManager names the applier of these objects.
+	// Default: the Client's FieldManager.
+	FieldManager string
+	// Annotations are set on every object (an owner mark).
+	// Default: none.
+	Annotations map[string]string
+	// Ownership decides conflicts with other appliers and takes over the
+	// fields of former owners.
+	// Default: nil (a conflict fails the apply; other appliers' entries stay).
+	Ownership *Ownership
 }
 
 // Parse reads a manifest: a JSON array of objects (the contract's form), a
@@ -197,6 +207,16 @@ func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o O
 			u.SetLabels(labels)
 		}
 	}
+	if len(o.Annotations) > 0 {
+		ann := u.GetAnnotations()
+		if ann == nil {
+			ann = map[string]string{}
+		}
+		for k, v := range o.Annotations {
+			ann[k] = v
+		}
+		u.SetAnnotations(ann)
+	}
 	ri, _, err := c.resource(ctx, u)
 	if err != nil {
 		return fmt.Errorf("unable to apply %s: %w", Describe(u), err)
@@ -205,31 +225,41 @@ func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o O
 	if err != nil {
 		return fmt.Errorf("unable to apply %s: %w", Describe(u), err)
 	}
+	manager := o.FieldManager
+	if manager == "" {
+		manager = c.fieldManager()
+	}
 	force := o.Force
 	var applied *unstructured.Unstructured
-	err = c.retry(ctx, func() error {
-		var err error
-		applied, err = ri.Patch(ctx, u.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
-			FieldManager:    c.fieldManager(),
-			Force:           &force,
-			FieldValidation: validation,
+	patch := func() error {
+		return c.retry(ctx, func() error {
+			var err error
+			applied, err = ri.Patch(ctx, u.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
+				FieldManager:    manager,
+				Force:           &force,
+				FieldValidation: validation,
+			})
+			return err
 		})
-		return err
-	})
+	}
+	err = patch()
 	if err != nil && o.SkipValidation {
 		// Server-side apply cannot carry fields the schema does not declare,
 		// whatever the field validation: drop those it names, as the
 		// validation Ignore of a create or update would, and apply again.
 		if stripped, ok := stripUndeclared(u, err); ok {
 			if body, err = json.Marshal(stripped.Object); err == nil {
-				err = c.retry(ctx, func() error {
-					var err error
-					applied, err = ri.Patch(ctx, u.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
-						FieldManager: c.fieldManager(), Force: &force, FieldValidation: validation,
-					})
-					return err
-				})
+				err = patch()
 			}
+		}
+	}
+	if err != nil && apierrors.IsConflict(err) && o.Ownership != nil && o.Ownership.OnConflict != nil {
+		err = c.resolveConflict(ctx, ri, u, manager, o.Ownership, err, patch)
+	}
+	if err == nil && o.Ownership != nil && o.Ownership.Absorb != nil {
+		var moved bool
+		if moved, err = c.takeOver(ctx, ri, applied, manager, o.Ownership.Absorb); err == nil && moved {
+			err = patch() // now owning them, drop the fields it does not set
 		}
 	}
 	if err != nil {
@@ -279,28 +309,36 @@ func (c *Client) waitEstablished(ctx context.Context, crd *unstructured.Unstruct
 // waits for each to be gone (see [Client.ForegroundGrace]). Cloud-backed
 // objects (see [CloudBacked]) go first, each waited for with its cloud
 // resources. An object that does not exist, or whose kind is no longer
-// served, is already deleted.
-func (c *Client) Delete(ctx context.Context, objs []*unstructured.Unstructured) error {
-	objs, err := c.deleteCloudBackedFirst(ctx, objs)
+// served, is already deleted. A [GuardOption] checks each object first.
+func (c *Client) Delete(ctx context.Context, objs []*unstructured.Unstructured, opts ...DeleteOption) error {
+	objs, err := c.deleteCloudBackedFirst(ctx, objs, opts...)
 	if err != nil {
 		return err
 	}
 	for _, u := range slices.Backward(objs) {
-		if err := c.DeleteOne(ctx, u.DeepCopy()); err != nil {
+		if err := c.DeleteOne(ctx, u.DeepCopy(), opts...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// DeleteOne deletes one object and waits for it to be gone.
-func (c *Client) DeleteOne(ctx context.Context, u *unstructured.Unstructured) error {
+// DeleteOne deletes one object and waits for it to be gone. With a
+// [GuardOption] the object is read and checked first.
+func (c *Client) DeleteOne(ctx context.Context, u *unstructured.Unstructured, opts ...DeleteOption) error {
 	ri, _, err := c.resource(ctx, u)
 	if err != nil {
 		if meta.IsNoMatchError(err) || strings.Contains(err.Error(), "no matches for kind") {
 			return nil
 		}
 		return fmt.Errorf("unable to delete %s: %w", Describe(u), err)
+	}
+	if guard := guardOf(opts); guard != nil {
+		sent, err := c.guardedDelete(ctx, ri, u, guard)
+		if err != nil || !sent {
+			return err
+		}
+		return c.waitGone(ctx, ri, u)
 	}
 	fg := metav1.DeletePropagationForeground
 	err = c.retry(ctx, func() error {

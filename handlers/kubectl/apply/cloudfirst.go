@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -38,7 +39,7 @@ func CloudBacked(u *unstructured.Unstructured) bool {
 // the caller to delete after: the controllers that own the cloud resources
 // (an AWS Load Balancer Controller deployed by the same manifest) and what
 // they run on stay until their work is done.
-func (c *Client) deleteCloudBackedFirst(ctx context.Context, objs []*unstructured.Unstructured) ([]*unstructured.Unstructured, error) {
+func (c *Client) deleteCloudBackedFirst(ctx context.Context, objs []*unstructured.Unstructured, opts ...DeleteOption) ([]*unstructured.Unstructured, error) {
 	var rest, first []*unstructured.Unstructured
 	for _, u := range objs {
 		if CloudBacked(u) {
@@ -49,8 +50,11 @@ func (c *Client) deleteCloudBackedFirst(ctx context.Context, objs []*unstructure
 	}
 	for _, u := range slices.Backward(first) {
 		u = u.DeepCopy()
-		if err := c.DeleteOne(ctx, u); err != nil {
+		if err := c.DeleteOne(ctx, u, opts...); err != nil {
 			return nil, err
+		}
+		if guardOf(opts) != nil && c.stillThere(ctx, u) {
+			continue // kept by the guard: its cloud resources stay too
 		}
 		if c.CloudResourceGone != nil {
 			if err := c.CloudResourceGone(ctx, u); err != nil {
@@ -59,4 +63,14 @@ func (c *Client) deleteCloudBackedFirst(ctx context.Context, objs []*unstructure
 		}
 	}
 	return rest, nil
+}
+
+// stillThere reports whether u exists and is not being deleted.
+func (c *Client) stillThere(ctx context.Context, u *unstructured.Unstructured) bool {
+	ri, _, err := c.resource(ctx, u.DeepCopy())
+	if err != nil {
+		return false
+	}
+	cur, err := ri.Get(ctx, u.GetName(), metav1.GetOptions{})
+	return err == nil && cur.GetDeletionTimestamp() == nil
 }

@@ -13,7 +13,8 @@ import (
 // longer contains, and every object carrying label whose kind appears in
 // old or cur but which is in neither. Objects in cur are never deleted.
 // It returns how many objects it deleted.
-func (c *Client) Prune(ctx context.Context, old, cur []*unstructured.Unstructured, label string) (int, error) {
+// A [GuardOption] checks each object before it is deleted.
+func (c *Client) Prune(ctx context.Context, old, cur []*unstructured.Unstructured, label string, opts ...DeleteOption) (int, error) {
 	keep := map[Key]bool{}
 	for _, u := range cur {
 		keep[c.normalKey(ctx, u)] = true
@@ -26,7 +27,7 @@ func (c *Client) Prune(ctx context.Context, old, cur []*unstructured.Unstructure
 		if keep[k] {
 			continue
 		}
-		if err := c.DeleteOne(ctx, u.DeepCopy()); err != nil {
+		if err := c.DeleteOne(ctx, u.DeepCopy(), opts...); err != nil {
 			return n, fmt.Errorf("unable to prune: %w", err)
 		}
 		n++
@@ -63,7 +64,7 @@ func (c *Client) Prune(ctx context.Context, old, cur []*unstructured.Unstructure
 			}
 			u.SetAPIVersion(gvk.GroupVersion().String())
 			u.SetKind(gvk.Kind)
-			if err := c.DeleteOne(ctx, u); err != nil {
+			if err := c.DeleteOne(ctx, u, opts...); err != nil {
 				return n, fmt.Errorf("unable to prune: %w", err)
 			}
 			n++

@@ -81,13 +81,21 @@ func mergeList(text string, remove, add []any) (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString(head)
-	kept := 0
+	// Each recorded entry removes one item, the last equal one: this
+	// owner's items were appended after those of others, so another
+	// owner's identical entry (a replayed Create meeting an entry someone
+	// else wrote) keeps its exact text.
+	drop := make([]bool, len(items))
 	pending := slices.Clone(remove)
-	for _, it := range items {
-		// Each recorded entry removes one item: another owner's identical
-		// entry stays.
-		if i := indexEqual(pending, it.value); i >= 0 {
-			pending = slices.Delete(pending, i, i+1)
+	for i := len(items) - 1; i >= 0 && len(pending) > 0; i-- {
+		if j := indexEqual(pending, items[i].value); j >= 0 {
+			pending = slices.Delete(pending, j, j+1)
+			drop[i] = true
+		}
+	}
+	kept := 0
+	for i, it := range items {
+		if drop[i] {
 			continue
 		}
 		b.WriteString(it.text)

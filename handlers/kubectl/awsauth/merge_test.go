@@ -15,6 +15,9 @@ func role(n string) map[string]any {
 func TestMerge(t *testing.T) {
 	t.Parallel()
 	foreign := "# nodes\n- rolearn: arn:aws:iam::123456789012:role/nodes   # comment kept\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:nodes]\n"
+	// Someone else's entry equal to role("a"), in their own words, and ours.
+	theirsA := "- rolearn: arn:aws:iam::123456789012:role/a # theirs\n  username: a\n  groups: [system:masters]\n"
+	oursA := "- groups:\n    - system:masters\n  rolearn: arn:aws:iam::123456789012:role/a\n  username: a\n"
 	tests := []struct {
 		name       string
 		data       map[string]string
@@ -38,6 +41,13 @@ func TestMerge(t *testing.T) {
 			data: map[string]string{"mapAccounts": "- \"111\"\n- \"111\"\n"},
 			prev: awsauth.Entries{MapAccounts: []string{"111"}},
 			want: map[string]string{"mapAccounts": "- \"111\"\n"},
+		},
+		{
+			name: "a replayed add meeting an identical foreign entry keeps the foreign text",
+			data: map[string]string{"mapRoles": theirsA + oursA},
+			prev: awsauth.Entries{MapRoles: []map[string]any{role("a")}},
+			next: awsauth.Entries{MapRoles: []map[string]any{role("a")}},
+			want: map[string]string{"mapRoles": theirsA + oursA},
 		},
 		{
 			name: "a flow list is rewritten as a block list",

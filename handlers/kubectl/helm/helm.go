@@ -70,6 +70,10 @@ type Release struct {
 	// Timeout bounds Kubernetes operations and waits.
 	// Default: 5 minutes.
 	Timeout time.Duration
+	// Owner is recorded on the release as the label [OwnerLabel]: an
+	// install or upgrade by another owner takes the release over.
+	// Default: none (the label is left as it is).
+	Owner string
 }
 
 // Client runs Helm actions against one cluster.
@@ -154,7 +158,7 @@ func (c *Client) Upgrade(ctx context.Context, r Release) (int, error) {
 	if exists {
 		// A replayed request: the deployed revision already has this chart
 		// and these values.
-		if rev, same := c.unchanged(cfg, r.Name, ch, r.Values); same {
+		if rev, same := c.unchanged(cfg, r.Name, ch, r.Values, r.Owner); same {
 			return rev, nil
 		}
 	}
@@ -169,6 +173,7 @@ func (c *Client) Upgrade(ctx context.Context, r Release) (int, error) {
 		in.RollbackOnFailure = r.Atomic
 		in.SkipCRDs = r.SkipCRDs
 		in.ServerSideApply = true
+		in.Labels = r.labels()
 		if rc != nil {
 			in.SetRegistryClient(rc)
 		}
@@ -182,6 +187,7 @@ func (c *Client) Upgrade(ctx context.Context, r Release) (int, error) {
 		up.SkipCRDs = r.SkipCRDs
 		up.MaxHistory = 10
 		up.ServerSideApply = "auto"
+		up.Labels = r.labels()
 		if rc != nil {
 			up.SetRegistryClient(rc)
 		}
@@ -466,7 +472,7 @@ func (c *Client) ecrLogin(ctx context.Context, region string) (string, string, e
 
 // unchanged reports whether the release's last revision is deployed with
 // the same chart (name, version, digest of templates) and values.
-func (c *Client) unchanged(cfg *action.Configuration, name string, ch *chart.Chart, values map[string]any) (int, bool) {
+func (c *Client) unchanged(cfg *action.Configuration, name string, ch *chart.Chart, values map[string]any, owner string) (int, bool) {
 	last, err := cfg.Releases.Last(name)
 	if err != nil {
 		return 0, false
@@ -480,6 +486,9 @@ func (c *Client) unchanged(cfg *action.Configuration, name string, ch *chart.Cha
 	}
 	if !reflect.DeepEqual(normalize(cur.Config), normalize(values)) {
 		return 0, false
+	}
+	if owner != "" && cur.Labels[OwnerLabel] != owner {
+		return 0, false // a takeover: record the new owner
 	}
 	return cur.Version, true
 }
