@@ -104,6 +104,7 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 	m.objects = m.normalize(props.Manifest)
 	m.registerObjects()
 	checkRemovalPolicy(m.Node(), "RemovalPolicy", props.RemovalPolicy)
+	m.checkRemovedAPIs()
 
 	prune := true
 	if props.Prune != nil {

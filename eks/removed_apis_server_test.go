@@ -1,0 +1,93 @@
+package eks_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/eksforge/eksforge/eks"
+	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
+)
+
+// offByDefault are beta API versions that client-go knows and that a
+// kube-apiserver does not serve unless --runtime-config enables them: not
+// removed, so not in the table.
+var offByDefault = map[string]bool{}
+
+// TestRemovedAPIsMatchTheAPIServer checks the table against a real
+// kube-apiserver (kubeenv.KubernetesVersion): every API version it lists as
+// removed by that release is not served and its replacement is; and every
+// non-alpha version of a kind that client-go's scheme knows, which the
+// server does not serve while it serves the kind in another version, is in
+// the table. A removal the table misses fails here when the test binaries
+// move to a release that makes it.
+func TestRemovedAPIsMatchTheAPIServer(t *testing.T) {
+	t.Parallel()
+	env := kubeenv.Start(t)
+	cs, err := kubernetes.NewForConfig(env.RestConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lists, err := cs.Discovery().ServerGroupsAndResources()
+	if err != nil {
+		t.Fatalf("discovery: %v", err)
+	}
+	served := map[string]bool{}     // "apiVersion Kind"
+	servedKind := map[string]bool{} // Kind
+	for _, l := range lists {
+		for _, r := range l.APIResources {
+			if strings.Contains(r.Name, "/") {
+				continue // subresources
+			}
+			served[l.GroupVersion+" "+r.Kind] = true
+			servedKind[r.Kind] = true
+		}
+	}
+	var minor int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(kubeenv.KubernetesVersion, "v"), "1.%d", &minor); err != nil {
+		t.Fatal(err)
+	}
+	server := eks.KubernetesVersionOf(fmt.Sprintf("1.%d", minor))
+
+	for _, r := range eks.RemovedAPIs() {
+		key := r.APIVersion + " " + r.Kind
+		switch {
+		case r.RemovedIn(server) && served[key]:
+			t.Errorf("the table says Kubernetes %s removed %s, but the %s API server serves it", r.Removed, key, kubeenv.KubernetesVersion)
+		case !r.RemovedIn(server) && !served[key]:
+			t.Errorf("the table says %s is served by Kubernetes %s, but the %s API server does not serve it", key, server, kubeenv.KubernetesVersion)
+		}
+		if r.Replacement != "" {
+			kind := r.Kind
+			if r.ReplacementKind != "" {
+				kind = r.ReplacementKind
+			}
+			if !served[r.Replacement+" "+kind] {
+				t.Errorf("%s: the replacement %s %s is not served by the %s API server", key, r.Replacement, kind, kubeenv.KubernetesVersion)
+			}
+		}
+	}
+
+	var missing []string
+	for gvk := range scheme.Scheme.AllKnownTypes() {
+		if gvk.Version == "__internal" || strings.Contains(gvk.Version, "alpha") || !servedKind[gvk.Kind] {
+			continue
+		}
+		av := gvk.GroupVersion().String()
+		key := av + " " + gvk.Kind
+		if served[key] || offByDefault[av] {
+			continue
+		}
+		if r, ok := eks.LookupRemovedAPI(av, gvk.Kind); !ok || !r.RemovedIn(server) {
+			missing = append(missing, key)
+		}
+	}
+	sort.Strings(missing)
+	for _, key := range missing {
+		t.Errorf("the %s API server does not serve %s, which client-go knows, and the table does not list it as removed", kubeenv.KubernetesVersion, key)
+	}
+}
