@@ -2,8 +2,6 @@ package eks
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // RemovedAPI is an API version of a Kubernetes kind that Kubernetes
@@ -169,19 +167,6 @@ func (r RemovedAPI) Problem(desc string, v KubernetesVersion) (msg string, remov
 // sort first.
 func compareVersions(a, b KubernetesVersion) int {
 	return minorOf(a) - minorOf(b)
-}
-
-// minorOf returns the minor number of "1.<minor>", or -1.
-func minorOf(v KubernetesVersion) int {
-	rest, ok := strings.CutPrefix(string(v), "1.")
-	if !ok {
-		return -1
-	}
-	n, err := strconv.Atoi(rest)
-	if err != nil {
-		return -1
-	}
-	return n
 }
 
 // checkRemovedAPIs reports the manifest's objects that the cluster's
