@@ -176,7 +176,7 @@ func TestDriftFieldRemovedWithoutConflict(t *testing.T) {
 	res := run(t, nil, append([]string{"drift", "--app", asm, "--template", tmpl, "--fail"}, driftRunner(env)...)...)
 	res.expect(t, 1, "stdout",
 		"  [~] v1 ConfigMap "+app.namespace()+"/settings (DriftRemoved/Cluster/manifest-app): differs from what the stack applied (- live, + as deployed)",
-		"          mode: blue\n        +   size: large")
+		"    mode: blue\n        +   size: large")
 }
 
 // helmSecret writes a release revision in Helm's storage format (a Secret

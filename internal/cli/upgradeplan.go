@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +41,8 @@ Checks (each "blocker" must be fixed first, "warning" should be read):
     more than 3 minor versions behind the target would be out of the
     supported skew (a blocker); AMI types EKS does not publish for the
     target (AL2 after 1.32) are blockers;
+  - self-managed capacity: the EKS-optimized or Bottlerocket AMI parameters
+    of the app's template name the nodes' version, held to the same skew;
   - objects in the live cluster on API versions the target no longer serves
     (through --kubeconfig, or an EKS token);
   - the app's manifests: objects on API versions the target no longer
@@ -200,6 +203,7 @@ func (r *Runner) planCluster(ctx context.Context, api *awseks.Client, cfg aws.Co
 	if err := planNodegroups(ctx, api, p, from, to); err != nil {
 		return err
 	}
+	planSelfManaged(s, p, to)
 	r.planLiveObjects(ctx, cfg, o, p)
 	planAppManifests(s, p)
 	return nil
@@ -324,6 +328,34 @@ func planNodegroups(ctx context.Context, api *awseks.Client, p *upgradePlan, fro
 		p.steps = append(p.steps, fmt.Sprintf("node group %s %s -> %s: deploy with the new Version (UpdateNodegroupVersion, a rolling replacement of its nodes)", name, v, p.to))
 	}
 	return nil
+}
+
+// eksAMIParameter matches the SSM parameters of EKS-optimized and
+// Bottlerocket AMIs, which name the Kubernetes version of the nodes.
+var eksAMIParameter = regexp.MustCompile(`^/aws/service/(?:eks/optimized-ami/|bottlerocket/aws-k8s-)(1\.[0-9]+)[/-]`)
+
+// planSelfManaged checks the app's self-managed capacity: the AMI
+// parameters of its template name the nodes' Kubernetes version.
+func planSelfManaged(s *assembly.Stack, p *upgradePlan, to int) {
+	params, _ := s.Template["Parameters"].(map[string]any)
+	names := make([]string, 0, len(params))
+	for n := range params {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		pm, _ := params[n].(map[string]any)
+		def, _ := pm["Default"].(string)
+		m := eksAMIParameter.FindStringSubmatch(def)
+		if m == nil {
+			continue
+		}
+		v := minorOf(m[1])
+		if to-v > maxNodeSkew {
+			p.add("blocker", "self-managed capacity on %s (parameter %s) runs Kubernetes %s: after the upgrade it would be %d minor versions behind 1.%d (at most %d are supported): move it to a newer AMI first", def, n, m[1], to-v, to, maxNodeSkew)
+		}
+		p.steps = append(p.steps, fmt.Sprintf("self-managed capacity (parameter %s) %s -> 1.%d: its AMI parameter follows the cluster's Version at synthesis; the Auto Scaling group replaces its instances as its update policy says", n, m[1], to))
+	}
 }
 
 // planLiveObjects lists the objects the cluster holds on API versions the

@@ -127,6 +127,8 @@ func eksCluster(t *testing.T, srv *motoserver.Server, name, version string, node
 func upgradeApp(stack, cluster string) func(*cdk.App) {
 	return func(app *cdk.App) {
 		st := cdk.NewStack(app, stack, cdk.StackProps{})
+		cdk.NewCfnParameter(st, "NodesAmi", cdk.CfnParameterProps{Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+			Default: "/aws/service/eks/optimized-ami/1.29/amazon-linux-2023/x86_64/standard/recommended/image_id"})
 		c := cdk.NewConstruct(st, "Cluster")
 		cdk.NewCfnResource(c, "Resource", cdk.CfnResourceProps{Type: "AWS::EKS::Cluster", Properties: map[string]any{"Name": cluster, "RoleArn": "arn:aws:iam::123456789012:role/eks", "ResourcesVpcConfig": map[string]any{"SubnetIds": []any{"subnet-1"}}}})
 		m := cdk.NewConstruct(c, "manifest-flow")
@@ -140,7 +142,8 @@ func upgradeApp(stack, cluster string) func(*cdk.App) {
 // TestUpgradePlanOrdersTheSteps plans 1.32 -> 1.33 for a cluster with an
 // upgrade insight in ERROR, an add-on to update and one already
 // compatible, a node group on AL2 and one 4 minors behind, and an app
-// whose manifest uses a removed API: every blocker is named and the plan
+// whose manifest uses a removed API, self-managed nodes on a 1.29 AMI:
+// every blocker is named and the plan
 // lists control plane, add-ons, node groups in that order.
 func TestUpgradePlanOrdersTheSteps(t *testing.T) {
 	t.Parallel()
@@ -176,7 +179,9 @@ func TestUpgradePlanOrdersTheSteps(t *testing.T) {
 		"  warning  app: v1 Endpoints default/legacy in PlanApp/Cluster/manifest-flow: v1 Endpoints is deprecated in Kubernetes 1.33",
 		"Plan\n  1. control plane 1.32 -> 1.33: set the cluster's Version to eks.V1_33 and deploy (UpdateClusterVersion)\n  2. add-on vpc-cni v1.19.0-eksbuild.1 -> v1.19.5-eksbuild.1 (the default for 1.33): set its Version and deploy (UpdateAddon)\n  3. node group old 1.29 -> 1.33",
 		"\n  4. node group workers 1.32 -> 1.33",
-		"Blockers: 4")
+		"  blocker  self-managed capacity on /aws/service/eks/optimized-ami/1.29/amazon-linux-2023/x86_64/standard/recommended/image_id (parameter NodesAmi) runs Kubernetes 1.29: after the upgrade it would be 4 minor versions behind 1.33",
+		"\n  5. self-managed capacity (parameter NodesAmi) 1.29 -> 1.33",
+		"Blockers: 5")
 	if strings.Contains(res.stdout, "for another version") {
 		t.Error("an insight for another Kubernetes version is reported")
 	}
