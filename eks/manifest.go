@@ -105,6 +105,7 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 	m.registerObjects()
 	checkRemovalPolicy(m.Node(), "RemovalPolicy", props.RemovalPolicy)
 	warnSecretObjects(m, m.objects)
+	m.checkRemovedAPIs()
 
 	prune := true
 	if props.Prune != nil {

@@ -87,6 +87,8 @@ func init() {
 		{"ls", "[--app CMD] [-l]", "list the app's stacks", lsHelp, (*Runner).ls},
 		{"diff", "[STACK...] [--template FILE] [--fail]", "compare the app's templates with the deployed stacks", diffHelp, (*Runner).diff},
 		{"deploy", "[STACK...|--all] [--require-approval LEVEL] [--parameters K=V]", "publish assets and deploy stacks through change sets", deployHelp, (*Runner).deploy},
+		{"drift", "[STACK...] [--kubeconfig FILE] [--fail]", "compare deployed stacks with the live cluster and AWS", driftHelp, (*Runner).drift},
+		{"upgrade-plan", "[STACK...] --to 1.NN [--kubeconfig FILE] [--fail]", "check and order what upgrading the app's clusters takes", upgradePlanHelp, (*Runner).upgradePlan},
 		{"destroy", "[STACK...|--all] [--force]", "delete deployed stacks", destroyHelp, (*Runner).destroy},
 		{"graph", "[STACK...] [--format dot|svg] [-o FILE]", "draw the construct tree and resource dependencies", graphHelp, (*Runner).graph},
 		{"help", "[COMMAND]", "show help for eksforge or a command", "", (*Runner).help},
@@ -154,7 +156,7 @@ Commands:
 
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "	%-8s %s\n", c.name, c.short)
+		fmt.Fprintf(w, "	%-13s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
 Common flags (every command that reads the app):
@@ -164,7 +166,7 @@ Common flags (every command that reads the app):
 	                 assembly. Default: "app" of ./cdk.json, else "go run ."
 	--out DIR        where the app writes the cloud assembly. Default: cdk.out
 
-AWS flags (diff, deploy, destroy); the default configuration chain of the AWS
+AWS flags (diff, deploy, drift, upgrade-plan, destroy); the default configuration chain of the AWS
 SDK applies (environment, shared config and credentials files, SSO):
 
 	--profile NAME   the shared configuration profile

@@ -20,6 +20,8 @@ type options struct {
 	allowReplace              multiFlag
 	format, output            string
 	outputsFile               string
+	kubeconfig                string
+	to                        string
 }
 
 type multiFlag []string
@@ -69,6 +71,18 @@ func (o *options) flags(name string) *flag.FlagSet {
 		fs.BoolVar(&o.force, "force", false, "deploy even when the template has not changed")
 		fs.Var(&o.allowReplace, "allow-replace", "allow replacing or deleting this EKS cluster, node group, add-on or stateful resource: its logical ID or construct path (repeatable)")
 		fs.StringVar(&o.outputsFile, "outputs-file", "", "also write the stacks' outputs to this JSON file ({\"Stack\": {\"Key\": \"Value\"}})")
+	case "drift":
+		app()
+		awsFlags()
+		fs.StringVar(&o.template, "template", "", "read the stack's template from this file instead of CloudFormation (one stack)")
+		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "reach every cluster through this kubeconfig's current context instead of an EKS token")
+		fs.BoolVar(&o.fail, "fail", false, "exit 1 when there is drift")
+	case "upgrade-plan":
+		app()
+		awsFlags()
+		fs.StringVar(&o.to, "to", "", "the Kubernetes version to upgrade to, such as 1.34 (required)")
+		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "reach the cluster through this kubeconfig's current context instead of an EKS token")
+		fs.BoolVar(&o.fail, "fail", false, "exit 1 when there is a blocker")
 	case "destroy":
 		app()
 		awsFlags()
@@ -94,6 +108,9 @@ func (o *options) parse(name string, args []string) ([]string, error) {
 		default:
 			return nil, usagef("--require-approval must be never, any-change or broadening, not %q", o.approval)
 		}
+	}
+	if name == "upgrade-plan" && o.to == "" {
+		return nil, usagef("--to is required: the Kubernetes version to upgrade to, such as 1.34")
 	}
 	if name == "graph" && o.format != "svg" && o.format != "dot" {
 		return nil, usagef("--format must be svg or dot, not %q", o.format)
