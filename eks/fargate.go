@@ -145,6 +145,7 @@ func NewFargateProfile(scope cdk.Construct, id string, props FargateProfileProps
 		p.Node().AddDependency(in.fargateProfiles[n-1])
 	}
 	in.fargateProfiles = append(in.fargateProfiles, p)
+	registerCompute(props.Cluster, p.Resource)
 	if in.coreDns != nil {
 		// CoreDNS moves to Fargate once the profiles exist, also those
 		// added after the cluster.

@@ -39,6 +39,10 @@ type clusterInternals struct {
 	spotHandler bool
 	coreDns     cdk.Construct
 
+	// addons are the cluster's managed add-ons and their ordering against
+	// its capacity (addon.go), made on first use.
+	addons *addonState
+
 	// k8s is part 2's per-cluster state (kubectl provider, manifests,
 	// aws-auth, OIDC provider), made on first use (kubernetes_state.go).
 	k8s *kubernetesState

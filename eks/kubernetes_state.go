@@ -20,9 +20,8 @@ type kubernetesState struct {
 	objects  map[string]string
 	releases map[string]string
 
-	awsAuth          *AwsAuth
-	oidc             iam.IOpenIDConnectProvider
-	podIdentityAgent cdk.Construct
+	awsAuth *AwsAuth
+	oidc    iam.IOpenIDConnectProvider
 }
 
 func stateOf(c ICluster) *kubernetesState {

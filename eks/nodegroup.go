@@ -325,6 +325,7 @@ func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegro
 	if c, ok := props.Cluster.(*Cluster); ok {
 		c.applyRemovalPolicy(&ng.Resource.CfnResource)
 	}
+	registerCompute(props.Cluster, ng.Resource)
 	return ng
 }
 

@@ -2,8 +2,6 @@ package eks
 
 import (
 	"github.com/eksforge/eksforge/aws/iam"
-	"github.com/eksforge/eksforge/cdk"
-	cfneks "github.com/eksforge/eksforge/cfn/eks"
 )
 
 // OpenIdConnectProvider returns the cluster's IAM OpenID Connect provider
@@ -36,22 +34,4 @@ func openIdConnectProviderOf(c ICluster) iam.IOpenIDConnectProvider {
 		ClientIDs: []string{"sts.amazonaws.com"},
 	})
 	return st.oidc
-}
-
-// podIdentityAgent installs the eks-pod-identity-agent add-on once per
-// owned cluster (EKS Auto Mode has it built in; imported clusters are
-// expected to have it).
-func podIdentityAgent(c ICluster) {
-	st := stateOf(c)
-	oc, ok := c.(*Cluster)
-	if st.podIdentityAgent != nil || !ok || oc.props.DefaultCapacityType == DefaultCapacityTypeAutoMode {
-		return
-	}
-	addon := cfneks.NewCfnAddon(oc, "EksPodIdentityAgentAddon", cfneks.CfnAddonProps{
-		AddonName:   "eks-pod-identity-agent",
-		ClusterName: oc.ClusterName(),
-	})
-	oc.applyRemovalPolicy(&addon.CfnResource)
-	st.podIdentityAgent = addon
-	_ = cdk.Construct(addon)
 }

@@ -157,6 +157,7 @@ func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGro
 		asg.AttachSecurityGroup(sg)
 	}
 
+	registerCompute(c, asg.Resource)
 	spot := asg.SpotPrice() != ""
 	bootstrap := opts.BootstrapEnabled == nil || *opts.BootstrapEnabled
 	if !bootstrap && !opts.BootstrapOptions.isZero() {

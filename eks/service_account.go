@@ -5,7 +5,6 @@ import (
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
-	cfneks "github.com/eksforge/eksforge/cfn/eks"
 )
 
 // IdentityType says how a service account's pods get AWS credentials.
@@ -93,22 +92,8 @@ func NewServiceAccount(scope cdk.Construct, id string, props ServiceAccountProps
 	annotations := map[string]any{}
 	switch o.IdentityType {
 	case IdentityTypePodIdentity:
-		pods := iam.NewServicePrincipal("pods.eks.amazonaws.com")
-		sa.role = iam.NewRole(sa, "Role", iam.RoleProps{AssumedBy: pods})
-		sa.role.AssumeRolePolicy().AddStatements(iam.NewPolicyStatement(iam.PolicyStatementProps{
-			Actions:    []string{"sts:AssumeRole", "sts:TagSession"},
-			Principals: []iam.IPrincipal{pods},
-		}))
-		podIdentityAgent(c)
-		assoc := cfneks.NewCfnPodIdentityAssociation(sa, "Association", cfneks.CfnPodIdentityAssociationProps{
-			ClusterName:    c.ClusterName(),
-			Namespace:      sa.ns,
-			RoleArn:        sa.role.RoleArn(),
-			ServiceAccount: sa.name,
-		})
-		if a := stateOf(c).podIdentityAgent; a != nil {
-			assoc.Node().AddDependency(a)
-		}
+		sa.role = newPodIdentityRole(sa, "Role", nil)
+		newPodIdentityAssociationResource(sa, "Association", c, sa.ns, sa.name, sa.role.RoleArn())
 	default:
 		provider := openIdConnectProviderOf(c)
 		sa.role = iam.NewRole(sa, "Role", iam.RoleProps{AssumedBy: iam.NewOpenIDConnectPrincipal(provider, nil)})
@@ -121,6 +106,7 @@ func NewServiceAccount(scope cdk.Construct, id string, props ServiceAccountProps
 			return nil
 		})
 		annotations["eks.amazonaws.com/role-arn"] = sa.role.RoleArn()
+		bindIdentity(c, sa, sa.ns, sa.name, "IRSA")
 	}
 	sa.principal = sa.role.GrantPrincipal()
 

@@ -22,6 +22,8 @@ var eksExamples = []string{
 	"aws-auth", "helm-chart", "service-account", "kubectl-environment", "typed-manifests",
 	// node autoscaling
 	"karpenter",
+	// issue 16: the current EKS API
+	"addons",
 }
 
 func TestEKSExampleTemplatesPassCfnLint(t *testing.T) {

@@ -18,7 +18,9 @@
 // dotted paths: cluster version, endpoint access, logging, encryption,
 // whether the creator is bootstrapped as cluster-admin; node
 // group instance types, scaling, capacity type, labels, taints, AMI type;
-// Fargate selectors; the launch template's instance metadata options and what its user data asks the node
+// Fargate selectors; add-on name, version, configuration values, conflict
+// resolution, preserve-on-delete, namespace and roles; the launch
+// template's instance metadata options and what its user data asks the node
 // bootstrap to do; IAM trust statements and managed policies; every
 // Kubernetes object inside a manifest (one Resource per object); Helm chart,
 // repository, version, namespace and values; aws-auth entries; outputs.

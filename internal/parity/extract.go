@@ -146,7 +146,13 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("AccessPolicies", sortedList(r.value(p["AccessPolicies"])))
 	case "AWS::EKS::Addon":
 		set("AddonName", p["AddonName"])
+		set("AddonVersion", p["AddonVersion"])
 		set("ConfigurationValues", jsonOrString(r.value(p["ConfigurationValues"])))
+		set("ResolveConflicts", orDefault(p["ResolveConflicts"], "NONE"))
+		set("PreserveOnDelete", orDefault(p["PreserveOnDelete"], false))
+		set("Namespace", get(p, "NamespaceConfig.Namespace"))
+		set("PodIdentityAssociations", sortedList(r.value(p["PodIdentityAssociations"])))
+		set("ServiceAccountRoleArn", p["ServiceAccountRoleArn"])
 	case "AWS::EKS::PodIdentityAssociation":
 		set("Namespace", p["Namespace"])
 		set("ServiceAccount", p["ServiceAccount"])
