@@ -58,7 +58,7 @@ func TestLineDiff(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, lineDiff(tc.a, tc.b)); diff != "" {
+			if diff := cmp.Diff(tc.want, LineDiff(tc.a, tc.b)); diff != "" {
 				t.Errorf("lineDiff (-want +got):\n%s", diff)
 			}
 		})

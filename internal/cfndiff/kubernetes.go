@@ -77,7 +77,7 @@ func writeKubernetesProperty(b *strings.Builder, typ string, p PropertyDiff) boo
 			writeLines(b, "- ", e[0])
 		default:
 			fmt.Fprintf(b, "          [~] %s\n", name)
-			for _, l := range lineDiff(e[0], e[1]) {
+			for _, l := range LineDiff(e[0], e[1]) {
 				b.WriteString("              " + l + "\n")
 			}
 		}
@@ -210,9 +210,9 @@ const contextLines = 2
 // it the texts are shown whole, removed then added.
 const maxDiffCells = 4_000_000
 
-// lineDiff returns the lines of a unified diff of a and b ("- ", "+ ", "  "
+// LineDiff returns the lines of a unified diff of a and b ("- ", "+ ", "  "
 // prefixes, "..." for skipped unchanged lines).
-func lineDiff(a, b string) []string {
+func LineDiff(a, b string) []string {
 	x := strings.Split(strings.TrimSuffix(a, "\n"), "\n")
 	y := strings.Split(strings.TrimSuffix(b, "\n"), "\n")
 	type op struct {

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/eksforge/eksforge/internal/cfndiff"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -161,7 +162,7 @@ func comparable(u *unstructured.Unstructured) map[string]any {
 func lineDiffOf(a, b map[string]any) []string {
 	ya, _ := yaml.Marshal(a)
 	yb, _ := yaml.Marshal(b)
-	return textDiff(string(ya), string(yb))
+	return cfndiff.LineDiff(string(ya), string(yb))
 }
 
 // helmRelease is what drift reads of a release (Helm's storage format).
@@ -258,73 +259,6 @@ func normalizeJSON(v any) any {
 	}
 	var out any
 	_ = json.Unmarshal(b, &out)
-	return out
-}
-
-// textDiff is a unified line diff with two lines of context.
-func textDiff(a, b string) []string {
-	x := strings.Split(strings.TrimSuffix(a, "\n"), "\n")
-	y := strings.Split(strings.TrimSuffix(b, "\n"), "\n")
-	n, m := len(x), len(y)
-	if n*m > 4_000_000 {
-		var out []string
-		for _, l := range x {
-			out = append(out, "- "+l)
-		}
-		for _, l := range y {
-			out = append(out, "+ "+l)
-		}
-		return out
-	}
-	lcs := make([][]int32, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int32, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if x[i] == y[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var ops []string
-	for i, j := 0, 0; i < n || j < m; {
-		switch {
-		case i < n && j < m && x[i] == y[j]:
-			ops = append(ops, "  "+x[i])
-			i++
-			j++
-		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
-			ops = append(ops, "- "+x[i])
-			i++
-		default:
-			ops = append(ops, "+ "+y[j])
-			j++
-		}
-	}
-	keep := make([]bool, len(ops))
-	for i, o := range ops {
-		if o[0] != ' ' {
-			for c := max(0, i-2); c <= min(len(ops)-1, i+2); c++ {
-				keep[c] = true
-			}
-		}
-	}
-	var out []string
-	skipped := false
-	for i, o := range ops {
-		if !keep[i] {
-			skipped = true
-			continue
-		}
-		if skipped && len(out) > 0 {
-			out = append(out, "...")
-		}
-		skipped = false
-		out = append(out, o)
-	}
 	return out
 }
 
