@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,12 +61,12 @@ func Path(t testing.TB) string {
 		return p
 	}
 	if reason := os.Getenv(UnavailableEnvVar); reason != "" {
-		unavailable(t, reason)
+		skipOrFail(t, reason)
 	}
 	install.once.Do(doInstall)
 	switch {
 	case install.offline:
-		unavailable(t, install.err.Error())
+		skipOrFail(t, install.err.Error())
 	case install.err != nil:
 		t.Fatalf("cdkcli: unable to install the AWS CDK CLI: %v", install.err)
 	}
@@ -74,19 +75,16 @@ func Path(t testing.TB) string {
 
 // unavailable skips the test (fails it when CI=true) because the CLI could
 // not be installed for lack of network.
-func unavailable(t testing.TB, reason string) {
+func skipOrFail(t testing.TB, reason string) {
 	t.Helper()
-	ci := os.Getenv("CI") == "true"
-	outcome := "Tests that need the CLI are SKIPPED. Run `make cdk-cli` once online."
-	if ci {
-		outcome = "CI=true: this is a FAILURE, not a skip. CI must reach the npm registry."
-	}
-	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! cdkcli: the AWS CDK CLI %s is not installed and npm cannot reach its registry:\n!!! %s\n!!! %s\n!!!!!!!!!!",
-		Version, strings.ReplaceAll(strings.TrimSpace(reason), "\n", "\n!!! "), outcome)
-	if ci {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	unavailable.SkipOrFail(t, unavailable.Tool{
+		Source:  "cdkcli",
+		What:    fmt.Sprintf("the AWS CDK CLI %s is not installed and npm cannot reach its registry", Version),
+		Reason:  reason,
+		Skipped: "Tests that need the CLI",
+		Remedy:  "Run `make cdk-cli` once online.",
+		CINeeds: "reach the npm registry",
+	})
 }
 
 func doInstall() {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,31 +59,28 @@ func NodeModules(t testing.TB) string {
 		return p
 	}
 	if reason := os.Getenv(UnavailableEnvVar); reason != "" {
-		unavailable(t, reason)
+		skipOrFail(t, reason)
 	}
 	install.once.Do(doInstall)
 	switch {
 	case install.offline:
-		unavailable(t, install.err.Error())
+		skipOrFail(t, install.err.Error())
 	case install.err != nil:
 		t.Fatalf("cdklib: unable to install aws-cdk-lib %s: %v", Version, install.err)
 	}
 	return install.path
 }
 
-func unavailable(t testing.TB, reason string) {
+func skipOrFail(t testing.TB, reason string) {
 	t.Helper()
-	ci := os.Getenv("CI") == "true"
-	outcome := "Tests that compare with the AWS CDK are SKIPPED. Run `bash scripts/install-cdk-lib.sh` once online."
-	if ci {
-		outcome = "CI=true: this is a FAILURE, not a skip. CI must reach the npm registry."
-	}
-	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! cdklib: aws-cdk-lib %s is not installed and npm cannot reach its registry:\n!!! %s\n!!! %s\n!!!!!!!!!!",
-		Version, strings.ReplaceAll(strings.TrimSpace(reason), "\n", "\n!!! "), outcome)
-	if ci {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	unavailable.SkipOrFail(t, unavailable.Tool{
+		Source:  "cdklib",
+		What:    fmt.Sprintf("aws-cdk-lib %s is not installed and npm cannot reach its registry", Version),
+		Reason:  reason,
+		Skipped: "Tests that compare with the AWS CDK",
+		Remedy:  "Run `bash scripts/install-cdk-lib.sh` once online.",
+		CINeeds: "reach the npm registry",
+	})
 }
 
 func doInstall() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,17 +141,14 @@ func fail(t testing.TB, err error) {
 	if !errors.Is(err, ErrUnavailable) {
 		t.Fatal(err)
 	}
-	ci := os.Getenv("CI") == "true"
-	outcome := "Tests that need a Kubernetes API server are SKIPPED. Run `make kube-binaries` once online."
-	if ci {
-		outcome = "CI=true: this is a FAILURE, not a skip. CI must reach the Go module proxy."
-	}
-	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! kubeenv: kube-apiserver %s and etcd %s are not built and cannot be:\n!!! %s\n!!! %s\n!!!!!!!!!!",
-		KubernetesVersion, EtcdVersion, strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "\n!!! "), outcome)
-	if ci {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	unavailable.SkipOrFail(t, unavailable.Tool{
+		Source:  "kubeenv",
+		What:    fmt.Sprintf("kube-apiserver %s and etcd %s are not built and cannot be", KubernetesVersion, EtcdVersion),
+		Reason:  err.Error(),
+		Skipped: "Tests that need a Kubernetes API server",
+		Remedy:  "Run `make kube-binaries` once online.",
+		CINeeds: "reach the Go module proxy",
+	})
 }
 
 // tail returns the last n lines of s (all of s when n <= 0).

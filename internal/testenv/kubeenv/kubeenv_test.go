@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"net/http"
 	"os"
 	"os/exec"
@@ -117,10 +118,7 @@ func TestApplyRestartAndReadBack(t *testing.T) {
 	t.Logf("etcd and kube-apiserver ready in %s", env.StartupTime())
 
 	t.Run("kubectl apply", func(t *testing.T) {
-		kubectl, err := exec.LookPath("kubectl")
-		if err != nil {
-			t.Skip("kubectl is not installed")
-		}
+		kubectl := lookKubectl(t)
 		path := filepath.Join(t.TempDir(), "manifest.yaml")
 		if err := os.WriteFile(path, []byte(manifest), 0o644); err != nil {
 			t.Fatal(err)
@@ -140,9 +138,6 @@ func TestApplyRestartAndReadBack(t *testing.T) {
 	})
 	if t.Failed() {
 		return
-	}
-	if _, err := exec.LookPath("kubectl"); err != nil {
-		t.Skip("kubectl is not installed: nothing was applied to read back after a restart")
 	}
 
 	t.Run("restart keeps objects", func(t *testing.T) {
@@ -311,4 +306,22 @@ func TestStartSkipsWhenUnavailable(t *testing.T) {
 	if !inner.Skipped() {
 		t.Errorf("Start did not skip the test")
 	}
+}
+
+// lookKubectl returns kubectl's path; without it the test is skipped, or
+// failed under CI=true.
+func lookKubectl(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("kubectl")
+	if err != nil {
+		unavailable.SkipOrFail(t, unavailable.Tool{
+			Source:  "kubeenv",
+			What:    "kubectl is not installed",
+			Reason:  err.Error(),
+			Skipped: "Tests that compare with kubectl",
+			Remedy:  "Install kubectl (Debian: apt-get install kubernetes-client, or the upstream binary).",
+			CINeeds: "have kubectl installed",
+		})
+	}
+	return path
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"io"
 	"net"
 	"net/http"
@@ -232,17 +233,14 @@ func fail(t testing.TB, err error) {
 	if !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("motoserver: %v", err)
 	}
-	ci := os.Getenv("CI") == "true"
-	outcome := "Tests that need moto are SKIPPED. Install it with `pip install 'moto[server]'`."
-	if ci {
-		outcome = "CI=true: this is a FAILURE, not a skip. CI machines must have moto installed."
-	}
-	msg := fmt.Sprintf("\n!!!!!!!!!!\n!!! motoserver: %s\n!!! %s\n!!!!!!!!!!",
-		strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "\n!!! "), outcome)
-	if ci {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
+	unavailable.SkipOrFail(t, unavailable.Tool{
+		Source:  "motoserver",
+		What:    "moto is not available",
+		Reason:  err.Error(),
+		Skipped: "Tests that need moto",
+		Remedy:  "Install it with `pip install 'moto[server]'`.",
+		CINeeds: "have moto installed",
+	})
 }
 
 var checks struct {
