@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eksforge/eksforge/internal/testenv/goldentemplate"
 
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/cdkcli"
@@ -28,27 +27,7 @@ func synthTo(t *testing.T) string {
 
 func TestGoldenTemplates(t *testing.T) {
 	t.Parallel()
-	dir := synthTo(t)
-	for _, name := range []string{"MinimalNetwork.template.json", "MinimalApp.template.json"} {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		golden := filepath.Join("testdata", name)
-		if *update {
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from %s (run go test -update and review the diff):\n%s", name, golden, got)
-		}
-	}
+	goldentemplate.Check(t, *update, build)
 }
 
 func TestTemplatesPassCfnLint(t *testing.T) {
