@@ -1,8 +1,6 @@
 package kubectl
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksforge/eksforge/handlers/kubectl/apply"
+	"github.com/eksforge/eksforge/handlers/kubectl/ownermark"
 	"github.com/eksforge/eksforge/handlers/provider"
 )
 
@@ -18,7 +17,7 @@ import (
 // "<first 8 hex of sha256(StackId)>/<construct address>" (the logical ID
 // when the event carries no Owner property). Deletes and prunes leave an
 // object whose mark names another owner.
-const OwnerAnnotation = "eksforge.io/owner"
+const OwnerAnnotation = ownermark.Annotation
 
 // legacyFieldManager is the one field manager of every manifest before
 // each resource had its own; its fields are taken over by the resource
@@ -40,12 +39,12 @@ func ownerOf(e provider.Event, p props) owner {
 	if name == "" {
 		name = e.LogicalResourceId
 	}
-	return owner{id: stack + "/" + name, stack: stack}
+	return owner{id: ownermark.Mark(e.StackId, name), stack: stack}
 }
 
 // fieldManager is the owner's server-side apply field manager.
 func (o owner) fieldManager() string {
-	return "eksforge-" + shortHash16(o.id)
+	return ownermark.FieldManager(o.id)
 }
 
 // releaseLabel is the owner as a label value (for Helm releases): 16 hex
@@ -147,10 +146,7 @@ func ownedGuard(me owner, ours []string, skip func(*unstructured.Unstructured) s
 	})
 }
 
-func shortHash16(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:8])
-}
+func shortHash16(s string) string { return ownermark.Hash16(s) }
 
 // oldOwners are the marks of the resource before an Update (its owner
 // before the Owner property was added, or changed).

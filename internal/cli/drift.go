@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
+	"github.com/eksforge/eksforge/handlers/kubectl/ownermark"
 	"github.com/eksforge/eksforge/internal/assembly"
 	"github.com/eksforge/eksforge/internal/deploy"
 )
@@ -29,8 +30,11 @@ const driftHelp = `Drift compares each deployed stack of the app with what is li
 prints what differs:
 
   - Kubernetes objects of the stack's manifests: each object is applied
-    again as a server-side apply dry run with the handler's field manager
-    (eksforge) and without force, so only fields the stack applied count:
+    again as a server-side apply dry run with the field manager and owner
+    mark the kubectl handler applied it with (eksforge-<hash of the
+    resource's owner mark>, annotation eksforge.io/owner; eksforge for
+    objects applied before each resource had its own), without force, so
+    only fields the stack applied count:
     a field another manager took over (kubectl edit, a controller) is a
     conflict; a field changed back and forth shows as a YAML diff
     (- live, + as deployed); an object deleted by hand is missing;
@@ -63,6 +67,7 @@ type driftStack struct {
 	s        *assembly.Stack
 	tmpl     map[string]any
 	refs     map[string]string // Ref values: physical IDs and pseudo parameters
+	stackID  string            // the deployed stack's ID ("" with --template)
 	clients  *clients
 	notes    []string
 	findings []driftFinding
@@ -159,6 +164,9 @@ func (r *Runner) loadDriftStack(ctx context.Context, sess *session, o *options, 
 		return fmt.Errorf("unable to list the resources of stack %s: %w", ds.s.StackName, err)
 	}
 	for _, res := range out.StackResources {
+		if ds.stackID == "" {
+			ds.stackID = aws.ToString(res.StackId)
+		}
 		if id := aws.ToString(res.PhysicalResourceId); id != "" {
 			ds.refs[aws.ToString(res.LogicalResourceId)] = id
 		}
@@ -277,12 +285,13 @@ func (ds *driftStack) driftManifest(ctx context.Context, k *kubeChecker, kr kube
 		return
 	}
 	prune, _ := kr.props["PruneLabel"].(string)
+	own := ds.ownerOf(kr)
 	for _, obj := range objects {
 		if hasPlaceholder(obj) {
 			ds.findings = append(ds.findings, driftFinding{marker: "[?]", subject: objectTitle(obj), source: kr.source, summary: "not compared: it holds a value CloudFormation computes (Fn::GetAtt)"})
 			continue
 		}
-		if f := k.checkObject(ctx, obj, prune, kr.source); f != nil {
+		if f := k.checkObject(ctx, obj, prune, own, kr.source); f != nil {
 			ds.findings = append(ds.findings, *f)
 		}
 	}
@@ -310,6 +319,22 @@ func (ds *driftStack) driftRelease(ctx context.Context, k *kubeChecker, kr kubeR
 	if f := k.checkRelease(ctx, release, ns, version, values, kr.source); f != nil {
 		ds.findings = append(ds.findings, *f)
 	}
+}
+
+// ownerOf is the owner of the objects kr applies, as the kubectl handler
+// names it: the resource's Owner property (its construct address), else
+// its logical ID, in the deployed stack (mark is "" when the stack ID is
+// not known: with --template).
+func (ds *driftStack) ownerOf(kr kubeResource) objectOwner {
+	name, _ := ds.resolve(kr.props["Owner"])
+	if name == "" {
+		name = kr.logicalID
+	}
+	o := objectOwner{name: name}
+	if ds.stackID != "" {
+		o.mark = ownermark.Mark(ds.stackID, name)
+	}
+	return o
 }
 
 // readAsset reads a manifest's S3 asset ({"Bucket": ..., "Key": ...}).

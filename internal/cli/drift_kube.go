@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/eksforge/eksforge/handlers/kubectl/apply"
+	"github.com/eksforge/eksforge/handlers/kubectl/ownermark"
 )
 
 // The custom resource types whose Kubernetes state drift compares.
@@ -60,15 +61,15 @@ func newKubeChecker(rc *rest.Config) (*kubeChecker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unable to create a Kubernetes client: %w", err)
 	}
-	return &kubeChecker{client: c, clients: cs, manager: apply.DefaultFieldManager}, nil
+	return &kubeChecker{client: c, clients: cs, manager: ownermark.LegacyFieldManager}, nil
 }
 
 // checkObject compares one object of a deployed manifest with the
-// cluster: a server-side apply dry run with the handler's field manager,
-// without force, so only fields the stack owns count. A conflict means
+// cluster: a server-side apply dry run with the field manager and owner
+// mark the handler applied it with (see managerFor), without force, so only fields the stack owns count. A conflict means
 // another manager changed fields the stack applied; a dry-run result that
 // differs from the live object means applying again would change it.
-func (k *kubeChecker) checkObject(ctx context.Context, obj map[string]any, pruneLabel, source string) *driftFinding {
+func (k *kubeChecker) checkObject(ctx context.Context, obj map[string]any, pruneLabel string, own objectOwner, source string) *driftFinding {
 	u := &unstructured.Unstructured{Object: obj}
 	name := apply.Describe(u)
 	find := func(marker, summary string, detail ...string) *driftFinding {
@@ -112,13 +113,25 @@ func (k *kubeChecker) checkObject(ctx context.Context, obj map[string]any, prune
 	if err != nil {
 		return find("[?]", fmt.Sprintf("not compared: %v", err))
 	}
+	manager, mark, other := k.managerFor(live, own)
+	if other != "" {
+		return find("[~]", fmt.Sprintf("owned by %s, not by this resource (%s): another resource applied it since (annotation %s)", other, own.name, ownermark.Annotation))
+	}
+	if mark != "" {
+		ann := u.GetAnnotations()
+		if ann == nil {
+			ann = map[string]string{}
+		}
+		ann[ownermark.Annotation] = mark
+		u.SetAnnotations(ann)
+	}
 	body, err := json.Marshal(u.Object)
 	if err != nil {
 		return find("[?]", fmt.Sprintf("not compared: %v", err))
 	}
 	force := false
 	dry, err := res.Patch(ctx, u.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
-		FieldManager: k.manager, Force: &force, DryRun: []string{metav1.DryRunAll},
+		FieldManager: manager, Force: &force, DryRun: []string{metav1.DryRunAll},
 	})
 	if apierrors.IsConflict(err) {
 		return find("[~]", "fields the stack applied were changed by another field manager", conflictLines(err)...)
@@ -131,6 +144,47 @@ func (k *kubeChecker) checkObject(ctx context.Context, obj map[string]any, prune
 		return nil
 	}
 	return find("[~]", "differs from what the stack applied (- live, + as deployed)", lineDiffOf(a, b)...)
+}
+
+// objectOwner is the custom resource that applied a manifest's objects.
+type objectOwner struct {
+	name string // its Owner property, else its logical ID
+	mark string // its owner mark, "" when the stack ID is not known
+}
+
+// managerFor returns the field manager and owner mark the kubectl handler
+// applied live with: those of the owner's mark (the live object's own mark
+// when the stack ID is not known); the legacy shared manager, without a
+// mark, for an object applied before each resource had its own. other is
+// the mark of another resource when that one owns the object now.
+func (k *kubeChecker) managerFor(live *unstructured.Unstructured, own objectOwner) (manager, mark, other string) {
+	liveMark := live.GetAnnotations()[ownermark.Annotation]
+	mark = own.mark
+	switch {
+	case liveMark == "":
+	case mark != "" && liveMark != mark, mark == "" && ownermark.Name(liveMark) != own.name:
+		return "", "", liveMark
+	default:
+		mark = liveMark
+	}
+	if mark == "" {
+		return k.manager, "", ""
+	}
+	m := ownermark.FieldManager(mark)
+	if liveMark == "" && !appliedBy(live, m) {
+		return k.manager, "", "" // applied before owner marks
+	}
+	return m, mark, ""
+}
+
+// appliedBy reports whether manager holds applied fields of u.
+func appliedBy(u *unstructured.Unstructured, manager string) bool {
+	for _, e := range u.GetManagedFields() {
+		if e.Manager == manager && e.Operation == metav1.ManagedFieldsOperationApply {
+			return true
+		}
+	}
+	return false
 }
 
 // conflictLines lists the fields of a server-side apply conflict.

@@ -3,19 +3,28 @@ package cli_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/handlers/cfnresponse"
+	"github.com/eksforge/eksforge/handlers/kubectl"
 	"github.com/eksforge/eksforge/handlers/kubectl/apply"
+	"github.com/eksforge/eksforge/handlers/kubectl/auth"
+	"github.com/eksforge/eksforge/handlers/kubectl/ownermark"
+	"github.com/eksforge/eksforge/handlers/provider"
 	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
@@ -34,7 +43,7 @@ func (k kubeApp) build(app *cdk.App) {
 	m := cdk.NewConstruct(cluster, "manifest-app")
 	cdk.NewCfnResource(m, "Resource", cdk.CfnResourceProps{Type: "Custom::AWSCDK-EKS-KubernetesResource", Properties: map[string]any{
 		"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:kubectl", "ClusterName": "shop",
-		"Manifest": k.manifest, "PruneLabel": "aws.cdk.eks/prune-c8app",
+		"Manifest": k.manifest, "PruneLabel": "aws.cdk.eks/prune-c8app", "Owner": ownerAddr,
 	}})
 	if k.values != "" {
 		c := cdk.NewConstruct(cluster, "chart-web")
@@ -55,9 +64,60 @@ func (k kubeApp) templateFile(t *testing.T) (asm, file string) {
 	return asm, filepath.Join(asm, k.stack+".template.json")
 }
 
-// applyAsHandler applies the manifest to the cluster the way the kubectl
-// handler does: server-side apply with its field manager and prune label.
-func applyAsHandler(t *testing.T, env *kubeenv.Env, manifest string) {
+// ownerAddr is the Owner property of the test's manifests (eksforge
+// writes the construct's address there).
+const ownerAddr = "c8f00dfeedface0000000000000000000000000001"
+
+// testStackID is the stack ID the handler is given in --template tests,
+// where drift does not know it.
+const testStackID = "arn:aws:cloudformation:us-east-1:123456789012:stack/DriftTest/0e0e0e0e-1111-2222-3333-444444444444"
+
+// applyAsHandler runs the manifest's Create event through the real kubectl
+// handler (in process, against env's API server), as CloudFormation does
+// on deploy: its objects carry the handler's field manager and owner mark
+// for the stack stackID.
+func applyAsHandler(t *testing.T, env *kubeenv.Env, tmplFile, stackID string) {
+	t.Helper()
+	body, err := os.ReadFile(tmplFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal(body, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	h := kubectl.New(aws.Config{Region: "us-east-1"})
+	h.Connect = func(context.Context, auth.Cluster) (*rest.Config, error) {
+		rc := env.RestConfig()
+		auth.Tune(rc)
+		return rc, nil
+	}
+	applied := 0
+	for id, r := range tmpl.Resources {
+		if r.Type != kubectl.TypeManifest {
+			continue
+		}
+		e := provider.Event{RequestType: cfnresponse.Create, StackId: stackID, RequestId: "req-" + id, ResourceType: r.Type,
+			LogicalResourceId: id, ResourceProperties: r.Properties}
+		if _, err := h.OnEvent(t.Context(), e); err != nil {
+			t.Fatalf("the handler failed to apply %s: %v", id, err)
+		}
+		applied++
+	}
+	if applied == 0 {
+		t.Fatalf("%s holds no manifest", tmplFile)
+	}
+}
+
+// applyAsLegacyHandler applies the manifest as the handler did before each
+// resource had its own field manager: the shared manager eksforge, no owner
+// mark.
+func applyAsLegacyHandler(t *testing.T, env *kubeenv.Env, manifest string) {
 	t.Helper()
 	c, err := apply.New(env.RestConfig())
 	if err != nil {
@@ -95,8 +155,8 @@ func TestDriftKubernetesObjects(t *testing.T) {
 	env := kubeenv.Start(t)
 	app := kubeApp{stack: "DriftObjects"}
 	app.manifest = shopManifest(app.namespace())
-	applyAsHandler(t, env, app.manifest)
 	asm, tmpl := app.templateFile(t)
+	applyAsHandler(t, env, tmpl, testStackID)
 	args := append([]string{"drift", "--app", asm, "--template", tmpl, "--fail"}, driftRunner(env)...)
 
 	res := run(t, nil, args...)
@@ -158,8 +218,8 @@ func TestDriftFieldRemovedWithoutConflict(t *testing.T) {
 	env := kubeenv.Start(t)
 	app := kubeApp{stack: "DriftRemoved"}
 	app.manifest = shopManifest(app.namespace())
-	applyAsHandler(t, env, app.manifest)
 	asm, tmpl := app.templateFile(t)
+	applyAsHandler(t, env, tmpl, testStackID)
 	cs, err := kubernetes.NewForConfig(env.RestConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -177,6 +237,93 @@ func TestDriftFieldRemovedWithoutConflict(t *testing.T) {
 	res.expect(t, 1, "stdout",
 		"  [~] v1 ConfigMap "+app.namespace()+"/settings (DriftRemoved/Cluster/manifest-app): differs from what the stack applied (- live, + as deployed)",
 		"    mode: blue\n        +   size: large")
+}
+
+// TestDriftFieldTheStackNoLongerApplies applies, through the handler, a
+// manifest with one more key than the deployed template holds (an apply
+// the stack's template no longer says, as when a rollback could not reach
+// the cluster): the dry run as the handler's own field manager drops that
+// key, so drift shows it. A dry run as any other manager would leave it.
+func TestDriftFieldTheStackNoLongerApplies(t *testing.T) {
+	t.Parallel()
+	env := kubeenv.Start(t)
+	app := kubeApp{stack: "DriftStale"}
+	ns := app.namespace()
+	app.manifest = shopManifest(ns)
+	asm, tmpl := app.templateFile(t)
+	more := app
+	more.manifest = strings.Replace(app.manifest, `"size":"large"}`, `"size":"large","extra":"kept"}`, 1)
+	_, moreTmpl := more.templateFile(t)
+	applyAsHandler(t, env, moreTmpl, testStackID)
+
+	res := run(t, nil, append([]string{"drift", "--app", asm, "--template", tmpl, "--fail"}, driftRunner(env)...)...)
+	res.expect(t, 1, "stdout",
+		"  [~] v1 ConfigMap "+ns+"/settings (DriftStale/Cluster/manifest-app): differs from what the stack applied (- live, + as deployed)",
+		"        -   extra: kept")
+	if strings.Contains(res.stdout, "Service") || strings.Contains(res.stdout, "flags") {
+		t.Errorf("objects applied as the template says are reported:\n%s", res.stdout)
+	}
+}
+
+// TestDriftLegacyFieldManager compares objects applied before each
+// resource had its own field manager (the shared manager eksforge, no owner
+// mark) with that manager: no drift, then a hand edit is.
+func TestDriftLegacyFieldManager(t *testing.T) {
+	t.Parallel()
+	env := kubeenv.Start(t)
+	app := kubeApp{stack: "DriftLegacy"}
+	ns := app.namespace()
+	app.manifest = shopManifest(ns)
+	applyAsLegacyHandler(t, env, app.manifest)
+	asm, tmpl := app.templateFile(t)
+	args := append([]string{"drift", "--app", asm, "--template", tmpl, "--fail"}, driftRunner(env)...)
+	res := run(t, nil, args...)
+	res.expect(t, 0, "stdout", "Stack DriftLegacy\n  No drift\n")
+
+	cs, err := kubernetes.NewForConfig(env.RestConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cms := cs.CoreV1().ConfigMaps(ns)
+	settings, err := cms.Get(t.Context(), "settings", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Data["mode"] = "green"
+	if _, err := cms.Update(t.Context(), settings, metav1.UpdateOptions{FieldManager: "kubectl-edit"}); err != nil {
+		t.Fatal(err)
+	}
+	res = run(t, nil, args...)
+	res.expect(t, 1, "stdout", "  [~] v1 ConfigMap "+ns+"/settings (DriftLegacy/Cluster/manifest-app): fields the stack applied were changed by another field manager",
+		`.data.mode conflict with "kubectl-edit"`)
+}
+
+// TestDriftObjectTakenOver has a resource of another stack adopt one of the
+// stack's objects (Overwrite): the object now carries that resource's owner
+// mark, which drift reports.
+func TestDriftObjectTakenOver(t *testing.T) {
+	t.Parallel()
+	env := kubeenv.Start(t)
+	app := kubeApp{stack: "DriftTaken"}
+	ns := app.namespace()
+	app.manifest = shopManifest(ns)
+	asm, tmpl := app.templateFile(t)
+	applyAsHandler(t, env, tmpl, testStackID)
+
+	h := kubectl.New(aws.Config{Region: "us-east-1"})
+	h.Connect = func(context.Context, auth.Cluster) (*rest.Config, error) { return env.RestConfig(), nil }
+	otherStack := "arn:aws:cloudformation:us-east-1:123456789012:stack/Other/99999999-1111-2222-3333-444444444444"
+	_, err := h.OnEvent(t.Context(), provider.Event{RequestType: cfnresponse.Create, StackId: otherStack, RequestId: "other", ResourceType: kubectl.TypeManifest, LogicalResourceId: "OtherManifest",
+		ResourceProperties: map[string]any{"ClusterName": "shop", "Overwrite": "true", "Owner": "other-owner",
+			"Manifest": fmt.Sprintf(`[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"flags","namespace":%q},"data":{"beta":"off"}}]`, ns)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, nil, append([]string{"drift", "--app", asm, "--template", tmpl, "--fail"}, driftRunner(env)...)...)
+	res.expect(t, 1, "stdout", "  [~] v1 ConfigMap "+ns+"/flags (DriftTaken/Cluster/manifest-app): owned by "+ownermark.Mark(otherStack, "other-owner")+", not by this resource ("+ownerAddr+")")
+	if strings.Contains(res.stdout, "settings") {
+		t.Errorf("an object still the stack's is reported:\n%s", res.stdout)
+	}
 }
 
 // helmSecret writes a release revision in Helm's storage format (a Secret
@@ -214,8 +361,8 @@ func TestDriftHelmRelease(t *testing.T) {
 	env := kubeenv.Start(t)
 	app := kubeApp{stack: "DriftHelm", values: `{"replicaCount":2,"service":{"type":"ClusterIP"}}`}
 	app.manifest = fmt.Sprintf(`[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":%q}}]`, app.namespace())
-	applyAsHandler(t, env, app.manifest)
 	asm, tmpl := app.templateFile(t)
+	applyAsHandler(t, env, tmpl, testStackID)
 	cs, err := kubernetes.NewForConfig(env.RestConfig())
 	if err != nil {
 		t.Fatal(err)
