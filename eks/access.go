@@ -57,6 +57,8 @@ const (
 	AccessEntryTypeFargateLinux AccessEntryType = "FARGATE_LINUX"
 	AccessEntryTypeEc2Linux     AccessEntryType = "EC2_LINUX"
 	AccessEntryTypeEc2Windows   AccessEntryType = "EC2_WINDOWS"
+	// AccessEntryTypeHybridLinux is for the role of EKS Hybrid Nodes.
+	AccessEntryTypeHybridLinux AccessEntryType = "HYBRID_LINUX"
 )
 
 // AccessEntryProps define an AccessEntry.

@@ -246,6 +246,37 @@ type ClusterProps struct {
 	// DeletionProtection stops the cluster from being deleted.
 	// Default: false.
 	DeletionProtection bool
+	// SupportType is the upgrade policy: extended support keeps the
+	// version 12 months after standard support ends (billed); standard
+	// support upgrades the control plane then.
+	// Default: EKS's (EXTENDED; not rendered).
+	SupportType SupportType
+	// EnableZonalShift lets Amazon Application Recovery Controller shift
+	// the cluster's traffic away from an impaired Availability Zone.
+	// Default: false (not rendered).
+	EnableZonalShift bool
+	// ControlPlaneScalingTier provisions the control plane at a size (EKS
+	// Provisioned Control Plane, billed per tier).
+	// Default: EKS's standard control plane (not rendered).
+	ControlPlaneScalingTier ControlPlaneScalingTier
+	// ForceVersionUpdate overrides EKS's upgrade readiness checks when
+	// Version changes.
+	// Default: false: a failing insight blocks the upgrade.
+	ForceVersionUpdate bool
+	// Outpost places the control plane on an AWS Outpost (a local cluster;
+	// EndpointAccess must be private). Changing it replaces the cluster.
+	// Default: none: the control plane runs in the AWS Region.
+	Outpost *OutpostConfig
+	// RemoteNodeNetworks are the private IPv4 blocks of EKS Hybrid Nodes
+	// (on-premises or edge machines joined to the cluster); they must not
+	// overlap each other, the VPC or the service range.
+	// Default: none (no hybrid nodes).
+	RemoteNodeNetworks []string
+	// RemotePodNetworks are the private IPv4 blocks of pods on hybrid
+	// nodes, needed for webhooks running there; only with
+	// RemoteNodeNetworks.
+	// Default: none.
+	RemotePodNetworks []string
 	// RemovalPolicy applies to the cluster and the EKS resources it creates
 	// (node groups, Fargate profiles, access entries, add-ons).
 	// Default: cdk.RemovalPolicyDestroy.
@@ -405,6 +436,7 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 	if props.DeletionProtection {
 		cfg.DeletionProtection = cdk.Ptr(true)
 	}
+	c.clusterOptions(cfg)
 	if len(props.ClusterLogging) > 0 {
 		types := make([]cfneks.CfnClusterLoggingTypeConfig, len(props.ClusterLogging))
 		for i, t := range props.ClusterLogging {

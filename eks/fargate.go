@@ -68,6 +68,7 @@ func NewFargateProfile(scope cdk.Construct, id string, props FargateProfileProps
 	cdk.InitConstruct(p, scope, id)
 	requiredCluster(p.Node().Path(), "FargateProfileProps.Cluster", props.Cluster)
 	o := p.checkFargateProfileOptions(props.FargateProfileOptions)
+	checkNotOnOutpost(p.Node(), props.Cluster, "Fargate profiles")
 	if o.PodExecutionRole != nil {
 		p.role = o.PodExecutionRole
 	} else {

@@ -43,6 +43,14 @@ type clusterInternals struct {
 	// its capacity (addon.go), made on first use.
 	addons *addonState
 
+	// identityProvider is the cluster's OIDC identity provider (one per
+	// cluster; identity_provider.go).
+	identityProvider *OidcIdentityProvider
+
+	// capabilities are the cluster's EKS Capabilities by name
+	// (capability.go).
+	capabilities map[string]*Capability
+
 	// k8s is part 2's per-cluster state (kubectl provider, manifests,
 	// aws-auth, OIDC provider), made on first use (kubernetes_state.go).
 	k8s *kubernetesState

@@ -156,6 +156,13 @@ type NodegroupOptions struct {
 	// EnableNodeAutoRepair lets EKS repair unhealthy nodes.
 	// Default: false (not rendered).
 	EnableNodeAutoRepair bool
+	// NodeRepair tunes node auto repair (thresholds, parallelism, the
+	// action per condition); only with EnableNodeAutoRepair.
+	// Default: EKS's repair settings.
+	NodeRepair *NodeRepairConfig
+	// UpdateStrategy says how nodes are replaced in a version update.
+	// Default: EKS's (NodegroupUpdateStrategyDefault: new nodes first).
+	UpdateStrategy NodegroupUpdateStrategy
 }
 
 // NodegroupProps define a Nodegroup.
@@ -183,6 +190,7 @@ func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegro
 	cdk.InitConstruct(ng, scope, id)
 	requiredCluster(ng.Node().Path(), "NodegroupProps.Cluster", props.Cluster)
 	o := ng.checkNodegroupOptions(props.Cluster, props.NodegroupOptions)
+	checkNotOnOutpost(ng.Node(), props.Cluster, "managed node groups")
 
 	ng.desiredSize = 2
 	if o.DesiredSize != nil {
@@ -307,19 +315,8 @@ func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegro
 		}
 		cfg.RemoteAccess = ra
 	}
-	if o.MaxUnavailable != 0 || o.MaxUnavailablePercentage != 0 {
-		uc := &cfneks.CfnNodegroupUpdateConfig{}
-		if o.MaxUnavailable != 0 {
-			uc.MaxUnavailable = cdk.Ptr(float64(o.MaxUnavailable))
-		}
-		if o.MaxUnavailablePercentage != 0 {
-			uc.MaxUnavailablePercentage = cdk.Ptr(float64(o.MaxUnavailablePercentage))
-		}
-		cfg.UpdateConfig = uc
-	}
-	if o.EnableNodeAutoRepair {
-		cfg.NodeRepairConfig = &cfneks.CfnNodegroupNodeRepairConfig{Enabled: cdk.Ptr(true)}
-	}
+	cfg.UpdateConfig = ng.updateConfig(o)
+	cfg.NodeRepairConfig = ng.nodeRepairConfig(o)
 	ng.Resource = cfneks.NewCfnNodegroup(ng, "Resource", cfg)
 	ng.Node().SetDefaultChild(ng.Resource)
 	if c, ok := props.Cluster.(*Cluster); ok {
