@@ -221,20 +221,6 @@ func AddHelmChart(c ICluster, id string, opts HelmChartOptions) *HelmChart {
 	return NewHelmChart(c, "chart-"+id, HelmChartProps{HelmChartOptions: opts, Cluster: c})
 }
 
-func init() {
-	// Charts that capacity asks for (the spot termination handler).
-	installHelmChart = func(c ICluster, req HelmChartRequest) cdk.Construct {
-		return AddHelmChart(c, req.ID, HelmChartOptions{
-			Chart:      req.Chart,
-			Repository: req.Repository,
-			Version:    req.Version,
-			Release:    req.Release,
-			Namespace:  req.Namespace,
-			Values:     req.Values,
-		})
-	}
-}
-
 func nilIfEmpty(s string) any {
 	if s == "" {
 		return nil

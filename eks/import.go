@@ -51,6 +51,17 @@ type ClusterAttributes struct {
 	// the imported cluster; Kubectl.Provider reuses an existing one.
 	// Default: a new handler, as for an owned cluster.
 	Kubectl KubectlOptions
+	// KubectlRoleArn is an IAM role that may already administer the
+	// cluster (mapped to system:masters in aws-auth, or with a cluster-admin
+	// access entry), the AWS CDK's kubectlRoleArn. The kubectl handler made
+	// for the imported cluster assumes it to reach the cluster (its own role
+	// is granted sts:AssumeRole on it), and no access entry is created, so
+	// Kubernetes resources work on a CONFIG_MAP cluster too. The role's
+	// trust policy must let the handler's role (or the account) assume it.
+	// Not used with Kubectl.Provider, whose RoleArn says the same.
+	// Default: none; the handler's own role is given a cluster-admin access
+	// entry.
+	KubectlRoleArn string
 	// OpenIdConnectProvider is the cluster's IAM OIDC provider, for
 	// service accounts (IRSA).
 	// Default: none (AddServiceAccount with IRSA then fails).

@@ -18,9 +18,7 @@ import (
 //     onRoleMapping at the time it is added, so AwsAuth can subscribe when
 //     it is created and replay the slice for earlier ones.
 //   - helmCharts: charts capacity needs (the AWS Node Termination Handler
-//     for spot capacity, once per cluster). requestHelmChart calls
-//     installHelmChart — nil until part 2 sets it to its AddHelmChart — and
-//     otherwise keeps the request in pendingCharts for part 2 to install.
+//     for spot capacity), installed once per cluster by requestHelmChart.
 type clusterInternals struct {
 	cluster ICluster
 
@@ -33,8 +31,7 @@ type clusterInternals struct {
 	roleMappings  []AwsAuthRoleMapping
 	onRoleMapping []func(AwsAuthRoleMapping)
 
-	helmCharts    map[string]cdk.Construct
-	pendingCharts []HelmChartRequest
+	helmCharts map[string]cdk.Construct
 
 	spotHandler bool
 	coreDns     cdk.Construct
@@ -81,10 +78,6 @@ type HelmChartRequest struct {
 	Values map[string]any
 }
 
-// installHelmChart is set by the Helm chart support (part 2) to add a chart
-// to a cluster. Until then chart requests stay pending on the cluster.
-var installHelmChart func(c ICluster, req HelmChartRequest) cdk.Construct
-
 func newClusterInternals(c ICluster) *clusterInternals {
 	return &clusterInternals{cluster: c, accessEntries: map[string]*AccessEntry{}, helmCharts: map[string]cdk.Construct{}}
 }
@@ -102,16 +95,14 @@ func (in *clusterInternals) requestHelmChart(req HelmChartRequest) {
 	if _, ok := in.helmCharts[req.ID]; ok {
 		return
 	}
-	for _, p := range in.pendingCharts {
-		if p.ID == req.ID {
-			return
-		}
-	}
-	if installHelmChart != nil {
-		in.helmCharts[req.ID] = installHelmChart(in.cluster, req)
-		return
-	}
-	in.pendingCharts = append(in.pendingCharts, req)
+	in.helmCharts[req.ID] = AddHelmChart(in.cluster, req.ID, HelmChartOptions{
+		Chart:      req.Chart,
+		Repository: req.Repository,
+		Version:    req.Version,
+		Release:    req.Release,
+		Namespace:  req.Namespace,
+		Values:     req.Values,
+	})
 }
 
 // AwsAuthRoleMappings are the aws-auth role mappings the cluster's capacity
@@ -119,11 +110,4 @@ func (in *clusterInternals) requestHelmChart(req HelmChartRequest) {
 // renders them when the cluster's authentication mode reads the ConfigMap.
 func AwsAuthRoleMappings(c ICluster) []AwsAuthRoleMapping {
 	return append([]AwsAuthRoleMapping(nil), c.internals().roleMappings...)
-}
-
-// PendingHelmCharts are the Helm charts the cluster's capacity asked for that
-// no HelmChart construct installs yet (the AWS Node Termination Handler for
-// spot capacity until Helm support is linked in).
-func PendingHelmCharts(c ICluster) []HelmChartRequest {
-	return append([]HelmChartRequest(nil), c.internals().pendingCharts...)
 }

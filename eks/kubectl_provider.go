@@ -130,6 +130,9 @@ type KubectlProvider struct {
 	timeout float64
 	ecrPull bool
 	served  []ServedCluster
+	// roleArn is the role the handler assumes (an imported cluster's
+	// KubectlRoleArn), or "".
+	roleArn string
 
 	// helm is the Helm handler, made with the first chart from helmProps
 	// and helmCode.
@@ -161,8 +164,10 @@ func helmServiceToken(p IKubectlProvider) string {
 // ServiceToken is the handler function's ARN.
 func (p *KubectlProvider) ServiceToken() string { return p.Handler.FunctionArn() }
 
-// RoleArn is "": the handler uses its own role.
-func (p *KubectlProvider) RoleArn() string { return "" }
+// RoleArn is the role the handler assumes to reach its cluster: the
+// imported cluster's ClusterAttributes.KubectlRoleArn, else "" (the handler
+// uses its own role).
+func (p *KubectlProvider) RoleArn() string { return p.roleArn }
 
 // HandlerRole is the handler's execution role.
 func (p *KubectlProvider) HandlerRole() iam.IRole { return p.Handler.Role() }
@@ -251,9 +256,12 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 		return st.provider
 	}
 	p := &KubectlProvider{cluster: c, timeout: handlerTimeoutSeconds(c)}
+	if ic, ok := c.(*importedCluster); ok {
+		p.roleArn = ic.attrs.KubectlRoleArn
+	}
 	cdk.InitConstruct(p, c, "KubectlProvider")
 	st.provider = p
-	p.serveOwnCluster(c, "")
+	p.serveOwnCluster(c, p.roleArn)
 
 	code, helmCode := opts.HandlerCode, opts.HandlerCode
 	if code == nil {
@@ -337,8 +345,17 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 	}))
 	grantLoadBalancerChecks(p.Handler.Role())
 
+	if p.roleArn != "" {
+		// The role already administers the cluster (the AWS CDK's
+		// kubectlRoleArn): the handler assumes it and needs no entry.
+		p.Handler.AddToRolePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
+			Actions:   []string{"sts:AssumeRole"},
+			Resources: []string{p.roleArn},
+		}))
+		return p
+	}
 	if c.AuthenticationMode() == AuthenticationModeConfigMap {
-		p.Node().AddError("the cluster's AuthenticationMode is CONFIG_MAP, which ignores access entries, so the kubectl handler cannot be given access to the cluster: use API_AND_CONFIG_MAP (the default), or give Kubectl.Provider a handler whose RoleArn is mapped in aws-auth")
+		p.Node().AddError("the cluster's AuthenticationMode is CONFIG_MAP, which ignores access entries, so the kubectl handler cannot be given access to the cluster: use API_AND_CONFIG_MAP (the default); for an imported cluster set ClusterAttributes.KubectlRoleArn to a role mapped to system:masters in aws-auth, or give Kubectl.Provider a handler whose RoleArn is")
 		return p
 	}
 	st.access = grantAccess(c, "ClusterAdminRoleAccess", p.Handler.Role().RoleArn(), AccessEntryTypeStandard,
@@ -353,7 +370,7 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 // cluster is, and the provider's role must already have access.
 func authoriseSharedProvider(c ICluster, p IKubectlProvider) {
 	if own, ok := p.(*KubectlProvider); ok {
-		own.serveOwnCluster(c, "")
+		own.serveOwnCluster(c, own.roleArn)
 	}
 	oc, ok := c.(*Cluster)
 	if !ok {

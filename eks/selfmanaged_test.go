@@ -202,9 +202,7 @@ func TestSpotCapacity(t *testing.T) {
 		o.SpotPrice = "0.1"
 		o.SpotInterruptHandler = cdk.Ptr(false)
 	}))
-	if got := eks.PendingHelmCharts(c2); len(got) != 0 {
-		t.Errorf("SpotInterruptHandler false still asks for %v", got)
-	}
+	assertions.FromStack(t, stack2).ResourceCountIs(eks.HelmChartResourceType, 0)
 }
 
 func TestBottlerocketCapacity(t *testing.T) {

@@ -232,10 +232,3 @@ func bottlerocketUserData(c ICluster, spot bool) string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-// nodeadmUserData is a MIME multipart user data with the NodeConfig part.
-func nodeadmUserData(n nodeConfig) *ec2.MultipartUserData {
-	ud := ec2.NewMultipartUserData()
-	ud.AddPart(ec2.MultipartBodyFromRawBody(ec2.MultipartBodyOptions{ContentType: "application/node.eks.aws", Body: n.render()}))
-	return ud
-}

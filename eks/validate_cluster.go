@@ -345,6 +345,14 @@ func checkClusterAttributes(n *cdk.Node, a ClusterAttributes) ClusterAttributes 
 		a.OpenIdConnectProvider = nil
 	}
 	a.Kubectl = checkKubectlOptions(n, "Kubectl", a.Kubectl)
+	if r := a.KubectlRoleArn; r != "" {
+		if !cdk.IsUnresolved(r) && !roleArnPattern.MatchString(r) {
+			n.AddError("KubectlRoleArn %q is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)", r)
+		}
+		if a.Kubectl.Provider != nil {
+			n.AddError("KubectlRoleArn and Kubectl.Provider are both set: the provider's handler assumes its own RoleArn; set KubectlProviderAttributes.RoleArn instead of KubectlRoleArn")
+		}
+	}
 	checkName(n, "ClusterName", a.ClusterName, 100)
 	switch a.AuthenticationMode {
 	case AuthenticationModeApiAndConfigMap, AuthenticationModeApi, AuthenticationModeConfigMap, "API_AND_CONFIG_MAP":

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -43,6 +47,13 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	close(stop)
 	<-gcDone
+	if errs := gcErrors.list(); len(errs) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: fakeGarbageCollector met %d unexpected errors (the foreground deletes of some tests may not have completed):\n", len(errs))
+		for _, err := range errs {
+			fmt.Fprintf(os.Stderr, "\t%v\n", err)
+		}
+		code = 1
+	}
 	kubeenv.StopShared()
 	motoserver.StopShared()
 	os.Exit(code)
@@ -225,7 +236,9 @@ func service(ns, name string) map[string]any {
 // collector, which kubeenv does not run: it removes the foregroundDeletion
 // finalizer of objects being deleted (none of the tests' objects has
 // dependents), so foreground deletes complete as in a cluster. It starts
-// once the shared API server exists.
+// once the shared API server exists. Errors other than the expected ones (an
+// object gone or changed meanwhile, the API server down during a restart
+// test) are kept in gcErrors, and TestMain fails the run with them.
 func fakeGarbageCollector(stop <-chan struct{}) {
 	var env *kubeenv.Env
 	var d dynamic.Interface
@@ -243,12 +256,19 @@ func fakeGarbageCollector(stop <-chan struct{}) {
 			if env == nil {
 				continue
 			}
-			d, _ = dynamic.NewForConfig(env.RestConfig())
+			var err error
+			if d, err = dynamic.NewForConfig(env.RestConfig()); err != nil {
+				gcErrors.add(fmt.Errorf("client: %w", err))
+				return
+			}
 		}
 		gvrs = append(gvrs[:0], cmGVR, deployGVR, svcGVR,
 			schema.GroupVersionResource{Version: "v1", Resource: "secrets"},
 			schema.GroupVersionResource{Version: "v1", Resource: "serviceaccounts"})
-		if crds, err := d.Resource(crdGVR).List(context.Background(), metav1.ListOptions{}); err == nil {
+		crds, err := d.Resource(crdGVR).List(context.Background(), metav1.ListOptions{})
+		if err != nil {
+			gcErrors.addUnexpected("listing CRDs", err)
+		} else {
 			for _, c := range crds.Items {
 				group, _, _ := unstructured.NestedString(c.Object, "spec", "group")
 				plural, _, _ := unstructured.NestedString(c.Object, "spec", "names", "plural")
@@ -264,6 +284,10 @@ func fakeGarbageCollector(stop <-chan struct{}) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			l, err := d.Resource(gvr).List(ctx, metav1.ListOptions{})
 			if err != nil {
+				// A CRD removed since it was listed has no resource left.
+				if !apierrors.IsNotFound(err) {
+					gcErrors.addUnexpected("listing "+gvr.String(), err)
+				}
 				cancel()
 				continue
 			}
@@ -274,11 +298,49 @@ func fakeGarbageCollector(stop <-chan struct{}) {
 				fins := slices.DeleteFunc(u.GetFinalizers(), func(f string) bool { return f == metav1.FinalizerDeleteDependents })
 				patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"finalizers": fins, "resourceVersion": u.GetResourceVersion()}})
 				ri := d.Resource(gvr).Namespace(u.GetNamespace())
-				_, _ = ri.Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{})
+				if _, err := ri.Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil &&
+					!apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+					gcErrors.addUnexpected(fmt.Sprintf("releasing %s %s/%s", gvr.Resource, u.GetNamespace(), u.GetName()), err)
+				}
 			}
 			cancel()
 		}
 	}
+}
+
+// gcErrors are fakeGarbageCollector's unexpected errors.
+var gcErrors errorList
+
+// errorList is a list of errors safe for concurrent use.
+type errorList struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (l *errorList) add(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err)
+}
+
+// addUnexpected adds err unless the API server was unreachable (a test
+// restarts it) or the request timed out on a loaded machine: the next tick
+// tries again.
+func (l *errorList) addUnexpected(what string, err error) {
+	var netErr net.Error
+	_, retryLater := apierrors.SuggestsClientDelay(err)
+	if errors.As(err, &netErr) || utilnet.IsConnectionRefused(err) || utilnet.IsConnectionReset(err) ||
+		utilnet.IsProbableEOF(err) || errors.Is(err, context.DeadlineExceeded) || retryLater ||
+		apierrors.IsServiceUnavailable(err) || apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) {
+		return
+	}
+	l.add(fmt.Errorf("%s: %w", what, err))
+}
+
+func (l *errorList) list() []error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]error(nil), l.errs...)
 }
 
 // gcEnv is the shared Env once a test started it.

@@ -6,14 +6,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
+	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/distribution/distribution/v3/configuration"
-	dregistry "github.com/distribution/distribution/v3/registry"
+	"github.com/distribution/distribution/v3/registry/handlers"
 	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"
 	"github.com/sirupsen/logrus"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
@@ -23,41 +22,21 @@ import (
 	"github.com/eksforge/eksforge/handlers/kubectl"
 )
 
-// ociRegistry starts the distribution registry (the reference OCI registry)
-// in-process on 127.0.0.1 with in-memory storage and no auth, and returns
-// its host:port.
+// ociRegistry serves the distribution registry's application (the
+// reference OCI registry) from an httptest server on 127.0.0.1, with
+// in-memory storage and no auth, and returns its host:port. The server owns
+// its listener from the start, so no other process can take the port and
+// no serving error is lost.
 func ociRegistry(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	logrus.SetOutput(io.Discard)
 	cfg := &configuration.Configuration{}
-	cfg.HTTP.Addr = addr
-	cfg.HTTP.DrainTimeout = time.Second
 	cfg.Storage = map[string]configuration.Parameters{"inmemory": map[string]any{}}
 	cfg.Log.AccessLog.Disabled = true
-	reg, err := dregistry.NewRegistry(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = reg.ListenAndServe() }()
-	t.Cleanup(func() { _ = reg.Shutdown(context.Background()) })
-	for i := 0; ; i++ {
-		resp, err := http.Get("http://" + addr + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatalf("registry not up: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return addr
+	app := handlers.NewApp(context.Background(), cfg)
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
 }
 
 func TestHelmFromOCIRegistry(t *testing.T) {

@@ -53,7 +53,11 @@ type Cluster struct {
 	// it. Used only with Endpoint.
 	// Default: read with eks:DescribeCluster (with Endpoint: the system roots).
 	CAData string
-	// RoleArn is a role assumed for every call to the cluster and to EKS.
+	// RoleArn is a role assumed for every call to the cluster: the tokens
+	// are made with its credentials. eks:DescribeCluster is called with the
+	// handler's own credentials, as `aws eks update-kubeconfig --role-arn`
+	// does (so a role mapped to system:masters needs no IAM permission),
+	// and with the role's when those are refused.
 	// Default: the handler's own credentials.
 	RoleArn string
 	// SessionName names the assumed role's session.
@@ -158,11 +162,16 @@ func Describe(ctx context.Context, cfg aws.Config, c Cluster) (Cluster, error) {
 // renewed before it expires, the proxy from the environment
 // (HTTPS_PROXY, NO_PROXY), QPS 100 / Burst 300 and a 30 s request timeout.
 func RestConfig(ctx context.Context, cfg aws.Config, c Cluster) (*rest.Config, error) {
+	own := cfg
 	cfg = Credentials(cfg, c.RoleArn, c.SessionName)
-	c, err := Describe(ctx, cfg, c)
+	described, err := Describe(ctx, own, c)
+	if err != nil && c.RoleArn != "" && !errors.Is(err, ErrClusterNotFound) {
+		described, err = Describe(ctx, cfg, c)
+	}
 	if err != nil {
 		return nil, err
 	}
+	c = described
 	rc := &rest.Config{Host: c.Endpoint}
 	if c.CAData != "" {
 		ca, err := base64.StdEncoding.DecodeString(c.CAData)

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
@@ -148,12 +149,64 @@ func TestRestConfigFromDescribeCluster(t *testing.T) {
 			t.Errorf("error %v", err)
 		}
 	})
-	t.Run("assumes the role", func(t *testing.T) {
-		rc, err := auth.RestConfig(t.Context(), cfg, auth.Cluster{Name: name, RoleArn: "arn:aws:iam::" + motoserver.AccountID + ":role/kubectl"})
-		if err != nil || rc.Host == "" {
-			t.Errorf("RestConfig with RoleArn = %v, %v", rc, err)
+	t.Run("assumes the role for the token", func(t *testing.T) {
+		own, err := cfg.Credentials.Retrieve(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			roleArn string
+			assumed bool
+		}{{"", false}, {"arn:aws:iam::" + motoserver.AccountID + ":role/kubectl", true}} {
+			rc, err := auth.RestConfig(t.Context(), cfg, auth.Cluster{Name: name, RoleArn: tt.roleArn})
+			if err != nil || rc.Host == "" {
+				t.Fatalf("RestConfig with RoleArn %q = %v, %v", tt.roleArn, rc, err)
+			}
+			key := tokenAccessKey(t, rc)
+			if (key != own.AccessKeyID) != tt.assumed {
+				t.Errorf("RoleArn %q: the token is signed by %s (the handler's own key is %s), want assumed=%v", tt.roleArn, key, own.AccessKeyID, tt.assumed)
+			}
 		}
 	})
+}
+
+// tokenAccessKey returns the access key that signed the bearer token rc
+// sends (the X-Amz-Credential of the presigned URL inside it).
+func tokenAccessKey(t *testing.T, rc *rest.Config) string {
+	t.Helper()
+	got := make(chan string, 1)
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case got <- strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "):
+		default:
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"major":"1","minor":"37","gitVersion":"v1.37.2"}`)
+	}))
+	defer api.Close()
+	rc = rest.CopyConfig(rc)
+	rc.Host = api.URL
+	rc.TLSClientConfig = rest.TLSClientConfig{Insecure: true}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.Discovery().ServerVersion(); err != nil {
+		t.Fatal(err)
+	}
+	presigned, err := auth.DecodeToken(<-got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(presigned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, _ := strings.Cut(u.Query().Get("X-Amz-Credential"), "/")
+	if key == "" {
+		t.Fatalf("no X-Amz-Credential in %s", presigned)
+	}
+	return key
 }
 
 func contains(s []string, v string) bool {
