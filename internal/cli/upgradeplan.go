@@ -14,13 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	awseks "github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/eksforge/eksforge/eks"
+	"github.com/eksforge/eksforge/handlers/kubectl/apply"
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 	"github.com/eksforge/eksforge/internal/assembly"
 )
@@ -43,8 +45,12 @@ Checks (each "blocker" must be fixed first, "warning" should be read):
     target (AL2 after 1.32) are blockers;
   - self-managed capacity: the EKS-optimized or Bottlerocket AMI parameters
     of the app's template name the nodes' version, held to the same skew;
-  - objects in the live cluster on API versions the target no longer serves
-    (through --kubeconfig, or an EKS token);
+  - objects in the live cluster that clients write through API versions
+    the target no longer serves: each kind is listed through the version
+    the cluster prefers, and an object counts when a managedFields entry
+    (the API server records the version of each field manager's last
+    write) or kubectl's last-applied-configuration annotation names a
+    removed version (through --kubeconfig, or an EKS token);
   - the app's manifests: objects on API versions the target no longer
     serves, as synthesis will report once Version is bumped.
 
@@ -358,8 +364,18 @@ func planSelfManaged(s *assembly.Stack, p *upgradePlan, to int) {
 	}
 }
 
-// planLiveObjects lists the objects the cluster holds on API versions the
-// target no longer serves.
+// lastAppliedAnnotation is where kubectl apply (client side) keeps the
+// object as last applied, apiVersion included.
+const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+
+// planLiveObjects finds the objects of the live cluster that clients still
+// write through API versions the target no longer serves. Listing a kind
+// through its old version would show every object of the kind (the API
+// server converts them all), so each kind is listed through the version the
+// cluster prefers and an object counts when its record says who wrote it
+// through a removed version: a managedFields entry with that apiVersion
+// (the API server records the version of each manager's last write), or
+// kubectl's last-applied-configuration annotation with it.
 func (r *Runner) planLiveObjects(ctx context.Context, cfg aws.Config, o *options, p *upgradePlan) {
 	var rc *rest.Config
 	var err error
@@ -373,15 +389,27 @@ func (r *Runner) planLiveObjects(ctx context.Context, cfg aws.Config, o *options
 		return
 	}
 	auth.Tune(rc)
-	dyn, err := dynamic.NewForConfig(rc)
+	checkLiveObjects(ctx, rc, eks.RemovedAPIs(), p)
+}
+
+// checkLiveObjects is planLiveObjects with the table of removed APIs.
+func checkLiveObjects(ctx context.Context, rc *rest.Config, table []eks.RemovedAPI, p *upgradePlan) {
+	client, err := apply.New(rc)
+	if err != nil {
+		p.add("warning", "the live objects were not checked for removed APIs: %v", err)
+		return
+	}
+	md, err := metadata.NewForConfig(rc)
 	if err != nil {
 		p.add("warning", "the live objects were not checked for removed APIs: %v", err)
 		return
 	}
 	from := eks.KubernetesVersionOf(p.from)
 	target := eks.KubernetesVersionOf(p.to)
-	checked := 0
-	for _, api := range eks.RemovedAPIs() {
+	// The removed versions of each kind the upgrade removes.
+	kinds := map[schema.GroupKind][]eks.RemovedAPI{}
+	var order []schema.GroupKind
+	for _, api := range table {
 		if !api.RemovedIn(target) || api.RemovedIn(from) {
 			continue
 		}
@@ -389,24 +417,75 @@ func (r *Runner) planLiveObjects(ctx context.Context, cfg aws.Config, o *options
 		if err != nil {
 			continue
 		}
-		resource := strings.ToLower(api.Kind) + "s"
-		if strings.HasSuffix(api.Kind, "y") {
-			resource = strings.ToLower(api.Kind[:len(api.Kind)-1]) + "ies"
+		gk := schema.GroupKind{Group: gv.Group, Kind: api.Kind}
+		if kinds[gk] == nil {
+			order = append(order, gk)
 		}
-		list, err := dyn.Resource(gv.WithResource(resource)).List(ctx, metav1.ListOptions{})
+		kinds[gk] = append(kinds[gk], api)
+	}
+	checkedKinds, checkedObjects := 0, 0
+	for _, gk := range order {
+		m, err := client.Mapper.RESTMapping(gk)
 		if err != nil {
-			continue // not served by this cluster
-		}
-		checked++
-		for _, it := range list.Items {
-			name := it.GetName()
-			if ns := it.GetNamespace(); ns != "" {
-				name = ns + "/" + name
+			if !meta.IsNoMatchError(err) {
+				p.add("warning", "live %s objects were not checked: %v", gk.Kind, err)
 			}
-			p.add("blocker", "live %s %s %s: %s is removed in %s: %s", api.APIVersion, api.Kind, name, api.APIVersion, api.Removed, api.Instead())
+			continue // the cluster does not serve the kind
+		}
+		checkedKinds++
+		opts := metav1.ListOptions{Limit: 500}
+		for {
+			list, err := md.Resource(m.Resource).List(ctx, opts)
+			if err != nil {
+				p.add("warning", "live %s objects were not checked: %v", gk.Kind, err)
+				break
+			}
+			for i := range list.Items {
+				checkedObjects++
+				it := &list.Items[i]
+				for _, api := range kinds[gk] {
+					if writers := writersThrough(it, api.APIVersion); len(writers) > 0 {
+						name := it.Name
+						if it.Namespace != "" {
+							name = it.Namespace + "/" + name
+						}
+						p.add("blocker", "live %s %s is written through %s by %s: %s is removed in %s: %s",
+							gk.Kind, name, api.APIVersion, strings.Join(writers, ", "), api.APIVersion, api.Removed, api.Instead())
+					}
+				}
+			}
+			if list.Continue == "" {
+				break
+			}
+			opts.Continue = list.Continue
 		}
 	}
-	p.add("ok", "live objects checked for the API versions %s removes (%d served now)", p.to, checked)
+	p.add("ok", "live objects checked for the API versions %s removes (%d objects of %d kinds served now)", p.to, checkedObjects, checkedKinds)
+}
+
+// writersThrough names who last wrote o through apiVersion: field managers
+// (from managedFields) and kubectl apply (its last-applied annotation).
+func writersThrough(o *metav1.PartialObjectMetadata, apiVersion string) []string {
+	var out []string
+	for _, e := range o.ManagedFields {
+		if e.APIVersion != apiVersion {
+			continue
+		}
+		w := fmt.Sprintf("field manager %q (%s", e.Manager, e.Operation)
+		if e.Time != nil {
+			w += ", " + e.Time.UTC().Format("2006-01-02")
+		}
+		out = append(out, w+")")
+	}
+	if la := o.Annotations[lastAppliedAnnotation]; la != "" {
+		var applied struct {
+			APIVersion string `json:"apiVersion"`
+		}
+		if json.Unmarshal([]byte(la), &applied) == nil && applied.APIVersion == apiVersion {
+			out = append(out, "kubectl apply (its "+lastAppliedAnnotation+" annotation)")
+		}
+	}
+	return out
 }
 
 // planAppManifests runs synthesis's removed-API check on the app's

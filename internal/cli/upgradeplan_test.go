@@ -12,6 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awseks "github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
@@ -174,7 +178,7 @@ func TestUpgradePlanOrdersTheSteps(t *testing.T) {
 		"  warning  add-on vpc-cni v1.19.0-eksbuild.1 is not compatible with 1.33",
 		"  blocker  node group old is at 1.29: after the upgrade it would be 4 minor versions behind 1.33 (at most 3 are supported): upgrade it to 1.32 first",
 		"  blocker  node group workers uses AMI type AL2_x86_64, which EKS does not publish for Kubernetes 1.33 and later",
-		"  ok       live objects checked for the API versions 1.33 removes (0 served now)",
+		"  ok       live objects checked for the API versions 1.33 removes (0 objects of 0 kinds served now)",
 		"  blocker  app: flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema batch in PlanApp/Cluster/manifest-flow: flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema is not served by Kubernetes 1.33 (removed in 1.32): use flowcontrol.apiserver.k8s.io/v1 FlowSchema",
 		"  warning  app: v1 Endpoints default/legacy in PlanApp/Cluster/manifest-flow: v1 Endpoints is deprecated in Kubernetes 1.33",
 		"Plan\n  1. control plane 1.32 -> 1.33: set the cluster's Version to eks.V1_33 and deploy (UpdateClusterVersion)\n  2. add-on vpc-cni v1.19.0-eksbuild.1 -> v1.19.5-eksbuild.1 (the default for 1.33): set its Version and deploy (UpdateAddon)\n  3. node group old 1.29 -> 1.33",
@@ -209,4 +213,61 @@ func TestUpgradePlanUsage(t *testing.T) {
 	res.expect(t, 2, "stderr", "--to is required")
 	res = run(t, nil, "upgrade-plan", "--to", "v1.33")
 	res.expect(t, 2, "stderr", `--to must be a Kubernetes version such as 1.34, not "v1.33"`)
+}
+
+// TestUpgradePlanLiveObjectsOnRemovedAPIs plans 1.31 -> 1.32, which removes
+// flowcontrol.apiserver.k8s.io/v1beta3, against the real API server.
+// kube-apiserver 1.37 no longer serves v1beta3, so the FlowSchemas are
+// written through v1, one with the last-applied-configuration annotation
+// `kubectl apply` leaves after applying a v1beta3 file. (A managedFields
+// entry of v1beta3 cannot be planted: the server drops the entries of
+// versions it cannot convert to on the next write; the managedFields record
+// is tested with a CustomResourceDefinition serving two versions, in
+// TestUpgradePlanLiveManagedFields.) Objects written through v1 only — the
+// API server's own FlowSchemas included — are not reported.
+func TestUpgradePlanLiveObjectsOnRemovedAPIs(t *testing.T) {
+	t.Parallel()
+	moto := motoserver.Shared(t)
+	env := kubeenv.Start(t)
+	name := strings.ToLower(unique("live"))
+	eksCluster(t, moto, name, "1.31", nil)
+	ep := (&eksExtras{addons: map[string]string{}}).start(t, moto)
+
+	dyn, err := dynamic.NewForConfig(env.RestConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := dyn.Resource(schema.GroupVersionResource{Group: "flowcontrol.apiserver.k8s.io", Version: "v1", Resource: "flowschemas"})
+	create := func(ri dynamic.ResourceInterface, obj map[string]any) {
+		t.Helper()
+		if _, err := ri.Create(t.Context(), &unstructured.Unstructured{Object: obj}, metav1.CreateOptions{FieldManager: "creator"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flow := func(name string, annotations map[string]any) map[string]any {
+		md := map[string]any{"name": name}
+		if annotations != nil {
+			md["annotations"] = annotations
+		}
+		return map[string]any{"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema", "metadata": md,
+			"spec": map[string]any{"priorityLevelConfiguration": map[string]any{"name": "global-default"}, "matchingPrecedence": int64(5000)}}
+	}
+	lastApplied := func(apiVersion, name string) map[string]any {
+		return map[string]any{"kubectl.kubernetes.io/last-applied-configuration": `{"apiVersion":"` + apiVersion + `","kind":"FlowSchema","metadata":{"name":"` + name + `"},"spec":{"priorityLevelConfiguration":{"name":"global-default"}}}` + "\n"}
+	}
+	create(fs, flow("batch-kubectl", lastApplied("flowcontrol.apiserver.k8s.io/v1beta3", "batch-kubectl")))
+	create(fs, flow("batch-current", lastApplied("flowcontrol.apiserver.k8s.io/v1", "batch-current")))
+
+	asm := synth(t, upgradeApp("LiveApp", name))
+	res := run(t, runner(moto, motoserver.Region), "upgrade-plan", "--app", asm, "--endpoint-url", ep, "--to", "1.32", "--kubeconfig", env.KubeconfigPath(), "--fail")
+	res.expect(t, 1, "stdout",
+		"Cluster "+name+" (ClusterEB0386A7 in stack LiveApp): 1.31 -> 1.32\n",
+		"  blocker  live FlowSchema batch-kubectl is written through flowcontrol.apiserver.k8s.io/v1beta3 by kubectl apply (its kubectl.kubernetes.io/last-applied-configuration annotation): flowcontrol.apiserver.k8s.io/v1beta3 is removed in 1.32: use flowcontrol.apiserver.k8s.io/v1 FlowSchema",
+		"  ok       live objects checked for the API versions 1.32 removes (",
+		" of 2 kinds served now)",
+		"  blocker  app: flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema batch in LiveApp/Cluster/manifest-flow",
+		"Blockers: 2")
+	if strings.Contains(res.stdout, "batch-current") || strings.Contains(res.stdout, "FlowSchema exempt") || strings.Contains(res.stdout, "global-default") {
+		t.Errorf("objects written through v1 only are reported:\n%s", res.stdout)
+	}
 }
