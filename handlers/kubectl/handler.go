@@ -59,9 +59,27 @@ type Handler struct {
 	// reads them from [EnvClusters], which the library sets.
 	// Default: nil, any cluster the handler's role can reach.
 	Clusters []ServedCluster
+	// LongOperations lets a Helm install or upgrade with Wait whose
+	// Timeout exceeds what one invocation can hold continue past it: the
+	// release is applied, and IsComplete polls its readiness until the
+	// Timeout — set when the provider hands unfinished operations to a
+	// waiter (provider.Options.Waiter; the Lambda main does so when
+	// WAITER_STATE_MACHINE_ARN is set).
+	// Default: false; such a Timeout is cut to the invocation.
+	LongOperations bool
+	// Now is the clock of long operations' deadlines (tests move it).
+	// Default: time.Now.
+	Now func() time.Time
 
 	mu       sync.Mutex
 	clusters map[auth.Cluster]*cluster
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
 
 // New returns a Handler that calls AWS with cfg.

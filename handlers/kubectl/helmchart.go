@@ -4,12 +4,14 @@ package kubectl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
+	"github.com/eksforge/eksforge/handlers/kubectl/apply"
 	"github.com/eksforge/eksforge/handlers/kubectl/helm"
 	"github.com/eksforge/eksforge/handlers/provider"
 )
@@ -58,11 +60,22 @@ func (h *Handler) helmClient(ctx context.Context, p props) (*helm.Client, error)
 }
 
 func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
+	start := h.now()
 	id, _ := physicalIDFor(kindHelm, e)
 	p := props(e.ResourceProperties)
 	r, err := h.helmRelease(ctx, p)
 	if err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	var long *longWait
+	if full, _ := p.duration("Timeout"); e.RequestType != cfnresponse.Delete && r.Wait && h.LongOperations && full > r.Timeout {
+		// Longer than this invocation can wait: apply now (hooks bounded
+		// by the invocation), and let IsComplete wait for readiness,
+		// invocation after invocation, until start + Timeout.
+		long = &longWait{Kind: waitHelm, Deadline: start.Add(full), Timeout: full.String(), Atomic: r.Atomic}
+		// Helm's rollback-on-failure implies its own wait: the rollback
+		// is IsComplete's when the deadline passes.
+		r.Wait, r.Atomic = false, false
 	}
 	c, err := h.helmClient(ctx, p)
 	if err != nil {
@@ -99,5 +112,63 @@ func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnE
 		// Delete must reach it to uninstall it.
 		return provider.OnEventResult{PhysicalResourceId: id}, err
 	}
-	return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Revision": strconv.Itoa(rev)}}, nil
+	res := provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Revision": strconv.Itoa(rev)}}
+	if long != nil {
+		long.Revision = rev
+		res.Extra = long.extra()
+		slog.InfoContext(ctx, "waiting for the Helm release's resources past this invocation", "release", r.Namespace+"/"+r.Name, "revision", rev, "deadline", long.Deadline)
+	}
+	return res, nil
+}
+
+// helmIsComplete polls a Helm revision applied without waiting: complete
+// when every object of its manifest is ready; past the deadline, the
+// revision is failed (rolled back with Atomic) and the wait fails naming
+// the objects still not ready.
+func (h *Handler) helmIsComplete(ctx context.Context, req provider.IsCompleteRequest, w longWait) (provider.IsCompleteResult, error) {
+	p := props(req.ResourceProperties)
+	r, err := h.helmRelease(ctx, p)
+	if err != nil {
+		return provider.IsCompleteResult{}, err
+	}
+	c, err := h.helmClient(ctx, p)
+	if err != nil {
+		return provider.IsCompleteResult{}, err
+	}
+	m, err := c.RevisionManifest(r.Name, r.Namespace, w.Revision)
+	if err != nil {
+		return provider.IsCompleteResult{}, fmt.Errorf("unable to wait for Helm release %s/%s: %w", r.Namespace, r.Name, err)
+	}
+	objs, err := apply.Parse([]byte(m))
+	if err != nil {
+		return provider.IsCompleteResult{}, fmt.Errorf("unable to read the manifest of Helm release %s/%s revision %d: %w", r.Namespace, r.Name, w.Revision, err)
+	}
+	for _, u := range objs {
+		if u.GetNamespace() == "" {
+			u.SetNamespace(r.Namespace) // cluster-scoped kinds drop it
+		}
+	}
+	cl, err := h.connect(ctx, p)
+	if err != nil {
+		return provider.IsCompleteResult{}, err
+	}
+	pending, err := notReady(ctx, cl.apply, objs)
+	if err != nil {
+		return provider.IsCompleteResult{}, err
+	}
+	if len(pending) == 0 {
+		slog.InfoContext(ctx, "the Helm release's resources are ready", "release", r.Namespace+"/"+r.Name, "revision", w.Revision)
+		return provider.IsCompleteResult{IsComplete: true}, nil
+	}
+	if h.now().Before(w.Deadline) {
+		slog.InfoContext(ctx, "the Helm release's resources are not ready yet", "release", r.Namespace+"/"+r.Name, "revision", w.Revision, "notReady", len(pending), "deadline", w.Deadline)
+		return provider.IsCompleteResult{}, nil
+	}
+	reason := fmt.Sprintf("Helm release %s/%s revision %d is not ready after its Timeout of %s: %s", r.Namespace, r.Name, w.Revision, w.Timeout, summarize(pending))
+	if ferr := c.FailRevision(ctx, r.Name, r.Namespace, w.Revision, "wait failed: "+reason, w.Atomic, r.Timeout); ferr != nil {
+		reason += "; " + ferr.Error()
+	} else if w.Atomic {
+		reason += "; rolled back (Atomic)"
+	}
+	return provider.IsCompleteResult{}, errors.New(reason)
 }

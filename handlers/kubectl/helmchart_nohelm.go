@@ -18,3 +18,9 @@ func (h *Handler) helmChart(_ context.Context, e provider.Event) (provider.OnEve
 	return provider.OnEventResult{}, fmt.Errorf("this kubectl handler is built without Helm (-tags nohelm) and cannot %s %s %s: serve Helm charts with a handler built without the nohelm tag (the eks package's HelmHandler)",
 		e.RequestType, e.ResourceType, e.LogicalResourceId)
 }
+
+// helmIsComplete never runs in a handler without Helm: its OnEvent starts
+// no Helm wait.
+func (h *Handler) helmIsComplete(_ context.Context, req provider.IsCompleteRequest, _ longWait) (provider.IsCompleteResult, error) {
+	return provider.IsCompleteResult{}, fmt.Errorf("this kubectl handler is built without Helm (-tags nohelm) and cannot wait for Helm release %s", req.LogicalResourceId)
+}

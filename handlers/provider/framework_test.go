@@ -79,7 +79,7 @@ func (d *deployment) wait(t *testing.T, interval time.Duration, backoff float64,
 		fwIsComplete: d.entry(spec.EntryIsComplete),
 		fwOnTimeout:  d.entry(spec.EntryOnTimeout),
 	})
-	if _, err := sm.run(t.Context(), json.RawMessage(d.execs.last(t))); err != nil {
+	if _, err := sm.Run(t.Context(), json.RawMessage(d.execs.last(t))); err != nil {
 		t.Fatalf("waiter execution failed: %v", err)
 	}
 	return sm
@@ -208,7 +208,7 @@ func TestFrameworkWaiterPollsUntilComplete(t *testing.T) {
 	if got.Status != cfnresponse.Success || got.PhysicalResourceId != "cluster-1" || !cmp.Equal(want, got.Data) {
 		t.Errorf("answer = %+v", got)
 	}
-	if d := cmp.Diff([]time.Duration{time.Minute, time.Minute, time.Minute}, sm.waits); d != "" {
+	if d := cmp.Diff([]time.Duration{time.Minute, time.Minute, time.Minute}, sm.Waits); d != "" {
 		t.Errorf("waits between polls (-want +got):\n%s", d)
 	}
 	if n := d.lambdas.count(userIsComplete); n != 4 {
@@ -232,10 +232,10 @@ func TestFrameworkWaiterTimesOut(t *testing.T) {
 	if n := d.lambdas.count(userIsComplete); n != 6 {
 		t.Errorf("user isComplete called %d times, want 1 + 5 retries", n)
 	}
-	if d := cmp.Diff([]time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second}, sm.waits); d != "" {
+	if d := cmp.Diff([]time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second}, sm.Waits); d != "" {
 		t.Errorf("backoff (-want +got):\n%s", d)
 	}
-	if last := sm.trace[len(sm.trace)-1]; last != spec.OnTimeoutState {
+	if last := sm.Trace[len(sm.Trace)-1]; last != spec.OnTimeoutState {
 		t.Errorf("last state = %s", last)
 	}
 }
@@ -255,8 +255,8 @@ func TestFrameworkWaiterFailures(t *testing.T) {
 		if got.PhysicalResourceId != "cluster-1" {
 			t.Errorf("PhysicalResourceId = %q, want onEvent's so the rollback Delete can clean up", got.PhysicalResourceId)
 		}
-		if slices := sm.trace; slices[len(slices)-1] != spec.IsCompleteState {
-			t.Errorf("onTimeout ran after an answered failure: %v", sm.trace)
+		if slices := sm.Trace; slices[len(slices)-1] != spec.IsCompleteState {
+			t.Errorf("onTimeout ran after an answered failure: %v", sm.Trace)
 		}
 	})
 	t.Run("fails on Data before completion", func(t *testing.T) {
@@ -283,7 +283,7 @@ func TestFrameworkWaiterFailures(t *testing.T) {
 			},
 			fwOnTimeout: d.entry(spec.EntryOnTimeout),
 		})
-		if _, err := sm.run(t.Context(), json.RawMessage(d.execs.last(t))); err != nil {
+		if _, err := sm.Run(t.Context(), json.RawMessage(d.execs.last(t))); err != nil {
 			t.Fatal(err)
 		}
 		got := d.cf.only(t, "req")
@@ -535,7 +535,7 @@ func TestFrameworkKeepsTheResponseURLOutOfTheWaiter(t *testing.T) {
 				t.Errorf("answer %s %q, want %s", got.Status, got.Reason, tt.wantStatus)
 			}
 			if params.len() != 0 {
-				t.Errorf("the parameter was left behind after the answer (trace %v)", sm.trace)
+				t.Errorf("the parameter was left behind after the answer (trace %v)", sm.Trace)
 			}
 		})
 	}

@@ -34,12 +34,25 @@ type Options struct {
 	// mode ([Serve] with a handler that also implements [IsCompleteHandler]).
 	// Default: 5 s.
 	PollInterval time.Duration
+	// Waiter receives an in-process operation that is still not complete
+	// when the invocation's time runs short, so that it continues past one
+	// Lambda invocation (see [Continuable]).
+	// Default: none; the whole operation must finish in one invocation.
+	Waiter Waiter
+	// HandoffReserve is how much of the invocation's time (before the
+	// deadline guard) is left when an unfinished operation is handed to
+	// the Waiter rather than polled again in process.
+	// Default: 30 s.
+	HandoffReserve time.Duration
 }
 
 const (
 	defaultGuardFraction = 0.1
 	defaultMinGuard      = 5 * time.Second
 	defaultPollInterval  = 5 * time.Second
+	// defaultHandoffReserve leaves time to start the waiter (one Step
+	// Functions call, retried by the SDK) before the guard fires.
+	defaultHandoffReserve = 30 * time.Second
 	// grace is how long the guard waits, after it fires, for a handler that
 	// honours its context to return a more telling error.
 	maxGrace = time.Second
@@ -57,6 +70,13 @@ func (o Options) minGuard() time.Duration {
 		return defaultMinGuard
 	}
 	return o.MinGuard
+}
+
+func (o Options) handoffReserve() time.Duration {
+	if o.HandoffReserve <= 0 {
+		return defaultHandoffReserve
+	}
+	return o.HandoffReserve
 }
 
 func (o Options) pollInterval() time.Duration {

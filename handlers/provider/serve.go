@@ -48,9 +48,13 @@ func InProcess(h Handler, o Options) func(ctx context.Context, e Event) error {
 			return err
 		}
 		var p progress
-		resp, err := guard(ctx, o, func(ctx context.Context) (cfnresponse.Response, error) {
+		out, err := guard(ctx, o, func(ctx context.Context) (inProcessOutcome, error) {
 			return runInProcess(ctx, h, o, e, &p)
 		})
+		if err == nil && out.handedOff {
+			return nil // the waiter answers
+		}
+		resp := out.resp
 		if err != nil {
 			slog.ErrorContext(ctx, "custom resource operation failed", "error", err)
 			resp = failure(e, p.getPhysicalID(), err)
@@ -66,15 +70,26 @@ func InProcess(h Handler, o Options) func(ctx context.Context, e Event) error {
 // errDataBeforeComplete rejects Data from an isComplete that is not done.
 var errDataBeforeComplete = errors.New(`"Data" is not allowed if "IsComplete" is false`)
 
-func runInProcess(ctx context.Context, h Handler, o Options, e Event, p *progress) (cfnresponse.Response, error) {
+// inProcessOutcome is what one in-process invocation ends with: an answer
+// for CloudFormation, or the operation handed to the waiter.
+type inProcessOutcome struct {
+	resp      cfnresponse.Response
+	handedOff bool
+}
+
+func answered(r cfnresponse.Response, err error) (inProcessOutcome, error) {
+	return inProcessOutcome{resp: r}, err
+}
+
+func runInProcess(ctx context.Context, h Handler, o Options, e Event, p *progress) (inProcessOutcome, error) {
 	res, err := h.OnEvent(ctx, e)
 	if err != nil {
 		p.setPhysicalID(res.PhysicalResourceId)
-		return cfnresponse.Response{}, err
+		return inProcessOutcome{}, err
 	}
 	phys, err := settlePhysicalID(e, res.PhysicalResourceId)
 	if err != nil {
-		return cfnresponse.Response{}, err
+		return inProcessOutcome{}, err
 	}
 	p.setPhysicalID(phys)
 	if e.RequestType == cfnresponse.Update && phys != e.PhysicalResourceId {
@@ -82,27 +97,33 @@ func runInProcess(ctx context.Context, h Handler, o Options, e Event, p *progres
 	}
 	ic, ok := h.(IsCompleteHandler)
 	if !ok {
-		return cfnresponse.Response{Status: cfnresponse.Success, PhysicalResourceId: phys, Data: res.Data, NoEcho: res.NoEcho}, nil
+		return answered(cfnresponse.Response{Status: cfnresponse.Success, PhysicalResourceId: phys, Data: res.Data, NoEcho: res.NoEcho}, nil)
 	}
 	req := IsCompleteRequest{Event: e, Data: res.Data, NoEcho: res.NoEcho, Extra: res.Extra}
 	req.PhysicalResourceId = phys
 	for attempt := 1; ; attempt++ {
 		r, err := ic.IsComplete(ctx, req)
 		if err != nil {
-			return cfnresponse.Response{}, err
+			return inProcessOutcome{}, err
 		}
 		if r.IsComplete {
-			return completed(req, r)
+			return answered(completed(req, r))
 		}
 		if len(r.Data) > 0 {
-			return cfnresponse.Response{}, errDataBeforeComplete
+			return inProcessOutcome{}, errDataBeforeComplete
 		}
 		slog.InfoContext(ctx, "not complete yet", "attempt", attempt)
+		if o.shouldHandOff(ctx) {
+			if err := o.handOff(ctx, req); err != nil {
+				return inProcessOutcome{}, err
+			}
+			return inProcessOutcome{handedOff: true}, nil
+		}
 		t := time.NewTimer(o.pollInterval())
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return cfnresponse.Response{}, fmt.Errorf("still not complete after %d checks: %w", attempt, context.Cause(ctx))
+			return inProcessOutcome{}, fmt.Errorf("still not complete after %d checks: %w", attempt, context.Cause(ctx))
 		case <-t.C:
 		}
 	}

@@ -69,6 +69,13 @@ const ResponseURLRedacted = "eksforge::provider::REDACTED"
 // holds the response URL.
 const ResponseURLParameterField = "ResponseURLParameterName"
 
+// ContinuationField marks a waiter input made by an in-process provider that
+// handed its operation to the waiter (handlers/provider Continuable): the
+// same function then receives CloudFormation events, the waiter's polls
+// (inputs carrying this key) and its timeout (inputs carrying
+// [ErrorInfoField]).
+const ContinuationField = "EksforgeContinuation"
+
 // ErrorInfoField is the key under which the waiter adds the last error
 // ({"Error": ..., "Cause": ...}) to the event it hands to onTimeout.
 const ErrorInfoField = "ErrorInfo"

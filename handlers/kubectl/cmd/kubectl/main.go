@@ -11,9 +11,11 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/eksforge/eksforge/handlers/kubectl"
 	"github.com/eksforge/eksforge/handlers/provider"
+	"github.com/eksforge/eksforge/handlers/provider/spec"
 )
 
 func main() {
@@ -38,5 +40,12 @@ func main() {
 	}
 	h := kubectl.New(cfg)
 	h.Clusters = served
-	provider.Serve(h)
+	var o provider.Options
+	if arn := os.Getenv(spec.EnvWaiterStateMachineARN); arn != "" {
+		// Operations longer than one invocation continue in the waiter,
+		// whose tasks invoke this same binary (as the WaiterHandler).
+		o.Waiter = provider.Waiter{Executions: sfn.NewFromConfig(cfg), StateMachine: arn}
+		h.LongOperations = true
+	}
+	provider.ServeContinuable(h, o)
 }
