@@ -260,9 +260,10 @@ type goCode struct {
 // ("./cmd/handler", relative to opts.Dir or the working directory).
 //
 // Synthesis does not compile the package. It names the asset by the hash
-// of the build inputs (sources, module versions and go.sum entries, Go
-// version, flags, target; see internal/gobuild), computed with go list
-// without building, and writes in the asset manifest the command that
+// of the build inputs (the module's own sources, its go.mod and go.sum, Go
+// version, flags, target; see internal/gobuild), computed without building
+// and without loading any dependency (go env and go/build only; go list for
+// workspaces and directory replacements), and writes in the asset manifest the command that
 // builds and zips it (the asset's "executable" source): the AWS CDK CLI
 // (cdk deploy) and eksforge deploy run it when they publish the asset, on
 // the machine that synthesized. The binary and its zip are cached outside

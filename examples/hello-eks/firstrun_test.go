@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,8 +20,9 @@ var realHandler = eks.KubectlHandlerPackage
 
 // TestFirstSynthCompilesNothing synthesizes hello-eks as on a fresh
 // machine (an empty eksforge cache) with every tool the go command starts
-// recorded (-toolexec): no compiler or linker runs, nothing is built into
-// the cache, and each Go handler's asset manifest entry is complete: the
+// recorded (-toolexec), an empty module cache and no module proxy: no
+// compiler or linker runs, the only go command is go env (no go list, so
+// no module of the handlers is needed), nothing is built into the cache, and each Go handler's asset manifest entry is complete: the
 // command that builds it at publish time, and a destination in the
 // bootstrap bucket under the key the template names.
 func TestFirstSynthCompilesNothing(t *testing.T) {
@@ -34,7 +36,26 @@ func TestFirstSynthCompilesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("EKSFORGE_CACHE", cache)
-	t.Setenv("GOFLAGS", "-toolexec="+toolexec)
+	t.Setenv("GOFLAGS", "-mod=mod -toolexec="+toolexec)
+	// As on a fresh machine: no module in the module cache, and none to
+	// be had.
+	t.Setenv("GOMODCACHE", filepath.Join(tmp, "modcache"))
+	t.Setenv("GOPROXY", "off")
+	// Every go command synthesis starts is recorded: hashing a handler
+	// reads go env, nothing else (no go list, so no module is loaded).
+	realGo, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shim := filepath.Join(tmp, "bin")
+	calls := filepath.Join(tmp, "go-calls.log")
+	if err := os.MkdirAll(shim, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shim, "go"), []byte("#!/bin/sh\necho \"$1\" >> "+calls+"\nexec "+realGo+" \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", shim+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out := filepath.Join(tmp, "cdk.out")
 	app := cdk.NewApp(cdk.AppProps{Outdir: out})
 	build(app)
@@ -44,6 +65,14 @@ func TestFirstSynthCompilesNothing(t *testing.T) {
 	}
 	if b, err := os.ReadFile(record); err == nil || !os.IsNotExist(err) {
 		t.Errorf("synthesis ran Go tools (%v):\n%s", err, b)
+	}
+	if b, err := os.ReadFile(calls); err != nil {
+		t.Errorf("synthesis ran no go command (%v): the handlers' hashes need go env", err)
+	} else if ran := strings.Fields(string(b)); slices.ContainsFunc(ran, func(c string) bool { return c != "env" }) {
+		t.Errorf("synthesis ran go %q; want only go env (no go list, no module download)", ran)
+	}
+	if mods, _ := os.ReadDir(filepath.Join(tmp, "modcache")); len(mods) != 0 {
+		t.Errorf("synthesis filled the module cache: %v", mods)
 	}
 	if entries, _ := os.ReadDir(filepath.Join(cache, "gobuild")); slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() != "stamps" }) {
 		t.Errorf("synthesis wrote builds to the cache: %v", entries)

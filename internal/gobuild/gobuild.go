@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -234,11 +233,29 @@ func removeStaleTemps(cacheDir string) {
 // Hash returns the hash that [Build] would give for opts, without building
 // anything. See the package doc for what it covers.
 func Hash(ctx context.Context, opts Options) (string, error) {
+	id, err := Identify(ctx, opts)
+	return id.Hash, err
+}
+
+// Identity names a build without building it.
+type Identity struct {
+	// Hash is what [Hash] returns.
+	Hash string
+	// Package is the main package's import path and Module the path of
+	// the module it is built in, when the hash was taken without go list
+	// (see the package doc): the build is then found again on any machine
+	// from these two names ([ModuleDir]). Both are "" otherwise.
+	Package, Module string
+}
+
+// Identify returns the hash of opts, as [Hash] does, and the names of the
+// package and module it builds when they are known.
+func Identify(ctx context.Context, opts Options) (Identity, error) {
 	o, err := opts.normalize()
 	if err != nil {
-		return "", err
+		return Identity{}, err
 	}
-	return o.hash(ctx)
+	return o.identify(ctx)
 }
 
 // BuildError is a failed go build; Stderr holds the compiler's messages.
@@ -457,44 +474,46 @@ var neutralGOFLAGS = map[string]bool{
 	"p": true, "v": true, "x": true, "work": true,
 }
 
-// computeHash runs go env and go list and hashes the build inputs; it also
-// returns the stamps of the files whose change could change the hash,
-// taken before their content was read.
-func (o *config) computeHash(ctx context.Context) (string, []fileStamp, error) {
-	var (
-		wg              sync.WaitGroup
-		envOut, listOut []byte
-		envErr, listErr error
-		envVars         = []string{"GOVERSION", "GOEXPERIMENT", "GOFIPS140", "GOFLAGS"}
-	)
+// computeHash runs go env and hashes the build inputs: without go list
+// when the main module's go.mod and go.sum fix every other module
+// (staticHash), else with go list. It also returns the stamps of the files
+// whose change could change the hash, taken before their content was read.
+func (o *config) computeHash(ctx context.Context) (Identity, []fileStamp, error) {
+	envVars := []string{"GOVERSION", "GOEXPERIMENT", "GOFIPS140", "GOFLAGS"}
 	if v := archLevelVar[o.GOARCH]; v != "" {
 		envVars = append(envVars, v)
 	}
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		// GOROOT, GOENV and GOWORK locate files to watch; they are not hashed.
-		args := append([]string{"env", "-json", "GOROOT", "GOENV", "GOWORK"}, envVars...)
-		envOut, envErr = o.goCmd(ctx, args...)
-	}()
-	go func() {
-		defer wg.Done()
-		args := []string{"list", "-e", "-deps", "-json=" + listFields}
-		if len(o.Tags) > 0 {
-			args = append(args, "-tags="+strings.Join(o.Tags, ","))
-		}
-		listOut, listErr = o.goCmd(ctx, append(args, "--", o.Package)...)
-	}()
-	wg.Wait()
-	if envErr != nil {
-		return "", nil, o.errorf("%w", envErr)
-	}
-	if listErr != nil {
-		return "", nil, o.errorf("%w", listErr)
+	// GOROOT, GOENV, GOWORK and GOMOD locate files to watch and the main
+	// module; they are not hashed.
+	args := append([]string{"env", "-json", "GOROOT", "GOENV", "GOWORK", "GOMOD"}, envVars...)
+	envOut, err := o.goCmd(ctx, args...)
+	if err != nil {
+		return Identity{}, nil, o.errorf("%w", err)
 	}
 	goenv := map[string]string{}
 	if err := json.Unmarshal(envOut, &goenv); err != nil {
-		return "", nil, o.errorf("unable to read go env output: %w", err)
+		return Identity{}, nil, o.errorf("unable to read go env output: %w", err)
+	}
+	id, watched, err := o.staticHash(goenv, envVars)
+	if !errors.Is(err, errNotStatic) {
+		return id, watched, err
+	}
+	h, watched, err := o.listHash(ctx, goenv, envVars)
+	return Identity{Hash: h}, watched, err
+}
+
+// listHash hashes the build inputs as go list -deps reports them: the
+// fallback of computeHash for builds whose module graph go.mod and go.sum
+// alone do not fix (workspaces, directory replacements, packages of other
+// modules).
+func (o *config) listHash(ctx context.Context, goenv map[string]string, envVars []string) (string, []fileStamp, error) {
+	args := []string{"list", "-e", "-deps", "-json=" + listFields}
+	if len(o.Tags) > 0 {
+		args = append(args, "-tags="+strings.Join(o.Tags, ","))
+	}
+	listOut, err := o.goCmd(ctx, append(args, "--", o.Package)...)
+	if err != nil {
+		return "", nil, o.errorf("%w", err)
 	}
 	pkgs, err := decodeList(listOut)
 	if err != nil {

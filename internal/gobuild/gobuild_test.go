@@ -443,12 +443,16 @@ func main() { fmt.Print(cmp.Diff(1, 2)) }
 	if hashes[0] != hashes[1] {
 		t.Errorf("checkouts hash differently: %v", hashes)
 	}
-	// The module's go.sum line is checked by go list.
+	// A wrong go.sum line names another build (the hash covers go.sum),
+	// and go build refuses it.
 	dir := t.TempDir()
 	files["go.sum"] = strings.Replace(sum, "wk8382ETsv4", "AAAAAAAAAAA", 1)
 	writeFiles(t, dir, files)
-	if _, err := Hash(ctx, options(t, dir, ".")); err == nil || !strings.Contains(err.Error(), "checksum mismatch") {
-		t.Errorf("Hash with a wrong go.sum line: error %v, want a checksum mismatch", err)
+	if h, err := Hash(ctx, options(t, dir, ".")); err != nil || h == hashes[0] {
+		t.Errorf("Hash with a wrong go.sum line = %s, %v; want another hash than %s", h, err, hashes[0])
+	}
+	if _, err := Build(ctx, options(t, dir, ".")); err == nil || !strings.Contains(err.Error(), "checksum mismatch") {
+		t.Errorf("Build with a wrong go.sum line: error %v, want a checksum mismatch", err)
 	}
 }
 

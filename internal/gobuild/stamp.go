@@ -42,8 +42,9 @@ type fileStamp struct {
 }
 
 type stampFile struct {
-	Hash  string
-	Files []fileStamp
+	Hash            string
+	Package, Module string `json:",omitempty"`
+	Files           []fileStamp
 }
 
 // statPath returns the stamp of p now.
@@ -62,22 +63,29 @@ func statPath(p string) fileStamp {
 // hash returns the hash of o's inputs, from a stamp when one is still
 // valid.
 func (o *config) hash(ctx context.Context) (string, error) {
+	id, err := o.identify(ctx)
+	return id.Hash, err
+}
+
+// identify returns the identity of o's build, from a stamp when one is
+// still valid.
+func (o *config) identify(ctx context.Context) (Identity, error) {
 	key, keyed := o.stampKey()
 	stampPath := filepath.Join(o.CacheDir, "stamps", key)
 	if keyed {
-		if h, ok := loadStamp(stampPath); ok {
-			return h, nil
+		if s, ok := loadStamp(stampPath); ok {
+			return Identity{Hash: s.Hash, Package: s.Package, Module: s.Module}, nil
 		}
 	}
 	start := time.Now()
-	h, watched, err := o.computeHash(ctx)
+	id, watched, err := o.computeHash(ctx)
 	if err != nil {
-		return "", err
+		return Identity{}, err
 	}
 	if keyed {
-		saveStamp(stampPath, stampFile{Hash: h, Files: watched}, start)
+		saveStamp(stampPath, stampFile{Hash: id.Hash, Package: id.Package, Module: id.Module, Files: watched}, start)
 	}
-	return h, nil
+	return id, nil
 }
 
 // stampKey names the stamp of o; ok is false when the go command cannot be
@@ -199,25 +207,25 @@ func (o *config) watch(goenv map[string]string, pkgs []*listPackage) []fileStamp
 	return stamps
 }
 
-// loadStamp returns the hash of a stamp whose watched paths are unchanged.
-func loadStamp(p string) (string, bool) {
+// loadStamp returns a stamp whose watched paths are unchanged.
+func loadStamp(p string) (stampFile, bool) {
 	b, err := os.ReadFile(p)
 	if err != nil {
-		return "", false
+		return stampFile{}, false
 	}
 	var s stampFile
 	if err := json.Unmarshal(b, &s); err != nil || len(s.Hash) != sha256.Size*2 || len(s.Files) == 0 {
-		return "", false
+		return stampFile{}, false
 	}
 	if _, err := hex.DecodeString(s.Hash); err != nil {
-		return "", false
+		return stampFile{}, false
 	}
 	for _, f := range s.Files {
 		if statPath(f.Path) != f {
-			return "", false
+			return stampFile{}, false
 		}
 	}
-	return s.Hash, true
+	return s, true
 }
 
 // saveStamp writes a stamp atomically, unless a watched path changed too

@@ -116,8 +116,8 @@ func TestStampIsInvalidated(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != want {
-				t.Errorf("Hash = %s from a stale stamp, want %s (before the change: %s)", got, want, before)
+			if got != want.Hash {
+				t.Errorf("Hash = %s from a stale stamp, want %s (before the change: %s)", got, want.Hash, before)
 			}
 			if got == before {
 				t.Errorf("the change left the hash at %s; the case tests nothing", got)
