@@ -1,6 +1,7 @@
 // Command eksforge synthesizes, lists, compares, deploys, destroys and
 // draws the stacks of an eksforge (or AWS CDK) app, without Node.js:
 //
+//	eksforge bootstrap [aws://ACCOUNT/REGION...] [--qualifier Q] [--trust ACCOUNT]
 //	eksforge synth [--app CMD] [--out DIR] [--build-assets] [-q]
 //	eksforge ls [-l]
 //	eksforge diff [STACK...] [--template FILE] [--fail]

@@ -83,6 +83,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{
+		{"bootstrap", "[aws://ACCOUNT/REGION...] [--qualifier Q] [--trust ACCOUNT] [--cloudformation-execution-policies ARN]", "deploy the CDK bootstrap stack (asset bucket, roles, version)", bootstrapHelp, (*Runner).bootstrap},
 		{"synth", "[--app CMD] [--out DIR] [--build-assets] [-q]", "run the app and write the cloud assembly", synthHelp, (*Runner).synth},
 		{"ls", "[--app CMD] [-l]", "list the app's stacks", lsHelp, (*Runner).ls},
 		{"diff", "[STACK...] [--template FILE] [--fail]", "compare the app's templates with the deployed stacks", diffHelp, (*Runner).diff},

@@ -187,7 +187,7 @@ func TestDeployRefusesAnEnvironmentNotBootstrapped(t *testing.T) {
 	srv := motoserver.Shared(t)
 	asm := synth(t, network{stack: "CliNotBootstrapped"}.build)
 	res := run(t, runner(srv, "ap-southeast-4"), "deploy", "--app", asm, "--endpoint-url", srv.Endpoint(), "--require-approval", "never")
-	res.expect(t, 1, "stderr", "not bootstrapped", "/cdk-bootstrap/hnb659fds/version", "cdk bootstrap aws://123456789012/ap-southeast-4")
+	res.expect(t, 1, "stderr", "not bootstrapped", "/cdk-bootstrap/hnb659fds/version", "eksforge bootstrap aws://123456789012/ap-southeast-4")
 }
 
 func mustRead(t *testing.T, dir, name string) []byte {

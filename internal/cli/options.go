@@ -22,6 +22,11 @@ type options struct {
 	outputsFile               string
 	kubeconfig                string
 	to                        string
+
+	qualifier, toolkitStackName string
+	trust, trustForLookup       multiFlag
+	executionPolicies           multiFlag
+	showTemplate                bool
 }
 
 type multiFlag []string
@@ -89,6 +94,16 @@ func (o *options) flags(name string) *flag.FlagSet {
 		selection("destroy")
 		fs.BoolVar(&o.force, "force", false, "do not ask for confirmation")
 		fs.BoolVar(&o.force, "f", false, "short for --force")
+	case "bootstrap":
+		app()
+		awsFlags()
+		fs.StringVar(&o.qualifier, "qualifier", "", "string that tells several bootstrap stacks of one environment apart (default: the deployed stack's, else \"hnb659fds\")")
+		fs.StringVar(&o.toolkitStackName, "toolkit-stack-name", "", "name of the bootstrap stack (default \"CDKToolkit\")")
+		fs.Var(&o.trust, "trust", "account that may deploy into this environment (repeatable; default: the deployed stack's)")
+		fs.Var(&o.trustForLookup, "trust-for-lookup", "account that may look up values in this environment (repeatable; default: the deployed stack's)")
+		fs.Var(&o.executionPolicies, "cloudformation-execution-policies", "managed policy ARN for the CloudFormation execution role (repeatable; default: the deployed stack's, else AdministratorAccess)")
+		fs.BoolVar(&o.showTemplate, "show-template", false, "print the bootstrap template and exit")
+		fs.BoolVar(&o.force, "force", false, "deploy even over a newer bootstrap version or another variant")
 	case "graph":
 		app()
 		fs.StringVar(&o.format, "format", "svg", "output format: svg or dot")

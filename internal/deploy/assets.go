@@ -73,7 +73,7 @@ func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.Asse
 			if !checked[bucket] {
 				if _, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}); err != nil {
 					if isNotFound(err) {
-						return res, fmt.Errorf("%w: the asset bucket %s does not exist; run 'cdk bootstrap %s' once for this account and region", ErrNotBootstrapped, bucket, env)
+						return res, fmt.Errorf("%w: the asset bucket %s does not exist; run 'eksforge bootstrap %s' (or 'cdk bootstrap') once for this account and region", ErrNotBootstrapped, bucket, env)
 					}
 					return res, fmt.Errorf("unable to check the asset bucket %s: %w", bucket, err)
 				}

@@ -32,7 +32,7 @@ func CheckBootstrap(ctx context.Context, client SSMAPI, env Env, name string, mi
 	out, err := client.GetParameter(ctx, &ssm.GetParameterInput{Name: &name})
 	if err != nil {
 		if apiCode(err) == "ParameterNotFound" {
-			return 0, fmt.Errorf("%w: the SSM parameter %s does not exist in %s; run 'cdk bootstrap %s' once for this account and region", ErrNotBootstrapped, name, env, env)
+			return 0, fmt.Errorf("%w: the SSM parameter %s does not exist in %s; run 'eksforge bootstrap %s' (or 'cdk bootstrap') once for this account and region", ErrNotBootstrapped, name, env, env)
 		}
 		return 0, fmt.Errorf("unable to read the bootstrap version (SSM parameter %s): %w", name, err)
 	}
@@ -41,7 +41,7 @@ func CheckBootstrap(ctx context.Context, client SSMAPI, env Env, name string, mi
 		return 0, fmt.Errorf("the bootstrap version in SSM parameter %s is %q, not a number", name, aws.ToString(out.Parameter.Value))
 	}
 	if v < minVersion {
-		return v, fmt.Errorf("%w: %s has bootstrap version %d; this app needs at least %d: run 'cdk bootstrap %s' again", ErrNotBootstrapped, env, v, minVersion, env)
+		return v, fmt.Errorf("%w: %s has bootstrap version %d; this app needs at least %d: run 'eksforge bootstrap %s' again", ErrNotBootstrapped, env, v, minVersion, env)
 	}
 	return v, nil
 }

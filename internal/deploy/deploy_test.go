@@ -188,8 +188,8 @@ func TestPublishAssets(t *testing.T) {
 	const bucket = "cdk-x-assets-111122223333-eu-west-1"
 
 	_, err := PublishAssets(t.Context(), &fakeS3{objects: map[string][]byte{}}, env, am, nil)
-	if !errors.Is(err, ErrNotBootstrapped) || !strings.Contains(err.Error(), "cdk bootstrap aws://111122223333/eu-west-1") {
-		t.Errorf("without the bucket: error = %v, want ErrNotBootstrapped naming cdk bootstrap", err)
+	if !errors.Is(err, ErrNotBootstrapped) || !strings.Contains(err.Error(), "eksforge bootstrap aws://111122223333/eu-west-1") {
+		t.Errorf("without the bucket: error = %v, want ErrNotBootstrapped naming eksforge bootstrap", err)
 	}
 
 	s := &fakeS3{buckets: map[string]bool{bucket: true}, objects: map[string][]byte{bucket + "/f.json": []byte(`{"a":1}`)}}

@@ -1,0 +1,271 @@
+package cli_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/eksforge/eksforge/internal/bootstrap"
+	"github.com/eksforge/eksforge/internal/testenv/motoserver"
+)
+
+// buildBinary builds cmd/eksforge into a new directory and returns its path.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "eksforge")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/eksforge")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/eksforge: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// nodeFreePath returns a PATH that holds the eksforge binary, go and sh,
+// and nothing else: no node, npm, npx or cdk.
+func nodeFreePath(t *testing.T, bin string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, target := range map[string]string{"eksforge": bin, "go": lookPath(t, "go"), "sh": lookPath(t, "sh")} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"node", "npm", "npx", "cdk"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Fatalf("%s is on the Node-free PATH", name)
+		}
+	}
+	return dir
+}
+
+func lookPath(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s is not installed: %v", name, err)
+	}
+	p, err = filepath.EvalSymlinks(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// goEnv returns the Go settings the app's `go run` needs (caches, module
+// cache, toolchain) as KEY=VALUE.
+func goEnv(t *testing.T) []string {
+	t.Helper()
+	var env []string
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY", "GONOSUMDB", "GOPRIVATE"} {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := strings.TrimSpace(string(out)); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return append(env, "GOTOOLCHAIN=local")
+}
+
+// TestBootstrapThenDeployWithoutNode goes from a region of moto that was
+// never bootstrapped to a deployed and destroyed Go app with only the
+// eksforge binary and Go on PATH, as a user does: eksforge bootstrap,
+// deploy (the app is run by "go run ." from its cdk.json), destroy.
+func TestBootstrapThenDeployWithoutNode(t *testing.T) {
+	t.Parallel()
+	srv := motoserver.Shared(t)
+	const region = "eu-north-1"
+	bin := buildBinary(t)
+	path := nodeFreePath(t, bin)
+	home := t.TempDir()
+	stack := unique("GoAppNodeFree")
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	appDir, err := filepath.Abs(filepath.Join("testdata", "goapp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(goEnv(t),
+		"PATH="+path,
+		"HOME="+home,
+		"AWS_CONFIG_FILE="+filepath.Join(home, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ACCESS_KEY_ID="+motoserver.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY="+motoserver.SecretAccessKey,
+		"AWS_REGION="+region,
+		"STACK_NAME="+stack,
+	)
+	eksforge := func(wantCode int, args ...string) (string, string) {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(path, "eksforge"), append(args, "--endpoint-url", srv.Endpoint())...)
+		cmd.Dir, cmd.Env = appDir, env
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("eksforge %s: exit %d\n--- stdout\n%s--- stderr\n%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+		if code != wantCode {
+			t.Fatalf("exit code = %d, want %d", code, wantCode)
+		}
+		return stdout.String(), stderr.String()
+	}
+	contains := func(text string, wants ...string) {
+		t.Helper()
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("output does not contain %q", w)
+			}
+		}
+	}
+
+	// Not bootstrapped: deploy says what to run.
+	_, stderr := eksforge(1, "deploy", "--out", out, "--require-approval", "never")
+	contains(stderr, "not bootstrapped", "eksforge bootstrap aws://123456789012/"+region)
+
+	stdout, stderr := eksforge(0, "bootstrap", "aws://123456789012/"+region)
+	contains(stderr, "Bootstrapping environment aws://123456789012/"+region, "Using default execution policy", "CREATE_COMPLETE", "Environment aws://123456789012/"+region+" bootstrapped (version 33)")
+	contains(stdout, "aws://123456789012/"+region+"\tstack=CDKToolkit\tqualifier=hnb659fds\tversion=33\tbucket=cdk-hnb659fds-assets-123456789012-"+region)
+
+	// Again: nothing to change.
+	_, stderr = eksforge(0, "bootstrap")
+	contains(stderr, "Environment aws://123456789012/"+region+" bootstrapped (no changes; version 33)")
+
+	stdout, stderr = eksforge(0, "deploy", "--out", out, "--require-approval", "never")
+	contains(stderr, "GoApp: deploying to aws://123456789012/"+region, "GoApp: assets: 2 uploaded", "CREATE_COMPLETE", "GoApp: deployed")
+	contains(stdout, "Stack ARN:")
+	// The file asset is in the bucket the bootstrap stack made.
+	cfg, err := srv.AWSConfig(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Region = region
+	objs, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("cdk-hnb659fds-assets-123456789012-" + region)})
+	if err != nil {
+		t.Fatalf("the bootstrap bucket: %v", err)
+	}
+	var keys []string
+	for _, o := range objs.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	if !slices.ContainsFunc(keys, func(k string) bool { return strings.HasSuffix(k, ".txt") }) {
+		t.Errorf("the bootstrap bucket holds %v, want the app's .txt asset", keys)
+	}
+
+	_, stderr = eksforge(0, "destroy", "--out", out, "--force")
+	contains(stderr, "GoApp: destroyed")
+}
+
+// TestBootstrapUpgradesInPlace deploys an older bootstrap stack (version
+// 20, a qualifier, a trusted account and a policy of its own), then
+// bootstraps: the stack is updated to the current version, keeping its
+// qualifier, trust and policy. A stack of a newer version is left alone.
+func TestBootstrapUpgradesInPlace(t *testing.T) {
+	t.Parallel()
+	srv := motoserver.Shared(t)
+	const region = "ca-central-1"
+	cfg, err := srv.AWSConfig(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Region = region
+	cfn := cloudformation.NewFromConfig(cfg)
+	ep := "--endpoint-url=" + srv.Endpoint()
+	withVersion := func(v string) string {
+		return strings.ReplaceAll(string(bootstrap.Template), "Value: '33'", "Value: '"+v+"'")
+	}
+	create := func(name, body string, params map[string]string) {
+		t.Helper()
+		in := &cloudformation.CreateStackInput{StackName: &name, TemplateBody: &body, Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityNamedIam}}
+		for k, v := range params {
+			in.Parameters = append(in.Parameters, cfntypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(v)})
+		}
+		if _, err := cfn.CreateStack(t.Context(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := unique("OldToolkit")
+	create(old, withVersion("20"), map[string]string{
+		"Qualifier": "oldq", "TrustedAccounts": "111111111111", "CloudFormationExecutionPolicies": "arn:aws:iam::aws:policy/PowerUserAccess", "FileAssetsBucketKmsKeyId": "AWS_MANAGED_KEY",
+	})
+	version := func(q string) string {
+		t.Helper()
+		out, err := ssm.NewFromConfig(cfg).GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String("/cdk-bootstrap/" + q + "/version")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(out.Parameter.Value)
+	}
+	if v := version("oldq"); v != "20" {
+		t.Fatalf("the old stack's version parameter is %s, want 20", v)
+	}
+
+	res := run(t, runner(srv, region), "bootstrap", "--toolkit-stack-name", old, ep)
+	res.expect(t, 0, "stderr", "Trusted accounts for deployment: 111111111111", "Execution policies: arn:aws:iam::aws:policy/PowerUserAccess", "UPDATE_COMPLETE", "bootstrapped (version 33, upgraded from 20)")
+	res.expect(t, 0, "stdout", "qualifier=oldq\tversion=33\tbucket=cdk-oldq-assets-123456789012-"+region)
+	if v := version("oldq"); v != "33" {
+		t.Errorf("after the upgrade the version parameter is %s, want 33", v)
+	}
+	desc, err := cfn.DescribeStacks(t.Context(), &cloudformation.DescribeStacksInput{StackName: &old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]string{}
+	for _, p := range desc.Stacks[0].Parameters {
+		// moto renders CommaDelimitedList values as Python lists.
+		params[aws.ToString(p.ParameterKey)] = strings.Trim(aws.ToString(p.ParameterValue), "[']")
+	}
+	for k, want := range map[string]string{"Qualifier": "oldq", "TrustedAccounts": "111111111111", "CloudFormationExecutionPolicies": "arn:aws:iam::aws:policy/PowerUserAccess", "FileAssetsBucketKmsKeyId": "AWS_MANAGED_KEY"} {
+		if params[k] != want {
+			t.Errorf("after the upgrade parameter %s = %q, want %q (kept)", k, params[k], want)
+		}
+	}
+
+	// A newer stack is not downgraded.
+	newer := unique("NewerToolkit")
+	create(newer, withVersion("99"), map[string]string{"Qualifier": "newq", "FileAssetsBucketKmsKeyId": "AWS_MANAGED_KEY"})
+	res = run(t, runner(srv, region), "bootstrap", "--toolkit-stack-name", newer, ep)
+	res.expect(t, 0, "stderr", "already at version 99. Not downgrading it to version 33", "bootstrapped (no changes; version 99)")
+	if v := version("newq"); v != "99" {
+		t.Errorf("the newer stack's version parameter is %s, want 99", v)
+	}
+
+	// --trust needs the execution policies; a bad qualifier is refused
+	// before CloudFormation is asked.
+	res = run(t, runner(srv, region), "bootstrap", "--toolkit-stack-name", unique("Refused"), "--qualifier", "refusedq", "--trust", "222222222222", ep)
+	res.expect(t, 1, "stderr", "pass --cloudformation-execution-policies when using --trust")
+	res = run(t, runner(srv, region), "bootstrap", "--qualifier", "has space", ep)
+	res.expect(t, 1, "stderr", `--qualifier "has space" is not valid`)
+}
+
+func TestBootstrapShowTemplate(t *testing.T) {
+	t.Parallel()
+	res := run(t, nil, "bootstrap", "--show-template")
+	if res.code != 0 || res.stdout != string(bootstrap.Template) {
+		t.Errorf("--show-template: exit %d, want 0 and the embedded template", res.code)
+	}
+	res.expect(t, 0, "stdout", "Fn::Sub: '/cdk-bootstrap/${Qualifier}/version'", "Default: hnb659fds", "cdk-${Qualifier}-assets-${AWS::AccountId}-${AWS::Region}")
+	if bootstrap.Version() != 33 || bootstrap.Variant() != "AWS CDK: Default Resources" {
+		t.Errorf("template version %d variant %q, want 33 and the default variant", bootstrap.Version(), bootstrap.Variant())
+	}
+	// The output the AWS CDK CLI reads the version from says the same.
+	if !strings.Contains(string(bootstrap.Template), "    Value: '33'\n") || strings.Count(string(bootstrap.Template), "Value: '33'") != 2 {
+		t.Error("the template's SSM parameter and BootstrapVersion output do not both say 33")
+	}
+}
