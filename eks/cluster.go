@@ -495,6 +495,14 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		cfg.KubernetesNetworkConfig.ElasticLoadBalancing = &cfneks.CfnClusterElasticLoadBalancing{Enabled: cdk.Ptr(true)}
 	}
 	c.Resource = cfneks.NewCfnCluster(c, "Resource", *cfg)
+	if key := props.SecretsEncryptionKey; key != nil {
+		// What EKS documents the cluster role needs on the key to envelope-
+		// encrypt secrets (terraform-aws-eks's "cluster encryption" policy);
+		// applied before the cluster is created, so the first secret
+		// written can be encrypted. The creator's kms:CreateGrant and
+		// kms:DescribeKey are the deploying role's (CloudFormation's).
+		key.Grant(c.role, "kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey").ApplyBefore(c.Resource)
+	}
 	c.Node().SetDefaultChild(c.Resource)
 	c.applyRemovalPolicy(&c.Resource.CfnResource)
 	if vc, ok := c.vpc.(cdk.Construct); ok && ea.PrivateAccess() && len(privateSubnets) > 0 {

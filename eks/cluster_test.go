@@ -341,3 +341,25 @@ func TestImportedCluster(t *testing.T) {
 	}()
 	_ = c.ClusterEndpoint()
 }
+
+// The cluster role may use the secrets key as EKS documents (encrypt,
+// decrypt, list grants, describe), and the policy exists before the cluster.
+func TestSecretsEncryptionKeyGrantsTheClusterRole(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	key := kms.NewKey(stack, "Key", kms.KeyProps{})
+	eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, SecretsEncryptionKey: key, DefaultCapacity: cdk.Ptr(0)})
+	tp := assertions.FromStack(t, stack)
+	keyArn := map[string]any{"Fn::GetAtt": []any{"Key961B73FD", "Arn"}}
+	tp.HasResourceProperties("AWS::IAM::Policy", map[string]any{
+		"PolicyDocument": map[string]any{"Statement": assertions.Match.ArrayWith([]any{map[string]any{
+			"Action":   []any{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"},
+			"Effect":   "Allow",
+			"Resource": keyArn,
+		}})},
+		"Roles": []any{map[string]any{"Ref": assertions.Match.StringLikeRegexp("^ClusterRole")}},
+	})
+	tp.HasResource("AWS::EKS::Cluster", map[string]any{
+		"DependsOn": assertions.Match.ArrayWith([]any{assertions.Match.StringLikeRegexp("^ClusterRoleDefaultPolicy")}),
+	})
+}
