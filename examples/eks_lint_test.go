@@ -23,7 +23,7 @@ var eksExamples = []string{
 	// node autoscaling
 	"karpenter",
 	// issue 16: the current EKS API
-	"addons",
+	"addons", "identity-provider", "cluster-options", "hybrid-nodes", "capabilities", "nodegroup-updates",
 }
 
 func TestEKSExampleTemplatesPassCfnLint(t *testing.T) {

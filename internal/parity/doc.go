@@ -16,10 +16,14 @@
 // aws-auth ConfigMap manifest and eksforge's Custom::EksForge-AwsAuth are both
 // "aws-auth"), and the key properties that carry meaning, flattened to
 // dotted paths: cluster version, endpoint access, logging, encryption,
-// whether the creator is bootstrapped as cluster-admin; node
-// group instance types, scaling, capacity type, labels, taints, AMI type;
-// Fargate selectors; add-on name, version, configuration values, conflict
-// resolution, preserve-on-delete, namespace and roles; the launch
+// whether the creator is bootstrapped as cluster-admin, upgrade policy,
+// zonal shift, control-plane tier, deletion protection, forced updates,
+// Outpost placement, hybrid node and pod networks; node
+// group instance types, scaling, capacity type, labels, taints, AMI type,
+// update and repair settings, launch template; Fargate selectors; add-on
+// name, version, configuration values, conflict
+// resolution, preserve-on-delete, namespace and roles; identity provider
+// and capability settings; the launch
 // template's instance metadata options and what its user data asks the node
 // bootstrap to do; IAM trust statements and managed policies; every
 // Kubernetes object inside a manifest (one Resource per object); Helm chart,

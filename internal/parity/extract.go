@@ -103,6 +103,14 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("ServiceIpv4Cidr", get(p, "KubernetesNetworkConfig.ServiceIpv4Cidr"))
 		set("AutoMode", orDefault(get(p, "ComputeConfig.Enabled"), false))
 		set("AutoModeNodePools", r.sortedStrings(get(p, "ComputeConfig.NodePools")))
+		set("SupportType", orDefault(get(p, "UpgradePolicy.SupportType"), "EXTENDED"))
+		set("ZonalShift", orDefault(get(p, "ZonalShiftConfig.Enabled"), false))
+		set("ControlPlaneScalingTier", orDefault(get(p, "ControlPlaneScalingConfig.Tier"), "standard"))
+		set("DeletionProtection", orDefault(p["DeletionProtection"], false))
+		set("Force", orDefault(p["Force"], false))
+		set("OutpostConfig", p["OutpostConfig"])
+		set("RemoteNodeNetworks", r.sortedStrings(remoteCidrs(r.value(get(p, "RemoteNetworkConfig.RemoteNodeNetworks")), "Cidrs")))
+		set("RemotePodNetworks", r.sortedStrings(remoteCidrs(r.value(get(p, "RemoteNetworkConfig.RemotePodNetworks")), "Cidrs")))
 		set("Tags", tagStrings(r.value(p["Tags"])))
 	case "Custom::AWSCDK-EKS-Cluster":
 		// aws-eks (v1) creates the cluster through its own provider; the
@@ -120,6 +128,13 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("IpFamily", orDefault(get(c, "kubernetesNetworkConfig.ipFamily"), "ipv4"))
 		set("ServiceIpv4Cidr", get(c, "kubernetesNetworkConfig.serviceIpv4Cidr"))
 		set("AutoMode", false)
+		set("SupportType", "EXTENDED")
+		set("ZonalShift", false)
+		set("ControlPlaneScalingTier", orDefault(get(c, "controlPlaneScalingConfig.tier"), "standard"))
+		set("DeletionProtection", orDefault(get(c, "deletionProtection"), false))
+		set("Force", false)
+		set("RemoteNodeNetworks", r.sortedStrings(remoteCidrs(r.value(get(c, "remoteNetworkConfig.remoteNodeNetworks")), "cidrs")))
+		set("RemotePodNetworks", r.sortedStrings(remoteCidrs(r.value(get(c, "remoteNetworkConfig.remotePodNetworks")), "cidrs")))
 		set("Tags", tagStrings(r.value(get(c, "tags"))))
 	case "AWS::EKS::Nodegroup":
 		set("InstanceTypes", r.sortedStrings(p["InstanceTypes"]))
@@ -132,6 +147,9 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("UpdateConfig", p["UpdateConfig"])
 		set("RemoteAccess", p["RemoteAccess"])
 		set("ReleaseVersion", p["ReleaseVersion"])
+		set("NodeRepairConfig", p["NodeRepairConfig"])
+		set("ForceUpdateEnabled", orDefault(p["ForceUpdateEnabled"], false))
+		set("LaunchTemplate", p["LaunchTemplate"])
 		set("Tags", p["Tags"])
 	case "AWS::EKS::FargateProfile":
 		set("Selectors", sortedList(r.value(p["Selectors"])))
@@ -153,6 +171,16 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("Namespace", get(p, "NamespaceConfig.Namespace"))
 		set("PodIdentityAssociations", sortedList(r.value(p["PodIdentityAssociations"])))
 		set("ServiceAccountRoleArn", p["ServiceAccountRoleArn"])
+	case "AWS::EKS::IdentityProviderConfig":
+		set("IdentityProviderConfigName", p["IdentityProviderConfigName"])
+		set("Type", p["Type"])
+		set("Oidc", p["Oidc"])
+	case "AWS::EKS::Capability":
+		set("CapabilityName", p["CapabilityName"])
+		set("Type", p["Type"])
+		set("RoleArn", p["RoleArn"])
+		set("DeletePropagationPolicy", p["DeletePropagationPolicy"])
+		set("Configuration", p["Configuration"])
 	case "AWS::EKS::PodIdentityAssociation":
 		set("Namespace", p["Namespace"])
 		set("ServiceAccount", p["ServiceAccount"])
@@ -641,4 +669,21 @@ func userDataFacts(s string) map[string]any {
 		f["Commands"] = strings.Join(cmds, "; ")
 	}
 	return f
+}
+
+// remoteCidrs flattens a list of remote networks ({Cidrs: [...]}, or
+// {cidrs: [...]} in aws-eks's request) to their blocks: how the blocks are
+// grouped into networks does not matter to EKS.
+func remoteCidrs(v any, key string) any {
+	l, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	var out []any
+	for _, n := range l {
+		if c, ok := get(n, key).([]any); ok {
+			out = append(out, c...)
+		}
+	}
+	return out
 }
