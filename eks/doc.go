@@ -112,6 +112,19 @@
 //			Type: eks.AccessScopeTypeNamespace, Namespaces: []string{"frontend"},
 //		}))
 //
+// # The current EKS API
+//
+// Beyond the seed: managed add-ons with Pod Identity ([Cluster.AddAddon],
+// [Cluster.AddPodIdentityAssociation]), OpenID Connect identity providers
+// for users ([Cluster.AddOidcIdentityProvider]), the upgrade policy, zonal
+// shift, provisioned control plane, forced version updates and local
+// clusters on Outposts ([ClusterProps].SupportType, EnableZonalShift,
+// ControlPlaneScalingTier, ForceVersionUpdate, Outpost), EKS Hybrid Nodes
+// ([ClusterProps].RemoteNodeNetworks, [Cluster.AddHybridNodesRole]), EKS
+// Capabilities ([Cluster.AddCapability]: Argo CD, ACK, kro) and the node
+// group update strategy, node repair and launch template version tracking
+// ([NodegroupOptions].UpdateStrategy, NodeRepair, [LaunchTemplateSpecOf]).
+//
 // # Security groups and encryption
 //
 // [Cluster.ClusterSecurityGroupId] is the security group EKS creates for the
