@@ -57,9 +57,13 @@ type HelmChartOptions struct {
 	// Wait waits until the release's resources are ready.
 	// Default: false.
 	Wait bool
-	// Timeout bounds Helm's operations (and waiting). It must leave the
-	// kubectl handler a minute: at most 14 minutes with the default
-	// 15-minute handler.
+	// Timeout bounds the install or upgrade, waiting included. Up to the
+	// kubectl handler's timeout less a minute (14 minutes by default) it
+	// runs in one invocation; a longer one, with Wait, continues in the
+	// handler's waiter, invocation after invocation, up to
+	// MaxKubernetesOperationSeconds (59 minutes: CloudFormation waits at
+	// most an hour for a custom resource). See
+	// docs/guide/long-operations.md.
 	// Default: Helm's (5 minutes).
 	Timeout cdk.Duration
 	// Atomic rolls the release back when an install or upgrade fails.
@@ -147,17 +151,10 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		"Atomic":          boolProp(o.Atomic),
 		"SkipCrds":        boolProp(o.SkipCrds),
 	}
-	if !o.Timeout.IsZero() {
-		secs, err := o.Timeout.ToSeconds()
-		limit := handlerTimeoutSeconds(props.Cluster) - helmTimeoutMargin
-		switch {
-		case err != nil:
-			h.Node().AddError("Timeout: %v", err)
-		case secs > limit:
-			h.Node().AddError("Timeout %s is longer than the kubectl handler allows: at most %s (the handler's %s less a minute to answer CloudFormation); shorten it, or a release would be left pending", o.Timeout.ToHumanString(), cdk.Seconds(limit).ToHumanString(), cdk.Seconds(handlerTimeoutSeconds(props.Cluster)).ToHumanString())
-		default:
-			props2["Timeout"] = (time.Duration(secs) * time.Second).String()
-		}
+	total, timeoutOK := h.helmTimeout(props.Cluster, o)
+	if timeoutOK && !o.Timeout.IsZero() {
+		secs, _ := o.Timeout.ToSeconds()
+		props2["Timeout"] = (time.Duration(secs) * time.Second).String()
 	}
 	if o.Values != nil {
 		values, err := jsonObject(o.Values)
@@ -190,7 +187,13 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		typ:           HelmChartResourceType,
 		properties:    props2,
 		removalPolicy: o.RemovalPolicy,
+		totalSeconds:  total,
 	})
+	if total > 0 {
+		// The wait continues in the provider's waiter, which the Helm
+		// handler must be allowed to start first.
+		h.Resource.Node().AddDependency(prov.(*KubectlProvider).longOps().policy)
+	}
 	h.namespace = ns
 	h.uses = newRefs()
 	if !createNS {

@@ -138,6 +138,9 @@ type KubectlProvider struct {
 	// and helmCode.
 	helm      *lambda.Function
 	helmProps lambda.FunctionProps
+	// long is the waiter of operations longer than one invocation, made
+	// with the first such chart.
+	long *longOperations
 }
 
 // HelmHandler returns the function that installs, upgrades and uninstalls

@@ -544,7 +544,7 @@ func TestHelmChartErrors(t *testing.T) {
 		want []string
 	}{
 		{"fails without chart", eks.HelmChartOptions{Repository: "https://x"}, []string{"[Stack/Cluster/chart-c]", "neither Chart nor ChartAsset"}},
-		{"fails with a timeout over the handler's", eks.HelmChartOptions{Chart: "x", Timeout: cdk.Minutes(15)}, []string{"[Stack/Cluster/chart-c]", "Timeout 15 minutes is longer than the kubectl handler allows: at most 14 minutes"}},
+		{"fails with a timeout over the handler's", eks.HelmChartOptions{Chart: "x", Timeout: cdk.Minutes(15)}, []string{"[Stack/Cluster/chart-c]", "Timeout 15 minutes is longer than one kubectl handler invocation (15 minutes) and Wait is false", "a Timeout of at most 14 minutes"}},
 		{"fails with a release name over 53 characters", eks.HelmChartOptions{Chart: "x", Release: strings.Repeat("r", 54)}, []string{"[Stack/Cluster/chart-c]", "54 characters long; Helm allows at most 53"}},
 		{"fails with an invalid release name", eks.HelmChartOptions{Chart: "x", Release: "My_Release"}, []string{"not a valid Helm release name"}},
 		{"fails with a repository that is not a URL", eks.HelmChartOptions{Chart: "x", Repository: "helm.nginx.com"}, []string{"https:// chart repository or an oci:// registry"}},
