@@ -68,6 +68,9 @@ type ResourceDiff struct {
 	Replace bool
 	// ReplaceReasons say why, one per cause.
 	ReplaceReasons []string
+	// Manifest is the change of a Kubernetes manifest's objects read from
+	// its S3 asset (see [CompareWith]), or nil.
+	Manifest *ManifestDiff
 }
 
 // Type returns the new type, or the old one for a removed resource.

@@ -99,6 +99,9 @@ func writeResource(b *strings.Builder, r ResourceDiff) {
 	if r.Replace {
 		fmt.Fprintf(b, "      replaced because %s\n", strings.Join(r.ReplaceReasons, "; "))
 	}
+	if r.Manifest != nil {
+		writeManifestDiff(b, r.Manifest)
+	}
 	for _, p := range r.Properties {
 		if !writeKubernetesProperty(b, r.Type(), p) {
 			writeProperty(b, p)

@@ -51,6 +51,13 @@ func writeKubernetesProperty(b *strings.Builder, typ string, p PropertyDiff) boo
 		return false
 	}
 	fmt.Fprintf(b, "      %s %s\n", kindOf(p.HasOld, p.HasNew).marker(), p.Path)
+	writeDocs(b, oldDocs, newDocs)
+	return true
+}
+
+// writeDocs writes the documents that differ, object by object, and says
+// whether any did.
+func writeDocs(b *strings.Builder, oldDocs, newDocs []kubernetesDoc) bool {
 	byName := map[string]*[2]string{}
 	var order []string
 	for i, docs := range [][]kubernetesDoc{oldDocs, newDocs} {
@@ -64,6 +71,7 @@ func writeKubernetesProperty(b *strings.Builder, typ string, p PropertyDiff) boo
 			e[i] = d.yaml
 		}
 	}
+	wrote := false
 	for _, name := range order {
 		e := byName[name]
 		switch {
@@ -81,8 +89,9 @@ func writeKubernetesProperty(b *strings.Builder, typ string, p PropertyDiff) boo
 				b.WriteString("              " + l + "\n")
 			}
 		}
+		wrote = true
 	}
-	return true
+	return wrote
 }
 
 func writeLines(b *strings.Builder, prefix, text string) {

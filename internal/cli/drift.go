@@ -130,14 +130,7 @@ func (r *Runner) loadDriftStack(ctx context.Context, sess *session, o *options, 
 			return err
 		}
 		ds.clients = sess.in(env.Region)
-		ds.refs["AWS::Partition"] = env.Partition
-		ds.refs["AWS::Region"] = env.Region
-		ds.refs["AWS::AccountId"] = env.Account
-		ds.refs["AWS::URLSuffix"] = "amazonaws.com"
-		if strings.HasPrefix(env.Region, "cn-") {
-			ds.refs["AWS::URLSuffix"] = "amazonaws.com.cn"
-		}
-		ds.refs["AWS::StackName"] = ds.s.StackName
+		ds.refs = pseudoRefs(env, ds.s.StackName)
 	}
 	if o.template != "" {
 		body, err := os.ReadFile(r.abs(o.template))
@@ -172,6 +165,17 @@ func (r *Runner) loadDriftStack(ctx context.Context, sess *session, o *options, 
 		}
 	}
 	return nil
+}
+
+// pseudoRefs are the values of the pseudo parameters a stack is deployed
+// with.
+func pseudoRefs(env deploy.Env, stackName string) map[string]string {
+	refs := map[string]string{"AWS::Partition": env.Partition, "AWS::Region": env.Region, "AWS::AccountId": env.Account,
+		"AWS::URLSuffix": "amazonaws.com", "AWS::StackName": stackName}
+	if strings.HasPrefix(env.Region, "cn-") {
+		refs["AWS::URLSuffix"] = "amazonaws.com.cn"
+	}
+	return refs
 }
 
 // kubeResource is one Kubernetes custom resource of the template.

@@ -169,8 +169,13 @@ references to replaced resources). Replacing an EKS cluster, node group or
 Fargate profile prints a WARNING line first. IAM statements, managed
 policies and security group rules added or removed are summarised.
 
+Kubernetes manifests, patches and Helm values are shown as YAML line diffs
+of each object ("apps/v1 Deployment shop/web"). A manifest stored as an S3
+asset (over 50 KiB) is read from the cloud assembly for the new side and
+from the deployed bootstrap bucket for the old side.
+
 --template FILE compares one stack with a template file instead (no AWS
-access).
+access, except to read the old side's manifest assets from their bucket).
 
 Examples:
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -50,9 +51,9 @@ func (r *Runner) diff(ctx context.Context, args []string) error {
 	differ := 0
 	for _, s := range stacks {
 		note := ""
+		var env deploy.Env
 		if sess != nil {
-			env, err := sess.env(s)
-			if err != nil {
+			if env, err = sess.env(s); err != nil {
 				return err
 			}
 			dep := &deploy.Deployer{CFN: sess.in(env.Region).cfn, Out: r.Stderr}
@@ -63,7 +64,10 @@ func (r *Runner) diff(ctx context.Context, args []string) error {
 				note = " (not deployed)"
 			}
 		}
-		d := cfndiff.Compare(old, s.Template)
+		d := cfndiff.CompareWith(old, s.Template, cfndiff.Options{
+			OldAsset: r.deployedAssetReader(ctx, &o, &sess, s, env),
+			NewAsset: assemblyAssetReader(s),
+		})
 		fmt.Fprintf(r.Stdout, "Stack %s%s\n", s.DisplayName, note)
 		if err := d.Write(r.Stdout); err != nil {
 			return err
@@ -524,4 +528,56 @@ func (r *Runner) destroy(ctx context.Context, args []string) error {
 		fmt.Fprintf(r.Stderr, "%s: destroyed\n", s.DisplayName)
 	}
 	return nil
+}
+
+// assemblyAssetReader reads a manifest's S3 asset of the new template from
+// the cloud assembly: the file asset published to that key.
+func assemblyAssetReader(s *assembly.Stack) cfndiff.AssetReader {
+	return func(a any) (string, error) {
+		m, _ := a.(map[string]any)
+		key, ok := m["Key"].(string)
+		if !ok || s.Assets == nil {
+			return "", fmt.Errorf("the asset is not in the cloud assembly")
+		}
+		for _, f := range s.Assets.Files {
+			for _, d := range f.Destinations {
+				if d.ObjectKey != key || f.Path == "" {
+					continue
+				}
+				b, err := os.ReadFile(f.Path)
+				if err != nil {
+					return "", err
+				}
+				return string(b), nil
+			}
+		}
+		return "", fmt.Errorf("no file asset of the cloud assembly has key %s", key)
+	}
+}
+
+// deployedAssetReader reads a manifest's S3 asset of the deployed
+// template from its bucket, with the caller's credentials (connecting on
+// first use when diff compares with --template).
+func (r *Runner) deployedAssetReader(ctx context.Context, o *options, sess **session, s *assembly.Stack, env deploy.Env) cfndiff.AssetReader {
+	var connectErr error
+	return func(a any) (string, error) {
+		if *sess == nil && connectErr == nil {
+			*sess, connectErr = r.connect(ctx, o)
+		}
+		if connectErr != nil {
+			return "", fmt.Errorf("the deployed bucket is read with AWS credentials: %w", connectErr)
+		}
+		if env.Region == "" {
+			var err error
+			if env, err = (*sess).env(s); err != nil {
+				return "", err
+			}
+		}
+		ds := &driftStack{s: s, refs: pseudoRefs(env, s.StackName), clients: (*sess).in(env.Region)}
+		body, err := ds.readAsset(ctx, a)
+		if err != nil {
+			return "", errors.New(shortAPIError(err))
+		}
+		return body, nil
+	}
 }
