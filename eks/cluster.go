@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/eksforge/eksforge/aws/autoscaling"
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/aws/kms"
@@ -45,6 +46,21 @@ type ICluster interface {
 	IpFamily() IpFamily
 	// KubernetesVersion is the control plane's version ("" when unknown).
 	KubernetesVersion() KubernetesVersion
+
+	// AddManifest applies Kubernetes objects to the cluster at deploy time
+	// ([Cluster.AddManifest]).
+	AddManifest(id string, objects ...any) *KubernetesManifest
+	// AddHelmChart installs a Helm chart ([Cluster.AddHelmChart]).
+	AddHelmChart(id string, opts HelmChartOptions) *HelmChart
+	// AddServiceAccount adds a Kubernetes service account with an IAM role
+	// ([Cluster.AddServiceAccount]).
+	AddServiceAccount(id string, opts ServiceAccountOptions) *ServiceAccount
+	// AwsAuth is the cluster's aws-auth ConfigMap, made on first use
+	// ([Cluster.AwsAuth]).
+	AwsAuth() *AwsAuth
+	// AddAutoScalingGroupCapacity adds self-managed nodes
+	// ([Cluster.AddAutoScalingGroupCapacity]).
+	AddAutoScalingGroupCapacity(id string, opts AutoScalingGroupCapacityOptions) *autoscaling.AutoScalingGroup
 
 	// internals gives package code (and part 2: manifests, charts, aws-auth)
 	// the cluster's registry.

@@ -1,6 +1,7 @@
 package eks
 
 import (
+	"github.com/eksforge/eksforge/aws/autoscaling"
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
@@ -147,3 +148,31 @@ func (c *importedCluster) AuthenticationMode() AuthenticationMode { return c.att
 func (c *importedCluster) IpFamily() IpFamily                     { return c.attrs.IpFamily }
 func (c *importedCluster) KubernetesVersion() KubernetesVersion   { return c.attrs.KubernetesVersion }
 func (c *importedCluster) internals() *clusterInternals           { return c.in }
+
+// AddManifest applies objects to the imported cluster (see
+// [Cluster.AddManifest]).
+func (c *importedCluster) AddManifest(id string, objects ...any) *KubernetesManifest {
+	return AddManifest(c, id, objects...)
+}
+
+// AddHelmChart installs a chart in the imported cluster (see
+// [Cluster.AddHelmChart]).
+func (c *importedCluster) AddHelmChart(id string, opts HelmChartOptions) *HelmChart {
+	return AddHelmChart(c, id, opts)
+}
+
+// AddServiceAccount adds a service account to the imported cluster (see
+// [Cluster.AddServiceAccount]).
+func (c *importedCluster) AddServiceAccount(id string, opts ServiceAccountOptions) *ServiceAccount {
+	return AddServiceAccount(c, id, opts)
+}
+
+// AwsAuth is the imported cluster's aws-auth ConfigMap (see
+// [Cluster.AwsAuth]).
+func (c *importedCluster) AwsAuth() *AwsAuth { return awsAuthOf(c) }
+
+// AddAutoScalingGroupCapacity adds self-managed nodes to the imported
+// cluster (see [Cluster.AddAutoScalingGroupCapacity]).
+func (c *importedCluster) AddAutoScalingGroupCapacity(id string, opts AutoScalingGroupCapacityOptions) *autoscaling.AutoScalingGroup {
+	return AddAutoScalingGroupCapacityTo(c, id, opts)
+}

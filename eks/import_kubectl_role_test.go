@@ -3,6 +3,7 @@ package eks_test
 import (
 	"testing"
 
+	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/eks"
@@ -20,8 +21,8 @@ func TestImportedClusterKubectlRoleArn(t *testing.T) {
 		AuthenticationMode: eks.AuthenticationModeConfigMap,
 		KubectlRoleArn:     role,
 	})
-	eks.AddManifest(c, "cm", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
-	eks.AddHelmChart(c, "chart", eks.HelmChartOptions{Chart: "nginx", Repository: "https://charts.example.com"})
+	c.AddManifest("cm", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
+	c.AddHelmChart("chart", eks.HelmChartOptions{Chart: "nginx", Repository: "https://charts.example.com"})
 
 	tmpl := assertions.FromStack(t, stack)
 	tmpl.ResourceCountIs("AWS::EKS::AccessEntry", 0)
@@ -61,7 +62,26 @@ func TestImportedClusterKubectlRoleArnErrors(t *testing.T) {
 		t.Parallel()
 		app, stack := newStack()
 		c := eks.ClusterFromClusterAttributes(stack, "Imported", eks.ClusterAttributes{ClusterName: "prod", AuthenticationMode: eks.AuthenticationModeConfigMap, Vpc: nil})
-		eks.AddManifest(c, "cm", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
+		c.AddManifest("cm", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
 		wantError(t, app, "CONFIG_MAP", "ClusterAttributes.KubectlRoleArn")
 	})
+}
+
+// An imported cluster offers the methods of an owned one, so a user never
+// switches to the package functions.
+func TestImportedClusterMethods(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack(cdk.Environment{Account: "123456789012", Region: "us-east-1"})
+	c := eks.ClusterFromClusterAttributes(stack, "Imported", eks.ClusterAttributes{
+		ClusterName: "prod", OpenIdConnectIssuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
+	})
+	c.AddManifest("cm", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
+	c.AddHelmChart("chart", eks.HelmChartOptions{Chart: "nginx", Repository: "https://charts.example.com"})
+	c.AddServiceAccount("sa", eks.ServiceAccountOptions{IdentityType: eks.IdentityTypePodIdentity})
+	c.AwsAuth().AddRoleMapping(iam.RoleFromRoleArn(stack, "Dev", "arn:aws:iam::123456789012:role/dev", iam.FromRoleArnOptions{}), eks.AwsAuthMapping{Groups: []string{"dev"}})
+	tp := assertions.FromStack(t, stack)
+	tp.ResourceCountIs(eks.KubernetesManifestResourceType, 2) // the ConfigMap and the service account
+	tp.ResourceCountIs(eks.HelmChartResourceType, 1)
+	tp.ResourceCountIs("AWS::EKS::PodIdentityAssociation", 1)
+	tp.HasResourceProperties(eks.AwsAuthResourceType, map[string]any{"ClusterName": "prod"})
 }
