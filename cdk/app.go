@@ -13,7 +13,8 @@ type AppProps struct {
 	// Default: $CDK_OUTDIR, or "cdk.out".
 	Outdir string
 	// Context are context values for the whole tree. Values from
-	// $CDK_CONTEXT_JSON (set by the AWS CDK CLI) override them.
+	// $CDK_CONTEXT_JSON, and from the file $CONTEXT_OVERFLOW_LOCATION_ENV
+	// names (both set by the AWS CDK CLI and eksforge), override them.
 	// Default: none.
 	Context map[string]any
 	// DisablePathMetadata leaves the "aws:cdk:path" metadata off resources.
@@ -34,8 +35,9 @@ type App struct {
 	written  map[string]bool
 }
 
-// NewApp creates an app. It panics when $CDK_CONTEXT_JSON is not a JSON
-// object (a broken environment, not a program error that can be handled).
+// NewApp creates an app. It panics when $CDK_CONTEXT_JSON, or the context
+// overflow file, is not a JSON object (a broken environment, not a program
+// error that can be handled).
 func NewApp(props AppProps) *App {
 	a := &App{}
 	a.node = newNode(a, nil, "")
@@ -56,6 +58,21 @@ func NewApp(props AppProps) *App {
 		var ctx map[string]any
 		if err := json.Unmarshal([]byte(env), &ctx); err != nil {
 			panic(fmt.Sprintf("cdk: CDK_CONTEXT_JSON is not a JSON object: %v", err))
+		}
+		for _, k := range sortedKeys(ctx) {
+			a.node.SetContext(k, ctx[k])
+		}
+	}
+	// The part of the context too large for CDK_CONTEXT_JSON is in a file
+	// (the AWS CDK CLI and eksforge write it).
+	if file := os.Getenv("CONTEXT_OVERFLOW_LOCATION_ENV"); file != "" {
+		body, err := os.ReadFile(file)
+		if err != nil {
+			panic(fmt.Sprintf("cdk: unable to read the context overflow file (CONTEXT_OVERFLOW_LOCATION_ENV): %v", err))
+		}
+		var ctx map[string]any
+		if err := json.Unmarshal(body, &ctx); err != nil {
+			panic(fmt.Sprintf("cdk: the context overflow file %s is not a JSON object: %v", file, err))
 		}
 		for _, k := range sortedKeys(ctx) {
 			a.node.SetContext(k, ctx[k])

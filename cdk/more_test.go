@@ -161,6 +161,25 @@ func TestAppContextAndOutdir(t *testing.T) {
 	}
 }
 
+// The part of the context that does not fit in CDK_CONTEXT_JSON comes
+// from the overflow file the CLI names in CONTEXT_OVERFLOW_LOCATION_ENV.
+func TestAppContextOverflowFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "context-overflow.json")
+	big := strings.Repeat("x", 200_000)
+	if err := os.WriteFile(file, []byte(`{"big":"`+big+`"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CDK_CONTEXT_JSON", `{"small":"yes"}`)
+	t.Setenv("CONTEXT_OVERFLOW_LOCATION_ENV", file)
+	app := cdk.NewApp(cdk.AppProps{})
+	if got := app.Node().TryGetContext("small"); got != "yes" {
+		t.Errorf("context small = %v", got)
+	}
+	if got, _ := app.Node().TryGetContext("big").(string); got != big {
+		t.Errorf("context big has %d bytes, want %d", len(got), len(big))
+	}
+}
+
 func TestPathMetadataCanBeDisabled(t *testing.T) {
 	t.Parallel()
 	app := cdk.NewApp(cdk.AppProps{DisablePathMetadata: true})

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -23,6 +25,7 @@ type session struct {
 	cfg       aws.Config
 	endpoint  string
 	account   string
+	arn       string
 	partition string
 	clients   map[string]*clients
 }
@@ -37,9 +40,48 @@ type clients struct {
 var errNoCredentials = errors.New("no AWS credentials")
 
 // connect loads the AWS configuration (default chain, --profile, --region,
-// --endpoint-url) and asks STS who the caller is.
+// --endpoint-url) and asks STS who the caller is. The answer (or error) is
+// kept in o for the rest of the command.
 func (r *Runner) connect(ctx context.Context, o *options) (*session, error) {
+	if o.sess != nil || o.sessErr != nil {
+		return o.sess, o.sessErr
+	}
+	o.sess, o.sessErr = r.connectWith(ctx, o)
+	if o.sess != nil {
+		r.verbosef(o, "AWS: account %s (%s), region %q, endpoint %q", o.sess.account, o.sess.arn, o.sess.cfg.Region, o.endpoint)
+	}
+	return o.sess, o.sessErr
+}
+
+// defaultEnv returns the account and region the app gets as
+// CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION: those of the caller's
+// credentials, or "" when there are none. Commands that call AWS connect
+// here; the others (synth, ls, graph) try the environment, shared files
+// and SSO only, for a few seconds, and never instance metadata.
+func (r *Runner) defaultEnv(ctx context.Context, o *options) (account, region string) {
+	if o.usesAWS {
+		if s, err := r.connect(ctx, o); err == nil {
+			return s.account, s.cfg.Region
+		}
+		return "", ""
+	}
+	probe := *o
+	probe.noIMDS = true
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err := r.connectWith(ctx, &probe)
+	if err != nil {
+		r.verbosef(o, "no default account for the app (CDK_DEFAULT_ACCOUNT): %v", err)
+		return "", ""
+	}
+	return s.account, s.cfg.Region
+}
+
+func (r *Runner) connectWith(ctx context.Context, o *options) (*session, error) {
 	opts := []func(*config.LoadOptions) error{}
+	if o.noIMDS {
+		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
 	if o.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.profile))
 	}
@@ -67,6 +109,7 @@ func (r *Runner) connect(ctx context.Context, o *options) (*session, error) {
 		return nil, fmt.Errorf("unable to identify the caller (sts:GetCallerIdentity): %w", err)
 	}
 	s.account = aws.ToString(id.Account)
+	s.arn = aws.ToString(id.Arn)
 	s.partition = "aws"
 	if parts := strings.SplitN(aws.ToString(id.Arn), ":", 3); len(parts) == 3 && parts[0] == "arn" {
 		s.partition = parts[1]

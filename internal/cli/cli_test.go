@@ -46,7 +46,12 @@ func TestCommandLineErrors(t *testing.T) {
 		stderr []string
 	}{
 		{name: "fails on an unknown command", args: []string{"delpoy"}, code: 2, stderr: []string{`unknown command "delpoy"`, "eksforge help"}},
-		{name: "fails on an unknown flag", args: []string{"synth", "--nope"}, code: 2, stderr: []string{"flag provided but not defined: -nope", "eksforge help synth"}},
+		{name: "fails on an unknown flag, as typed", args: []string{"synth", "--nope"}, code: 2, stderr: []string{"eksforge synth: unknown flag --nope\n", "eksforge help synth"}},
+		{name: "fails on an unknown short flag, as typed", args: []string{"deploy", "-x=1"}, code: 2, stderr: []string{"eksforge deploy: unknown flag -x\n"}},
+		{name: "fails on a flag without its value, as typed", args: []string{"synth", "--output"}, code: 2, stderr: []string{"eksforge synth: --output needs a value"}},
+		{name: "fails on a bad boolean, as typed", args: []string{"destroy", "--force=maybe"}, code: 2, stderr: []string{`invalid boolean value "maybe" for --force`}},
+		{name: "fails on a context value without =", args: []string{"synth", "--app", "true", "-c", "novalue"}, dir: empty, code: 2, stderr: []string{`--context "novalue": want KEY=VALUE`}},
+		{name: "fails on version arguments", args: []string{"version", "x"}, code: 2, stderr: []string{"version takes no arguments"}},
 		{name: "fails on an unknown stack, listing the known ones", args: []string{"ls", "--app", two, "Thrid"}, code: 1, stderr: []string{`no stack matches "Thrid"`, "First, Second"}},
 		{name: "fails without an app", dir: empty, args: []string{"synth"}, code: 1, stderr: []string{"no app to run", "--app"}},
 		{name: "fails on a directory without a cloud assembly", args: []string{"ls", "--app", empty}, code: 1, stderr: []string{"without a cloud assembly", "eksforge synth"}},
@@ -149,7 +154,7 @@ func TestGraphOfTheMinimalExample(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()
 	svg := filepath.Join(t.TempDir(), "minimal.svg")
-	res := run(t, &cli.Runner{Dir: repoRoot}, "graph", "--app", "go run ./examples/minimal", "--out", out, "-o", svg)
+	res := run(t, &cli.Runner{Dir: repoRoot}, "graph", "--app", "go run ./examples/minimal", "--out", out, "--file", svg)
 	res.expect(t, 0, "stderr", "3 resources, 1 dependencies")
 	body, err := os.ReadFile(svg)
 	if err != nil {

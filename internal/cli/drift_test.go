@@ -410,5 +410,5 @@ func TestDriftUsage(t *testing.T) {
 	res := run(t, nil, "drift", "--app", two, "--template", "x.json", "--kubeconfig", "k")
 	res.expect(t, 2, "stderr", "--template reads one stack; name it (the app has A, B)")
 	res = run(t, nil, "drift", "--bogus")
-	res.expect(t, 2, "stderr", "flag provided but not defined: -bogus")
+	res.expect(t, 2, "stderr", "unknown flag --bogus")
 }

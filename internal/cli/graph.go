@@ -37,13 +37,13 @@ func (r *Runner) graph(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if o.output == "" {
+	if o.file == "" {
 		_, err = r.Stdout.Write(b.Bytes())
 		return err
 	}
-	if err := os.WriteFile(r.abs(o.output), b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(r.abs(o.file), b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("unable to write the graph: %w", err)
 	}
-	fmt.Fprintf(r.Stderr, "wrote %s (%d resources, %d dependencies)\n", o.output, len(g.Nodes), len(g.Edges))
+	fmt.Fprintf(r.Stderr, "wrote %s (%d resources, %d dependencies)\n", o.file, len(g.Nodes), len(g.Edges))
 	return nil
 }

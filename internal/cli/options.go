@@ -18,10 +18,20 @@ type options struct {
 	approval                  string
 	parameters                multiFlag
 	allowReplace              multiFlag
-	format, output            string
-	outputsFile               string
-	kubeconfig                string
-	to                        string
+	format, file              string
+	context                   multiFlag
+	verbose, noColor          bool
+	json                      bool
+
+	// usesAWS says the command calls AWS (it takes --profile, --region
+	// and --endpoint-url); noIMDS keeps instance metadata out of a probe.
+	usesAWS, noIMDS bool
+	// sess and sessErr are the command's AWS access once connected.
+	sess        *session
+	sessErr     error
+	outputsFile string
+	kubeconfig  string
+	to          string
 
 	qualifier, toolkitStackName string
 	trust, trustForLookup       multiFlag
@@ -38,14 +48,23 @@ func (o *options) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("eksforge "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
+	fs.BoolVar(&o.verbose, "verbose", false, "say what runs: the app's command and context, the AWS account, region and endpoint")
+	fs.BoolVar(&o.verbose, "v", false, "short for --verbose")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colors (eksforge prints none; NO_COLOR=1 is passed to the app)")
 	app := func() {
-		fs.StringVar(&o.app, "app", "", "command that runs the app, or a cloud assembly directory (default: \"app\" of cdk.json, else \"go run .\")")
-		fs.StringVar(&o.out, "out", "", "directory the app writes the cloud assembly to (default \"cdk.out\")")
+		fs.StringVar(&o.app, "app", "", "`CMD` that runs the app, or a cloud assembly directory (default: \"app\" of cdk.json, else \"go run .\")")
+		fs.StringVar(&o.app, "a", "", "short for --app")
+		fs.StringVar(&o.out, "output", "", "`DIR` the app writes the cloud assembly to (default \"cdk.out\")")
+		fs.StringVar(&o.out, "o", "", "short for --output")
+		fs.StringVar(&o.out, "out", "", "same as --output")
+		fs.Var(&o.context, "context", "context value `KEY=VALUE` for the app, over cdk.json's \"context\" and cdk.context.json (repeatable)")
+		fs.Var(&o.context, "c", "short for --context")
 	}
 	awsFlags := func() {
-		fs.StringVar(&o.profile, "profile", "", "AWS shared configuration profile")
-		fs.StringVar(&o.region, "region", "", "AWS region for stacks whose environment has none")
-		fs.StringVar(&o.endpoint, "endpoint-url", "", "send every AWS call to this URL (moto, LocalStack)")
+		o.usesAWS = true
+		fs.StringVar(&o.profile, "profile", "", "AWS shared configuration profile `NAME`")
+		fs.StringVar(&o.region, "region", "", "AWS `REGION` for stacks whose environment has none")
+		fs.StringVar(&o.endpoint, "endpoint-url", "", "send every AWS call to this `URL` (moto, LocalStack)")
 	}
 	selection := func(verb string) {
 		fs.BoolVar(&o.all, "all", false, verb+" every stack of the app")
@@ -57,6 +76,8 @@ func (o *options) flags(name string) *flag.FlagSet {
 		app()
 		fs.BoolVar(&o.quiet, "q", false, "print nothing on success")
 		fs.BoolVar(&o.quiet, "quiet", false, "print nothing on success")
+		fs.BoolVar(&o.json, "json", false, "print the templates of the stacks named as JSON instead of YAML")
+		fs.BoolVar(&o.json, "j", false, "short for --json")
 		fs.BoolVar(&o.buildAssets, "build-assets", false, "build the assets made at publish time (Go handlers) and stage them in the cloud assembly, so it is self-contained")
 	case "ls":
 		app()
@@ -65,28 +86,28 @@ func (o *options) flags(name string) *flag.FlagSet {
 	case "diff":
 		app()
 		awsFlags()
-		fs.StringVar(&o.template, "template", "", "compare with this template file instead of the deployed stack (one stack)")
+		fs.StringVar(&o.template, "template", "", "compare with this template `FILE` instead of the deployed stack (one stack)")
 		fs.BoolVar(&o.fail, "fail", false, "exit 1 when there are differences")
 	case "deploy":
 		app()
 		awsFlags()
 		selection("deploy")
-		fs.StringVar(&o.approval, "require-approval", "broadening", "when to ask before deploying: never, any-change (any IAM, security group or replacement change), broadening (IAM or security group broadening, or a replacement)")
-		fs.Var(&o.parameters, "parameters", "stack parameter KEY=VALUE or STACK:KEY=VALUE (repeatable)")
+		fs.StringVar(&o.approval, "require-approval", "broadening", "when to ask before deploying (`LEVEL`): never, any-change (any IAM, security group or replacement change), broadening (IAM or security group broadening, or a replacement)")
+		fs.Var(&o.parameters, "parameters", "stack parameter `KEY=VALUE` or STACK:KEY=VALUE (repeatable)")
 		fs.BoolVar(&o.force, "force", false, "deploy even when the template has not changed")
-		fs.Var(&o.allowReplace, "allow-replace", "allow replacing or deleting this EKS cluster, node group, add-on or stateful resource: its logical ID or construct path (repeatable)")
-		fs.StringVar(&o.outputsFile, "outputs-file", "", "also write the stacks' outputs to this JSON file ({\"Stack\": {\"Key\": \"Value\"}})")
+		fs.Var(&o.allowReplace, "allow-replace", "allow replacing or deleting this EKS cluster, node group, add-on or stateful resource: its logical ID or construct `PATH` (repeatable)")
+		fs.StringVar(&o.outputsFile, "outputs-file", "", "also write the stacks' outputs to this JSON `FILE` ({\"Stack\": {\"Key\": \"Value\"}})")
 	case "drift":
 		app()
 		awsFlags()
-		fs.StringVar(&o.template, "template", "", "read the stack's template from this file instead of CloudFormation (one stack)")
-		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "reach every cluster through this kubeconfig's current context instead of an EKS token")
+		fs.StringVar(&o.template, "template", "", "read the stack's template from this `FILE` instead of CloudFormation (one stack)")
+		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "reach every cluster through this kubeconfig `FILE`'s current context instead of an EKS token")
 		fs.BoolVar(&o.fail, "fail", false, "exit 1 when there is drift")
 	case "upgrade-plan":
 		app()
 		awsFlags()
-		fs.StringVar(&o.to, "to", "", "the Kubernetes version to upgrade to, such as 1.34 (required)")
-		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "reach the cluster through this kubeconfig's current context instead of an EKS token")
+		fs.StringVar(&o.to, "to", "", "the Kubernetes `VERSION` to upgrade to, such as 1.34 (required)")
+		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "reach the cluster through this kubeconfig `FILE`'s current context instead of an EKS token")
 		fs.BoolVar(&o.fail, "fail", false, "exit 1 when there is a blocker")
 	case "destroy":
 		app()
@@ -97,17 +118,17 @@ func (o *options) flags(name string) *flag.FlagSet {
 	case "bootstrap":
 		app()
 		awsFlags()
-		fs.StringVar(&o.qualifier, "qualifier", "", "string that tells several bootstrap stacks of one environment apart (default: the deployed stack's, else \"hnb659fds\")")
-		fs.StringVar(&o.toolkitStackName, "toolkit-stack-name", "", "name of the bootstrap stack (default \"CDKToolkit\")")
-		fs.Var(&o.trust, "trust", "account that may deploy into this environment (repeatable; default: the deployed stack's)")
-		fs.Var(&o.trustForLookup, "trust-for-lookup", "account that may look up values in this environment (repeatable; default: the deployed stack's)")
-		fs.Var(&o.executionPolicies, "cloudformation-execution-policies", "managed policy ARN for the CloudFormation execution role (repeatable; default: the deployed stack's, else AdministratorAccess)")
+		fs.StringVar(&o.qualifier, "qualifier", "", "`QUALIFIER` that tells several bootstrap stacks of one environment apart (default: the deployed stack's, else \"hnb659fds\")")
+		fs.StringVar(&o.toolkitStackName, "toolkit-stack-name", "", "`NAME` of the bootstrap stack (default \"CDKToolkit\")")
+		fs.Var(&o.trust, "trust", "`ACCOUNT` that may deploy into this environment (repeatable; default: the deployed stack's)")
+		fs.Var(&o.trustForLookup, "trust-for-lookup", "`ACCOUNT` that may look up values in this environment (repeatable; default: the deployed stack's)")
+		fs.Var(&o.executionPolicies, "cloudformation-execution-policies", "managed policy `ARN` for the CloudFormation execution role (repeatable; default: the deployed stack's, else AdministratorAccess)")
 		fs.BoolVar(&o.showTemplate, "show-template", false, "print the bootstrap template and exit")
 		fs.BoolVar(&o.force, "force", false, "deploy even over a newer bootstrap version or another variant")
 	case "graph":
 		app()
-		fs.StringVar(&o.format, "format", "svg", "output format: svg or dot")
-		fs.StringVar(&o.output, "o", "", "write to this file instead of standard output")
+		fs.StringVar(&o.format, "format", "svg", "output `FORMAT`: svg or dot")
+		fs.StringVar(&o.file, "file", "", "write to this `FILE` instead of standard output")
 	}
 	return fs
 }
@@ -134,13 +155,23 @@ func (o *options) parse(name string, args []string) ([]string, error) {
 }
 
 const synthHelp = `Synth runs the app with CDK_OUTDIR set to the output directory and prints
-each stack with the path of its template. When the app fails (a
+each stack with the path of its template; with stack names (wildcards
+work), it prints their templates instead, in YAML (--json: JSON). When the app fails (a
 validation error, a compile error), its output is printed and the exit code
 is 1.
 
 The app is the --app command, run by "sh -c" in the current directory; by
 default the "app" of ./cdk.json, else "go run .". --app may also name a
-directory that already holds a cloud assembly: it is read, not run.
+directory that already holds a cloud assembly: it is read, not run. A line
+on standard error says what runs, and the app's standard error is shown as
+it comes.
+
+The app receives, as from the AWS CDK CLI: CDK_OUTDIR; CDK_CONTEXT_JSON,
+the context of ./cdk.context.json, then the "context" of ./cdk.json, then
+each --context KEY=VALUE, later ones winning (what does not fit in one
+environment variable goes to the file CONTEXT_OVERFLOW_LOCATION_ENV
+names); CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION, from the caller's
+credentials when there are any.
 
 Synthesis does not compile Go Lambda handlers: their assets are built when
 they are published (eksforge deploy, cdk deploy), by a command written in
@@ -151,7 +182,8 @@ can be deployed from elsewhere (it sets the context eksforge:buildAssets).
 Examples:
 
 	eksforge synth
-	eksforge synth --app 'go run ./examples/minimal' --out /tmp/cdk.out
+	eksforge synth MyStack > template.yaml
+	eksforge synth -a 'go run ./examples/minimal' -o /tmp/cdk.out -c env=prod
 	eksforge synth --build-assets
 `
 
@@ -240,6 +272,6 @@ writes Graphviz input ("dot -Tpng") for other layouts.
 
 Examples:
 
-	eksforge graph -o app.svg
+	eksforge graph --file app.svg
 	eksforge graph MyStack --format dot | dot -Tpng > app.png
 `

@@ -3,6 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -53,11 +55,40 @@ func TestApprovalNeeded(t *testing.T) {
 // --build-assets adds the context key to the app's CDK_CONTEXT_JSON,
 // keeping what the environment already holds.
 func TestBuildAssetsContext(t *testing.T) {
-	got, err := withContext([]string{"A=1", `CDK_CONTEXT_JSON={"k":"v"}`}, "eksforge:buildAssets", true)
-	if err != nil || got != `{"eksforge:buildAssets":true,"k":"v"}` {
-		t.Errorf("withContext = %s, %v", got, err)
+	r := &Runner{Dir: t.TempDir(), Env: []string{"A=1", `CDK_CONTEXT_JSON={"k":"v"}`}}
+	ctx, err := r.appContext(&options{buildAssets: true})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := withContext([]string{`CDK_CONTEXT_JSON=[1]`}, "k", true); err == nil {
+	env := []string{"A=1"}
+	if _, err := writeContextToEnv(&env, ctx); err != nil || env[1] != `CDK_CONTEXT_JSON={"eksforge:buildAssets":true,"k":"v"}` {
+		t.Errorf("env = %q, %v", env, err)
+	}
+	r.Env = []string{`CDK_CONTEXT_JSON=[1]`}
+	if _, err := r.appContext(&options{}); err == nil {
 		t.Error("a CDK_CONTEXT_JSON that is not an object was accepted")
+	}
+}
+
+// A context larger than one environment variable holds goes partly to the
+// overflow file, which is removed afterwards.
+func TestContextOverflow(t *testing.T) {
+	big := strings.Repeat("x", envValueLimit)
+	env := []string{"A=1"}
+	cleanup, err := writeContextToEnv(&env, map[string]any{"a": "small", "big": big})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(env) != 3 || env[1] != `CDK_CONTEXT_JSON={"a":"small"}` || !strings.HasPrefix(env[2], "CONTEXT_OVERFLOW_LOCATION_ENV=") {
+		t.Fatalf("env = %.200q", env)
+	}
+	file := strings.TrimPrefix(env[2], "CONTEXT_OVERFLOW_LOCATION_ENV=")
+	body, err := os.ReadFile(file)
+	if err != nil || string(body) != `{"big":"`+big+`"}` {
+		t.Errorf("overflow file: %.100s, %v", body, err)
+	}
+	cleanup()
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("the overflow file is still there: %v", err)
 	}
 }

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/assembly"
@@ -84,33 +87,41 @@ func (r *Runner) load(ctx context.Context, o *options) (*assembly.Assembly, erro
 	if err := os.Remove(filepath.Join(out, "manifest.json")); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("unable to clear the output directory: %w", err)
 	}
+	appCtx, err := r.appContext(o)
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.CommandContext(ctx, "sh", "-c", app)
 	cmd.Dir = r.dir()
 	cmd.Env = append(append(os.Environ(), r.Env...), "CDK_OUTDIR="+out)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if o.buildAssets {
-		ctxJSON, err := withContext(cmd.Env, cdk.BuildAssetsContext, true)
-		if err != nil {
-			return nil, err
-		}
-		cmd.Env = append(cmd.Env, "CDK_CONTEXT_JSON="+ctxJSON)
-		// Builds take minutes: their progress is shown as it comes.
-		cmd.Stderr = r.Stderr
+	account, region := r.defaultEnv(ctx, o)
+	if account != "" && !hasEnv(cmd.Env, "CDK_DEFAULT_ACCOUNT") {
+		cmd.Env = append(cmd.Env, "CDK_DEFAULT_ACCOUNT="+account)
 	}
+	if region != "" && !hasEnv(cmd.Env, "CDK_DEFAULT_REGION") {
+		cmd.Env = append(cmd.Env, "CDK_DEFAULT_REGION="+region)
+	}
+	if o.noColor {
+		cmd.Env = append(cmd.Env, "NO_COLOR=1")
+	}
+	cleanup, err := writeContextToEnv(&cmd.Env, appCtx)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	abs, _ := filepath.Abs(r.dir())
+	fmt.Fprintf(r.Stderr, "Synthesizing: %s (in %s)\n", app, abs)
+	r.verbosef(o, "CDK_OUTDIR=%s CDK_DEFAULT_ACCOUNT=%s CDK_DEFAULT_REGION=%s, context keys: %s", out, account, region, strings.Join(sortedNames(appCtx), ", "))
+	// The app's standard error (warnings, build progress) is shown as it
+	// comes; its standard output only when it fails.
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, r.Stderr
 	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if so := strings.TrimSpace(stdout.String()); so != "" {
-			msg = strings.TrimSpace(so + "\n" + msg)
-		}
+		msg := strings.TrimSpace(stdout.String())
 		if msg == "" {
-			msg = "(no output)"
+			msg = "(its standard error is above)"
 		}
 		return nil, fmt.Errorf("synthesis failed: the app (%s) exited with %v:\n%s", app, err, indent(msg))
-	}
-	// The app's warnings on standard error are the user's to see.
-	if s := strings.TrimSpace(stderr.String()); s != "" {
-		fmt.Fprintln(r.Stderr, s)
 	}
 	asm, err := assembly.Read(out)
 	if errors.Is(err, assembly.ErrNoAssembly) {
@@ -127,20 +138,110 @@ func (r *Runner) load(ctx context.Context, o *options) (*assembly.Assembly, erro
 	return asm, nil
 }
 
-// withContext returns the CDK_CONTEXT_JSON of env with key set to value.
-func withContext(env []string, key string, value any) (string, error) {
+// appContext returns the context the app receives, as the AWS CDK CLI
+// assembles it: cdk.context.json, under cdk.json's "context", under
+// --context KEY=VALUE (strings); a CDK_CONTEXT_JSON already in the
+// environment comes first of all, and --build-assets last.
+func (r *Runner) appContext(o *options) (map[string]any, error) {
 	ctx := map[string]any{}
-	for _, kv := range env {
+	for _, kv := range append(os.Environ(), r.Env...) {
 		if v, ok := strings.CutPrefix(kv, "CDK_CONTEXT_JSON="); ok && v != "" {
 			ctx = map[string]any{}
 			if err := json.Unmarshal([]byte(v), &ctx); err != nil {
-				return "", fmt.Errorf("CDK_CONTEXT_JSON is not a JSON object: %w", err)
+				return nil, fmt.Errorf("CDK_CONTEXT_JSON is not a JSON object: %w", err)
 			}
 		}
 	}
-	ctx[key] = value
-	b, err := json.Marshal(ctx)
-	return string(b), err
+	if body, err := os.ReadFile(filepath.Join(r.dir(), "cdk.context.json")); err == nil {
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			return nil, fmt.Errorf("unable to read cdk.context.json (a JSON object of context values): %w", err)
+		}
+		maps.Copy(ctx, m)
+	}
+	if body, err := os.ReadFile(filepath.Join(r.dir(), "cdk.json")); err == nil {
+		var cfg struct {
+			Context map[string]any `json:"context"`
+		}
+		if err := json.Unmarshal(body, &cfg); err != nil {
+			return nil, fmt.Errorf("unable to read cdk.json: %w", err)
+		}
+		maps.Copy(ctx, cfg.Context)
+	}
+	for _, kv := range o.context {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usagef("--context %q: want KEY=VALUE", kv)
+		}
+		ctx[k] = v
+	}
+	if o.buildAssets {
+		ctx[cdk.BuildAssetsContext] = true
+	}
+	return ctx, nil
+}
+
+// envValueLimit is the largest environment variable Linux passes to a
+// process (MAX_ARG_STRLEN), the AWS CDK CLI's limit for CDK_CONTEXT_JSON.
+const envValueLimit = 131072
+
+// writeContextToEnv sets CDK_CONTEXT_JSON in env to the context; what does
+// not fit in one environment variable goes to a file named by
+// CONTEXT_OVERFLOW_LOCATION_ENV, as the AWS CDK CLI does (package cdk and
+// aws-cdk-lib read it). The returned function removes the file.
+func writeContextToEnv(env *[]string, ctx map[string]any) (func(), error) {
+	small, overflow := map[string]any{}, map[string]any{}
+	size := len("CDK_CONTEXT_JSON={}")
+	for _, k := range sortedNames(ctx) {
+		b, err := json.Marshal(map[string]any{k: ctx[k]})
+		if err != nil {
+			return nil, fmt.Errorf("context %q: %w", k, err)
+		}
+		if n := len(b) - 1; size+n < envValueLimit {
+			small[k] = ctx[k]
+			size += n
+		} else {
+			overflow[k] = ctx[k]
+		}
+	}
+	b, err := json.Marshal(small)
+	if err != nil {
+		return nil, err
+	}
+	kept := (*env)[:0]
+	for _, kv := range *env {
+		if !strings.HasPrefix(kv, "CDK_CONTEXT_JSON=") && !strings.HasPrefix(kv, "CONTEXT_OVERFLOW_LOCATION_ENV=") {
+			kept = append(kept, kv)
+		}
+	}
+	*env = append(kept, "CDK_CONTEXT_JSON="+string(b))
+	if len(overflow) == 0 {
+		return func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "cdk-context")
+	if err != nil {
+		return nil, err
+	}
+	file := filepath.Join(dir, "context-overflow.json")
+	b, err = json.Marshal(overflow)
+	if err == nil {
+		err = os.WriteFile(file, b, 0o600)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("unable to write the context overflow file: %w", err)
+	}
+	*env = append(*env, "CONTEXT_OVERFLOW_LOCATION_ENV="+file)
+	return func() { os.RemoveAll(dir) }, nil
+}
+
+func hasEnv(env []string, key string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, key+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func indent(s string) string {
@@ -153,12 +254,30 @@ func (r *Runner) synth(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("synth takes no stack names (it synthesizes the whole app); got %q", pos)
-	}
 	asm, err := r.load(ctx, &o)
 	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		// As cdk synth STACK: the templates of the stacks named.
+		stacks, err := asm.Select(pos, assembly.ExtendNone)
+		if err != nil || o.quiet {
+			return err
+		}
+		for i, s := range stacks {
+			body := s.TemplateBody
+			if !o.json {
+				if body, err = yaml.JSONToYAML(s.TemplateBody); err != nil {
+					return fmt.Errorf("stack %s: %w", s.DisplayName, err)
+				}
+			}
+			if i > 0 && !o.json {
+				fmt.Fprintln(r.Stdout, "---")
+			}
+			r.Stdout.Write(bytes.TrimRight(body, "\n"))
+			fmt.Fprintln(r.Stdout)
+		}
+		return nil
 	}
 	if o.quiet {
 		return nil
