@@ -108,7 +108,7 @@ func TestExecuteReportsTheFirstFailingResource(t *testing.T) {
 		"CREATE_COMPLETE              | AWS::EC2::VPC",
 		`| Ng (Demo/Cluster/Nodegroup): Resource handler returned message: "Subnets are required"`,
 		"Sg: Resource creation cancelled",
-		"Demo [##############################] 3/3 resources, 11s",
+		"Demo [##############################] 3/3 resources, 14s", // the clock moves 1s per reading: 10 events, 3 polls, the bar
 	} {
 		if !strings.Contains(out.String(), w) {
 			t.Errorf("output does not contain %q:\n%s", w, out.String())
@@ -245,5 +245,45 @@ func TestEnvSubstitute(t *testing.T) {
 	got := e.Substitute("arn:${AWS::Partition}:s3:::b-${AWS::AccountId}-${AWS::Region}")
 	if got != "arn:aws-cn:s3:::b-1-cn-north-1" {
 		t.Errorf("Substitute() = %q", got)
+	}
+}
+
+// clockCFN is a fakeCFN whose every DescribeStacks call (one poll) moves
+// the clock on by tick.
+type clockCFN struct {
+	*fakeCFN
+	now  time.Time
+	tick time.Duration
+}
+
+func (c *clockCFN) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, opts ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
+	c.now = c.now.Add(c.tick)
+	return c.fakeCFN.DescribeStacks(ctx, in, opts...)
+}
+
+// TestExecuteSaysItIsStillWaiting: a long wait without events (an EKS
+// cluster being created) gets one line per WaitNotice with the elapsed
+// time and the resources in progress, on an injected clock.
+func TestExecuteSaysItIsStillWaiting(t *testing.T) {
+	t.Parallel()
+	const stack = "AWS::CloudFormation::Stack"
+	inProgress := step{status: types.StackStatusCreateInProgress}
+	f := &clockCFN{tick: 20 * time.Second, now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), fakeCFN: &fakeCFN{steps: []step{
+		{events: [][3]string{{"Demo", stack, "CREATE_IN_PROGRESS"}, {"Cluster", "AWS::EKS::Cluster", "CREATE_IN_PROGRESS"}}, status: types.StackStatusCreateInProgress},
+		inProgress, inProgress, inProgress,
+		{events: [][3]string{{"Cluster", "AWS::EKS::Cluster", "CREATE_COMPLETE"}, {"Demo", stack, "CREATE_COMPLETE"}}, status: types.StackStatusCreateComplete},
+	}}}
+	var out bytes.Buffer
+	d := &Deployer{CFN: f, Out: &out, PollInterval: time.Millisecond, Now: func() time.Time { return f.now }}
+	if _, err := d.Execute(t.Context(), &ChangeSet{StackName: "Demo", StackID: stackID, ID: "cs", Type: types.ChangeSetTypeCreate}, 1, map[string]string{"Cluster": "Demo/Cluster"}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	want := "[0/1 1m00s] Demo: still CREATE_IN_PROGRESS after 1m00s; in progress: Cluster (Demo/Cluster, AWS::EKS::Cluster) for 40s\n"
+	if !strings.Contains(got, want) || strings.Count(got, "still CREATE_IN_PROGRESS") != 1 {
+		t.Errorf("output does not say once that it is still waiting (want %q):\n%s", want, got)
+	}
+	if !strings.HasSuffix(got, "Demo [##############################] 1/1 resources, 1m40s\n") {
+		t.Errorf("output does not end with the final bar:\n%s", got)
 	}
 }

@@ -29,6 +29,11 @@ type monitor struct {
 	// succeeded is set when the stack completes: every resource counts as
 	// done, including those that report no events of their own.
 	succeeded bool
+	// lastLine is when a line was last printed; running maps resources
+	// in progress to when their _IN_PROGRESS event was seen.
+	lastLine time.Time
+	running  map[string]time.Time
+	types    map[string]string
 }
 
 // doneCount is the number of resources done, at most total.
@@ -40,7 +45,8 @@ func (m *monitor) doneCount() int {
 }
 
 func (d *Deployer) newMonitor(name, stackID string, total int, paths map[string]string) *monitor {
-	return &monitor{d: d, name: name, stackID: stackID, total: total, paths: paths, start: d.now(), seen: map[string]bool{}, done: map[string]bool{}}
+	now := d.now()
+	return &monitor{d: d, name: name, stackID: stackID, total: total, paths: paths, start: now, lastLine: now, seen: map[string]bool{}, done: map[string]bool{}, running: map[string]time.Time{}, types: map[string]string{}}
 }
 
 // mark remembers the newest event before the operation starts, so only
@@ -111,9 +117,17 @@ func (m *monitor) isStackEvent(e types.StackEvent) bool {
 func (m *monitor) print(e types.StackEvent) {
 	id := aws.ToString(e.LogicalResourceId)
 	status := string(e.ResourceStatus)
+	now := m.d.now()
 	if !m.isStackEvent(e) && (strings.HasSuffix(status, "_COMPLETE") || strings.HasSuffix(status, "_FAILED") || strings.HasSuffix(status, "_SKIPPED")) {
 		m.done[id] = true
+		delete(m.running, id)
+	} else if !m.isStackEvent(e) && strings.HasSuffix(status, "_IN_PROGRESS") {
+		if _, ok := m.running[id]; !ok {
+			m.running[id] = now
+		}
+		m.types[id] = aws.ToString(e.ResourceType)
 	}
+	m.lastLine = now
 	name := id
 	if p := m.paths[id]; p != "" {
 		name += " (" + p + ")"
@@ -127,11 +141,12 @@ func (m *monitor) print(e types.StackEvent) {
 		fmt.Fprintln(m.d.Out, line)
 		return
 	}
-	fmt.Fprintf(m.d.Out, "%s %s\n", m.counter(), line)
+	fmt.Fprintf(m.d.Out, "%s %s\n", m.counter(now), line)
 }
 
-func (m *monitor) counter() string {
-	return fmt.Sprintf("[%d/%d %s]", m.doneCount(), m.total, elapsed(m.d.now().Sub(m.start)))
+// counter renders "[done/total elapsed]" at now.
+func (m *monitor) counter(now time.Time) string {
+	return fmt.Sprintf("[%d/%d %s]", m.doneCount(), m.total, elapsed(now.Sub(m.start)))
 }
 
 // bar renders "[#####-----] 3/7 resources, 12s".
@@ -193,10 +208,44 @@ func (m *monitor) wait(ctx context.Context) (*types.Stack, error) {
 			m.finish()
 			return st, nil
 		}
+		if !m.d.Live {
+			m.noteLongWait(st)
+		}
 		if err := sleep(ctx, m.d.poll()); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// noteLongWait prints, when nothing was printed for the Deployer's
+// WaitNotice, a line with the stack's status, the elapsed time, and the
+// resources still in progress with how long each has been (an EKS cluster
+// takes 10 minutes: the line says the deployment is alive and what it
+// waits for).
+func (m *monitor) noteLongWait(st *types.Stack) {
+	now := m.d.now()
+	if now.Sub(m.lastLine) < m.d.waitNotice() {
+		return
+	}
+	ids := make([]string, 0, len(m.running))
+	for id := range m.running {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return m.running[a].Compare(m.running[b]) })
+	var waiting []string
+	for _, id := range ids {
+		w := fmt.Sprintf("%s (%s) for %s", id, m.types[id], elapsed(now.Sub(m.running[id])))
+		if p := m.paths[id]; p != "" {
+			w = fmt.Sprintf("%s (%s, %s) for %s", id, p, m.types[id], elapsed(now.Sub(m.running[id])))
+		}
+		waiting = append(waiting, w)
+	}
+	line := fmt.Sprintf("%s %s: still %s after %s", m.counter(now), m.name, st.StackStatus, elapsed(now.Sub(m.start)))
+	if len(waiting) > 0 {
+		line += "; in progress: " + strings.Join(waiting, ", ")
+	}
+	fmt.Fprintln(m.d.Out, line)
+	m.lastLine = now
 }
 
 // firstFailure returns the earliest resource event of the operation with a

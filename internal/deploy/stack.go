@@ -38,6 +38,21 @@ type Deployer struct {
 	// Now returns the time, for the elapsed-time display.
 	// Default: time.Now.
 	Now func() time.Time
+	// WaitNotice is how long a stack operation may go without a new event
+	// before a line says it is still running, for how long, and which
+	// resources are in progress (without Live).
+	// Default: DefaultWaitNotice.
+	WaitNotice time.Duration
+}
+
+// DefaultWaitNotice is the Deployer's default WaitNotice.
+const DefaultWaitNotice = 30 * time.Second
+
+func (d *Deployer) waitNotice() time.Duration {
+	if d.WaitNotice > 0 {
+		return d.WaitNotice
+	}
+	return DefaultWaitNotice
 }
 
 func (d *Deployer) now() time.Time {
