@@ -77,7 +77,9 @@ func (r *Runner) defaultEnv(ctx context.Context, o *options) (account, region st
 	return s.account, s.cfg.Region
 }
 
-func (r *Runner) connectWith(ctx context.Context, o *options) (*session, error) {
+// awsConfig loads the AWS configuration: the default chain with --profile,
+// --region and --endpoint-url.
+func (r *Runner) awsConfig(ctx context.Context, o *options) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{}
 	if o.noIMDS {
 		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
@@ -94,7 +96,15 @@ func (r *Runner) connectWith(ctx context.Context, o *options) (*session, error) 
 	opts = append(opts, r.AWSOptions...)
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("unable to load the AWS configuration: %w", err)
+		return cfg, fmt.Errorf("unable to load the AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+func (r *Runner) connectWith(ctx context.Context, o *options) (*session, error) {
+	cfg, err := r.awsConfig(ctx, o)
+	if err != nil {
+		return nil, err
 	}
 	s := &session{cfg: cfg, endpoint: o.endpoint, clients: map[string]*clients{}}
 	stsCfg := cfg.Copy()

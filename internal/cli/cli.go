@@ -95,6 +95,8 @@ func init() {
 		{"drift", "[STACK...] [--kubeconfig FILE] [--fail]", "compare deployed stacks with the live cluster and AWS", driftHelp, (*Runner).drift},
 		{"upgrade-plan", "[STACK...] --to 1.NN [--kubeconfig FILE] [--fail]", "check and order what upgrading the app's clusters takes", upgradePlanHelp, (*Runner).upgradePlan},
 		{"destroy", "[STACK...|--all] [--force]", "delete deployed stacks", destroyHelp, (*Runner).destroy},
+		{"kubeconfig", "[STACK...] [--cluster-name NAME] [--kubeconfig FILE] [--alias NAME]", "write a kubeconfig entry for deployed EKS clusters (no AWS CLI)", kubeconfigHelp, (*Runner).kubeconfig},
+		{"token", "--cluster-name NAME", "print an EKS bearer token (kubectl's exec plugin)", tokenHelp, (*Runner).token},
 		{"graph", "[STACK...] [--format dot|svg] [--file FILE]", "draw the construct tree and resource dependencies", graphHelp, (*Runner).graph},
 		{"version", "", "print eksforge's version (also --version)", "", (*Runner).version},
 		{"help", "[COMMAND]", "show help for eksforge or a command", "", (*Runner).help},

@@ -19,7 +19,7 @@ import (
 // testdata/help/.
 func TestHelpGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"", "bootstrap", "synth", "ls", "diff", "deploy", "drift", "upgrade-plan", "destroy", "graph"} {
+	for _, name := range []string{"", "bootstrap", "synth", "ls", "diff", "deploy", "drift", "upgrade-plan", "destroy", "graph", "kubeconfig", "token"} {
 		args := []string{"help"}
 		file := "eksforge.txt"
 		if name != "" {

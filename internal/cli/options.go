@@ -37,6 +37,7 @@ type options struct {
 	trust, trustForLookup       multiFlag
 	executionPolicies           multiFlag
 	showTemplate                bool
+	clusterName, alias          string
 }
 
 type multiFlag []string
@@ -125,6 +126,16 @@ func (o *options) flags(name string) *flag.FlagSet {
 		fs.Var(&o.executionPolicies, "cloudformation-execution-policies", "managed policy `ARN` for the CloudFormation execution role (repeatable; default: the deployed stack's, else AdministratorAccess)")
 		fs.BoolVar(&o.showTemplate, "show-template", false, "print the bootstrap template and exit")
 		fs.BoolVar(&o.force, "force", false, "deploy even over a newer bootstrap version or another variant")
+	case "kubeconfig":
+		app()
+		awsFlags()
+		fs.StringVar(&o.clusterName, "cluster-name", "", "the EKS cluster `NAME` (instead of the clusters of the stacks named)")
+		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "the kubeconfig `FILE` to write or merge into (default: the first of $KUBECONFIG, else ~/.kube/config)")
+		fs.StringVar(&o.alias, "alias", "", "the context's `NAME` (default: the cluster's ARN)")
+		fs.BoolVar(&o.all, "all", false, "every stack of the app")
+	case "token":
+		awsFlags()
+		fs.StringVar(&o.clusterName, "cluster-name", "", "the EKS cluster `NAME` the token is for (required)")
 	case "graph":
 		app()
 		fs.StringVar(&o.format, "format", "svg", "output `FORMAT`: svg or dot")
