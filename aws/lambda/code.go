@@ -260,13 +260,14 @@ type goCode struct {
 // ("./cmd/handler", relative to opts.Dir or the working directory).
 //
 // Synthesis does not compile the package. It names the asset by the hash
-// of the build inputs (the module's own sources, its go.mod and go.sum, Go
-// version, flags, target; see internal/gobuild), computed without building
-// and without loading any dependency (go env and go/build only; go list for
-// workspaces and directory replacements), and writes in the asset manifest the command that
+// of the build inputs (sources, module versions and go.sum entries, Go
+// version, flags, target; see internal/gobuild), computed with go list
+// without building, and writes in the asset manifest the command that
 // builds and zips it (the asset's "executable" source): the AWS CDK CLI
-// (cdk deploy) and eksforge deploy run it when they publish the asset, on
-// the machine that synthesized. The binary and its zip are cached outside
+// (cdk deploy) and eksforge deploy run it when they publish the asset. The
+// command names the package and its module, not paths of this machine
+// (see internal/gobuild.Command), so the cloud assembly publishes from
+// the app's project directory on any machine. The binary and its zip are cached outside
 // the repository under the hash, so a repeated publish, or a second app
 // with the same handler, builds nothing. Synthesize with cdk.BuildAssets
 // (eksforge synth --build-assets) to build at synthesis and stage the zip
@@ -337,14 +338,15 @@ func (b *goBinding) location() (*cdk.FileAssetLocation, string) {
 			b.scope.Node().AddError("Code: unable to build %s: %v", b.code.pkg, err)
 			return
 		}
-		hash, err := gobuild.Hash(context.Background(), opts)
+		id, err := gobuild.Identify(context.Background(), opts)
 		if err != nil {
 			b.scope.Node().AddError("Code: %v", err)
 			return
 		}
+		hash := id.Hash
 		loc := cdk.StackOf(b.scope).AddFileAsset(cdk.FileAssetSource{
 			SourceHash: hash,
-			Executable: gobuild.Command(opts, hash),
+			Executable: gobuild.Command(opts, id),
 			Build: func(ctx context.Context) (string, error) {
 				opts.Progress = os.Stderr
 				zip, _, err := gobuild.BuildZip(ctx, opts, hash)

@@ -22,9 +22,11 @@ var realHandler = eks.KubectlHandlerPackage
 // machine (an empty eksforge cache) with every tool the go command starts
 // recorded (-toolexec), an empty module cache and no module proxy: no
 // compiler or linker runs, the only go command is go env (no go list, so
-// no module of the handlers is needed), nothing is built into the cache, and each Go handler's asset manifest entry is complete: the
-// command that builds it at publish time, and a destination in the
-// bootstrap bucket under the key the template names.
+// no module of the handlers is needed), nothing is built into the cache,
+// and each Go handler's asset manifest entry is complete: the command that
+// builds it at publish time, naming no path of this machine (so the cloud
+// assembly publishes elsewhere), and a destination in the bootstrap bucket
+// under the key the template names.
 func TestFirstSynthCompilesNothing(t *testing.T) {
 	eks.KubectlHandlerPackage = realHandler
 	t.Cleanup(func() { eks.KubectlHandlerPackage = realHandler })
@@ -111,10 +113,15 @@ func TestFirstSynthCompilesNothing(t *testing.T) {
 		if len(f.Source) != 1 || !strings.HasPrefix(f.DisplayName, pkg+" (arm64)") {
 			t.Errorf("asset %s: source %v, display name %q", id, f.Source, f.DisplayName)
 		}
-		if argv[0] != "go" || argv[1] != "run" || argv[2] != "-C" || !filepath.IsAbs(argv[3]) || argv[4] != "./cmd/eksforge-asset" {
-			t.Errorf("asset %s: command %q does not go run eksforge-asset from the eksforge sources", id, argv)
+		if argv[0] != "go" || argv[1] != "run" || argv[2] != "github.com/eksforge/eksforge/cmd/eksforge-asset" {
+			t.Errorf("asset %s: command %q does not go run eksforge-asset of the app's eksforge", id, argv)
 		}
-		for _, want := range [][]string{{"-goarch", "arm64"}, {"-tags", "lambda.norpc,nohelm"}, {"-hash", id}} {
+		for _, a := range argv {
+			if filepath.IsAbs(a) {
+				t.Errorf("asset %s: command %q names %s, a path of this machine", id, argv, a)
+			}
+		}
+		for _, want := range [][]string{{"-module", "github.com/eksforge/eksforge"}, {"-goarch", "arm64"}, {"-tags", "lambda.norpc,nohelm"}, {"-hash", id}} {
 			if i := slices.Index(argv, want[0]); i < 0 || argv[i+1] != want[1] {
 				t.Errorf("asset %s: command %q lacks %s %s", id, argv, want[0], want[1])
 			}

@@ -283,7 +283,7 @@ func (r *Runner) deployStack(ctx context.Context, sess *session, o *options, s *
 		}
 	}
 
-	pub, err := deploy.PublishAssets(ctx, c.s3, env, s.Assets, r.Stderr)
+	pub, err := deploy.PublishAssets(ctx, c.s3, env, s.Assets, r.Dir, r.Stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -52,11 +53,13 @@ type PublishResult struct {
 // key is its content hash, so an existing object has the same content.
 // An asset whose source is a command (a Go handler built at publish time)
 // is made by running it, as the AWS CDK's cdk-assets does, only when an
-// object is missing; the command's standard error (its progress) goes to
-// progress, which may be nil. Destinations in another region than env's
+// object is missing, in the directory dir ("" for the current one: the
+// app's project directory, where cdk-assets runs it too); the command's
+// standard error (its progress) goes to progress, which may be nil.
+// Destinations in another region than env's
 // are published with the same client. Container image assets are an
 // error.
-func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.AssetManifest, progress io.Writer) (PublishResult, error) {
+func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.AssetManifest, dir string, progress io.Writer) (PublishResult, error) {
 	var res PublishResult
 	if am == nil {
 		return res, nil
@@ -88,7 +91,7 @@ func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.Asse
 				return res, fmt.Errorf("unable to check asset %s at %s: %w", f.DisplayName, url, err)
 			}
 			if body == nil {
-				if body, err = readAsset(ctx, f, progress); err != nil {
+				if body, err = readAsset(ctx, f, dir, progress); err != nil {
 					return res, err
 				}
 			}
@@ -101,9 +104,9 @@ func PublishAssets(ctx context.Context, client S3API, env Env, am *assembly.Asse
 	return res, nil
 }
 
-func readAsset(ctx context.Context, f assembly.FileAsset, progress io.Writer) ([]byte, error) {
+func readAsset(ctx context.Context, f assembly.FileAsset, dir string, progress io.Writer) ([]byte, error) {
 	if len(f.Executable) > 0 {
-		p, err := runExecutable(ctx, f, progress)
+		p, err := runExecutable(ctx, f, dir, progress)
 		if err != nil {
 			return nil, err
 		}
@@ -130,15 +133,17 @@ func readAsset(ctx context.Context, f assembly.FileAsset, progress io.Writer) ([
 }
 
 // runExecutable runs the command of an asset made at publish time and
-// returns the path it prints. It runs in the current directory, as
-// cdk-assets runs it in the AWS CDK CLI's.
-func runExecutable(ctx context.Context, f assembly.FileAsset, progress io.Writer) (string, error) {
+// returns the path it prints. It runs in dir (the current directory when
+// ""), as cdk-assets runs it in the AWS CDK CLI's; a relative path it
+// prints is relative to dir.
+func runExecutable(ctx context.Context, f assembly.FileAsset, dir string, progress io.Writer) (string, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
 	fmt.Fprintf(progress, "building asset %s: %s\n", f.DisplayName, strings.Join(f.Executable, " "))
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, f.Executable[0], f.Executable[1:]...)
+	cmd.Dir = dir
 	cmd.Stderr = io.MultiWriter(progress, &stderr)
 	out, err := cmd.Output()
 	if err != nil {
@@ -151,6 +156,9 @@ func runExecutable(ctx context.Context, f assembly.FileAsset, progress io.Writer
 	p := strings.TrimSpace(string(out))
 	if p == "" {
 		return "", fmt.Errorf("unable to build asset %s: the command printed no file name on standard output: %s", f.DisplayName, strings.Join(f.Executable, " "))
+	}
+	if dir != "" && !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
 	}
 	return p, nil
 }

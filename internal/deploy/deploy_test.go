@@ -187,13 +187,13 @@ func TestPublishAssets(t *testing.T) {
 	env := Env{Account: "111122223333", Region: "eu-west-1", Partition: "aws"}
 	const bucket = "cdk-x-assets-111122223333-eu-west-1"
 
-	_, err := PublishAssets(t.Context(), &fakeS3{objects: map[string][]byte{}}, env, am, nil)
+	_, err := PublishAssets(t.Context(), &fakeS3{objects: map[string][]byte{}}, env, am, "", nil)
 	if !errors.Is(err, ErrNotBootstrapped) || !strings.Contains(err.Error(), "eksforge bootstrap aws://111122223333/eu-west-1") {
 		t.Errorf("without the bucket: error = %v, want ErrNotBootstrapped naming eksforge bootstrap", err)
 	}
 
 	s := &fakeS3{buckets: map[string]bool{bucket: true}, objects: map[string][]byte{bucket + "/f.json": []byte(`{"a":1}`)}}
-	res, err := PublishAssets(t.Context(), s, env, am, nil)
+	res, err := PublishAssets(t.Context(), s, env, am, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestPublishAssets(t *testing.T) {
 		t.Errorf("the directory asset was not uploaded as a zip of main.txt: %v", err)
 	}
 
-	_, err = PublishAssets(t.Context(), s, env, &assembly.AssetManifest{Path: "x.assets.json", DockerImages: 1}, nil)
+	_, err = PublishAssets(t.Context(), s, env, &assembly.AssetManifest{Path: "x.assets.json", DockerImages: 1}, "", nil)
 	if err == nil || !strings.Contains(err.Error(), "container image") {
 		t.Errorf("docker images: error = %v, want a clear refusal", err)
 	}

@@ -242,9 +242,10 @@ type Identity struct {
 	// Hash is what [Hash] returns.
 	Hash string
 	// Package is the main package's import path and Module the path of
-	// the module it is built in, when the hash was taken without go list
-	// (see the package doc): the build is then found again on any machine
-	// from these two names ([ModuleDir]). Both are "" otherwise.
+	// the module it is built in, when the build can be found again from
+	// these two names on any machine ([Command], [ModuleDir]): the hash
+	// was taken without go list (see the package doc) and the module is
+	// eksforge or requires it. Both are "" otherwise.
 	Package, Module string
 }
 

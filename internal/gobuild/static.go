@@ -28,6 +28,8 @@ type moduleFile struct {
 	// localReplace is the first replace directive whose target is a
 	// directory, or "".
 	localReplace string
+	// requiresEksforge reports a require directive of the eksforge module.
+	requiresEksforge bool
 }
 
 // errNotStatic says that the static hash does not apply to a build; the
@@ -200,13 +202,19 @@ func (o *config) staticHash(goenv map[string]string, envVars []string) (Identity
 			return Identity{}, nil, o.errorf("%w", err)
 		}
 	}
-	return Identity{Hash: h.sum(), Package: mainPath, Module: mf.path}, watched, nil
+	id := Identity{Hash: h.sum()}
+	if mf.path == ModulePath || mf.requiresEksforge {
+		// The publish-time command resolves in this module (it needs
+		// eksforge), so it can find the build by these names.
+		id.Package, id.Module = mainPath, mf.path
+	}
+	return id, watched, nil
 }
 
 // parseModuleFile reads the module, go and replace directives of a go.mod.
 func parseModuleFile(b []byte) moduleFile {
 	var mf moduleFile
-	inReplace := false
+	inReplace, inRequire := false, false
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -219,11 +227,14 @@ func parseModuleFile(b []byte) moduleFile {
 			continue
 		}
 		switch {
-		case inReplace && f[0] == ")":
-			inReplace = false
+		case (inReplace || inRequire) && f[0] == ")":
+			inReplace, inRequire = false, false
 			continue
 		case inReplace:
 			mf.checkReplace(f)
+			continue
+		case inRequire:
+			mf.checkRequire(f)
 			continue
 		}
 		switch f[0] {
@@ -234,6 +245,12 @@ func parseModuleFile(b []byte) moduleFile {
 		case "go":
 			if len(f) > 1 {
 				mf.goVersion = f[1]
+			}
+		case "require":
+			if len(f) > 1 && f[1] == "(" {
+				inRequire = true
+			} else {
+				mf.checkRequire(f[1:])
 			}
 		case "replace":
 			if len(f) > 1 && f[1] == "(" {
@@ -255,6 +272,13 @@ func (mf *moduleFile) checkReplace(f []string) {
 	}
 	if len(f)-i-1 == 1 {
 		mf.localReplace = unquote(f[0])
+	}
+}
+
+// checkRequire records a requirement of the eksforge module.
+func (mf *moduleFile) checkRequire(f []string) {
+	if len(f) > 0 && unquote(f[0]) == ModulePath {
+		mf.requiresEksforge = true
 	}
 }
 
