@@ -111,7 +111,7 @@ func cdkTemplate(t *testing.T, dir, stack string) map[string]any {
 // handlerInputs returns, per logical ID, the properties of the custom
 // resources of typ that the handler reads, decoded: JSON strings parsed,
 // intrinsics rendered, and the intended differences removed (ServiceToken,
-// eksforge's Owner (docs/custom-resources.md, Ownership),
+// eksforge's Owner and StackObjects (docs/custom-resources.md, Ownership),
 // the Helm timeout's spelling; aws-cdk-lib's key order in JSON strings).
 func handlerInputs(tmpl map[string]any, typ string) map[string]any {
 	out := map[string]any{}
@@ -119,7 +119,7 @@ func handlerInputs(tmpl map[string]any, typ string) map[string]any {
 		props := map[string]any{}
 		for k, v := range r["Properties"].(map[string]any) {
 			switch k {
-			case "ServiceToken", "ServiceTimeout", "Timeout", "Owner":
+			case "ServiceToken", "ServiceTimeout", "Timeout", "Owner", "StackObjects":
 				continue
 			case "Manifest", "Values", "ApplyPatchJson", "RestorePatchJson":
 				var x any

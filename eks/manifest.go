@@ -157,6 +157,7 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 		properties["Manifest"] = cdk.Fn.ToJsonString(list)
 		m.inline = true
 	}
+	declareStackObjects(m, properties)
 	m.Resource = newKubectlResource(m, kubectlResourceProps{
 		cluster:       props.Cluster,
 		typ:           KubernetesManifestResourceType,

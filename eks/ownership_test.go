@@ -1,8 +1,11 @@
 package eks_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
@@ -46,5 +49,55 @@ func TestNamespaceWithARetainedNeighbourWarns(t *testing.T) {
 	if len(warnings) != 2 || !strings.Contains(warnings[0], `Namespace "apps" is deleted with this manifest, but Stack/Kept (RemovalPolicyRetain)`) ||
 		!strings.Contains(warnings[1], "chart (RemovalPolicyRetain)") || !strings.Contains(warnings[0], "RemovalPolicy: cdk.RemovalPolicyRetain") {
 		t.Errorf("warnings on the namespace's manifest:\n%s", strings.Join(warnings, "\n"))
+	}
+}
+
+// TestManifestsDeclareStackObjects checks StackObjects: every manifest of
+// a stack reads, through one template mapping per cluster, what all the
+// stack's manifests on that cluster declare (the kubectl handler's
+// ObjectKeyHash of each object, by construct address), and nothing of
+// another stack's.
+func TestManifestsDeclareStackObjects(t *testing.T) {
+	t.Parallel()
+	app, stack := newStack()
+	c := k8sCluster(stack)
+	a := c.AddManifest("a", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}},
+		map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "apps"}})
+	b := c.AddManifest("b", map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "api", "namespace": "web"},
+		"spec": map[string]any{"selector": map[string]any{"matchLabels": map[string]any{"app": "api"}},
+			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "api"}},
+				"spec": map[string]any{"containers": []any{map[string]any{"name": "api", "image": "nginx"}}}}}})
+	other := cdk.NewStack(app, "Other", cdk.StackProps{})
+	eks.NewKubernetesManifest(other, "Elsewhere", eks.KubernetesManifestProps{Cluster: c,
+		Manifest: []any{map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "y"}}}})
+
+	tmpl := templateOf(t, stack)
+	mappings, _ := tmpl["Mappings"].(map[string]any)
+	m, _ := mappings["EksforgeStackObjects"].(map[string]any)
+	if len(m) != 1 {
+		t.Fatalf("mapping EksforgeStackObjects %v, want one cluster", m)
+	}
+	var key string
+	var value string
+	for k, v := range m {
+		key, value = k, v.(map[string]any)["Objects"].(string)
+	}
+	var got map[string][]string
+	if err := json.Unmarshal([]byte(value), &got); err != nil {
+		t.Fatal(err)
+	}
+	// Test vectors shared with handlers/kubectl (TestObjectKeyHash).
+	want := map[string][]string{
+		a.Node().Addr(): {"0920cd20659c78ec", "80859608d54ba712"}, // /ConfigMap/default/x, /Namespace//apps
+		b.Node().Addr(): {"f676bdc3fedfa9e3"},                     // apps/Deployment/web/api
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("StackObjects (-want +got):\n%s", diff)
+	}
+	for _, r := range resourcesOfType(tmpl, eks.KubernetesManifestResourceType) {
+		p := r["Properties"].(map[string]any)
+		if diff := cmp.Diff(map[string]any{"Fn::FindInMap": []any{"EksforgeStackObjects", key, "Objects"}}, p["StackObjects"]); diff != "" {
+			t.Errorf("property StackObjects (-want +got):\n%s", diff)
+		}
 	}
 }

@@ -15,6 +15,11 @@ func (h *Handler) awsAuth(ctx context.Context, e provider.Event) (provider.OnEve
 	if err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+		// A late replay: running it again would put back entries a later
+		// event removed (or remove entries it added).
+		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	}
 	if e.RequestType == cfnresponse.Delete {
 		if err := awsauth.Apply(ctx, cl.cs, id, nil); err != nil {
 			return provider.OnEventResult{}, err

@@ -83,6 +83,9 @@ func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnE
 	}
 	me := ownerOf(e, p)
 	r.Owner = me.releaseLabel()
+	if h.staleHelmEvent(ctx, e, p, id) {
+		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	}
 	if e.RequestType == cfnresponse.Delete {
 		if mark, exists, err := c.Owner(r.Name, r.Namespace); err != nil {
 			return provider.OnEventResult{}, err
@@ -171,4 +174,16 @@ func (h *Handler) helmIsComplete(ctx context.Context, req provider.IsCompleteReq
 		reason += "; rolled back (Atomic)"
 	}
 	return provider.IsCompleteResult{}, errors.New(reason)
+}
+
+// staleHelmEvent records a chart's event in the stack's ledger and reports
+// whether it is a late replay (see [Handler.staleEvent]): a replayed
+// Update must not upgrade the release back to old values, nor a replayed
+// Delete uninstall a release re-created since.
+func (h *Handler) staleHelmEvent(ctx context.Context, e provider.Event, p props, id string) bool {
+	cl, err := h.connect(ctx, p)
+	if err != nil {
+		return false // helmClient connected already; the error shows there
+	}
+	return h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId})
 }

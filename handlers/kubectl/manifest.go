@@ -3,6 +3,7 @@ package kubectl
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -34,10 +35,15 @@ func (h *Handler) manifestObjects(ctx context.Context, p props) ([]*unstructured
 func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
 	id, replaced := physicalIDFor(kindManifest, e)
 	p := props(e.ResourceProperties)
+	decl, err := stackObjectsOf(e, p)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	me, ours := ownerOf(e, p), oldOwners(e)
 	objs, err := h.manifestObjects(ctx, p)
 	if err != nil {
 		if e.RequestType == cfnresponse.Delete {
-			return h.deleteUnreadable(ctx, p, id, err)
+			return h.deleteUnreadable(ctx, e, p, id, decl, err)
 		}
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
@@ -45,14 +51,18 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 	if err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
-	me, ours := ownerOf(e, p), oldOwners(e)
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
+	}
 	if e.RequestType == cfnresponse.Delete {
-		if err := cl.apply.Delete(ctx, objs, ownedGuard(me, ours, nil)); err != nil {
+		if err := cl.apply.Delete(ctx, objs, h.ownedGuard(ctx, cl.apply, me, ours, decl, nil)); err != nil {
 			return provider.OnEventResult{}, err
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	}
-	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+	if e.RequestType == cfnresponse.Update && !replaced && onlyStackObjectsChanged(e) {
+		// Another resource of the stack changed what it declares; this
+		// one's objects are as they were: nothing to apply or prune.
 		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
 	}
 	took := &takeovers{}
@@ -73,7 +83,7 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 				}
 				return ""
 			}
-			if derr := cl.apply.Delete(cctx, done, ownedGuard(me, ours, keepTaken)); derr != nil {
+			if derr := cl.apply.Delete(cctx, done, h.ownedGuard(cctx, cl.apply, me, ours, decl, keepTaken)); derr != nil {
 				// Keep the ID so the rollback Delete finishes the job.
 				return provider.OnEventResult{PhysicalResourceId: id}, fmt.Errorf("%w (and cleaning up failed: %v)", err, derr)
 			}
@@ -84,16 +94,35 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 		return provider.OnEventResult{}, err
 	}
 	if e.RequestType == cfnresponse.Update && !replaced && p.str("PruneLabel") != "" {
+		guard := h.ownedGuard(ctx, cl.apply, me, ours, decl, nil)
 		old, err := h.manifestObjects(ctx, props(e.OldResourceProperties))
 		if err != nil {
-			if err := pruneUnreadable(ctx, cl.apply, objs, p.str("PruneLabel"), err); err != nil {
+			if err := pruneUnreadable(ctx, cl.apply, objs, p.str("PruneLabel"), guard, err); err != nil {
 				return provider.OnEventResult{}, err
 			}
-		} else if _, err := cl.apply.Prune(ctx, old, objs, p.str("PruneLabel"), ownedGuard(me, ours, nil)); err != nil {
+		} else if _, err := cl.apply.Prune(ctx, old, objs, p.str("PruneLabel"), guard); err != nil {
 			return provider.OnEventResult{}, err
 		}
 	}
 	return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
+}
+
+// onlyStackObjectsChanged reports whether an Update changes nothing but
+// the StackObjects property.
+func onlyStackObjectsChanged(e provider.Event) bool {
+	if e.OldResourceProperties == nil {
+		return false
+	}
+	strip := func(m map[string]any) map[string]any {
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			if k != "StackObjects" {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	return reflect.DeepEqual(strip(e.OldResourceProperties), strip(e.ResourceProperties))
 }
 
 // existingID is the ID to keep on a failure before anything was done.

@@ -1,7 +1,9 @@
 package kubectl
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +20,20 @@ import (
 // when the event carries no Owner property). Deletes and prunes leave an
 // object whose mark names another owner.
 const OwnerAnnotation = ownermark.Annotation
+
+// PreviousOwnerAnnotation records, on an object a resource took over from
+// another resource of its stack, the owner mark it had before: until that
+// owner lets go of it (its prune or Delete leaves the object), the new
+// owner's prune or Delete gives the object back instead of deleting it —
+// the Delete of a Create rolled back while the old resource still
+// declares the object.
+const PreviousOwnerAnnotation = "eksforge.io/previous-owner"
+
+// ReleasedAnnotation records that the owner it names let go of the object
+// because another resource of the stack declares it (a prune that ran
+// before the receiving resource applied it): the takeover that follows
+// records no previous owner.
+const ReleasedAnnotation = "eksforge.io/released"
 
 // legacyFieldManager is the one field manager of every manifest before
 // each resource had its own; its fields are taken over by the resource
@@ -109,6 +125,7 @@ func ownership(me owner, ours []string, overwrite bool, took *takeovers) *apply.
 				return managersOf(cur, func(m string) bool { return m == legacyFieldManager }), nil
 			case stackOfMark(mark) == me.stack:
 				took.add(cur)
+				slog.Info("taking an object over from another resource of the stack", "object", apply.Describe(cur), "from", mark, "to", me.id)
 				return managersOf(cur, func(m string) bool { return isEksforgeManager(m) && m != me.fieldManager() }), nil
 			default:
 				return nil, fmt.Errorf("the object is owned by %s of another CloudFormation stack (annotation %s): remove it from that stack first, or set Overwrite to adopt it", mark, OwnerAnnotation)
@@ -116,6 +133,25 @@ func ownership(me owner, ours []string, overwrite bool, took *takeovers) *apply.
 		},
 		Absorb: func(m string) bool {
 			return isEksforgeManager(m) && m != me.fieldManager() && (overwrite || m == legacyFieldManager)
+		},
+		Annotate: func(cur *unstructured.Unstructured) map[string]any {
+			mark := markOf(cur)
+			ann := cur.GetAnnotations()
+			if mark == me.id {
+				if _, ok := ann[ReleasedAnnotation]; ok {
+					// Applied again after letting go of it (a rolled-back prune).
+					return map[string]any{ReleasedAnnotation: nil}
+				}
+				return nil
+			}
+			if mark == "" || slices.Contains(ours, mark) || stackOfMark(mark) != me.stack {
+				return nil
+			}
+			if ann[ReleasedAnnotation] == mark {
+				// Its owner let go of it for us: nothing to give back.
+				return map[string]any{ReleasedAnnotation: nil, PreviousOwnerAnnotation: nil}
+			}
+			return map[string]any{ReleasedAnnotation: nil, PreviousOwnerAnnotation: mark}
 		},
 	}
 }
@@ -132,12 +168,61 @@ func managersOf(u *unstructured.Unstructured, keep func(string) bool) []string {
 }
 
 // ownedGuard lets a delete or prune remove only objects this resource owns
-// (its mark, or one of ours, or no mark: applied before marks existed).
-func ownedGuard(me owner, ours []string, skip func(*unstructured.Unstructured) string) apply.DeleteOption {
+// (its mark, or one of ours, or no mark: applied before marks existed) and
+// that no other resource of the stack declares (decl, from the event's
+// StackObjects). On the way it settles who holds what:
+//
+//   - an object another resource owns now is left; if it was taken from
+//     this resource, the record of that (PreviousOwnerAnnotation) goes:
+//     this resource has let go;
+//   - an object another resource of the stack declares is left, marked as
+//     released by this resource (ReleasedAnnotation) — or, when it was
+//     taken over from that very resource, handed back to it;
+//   - an object taken over from another resource of the stack that has not
+//     let go of it, and that is not in this event's template (so the event
+//     cannot tell whether it still declares the object), is handed back to
+//     it (its mark and fields) rather than deleted: this resource's Create
+//     is being rolled back while the former owner, renamed away in the
+//     template, still exists and declares the object. A former owner that
+//     is in the template and does not declare the object gets nothing back.
+//
+// skip, when given, is asked last.
+func (h *Handler) ownedGuard(ctx context.Context, c *apply.Client, me owner, ours []string, decl *stackObjects, skip func(*unstructured.Unstructured) string) apply.DeleteOption {
+	mine := func(mark string) bool { return mark == me.id || slices.Contains(ours, mark) }
+	note := func(cur *unstructured.Unstructured, ann map[string]any) {
+		if err := c.Reassign(ctx, cur, me.fieldManager(), nil, ann); err != nil {
+			slog.WarnContext(ctx, "unable to record ownership on an object left in place", "object", apply.Describe(cur), "error", err)
+		}
+	}
+	giveBack := func(cur *unstructured.Unstructured, to string) {
+		from := func(m string) bool {
+			return m == me.fieldManager() || (isEksforgeManager(m) && slices.ContainsFunc(ours, func(o string) bool { return m == fieldManagerOf(o) }))
+		}
+		err := c.Reassign(ctx, cur, fieldManagerOf(to), from, map[string]any{OwnerAnnotation: to, PreviousOwnerAnnotation: nil, ReleasedAnnotation: nil})
+		if err != nil {
+			slog.WarnContext(ctx, "unable to give an object back to its former owner; leaving it in place", "object", apply.Describe(cur), "owner", to, "error", err)
+		}
+	}
 	return apply.GuardOption(func(cur *unstructured.Unstructured) string {
 		mark := markOf(cur)
-		if mark != "" && mark != me.id && !slices.Contains(ours, mark) {
+		prev := cur.GetAnnotations()[PreviousOwnerAnnotation]
+		if mark != "" && !mine(mark) {
+			if mine(prev) {
+				note(cur, map[string]any{PreviousOwnerAnnotation: nil})
+			}
 			return "it is now owned by " + mark
+		}
+		if other := decl.declarer(cur, me, ours); other != "" {
+			if prev == other {
+				giveBack(cur, other)
+				return "it was taken over from " + other + ", which declares it again: given back"
+			}
+			note(cur, map[string]any{ReleasedAnnotation: me.id})
+			return "another resource of the stack, " + other + ", declares it; it takes the object over when it applies it"
+		}
+		if prev != "" && !mine(prev) && stackOfMark(prev) == me.stack && !decl.inTemplate(prev) {
+			giveBack(cur, prev)
+			return "it was taken over from " + prev + ", which has not let go of it (a rolled-back Create or Update): given back"
 		}
 		if skip != nil {
 			return skip(cur)
@@ -147,6 +232,72 @@ func ownedGuard(me owner, ours []string, skip func(*unstructured.Unstructured) s
 }
 
 func shortHash16(s string) string { return ownermark.Hash16(s) }
+
+// fieldManagerOf is the field manager of the owner with mark id.
+func fieldManagerOf(id string) string { return owner{id: id}.fieldManager() }
+
+// stackObjects are the objects the resources of a stack declare on a
+// cluster, from the property StackObjects (set by the construct at
+// synthesis). A nil *stackObjects knows nothing.
+type stackObjects struct {
+	byKey  map[string]string // object key hash (see [ObjectKeyHash]) → owner mark
+	owners map[string]bool   // the marks of every owning resource of the template
+}
+
+// stackObjectsOf reads the StackObjects property: a JSON object mapping
+// the address (Owner) of each resource of the stack that owns what it
+// applies to the hashes of the objects it declares. Absent: nil.
+func stackObjectsOf(e provider.Event, p props) (*stackObjects, error) {
+	var raw map[string][]string
+	ok, err := p.decode("StackObjects", &raw)
+	if err != nil || !ok {
+		return nil, err
+	}
+	stack := shortHash(e.StackId)
+	out := &stackObjects{byKey: map[string]string{}, owners: map[string]bool{}}
+	for addr, keys := range raw {
+		out.owners[stack+"/"+addr] = true
+		for _, k := range keys {
+			out.byKey[k] = stack + "/" + addr
+		}
+	}
+	return out, nil
+}
+
+// declarer is the mark of another resource of the stack that declares
+// the object cur ("" when none does).
+func (d *stackObjects) declarer(cur *unstructured.Unstructured, me owner, ours []string) string {
+	if d == nil {
+		return ""
+	}
+	gvk := cur.GroupVersionKind()
+	keys := []string{ObjectKeyHash(gvk.Group, gvk.Kind, cur.GetNamespace(), cur.GetName())}
+	if cur.GetNamespace() == "" {
+		// A cluster-scoped kind the construct did not know: it keyed the
+		// object under the default namespace.
+		keys = append(keys, ObjectKeyHash(gvk.Group, gvk.Kind, "default", cur.GetName()))
+	}
+	for _, k := range keys {
+		if o, ok := d.byKey[k]; ok && o != me.id && !slices.Contains(ours, o) {
+			return o
+		}
+	}
+	return ""
+}
+
+// inTemplate reports whether the resource with mark id is in the template
+// the event comes from (true when that is unknown).
+func (d *stackObjects) inTemplate(id string) bool {
+	return d == nil || d.owners[id]
+}
+
+// ObjectKeyHash is how StackObjects names an object: 16 hex digits of
+// sha256("<group>/<kind>/<namespace>/<name>"), the namespace empty for a
+// cluster-scoped object and "default" for a namespaced one given without.
+func ObjectKeyHash(group, kind, namespace, name string) string {
+	return shortHash16(group + "/" + kind + "/" + namespace + "/" + name)
+}
+
 
 // oldOwners are the marks of the resource before an Update (its owner
 // before the Owner property was added, or changed).

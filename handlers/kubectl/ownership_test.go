@@ -33,8 +33,10 @@ type cfnResource struct {
 
 // newResource is the resource logical of type typ in stack, its construct
 // address derived from the name (as the construct sends it).
+// Each test has a stack of its own (a suffix to stack), so that tests
+// running in parallel share no physical IDs and no ledger entries.
 func newResource(t *testing.T, h *kubectl.Handler, stack, logical, typ string) *cfnResource {
-	return &cfnResource{t: t, h: h, stack: stack, logical: logical, typ: typ}
+	return &cfnResource{t: t, h: h, stack: stack + "-" + t.Name(), logical: logical, typ: typ}
 }
 
 func (r *cfnResource) event(rt cfnresponse.RequestType, p map[string]any) provider.Event {

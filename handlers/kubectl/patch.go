@@ -51,6 +51,22 @@ func (h *Handler) patch(ctx context.Context, e provider.Event) (provider.OnEvent
 	id, replaced := physicalIDFor(kindPatch, e)
 	p := props(e.ResourceProperties)
 	me := ownerOf(e, p)
+	cl, err := h.connect(ctx, p)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	stream := e.PhysicalResourceId // a respelled target keeps it: one ledger entry per resource
+	if stream == "" {
+		stream = id
+	}
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: stream, request: e.RequestId}) {
+		// A late replay: a later event of this patch already ran; applying
+		// or restoring again would revert it.
+		if e.RequestType == cfnresponse.Update && e.PhysicalResourceId != "" {
+			id = e.PhysicalResourceId
+		}
+		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	}
 	switch e.RequestType {
 	case cfnresponse.Delete:
 		if err := h.restorePatch(ctx, p, me); err != nil {

@@ -19,7 +19,11 @@ import (
 // whatever their kind, and succeeds with a warning in the log. Without a
 // PruneLabel nothing identifies the objects: they are left, and the
 // warning names them as such.
-func (h *Handler) deleteUnreadable(ctx context.Context, p props, id string, readErr error) (provider.OnEventResult, error) {
+//
+// Only objects the resource still owns and no other resource of the stack
+// declares are deleted (see [Handler.ownedGuard]): the label is also on
+// objects another resource has taken over since.
+func (h *Handler) deleteUnreadable(ctx context.Context, e provider.Event, p props, id string, decl *stackObjects, readErr error) (provider.OnEventResult, error) {
 	label := p.str("PruneLabel")
 	if label == "" {
 		slog.WarnContext(ctx, "the manifest cannot be read and has no PruneLabel: its objects cannot be found and are left in the cluster; deleting the resource anyway",
@@ -30,13 +34,16 @@ func (h *Handler) deleteUnreadable(ctx context.Context, p props, id string, read
 	if err != nil {
 		return provider.OnEventResult{}, err
 	}
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	}
 	objs, err := cl.apply.Labelled(ctx, label)
 	if err != nil {
 		return provider.OnEventResult{}, fmt.Errorf("the manifest cannot be read (%v), and finding its objects by the label %s failed: %w", readErr, label, err)
 	}
 	slog.WarnContext(ctx, "the manifest cannot be read: deleting the objects found by its prune label instead",
 		"error", readErr, "label", label, "objects", len(objs))
-	if err := cl.apply.Delete(ctx, objs); err != nil {
+	if err := cl.apply.Delete(ctx, objs, h.ownedGuard(ctx, cl.apply, ownerOf(e, p), oldOwners(e), decl, nil)); err != nil {
 		return provider.OnEventResult{}, err
 	}
 	return provider.OnEventResult{PhysicalResourceId: id}, nil
@@ -44,15 +51,16 @@ func (h *Handler) deleteUnreadable(ctx context.Context, p props, id string, read
 
 // pruneUnreadable is the prune of an Update whose previous manifest cannot
 // be read: every object carrying label that the new manifest does not
-// contain is deleted, whatever its kind; the new manifest is already
-// applied.
-func pruneUnreadable(ctx context.Context, c *apply.Client, cur []*unstructured.Unstructured, label string, readErr error) error {
+// contain is deleted, whatever its kind, when guard lets it (the objects
+// the resource still owns and no other resource of the stack declares);
+// the new manifest is already applied.
+func pruneUnreadable(ctx context.Context, c *apply.Client, cur []*unstructured.Unstructured, label string, guard apply.DeleteOption, readErr error) error {
 	slog.WarnContext(ctx, "the previous manifest cannot be read: pruning by its label instead", "error", readErr, "label", label)
-	n, err := c.PruneLabelled(ctx, cur, label)
+	n, err := c.PruneLabelled(ctx, cur, label, guard)
 	if err != nil {
 		return fmt.Errorf("the previous manifest cannot be read (%v), and pruning by the label %s failed: %w", readErr, label, err)
 	}
-	slog.InfoContext(ctx, "pruned by label", "label", label, "deleted", n)
+	slog.InfoContext(ctx, "pruned by label", "label", label, "candidates", n)
 	return nil
 }
 

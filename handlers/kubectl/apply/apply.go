@@ -258,8 +258,13 @@ func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o O
 	}
 	if err == nil && o.Ownership != nil && o.Ownership.Absorb != nil {
 		var moved bool
-		if moved, err = c.takeOver(ctx, ri, applied, manager, o.Ownership.Absorb); err == nil && moved {
+		if moved, err = c.takeOver(ctx, ri, applied, manager, o.Ownership.Absorb, nil); err == nil && moved {
 			err = patch() // now owning them, drop the fields it does not set
+		}
+	}
+	if err == nil && o.Ownership != nil && o.Ownership.Annotate != nil {
+		if ann := o.Ownership.Annotate(applied); len(ann) > 0 {
+			err = c.annotate(ctx, ri, applied, manager, ann)
 		}
 	}
 	if err != nil {

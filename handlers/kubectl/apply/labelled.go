@@ -98,8 +98,9 @@ func likelyApplyOrder(objs []*unstructured.Unstructured) []*unstructured.Unstruc
 // PruneLabelled deletes every object carrying the label key label, of any
 // kind, that cur does not contain: the prune of an update whose previous
 // manifest cannot be read. Objects in cur are never deleted. It returns how
-// many objects it deleted.
-func (c *Client) PruneLabelled(ctx context.Context, cur []*unstructured.Unstructured, label string) (int, error) {
+// many objects it deleted. A [GuardOption] checks each object before it is
+// deleted.
+func (c *Client) PruneLabelled(ctx context.Context, cur []*unstructured.Unstructured, label string, opts ...DeleteOption) (int, error) {
 	keep := map[Key]bool{}
 	for _, u := range cur {
 		keep[c.normalKey(ctx, u)] = true
@@ -114,7 +115,7 @@ func (c *Client) PruneLabelled(ctx context.Context, cur []*unstructured.Unstruct
 			drop = append(drop, u)
 		}
 	}
-	if err := c.Delete(ctx, drop); err != nil {
+	if err := c.Delete(ctx, drop, opts...); err != nil {
 		return 0, fmt.Errorf("unable to prune: %w", err)
 	}
 	return len(drop), nil

@@ -31,6 +31,13 @@ type Ownership struct {
 	// become this apply's: a former owner's entries must not keep fields
 	// alive that the new owner no longer sets.
 	Absorb func(manager string) bool
+	// Annotate returns annotations to set (a nil value removes one) on the
+	// object as stored in cur: called with the object before a takeover,
+	// the annotations are written with the fields OnConflict named (a
+	// record of whom the object was taken from); called with the object
+	// an apply just wrote, they are written after it (records the owner's
+	// own apply makes stale). Default: none.
+	Annotate func(cur *unstructured.Unstructured) map[string]any
 }
 
 // GuardOption makes deletes check each object, as stored, before deleting
@@ -114,9 +121,11 @@ func (c *Client) guardedDelete(ctx context.Context, ri dynamic.ResourceInterface
 // takeOver moves the applied fields of the managers from into manager's
 // own Apply entry on the stored object (a union of the field sets), so
 // that the next apply by manager owns them: it then removes those it no
-// longer sets, and no former owner holds them alive. It reports whether
-// anything moved.
-func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur *unstructured.Unstructured, manager string, from func(string) bool) (bool, error) {
+// longer sets, and no former owner holds them alive. ann are annotations
+// set in the same write (a nil value removes one). It reports whether
+// anything moved. The write carries cur's resourceVersion: an object
+// changed since it was read is a conflict error.
+func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur *unstructured.Unstructured, manager string, from func(string) bool, ann map[string]any) (bool, error) {
 	entries := cur.GetManagedFields()
 	var out []metav1.ManagedFieldsEntry
 	var ours *metav1.ManagedFieldsEntry
@@ -133,7 +142,10 @@ func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur
 		}
 	}
 	if len(taken) == 0 {
-		return false, nil
+		if len(ann) == 0 {
+			return false, nil
+		}
+		return false, c.annotate(ctx, ri, cur, manager, ann)
 	}
 	if ours == nil {
 		out = append(out, metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationApply,
@@ -156,8 +168,11 @@ func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur
 		return false, err
 	}
 	ours.FieldsV1 = &metav1.FieldsV1{Raw: raw}
-	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{
-		"managedFields": out, "resourceVersion": cur.GetResourceVersion()}})
+	md := map[string]any{"managedFields": out, "resourceVersion": cur.GetResourceVersion()}
+	if len(ann) > 0 {
+		md["annotations"] = ann
+	}
+	patch, err := json.Marshal(map[string]any{"metadata": md})
 	if err != nil {
 		return false, err
 	}
@@ -170,6 +185,59 @@ func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur
 	}
 	slog.InfoContext(ctx, "took over the fields of former appliers", "object", Describe(cur), "from", managerNames(taken), "to", manager)
 	return true, nil
+}
+
+// annotate sets ann on cur (a nil value removes one), with cur's
+// resourceVersion as precondition.
+func (c *Client) annotate(ctx context.Context, ri dynamic.ResourceInterface, cur *unstructured.Unstructured, manager string, ann map[string]any) error {
+	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": ann, "resourceVersion": cur.GetResourceVersion()}})
+	if err != nil {
+		return err
+	}
+	err = c.retry(ctx, func() error {
+		_, err := ri.Patch(ctx, cur.GetName(), types.MergePatchType, patch, metav1.PatchOptions{FieldManager: manager})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("unable to annotate %s: %w", Describe(cur), err)
+	}
+	return nil
+}
+
+// Reassign moves the applied fields of the managers from into manager's
+// Apply entry on the object u names (as takeovers do) and sets ann on it
+// (a nil value removes one), in one write, re-reading the object when it
+// changed in between: how an object goes back to a former owner instead
+// of being deleted. With from nil only the annotations are written. A
+// missing object is not an error.
+func (c *Client) Reassign(ctx context.Context, u *unstructured.Unstructured, manager string, from func(string) bool, ann map[string]any) error {
+	u = u.DeepCopy()
+	ri, _, err := c.resource(ctx, u)
+	if err != nil {
+		return fmt.Errorf("unable to reassign %s: %w", Describe(u), err)
+	}
+	if from == nil {
+		from = func(string) bool { return false }
+	}
+	for attempt := 0; ; attempt++ {
+		var cur *unstructured.Unstructured
+		err := c.retry(ctx, func() error {
+			var err error
+			cur, err = ri.Get(ctx, u.GetName(), metav1.GetOptions{})
+			return err
+		})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("unable to read %s to reassign it: %w", Describe(u), err)
+		}
+		_, err = c.takeOver(ctx, ri, cur, manager, from, ann)
+		if apierrors.IsConflict(err) && attempt < 5 {
+			continue
+		}
+		return err
+	}
 }
 
 func managerNames(es []metav1.ManagedFieldsEntry) []string {
@@ -216,7 +284,11 @@ func (c *Client) resolveConflict(ctx context.Context, ri dynamic.ResourceInterfa
 		if len(names) == 0 {
 			return conflict
 		}
-		moved, err := c.takeOver(ctx, ri, cur, manager, func(m string) bool { return slices.Contains(names, m) })
+		var ann map[string]any
+		if own.Annotate != nil {
+			ann = own.Annotate(cur)
+		}
+		moved, err := c.takeOver(ctx, ri, cur, manager, func(m string) bool { return slices.Contains(names, m) }, ann)
 		if apierrors.IsConflict(err) && attempt < 5 {
 			continue // the object changed since read
 		}
