@@ -14,6 +14,7 @@ type kubernetesState struct {
 
 	manifests []*KubernetesManifest
 	charts    []*HelmChart
+	patches   []*KubernetesPatch
 	// objects and releases map the cluster's objects (group/kind/
 	// namespace/name) and Helm releases (namespace/release) to the path
 	// of the construct declaring them, to report duplicates.

@@ -7,9 +7,10 @@ import (
 )
 
 // retainedNeighbours warns, at synthesis, when a manifest deleted with the
-// stack holds a Namespace in which a retained manifest or Helm release
-// keeps objects: deleting the Namespace deletes everything in it, so the
-// objects the user asked to keep would go with it.
+// stack holds a Namespace in which a retained manifest (service accounts
+// are manifests too), Helm release or patch keeps objects, or its change
+// to one: deleting the Namespace deletes everything in it, so what the
+// user asked to keep would go with it.
 type retainedNeighbours struct {
 	m *KubernetesManifest
 }
@@ -34,6 +35,11 @@ func (r retainedNeighbours) Visit(c cdk.Construct) {
 		for _, h := range st.charts {
 			if isRetained(h.Resource) && h.namespace == ns {
 				r.warn(ns, h.Node().Path())
+			}
+		}
+		for _, p := range st.patches {
+			if isRetained(p.Resource) && p.namespace == ns {
+				r.warn(ns, p.Node().Path())
 			}
 		}
 	}

@@ -39,6 +39,11 @@ func TestNamespaceWithARetainedNeighbourWarns(t *testing.T) {
 		Manifest: []any{map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "y", "namespace": "apps"}}}})
 	c.AddHelmChart("chart", eks.HelmChartOptions{Chart: "demo", Repository: "https://charts.example.com", Namespace: "apps",
 		RemovalPolicy: cdk.RemovalPolicyRetain})
+	c.AddServiceAccount("Sa", eks.ServiceAccountOptions{Name: "kept-sa", Namespace: "apps", RemovalPolicy: cdk.RemovalPolicyRetain})
+	eks.NewKubernetesPatch(stack, "Patch", eks.KubernetesPatchProps{Cluster: c, ResourceName: "deployment/web", ResourceNamespace: "apps",
+		ApplyPatch: map[string]any{"spec": map[string]any{"replicas": 2}}, RemovalPolicy: cdk.RemovalPolicyRetain})
+	eks.NewKubernetesPatch(stack, "Elsewhere", eks.KubernetesPatchProps{Cluster: c, ResourceName: "deployment/web", ResourceNamespace: "other",
+		ApplyPatch: map[string]any{"spec": map[string]any{"replicas": 2}}, RemovalPolicy: cdk.RemovalPolicyRetain})
 	assertions.FromStack(t, stack)
 	var warnings []string
 	for _, m := range ns.Node().Metadata() {
@@ -46,8 +51,9 @@ func TestNamespaceWithARetainedNeighbourWarns(t *testing.T) {
 			warnings = append(warnings, m.Data.(string))
 		}
 	}
-	if len(warnings) != 2 || !strings.Contains(warnings[0], `Namespace "apps" is deleted with this manifest, but Stack/Kept (RemovalPolicyRetain)`) ||
-		!strings.Contains(warnings[1], "chart (RemovalPolicyRetain)") || !strings.Contains(warnings[0], "RemovalPolicy: cdk.RemovalPolicyRetain") {
+	if len(warnings) != 4 || !strings.Contains(warnings[0], `Namespace "apps" is deleted with this manifest, but Stack/Kept (RemovalPolicyRetain)`) ||
+		!strings.Contains(warnings[2], "chart (RemovalPolicyRetain)") || !strings.Contains(warnings[0], "RemovalPolicy: cdk.RemovalPolicyRetain") ||
+		!strings.Contains(warnings[1], "Sa/") || !strings.Contains(warnings[3], "Stack/Patch (RemovalPolicyRetain)") {
 		t.Errorf("warnings on the namespace's manifest:\n%s", strings.Join(warnings, "\n"))
 	}
 }

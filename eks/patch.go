@@ -73,6 +73,8 @@ type KubernetesPatch struct {
 	cdk.Base
 	// Resource is the custom resource.
 	Resource *cdk.CfnResource
+
+	namespace string // the target's namespace
 }
 
 // NewKubernetesPatch adds a patch to scope.
@@ -123,6 +125,11 @@ func NewKubernetesPatch(scope cdk.Construct, id string, props KubernetesPatchPro
 		},
 		removalPolicy: props.RemovalPolicy,
 	})
+	if props.Cluster != nil && !cdk.IsUnresolved(ns) {
+		p.namespace = ns
+		st := stateOf(props.Cluster)
+		st.patches = append(st.patches, p)
+	}
 	return p
 }
 
