@@ -298,7 +298,6 @@ func ObjectKeyHash(group, kind, namespace, name string) string {
 	return shortHash16(group + "/" + kind + "/" + namespace + "/" + name)
 }
 
-
 // oldOwners are the marks of the resource before an Update (its owner
 // before the Owner property was added, or changed).
 func oldOwners(e provider.Event) []string {
