@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
-	"k8s.io/apimachinery/pkg/api/validation/path"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/util/jsonpath"
 
@@ -105,7 +105,7 @@ func checkObject(o map[string]any) []string {
 			errs = append(errs, fmt.Sprintf("metadata.name is a %T (%v): write it as a string", v, v))
 		case name == "" || cdk.IsUnresolved(name):
 		case group == "rbac.authorization.k8s.io":
-			if msgs := path.IsValidPathSegmentName(name); len(msgs) > 0 {
+			if msgs := content.IsPathSegmentName(name); len(msgs) > 0 {
 				errs = append(errs, fmt.Sprintf("metadata.name %q of a %s: %s", name, kind, strings.Join(msgs, "; ")))
 			}
 		case group == "" && kind == "Namespace":
@@ -312,7 +312,7 @@ func (p *KubernetesPatch) checkPatchProps(props KubernetesPatchProps) {
 	if strings.ContainsAny(typ, " \t") {
 		n.AddError("ResourceName %q has white space in its type: use a resource type such as deployment", rn)
 	}
-	if msgs := path.IsValidPathSegmentName(name); len(msgs) > 0 || strings.ContainsAny(name, " \t") {
+	if msgs := content.IsPathSegmentName(name); len(msgs) > 0 || strings.ContainsAny(name, " \t") {
 		n.AddError("ResourceName %q has an invalid object name %q: use the object's metadata.name", rn, name)
 	}
 }
@@ -341,7 +341,7 @@ func (v *KubernetesObjectValue) checkObjectValueProps(props KubernetesObjectValu
 		}
 	}
 	if props.ObjectName != "" && !cdk.IsUnresolved(props.ObjectName) {
-		if msgs := path.IsValidPathSegmentName(props.ObjectName); len(msgs) > 0 || strings.ContainsAny(props.ObjectName, " \t") {
+		if msgs := content.IsPathSegmentName(props.ObjectName); len(msgs) > 0 || strings.ContainsAny(props.ObjectName, " \t") {
 			n.AddError("ObjectName %q is not a Kubernetes object name: use the object's metadata.name", props.ObjectName)
 		}
 	}

@@ -39,19 +39,19 @@ func parseVersion(s string) (version, error) {
 	}
 	parts := strings.Split(core, ".")
 	if len(parts) != 3 {
-		return version{}, fmt.Errorf("Version %q is not an exact release MAJOR.MINOR.PATCH (such as \"1.14.1\"): pin the chart version Karpenter publishes, without a \"v\" or a range", s)
+		return version{}, fmt.Errorf("karpenter.Props.Version %q is not an exact release MAJOR.MINOR.PATCH (such as \"1.14.1\"): pin the chart version Karpenter publishes, without a \"v\" or a range", s)
 	}
 	var n [3]int
 	for i, p := range parts {
 		x, err := strconv.Atoi(p)
 		if err != nil || x < 0 || (len(p) > 1 && p[0] == '0') {
-			return version{}, fmt.Errorf("Version %q is not an exact release MAJOR.MINOR.PATCH (such as \"1.14.1\"): pin the chart version Karpenter publishes, without a \"v\" or a range", s)
+			return version{}, fmt.Errorf("karpenter.Props.Version %q is not an exact release MAJOR.MINOR.PATCH (such as \"1.14.1\"): pin the chart version Karpenter publishes, without a \"v\" or a range", s)
 		}
 		n[i] = x
 	}
 	v := version{n[0], n[1], n[2]}
 	if v.less(oldestSupported) {
-		return v, fmt.Errorf("Version %q is older than %s, the oldest release whose controller IAM policy and v1 APIs this construct writes: pin %s or later", s, oldestSupported, oldestSupported)
+		return v, fmt.Errorf("karpenter.Props.Version %q is older than %s, the oldest release whose controller IAM policy and v1 APIs this construct writes: pin %s or later", s, oldestSupported, oldestSupported)
 	}
 	return v, nil
 }

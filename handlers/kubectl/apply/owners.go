@@ -154,7 +154,7 @@ func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur
 	}
 	set := map[string]any{}
 	for _, e := range append([]metav1.ManagedFieldsEntry{*ours}, taken...) {
-		if e.FieldsV1 == nil || len(e.FieldsV1.Raw) == 0 {
+		if e.FieldsV1 == nil || len(e.FieldsV1.GetRawBytes()) == 0 {
 			continue
 		}
 		var m map[string]any
@@ -167,7 +167,7 @@ func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur
 	if err != nil {
 		return false, err
 	}
-	ours.FieldsV1 = &metav1.FieldsV1{Raw: raw}
+	ours.FieldsV1 = metav1.NewFieldsV1(string(raw))
 	md := map[string]any{"managedFields": out, "resourceVersion": cur.GetResourceVersion()}
 	if len(ann) > 0 {
 		md["annotations"] = ann

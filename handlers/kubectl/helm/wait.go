@@ -29,7 +29,7 @@ func (c *Client) RevisionManifest(name, namespace string, revision int) (string,
 	}
 	last, err := cfg.Releases.Last(name)
 	if errors.Is(err, driver.ErrReleaseNotFound) {
-		return "", fmt.Errorf("Helm release %s/%s is gone: %w", defaultNS(namespace), name, ErrSuperseded)
+		return "", fmt.Errorf("the Helm release %s/%s is gone: %w", defaultNS(namespace), name, ErrSuperseded)
 	}
 	if err != nil {
 		return "", fmt.Errorf("unable to read Helm release %s/%s: %w", defaultNS(namespace), name, err)
@@ -39,7 +39,7 @@ func (c *Client) RevisionManifest(name, namespace string, revision int) (string,
 		return "", fmt.Errorf("unable to read Helm release %s/%s: unexpected record %T", defaultNS(namespace), name, last)
 	}
 	if rel.Version != revision {
-		return "", fmt.Errorf("Helm release %s/%s is at revision %d, not %d: %w", defaultNS(namespace), name, rel.Version, revision, ErrSuperseded)
+		return "", fmt.Errorf("the Helm release %s/%s is at revision %d, not %d: %w", defaultNS(namespace), name, rel.Version, revision, ErrSuperseded)
 	}
 	return rel.Manifest, nil
 }
