@@ -134,6 +134,19 @@ func (a afterFargateProfiles) Visit(c cdk.Construct) {
 	for _, p := range a.cluster.internals().fargateProfiles {
 		a.res.Node().AddDependency(p)
 	}
+	if a.res.Type() == AwsAuthResourceType {
+		// Self-managed nodes join through aws-auth: it is made before
+		// them and outlives them.
+		return
+	}
+	// Teardown order: Kubernetes resources are deleted before the
+	// capacity their pods run on (node groups, self-managed Auto Scaling
+	// groups), so controllers that delete load balancers and volumes on
+	// their objects' Delete still run (docs/custom-resources.md,
+	// "Teardown order").
+	for _, compute := range addonsOf(a.cluster).computes {
+		a.res.Node().AddDependency(compute)
+	}
 }
 
 // boolProp renders a flag as the contract's "true", or nil when unset.

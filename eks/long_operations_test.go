@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eksforge/eksforge/aws/autoscaling"
+	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/eks"
@@ -154,4 +156,47 @@ func idsOf(m map[string]map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestTeardownOrderKubernetesBeforeCapacity checks the dependency edges that
+// make CloudFormation delete Kubernetes resources before the capacity and
+// the handler they need: each depends on every node group, self-managed
+// Auto Scaling group and Fargate profile of its cluster (also those added
+// after it), on the handler's access entry, and references the handler.
+func TestTeardownOrderKubernetesBeforeCapacity(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	c := k8sCluster(stack)
+	m := c.AddManifest("lb", map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "web"},
+		"spec": map[string]any{"type": "LoadBalancer", "ports": []any{map[string]any{"port": 80}}}})
+	chart := c.AddHelmChart("ctl", eks.HelmChartOptions{Chart: "aws-load-balancer-controller", Repository: "https://aws.github.io/eks-charts"})
+	ng := c.AddNodegroupCapacity("ng", eks.NodegroupOptions{})
+	asg := c.AddAutoScalingGroupCapacity("asg", eks.AutoScalingGroupCapacityOptions{AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{InstanceType: ec2.InstanceTypeOf("m5.large")}})
+	fp := c.AddFargateProfile("fp", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "fargate"}}})
+	tmpl := templateOf(t, stack)
+	res := tmpl["Resources"].(map[string]any)
+	capacity := []string{logicalIDOf(t, stack, ng), logicalIDOf(t, stack, asg), logicalIDOf(t, stack, fp)}
+	for _, k := range []cdk.Construct{m, chart} {
+		id := logicalIDOf(t, stack, k)
+		r := res[id].(map[string]any)
+		deps, _ := r["DependsOn"].([]any)
+		for _, want := range capacity {
+			if !containsAny(deps, want) {
+				t.Errorf("%s DependsOn %v, lacks capacity %s: it could be deleted after the nodes its controllers run on", id, deps, want)
+			}
+		}
+		if !strings.Contains(jsonOf(t, r["Properties"].(map[string]any)["ServiceToken"]), "KubectlProvider") {
+			t.Errorf("%s ServiceToken %v: not the kubectl provider's handler", id, r["Properties"].(map[string]any)["ServiceToken"])
+		}
+	}
+	// Capacity never waits for Kubernetes resources (no cycle, and nodes
+	// are up before pods are scheduled).
+	for _, id := range capacity {
+		deps, _ := res[id].(map[string]any)["DependsOn"].([]any)
+		for _, k := range []cdk.Construct{m, chart} {
+			if containsAny(deps, logicalIDOf(t, stack, k)) {
+				t.Errorf("capacity %s depends on Kubernetes resource %s", id, logicalIDOf(t, stack, k))
+			}
+		}
+	}
 }
