@@ -158,7 +158,7 @@ func (c *Client) takeOver(ctx context.Context, ri dynamic.ResourceInterface, cur
 			continue
 		}
 		var m map[string]any
-		if err := json.Unmarshal(e.FieldsV1.Raw, &m); err != nil {
+		if err := json.Unmarshal(e.FieldsV1.GetRawBytes(), &m); err != nil {
 			return false, fmt.Errorf("unable to read the managed fields of %s: %w", Describe(cur), err)
 		}
 		unionFields(set, m)
