@@ -1,7 +1,6 @@
 package kubectl_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
@@ -83,34 +80,6 @@ func TestAnswersCloudFormation(t *testing.T) {
 	}
 }
 
-func TestHelmChartFromS3Asset(t *testing.T) {
-	t.Parallel()
-	h, env := newHandler(t)
-	ns := namespace(t, env)
-	_, archives := chartRepo(t, demoChart("0.4.0", false))
-	cfg, err := motoserver.Shared(t).AWSConfig(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	bucket := fmt.Sprintf("charts-%d", time.Now().UnixNano())
-	key := "demo-0.4.0.tgz"
-	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: bytes.NewReader(archives["0.4.0"])}); err != nil {
-		t.Fatal(err)
-	}
-	p := map[string]any{"Release": "asset", "ChartAsset": map[string]any{"Bucket": bucket, "Key": key}, "Namespace": ns, "Values": `{"v":"s3"}`}
-	r := mustRun(t, h, ev(t, kubectl.TypeHelmChart, cfnresponse.Create, p, nil))
-	if got := cmValue(t, env, ns, "asset-cm"); got != "s3@0.4.0" || r.Data["Revision"] != "1" {
-		t.Errorf("installed from S3: %s, %+v", got, r)
-	}
-	del := ev(t, kubectl.TypeHelmChart, cfnresponse.Delete, p, nil)
-	del.PhysicalResourceId = r.PhysicalResourceId
-	mustRun(t, h, del)
-}
-
 func TestDeleteOnAGoneClusterSucceeds(t *testing.T) {
 	t.Parallel()
 	cfg, err := motoserver.Shared(t).AWSConfig(context.Background())
@@ -118,7 +87,11 @@ func TestDeleteOnAGoneClusterSucceeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := kubectl.New(cfg) // reaches clusters through eks:DescribeCluster on moto
-	for _, typ := range []string{kubectl.TypeManifest, kubectl.TypeHelmChart, kubectl.TypePatch, kubectl.TypeAwsAuth} {
+	types := []string{kubectl.TypeManifest, kubectl.TypePatch, kubectl.TypeAwsAuth}
+	if withHelm { // the nohelm handler refuses charts (TestNoHelmRefusesCharts)
+		types = append(types, kubectl.TypeHelmChart)
+	}
+	for _, typ := range types {
 		p := map[string]any{"ClusterName": "deleted-cluster", "Manifest": `[]`, "Release": "r", "ResourceName": "cm/x",
 			"ApplyPatchJson": "{}", "RestorePatchJson": "{}"}
 		del := ev(t, typ, cfnresponse.Delete, p, nil)

@@ -79,7 +79,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		"ObjectNamespace": ns, "JsonPath": ".data.password"}, nil)
 	value.LogicalResourceId += "Value"
 	deliver(value)
-	repo, _ := chartRepo(t, demoChart("0.1.0", false))
+	repo := testChartRepo(t)
 	helm := ev(t, kubectl.TypeHelmChart, cfnresponse.Create, map[string]any{"Release": "logs", "Chart": "demo", "Repository": repo,
 		"Namespace": ns, "Values": `{"v":"x","password":"` + helmSecret + `"}`}, nil)
 	helm.LogicalResourceId += "Helm"

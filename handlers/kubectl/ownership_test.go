@@ -13,7 +13,6 @@ import (
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
-	"github.com/eksforge/eksforge/handlers/kubectl/helm"
 	"github.com/eksforge/eksforge/handlers/provider"
 	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
 )
@@ -290,42 +289,6 @@ func TestOwnershipLegacyObjects(t *testing.T) {
 		if m == "eksforge:Apply" {
 			t.Errorf("managers %v: the shared legacy manager still holds fields", managers(x))
 		}
-	}
-}
-
-// TestOwnershipHelmRename renames a chart's construct, keeping its release
-// name: the new resource's Create upgrades the release and records itself
-// as owner; the old resource's Delete at cleanup leaves it installed.
-func TestOwnershipHelmRename(t *testing.T) {
-	t.Parallel()
-	h, env := newHandler(t)
-	ns := namespace(t, env)
-	url, _ := chartRepo(t, demoChart("0.1.0", false))
-	chartProps := func(v string) map[string]any {
-		return map[string]any{"Release": "kept", "Chart": "demo", "Repository": url, "Namespace": ns, "Values": `{"v":"` + v + `"}`}
-	}
-	old := newResource(t, h, testStack, "OldChart", kubectl.TypeHelmChart)
-	old.create(chartProps("a"))
-	uid := uidOf(t, env, ns, "kept-cm")
-
-	renamed := newResource(t, h, testStack, "NewChart", kubectl.TypeHelmChart)
-	renamed.create(chartProps("a")) // same chart and values: only the owner changes
-	old.remove()
-	checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "a", "chart": "0.1.0"}})
-	c := &helm.Client{Rest: env.RestConfig()}
-	owner, exists, err := c.Owner("kept", ns)
-	if err != nil || !exists || owner == "" {
-		t.Fatalf("release owner %q, exists %v, error %v", owner, exists, err)
-	}
-
-	renamed.update(chartProps("b"))
-	checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "b", "chart": "0.1.0"}})
-	if again, _, _ := c.Owner("kept", ns); again != owner {
-		t.Errorf("an upgrade changed the owner from %s to %s", owner, again)
-	}
-	renamed.remove()
-	if get(t, env, cmGVR, ns, "kept-cm") != nil {
-		t.Error("the owner's Delete did not uninstall the release")
 	}
 }
 

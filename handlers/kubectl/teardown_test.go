@@ -14,8 +14,6 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"helm.sh/helm/v4/pkg/chart/common"
-	chart "helm.sh/helm/v4/pkg/chart/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -297,55 +295,4 @@ func motoLoadBalancer(t *testing.T, c *elbv2.Client, name string, tags map[strin
 		t.Fatal(err)
 	}
 	return aws.ToString(out.LoadBalancers[0].LoadBalancerArn)
-}
-
-// TestTeardownHelmReleaseLoadBalancerFirst uninstalls a release whose
-// chart holds a controller and a Service of type LoadBalancer: the Service
-// and its load balancer must be gone before Helm uninstalls the rest.
-func TestTeardownHelmReleaseLoadBalancerFirst(t *testing.T) {
-	t.Parallel()
-	h, env := newHandler(t)
-	ctx := context.Background()
-	cfg, err := motoserver.Shared(t).AWSConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	watcher := &describeWatcher{Client: elbv2.NewFromConfig(cfg), answered: make(chan int, 16)}
-	h.LoadBalancers = watcher
-	h.LoadBalancerPollInterval = 100 * time.Millisecond
-	ns := "helm-lb-" + fmt.Sprint(time.Now().UnixNano()%100000)
-	cluster := fmt.Sprintf("teardown-helm-%d", time.Now().UnixNano())
-
-	tpl := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-controller\nspec:\n  selector:\n    matchLabels: {app: c}\n" +
-		"  template:\n    metadata:\n      labels: {app: c}\n    spec:\n      containers: [{name: c, image: nginx}]\n" +
-		"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-lb\n  finalizers: [service.kubernetes.io/load-balancer-cleanup]\n" +
-		"spec:\n  type: LoadBalancer\n  selector: {app: c}\n  ports: [{port: 80}]\n"
-	ch := &chart.Chart{
-		Metadata:  &chart.Metadata{APIVersion: chart.APIVersionV2, Name: "lb", Version: "0.1.0"},
-		Templates: []*common.File{{Name: "templates/all.yaml", Data: []byte(tpl), ModTime: time.Unix(0, 0)}},
-	}
-	url, _ := chartRepo(t, ch)
-	p := map[string]any{"Release": "edge", "Chart": "lb", "Repository": url, "Namespace": ns, "CreateNamespace": "true",
-		"Timeout": "1m0s", "ClusterName": cluster}
-	r := mustRun(t, h, ev(t, kubectl.TypeHelmChart, cfnresponse.Create, p, nil))
-	if get(t, env, svcGVR, ns, "edge-lb") == nil {
-		t.Fatal("the chart's Service was not installed")
-	}
-	suffix := fmt.Sprintf("%x", time.Now().UnixNano())[:8]
-	ours := motoLoadBalancer(t, watcher.Client, "k8s-edge-"+suffix, map[string]string{"elbv2.k8s.aws/cluster": cluster, "service.k8s.aws/stack": ns + "/edge-lb"})
-
-	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	done := playLoadBalancerController(cctx, t, env, ns, "edge-lb", "edge-controller", watcher, ours)
-	del := ev(t, kubectl.TypeHelmChart, cfnresponse.Delete, p, nil)
-	del.PhysicalResourceId = r.PhysicalResourceId
-	mustRun(t, h, del)
-	if s := <-done; s.err != nil {
-		t.Fatalf("test controller: %v", s.err)
-	} else if !s.controllerAtFinalizer || !s.controllerAtLoadBalancer {
-		t.Errorf("the chart's controller was uninstalled before the Service's load balancer was gone: %+v", s)
-	}
-	if get(t, env, svcGVR, ns, "edge-lb") != nil || get(t, env, deployGVR, ns, "edge-controller") != nil {
-		t.Error("objects left after the uninstall")
-	}
 }
