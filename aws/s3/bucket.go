@@ -59,8 +59,10 @@ type BucketEncryption string
 
 // Bucket encryptions.
 const (
-	// BucketEncryptionDefault renders no encryption configuration: S3
-	// encrypts new objects with S3 managed keys (SSE-S3) anyway. With an
+	// BucketEncryptionDefault is SSE-S3 (AES256), written into the template
+	// as BucketEncryptionS3Managed is, so that a reader or a scanner of the
+	// template sees how objects are encrypted (aws-cdk-lib writes nothing
+	// and leaves it to S3's default, the same SSE-S3). With an
 	// EncryptionKey it means BucketEncryptionKMS.
 	BucketEncryptionDefault BucketEncryption = ""
 	// BucketEncryptionS3Managed is SSE-S3, written explicitly (AES256).
@@ -106,8 +108,8 @@ type BucketProps struct {
 	// Default: a name CloudFormation generates.
 	BucketName string
 	// Encryption of objects at rest.
-	// Default: BucketEncryptionDefault (SSE-S3, nothing rendered), or KMS
-	// when EncryptionKey is set.
+	// Default: BucketEncryptionDefault (SSE-S3, AES256, written into the
+	// template), or KMS when EncryptionKey is set.
 	Encryption BucketEncryption
 	// EncryptionKey is the KMS key for BucketEncryptionKMS.
 	// Default: a new key when Encryption is BucketEncryptionKMS.
@@ -115,15 +117,21 @@ type BucketProps struct {
 	// BucketKeyEnabled uses an S3 Bucket Key to cut KMS requests.
 	// Default: false.
 	BucketKeyEnabled bool
-	// BlockPublicAccess is the public access block configuration.
-	// Default: none rendered (S3 blocks all public access of new buckets).
+	// BlockPublicAccess is the public access block configuration. Pass
+	// &s3.BlockPublicAccess{} (every setting false) to allow public access,
+	// or BlockPublicAccessBlockAclsOnly to allow public bucket policies.
+	// Default: BlockPublicAccessBlockAll, written into the template (so that
+	// nothing, not even a later bucket policy or ACL, can make the bucket
+	// public without a change to this stack).
 	BlockPublicAccess *BlockPublicAccess
 	// Versioned keeps every version of every object.
 	// Default: false.
 	Versioned bool
-	// EnforceSSL denies requests not made over TLS with a bucket policy.
-	// Default: false.
-	EnforceSSL bool
+	// AllowInsecureTransport leaves out the bucket policy statement that
+	// denies every request not made over TLS (aws:SecureTransport false).
+	// Default: false (the bucket has a policy, child "Policy", that denies
+	// requests over plain HTTP, as aws-cdk-lib's enforceSSL: true does).
+	AllowInsecureTransport bool
 	// RemovalPolicy applies when the bucket leaves the stack.
 	// Default: cdk.RemovalPolicyRetain.
 	RemovalPolicy cdk.RemovalPolicy
@@ -155,8 +163,7 @@ func NewBucket(scope cdk.Construct, id string, props BucketProps) *Bucket {
 	}
 	var sse *cfns3.CfnBucketServerSideEncryptionByDefault
 	switch enc {
-	case BucketEncryptionDefault:
-	case BucketEncryptionS3Managed:
+	case BucketEncryptionDefault, BucketEncryptionS3Managed:
 		sse = &cfns3.CfnBucketServerSideEncryptionByDefault{SSEAlgorithm: "AES256"}
 	case BucketEncryptionKMSManaged:
 		sse = &cfns3.CfnBucketServerSideEncryptionByDefault{SSEAlgorithm: "aws:kms"}
@@ -171,20 +178,23 @@ func NewBucket(scope cdk.Construct, id string, props BucketProps) *Bucket {
 	}
 	if sse != nil {
 		rule := cfns3.CfnBucketServerSideEncryptionRule{ServerSideEncryptionByDefault: sse}
-		if props.BucketKeyEnabled {
+		if props.BucketKeyEnabled && sse.SSEAlgorithm == "aws:kms" {
 			rule.BucketKeyEnabled = cdk.Ptr(true)
 		}
 		p.BucketEncryption = &cfns3.CfnBucketBucketEncryption{ServerSideEncryptionConfiguration: []cfns3.CfnBucketServerSideEncryptionRule{rule}}
-	} else if props.BucketKeyEnabled {
-		b.Node().AddError("BucketKeyEnabled needs KMS encryption (BucketEncryptionKMS or BucketEncryptionKMSManaged)")
 	}
-	if bpa := props.BlockPublicAccess; bpa != nil {
-		p.PublicAccessBlockConfiguration = &cfns3.CfnBucketPublicAccessBlockConfiguration{
-			BlockPublicAcls:       cdk.Ptr(bpa.BlockPublicAcls),
-			BlockPublicPolicy:     cdk.Ptr(bpa.BlockPublicPolicy),
-			IgnorePublicAcls:      cdk.Ptr(bpa.IgnorePublicAcls),
-			RestrictPublicBuckets: cdk.Ptr(bpa.RestrictPublicBuckets),
-		}
+	if props.BucketKeyEnabled && (sse == nil || sse.SSEAlgorithm != "aws:kms") {
+		b.Node().AddError("BucketKeyEnabled needs KMS encryption, got Encryption %q: set Encryption to s3.BucketEncryptionKMS or s3.BucketEncryptionKMSManaged, or leave BucketKeyEnabled false", enc)
+	}
+	bpa := props.BlockPublicAccess
+	if bpa == nil {
+		bpa = BlockPublicAccessBlockAll
+	}
+	p.PublicAccessBlockConfiguration = &cfns3.CfnBucketPublicAccessBlockConfiguration{
+		BlockPublicAcls:       cdk.Ptr(bpa.BlockPublicAcls),
+		BlockPublicPolicy:     cdk.Ptr(bpa.BlockPublicPolicy),
+		IgnorePublicAcls:      cdk.Ptr(bpa.IgnorePublicAcls),
+		RestrictPublicBuckets: cdk.Ptr(bpa.RestrictPublicBuckets),
 	}
 	if props.Versioned {
 		p.VersioningConfiguration = &cfns3.CfnBucketVersioningConfiguration{Status: "Enabled"}
@@ -195,7 +205,7 @@ func NewBucket(scope cdk.Construct, id string, props BucketProps) *Bucket {
 		rp = cdk.RemovalPolicyRetain
 	}
 	b.resource.ApplyRemovalPolicy(rp)
-	if props.EnforceSSL {
+	if !props.AllowInsecureTransport {
 		b.AddToResourcePolicy(iam.NewPolicyStatement(iam.PolicyStatementProps{
 			Actions:    []string{"s3:*"},
 			Conditions: iam.Conditions{"Bool": map[string]any{"aws:SecureTransport": "false"}},

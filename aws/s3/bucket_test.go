@@ -18,6 +18,8 @@ var Match = assertions.Match
 var (
 	bucketArn  = map[string]any{"Fn::GetAtt": []any{"Bucket83908E77", "Arn"}}
 	objectsArn = map[string]any{"Fn::Join": []any{"", []any{bucketArn, "/*"}}}
+	sseS3      = map[string]any{"ServerSideEncryptionConfiguration": []any{map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": "AES256"}}}}
+	blockAll   = map[string]any{"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}
 )
 
 func TestBucketProps(t *testing.T) {
@@ -29,7 +31,10 @@ func TestBucketProps(t *testing.T) {
 		keys     int
 		deletion string
 	}{
-		{"defaults render no properties, retained", func(*cdk.Stack) s3.BucketProps { return s3.BucketProps{} }, nil, 0, "Retain"},
+		{"defaults encrypt with SSE-S3 and block public access, retained", func(*cdk.Stack) s3.BucketProps { return s3.BucketProps{} },
+			map[string]any{"BucketEncryption": sseS3, "PublicAccessBlockConfiguration": blockAll}, 0, "Retain"},
+		{"public access allowed when asked", func(*cdk.Stack) s3.BucketProps { return s3.BucketProps{BlockPublicAccess: &s3.BlockPublicAccess{}} },
+			map[string]any{"PublicAccessBlockConfiguration": map[string]any{"BlockPublicAcls": false, "BlockPublicPolicy": false, "IgnorePublicAcls": false, "RestrictPublicBuckets": false}}, 0, "Retain"},
 		{"S3 managed encryption", func(*cdk.Stack) s3.BucketProps { return s3.BucketProps{Encryption: s3.BucketEncryptionS3Managed} },
 			map[string]any{"BucketEncryption": map[string]any{"ServerSideEncryptionConfiguration": []any{map[string]any{"ServerSideEncryptionByDefault": map[string]any{"SSEAlgorithm": "AES256"}}}}}, 0, "Retain"},
 		{"KMS managed encryption", func(*cdk.Stack) s3.BucketProps {
@@ -65,34 +70,40 @@ func TestBucketProps(t *testing.T) {
 			tmpl := assertions.FromStack(t, stack)
 			tmpl.ResourceCountIs("AWS::S3::Bucket", 1)
 			tmpl.ResourceCountIs("AWS::KMS::Key", tc.keys)
-			if tc.want == nil {
-				tmpl.HasResource("AWS::S3::Bucket", map[string]any{"Properties": Match.Absent()})
-			} else {
-				tmpl.HasResourceProperties("AWS::S3::Bucket", tc.want)
-			}
+			tmpl.HasResourceProperties("AWS::S3::Bucket", tc.want)
 			tmpl.HasResource("AWS::S3::Bucket", map[string]any{"DeletionPolicy": tc.deletion, "UpdateReplacePolicy": tc.deletion})
 		})
 	}
 }
 
-func TestEnforceSSL(t *testing.T) {
+// tlsOnly is the statement of the TLS-only bucket policy every bucket gets
+// unless AllowInsecureTransport is set.
+var tlsOnly = map[string]any{
+	"Action": "s3:*", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+	"Effect": "Deny", "Principal": map[string]any{"AWS": "*"}, "Resource": []any{bucketArn, objectsArn},
+}
+
+func TestTLSOnlyByDefault(t *testing.T) {
 	t.Parallel()
 	_, stack := synthtest.NewStack()
-	b := s3.NewBucket(stack, "Bucket", s3.BucketProps{EnforceSSL: true})
+	b := s3.NewBucket(stack, "Bucket", s3.BucketProps{})
 	if b.Policy() == nil {
-		t.Fatal("EnforceSSL should create the bucket policy")
+		t.Fatal("a bucket should have a TLS-only bucket policy by default")
 	}
 	tmpl := assertions.FromStack(t, stack)
 	tmpl.HasResourceProperties("AWS::S3::BucketPolicy", map[string]any{
-		"Bucket": map[string]any{"Ref": "Bucket83908E77"},
-		"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
-			"Action": "s3:*", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-			"Effect": "Deny", "Principal": map[string]any{"AWS": "*"}, "Resource": []any{bucketArn, objectsArn},
-		}}, "Version": "2012-10-17"},
+		"Bucket":         map[string]any{"Ref": "Bucket83908E77"},
+		"PolicyDocument": map[string]any{"Statement": []any{tlsOnly}, "Version": "2012-10-17"},
 	})
 	if id := tmpl.ResourceID("AWS::S3::BucketPolicy", nil); id != "BucketPolicyE9A3008A" {
 		t.Errorf("bucket policy logical ID = %s", id)
 	}
+
+	_, open := synthtest.NewStack()
+	if b := s3.NewBucket(open, "Bucket", s3.BucketProps{AllowInsecureTransport: true}); b.Policy() != nil {
+		t.Error("AllowInsecureTransport should leave the bucket without a policy")
+	}
+	assertions.FromStack(t, open).ResourceCountIs("AWS::S3::BucketPolicy", 0)
 }
 
 func TestBucketGrants(t *testing.T) {
@@ -149,7 +160,9 @@ func TestBucketGrants(t *testing.T) {
 				}
 				tmpl := assertions.FromStack(t, stack)
 				tmpl.HasResourceProperties("AWS::IAM::Policy", map[string]any{"PolicyDocument": map[string]any{"Statement": Match.Exact(stmts)}})
-				tmpl.ResourceCountIs("AWS::S3::BucketPolicy", 0)
+				// A grant within the account adds nothing to the bucket
+				// policy, which holds only the TLS-only statement.
+				tmpl.HasResourceProperties("AWS::S3::BucketPolicy", map[string]any{"PolicyDocument": map[string]any{"Statement": Match.Exact([]any{tlsOnly})}})
 			})
 		}
 	}
@@ -210,7 +223,7 @@ func TestCrossAccountGrantUsesBucketPolicy(t *testing.T) {
 	if !g.Success() || len(g.ResourceStatements()) != 1 {
 		t.Fatalf("grant to another account: success %v, %d resource statements", g.Success(), len(g.ResourceStatements()))
 	}
-	assertions.FromStack(t, stack).HasResourceProperties("AWS::S3::BucketPolicy", map[string]any{"PolicyDocument": map[string]any{"Statement": []any{map[string]any{
+	assertions.FromStack(t, stack).HasResourceProperties("AWS::S3::BucketPolicy", map[string]any{"PolicyDocument": map[string]any{"Statement": []any{tlsOnly, map[string]any{
 		"Action": []any{"s3:GetBucket*", "s3:GetObject*", "s3:List*"}, "Principal": map[string]any{"AWS": "arn:aws:iam::222222222222:root"},
 		"Resource": []any{bucketArn, objectsArn},
 	}}}})
@@ -228,7 +241,10 @@ func TestBucketErrors(t *testing.T) {
 		}, []string{"Stack/Bucket", "EncryptionKey is set, so Encryption must be BucketEncryptionKMS"}},
 		{"fails on a bucket key without KMS", func(s *cdk.Stack) {
 			s3.NewBucket(s, "Bucket", s3.BucketProps{BucketKeyEnabled: true})
-		}, []string{"BucketKeyEnabled needs KMS encryption"}},
+		}, []string{"Stack/Bucket", `BucketKeyEnabled needs KMS encryption, got Encryption ""`}},
+		{"fails on a bucket key with S3 managed keys", func(s *cdk.Stack) {
+			s3.NewBucket(s, "Bucket", s3.BucketProps{Encryption: s3.BucketEncryptionS3Managed, BucketKeyEnabled: true})
+		}, []string{"Stack/Bucket", `got Encryption "S3_MANAGED"`, "s3.BucketEncryptionKMSManaged"}},
 		{"fails on an unknown encryption", func(s *cdk.Stack) {
 			s3.NewBucket(s, "Bucket", s3.BucketProps{Encryption: "DSSE"})
 		}, []string{`unknown Encryption "DSSE"`}},
@@ -284,10 +300,8 @@ func TestGoldenTemplates(t *testing.T) {
 	_, stack := synthtest.NewStack()
 	role := iam.NewRole(stack, "HandlerRole", iam.RoleProps{AssumedBy: iam.NewServicePrincipal("lambda.amazonaws.com")})
 	b := s3.NewBucket(stack, "Manifests", s3.BucketProps{
-		Encryption:        s3.BucketEncryptionKMS,
-		BlockPublicAccess: s3.BlockPublicAccessBlockAll,
-		Versioned:         true,
-		EnforceSSL:        true,
+		Encryption: s3.BucketEncryptionKMS,
+		Versioned:  true,
 	})
 	b.GrantRead(role, "manifests/*")
 	b.GrantPut(role, "status/*")

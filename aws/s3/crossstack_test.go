@@ -23,7 +23,10 @@ func TestGrantAcrossStacks(t *testing.T) {
 	bucket.GrantRead(role)
 
 	st := assertions.FromStack(t, storage)
-	st.ResourceCountIs("AWS::S3::BucketPolicy", 0)
+	// Only the TLS-only statement: the grant goes into the role's policy.
+	st.HasResourceProperties("AWS::S3::BucketPolicy", map[string]any{"PolicyDocument": map[string]any{"Statement": Match.Exact([]any{
+		Match.ObjectLike(map[string]any{"Effect": "Deny", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}),
+	})}})
 	st.HasResourceProperties("AWS::KMS::Key", map[string]any{"KeyPolicy": map[string]any{"Statement": Match.Exact([]any{
 		Match.ObjectLike(map[string]any{"Action": "kms:*"}),
 	})}})

@@ -5,11 +5,14 @@
 //
 //	bucket := s3.NewBucket(stack, "Manifests", s3.BucketProps{
 //		Encryption: s3.BucketEncryptionKMS,
-//		EnforceSSL: true,
 //	})
 //	bucket.GrantRead(handlerRole)
 //
-// With no props a bucket renders as the AWS CDK 2.276 renders it: no
-// properties (S3 encrypts with SSE-S3 and blocks public access by default)
-// and a Retain removal policy.
+// A bucket is secure by default, where the AWS CDK 2.276 leaves S3's
+// defaults: server-side encryption written into the template (SSE-S3, or
+// SSE-KMS with a key), every kind of public access blocked
+// (PublicAccessBlockConfiguration, all four settings true), and a bucket
+// policy that denies requests not made over TLS. BucketProps.BlockPublicAccess
+// and BucketProps.AllowInsecureTransport opt out; docs/parity.md lists each
+// difference with its reason. Buckets are retained when they leave the stack.
 package s3

@@ -32,13 +32,19 @@ func ExampleBucket_GrantRead() {
 	// {"Statement":[{"Action":["s3:GetBucket*","s3:GetObject*","s3:List*"],"Effect":"Allow","Resource":[{"Fn::GetAtt":["Manifests6831C0C3","Arn"]},{"Fn::Join":["",[{"Fn::GetAtt":["Manifests6831C0C3","Arn"]},"/*"]]}]},{"Action":["kms:Decrypt","kms:DescribeKey"],"Effect":"Allow","Resource":{"Fn::GetAtt":["ManifestsKey41196CBA","Arn"]}}],"Version":"2012-10-17"}
 }
 
-// With no props a bucket renders as the AWS CDK renders it: no properties,
-// retained when removed from the stack.
+// With no props a bucket is secure by default: encrypted with SSE-S3,
+// every kind of public access blocked, requests over plain HTTP denied by
+// its bucket policy, and retained when removed from the stack.
 func ExampleNewBucket() {
 	app := cdk.NewApp(cdk.AppProps{})
 	stack := cdk.NewStack(app, "Stack", cdk.StackProps{})
 	b := s3.NewBucket(stack, "Bucket", s3.BucketProps{})
-	fmt.Println(b.Resource().CfnOptions().DeletionPolicy, len(b.Resource().CfnProperties()))
+	props, _ := json.Marshal(b.Resource().CfnProperties())
+	fmt.Println(b.Resource().CfnOptions().DeletionPolicy)
+	fmt.Println(string(props))
+	fmt.Println(b.Policy().Node().Path())
 	// Output:
-	// Retain 0
+	// Retain
+	// {"BucketEncryption":{"ServerSideEncryptionConfiguration":[{"ServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]},"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}}
+	// Stack/Bucket/Policy
 }

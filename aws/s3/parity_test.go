@@ -18,7 +18,9 @@ import (
 
 // TestParityWithAwsCdk builds the app of testdata/parity/bucket.js in Go and
 // compares the template with what aws-cdk-lib 2.276.0 synthesizes for it,
-// with the feature flags new AWS CDK projects set: the same resources
+// with the feature flags new AWS CDK projects set (and, on the JavaScript
+// side, eksforge's secure bucket defaults spelled out: SSE-S3, all public
+// access blocked, enforceSSL): the same resources
 // (types, counts, logical IDs, properties, removal policies) and outputs.
 // The "live" subtest runs the app with node through
 // internal/testenv/cdklib (skipped when npm is offline, or with -short) and
@@ -88,7 +90,6 @@ func buildParityBucket(stack *cdk.Stack) {
 		EncryptionKey:     key,
 		BucketKeyEnabled:  true,
 		Versioned:         true,
-		EnforceSSL:        true,
 		BlockPublicAccess: s3.BlockPublicAccessBlockAll,
 	})
 	secure.GrantReadWrite(role)
@@ -110,6 +111,7 @@ func buildParityBucket(stack *cdk.Stack) {
 		Resources:  []string{managed.ArnForObjects("public/*")},
 		Principals: []iam.IPrincipal{iam.NewAccountRootPrincipal()},
 	}))
+	s3.NewBucket(stack, "Open", s3.BucketProps{AllowInsecureTransport: true, BlockPublicAccess: &s3.BlockPublicAccess{}})
 	byName := s3.BucketFromBucketName(stack, "ByName", "other-bucket")
 	byName.GrantRead(role)
 	byArn := s3.BucketFromBucketArn(stack, "ByArn", "arn:aws:s3:::third-bucket")
