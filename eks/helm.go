@@ -15,7 +15,6 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 )
 
@@ -178,9 +177,7 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 			grantAssetRead(h, prov, loc.BucketName, loc.ObjectKey)
 		}
 	}
-	if strings.HasPrefix(o.Repository, "oci://") || strings.HasPrefix(o.Chart, "oci://") {
-		grantEcrPull(prov)
-	}
+	grantEcrPull(h, prov, o.Repository, o.Chart)
 	h.Resource = newKubectlResource(h, kubectlResourceProps{
 		cluster:       props.Cluster,
 		helm:          true,
@@ -229,16 +226,6 @@ func nilIfEmpty(s string) any {
 		return nil
 	}
 	return s
-}
-
-// grantEcrPull lets the handler pull charts from private ECR registries.
-func grantEcrPull(p IKubectlProvider) {
-	kp, ok := p.(*KubectlProvider)
-	if !ok || kp.ecrPull {
-		return
-	}
-	kp.ecrPull = true
-	kp.Handler.Role().AddManagedPolicy(iam.ManagedPolicyFromAwsManagedPolicyName("AmazonEC2ContainerRegistryReadOnly"))
 }
 
 // packageChart makes a deterministic .tgz of a chart directory: entries

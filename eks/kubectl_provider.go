@@ -128,8 +128,12 @@ type KubectlProvider struct {
 	Handler *lambda.Function
 	cluster ICluster
 	timeout float64
-	ecrPull bool
-	served  []ServedCluster
+	// ecrLogin, ecrRepos and ecrReadOnly record the ECR permissions
+	// granted for charts (grantEcrPull).
+	ecrLogin    bool
+	ecrRepos    map[string]bool
+	ecrReadOnly bool
+	served      []ServedCluster
 	// roleArn is the role the handler assumes (an imported cluster's
 	// KubectlRoleArn), or "".
 	roleArn string

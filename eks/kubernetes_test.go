@@ -486,9 +486,10 @@ func TestHelmChart(t *testing.T) {
 		"Wait": "true", "Timeout": "10m0s", "Atomic": "true", "SkipCrds": "true",
 		"Values": map[string]any{"Fn::Join": []any{"", []any{`{"cluster":"`, map[string]any{"Ref": "ClusterEB0386A7"}, `","n":2}`}}},
 	})})
-	// An OCI chart lets the handler pull from ECR.
-	tp.HasResourceProperties("AWS::IAM::Role", map[string]any{"ManagedPolicyArns": Match.ArrayWith([]any{
-		map[string]any{"Fn::Join": []any{"", []any{"arn:", map[string]any{"Ref": "AWS::Partition"}, ":iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"}}}})})
+	// A chart in a private ECR registry lets the handler pull from that
+	// repository only (TestEcrPullOnlyFromUsedRepositories).
+	tp.HasResourceProperties("AWS::IAM::Policy", map[string]any{"PolicyDocument": map[string]any{"Statement": Match.ArrayWith([]any{
+		Match.ObjectLike(map[string]any{"Action": eks.EcrPullActions, "Resource": "arn:aws:ecr:us-east-1:123456789012:repository/charts/app"})})}})
 }
 
 func TestHelmChartReleaseNameDefaultIsCut(t *testing.T) {

@@ -1,6 +1,9 @@
 package eks_test
 
 import (
+	"encoding/json"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -145,4 +148,100 @@ func TestNodeRulesStayOffTheClusterSecurityGroup(t *testing.T) {
 	tp.HasResourceProperties("AWS::EC2::SecurityGroup", map[string]any{
 		"SecurityGroupIngress": Match.ArrayWith([]any{Match.ObjectLike(map[string]any{"CidrIp": "10.0.0.0/16", "FromPort": 22})}),
 	})
+}
+
+// TestEcrPullOnlyFromUsedRepositories checks that the kubectl handler may
+// pull charts from the private ECR repositories the app's charts name and
+// from no other: no AmazonEC2ContainerRegistryReadOnly (every repository of
+// every account), no permission at all for public or non-ECR registries.
+func TestEcrPullOnlyFromUsedRepositories(t *testing.T) {
+	t.Parallel()
+	const (
+		acct = "123456789012"
+		host = acct + ".dkr.ecr.eu-west-1.amazonaws.com"
+	)
+	for _, tc := range []struct {
+		name    string
+		charts  []eks.HelmChartOptions
+		repos   []string // the ARNs granted, sorted; nil: none
+		token   bool     // ecr:GetAuthorizationToken granted
+		warning string
+	}{
+		{"a public ECR chart needs nothing", []eks.HelmChartOptions{{Chart: "karpenter", Repository: "oci://public.ecr.aws/karpenter"}}, nil, false, ""},
+		{"an https repository needs nothing", []eks.HelmChartOptions{{Chart: "nginx", Repository: "https://helm.nginx.com/stable"}}, nil, false, ""},
+		{"another OCI registry needs nothing", []eks.HelmChartOptions{{Chart: "oci://ghcr.io/org/charts/app"}}, nil, false, ""},
+		{"a private chart by full reference", []eks.HelmChartOptions{{Chart: "oci://" + host + "/charts/app"}},
+			[]string{"arn:aws:ecr:eu-west-1:" + acct + ":repository/charts/app"}, true, ""},
+		{"registry prefix and name", []eks.HelmChartOptions{{Chart: "app", Repository: "oci://" + host + "/charts/"}},
+			[]string{"arn:aws:ecr:eu-west-1:" + acct + ":repository/charts/app"}, true, ""},
+		{"a repository ending in the chart's name may be the chart itself", []eks.HelmChartOptions{{Chart: "app", Repository: "oci://" + host + "/app"}},
+			[]string{"arn:aws:ecr:eu-west-1:" + acct + ":repository/app", "arn:aws:ecr:eu-west-1:" + acct + ":repository/app/app"}, true, ""},
+		{"two charts, one statement each, one token grant", []eks.HelmChartOptions{
+			{Chart: "oci://" + host + "/a", Release: "a"}, {Chart: "oci://" + acct + ".dkr.ecr.cn-north-1.amazonaws.com.cn/b", Release: "b"},
+			{Chart: "oci://" + host + "/a", Release: "again"}},
+			[]string{"arn:aws-cn:ecr:cn-north-1:" + acct + ":repository/b", "arn:aws:ecr:eu-west-1:" + acct + ":repository/a"}, true, ""},
+		{"a token reference falls back to the managed policy with a warning", nil, nil, false, "AmazonEC2ContainerRegistryReadOnly"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, stack := newStack()
+			c := clusterWithoutCapacity(stack)
+			charts := tc.charts
+			if charts == nil {
+				repo := cdk.NewCfnParameter(stack, "Repo", cdk.CfnParameterProps{Type: "String"}).ValueAsString()
+				charts = []eks.HelmChartOptions{{Chart: "app", Repository: "oci://" + repo}}
+			}
+			var last cdk.Construct
+			for i, o := range charts {
+				last = c.AddHelmChart(string(rune('a'+i)), o)
+			}
+			tmpl := assertions.FromStack(t, stack)
+			var ecr []string
+			token := false
+			for _, p := range tmpl.FindResources("AWS::IAM::Policy", nil) {
+				for _, st := range p["Properties"].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+					st := st.(map[string]any)
+					actions := asStrings(st["Action"])
+					if slices.Contains(actions, "ecr:GetAuthorizationToken") {
+						token = true
+					}
+					if cmp.Equal(actions, eks.EcrPullActions) {
+						ecr = append(ecr, asStrings(st["Resource"])...)
+					}
+				}
+			}
+			sort.Strings(ecr)
+			if token != tc.token {
+				t.Errorf("ecr:GetAuthorizationToken granted %v, want %v", token, tc.token)
+			}
+			if diff := cmp.Diff(tc.repos, ecr); diff != "" {
+				t.Errorf("ECR repositories granted (-want +got):\n%s", diff)
+			}
+			roles, _ := json.Marshal(tmpl.FindResources("AWS::IAM::Role", nil))
+			if got, want := strings.Contains(string(roles), "AmazonEC2ContainerRegistryReadOnly"), tc.warning != ""; got != want {
+				t.Errorf("AmazonEC2ContainerRegistryReadOnly granted: %v, want %v", got, want)
+			}
+			if w := strings.Join(warningsOf(last), "\n"); (tc.warning == "") != (w == "") || !strings.Contains(w, tc.warning) {
+				t.Errorf("warnings %q, want one with %q", w, tc.warning)
+			}
+		})
+	}
+}
+
+// asStrings reads a policy statement's Action or Resource, a string or a
+// list of them.
+func asStrings(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
