@@ -9,7 +9,8 @@ import (
 
 // secretAdvice is what the warnings about secrets in templates offer.
 const secretAdvice = "anyone allowed cloudformation:GetTemplate (or to read the assets bucket) can read it. " +
-	"Keep the secret in AWS Secrets Manager or an SSM SecureString parameter and let a controller in the cluster " +
+	"Keep the secret in AWS Secrets Manager or an SSM SecureString parameter and make the Secret with eks.NewKubernetesSecret, " +
+	"whose values the kubectl handler reads at deploy time, or let a controller in the cluster " +
 	"(the Secrets Store CSI driver's AWS provider, or External Secrets) read it with a pod role (docs/guide/security.md)"
 
 // warnSecretObjects warns, on scope, about every Secret among objects that

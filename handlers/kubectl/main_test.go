@@ -175,6 +175,7 @@ var (
 	deployGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 	svcGVR    = schema.GroupVersionResource{Version: "v1", Resource: "services"}
 	crdGVR    = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+	secretGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 )
 
 // get reads an object; nil when it does not exist.

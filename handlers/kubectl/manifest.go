@@ -65,6 +65,9 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 		// one's objects are as they were: nothing to apply or prune.
 		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
 	}
+	if err := h.resolveSecretValues(ctx, p, objs); err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
 	took := &takeovers{}
 	opts := apply.Options{Force: p.bool("Overwrite"), SkipValidation: p.bool("SkipValidation"), PruneLabel: p.str("PruneLabel"),
 		FieldManager: me.fieldManager(), Annotations: map[string]string{OwnerAnnotation: me.id},
