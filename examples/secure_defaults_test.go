@@ -1,0 +1,192 @@
+package examples_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// exempt lists, per example, a secure default the example's template does
+// not hold and why. Keys are "<example>: <logical ID> <finding>".
+var exempt = map[string]string{
+	"add-capacity: BackendNodesLaunchTemplate01F2D6C7 " + noImdsv2: "the seed's example makes its own Auto Scaling group (autoscaling.NewAutoScalingGroup) and connects it: a group the user made keeps its own launch template (docs/guide/security.md)",
+	"secrets-encryption: SecretsKey317DCF94 " + noRotation:         "the user's own kms.NewKey, as the seed writes it (rotation is kms.KeyProps.EnableKeyRotation); keys the library makes rotate",
+	"minimal: Bucket " + noTLSOnly:                                 "the minimal example writes a raw AWS::S3::Bucket (cdk.NewCfnResource) to show cross-stack references, not s3.NewBucket",
+}
+
+// Findings of TestExampleTemplatesHoldSecureDefaults.
+const (
+	creatorAdmin = "makes the cluster's creator a cluster-admin (BootstrapClusterCreatorAdminPermissions is not false in an access-entry mode)"
+	noImdsv2     = "does not require IMDSv2 with a hop limit of 2"
+	noRotation   = "is a KMS key without rotation"
+	noTLSOnly    = "is a bucket without a bucket policy that denies requests not made over TLS"
+	publicBucket = "is a bucket without all four public access blocks"
+	noSSE        = "is a bucket without server-side encryption in the template"
+	notPinned    = "is a kubectl handler not pinned to its clusters (no EKSFORGE_KUBECTL_CLUSTERS)"
+	noLogGroup   = "is a kubectl handler without the library's log group"
+	logForever   = "is a log group kept forever"
+	ecrBlanket   = "is a kubectl handler role with AmazonEC2ContainerRegistryReadOnly (every repository)"
+	inlineSecret = "holds a Secret with data in the template"
+)
+
+// TestExampleTemplatesHoldSecureDefaults walks every example's golden
+// template and checks that each secure default of issue 22 holds: no
+// creator cluster-admin, IMDSv2 on launch templates, rotating keys, buckets
+// TLS-only, private and encrypted, kubectl handlers pinned to their
+// clusters with a log group that expires, ECR access of the handler only
+// per repository, and no Secret data in the template — unless exempt lists
+// the example's reason.
+func TestExampleTemplatesHoldSecureDefaults(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join("*", "testdata", "*.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < len(eksExamples) {
+		t.Fatalf("found %d golden templates, want at least %d", len(files), len(eksExamples))
+	}
+	used := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tmpl struct{ Resources map[string]templateResource }
+		if err := json.Unmarshal(b, &tmpl); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		example := strings.SplitN(filepath.ToSlash(f), "/", 2)[0]
+		findings := secureDefaultFindings(tmpl.Resources)
+		ids := make([]string, 0, len(findings))
+		for id := range findings {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			for _, finding := range findings[id] {
+				key := example + ": " + id + " " + finding
+				if _, ok := exempt[key]; ok {
+					used[key] = true
+					continue
+				}
+				t.Errorf("%s: %s (%s) %s", f, id, tmpl.Resources[id].Type, finding)
+			}
+		}
+	}
+	for k := range exempt {
+		if !used[k] {
+			t.Errorf("exempt lists %q, which no template has any more: remove it", k)
+		}
+	}
+}
+
+type templateResource struct {
+	Type       string
+	Properties map[string]any
+}
+
+// secureDefaultFindings returns, per logical ID, the secure defaults a
+// template's resource does not hold.
+func secureDefaultFindings(res map[string]templateResource) map[string][]string {
+	out := map[string][]string{}
+	add := func(id, f string) { out[id] = append(out[id], f) }
+	// Buckets that a bucket policy makes TLS-only.
+	tlsOnly := map[string]bool{}
+	for _, r := range res {
+		if r.Type != "AWS::S3::BucketPolicy" {
+			continue
+		}
+		ref, _ := r.Properties["Bucket"].(map[string]any)
+		bucket, _ := ref["Ref"].(string)
+		for _, st := range statements(r.Properties["PolicyDocument"]) {
+			cond, _ := json.Marshal(st["Condition"])
+			if st["Effect"] == "Deny" && strings.Contains(string(cond), `"aws:SecureTransport":"false"`) {
+				tlsOnly[bucket] = true
+			}
+		}
+	}
+	for id, r := range res {
+		p := r.Properties
+		switch r.Type {
+		case "AWS::EKS::Cluster":
+			ac, _ := p["AccessConfig"].(map[string]any)
+			if ac["AuthenticationMode"] != "CONFIG_MAP" && ac["BootstrapClusterCreatorAdminPermissions"] != false {
+				add(id, creatorAdmin)
+			}
+		case "AWS::EC2::LaunchTemplate":
+			data, _ := p["LaunchTemplateData"].(map[string]any)
+			mo, _ := data["MetadataOptions"].(map[string]any)
+			if mo["HttpTokens"] != "required" || mo["HttpPutResponseHopLimit"] != 2.0 {
+				add(id, noImdsv2)
+			}
+		case "AWS::KMS::Key":
+			if p["EnableKeyRotation"] != true {
+				add(id, noRotation)
+			}
+		case "AWS::S3::Bucket":
+			if !tlsOnly[id] {
+				add(id, noTLSOnly)
+			}
+			pab, _ := p["PublicAccessBlockConfiguration"].(map[string]any)
+			for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+				if pab[k] != true {
+					add(id, publicBucket)
+					break
+				}
+			}
+			if p["BucketEncryption"] == nil {
+				add(id, noSSE)
+			}
+		case "AWS::Lambda::Function":
+			if !strings.Contains(id, "KubectlProvider") {
+				continue
+			}
+			env, _ := p["Environment"].(map[string]any)
+			vars, _ := env["Variables"].(map[string]any)
+			if vars["EKSFORGE_KUBECTL_CLUSTERS"] == nil {
+				add(id, notPinned)
+			}
+			lc, _ := p["LoggingConfig"].(map[string]any)
+			if lc["LogGroup"] == nil {
+				add(id, noLogGroup)
+			}
+		case "AWS::Logs::LogGroup":
+			if p["RetentionInDays"] == nil {
+				add(id, logForever)
+			}
+		case "AWS::IAM::Role":
+			if !strings.Contains(id, "KubectlProvider") {
+				continue
+			}
+			b, _ := json.Marshal(p["ManagedPolicyArns"])
+			if strings.Contains(string(b), "AmazonEC2ContainerRegistryReadOnly") {
+				add(id, ecrBlanket)
+			}
+		case "Custom::AWSCDK-EKS-KubernetesResource":
+			if inlineSecretData(p["Manifest"]) {
+				add(id, inlineSecret)
+			}
+		}
+	}
+	return out
+}
+
+// inlineSecretData says whether a manifest property (a JSON string, or a
+// Fn::Join building one) holds a v1 Secret with data or stringData.
+func inlineSecretData(manifest any) bool {
+	text := flatten(manifest)
+	var objs []map[string]any
+	if json.Unmarshal([]byte(text), &objs) != nil {
+		// Tokens make it invalid JSON: fall back to the text.
+		return strings.Contains(text, `"kind":"Secret"`) && (strings.Contains(text, `"data":`) || strings.Contains(text, `"stringData":`))
+	}
+	for _, o := range objs {
+		if o["kind"] == "Secret" && (o["data"] != nil || o["stringData"] != nil) {
+			return true
+		}
+	}
+	return false
+}
