@@ -13,6 +13,7 @@ import (
 	cfnautoscaling "github.com/eksforge/eksforge/cfn/autoscaling"
 	cfnec2 "github.com/eksforge/eksforge/cfn/ec2"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // IAutoScalingGroup is an Auto Scaling group: one defined here
@@ -193,8 +194,17 @@ var spotPricePattern = regexp.MustCompile(`^(\d+\.?\d*|\.\d+)$`)
 func NewAutoScalingGroup(scope cdk.Construct, id string, props AutoScalingGroupProps) *AutoScalingGroup {
 	asg := &AutoScalingGroup{}
 	cdk.InitConstruct(asg, scope, id)
+	typedNils := nilref.Clear(&props, "AutoScalingGroupProps")
+	for _, e := range typedNils {
+		asg.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
 	node := asg.Node()
 	path := node.Path()
+	if (props.Vpc == nil || props.MachineImage == nil) && len(typedNils) > 0 {
+		// A required reference was a typed nil, reported above: there is
+		// nothing to build the group from.
+		return asg
+	}
 	switch {
 	case props.Vpc == nil:
 		panic(fmt.Sprintf("autoscaling: AutoScalingGroup %q needs a Vpc: set AutoScalingGroupProps.Vpc to the VPC the instances run in", path))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/eksforge/eksforge/cdk"
 	cfnautoscaling "github.com/eksforge/eksforge/cfn/autoscaling"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // Schedule is when a scheduled action recurs: a cron expression in UTC (or
@@ -105,9 +106,13 @@ type ScheduledAction struct {
 func NewScheduledAction(scope cdk.Construct, id string, props ScheduledActionProps) *ScheduledAction {
 	a := &ScheduledAction{}
 	cdk.InitConstruct(a, scope, id)
+	typedNils := nilref.Clear(&props, "ScheduledActionProps")
+	for _, e := range typedNils {
+		a.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
 	node := a.Node()
 	switch {
-	case props.AutoScalingGroup == nil:
+	case props.AutoScalingGroup == nil && len(typedNils) == 0:
 		panic(fmt.Sprintf("autoscaling: ScheduledAction %q needs an AutoScalingGroup", node.Path()))
 	case props.Schedule.expr == "":
 		panic(fmt.Sprintf("autoscaling: ScheduledAction %q needs a Schedule: use ScheduleCron or ScheduleExpression", node.Path()))
@@ -122,7 +127,7 @@ func NewScheduledAction(scope cdk.Construct, id string, props ScheduledActionPro
 		node.AddWarning("an EndTime makes Auto Scaling delete the action once it has passed, which CloudFormation sees as drift")
 	}
 	a.Resource = cfnautoscaling.NewCfnScheduledAction(a, "Resource", cfnautoscaling.CfnScheduledActionProps{
-		AutoScalingGroupName: props.AutoScalingGroup.AutoScalingGroupName(),
+		AutoScalingGroupName: groupNameOrEmpty(props.AutoScalingGroup),
 		Recurrence:           props.Schedule.expr,
 		TimeZone:             props.TimeZone,
 		StartTime:            isoTime(props.StartTime),
@@ -153,4 +158,13 @@ func (a *ScheduledAction) ScheduledActionName() string {
 func (asg *AutoScalingGroup) ScaleOnSchedule(id string, props ScheduledActionProps) *ScheduledAction {
 	props.AutoScalingGroup = asg
 	return NewScheduledAction(asg, "ScheduledAction"+id, props)
+}
+
+// groupNameOrEmpty is the group's name, "" for a nil group (reported as an
+// error).
+func groupNameOrEmpty(g IAutoScalingGroup) string {
+	if g == nil {
+		return ""
+	}
+	return g.AutoScalingGroupName()
 }

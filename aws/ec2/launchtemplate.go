@@ -7,6 +7,7 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	cfnec2 "github.com/eksforge/eksforge/cfn/ec2"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // EbsVolumeType is the type of an EBS volume.
@@ -154,6 +155,11 @@ type LaunchTemplate struct {
 func NewLaunchTemplate(scope cdk.Construct, id string, props LaunchTemplateProps) *LaunchTemplate {
 	lt := &LaunchTemplate{tags: cdk.NewTagManager(cdk.TagFormatStandard, "AWS::EC2::LaunchTemplate"), role: props.Role, instances: props.InstanceType}
 	cdk.InitConstruct(lt, scope, id)
+	typedNils := nilref.Clear(&props, "LaunchTemplateProps")
+	for _, e := range typedNils {
+		lt.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
+	lt.role = props.Role
 	fail := func(format string, args ...any) {
 		panic(fmt.Sprintf("ec2: LaunchTemplate %q: ", lt.Node().Path()) + fmt.Sprintf(format, args...))
 	}

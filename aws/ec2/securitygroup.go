@@ -6,6 +6,7 @@ import (
 
 	"github.com/eksforge/eksforge/cdk"
 	cfnec2 "github.com/eksforge/eksforge/cfn/ec2"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // ISecurityGroup is a security group: one defined here ([SecurityGroup])
@@ -175,8 +176,16 @@ var (
 func NewSecurityGroup(scope cdk.Construct, id string, props SecurityGroupProps) *SecurityGroup {
 	sg := &SecurityGroup{}
 	cdk.InitConstruct(sg, scope, id)
-	if props.Vpc == nil {
+	typedNils := nilref.Clear(&props, "SecurityGroupProps")
+	for _, e := range typedNils {
+		sg.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
+	if props.Vpc == nil && len(typedNils) == 0 {
 		panic(fmt.Sprintf("ec2: SecurityGroup %q needs a Vpc", sg.Node().Path()))
+	}
+	vpcID := ""
+	if props.Vpc != nil {
+		vpcID = props.Vpc.VpcId()
 	}
 	sg.conns = NewConnections(ConnectionsProps{SecurityGroups: []ISecurityGroup{sg}})
 	sg.allowAllOutbound = props.AllowAllOutbound == nil || *props.AllowAllOutbound
@@ -194,7 +203,7 @@ func NewSecurityGroup(scope cdk.Construct, id string, props SecurityGroupProps) 
 	sg.Resource = cfnec2.NewCfnSecurityGroup(sg, "Resource", cfnec2.CfnSecurityGroupProps{
 		GroupDescription: desc,
 		GroupName:        props.SecurityGroupName,
-		VpcId:            props.Vpc.VpcId(),
+		VpcId:            vpcID,
 	})
 	// Default egress rules.
 	if sg.disableInline {

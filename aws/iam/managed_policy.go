@@ -5,6 +5,7 @@ import (
 
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // IManagedPolicy is a managed policy, owned by AWS or by the account.
@@ -91,6 +92,10 @@ type ManagedPolicy struct {
 func NewManagedPolicy(scope cdk.Construct, id string, props ManagedPolicyProps) *ManagedPolicy {
 	m := &ManagedPolicy{document: props.Document}
 	cdk.InitConstruct(m, scope, id)
+	typedNils := nilref.Clear(&props, "ManagedPolicyProps")
+	for _, e := range typedNils {
+		m.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
 	if m.document == nil {
 		m.document = NewPolicyDocument(PolicyDocumentProps{})
 	}

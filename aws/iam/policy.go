@@ -3,6 +3,7 @@ package iam
 import (
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // IIdentity is an IAM identity with policies of its own: a role, a user or
@@ -59,6 +60,10 @@ type Policy struct {
 func NewPolicy(scope cdk.Construct, id string, props PolicyProps) *Policy {
 	p := &Policy{document: props.Document}
 	cdk.InitConstruct(p, scope, id)
+	typedNils := nilref.Clear(&props, "PolicyProps")
+	for _, e := range typedNils {
+		p.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
 	if p.document == nil {
 		p.document = NewPolicyDocument(PolicyDocumentProps{})
 	}

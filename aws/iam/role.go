@@ -7,6 +7,7 @@ import (
 
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // IRole is an IAM role, defined in this app ([Role]) or imported
@@ -79,7 +80,11 @@ type Role struct {
 func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 	r := &Role{inline: props.InlinePolicies}
 	cdk.InitConstruct(r, scope, id)
-	if props.AssumedBy == nil {
+	typedNils := nilref.Clear(&props, "RoleProps")
+	for _, e := range typedNils {
+		r.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
+	if props.AssumedBy == nil && len(typedNils) == 0 {
 		panic(fmt.Sprintf("iam: role %q needs RoleProps.AssumedBy: the principal allowed to assume it, e.g. iam.NewServicePrincipal(\"ec2.amazonaws.com\")", r.Node().Path()))
 	}
 	r.assumeRole = NewPolicyDocument(PolicyDocumentProps{})
@@ -87,7 +92,9 @@ func NewRole(scope cdk.Construct, id string, props RoleProps) *Role {
 	if len(props.ExternalIDs) > 0 {
 		trust = NewPolicyDocument(PolicyDocumentProps{})
 	}
-	addPrincipalToAssumeRole(props.AssumedBy, trust)
+	if props.AssumedBy != nil {
+		addPrincipalToAssumeRole(props.AssumedBy, trust)
+	}
 	if trust != r.assumeRole {
 		var ext any = props.ExternalIDs
 		if len(props.ExternalIDs) == 1 {

@@ -3,6 +3,7 @@ package iam
 import (
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // IUser is an IAM user.
@@ -58,6 +59,10 @@ type User struct {
 func NewUser(scope cdk.Construct, id string, props UserProps) *User {
 	u := &User{}
 	cdk.InitConstruct(u, scope, id)
+	typedNils := nilref.Clear(&props, "UserProps")
+	for _, e := range typedNils {
+		u.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
 	p := cfniam.CfnUserProps{
 		UserName: props.UserName,
 		Path:     props.Path,
@@ -172,6 +177,10 @@ type Group struct {
 func NewGroup(scope cdk.Construct, id string, props GroupProps) *Group {
 	g := &Group{}
 	cdk.InitConstruct(g, scope, id)
+	typedNils := nilref.Clear(&props, "GroupProps")
+	for _, e := range typedNils {
+		g.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
 	g.resource = cfniam.NewCfnGroup(g, "Resource", cfniam.CfnGroupProps{
 		GroupName: props.GroupName,
 		Path:      props.Path,

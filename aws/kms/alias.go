@@ -7,6 +7,7 @@ import (
 
 	"github.com/eksforge/eksforge/cdk"
 	cfnkms "github.com/eksforge/eksforge/cfn/kms"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // AliasProps define an [Alias].
@@ -33,7 +34,12 @@ var aliasPattern = regexp.MustCompile(`^[a-zA-Z0-9:/_-]{1,256}$`)
 func NewAlias(scope cdk.Construct, id string, props AliasProps) *Alias {
 	a := &Alias{target: props.TargetKey}
 	cdk.InitConstruct(a, scope, id)
-	if props.TargetKey == nil {
+	typedNils := nilref.Clear(&props, "AliasProps")
+	for _, e := range typedNils {
+		a.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
+	a.target = props.TargetKey
+	if props.TargetKey == nil && len(typedNils) == 0 {
 		panic(fmt.Sprintf("kms: alias %q needs AliasProps.TargetKey", a.Node().Path()))
 	}
 	name := props.AliasName
@@ -50,7 +56,7 @@ func NewAlias(scope cdk.Construct, id string, props AliasProps) *Alias {
 			a.Node().AddError("alias %q is invalid: it must be 1 to 256 characters of a-zA-Z0-9:/_-", name)
 		}
 	}
-	a.resource = cfnkms.NewCfnAlias(a, "Resource", cfnkms.CfnAliasProps{AliasName: name, TargetKeyId: props.TargetKey.KeyArn()})
+	a.resource = cfnkms.NewCfnAlias(a, "Resource", cfnkms.CfnAliasProps{AliasName: name, TargetKeyId: keyArnOrEmpty(props.TargetKey)})
 	return a
 }
 
@@ -62,3 +68,11 @@ func (a *Alias) AliasName() string { return a.resource.Ref() }
 
 // TargetKey is the key the alias points to.
 func (a *Alias) TargetKey() IKey { return a.target }
+
+// keyArnOrEmpty is the key's ARN, "" for a nil key (reported as an error).
+func keyArnOrEmpty(k IKey) string {
+	if k == nil {
+		return ""
+	}
+	return k.KeyArn()
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	cfnkms "github.com/eksforge/eksforge/cfn/kms"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // Actions granted by the Grant methods, as in the AWS CDK (aws-kms perms).
@@ -126,6 +127,10 @@ type Key struct {
 func NewKey(scope cdk.Construct, id string, props KeyProps) *Key {
 	k := &Key{policy: props.Policy}
 	cdk.InitConstruct(k, scope, id)
+	typedNils := nilref.Clear(&props, "KeyProps")
+	for _, e := range typedNils {
+		k.Node().AddError("%s: pass a value, or leave the field unset", e)
+	}
 	spec, usage := props.KeySpec, props.KeyUsage
 	if spec == "" {
 		spec = KeySpecSymmetricDefault
