@@ -22,7 +22,6 @@ import (
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
@@ -132,8 +131,6 @@ func (c *cfnAnswers) only(t testing.TB) cfnresponse.Response {
 	}
 	return got[0]
 }
-
-var secretGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 
 // waiterFunction is the ARN of the function the waiter's tasks invoke
 // (the eks package's WaiterHandler).
