@@ -13,6 +13,7 @@ import (
 // not hold and why. Keys are "<example>: <logical ID> <finding>".
 var exempt = map[string]string{
 	"add-capacity: BackendNodesLaunchTemplate01F2D6C7 " + noImdsv2: "the seed's example makes its own Auto Scaling group (autoscaling.NewAutoScalingGroup) and connects it: a group the user made keeps its own launch template (docs/guide/security.md)",
+	"nodegroup-updates: NodeTemplateDF90C41E " + noImdsv2:          "the example's own launch template (ec2.NewLaunchTemplate) for a managed node group, as the AWS CDK writes it; the library requires IMDSv2 only on the launch templates it makes",
 	"secrets-encryption: SecretsKey317DCF94 " + noRotation:         "the user's own kms.NewKey, as the seed writes it (rotation is kms.KeyProps.EnableKeyRotation); keys the library makes rotate",
 	"minimal: Bucket " + noTLSOnly:                                 "the minimal example writes a raw AWS::S3::Bucket (cdk.NewCfnResource) to show cross-stack references, not s3.NewBucket",
 }
