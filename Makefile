@@ -1,8 +1,9 @@
 # eksforge: the commands contributors and CI run.
 #
 #   make test        what CI runs (via .ci/run): gofmt, go vet, generated
-#                    code up to date, then go test with the AWS CDK CLI set up
-#                    and kube-apiserver/etcd built (EKSFORGE_KUBE_BINARIES)
+#                    code up to date, staticcheck, the race detector on the
+#                    concurrent packages, then go test with the AWS CDK CLI
+#                    set up and kube-apiserver/etcd built (EKSFORGE_KUBE_BINARIES)
 #                    (make -k test runs every check even after one fails)
 #   make cdk-cli     install the pinned AWS CDK CLI into the cache
 #   make kube-binaries  build kube-apiserver and etcd (Go module proxy) into the cache
@@ -41,7 +42,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 .PHONY: test
-test: fmt-check vet check-generate go-test ## everything CI checks
+test: fmt-check vet check-generate lint-go go-race go-test ## everything CI checks
 
 .PHONY: fmt-check
 fmt-check: ## fail listing the Go files gofmt would change
@@ -78,6 +79,14 @@ cfn-docs: ## refresh internal/cfngen/descriptions.json.gz from @aws-cdk/aws-serv
 go-test: ## go test, after installing the AWS CDK CLI and building kube-apiserver/etcd
 	@bash scripts/with-kube-binaries.sh bash scripts/go-test.sh -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(PKGS)
 
+# The packages with goroutines of their own, under the race detector (-short:
+# their tests that start kube-apiserver or build binaries run in go-test).
+RACE_PKGS ?= ./cdk/... ./internal/deploy/... ./internal/gobuild/... ./handlers/cfnresponse/...
+
+.PHONY: go-race
+go-race: ## go test -race -short on the packages with concurrency (RACE_PKGS)
+	@bash scripts/go-test.sh -race -short -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
+
 .PHONY: cdk-cli
 cdk-cli: ## install the pinned AWS CDK CLI and print its path
 	@bash scripts/install-cdk-cli.sh
@@ -90,7 +99,7 @@ kube-binaries: ## build kube-apiserver and etcd from the Go module proxy into th
 lint: lint-go lint-cfn ## staticcheck, then cfn-lint on cdk.out/ (make -k lint for both)
 
 .PHONY: lint-go
-lint-go: ## staticcheck every package (not part of make test yet)
+lint-go: ## staticcheck every package
 	$(GO) run $(STATICCHECK) $(PKGS)
 
 .PHONY: lint-cfn
