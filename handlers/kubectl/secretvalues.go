@@ -115,7 +115,7 @@ func (h *Handler) readSecretValue(ctx context.Context, s SecretValueSource) (str
 		case out.SecretBinary != nil:
 			v = string(out.SecretBinary)
 		default:
-			return "", fmt.Errorf("Secrets Manager secret %s has no value", s.SecretsManagerSecret)
+			return "", fmt.Errorf("the Secrets Manager secret %s has no value", s.SecretsManagerSecret)
 		}
 	default:
 		return "", errors.New("the source names neither SsmParameter nor SecretsManagerSecret")

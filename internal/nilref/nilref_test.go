@@ -21,10 +21,11 @@ type Embedded struct {
 
 type props struct {
 	Embedded
-	One       thing
-	Many      []thing
-	Ptr       *impl
-	Str       string
+	One  thing
+	Many []thing
+	Ptr  *impl
+	Str  string
+	//lint:ignore U1000 unexported on purpose: Clear must leave it alone
 	private   thing
 	Untouched []string
 }
