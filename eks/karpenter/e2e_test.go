@@ -70,6 +70,12 @@ func eventProps(t *testing.T, tmpl map[string]any, logicalID string) map[string]
 		if k == "ServiceToken" || k == "RoleArn" {
 			continue
 		}
+		if m, _ := v.(map[string]any); m != nil && len(m) == 1 && m["Fn::FindInMap"] != nil {
+			fim := m["Fn::FindInMap"].([]any)
+			// StackObjects: the stack's declared objects, from the mapping.
+			m := tmpl["Mappings"].(map[string]any)[fim[0].(string)].(map[string]any)
+			v = m[fim[1].(string)].(map[string]any)[fim[2].(string)]
+		}
 		s := flatten(t, v)
 		s = placeholder.ReplaceAllStringFunc(s, func(p string) string {
 			d, ok := deployValues[p]
