@@ -60,9 +60,11 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	}
-	if e.RequestType == cfnresponse.Update && !replaced && onlyStackObjectsChanged(e) {
+	if e.RequestType == cfnresponse.Update && !replaced && onlyStackObjectsChanged(e) && e.ResourceProperties["SecretValues"] == nil {
 		// Another resource of the stack changed what it declares; this
-		// one's objects are as they were: nothing to apply or prune.
+		// one's objects are as they were: nothing to apply or prune. (A
+		// Secret with SecretValues is applied again: its values are read
+		// on every Update, so a rotation reaches it.)
 		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
 	}
 	if err := h.resolveSecretValues(ctx, p, objs); err != nil {
