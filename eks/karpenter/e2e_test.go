@@ -70,7 +70,7 @@ func eventProps(t *testing.T, tmpl map[string]any, logicalID string) map[string]
 		if k == "ServiceToken" || k == "RoleArn" {
 			continue
 		}
-		if m, _ := v.(map[string]any); m != nil && len(m) == 1 && m["Fn::FindInMap"] != nil {
+		if m, _ := v.(map[string]any); len(m) == 1 && m["Fn::FindInMap"] != nil {
 			fim := m["Fn::FindInMap"].([]any)
 			// StackObjects: the stack's declared objects, from the mapping.
 			m := tmpl["Mappings"].(map[string]any)[fim[0].(string)].(map[string]any)
