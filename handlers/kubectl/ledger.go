@@ -10,6 +10,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/retry"
+
+	"github.com/eksforge/eksforge/handlers/cfnresponse"
+	"github.com/eksforge/eksforge/handlers/provider"
 )
 
 // ledgerNamespace holds the ledgers of events.
@@ -47,16 +50,20 @@ func (h *Handler) staleEvent(ctx context.Context, cl *cluster, e eventRef) bool 
 		seen := strings.Fields(cm.Data[key])
 		if i := slices.Index(seen, e.request); i >= 0 {
 			stale = i < len(seen)-1
-			return nil
-		}
-		seen = append(seen, e.request)
-		if len(seen) > ledgerKeep {
-			seen = seen[len(seen)-ledgerKeep:]
+			if stale || !e.live.changes(cm.Data) {
+				return nil
+			}
+		} else {
+			seen = append(seen, e.request)
+			if len(seen) > ledgerKeep {
+				seen = seen[len(seen)-ledgerKeep:]
+			}
 		}
 		if cm.Data == nil {
 			cm.Data = map[string]string{}
 		}
 		cm.Data[key] = strings.Join(seen, " ")
+		e.live.record(cm.Data)
 		if create {
 			_, err = cms.Create(ctx, cm, metav1.CreateOptions{FieldManager: "eksforge"})
 		} else {
@@ -78,4 +85,77 @@ func (h *Handler) staleEvent(ctx context.Context, cl *cluster, e eventRef) bool 
 // eventRef names an event in a ledger.
 type eventRef struct {
 	stack, id, request string
+	// live is what the event does to its owner's live physical IDs.
+	live liveChange
+}
+
+// liveChange records which physical IDs of an owning resource exist: the
+// ledger keeps, per owner mark (key "owner-" + 16 hex of sha256(mark)),
+// the 16-hex hashes of its physical IDs that were created or updated and
+// not deleted since. An owner whose entry is present and empty was
+// deleted: its Delete ran, whether or not it could read its objects. An
+// owner with no entry is unknown (created before the ledger recorded
+// owners) and counts as live.
+type liveChange struct {
+	owner string   // the owner mark; "" records nothing
+	add   []string // physical IDs that exist after the event
+	drop  string   // a physical ID the event deletes
+}
+
+func ownerLedgerKey(mark string) string { return "owner-" + shortHash16(mark) }
+
+// apply returns the owner's live set after the change, from data.
+func (l liveChange) apply(data map[string]string) []string {
+	ids := strings.Fields(data[ownerLedgerKey(l.owner)])
+	for _, id := range l.add {
+		if h := shortHash16(id); id != "" && !slices.Contains(ids, h) {
+			ids = append(ids, h)
+		}
+	}
+	if l.drop != "" {
+		ids = slices.DeleteFunc(ids, func(h string) bool { return h == shortHash16(l.drop) })
+	}
+	return ids
+}
+
+// changes reports whether recording l changes data (a redelivered event
+// whose first delivery did not get to record it).
+func (l liveChange) changes(data map[string]string) bool {
+	if l.owner == "" {
+		return false
+	}
+	cur, ok := data[ownerLedgerKey(l.owner)]
+	return !ok || strings.Join(l.apply(data), " ") != cur
+}
+
+func (l liveChange) record(data map[string]string) {
+	if l.owner != "" {
+		data[ownerLedgerKey(l.owner)] = strings.Join(l.apply(data), " ")
+	}
+}
+
+// liveFor is the change an event of the owner me makes: a Delete drops
+// the physical ID it deletes, a Create or Update adds its own and, for a
+// replacement, keeps the one it replaces (that one's Delete comes at
+// cleanup, or never if the deployment rolls back).
+func liveFor(e provider.Event, me owner, id string) liveChange {
+	if e.RequestType == cfnresponse.Delete {
+		return liveChange{owner: me.id, drop: id}
+	}
+	return liveChange{owner: me.id, add: []string{id, e.PhysicalResourceId}}
+}
+
+// ownerGone reports whether the ledger of the stack records the owner
+// with mark as deleted (see [liveChange]). A ledger that cannot be read
+// says no: an object is then left rather than deleted.
+func (h *Handler) ownerGone(ctx context.Context, cl *cluster, mark string) bool {
+	cm, err := cl.cs.CoreV1().ConfigMaps(ledgerNamespace).Get(ctx, "eksforge-events-"+stackOfMark(mark), metav1.GetOptions{})
+	if err != nil {
+		if !apierrors.IsNotFound(err) {
+			slog.WarnContext(ctx, "unable to read the ledger; counting the former owner as live", "owner", mark, "error", err)
+		}
+		return false
+	}
+	ids, ok := cm.Data[ownerLedgerKey(mark)]
+	return ok && strings.TrimSpace(ids) == ""
 }

@@ -51,11 +51,11 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 	if err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
-	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId, live: liveFor(e, me, id)}) {
 		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
 	}
 	if e.RequestType == cfnresponse.Delete {
-		if err := cl.apply.Delete(ctx, objs, h.ownedGuard(ctx, cl.apply, me, ours, decl, nil)); err != nil {
+		if err := cl.apply.Delete(ctx, objs, h.ownedGuard(ctx, cl, me, ours, decl, nil)); err != nil {
 			return provider.OnEventResult{}, err
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
@@ -88,7 +88,7 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 				}
 				return ""
 			}
-			if derr := cl.apply.Delete(cctx, done, h.ownedGuard(cctx, cl.apply, me, ours, decl, keepTaken)); derr != nil {
+			if derr := cl.apply.Delete(cctx, done, h.ownedGuard(cctx, cl, me, ours, decl, keepTaken)); derr != nil {
 				// Keep the ID so the rollback Delete finishes the job.
 				return provider.OnEventResult{PhysicalResourceId: id}, fmt.Errorf("%w (and cleaning up failed: %v)", err, derr)
 			}
@@ -99,7 +99,7 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 		return provider.OnEventResult{}, err
 	}
 	if e.RequestType == cfnresponse.Update && !replaced && p.str("PruneLabel") != "" {
-		guard := h.ownedGuard(ctx, cl.apply, me, ours, decl, nil)
+		guard := h.ownedGuard(ctx, cl, me, ours, decl, nil)
 		old, err := h.manifestObjects(ctx, props(e.OldResourceProperties))
 		if err != nil {
 			if err := pruneUnreadable(ctx, cl.apply, objs, p.str("PruneLabel"), guard, err); err != nil {

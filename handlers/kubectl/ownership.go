@@ -184,10 +184,13 @@ func managersOf(u *unstructured.Unstructured, keep func(string) bool) []string {
 //     it (its mark and fields) rather than deleted: this resource's Create
 //     is being rolled back while the former owner, renamed away in the
 //     template, still exists and declares the object. A former owner that
-//     is in the template and does not declare the object gets nothing back.
+//     is in the template and does not declare the object gets nothing back,
+//     nor does one the stack's ledger records as deleted (its Delete ran
+//     without reading its objects: see [liveChange]).
 //
 // skip, when given, is asked last.
-func (h *Handler) ownedGuard(ctx context.Context, c *apply.Client, me owner, ours []string, decl *stackObjects, skip func(*unstructured.Unstructured) string) apply.DeleteOption {
+func (h *Handler) ownedGuard(ctx context.Context, cl *cluster, me owner, ours []string, decl *stackObjects, skip func(*unstructured.Unstructured) string) apply.DeleteOption {
+	c := cl.apply
 	mine := func(mark string) bool { return mark == me.id || slices.Contains(ours, mark) }
 	note := func(cur *unstructured.Unstructured, ann map[string]any) {
 		if err := c.Reassign(ctx, cur, me.fieldManager(), nil, ann); err != nil {
@@ -221,8 +224,11 @@ func (h *Handler) ownedGuard(ctx context.Context, c *apply.Client, me owner, our
 			return "another resource of the stack, " + other + ", declares it; it takes the object over when it applies it"
 		}
 		if prev != "" && !mine(prev) && stackOfMark(prev) == me.stack && !decl.inTemplate(prev) {
-			giveBack(cur, prev)
-			return "it was taken over from " + prev + ", which has not let go of it (a rolled-back Create or Update): given back"
+			if !h.ownerGone(ctx, cl, prev) {
+				giveBack(cur, prev)
+				return "it was taken over from " + prev + ", which has not let go of it (a rolled-back Create or Update): given back"
+			}
+			slog.InfoContext(ctx, "the object's former owner was deleted without letting go of it; deleting it", "object", apply.Describe(cur), "former", prev)
 		}
 		if skip != nil {
 			return skip(cur)

@@ -241,6 +241,62 @@ func TestOwnershipRenameRolledBack(t *testing.T) {
 	}
 }
 
+// TestOwnershipStalePreviousOwner renames a manifest whose old resource
+// cannot read its objects at its Delete (asset gone, no prune label): the
+// objects keep a previous-owner record naming a resource that no longer
+// exists. The new resource's Delete in a later deployment deletes them
+// rather than giving them back to it; while the old resource is still in
+// the stack (a rolled-back Create), they are given back.
+func TestOwnershipStalePreviousOwner(t *testing.T) {
+	t.Parallel()
+	h, env := newHandler(t)
+	ns := namespace(t, env)
+	old := newResource(t, h, testStack, "OldName", kubectl.TypeManifest)
+	renamed := newResource(t, h, testStack, "NewName", kubectl.TypeManifest)
+	v1 := declaration{old: {configMap(ns, "x", map[string]any{"k": "1"})}}
+	old.create(v1.manifest(t, old, ""))
+	uid := uidOf(t, env, ns, "x")
+
+	// Deployment 2: the rename; the old Delete at cleanup cannot read its
+	// manifest and has no label to find its objects by.
+	v2 := declaration{renamed: {configMap(ns, "x", map[string]any{"k": "2"})}}
+	renamed.create(v2.manifest(t, renamed, ""))
+	p := v1.manifest(t, old, "")
+	delete(p, "Manifest")
+	p["ManifestAsset"] = map[string]any{"Bucket": emptyBucket(t), "Key": "gone.json"}
+	old.props = p
+	old.remove()
+	x := checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "2"}, owner: renamed.addr()})
+	checkRecords(t, x, old.addr(), "") // the stale record
+
+	// Deployment 3 removes the renamed resource: its Delete carries the
+	// template of deployment 2, where the old resource is absent, and the
+	// ledger records the old resource as deleted.
+	renamed.remove()
+	if x := get(t, env, cmGVR, ns, "x"); x != nil && x.GetDeletionTimestamp() == nil {
+		t.Errorf("the Delete gave the object to a deleted resource: owner %s, uid %s (was %s), data %v",
+			x.GetAnnotations()[kubectl.OwnerAnnotation], x.GetUID(), uid, x.Object["data"])
+	}
+
+	// The same rename rolled back: the old resource is still in the stack
+	// (its Delete never came), so the new resource's rollback Delete gives
+	// the object back.
+	old2 := newResource(t, h, testStack, "Old2", kubectl.TypeManifest)
+	new2 := newResource(t, h, testStack, "New2", kubectl.TypeManifest)
+	v1 = declaration{old2: {configMap(ns, "y", map[string]any{"k": "1"})}}
+	old2.create(v1.manifest(t, old2, ""))
+	uid = uidOf(t, env, ns, "y")
+	v2 = declaration{new2: {configMap(ns, "y", map[string]any{"k": "2"})}}
+	new2.create(v2.manifest(t, new2, ""))
+	new2.remove()
+	y := checkCM(t, env, ns, "y", cmState{uid: uid, owner: old2.addr(), data: map[string]any{"k": "2"}})
+	checkRecords(t, y, "", "")
+	old2.remove()
+	if y := get(t, env, cmGVR, ns, "y"); y != nil && y.GetDeletionTimestamp() == nil {
+		t.Error("its owner's Delete left the object")
+	}
+}
+
 // TestOwnershipLabelPaths covers the deletes by prune label, used when a
 // resource's manifest cannot be read: they too delete only what the
 // resource owns and the stack no longer declares.

@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
@@ -346,9 +350,10 @@ func TestOwnershipLateReplay(t *testing.T) {
 	if _, err := h.OnEvent(context.Background(), u1); err != nil { // its answer was lost to the guard
 		t.Fatal(err)
 	}
-	if get(t, env, cmGVR, ns, "x") != nil {
-		t.Fatal("the Update did not prune x")
-	}
+	// The prune's foreground delete ends when the garbage collector
+	// releases x, which on a loaded machine can be after the handler's
+	// grace: wait for x to be gone, so the rollback re-creates it.
+	waitDeleted(t, env, cmGVR, ns, "x")
 	a.props = p1
 	a.update(p0) // the rollback
 	uid := uidOf(t, env, ns, "x")
@@ -358,4 +363,38 @@ func TestOwnershipLateReplay(t *testing.T) {
 	}
 	checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "0"}})
 	checkCM(t, env, ns, "y", cmState{data: nil})
+}
+
+// waitDeleted waits until the object is gone (a watch from its last read:
+// no timing assumption), failing the test if it is still there after two
+// minutes (the deadline is a failure, not a wait).
+func waitDeleted(t *testing.T, env *kubeenv.Env, gvr schema.GroupVersionResource, ns, name string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	ri := dyn(t, env).Resource(gvr).Namespace(ns)
+	for {
+		u, err := ri.Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("reading %s %s/%s: %v", gvr.Resource, ns, name, err)
+		}
+		w, err := ri.Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name, ResourceVersion: u.GetResourceVersion()})
+		if err != nil {
+			t.Fatalf("watching %s %s/%s: %v", gvr.Resource, ns, name, err)
+		}
+		for ev := range w.ResultChan() {
+			if ev.Type == watch.Deleted {
+				w.Stop()
+				return
+			}
+		}
+		w.Stop()
+		if ctx.Err() != nil {
+			t.Fatalf("%s %s/%s is still there (finalizers %v)", gvr.Resource, ns, name, u.GetFinalizers())
+		}
+		// The watch ended (a server timeout): read again and watch on.
+	}
 }

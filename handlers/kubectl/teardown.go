@@ -25,16 +25,20 @@ import (
 // objects another resource has taken over since.
 func (h *Handler) deleteUnreadable(ctx context.Context, e provider.Event, p props, id string, decl *stackObjects, readErr error) (provider.OnEventResult, error) {
 	label := p.str("PruneLabel")
-	if label == "" {
-		slog.WarnContext(ctx, "the manifest cannot be read and has no PruneLabel: its objects cannot be found and are left in the cluster; deleting the resource anyway",
-			"error", readErr)
-		return provider.OnEventResult{PhysicalResourceId: id}, nil
-	}
 	cl, err := h.connect(ctx, p)
 	if err != nil {
 		return provider.OnEventResult{}, err
 	}
-	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId}) {
+	me := ownerOf(e, p)
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId, live: liveFor(e, me, id)}) {
+		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	}
+	if label == "" {
+		// The ledger records the resource as deleted: a resource that took
+		// one of its objects over then deletes it at its own Delete
+		// instead of giving it back to a resource that no longer exists.
+		slog.WarnContext(ctx, "the manifest cannot be read and has no PruneLabel: its objects cannot be found and are left in the cluster; deleting the resource anyway",
+			"error", readErr)
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	}
 	objs, err := cl.apply.Labelled(ctx, label)
@@ -43,7 +47,7 @@ func (h *Handler) deleteUnreadable(ctx context.Context, e provider.Event, p prop
 	}
 	slog.WarnContext(ctx, "the manifest cannot be read: deleting the objects found by its prune label instead",
 		"error", readErr, "label", label, "objects", len(objs))
-	if err := cl.apply.Delete(ctx, objs, h.ownedGuard(ctx, cl.apply, ownerOf(e, p), oldOwners(e), decl, nil)); err != nil {
+	if err := cl.apply.Delete(ctx, objs, h.ownedGuard(ctx, cl, me, oldOwners(e), decl, nil)); err != nil {
 		return provider.OnEventResult{}, err
 	}
 	return provider.OnEventResult{PhysicalResourceId: id}, nil
