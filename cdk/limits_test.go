@@ -128,3 +128,97 @@ func TestWithOutdirEmptyMeansTheAppsOutdir(t *testing.T) {
 		t.Fatalf("no manifest.json in the app's outdir: %v", err)
 	}
 }
+
+// bigParam is a TemplateOffloader for the tests: an SSM parameter whose
+// value leaves the template when offloaded (or cannot, when stuck).
+type bigParam struct {
+	cdk.Base
+	res   *cdk.CfnResource
+	stuck bool
+	moved bool
+}
+
+func newBigParam(scope cdk.Construct, id string, size int, stuck bool) *bigParam {
+	p := &bigParam{stuck: stuck}
+	cdk.InitConstruct(p, scope, id)
+	p.res = cdk.NewCfnResource(p, "Resource", cdk.CfnResourceProps{Type: "AWS::SSM::Parameter", Properties: map[string]any{"Type": "String", "Value": strings.Repeat("x", size)}})
+	return p
+}
+
+func (p *bigParam) OffloadableResource() (*cdk.CfnResource, string) {
+	switch {
+	case p.moved:
+		return nil, ""
+	case p.stuck:
+		return p.res, "it is stuck"
+	}
+	return p.res, ""
+}
+
+func (p *bigParam) OffloadFromTemplate(int) {
+	p.res.AddPropertyOverride("Value", "moved")
+	p.moved = true
+}
+
+// TestOversizedTemplatesAreMeasuredAndOffloaded: a template over 1 MB as
+// rendered has its largest TemplateOffloaders offloaded until it fits, in
+// a top-level and in a nested stack; what cannot move is named, with its
+// size, in the error.
+func TestOversizedTemplatesAreMeasuredAndOffloaded(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		nested    bool
+		wantMoved []int
+	}{
+		{"a top-level stack", false, []int{0, 1}},
+		{"a nested stack", true, []int{0, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			app := cdk.NewApp(cdk.AppProps{})
+			s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+			var scope cdk.Construct = s
+			tmpl := s
+			if tc.nested {
+				ns := cdk.NewNestedStack(s, "Inner", cdk.NestedStackProps{})
+				scope, tmpl = ns, &ns.Stack
+			}
+			// 6 × ~210 KB: 1.26 MB; the two largest must go.
+			var params []*bigParam
+			for i := range 6 {
+				params = append(params, newBigParam(scope, fmt.Sprintf("P%d", i), 210_000-i*100, false))
+			}
+			asm, err := app.Synth(cdk.InMemory())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := asm.TemplateOf(tmpl)
+			if len(b) > cdk.MaxTemplateBytes {
+				t.Errorf("template is %d bytes", len(b))
+			}
+			var moved []int
+			for i, p := range params {
+				if p.moved {
+					moved = append(moved, i)
+				}
+			}
+			if fmt.Sprint(moved) != fmt.Sprint(tc.wantMoved) {
+				t.Errorf("moved %v, want %v (the largest, no more than needed)", moved, tc.wantMoved)
+			}
+		})
+	}
+	t.Run("fails naming what cannot move", func(t *testing.T) {
+		t.Parallel()
+		app := cdk.NewApp(cdk.AppProps{})
+		s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+		for i := range 6 {
+			newBigParam(s, fmt.Sprintf("P%d", i), 210_000-i*100, i < 5)
+		}
+		_, err := app.Synth(cdk.InMemory())
+		if err == nil || !strings.Contains(err.Error(), "these cannot leave the template: Stack/P0 (210") ||
+			!strings.Contains(err.Error(), "Stack/P4 (209") || !strings.Contains(err.Error(), "because it is stuck") {
+			t.Fatalf("got %v, want the stuck parameters named with their sizes", err)
+		}
+	})
+}

@@ -64,8 +64,11 @@ type Stack struct {
 
 	assets            *assetRegistry // top-level stacks only
 	templateAssetHash string
-	idCache           map[*CfnElement]string // while the tree is locked
-	synthesizer       *DefaultSynthesizer
+	// unmovable describes the TemplateOffloaders of the stack that could
+	// not leave an oversized template, for its limit error.
+	unmovable   []string
+	idCache     map[*CfnElement]string // while the tree is locked
+	synthesizer *DefaultSynthesizer
 }
 
 // TemplateOptions are template-wide settings.

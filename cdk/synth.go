@@ -141,6 +141,17 @@ func synthesize(app *App) (*CloudAssembly, error) {
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
+	if fitTemplates(root, stacks) {
+		// What moved may be granted in another stack (a role's policy):
+		// wire any new reference, as for the rest of the tree.
+		func() {
+			defer probs.recoverPanic("")
+			prepareReferences(root, &probs)
+		}()
+		if err := probs.err(); err != nil {
+			return nil, err
+		}
+	}
 
 	// The tree stays locked: constructs added after synthesis would not be
 	// in the (cached) assembly, so adding them panics instead.
@@ -204,8 +215,31 @@ func depth(s *Stack) int {
 	return d
 }
 
-// renderTemplate renders and serialises the template of one stack.
+// renderTemplate renders and serialises the template of one stack and
+// checks it against CloudFormation's limits.
 func renderTemplate(s *Stack, probs *problems) ([]byte, error) {
+	before := len(probs.list)
+	r, err := renderStack(s, probs)
+	if err != nil {
+		return nil, err
+	}
+	checkTemplateLimits(s, r, probs)
+	if len(probs.list) > before {
+		return nil, errors.New("template limits exceeded")
+	}
+	return r.body, nil
+}
+
+// rendered is a stack's serialised template with its resources, by
+// logical ID, and the construct path of each logical ID.
+type rendered struct {
+	body      []byte
+	resources *object
+	owner     map[string]string
+}
+
+// renderStack renders and serialises the template of one stack.
+func renderStack(s *Stack, probs *problems) (*rendered, error) {
 	before := len(probs.list)
 	tmpl := newObject()
 	if s.TemplateOptions.Description != "" {
@@ -267,11 +301,7 @@ func renderTemplate(s *Stack, probs *problems) ([]byte, error) {
 		probs.add(s.Node().Path(), "cannot serialise the template: %v", err)
 		return nil, err
 	}
-	checkTemplateLimits(s, sections["Resources"], owner, b, probs)
-	if len(probs.list) > before {
-		return nil, errors.New("template limits exceeded")
-	}
-	return b, nil
+	return &rendered{body: b, resources: sections["Resources"], owner: owner}, nil
 }
 
 // elementsOf returns the elements whose template is s's, in tree order.

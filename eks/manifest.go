@@ -25,7 +25,9 @@ const PruneLabelPrefix = "aws.cdk.eks/prune-"
 // travels as an S3 asset (property ManifestAsset) instead of inline in the
 // template: 50 KB keeps templates under CloudFormation's 1 MB limit with
 // room for many manifests, and the handler's request under Lambda's 256 KB
-// payload limit.
+// payload limit. Smaller manifests move to assets too, largest first, when
+// together they would make the stack's rendered template exceed
+// cdk.MaxTemplateBytes (see [cdk.TemplateOffloader]).
 const ManifestAssetThreshold = 50 * 1024
 
 // KubernetesManifestOptions are the settings of a manifest besides its
@@ -166,9 +168,6 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 	})
 	m.uses, m.provides = analyzeObjects(m.objects)
 	registerManifest(m)
-	if m.inline {
-		watchTemplateBudget(m)
-	}
 	if len(m.provides.namespaces) > 0 {
 		cdk.AspectsOf(m).Add(retainedNeighbours{m: m})
 	}

@@ -1,19 +1,8 @@
 package eks
 
 import (
-	"sort"
-
 	"github.com/eksforge/eksforge/cdk"
 )
-
-// ManifestTemplateBudget is how many bytes of manifests (their JSON) one
-// stack's template holds inline. Above it the largest manifests move to S3
-// assets, as those over ManifestAssetThreshold always do, until the rest
-// fits: many manifests just under the threshold would otherwise make a
-// template over CloudFormation's 1 MB (cdk.MaxTemplateBytes). 640 KB
-// leaves room for the JSON escaping of the inline strings (about a sixth
-// more) and for the cluster's own resources.
-const ManifestTemplateBudget = 640 * 1024
 
 // addAsset stages the manifest's JSON as a file asset readable by the
 // kubectl handler and returns the ManifestAsset property.
@@ -23,56 +12,27 @@ func (m *KubernetesManifest) addAsset() map[string]any {
 	return map[string]any{"Bucket": loc.BucketName, "Key": loc.ObjectKey}
 }
 
-// moveToAsset turns an inline manifest into an S3 asset.
-func (m *KubernetesManifest) moveToAsset() {
+// OffloadableResource implements [cdk.TemplateOffloader]: an inline
+// manifest can move to an S3 asset when its stack's rendered template is
+// over cdk.MaxTemplateBytes, unless it holds late-bound values (tokens),
+// which an asset cannot carry. Synthesis calls it; programs need not.
+func (m *KubernetesManifest) OffloadableResource() (*cdk.CfnResource, string) {
+	if !m.inline || m.Resource == nil {
+		return nil, ""
+	}
+	if cdk.IsUnresolved(string(m.body)) {
+		return m.Resource, "these manifests hold late-bound values (tokens), which an S3 asset cannot carry (move the objects with tokens into smaller manifests)"
+	}
+	return m.Resource, ""
+}
+
+// OffloadFromTemplate implements [cdk.TemplateOffloader]: the manifest
+// moves to an S3 asset (property ManifestAsset), as manifests over
+// ManifestAssetThreshold always do, and says so with an info message.
+// Synthesis calls it; programs need not.
+func (m *KubernetesManifest) OffloadFromTemplate(templateBytes int) {
 	m.Resource.AddPropertyDeletionOverride("Manifest")
 	m.Resource.AddPropertyOverride("ManifestAsset", m.addAsset())
 	m.inline = false
-}
-
-// templateBudget is the aspect, one per stack, that keeps the stack's
-// inline manifests within ManifestTemplateBudget.
-type templateBudget struct{ stack *cdk.Stack }
-
-// watchTemplateBudget makes sure the manifest's stack has its budget aspect.
-func watchTemplateBudget(m *KubernetesManifest) {
-	stack := cdk.StackOf(m)
-	for _, a := range cdk.AspectsOf(stack).All() {
-		if b, ok := a.(*templateBudget); ok && b.stack == stack {
-			return
-		}
-	}
-	cdk.AspectsOf(stack).Add(&templateBudget{stack: stack})
-}
-
-// Visit runs once, on the stack: it moves the largest inline manifests
-// without late-bound values to assets until the rest fits the budget.
-func (b *templateBudget) Visit(c cdk.Construct) {
-	if c != cdk.Construct(b.stack) {
-		return
-	}
-	var inline []*KubernetesManifest
-	total := 0
-	for _, x := range b.stack.Node().FindAll() {
-		m, ok := x.(*KubernetesManifest)
-		if !ok || !m.inline || cdk.StackOf(m) != b.stack {
-			continue
-		}
-		total += len(m.body)
-		if !cdk.IsUnresolved(string(m.body)) {
-			inline = append(inline, m)
-		}
-	}
-	if total <= ManifestTemplateBudget {
-		return
-	}
-	sort.SliceStable(inline, func(i, j int) bool { return len(inline[i].body) > len(inline[j].body) })
-	for _, m := range inline {
-		if total <= ManifestTemplateBudget {
-			break
-		}
-		m.moveToAsset()
-		total -= len(m.body)
-		m.Node().AddInfo("moved to an S3 asset: the stack's inline manifests were over %d bytes", ManifestTemplateBudget)
-	}
+	m.Node().AddInfo("moved to an S3 asset: the stack's template was %d bytes, over CloudFormation's %d", templateBytes, cdk.MaxTemplateBytes)
 }
