@@ -50,7 +50,9 @@ type Handler struct {
 	// deleted Service, Ingress or Gateway to be gone.
 	// Default: an ELBv2 client with AWS.
 	LoadBalancers LoadBalancerLister
-	// LoadBalancerPollInterval is the pause between those checks.
+	// LoadBalancerPollInterval is the pause between those checks, and
+	// between the checks that a deleted PersistentVolumeClaim's volume is
+	// gone.
 	// Default: 10 s.
 	LoadBalancerPollInterval time.Duration
 	// Clusters are the only clusters the handler serves: an event naming
@@ -167,13 +169,13 @@ func (h *Handler) connect(ctx context.Context, p props) (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	ac.CloudResourceGone = h.loadBalancersGone(c.Name)
-	if h.TuneApply != nil {
-		h.TuneApply(ac)
-	}
 	cs, err := kubernetes.NewForConfig(rc)
 	if err != nil {
 		return nil, err
+	}
+	ac.CloudResourceGone = h.cloudResourcesGone(c.Name, cs)
+	if h.TuneApply != nil {
+		h.TuneApply(ac)
 	}
 	cl := &cluster{rest: rc, apply: ac, cs: cs}
 	if h.clusters == nil {

@@ -12,7 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/smithy-go"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/eksforge/eksforge/handlers/kubectl/apply"
 )
 
 // LoadBalancerLister lists Elastic Load Balancing v2 load balancers and
@@ -24,12 +29,15 @@ type LoadBalancerLister interface {
 
 // Tags by which the controllers that make load balancers for Kubernetes
 // objects mark them: the AWS Load Balancer Controller (the cluster, and the
-// object's "stack") and the in-tree service controller (the cluster, and
-// the Service).
+// object's "stack": a Service's, an Ingress's, or a Gateway API Gateway's,
+// with an ALB or an NLB) and the in-tree service controller (the cluster,
+// and the Service).
 const (
 	tagLBCCluster     = "elbv2.k8s.aws/cluster"
 	tagLBCService     = "service.k8s.aws/stack"
 	tagLBCIngress     = "ingress.k8s.aws/stack"
+	tagLBCGatewayALB  = "gateway.k8s.aws.alb/stack"
+	tagLBCGatewayNLB  = "gateway.k8s.aws.nlb/stack"
 	tagLegacyService  = "kubernetes.io/service-name"
 	tagLegacyClusterP = "kubernetes.io/cluster/"
 	// annIngressGroup is the Ingress annotation that puts several Ingresses
@@ -37,48 +45,104 @@ const (
 	annIngressGroup = "alb.ingress.kubernetes.io/group.name"
 )
 
-// loadBalancersGone returns the check run after a cloud-backed object of
-// cluster is deleted: it polls the ELBv2 API until no load balancer tagged
-// for the cluster and the object remains. Without permission to describe
-// load balancers (a handler role made before this check existed) it logs a
-// warning and trusts the object's finalizers.
-func (h *Handler) loadBalancersGone(cluster string) func(ctx context.Context, u *unstructured.Unstructured) error {
+// cloudResourcesGone returns the check run after a cloud-backed object of
+// cluster is deleted (see [apply.Client.CloudResourceGone]): it polls
+// [Handler.cloudResourcesLeft] until nothing is left, or the context ends.
+func (h *Handler) cloudResourcesGone(cluster string, cs kubernetes.Interface) func(ctx context.Context, u *unstructured.Unstructured) error {
 	return func(ctx context.Context, u *unstructured.Unstructured) error {
-		stacks := lbStacks(u)
-		if len(stacks) == 0 {
-			return nil // a PersistentVolumeClaim: its finalizers say it all
-		}
-		lister := h.LoadBalancers
-		if lister == nil {
-			lister = elbv2.NewFromConfig(h.AWS)
-		}
-		interval := h.LoadBalancerPollInterval
-		if interval <= 0 {
-			interval = 10 * time.Second
-		}
 		for {
-			left, err := taggedLoadBalancers(ctx, lister, cluster, stacks)
-			var ae smithy.APIError
-			if errors.As(err, &ae) && (ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "AccessDeniedException" || ae.ErrorCode() == "UnauthorizedOperation") {
-				slog.WarnContext(ctx, "not allowed to list load balancers: trusting the object's finalizers that its load balancer is gone", "error", err)
-				return nil
-			}
+			left, err := h.cloudResourcesLeft(ctx, cluster, cs, u)
 			if err != nil {
-				return fmt.Errorf("unable to list the cluster's load balancers: %w", err)
+				return err
 			}
 			if len(left) == 0 {
 				return nil
 			}
-			slog.InfoContext(ctx, "waiting for load balancers to be deleted", "loadBalancers", left)
-			t := time.NewTimer(interval)
+			slog.InfoContext(ctx, "waiting for cloud resources to be deleted", "object", apply.Describe(u), "left", left)
+			t := time.NewTimer(h.cloudPollInterval())
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return fmt.Errorf("load balancer(s) %s still exist: %w", strings.Join(left, ", "), context.Cause(ctx))
+				return fmt.Errorf("%s still exist: %w", strings.Join(left, ", "), context.Cause(ctx))
 			case <-t.C:
 			}
 		}
 	}
+}
+
+func (h *Handler) cloudPollInterval() time.Duration {
+	if h.LoadBalancerPollInterval <= 0 {
+		return 10 * time.Second
+	}
+	return h.LoadBalancerPollInterval
+}
+
+// cloudResourcesLeft checks once what is left of the cloud resources of
+// u, a deleted cloud-backed object of cluster: for a Service, Ingress or
+// Gateway, the load balancers tagged for the cluster and the object that
+// the ELBv2 API still lists ("load balancer <ARN>"); for a
+// PersistentVolumeClaim, the volume bound to it with a Delete reclaim
+// policy, until it is gone ("PersistentVolume <name> (<phase>)"). Without
+// permission to describe load balancers (a handler role made before this
+// check existed) it logs a warning and trusts the object's finalizers.
+func (h *Handler) cloudResourcesLeft(ctx context.Context, cluster string, cs kubernetes.Interface, u *unstructured.Unstructured) ([]string, error) {
+	if u.GetKind() == "PersistentVolumeClaim" {
+		return volumesLeft(ctx, cs, u)
+	}
+	stacks := lbStacks(u)
+	if len(stacks) == 0 {
+		return nil, nil
+	}
+	lister := h.LoadBalancers
+	if lister == nil {
+		lister = elbv2.NewFromConfig(h.AWS)
+	}
+	left, err := taggedLoadBalancers(ctx, lister, cluster, stacks)
+	var ae smithy.APIError
+	if errors.As(err, &ae) && (ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "AccessDeniedException" || ae.ErrorCode() == "UnauthorizedOperation") {
+		slog.WarnContext(ctx, "not allowed to list load balancers: trusting the object's finalizers that its load balancer is gone", "error", err)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("unable to list the cluster's load balancers: %w", err)
+	}
+	for i, arn := range left {
+		left[i] = "load balancer " + arn
+	}
+	return left, nil
+}
+
+// volumesLeft returns the PersistentVolumes still bound to the deleted
+// claim pvc (by namespace and name, and by UID when known) whose reclaim
+// policy is Delete: the CSI driver deletes the cloud volume and then the
+// PersistentVolume, and its controller must still run for that. A volume
+// with another policy (Retain) outlives the claim by design and is not
+// waited for; one bound to another claim since is not the claim's.
+func volumesLeft(ctx context.Context, cs kubernetes.Interface, pvc *unstructured.Unstructured) ([]string, error) {
+	ns := pvc.GetNamespace()
+	if ns == "" {
+		ns = metav1.NamespaceDefault
+	}
+	list, err := cs.CoreV1().PersistentVolumes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("unable to list PersistentVolumes to check that the volume of PersistentVolumeClaim %s/%s is released: %w", ns, pvc.GetName(), err)
+	}
+	var left []string
+	for _, pv := range list.Items {
+		ref := pv.Spec.ClaimRef
+		if ref == nil || ref.Namespace != ns || ref.Name != pvc.GetName() || (pvc.GetUID() != "" && ref.UID != "" && ref.UID != pvc.GetUID()) {
+			continue
+		}
+		if pv.Spec.PersistentVolumeReclaimPolicy != corev1.PersistentVolumeReclaimDelete {
+			continue
+		}
+		desc := "PersistentVolume " + pv.Name + " (" + string(pv.Status.Phase)
+		if pv.Status.Message != "" {
+			desc += ": " + pv.Status.Message
+		}
+		left = append(left, desc+")")
+	}
+	return left, nil
 }
 
 // lbStacks returns the tag values that name u's load balancers: its
@@ -129,7 +193,7 @@ func taggedLoadBalancers(ctx context.Context, l LoadBalancerLister, cluster stri
 			if tags[tagLBCCluster] != cluster && !legacy {
 				continue
 			}
-			for _, k := range []string{tagLBCService, tagLBCIngress, tagLegacyService} {
+			for _, k := range []string{tagLBCService, tagLBCIngress, tagLBCGatewayALB, tagLBCGatewayNLB, tagLegacyService} {
 				if v, ok := tags[k]; ok && slices.Contains(stacks, v) {
 					left = append(left, aws.ToString(d.ResourceArn))
 					break

@@ -15,6 +15,7 @@ import (
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
@@ -234,16 +235,22 @@ type controllerSaw struct {
 }
 
 // playLoadBalancerController plays the load balancer controller of the
-// Service svc in ns: once it sees the Service being deleted it removes its
-// finalizer, and once the handler has listed the load balancers (and found
-// some) it deletes the load balancer lbArn. It reports whether the
-// Deployment deploy was still there at both moments.
+// Service svc in ns (or, with playLoadBalancerControllerOf, of another
+// resource): once it sees the object being deleted it removes its
+// finalizer, and once the handler has listed the load balancers twice —
+// so it is polling them, waiting for one it found — it deletes the load
+// balancer lbArn. It reports whether the Deployment deploy was still there
+// at both moments.
 func playLoadBalancerController(ctx context.Context, t *testing.T, env *kubeenv.Env, ns, svc, deploy string, watcher *describeWatcher, lbArn string) <-chan controllerSaw {
+	return playLoadBalancerControllerOf(ctx, t, env, svcGVR, ns, svc, deploy, watcher, lbArn)
+}
+
+func playLoadBalancerControllerOf(ctx context.Context, t *testing.T, env *kubeenv.Env, gvr schema.GroupVersionResource, ns, svc, deploy string, watcher *describeWatcher, lbArn string) <-chan controllerSaw {
 	done := make(chan controllerSaw, 1)
 	go func() {
 		var s controllerSaw
 		s.err = func() error {
-			w, err := clientset(t, env).CoreV1().Services(ns).Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + svc})
+			w, err := dyn(t, env).Resource(gvr).Namespace(ns).Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + svc})
 			if err != nil {
 				return err
 			}
@@ -260,17 +267,20 @@ func playLoadBalancerController(ctx context.Context, t *testing.T, env *kubeenv.
 			}
 			s.controllerAtFinalizer = get(t, env, deployGVR, ns, deploy) != nil
 			patch := []byte(`{"metadata":{"finalizers":null}}`)
-			if _, err := dyn(t, env).Resource(svcGVR).Namespace(ns).Patch(ctx, svc, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+			if _, err := dyn(t, env).Resource(gvr).Namespace(ns).Patch(ctx, svc, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
 				return err
 			}
-			// The handler now lists load balancers: ours must be among them.
-			select {
-			case n := <-watcher.answered:
-				if n == 0 {
-					return fmt.Errorf("the handler's first listing found no load balancer")
+			// The handler now lists load balancers: ours must be among
+			// them, and a second listing shows it waits for ours.
+			for i := range 2 {
+				select {
+				case n := <-watcher.answered:
+					if n == 0 {
+						return fmt.Errorf("the handler's listing %d found no load balancer", i+1)
+					}
+				case <-ctx.Done():
+					return fmt.Errorf("the handler did not list the load balancers twice (it did not wait for ours): %w", ctx.Err())
 				}
-			case <-ctx.Done():
-				return ctx.Err()
 			}
 			s.controllerAtLoadBalancer = get(t, env, deployGVR, ns, deploy) != nil
 			_, err = watcher.Client.DeleteLoadBalancer(ctx, &elbv2.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(lbArn)})

@@ -331,31 +331,57 @@ func (c *Client) Delete(ctx context.Context, objs []*unstructured.Unstructured, 
 // DeleteOne deletes one object and waits for it to be gone. With a
 // [GuardOption] the object is read and checked first.
 func (c *Client) DeleteOne(ctx context.Context, u *unstructured.Unstructured, opts ...DeleteOption) error {
+	ri, _, sent, err := c.sendDelete(ctx, u, opts...)
+	if err != nil || !sent {
+		return err
+	}
+	return c.waitGone(ctx, ri, u)
+}
+
+// sendDelete sends the deletion of u with foreground propagation (with a
+// [GuardOption], after reading and checking it) and sets u's UID to the
+// deleted object's when known. It returns the object as read just before
+// (nil when it was not read), and whether a deletion was sent or was
+// already under way: not when the object does not exist, its kind is no
+// longer served, or the guard kept it.
+func (c *Client) sendDelete(ctx context.Context, u *unstructured.Unstructured, opts ...DeleteOption) (dynamic.ResourceInterface, *unstructured.Unstructured, bool, error) {
 	ri, _, err := c.resource(ctx, u)
 	if err != nil {
 		if meta.IsNoMatchError(err) || strings.Contains(err.Error(), "no matches for kind") {
-			return nil
+			return nil, nil, false, nil
 		}
-		return fmt.Errorf("unable to delete %s: %w", Describe(u), err)
+		return nil, nil, false, fmt.Errorf("unable to delete %s: %w", Describe(u), err)
 	}
 	if guard := guardOf(opts); guard != nil {
-		sent, err := c.guardedDelete(ctx, ri, u, guard)
-		if err != nil || !sent {
-			return err
+		live, sent, err := c.guardedDelete(ctx, ri, u, guard)
+		return ri, live, sent, err
+	}
+	var live *unstructured.Unstructured
+	if CloudBacked(u) {
+		// Read first: what the object's cloud resources are (a claim's
+		// volume) is known only to the live object.
+		if err := c.retry(ctx, func() error {
+			var gerr error
+			live, gerr = ri.Get(ctx, u.GetName(), metav1.GetOptions{})
+			return gerr
+		}); apierrors.IsNotFound(err) {
+			return ri, nil, false, nil
+		} else if err != nil {
+			return nil, nil, false, fmt.Errorf("unable to read %s before deleting it: %w", Describe(u), err)
 		}
-		return c.waitGone(ctx, ri, u)
+		u.SetUID(live.GetUID())
 	}
 	fg := metav1.DeletePropagationForeground
 	err = c.retry(ctx, func() error {
 		return ri.Delete(ctx, u.GetName(), metav1.DeleteOptions{PropagationPolicy: &fg})
 	})
 	if apierrors.IsNotFound(err) {
-		return nil
+		return ri, nil, false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("unable to delete %s: %w", Describe(u), err)
+		return nil, nil, false, fmt.Errorf("unable to delete %s: %w", Describe(u), err)
 	}
-	return c.waitGone(ctx, ri, u)
+	return ri, live, true, nil
 }
 
 func (c *Client) waitGone(ctx context.Context, ri dynamic.ResourceInterface, u *unstructured.Unstructured) error {

@@ -75,8 +75,9 @@ func guardOf(opts []DeleteOption) func(*unstructured.Unstructured) string {
 }
 
 // guardedDelete reads u, asks guard, and deletes it with preconditions. It
-// reports whether a delete was sent (false: gone already, or kept).
-func (c *Client) guardedDelete(ctx context.Context, ri dynamic.ResourceInterface, u *unstructured.Unstructured, guard func(*unstructured.Unstructured) string) (bool, error) {
+// returns the object as read, and whether a delete was sent or is under
+// way (false: gone already, or kept).
+func (c *Client) guardedDelete(ctx context.Context, ri dynamic.ResourceInterface, u *unstructured.Unstructured, guard func(*unstructured.Unstructured) string) (*unstructured.Unstructured, bool, error) {
 	fg := metav1.DeletePropagationForeground
 	for attempt := 0; ; attempt++ {
 		var cur *unstructured.Unstructured
@@ -86,18 +87,18 @@ func (c *Client) guardedDelete(ctx context.Context, ri dynamic.ResourceInterface
 			return err
 		})
 		if apierrors.IsNotFound(err) {
-			return false, nil
+			return nil, false, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("unable to read %s before deleting it: %w", Describe(u), err)
+			return nil, false, fmt.Errorf("unable to read %s before deleting it: %w", Describe(u), err)
 		}
 		if cur.GetDeletionTimestamp() != nil {
 			u.SetUID(cur.GetUID())
-			return true, nil // already going: wait for it
+			return cur, true, nil // already going: wait for it
 		}
 		if why := guard(cur); why != "" {
 			slog.InfoContext(ctx, "not deleting an object", "object", Describe(u), "reason", why)
-			return false, nil
+			return cur, false, nil
 		}
 		uid, rv := cur.GetUID(), cur.GetResourceVersion()
 		err = c.retry(ctx, func() error {
@@ -107,13 +108,13 @@ func (c *Client) guardedDelete(ctx context.Context, ri dynamic.ResourceInterface
 		switch {
 		case err == nil:
 			u.SetUID(uid)
-			return true, nil
+			return cur, true, nil
 		case apierrors.IsNotFound(err):
-			return false, nil
+			return cur, false, nil
 		case apierrors.IsConflict(err) && attempt < 5:
 			continue // changed since read: check again
 		default:
-			return false, fmt.Errorf("unable to delete %s: %w", Describe(u), err)
+			return cur, false, fmt.Errorf("unable to delete %s: %w", Describe(u), err)
 		}
 	}
 }
