@@ -44,6 +44,6 @@ func (r *Runner) graph(ctx context.Context, args []string) error {
 	if err := os.WriteFile(r.abs(o.file), b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("unable to write the graph: %w", err)
 	}
-	fmt.Fprintf(r.Stderr, "wrote %s (%d resources, %d dependencies)\n", o.file, len(g.Nodes), len(g.Edges))
+	fmt.Fprintf(r.Stderr, "wrote %s (%d resources, %d dependencies drawn as %d arrows between constructs, %d stack links)\n", o.file, len(g.Nodes), len(g.Edges), len(g.Bundles), len(g.StackLinks))
 	return nil
 }

@@ -272,10 +272,14 @@ Examples:
 `
 
 const graphHelp = `Graph synthesizes the app and draws it: the construct tree, and one box
-per CloudFormation resource, grouped by stack and labelled with its
-construct path, arrows from
-each resource to what it depends on (DependsOn, Ref, Fn::GetAtt, Fn::Sub),
-and stack dependencies. EKS clusters, node groups, Fargate profiles,
+per CloudFormation resource, grouped by stack and by construct, labelled
+with its construct path cut at "/" into lines. Dependencies (DependsOn,
+Ref, Fn::GetAtt, Fn::Sub) are bundled per construct: one arrow between two
+constructs, however many resource-level dependencies join them, labelled
+with their count. Stacks joined by exports and Fn::ImportValue (the
+references between stacks that synthesis makes, or your own) are joined by
+one dashed arrow labelled with the number of exports; a stack dependency
+without exports is dotted. EKS clusters, node groups, Fargate profiles,
 Kubernetes manifests and Helm charts are emphasised.
 
 --format svg (the default) is drawn by eksforge itself; --format dot

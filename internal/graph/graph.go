@@ -5,6 +5,12 @@
 // profiles, Kubernetes manifests and Helm charts are marked so renderers
 // can emphasise them.
 //
+// Renderers draw the dependencies bundled: one arrow between two
+// constructs (the two sibling constructs below the deepest construct that
+// holds both resources), however many resource-level dependencies join
+// them, labelled with their count ([Bundle]); and one arrow between two
+// stacks joined by exports and imports ([StackLink]).
+//
 // [Build] makes the model; [WriteDOT] writes Graphviz input and [WriteSVG]
 // draws the graph itself with a simple layered layout (no Graphviz
 // needed). It is used by `eksforge graph`; it is not a general graph
@@ -16,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,10 +54,61 @@ type Graph struct {
 	Nodes []*Node
 	// Edges run from a dependency to the resource that depends on it.
 	Edges []Edge
+	// canonical and count are the box of a construct and the number of
+	// resources it holds, keyed by the construct's segments (stack first).
+	canonical func(string) string
+	count     map[string]int
+
 	// Tree is the construct tree of the stacks (from tree.json), without
 	// template elements other than resources; empty when the assembly has
 	// no tree.
 	Tree []TreeLine
+	// Groups are the constructs drawn as boxes: those holding two resources
+	// or more, a chain of constructs holding the same resources drawn once
+	// (as its deepest). By stack, then path.
+	Groups []Group
+	// Bundles are the dependencies between constructs: every edge of
+	// Edges in exactly one bundle, in the order of their first edge.
+	Bundles []Bundle
+	// StackLinks are the stacks that import what another stack exports
+	// (Fn::ImportValue of its Export), by exporting then importing stack.
+	StackLinks []StackLink
+}
+
+// Group is a construct drawn as a box.
+type Group struct {
+	// Stack is the stack's display name; Path the construct path below it.
+	Stack, Path string
+}
+
+// End is one end of a [Bundle]: a resource, a construct drawn as a box, or
+// a whole stack.
+type End struct {
+	// Stack is the stack's display name.
+	Stack string
+	// Node is the resource's node ID when the end is one resource, else "".
+	Node string
+	// Group is the construct path (a [Group]'s) when the end is a box; ""
+	// with Node "" is the whole stack.
+	Group string
+}
+
+// Bundle is the dependencies between two constructs: the two constructs
+// just below the deepest construct that holds both ends of each edge (for
+// two resources of different stacks, the stacks).
+type Bundle struct {
+	// From is what is depended on, To what depends on it.
+	From, To End
+	// Edges are the resource-level dependencies bundled (one or more).
+	Edges []Edge
+}
+
+// StackLink is one stack importing values that another exports.
+type StackLink struct {
+	// From exports, To imports (display names).
+	From, To string
+	// Exports are the export names imported, sorted.
+	Exports []string
 }
 
 // Node is one resource.
@@ -65,8 +123,8 @@ type Node struct {
 	// trailing "/Resource" of L2 constructs left out; the logical ID when
 	// the resource has no construct path.
 	Path string
-	// Group is the construct path of the resource's parent construct below
-	// the stack ("" at the stack's top level).
+	// Group is the construct path below the stack of the deepest
+	// [Group] (box) that holds the resource ("" at the stack's top level).
 	Group string
 	// Kind is the emphasis, or "".
 	Kind Kind
@@ -199,7 +257,8 @@ func Build(asm *assembly.Assembly, stacks []*assembly.Stack) (*Graph, error) {
 	g := &Graph{}
 	chosen := map[string]bool{}
 	byPath := map[string]bool{}
-	exports := map[string]string{} // export name -> producing node ID
+	exports := map[string]string{}     // export name -> producing node ID
+	exportStack := map[string]string{} // export name -> exporting stack
 	for _, s := range stacks {
 		chosen[s.ID] = true
 		byPath[s.DisplayName] = true
@@ -247,6 +306,7 @@ func Build(asm *assembly.Assembly, stacks []*assembly.Stack) (*Graph, error) {
 			if !ok {
 				continue
 			}
+			exportStack[name] = s.DisplayName
 			for _, ref := range cfndiff.References(o["Value"]) {
 				if _, isRes := res[ref.Target]; isRes {
 					exports[name] = s.DisplayName + "/" + ref.Target
@@ -297,7 +357,141 @@ func Build(asm *assembly.Assembly, stacks []*assembly.Stack) (*Graph, error) {
 		}
 		return g.Edges[i].To < g.Edges[j].To
 	})
+	g.group()
+	g.bundle()
+	g.StackLinks = stackLinks(stacks, exportStack)
 	return g, nil
+}
+
+// segments is a node's construct path as segments, its stack first.
+func segments(n *Node) []string {
+	return append([]string{n.Stack}, strings.Split(n.Path, "/")...)
+}
+
+func join(segs []string) string { return strings.Join(segs, "\x00") }
+
+// group finds the constructs drawn as boxes and puts each node in the
+// deepest box that holds it (Node.Group).
+func (g *Graph) group() {
+	count := map[string]int{}     // prefix -> nodes at or below it
+	exact := map[string]bool{}    // prefix -> a node is exactly there
+	kids := map[string][]string{} // prefix -> its child prefixes holding nodes
+	for _, n := range g.Nodes {
+		segs := segments(n)
+		exact[join(segs)] = true
+		for i := 2; i <= len(segs); i++ {
+			k := join(segs[:i])
+			if count[k] == 0 {
+				kids[join(segs[:i-1])] = append(kids[join(segs[:i-1])], k)
+			}
+			count[k]++
+		}
+	}
+	// A chain of constructs that hold the same resources is one box, the
+	// deepest.
+	canonical := func(k string) string {
+		for !exact[k] && len(kids[k]) == 1 && count[kids[k][0]] == count[k] {
+			k = kids[k][0]
+		}
+		return k
+	}
+	boxes := map[string]bool{}
+	for k, c := range count {
+		if c >= 2 {
+			boxes[canonical(k)] = true
+		}
+	}
+	g.canonical, g.count = canonical, count
+	for k := range boxes {
+		segs := strings.Split(k, "\x00")
+		g.Groups = append(g.Groups, Group{Stack: segs[0], Path: strings.Join(segs[1:], "/")})
+	}
+	order := map[string]int{}
+	for i, s := range g.Stacks {
+		order[s] = i
+	}
+	sort.Slice(g.Groups, func(i, j int) bool {
+		a, b := g.Groups[i], g.Groups[j]
+		if a.Stack != b.Stack {
+			return order[a.Stack] < order[b.Stack]
+		}
+		return a.Path < b.Path
+	})
+	for _, n := range g.Nodes {
+		n.Group = ""
+		segs := segments(n)
+		for i := len(segs); i >= 2; i-- {
+			if boxes[join(segs[:i])] {
+				n.Group = strings.Join(segs[1:i], "/")
+				break
+			}
+		}
+	}
+}
+
+// bundle groups the edges by the pair of sibling constructs they join.
+func (g *Graph) bundle() {
+	byID := map[string]*Node{}
+	for _, n := range g.Nodes {
+		byID[n.ID] = n
+	}
+	index := map[[2]End]int{}
+	for _, e := range g.Edges {
+		from, to := byID[e.From], byID[e.To]
+		if from == nil || to == nil {
+			continue
+		}
+		a, b := segments(from), segments(to)
+		k := 0
+		for k < len(a) && k < len(b) && a[k] == b[k] {
+			k++
+		}
+		key := [2]End{g.end(from, a, k), g.end(to, b, k)}
+		i, ok := index[key]
+		if !ok {
+			i = len(g.Bundles)
+			index[key] = i
+			g.Bundles = append(g.Bundles, Bundle{From: key[0], To: key[1]})
+		}
+		g.Bundles[i].Edges = append(g.Bundles[i].Edges, e)
+	}
+}
+
+// end is the end of a bundle for node n (construct path segs) when the
+// deepest construct holding both ends has k segments: the construct just
+// below it on n's side, as a resource when it holds one, else as its box.
+func (g *Graph) end(n *Node, segs []string, k int) End {
+	if k == 0 {
+		return End{Stack: n.Stack}
+	}
+	if k >= len(segs) || g.count[join(segs[:k+1])] == 1 {
+		return End{Stack: n.Stack, Node: n.ID}
+	}
+	box := strings.Split(g.canonical(join(segs[:k+1])), "\x00")
+	return End{Stack: n.Stack, Group: strings.Join(box[1:], "/")}
+}
+
+// stackLinks finds the stacks that import another stack's exports: in
+// their resources' properties, conditions and outputs.
+func stackLinks(stacks []*assembly.Stack, exportStack map[string]string) []StackLink {
+	var links []StackLink
+	for _, s := range stacks {
+		names := map[string][]string{} // exporting stack -> export names
+		for _, section := range []string{"Resources", "Outputs", "Conditions"} {
+			for _, ref := range cfndiff.References(s.Template[section]) {
+				from, ok := exportStack[ref.Target]
+				if ref.Via != "ImportValue" || !ok || from == s.DisplayName || slices.Contains(names[from], ref.Target) {
+					continue
+				}
+				names[from] = append(names[from], ref.Target)
+			}
+		}
+		for _, from := range sortedKeys(names) {
+			sort.Strings(names[from])
+			links = append(links, StackLink{From: from, To: s.DisplayName, Exports: names[from]})
+		}
+	}
+	return links
 }
 
 func kindOf(typ string, fqns ...string) Kind {
@@ -327,7 +521,7 @@ func kindOf(typ string, fqns ...string) Kind {
 	return ""
 }
 
-func sortedKeys(m map[string]any) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

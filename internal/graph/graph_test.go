@@ -50,7 +50,7 @@ func TestBuild(t *testing.T) {
 	}
 	want := []string{
 		"Net/Vpc path=Vpc group= kind=",
-		"App/ClusterEB0386A7 path=Cluster group= kind=cluster",
+		"App/ClusterEB0386A7 path=Cluster group=Cluster kind=cluster",
 		"App/ClusterFargate2B6FD05C path=Cluster/Fargate group=Cluster kind=fargate-profile",
 		"App/ClusterWorkersF37C5F76 path=Cluster/Workers group=Cluster kind=nodegroup",
 	}
@@ -103,8 +103,9 @@ func TestWriteDOTNestsConstructGroups(t *testing.T) {
 	for _, w := range []string{
 		`label="stack App";`,
 		`label="Cluster";`,
-		`"App/ClusterEB0386A7" [label="Cluster\nAWS::EKS::Cluster", fillcolor="#ffd8a8", penwidth=3];`,
-		`"Net/Vpc" -> "App/ClusterEB0386A7" [tooltip="ImportValue", style=dashed];`,
+		`"App/ClusterEB0386A7" [label="Cluster\nAWS::EKS::Cluster", tooltip="App/Cluster (ClusterEB0386A7)", fillcolor="#ffd8a8", penwidth=3];`,
+		`"App/ClusterWorkersF37C5F76" [label="Workers\nAWS::EKS::Nodegroup"`,
+		`ltail=cluster_0, lhead=cluster_1, style=dashed, penwidth=2, label="1 export", tooltip="Fn::ImportValue Net:ExportsOutputRefVpc`,
 	} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("DOT lacks %s:\n%s", w, b.String())

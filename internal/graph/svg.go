@@ -12,7 +12,8 @@ import (
 
 // Layout constants of the SVG drawing, in pixels.
 const (
-	nodeHeight = 46
+	nodeHeight = 46 // with a one-line path; each more line adds textLine
+	textLine   = 14
 	layerGap   = 70
 	nodeGap    = 24
 	margin     = 24
@@ -112,7 +113,14 @@ func WriteSVG(w io.Writer, g *Graph) error {
 		}
 	}
 
-	// Sizes and coordinates.
+	// Sizes and coordinates. Paths are cut at segments; every node is as
+	// tall as the one with the most lines.
+	lines := map[*Node][]string{}
+	nodeH := float64(nodeHeight)
+	for _, p := range list {
+		lines[p.n] = wrapPath(p.n.Path, maxChars)
+		nodeH = math.Max(nodeH, float64(nodeHeight+textLine*(len(lines[p.n])-1)))
+	}
 	stackIndex := map[string]int{}
 	for i, s := range g.Stacks {
 		stackIndex[s] = i
@@ -132,10 +140,14 @@ func WriteSVG(w io.Writer, g *Graph) error {
 		x := x0 + margin
 		for _, p := range l {
 			if p.n != nil {
-				p.w = math.Max(120, float64(max(runeLen(label(p.n.Path)), runeLen(label(p.n.Type))))*charWidth+24)
+				longest := runeLen(label(p.n.Type))
+				for _, l := range lines[p.n] {
+					longest = max(longest, runeLen(l))
+				}
+				p.w = math.Max(120, float64(longest)*charWidth+24)
 			}
 			p.x = x
-			p.y = headerHeight + float64(li)*(nodeHeight+layerGap)
+			p.y = headerHeight + float64(li)*(nodeH+layerGap)
 			x += p.w + nodeGap
 		}
 		width = math.Max(width, x-nodeGap+margin)
@@ -156,7 +168,7 @@ func WriteSVG(w io.Writer, g *Graph) error {
 			p.x += shift
 		}
 	}
-	height := headerHeight + float64(len(layers))*(nodeHeight+layerGap) - layerGap + margin
+	height := headerHeight + float64(len(layers))*(nodeH+layerGap) - layerGap + margin
 	if len(list) == 0 {
 		height = headerHeight + margin
 	}
@@ -176,29 +188,50 @@ func WriteSVG(w io.Writer, g *Graph) error {
 		y += headerLine
 		fmt.Fprintf(&b, `<g class="stack"><rect x="%d" y="%.0f" width="12" height="12" fill="%s"/><text x="%d" y="%.0f">%s</text></g>`+"\n", margin, y-10, stackColors[i%len(stackColors)], margin+18, y, esc(stackLegend(g, s)))
 	}
-	// Edges under the nodes.
+	// Edges under the nodes: one per bundle, along its first dependency,
+	// labelled with the number of dependencies it stands for.
+	chainOf := map[Edge][]*placed{}
 	for i, e := range edges {
-		chain := chains[i]
+		chainOf[e] = chains[i]
+	}
+	for _, bu := range g.Bundles {
+		e := bu.Edges[0]
+		chain := chainOf[e]
+		if chain == nil {
+			continue
+		}
 		from, to := chain[0], chain[len(chain)-1]
 		dash := ""
 		if from.n.Stack != to.n.Stack {
 			dash = ` stroke-dasharray="6 4"`
 		}
 		var d strings.Builder
-		x, y := from.x+from.w/2, from.y+nodeHeight
+		x, y := from.x+from.w/2, from.y+nodeH
 		fmt.Fprintf(&d, "M %.1f %.1f", x, y)
-		for _, q := range chain[1:] {
+		lx, ly := 0.0, 0.0
+		for i, q := range chain[1:] {
 			nx, ny := q.x+q.w/2, q.y
 			my := (y + ny) / 2
+			if i == 0 {
+				lx, ly = (x+nx)/2, my
+			}
 			fmt.Fprintf(&d, " C %.1f %.1f, %.1f %.1f, %.1f %.1f", x, my, nx, my, nx, ny)
 			x, y = nx, ny
 			if q.n == nil { // a dummy point: straight through its layer
-				y += nodeHeight
+				y += nodeH
 				fmt.Fprintf(&d, " L %.1f %.1f", x, y)
 			}
 		}
-		fmt.Fprintf(&b, `<path class="edge" data-from="%s" data-to="%s" data-via="%s" d="%s" fill="none" stroke="#555" stroke-width="1.2"%s marker-end="url(#arrow)"><title>%s</title></path>`+"\n",
-			esc(e.From), esc(e.To), e.Via, d.String(), dash, esc(e.From+" → "+e.To+" ("+e.Via+")"))
+		var title []string
+		for _, e := range bu.Edges {
+			title = append(title, e.From+" → "+e.To+" ("+e.Via+")")
+		}
+		width := math.Min(1.2+0.6*float64(len(bu.Edges)-1), 4)
+		fmt.Fprintf(&b, `<path class="edge" data-from="%s" data-to="%s" data-count="%d" data-via="%s" d="%s" fill="none" stroke="#555" stroke-width="%.1f"%s marker-end="url(#arrow)"><title>%s</title></path>`+"\n",
+			esc(endName(bu.From)), esc(endName(bu.To)), len(bu.Edges), e.Via, d.String(), width, dash, esc(strings.Join(title, "\n")))
+		if len(bu.Edges) > 1 {
+			fmt.Fprintf(&b, `<text class="edge-count" x="%.1f" y="%.1f" text-anchor="middle" font-size="10" fill="#212529" stroke="#f8f9fa" stroke-width="3" paint-order="stroke">%d</text>`+"\n", lx, ly+4, len(bu.Edges))
+		}
 	}
 	// The construct tree.
 	if len(g.Tree) > 0 {
@@ -236,10 +269,12 @@ func WriteSVG(w io.Writer, g *Graph) error {
 			weight = "bold"
 		}
 		fmt.Fprintf(&b, `<g class="node" id="%s" data-kind="%s"><title>%s</title>`, esc(p.n.ID), p.n.Kind, esc(p.n.Stack+"/"+p.n.Path+" ("+p.n.LogicalID+", "+p.n.Type+")"))
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%d" rx="6" fill="%s" stroke="#343a40" stroke-width="%g"/>`, p.x, p.y, p.w, nodeHeight, fill, pen)
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="5" height="%d" fill="%s"/>`, p.x, p.y, nodeHeight, color)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-weight="%s">%s</text>`, p.x+p.w/2+2, p.y+19, weight, esc(label(p.n.Path)))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#495057" font-size="10">%s</text></g>`+"\n", p.x+p.w/2+2, p.y+35, esc(label(p.n.Type)))
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.0f" rx="6" fill="%s" stroke="#343a40" stroke-width="%g"/>`, p.x, p.y, p.w, nodeH, fill, pen)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="5" height="%.0f" fill="%s"/>`, p.x, p.y, nodeH, color)
+		for i, l := range lines[p.n] {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-weight="%s">%s</text>`, p.x+p.w/2+2, p.y+19+float64(i*textLine), weight, esc(l))
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#495057" font-size="10">%s</text></g>`+"\n", p.x+p.w/2+2, p.y+nodeH-11, esc(label(p.n.Type)))
 	}
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
@@ -247,7 +282,18 @@ func WriteSVG(w io.Writer, g *Graph) error {
 }
 
 // legendNote explains the drawing.
-const legendNote = "arrows: from a resource to those that depend on it (dashed across stacks); filled: EKS clusters, node groups, Fargate profiles, manifests, charts"
+const legendNote = "arrows: from a resource to those that depend on it, one per pair of constructs with the number of dependencies (dashed across stacks); filled: EKS clusters, node groups, Fargate profiles, manifests, charts"
+
+// endName names a bundle's end: its resource, construct or stack.
+func endName(e End) string {
+	switch {
+	case e.Node != "":
+		return e.Node
+	case e.Group != "":
+		return e.Stack + "/" + e.Group
+	}
+	return e.Stack
+}
 
 // stackLegend names a stack and the stacks it depends on.
 func stackLegend(g *Graph, s string) string {
@@ -260,6 +306,11 @@ func stackLegend(g *Graph, s string) string {
 	text := "stack " + s
 	if len(deps) > 0 {
 		text += " (depends on " + strings.Join(deps, ", ") + ")"
+	}
+	for _, l := range g.StackLinks {
+		if l.To == s {
+			text += fmt.Sprintf("; imports %d export(s) of %s", len(l.Exports), l.From)
+		}
 	}
 	return text
 }
