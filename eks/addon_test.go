@@ -189,7 +189,7 @@ func logicalIDOf(t *testing.T, stack *cdk.Stack, x cdk.Construct) string {
 func TestAddonValidation(t *testing.T) {
 	t.Parallel()
 	role := func(s *cdk.Stack) iam.IRole {
-		return iam.RoleFromRoleArn(s, "Irsa", "arn:aws:iam::123456789012:role/irsa", iam.FromRoleArnOptions{})
+		return iam.RoleFromRoleArn(s, "Irsa", "arn:aws:iam::123456789012:role/irsa")
 	}
 	cases := []struct {
 		name string
@@ -256,7 +256,7 @@ func TestPodIdentityAssociationConstruct(t *testing.T) {
 	t.Parallel()
 	_, stack := newStack()
 	c := clusterWithoutCapacity(stack)
-	target := iam.RoleFromRoleArn(stack, "Target", "arn:aws:iam::210987654321:role/target", iam.FromRoleArnOptions{})
+	target := iam.RoleFromRoleArn(stack, "Target", "arn:aws:iam::210987654321:role/target")
 	p := c.AddPodIdentityAssociation("App", eks.PodIdentityAssociationProps{
 		ServiceAccount: "app", Namespace: "shop", TargetRole: target, DisableSessionTags: true,
 		Tags: map[string]string{"team": "shop"},

@@ -1,6 +1,8 @@
 package eks
 
 import (
+	"fmt"
+
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 )
@@ -83,7 +85,7 @@ func awsAuthOf(c ICluster) *AwsAuth {
 	})
 	in := c.internals()
 	for _, r := range in.mastersRoles {
-		a.AddMastersRole(r, "")
+		a.AddMastersRole(r)
 	}
 	for _, m := range in.roleMappings {
 		a.AddRoleMapping(m.Role, AwsAuthMapping{Username: m.Username, Groups: m.Groups})
@@ -149,10 +151,25 @@ func (a *AwsAuth) AddUserMapping(user iam.IUser, m AwsAuthMapping) {
 	a.dependOnStack(user)
 }
 
-// AddMastersRole maps a role to the system:masters group (cluster-admin);
-// username "" means the role's ARN.
-func (a *AwsAuth) AddMastersRole(role iam.IRole, username string) {
-	a.AddRoleMapping(role, AwsAuthMapping{Username: username, Groups: []string{"system:masters"}})
+// MastersRoleOptions tune [AwsAuth.AddMastersRole].
+type MastersRoleOptions struct {
+	// Username is the Kubernetes user name the role maps to.
+	// Default: the role's ARN.
+	Username string
+}
+
+// AddMastersRole maps a role to the system:masters group (cluster-admin).
+// Pass at most one options value.
+func (a *AwsAuth) AddMastersRole(role iam.IRole, opts ...MastersRoleOptions) {
+	var o MastersRoleOptions
+	switch len(opts) {
+	case 0:
+	case 1:
+		o = opts[0]
+	default:
+		panic(fmt.Sprintf("eks: %s: AddMastersRole takes at most one MastersRoleOptions, got %d", a.Node().Path(), len(opts)))
+	}
+	a.AddRoleMapping(role, AwsAuthMapping{Username: o.Username, Groups: []string{"system:masters"}})
 }
 
 // AddAccount maps every IAM principal of an AWS account (a 12-digit ID).

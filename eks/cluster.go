@@ -215,10 +215,11 @@ type ClusterProps struct {
 	// anyone in the account may assume is created when this is nil.
 	// Default: none.
 	MastersRole iam.IRole
-	// OutputConfigCommand outputs the `aws eks update-kubeconfig` and `aws
-	// eks get-token` commands when a MastersRole is set.
-	// Default: true.
-	OutputConfigCommand *bool
+	// DisableOutputConfigCommand leaves out the outputs with the `aws eks
+	// update-kubeconfig` and `aws eks get-token` commands that a cluster
+	// with a MastersRole has (the AWS CDK's outputConfigCommand: false).
+	// Default: false, the commands are output when MastersRole is set.
+	DisableOutputConfigCommand bool
 	// OutputClusterName outputs the cluster's name.
 	// Default: false.
 	OutputClusterName bool
@@ -573,7 +574,7 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		c.defineCoreDnsOnFargate()
 	}
 
-	if (props.OutputConfigCommand == nil || *props.OutputConfigCommand) && props.MastersRole != nil {
+	if !props.DisableOutputConfigCommand && props.MastersRole != nil {
 		postfix := strings.Join(commandOptions, " ")
 		cdk.NewCfnOutput(c, "ConfigCommand", cdk.CfnOutputProps{Value: "aws eks update-kubeconfig --name " + c.ClusterName() + " " + postfix})
 		cdk.NewCfnOutput(c, "GetTokenCommand", cdk.CfnOutputProps{Value: "aws eks get-token --cluster-name " + c.ClusterName() + " " + postfix})
@@ -587,9 +588,6 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		} else {
 			cdk.NewCfnOutput(c, "MastersRoleArn", cdk.CfnOutputProps{Value: props.MastersRole.RoleArn()})
 		}
-	}
-	if props.OutputConfigCommand != nil && *props.OutputConfigCommand && props.MastersRole == nil {
-		c.Node().AddWarning("OutputConfigCommand has no effect without a MastersRole")
 	}
 	initKubernetes(c)
 	return c

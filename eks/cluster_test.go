@@ -151,7 +151,7 @@ func TestClusterProps(t *testing.T) {
 		}, map[string]any{"EncryptionConfig": []any{map[string]any{"Provider": map[string]any{"KeyArn": map[string]any{"Fn::GetAtt": []any{"Key961B73FD", "Arn"}}}, "Resources": []any{"secrets"}}}}},
 		{"own role and security group", func(s *cdk.Stack) eks.ClusterProps {
 			return eks.ClusterProps{
-				Role:          iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/eks", iam.FromRoleArnOptions{}),
+				Role:          iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/eks"),
 				SecurityGroup: ec2.SecurityGroupFromSecurityGroupId(s, "SG", "sg-12345"),
 			}
 		}, map[string]any{"RoleArn": "arn:aws:iam::123456789012:role/eks", "ResourcesVpcConfig": map[string]any{"SecurityGroupIds": []any{"sg-12345"}}}},
@@ -219,9 +219,9 @@ func TestMastersRole(t *testing.T) {
 	}
 
 	_, stack2 := newStack(cdk.Environment{Account: "123456789012", Region: "eu-west-1"})
-	eks.NewCluster(stack2, "Cluster", eks.ClusterProps{Version: eks.V1_34, MastersRole: iam.RoleFromRoleArn(stack2, "M", "arn:aws:iam::123456789012:role/admin", iam.FromRoleArnOptions{}), DefaultCapacity: cdk.Ptr(0), OutputConfigCommand: cdk.Ptr(false)})
+	eks.NewCluster(stack2, "Cluster", eks.ClusterProps{Version: eks.V1_34, MastersRole: iam.RoleFromRoleArn(stack2, "M", "arn:aws:iam::123456789012:role/admin"), DefaultCapacity: cdk.Ptr(0), DisableOutputConfigCommand: true})
 	if outs := assertions.FromStack(t, stack2).FindOutputs("*", map[string]any{}); len(outs) != 0 {
-		t.Errorf("OutputConfigCommand false still outputs %v", outs)
+		t.Errorf("DisableOutputConfigCommand still outputs %v", outs)
 	}
 }
 
@@ -290,7 +290,7 @@ func TestAutoMode(t *testing.T) {
 	}
 
 	_, stack2 := newStack()
-	role := iam.RoleFromRoleArn(stack2, "NR", "arn:aws:iam::123456789012:role/nodes", iam.FromRoleArnOptions{})
+	role := iam.RoleFromRoleArn(stack2, "NR", "arn:aws:iam::123456789012:role/nodes")
 	eks.NewCluster(stack2, "Cluster", eks.ClusterProps{Version: eks.V1_34, DefaultCapacityType: eks.DefaultCapacityTypeAutoMode,
 		Compute: &eks.ComputeConfig{NodePools: []eks.AutoModeNodePool{eks.AutoModeNodePoolGeneralPurpose}, NodeRole: role}})
 	assertions.FromStack(t, stack2).HasResourceProperties("AWS::EKS::Cluster", map[string]any{
@@ -303,7 +303,7 @@ func TestSeveralClustersInOneStack(t *testing.T) {
 	_, stack := newStack()
 	vpc := ec2.NewVpc(stack, "Vpc", ec2.VpcProps{})
 	for _, id := range []string{"A", "B", "C"} {
-		c := eks.NewCluster(stack, id, eks.ClusterProps{Version: eks.V1_33, Vpc: vpc, MastersRole: iam.RoleFromRoleArn(stack, id+"Masters", "arn:aws:iam::123456789012:role/"+id, iam.FromRoleArnOptions{})})
+		c := eks.NewCluster(stack, id, eks.ClusterProps{Version: eks.V1_33, Vpc: vpc, MastersRole: iam.RoleFromRoleArn(stack, id+"Masters", "arn:aws:iam::123456789012:role/"+id)})
 		c.AddFargateProfile("p", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "default"}}})
 	}
 	tmpl := assertions.FromStack(t, stack)

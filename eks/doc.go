@@ -78,7 +78,7 @@
 //		},
 //		ConnectOptions: eks.ConnectOptions{
 //			BootstrapOptions: eks.BootstrapOptions{KubeletExtraArgs: "--node-labels foo=bar,goo=far"},
-//			// MachineImageType: eks.MachineImageTypeBottlerocket, BootstrapEnabled: cdk.Ptr(false), ...
+//			// MachineImageType: eks.MachineImageTypeBottlerocket, DisableBootstrap: true, ...
 //		},
 //	})
 //	asg.Connections().AllowFrom(ec2.PeerIpv4("203.0.113.0/24"), ec2.PortTcp(22), "SSH")

@@ -168,7 +168,7 @@ func ExampleCluster_GetServiceLoadBalancerAddress() {
 	app := cdk.NewApp(cdk.AppProps{})
 	stack := cdk.NewStack(app, "Stack", cdk.StackProps{})
 	cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0)})
-	address := cluster.GetServiceLoadBalancerAddress("my-service", "", cdk.Duration{})
+	address := cluster.GetServiceLoadBalancerAddress("my-service")
 	fmt.Println(cdk.IsUnresolved(address))
 	// Output:
 	// true

@@ -38,7 +38,7 @@ type FargateProfileOptions struct {
 	// SubnetSelection chooses the subnets; Fargate takes private subnets
 	// only.
 	// Default: the private subnets.
-	SubnetSelection *ec2.SubnetSelection
+	SubnetSelection ec2.SubnetSelection
 	// Tags of the profile.
 	// Default: none.
 	Tags map[string]string
@@ -109,8 +109,8 @@ func NewFargateProfile(scope cdk.Construct, id string, props FargateProfileProps
 	var subnets []string
 	if vpc != nil {
 		sel := ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateWithEgress}
-		if o.SubnetSelection != nil {
-			sel = *o.SubnetSelection
+		if !o.SubnetSelection.IsZero() {
+			sel = o.SubnetSelection
 		}
 		res, err := ec2.TrySelectSubnets(vpc, sel)
 		if err != nil {

@@ -48,9 +48,9 @@ func TestFargateProfileOptions(t *testing.T) {
 	other := ec2.NewVpc(stack, "Other", ec2.VpcProps{MaxAzs: 1})
 	c.AddFargateProfile("p", eks.FargateProfileOptions{
 		Selectors:        []eks.Selector{{Namespace: "a"}},
-		PodExecutionRole: iam.RoleFromRoleArn(stack, "R", "arn:aws:iam::123456789012:role/pods", iam.FromRoleArnOptions{}),
+		PodExecutionRole: iam.RoleFromRoleArn(stack, "R", "arn:aws:iam::123456789012:role/pods"),
 		Vpc:              other,
-		SubnetSelection:  &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateWithEgress},
+		SubnetSelection:  ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateWithEgress},
 	})
 	assertions.FromStack(t, stack).HasResourceProperties("AWS::EKS::FargateProfile", map[string]any{
 		"PodExecutionRoleArn": "arn:aws:iam::123456789012:role/pods",
@@ -102,7 +102,7 @@ func TestFargateProfileValidation(t *testing.T) {
 		{"fails with more than 5 selectors", eks.FargateProfileOptions{Selectors: many}, "a Fargate profile has at most 5 selectors, got 6"},
 		{"fails without a namespace", eks.FargateProfileOptions{Selectors: []eks.Selector{{Labels: map[string]string{"a": "b"}}}}, "Selectors[0] has no Namespace"},
 		{"fails with an invalid label", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "a", Labels: map[string]string{"a/b/c": "x"}}}}, "Selectors[0].Labels"},
-		{"fails with public subnets", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "a"}}, SubnetSelection: &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}}, "Fargate runs pods in private subnets only"},
+		{"fails with public subnets", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "a"}}, SubnetSelection: ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}}, "Fargate runs pods in private subnets only"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

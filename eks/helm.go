@@ -50,9 +50,11 @@ type HelmChartOptions struct {
 	// Namespace of the release.
 	// Default: "default".
 	Namespace string
-	// CreateNamespace creates the namespace if it is missing.
-	// Default: true.
-	CreateNamespace *bool
+	// DisableCreateNamespace makes the release fail if its namespace is
+	// missing (the AWS CDK's createNamespace: false); by default the
+	// namespace is created.
+	// Default: false, a missing namespace is created.
+	DisableCreateNamespace bool
 	// Wait waits until the release's resources are ready.
 	// Default: false.
 	Wait bool
@@ -138,7 +140,7 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		ns = "default"
 	}
 	h.checkHelmChart(props.Cluster, o, ns)
-	createNS := o.CreateNamespace == nil || *o.CreateNamespace
+	createNS := !o.DisableCreateNamespace
 	props2 := map[string]any{
 		"Release":         h.release,
 		"Namespace":       ns,

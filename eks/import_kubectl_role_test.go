@@ -78,7 +78,7 @@ func TestImportedClusterMethods(t *testing.T) {
 	c.AddManifest("cm", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}})
 	c.AddHelmChart("chart", eks.HelmChartOptions{Chart: "nginx", Repository: "https://charts.example.com"})
 	c.AddServiceAccount("sa", eks.ServiceAccountOptions{IdentityType: eks.IdentityTypePodIdentity})
-	c.AwsAuth().AddRoleMapping(iam.RoleFromRoleArn(stack, "Dev", "arn:aws:iam::123456789012:role/dev", iam.FromRoleArnOptions{}), eks.AwsAuthMapping{Groups: []string{"dev"}})
+	c.AwsAuth().AddRoleMapping(iam.RoleFromRoleArn(stack, "Dev", "arn:aws:iam::123456789012:role/dev"), eks.AwsAuthMapping{Groups: []string{"dev"}})
 	tp := assertions.FromStack(t, stack)
 	tp.ResourceCountIs(eks.KubernetesManifestResourceType, 2) // the ConfigMap and the service account
 	tp.ResourceCountIs(eks.HelmChartResourceType, 1)

@@ -76,7 +76,7 @@ type KubectlOptions struct {
 	Placement KubectlPlacement
 	// Subnets select the handler's subnets when it runs in the VPC.
 	// Default: the VPC's private subnets.
-	Subnets *ec2.SubnetSelection
+	Subnets ec2.SubnetSelection
 	// SecurityGroups of the handler when it runs in the VPC.
 	// Default: the cluster security group.
 	SecurityGroups []ec2.ISecurityGroup
@@ -275,13 +275,9 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 		code = lambda.CodeFromGoPackage(KubectlHandlerPackage, lambda.GoBuildOptions{Dir: moduleBuildDir(), Tags: []string{KubectlNoHelmTag}})
 		helmCode = lambda.CodeFromGoPackage(KubectlHandlerPackage, lambda.GoBuildOptions{Dir: moduleBuildDir()})
 	}
-	memory := DefaultKubectlMemoryMiB
-	if !opts.Memory.IsZero() {
-		m, err := opts.Memory.ToMebibytes()
-		if err != nil {
-			p.Node().AddError("Kubectl.Memory: %v", err)
-		}
-		memory = int(m)
+	memory := opts.Memory
+	if memory.IsZero() {
+		memory = cdk.Mebibytes(DefaultKubectlMemoryMiB)
 	}
 	timeout := opts.Timeout
 	if timeout.IsZero() {
@@ -324,12 +320,12 @@ func KubectlProviderOf(c ICluster) IKubectlProvider {
 		} else {
 			fp.Vpc = vpc
 			sel := ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateWithEgress}
-			if opts.Subnets != nil {
-				sel = *opts.Subnets
+			if !opts.Subnets.IsZero() {
+				sel = opts.Subnets
 			} else if len(vpc.PrivateSubnets()) == 0 {
 				sel = ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateIsolated}
 			}
-			fp.VpcSubnets = &sel
+			fp.VpcSubnets = sel
 			fp.SecurityGroups = opts.SecurityGroups
 			if len(fp.SecurityGroups) == 0 {
 				if oc, ok := c.(*Cluster); ok {

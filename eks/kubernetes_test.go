@@ -264,7 +264,7 @@ func TestManifestImplicitOrdering(t *testing.T) {
 	c.AddManifest("crd", map[string]any{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": map[string]any{"name": "widgets.example.com"},
 		"spec": map[string]any{"group": "example.com", "names": map[string]any{"kind": "Widget", "plural": "widgets"}}})
 	c.AddServiceAccount("robot", eks.ServiceAccountOptions{Name: "robot", Namespace: "team"})
-	chart := c.AddHelmChart("c", eks.HelmChartOptions{Chart: "x", Repository: "https://c.example.com", Namespace: "team", CreateNamespace: cdk.Ptr(false)})
+	chart := c.AddHelmChart("c", eks.HelmChartOptions{Chart: "x", Repository: "https://c.example.com", Namespace: "team", DisableCreateNamespace: true})
 	tmpl := templateOf(t, stack)
 	dependsOn := func(prefix string) []string {
 		for id, r := range tmpl["Resources"].(map[string]any) {
@@ -447,8 +447,8 @@ func TestObjectValue(t *testing.T) {
 	_, stack := newStack()
 	c := k8sCluster(stack)
 	v := eks.NewKubernetesObjectValue(stack, "V", eks.KubernetesObjectValueProps{Cluster: c, ObjectType: "service", ObjectName: "s", JsonPath: ".spec.clusterIP", Timeout: cdk.Minutes(2)})
-	addr := c.GetServiceLoadBalancerAddress("my-service", "", cdk.Duration{})
-	again := c.GetServiceLoadBalancerAddress("my-service", "", cdk.Duration{})
+	addr := c.GetServiceLoadBalancerAddress("my-service")
+	again := c.GetServiceLoadBalancerAddress("my-service")
 	cdk.NewCfnOutput(stack, "Addr", cdk.CfnOutputProps{Value: addr})
 	cdk.NewCfnOutput(stack, "V1", cdk.CfnOutputProps{Value: v.Value()})
 	tp := assertions.FromStack(t, stack)
@@ -472,7 +472,7 @@ func TestHelmChart(t *testing.T) {
 	c.AddHelmChart("nginx", eks.HelmChartOptions{Chart: "nginx-ingress", Repository: "https://helm.nginx.com/stable", Namespace: "kube-system"})
 	c.AddHelmChart("full", eks.HelmChartOptions{
 		Chart: "app", Repository: "oci://123456789012.dkr.ecr.us-east-1.amazonaws.com/charts", Version: "1.2.3",
-		Values: map[string]any{"cluster": c.ClusterName(), "n": 2}, CreateNamespace: cdk.Ptr(false), Wait: true, Timeout: cdk.Minutes(10),
+		Values: map[string]any{"cluster": c.ClusterName(), "n": 2}, DisableCreateNamespace: true, Wait: true, Timeout: cdk.Minutes(10),
 		Atomic: true, SkipCrds: true, Release: "my-release", RemovalPolicy: cdk.RemovalPolicyRetain,
 	})
 	tp := assertions.FromStack(t, stack)
@@ -594,7 +594,7 @@ func TestAwsAuth(t *testing.T) {
 	user := iam.NewUser(stack, "Admin", iam.UserProps{})
 	auth := c.AwsAuth()
 	auth.AddUserMapping(user, eks.AwsAuthMapping{Groups: []string{"system:masters"}})
-	auth.AddRoleMapping(iam.RoleFromRoleArn(stack, "Dev", "arn:aws:iam::123456789012:role/dev", iam.FromRoleArnOptions{}), eks.AwsAuthMapping{Username: "dev", Groups: []string{"devs"}})
+	auth.AddRoleMapping(iam.RoleFromRoleArn(stack, "Dev", "arn:aws:iam::123456789012:role/dev"), eks.AwsAuthMapping{Username: "dev", Groups: []string{"devs"}})
 	auth.AddAccount("123456789012")
 	auth.AddAccount("123456789012")
 	c.AddAutoScalingGroupCapacity("After", asgOptions("t3.large"))

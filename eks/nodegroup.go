@@ -93,7 +93,7 @@ type NodegroupOptions struct {
 	NodegroupName string
 	// Subnets select where nodes are placed.
 	// Default: the cluster VPC's private subnets.
-	Subnets *ec2.SubnetSelection
+	Subnets ec2.SubnetSelection
 	// AmiType is the AMI family.
 	// Default: inferred from InstanceTypes: AL2023 standard for x86_64 or
 	// arm64, AL2023 NVIDIA for GPU and AL2023 Neuron for Inferentia and
@@ -116,10 +116,11 @@ type NodegroupOptions struct {
 	// launch template.
 	// Default: 20 (EKS's default; not rendered).
 	DiskSize int
-	// ForceUpdate replaces nodes even when pods cannot be drained because
-	// of a pod disruption budget.
-	// Default: true.
-	ForceUpdate *bool
+	// DisableForceUpdate makes a version or launch-template update fail
+	// when pods cannot be drained because of a pod disruption budget (the
+	// AWS CDK's forceUpdate: false); by default nodes are replaced anyway.
+	// Default: false, updates are forced.
+	DisableForceUpdate bool
 	// DesiredSize is the number of nodes to start with.
 	// Default: MinSize when set, else 2.
 	DesiredSize *int
@@ -267,8 +268,8 @@ func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegro
 	}
 
 	sel := ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateWithEgress}
-	if o.Subnets != nil {
-		sel = *o.Subnets
+	if !o.Subnets.IsZero() {
+		sel = o.Subnets
 	}
 	var subnets []string
 	if vpc := props.Cluster.Vpc(); vpc != nil {
@@ -288,7 +289,7 @@ func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegro
 		Subnets:            subnets,
 		AmiType:            string(amiType),
 		CapacityType:       string(o.CapacityType),
-		ForceUpdateEnabled: cdk.Ptr(o.ForceUpdate == nil || *o.ForceUpdate),
+		ForceUpdateEnabled: cdk.Ptr(!o.DisableForceUpdate),
 		Labels:             o.Labels,
 		Taints:             taints,
 		ReleaseVersion:     o.ReleaseVersion,

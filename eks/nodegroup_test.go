@@ -110,7 +110,7 @@ func TestNodegroupOptions(t *testing.T) {
 			"Taints": []any{map[string]any{"Key": "dedicated", "Value": "web", "Effect": "NO_EXECUTE"}, map[string]any{"Key": "gpu", "Effect": "PREFER_NO_SCHEDULE"}},
 			"Tags":   map[string]any{"owner": "me"}, "NodegroupName": "web",
 		}},
-		{"force update off", func(*cdk.Stack) eks.NodegroupOptions { return eks.NodegroupOptions{ForceUpdate: cdk.Ptr(false)} },
+		{"force update off", func(*cdk.Stack) eks.NodegroupOptions { return eks.NodegroupOptions{DisableForceUpdate: true} },
 			map[string]any{"ForceUpdateEnabled": false}},
 		{"max unavailable", func(*cdk.Stack) eks.NodegroupOptions {
 			return eks.NodegroupOptions{MaxSize: cdk.Ptr(5), MaxUnavailable: 2}
@@ -124,10 +124,10 @@ func TestNodegroupOptions(t *testing.T) {
 			return eks.NodegroupOptions{InstanceTypes: its("m5.large"), LaunchTemplateSpec: &eks.LaunchTemplateSpec{ID: "lt-1", Version: "3"}}
 		}, map[string]any{"LaunchTemplate": map[string]any{"Id": "lt-1", "Version": "3"}, "AmiType": Match.Absent()}},
 		{"node role", func(s *cdk.Stack) eks.NodegroupOptions {
-			return eks.NodegroupOptions{NodeRole: iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/n", iam.FromRoleArnOptions{})}
+			return eks.NodegroupOptions{NodeRole: iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/n")}
 		}, map[string]any{"NodeRole": "arn:aws:iam::123456789012:role/n"}},
 		{"public subnets", func(*cdk.Stack) eks.NodegroupOptions {
-			return eks.NodegroupOptions{Subnets: &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}}
+			return eks.NodegroupOptions{Subnets: ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}}
 		}, map[string]any{"Subnets": []any{map[string]any{"Ref": "ClusterDefaultVpcPublicSubnet1Subnet3BFE1BDA"}, map[string]any{"Ref": "ClusterDefaultVpcPublicSubnet2SubnetC4E9A966"}}}},
 		{"auto repair", func(*cdk.Stack) eks.NodegroupOptions { return eks.NodegroupOptions{EnableNodeAutoRepair: true} },
 			map[string]any{"NodeRepairConfig": map[string]any{"Enabled": true}}},

@@ -1,6 +1,8 @@
 package eks
 
 import (
+	"fmt"
+
 	"strconv"
 
 	"github.com/eksforge/eksforge/cdk"
@@ -82,20 +84,45 @@ func NewKubernetesObjectValue(scope cdk.Construct, id string, props KubernetesOb
 // Value is the value read ({"Fn::GetAtt": [resource, "Value"]}).
 func (v *KubernetesObjectValue) Value() string { return v.Resource.GetAttString("Value") }
 
+// LoadBalancerAddressOptions tune [Cluster.GetServiceLoadBalancerAddress]
+// and [Cluster.GetIngressLoadBalancerAddress] (the AWS CDK's
+// ServiceLoadBalancerAddressOptions and IngressLoadBalancerAddressOptions).
+type LoadBalancerAddressOptions struct {
+	// Namespace of the Service or Ingress.
+	// Default: "default".
+	Namespace string
+	// Timeout bounds the wait for the address.
+	// Default: 5 minutes.
+	Timeout cdk.Duration
+}
+
 // GetServiceLoadBalancerAddress returns the address (host name) of a
-// Service of type LoadBalancer, read at deploy time: namespace "" means
-// "default", a zero timeout 5 minutes.
-func (c *Cluster) GetServiceLoadBalancerAddress(serviceName, namespace string, timeout cdk.Duration) string {
-	return loadBalancerAddress(c, "service", serviceName, namespace, timeout)
+// Service of type LoadBalancer, read at deploy time. Pass at most one
+// options value.
+func (c *Cluster) GetServiceLoadBalancerAddress(serviceName string, opts ...LoadBalancerAddressOptions) string {
+	return loadBalancerAddress(c, "service", serviceName, oneLoadBalancerAddressOptions(c, opts))
 }
 
 // GetIngressLoadBalancerAddress returns the address of an Ingress's load
 // balancer, read at deploy time (see GetServiceLoadBalancerAddress).
-func (c *Cluster) GetIngressLoadBalancerAddress(ingressName, namespace string, timeout cdk.Duration) string {
-	return loadBalancerAddress(c, "ingress", ingressName, namespace, timeout)
+func (c *Cluster) GetIngressLoadBalancerAddress(ingressName string, opts ...LoadBalancerAddressOptions) string {
+	return loadBalancerAddress(c, "ingress", ingressName, oneLoadBalancerAddressOptions(c, opts))
 }
 
-func loadBalancerAddress(c ICluster, typ, name, namespace string, timeout cdk.Duration) string {
+// oneLoadBalancerAddressOptions returns the options passed, or the zero
+// value; more than one is a programmer error.
+func oneLoadBalancerAddressOptions(c *Cluster, opts []LoadBalancerAddressOptions) LoadBalancerAddressOptions {
+	switch len(opts) {
+	case 0:
+		return LoadBalancerAddressOptions{}
+	case 1:
+		return opts[0]
+	}
+	panic(fmt.Sprintf("eks: %s: a load balancer address takes at most one LoadBalancerAddressOptions, got %d", c.Node().Path(), len(opts)))
+}
+
+func loadBalancerAddress(c ICluster, typ, name string, opts LoadBalancerAddressOptions) string {
+	namespace, timeout := opts.Namespace, opts.Timeout
 	id := name + "LoadBalancerAddress"
 	if typ == "ingress" {
 		id = name + "IngressLoadBalancerAddress"

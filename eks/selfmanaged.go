@@ -22,25 +22,27 @@ const (
 
 // ConnectOptions say how an Auto Scaling group joins a cluster.
 type ConnectOptions struct {
-	// BootstrapEnabled adds the user data that joins nodes to the cluster.
-	// Set it to cdk.Ptr(false) to write the user data yourself.
-	// Default: true.
-	BootstrapEnabled *bool
+	// DisableBootstrap leaves out the user data that joins nodes to the
+	// cluster, to write it yourself (the AWS CDK's bootstrapEnabled: false).
+	// Default: false, the user data is added.
+	DisableBootstrap bool
 	// BootstrapOptions tune the bootstrap (Amazon Linux only).
 	// Default: none.
 	BootstrapOptions BootstrapOptions
 	// MachineImageType says how the nodes bootstrap.
 	// Default: Amazon Linux 2023.
 	MachineImageType MachineImageType
-	// MapRole maps the nodes' role into the cluster: an access entry of
-	// type EC2_LINUX (API modes) and an aws-auth entry (modes with the
-	// ConfigMap).
-	// Default: true.
-	MapRole *bool
-	// SpotInterruptHandler installs the AWS Node Termination Handler (once
-	// per cluster) when the group uses spot instances.
-	// Default: true.
-	SpotInterruptHandler *bool
+	// DisableMapRole leaves the nodes' role unmapped (the AWS CDK's
+	// mapRole: false); by default it is mapped into the cluster: an access
+	// entry of type EC2_LINUX (API modes) and an aws-auth entry (modes with
+	// the ConfigMap).
+	// Default: false, the role is mapped.
+	DisableMapRole bool
+	// DisableSpotInterruptHandler skips the AWS Node Termination Handler
+	// that is installed (once per cluster) when the group uses spot
+	// instances (the AWS CDK's spotInterruptHandler: false).
+	// Default: false, the handler is installed.
+	DisableSpotInterruptHandler bool
 }
 
 // AutoScalingGroupCapacityOptions configure self-managed capacity: the
@@ -90,7 +92,7 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 			props.MachineImage = ec2.EksOptimizedAmi(version, ec2.NodeTypeFor(props.InstanceType))
 		}
 	}
-	if props.UserData == nil && (opts.BootstrapEnabled == nil || *opts.BootstrapEnabled) {
+	if props.UserData == nil && !opts.DisableBootstrap {
 		// The group is created with the user data the bootstrap needs, so
 		// ConnectAutoScalingGroupCapacity only fills it in.
 		if opts.MachineImageType == MachineImageTypeBottlerocket {
@@ -159,9 +161,9 @@ func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGro
 
 	registerCompute(c, asg.Resource)
 	spot := asg.SpotPrice() != ""
-	bootstrap := opts.BootstrapEnabled == nil || *opts.BootstrapEnabled
+	bootstrap := !opts.DisableBootstrap
 	if !bootstrap && !opts.BootstrapOptions.isZero() {
-		asg.Node().AddError("BootstrapOptions cannot be set when BootstrapEnabled is false: remove one")
+		asg.Node().AddError("BootstrapOptions cannot be set with DisableBootstrap: remove one")
 	}
 	if opts.MachineImageType == MachineImageTypeBottlerocket && !opts.BootstrapOptions.isZero() {
 		asg.Node().AddError("BootstrapOptions are not supported on Bottlerocket, which is configured with TOML settings rather than a bootstrap script: remove BootstrapOptions")
@@ -200,7 +202,7 @@ func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGro
 	cdk.TagsOf(asg).Add("kubernetes.io/cluster/"+c.ClusterName(), "owned", cdk.TagProps{ExcludeResourceTypes: []string{"AWS::EC2::SecurityGroup"}})
 	cdk.NewCfnOutput(asg, "InstanceRoleARN", cdk.CfnOutputProps{Value: role.RoleArn()})
 
-	if opts.MapRole == nil || *opts.MapRole {
+	if !opts.DisableMapRole {
 		// Under the cluster, so the group's tags stay off the entry.
 		id := asg.Node().ID() + "NodeAccessEntry"
 		if c.Node().TryFindChild(id) != nil {
@@ -209,7 +211,7 @@ func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGro
 		AuthorizeNodeRole(c, id, role)
 	}
 
-	if spot && (opts.SpotInterruptHandler == nil || *opts.SpotInterruptHandler) {
+	if spot && !opts.DisableSpotInterruptHandler {
 		addSpotInterruptHandler(c)
 	}
 }
@@ -256,7 +258,7 @@ func (c *Cluster) addDefaultAutoScalingGroup(it ec2.InstanceType, n int) capacit
 func addBottlerocketSettings(c ICluster, asg *autoscaling.AutoScalingGroup, spot bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			asg.Node().AddError("cannot add the Bottlerocket settings to the group's user data (%v): create the group with UserData ec2.UserDataCustom holding the settings and connect it with BootstrapEnabled false", r)
+			asg.Node().AddError("cannot add the Bottlerocket settings to the group's user data (%v): create the group with UserData ec2.UserDataCustom holding the settings and connect it with DisableBootstrap", r)
 		}
 	}()
 	asg.AddUserData(bottlerocketUserData(c, spot))

@@ -112,7 +112,7 @@ func TestAmazonLinux2023Bootstrap(t *testing.T) {
 	_, stack := newStack()
 	c := clusterWithoutCapacity(stack)
 	c.AddAutoScalingGroupCapacity("Nodes", asgOptions("m6g.large", func(o *eks.AutoScalingGroupCapacityOptions) {
-		o.BootstrapOptions = eks.BootstrapOptions{KubeletExtraArgs: "--node-labels foo=bar,goo=far --v=2", UseMaxPods: cdk.Ptr(false), DnsClusterIp: "10.100.0.10"}
+		o.BootstrapOptions = eks.BootstrapOptions{KubeletExtraArgs: "--node-labels foo=bar,goo=far --v=2", DisableMaxPods: true, DnsClusterIp: "10.100.0.10"}
 	}))
 	tmpl := templateOf(t, stack)
 	ud := userDataOf(t, tmpl, "ClusterNodes")
@@ -200,7 +200,7 @@ func TestSpotCapacity(t *testing.T) {
 	c2 := clusterWithoutCapacity(stack2)
 	c2.AddAutoScalingGroupCapacity("Spot", asgOptions("t3.large", func(o *eks.AutoScalingGroupCapacityOptions) {
 		o.SpotPrice = "0.1"
-		o.SpotInterruptHandler = cdk.Ptr(false)
+		o.DisableSpotInterruptHandler = true
 	}))
 	assertions.FromStack(t, stack2).ResourceCountIs(eks.HelmChartResourceType, 0)
 }
@@ -231,7 +231,7 @@ func TestBootstrapDisabled(t *testing.T) {
 	ud.AddCommands("echo custom")
 	c.AddAutoScalingGroupCapacity("Custom", asgOptions("t3.large", func(o *eks.AutoScalingGroupCapacityOptions) {
 		o.UserData = ud
-		o.BootstrapEnabled = cdk.Ptr(false)
+		o.DisableBootstrap = true
 	}))
 	got := userDataOf(t, templateOf(t, stack), "ClusterCustom")
 	if strings.Contains(got, "NodeConfig") || !strings.Contains(got, "echo custom") {
@@ -274,10 +274,10 @@ func TestConnectAutoScalingGroupCapacity(t *testing.T) {
 
 	_, stack3 := newStack()
 	c3 := clusterWithoutCapacity(stack3)
-	c3.AddAutoScalingGroupCapacity("Nodes", asgOptions("t3.large", func(o *eks.AutoScalingGroupCapacityOptions) { o.MapRole = cdk.Ptr(false) }))
+	c3.AddAutoScalingGroupCapacity("Nodes", asgOptions("t3.large", func(o *eks.AutoScalingGroupCapacityOptions) { o.DisableMapRole = true }))
 	assertions.FromStack(t, stack3).ResourceCountIs("AWS::EKS::AccessEntry", 0)
 	if m := eks.AwsAuthRoleMappings(c3); len(m) != 0 {
-		t.Errorf("MapRole false: mappings %v", m)
+		t.Errorf("DisableMapRole: mappings %v", m)
 	}
 }
 
@@ -326,9 +326,9 @@ func TestSelfManagedValidation(t *testing.T) {
 			o.BootstrapOptions = eks.BootstrapOptions{KubeletExtraArgs: "--v=2"}
 		}), "BootstrapOptions are not supported on Bottlerocket"},
 		{"fails with bootstrap options and bootstrap disabled", asgOptions("t3.small", func(o *eks.AutoScalingGroupCapacityOptions) {
-			o.BootstrapEnabled = cdk.Ptr(false)
+			o.DisableBootstrap = true
 			o.BootstrapOptions = eks.BootstrapOptions{KubeletExtraArgs: "--v=2"}
-		}), "BootstrapOptions cannot be set when BootstrapEnabled is false"},
+		}), "BootstrapOptions cannot be set with DisableBootstrap"},
 		{"fails with awsApiRetryAttempts", asgOptions("t3.small", func(o *eks.AutoScalingGroupCapacityOptions) {
 			o.BootstrapOptions = eks.BootstrapOptions{AwsApiRetryAttempts: 5}
 		}), "BootstrapOptions.AwsApiRetryAttempts has no equivalent in nodeadm"},

@@ -32,24 +32,25 @@ type BootstrapOptions struct {
 	// error. False is what AL2023 does anyway.
 	// Default: unset.
 	EnableDockerBridge *bool
-	// UseMaxPods false sets kubelet maxPods to Kubernetes' default (110)
-	// instead of the ENI-based limit nodeadm computes.
-	// Default: true (nodeadm's ENI-based limit).
-	UseMaxPods *bool
+	// DisableMaxPods sets kubelet maxPods to Kubernetes' default (110)
+	// instead of the ENI-based limit nodeadm computes (the AWS CDK's
+	// useMaxPods: false).
+	// Default: false, nodeadm's ENI-based limit.
+	DisableMaxPods bool
 	// DnsClusterIp is the cluster DNS service's IP, rendered as kubelet
 	// clusterDNS.
 	// Default: inferred by nodeadm from the service CIDR.
 	DnsClusterIp string
 	// AdditionalArgs were extra bootstrap.sh arguments; nodeadm has no
 	// command line to pass them to: an error. Use KubeletExtraArgs, or
-	// BootstrapEnabled false with your own NodeConfig.
+	// DisableBootstrap with your own NodeConfig.
 	// Default: unset.
 	AdditionalArgs string
 }
 
 func (b BootstrapOptions) isZero() bool {
 	return b.KubeletExtraArgs == "" && b.AwsApiRetryAttempts == 0 && b.DockerConfigJson == "" && b.EnableDockerBridge == nil &&
-		b.UseMaxPods == nil && b.DnsClusterIp == "" && b.AdditionalArgs == ""
+		!b.DisableMaxPods && b.DnsClusterIp == "" && b.AdditionalArgs == ""
 }
 
 // unsupported lists the options nodeadm cannot honour, each with the fix.
@@ -59,13 +60,13 @@ func (b BootstrapOptions) unsupported() []string {
 		errs = append(errs, "BootstrapOptions.AwsApiRetryAttempts has no equivalent in nodeadm, the bootstrap of EKS-optimized Amazon Linux 2023 AMIs (nodeadm retries AWS calls itself): remove it")
 	}
 	if b.DockerConfigJson != "" {
-		errs = append(errs, "BootstrapOptions.DockerConfigJson has no equivalent on Amazon Linux 2023, which runs containerd without Docker: remove it (containerd settings go in a NodeConfig's spec.containerd.config with BootstrapEnabled false)")
+		errs = append(errs, "BootstrapOptions.DockerConfigJson has no equivalent on Amazon Linux 2023, which runs containerd without Docker: remove it (containerd settings go in a NodeConfig's spec.containerd.config with DisableBootstrap)")
 	}
 	if b.EnableDockerBridge != nil && *b.EnableDockerBridge {
 		errs = append(errs, "BootstrapOptions.EnableDockerBridge has no equivalent on Amazon Linux 2023, which has no Docker daemon: remove it")
 	}
 	if b.AdditionalArgs != "" {
-		errs = append(errs, "BootstrapOptions.AdditionalArgs were bootstrap.sh arguments; nodeadm, the bootstrap of Amazon Linux 2023, takes no arguments: use KubeletExtraArgs for kubelet flags, or BootstrapEnabled false with your own NodeConfig")
+		errs = append(errs, "BootstrapOptions.AdditionalArgs were bootstrap.sh arguments; nodeadm, the bootstrap of Amazon Linux 2023, takes no arguments: use KubeletExtraArgs for kubelet flags, or DisableBootstrap with your own NodeConfig")
 	}
 	return errs
 }
@@ -198,7 +199,7 @@ func amazonLinuxNodeConfig(c ICluster, spot bool, opts BootstrapOptions) nodeCon
 		n.flags = append(n.flags, "--node-labels=lifecycle=OnDemand")
 	}
 	n.flags = append(n.flags, splitKubeletArgs(opts.KubeletExtraArgs)...)
-	if opts.UseMaxPods != nil && !*opts.UseMaxPods {
+	if opts.DisableMaxPods {
 		n.maxPods = 110
 	}
 	n.clusterDNS = opts.DnsClusterIp

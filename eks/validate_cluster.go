@@ -277,14 +277,10 @@ func checkSubnetList(n *cdk.Node, field string, subnets []ec2.ISubnet) []ec2.ISu
 	return out
 }
 
-// checkSubnetSelection is checkSubnetSelections for an optional pointer.
-func checkSubnetSelection(n *cdk.Node, field string, sel *ec2.SubnetSelection) *ec2.SubnetSelection {
-	if sel == nil {
-		return nil
-	}
-	cp := *sel
-	cp.Subnets = checkSubnetList(n, field+".Subnets", sel.Subnets)
-	return &cp
+// checkSubnetSelection is checkSubnetSelections for one selection.
+func checkSubnetSelection(n *cdk.Node, field string, sel ec2.SubnetSelection) ec2.SubnetSelection {
+	sel.Subnets = checkSubnetList(n, field+".Subnets", sel.Subnets)
+	return sel
 }
 
 // checkKubectlOptions reports typed-nil references and enumerations of the

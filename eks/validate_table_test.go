@@ -183,12 +183,12 @@ func badInputs() []badInput {
 		{"fails with a nil subnet in VpcSubnets", clusterWith(eks.ClusterProps{VpcSubnets: []ec2.SubnetSelection{{Subnets: []ec2.ISubnet{nil}}}}), pC, []string{"VpcSubnets[0].Subnets[0] is a nil subnet"}, false},
 		{"fails with a nil node role", nodegroupWith(eks.NodegroupOptions{NodeRole: (*iam.Role)(nil)}), pNG, []string{"NodeRole is a nil *iam.Role"}, false},
 		{"fails with a nil remote access security group", nodegroupWith(eks.NodegroupOptions{RemoteAccess: &eks.NodegroupRemoteAccess{SshKeyName: "k", SourceSecurityGroups: []ec2.ISecurityGroup{(*ec2.SecurityGroup)(nil)}}}), pNG, []string{"RemoteAccess.SourceSecurityGroups[0] is a nil security group"}, false},
-		{"fails with a nil subnet in node group subnets", nodegroupWith(eks.NodegroupOptions{Subnets: &ec2.SubnetSelection{Subnets: []ec2.ISubnet{(*ec2.Subnet)(nil)}}}), pNG, []string{"Subnets.Subnets[0] is a nil subnet (*ec2.Subnet)"}, false},
+		{"fails with a nil subnet in node group subnets", nodegroupWith(eks.NodegroupOptions{Subnets: ec2.SubnetSelection{Subnets: []ec2.ISubnet{(*ec2.Subnet)(nil)}}}), pNG, []string{"Subnets.Subnets[0] is a nil subnet (*ec2.Subnet)"}, false},
 		{"fails with a nil pod execution role", fargateWith(eks.FargateProfileOptions{Selectors: sel("a", nil), PodExecutionRole: (*iam.Role)(nil)}), pFP, []string{"PodExecutionRole is a nil *iam.Role"}, false},
 		{"fails with a nil Fargate VPC", fargateWith(eks.FargateProfileOptions{Selectors: sel("a", nil), Vpc: (*ec2.Vpc)(nil)}), pFP, []string{"Vpc is a nil *ec2.Vpc"}, false},
 		{"fails with a nil role mapping", func(s *cdk.Stack) { vc(s).AwsAuth().AddRoleMapping(nil, eks.AwsAuthMapping{}) }, pA, []string{"AddRoleMapping: the role is a nil <nil>"}, false},
 		{"fails with a typed-nil role mapping", func(s *cdk.Stack) { vc(s).AwsAuth().AddRoleMapping((*iam.Role)(nil), eks.AwsAuthMapping{}) }, pA, []string{"the role is a nil *iam.Role"}, false},
-		{"fails with a nil masters role mapping", func(s *cdk.Stack) { vc(s).AwsAuth().AddMastersRole((*iam.Role)(nil), "") }, pA, []string{"the role is a nil *iam.Role"}, false},
+		{"fails with a nil masters role mapping", func(s *cdk.Stack) { vc(s).AwsAuth().AddMastersRole((*iam.Role)(nil)) }, pA, []string{"the role is a nil *iam.Role"}, false},
 		{"fails with a nil user mapping", func(s *cdk.Stack) { vc(s).AwsAuth().AddUserMapping((*iam.User)(nil), eks.AwsAuthMapping{}) }, pA, []string{"the user is a nil *iam.User"}, false},
 		{"fails with a nil typed object", objectsOf((*corev1.Pod)(nil)), pM, []string{"object 1", "nil *v1.Pod"}, false},
 		{"fails with a nil unstructured object", objectsOf((*unstructured.Unstructured)(nil)), pM, []string{"nil *unstructured.Unstructured"}, false},
@@ -393,20 +393,20 @@ func badInputs() []badInput {
 			eks.NewAccessEntry(s, "E", eks.AccessEntryProps{Cluster: c, Principal: "arn:aws:iam::123456789012:role/dev"})
 		}, pE, []string{"already has an access entry for arn:aws:iam::123456789012:role/dev (Stack/A)"}, false},
 		{"fails with an access entry for the masters role", func(s *cdk.Stack) {
-			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/admin", iam.FromRoleArnOptions{})
+			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/admin")
 			c := vc(s, eks.ClusterProps{MastersRole: r})
 			eks.NewAccessEntry(s, "E", eks.AccessEntryProps{Cluster: c, Principal: r.RoleArn()})
 		}, pE, []string{"already has an access entry for arn:aws:iam::123456789012:role/admin (Stack/C/mastersRoleAccess)"}, false},
 		{"fails with conflicting aws-auth role mappings", func(s *cdk.Stack) {
-			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/dev", iam.FromRoleArnOptions{})
+			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/dev")
 			a := vc(s).AwsAuth()
 			a.AddRoleMapping(r, eks.AwsAuthMapping{Username: "dev", Groups: []string{"viewers"}})
 			a.AddRoleMapping(r, eks.AwsAuthMapping{Username: "dev", Groups: []string{"editors"}})
 		}, pA, []string{"the role arn:aws:iam::123456789012:role/dev is mapped twice differently (username dev, groups [viewers]; then username dev, groups [editors])"}, false},
 		{"fails with a masters role mapped again differently", func(s *cdk.Stack) {
-			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/admin", iam.FromRoleArnOptions{})
+			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/admin")
 			a := vc(s).AwsAuth()
-			a.AddMastersRole(r, "")
+			a.AddMastersRole(r)
 			a.AddRoleMapping(r, eks.AwsAuthMapping{Username: "admin", Groups: []string{"system:masters"}})
 		}, pA, []string{"role arn:aws:iam::123456789012:role/admin is mapped twice differently"}, false},
 		{"fails with conflicting aws-auth user mappings", func(s *cdk.Stack) {
@@ -416,7 +416,7 @@ func badInputs() []badInput {
 			a.AddUserMapping(u, eks.AwsAuthMapping{Groups: []string{"b"}})
 		}, pA, []string{"the user Stack/U is mapped twice differently"}, false},
 		{"fails with an empty aws-auth group", func(s *cdk.Stack) {
-			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/dev", iam.FromRoleArnOptions{})
+			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/dev")
 			vc(s).AwsAuth().AddRoleMapping(r, eks.AwsAuthMapping{Groups: []string{""}})
 		}, pA, []string{"the role mapping of Stack/R has an empty group (Groups[0])"}, false},
 		{"fails with an unknown JSON-patch op", patchWith(eks.KubernetesPatchProps{PatchType: eks.PatchTypeJSON, ApplyPatch: []eks.JSONPatchOperation{{Op: "set", Path: "/spec/replicas", Value: 2}}}), pP, []string{`ApplyPatch[0] has op "set"`}, false},
@@ -559,7 +559,7 @@ func TestValidEdgeCasesSynthesize(t *testing.T) {
 			c.GrantAccess("d", "arn:aws:iam::123456789012:role/dev", eks.AccessPolicyFromAccessPolicyName("AmazonEKSEditPolicy", eks.AccessScope{Type: eks.AccessScopeTypeCluster}))
 		}},
 		{"the same aws-auth mapping twice, groups in another order", func(s *cdk.Stack) {
-			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/dev", iam.FromRoleArnOptions{})
+			r := iam.RoleFromRoleArn(s, "R", "arn:aws:iam::123456789012:role/dev")
 			a := vc(s).AwsAuth()
 			a.AddRoleMapping(r, eks.AwsAuthMapping{Username: "dev", Groups: []string{"a", "b"}})
 			a.AddRoleMapping(r, eks.AwsAuthMapping{Username: "dev", Groups: []string{"b", "a"}})

@@ -55,7 +55,7 @@ type ProviderProps struct {
 	Vpc ec2.IVpc
 	// VpcSubnets selects the framework functions' subnets, within Vpc.
 	// Default: the VPC's default selection.
-	VpcSubnets *ec2.SubnetSelection
+	VpcSubnets ec2.SubnetSelection
 	// SecurityGroups are the framework functions' security groups, within
 	// Vpc.
 	// Default: a new security group for each function.

@@ -32,7 +32,9 @@ type SubnetSelection struct {
 	OnePerAz bool
 }
 
-func (s SubnetSelection) isZero() bool {
+// IsZero reports whether s selects nothing explicitly, so the consumer's
+// default selection applies.
+func (s SubnetSelection) IsZero() bool {
 	return s.SubnetType == "" && s.SubnetGroupName == "" && s.Subnets == nil && s.AvailabilityZones == nil && !s.OnePerAz
 }
 

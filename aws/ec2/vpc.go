@@ -352,7 +352,7 @@ func NewVpc(scope cdk.Construct, id string, props VpcProps) *Vpc {
 		}
 		if natCount > 0 {
 			placement := props.NatGatewaySubnets
-			if placement.isZero() {
+			if placement.IsZero() {
 				placement = SubnetSelection{SubnetType: SubnetTypePublic}
 			}
 			sel, err := v.selectSubnetObjects(placement)

@@ -155,7 +155,7 @@ func buildParityIAM(stack *cdk.Stack) {
 	})
 	iam.NewRole(stack, "CompositeRole", iam.RoleProps{AssumedBy: iam.NewCompositePrincipal(
 		iam.NewServicePrincipal("lambda.amazonaws.com"), iam.NewAccountRootPrincipal(), iam.NewArnPrincipal("arn:aws:iam::111111111111:role/x"))})
-	imported := iam.RoleFromRoleArn(stack, "Imported", "arn:aws:iam::123456789012:role/service-role/imp", iam.FromRoleArnOptions{})
+	imported := iam.RoleFromRoleArn(stack, "Imported", "arn:aws:iam::123456789012:role/service-role/imp")
 	imported.AddToPrincipalPolicy(allow([]string{"s3:GetObject"}, "*"))
 	immutable := iam.RoleFromRoleArn(stack, "Immutable", "arn:aws:iam::123456789012:role/imp2", iam.FromRoleArnOptions{Immutable: true})
 	immutable.AddToPrincipalPolicy(allow([]string{"s3:GetObject"}, "*"))

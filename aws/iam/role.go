@@ -330,6 +330,18 @@ type FromRoleArnOptions struct {
 	DefaultPolicyName string
 }
 
+// oneFromRoleArnOptions returns the options passed, or the zero value;
+// more than one is a programmer error.
+func oneFromRoleArnOptions(scope cdk.Construct, id string, opts []FromRoleArnOptions) FromRoleArnOptions {
+	switch len(opts) {
+	case 0:
+		return FromRoleArnOptions{}
+	case 1:
+		return opts[0]
+	}
+	panic(fmt.Sprintf("iam: %s/%s: pass at most one FromRoleArnOptions, got %d", scope.Node().Path(), id, len(opts)))
+}
+
 // importedRole is a role defined outside the app.
 type importedRole struct {
 	cdk.Base
@@ -348,9 +360,9 @@ type importedRole struct {
 // it, unless opts.Immutable is set or the role is in another account than
 // the stack. Managed policies added to an imported role are ignored (they
 // would change a role this app does not own). It panics on a malformed
-// ARN.
-func RoleFromRoleArn(scope cdk.Construct, id string, arn string, opts FromRoleArnOptions) IRole {
-	r := &importedRole{arn: arn, opts: opts}
+// ARN. Pass at most one options value.
+func RoleFromRoleArn(scope cdk.Construct, id string, arn string, opts ...FromRoleArnOptions) IRole {
+	r := &importedRole{arn: arn, opts: oneFromRoleArnOptions(scope, id, opts)}
 	cdk.InitConstruct(r, scope, id)
 	if cdk.IsUnresolved(arn) {
 		r.name = cdk.Fn.Select(1, cdk.Fn.Split(":role/", arn))
@@ -369,13 +381,13 @@ func RoleFromRoleArn(scope cdk.Construct, id string, arn string, opts FromRoleAr
 
 // RoleFromRoleName imports an existing role of the stack's account by name;
 // it is RoleFromRoleArn with arn:<partition>:iam::<account>:role/<name>.
-func RoleFromRoleName(scope cdk.Construct, id string, roleName string, opts FromRoleArnOptions) IRole {
+func RoleFromRoleName(scope cdk.Construct, id string, roleName string, opts ...FromRoleArnOptions) IRole {
 	if roleName == "" {
 		panic(fmt.Sprintf("iam: %s/%s: RoleFromRoleName needs a role name", scope.Node().Path(), id))
 	}
 	s := cdk.StackOf(scope)
 	arn := s.FormatArn(cdk.ArnComponents{Service: "iam", NoRegion: true, Resource: "role", ResourceName: roleName})
-	r := &importedRole{arn: arn, name: roleName, account: s.Account(), opts: opts}
+	r := &importedRole{arn: arn, name: roleName, account: s.Account(), opts: oneFromRoleArnOptions(scope, id, opts)}
 	cdk.InitConstruct(r, scope, id)
 	return r
 }

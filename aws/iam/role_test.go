@@ -183,7 +183,7 @@ func TestRoleFromTokenArn(t *testing.T) {
 	t.Parallel()
 	_, stack := synthtest.NewStack()
 	p := cdk.NewCfnParameter(stack, "RoleArn", cdk.CfnParameterProps{Type: "String"})
-	r := iam.RoleFromRoleArn(stack, "Imported", p.ValueAsString(), iam.FromRoleArnOptions{})
+	r := iam.RoleFromRoleArn(stack, "Imported", p.ValueAsString())
 	cdk.NewCfnOutput(stack, "Name", cdk.CfnOutputProps{Value: r.RoleName()})
 	assertions.FromStack(t, stack).HasOutput("Name", map[string]any{"Value": map[string]any{
 		"Fn::Select": []any{1, map[string]any{"Fn::Split": []any{":role/", map[string]any{"Ref": "RoleArn"}}}},
@@ -257,7 +257,7 @@ func TestSynthesisErrors(t *testing.T) {
 			r.GrantAssumeRole(iam.NewServicePrincipal("lambda.amazonaws.com"))
 		}, []string{"Stack/Role", "ServicePrincipal(lambda.amazonaws.com) has no ARN", "trust policy"}},
 		{"fails to grant an imported role to a federated principal", func(s *cdk.Stack) {
-			r := iam.RoleFromRoleArn(s, "Imported", "arn:aws:iam::123456789012:role/x", iam.FromRoleArnOptions{})
+			r := iam.RoleFromRoleArn(s, "Imported", "arn:aws:iam::123456789012:role/x")
 			r.GrantAssumeRole(iam.NewWebIdentityPrincipal("idp", nil))
 		}, []string{"Stack/Imported", "has no ARN"}},
 		{"fails on a session duration above 12 hours", func(s *cdk.Stack) {
@@ -307,7 +307,7 @@ func TestConstructionPanics(t *testing.T) {
 	}{
 		{"fails on a role without AssumedBy", func(s *cdk.Stack) { iam.NewRole(s, "Role", iam.RoleProps{}) }, `role "Stack/Role" needs RoleProps.AssumedBy`},
 		{"fails on a malformed role ARN", func(s *cdk.Stack) {
-			iam.RoleFromRoleArn(s, "Imported", "arn:aws:iam::123456789012:user/u", iam.FromRoleArnOptions{})
+			iam.RoleFromRoleArn(s, "Imported", "arn:aws:iam::123456789012:user/u")
 		}, `Stack/Imported: "arn:aws:iam::123456789012:user/u" is not a role ARN`},
 		{"fails on an empty managed policy name", func(*cdk.Stack) { iam.ManagedPolicyFromAwsManagedPolicyName("") }, "needs a policy name"},
 	}
@@ -325,7 +325,7 @@ func TestConstructionPanics(t *testing.T) {
 func TestRoleFromRoleNameAndRemovalPolicy(t *testing.T) {
 	t.Parallel()
 	_, stack := synthtest.NewStack(cdk.Environment{Account: "123456789012", Region: "us-east-1"})
-	r := iam.RoleFromRoleName(stack, "Imported", "deployer", iam.FromRoleArnOptions{})
+	r := iam.RoleFromRoleName(stack, "Imported", "deployer")
 	if r.RoleArn() != "arn:aws:iam::123456789012:role/deployer" || r.RoleName() != "deployer" {
 		t.Errorf("arn %q name %q", r.RoleArn(), r.RoleName())
 	}

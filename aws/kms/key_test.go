@@ -110,7 +110,7 @@ func TestKeyGrantToAnotherAccount(t *testing.T) {
 	app := cdk.NewApp(cdk.AppProps{})
 	keyStack := cdk.NewStack(app, "Keys", cdk.StackProps{Env: cdk.Environment{Account: "111111111111", Region: "us-east-1"}})
 	key := kms.NewKey(keyStack, "Key", kms.KeyProps{})
-	consumer := iam.RoleFromRoleArn(keyStack, "Consumer", "arn:aws:iam::222222222222:role/consumer", iam.FromRoleArnOptions{})
+	consumer := iam.RoleFromRoleArn(keyStack, "Consumer", "arn:aws:iam::222222222222:role/consumer")
 	g := key.GrantDecrypt(consumer)
 	if !g.Success() || len(g.ResourceStatements()) != 1 {
 		t.Fatalf("cross-account grant should add to the key policy: %v %d", g.Success(), len(g.ResourceStatements()))

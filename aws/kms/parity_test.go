@@ -91,7 +91,7 @@ func buildParityKey(stack *cdk.Stack) {
 	key.GrantEncryptDecrypt(role)
 	admin := iam.NewRole(stack, "Admin", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal()})
 	key.GrantAdmin(admin)
-	other := iam.RoleFromRoleArn(stack, "OtherAccountRole", "arn:aws:iam::999999999999:role/consumer", iam.FromRoleArnOptions{})
+	other := iam.RoleFromRoleArn(stack, "OtherAccountRole", "arn:aws:iam::999999999999:role/consumer")
 	key.GrantDecrypt(other)
 	imported := kms.KeyFromKeyArn(stack, "Imported", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
 	imported.GrantEncrypt(role)

@@ -103,9 +103,12 @@ type FunctionProps struct {
 	// Environment holds environment variables (values may be tokens).
 	// Default: none.
 	Environment map[string]string
-	// MemorySize is the memory in MiB, 128 to 10240.
+	// MemorySize is the memory, a whole number of MiB from 128 MiB to
+	// 10240 MiB, e.g. cdk.Mebibytes(512) or cdk.Gibibytes(1) (the same
+	// type as the other sizes of the library, such as
+	// eks.KubectlOptions.Memory).
 	// Default: Lambda's, 128 MiB (not rendered).
-	MemorySize int
+	MemorySize cdk.Size
 	// Timeout is how long an invocation may run, at most 15 minutes.
 	// Default: Lambda's, 3 seconds (not rendered).
 	Timeout cdk.Duration
@@ -123,7 +126,7 @@ type FunctionProps struct {
 	// refused unless AllowPublicSubnet is set (a function in a public
 	// subnet has no internet access).
 	// Default: the VPC's default selection (private subnets with egress).
-	VpcSubnets *ec2.SubnetSelection
+	VpcSubnets ec2.SubnetSelection
 	// SecurityGroups are the function's security groups, within Vpc.
 	// Default: a new security group, "SecurityGroup", allowing all
 	// outbound traffic.
@@ -319,11 +322,19 @@ func (f *Function) validateLimits(props FunctionProps, cfn *cfnlambda.CfnFunctio
 			cfn.Timeout = cdk.Ptr(int(math.Round(secs)))
 		}
 	}
-	if m := props.MemorySize; m != 0 {
-		if m < MinMemorySize || m > MaxMemorySize {
-			n.AddError("MemorySize is %d MiB, but must be between %d and %d MiB", m, MinMemorySize, MaxMemorySize)
-		} else {
-			cfn.MemorySize = cdk.Ptr(m)
+	if size := props.MemorySize; !size.IsZero() {
+		mib, err := size.ToMebibytes()
+		switch {
+		case size.IsUnresolved():
+			n.AddError("MemorySize is a token, but it must be known at synthesis: give a whole number of MiB, e.g. cdk.Mebibytes(512)")
+		case err != nil:
+			n.AddError("MemorySize %s: %v; give a whole number of MiB, e.g. cdk.Mebibytes(512)", size, err)
+		case mib != math.Trunc(mib):
+			n.AddError("MemorySize is %v MiB, not a whole number of MiB: give e.g. cdk.Mebibytes(%v)", mib, math.Round(mib))
+		case mib < MinMemorySize || mib > MaxMemorySize:
+			n.AddError("MemorySize is %v MiB, but must be between %d and %d MiB", mib, MinMemorySize, MaxMemorySize)
+		default:
+			cfn.MemorySize = cdk.Ptr(int(mib))
 		}
 	}
 	if r := props.ReservedConcurrentExecutions; r != nil {
@@ -347,7 +358,7 @@ func (f *Function) configureVpc(props FunctionProps) *cfnlambda.CfnFunctionVpcCo
 	path := f.Node().Path()
 	if props.Vpc == nil {
 		switch {
-		case props.VpcSubnets != nil:
+		case !props.VpcSubnets.IsZero():
 			panic(fmt.Sprintf("lambda: function %q: VpcSubnets needs Vpc", path))
 		case len(props.SecurityGroups) > 0:
 			panic(fmt.Sprintf("lambda: function %q: SecurityGroups needs Vpc", path))
@@ -368,10 +379,7 @@ func (f *Function) configureVpc(props FunctionProps) *cfnlambda.CfnFunctionVpcCo
 		})}
 	}
 	f.connections = ec2.NewConnections(ec2.ConnectionsProps{SecurityGroups: groups})
-	var sel ec2.SubnetSelection
-	if props.VpcSubnets != nil {
-		sel = *props.VpcSubnets
-	}
+	sel := props.VpcSubnets
 	selected, err := ec2.TrySelectSubnets(props.Vpc, sel)
 	if err != nil {
 		f.Node().AddError("VpcSubnets: %v", err)

@@ -66,8 +66,8 @@ func TestFunctionProps(t *testing.T) {
 	}{
 		{"environment", func(p *lambda.FunctionProps) { p.Environment = map[string]string{"B": "2", "A": "1"} },
 			map[string]any{"Environment": map[string]any{"Variables": map[string]any{"A": "1", "B": "2"}}}},
-		{"memory", func(p *lambda.FunctionProps) { p.MemorySize = 1024 }, map[string]any{"MemorySize": 1024}},
-		{"memory bounds", func(p *lambda.FunctionProps) { p.MemorySize = 10240 }, map[string]any{"MemorySize": 10240}},
+		{"memory", func(p *lambda.FunctionProps) { p.MemorySize = cdk.Mebibytes(1024) }, map[string]any{"MemorySize": 1024}},
+		{"memory bounds", func(p *lambda.FunctionProps) { p.MemorySize = cdk.Mebibytes(10240) }, map[string]any{"MemorySize": 10240}},
 		{"timeout in seconds", func(p *lambda.FunctionProps) { p.Timeout = cdk.Minutes(15) }, map[string]any{"Timeout": 900}},
 		{"architecture x86_64 given", func(p *lambda.FunctionProps) { p.Architecture = lambda.ArchitectureX8664 },
 			map[string]any{"Architectures": []any{"x86_64"}}},
@@ -128,7 +128,7 @@ func TestAddEnvironmentAndRolePolicy(t *testing.T) {
 func TestFunctionWithGivenRole(t *testing.T) {
 	t.Parallel()
 	_, s := synthtest.NewStack()
-	role := iam.RoleFromRoleArn(s, "Role", "arn:aws:iam::123456789012:role/exec", iam.FromRoleArnOptions{})
+	role := iam.RoleFromRoleArn(s, "Role", "arn:aws:iam::123456789012:role/exec")
 	p := inline()
 	p.Role = role
 	fn := lambda.NewFunction(s, "Fn", p)
@@ -179,7 +179,7 @@ func TestFunctionInVpcWithGivenGroupsAndSubnets(t *testing.T) {
 	p := inline()
 	p.Vpc = importedVpc(s)
 	p.SecurityGroups = []ec2.ISecurityGroup{ec2.SecurityGroupFromSecurityGroupId(s, "Sg", "sg-123")}
-	p.VpcSubnets = &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}
+	p.VpcSubnets = ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}
 	p.AllowPublicSubnet = true
 	lambda.NewFunction(s, "Fn", p)
 	tmpl := assertions.FromStack(t, s)
@@ -372,9 +372,9 @@ func TestFunctionSynthesisErrors(t *testing.T) {
 			[]string{"[Stack/Fn]", "Timeout is 16 minutes (960 seconds)", "15 minutes"}},
 		{"fails on a fractional timeout", func(p *lambda.FunctionProps) { p.Timeout = cdk.Millis(1500) },
 			[]string{"[Stack/Fn]", "not a whole number of seconds"}},
-		{"fails on too little memory", func(p *lambda.FunctionProps) { p.MemorySize = 64 },
+		{"fails on too little memory", func(p *lambda.FunctionProps) { p.MemorySize = cdk.Mebibytes(64) },
 			[]string{"[Stack/Fn]", "MemorySize is 64 MiB", "between 128 and 10240"}},
-		{"fails on too much memory", func(p *lambda.FunctionProps) { p.MemorySize = 10241 },
+		{"fails on too much memory", func(p *lambda.FunctionProps) { p.MemorySize = cdk.Mebibytes(10241) },
 			[]string{"[Stack/Fn]", "MemorySize is 10241 MiB"}},
 		{"fails on negative reserved concurrency", func(p *lambda.FunctionProps) { p.ReservedConcurrentExecutions = cdk.Ptr(-1) },
 			[]string{"[Stack/Fn]", "ReservedConcurrentExecutions is -1"}},
@@ -404,7 +404,7 @@ func TestFunctionSynthesisErrors(t *testing.T) {
 		app, s := synthtest.NewStack()
 		p := inline()
 		p.Vpc = importedVpc(s)
-		p.VpcSubnets = &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}
+		p.VpcSubnets = ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}
 		lambda.NewFunction(s, "Fn", p)
 		synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Fn]", "public subnets", "AllowPublicSubnet")
 	})
@@ -443,7 +443,7 @@ func TestFunctionConstructionPanics(t *testing.T) {
 		}, "needs FunctionProps.Handler"},
 		{"fails on subnets without a VPC", func(*cdk.Stack) lambda.FunctionProps {
 			p := inline()
-			p.VpcSubnets = &ec2.SubnetSelection{}
+			p.VpcSubnets = ec2.SubnetSelection{SubnetType: ec2.SubnetTypePrivateWithEgress}
 			return p
 		}, "VpcSubnets needs Vpc"},
 		{"fails on AllowAllOutbound with given groups", func(s *cdk.Stack) lambda.FunctionProps {

@@ -29,7 +29,7 @@ func TestGoldenTemplates(t *testing.T) {
 	fn := lambda.NewFunction(s, "Handler", lambda.FunctionProps{
 		Code:                         lambda.CodeFromGoPackage(".", lambda.GoBuildOptions{Dir: helloModule(t), CacheDir: t.TempDir()}),
 		Vpc:                          vpc,
-		MemorySize:                   256,
+		MemorySize:                   cdk.Mebibytes(256),
 		Timeout:                      cdk.Seconds(30),
 		Environment:                  map[string]string{"DB_HOST": "db.internal"},
 		LogRetention:                 logs.RetentionTwoWeeks,

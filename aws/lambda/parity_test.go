@@ -39,7 +39,7 @@ func buildParity(stack *cdk.Stack) {
 		Code:                         lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
 		Vpc:                          vpc,
 		Environment:                  map[string]string{"MODE": "fast"},
-		MemorySize:                   512,
+		MemorySize:                   cdk.Mebibytes(512),
 		Timeout:                      cdk.Minutes(2),
 		ReservedConcurrentExecutions: cdk.Ptr(3),
 		Description:                  "in a VPC",

@@ -11,16 +11,15 @@ import (
 // the karpenter-crd chart keeps them as templates, upgraded with the
 // release (Karpenter's upgrade guide).
 func (k *Karpenter) installCharts(props Props) {
-	createNs := false
 	k.crdChart = eks.NewHelmChart(k, "CrdChart", eks.HelmChartProps{
 		Cluster: k.cluster,
 		HelmChartOptions: eks.HelmChartOptions{
-			Chart:           ChartRepository + "/karpenter-crd",
-			Version:         props.Version,
-			Namespace:       k.namespace,
-			CreateNamespace: &createNs,
-			Release:         "karpenter-crd",
-			Atomic:          true,
+			Chart:                  ChartRepository + "/karpenter-crd",
+			Version:                props.Version,
+			Namespace:              k.namespace,
+			DisableCreateNamespace: true,
+			Release:                "karpenter-crd",
+			Atomic:                 true,
 		},
 	})
 	if k.namespaceObj != nil {
@@ -30,16 +29,16 @@ func (k *Karpenter) installCharts(props Props) {
 	k.chart = eks.NewHelmChart(k, "Chart", eks.HelmChartProps{
 		Cluster: k.cluster,
 		HelmChartOptions: eks.HelmChartOptions{
-			Chart:           ChartRepository + "/karpenter",
-			Version:         props.Version,
-			Namespace:       k.namespace,
-			CreateNamespace: &createNs,
-			Release:         "karpenter",
-			Values:          mergeValues(k.chartValues(), props.Values),
-			SkipCrds:        true,
-			Wait:            true,
-			Atomic:          true,
-			Timeout:         props.Timeout,
+			Chart:                  ChartRepository + "/karpenter",
+			Version:                props.Version,
+			Namespace:              k.namespace,
+			DisableCreateNamespace: true,
+			Release:                "karpenter",
+			Values:                 mergeValues(k.chartValues(), props.Values),
+			SkipCrds:               true,
+			Wait:                   true,
+			Atomic:                 true,
+			Timeout:                props.Timeout,
 		},
 	})
 	// The controller starts with its CRDs, its service account and

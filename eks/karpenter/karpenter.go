@@ -58,7 +58,7 @@ type Props struct {
 	// nodes. Subnets defined outside this app cannot be tagged here: the
 	// default EC2NodeClass then selects them by ID.
 	// Default: the private subnets of the cluster's VPC.
-	SubnetSelection *ec2.SubnetSelection
+	SubnetSelection ec2.SubnetSelection
 	// Values are merged over the values this construct gives the chart
 	// (maps key by key, anything else replaced), e.g. to set replicas or
 	// settings.featureGates.
@@ -204,10 +204,10 @@ func (k *Karpenter) makeNodeRole(given iam.IRole) iam.IRole {
 
 // tagSubnets tags the selected subnets for discovery; imported ones are
 // remembered so the default EC2NodeClass selects them by ID.
-func (k *Karpenter) tagSubnets(sel *ec2.SubnetSelection) {
+func (k *Karpenter) tagSubnets(sel ec2.SubnetSelection) {
 	var subnets []ec2.ISubnet
-	if sel != nil {
-		subnets = k.cluster.Vpc().SelectSubnets(*sel).Subnets
+	if !sel.IsZero() {
+		subnets = k.cluster.Vpc().SelectSubnets(sel).Subnets
 	} else {
 		subnets = k.cluster.Vpc().PrivateSubnets()
 	}

@@ -439,7 +439,7 @@ func TestOwnNamespaceIsCreatedFirst(t *testing.T) {
 
 func TestSubnetSelection(t *testing.T) {
 	t.Parallel()
-	_, stack, _ := newKarpenter(t, karpenter.Props{SubnetSelection: &ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}})
+	_, stack, _ := newKarpenter(t, karpenter.Props{SubnetSelection: ec2.SubnetSelection{SubnetType: ec2.SubnetTypePublic}})
 	tmpl := synthtest.Template(t, stack)
 	for id, r := range ofType(tmpl, "AWS::EC2::Subnet") {
 		tags, _ := r["Properties"].(map[string]any)["Tags"].([]any)

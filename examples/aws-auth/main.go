@@ -45,7 +45,7 @@ func build(app *cdk.App) {
 	cluster.AwsAuth().AddUserMapping(adminUser, eks.AwsAuthMapping{Groups: []string{"system:masters"}})
 
 	role := iam.NewRole(stack, "Role", iam.RoleProps{AssumedBy: iam.NewAccountRootPrincipal()})
-	cluster.AwsAuth().AddMastersRole(role, "")
+	cluster.AwsAuth().AddMastersRole(role)
 
 	cluster.AwsAuth().AddAccount("123456789012")
 }

@@ -2,7 +2,7 @@
 // spot t3.large nodes whose kubelet gets extra node labels, rendered into
 // nodeadm's NodeConfig. The seed's awsApiRetryAttempts has no nodeadm
 // equivalent (a synthesis error says so; see docs/eks-bootstrap.md), so it is
-// left out. A second group writes its own user data (BootstrapEnabled false).
+// left out. A second group writes its own user data (DisableBootstrap).
 //
 //	go run ./examples/bootstrap-options
 //
@@ -49,7 +49,7 @@ func build(app *cdk.App) {
 		ConnectOptions: eks.ConnectOptions{
 			BootstrapOptions: eks.BootstrapOptions{
 				KubeletExtraArgs: "--node-labels foo=bar,goo=far",
-				UseMaxPods:       cdk.Ptr(false),
+				DisableMaxPods:   true,
 				DnsClusterIp:     "172.20.0.10",
 			},
 		},
@@ -61,6 +61,6 @@ func build(app *cdk.App) {
 			InstanceType: ec2.InstanceTypeOf("t3.large"),
 			UserData:     custom,
 		},
-		ConnectOptions: eks.ConnectOptions{BootstrapEnabled: cdk.Ptr(false)},
+		ConnectOptions: eks.ConnectOptions{DisableBootstrap: true},
 	})
 }

@@ -66,6 +66,5 @@ func build(app *cdk.App) {
 		InstanceTypes:      []ec2.InstanceType{ec2.InstanceTypeOf("m7i.large")},
 		LaunchTemplateSpec: eks.LaunchTemplateSpecOf(template),
 		MaxUnavailable:     2,
-		ForceUpdate:        cdk.Ptr(true),
 	})
 }

@@ -52,6 +52,6 @@ func build(app *cdk.App) {
 	})
 
 	// the same, shorter
-	address := cluster.GetServiceLoadBalancerAddress("my-service", "", cdk.Duration{})
+	address := cluster.GetServiceLoadBalancerAddress("my-service")
 	cdk.NewCfnOutput(stack, "LoadBalancerAddress", cdk.CfnOutputProps{Value: address})
 }

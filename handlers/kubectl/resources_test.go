@@ -124,13 +124,12 @@ func TestObjectValue(t *testing.T) {
 	t.Run("fails after the timeout naming the object and path", func(t *testing.T) {
 		p := map[string]any{"ObjectType": "svc", "ObjectName": "lb", "ObjectNamespace": ns,
 			"JsonPath": ".status.nothing.here", "TimeoutSeconds": "1"}
-		start := time.Now()
+		// The event's context has no deadline: only the resource's own
+		// 1-second timeout can end the wait (a handler that ignored it
+		// would hang until the test binary's timeout).
 		_, err := h.OnEvent(context.Background(), ev(t, kubectl.TypeObjectValue, cfnresponse.Create, p, nil))
 		if err == nil || !strings.Contains(err.Error(), "Service "+ns+"/lb") || !strings.Contains(err.Error(), ".status.nothing.here") {
 			t.Errorf("error %v, want a timeout naming the Service and path", err)
-		}
-		if d := time.Since(start); d > 10*time.Second {
-			t.Errorf("took %s with a 1 s timeout", d)
 		}
 	})
 }

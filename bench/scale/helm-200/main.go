@@ -25,12 +25,11 @@ func build(app *cdk.App) {
 	cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34})
 	for i := range 200 {
 		cluster.AddHelmChart(fmt.Sprintf("chart-%d", i), eks.HelmChartOptions{
-			Chart:           "nginx-ingress",
-			Repository:      "https://helm.nginx.com/stable",
-			Version:         "2.3.1",
-			Namespace:       fmt.Sprintf("team-%d", i),
-			CreateNamespace: cdk.Ptr(true),
-			Values:          map[string]any{"controller": map[string]any{"replicaCount": 2}},
+			Chart:      "nginx-ingress",
+			Repository: "https://helm.nginx.com/stable",
+			Version:    "2.3.1",
+			Namespace:  fmt.Sprintf("team-%d", i),
+			Values:     map[string]any{"controller": map[string]any{"replicaCount": 2}},
 		})
 	}
 }
