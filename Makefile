@@ -89,7 +89,7 @@ go-race: ## go test -race -short on the packages with concurrency (RACE_PKGS)
 
 .PHONY: cdk-cli
 cdk-cli: ## install the pinned AWS CDK CLI and print its path
-	@bash scripts/install-cdk-cli.sh
+	@echo "$$(bash scripts/install-npm.sh internal/testenv/cdkcli)/.bin/cdk"
 
 .PHONY: kube-binaries
 kube-binaries: ## build kube-apiserver and etcd from the Go module proxy into the cache (once per version; ~5 min cold)

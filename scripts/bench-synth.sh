@@ -9,7 +9,7 @@
 # writing bench/out/synth-same-outdir.md; BENCH_ONLY=a,b measures only those.
 #
 # It installs bench/cdk's npm packages into the cache first
-# (install-bench-cdk.sh). When npm cannot reach its registry: with CI=true
+# (install-npm.sh bench/cdk). When npm cannot reach its registry: with CI=true
 # this fails; otherwise it says so loudly and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ out="${BENCH_OUT:-bench/out}"
 mkdir -p "$out"
 
 status=0
-modules="$(bash scripts/install-bench-cdk.sh)" || status=$?
+modules="$(bash scripts/install-npm.sh bench/cdk)" || status=$?
 if [ "$status" -eq 3 ]; then
 	if [ "${CI:-}" = "true" ]; then
 		echo "bench-synth: npm cannot reach its registry; CI=true: this is a FAILURE" >&2

@@ -2,7 +2,7 @@
 # go-test.sh installs what the tests need, then runs `go test "$@"`.
 #
 # The AWS CDK CLI is installed (once per version, into the cache outside the
-# repo) by install-cdk-cli.sh and its path exported as EKSFORGE_CDK_CLI, where
+# repo) by `install-npm.sh internal/testenv/cdkcli` and its path exported as EKSFORGE_CDK_CLI, where
 # internal/testenv/cdkcli finds it. If npm cannot reach its registry, this
 # fails when CI=true; elsewhere it warns loudly, exports
 # EKSFORGE_CDK_CLI_UNAVAILABLE, and the tests that need the CLI skip.
@@ -15,9 +15,9 @@ export CDK_DISABLE_CLI_TELEMETRY=true
 
 if [ -z "${EKSFORGE_CDK_CLI:-}" ]; then
 	status=0
-	cdk="$(bash scripts/install-cdk-cli.sh)" || status=$?
+	modules="$(bash scripts/install-npm.sh internal/testenv/cdkcli)" || status=$?
 	if [ "$status" -eq 0 ]; then
-		export EKSFORGE_CDK_CLI="$cdk"
+		export EKSFORGE_CDK_CLI="$modules/.bin/cdk"
 	elif [ "$status" -eq 3 ] && [ "${CI:-}" != "true" ]; then
 		{
 			echo '!!!!!!!!!!'

@@ -2,7 +2,7 @@
 # parity.sh compares every example under examples/ with its aws-cdk-lib
 # counterpart bench/cdk/<example>/app.js and prints the report (make parity).
 #
-# It installs bench/cdk's npm packages into the cache (install-bench-cdk.sh),
+# It installs bench/cdk's npm packages into the cache (install-npm.sh bench/cdk),
 # then runs the parity test (internal/parity, TestExamplesMatchAwsCdkLib) with
 # eksforge's side synthesized by building and running each example
 # (EKSFORGE_PARITY_GO=synth; `go test ./...` reads the golden templates
@@ -17,7 +17,7 @@ out="${BENCH_OUT:-bench/out}"
 mkdir -p "$out"
 
 status=0
-modules="$(bash scripts/install-bench-cdk.sh)" || status=$?
+modules="$(bash scripts/install-npm.sh bench/cdk)" || status=$?
 if [ "$status" -eq 3 ]; then
 	if [ "${CI:-}" = "true" ]; then
 		echo "parity: npm cannot reach its registry; CI=true: this is a FAILURE" >&2

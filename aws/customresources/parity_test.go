@@ -61,7 +61,7 @@ func TestParityWithAwsCdk(t *testing.T) {
 			t.Errorf("logical IDs and types (-aws-cdk-lib +eksforge):\n%s", diff)
 		}
 		for _, id := range []string{"Thing", "Generic"} {
-			if diff := cmp.Diff(resource(want, id), resource(got, id)); diff != "" {
+			if diff := cmp.Diff(cdklib.Resources(want)[id], cdklib.Resources(got)[id]); diff != "" {
 				t.Errorf("%s (-aws-cdk-lib +eksforge):\n%s", id, diff)
 			}
 		}
@@ -84,10 +84,4 @@ func typesByID(tmpl map[string]any) map[string]any {
 		}
 	}
 	return out
-}
-
-func resource(tmpl map[string]any, id string) any {
-	r, _ := tmpl["Resources"].(map[string]any)[id].(map[string]any)
-	delete(r, "Metadata")
-	return r
 }

@@ -2,9 +2,7 @@ package ec2_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
-	"sort"
 	"testing"
 
 	"github.com/eksforge/eksforge/aws/ec2"
@@ -100,97 +98,11 @@ func TestParityWithAwsCdk(t *testing.T) {
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatal(err)
 			}
-			compareSection(t, "Resources", got, want, []string{"Type", "Properties", "DependsOn"})
-			compareSection(t, "Parameters", got, want, []string{"Type", "Default"})
+			cdklib.CompareSection(t, "Resources", got, want, []string{"Type", "Properties", "DependsOn"})
+			cdklib.CompareSection(t, "Parameters", got, want, []string{"Type", "Default"})
 			if !reflect.DeepEqual(got["Mappings"], want["Mappings"]) {
-				t.Errorf("Mappings differ:\n ours: %s\n  cdk: %s", js(got["Mappings"]), js(want["Mappings"]))
+				t.Errorf("Mappings differ:\n ours: %s\n  cdk: %s", cdklib.JSON(got["Mappings"]), cdklib.JSON(want["Mappings"]))
 			}
 		})
 	}
-}
-
-func compareSection(t *testing.T, section string, got, want map[string]any, keys []string) {
-	t.Helper()
-	g, _ := got[section].(map[string]any)
-	w, _ := want[section].(map[string]any)
-	if section == "Resources" && len(w) == 0 {
-		t.Fatalf("the AWS CDK's template has no resources")
-	}
-	var missing, extra []string
-	for id := range w {
-		if _, ok := g[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	for id := range g {
-		if _, ok := w[id]; !ok {
-			extra = append(extra, id)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(extra)
-	if len(missing) > 0 || len(extra) > 0 {
-		t.Errorf("%s: logical IDs only in the AWS CDK's template: %v; only in ours: %v", section, missing, extra)
-	}
-	ids := make([]string, 0, len(w))
-	for id := range w {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		gr, ok := g[id].(map[string]any)
-		if !ok {
-			continue
-		}
-		wr := w[id].(map[string]any)
-		for _, k := range keys {
-			gv, wv := normalizeTags(gr[k]), normalizeTags(wr[k])
-			if k == "DependsOn" {
-				gv, wv = sortedList(gv), sortedList(wv)
-			}
-			if !reflect.DeepEqual(gv, wv) {
-				t.Errorf("%s %s: %s differs:\n ours: %s\n  cdk: %s", section, id, k, js(gv), js(wv))
-			}
-		}
-	}
-}
-
-// normalizeTags sorts every "Tags" list by key.
-func normalizeTags(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			e = normalizeTags(e)
-			if l, ok := e.([]any); ok && k == "Tags" {
-				l = append([]any(nil), l...)
-				sort.Slice(l, func(i, j int) bool { return fmt.Sprint(l[i]) < fmt.Sprint(l[j]) })
-				e = l
-			}
-			out[k] = e
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = normalizeTags(e)
-		}
-		return out
-	}
-	return v
-}
-
-func sortedList(v any) any {
-	l, ok := v.([]any)
-	if !ok {
-		return v
-	}
-	l = append([]any(nil), l...)
-	sort.Slice(l, func(i, j int) bool { return fmt.Sprint(l[i]) < fmt.Sprint(l[j]) })
-	return l
-}
-
-func js(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

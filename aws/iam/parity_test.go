@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,63 +50,19 @@ func TestParityWithAwsCdk(t *testing.T) {
 			if err := json.Unmarshal(b, &recorded); err != nil {
 				t.Fatal(err)
 			}
-			t.Run("recorded", func(t *testing.T) { compareTemplates(t, recorded, got) })
+			t.Run("recorded", func(t *testing.T) { cdklib.CompareTemplates(t, recorded, got) })
 			t.Run("live", func(t *testing.T) {
 				if testing.Short() {
 					t.Skip("runs node; skipped with -short")
 				}
 				live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", tc.name+".js")), "Stack")
-				compareTemplates(t, live, got)
-				if diff := cmp.Diff(resources(live), resources(recorded)); diff != "" {
+				cdklib.CompareTemplates(t, live, got)
+				if diff := cmp.Diff(cdklib.Resources(live), cdklib.Resources(recorded)); diff != "" {
 					t.Errorf("testdata/parity/%s.template.json is stale; regenerate it as %s.js says (-live +recorded):\n%s", tc.name, tc.name, diff)
 				}
 			})
 		})
 	}
-}
-
-// compareTemplates compares resources and outputs of an AWS CDK template
-// (want) with ours (got), ignoring construct metadata.
-func compareTemplates(t *testing.T, want, got map[string]any) {
-	t.Helper()
-	wr, gr := resources(want), resources(got)
-	if diff := cmp.Diff(typeCounts(wr), typeCounts(gr)); diff != "" {
-		t.Errorf("resource types and counts (-aws-cdk-lib +eksforge):\n%s", diff)
-	}
-	if diff := cmp.Diff(wr, gr); diff != "" {
-		t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
-	}
-	if diff := cmp.Diff(want["Outputs"], got["Outputs"]); diff != "" {
-		t.Errorf("outputs (-aws-cdk-lib +eksforge):\n%s", diff)
-	}
-}
-
-func resources(tmpl map[string]any) map[string]any {
-	out := map[string]any{}
-	for id, r := range tmpl["Resources"].(map[string]any) {
-		res := r.(map[string]any)
-		if res["Type"] == "AWS::CDK::Metadata" {
-			continue
-		}
-		delete(res, "Metadata")
-		if props, ok := res["Properties"].(map[string]any); ok {
-			if pols, ok := props["Policies"].([]any); ok && res["Type"] == "AWS::IAM::Role" {
-				sort.Slice(pols, func(i, j int) bool {
-					return pols[i].(map[string]any)["PolicyName"].(string) < pols[j].(map[string]any)["PolicyName"].(string)
-				})
-			}
-		}
-		out[id] = res
-	}
-	return out
-}
-
-func typeCounts(res map[string]any) map[string]int {
-	out := map[string]int{}
-	for _, r := range res {
-		out[r.(map[string]any)["Type"].(string)]++
-	}
-	return out
 }
 
 func buildParityRole(stack *cdk.Stack) {

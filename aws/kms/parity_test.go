@@ -38,42 +38,17 @@ func TestParityWithAwsCdk(t *testing.T) {
 	if err := json.Unmarshal(b, &recorded); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("recorded", func(t *testing.T) { compareTemplates(t, recorded, got) })
+	t.Run("recorded", func(t *testing.T) { cdklib.CompareTemplates(t, recorded, got) })
 	t.Run("live", func(t *testing.T) {
 		if testing.Short() {
 			t.Skip("runs node; skipped with -short")
 		}
 		live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", "key.js")), "Stack")
-		compareTemplates(t, live, got)
-		if diff := cmp.Diff(resources(live), resources(recorded)); diff != "" {
+		cdklib.CompareTemplates(t, live, got)
+		if diff := cmp.Diff(cdklib.Resources(live), cdklib.Resources(recorded)); diff != "" {
 			t.Errorf("testdata/parity/key.template.json is stale; regenerate it as key.js says (-live +recorded):\n%s", diff)
 		}
 	})
-}
-
-// compareTemplates compares resources and outputs of an AWS CDK template
-// (want) with ours (got), ignoring construct metadata.
-func compareTemplates(t *testing.T, want, got map[string]any) {
-	t.Helper()
-	if diff := cmp.Diff(resources(want), resources(got)); diff != "" {
-		t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
-	}
-	if diff := cmp.Diff(want["Outputs"], got["Outputs"]); diff != "" {
-		t.Errorf("outputs (-aws-cdk-lib +eksforge):\n%s", diff)
-	}
-}
-
-func resources(tmpl map[string]any) map[string]any {
-	out := map[string]any{}
-	for id, r := range tmpl["Resources"].(map[string]any) {
-		res := r.(map[string]any)
-		if res["Type"] == "AWS::CDK::Metadata" {
-			continue
-		}
-		delete(res, "Metadata")
-		out[id] = res
-	}
-	return out
 }
 
 func buildParityKey(stack *cdk.Stack) {

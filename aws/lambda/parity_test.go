@@ -87,7 +87,7 @@ func TestParityWithAwsCdk(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("recorded", func(t *testing.T) {
-		if diff := cmp.Diff(resources(recorded), resources(got)); diff != "" {
+		if diff := cmp.Diff(cdklib.Resources(recorded), cdklib.Resources(got)); diff != "" {
 			t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
 		}
 	})
@@ -96,21 +96,8 @@ func TestParityWithAwsCdk(t *testing.T) {
 			t.Skip("runs node; skipped with -short")
 		}
 		live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", "lambda.js")), "Stack")
-		if diff := cmp.Diff(resources(live), resources(recorded)); diff != "" {
+		if diff := cmp.Diff(cdklib.Resources(live), cdklib.Resources(recorded)); diff != "" {
 			t.Errorf("testdata/parity/lambda.template.json is stale; regenerate it as lambda.js says (-live +recorded):\n%s", diff)
 		}
 	})
-}
-
-func resources(tmpl map[string]any) map[string]any {
-	out := map[string]any{}
-	for id, r := range tmpl["Resources"].(map[string]any) {
-		res := r.(map[string]any)
-		if res["Type"] == "AWS::CDK::Metadata" {
-			continue
-		}
-		delete(res, "Metadata")
-		out[id] = res
-	}
-	return out
 }

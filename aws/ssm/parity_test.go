@@ -40,7 +40,7 @@ func TestParityWithAwsCdk(t *testing.T) {
 	}
 	for _, section := range []string{"Parameters", "Outputs"} {
 		if !reflect.DeepEqual(got[section], want[section]) {
-			t.Errorf("%s differ:\n ours: %s\n  cdk: %s", section, js(got[section]), js(want[section]))
+			t.Errorf("%s differ:\n ours: %s\n  cdk: %s", section, cdklib.JSON(got[section]), cdklib.JSON(want[section]))
 		}
 	}
 	g, w := got["Resources"].(map[string]any), want["Resources"].(map[string]any)
@@ -55,13 +55,8 @@ func TestParityWithAwsCdk(t *testing.T) {
 		}
 		for _, k := range []string{"Type", "Properties"} {
 			if !reflect.DeepEqual(gr[k], wr.(map[string]any)[k]) {
-				t.Errorf("%s %s differs:\n ours: %s\n  cdk: %s", id, k, js(gr[k]), js(wr.(map[string]any)[k]))
+				t.Errorf("%s %s differs:\n ours: %s\n  cdk: %s", id, k, cdklib.JSON(gr[k]), cdklib.JSON(wr.(map[string]any)[k]))
 			}
 		}
 	}
-}
-
-func js(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -5,9 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"github.com/eksforge/eksforge/internal/testenv/unavailable"
+	"github.com/eksforge/eksforge/internal/testenv/cdklib"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +31,7 @@ const (
 	// (the check for stale docs/parity.md rows is then skipped).
 	envExamples = "EKSFORGE_PARITY_EXAMPLES"
 	// envNodeModules names a node_modules directory with bench/cdk's
-	// packages, instead of running scripts/install-bench-cdk.sh.
+	// packages, instead of the one internal/testenv/cdklib installs.
 	envNodeModules = "EKSFORGE_BENCH_CDK"
 )
 
@@ -185,37 +184,17 @@ func listExamples(t *testing.T, root string) []string {
 	return out
 }
 
-// nodeModules installs bench/cdk's packages (scripts/install-bench-cdk.sh)
-// and returns their node_modules. Offline, the test is skipped loudly, or
-// fails when CI=true.
+// nodeModules returns the node_modules of bench/cdk's packages: the
+// directory envNodeModules names, or the one internal/testenv/cdklib
+// installs (scripts/install-npm.sh bench/cdk, shared with every test that
+// runs aws-cdk-lib). Offline, the test is skipped loudly, or fails when
+// CI=true.
 func nodeModules(t *testing.T, root string) string {
 	t.Helper()
 	if p := os.Getenv(envNodeModules); p != "" {
 		return p
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "scripts", "install-bench-cdk.sh"))
-	cmd.Dir = root
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) && exit.ExitCode() == 3 {
-		unavailable.SkipOrFail(t, unavailable.Tool{
-			Source:  "parity",
-			What:    "npm cannot reach its registry, so aws-cdk-lib is not installed",
-			Reason:  stderr.String(),
-			Skipped: "The comparisons with aws-cdk-lib",
-			Remedy:  "Run `make parity` once online.",
-			CINeeds: "reach the npm registry",
-		})
-	}
-	if err != nil {
-		t.Fatalf("scripts/install-bench-cdk.sh: %v\n%s", err, stderr.String())
-	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	return lines[len(lines)-1]
+	return cdklib.NodeModules(t)
 }
 
 // synthCdk runs bench/cdk/synth-all.js once for all examples and returns

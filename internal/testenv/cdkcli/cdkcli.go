@@ -15,9 +15,14 @@ import (
 	"time"
 )
 
-// Version is the aws-cdk CLI version that scripts/install-cdk-cli.sh installs.
+// Version is the aws-cdk CLI version that [PackageDir]/package.json pins
+// (installed by scripts/install-npm.sh). Keep them equal; a test checks it.
 // Keep it equal to the version pinned in that script.
 const Version = "2.1148.1"
+
+// PackageDir is the directory, relative to the module root, whose
+// package.json pins the CLI.
+const PackageDir = "internal/testenv/cdkcli"
 
 // SchemaVersion is the highest cloud assembly schema version the CLI at
 // [Version] reads: its bundled cloud-assembly-schema has revision 55.
@@ -36,7 +41,7 @@ const UnavailableEnvVar = "EKSFORGE_CDK_CLI_UNAVAILABLE"
 // deadline.
 const DefaultTimeout = 5 * time.Minute
 
-// offlineExit is the exit status of scripts/install-cdk-cli.sh when npm
+// offlineExit is the exit status of scripts/install-npm.sh when npm
 // cannot reach its registry.
 const offlineExit = 3
 
@@ -48,7 +53,7 @@ var install struct {
 }
 
 // Path returns the path of the cdk CLI binary, installing the CLI on first
-// use. It reads [EnvVar] first; otherwise it runs scripts/install-cdk-cli.sh
+// use. It reads [EnvVar] first; otherwise it runs scripts/install-npm.sh
 // from the module root, once per process. When the npm registry cannot be
 // reached the test is skipped, or fails when CI=true; any other problem
 // fails the test.
@@ -93,10 +98,10 @@ func doInstall() {
 		install.err = err
 		return
 	}
-	script := filepath.Join(root, "scripts", "install-cdk-cli.sh")
+	script := filepath.Join(root, "scripts", "install-npm.sh")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd := exec.CommandContext(ctx, "bash", script, PackageDir)
 	cmd.Dir = root
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -110,7 +115,7 @@ func doInstall() {
 		return
 	}
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	path := strings.TrimSpace(lines[len(lines)-1])
+	path := filepath.Join(strings.TrimSpace(lines[len(lines)-1]), ".bin", "cdk")
 	if _, err := os.Stat(path); err != nil {
 		install.err = fmt.Errorf("%s printed %q, which does not exist: %w", script, path, err)
 		return

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -107,18 +106,18 @@ func TestRunsPinnedVersion(t *testing.T) {
 	}
 }
 
-func TestInstallScriptPinsVersion(t *testing.T) {
+func TestPackageJsonPinsVersion(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile(filepath.Join(moduleRoot(t), "scripts", "install-cdk-cli.sh"))
+	b, err := os.ReadFile(filepath.Join(moduleRoot(t), cdkcli.PackageDir, "package.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?m)^version="\$\{EKSFORGE_CDK_CLI_VERSION:-([^}]+)\}"`).FindSubmatch(b)
-	if m == nil {
-		t.Fatal(`scripts/install-cdk-cli.sh has no line version="${EKSFORGE_CDK_CLI_VERSION:-X}"`)
+	var pkg struct{ Dependencies map[string]string }
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatal(err)
 	}
-	if got := string(m[1]); got != cdkcli.Version {
-		t.Errorf("scripts/install-cdk-cli.sh pins aws-cdk@%s, cdkcli.Version is %s: keep them equal", got, cdkcli.Version)
+	if got := pkg.Dependencies["aws-cdk"]; got != cdkcli.Version {
+		t.Errorf("%s/package.json pins aws-cdk@%s, cdkcli.Version is %s: keep them equal", cdkcli.PackageDir, got, cdkcli.Version)
 	}
 }
 
@@ -127,13 +126,16 @@ func TestInstallScriptExitsThreeWhenRegistryIsUnreachable(t *testing.T) {
 	if _, err := exec.LookPath("npm"); err != nil {
 		t.Skip("npm not installed")
 	}
+	// A version this machine's npm cache cannot hold, from a closed port.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name": "offline", "dependencies": {"aws-cdk": "2.0.0-does-not-exist"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(moduleRoot(t), "scripts", "install-cdk-cli.sh"))
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(moduleRoot(t), "scripts", "install-npm.sh"), dir)
 	cmd.Env = append(os.Environ(),
 		"EKSFORGE_CACHE="+t.TempDir(),
-		// A version this machine's npm cache cannot hold, from a closed port.
-		"EKSFORGE_CDK_CLI_VERSION=2.0.0-does-not-exist",
 		"npm_config_registry=http://127.0.0.1:9/",
 		"npm_config_fetch_retries=0",
 		"npm_config_cache="+t.TempDir(),
@@ -143,7 +145,7 @@ func TestInstallScriptExitsThreeWhenRegistryIsUnreachable(t *testing.T) {
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-		t.Fatalf("install-cdk-cli.sh with an unreachable registry: %v, want exit status 3\nstderr:\n%s", err, stderr.String())
+		t.Fatalf("install-npm.sh with an unreachable registry: %v, want exit status 3\nstderr:\n%s", err, stderr.String())
 	}
 	if want := "npm cannot reach the registry"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr = %q, want it to contain %q", stderr.String(), want)

@@ -9,7 +9,7 @@
 //
 // [Path] returns the path of the cdk binary. `make test` installs the CLI
 // first and exports it as EKSFORGE_CDK_CLI ([EnvVar]); a plain `go test` run
-// installs it itself, once per test process, with scripts/install-cdk-cli.sh
+// installs it itself, once per test process, with scripts/install-npm.sh (package.json beside this file)
 // into ${EKSFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/eksforge}/npm/aws-cdk-<version>/.
 // When npm cannot reach its registry the test is skipped with a loud message,
 // or fails when CI=true. [Run] and [Command] run the CLI with its version check,

@@ -16,11 +16,12 @@ import (
 	"time"
 )
 
-// Version is the aws-cdk-lib version that scripts/install-cdk-lib.sh
-// installs. Keep it equal to the version pinned in that script.
+// Version is the aws-cdk-lib version that bench/cdk/package.json pins
+// (installed by scripts/install-npm.sh, once for the parity suite, the
+// benchmarks and these tests). Keep them equal; a test checks it.
 const Version = "2.276.0"
 
-// ConstructsVersion is the constructs version installed with it.
+// ConstructsVersion is the constructs version bench/cdk/package.json pins.
 const ConstructsVersion = "10.8.1"
 
 // EnvVar names the environment variable that, when set, holds the path of
@@ -35,7 +36,7 @@ const UnavailableEnvVar = "EKSFORGE_CDK_LIB_UNAVAILABLE"
 // Timeout bounds one [Synth].
 const Timeout = 3 * time.Minute
 
-// offlineExit is the exit status of scripts/install-cdk-lib.sh when npm
+// offlineExit is the exit status of scripts/install-npm.sh when npm
 // cannot reach its registry.
 const offlineExit = 3
 
@@ -78,7 +79,7 @@ func skipOrFail(t testing.TB, reason string) {
 		What:    fmt.Sprintf("aws-cdk-lib %s is not installed and npm cannot reach its registry", Version),
 		Reason:  reason,
 		Skipped: "Tests that compare with the AWS CDK",
-		Remedy:  "Run `bash scripts/install-cdk-lib.sh` once online.",
+		Remedy:  "Run `bash scripts/install-npm.sh bench/cdk` once online.",
 		CINeeds: "reach the npm registry",
 	})
 }
@@ -89,10 +90,10 @@ func doInstall() {
 		install.err = err
 		return
 	}
-	script := filepath.Join(root, "scripts", "install-cdk-lib.sh")
+	script := filepath.Join(root, "scripts", "install-npm.sh")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd := exec.CommandContext(ctx, "bash", script, "bench/cdk")
 	cmd.Dir = root
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -1,6 +1,9 @@
 package cdklib_test
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/eksforge/eksforge/internal/testenv/cdklib"
@@ -29,5 +32,22 @@ func TestNodeModulesFromEnv(t *testing.T) {
 	t.Setenv(cdklib.EnvVar, dir)
 	if got := cdklib.NodeModules(t); got != dir {
 		t.Errorf("NodeModules = %q with %s=%q", got, cdklib.EnvVar, dir)
+	}
+}
+
+func TestPackageJsonPinsVersions(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "bench", "cdk", "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Dependencies map[string]string }
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"aws-cdk-lib": cdklib.Version, "constructs": cdklib.ConstructsVersion} {
+		if got := pkg.Dependencies[name]; got != want {
+			t.Errorf("bench/cdk/package.json pins %s@%s, cdklib says %s: keep them equal", name, got, want)
+		}
 	}
 }

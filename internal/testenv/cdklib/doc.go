@@ -10,10 +10,12 @@
 //
 // [NodeModules] returns the node_modules directory holding both packages.
 // When the environment variable EKSFORGE_CDK_LIB ([EnvVar]) names one, it is
-// used; otherwise scripts/install-cdk-lib.sh installs the packages, once per
-// test process, into
-// ${EKSFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/eksforge}/npm/aws-cdk-lib-<version>/
-// (idempotent and atomic; about 6 s the first time, 0.3 s after). When npm
+// used; otherwise scripts/install-npm.sh installs bench/cdk/package.json's
+// packages (aws-cdk-lib, constructs and the kubectl layer: the same
+// install the parity suite and the benchmarks use, so aws-cdk-lib is
+// downloaded once for all), once per test process, into
+// ${EKSFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/eksforge}/npm/eksforge-bench-cdk-<sha256[:12]>/
+// (idempotent and atomic; about 30 s the first time, 0.3 s after). When npm
 // cannot reach its registry the test is skipped with a loud message, or fails
 // when CI=true.
 //

@@ -4,7 +4,7 @@
 // (see aws/lambda's parity test).
 //
 // Regenerate customresources.template.json (DIR: the node_modules
-// scripts/install-cdk-lib.sh installs, or any with aws-cdk-lib 2.276.0):
+// `scripts/install-npm.sh bench/cdk` installs, or any with aws-cdk-lib 2.276.0):
 //
 //	NODE_PATH=DIR CDK_OUTDIR=/tmp/cr node customresources.js
 //	cp /tmp/cr/Stack.template.json customresources.template.json

@@ -3,7 +3,7 @@
 // addToPolicy, synthesized by aws-cdk-lib with the feature flags every new
 // AWS CDK project sets (CURRENTLY_RECOMMENDED_FLAGS).
 //
-// Regenerate role.template.json (DIR: the node_modules scripts/install-cdk-lib.sh
+// Regenerate role.template.json (DIR: the node_modules `scripts/install-npm.sh bench/cdk`
 // installs, or any with aws-cdk-lib 2.276.0):
 //
 //	NODE_PATH=DIR CDK_OUTDIR=/tmp/role node role.js

@@ -3,7 +3,7 @@
 // account and to a role of another account. Synthesized by aws-cdk-lib with
 // the feature flags every new AWS CDK project sets.
 //
-// Regenerate key.template.json (DIR: the node_modules scripts/install-cdk-lib.sh
+// Regenerate key.template.json (DIR: the node_modules `scripts/install-npm.sh bench/cdk`
 // installs, or any with aws-cdk-lib 2.276.0):
 //
 //	NODE_PATH=DIR CDK_OUTDIR=/tmp/key node key.js

@@ -7,7 +7,7 @@
 // LogRetention, named by CloudFormation (see the package doc).
 //
 // Regenerate lambda.template.json (DIR: the node_modules
-// scripts/install-cdk-lib.sh installs, or any with aws-cdk-lib 2.276.0):
+// `scripts/install-npm.sh bench/cdk` installs, or any with aws-cdk-lib 2.276.0):
 //
 //	NODE_PATH=DIR CDK_OUTDIR=/tmp/lambda node lambda.js
 //	cp /tmp/lambda/Stack.template.json lambda.template.json

@@ -8,7 +8,7 @@
 // that the Go side leaves at its defaults is given `secure` below, which
 // is what those defaults render; `Open` opts out as the Go side does.
 //
-// Regenerate bucket.template.json (DIR: the node_modules scripts/install-cdk-lib.sh
+// Regenerate bucket.template.json (DIR: the node_modules `scripts/install-npm.sh bench/cdk`
 // installs, or any with aws-cdk-lib 2.276.0):
 //
 //	NODE_PATH=DIR CDK_OUTDIR=/tmp/bucket node bucket.js
