@@ -128,7 +128,12 @@
 // # Security groups and encryption
 //
 // [Cluster.ClusterSecurityGroupId] is the security group EKS creates for the
-// control plane and managed nodes; [ClusterProps].SecretsEncryptionKey
+// control plane and managed nodes. Self-managed nodes stay out of it: they
+// are members of their own group, with only the rules nodes and control
+// plane need between the two, and all traffic with it only while pods also
+// run in it (managed node groups, Fargate, Auto Mode, Karpenter;
+// [AllowPodTrafficWithClusterSecurityGroup] for nodes made otherwise).
+// [ClusterProps].SecretsEncryptionKey
 // encrypts Kubernetes secrets with a KMS key of the cluster's region, whose
 // ARN [Cluster.ClusterEncryptionConfigKeyArn] reports.
 //

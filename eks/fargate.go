@@ -147,6 +147,7 @@ func NewFargateProfile(scope cdk.Construct, id string, props FargateProfileProps
 	}
 	in.fargateProfiles = append(in.fargateProfiles, p)
 	registerCompute(props.Cluster, p.Resource)
+	AllowPodTrafficWithClusterSecurityGroup(props.Cluster)
 	if in.coreDns != nil {
 		// CoreDNS moves to Fargate once the profiles exist, also those
 		// added after the cluster.

@@ -34,6 +34,9 @@ type clusterInternals struct {
 	helmCharts map[string]cdk.Construct
 
 	spotHandler bool
+	// nodeTraffic is the security group state of self-managed capacity
+	// (node_traffic.go).
+	nodeTraffic nodeTraffic
 	coreDns     cdk.Construct
 
 	// addons are the cluster's managed add-ons and their ordering against

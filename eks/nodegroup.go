@@ -324,6 +324,7 @@ func NewNodegroup(scope cdk.Construct, id string, props NodegroupProps) *Nodegro
 		c.applyRemovalPolicy(&ng.Resource.CfnResource)
 	}
 	registerCompute(props.Cluster, ng.Resource)
+	AllowPodTrafficWithClusterSecurityGroup(props.Cluster)
 	return ng
 }
 

@@ -339,11 +339,11 @@ func onlyInOurs(id string, r map[string]any, met map[string]bool) bool {
 			return true
 		}
 	case "AWS::EC2::SecurityGroupIngress":
-		// The cluster security group joins the nodes' Connections, so the
-		// rules between nodes and control plane also open it (as the AWS
-		// CDK does with a launch template).
+		// Rules between the nodes' own group and the cluster security
+		// group: HTTPS to the API server, and pod traffic when pods also
+		// run in the cluster security group (node_traffic.go).
 		b, _ := json.Marshal(props)
-		if strings.Contains(string(b), "ClusterSecurityGroupId") {
+		if strings.Contains(string(b), "ClusterSecurityGroupId") || props["Description"] == "pods between self-managed node groups of the cluster" {
 			met["rules on the cluster security group"] = true
 			return true
 		}
@@ -445,7 +445,16 @@ func compareLaunchSettings(t *testing.T, want, got map[string]any) int {
 			ours["AssociatePublicIpAddress"] = nil
 		}
 		theirs["AssociatePublicIpAddress"] = lc["AssociatePublicIpAddress"]
-		ours["SecurityGroups"], theirs["SecurityGroups"] = groups, lc["SecurityGroups"]
+		// eksforge's nodes are not members of the EKS cluster security group
+		// (issue 22, node_traffic.go); aws-cdk-lib adds it to their groups.
+		var cdkGroups []any
+		for _, g := range asSlice(lc["SecurityGroups"]) {
+			if b, _ := json.Marshal(g); strings.Contains(string(b), "ClusterSecurityGroupId") {
+				continue
+			}
+			cdkGroups = append(cdkGroups, g)
+		}
+		ours["SecurityGroups"], theirs["SecurityGroups"] = groups, cdkGroups
 		// The same instance profile: by reference on the CDK side, by ARN here.
 		profile, _ := lc["IamInstanceProfile"].(map[string]any)["Ref"].(string)
 		ours["Profile"] = lt["IamInstanceProfile"].(map[string]any)["Arn"].(map[string]any)["Fn::GetAtt"].([]any)[0]
@@ -455,4 +464,9 @@ func compareLaunchSettings(t *testing.T, want, got map[string]any) int {
 		}
 	}
 	return n
+}
+
+func asSlice(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

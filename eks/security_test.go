@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/eks"
@@ -116,38 +115,6 @@ func TestSecretsInTemplatesWarn(t *testing.T) {
 		!strings.Contains(got[1], "the Helm value db.password looks like a password or token") || strings.Contains(strings.Join(got, ""), "hunter2") {
 		t.Errorf("Helm warnings = %q, want apiKey and db.password", got)
 	}
-}
-
-// TestNodeRulesStayOffTheClusterSecurityGroup checks that self-managed
-// nodes join the EKS cluster security group without their rules (their own,
-// and rules added later such as SSH) being copied onto it.
-func TestNodeRulesStayOffTheClusterSecurityGroup(t *testing.T) {
-	t.Parallel()
-	_, stack := newStack()
-	c := clusterWithoutCapacity(stack)
-	asg := c.AddAutoScalingGroupCapacity("Nodes", asgOptions("t3.large"))
-	asg.Connections().AllowFrom(ec2.PeerIpv4("10.0.0.0/16"), ec2.PortTcp(22), "SSH")
-	tmpl := templateOf(t, stack)
-	clusterSG := map[string]any{"Fn::GetAtt": []any{"ClusterEB0386A7", "ClusterSecurityGroupId"}}
-	nodeSG := map[string]any{"Fn::GetAtt": []any{"ClusterNodesInstanceSecurityGroup899246BD", "GroupId"}}
-	for id, r := range resourcesOfType(tmpl, "AWS::EC2::SecurityGroupIngress") {
-		p := r["Properties"].(map[string]any)
-		if !cmp.Equal(p["GroupId"], clusterSG) {
-			continue
-		}
-		// The one rule nodes need on it: HTTPS to the control plane's
-		// interfaces, from the nodes' own group.
-		if !cmp.Equal(p["SourceSecurityGroupId"], nodeSG) || p["FromPort"] != 443.0 || p["ToPort"] != 443.0 {
-			t.Errorf("%s adds a rule to the EKS cluster security group other than HTTPS from the nodes: %v", id, p)
-		}
-	}
-	tp := assertions.FromStack(t, stack)
-	tp.HasResourceProperties("AWS::EC2::LaunchTemplate", map[string]any{"LaunchTemplateData": Match.ObjectLike(map[string]any{
-		"SecurityGroupIds": []any{map[string]any{"Fn::GetAtt": []any{Match.StringLikeRegexp("^ClusterNodesInstanceSecurityGroup"), "GroupId"}}, clusterSG},
-	})})
-	tp.HasResourceProperties("AWS::EC2::SecurityGroup", map[string]any{
-		"SecurityGroupIngress": Match.ArrayWith([]any{Match.ObjectLike(map[string]any{"CidrIp": "10.0.0.0/16", "FromPort": 22})}),
-	})
 }
 
 // TestEcrPullOnlyFromUsedRepositories checks that the kubectl handler may

@@ -117,8 +117,9 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 
 // ConnectAutoScalingGroupCapacity joins an existing Auto Scaling group to
 // the cluster (the seed's addAutoScalingGroup): security group rules
-// between nodes and control plane, the cluster security group, bootstrap
-// user data, the worker node policies on the group's role, the
+// between the group's own security group, the control plane and the
+// cluster's other capacity (the instances do not join the EKS cluster
+// security group; see docs/guide/security.md), bootstrap user data, the worker node policies on the group's role, the
 // kubernetes.io/cluster/<name> tag, the role's mapping and, for spot
 // instances, the termination handler.
 func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
@@ -141,24 +142,7 @@ func AddAutoScalingGroupCapacityTo(c ICluster, id string, opts AutoScalingGroupC
 // connectAutoScalingGroupCapacity joins asg to c; settingsWritten says the
 // Bottlerocket settings are already the group's user data.
 func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions, settingsWritten bool) {
-	conn := asg.Connections()
-	conn.AllowInternally(ec2.PortAllTraffic(), "")
-	conn.AllowFrom(c, ec2.PortTcp(443), "")
-	conn.AllowFrom(c, ec2.PortTcpRange(1025, 65535), "")
-	conn.AllowTo(c, ec2.PortTcp(443), "")
-	conn.AllowToAnyIpv4(ec2.PortAllTcp(), "")
-	conn.AllowToAnyIpv4(ec2.PortAllUdp(), "")
-	conn.AllowToAnyIpv4(ec2.PortAllIcmp(), "")
-	if sg := c.ClusterSecurityGroup(); sg != nil {
-		// Members of the EKS cluster security group, to talk with managed
-		// nodes and the control plane, but the group stays out of the
-		// nodes' Connections: their rules (SSH, all traffic between nodes,
-		// ephemeral ports from the control plane) stay on their own group
-		// and are not copied onto the one that also covers the control
-		// plane's interfaces and every managed node group.
-		asg.AttachSecurityGroup(sg)
-	}
-
+	connectNodeSecurityGroups(c, asg)
 	registerCompute(c, asg.Resource)
 	spot := asg.SpotPrice() != ""
 	bootstrap := !opts.DisableBootstrap

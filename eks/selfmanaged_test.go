@@ -102,9 +102,8 @@ func TestSecurityGroupRulesBetweenNodesAndControlPlane(t *testing.T) {
 	tmpl.HasResourceProperties("AWS::EC2::SecurityGroupIngress", map[string]any{"GroupId": nodes, "SourceSecurityGroupId": controlPlane, "FromPort": 1025, "ToPort": 65535})
 	// Nodes reach the API server.
 	tmpl.HasResourceProperties("AWS::EC2::SecurityGroupIngress", map[string]any{"GroupId": controlPlane, "SourceSecurityGroupId": nodes, "FromPort": 443, "ToPort": 443})
-	// The instances also get the cluster security group.
-	tmpl.HasResourceProperties("AWS::EC2::LaunchTemplate", map[string]any{"LaunchTemplateData": map[string]any{"SecurityGroupIds": Match.ArrayWith([]any{
-		map[string]any{"Fn::GetAtt": []any{"ClusterEB0386A7", "ClusterSecurityGroupId"}}})}})
+	// The instances are members of their own group only (node_traffic_test.go).
+	tmpl.HasResourceProperties("AWS::EC2::LaunchTemplate", map[string]any{"LaunchTemplateData": map[string]any{"SecurityGroupIds": Match.ArrayEquals([]any{nodes})}})
 }
 
 func TestAmazonLinux2023Bootstrap(t *testing.T) {

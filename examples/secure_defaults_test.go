@@ -20,17 +20,21 @@ var exempt = map[string]string{
 
 // Findings of TestExampleTemplatesHoldSecureDefaults.
 const (
-	creatorAdmin = "makes the cluster's creator a cluster-admin (BootstrapClusterCreatorAdminPermissions is not false in an access-entry mode)"
-	noImdsv2     = "does not require IMDSv2 with a hop limit of 2"
-	noRotation   = "is a KMS key without rotation"
-	noTLSOnly    = "is a bucket without a bucket policy that denies requests not made over TLS"
-	publicBucket = "is a bucket without all four public access blocks"
-	noSSE        = "is a bucket without server-side encryption in the template"
-	notPinned    = "is a kubectl handler not pinned to its clusters (no EKSFORGE_KUBECTL_CLUSTERS)"
-	noLogGroup   = "is a kubectl handler without the library's log group"
-	logForever   = "is a log group kept forever"
-	ecrBlanket   = "is a kubectl handler role with AmazonEC2ContainerRegistryReadOnly (every repository)"
-	inlineSecret = "holds a Secret with data in the template"
+	creatorAdmin     = "makes the cluster's creator a cluster-admin (BootstrapClusterCreatorAdminPermissions is not false in an access-entry mode)"
+	noImdsv2         = "does not require IMDSv2 with a hop limit of 2"
+	noRotation       = "is a KMS key without rotation"
+	noTLSOnly        = "is a bucket without a bucket policy that denies requests not made over TLS"
+	publicBucket     = "is a bucket without all four public access blocks"
+	noSSE            = "is a bucket without server-side encryption in the template"
+	notPinned        = "is a kubectl handler not pinned to its clusters (no EKSFORGE_KUBECTL_CLUSTERS)"
+	noLogGroup       = "is a kubectl handler without the library's log group"
+	logForever       = "is a log group kept forever"
+	ecrBlanket       = "is a kubectl handler role with AmazonEC2ContainerRegistryReadOnly (every repository)"
+	inlineSecret     = "holds a Secret with data in the template"
+	joinsClusterSG   = "makes instances members of the EKS cluster security group"
+	clusterSGIngress = "adds ingress to the EKS cluster security group other than HTTPS from self-managed nodes' group, or all traffic from it while pods run in the cluster security group"
+	nodesFromCluster = "opens self-managed nodes' group to the EKS cluster security group beyond TCP 443 and 1025-65535 (all traffic only while pods run in the cluster security group)"
+	noPodTraffic     = "is a self-managed nodes' group without all traffic both ways with the EKS cluster security group, where pods also run (managed nodes, Fargate, Auto Mode, Karpenter)"
 )
 
 // TestExampleTemplatesHoldSecureDefaults walks every example's golden
@@ -38,8 +42,10 @@ const (
 // creator cluster-admin, IMDSv2 on launch templates, rotating keys, buckets
 // TLS-only, private and encrypted, kubectl handlers pinned to their
 // clusters with a log group that expires, ECR access of the handler only
-// per repository, and no Secret data in the template — unless exempt lists
-// the example's reason.
+// per repository, no Secret data in the template, and self-managed nodes
+// outside the EKS cluster security group with only the documented rules
+// between the two (docs/guide/security.md) — unless exempt lists the
+// example's reason.
 func TestExampleTemplatesHoldSecureDefaults(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("*", "testdata", "*.template.json"))
@@ -109,6 +115,11 @@ func secureDefaultFindings(res map[string]templateResource) map[string][]string 
 			}
 		}
 	}
+	for id, fs := range clusterSecurityGroupFindings(res) {
+		for _, f := range fs {
+			add(id, f)
+		}
+	}
 	for id, r := range res {
 		p := r.Properties
 		switch r.Type {
@@ -122,6 +133,10 @@ func secureDefaultFindings(res map[string]templateResource) map[string][]string 
 			mo, _ := data["MetadataOptions"].(map[string]any)
 			if mo["HttpTokens"] != "required" || mo["HttpPutResponseHopLimit"] != 2.0 {
 				add(id, noImdsv2)
+			}
+			groups, _ := json.Marshal([]any{data["SecurityGroupIds"], data["NetworkInterfaces"]})
+			if strings.Contains(string(groups), `"ClusterSecurityGroupId"`) {
+				add(id, joinsClusterSG)
 			}
 		case "AWS::KMS::Key":
 			if p["EnableKeyRotation"] != true {
@@ -190,4 +205,90 @@ func inlineSecretData(manifest any) bool {
 		}
 	}
 	return false
+}
+
+// clusterSecurityGroupFindings checks the rules between self-managed nodes'
+// security groups and the EKS cluster security group (eks/node_traffic.go):
+// on the cluster security group, only HTTPS from a nodes' group, and all
+// traffic from one while pods run in the cluster security group; on a
+// nodes' group, from the cluster security group only TCP 443 and
+// 1025-65535, plus all traffic while pods run in it — and then all traffic
+// both ways must be there, so that pods reach each other.
+func clusterSecurityGroupFindings(res map[string]templateResource) map[string][]string {
+	out := map[string][]string{}
+	// attr returns the logical ID of a {"Fn::GetAtt": [id, attribute]}.
+	attr := func(v any, attribute string) string {
+		m, _ := v.(map[string]any)
+		ga, _ := m["Fn::GetAtt"].([]any)
+		if len(ga) != 2 || ga[1] != attribute {
+			return ""
+		}
+		id, _ := ga[0].(string)
+		return id
+	}
+	podsInClusterSG := false
+	for _, r := range res {
+		switch r.Type {
+		case "AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile":
+			podsInClusterSG = true
+		case "AWS::EKS::Cluster":
+			cc, _ := r.Properties["ComputeConfig"].(map[string]any)
+			podsInClusterSG = podsInClusterSG || cc["Enabled"] == true
+		case "Custom::AWSCDK-EKS-KubernetesResource":
+			podsInClusterSG = podsInClusterSG || strings.Contains(flatten(r.Properties["Manifest"]), `"kind":"EC2NodeClass"`)
+		}
+	}
+	// nodeGroups are the security groups the cluster security group reaches:
+	// self-managed nodes' groups. allTraffic records, per nodes' group,
+	// "to" and "from" pod traffic with the cluster security group.
+	nodeGroups := map[string]bool{}
+	allTraffic := map[string]map[string]bool{}
+	for id, r := range res {
+		if r.Type != "AWS::EC2::SecurityGroupIngress" {
+			continue
+		}
+		p := r.Properties
+		all := p["IpProtocol"] == "-1"
+		tcp := func(from, to float64) bool {
+			return p["IpProtocol"] == "tcp" && p["FromPort"] == from && p["ToPort"] == to
+		}
+		src := attr(p["SourceSecurityGroupId"], "GroupId")
+		if attr(p["GroupId"], "ClusterSecurityGroupId") != "" {
+			nodes := strings.Contains(src, "InstanceSecurityGroup") && res[src].Type == "AWS::EC2::SecurityGroup"
+			switch {
+			case nodes && tcp(443, 443):
+			case nodes && all && podsInClusterSG:
+				if allTraffic[src] == nil {
+					allTraffic[src] = map[string]bool{}
+				}
+				allTraffic[src]["to"] = true
+			default:
+				out[id] = append(out[id], clusterSGIngress)
+			}
+			continue
+		}
+		if attr(p["SourceSecurityGroupId"], "ClusterSecurityGroupId") == "" {
+			continue
+		}
+		g := attr(p["GroupId"], "GroupId")
+		nodeGroups[g] = true
+		switch {
+		case tcp(443, 443), tcp(1025, 65535):
+		case all && podsInClusterSG:
+			if allTraffic[g] == nil {
+				allTraffic[g] = map[string]bool{}
+			}
+			allTraffic[g]["from"] = true
+		default:
+			out[id] = append(out[id], nodesFromCluster)
+		}
+	}
+	if podsInClusterSG {
+		for g := range nodeGroups {
+			if !allTraffic[g]["to"] || !allTraffic[g]["from"] {
+				out[g] = append(out[g], noPodTraffic)
+			}
+		}
+	}
+	return out
 }

@@ -69,6 +69,9 @@ func (k *Karpenter) AddEC2NodeClass(name string, spec EC2NodeClassSpec) *EC2Node
 	}
 	if spec.SecurityGroupSelectorTerms == nil {
 		spec.SecurityGroupSelectorTerms = []SecurityGroupSelectorTerm{{ID: k.cluster.ClusterSecurityGroupId()}}
+		// Its nodes' pods share the cluster security group with managed
+		// nodes: self-managed capacity opens pod traffic with it.
+		eks.AllowPodTrafficWithClusterSecurityGroup(k.cluster)
 	}
 	if spec.AMISelectorTerms == nil {
 		spec.AMISelectorTerms = []AMISelectorTerm{{Alias: "al2023@latest"}}

@@ -8,6 +8,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/eksforge/eksforge/aws/autoscaling"
+	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/eks"
 	"github.com/eksforge/eksforge/eks/karpenter"
 	"github.com/eksforge/eksforge/internal/testenv/synthtest"
@@ -228,5 +232,37 @@ func TestNewerVersionWarns(t *testing.T) {
 	}
 	if !warned {
 		t.Errorf("no warning for a release newer than the policy known: %+v", k.Node().Metadata())
+	}
+}
+
+// TestDefaultNodeClassOpensPodTrafficWithSelfManagedNodes checks that an
+// EC2NodeClass selecting the cluster security group (the default) makes
+// self-managed capacity of the cluster exchange all traffic with that
+// group, and that one selecting groups of its own does not.
+func TestDefaultNodeClassOpensPodTrafficWithSelfManagedNodes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		terms []karpenter.SecurityGroupSelectorTerm
+		want  int
+	}{
+		{"cluster security group", nil, 1},
+		{"own security groups", []karpenter.SecurityGroupSelectorTerm{{ID: "sg-0123456789abcdef0"}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, stack := synthtest.NewStack()
+			cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0)})
+			k := karpenter.New(stack, "Karpenter", karpenter.Props{Cluster: cluster, Version: "1.14.1"})
+			cluster.AddAutoScalingGroupCapacity("Nodes", eks.AutoScalingGroupCapacityOptions{
+				AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{InstanceType: ec2.InstanceTypeOf("t3.large")},
+			})
+			k.AddEC2NodeClass("default", karpenter.EC2NodeClassSpec{SecurityGroupSelectorTerms: tc.terms})
+			clusterSG := map[string]any{"Fn::GetAtt": []any{"ClusterEB0386A7", "ClusterSecurityGroupId"}}
+			nodes := map[string]any{"Fn::GetAtt": []any{"ClusterNodesInstanceSecurityGroup899246BD", "GroupId"}}
+			tp := assertions.FromStack(t, stack)
+			tp.ResourcePropertiesCountIs("AWS::EC2::SecurityGroupIngress", map[string]any{"GroupId": clusterSG, "SourceSecurityGroupId": nodes, "IpProtocol": "-1"}, tc.want)
+			tp.ResourcePropertiesCountIs("AWS::EC2::SecurityGroupIngress", map[string]any{"GroupId": nodes, "SourceSecurityGroupId": clusterSG, "IpProtocol": "-1"}, tc.want)
+		})
 	}
 }

@@ -24,7 +24,8 @@
 // name, version, configuration values, conflict
 // resolution, preserve-on-delete, namespace and roles; identity provider
 // and capability settings; the launch
-// template's instance metadata options and what its user data asks the node
+// template's instance metadata options, whether its instances join the EKS
+// cluster security group, and what its user data asks the node
 // bootstrap to do; IAM trust statements and managed policies; every
 // Kubernetes object inside a manifest (one Resource per object); Helm chart,
 // repository, version, namespace and values; aws-auth entries; outputs.

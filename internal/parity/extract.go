@@ -212,6 +212,7 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("SpotPrice", get(d, "InstanceMarketOptions.SpotOptions.MaxPrice"))
 		set("MetadataOptions.HttpTokens", orDefault(get(d, "MetadataOptions.HttpTokens"), "optional"))
 		set("MetadataOptions.HttpPutResponseHopLimit", orDefault(get(d, "MetadataOptions.HttpPutResponseHopLimit"), 1))
+		set("InClusterSecurityGroup", namesClusterSecurityGroup(get(d, "SecurityGroupIds"), get(d, "NetworkInterfaces")))
 		if ud := get(d, "UserData"); ud != nil {
 			for k, v := range userDataFacts(r.str(ud)) {
 				set("UserData."+k, v)
@@ -225,6 +226,7 @@ func (r renderer) extract(id, typ string, p map[string]any) []Resource {
 		set("SpotPrice", p["SpotPrice"])
 		set("MetadataOptions.HttpTokens", orDefault(get(p, "MetadataOptions.HttpTokens"), "optional"))
 		set("MetadataOptions.HttpPutResponseHopLimit", orDefault(get(p, "MetadataOptions.HttpPutResponseHopLimit"), 1))
+		set("InClusterSecurityGroup", namesClusterSecurityGroup(p["SecurityGroups"]))
 		if ud := p["UserData"]; ud != nil {
 			for k, v := range userDataFacts(r.str(ud)) {
 				set("UserData."+k, v)
@@ -686,4 +688,18 @@ func remoteCidrs(v any, key string) any {
 		}
 	}
 	return out
+}
+
+// namesClusterSecurityGroup says whether a launch template's or launch
+// configuration's security groups include the one EKS creates for the
+// cluster (the cluster's ClusterSecurityGroupId attribute), which makes the
+// instances members of it.
+func namesClusterSecurityGroup(groups ...any) bool {
+	for _, g := range groups {
+		b, _ := json.Marshal(g)
+		if strings.Contains(string(b), `"ClusterSecurityGroupId"`) {
+			return true
+		}
+	}
+	return false
 }
