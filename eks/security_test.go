@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eksforge/eksforge/aws/autoscaling"
+	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/eks"
@@ -88,6 +90,42 @@ func TestSelfManagedNodesRequireImdsv2(t *testing.T) {
 			o.AllowImdsv1, o.RequireImdsv2 = true, true
 		}))
 		wantError(t, app, "[Stack/Cluster]", "Nodes: AllowImdsv1 and RequireImdsv2 are both set")
+	})
+	for _, tc := range []struct {
+		name    string
+		require bool
+		want    int
+	}{
+		{"a connected group without IMDSv2 warns", false, 1},
+		{"a connected group with IMDSv2 does not warn", true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, stack := newStack()
+			c := clusterWithoutCapacity(stack)
+			asg := autoscaling.NewAutoScalingGroup(stack, "Asg", autoscaling.AutoScalingGroupProps{
+				Vpc: c.Vpc(), InstanceType: ec2.InstanceTypeOf("t3.large"), MachineImage: ec2.EksOptimizedAmi("1.34", ec2.NodeTypeStandard), RequireImdsv2: tc.require,
+			})
+			c.ConnectAutoScalingGroupCapacity(asg, eks.ConnectOptions{})
+			got := 0
+			for _, w := range warningsOf(asg) {
+				if strings.Contains(w, "does not require IMDSv2") && strings.Contains(w, "RequireImdsv2") {
+					got++
+				}
+			}
+			if got != tc.want {
+				t.Errorf("IMDSv1 warnings %d, want %d: %q", got, tc.want, warningsOf(asg))
+			}
+		})
+	}
+	t.Run("added capacity that allows IMDSv1 does not warn", func(t *testing.T) {
+		t.Parallel()
+		_, stack := newStack()
+		c := clusterWithoutCapacity(stack)
+		asg := c.AddAutoScalingGroupCapacity("Nodes", asgOptions("t3.large", func(o *eks.AutoScalingGroupCapacityOptions) { o.AllowImdsv1 = true }))
+		if w := warningsOf(asg); len(w) != 0 {
+			t.Errorf("warnings %q", w)
+		}
 	})
 }
 

@@ -119,11 +119,13 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 // the cluster (the seed's addAutoScalingGroup): security group rules
 // between the group's own security group, the control plane and the
 // cluster's other capacity (the instances do not join the EKS cluster
-// security group; see docs/guide/security.md), bootstrap user data, the worker node policies on the group's role, the
-// kubernetes.io/cluster/<name> tag, the role's mapping and, for spot
-// instances, the termination handler.
+// security group; see docs/guide/security.md), bootstrap user data, the
+// worker node policies on the group's role, the kubernetes.io/cluster/<name>
+// tag, the role's mapping and, for spot instances, the termination handler.
+// A group whose launch template does not require IMDSv2 is a warning.
 func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
 	connectAutoScalingGroupCapacity(c, asg, opts, false)
+	warnImdsv1(asg)
 }
 
 // ConnectAutoScalingGroupCapacityTo joins an Auto Scaling group to any
@@ -131,6 +133,7 @@ func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGr
 // ClusterCertificateAuthorityData and a Vpc in their attributes).
 func ConnectAutoScalingGroupCapacityTo(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
 	connectAutoScalingGroupCapacity(c, asg, opts, false)
+	warnImdsv1(asg)
 }
 
 // AddAutoScalingGroupCapacityTo adds self-managed capacity to any cluster,
@@ -246,4 +249,18 @@ func addBottlerocketSettings(c ICluster, asg *autoscaling.AutoScalingGroup, spot
 		}
 	}()
 	asg.AddUserData(bottlerocketUserData(c, spot))
+}
+
+// warnImdsv1 warns when a group the user made and connects lets its
+// instances answer IMDSv1 (AddAutoScalingGroupCapacity requires IMDSv2
+// itself, unless AllowImdsv1 asks otherwise).
+func warnImdsv1(asg *autoscaling.AutoScalingGroup) {
+	lt := asg.LaunchTemplate
+	if lt == nil || lt.Resource == nil {
+		return
+	}
+	if d := lt.Resource.Props.LaunchTemplateData; d != nil && d.MetadataOptions != nil && d.MetadataOptions.HttpTokens == string(ec2.HttpTokensRequired) {
+		return
+	}
+	asg.Node().AddWarning("the group's launch template does not require IMDSv2, so a request forged through a pod or an SSRF can read the node role's credentials with IMDSv1: set AutoScalingGroupProps.RequireImdsv2 (with HttpPutResponseHopLimit 2 for pods that use the metadata service), or add the capacity with AddAutoScalingGroupCapacity, which does (docs/guide/security.md)")
 }
