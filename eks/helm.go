@@ -191,7 +191,8 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 	if total > 0 {
 		// The wait continues in the provider's waiter, which the Helm
 		// handler must be allowed to start first.
-		h.Resource.Node().AddDependency(prov.(*KubectlProvider).longOps().policy)
+		kp := prov.(*KubectlProvider)
+		h.Resource.Node().AddDependency(kp.startsWaiter(kp.HelmHandler()))
 	}
 	h.namespace = ns
 	h.uses = newRefs()

@@ -461,8 +461,8 @@ func TestObjectValue(t *testing.T) {
 	}
 
 	app2, stack2 := newStack()
-	eks.NewKubernetesObjectValue(stack2, "V", eks.KubernetesObjectValueProps{Cluster: k8sCluster(stack2), ObjectType: "service", ObjectName: "s", JsonPath: ".x", Timeout: cdk.Minutes(15)})
-	wantError(t, app2, "[Stack/V]", "Timeout 15 minutes is longer than the kubectl handler allows")
+	eks.NewKubernetesObjectValue(stack2, "V", eks.KubernetesObjectValueProps{Cluster: k8sCluster(stack2), ObjectType: "service", ObjectName: "s", JsonPath: ".x", Timeout: cdk.Hours(2)})
+	wantError(t, app2, "[Stack/V]", "Timeout 2 hours is longer than CloudFormation waits for a custom resource: at most 59 minutes")
 }
 
 func TestHelmChart(t *testing.T) {

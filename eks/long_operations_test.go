@@ -80,12 +80,112 @@ func TestLongOperationHelmTimeoutSynthesizes(t *testing.T) {
 	})
 }
 
-// TestLongOperationTemplatePassesCfnLint lints a stack with a long Helm wait
-// (the waiter, its function, policy and the chart's ServiceTimeout).
+// TestLongOperationObjectValueAndDeleteSynthesize checks that a 40-minute
+// object value and a manifest's 40-minute DeleteTimeout synthesize as
+// operations past one invocation of the kubectl handler (not the Helm
+// handler, which a cluster without charts does not get): CloudFormation
+// waits just over their timeout, the kubectl handler may start the waiter,
+// and the resources depend on the permission to.
+func TestLongOperationObjectValueAndDeleteSynthesize(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	c := k8sCluster(stack)
+	v := eks.NewKubernetesObjectValue(stack, "Addr", eks.KubernetesObjectValueProps{Cluster: c, ObjectType: "service", ObjectName: "web",
+		JsonPath: ".status.loadBalancer.ingress[0].hostname", Timeout: cdk.Minutes(40)})
+	lb := map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "web"},
+		"spec": map[string]any{"type": "LoadBalancer", "ports": []any{map[string]any{"port": 80}}}}
+	m := eks.NewKubernetesManifest(stack, "Web", eks.KubernetesManifestProps{Cluster: c, Manifest: []any{lb},
+		KubernetesManifestOptions: eks.KubernetesManifestOptions{DeleteTimeout: cdk.Minutes(40)}})
+	cm := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}}
+	short := eks.NewKubernetesManifest(stack, "Short", eks.KubernetesManifestProps{Cluster: c, Manifest: []any{cm},
+		KubernetesManifestOptions: eks.KubernetesManifestOptions{DeleteTimeout: cdk.Minutes(5)}})
+	tp := assertions.FromStack(t, stack)
+	kp := eks.KubectlProviderOf(c).(*eks.KubectlProvider)
+	if kp.Node().TryFindChild("HelmHandler") != nil {
+		t.Error("a long object value or Delete made the Helm handler")
+	}
+	handler := logicalIDOf(t, stack, kp.Handler)
+	sm := logicalIDOf(t, stack, kp.LongOperationsWaiter())
+	policy := logicalIDOf(t, stack, kp.Node().FindChild("WaiterPolicy"))
+	res := tp.ToJSON()["Resources"].(map[string]any)
+	for _, tc := range []struct {
+		what  string
+		c     cdk.Construct
+		props map[string]any
+		long  bool
+	}{
+		{"object value", v, map[string]any{"TimeoutSeconds": "2400", "ServiceTimeout": "2460"}, true},
+		{"manifest", m, map[string]any{"DeleteTimeout": "40m0s", "ServiceTimeout": "2460"}, true},
+		{"manifest with a short DeleteTimeout", short, map[string]any{"DeleteTimeout": "5m0s", "ServiceTimeout": "960"}, false},
+	} {
+		r := res[logicalIDOf(t, stack, tc.c)].(map[string]any)
+		props := r["Properties"].(map[string]any)
+		for k, want := range tc.props {
+			if props[k] != want {
+				t.Errorf("%s: %s = %v, want %v", tc.what, k, props[k], want)
+			}
+		}
+		if tok, _ := props["ServiceToken"].(map[string]any); tok == nil || tok["Fn::GetAtt"].([]any)[0] != handler {
+			t.Errorf("%s: ServiceToken %v, want the kubectl handler's ARN", tc.what, props["ServiceToken"])
+		}
+		if deps, _ := r["DependsOn"].([]any); containsAny(deps, policy) != tc.long {
+			t.Errorf("%s: DependsOn %v; on the waiter policy %s: %v, want %v", tc.what, deps, policy, !tc.long, tc.long)
+		}
+	}
+	fns := tp.FindResources("AWS::Lambda::Function", map[string]any{"Properties": map[string]any{
+		"Environment": map[string]any{"Variables": assertions.Match.ObjectLike(map[string]any{"WAITER_STATE_MACHINE_ARN": map[string]any{"Ref": sm}})},
+	}})
+	if _, ok := fns[handler]; !ok || len(fns) != 1 {
+		t.Errorf("functions that may start the waiter: %v, want only the kubectl handler %s", idsOf(fns), handler)
+	}
+}
+
+func TestLongOperationObjectValueAndDeleteErrors(t *testing.T) {
+	t.Parallel()
+	lb := map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "web"}, "spec": map[string]any{"type": "LoadBalancer"}}
+	for _, tc := range []struct {
+		name   string
+		shared bool
+		add    func(stack *cdk.Stack, c eks.ICluster)
+		want   []string
+	}{
+		{"a two-hour value", false, func(stack *cdk.Stack, c eks.ICluster) {
+			eks.NewKubernetesObjectValue(stack, "V", eks.KubernetesObjectValueProps{Cluster: c, ObjectType: "service", ObjectName: "s", JsonPath: ".x", Timeout: cdk.Hours(2)})
+		}, []string{"[Stack/V]", "Timeout 2 hours is longer than CloudFormation waits for a custom resource: at most 59 minutes"}},
+		{"a two-hour DeleteTimeout", false, func(stack *cdk.Stack, c eks.ICluster) {
+			eks.NewKubernetesManifest(stack, "M", eks.KubernetesManifestProps{Cluster: c, Manifest: []any{lb}, KubernetesManifestOptions: eks.KubernetesManifestOptions{DeleteTimeout: cdk.Hours(2)}})
+		}, []string{"[Stack/M]", "DeleteTimeout 2 hours is longer than CloudFormation waits for a custom resource: at most 59 minutes"}},
+		{"a long value with a shared handler", true, func(stack *cdk.Stack, c eks.ICluster) {
+			eks.NewKubernetesObjectValue(stack, "V", eks.KubernetesObjectValueProps{Cluster: c, ObjectType: "service", ObjectName: "s", JsonPath: ".x", Timeout: cdk.Minutes(20)})
+		}, []string{"[Stack/V]", "is shared (Kubectl.Provider)", "Timeout of at most 14 minutes"}},
+		{"a long DeleteTimeout with a shared handler", true, func(stack *cdk.Stack, c eks.ICluster) {
+			eks.NewKubernetesManifest(stack, "M", eks.KubernetesManifestProps{Cluster: c, Manifest: []any{lb}, KubernetesManifestOptions: eks.KubernetesManifestOptions{DeleteTimeout: cdk.Minutes(20)}})
+		}, []string{"[Stack/M]", "is shared (Kubectl.Provider)", "DeleteTimeout of at most 14 minutes"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			app, stack := newStack()
+			var props eks.ClusterProps
+			if tc.shared {
+				props.Kubectl.Provider = eks.KubectlProviderFromArn(stack, "Shared", eks.KubectlProviderAttributes{FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:kubectl"})
+			}
+			tc.add(stack, k8sCluster(stack, props))
+			wantError(t, app, tc.want...)
+		})
+	}
+}
+
+// TestLongOperationTemplatePassesCfnLint lints a stack with a long Helm
+// wait, a long object value and a long Delete (the waiter, its function,
+// policy, the handlers' environment and the resources' ServiceTimeout).
 func TestLongOperationTemplatePassesCfnLint(t *testing.T) {
 	t.Parallel()
 	app, stack := newStack()
-	k8sCluster(stack).AddHelmChart("long", eks.HelmChartOptions{Chart: "b", Repository: "https://charts.example.com", Wait: true, Timeout: cdk.Minutes(40)})
+	c := k8sCluster(stack)
+	c.AddHelmChart("long", eks.HelmChartOptions{Chart: "b", Repository: "https://charts.example.com", Wait: true, Timeout: cdk.Minutes(40)})
+	eks.NewKubernetesObjectValue(stack, "Addr", eks.KubernetesObjectValueProps{Cluster: c, ObjectType: "service", ObjectName: "web", JsonPath: ".status.loadBalancer.ingress[0].hostname", Timeout: cdk.Minutes(40)})
+	eks.NewKubernetesManifest(stack, "Web", eks.KubernetesManifestProps{Cluster: c, Manifest: []any{map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}}},
+		KubernetesManifestOptions: eks.KubernetesManifestOptions{DeleteTimeout: cdk.Minutes(40)}})
 	dir := t.TempDir()
 	if _, err := app.Synth(cdk.WithOutdir(dir)); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -49,6 +50,16 @@ type KubernetesManifestOptions struct {
 	// leaves the stack: cdk.RemovalPolicyRetain keeps them.
 	// Default: cdk.RemovalPolicyDestroy (deleted).
 	RemovalPolicy cdk.RemovalPolicy
+	// DeleteTimeout is how long the manifest's Delete may wait for the
+	// cloud resources of its Services of type LoadBalancer, Ingresses,
+	// Gateways and PersistentVolumeClaims (load balancers, volumes) to be
+	// gone before it fails, at most 59 minutes. Longer than the kubectl
+	// handler's timeout less a minute, the wait continues past one
+	// invocation in the cluster's kubectl provider's waiter
+	// (docs/custom-resources.md, "Teardown order"); a shared handler
+	// (Kubectl.Provider) has none and allows no more than that.
+	// Default: one handler invocation.
+	DeleteTimeout cdk.Duration
 }
 
 // KubernetesManifestProps define a KubernetesManifest.
@@ -159,13 +170,28 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 		properties["Manifest"] = cdk.Fn.ToJsonString(list)
 		m.inline = true
 	}
+	var total float64
+	if !props.DeleteTimeout.IsZero() {
+		var secs float64
+		var ok bool
+		if secs, total, ok = operationTimeout(m.Node(), props.Cluster, "DeleteTimeout", props.DeleteTimeout); ok {
+			properties["DeleteTimeout"] = (time.Duration(secs) * time.Second).String()
+		}
+	}
 	declareStackObjects(m, properties)
 	m.Resource = newKubectlResource(m, kubectlResourceProps{
 		cluster:       props.Cluster,
 		typ:           KubernetesManifestResourceType,
 		properties:    properties,
 		removalPolicy: props.RemovalPolicy,
+		totalSeconds:  total,
 	})
+	if total > 0 {
+		// The Delete's wait continues in the provider's waiter, which the
+		// kubectl handler must be allowed to start first.
+		kp := KubectlProviderOf(props.Cluster).(*KubectlProvider)
+		m.Resource.Node().AddDependency(kp.startsWaiter(kp.Handler))
+	}
 	m.uses, m.provides = analyzeObjects(m.objects)
 	registerManifest(m)
 	if len(m.provides.namespaces) > 0 {

@@ -26,8 +26,12 @@ type KubernetesObjectValueProps struct {
 	// JsonPath is a kubectl-style JSONPath, e.g.
 	// ".status.loadBalancer.ingress[0].hostname". Required.
 	JsonPath string
-	// Timeout is how long to wait for a non-empty value; at most the
-	// kubectl handler's timeout less a minute.
+	// Timeout is how long to wait for a non-empty value, at most 59
+	// minutes (CloudFormation's one-hour limit less a minute). Longer than
+	// the kubectl handler's timeout less a minute, the wait continues past
+	// one invocation in the cluster's kubectl provider's waiter
+	// (docs/guide/long-operations.md); a shared handler
+	// (Kubectl.Provider) has none and allows no more than that.
 	// Default: 5 minutes.
 	Timeout cdk.Duration
 }
@@ -56,16 +60,9 @@ func NewKubernetesObjectValue(scope cdk.Construct, id string, props KubernetesOb
 	if ns == "" {
 		ns = "default"
 	}
-	secs := 300.0
+	secs, total := 300.0, 0.0
 	if !props.Timeout.IsZero() {
-		s, err := props.Timeout.ToSeconds()
-		if err != nil {
-			v.Node().AddError("Timeout: %v", err)
-		}
-		secs = s
-	}
-	if limit := handlerTimeoutSeconds(props.Cluster) - helmTimeoutMargin; secs > limit {
-		v.Node().AddError("Timeout %s is longer than the kubectl handler allows: at most %s", cdk.Seconds(secs).ToHumanString(), cdk.Seconds(limit).ToHumanString())
+		secs, total, _ = operationTimeout(v.Node(), props.Cluster, "Timeout", props.Timeout)
 	}
 	v.Resource = newKubectlResource(v, kubectlResourceProps{
 		cluster: props.Cluster,
@@ -77,7 +74,14 @@ func NewKubernetesObjectValue(scope cdk.Construct, id string, props KubernetesOb
 			"JsonPath":        props.JsonPath,
 			"TimeoutSeconds":  strconv.Itoa(int(secs)),
 		},
+		totalSeconds: total,
 	})
+	if total > 0 {
+		// The wait continues in the provider's waiter, which the kubectl
+		// handler must be allowed to start first.
+		kp := KubectlProviderOf(props.Cluster).(*KubectlProvider)
+		v.Resource.Node().AddDependency(kp.startsWaiter(kp.Handler))
+	}
 	return v
 }
 

@@ -93,6 +93,22 @@ func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnE
 			slog.InfoContext(ctx, "not uninstalling a Helm release another resource owns now", "release", r.Namespace+"/"+r.Name, "owner", mark)
 			return provider.OnEventResult{PhysicalResourceId: id}, nil
 		}
+		if full, _ := p.duration("Timeout"); h.longer(ctx, full) {
+			// Longer than this invocation can wait: delete the release's
+			// load balancers and volumes now, and let IsComplete wait for
+			// them and then uninstall it.
+			cloud, err := helmCloudObjects(ctx, c, r)
+			if err != nil {
+				return provider.OnEventResult{}, err
+			}
+			cl, err := h.connect(ctx, p)
+			if err != nil {
+				return provider.OnEventResult{}, err
+			}
+			if res, started, err := h.startLongDelete(ctx, cl, id, cloud, start, full); started || err != nil {
+				return res, err
+			}
+		}
 		if err := h.helmCloudFirst(ctx, p, c, r); err != nil {
 			return provider.OnEventResult{}, err
 		}

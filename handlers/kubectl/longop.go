@@ -24,7 +24,7 @@ const waitField = "KubectlWait"
 // longWait is what an operation that outlives one invocation waits for,
 // and until when.
 type longWait struct {
-	// Kind is what is waited for: waitHelm.
+	// Kind is what is waited for: waitHelm, waitValue or waitDelete.
 	Kind string `json:"Kind"`
 	// Deadline is when the wait fails (RFC 3339).
 	Deadline time.Time `json:"Deadline"`
@@ -34,9 +34,48 @@ type longWait struct {
 	Revision int `json:"Revision,omitempty"`
 	// Atomic rolls the release back when the wait fails.
 	Atomic bool `json:"Atomic,omitempty"`
+	// Deleting are the cloud-backed objects whose deletion a Delete
+	// started (see [deletingRef]), waited for until they and their cloud
+	// resources are gone.
+	Deleting []map[string]any `json:"Deleting,omitempty"`
 }
 
-const waitHelm = "helm"
+// Kinds of long operations.
+const (
+	// waitHelm waits for a Helm revision's resources to be ready.
+	waitHelm = "helm"
+	// waitValue waits for an object value to be set.
+	waitValue = "value"
+	// waitDelete waits for the cloud-backed objects of a Delete, then
+	// finishes the Delete.
+	waitDelete = "delete"
+)
+
+// invocationMargin is the time kept back from an invocation's life when
+// deciding whether an operation fits in it, to answer CloudFormation and
+// recover.
+const invocationMargin = 30 * time.Second
+
+// longer reports whether an operation of total may continue past this
+// invocation: the handler hands such operations to a waiter
+// (LongOperations), and what is left of the invocation, less
+// invocationMargin, cannot hold total. Within an operation IsComplete
+// finishes (ctx marked by finishing), never.
+func (h *Handler) longer(ctx context.Context, total time.Duration) bool {
+	if !h.LongOperations || ctx.Value(finishingKey{}) != nil {
+		return false
+	}
+	dl, ok := ctx.Deadline()
+	return ok && total > time.Until(dl)-invocationMargin
+}
+
+// finishingKey marks the context of an operation's last step, run by
+// IsComplete, which must not start another long wait.
+type finishingKey struct{}
+
+func finishing(ctx context.Context) context.Context {
+	return context.WithValue(ctx, finishingKey{}, true)
+}
 
 func (w longWait) extra() map[string]any { return map[string]any{waitField: w} }
 
@@ -58,12 +97,19 @@ func waitOf(r provider.IsCompleteRequest) (longWait, bool, error) {
 }
 
 // IsComplete reports whether an operation OnEvent started is done. Most
-// operations finish within OnEvent and are complete at once; a Helm install
-// or upgrade with Wait whose Timeout is longer than one invocation can hold
-// (and a handler with LongOperations) is polled here — in process, then by
-// the waiter — until its resources are ready (SUCCESS), or its deadline
-// passes (FAILED, with the resources still not ready named, and the
-// revision failed or, with Atomic, rolled back).
+// operations finish within OnEvent and are complete at once. With
+// LongOperations, an operation whose timeout is longer than one invocation
+// can hold is polled here — in process, then by the waiter — until it is
+// done or its deadline passes:
+//   - a Helm install or upgrade with Wait, until the revision's resources
+//     are ready (SUCCESS), or FAILED with the resources still not ready
+//     named, and the revision failed or, with Atomic, rolled back;
+//   - an object value, until it is set (SUCCESS with it), or FAILED as
+//     within one invocation;
+//   - a Delete (of a manifest with DeleteTimeout, or a Helm release with
+//     Timeout) whose cloud-backed objects are being deleted, until they
+//     and their load balancers and volumes are gone — then the Delete
+//     finishes as within one invocation — or FAILED naming what is left.
 func (h *Handler) IsComplete(ctx context.Context, r provider.IsCompleteRequest) (provider.IsCompleteResult, error) {
 	w, ok, err := waitOf(r)
 	if err != nil || !ok {
@@ -72,6 +118,10 @@ func (h *Handler) IsComplete(ctx context.Context, r provider.IsCompleteRequest) 
 	switch w.Kind {
 	case waitHelm:
 		return h.helmIsComplete(ctx, r, w)
+	case waitValue:
+		return h.valueIsComplete(ctx, r, w)
+	case waitDelete:
+		return h.deleteIsComplete(ctx, r, w)
 	}
 	return provider.IsCompleteResult{}, fmt.Errorf("unknown wait %q in the waiter input", w.Kind)
 }

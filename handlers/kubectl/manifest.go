@@ -33,6 +33,7 @@ func (h *Handler) manifestObjects(ctx context.Context, p props) ([]*unstructured
 }
 
 func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEventResult, error) {
+	start := h.now()
 	id, replaced := physicalIDFor(kindManifest, e)
 	p := props(e.ResourceProperties)
 	decl, err := stackObjectsOf(e, p)
@@ -55,7 +56,20 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
 	}
 	if e.RequestType == cfnresponse.Delete {
-		if err := cl.apply.Delete(ctx, objs, h.ownedGuard(ctx, cl, me, ours, decl, nil)); err != nil {
+		total, err := p.duration("DeleteTimeout")
+		if err != nil {
+			return provider.OnEventResult{PhysicalResourceId: id}, err
+		}
+		guard := h.ownedGuard(ctx, cl, me, ours, decl, nil)
+		if res, started, err := h.startLongDelete(ctx, cl, id, objs, start, total, guard); started || err != nil {
+			return res, err
+		}
+		if total > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, total-h.now().Sub(start))
+			defer cancel()
+		}
+		if err := cl.apply.Delete(ctx, objs, guard); err != nil {
 			return provider.OnEventResult{}, err
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
