@@ -308,6 +308,7 @@ func NewAddon(scope cdk.Construct, id string, props AddonProps) *Addon {
 		}
 	}
 	a.order(st, o.BeforeCompute)
+	orderControllerTeardown(c, a, addonControls(o.AddonName))
 	return a
 }
 

@@ -101,6 +101,9 @@ type HelmChart struct {
 	release   string
 	namespace string
 	uses      manifestRefs
+	// controls says which cloud resources the chart's controller deletes
+	// (eks/teardown_order.go).
+	controls cloudNeeds
 }
 
 // NewHelmChart adds a Helm release to scope.
@@ -206,6 +209,10 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		}
 	}
 	st.charts = append(st.charts, h)
+	if o.Chart != "" {
+		h.controls = chartControls(o.Chart)
+		orderControllerTeardown(props.Cluster, h, h.controls)
+	}
 	return h
 }
 

@@ -300,3 +300,49 @@ func TestTeardownOrderKubernetesBeforeCapacity(t *testing.T) {
 		}
 	}
 }
+
+// TestTeardownOrderManifestsBeforeControllers checks that manifests whose
+// objects' cloud resources a controller deletes depend on the controller's
+// chart or add-on when the controller is declared first (the example
+// teardown-order declares it last), by chart name also in an oci://
+// reference, and that other manifests and charts do not.
+func TestTeardownOrderManifestsBeforeControllers(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	c := k8sCluster(stack)
+	lbc := c.AddHelmChart("lbc", eks.HelmChartOptions{Chart: "oci://public.ecr.aws/eks/aws-load-balancer-controller", Version: "1.14.0", Namespace: "kube-system"})
+	efs := c.AddHelmChart("efs", eks.HelmChartOptions{Chart: "aws-efs-csi-driver", Repository: "https://kubernetes-sigs.github.io/aws-efs-csi-driver", Namespace: "kube-system"})
+	ebs := c.AddAddon("ebs", eks.AddonOptions{AddonName: eks.AddonNameEbsCsiDriver})
+	other := c.AddHelmChart("nginx", eks.HelmChartOptions{Chart: "ingress-nginx", Repository: "https://kubernetes.github.io/ingress-nginx"})
+	gw := c.AddManifest("gw", map[string]any{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": map[string]any{"name": "edge"},
+		"spec": map[string]any{"gatewayClassName": "alb"}})
+	pvc := c.AddManifest("pvc", map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": map[string]any{"name": "data"},
+		"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}}})
+	plain := c.AddManifest("svc", map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "internal"},
+		"spec": map[string]any{"type": "ClusterIP"}})
+	res := templateOf(t, stack)["Resources"].(map[string]any)
+	dependsOn := func(a, b cdk.Construct) bool {
+		deps, _ := res[logicalIDOf(t, stack, a)].(map[string]any)["DependsOn"].([]any)
+		return containsAny(deps, logicalIDOf(t, stack, b))
+	}
+	for _, tc := range []struct {
+		what string
+		m, c cdk.Construct
+		want bool
+	}{
+		{"Gateway on the load balancer controller (oci://)", gw, lbc, true},
+		{"claim on the EFS CSI driver chart", pvc, efs, true},
+		{"claim on the EBS CSI driver add-on", pvc, ebs, true},
+		{"Gateway on a CSI driver", gw, efs, false},
+		{"claim on the load balancer controller", pvc, lbc, false},
+		{"ClusterIP Service on the load balancer controller", plain, lbc, false},
+		{"Gateway on another chart", gw, other, false},
+	} {
+		if got := dependsOn(tc.m, tc.c); got != tc.want {
+			t.Errorf("%s: DependsOn %v, want %v", tc.what, got, tc.want)
+		}
+		if dependsOn(tc.c, tc.m) {
+			t.Errorf("%s: the controller depends on the manifest", tc.what)
+		}
+	}
+}

@@ -97,6 +97,9 @@ type KubernetesManifest struct {
 	// (property Manifest) rather than an S3 asset (ManifestAsset).
 	body   []byte
 	inline bool
+	// cloud says which controllers delete the cloud resources of the
+	// objects (eks/teardown_order.go).
+	cloud cloudNeeds
 }
 
 // manifestRefs are what a manifest creates or needs: namespaces, custom
@@ -193,7 +196,9 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 		m.Resource.Node().AddDependency(kp.startsWaiter(kp.Handler))
 	}
 	m.uses, m.provides = analyzeObjects(m.objects)
+	m.cloud = objectsCloudNeeds(m.objects)
 	registerManifest(m)
+	orderManifestTeardown(m)
 	if len(m.provides.namespaces) > 0 {
 		cdk.AspectsOf(m).Add(retainedNeighbours{m: m})
 	}
