@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"k8s.io/client-go/rest"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
@@ -24,6 +27,7 @@ import (
 	"github.com/eksforge/eksforge/internal/fingerprint"
 	"github.com/eksforge/eksforge/internal/gobuild"
 	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
+	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
 // objects200 returns n objects in ns: Deployments, Services and ConfigMaps
@@ -108,19 +112,26 @@ func benchKubectl(b *testing.B, args ...string) {
 // BenchmarkPeakRSS runs the handler in a child process (this test binary
 // re-run with TestChildProcess) and reports the child's peak resident set
 // (VmHWM from /proc) for a 1,000-object manifest, a 5 MB manifest (50
-// ConfigMaps of 100 KB, the size that travels as an S3 asset) and a Helm
-// install.
+// ConfigMaps of 100 KB) given inline and read from an S3 asset (moto's S3,
+// as a manifest over 50 KB travels: ManifestAsset), and a Helm install.
 func BenchmarkPeakRSS(b *testing.B) {
 	_, env := newHandler(b)
-	for _, what := range []string{"manifest1000", "manifest5mb", "helm"} {
+	for _, what := range []string{"manifest1000", "manifest5mb", "manifest5mb-s3", "helm"} {
 		b.Run(what, func(b *testing.B) {
 			var kb int
 			for b.Loop() {
 				ns := namespace(b, env)
+				extra := []string{}
+				if what == "manifest5mb-s3" {
+					bucket, key := uploadManifest(b, bigManifest(b, ns))
+					extra = append(extra, "EKSFORGE_KUBECTL_CHILD_S3="+motoserver.Shared(b).Endpoint(),
+						"EKSFORGE_KUBECTL_CHILD_BUCKET="+bucket, "EKSFORGE_KUBECTL_CHILD_KEY="+key)
+				}
 				cmd := exec.Command(os.Args[0], "-test.run=^TestChildProcess$")
 				cmd.Env = append(os.Environ(), "EKSFORGE_KUBECTL_CHILD="+what, "EKSFORGE_KUBECTL_CHILD_NS="+ns,
 					"EKSFORGE_KUBECTL_CHILD_HOST="+env.Host, "EKSFORGE_KUBECTL_CHILD_TOKEN="+env.Token,
 					"EKSFORGE_KUBECTL_CHILD_CA="+string(env.CAData))
+				cmd.Env = append(cmd.Env, extra...)
 				out, err := cmd.CombinedOutput()
 				if err != nil {
 					b.Fatalf("child: %v\n%s", err, out)
@@ -129,7 +140,9 @@ func BenchmarkPeakRSS(b *testing.B) {
 				if !ok {
 					b.Fatalf("child printed no VmHWM:\n%s", out)
 				}
-				kb, _ = strconv.Atoi(strings.Fields(after)[0])
+				n, _ := strconv.Atoi(strings.Fields(after)[0])
+				kb = max(kb, n) // the largest of the runs
+
 			}
 			b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
 		})
@@ -148,6 +161,11 @@ func TestChildProcess(t *testing.T) {
 		TLSClientConfig: rest.TLSClientConfig{CAData: []byte(os.Getenv("EKSFORGE_KUBECTL_CHILD_CA"))}}
 	auth.Tune(rc)
 	h := kubectl.New(awsConfigForChild())
+	if ep := os.Getenv("EKSFORGE_KUBECTL_CHILD_S3"); ep != "" {
+		h.AWS = aws.Config{Region: motoserver.Region, BaseEndpoint: aws.String(ep),
+			Credentials: credentials.NewStaticCredentialsProvider(motoserver.AccessKeyID, motoserver.SecretAccessKey, "")}
+		h.S3Options = []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}
+	}
 	h.Connect = func(context.Context, auth.Cluster) (*rest.Config, error) { return rc, nil }
 	h.TuneApply = func(c *apply.Client) { c.PollInterval = 100 * time.Millisecond }
 	var p map[string]any
@@ -156,11 +174,9 @@ func TestChildProcess(t *testing.T) {
 	case "manifest1000":
 		p = map[string]any{"Manifest": jsonString(t, mixedObjects(ns, 1000))}
 	case "manifest5mb":
-		var objs []any
-		for i := range 50 {
-			objs = append(objs, configMap(ns, fmt.Sprintf("big-%d", i), map[string]any{"blob": strings.Repeat("x", 100_000)}))
-		}
-		p = map[string]any{"Manifest": jsonString(t, objs)}
+		p = map[string]any{"Manifest": bigManifest(t, ns)}
+	case "manifest5mb-s3":
+		p = map[string]any{"ManifestAsset": map[string]any{"Bucket": os.Getenv("EKSFORGE_KUBECTL_CHILD_BUCKET"), "Key": os.Getenv("EKSFORGE_KUBECTL_CHILD_KEY")}}
 	case "helm":
 		url, _ := chartRepo(t, demoChart("0.1.0", false))
 		typ = kubectl.TypeHelmChart
@@ -180,6 +196,33 @@ func TestChildProcess(t *testing.T) {
 			fmt.Printf("VmHWM-kB=%s\n", strings.Fields(v)[0])
 		}
 	}
+}
+
+// bigManifest is a 5 MB manifest: 50 ConfigMaps of 100 KB in ns.
+func bigManifest(t testing.TB, ns string) string {
+	var objs []any
+	for i := range 50 {
+		objs = append(objs, configMap(ns, fmt.Sprintf("big-%d", i), map[string]any{"blob": strings.Repeat("x", 100_000)}))
+	}
+	return jsonString(t, objs)
+}
+
+// uploadManifest puts body in a new bucket of moto's S3 and returns where.
+func uploadManifest(t testing.TB, body string) (bucket, key string) {
+	t.Helper()
+	cfg, err := motoserver.Shared(t).AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket, key = fmt.Sprintf("bench-%d", time.Now().UnixNano()), "manifest.json"
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: strings.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
+	return bucket, key
 }
 
 // BenchmarkZipSize builds handlers/kubectl/cmd/kubectl for linux/arm64
