@@ -338,7 +338,8 @@ func NewCluster(scope cdk.Construct, id string, props ClusterProps) *Cluster {
 
 // newClusterWith makes a cluster; beforeCapacity, when set, runs once the
 // cluster resource exists and before the default capacity and CoreDNS
-// placement (FargateCluster adds its default profile there).
+// placement (FargateCluster adds its default profile there). Each concern
+// is one method, in the order the constructs are made.
 func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCapacity func(*Cluster)) *Cluster {
 	c := &Cluster{props: props, version: props.Version, authMode: props.AuthenticationMode, ipFamily: props.IpFamily, endpoint: props.EndpointAccess}
 	cdk.InitConstruct(c, scope, id)
@@ -360,7 +361,51 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		c.vpc = ec2.NewVpc(c, "DefaultVpc", ec2.VpcProps{})
 	}
 	c.tagSubnets()
+	c.makeRole(props, autoMode)
+	if props.SecurityGroup != nil {
+		c.sg = props.SecurityGroup
+	} else {
+		c.sg = ec2.NewSecurityGroup(c, "ControlPlaneSecurityGroup", ec2.SecurityGroupProps{Vpc: c.vpc, Description: "EKS Control Plane Security Group"})
+	}
+	subnetIDs := c.selectClusterSubnets(props)
+	privateSubnets := c.selectPrivateSubnets()
+	c.checkEndpointAccess(privateSubnets)
 
+	cfg := c.clusterResourceProps(props, subnetIDs)
+	if autoMode {
+		c.autoModeConfig(cfg, id, props)
+	}
+	c.makeClusterResource(cfg, props, privateSubnets)
+
+	c.clusterSG = ec2.SecurityGroupFromSecurityGroupId(c, "ClusterSecurityGroup", c.ClusterSecurityGroupId())
+	port := ec2.PortTcp(443)
+	c.connections = ec2.NewConnections(ec2.ConnectionsProps{SecurityGroups: []ec2.ISecurityGroup{c.clusterSG, c.sg}, DefaultPort: &port})
+
+	var commandOptions []string
+	if stack := cdk.StackOf(c); stack != nil {
+		commandOptions = append(commandOptions, "--region "+stack.Region())
+	}
+	if props.MastersRole != nil {
+		c.GrantAccess("mastersRoleAccess", props.MastersRole.RoleArn(), AccessPolicyFromAccessPolicyName("AmazonEKSClusterAdminPolicy", AccessScope{Type: AccessScopeTypeCluster}))
+		c.in.mastersRoles = append(c.in.mastersRoles, props.MastersRole)
+		commandOptions = append(commandOptions, "--role-arn "+props.MastersRole.RoleArn())
+	}
+
+	if beforeCapacity != nil {
+		beforeCapacity(c)
+	}
+	c.addDefaultCapacityFor(props, autoMode)
+	if props.CoreDnsComputeType == CoreDnsComputeTypeFargate {
+		c.defineCoreDnsOnFargate()
+	}
+	c.addOutputs(props, commandOptions)
+	initKubernetes(c)
+	return c
+}
+
+// makeRole uses ClusterProps.Role or makes the cluster's role, with what
+// EKS Auto Mode needs on it.
+func (c *Cluster) makeRole(props ClusterProps, autoMode bool) {
 	if props.Role != nil {
 		c.role = props.Role
 	} else {
@@ -384,12 +429,11 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		}
 	}
 
-	if props.SecurityGroup != nil {
-		c.sg = props.SecurityGroup
-	} else {
-		c.sg = ec2.NewSecurityGroup(c, "ControlPlaneSecurityGroup", ec2.SecurityGroupProps{Vpc: c.vpc, Description: "EKS Control Plane Security Group"})
-	}
+}
 
+// selectClusterSubnets returns the IDs of the subnets the VpcSubnets
+// selections choose (public and private with egress by default), each once.
+func (c *Cluster) selectClusterSubnets(props ClusterProps) []string {
 	c.vpcSubnets = props.VpcSubnets
 	if len(c.vpcSubnets) == 0 {
 		c.vpcSubnets = []ec2.SubnetSelection{{SubnetType: ec2.SubnetTypePublic}, {SubnetType: ec2.SubnetTypePrivateWithEgress}}
@@ -413,9 +457,13 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 			}
 		}
 	}
+	return subnetIDs
+}
 
-	privateSubnets := c.selectPrivateSubnets()
-	ea := props.EndpointAccess
+// checkEndpointAccess reports endpoint settings the selected subnets cannot
+// serve.
+func (c *Cluster) checkEndpointAccess(privateSubnets []ec2.ISubnet) {
+	ea := c.props.EndpointAccess
 	if ea.onlyFromPrivate {
 		c.Node().AddError("EndpointAccess: OnlyFrom restricts public access, but eks.EndpointAccessPrivate has none; use eks.EndpointAccessPublicAndPrivate.OnlyFrom(...) or drop OnlyFrom")
 	}
@@ -425,7 +473,12 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 	if len(privateSubnets) == 0 && ea.PublicAccess() && len(ea.cidrs) > 0 {
 		c.Node().AddError("EndpointAccess restricted with OnlyFrom needs private subnets for the nodes to reach the endpoint, but the cluster's VpcSubnets select none: add private subnets")
 	}
+}
 
+// clusterResourceProps are the AWS::EKS::Cluster's properties, without
+// the Auto Mode configuration.
+func (c *Cluster) clusterResourceProps(props ClusterProps, subnetIDs []string) *cfneks.CfnClusterProps {
+	ea := props.EndpointAccess
 	cfg := &cfneks.CfnClusterProps{
 		Name:    props.ClusterName,
 		RoleArn: c.role.RoleArn(),
@@ -478,39 +531,49 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 			cfg.Tags = append(cfg.Tags, cdk.CfnTag{Key: k, Value: props.Tags[k]})
 		}
 	}
-	if autoMode {
-		pools := []string{string(AutoModeNodePoolSystem), string(AutoModeNodePoolGeneralPurpose)}
-		var nodeRole iam.IRole
-		if props.Compute != nil {
-			if props.Compute.NodePools != nil {
-				pools = nil
-				for _, p := range props.Compute.NodePools {
-					if p != AutoModeNodePoolSystem && p != AutoModeNodePoolGeneralPurpose {
-						c.Node().AddError("Compute.NodePools: %q is not a built-in node pool; use eks.AutoModeNodePoolSystem or eks.AutoModeNodePoolGeneralPurpose", string(p))
-					}
-					pools = append(pools, string(p))
+	return cfg
+}
+
+// autoModeConfig turns EKS Auto Mode on in cfg: compute (built-in node
+// pools and their node role), block storage and load balancing.
+func (c *Cluster) autoModeConfig(cfg *cfneks.CfnClusterProps, id string, props ClusterProps) {
+	pools := []string{string(AutoModeNodePoolSystem), string(AutoModeNodePoolGeneralPurpose)}
+	var nodeRole iam.IRole
+	if props.Compute != nil {
+		if props.Compute.NodePools != nil {
+			pools = nil
+			for _, p := range props.Compute.NodePools {
+				if p != AutoModeNodePoolSystem && p != AutoModeNodePoolGeneralPurpose {
+					c.Node().AddError("Compute.NodePools: %q is not a built-in node pool; use eks.AutoModeNodePoolSystem or eks.AutoModeNodePoolGeneralPurpose", string(p))
 				}
+				pools = append(pools, string(p))
 			}
-			nodeRole = props.Compute.NodeRole
 		}
-		cc := &cfneks.CfnClusterComputeConfig{Enabled: cdk.Ptr(true), NodePools: pools}
-		if len(pools) > 0 {
-			if nodeRole == nil {
-				nodeRole = iam.NewRole(c, id+"nodePoolRole", iam.RoleProps{
-					AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com"),
-					ManagedPolicies: []iam.IManagedPolicy{
-						iam.ManagedPolicyFromAwsManagedPolicyName("AmazonEKSWorkerNodePolicy"),
-						iam.ManagedPolicyFromAwsManagedPolicyName("AmazonEC2ContainerRegistryReadOnly"),
-					},
-				})
-			}
-			cc.NodeRoleArn = nodeRole.RoleArn()
-			c.autoModeNodeRole = nodeRole
-		}
-		cfg.ComputeConfig = cc
-		cfg.StorageConfig = &cfneks.CfnClusterStorageConfig{BlockStorage: &cfneks.CfnClusterBlockStorage{Enabled: cdk.Ptr(true)}}
-		cfg.KubernetesNetworkConfig.ElasticLoadBalancing = &cfneks.CfnClusterElasticLoadBalancing{Enabled: cdk.Ptr(true)}
+		nodeRole = props.Compute.NodeRole
 	}
+	cc := &cfneks.CfnClusterComputeConfig{Enabled: cdk.Ptr(true), NodePools: pools}
+	if len(pools) > 0 {
+		if nodeRole == nil {
+			nodeRole = iam.NewRole(c, id+"nodePoolRole", iam.RoleProps{
+				AssumedBy: iam.NewServicePrincipal("ec2.amazonaws.com"),
+				ManagedPolicies: []iam.IManagedPolicy{
+					iam.ManagedPolicyFromAwsManagedPolicyName("AmazonEKSWorkerNodePolicy"),
+					iam.ManagedPolicyFromAwsManagedPolicyName("AmazonEC2ContainerRegistryReadOnly"),
+				},
+			})
+		}
+		cc.NodeRoleArn = nodeRole.RoleArn()
+		c.autoModeNodeRole = nodeRole
+	}
+	cfg.ComputeConfig = cc
+	cfg.StorageConfig = &cfneks.CfnClusterStorageConfig{BlockStorage: &cfneks.CfnClusterBlockStorage{Enabled: cdk.Ptr(true)}}
+	cfg.KubernetesNetworkConfig.ElasticLoadBalancing = &cfneks.CfnClusterElasticLoadBalancing{Enabled: cdk.Ptr(true)}
+}
+
+// makeClusterResource makes the AWS::EKS::Cluster, with the grants and
+// dependencies it needs before it is created.
+func (c *Cluster) makeClusterResource(cfg *cfneks.CfnClusterProps, props ClusterProps, privateSubnets []ec2.ISubnet) {
+	ea := props.EndpointAccess
 	c.Resource = cfneks.NewCfnCluster(c, "Resource", *cfg)
 	if key := props.SecretsEncryptionKey; key != nil {
 		// What EKS documents the cluster role needs on the key to envelope-
@@ -528,23 +591,12 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		c.Resource.Node().AddDependency(vc)
 	}
 
-	c.clusterSG = ec2.SecurityGroupFromSecurityGroupId(c, "ClusterSecurityGroup", c.ClusterSecurityGroupId())
-	port := ec2.PortTcp(443)
-	c.connections = ec2.NewConnections(ec2.ConnectionsProps{SecurityGroups: []ec2.ISecurityGroup{c.clusterSG, c.sg}, DefaultPort: &port})
+}
 
-	var commandOptions []string
-	if stack := cdk.StackOf(c); stack != nil {
-		commandOptions = append(commandOptions, "--region "+stack.Region())
-	}
-	if props.MastersRole != nil {
-		c.GrantAccess("mastersRoleAccess", props.MastersRole.RoleArn(), AccessPolicyFromAccessPolicyName("AmazonEKSClusterAdminPolicy", AccessScope{Type: AccessScopeTypeCluster}))
-		c.in.mastersRoles = append(c.in.mastersRoles, props.MastersRole)
-		commandOptions = append(commandOptions, "--role-arn "+props.MastersRole.RoleArn())
-	}
-
-	if beforeCapacity != nil {
-		beforeCapacity(c)
-	}
+// addDefaultCapacityFor adds the default capacity: none with EKS Auto
+// Mode, else DefaultCapacity nodes (2) of DefaultCapacityInstance
+// (m5.large), as a managed node group or an Auto Scaling group.
+func (c *Cluster) addDefaultCapacityFor(props ClusterProps, autoMode bool) {
 	if autoMode {
 		if props.DefaultCapacity != nil || !props.DefaultCapacityInstance.IsZero() {
 			c.Node().AddError("DefaultCapacity and DefaultCapacityInstance cannot be set with EKS Auto Mode: Auto Mode chooses the nodes; remove them")
@@ -570,10 +622,10 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 		}
 	}
 
-	if props.CoreDnsComputeType == CoreDnsComputeTypeFargate {
-		c.defineCoreDnsOnFargate()
-	}
+}
 
+// addOutputs adds the outputs ClusterProps asks for.
+func (c *Cluster) addOutputs(props ClusterProps, commandOptions []string) {
 	if !props.DisableOutputConfigCommand && props.MastersRole != nil {
 		postfix := strings.Join(commandOptions, " ")
 		cdk.NewCfnOutput(c, "ConfigCommand", cdk.CfnOutputProps{Value: "aws eks update-kubeconfig --name " + c.ClusterName() + " " + postfix})
@@ -589,8 +641,6 @@ func newClusterWith(scope cdk.Construct, id string, props ClusterProps, beforeCa
 			cdk.NewCfnOutput(c, "MastersRoleArn", cdk.CfnOutputProps{Value: props.MastersRole.RoleArn()})
 		}
 	}
-	initKubernetes(c)
-	return c
 }
 
 // checkKeyRegion reports a secrets key in another region than the stack's,
