@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"helm.sh/helm/v4/pkg/chart/common"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -223,5 +225,72 @@ func TestLongOperationFinalizerTimeoutNamesWhatIsLeft(t *testing.T) {
 	}
 	if get(t, d.env, deployGVR, ns, "controller") == nil {
 		t.Error("the failed Delete deleted the controller while its load balancer was left")
+	}
+}
+
+// TestLongOperationFinalizerHelmReleaseAcrossInvocations uninstalls a
+// release with a 40-minute Timeout whose chart holds a controller and a
+// LoadBalancer Service: the Service's deletion starts in the first
+// (shortened) invocation, the waiter polls until a test controller clears
+// its finalizer (after poll 2) and deletes its load balancer (after poll
+// 3), and only then is the release uninstalled.
+func TestLongOperationFinalizerHelmReleaseAcrossInvocations(t *testing.T) {
+	t.Parallel()
+	d := newLongDeployment(t)
+	ns := "helm-long-" + fmt.Sprint(time.Now().UnixNano()%100000)
+	cluster := fmt.Sprintf("longdel-helm-%d", time.Now().UnixNano())
+	cfg, err := motoserver.Shared(t).AWSConfig(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbs := elbv2.NewFromConfig(cfg)
+	d.h.LoadBalancers = lbs
+	tpl := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-controller\nspec:\n  selector:\n    matchLabels: {app: c}\n" +
+		"  template:\n    metadata:\n      labels: {app: c}\n    spec:\n      containers: [{name: c, image: nginx}]\n" +
+		"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-lb\n  finalizers: [service.kubernetes.io/load-balancer-cleanup]\n" +
+		"spec:\n  type: LoadBalancer\n  selector: {app: c}\n  ports: [{port: 80}]\n"
+	ch := &chart.Chart{
+		Metadata:  &chart.Metadata{APIVersion: chart.APIVersionV2, Name: "lb", Version: "0.1.0"},
+		Templates: []*common.File{{Name: "templates/all.yaml", Data: []byte(tpl), ModTime: time.Unix(0, 0)}},
+	}
+	url, _ := chartRepo(t, ch)
+	p := map[string]any{"Release": "edge", "Chart": "lb", "Repository": url, "Namespace": ns, "CreateNamespace": "true",
+		"Timeout": "40m0s", "ClusterName": cluster}
+	r := mustRun(t, d.h, ev(t, kubectl.TypeHelmChart, cfnresponse.Create, map[string]any{"Release": "edge", "Chart": "lb", "Repository": url,
+		"Namespace": ns, "CreateNamespace": "true", "ClusterName": cluster}, nil))
+	arn := motoLoadBalancer(t, lbs, "k8s-hl-"+fmt.Sprintf("%x", time.Now().UnixNano())[:8],
+		map[string]string{"elbv2.k8s.aws/cluster": cluster, "service.k8s.aws/stack": ns + "/edge-lb"})
+	del := d.answered(ev(t, kubectl.TypeHelmChart, cfnresponse.Delete, p, nil))
+	del.PhysicalResourceId = r.PhysicalResourceId
+	input := d.start(t, del)
+
+	controllerAt := map[int]bool{}
+	polls := d.runWaiter(t, input, func(poll int) {
+		controllerAt[poll] = get(t, d.env, deployGVR, ns, "edge-controller") != nil
+		switch poll {
+		case 3:
+			patch := []byte(`{"metadata":{"finalizers":null}}`)
+			if _, err := dyn(t, d.env).Resource(svcGVR).Namespace(ns).Patch(t.Context(), "edge-lb", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		case 4:
+			if _, err := lbs.DeleteLoadBalancer(t.Context(), &elbv2.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(arn)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if got := d.cf.only(t); got.Status != cfnresponse.Success {
+		t.Errorf("answer = %+v", got)
+	}
+	if polls != 4 {
+		t.Errorf("the waiter polled %d times, want 4", polls)
+	}
+	for poll := 1; poll <= 4; poll++ {
+		if !controllerAt[poll] {
+			t.Errorf("the chart's controller was gone before poll %d, while its load balancer was not", poll)
+		}
+	}
+	if get(t, d.env, svcGVR, ns, "edge-lb") != nil || get(t, d.env, deployGVR, ns, "edge-controller") != nil {
+		t.Error("the release's objects are left after the Delete")
 	}
 }
