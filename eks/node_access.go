@@ -13,7 +13,15 @@ import (
 // and system:nodes. It returns the access entry, or nil in CONFIG_MAP
 // mode. Managed node groups and Fargate profiles need none of this: EKS
 // maps their roles itself.
+//
+// A nil or typed-nil role is a synthesis error on the cluster (and nil is
+// returned); a nil cluster panics with a message, as required clusters do.
 func AuthorizeNodeRole(c ICluster, id string, role iam.IRole) *AccessEntry {
+	requiredCluster("eks.AuthorizeNodeRole", "the cluster", c)
+	if isNil(role) {
+		c.Node().AddError("AuthorizeNodeRole(%q): the role %s: pass the IAM role of the nodes' instances", id, describeNil(role))
+		return nil
+	}
 	mode := c.AuthenticationMode()
 	in := c.internals()
 	var entry *AccessEntry

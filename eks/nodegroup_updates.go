@@ -154,7 +154,11 @@ func (ng *Nodegroup) nodeRepairConfig(o NodegroupOptions) *cfneks.CfnNodegroupNo
 // tracks its latest version: each change of the template makes a new
 // version, which rolls the node group's nodes onto it (a LaunchTemplateSpec
 // without Version stays on the template's default version, which EC2 does
-// not move).
+// not move). A nil lt panics with a message (a programming error: there
+// is no construct to report it on).
 func LaunchTemplateSpecOf(lt *ec2.LaunchTemplate) *LaunchTemplateSpec {
+	if lt == nil {
+		panic("eks: LaunchTemplateSpecOf: the launch template is a nil *ec2.LaunchTemplate: pass one made with ec2.NewLaunchTemplate, or give a LaunchTemplateSpec with the ID of an existing template")
+	}
 	return &LaunchTemplateSpec{ID: lt.LaunchTemplateId(), Version: lt.LatestVersionNumber()}
 }

@@ -123,9 +123,12 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 // worker node policies on the group's role, the kubernetes.io/cluster/<name>
 // tag, the role's mapping and, for spot instances, the termination handler.
 // A group whose launch template does not require IMDSv2 is a warning.
+// A nil group is a synthesis error on the cluster.
 func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
 	connectAutoScalingGroupCapacity(c, asg, opts, false)
-	warnImdsv1(asg)
+	if asg != nil {
+		warnImdsv1(asg)
+	}
 }
 
 // ConnectAutoScalingGroupCapacityTo joins an Auto Scaling group to any
@@ -133,7 +136,9 @@ func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGr
 // ClusterCertificateAuthorityData and a Vpc in their attributes).
 func ConnectAutoScalingGroupCapacityTo(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
 	connectAutoScalingGroupCapacity(c, asg, opts, false)
-	warnImdsv1(asg)
+	if asg != nil {
+		warnImdsv1(asg)
+	}
 }
 
 // AddAutoScalingGroupCapacityTo adds self-managed capacity to any cluster,
@@ -145,6 +150,11 @@ func AddAutoScalingGroupCapacityTo(c ICluster, id string, opts AutoScalingGroupC
 // connectAutoScalingGroupCapacity joins asg to c; settingsWritten says the
 // Bottlerocket settings are already the group's user data.
 func connectAutoScalingGroupCapacity(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions, settingsWritten bool) {
+	requiredCluster("eks.ConnectAutoScalingGroupCapacity", "the cluster", c)
+	if asg == nil {
+		c.Node().AddError("ConnectAutoScalingGroupCapacity: the Auto Scaling group is a nil *autoscaling.AutoScalingGroup: pass a group made with autoscaling.NewAutoScalingGroup")
+		return
+	}
 	connectNodeSecurityGroups(c, asg)
 	registerCompute(c, asg.Resource)
 	spot := asg.SpotPrice() != ""

@@ -38,6 +38,14 @@ func requiredCluster(path, field string, c ICluster) {
 	}
 }
 
+// describeNil says "is nil" or "is a nil <type>" for a nil or typed-nil v.
+func describeNil(v any) string {
+	if v == nil {
+		return "is nil"
+	}
+	return fmt.Sprintf("is a nil %T", v)
+}
+
 // nilRefMessage is the error for an optional reference prop that holds a
 // typed nil.
 func nilRefMessage(field string, v any, instead string) string {

@@ -194,6 +194,18 @@ func badInputs() []badInput {
 		{"fails with a nil unstructured object", objectsOf((*unstructured.Unstructured)(nil)), pM, []string{"nil *unstructured.Unstructured"}, false},
 		{"fails with a nil map object", objectsOf(map[string]any(nil)), pM, []string{"nil map[string]interface {}"}, false},
 		{"fails with a nil object", objectsOf(nil), pM, []string{"the object is nil"}, false},
+		{"fails with a nil node role to authorize", func(s *cdk.Stack) { eks.AuthorizeNodeRole(vc(s), "nodes", (*iam.Role)(nil)) }, pC, []string{`AuthorizeNodeRole("nodes"): the role is a nil *iam.Role`}, false},
+		{"fails with a nil Auto Scaling group to connect", func(s *cdk.Stack) { vc(s).ConnectAutoScalingGroupCapacity(nil, eks.ConnectOptions{}) }, pC, []string{"ConnectAutoScalingGroupCapacity: the Auto Scaling group is a nil *autoscaling.AutoScalingGroup"}, false},
+		{"fails with a nil peer allowed to the cluster", func(s *cdk.Stack) { vc(s).Connections().AllowFrom((*ec2.SecurityGroup)(nil), ec2.PortTcp(443), "") }, pC + "/ClusterSecurityGroup", []string{"Connections.AllowFrom: the other side is a nil *ec2.SecurityGroup"}, false},
+		{"fails with a nil grantee of the cluster's key", func(s *cdk.Stack) {
+			k := kms.NewKey(s, "K", kms.KeyProps{})
+			vc(s, eks.ClusterProps{SecretsEncryptionKey: k})
+			k.GrantDecrypt((*iam.Role)(nil))
+		}, "Stack/K", []string{"granting kms:Decrypt: the grantee is a nil *iam.Role"}, false},
+		{"fails with a nil statement for a service account", func(s *cdk.Stack) {
+			vc(s).AddServiceAccount("sa", eks.ServiceAccountOptions{}).AddToPrincipalPolicy(nil)
+		}, pC + "/sa/Role", []string{"Role.AddToPrincipalPolicy: the statement is a nil *iam.PolicyStatement"}, false},
+		{"fails with a nil launch template for a spec", func(s *cdk.Stack) { eks.LaunchTemplateSpecOf(nil) }, "eks: LaunchTemplateSpecOf", []string{"the launch template is a nil *ec2.LaunchTemplate"}, true},
 		{"fails with a map that contains itself", objectsOf(cyclicMap()), pM, []string{"data refers to itself"}, false},
 		{"fails with a list that contains itself", objectsOf(cyclicList()), pM, []string{"data.l[0] refers to itself"}, false},
 		{"fails with chart values that contain themselves", chartWith(eks.HelmChartOptions{Chart: "c", Repository: "https://charts.example.com", Values: cyclicMap()}), pH, []string{"Values: data refers to itself"}, false},

@@ -188,23 +188,45 @@ type AutoScalingGroup struct {
 
 var spotPricePattern = regexp.MustCompile(`^(\d+\.?\d*|\.\d+)$`)
 
+// standIns replaces a required Vpc or MachineImage that was a typed nil
+// (already reported as an error, so synthesis fails) with a placeholder,
+// so that the group is still built whole and its methods (Connections,
+// UserData, Role, ...) work for the rest of the program.
+func standIns(asg *AutoScalingGroup, props *AutoScalingGroupProps, typedNils []string) {
+	for _, e := range typedNils {
+		switch {
+		case strings.HasPrefix(e, "AutoScalingGroupProps.Vpc "):
+			props.Vpc = ec2.VpcFromVpcAttributes(asg, "MissingVpc", ec2.VpcAttributes{
+				VpcId:             "vpc-00000000",
+				AvailabilityZones: []string{"missing-1a"},
+				PrivateSubnetIds:  []string{"subnet-00000000"},
+			})
+		case strings.HasPrefix(e, "AutoScalingGroupProps.MachineImage "):
+			props.MachineImage = ec2.GenericSsmImage("/eksforge/missing-machine-image")
+		}
+	}
+}
+
 // NewAutoScalingGroup adds an Auto Scaling group to scope. It panics when
-// Vpc, InstanceType or MachineImage is missing; other problems with the
-// props are reported by app.Synth().
+// Vpc, InstanceType or MachineImage is missing (nil); other problems with
+// the props are reported by app.Synth(). A typed-nil Vpc or MachineImage
+// (`var v *ec2.Vpc`) is such a problem: the group is then built on a
+// placeholder, so that the program can go on using it, and synthesis
+// fails naming the field.
 func NewAutoScalingGroup(scope cdk.Construct, id string, props AutoScalingGroupProps) *AutoScalingGroup {
 	asg := &AutoScalingGroup{}
 	cdk.InitConstruct(asg, scope, id)
 	typedNils := nilref.Clear(&props, "AutoScalingGroupProps")
 	for _, e := range typedNils {
+		if strings.HasPrefix(e, "AutoScalingGroupProps.Vpc ") || strings.HasPrefix(e, "AutoScalingGroupProps.MachineImage ") {
+			asg.Node().AddError("%s: the field is required; pass a value that exists", e)
+			continue
+		}
 		asg.Node().AddError("%s: pass a value, or leave the field unset", e)
 	}
 	node := asg.Node()
 	path := node.Path()
-	if (props.Vpc == nil || props.MachineImage == nil) && len(typedNils) > 0 {
-		// A required reference was a typed nil, reported above: there is
-		// nothing to build the group from.
-		return asg
-	}
+	standIns(asg, &props, typedNils)
 	switch {
 	case props.Vpc == nil:
 		panic(fmt.Sprintf("autoscaling: AutoScalingGroup %q needs a Vpc: set AutoScalingGroupProps.Vpc to the VPC the instances run in", path))
@@ -601,12 +623,18 @@ func (asg *AutoScalingGroup) applyPolicies(props AutoScalingGroupProps) {
 
 // AddSecurityGroup adds a security group to the instances.
 func (asg *AutoScalingGroup) AddSecurityGroup(sg ec2.ISecurityGroup) {
+	if nilref.Report(asg.Node(), "AddSecurityGroup: the security group", "pass a security group that exists", sg) {
+		return
+	}
 	asg.LaunchTemplate.AddSecurityGroup(sg)
 }
 
 // AttachSecurityGroup makes the instances members of sg without managing
 // its rules through Connections() (see ec2.LaunchTemplate.AttachSecurityGroup).
 func (asg *AutoScalingGroup) AttachSecurityGroup(sg ec2.ISecurityGroup) {
+	if nilref.Report(asg.Node(), "AttachSecurityGroup: the security group", "pass a security group that exists", sg) {
+		return
+	}
 	asg.LaunchTemplate.AttachSecurityGroup(sg)
 }
 

@@ -384,5 +384,6 @@ func (w *WaiterStateMachine) GrantStartExecution(grantee iam.IGrantable) *iam.Gr
 		Grantee:      grantee,
 		Actions:      []string{"states:StartExecution"},
 		ResourceArns: []string{w.StateMachineArn()},
+		Scope:        w,
 	})
 }

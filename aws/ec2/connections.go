@@ -2,6 +2,8 @@ package ec2
 
 import (
 	"fmt"
+
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // reactive is a list whose listeners also see the items added later, as
@@ -58,16 +60,57 @@ type Connections struct {
 }
 
 // NewConnections returns Connections for security groups or a peer.
+//
+// A nil or typed-nil security group or Peer is left out and reported as a
+// synthesis error on the first valid security group; without one there is
+// no construct to report on, and it panics with a message (a programming
+// error).
 func NewConnections(props ConnectionsProps) *Connections {
 	c := &Connections{DefaultPort: props.DefaultPort}
-	c.groups.push(props.SecurityGroups...)
-	for _, g := range props.SecurityGroups {
+	var bad []string
+	for i, g := range props.SecurityGroups {
+		if nilref.IsNil(g) {
+			bad = append(bad, fmt.Sprintf("ConnectionsProps.SecurityGroups[%d] %s", i, nilref.Describe(g)))
+			continue
+		}
+		c.groups.push(g)
 		c.rules.push(g)
 	}
 	if props.Peer != nil {
-		c.rules.push(props.Peer)
+		if nilref.IsNil(props.Peer) {
+			bad = append(bad, "ConnectionsProps.Peer "+nilref.Describe(props.Peer))
+		} else {
+			c.rules.push(props.Peer)
+		}
+	}
+	for _, b := range bad {
+		c.fail("NewConnections", b, "pass security groups and a peer that exist, or leave them out")
 	}
 	return c
+}
+
+// fail reports a nil argument of a Connections method as an error on the
+// first managed security group, or panics with the message without one.
+func (c *Connections) fail(method, what, fix string) {
+	msg := fmt.Sprintf("Connections.%s: %s: %s", method, what, fix)
+	if len(c.groups.items) == 0 {
+		panic("ec2: " + msg)
+	}
+	c.groups.items[0].Node().AddError("%s", msg)
+}
+
+// other returns other's Connections, or nil after reporting a nil or
+// typed-nil other (or one without Connections).
+func (c *Connections) other(method string, other IConnectable) *Connections {
+	if nilref.IsNil(other) {
+		c.fail(method, "the other side "+nilref.Describe(other), "pass a security group, peer or construct with Connections()")
+		return nil
+	}
+	oc := other.Connections()
+	if oc == nil {
+		c.fail(method, fmt.Sprintf("%T.Connections() is nil", other), "pass a construct whose connections exist")
+	}
+	return oc
 }
 
 // SecurityGroups are the managed groups.
@@ -76,8 +119,13 @@ func (c *Connections) SecurityGroups() []ISecurityGroup {
 }
 
 // AddSecurityGroup adds groups; rules already allowed apply to them too.
+// A nil or typed-nil group is reported as NewConnections reports one.
 func (c *Connections) AddSecurityGroup(groups ...ISecurityGroup) {
-	for _, g := range groups {
+	for i, g := range groups {
+		if nilref.IsNil(g) {
+			c.fail("AddSecurityGroup", fmt.Sprintf("group %d %s", i, nilref.Describe(g)), "pass a security group that exists")
+			continue
+		}
 		c.groups.push(g)
 		c.rules.push(g)
 	}
@@ -110,7 +158,10 @@ func (c *Connections) AllowTo(other IConnectable, port Port, description string)
 		return
 	}
 	remote := c.remoteRule
-	oc := other.Connections()
+	oc := c.other("AllowTo", other)
+	if oc == nil {
+		return
+	}
 	c.groups.forEachAndForever(func(sg ISecurityGroup) {
 		oc.rules.forEachAndForever(func(rule IPeer) {
 			addRule(sg, false, rule, port, description, remote)
@@ -123,14 +174,19 @@ func (c *Connections) AllowTo(other IConnectable, port Port, description string)
 }
 
 // AllowFrom allows traffic on port from other to these groups: ingress
-// rules here, egress rules on other's groups.
+// rules here, egress rules on other's groups. A nil or typed-nil other is
+// an error on the first managed group (a panic with a message without
+// one), as are the other methods' nil arguments.
 func (c *Connections) AllowFrom(other IConnectable, port Port, description string) {
 	checkPortValue("AllowFrom", port)
 	if c.skip {
 		return
 	}
 	remote := c.remoteRule
-	oc := other.Connections()
+	oc := c.other("AllowFrom", other)
+	if oc == nil {
+		return
+	}
 	c.groups.forEachAndForever(func(sg ISecurityGroup) {
 		oc.rules.forEachAndForever(func(rule IPeer) {
 			addRule(sg, true, rule, port, description, remote)
@@ -195,7 +251,10 @@ func (c *Connections) AllowDefaultPortFromAnyIpv4(description string) {
 
 // AllowToDefaultPort allows traffic to other on other's default port.
 func (c *Connections) AllowToDefaultPort(other IConnectable, description string) {
-	oc := other.Connections()
+	oc := c.other("AllowToDefaultPort", other)
+	if oc == nil {
+		return
+	}
 	if oc.DefaultPort == nil {
 		panic("ec2: Connections.AllowToDefaultPort: the other side has no DefaultPort; use AllowTo with a Port")
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // SubnetSelection selects subnets of a VPC. Set at most one of SubnetType,
@@ -21,7 +22,8 @@ type SubnetSelection struct {
 	// SubnetConfiguration.Name).
 	// Default: select by SubnetType.
 	SubnetGroupName string
-	// Subnets selects these subnets.
+	// Subnets selects these subnets; a nil or typed-nil one is an error
+	// naming the construct that selects.
 	// Default: select by SubnetType.
 	Subnets []ISubnet
 	// AvailabilityZones keeps only the subnets in these zones.
@@ -119,6 +121,11 @@ func selectSubnets(sel SubnetSelection, public, private, isolated []ISubnet, gro
 	var subnets []ISubnet
 	switch {
 	case sel.Subnets != nil:
+		for i, sn := range sel.Subnets {
+			if nilref.IsNil(sn) {
+				return nil, fmt.Errorf("SubnetSelection.Subnets[%d] %s: pass subnets of the VPC (its PrivateSubnets(), PublicSubnets(), or ec2.SubnetFromSubnetId)", i, nilref.Describe(sn))
+			}
+		}
 		subnets = sel.Subnets
 	case sel.SubnetGroupName != "":
 		all := slices.Concat(public, private, isolated)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // ResourceEnvironment is the account and region a resource lives in; either
@@ -54,6 +55,12 @@ type GrantOnPrincipalOptions struct {
 	// Conditions of the statement.
 	// Default: none.
 	Conditions Conditions
+	// Scope is the construct on which a nil or typed-nil Grantee (or one
+	// whose GrantPrincipal is nil) is reported as a synthesis error,
+	// usually the resource being granted on.
+	// Default: none: such a Grantee panics with a message (a programming
+	// error, as the function has no construct to report on).
+	Scope cdk.Construct
 }
 
 // GrantWithResourceOptions are the options of
@@ -101,10 +108,11 @@ func describeGrant(grantee IGrantable, actions, arns []string) string {
 
 // GrantAddToPrincipal adds a statement to the grantee's identity policy.
 // The grant does not succeed when the grantee has no policy of its own (a
-// service principal).
+// service principal). A nil or typed-nil grantee is an error on o.Scope,
+// or a panic with a message when Scope is not set.
 func GrantAddToPrincipal(o GrantOnPrincipalOptions) *Grant {
-	if o.Grantee == nil {
-		panic("iam: a grant needs a Grantee")
+	if g, bad := badGrantee(o.Scope, o.Grantee, o.Actions); bad {
+		return g
 	}
 	g := &Grant{description: describeGrant(o.Grantee, o.Actions, o.ResourceArns)}
 	st := NewPolicyStatement(PolicyStatementProps{Actions: o.Actions, Resources: o.ResourceArns, Conditions: o.Conditions})
@@ -118,6 +126,27 @@ func GrantAddToPrincipal(o GrantOnPrincipalOptions) *Grant {
 	g.principalStatements = append(g.principalStatements, st)
 	g.dependables = append(g.dependables, res.PolicyDependable)
 	return g
+}
+
+// badGrantee reports a nil or typed-nil grantee (or principal) on scope,
+// or panics with a message without one, and returns the empty grant to
+// return instead.
+func badGrantee(scope cdk.Construct, grantee IGrantable, actions []string) (*Grant, bool) {
+	what := ""
+	switch {
+	case nilref.IsNil(grantee):
+		what = "the grantee " + nilref.Describe(grantee)
+	case nilref.IsNil(grantee.GrantPrincipal()):
+		what = fmt.Sprintf("the grantee's principal (%T.GrantPrincipal()) %s", grantee, nilref.Describe(grantee.GrantPrincipal()))
+	default:
+		return nil, false
+	}
+	msg := fmt.Sprintf("granting %s: %s: pass a role, user, group or another grantable that exists", strings.Join(actions, ","), what)
+	if nilref.IsNil(scope) {
+		panic("iam: " + msg)
+	}
+	scope.Node().AddError("%s", msg)
+	return &Grant{description: msg}, true
 }
 
 // TokenComparison is the result of comparing two strings that may be
@@ -155,6 +184,9 @@ func CompareStrings(a, b string) TokenComparison {
 // policy when the grantee is in the resource's account, and to the
 // resource's policy otherwise (or when the grantee has no policy).
 func GrantAddToPrincipalOrResource(o GrantWithResourceOptions) *Grant {
+	if g, bad := badGrantee(o.Resource, o.Grantee, o.Actions); bad {
+		return g
+	}
 	g := GrantAddToPrincipal(GrantOnPrincipalOptions{Grantee: o.Grantee, Actions: o.Actions, ResourceArns: o.ResourceArns, Conditions: o.Conditions})
 	same := false
 	if acct := o.Grantee.GrantPrincipal().PrincipalAccount(); acct != "" {
@@ -184,6 +216,9 @@ func GrantAddToPrincipalOrResource(o GrantWithResourceOptions) *Grant {
 // GrantOnPrincipalAndResource adds a statement to both the grantee's
 // identity policy and the resource's policy (needed across accounts).
 func GrantOnPrincipalAndResource(o GrantOnPrincipalAndResourceOptions) *Grant {
+	if g, bad := badGrantee(o.Resource, o.Grantee, o.Actions); bad {
+		return g
+	}
 	g := GrantAddToPrincipal(GrantOnPrincipalOptions{Grantee: o.Grantee, Actions: o.Actions, ResourceArns: o.ResourceArns, Conditions: o.Conditions})
 	arns := o.ResourceSelfArns
 	if arns == nil {

@@ -144,11 +144,21 @@ func (m *ManagedPolicy) Document() *PolicyDocument { return m.document }
 
 // AddStatements adds statements to the policy.
 func (m *ManagedPolicy) AddStatements(statements ...*PolicyStatement) {
+	kept := statements[:0:0]
+	for i, s := range statements {
+		if !nilref.Report(m.Node(), fmt.Sprintf("ManagedPolicy.AddStatements: statement %d", i), "pass a statement made with iam.NewPolicyStatement", s) {
+			kept = append(kept, s)
+		}
+	}
+	statements = kept
 	m.document.AddStatements(statements...)
 }
 
 // AttachToRole attaches the policy to a role.
 func (m *ManagedPolicy) AttachToRole(r IRole) {
+	if nilref.Report(m.Node(), "ManagedPolicy.AttachToRole: the role", "pass a role", r) {
+		return
+	}
 	for _, x := range m.roles {
 		if x == r {
 			return
@@ -160,6 +170,9 @@ func (m *ManagedPolicy) AttachToRole(r IRole) {
 
 // AttachToUser attaches the policy to a user.
 func (m *ManagedPolicy) AttachToUser(u IUser) {
+	if nilref.Report(m.Node(), "ManagedPolicy.AttachToUser: the user", "pass a user", u) {
+		return
+	}
 	for _, x := range m.users {
 		if x == u {
 			return
@@ -171,6 +184,9 @@ func (m *ManagedPolicy) AttachToUser(u IUser) {
 
 // AttachToGroup attaches the policy to a group.
 func (m *ManagedPolicy) AttachToGroup(g IGroup) {
+	if nilref.Report(m.Node(), "ManagedPolicy.AttachToGroup: the group", "pass a group", g) {
+		return
+	}
 	for _, x := range m.groups {
 		if x == g {
 			return

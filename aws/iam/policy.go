@@ -1,6 +1,8 @@
 package iam
 
 import (
+	"fmt"
+
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
 	"github.com/eksforge/eksforge/internal/nilref"
@@ -117,11 +119,21 @@ func (p *Policy) PolicyName() string { return p.resource.Props.PolicyName }
 
 // AddStatements adds statements to the policy.
 func (p *Policy) AddStatements(statements ...*PolicyStatement) {
+	kept := statements[:0:0]
+	for i, s := range statements {
+		if !nilref.Report(p.Node(), fmt.Sprintf("Policy.AddStatements: statement %d", i), "pass a statement made with iam.NewPolicyStatement", s) {
+			kept = append(kept, s)
+		}
+	}
+	statements = kept
 	p.document.AddStatements(statements...)
 }
 
 // AttachToRole attaches the policy to a role (once).
 func (p *Policy) AttachToRole(r IRole) {
+	if nilref.Report(p.Node(), "Policy.AttachToRole: the role", "pass a role", r) {
+		return
+	}
 	for _, x := range p.roles {
 		if x == r {
 			return
@@ -134,6 +146,9 @@ func (p *Policy) AttachToRole(r IRole) {
 
 // AttachToUser attaches the policy to a user (once).
 func (p *Policy) AttachToUser(u IUser) {
+	if nilref.Report(p.Node(), "Policy.AttachToUser: the user", "pass a user", u) {
+		return
+	}
 	for _, x := range p.users {
 		if x == u {
 			return
@@ -146,6 +161,9 @@ func (p *Policy) AttachToUser(u IUser) {
 
 // AttachToGroup attaches the policy to a group (once).
 func (p *Policy) AttachToGroup(g IGroup) {
+	if nilref.Report(p.Node(), "Policy.AttachToGroup: the group", "pass a group", g) {
+		return
+	}
 	for _, x := range p.groups {
 		if x == g {
 			return

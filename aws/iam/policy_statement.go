@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // Effect is whether a statement allows or denies.
@@ -163,8 +164,9 @@ func (s *PolicyStatement) AddPrincipals(principals ...IPrincipal) *PolicyStateme
 		s.errs = append(s.errs, "a statement cannot have both Principals and NotPrincipals")
 	}
 	for _, p := range principals {
-		if p == nil {
-			panic("iam: PolicyStatement.AddPrincipals: nil principal")
+		if nilref.IsNil(p) {
+			s.errs = append(s.errs, fmt.Sprintf("Principals: a principal %s: pass a principal, such as iam.NewServicePrincipal(\"ec2.amazonaws.com\") or a role", nilref.Describe(p)))
+			continue
 		}
 		s.principals = append(s.principals, p)
 		f := p.PolicyFragment()
@@ -181,8 +183,9 @@ func (s *PolicyStatement) AddNotPrincipals(principals ...IPrincipal) *PolicyStat
 		s.errs = append(s.errs, "a statement cannot have both Principals and NotPrincipals")
 	}
 	for _, p := range principals {
-		if p == nil {
-			panic("iam: PolicyStatement.AddNotPrincipals: nil principal")
+		if nilref.IsNil(p) {
+			s.errs = append(s.errs, fmt.Sprintf("NotPrincipals: a principal %s: pass a principal, such as iam.NewServicePrincipal(\"ec2.amazonaws.com\") or a role", nilref.Describe(p)))
+			continue
 		}
 		s.notPrincipals = append(s.notPrincipals, p)
 		f := p.PolicyFragment()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // IGrantable is anything that can be granted permissions: a role, a user, a
@@ -289,8 +290,12 @@ type IOpenIDConnectProvider interface {
 // NewOpenIDConnectPrincipal returns a principal federated through an OpenID
 // Connect provider (sts:AssumeRoleWithWebIdentity), e.g. a Kubernetes
 // service account of an EKS cluster; conditions usually pin the audience
-// and subject.
+// and subject. A nil or typed-nil provider panics with a message (a
+// programming error).
 func NewOpenIDConnectPrincipal(provider IOpenIDConnectProvider, conditions Conditions) *FederatedPrincipal {
+	if nilref.IsNil(provider) {
+		panic("iam: NewOpenIDConnectPrincipal: the provider " + nilref.Describe(provider) + ": pass an OpenID Connect provider (iam.NewOpenIDConnectProvider or a cluster's OpenIdConnectProvider())")
+	}
 	return NewWebIdentityPrincipal(provider.OpenIDConnectProviderArn(), conditions)
 }
 
@@ -330,8 +335,13 @@ type principalWithConditions struct {
 }
 
 // WithConditions returns p with conditions that every statement naming it
-// must carry (merged with p's own, operator by operator).
+// must carry (merged with p's own, operator by operator). A nil or
+// typed-nil p is a programming error: it panics with a message (there is
+// no construct to report it on).
 func WithConditions(p IPrincipal, conditions Conditions) IPrincipal {
+	if nilref.IsNil(p) {
+		panic("iam: WithConditions: the principal " + nilref.Describe(p) + ": pass a principal, such as iam.NewServicePrincipal(\"ec2.amazonaws.com\") or a role")
+	}
 	return &principalWithConditions{wrapped: p, conditions: copyConditions(conditions)}
 }
 
@@ -362,8 +372,9 @@ type CompositePrincipal struct {
 	principals []IPrincipal
 }
 
-// NewCompositePrincipal combines principals; it panics without any. None of
-// them may carry conditions.
+// NewCompositePrincipal combines principals; it panics without any, or
+// with a nil or typed-nil one (programming errors: there is no construct
+// to report them on). None of them may carry conditions.
 func NewCompositePrincipal(principals ...IPrincipal) *CompositePrincipal {
 	if len(principals) == 0 {
 		panic("iam: NewCompositePrincipal needs at least one principal")
@@ -373,9 +384,13 @@ func NewCompositePrincipal(principals ...IPrincipal) *CompositePrincipal {
 	return c
 }
 
-// AddPrincipals adds principals to the composite.
+// AddPrincipals adds principals to the composite. It panics, with a
+// message, on a nil or typed-nil principal.
 func (c *CompositePrincipal) AddPrincipals(principals ...IPrincipal) *CompositePrincipal {
-	for _, p := range principals {
+	for i, p := range principals {
+		if nilref.IsNil(p) {
+			panic(fmt.Sprintf("iam: CompositePrincipal: principal %d %s: pass a principal, such as iam.NewServicePrincipal(\"ec2.amazonaws.com\") or a role", i, nilref.Describe(p)))
+		}
 		if f := p.PolicyFragment(); len(f.Conditions) > 0 {
 			panic(fmt.Sprintf("iam: the principals of a CompositePrincipal must not have conditions; %v has %v: use separate statements instead", p, f.Conditions))
 		}

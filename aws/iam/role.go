@@ -227,6 +227,9 @@ func (r *Role) String() string { return r.Node().Path() }
 // AddToPrincipalPolicy adds a statement to the role's default policy
 // (AWS::IAM::Policy "DefaultPolicy", created on first use).
 func (r *Role) AddToPrincipalPolicy(statement *PolicyStatement) AddToPrincipalPolicyResult {
+	if nilref.Report(r.Node(), "Role.AddToPrincipalPolicy: the statement", "pass a statement made with iam.NewPolicyStatement", statement) {
+		return AddToPrincipalPolicyResult{}
+	}
 	if r.defaultPolicy == nil {
 		r.defaultPolicy = NewPolicy(r, "DefaultPolicy", PolicyProps{})
 		r.AttachInlinePolicy(r.defaultPolicy)
@@ -246,6 +249,9 @@ func (r *Role) DefaultPolicy() *Policy { return r.defaultPolicy }
 
 // AttachInlinePolicy attaches a policy to the role.
 func (r *Role) AttachInlinePolicy(p *Policy) {
+	if nilref.Report(r.Node(), "Role.AttachInlinePolicy: the policy", "pass a policy made with iam.NewPolicy", p) {
+		return
+	}
 	if r.attached.attach(p) {
 		p.AttachToRole(r)
 	}
@@ -253,6 +259,9 @@ func (r *Role) AttachInlinePolicy(p *Policy) {
 
 // AddManagedPolicy attaches a managed policy (once).
 func (r *Role) AddManagedPolicy(p IManagedPolicy) {
+	if nilref.Report(r.Node(), "Role.AddManagedPolicy: the policy", "pass a managed policy (iam.NewManagedPolicy, iam.ManagedPolicyFromAwsManagedPolicyName)", p) {
+		return
+	}
 	for _, m := range r.managedPolicies {
 		if m == p {
 			return
@@ -269,7 +278,7 @@ func (r *Role) ManagedPolicies() []IManagedPolicy {
 
 // Grant allows grantee to perform actions on this role.
 func (r *Role) Grant(grantee IGrantable, actions ...string) *Grant {
-	return GrantAddToPrincipal(GrantOnPrincipalOptions{Grantee: grantee, Actions: actions, ResourceArns: []string{r.RoleArn()}})
+	return GrantAddToPrincipal(GrantOnPrincipalOptions{Grantee: grantee, Actions: actions, ResourceArns: []string{r.RoleArn()}, Scope: r})
 }
 
 // GrantPassRole allows grantee to pass this role to a service.
@@ -284,6 +293,9 @@ func (r *Role) GrantAssumeRole(grantee IPrincipal) *Grant {
 }
 
 func grantAssumeRole(r IRole, grantee IPrincipal, grant func(IGrantable, ...string) *Grant) *Grant {
+	if nilref.IsNil(grantee) {
+		return grant(grantee, "sts:AssumeRole") // reported on r
+	}
 	if err := requireIdentityArn(grantee); err != "" {
 		r.Node().AddError("GrantAssumeRole: %s; add it to the role's trust policy instead (RoleProps.AssumedBy or AssumeRolePolicy().AddStatements)", err)
 		return GrantDrop(grantee, "sts:AssumeRole")
@@ -432,7 +444,7 @@ func (r *importedRole) AttachInlinePolicy(p *Policy) {
 }
 
 func (r *importedRole) Grant(grantee IGrantable, actions ...string) *Grant {
-	return GrantAddToPrincipal(GrantOnPrincipalOptions{Grantee: grantee, Actions: actions, ResourceArns: []string{r.arn}})
+	return GrantAddToPrincipal(GrantOnPrincipalOptions{Grantee: grantee, Actions: actions, ResourceArns: []string{r.arn}, Scope: r})
 }
 
 func (r *importedRole) GrantPassRole(grantee IGrantable) *Grant {

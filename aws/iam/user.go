@@ -108,6 +108,9 @@ func (u *User) String() string { return u.Node().Path() }
 
 // AddToPrincipalPolicy adds a statement to the user's default policy.
 func (u *User) AddToPrincipalPolicy(statement *PolicyStatement) AddToPrincipalPolicyResult {
+	if nilref.Report(u.Node(), "User.AddToPrincipalPolicy: the statement", "pass a statement made with iam.NewPolicyStatement", statement) {
+		return AddToPrincipalPolicyResult{}
+	}
 	if u.defaultPolicy == nil {
 		u.defaultPolicy = NewPolicy(u, "DefaultPolicy", PolicyProps{})
 		u.AttachInlinePolicy(u.defaultPolicy)
@@ -123,6 +126,9 @@ func (u *User) AddToPolicy(statement *PolicyStatement) bool {
 
 // AttachInlinePolicy attaches a policy to the user.
 func (u *User) AttachInlinePolicy(p *Policy) {
+	if nilref.Report(u.Node(), "User.AttachInlinePolicy: the policy", "pass a policy made with iam.NewPolicy", p) {
+		return
+	}
 	if u.attached.attach(p) {
 		p.AttachToUser(u)
 	}
@@ -130,6 +136,9 @@ func (u *User) AttachInlinePolicy(p *Policy) {
 
 // AddManagedPolicy attaches a managed policy (once).
 func (u *User) AddManagedPolicy(p IManagedPolicy) {
+	if nilref.Report(u.Node(), "User.AddManagedPolicy: the policy", "pass a managed policy (iam.NewManagedPolicy, iam.ManagedPolicyFromAwsManagedPolicyName)", p) {
+		return
+	}
 	for _, m := range u.managed {
 		if m == p {
 			return
@@ -141,6 +150,9 @@ func (u *User) AddManagedPolicy(p IManagedPolicy) {
 
 // AddToGroup makes the user a member of group.
 func (u *User) AddToGroup(g IGroup) {
+	if nilref.Report(u.Node(), "User.AddToGroup: the group", "pass a group", g) {
+		return
+	}
 	for _, x := range u.groups {
 		if x == g {
 			return
@@ -220,6 +232,9 @@ func (g *Group) String() string { return g.Node().Path() }
 
 // AddToPrincipalPolicy adds a statement to the group's default policy.
 func (g *Group) AddToPrincipalPolicy(statement *PolicyStatement) AddToPrincipalPolicyResult {
+	if nilref.Report(g.Node(), "Group.AddToPrincipalPolicy: the statement", "pass a statement made with iam.NewPolicyStatement", statement) {
+		return AddToPrincipalPolicyResult{}
+	}
 	if g.defaultPolicy == nil {
 		g.defaultPolicy = NewPolicy(g, "DefaultPolicy", PolicyProps{})
 		g.AttachInlinePolicy(g.defaultPolicy)
@@ -235,6 +250,9 @@ func (g *Group) AddToPolicy(statement *PolicyStatement) bool {
 
 // AttachInlinePolicy attaches a policy to the group.
 func (g *Group) AttachInlinePolicy(p *Policy) {
+	if nilref.Report(g.Node(), "Group.AttachInlinePolicy: the policy", "pass a policy made with iam.NewPolicy", p) {
+		return
+	}
 	if g.attached.attach(p) {
 		p.AttachToGroup(g)
 	}
@@ -242,6 +260,9 @@ func (g *Group) AttachInlinePolicy(p *Policy) {
 
 // AddManagedPolicy attaches a managed policy (once).
 func (g *Group) AddManagedPolicy(p IManagedPolicy) {
+	if nilref.Report(g.Node(), "Group.AddManagedPolicy: the policy", "pass a managed policy (iam.NewManagedPolicy, iam.ManagedPolicyFromAwsManagedPolicyName)", p) {
+		return
+	}
 	for _, m := range g.managed {
 		if m == p {
 			return
@@ -252,4 +273,9 @@ func (g *Group) AddManagedPolicy(p IManagedPolicy) {
 }
 
 // AddUser makes user a member of the group.
-func (g *Group) AddUser(user IUser) { user.AddToGroup(g) }
+func (g *Group) AddUser(user IUser) {
+	if nilref.Report(g.Node(), "Group.AddUser: the user", "pass a user", user) {
+		return
+	}
+	user.AddToGroup(g)
+}

@@ -309,6 +309,10 @@ func ownedStack(p iam.IPrincipal) *cdk.Stack {
 }
 
 func grantOnKey(key IKey, grantee iam.IGrantable, actions []string) *iam.Grant {
+	if nilref.IsNil(grantee) || nilref.IsNil(grantee.GrantPrincipal()) {
+		// Reported on the key.
+		return iam.GrantAddToPrincipalOrResource(iam.GrantWithResourceOptions{Grantee: grantee, Actions: actions, Resource: key})
+	}
 	principal := grantee.GrantPrincipal()
 	keyStack := cdk.StackOf(key)
 	env := key.Env()

@@ -13,6 +13,7 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/internal/fingerprint"
 	"github.com/eksforge/eksforge/internal/gobuild"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // Code is the deployment package of a [Function] or the content of a
@@ -70,10 +71,15 @@ type S3Location struct {
 type s3Code struct{ loc S3Location }
 
 // CodeFromBucket is a zip already in S3: key in bucket, at objectVersion
-// ("" for the latest). It panics when key is empty.
+// ("" for the latest). It panics, with a message, when bucket is nil (or a
+// typed nil) or key is empty: programming errors, with no construct to
+// report them on.
 func CodeFromBucket(bucket s3.IBucket, key, objectVersion string) Code {
-	if bucket == nil || key == "" {
-		panic("lambda: CodeFromBucket needs a bucket and an object key")
+	if nilref.IsNil(bucket) {
+		panic("lambda: CodeFromBucket: the bucket " + nilref.Describe(bucket) + ": pass a bucket (s3.NewBucket or s3.BucketFromBucketName)")
+	}
+	if key == "" {
+		panic("lambda: CodeFromBucket needs an object key")
 	}
 	return &s3Code{S3Location{BucketName: bucket.BucketName(), ObjectKey: key, ObjectVersion: objectVersion}}
 }

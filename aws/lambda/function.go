@@ -17,6 +17,7 @@ import (
 	"github.com/eksforge/eksforge/aws/logs"
 	"github.com/eksforge/eksforge/cdk"
 	cfnlambda "github.com/eksforge/eksforge/cfn/lambda"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // Limits Lambda enforces, checked at synthesis.
@@ -511,6 +512,10 @@ func (f *Function) AddPermission(id string, p Permission) {
 // construct id is "Invoke" + base64(sha256 of the principal and its
 // conditions), so it matches the AWS CDK's logical ID.
 func grantInvoke(fn IFunction, grants map[string]*iam.Grant, canCreatePermissions bool, grantee iam.IGrantable) *iam.Grant {
+	if nilref.Report(fn.Node(), "GrantInvoke: the grantee", "pass a role, user, group or principal", grantee) ||
+		nilref.Report(fn.Node(), "GrantInvoke: the grantee's principal (GrantPrincipal())", "pass a grantee that has a principal", grantee.GrantPrincipal()) {
+		return iam.GrantDrop(nil, "lambda:InvokeFunction")
+	}
 	p := grantee.GrantPrincipal()
 	conds := map[string]any{}
 	if frag := p.PolicyFragment(); frag != nil {

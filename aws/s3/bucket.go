@@ -10,6 +10,7 @@ import (
 	"github.com/eksforge/eksforge/aws/kms"
 	"github.com/eksforge/eksforge/cdk"
 	cfns3 "github.com/eksforge/eksforge/cfn/s3"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // Actions granted by the Grant methods, as in the AWS CDK (aws-s3 perms).
@@ -381,6 +382,9 @@ func grantActions(b IBucket, grantee iam.IGrantable, bucketActions, keyActions [
 		ResourceArns: resources,
 		Resource:     b,
 	})
+	if nilref.IsNil(grantee) || nilref.IsNil(grantee.GrantPrincipal()) {
+		return g // reported on the bucket
+	}
 	if len(keyActions) > 0 && b.EncryptionKey() != nil {
 		b.EncryptionKey().Grant(grantee, keyActions...)
 	}

@@ -207,7 +207,11 @@ func (k *Karpenter) makeNodeRole(given iam.IRole) iam.IRole {
 func (k *Karpenter) tagSubnets(sel ec2.SubnetSelection) {
 	var subnets []ec2.ISubnet
 	if !sel.IsZero() {
-		subnets = k.cluster.Vpc().SelectSubnets(sel).Subnets
+		res, err := ec2.TrySelectSubnets(k.cluster.Vpc(), sel)
+		if err != nil {
+			k.Node().AddError("SubnetSelection: %v", err)
+		}
+		subnets = res.Subnets
 	} else {
 		subnets = k.cluster.Vpc().PrivateSubnets()
 	}

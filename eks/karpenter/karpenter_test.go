@@ -454,3 +454,25 @@ func TestSubnetSelection(t *testing.T) {
 		}
 	}
 }
+
+// TestBadSubnetSelectionIsASynthesisError: a selection the VPC cannot
+// satisfy, or one holding a typed-nil subnet, is an error on Karpenter's
+// path, not a panic.
+func TestBadSubnetSelectionIsASynthesisError(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		sel  ec2.SubnetSelection
+		want string
+	}{
+		{"fails with a typed-nil subnet", ec2.SubnetSelection{Subnets: []ec2.ISubnet{(*ec2.Subnet)(nil)}}, "SubnetSelection.Subnets[0] is a nil *ec2.Subnet"},
+		{"fails with an unknown subnet group", ec2.SubnetSelection{SubnetGroupName: "Nope"}, `there is no subnet group named "Nope"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sel := tc.sel
+			app, _, _ := newKarpenter(t, karpenter.Props{SubnetSelection: sel})
+			synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Karpenter] SubnetSelection: VPC", tc.want)
+		})
+	}
+}

@@ -3,6 +3,8 @@ package nilref
 import (
 	"fmt"
 	"reflect"
+
+	"github.com/eksforge/eksforge/cdk"
 )
 
 // IsNil reports whether v is nil or holds a nil pointer, map, slice,
@@ -77,4 +79,30 @@ func clearStruct(v reflect.Value, name string, out *[]string) {
 			fv.Set(kept)
 		}
 	}
+}
+
+// Report records on n an error when v, the argument a method received, is
+// nil or a typed nil, and reports whether it was: what names the argument
+// ("Role.AddManagedPolicy: the policy") and fix says what to pass. Methods
+// of constructs use it so that a nil argument is a synthesis error with
+// the construct's path rather than a nil dereference.
+func Report(n *cdk.Node, what, fix string, v any) bool {
+	if !IsNil(v) {
+		return false
+	}
+	if v == nil {
+		n.AddError("%s is nil: %s", what, fix)
+	} else {
+		n.AddError("%s is a nil %T: %s", what, v, fix)
+	}
+	return true
+}
+
+// Describe returns "is nil" or "is a nil <type>" for a nil or typed-nil
+// v, for panics of functions that have no construct to report on.
+func Describe(v any) string {
+	if v == nil {
+		return "is nil"
+	}
+	return fmt.Sprintf("is a nil %T", v)
 }
