@@ -17,6 +17,13 @@ import (
 // offending value.
 func TestBadStacksAreSynthesisErrors(t *testing.T) {
 	t.Parallel()
+	tag := func(key, value string) func(app *cdk.App) {
+		return func(app *cdk.App) {
+			s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+			cdk.NewCfnResource(s, "Topic", cdk.CfnResourceProps{Type: "AWS::SNS::Topic"})
+			cdk.TagsOf(s).Add(key, value)
+		}
+	}
 	env := func(account, region string) func(app *cdk.App) {
 		return func(app *cdk.App) {
 			cdk.NewStack(app, "Stack", cdk.StackProps{Env: cdk.Environment{Account: account, Region: region}})
@@ -44,6 +51,11 @@ func TestBadStacksAreSynthesisErrors(t *testing.T) {
 			cdk.NewStack(app, "Prod", cdk.StackProps{Env: cdk.Environment{Account: "123456789012", Region: "eu-west-1"}})
 			cdk.NewStack(app, "Other", cdk.StackProps{StackName: "Prod", Env: cdk.Environment{Account: "123456789012", Region: "eu-west-1"}})
 		}, "Other", []string{`stack name "Prod" is already used by Prod`}},
+		{"fails with a tag key starting with aws:", tag("aws:cost-center", "x"), "Stack", []string{`TagsOf(Stack).Add: tag key "aws:cost-center" starts with "aws:"`}},
+		{"fails with a tag key starting with AWS:", tag("AWS:Owner", "x"), "Stack", []string{`tag key "AWS:Owner" starts with "aws:"`}},
+		{"fails with an empty tag key", tag(" ", "x"), "Stack", []string{"TagsOf(Stack).Add: the tag key is empty"}},
+		{"fails with a 129-character tag key", tag(strings.Repeat("k", 129), "x"), "Stack", []string{"is 129 characters long; AWS allows at most 128"}},
+		{"fails with a 257-character tag value", tag("team", strings.Repeat("v", 257)), "Stack", []string{`the value of tag "team" is 257 characters long; AWS allows at most 256`}},
 		{"fails with 501 resources", func(app *cdk.App) {
 			s := cdk.NewStack(app, "Stack", cdk.StackProps{})
 			for i := 0; i < 501; i++ {
@@ -95,6 +107,13 @@ func TestValidStacksAtTheLimits(t *testing.T) {
 		{"one stack name in two environments", func(app *cdk.App) {
 			cdk.NewStack(app, "A", cdk.StackProps{StackName: "prod", Env: cdk.Environment{Account: "123456789012", Region: "us-east-1"}})
 			cdk.NewStack(app, "B", cdk.StackProps{StackName: "prod", Env: cdk.Environment{Account: "123456789012", Region: "eu-west-1"}})
+		}},
+		{"tags at AWS's limits", func(app *cdk.App) {
+			s := cdk.NewStack(app, "Stack", cdk.StackProps{})
+			cdk.NewCfnResource(s, "Topic", cdk.CfnResourceProps{Type: "AWS::SNS::Topic"})
+			cdk.TagsOf(s).Add(strings.Repeat("k", 128), strings.Repeat("v", 256))
+			cdk.TagsOf(s).Add("aws-cdk:subnet-name", "")
+			cdk.TagsOf(s).Add("awsome:team", "x")
 		}},
 		{"500 resources", func(app *cdk.App) {
 			s := cdk.NewStack(app, "Stack", cdk.StackProps{})

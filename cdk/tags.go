@@ -2,6 +2,8 @@ package cdk
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
 
 // TagFormat is how a resource type takes tags in its template.
@@ -187,8 +189,12 @@ type Tags struct{ scope Construct }
 // TagsOf returns the tag API for scope.
 func TagsOf(scope Construct) Tags { return Tags{scope} }
 
-// Add tags every taggable resource under the scope with key=value.
+// Add tags every taggable resource under the scope with key=value. A key
+// AWS refuses (empty, over 128 characters, or starting with the reserved
+// "aws:") or a value over 256 characters is a synthesis error on the
+// scope.
 func (t Tags) Add(key, value string, props ...TagProps) {
+	checkTag(t.scope.Node(), key, value)
 	p := mergeTagProps(props, 100)
 	AspectsOf(t.scope).Add(&tagAspect{key: key, value: value, props: p})
 }
@@ -302,4 +308,21 @@ func invokeAspects(root *Node) {
 		}
 	}
 	visit(root, nil)
+}
+
+// checkTag reports a tag that AWS would refuse on every resource.
+func checkTag(n *Node, key, value string) {
+	if !IsUnresolved(key) {
+		switch {
+		case strings.TrimSpace(key) == "":
+			n.AddError("TagsOf(%s).Add: the tag key is empty: tag keys are 1 to 128 characters", n.Path())
+		case utf8.RuneCountInString(key) > 128:
+			n.AddError("TagsOf(%s).Add: tag key %q is %d characters long; AWS allows at most 128", n.Path(), key, utf8.RuneCountInString(key))
+		case strings.HasPrefix(strings.ToLower(key), "aws:"):
+			n.AddError("TagsOf(%s).Add: tag key %q starts with \"aws:\", which AWS reserves for its own tags: choose another key", n.Path(), key)
+		}
+	}
+	if !IsUnresolved(value) && utf8.RuneCountInString(value) > 256 {
+		n.AddError("TagsOf(%s).Add: the value of tag %q is %d characters long; AWS allows at most 256", n.Path(), key, utf8.RuneCountInString(value))
+	}
 }

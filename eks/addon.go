@@ -231,10 +231,16 @@ func bindIdentity(c ICluster, by cdk.Construct, ns, name, kind string) {
 func NewAddon(scope cdk.Construct, id string, props AddonProps) *Addon {
 	a := &Addon{cluster: props.Cluster, name: props.AddonName, podRoles: map[string]iam.IRole{}}
 	cdk.InitConstruct(a, scope, id)
-	c := props.Cluster
-	if c == nil {
-		panic(a.Node().Path() + ": AddonProps.Cluster is required")
+	requiredCluster(a.Node().Path(), "AddonProps.Cluster", props.Cluster)
+	clearTypedNils(a.Node(), &props, "AddonProps")
+	if pas := props.PodIdentityAssociations; len(pas) > 0 {
+		props.PodIdentityAssociations = make([]AddonPodIdentityAssociation, len(pas))
+		for i, pa := range pas {
+			clearTypedNils(a.Node(), &pa, fmt.Sprintf("AddonProps.PodIdentityAssociations[%d]", i))
+			props.PodIdentityAssociations[i] = pa
+		}
 	}
+	c := props.Cluster
 	o := props.AddonOptions
 	a.validate(o)
 	st := addonsOf(c)

@@ -119,10 +119,9 @@ type Capability struct {
 func NewCapability(scope cdk.Construct, id string, props CapabilityProps) *Capability {
 	cp := &Capability{}
 	cdk.InitConstruct(cp, scope, id)
+	requiredCluster(cp.Node().Path(), "CapabilityProps.Cluster", props.Cluster)
+	clearTypedNils(cp.Node(), &props, "CapabilityProps")
 	c := props.Cluster
-	if c == nil {
-		panic(cp.Node().Path() + ": CapabilityProps.Cluster is required")
-	}
 	o := props.CapabilityOptions
 	switch o.Type {
 	case CapabilityTypeArgoCd, CapabilityTypeAck, CapabilityTypeKro:

@@ -112,7 +112,7 @@ type NodegroupOptions struct {
 	// CapacityType is on-demand or spot.
 	// Default: on-demand (not rendered).
 	CapacityType CapacityType
-	// DiskSize is the root volume size in GiB. It cannot be combined with a
+	// DiskSize is the root volume size in GiB (at most MaxDiskSize). It cannot be combined with a
 	// launch template.
 	// Default: 20 (EKS's default; not rendered).
 	DiskSize int

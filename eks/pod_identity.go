@@ -55,10 +55,9 @@ type PodIdentityAssociation struct {
 func NewPodIdentityAssociation(scope cdk.Construct, id string, props PodIdentityAssociationProps) *PodIdentityAssociation {
 	p := &PodIdentityAssociation{}
 	cdk.InitConstruct(p, scope, id)
+	requiredCluster(p.Node().Path(), "PodIdentityAssociationProps.Cluster", props.Cluster)
+	clearTypedNils(p.Node(), &props, "PodIdentityAssociationProps")
 	c := props.Cluster
-	if c == nil {
-		panic(p.Node().Path() + ": PodIdentityAssociationProps.Cluster is required")
-	}
 	ns := props.Namespace
 	if ns == "" {
 		ns = "default"

@@ -294,6 +294,10 @@ func checkKubectlOptions(n *cdk.Node, field string, o KubectlOptions) KubectlOpt
 		n.AddError("%s", nilRefMessage(field+".Provider", o.Provider, "a new kubectl handler"))
 		o.Provider = nil
 	}
+	if isTypedNil(o.LogEncryptionKey) {
+		n.AddError("%s", nilRefMessage(field+".LogEncryptionKey", o.LogEncryptionKey, "an unencrypted log group"))
+		o.LogEncryptionKey = nil
+	}
 	if isTypedNil(o.HandlerCode) {
 		n.AddError("%s", nilRefMessage(field+".HandlerCode", o.HandlerCode, "the kubectl handler's code"))
 		o.HandlerCode = nil

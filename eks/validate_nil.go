@@ -3,6 +3,9 @@ package eks
 import (
 	"fmt"
 	"reflect"
+
+	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // isNil reports whether v is nil or an interface holding a nil pointer,
@@ -44,6 +47,16 @@ func describeNil(v any) string {
 		return "is nil"
 	}
 	return fmt.Sprintf("is a nil %T", v)
+}
+
+// clearTypedNils reports the typed-nil references of the props struct
+// that props points to (interface fields and elements of slices of
+// interfaces, see nilref.Clear) on n and clears them, so the constructor
+// builds the default instead of crashing.
+func clearTypedNils(n *cdk.Node, props any, name string) {
+	for _, e := range nilref.Clear(props, name) {
+		n.AddError("%s: pass a value, or leave the field unset for its default", e)
+	}
 }
 
 // nilRefMessage is the error for an optional reference prop that holds a

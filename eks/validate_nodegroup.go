@@ -14,6 +14,10 @@ const MaxTaints = 50
 // Amazon Linux 2 AMIs for.
 const firstVersionWithoutAl2 = V1_33
 
+// MaxDiskSize is the largest root volume, in GiB, that EBS creates
+// (gp2 and gp3 volumes: 16 TiB).
+const MaxDiskSize = 16384
+
 // checkNodegroupOptions reports problems of a node group's options visible
 // before its resource is built, and returns them with typed-nil references
 // cleared.
@@ -74,6 +78,9 @@ func (ng *Nodegroup) checkNodegroupOptions(c ICluster, o NodegroupOptions) Nodeg
 	}
 	if o.DiskSize < 0 && !cdk.IsUnresolved(o.DiskSize) {
 		n.AddError("DiskSize is %d GiB: use a positive size, or leave it unset for 20 GiB", o.DiskSize)
+	}
+	if o.DiskSize > MaxDiskSize && !cdk.IsUnresolved(o.DiskSize) {
+		n.AddError("DiskSize is %d GiB; an EBS root volume is at most %d GiB: use a smaller size", o.DiskSize, MaxDiskSize)
 	}
 	if len(o.Taints) > MaxTaints {
 		n.AddError("Taints has %d taints; EKS allows at most %d per node group", len(o.Taints), MaxTaints)

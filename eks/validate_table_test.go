@@ -194,6 +194,22 @@ func badInputs() []badInput {
 		{"fails with a nil unstructured object", objectsOf((*unstructured.Unstructured)(nil)), pM, []string{"nil *unstructured.Unstructured"}, false},
 		{"fails with a nil map object", objectsOf(map[string]any(nil)), pM, []string{"nil map[string]interface {}"}, false},
 		{"fails with a nil object", objectsOf(nil), pM, []string{"the object is nil"}, false},
+		{"fails with a nil kubectl log key", clusterWith(eks.ClusterProps{Kubectl: eks.KubectlOptions{LogEncryptionKey: (*kms.Key)(nil)}}), pC, []string{"Kubectl.LogEncryptionKey is a nil *kms.Key"}, false},
+		{"fails with a nil add-on service account role", func(s *cdk.Stack) {
+			vc(s).AddAddon("a", eks.AddonOptions{AddonName: eks.AddonNameVpcCni, ServiceAccountRole: (*iam.Role)(nil)})
+		}, pC + "/a", []string{"AddonProps.ServiceAccountRole is a nil *iam.Role"}, false},
+		{"fails with a nil add-on Pod Identity role", func(s *cdk.Stack) {
+			vc(s).AddAddon("a", eks.AddonOptions{AddonName: eks.AddonNameVpcCni, PodIdentityAssociations: []eks.AddonPodIdentityAssociation{{ServiceAccount: "aws-node", Role: (*iam.Role)(nil)}}})
+		}, pC + "/a", []string{"AddonProps.PodIdentityAssociations[0].Role is a nil *iam.Role"}, false},
+		{"fails with a nil capability role", func(s *cdk.Stack) {
+			vc(s).AddCapability("c", eks.CapabilityOptions{Type: eks.CapabilityTypeAck, Role: (*iam.Role)(nil)})
+		}, pC + "/c", []string{"CapabilityProps.Role is a nil *iam.Role"}, false},
+		{"fails with a nil Pod Identity role", func(s *cdk.Stack) {
+			eks.NewPodIdentityAssociation(s, "P", eks.PodIdentityAssociationProps{Cluster: vc(s), ServiceAccount: "app", Role: (*iam.Role)(nil)})
+		}, "Stack/P", []string{"PodIdentityAssociationProps.Role is a nil *iam.Role"}, false},
+		{"fails with a nil Pod Identity target role", func(s *cdk.Stack) {
+			eks.NewPodIdentityAssociation(s, "P", eks.PodIdentityAssociationProps{Cluster: vc(s), ServiceAccount: "app", TargetRole: (*iam.Role)(nil)})
+		}, "Stack/P", []string{"PodIdentityAssociationProps.TargetRole is a nil *iam.Role"}, false},
 		{"fails with a nil node role to authorize", func(s *cdk.Stack) { eks.AuthorizeNodeRole(vc(s), "nodes", (*iam.Role)(nil)) }, pC, []string{`AuthorizeNodeRole("nodes"): the role is a nil *iam.Role`}, false},
 		{"fails with a nil Auto Scaling group to connect", func(s *cdk.Stack) { vc(s).ConnectAutoScalingGroupCapacity(nil, eks.ConnectOptions{}) }, pC, []string{"ConnectAutoScalingGroupCapacity: the Auto Scaling group is a nil *autoscaling.AutoScalingGroup"}, false},
 		{"fails with a nil peer allowed to the cluster", func(s *cdk.Stack) { vc(s).Connections().AllowFrom((*ec2.SecurityGroup)(nil), ec2.PortTcp(443), "") }, pC + "/ClusterSecurityGroup", []string{"Connections.AllowFrom: the other side is a nil *ec2.SecurityGroup"}, false},
@@ -265,6 +281,7 @@ func badInputs() []badInput {
 		{"fails with a zero max size", nodegroupWith(eks.NodegroupOptions{MinSize: cdk.Ptr(0), DesiredSize: cdk.Ptr(0), MaxSize: cdk.Ptr(0)}), pNG, []string{"MaxSize is 0: EKS needs at least 1"}, false},
 		{"fails with a zero max size by default", nodegroupWith(eks.NodegroupOptions{MinSize: cdk.Ptr(0), DesiredSize: cdk.Ptr(0)}), pNG, []string{"MaxSize defaults to DesiredSize (0)"}, false},
 		{"fails with a negative disk size", nodegroupWith(eks.NodegroupOptions{DiskSize: -20}), pNG, []string{"DiskSize is -20 GiB"}, false},
+		{"fails with a disk over EBS's largest volume", nodegroupWith(eks.NodegroupOptions{DiskSize: 16385}), pNG, []string{"DiskSize is 16385 GiB; an EBS root volume is at most 16384 GiB"}, false},
 		{"fails with 51 taints", nodegroupWith(eks.NodegroupOptions{Taints: manyTaints(51)}), pNG, []string{"Taints has 51 taints; EKS allows at most 50"}, false},
 		{"fails with a duplicate taint", nodegroupWith(eks.NodegroupOptions{Taints: []eks.TaintSpec{{Key: "gpu", Effect: eks.TaintEffectNoSchedule}, {Key: "gpu", Value: "x", Effect: eks.TaintEffectNoSchedule}}}), pNG, []string{`Taints[1] repeats Taints[0] (key "gpu", effect NO_SCHEDULE)`}, false},
 		{"fails with a lower-case taint effect", nodegroupWith(eks.NodegroupOptions{Taints: []eks.TaintSpec{{Key: "gpu", Effect: "NoSchedule"}}}), pNG, []string{`effect "NoSchedule" of taint "gpu"`}, false},
@@ -558,6 +575,7 @@ func TestValidEdgeCasesSynthesize(t *testing.T) {
 		{"a node group of 0 to 1 nodes, 63-character name, 50 taints, AL2 on 1.32", func(s *cdk.Stack) {
 			vc(s, eks.ClusterProps{Version: eks.V1_32}).AddNodegroupCapacity("n", eks.NodegroupOptions{NodegroupName: strings.Repeat("n", 63), MinSize: cdk.Ptr(0), DesiredSize: cdk.Ptr(0), MaxSize: cdk.Ptr(1), Taints: manyTaints(50), AmiType: eks.NodegroupAmiTypeAl2X86_64})
 		}},
+		{"a root volume of EBS's largest size", nodegroupWith(eks.NodegroupOptions{DiskSize: eks.MaxDiskSize})},
 		{"one taint key with two effects", nodegroupWith(eks.NodegroupOptions{Taints: []eks.TaintSpec{{Key: "gpu", Effect: eks.TaintEffectNoSchedule}, {Key: "gpu", Effect: eks.TaintEffectNoExecute}}})},
 		{"a Fargate selector with 5 labels, a 63-character namespace and the same namespace with other labels", fargateWith(eks.FargateProfileOptions{Selectors: []eks.Selector{
 			{Namespace: strings.Repeat("n", 63), Labels: map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5"}},

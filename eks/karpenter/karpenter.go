@@ -8,6 +8,7 @@ import (
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
 	cfnsqs "github.com/eksforge/eksforge/cfn/sqs"
 	"github.com/eksforge/eksforge/eks"
+	"github.com/eksforge/eksforge/internal/nilref"
 )
 
 // Chart locations: the controller chart and the chart of its CRDs, both
@@ -106,10 +107,13 @@ type Karpenter struct {
 func New(scope cdk.Construct, id string, props Props) *Karpenter {
 	k := &Karpenter{}
 	cdk.InitConstruct(k, scope, id)
-	c := props.Cluster
-	if c == nil {
-		panic(k.Node().Path() + ": karpenter.Props.Cluster is required")
+	if nilref.IsNil(props.Cluster) {
+		panic(k.Node().Path() + ": karpenter.Props.Cluster is required (it " + nilref.Describe(props.Cluster) + "): pass a cluster")
 	}
+	for _, e := range nilref.Clear(&props, "karpenter.Props") {
+		k.Node().AddError("%s: pass a value, or leave the field unset for its default", e)
+	}
+	c := props.Cluster
 	k.cluster = c
 	k.version = props.Version
 	k.namespace = props.Namespace

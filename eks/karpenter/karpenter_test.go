@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksforge/eksforge/aws/ec2"
+	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/cdk/assertions"
 	"github.com/eksforge/eksforge/eks"
@@ -475,4 +476,13 @@ func TestBadSubnetSelectionIsASynthesisError(t *testing.T) {
 			synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Karpenter] SubnetSelection: VPC", tc.want)
 		})
 	}
+}
+
+// TestTypedNilNodeRoleIsASynthesisError: a typed-nil NodeRole is an error
+// on Karpenter's path, and the default node role is made instead of a
+// nil dereference.
+func TestTypedNilNodeRoleIsASynthesisError(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newKarpenter(t, karpenter.Props{NodeRole: (*iam.Role)(nil)})
+	synthtest.WantErrors(t, synthtest.SynthError(t, app), "[Stack/Karpenter] karpenter.Props.NodeRole is a nil *iam.Role")
 }
