@@ -21,6 +21,7 @@ import (
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
 	"github.com/eksforge/eksforge/handlers/kubectl/helm"
+	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
@@ -61,40 +62,106 @@ func TestHelmChartFromS3Asset(t *testing.T) {
 	mustRun(t, h, del)
 }
 
+// ownerLabel is the release owner label of r.
+func (r *cfnResource) ownerLabel() string {
+	return fmt.Sprintf("%x", sha256Sum(shortStack(r.stack)+"/"+r.addr()))[:16]
+}
+
+// releases is what the charts of a stack declare in one template: chart →
+// its release (namespace/name).
+type releases map[*cfnResource][2]string
+
+func (d releases) stackObjects(t *testing.T) string {
+	t.Helper()
+	out := map[string][]string{}
+	for r, rel := range d {
+		out[r.addr()] = []string{kubectl.ReleaseKeyHash(rel[0], rel[1])}
+	}
+	return jsonString(t, out)
+}
+
+// checkRelease fails unless the release's last revision is owned by owner
+// with previous owner prev ("" for none).
+func checkRelease(t *testing.T, env *kubeenv.Env, ns, name string, owner, prev *cfnResource) {
+	t.Helper()
+	got, err := (&helm.Client{Rest: env.RestConfig()}).Owner(name, ns)
+	if err != nil || !got.Exists {
+		t.Fatalf("release %s/%s: %+v, %v", ns, name, got, err)
+	}
+	if got.Owner != owner.ownerLabel() {
+		t.Errorf("release %s owner %s, want %s's %s", name, got.Owner, owner.logical, owner.ownerLabel())
+	}
+	want := ""
+	if prev != nil {
+		want = prev.ownerLabel()
+	}
+	if got.Previous != want {
+		t.Errorf("release %s previous owner %q, want %q", name, got.Previous, want)
+	}
+}
+
 // TestOwnershipHelmRename renames a chart's construct, keeping its release
-// name: the new resource's Create upgrades the release and records itself
-// as owner; the old resource's Delete at cleanup leaves it installed.
+// name, as CloudFormation's event sequences: carried through (the new
+// resource's Create takes the release over, the old resource's Delete at
+// cleanup leaves it installed), and rolled back (the new resource's
+// rollback Delete gives the release back to the old one, rolled back to its
+// revision, instead of uninstalling it).
 func TestOwnershipHelmRename(t *testing.T) {
 	t.Parallel()
-	h, env := newHandler(t)
-	ns := namespace(t, env)
 	url, _ := chartRepo(t, demoChart("0.1.0", false))
-	chartProps := func(v string) map[string]any {
-		return map[string]any{"Release": "kept", "Chart": "demo", "Repository": url, "Namespace": ns, "Values": `{"v":"` + v + `"}`}
-	}
-	old := newResource(t, h, testStack, "OldChart", kubectl.TypeHelmChart)
-	old.create(chartProps("a"))
-	uid := uidOf(t, env, ns, "kept-cm")
+	t.Run("carried through", func(t *testing.T) {
+		t.Parallel()
+		h, env := newHandler(t)
+		ns := namespace(t, env)
+		chartProps := func(v string, d releases) map[string]any {
+			return map[string]any{"Release": "kept", "Chart": "demo", "Repository": url, "Namespace": ns, "Values": `{"v":"` + v + `"}`,
+				"StackObjects": d.stackObjects(t)}
+		}
+		old := newResource(t, h, testStack, "OldChart", kubectl.TypeHelmChart)
+		renamed := newResource(t, h, testStack, "NewChart", kubectl.TypeHelmChart)
+		old.create(chartProps("a", releases{old: {ns, "kept"}}))
+		uid := uidOf(t, env, ns, "kept-cm")
 
-	renamed := newResource(t, h, testStack, "NewChart", kubectl.TypeHelmChart)
-	renamed.create(chartProps("a")) // same chart and values: only the owner changes
-	old.remove()
-	checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "a", "chart": "0.1.0"}})
-	c := &helm.Client{Rest: env.RestConfig()}
-	owner, exists, err := c.Owner("kept", ns)
-	if err != nil || !exists || owner == "" {
-		t.Fatalf("release owner %q, exists %v, error %v", owner, exists, err)
-	}
+		v2 := releases{renamed: {ns, "kept"}}
+		renamed.create(chartProps("a", v2)) // same chart and values: only the owner changes
+		checkRelease(t, env, ns, "kept", renamed, old)
+		old.remove() // cleanup: lets go
+		checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "a", "chart": "0.1.0"}})
+		checkRelease(t, env, ns, "kept", renamed, nil)
 
-	renamed.update(chartProps("b"))
-	checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "b", "chart": "0.1.0"}})
-	if again, _, _ := c.Owner("kept", ns); again != owner {
-		t.Errorf("an upgrade changed the owner from %s to %s", owner, again)
-	}
-	renamed.remove()
-	if get(t, env, cmGVR, ns, "kept-cm") != nil {
-		t.Error("the owner's Delete did not uninstall the release")
-	}
+		renamed.update(chartProps("b", v2))
+		checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "b", "chart": "0.1.0"}})
+		checkRelease(t, env, ns, "kept", renamed, nil)
+		renamed.remove()
+		if get(t, env, cmGVR, ns, "kept-cm") != nil {
+			t.Error("the owner's Delete did not uninstall the release")
+		}
+	})
+	t.Run("rolled back", func(t *testing.T) {
+		t.Parallel()
+		h, env := newHandler(t)
+		ns := namespace(t, env)
+		chartProps := func(v string, d releases) map[string]any {
+			return map[string]any{"Release": "kept", "Chart": "demo", "Repository": url, "Namespace": ns, "Values": `{"v":"` + v + `"}`,
+				"StackObjects": d.stackObjects(t)}
+		}
+		old := newResource(t, h, testStack, "OldChart", kubectl.TypeHelmChart)
+		renamed := newResource(t, h, testStack, "NewChart", kubectl.TypeHelmChart)
+		old.create(chartProps("a", releases{old: {ns, "kept"}}))
+		uid := uidOf(t, env, ns, "kept-cm")
+
+		renamed.create(chartProps("b", releases{renamed: {ns, "kept"}})) // the rename also changes a value
+		checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "b", "chart": "0.1.0"}})
+		checkRelease(t, env, ns, "kept", renamed, old)
+		renamed.remove() // the rollback: Old is still in the stack
+		checkCM(t, env, ns, "kept-cm", cmState{uid: uid, data: map[string]any{"v": "a", "chart": "0.1.0"}})
+		checkRelease(t, env, ns, "kept", old, nil)
+
+		old.remove() // later, its own Delete uninstalls it
+		if get(t, env, cmGVR, ns, "kept-cm") != nil {
+			t.Error("the owner's Delete did not uninstall the release")
+		}
+	})
 }
 
 // TestTeardownHelmReleaseLoadBalancerFirst uninstalls a release whose

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -81,27 +82,32 @@ func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnE
 	if err != nil {
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
-	me := ownerOf(e, p)
+	me, ours := ownerOf(e, p), oldOwners(e)
 	r.Owner = me.releaseLabel()
-	if h.staleHelmEvent(ctx, e, p, id) {
+	decl, err := stackObjectsOf(e, p)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	cl, err := h.connect(ctx, p)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId, live: liveFor(e, me, id)}) {
+		// A late replay: a replayed Update must not upgrade the release
+		// back to old values, nor a replayed Delete uninstall a release
+		// re-created since.
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	}
 	if e.RequestType == cfnresponse.Delete {
-		if mark, exists, err := c.Owner(r.Name, r.Namespace); err != nil {
-			return provider.OnEventResult{}, err
-		} else if exists && mark != "" && mark != r.Owner {
-			slog.InfoContext(ctx, "not uninstalling a Helm release another resource owns now", "release", r.Namespace+"/"+r.Name, "owner", mark)
-			return provider.OnEventResult{PhysicalResourceId: id}, nil
+		uninstall, err := h.releaseIsOurs(ctx, cl, c, r, me, ours, decl)
+		if err != nil || !uninstall {
+			return provider.OnEventResult{PhysicalResourceId: id}, err
 		}
 		if full, _ := p.duration("Timeout"); h.longer(ctx, full) {
 			// Longer than this invocation can wait: delete the release's
 			// load balancers and volumes now, and let IsComplete wait for
 			// them and then uninstall it.
 			cloud, err := helmCloudObjects(ctx, c, r)
-			if err != nil {
-				return provider.OnEventResult{}, err
-			}
-			cl, err := h.connect(ctx, p)
 			if err != nil {
 				return provider.OnEventResult{}, err
 			}
@@ -116,6 +122,22 @@ func (h *Handler) helmChart(ctx context.Context, e provider.Event) (provider.OnE
 			return provider.OnEventResult{}, err
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
+	}
+	held, err := c.Owner(r.Name, r.Namespace)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	if e.RequestType == cfnresponse.Update && held.Exists && onlyStackObjectsChanged(e) {
+		// Another resource of the stack changed what it declares; this
+		// chart is as it was: nothing to upgrade.
+		return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Revision": strconv.Itoa(held.Revision)}}, nil
+	}
+	if held.Exists && held.Owner != "" && !ownsRelease(held.Owner, me, ours) {
+		// A takeover (a renamed construct keeping its release name): the
+		// former owner is recorded, so that this resource's Delete in a
+		// rollback gives the release back instead of uninstalling it.
+		r.PreviousOwner = held.Owner
+		slog.InfoContext(ctx, "taking a Helm release over from another resource", "release", r.Namespace+"/"+r.Name, "from", held.Owner, "to", r.Owner)
 	}
 	var a asset
 	if ok, err := p.decode("ChartAsset", &a); err != nil {
@@ -192,14 +214,66 @@ func (h *Handler) helmIsComplete(ctx context.Context, req provider.IsCompleteReq
 	return provider.IsCompleteResult{}, errors.New(reason)
 }
 
-// staleHelmEvent records a chart's event in the stack's ledger and reports
-// whether it is a late replay (see [Handler.staleEvent]): a replayed
-// Update must not upgrade the release back to old values, nor a replayed
-// Delete uninstall a release re-created since.
-func (h *Handler) staleHelmEvent(ctx context.Context, e provider.Event, p props, id string) bool {
-	cl, err := h.connect(ctx, p)
+// ownsRelease reports whether the release owner label l is me's (or one
+// of ours: the marks this resource had before an Update changed Owner).
+func ownsRelease(l string, me owner, ours []string) bool {
+	return l == me.releaseLabel() || slices.ContainsFunc(ours, func(m string) bool { return shortHash16(m) == l })
+}
+
+// ReleaseKeyHash is how StackObjects names a Helm release in the
+// properties of a chart: [ObjectKeyHash] of group "helm.sh", kind
+// "Release", its namespace and name.
+func ReleaseKeyHash(namespace, name string) string {
+	return ObjectKeyHash("helm.sh", "Release", normNS(namespace), name)
+}
+
+// releaseIsOurs settles a chart's Delete: it reports whether to uninstall
+// the release, only while it is this resource's (see docs/custom-resources.md, Ownership), the
+// Helm form of [Handler.ownedGuard]:
+//
+//   - a release another resource owns now is left; a record that it was
+//     taken from this resource goes (this resource has let go);
+//   - a release another chart of the stack declares is left — given back
+//     to it if it was taken from it;
+//   - a release taken over from a resource absent from the template and
+//     not recorded as deleted in the stack's ledger is given back to it
+//     (rolled back to that owner's last revision): the Delete of a Create
+//     rolled back while the renamed-away chart still exists.
+func (h *Handler) releaseIsOurs(ctx context.Context, cl *cluster, c *helm.Client, r helm.Release, me owner, ours []string, decl *stackObjects) (bool, error) {
+	held, err := c.Owner(r.Name, r.Namespace)
 	if err != nil {
-		return false // helmClient connected already; the error shows there
+		return false, err
 	}
-	return h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: id, request: e.RequestId})
+	what := r.Namespace + "/" + r.Name
+	giveBack := func(to string) (bool, error) {
+		_, err := c.GiveBack(ctx, r.Name, r.Namespace, to, r.Timeout)
+		return false, err
+	}
+	if held.Exists && held.Owner != "" && !ownsRelease(held.Owner, me, ours) {
+		if held.Previous != "" && ownsRelease(held.Previous, me, ours) {
+			if err := c.Relabel(r.Name, r.Namespace, map[string]*string{helm.PreviousOwnerLabel: nil}); err != nil {
+				slog.WarnContext(ctx, "unable to record that this resource let go of a Helm release", "release", what, "error", err)
+			}
+		}
+		slog.InfoContext(ctx, "not uninstalling a Helm release another resource owns now", "release", what, "owner", held.Owner)
+		return false, nil
+	}
+	if held.Exists {
+		if other := decl.declarerOf(me, ours, ReleaseKeyHash(r.Namespace, r.Name)); other != "" {
+			if held.Previous == shortHash16(other) {
+				slog.InfoContext(ctx, "giving a Helm release back to the resource it was taken from, which declares it again", "release", what, "owner", other)
+				return giveBack(held.Previous)
+			}
+			slog.InfoContext(ctx, "not uninstalling a Helm release another chart of the stack declares", "release", what, "chart", other)
+			return false, nil
+		}
+		if prev := held.Previous; prev != "" && !ownsRelease(prev, me, ours) && decl != nil && decl.markOfHash(prev) == "" {
+			if !h.ownerHashGone(ctx, cl, me.stack, prev) {
+				slog.InfoContext(ctx, "giving a Helm release back to the resource it was taken from (a rolled-back Create)", "release", what, "owner", prev)
+				return giveBack(prev)
+			}
+			slog.InfoContext(ctx, "the Helm release's former owner was deleted; uninstalling it", "release", what, "former", prev)
+		}
+	}
+	return true, nil
 }

@@ -149,13 +149,19 @@ func liveFor(e provider.Event, me owner, id string) liveChange {
 // with mark as deleted (see [liveChange]). A ledger that cannot be read
 // says no: an object is then left rather than deleted.
 func (h *Handler) ownerGone(ctx context.Context, cl *cluster, mark string) bool {
-	cm, err := cl.cs.CoreV1().ConfigMaps(ledgerNamespace).Get(ctx, "eksforge-events-"+stackOfMark(mark), metav1.GetOptions{})
+	return h.ownerHashGone(ctx, cl, stackOfMark(mark), shortHash16(mark))
+}
+
+// ownerHashGone is [Handler.ownerGone] for the owner whose mark has the
+// 16-hex hash mark in the stack whose 8-hex hash is stack.
+func (h *Handler) ownerHashGone(ctx context.Context, cl *cluster, stack, mark string) bool {
+	cm, err := cl.cs.CoreV1().ConfigMaps(ledgerNamespace).Get(ctx, "eksforge-events-"+stack, metav1.GetOptions{})
 	if err != nil {
 		if !apierrors.IsNotFound(err) {
 			slog.WarnContext(ctx, "unable to read the ledger; counting the former owner as live", "owner", mark, "error", err)
 		}
 		return false
 	}
-	ids, ok := cm.Data[ownerLedgerKey(mark)]
+	ids, ok := cm.Data["owner-"+mark]
 	return ok && strings.TrimSpace(ids) == ""
 }

@@ -246,8 +246,9 @@ func fieldManagerOf(id string) string { return owner{id: id}.fieldManager() }
 // cluster, from the property StackObjects (set by the construct at
 // synthesis). A nil *stackObjects knows nothing.
 type stackObjects struct {
-	byKey  map[string]string // object key hash (see [ObjectKeyHash]) → owner mark
-	owners map[string]bool   // the marks of every owning resource of the template
+	byKey   map[string]string   // object key (see [ObjectKeyHash]) → owner mark
+	byOwner map[string][]string // owner mark → its object keys
+	owners  map[string]bool     // the marks of every owning resource of the template
 }
 
 // stackObjectsOf reads the StackObjects property: a JSON object mapping
@@ -260,9 +261,10 @@ func stackObjectsOf(e provider.Event, p props) (*stackObjects, error) {
 		return nil, err
 	}
 	stack := shortHash(e.StackId)
-	out := &stackObjects{byKey: map[string]string{}, owners: map[string]bool{}}
+	out := &stackObjects{byKey: map[string]string{}, byOwner: map[string][]string{}, owners: map[string]bool{}}
 	for addr, keys := range raw {
 		out.owners[stack+"/"+addr] = true
+		out.byOwner[stack+"/"+addr] = keys
 		for _, k := range keys {
 			out.byKey[k] = stack + "/" + addr
 		}
@@ -283,8 +285,31 @@ func (d *stackObjects) declarer(cur *unstructured.Unstructured, me owner, ours [
 		// object under the default namespace.
 		keys = append(keys, ObjectKeyHash(gvk.Group, gvk.Kind, "default", cur.GetName()))
 	}
+	return d.declarerOf(me, ours, keys...)
+}
+
+// declarerOf is the mark of another resource of the stack that declares
+// one of keys ("" when none does).
+func (d *stackObjects) declarerOf(me owner, ours []string, keys ...string) string {
+	if d == nil {
+		return ""
+	}
 	for _, k := range keys {
 		if o, ok := d.byKey[k]; ok && o != me.id && !slices.Contains(ours, o) {
+			return o
+		}
+	}
+	return ""
+}
+
+// markOfHash is the mark of the resource of the template whose 16-hex
+// hash (see [owner.releaseLabel]) is h ("" when none is).
+func (d *stackObjects) markOfHash(h string) string {
+	if d == nil {
+		return ""
+	}
+	for o := range d.owners {
+		if shortHash16(o) == h {
 			return o
 		}
 	}

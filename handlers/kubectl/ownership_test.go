@@ -319,8 +319,10 @@ func TestOwnershipPatch(t *testing.T) {
 	old.create(patchProps("renamed", "configmap"))
 	renamed := newResource(t, h, testStack, "NewPatch", kubectl.TypePatch)
 	renamed.create(patchProps("renamed", "configmaps"))
+	checkPatchMarks(t, env, ns, "renamed", renamed, old)
 	old.remove()
 	checkCM(t, env, ns, "renamed", cmState{uid: uid, data: map[string]any{"k": "patched"}})
+	checkPatchMarks(t, env, ns, "renamed", renamed, nil)
 	renamed.remove()
 	checkCM(t, env, ns, "renamed", cmState{uid: uid, data: map[string]any{"k": "orig"}})
 
@@ -333,6 +335,100 @@ func TestOwnershipPatch(t *testing.T) {
 	}
 	p.remove()
 	checkCM(t, env, ns, "changed", cmState{uid: uid, data: map[string]any{"k": "by hand"}})
+}
+
+// checkPatchMarks fails unless the only patch mark on the ConfigMap is
+// owner's, recording prev as the resource it was taken from (nil: none).
+func checkPatchMarks(t *testing.T, env *kubeenv.Env, ns, name string, owner, prev *cfnResource) {
+	t.Helper()
+	cm := get(t, env, cmGVR, ns, name)
+	var marks []string
+	for k, v := range cm.GetAnnotations() {
+		if strings.HasPrefix(k, kubectl.PatchMarkPrefix) {
+			marks = append(marks, k+"="+v)
+		}
+	}
+	want := kubectl.PatchMarkPrefix + owner.ownerLabel() + "="
+	if len(marks) != 1 || !strings.HasPrefix(marks[0], want) {
+		t.Errorf("ConfigMap %s patch marks %v, want one %s...", name, marks, want)
+		return
+	}
+	f := strings.Fields(strings.TrimPrefix(marks[0], want))
+	switch {
+	case len(f) < 2 || !strings.HasSuffix(f[1], "/"+owner.addr()):
+		t.Errorf("ConfigMap %s patch mark %v: owner is not %s", name, f, owner.logical)
+	case prev == nil && len(f) != 2, prev != nil && (len(f) != 3 || !strings.HasSuffix(f[2], "/"+prev.addr())):
+		t.Errorf("ConfigMap %s patch mark %v, want previous owner %v", name, f, prev)
+	}
+}
+
+// TestOwnershipPatchRenameRolledBack renames a patch's construct (same
+// patch, its ResourceName respelled) and the deployment fails after the
+// new resource's Create: the rollback Delete gives the patch back to the
+// old resource, which CloudFormation keeps, instead of restoring; the old
+// resource's own Delete later restores. Each template's StackObjects is
+// what the construct sends.
+func TestOwnershipPatchRenameRolledBack(t *testing.T) {
+	t.Parallel()
+	h, env := newHandler(t)
+	ns := namespace(t, env)
+	cm := &unstructured.Unstructured{Object: configMap(ns, "target", map[string]any{"k": "orig", "other": "x"})}
+	if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	uid := uidOf(t, env, ns, "target")
+	old := newResource(t, h, testStack, "OldPatch", kubectl.TypePatch)
+	renamed := newResource(t, h, testStack, "NewPatch", kubectl.TypePatch)
+	patchProps := func(r *cfnResource, rn string) map[string]any {
+		return map[string]any{"ResourceName": rn + "/target", "ResourceNamespace": ns,
+			"ApplyPatchJson": `{"data":{"k":"patched"}}`, "RestorePatchJson": `{"data":{"k":"orig"}}`,
+			"StackObjects": jsonString(t, map[string][]string{r.addr(): {kubectl.PatchTargetKey(rn+"/target", ns)}})}
+	}
+	old.create(patchProps(old, "configmap"))
+	renamed.create(patchProps(renamed, "cm"))
+	checkCM(t, env, ns, "target", cmState{uid: uid, data: map[string]any{"k": "patched", "other": "x"}})
+	checkPatchMarks(t, env, ns, "target", renamed, old)
+	renamed.remove() // the rollback: Old is still in the stack
+	checkCM(t, env, ns, "target", cmState{uid: uid, data: map[string]any{"k": "patched", "other": "x"}})
+	checkPatchMarks(t, env, ns, "target", old, nil)
+	old.remove() // a later deployment removes it: restored
+	checkCM(t, env, ns, "target", cmState{uid: uid, data: map[string]any{"k": "orig", "other": "x"}})
+}
+
+// TestOwnershipPatchMoveRolledBack moves a patch to another existing patch
+// resource (B takes A's patch over in its Update, A is to be deleted at
+// cleanup), and the deployment fails after B's Update: B's rollback Update
+// gives the patch back to A, which declares it in the template B rolls
+// back to, instead of restoring it.
+func TestOwnershipPatchMoveRolledBack(t *testing.T) {
+	t.Parallel()
+	h, env := newHandler(t)
+	ns := namespace(t, env)
+	cm := &unstructured.Unstructured{Object: configMap(ns, "target", map[string]any{"k": "orig", "n": "orig"})}
+	if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	uid := uidOf(t, env, ns, "target")
+	a := newResource(t, h, testStack, "PatchA", kubectl.TypePatch)
+	b := newResource(t, h, testStack, "PatchB", kubectl.TypePatch)
+	key := kubectl.PatchTargetKey("configmap/target", ns)
+	v1 := jsonString(t, map[string][]string{a.addr(): {key}, b.addr(): {key}})
+	v2 := jsonString(t, map[string][]string{b.addr(): {key}})
+	patch := func(field, decl string) map[string]any {
+		return map[string]any{"ResourceName": "configmap/target", "ResourceNamespace": ns,
+			"ApplyPatchJson": `{"data":{"` + field + `":"patched"}}`, "RestorePatchJson": `{"data":{"` + field + `":"orig"}}`, "StackObjects": decl}
+	}
+	a.create(patch("k", v1))
+	b.create(patch("n", v1))
+	checkCM(t, env, ns, "target", cmState{uid: uid, data: map[string]any{"k": "patched", "n": "patched"}})
+	b.update(patch("k", v2)) // B now applies A's patch: it takes A's mark over
+	checkCM(t, env, ns, "target", cmState{uid: uid, data: map[string]any{"k": "patched", "n": "orig"}})
+	b.update(patch("n", v1)) // the rollback, before A's Delete at cleanup
+	checkCM(t, env, ns, "target", cmState{uid: uid, data: map[string]any{"k": "patched", "n": "patched"}})
+	b.remove()
+	checkPatchMarks(t, env, ns, "target", a, nil)
+	a.remove()
+	checkCM(t, env, ns, "target", cmState{uid: uid, data: map[string]any{"k": "orig", "n": "orig"}})
 }
 
 // TestOwnershipLateReplay replays an Update after CloudFormation moved on:

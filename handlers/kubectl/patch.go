@@ -59,7 +59,15 @@ func (h *Handler) patch(ctx context.Context, e provider.Event) (provider.OnEvent
 	if stream == "" {
 		stream = id
 	}
-	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: stream, request: e.RequestId}) {
+	decl, err := stackObjectsOf(e, p)
+	if err != nil {
+		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
+	}
+	// The live physical IDs of the owner: a respelled target keeps its ID
+	// (below), so the new one recorded here may never be deleted, which
+	// only makes the owner count as live (an object is then left, never
+	// deleted, on its account).
+	if h.staleEvent(ctx, cl, eventRef{stack: e.StackId, id: stream, request: e.RequestId, live: liveFor(e, me, id)}) {
 		// A late replay: a later event of this patch already ran; applying
 		// or restoring again would revert it.
 		if e.RequestType == cfnresponse.Update && e.PhysicalResourceId != "" {
@@ -69,11 +77,16 @@ func (h *Handler) patch(ctx context.Context, e provider.Event) (provider.OnEvent
 	}
 	switch e.RequestType {
 	case cfnresponse.Delete:
-		if err := h.restorePatch(ctx, p, me); err != nil {
+		if err := h.restorePatch(ctx, p, me, decl); err != nil {
 			return provider.OnEventResult{}, err
 		}
 		return provider.OnEventResult{PhysicalResourceId: id}, nil
 	case cfnresponse.Update:
+		if !replaced && onlyStackObjectsChanged(e) {
+			// Another resource of the stack changed what it declares; this
+			// patch is as it was: nothing to apply.
+			return provider.OnEventResult{PhysicalResourceId: id}, nil
+		}
 		old := props(e.OldResourceProperties)
 		same, err := h.samePatchTarget(ctx, old, p)
 		if err != nil {
@@ -88,7 +101,7 @@ func (h *Handler) patch(ctx context.Context, e provider.Event) (provider.OnEvent
 		if same && old.str("ApplyPatchJson") != p.str("ApplyPatchJson") && old.str("RestorePatchJson") != "" {
 			// Undo the old patch before the new one, so fields only the old
 			// patch set do not stay behind.
-			if err := h.restorePatch(ctx, old, ownerOf(e, old)); err != nil {
+			if err := h.restorePatch(ctx, old, ownerOf(e, old), decl); err != nil {
 				return provider.OnEventResult{}, err
 			}
 		}

@@ -74,6 +74,10 @@ type Release struct {
 	// install or upgrade by another owner takes the release over.
 	// Default: none (the label is left as it is).
 	Owner string
+	// PreviousOwner is recorded as the label [PreviousOwnerLabel]: the
+	// owner this install or upgrade takes the release over from.
+	// Default: none (the label is left as it is).
+	PreviousOwner string
 }
 
 // Client runs Helm actions against one cluster.
