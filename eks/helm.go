@@ -183,6 +183,8 @@ func NewHelmChart(scope cdk.Construct, id string, props HelmChartProps) *HelmCha
 		}
 	}
 	grantEcrPull(h, prov, o.Repository, o.Chart)
+	h.namespace = ns
+	declareStackObjects(h, props.Cluster, declaresReleases, props2)
 	h.Resource = newKubectlResource(h, kubectlResourceProps{
 		cluster:       props.Cluster,
 		helm:          true,

@@ -181,7 +181,7 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 			properties["DeleteTimeout"] = (time.Duration(secs) * time.Second).String()
 		}
 	}
-	declareStackObjects(m, properties)
+	declareStackObjects(m, m.cluster, declaresObjects, properties)
 	m.Resource = newKubectlResource(m, kubectlResourceProps{
 		cluster:       props.Cluster,
 		typ:           KubernetesManifestResourceType,

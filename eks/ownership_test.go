@@ -107,3 +107,46 @@ func TestManifestsDeclareStackObjects(t *testing.T) {
 		}
 	}
 }
+
+// TestChartsAndPatchesDeclareStackObjects checks StackObjects of Helm
+// charts (their releases) and patches (their targets, as written), each
+// kind under its own key of the mapping, read by every resource of that
+// kind on the cluster.
+func TestChartsAndPatchesDeclareStackObjects(t *testing.T) {
+	t.Parallel()
+	_, stack := newStack()
+	c := k8sCluster(stack)
+	h := c.AddHelmChart("api", eks.HelmChartOptions{Chart: "demo", Repository: "https://charts.example.com", Release: "api", Namespace: "web"})
+	p := eks.NewKubernetesPatch(stack, "Scale", eks.KubernetesPatchProps{Cluster: c, ResourceName: "deployment/api", ResourceNamespace: "web",
+		ApplyPatch: map[string]any{"spec": map[string]any{"replicas": 2}}})
+	tmpl := templateOf(t, stack)
+	mappings, _ := tmpl["Mappings"].(map[string]any)
+	m, _ := mappings["EksforgeStackObjects"].(map[string]any)
+	if len(m) != 1 {
+		t.Fatalf("mapping EksforgeStackObjects %v, want one cluster", m)
+	}
+	for key, v := range m {
+		for _, tc := range []struct {
+			kind, typ string
+			want      map[string][]string
+		}{
+			// Test vector shared with handlers/kubectl (TestObjectKeyHash): helm.sh/Release/web/api.
+			{"Releases", eks.HelmChartResourceType, map[string][]string{h.Node().Addr(): {"29fead52fc213892"}}},
+			{"Patches", eks.KubernetesPatchResourceType, map[string][]string{p.Node().Addr(): {"deployment/api web"}}},
+		} {
+			var got map[string][]string
+			if err := json.Unmarshal([]byte(v.(map[string]any)[tc.kind].(string)), &got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("StackObjects of %s (-want +got):\n%s", tc.kind, diff)
+			}
+			for _, r := range resourcesOfType(tmpl, tc.typ) {
+				want := map[string]any{"Fn::FindInMap": []any{"EksforgeStackObjects", key, tc.kind}}
+				if diff := cmp.Diff(want, r["Properties"].(map[string]any)["StackObjects"]); diff != "" {
+					t.Errorf("property StackObjects of %s (-want +got):\n%s", tc.typ, diff)
+				}
+			}
+		}
+	}
+}

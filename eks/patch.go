@@ -74,7 +74,8 @@ type KubernetesPatch struct {
 	// Resource is the custom resource.
 	Resource *cdk.CfnResource
 
-	namespace string // the target's namespace
+	namespace    string // the target's namespace ("" when late-bound)
+	resourceName string // the target, "<type>/<name>"
 }
 
 // NewKubernetesPatch adds a patch to scope.
@@ -113,20 +114,27 @@ func NewKubernetesPatch(scope cdk.Construct, id string, props KubernetesPatchPro
 	if !isNil(props.ApplyPatch) && isEmptyPatch(apply) {
 		p.Node().AddError("ApplyPatch is empty: it would change nothing; give the fields to patch, or remove the patch")
 	}
+	properties := map[string]any{
+		"ResourceName":      props.ResourceName,
+		"ResourceNamespace": ns,
+		"ApplyPatchJson":    cdk.Fn.ToJsonString(apply),
+		"RestorePatchJson":  cdk.Fn.ToJsonString(rest),
+		"PatchType":         props.PatchType.cfn(),
+	}
+	if props.Cluster != nil {
+		declareStackObjects(p, props.Cluster, declaresPatches, properties)
+	}
 	p.Resource = newKubectlResource(p, kubectlResourceProps{
-		cluster: props.Cluster,
-		typ:     KubernetesPatchResourceType,
-		properties: map[string]any{
-			"ResourceName":      props.ResourceName,
-			"ResourceNamespace": ns,
-			"ApplyPatchJson":    cdk.Fn.ToJsonString(apply),
-			"RestorePatchJson":  cdk.Fn.ToJsonString(rest),
-			"PatchType":         props.PatchType.cfn(),
-		},
+		cluster:       props.Cluster,
+		typ:           KubernetesPatchResourceType,
+		properties:    properties,
 		removalPolicy: props.RemovalPolicy,
 	})
-	if props.Cluster != nil && !cdk.IsUnresolved(ns) {
-		p.namespace = ns
+	if props.Cluster != nil {
+		if !cdk.IsUnresolved(ns) {
+			p.namespace = ns
+		}
+		p.resourceName = props.ResourceName
 		st := stateOf(props.Cluster)
 		st.patches = append(st.patches, p)
 	}

@@ -62,11 +62,6 @@ func TestHelmChartFromS3Asset(t *testing.T) {
 	mustRun(t, h, del)
 }
 
-// ownerLabel is the release owner label of r.
-func (r *cfnResource) ownerLabel() string {
-	return fmt.Sprintf("%x", sha256Sum(shortStack(r.stack)+"/"+r.addr()))[:16]
-}
-
 // releases is what the charts of a stack declare in one template: chart →
 // its release (namespace/name).
 type releases map[*cfnResource][2]string

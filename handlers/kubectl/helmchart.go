@@ -220,15 +220,9 @@ func ownsRelease(l string, me owner, ours []string) bool {
 	return l == me.releaseLabel() || slices.ContainsFunc(ours, func(m string) bool { return shortHash16(m) == l })
 }
 
-// ReleaseKeyHash is how StackObjects names a Helm release in the
-// properties of a chart: [ObjectKeyHash] of group "helm.sh", kind
-// "Release", its namespace and name.
-func ReleaseKeyHash(namespace, name string) string {
-	return ObjectKeyHash("helm.sh", "Release", normNS(namespace), name)
-}
-
 // releaseIsOurs settles a chart's Delete: it reports whether to uninstall
-// the release, only while it is this resource's (see docs/custom-resources.md, Ownership), the
+// the release, only while it is this resource's (see
+// docs/custom-resources.md, Ownership), the
 // Helm form of [Handler.ownedGuard]:
 //
 //   - a release another resource owns now is left; a record that it was

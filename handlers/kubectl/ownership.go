@@ -329,6 +329,13 @@ func ObjectKeyHash(group, kind, namespace, name string) string {
 	return shortHash16(group + "/" + kind + "/" + namespace + "/" + name)
 }
 
+// ReleaseKeyHash is how StackObjects names a Helm release in the
+// properties of a chart: [ObjectKeyHash] of group "helm.sh", kind
+// "Release", its namespace and name.
+func ReleaseKeyHash(namespace, name string) string {
+	return ObjectKeyHash("helm.sh", "Release", normNS(namespace), name)
+}
+
 // oldOwners are the marks of the resource before an Update (its owner
 // before the Owner property was added, or changed).
 func oldOwners(e provider.Event) []string {

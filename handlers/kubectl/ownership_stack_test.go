@@ -71,6 +71,12 @@ func onlyManager(t *testing.T, u *unstructured.Unstructured, r *cfnResource) {
 	}
 }
 
+// ownerLabel is 16 hex of the hash of r's mark: its Helm release owner
+// label, and the suffix of its patch mark's key.
+func (r *cfnResource) ownerLabel() string {
+	return fmt.Sprintf("%x", sha256Sum(shortStack(r.stack)+"/"+r.addr()))[:16]
+}
+
 func shortStack(stack string) string { return fmt.Sprintf("%x", sha256Sum(stack))[:8] }
 
 // TestOwnershipMoveGiverFirst moves an object between two resources of a
@@ -411,5 +417,12 @@ func TestObjectKeyHash(t *testing.T) {
 		if got := kubectl.ObjectKeyHash(tc.group, tc.kind, tc.ns, tc.name); got != tc.want {
 			t.Errorf("ObjectKeyHash(%q, %q, %q, %q) = %s, want %s", tc.group, tc.kind, tc.ns, tc.name, got, tc.want)
 		}
+	}
+	// eks's TestChartsAndPatchesDeclareStackObjects makes the same.
+	if got := kubectl.ReleaseKeyHash("web", "api"); got != "29fead52fc213892" {
+		t.Errorf("ReleaseKeyHash(web, api) = %s", got)
+	}
+	if got := kubectl.PatchTargetKey("deployment/api", "web"); got != "deployment/api web" {
+		t.Errorf("PatchTargetKey(deployment/api, web) = %s", got)
 	}
 }
