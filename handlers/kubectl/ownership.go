@@ -2,6 +2,7 @@ package kubectl
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -34,6 +35,36 @@ const PreviousOwnerAnnotation = "eksforge.io/previous-owner"
 // before the receiving resource applied it): the takeover that follows
 // records no previous owner.
 const ReleasedAnnotation = "eksforge.io/released"
+
+// PreviousContentAnnotation records, beside PreviousOwnerAnnotation, what
+// the former owner had applied to the object (its field manager's fields
+// and their values, as JSON): giving the object back applies it again as
+// that owner, so the object is as the owner left it, not as the taker
+// changed it. Not recorded for Secrets (the annotation would show their
+// values) nor above [maxPreviousContent] bytes; the object is then given
+// back with the taker's content, which the owner's next change replaces.
+const PreviousContentAnnotation = "eksforge.io/previous-content"
+
+// maxPreviousContent bounds PreviousContentAnnotation (annotations of an
+// object hold 256 KiB in all).
+const maxPreviousContent = 64 << 10
+
+// previousContent is the PreviousContentAnnotation value of cur, taken
+// over from the owner with mark (nil when not recorded).
+func previousContent(cur *unstructured.Unstructured, mark string) any {
+	if gvk := cur.GroupVersionKind(); gvk.Group == "" && gvk.Kind == "Secret" {
+		return nil
+	}
+	content, ok := apply.Applied(cur, fieldManagerOf(mark))
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(content)
+	if err != nil || len(b) > maxPreviousContent {
+		return nil
+	}
+	return string(b)
+}
 
 // legacyFieldManager is the one field manager of every manifest before
 // each resource had its own; its fields are taken over by the resource
@@ -149,9 +180,9 @@ func ownership(me owner, ours []string, overwrite bool, took *takeovers) *apply.
 			}
 			if ann[ReleasedAnnotation] == mark {
 				// Its owner let go of it for us: nothing to give back.
-				return map[string]any{ReleasedAnnotation: nil, PreviousOwnerAnnotation: nil}
+				return map[string]any{ReleasedAnnotation: nil, PreviousOwnerAnnotation: nil, PreviousContentAnnotation: nil}
 			}
-			return map[string]any{ReleasedAnnotation: nil, PreviousOwnerAnnotation: mark}
+			return map[string]any{ReleasedAnnotation: nil, PreviousOwnerAnnotation: mark, PreviousContentAnnotation: previousContent(cur, mark)}
 		},
 	}
 }
@@ -201,9 +232,25 @@ func (h *Handler) ownedGuard(ctx context.Context, cl *cluster, me owner, ours []
 		from := func(m string) bool {
 			return m == me.fieldManager() || (isEksforgeManager(m) && slices.ContainsFunc(ours, func(o string) bool { return m == fieldManagerOf(o) }))
 		}
-		err := c.Reassign(ctx, cur, fieldManagerOf(to), from, map[string]any{OwnerAnnotation: to, PreviousOwnerAnnotation: nil, ReleasedAnnotation: nil})
+		err := c.Reassign(ctx, cur, fieldManagerOf(to), from, map[string]any{OwnerAnnotation: to, PreviousOwnerAnnotation: nil, ReleasedAnnotation: nil, PreviousContentAnnotation: nil})
 		if err != nil {
 			slog.WarnContext(ctx, "unable to give an object back to its former owner; leaving it in place", "object", apply.Describe(cur), "owner", to, "error", err)
+			return
+		}
+		content := cur.GetAnnotations()[PreviousContentAnnotation]
+		if content == "" {
+			slog.InfoContext(ctx, "no record of what the former owner applied: the object keeps this resource's content until the owner's next change", "object", apply.Describe(cur), "owner", to)
+			return
+		}
+		// The owner's fields as it applied them: applied as the owner, with
+		// this resource's fields now the owner's, those it did not set go.
+		var u unstructured.Unstructured
+		if err := json.Unmarshal([]byte(content), &u.Object); err != nil {
+			slog.WarnContext(ctx, "unreadable record of what the former owner applied; the object keeps this resource's content", "object", apply.Describe(cur), "error", err)
+			return
+		}
+		if _, err := c.Apply(ctx, []*unstructured.Unstructured{&u}, apply.Options{Force: true, FieldManager: fieldManagerOf(to)}); err != nil {
+			slog.WarnContext(ctx, "unable to apply again what the former owner applied; the object keeps this resource's content", "object", apply.Describe(cur), "owner", to, "error", err)
 		}
 	}
 	return apply.GuardOption(func(cur *unstructured.Unstructured) string {

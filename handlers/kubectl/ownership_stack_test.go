@@ -59,6 +59,14 @@ func checkRecords(t *testing.T, u *unstructured.Unstructured, prev, released str
 	}
 }
 
+// checkNoContentRecord fails if u still records a former owner's content.
+func checkNoContentRecord(t *testing.T, u *unstructured.Unstructured) {
+	t.Helper()
+	if c, ok := u.GetAnnotations()[kubectl.PreviousContentAnnotation]; ok {
+		t.Errorf("%s: previous content still recorded: %s", u.GetName(), c)
+	}
+}
+
 // onlyManager fails unless the only eksforge field manager applying u is
 // the one of owner r (so r's next apply removes what it no longer sets).
 func onlyManager(t *testing.T, u *unstructured.Unstructured, r *cfnResource) {
@@ -182,15 +190,21 @@ func TestOwnershipMoveReceiverFirstRolledBack(t *testing.T) {
 	a.create(v1.manifest(t, a, "a"))
 	b.create(v1.manifest(t, b, "b"))
 	uid := uidOf(t, env, ns, "x")
-	v2 := declaration{a: {}, b: {configMap(ns, "z", nil), configMap(ns, "x", map[string]any{"k": "b"})}}
+	v2 := declaration{a: {}, b: {configMap(ns, "z", nil), configMap(ns, "x", map[string]any{"k": "b", "only-b": "b"})}}
 	b.update(v2.manifest(t, b, "b"))
-	x := checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "b"}, owner: b.addr()})
+	x := checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "b", "only-b": "b"}, owner: b.addr()})
 	checkRecords(t, x, a.addr(), "")
 
 	b.update(v1.manifest(t, b, "b")) // the rollback; A's Update never ran
-	x = checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "b"}, owner: a.addr()})
+	// Given back as A applied it: A's value again, B's own key gone, A's
+	// prune label back.
+	x = checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "a"}, owner: a.addr()})
 	checkRecords(t, x, "", "")
+	checkNoContentRecord(t, x)
 	onlyManager(t, x, a)
+	if _, ok := x.GetLabels()["aws.cdk.eks/prune-a"]; !ok {
+		t.Errorf("labels %v: A's prune label is gone", x.GetLabels())
+	}
 	v3 := declaration{a: {configMap(ns, "x", map[string]any{"k": "a3"})}, b: {configMap(ns, "z", nil)}}
 	a.update(v3.manifest(t, a, "a")) // A's next change applies its content again
 	checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "a3"}, owner: a.addr()})
@@ -215,12 +229,16 @@ func TestOwnershipRenameRolledBack(t *testing.T) {
 	old.create(v1.manifest(t, old, "old"))
 	uid := uidOf(t, env, ns, "x")
 	renamed := newResource(t, h, testStack, "NewName", kubectl.TypeManifest)
-	v2 := declaration{renamed: {configMap(ns, "x", map[string]any{"k": "2"})}}
+	v2 := declaration{renamed: {configMap(ns, "x", map[string]any{"k": "2", "new": "n"})}}
 	renamed.create(v2.manifest(t, renamed, "new"))
 	renamed.remove() // the rollback
-	x := checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "2"}, owner: old.addr()})
+	x := checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "1"}, owner: old.addr()})
 	checkRecords(t, x, "", "")
+	checkNoContentRecord(t, x)
 	onlyManager(t, x, old)
+	if _, ok := x.GetLabels()["aws.cdk.eks/prune-new"]; ok {
+		t.Errorf("labels %v: the taker's prune label stayed", x.GetLabels())
+	}
 	v3 := declaration{old: {configMap(ns, "x", map[string]any{"k": "3"})}}
 	old.update(v3.manifest(t, old, "old")) // its next change
 	checkCM(t, env, ns, "x", cmState{uid: uid, data: map[string]any{"k": "3"}, owner: old.addr()})
@@ -295,7 +313,7 @@ func TestOwnershipStalePreviousOwner(t *testing.T) {
 	v2 = declaration{new2: {configMap(ns, "y", map[string]any{"k": "2"})}}
 	new2.create(v2.manifest(t, new2, ""))
 	new2.remove()
-	y := checkCM(t, env, ns, "y", cmState{uid: uid, owner: old2.addr(), data: map[string]any{"k": "2"}})
+	y := checkCM(t, env, ns, "y", cmState{uid: uid, owner: old2.addr(), data: map[string]any{"k": "1"}})
 	checkRecords(t, y, "", "")
 	old2.remove()
 	if y := get(t, env, cmGVR, ns, "y"); y != nil && y.GetDeletionTimestamp() == nil {
