@@ -258,7 +258,7 @@ func (h *Handler) ownedGuard(ctx context.Context, cl *cluster, me owner, ours []
 		prev := cur.GetAnnotations()[PreviousOwnerAnnotation]
 		if mark != "" && !mine(mark) {
 			if mine(prev) {
-				note(cur, map[string]any{PreviousOwnerAnnotation: nil})
+				note(cur, map[string]any{PreviousOwnerAnnotation: nil, PreviousContentAnnotation: nil})
 			}
 			return "it is now owned by " + mark
 		}

@@ -259,6 +259,7 @@ func TestOwnershipRenameRolledBack(t *testing.T) {
 	old2.remove()
 	y := checkCM(t, env, ns, "y", cmState{uid: uid, owner: new2.addr()})
 	checkRecords(t, y, "", "")
+	checkNoContentRecord(t, y) // Old let go: its content record goes with it
 	new2.remove()
 	if get(t, env, cmGVR, ns, "y") != nil {
 		t.Error("the renamed resource's Delete left its objects")
