@@ -3,6 +3,8 @@ package bootstrap
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/eksforge/eksforge/internal/cfndiff"
@@ -111,6 +115,33 @@ type Options struct {
 	// variant.
 	// Default: false.
 	Force bool
+	// KMSKeyID is the KMS key that encrypts the asset bucket
+	// (FileAssetsBucketKmsKeyId): a key ID, or AWS_MANAGED_KEY for the
+	// AWS-managed S3 key. Cannot be combined with CustomerKey.
+	// Default: "" (the deployed stack's; AWS_MANAGED_KEY for a new stack).
+	KMSKeyID string
+	// CustomerKey, when not nil, says whether the stack creates a customer
+	// managed KMS key for the asset bucket (true: FileAssetsBucketKmsKeyId
+	// ""), or uses the AWS-managed key (false: AWS_MANAGED_KEY).
+	// Default: nil (the deployed stack's choice).
+	CustomerKey *bool
+	// PermissionsBoundary is the name of the IAM managed policy set as the
+	// permissions boundary of the CloudFormation execution role
+	// (InputPermissionsBoundary); see [ExamplePermissionsBoundary].
+	// Default: "" (the deployed stack's; none for a new stack).
+	PermissionsBoundary string
+	// ApplyPermissionsBoundaryToAllRoles, when not nil, says whether the
+	// boundary is set on every bootstrap role, not only the execution role.
+	// Default: nil (the deployed stack's; false for a new stack).
+	ApplyPermissionsBoundaryToAllRoles *bool
+	// TerminationProtection, when not nil, turns the stack's termination
+	// protection on or off.
+	// Default: nil (unchanged; off for a new stack).
+	TerminationProtection *bool
+	// NoExecute creates the change set and leaves it for review instead of
+	// executing it (Result.ChangeSetID).
+	// Default: false.
+	NoExecute bool
 }
 
 // Result is what a bootstrap did.
@@ -126,6 +157,9 @@ type Result struct {
 	Version int
 	// NoOp says nothing was deployed (no change, or a newer stack kept).
 	NoOp bool
+	// ChangeSetID is the change set left for review (Options.NoExecute),
+	// or "".
+	ChangeSetID string
 }
 
 // Deploy creates or updates the bootstrap stack of env through dep (its
@@ -174,6 +208,12 @@ func Deploy(ctx context.Context, dep *deploy.Deployer, ssmc deploy.SSMAPI, env d
 		}
 	}
 
+	if o.CustomerKey != nil && o.KMSKeyID != "" {
+		return nil, fmt.Errorf("you cannot pass --bootstrap-kms-key-id and --bootstrap-customer-key together: the first names a key, the second makes one")
+	}
+	if o.PermissionsBoundary != "" && !validPolicyName(o.PermissionsBoundary) {
+		return nil, fmt.Errorf("the permissions boundary %q is not an IAM policy name (letters, digits and +=,.@_-/): pass the policy's name, not its ARN", o.PermissionsBoundary)
+	}
 	trust := orPrevious(o.Trust, had["TrustedAccounts"])
 	lookup := orPrevious(o.TrustForLookup, had["TrustedAccountsForLookup"])
 	policies := orPrevious(o.ExecutionPolicies, had["CloudFormationExecutionPolicies"])
@@ -202,8 +242,37 @@ func Deploy(ctx context.Context, dep *deploy.Deployer, ssmc deploy.SSMAPI, env d
 	if o.Qualifier != "" || cur == nil {
 		given["Qualifier"] = qualifier
 	}
-	if _, ok := had["FileAssetsBucketKmsKeyId"]; !ok {
+	switch {
+	case o.KMSKeyID != "":
+		given["FileAssetsBucketKmsKeyId"] = o.KMSKeyID
+	case o.CustomerKey != nil && *o.CustomerKey:
+		given["FileAssetsBucketKmsKeyId"] = "" // the template's CreateNewKey
+	case o.CustomerKey != nil:
 		given["FileAssetsBucketKmsKeyId"] = awsManagedKey
+	default:
+		if _, ok := had["FileAssetsBucketKmsKeyId"]; !ok {
+			given["FileAssetsBucketKmsKeyId"] = awsManagedKey
+		}
+	}
+	if key, ok := given["FileAssetsBucketKmsKeyId"]; ok && (cur == nil || key != had["FileAssetsBucketKmsKeyId"] || o.CustomerKey != nil || o.KMSKeyID != "") {
+		fmt.Fprintf(out, "Asset bucket encryption: %s\n", describeKey(key))
+	}
+	if b := o.PermissionsBoundary; b != "" {
+		given["InputPermissionsBoundary"] = b
+		switch old := had["InputPermissionsBoundary"]; {
+		case old == "":
+			fmt.Fprintf(out, "Adding new permissions boundary %s\n", b)
+		case old != b:
+			fmt.Fprintf(out, "Changing permissions boundary from %s to %s\n", old, b)
+		}
+	} else if old := had["InputPermissionsBoundary"]; old != "" {
+		fmt.Fprintf(out, "Keeping permissions boundary %s\n", old)
+	}
+	if a := o.ApplyPermissionsBoundaryToAllRoles; a != nil {
+		if o.PermissionsBoundary == "" && had["InputPermissionsBoundary"] == "" {
+			fmt.Fprintf(out, "--apply-permissions-boundary-to-all-roles has no effect without --custom-permissions-boundary or --example-permissions-boundary\n")
+		}
+		given["ApplyPermissionsBoundaryToAllRoles"] = strconv.FormatBool(*a)
 	}
 	var plist []types.Parameter
 	names := make([]string, 0)
@@ -219,22 +288,44 @@ func Deploy(ctx context.Context, dep *deploy.Deployer, ssmc deploy.SSMAPI, env d
 		}
 	}
 
-	if cur != nil && sameParameters(had, given) {
+	protect := func(st *types.Stack) error {
+		if o.TerminationProtection == nil || st == nil || aws.ToBool(st.EnableTerminationProtection) == *o.TerminationProtection {
+			return nil
+		}
+		if err := dep.SetTerminationProtection(ctx, st, *o.TerminationProtection); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Termination protection of %s: %s\n", o.StackName, onOff(*o.TerminationProtection))
+		return nil
+	}
+	if cur != nil && !o.NoExecute && sameParameters(had, given) {
 		deployed, err := dep.DeployedTemplate(ctx, o.StackName)
 		if err != nil {
 			return nil, err
 		}
 		if deployed != nil && cfndiff.Compare(deployed, parsed).IsEmpty() {
 			res.NoOp = true
-			return res, nil
+			return res, protect(cur)
 		}
 	}
 	cs, err := dep.CreateChangeSet(ctx, deploy.ChangeSetInput{StackName: o.StackName, TemplateBody: string(Template), Parameters: plist})
 	if err != nil {
 		return nil, err
 	}
+	// As the AWS CDK CLI does, termination protection is set once the
+	// change set exists (the stack exists then, even a new one).
+	if st, err := dep.Current(ctx, o.StackName); err != nil {
+		return nil, err
+	} else if err := protect(st); err != nil {
+		return nil, err
+	}
 	if cs.Empty {
 		res.NoOp = true
+		return res, nil
+	}
+	if o.NoExecute {
+		res.NoOp, res.ChangeSetID, res.Version = true, cs.ID, res.Previous
+		fmt.Fprintf(out, "Changeset %s created and waiting in review for manual execution (--no-execute)\n", cs.ID)
 		return res, nil
 	}
 	total := len(cs.Changes)
@@ -313,6 +404,35 @@ func orPrevious(given []string, previous string) []string {
 	return out
 }
 
+func onOff(b bool) string {
+	if b {
+		return "enabled"
+	}
+	return "disabled"
+}
+
+// describeKey says what a FileAssetsBucketKmsKeyId value means.
+func describeKey(key string) string {
+	switch key {
+	case "":
+		return "a new customer managed KMS key (alias/cdk-QUALIFIER-assets-key)"
+	case awsManagedKey:
+		return "the AWS-managed S3 key (AWS_MANAGED_KEY)"
+	}
+	return "KMS key " + key
+}
+
+// validPolicyName checks an IAM policy name as the AWS CDK CLI does
+// ([\w+/=,.@-]+).
+func validPolicyName(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_+/=,.@-", c)) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 func listOrNone(s []string) string {
 	if len(s) == 0 {
 		return "(none)"
@@ -345,4 +465,60 @@ func validQualifier(q string) error {
 		return fmt.Errorf("--qualifier %q is not valid: it is part of the bootstrap bucket's and roles' names, so use 1 to 10 letters, digits, '-' or '_' (default %s)", q, DefaultQualifier)
 	}
 	return nil
+}
+
+// IAMAPI is the part of IAM that [ExamplePermissionsBoundary] uses;
+// *iam.Client satisfies it.
+type IAMAPI interface {
+	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	CreatePolicy(context.Context, *iam.CreatePolicyInput, ...func(*iam.Options)) (*iam.CreatePolicyOutput, error)
+}
+
+// ExamplePermissionsBoundaryName returns the name of the AWS CDK's example
+// permissions boundary policy of qualifier.
+func ExamplePermissionsBoundaryName(qualifier string) string {
+	return "cdk-" + qualifier + "-permissions-boundary"
+}
+
+// ExamplePermissionsBoundary returns the name of the AWS CDK's example
+// permissions boundary of qualifier (cdk-QUALIFIER-permissions-boundary),
+// creating the policy in env's account when it does not exist, with the
+// document `cdk bootstrap --example-permissions-boundary` creates: allow
+// everything, except creating users or roles without this boundary,
+// changing or deleting the policy, and removing a boundary.
+func ExamplePermissionsBoundary(ctx context.Context, iamc IAMAPI, env deploy.Env, qualifier string) (string, error) {
+	name := ExamplePermissionsBoundaryName(qualifier)
+	arn := fmt.Sprintf("arn:%s:iam::%s:policy/%s", env.Partition, env.Account, name)
+	if _, err := iamc.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)}); err == nil {
+		return name, nil
+	} else if nse := (*iamtypes.NoSuchEntityException)(nil); !errors.As(err, &nse) {
+		return "", fmt.Errorf("unable to read the example permissions boundary %s: %w", arn, err)
+	}
+	doc := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{"Action": []string{"*"}, "Resource": "*", "Effect": "Allow", "Sid": "ExplicitAllowAll"},
+			map[string]any{
+				"Condition": map[string]any{"StringNotEquals": map[string]any{"iam:PermissionsBoundary": arn}},
+				"Action":    []string{"iam:CreateUser", "iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutUserPermissionsBoundary"},
+				"Resource":  "*", "Effect": "Deny", "Sid": "DenyAccessIfRequiredPermBoundaryIsNotBeingApplied",
+			},
+			map[string]any{
+				"Action":   []string{"iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"},
+				"Resource": arn, "Effect": "Deny", "Sid": "DenyPermBoundaryIAMPolicyAlteration",
+			},
+			map[string]any{
+				"Action":   []string{"iam:DeleteUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary"},
+				"Resource": "*", "Effect": "Deny", "Sid": "DenyRemovalOfPermBoundaryFromAnyUserOrRole",
+			},
+		},
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return "", err
+	}
+	if _, err := iamc.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(string(body))}); err != nil {
+		return "", fmt.Errorf("unable to create the example permissions boundary %s: %w", name, err)
+	}
+	return name, nil
 }

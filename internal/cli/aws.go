@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -34,6 +35,7 @@ type clients struct {
 	cfn *cloudformation.Client
 	s3  *s3.Client
 	ssm *ssm.Client
+	iam *iam.Client
 }
 
 // errNoCredentials is wrapped when no credentials were found.
@@ -168,6 +170,7 @@ func (s *session) in(region string) *clients {
 			o.UsePathStyle = s.endpoint != ""
 		}),
 		ssm: ssm.NewFromConfig(cfg),
+		iam: iam.NewFromConfig(cfg),
 	}
 	s.clients[region] = c
 	return c

@@ -36,17 +36,39 @@ func (r *Runner) bootstrap(ctx context.Context, args []string) error {
 		TrustForLookup:    o.trustForLookup,
 		ExecutionPolicies: o.executionPolicies,
 		Force:             o.force,
+
+		KMSKeyID:                           o.kmsKeyID,
+		CustomerKey:                        o.customerKey.ptr(),
+		PermissionsBoundary:                o.permissionsBoundary,
+		ApplyPermissionsBoundaryToAllRoles: o.boundaryAllRoles.ptr(),
+		TerminationProtection:              o.terminationProtection.ptr(),
+		NoExecute:                          o.noExecute,
 	}
 	for _, env := range envs {
 		fmt.Fprintf(r.Stderr, " ⏳  Bootstrapping environment %s (bootstrap version %d, from aws-cdk %s)...\n", env, bootstrap.Version(), bootstrap.CDKVersion)
 		c := sess.in(env.Region)
+		if o.examplePermissionsBoundary {
+			// The AWS CDK CLI names it after --qualifier, else the default
+			// qualifier.
+			name, err := bootstrap.ExamplePermissionsBoundary(ctx, c.iam, env, orDefault(o.qualifier, bootstrap.DefaultQualifier))
+			if err != nil {
+				return fmt.Errorf("%s: %w", env, err)
+			}
+			opts.PermissionsBoundary = name
+		}
 		res, err := bootstrap.Deploy(ctx, r.deployer(c), c.ssm, env, opts, r.Stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", env, err)
 		}
 		switch {
+		case res.ChangeSetID != "":
+			fmt.Fprintf(r.Stderr, " ✅  Environment %s: change set created, not executed (--no-execute).\n", env)
+			fmt.Fprintf(r.Stdout, "%s\tstack=%s\tchange-set=%s\n", env, orDefault(o.toolkitStackName, bootstrap.DefaultStackName), res.ChangeSetID)
+			continue
 		case res.NoOp && res.Previous > 0:
 			fmt.Fprintf(r.Stderr, " ✅  Environment %s bootstrapped (no changes; version %d).\n", env, res.Version)
+		case res.Previous == res.Version:
+			fmt.Fprintf(r.Stderr, " ✅  Environment %s bootstrapped (version %d, updated).\n", env, res.Version)
 		case res.Previous > 0:
 			fmt.Fprintf(r.Stderr, " ✅  Environment %s bootstrapped (version %d, upgraded from %d).\n", env, res.Version, res.Previous)
 		default:
@@ -130,10 +152,23 @@ them; a stack of a newer version, or of another variant, is left alone
 unless --force. Without --trust and --cloudformation-execution-policies the
 execution role has AdministratorAccess, as with "cdk bootstrap".
 
+The asset bucket is encrypted with the AWS-managed S3 key unless
+--bootstrap-kms-key-id names a key or --bootstrap-customer-key makes the
+stack create one (alias/cdk-QUALIFIER-assets-key). A permissions boundary
+on the execution role (--custom-permissions-boundary NAME, or
+--example-permissions-boundary, which creates the AWS CDK's example policy
+cdk-QUALIFIER-permissions-boundary when missing) limits what deployments
+may create. --termination-protection (--no-termination-protection) turns
+the stack's termination protection on (off). --no-execute creates the
+change set and leaves it in review: execute it in the console, or run
+bootstrap again without the flag.
+
 Examples:
 
 	eksforge bootstrap
 	eksforge bootstrap aws://123456789012/eu-west-1
 	eksforge bootstrap --trust 111111111111 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess
 	eksforge bootstrap --show-template > bootstrap-template.yaml
+	eksforge bootstrap --bootstrap-customer-key --termination-protection
+	eksforge bootstrap --example-permissions-boundary --no-execute
 `

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -38,6 +39,49 @@ type options struct {
 	executionPolicies           multiFlag
 	showTemplate                bool
 	clusterName, alias          string
+
+	kmsKeyID, permissionsBoundary string
+	customerKey, boundaryAllRoles optBool
+	terminationProtection         optBool
+	examplePermissionsBoundary    bool
+	noExecute                     bool
+}
+
+// optBool is a boolean flag that remembers whether it was given, for
+// choices whose absence keeps what is deployed.
+type optBool struct{ set, v bool }
+
+func (b *optBool) String() string   { return strconv.FormatBool(b.v) }
+func (b *optBool) IsBoolFlag() bool { return true }
+func (b *optBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	b.set, b.v = true, v
+	return nil
+}
+
+// ptr is the choice, or nil when the flag was not given.
+func (b *optBool) ptr() *bool {
+	if !b.set {
+		return nil
+	}
+	return &b.v
+}
+
+// notFlag is the --no-X spelling of the optBool flag X.
+type notFlag struct{ b *optBool }
+
+func (n notFlag) String() string   { return "false" }
+func (n notFlag) IsBoolFlag() bool { return true }
+func (n notFlag) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	n.b.set, n.b.v = true, !v
+	return nil
 }
 
 type multiFlag []string
@@ -126,6 +170,15 @@ func (o *options) flags(name string) *flag.FlagSet {
 		fs.Var(&o.executionPolicies, "cloudformation-execution-policies", "managed policy `ARN` for the CloudFormation execution role (repeatable; default: the deployed stack's, else AdministratorAccess)")
 		fs.BoolVar(&o.showTemplate, "show-template", false, "print the bootstrap template and exit")
 		fs.BoolVar(&o.force, "force", false, "deploy even over a newer bootstrap version or another variant")
+		fs.StringVar(&o.kmsKeyID, "bootstrap-kms-key-id", "", "KMS key `ID` that encrypts the asset bucket, or AWS_MANAGED_KEY for the AWS-managed S3 key (default: the deployed stack's, else AWS_MANAGED_KEY)")
+		fs.Var(&o.customerKey, "bootstrap-customer-key", "create a customer managed KMS key for the asset bucket (--no-bootstrap-customer-key: the AWS-managed key)")
+		fs.Var(notFlag{&o.customerKey}, "no-bootstrap-customer-key", "same as --bootstrap-customer-key=false")
+		fs.StringVar(&o.permissionsBoundary, "custom-permissions-boundary", "", "IAM managed policy `NAME` set as permissions boundary of the CloudFormation execution role (default: the deployed stack's)")
+		fs.BoolVar(&o.examplePermissionsBoundary, "example-permissions-boundary", false, "use the AWS CDK's example permissions boundary, cdk-QUALIFIER-permissions-boundary, creating the policy when missing")
+		fs.Var(&o.boundaryAllRoles, "apply-permissions-boundary-to-all-roles", "set the permissions boundary on every bootstrap role, not only the execution role")
+		fs.Var(&o.terminationProtection, "termination-protection", "turn the bootstrap stack's termination protection on (--no-termination-protection: off; default: unchanged)")
+		fs.Var(notFlag{&o.terminationProtection}, "no-termination-protection", "same as --termination-protection=false")
+		fs.BoolVar(&o.noExecute, "no-execute", false, "create the change set and leave it for review instead of executing it")
 	case "kubeconfig":
 		app()
 		awsFlags()
@@ -158,6 +211,14 @@ func (o *options) parse(name string, args []string) ([]string, error) {
 	}
 	if name == "upgrade-plan" && o.to == "" {
 		return nil, usagef("--to is required: the Kubernetes version to upgrade to, such as 1.34")
+	}
+	if name == "bootstrap" {
+		if o.examplePermissionsBoundary && o.permissionsBoundary != "" {
+			return nil, usagef("pass --custom-permissions-boundary or --example-permissions-boundary, not both")
+		}
+		if o.kmsKeyID != "" && o.customerKey.set {
+			return nil, usagef("pass --bootstrap-kms-key-id or --bootstrap-customer-key, not both: the first names a key, the second makes one")
+		}
 	}
 	if name == "graph" && o.format != "svg" && o.format != "dot" {
 		return nil, usagef("--format must be svg or dot, not %q", o.format)

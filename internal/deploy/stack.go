@@ -138,7 +138,8 @@ type ChangeSet struct {
 
 // CreateChangeSet creates a change set for the stack and waits until
 // CloudFormation has computed it. A stack left in ROLLBACK_COMPLETE by a
-// failed creation is deleted first; a stack in progress is an error. When
+// failed creation, or in REVIEW_IN_PROGRESS by a change set never
+// executed, is deleted first; a stack in progress is an error. When
 // nothing changes, the change set is deleted and Empty is set.
 func (d *Deployer) CreateChangeSet(ctx context.Context, in ChangeSetInput) (*ChangeSet, error) {
 	cur, err := d.Current(ctx, in.StackName)
@@ -147,10 +148,18 @@ func (d *Deployer) CreateChangeSet(ctx context.Context, in ChangeSetInput) (*Cha
 	}
 	typ := types.ChangeSetTypeUpdate
 	switch {
-	case cur == nil || cur.StackStatus == types.StackStatusReviewInProgress:
+	case cur == nil:
 		typ = types.ChangeSetTypeCreate
-	case cur.StackStatus == types.StackStatusRollbackComplete:
-		fmt.Fprintf(d.Out, "%s: deleting the stack left in %s by a failed creation\n", in.StackName, cur.StackStatus)
+	case cur.StackStatus == types.StackStatusRollbackComplete, cur.StackStatus == types.StackStatusReviewInProgress:
+		// A stack that only holds change sets never executed (--no-execute)
+		// is replaced, as its change set would be: creating a second CREATE
+		// change set next to them is not something every CloudFormation
+		// (moto) handles.
+		why := "a failed creation"
+		if cur.StackStatus == types.StackStatusReviewInProgress {
+			why = "a change set never executed"
+		}
+		fmt.Fprintf(d.Out, "%s: deleting the stack left in %s by %s\n", in.StackName, cur.StackStatus, why)
 		if err := d.Destroy(ctx, in.StackName, nil); err != nil {
 			return nil, err
 		}
