@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -56,6 +58,16 @@ func (r *Runner) token(ctx context.Context, args []string) error {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1" // STS presigns in any region
 	}
+	if o.roleARN != "" {
+		// As "aws eks get-token --role-arn": the token is signed with the
+		// role's credentials, so EKS sees the role.
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), o.roleARN, func(ao *stscreds.AssumeRoleOptions) {
+			ao.RoleSessionName = "eksforge-token"
+		}))
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return fmt.Errorf("unable to assume role %s for the token: %w", o.roleARN, err)
+		}
+	}
 	tok, err := auth.NewToken(ctx, cfg, o.clusterName)
 	if err != nil {
 		return err
@@ -86,12 +98,12 @@ func (r *Runner) kubeconfig(ctx context.Context, args []string) error {
 		return err
 	}
 	region := sess.cfg.Region
-	var names []string
+	var names []clusterRef
 	if o.clusterName != "" {
 		if len(pos) > 0 {
 			return usagef("pass stack names or --cluster-name, not both")
 		}
-		names = []string{o.clusterName}
+		names = []clusterRef{{name: o.clusterName}}
 	} else {
 		asm, err := r.load(ctx, &o)
 		if err != nil {
@@ -110,6 +122,11 @@ func (r *Runner) kubeconfig(ctx context.Context, args []string) error {
 			found, err := clustersOf(ctx, sess.in(env.Region).cfn, s)
 			if err != nil {
 				return err
+			}
+			for i := range found {
+				if found[i].region == "" {
+					found[i].region = env.Region
+				}
 			}
 			names = append(names, found...)
 		}
@@ -135,11 +152,11 @@ func (r *Runner) kubeconfig(ctx context.Context, args []string) error {
 	if err != nil || strings.HasSuffix(self, ".test") {
 		self = "eksforge"
 	}
-	ecfg := sess.cfg.Copy()
-	ecfg.Region = region
-	ek := eks.NewFromConfig(ecfg)
-	for _, name := range names {
-		out, err := ek.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+	for _, ref := range names {
+		name, region, role := ref.name, orDefault(ref.region, region), orDefault(o.roleARN, ref.role)
+		ecfg := sess.cfg.Copy()
+		ecfg.Region = region
+		out, err := eks.NewFromConfig(ecfg).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 		if err != nil {
 			return fmt.Errorf("unable to describe EKS cluster %s in %s: %w", name, region, err)
 		}
@@ -166,6 +183,9 @@ func (r *Runner) kubeconfig(ctx context.Context, args []string) error {
 		cluster.Server, cluster.CertificateAuthorityData = aws.ToString(c.Endpoint), ca
 		cfg.Clusters[id] = cluster
 		execArgs := []string{"token", "--cluster-name", name, "--region", region}
+		if role != "" {
+			execArgs = append(execArgs, "--role-arn", role)
+		}
 		if o.profile != "" {
 			execArgs = append(execArgs, "--profile", o.profile)
 		}
@@ -190,25 +210,100 @@ func (r *Runner) kubeconfig(ctx context.Context, args []string) error {
 	return nil
 }
 
-// clustersOf returns the names of the EKS clusters stack s deployed: the
-// physical IDs of its AWS::EKS::Cluster and Custom::AWSCDK-EKS-Cluster
-// resources.
-func clustersOf(ctx context.Context, cfn *cloudformation.Client, s *assembly.Stack) ([]string, error) {
+// clusterRef is a cluster to write an entry for: its name, and the region
+// and role from a ConfigCommand output ("" when not known).
+type clusterRef struct {
+	name, region, role string
+}
+
+// configCommand is how the ConfigCommand output of an EKS cluster
+// (eks.Cluster with a MastersRole, and the AWS CDK's) starts.
+const configCommand = "aws eks update-kubeconfig "
+
+// clustersOf returns the EKS clusters stack s deployed: the physical IDs of
+// its AWS::EKS::Cluster and Custom::AWSCDK-EKS-Cluster resources, and the
+// clusters its outputs name with an "aws eks update-kubeconfig --name N
+// --region R --role-arn A" command (the ConfigCommand output, which also
+// names the masters role the token should be made with; it also covers a
+// stack that manages an imported cluster).
+func clustersOf(ctx context.Context, cfn *cloudformation.Client, s *assembly.Stack) ([]clusterRef, error) {
 	out, err := cfn.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(s.StackName)})
 	if err != nil {
 		return nil, fmt.Errorf("unable to list the resources of stack %s (is it deployed?): %w", s.StackName, err)
 	}
-	var names []string
+	byName := map[string]*clusterRef{}
 	for _, res := range out.StackResources {
 		switch aws.ToString(res.ResourceType) {
 		case "AWS::EKS::Cluster", "Custom::AWSCDK-EKS-Cluster":
 			if id := aws.ToString(res.PhysicalResourceId); id != "" {
-				names = append(names, id)
+				byName[id] = &clusterRef{name: id}
 			}
 		}
 	}
-	sort.Strings(names)
-	return names, nil
+	st, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(s.StackName)})
+	if err != nil {
+		return nil, fmt.Errorf("unable to read the outputs of stack %s: %w", s.StackName, err)
+	}
+	for _, stack := range st.Stacks {
+		for _, o := range stack.Outputs {
+			cmd, ok := strings.CutPrefix(aws.ToString(o.OutputValue), configCommand)
+			if !ok {
+				continue
+			}
+			ref := parseConfigCommand(cmd)
+			if ref.name == "" {
+				continue
+			}
+			if have := byName[ref.name]; have != nil {
+				ref.region, ref.role = orDefault(ref.region, have.region), orDefault(ref.role, have.role)
+			}
+			byName[ref.name] = &ref
+		}
+	}
+	var refs []clusterRef
+	for _, k := range clusterNames(byName) {
+		refs = append(refs, *byName[k])
+	}
+	return refs, nil
+}
+
+// parseConfigCommand reads --name, --region and --role-arn from the
+// arguments of "aws eks update-kubeconfig" (as "--flag value" or
+// "--flag=value").
+func parseConfigCommand(args string) clusterRef {
+	var ref clusterRef
+	f := strings.Fields(args)
+	for i := 0; i < len(f); i++ {
+		name, value, inline := strings.Cut(f[i], "=")
+		if !inline && i+1 < len(f) {
+			value = f[i+1]
+		}
+		var dst *string
+		switch name {
+		case "--name":
+			dst = &ref.name
+		case "--region":
+			dst = &ref.region
+		case "--role-arn":
+			dst = &ref.role
+		default:
+			continue
+		}
+		*dst = value
+		if !inline {
+			i++
+		}
+	}
+	return ref
+}
+
+func clusterNames(m map[string]*clusterRef) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // defaultKubeconfig is the first file of $KUBECONFIG, else ~/.kube/config.
@@ -222,11 +317,15 @@ func defaultKubeconfig() string {
 
 const kubeconfigHelp = `Kubeconfig writes, or merges into an existing file, a kubeconfig entry for
 each EKS cluster of the deployed stacks named (their AWS::EKS::Cluster
-resources), or for --cluster-name: the cluster's endpoint and CA (from
-eks:DescribeCluster), a user whose exec plugin is "eksforge token" (no AWS
-CLI needed), and a context (the cluster's ARN, or --alias), made current.
-Other entries of the file are kept. The file is --kubeconfig, else the
-first of $KUBECONFIG, else ~/.kube/config.
+resources, and the clusters their ConfigCommand outputs name: "aws eks
+update-kubeconfig --name N --region R --role-arn A"), or for
+--cluster-name: the cluster's endpoint and CA (from eks:DescribeCluster), a
+user whose exec plugin is "eksforge token" (no AWS CLI needed), and a
+context (the cluster's ARN, or --alias), made current. The token is made
+with the role of --role-arn, else the ConfigCommand's role (the cluster's
+masters role), else the caller's credentials. Other entries of the file are
+kept. The file is --kubeconfig, else the first of $KUBECONFIG, else
+~/.kube/config.
 
 Examples:
 
@@ -240,6 +339,7 @@ holding an EKS bearer token for --cluster-name, as "aws eks get-token" and
 aws-iam-authenticator do: "k8s-aws-v1." and the base64url of an
 sts:GetCallerIdentity URL presigned for 60 seconds with the header
 x-k8s-aws-id: CLUSTER signed. The credentials are those of the default
-chain (--profile, --region). kubectl runs it through the kubeconfig entry
-"eksforge kubeconfig" writes.
+chain (--profile, --region), or those of the role --role-arn names
+(sts:AssumeRole), as "aws eks get-token --role-arn" does. kubectl runs it
+through the kubeconfig entry "eksforge kubeconfig" writes.
 `

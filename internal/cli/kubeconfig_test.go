@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -10,11 +12,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
@@ -115,4 +120,134 @@ func TestKubeconfigAndToken(t *testing.T) {
 	if _, err := os.Stat(file); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestKubeconfigOfADeployedStack writes the kubeconfig entry of a deployed
+// stack ("eksforge kubeconfig STACK") against moto. moto's CloudFormation
+// has no AWS::EKS::Cluster, so the stack is one that manages a cluster made
+// outside it (moto's EKS CreateCluster) and names it, as eks.Cluster with
+// a MastersRole does, in a ConfigCommand output: "aws eks
+// update-kubeconfig --name N --region R --role-arn A". The file is read
+// back with client-go's clientcmd: the server and CA are those
+// eks:DescribeCluster returns, and the exec plugin is "eksforge token" with
+// the masters role, whose token is signed with the role's credentials.
+func TestKubeconfigOfADeployedStack(t *testing.T) {
+	t.Parallel()
+	srv := motoserver.Shared(t)
+	const region = "eu-west-2"
+	cfg, err := srv.AWSConfig(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Region = region
+	name := strings.ToLower(unique("stackcluster"))
+	cl, err := eks.NewFromConfig(cfg).CreateCluster(t.Context(), &eks.CreateClusterInput{
+		Name: aws.String(name), RoleArn: aws.String("arn:aws:iam::123456789012:role/eks"),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-1", "subnet-2"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusterARN := aws.ToString(cl.Cluster.Arn)
+	desc, err := eks.NewFromConfig(cfg).DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCA, err := base64.StdEncoding.DecodeString(aws.ToString(desc.Cluster.CertificateAuthority.Data))
+	if err != nil || len(wantCA) == 0 {
+		t.Fatalf("moto's cluster has no CA: %v", err)
+	}
+	role, err := iam.NewFromConfig(cfg).CreateRole(t.Context(), &iam.CreateRoleInput{
+		RoleName:                 aws.String(unique("masters")),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleARN := aws.ToString(role.Role.Arn)
+
+	stack := unique("KubeconfigStack")
+	asm := synth(t, func(app *cdk.App) {
+		s := cdk.NewStack(app, stack, cdk.StackProps{})
+		cdk.NewCfnResource(s, "Topic", cdk.CfnResourceProps{Type: "AWS::SNS::Topic"})
+		cdk.NewCfnOutput(s, "ClusterConfigCommand", cdk.CfnOutputProps{Value: "aws eks update-kubeconfig --name " + name + " --region " + region + " --role-arn " + roleARN})
+	})
+	// moto computes no outputs for stacks made by change sets: create it
+	// directly, without the bootstrap version check.
+	body, err := os.ReadFile(filepath.Join(asm, stack+".template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal(body, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	delete(tmpl, "Parameters")
+	delete(tmpl, "Rules")
+	body, _ = json.Marshal(tmpl)
+	if _, err := cloudformation.NewFromConfig(cfg).CreateStack(t.Context(), &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(string(body))}); err != nil {
+		t.Fatal(err)
+	}
+
+	file := filepath.Join(t.TempDir(), "config")
+	ep := "--endpoint-url=" + srv.Endpoint()
+	res := run(t, runner(srv, region), "kubeconfig", stack, "--app", asm, "--kubeconfig", file, ep)
+	res.expect(t, 0, "stderr", "Added context "+clusterARN+" for EKS cluster "+name)
+	kc, err := clientcmd.LoadFromFile(file)
+	if err != nil {
+		t.Fatalf("clientcmd cannot read the kubeconfig: %v", err)
+	}
+	if kc.CurrentContext != clusterARN {
+		t.Errorf("current context %q, want %s", kc.CurrentContext, clusterARN)
+	}
+	c := kc.Clusters[clusterARN]
+	if c == nil || c.Server != aws.ToString(desc.Cluster.Endpoint) || !bytes.Equal(c.CertificateAuthorityData, wantCA) {
+		t.Fatalf("cluster entry %+v: want server %s and the CA of DescribeCluster", c, aws.ToString(desc.Cluster.Endpoint))
+	}
+	user := kc.AuthInfos[clusterARN]
+	if user == nil || user.Exec == nil || user.Exec.Command != "eksforge" || user.Exec.APIVersion != "client.authentication.k8s.io/v1beta1" {
+		t.Fatalf("user entry %+v: want the eksforge token exec plugin", user)
+	}
+	wantArgs := []string{"token", "--cluster-name", name, "--region", region, "--role-arn", roleARN, "--endpoint-url", srv.Endpoint()}
+	if strings.Join(user.Exec.Args, " ") != strings.Join(wantArgs, " ") {
+		t.Errorf("exec args %q, want %q", user.Exec.Args, wantArgs)
+	}
+	rc, err := clientcmd.NewDefaultClientConfig(*kc, &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil || rc.Host != aws.ToString(desc.Cluster.Endpoint) || rc.ExecProvider == nil {
+		t.Errorf("client-go's configuration %+v (%v): want the cluster's host and the exec provider", rc, err)
+	}
+
+	// The plugin signs with the masters role's credentials (moto's STS
+	// AssumeRole hands out ASIA... keys with a session token).
+	res = run(t, runner(srv, region), user.Exec.Args...)
+	var ec struct{ Status struct{ Token string } }
+	if err := json.Unmarshal([]byte(res.stdout), &ec); err != nil {
+		t.Fatalf("eksforge token printed %q: %v", res.stdout, err)
+	}
+	raw, err := auth.DecodeToken(ec.Status.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if strings.HasPrefix(q.Get("X-Amz-Credential"), motoserver.AccessKeyID+"/") || q.Get("X-Amz-Security-Token") == "" {
+		t.Errorf("the token is signed with %s (session token %q): want the assumed role's temporary credentials", q.Get("X-Amz-Credential"), q.Get("X-Amz-Security-Token"))
+	}
+	if !strings.Contains(q.Get("X-Amz-SignedHeaders"), "x-k8s-aws-id") {
+		t.Errorf("x-k8s-aws-id is not signed: %s", raw)
+	}
+
+	// A stack with no cluster: a clear error.
+	plain := unique("NoClusterStack")
+	asm = synth(t, func(app *cdk.App) {
+		cdk.NewCfnResource(cdk.NewStack(app, plain, cdk.StackProps{}), "Topic", cdk.CfnResourceProps{Type: "AWS::SNS::Topic"})
+	})
+	if _, err := cloudformation.NewFromConfig(cfg).CreateStack(t.Context(), &cloudformation.CreateStackInput{StackName: aws.String(plain), TemplateBody: aws.String(`{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	res = run(t, runner(srv, region), "kubeconfig", plain, "--app", asm, "--kubeconfig", file, ep)
+	res.expect(t, 1, "stderr", "no EKS cluster in the deployed stacks selected")
 }

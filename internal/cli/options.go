@@ -38,7 +38,7 @@ type options struct {
 	trust, trustForLookup       multiFlag
 	executionPolicies           multiFlag
 	showTemplate                bool
-	clusterName, alias          string
+	clusterName, alias, roleARN string
 
 	kmsKeyID, permissionsBoundary string
 	customerKey, boundaryAllRoles optBool
@@ -185,10 +185,12 @@ func (o *options) flags(name string) *flag.FlagSet {
 		fs.StringVar(&o.clusterName, "cluster-name", "", "the EKS cluster `NAME` (instead of the clusters of the stacks named)")
 		fs.StringVar(&o.kubeconfig, "kubeconfig", "", "the kubeconfig `FILE` to write or merge into (default: the first of $KUBECONFIG, else ~/.kube/config)")
 		fs.StringVar(&o.alias, "alias", "", "the context's `NAME` (default: the cluster's ARN)")
+		fs.StringVar(&o.roleARN, "role-arn", "", "IAM role `ARN` the token is made with, as with \"aws eks update-kubeconfig --role-arn\" (default: the role of the stack's ConfigCommand output, else the caller's credentials)")
 		fs.BoolVar(&o.all, "all", false, "every stack of the app")
 	case "token":
 		awsFlags()
 		fs.StringVar(&o.clusterName, "cluster-name", "", "the EKS cluster `NAME` the token is for (required)")
+		fs.StringVar(&o.roleARN, "role-arn", "", "assume this IAM role `ARN` and make the token with its credentials (default: the caller's credentials)")
 	case "graph":
 		app()
 		fs.StringVar(&o.format, "format", "svg", "output `FORMAT`: svg or dot")
