@@ -304,7 +304,7 @@ func TestTeardownOrderKubernetesBeforeCapacity(t *testing.T) {
 // TestTeardownOrderManifestsBeforeControllers checks that manifests whose
 // objects' cloud resources a controller deletes depend on the controller's
 // chart or add-on when the controller is declared first (the example
-// teardown-order declares it last), by chart name also in an oci://
+// TestTeardownOrder declares it last), by chart name also in an oci://
 // reference, and that other manifests and charts do not.
 func TestTeardownOrderManifestsBeforeControllers(t *testing.T) {
 	t.Parallel()

@@ -24,8 +24,6 @@ var eksExamples = []string{
 	"karpenter",
 	// issue 16: the current EKS API
 	"addons", "identity-provider", "cluster-options", "hybrid-nodes", "capabilities", "nodegroup-updates",
-	// issue 20: teardown order
-	"teardown-order",
 }
 
 func TestEKSExampleTemplatesPassCfnLint(t *testing.T) {
