@@ -3,6 +3,7 @@ package cdklib
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"sort"
 	"testing"
@@ -22,17 +23,13 @@ func Resources(tmpl map[string]any) map[string]any {
 		if !ok || res["Type"] == "AWS::CDK::Metadata" {
 			continue
 		}
-		cp := make(map[string]any, len(res))
-		for k, v := range res {
-			if k != "Metadata" {
-				cp[k] = v
-			}
-		}
+		cp := maps.Clone(res)
+		delete(cp, "Metadata")
 		if props, ok := cp["Properties"].(map[string]any); ok && cp["Type"] == "AWS::IAM::Role" {
 			if pols, ok := props["Policies"].([]any); ok {
 				pols = append([]any(nil), pols...)
 				sort.SliceStable(pols, func(i, j int) bool { return fmt.Sprint(policyName(pols[i])) < fmt.Sprint(policyName(pols[j])) })
-				props = maps(props)
+				props = maps.Clone(props)
 				props["Policies"] = pols
 				cp["Properties"] = props
 			}
@@ -45,14 +42,6 @@ func Resources(tmpl map[string]any) map[string]any {
 func policyName(p any) any {
 	m, _ := p.(map[string]any)
 	return m["PolicyName"]
-}
-
-func maps(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // CompareTemplates reports, as test errors, every difference between the
