@@ -2,14 +2,22 @@ package cli_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -80,9 +88,13 @@ func goEnv(t *testing.T) []string {
 }
 
 // TestBootstrapThenDeployWithoutNode goes from a region of moto that was
-// never bootstrapped to a deployed and destroyed Go app with only the
-// eksforge binary and Go on PATH, as a user does: eksforge bootstrap,
-// deploy (the app is run by "go run ." from its cdk.json), destroy.
+// never bootstrapped to deployed and destroyed apps with only the eksforge
+// binary and Go on PATH (no node, npm, npx or cdk), as a user does:
+// eksforge bootstrap; deploy and destroy a Go app with a file asset (run
+// by "go run ." from its cdk.json); deploy and destroy examples/minimal,
+// whose two stacks are joined by an export and Fn::ImportValue. What the
+// CLI prints is checked against the stacks, exports and resources moto
+// then holds.
 func TestBootstrapThenDeployWithoutNode(t *testing.T) {
 	t.Parallel()
 	srv := motoserver.Shared(t)
@@ -107,10 +119,10 @@ func TestBootstrapThenDeployWithoutNode(t *testing.T) {
 		"AWS_REGION="+region,
 		"STACK_NAME="+stack,
 	)
-	eksforge := func(wantCode int, args ...string) (string, string) {
+	eksforgeIn := func(dir string, wantCode int, args ...string) (string, string) {
 		t.Helper()
 		cmd := exec.Command(filepath.Join(path, "eksforge"), append(args, "--endpoint-url", srv.Endpoint())...)
-		cmd.Dir, cmd.Env = appDir, env
+		cmd.Dir, cmd.Env = dir, env
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -125,6 +137,10 @@ func TestBootstrapThenDeployWithoutNode(t *testing.T) {
 			t.Fatalf("exit code = %d, want %d", code, wantCode)
 		}
 		return stdout.String(), stderr.String()
+	}
+	eksforge := func(wantCode int, args ...string) (string, string) {
+		t.Helper()
+		return eksforgeIn(appDir, wantCode, args...)
 	}
 	contains := func(text string, wants ...string) {
 		t.Helper()
@@ -170,6 +186,161 @@ func TestBootstrapThenDeployWithoutNode(t *testing.T) {
 
 	_, stderr = eksforge(0, "destroy", "--out", out, "--force")
 	contains(stderr, "GoApp: destroyed")
+
+	deployMinimalWithoutNode(t, cfg, func(wantCode int, args ...string) (string, string) {
+		t.Helper()
+		return eksforgeIn(repoRoot, wantCode, args...)
+	})
+}
+
+// deployMinimalWithoutNode deploys examples/minimal with eksforge (run by
+// the caller with a PATH that has no Node.js) to the bootstrapped region of
+// cfg, checks its stacks, outputs, export and import and resources in moto,
+// destroys it and checks what is left: only the bucket, whose removal
+// policy is Retain.
+func deployMinimalWithoutNode(t *testing.T, cfg aws.Config, eksforge func(wantCode int, args ...string) (string, string)) {
+	t.Helper()
+	ctx := t.Context()
+	cfn := cloudformation.NewFromConfig(cfg)
+	app := []string{"--app", "go run ./examples/minimal", "--out", filepath.Join(t.TempDir(), "cdk.out")}
+	stdout, stderr := eksforge(0, append([]string{"deploy", "--all", "--require-approval", "never"}, app...)...)
+	for _, want := range []string{"MinimalNetwork: deployed", "MinimalApp: deployed"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("deploy: stderr does not contain %q", want)
+		}
+	}
+	if strings.Index(stderr, "MinimalApp: deploying") < strings.Index(stderr, "MinimalNetwork: deployed") {
+		t.Error("MinimalApp was deployed before the stack whose export it imports")
+	}
+
+	physical := func(stack, logical string) string {
+		t.Helper()
+		out, err := cfn.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(stack), LogicalResourceId: aws.String(logical)})
+		if err != nil || len(out.StackResources) != 1 {
+			t.Fatalf("resource %s of %s: %v %v", logical, stack, out, err)
+		}
+		return aws.ToString(out.StackResources[0].PhysicalResourceId)
+	}
+	vpc, bucket, topic := physical("MinimalNetwork", "Vpc"), physical("MinimalApp", "Bucket"), physical("MinimalApp", "Topic")
+	if !strings.HasPrefix(vpc, "vpc-") || !strings.HasPrefix(topic, "arn:aws:sns:"+cfg.Region+":123456789012:") || bucket == "" {
+		t.Fatalf("physical IDs: VPC %q, topic %q, bucket %q", vpc, topic, bucket)
+	}
+
+	// The network's export, read by the app's Fn::ImportValue, and the
+	// app's own export.
+	ex, err := cfn.ListExports(ctx, &cloudformation.ListExportsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports := map[string]string{}
+	for _, e := range ex.Exports {
+		exports[aws.ToString(e.Name)] = aws.ToString(e.Value)
+	}
+	var vpcExport string
+	for name, value := range exports {
+		if strings.HasPrefix(name, "MinimalNetwork:ExportsOutputRefVpc") && value == vpc {
+			vpcExport = name
+		}
+	}
+	if vpcExport == "" || exports["minimal-bucket-arn"] != "arn:aws:s3:::"+bucket {
+		t.Errorf("exports %v: want MinimalNetwork's VPC (%s) and minimal-bucket-arn (arn:aws:s3:::%s)", exports, vpc, bucket)
+	}
+	desc, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String("MinimalApp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := desc.Stacks[0]
+	outputs := map[string]string{}
+	for _, o := range st.Outputs {
+		outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue) + "|" + aws.ToString(o.ExportName)
+	}
+	want := map[string]string{"TopicArn": topic + "|", "VpcId": vpc + "|", "BucketArn": "arn:aws:s3:::" + bucket + "|minimal-bucket-arn"}
+	if st.StackStatus != cfntypes.StackStatusCreateComplete || aws.ToString(st.Description) != "eksforge minimal example: a bucket and a topic" || !maps.Equal(outputs, want) {
+		t.Errorf("MinimalApp: %s %q, outputs %v; want CREATE_COMPLETE, its description and outputs %v", st.StackStatus, aws.ToString(st.Description), outputs, want)
+	}
+	for _, line := range []string{"MinimalApp.TopicArn = " + topic, "MinimalApp.VpcId = " + vpc, "MinimalApp.BucketArn = arn:aws:s3:::" + bucket} {
+		if !strings.Contains(stdout, line) {
+			t.Errorf("deploy: stdout does not contain %q", line)
+		}
+	}
+	// The resources exist: the topic's display name joins the bucket's
+	// name, the VPC has the template's CIDR.
+	if body := awsQuery(t, cfg, "sns", url.Values{"Action": {"GetTopicAttributes"}, "Version": {"2010-03-31"}, "TopicArn": {topic}}); !strings.Contains(body, "<value>events-of-"+bucket+"</value>") {
+		t.Errorf("SNS GetTopicAttributes of %s: want DisplayName events-of-%s; got\n%s", topic, bucket, body)
+	}
+	if body := awsQuery(t, cfg, "ec2", url.Values{"Action": {"DescribeVpcs"}, "Version": {"2016-11-15"}, "VpcId.1": {vpc}}); !strings.Contains(body, "<cidrBlock>10.0.0.0/16</cidrBlock>") {
+		t.Errorf("EC2 DescribeVpcs of %s: want CIDR 10.0.0.0/16; got\n%s", vpc, body)
+	}
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Errorf("the bucket %s: %v", bucket, err)
+	}
+
+	_, stderr = eksforge(0, append([]string{"destroy", "--all", "--force"}, app...)...)
+	for _, want := range []string{"MinimalApp: destroyed", "MinimalNetwork: destroyed"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("destroy: stderr does not contain %q", want)
+		}
+	}
+	if strings.Index(stderr, "MinimalNetwork: destroying") < strings.Index(stderr, "MinimalApp: destroyed") {
+		t.Error("MinimalNetwork was destroyed before the stack that imports its export")
+	}
+	for _, name := range []string{"MinimalNetwork", "MinimalApp"} {
+		if got := stackStatus(t, cfg, name); got != "none" {
+			t.Errorf("after destroy, %s is %s, want gone", name, got)
+		}
+	}
+	ex, err = cfn.ListExports(ctx, &cloudformation.ListExportsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ex.Exports {
+		if n := aws.ToString(e.Name); strings.HasPrefix(n, "MinimalNetwork:") || n == "minimal-bucket-arn" {
+			t.Errorf("after destroy, export %s is still listed", n)
+		}
+	}
+	if body := awsQuery(t, cfg, "sns", url.Values{"Action": {"GetTopicAttributes"}, "Version": {"2010-03-31"}, "TopicArn": {topic}}); !strings.Contains(body, "<Code>NotFound</Code>") {
+		t.Errorf("after destroy, SNS GetTopicAttributes of %s: want NotFound; got\n%s", topic, body)
+	}
+	if body := awsQuery(t, cfg, "ec2", url.Values{"Action": {"DescribeVpcs"}, "Version": {"2016-11-15"}, "VpcId.1": {vpc}}); !strings.Contains(body, "InvalidVpcID.NotFound") {
+		t.Errorf("after destroy, EC2 DescribeVpcs of %s: want InvalidVpcID.NotFound; got\n%s", vpc, body)
+	}
+	// RemovalPolicyRetain: the bucket outlives its stack, as in
+	// CloudFormation.
+	if _, err := s3c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Errorf("the retained bucket %s is gone after destroy: %v", bucket, err)
+	}
+}
+
+// awsQuery sends a request of an AWS Query API (EC2, SNS: the module does
+// not depend on their SDK clients) to moto, signed as the SDK signs, and
+// returns the answer's body, error or not.
+func awsQuery(t *testing.T, cfg aws.Config, service string, params url.Values) string {
+	t.Helper()
+	body := params.Encode()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, aws.ToString(cfg.BaseEndpoint)+"/", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	creds, err := cfg.Credentials.Retrieve(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), service, cfg.Region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestBootstrapUpgradesInPlace deploys an older bootstrap stack (version

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -20,40 +21,23 @@ import (
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
-// terminationProtection stands in for CloudFormation's
-// UpdateTerminationProtection, which moto 5.2.1 does not implement (it
-// answers 500): the call is recorded and answered here, and DescribeStacks
-// answers from moto with the recorded value, as CloudFormation would. Every
-// other call goes to moto.
+// terminationProtection records the UpdateTerminationProtection calls the
+// CLI makes (in the SDK's middleware, as "STACK-ID=true"), and passes them
+// on to moto, which implements the call (internal/testenv/motoserver's
+// launcher adds it): the test checks both that the call is made only when
+// the stack's setting differs and what CloudFormation then reports.
 type terminationProtection struct {
 	mu    sync.Mutex
-	calls []string        // "STACK-ID=true"
-	on    map[string]bool // stack ID -> protected
+	calls []string
 }
 
 func (tp *terminationProtection) option() func(*config.LoadOptions) error {
 	return config.WithAPIOptions([]func(*middleware.Stack) error{func(st *middleware.Stack) error {
 		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("terminationProtection", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			switch p := in.Parameters.(type) {
-			case *cloudformation.UpdateTerminationProtectionInput:
+			if p, ok := in.Parameters.(*cloudformation.UpdateTerminationProtectionInput); ok {
 				tp.mu.Lock()
-				defer tp.mu.Unlock()
-				id, on := aws.ToString(p.StackName), aws.ToBool(p.EnableTerminationProtection)
-				tp.calls = append(tp.calls, id+"="+map[bool]string{true: "true", false: "false"}[on])
-				tp.on[id] = on
-				return middleware.InitializeOutput{Result: &cloudformation.UpdateTerminationProtectionOutput{StackId: p.StackName}}, middleware.Metadata{}, nil
-			case *cloudformation.DescribeStacksInput:
-				out, md, err := next.HandleInitialize(ctx, in)
-				if o, ok := out.Result.(*cloudformation.DescribeStacksOutput); ok && err == nil {
-					tp.mu.Lock()
-					defer tp.mu.Unlock()
-					for i := range o.Stacks {
-						if v, ok := tp.on[aws.ToString(o.Stacks[i].StackId)]; ok {
-							o.Stacks[i].EnableTerminationProtection = aws.Bool(v)
-						}
-					}
-				}
-				return out, md, err
+				tp.calls = append(tp.calls, fmt.Sprintf("%s=%t", aws.ToString(p.StackName), aws.ToBool(p.EnableTerminationProtection)))
+				tp.mu.Unlock()
 			}
 			return next.HandleInitialize(ctx, in)
 		}), middleware.Before)
@@ -84,7 +68,7 @@ func TestBootstrapFlagsOfTheCdkCli(t *testing.T) {
 	}
 	cfg.Region = region
 	cfn := cloudformation.NewFromConfig(cfg)
-	tp := &terminationProtection{on: map[string]bool{}}
+	tp := &terminationProtection{}
 	r := runner(srv, region)
 	r.AWSOptions = append(r.AWSOptions, tp.option())
 	stack := unique("FlagsToolkit")
@@ -172,6 +156,9 @@ func TestBootstrapFlagsOfTheCdkCli(t *testing.T) {
 	if got := tp.recorded(); len(got) != 1 || got[0] != stackID+"=true" {
 		t.Errorf("UpdateTerminationProtection calls %q, want one turning %s on", got, stackID)
 	}
+	if !aws.ToBool(st.EnableTerminationProtection) {
+		t.Error("DescribeStacks reports termination protection off after --termination-protection")
+	}
 
 	// --bootstrap-kms-key-id: the named key; protection (not given) is
 	// left as it is. (moto does not re-evaluate the template's conditions
@@ -182,8 +169,8 @@ func TestBootstrapFlagsOfTheCdkCli(t *testing.T) {
 	if got := param(describe(), "FileAssetsBucketKmsKeyId"); got != "1234abcd-12ab-34cd-56ef-1234567890ab" {
 		t.Errorf("FileAssetsBucketKmsKeyId = %q", got)
 	}
-	if got := tp.recorded(); len(got) != 1 {
-		t.Errorf("UpdateTerminationProtection called without the flag: %q", got)
+	if got := tp.recorded(); len(got) != 1 || !aws.ToBool(describe().EnableTerminationProtection) {
+		t.Errorf("UpdateTerminationProtection called without the flag (%q), or protection changed", got)
 	}
 
 	// --custom-permissions-boundary: the template's parameter.
@@ -226,8 +213,8 @@ func TestBootstrapFlagsOfTheCdkCli(t *testing.T) {
 	if strings.Join(sids, ",") != "Allow:ExplicitAllowAll,Deny:DenyAccessIfRequiredPermBoundaryIsNotBeingApplied,Deny:DenyPermBoundaryIAMPolicyAlteration,Deny:DenyRemovalOfPermBoundaryFromAnyUserOrRole" {
 		t.Errorf("example boundary statements %v", sids)
 	}
-	if got := tp.recorded(); len(got) != 2 || got[1] != stackID+"=false" {
-		t.Errorf("UpdateTerminationProtection calls %q, want the second turning it off", got)
+	if got := tp.recorded(); len(got) != 2 || got[1] != stackID+"=false" || aws.ToBool(describe().EnableTerminationProtection) {
+		t.Errorf("UpdateTerminationProtection calls %q, want the second turning it off (and DescribeStacks saying so)", got)
 	}
 	// Again: the policy exists and is reused; nothing changes.
 	res = bootstrap(0, "--example-permissions-boundary")

@@ -2,9 +2,9 @@ package motoserver
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
-	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"io"
 	"net"
 	"net/http"
@@ -19,7 +19,16 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 )
+
+// launcher is the Python program the server runs: moto's server, started
+// after patching the gaps of moto's CloudFormation that the tests meet
+// (listed in the package documentation and in docs/cli.md).
+//
+//go:embed launcher.py
+var launcher []byte
 
 // PythonEnvVar names the environment variable that, when set, holds the
 // Python interpreter that runs moto (a path or a name on PATH).
@@ -303,7 +312,12 @@ func start(python string) (*Server, error) {
 	}
 	defer logFile.Close() // the child holds its own descriptor
 
-	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	script := filepath.Join(dir, "launcher.py")
+	if err := os.WriteFile(script, launcher, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("unable to start moto: %w", err)
+	}
+	cmd := exec.Command(python, script, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.Dir = dir
 	cmd.Env = append(serverEnv(os.Environ()), "PYTHONUNBUFFERED=1")
