@@ -200,9 +200,10 @@ func mustRead(t *testing.T, dir, name string) []byte {
 }
 
 // TestDeployPrintsOutputs deploys over a stack that CreateStack made from
-// the same template: nothing changes, and the outputs are printed. (moto
-// computes outputs for CreateStack but not for ExecuteChangeSet, so the
-// change-set path cannot show them against moto.)
+// the same template (outside eksforge): nothing changes, and the outputs
+// are printed and written. (The outputs of stacks deployed through change
+// sets are checked by TestBootstrapThenDeployWithoutNode and
+// TestKubeconfigOfAStackWithACluster.)
 func TestDeployPrintsOutputs(t *testing.T) {
 	t.Parallel()
 	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
@@ -250,9 +251,9 @@ func TestDeployLargeTemplate(t *testing.T) {
 
 // TestStacksInDependencyOrder deploys a stack that depends on another:
 // naming the consumer deploys the producer first; destroying the producer
-// destroys the consumer first. (The dependency is explicit: moto registers
-// no exports for stacks made by change sets, so Fn::ImportValue fails
-// there.)
+// destroys the consumer first. (The dependency is explicit here; a
+// dependency from an export and Fn::ImportValue is deployed and destroyed
+// in order by TestBootstrapThenDeployWithoutNode, with examples/minimal.)
 func TestStacksInDependencyOrder(t *testing.T) {
 	t.Parallel()
 	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)

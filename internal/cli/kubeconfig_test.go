@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/eksforge/eksforge/cdk"
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
+	"github.com/eksforge/eksforge/internal/cli"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
@@ -123,23 +123,17 @@ func TestKubeconfigAndToken(t *testing.T) {
 }
 
 // TestKubeconfigOfADeployedStack writes the kubeconfig entry of a deployed
-// stack ("eksforge kubeconfig STACK") against moto. moto's CloudFormation
-// has no AWS::EKS::Cluster, so the stack is one that manages a cluster made
-// outside it (moto's EKS CreateCluster) and names it, as eks.Cluster with
-// a MastersRole does, in a ConfigCommand output: "aws eks
-// update-kubeconfig --name N --region R --role-arn A". The file is read
-// back with client-go's clientcmd: the server and CA are those
-// eks:DescribeCluster returns, and the exec plugin is "eksforge token" with
-// the masters role, whose token is signed with the role's credentials.
+// stack that names a cluster made outside it (moto's EKS CreateCluster) in
+// a ConfigCommand output, as eks.Cluster with a MastersRole does: "aws eks
+// update-kubeconfig --name N --region R --role-arn A". The stack is
+// deployed with eksforge deploy. The file is read back with client-go's
+// clientcmd: the server and CA are those eks:DescribeCluster returns, and
+// the exec plugin is "eksforge token" with the masters role, whose token is
+// signed with the role's credentials.
 func TestKubeconfigOfADeployedStack(t *testing.T) {
 	t.Parallel()
-	srv := motoserver.Shared(t)
 	const region = "eu-west-2"
-	cfg, err := srv.AWSConfig(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Region = region
+	srv, cfg, newRunner := bootstrapped(t, region)
 	name := strings.ToLower(unique("stackcluster"))
 	cl, err := eks.NewFromConfig(cfg).CreateCluster(t.Context(), &eks.CreateClusterInput{
 		Name: aws.String(name), RoleArn: aws.String("arn:aws:iam::123456789012:role/eks"),
@@ -172,25 +166,10 @@ func TestKubeconfigOfADeployedStack(t *testing.T) {
 		cdk.NewCfnResource(s, "Topic", cdk.CfnResourceProps{Type: "AWS::SNS::Topic"})
 		cdk.NewCfnOutput(s, "ClusterConfigCommand", cdk.CfnOutputProps{Value: "aws eks update-kubeconfig --name " + name + " --region " + region + " --role-arn " + roleARN})
 	})
-	// moto computes no outputs for stacks made by change sets: create it
-	// directly, without the bootstrap version check.
-	body, err := os.ReadFile(filepath.Join(asm, stack+".template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl map[string]any
-	if err := json.Unmarshal(body, &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	delete(tmpl, "Parameters")
-	delete(tmpl, "Rules")
-	body, _ = json.Marshal(tmpl)
-	if _, err := cloudformation.NewFromConfig(cfg).CreateStack(t.Context(), &cloudformation.CreateStackInput{StackName: aws.String(stack), TemplateBody: aws.String(string(body))}); err != nil {
-		t.Fatal(err)
-	}
+	ep := "--endpoint-url=" + srv.Endpoint()
+	run(t, newRunner(), "deploy", "--app", asm, ep, "--require-approval", "never").expect(t, 0, "stderr", stack+": deployed")
 
 	file := filepath.Join(t.TempDir(), "config")
-	ep := "--endpoint-url=" + srv.Endpoint()
 	res := run(t, runner(srv, region), "kubeconfig", stack, "--app", asm, "--kubeconfig", file, ep)
 	res.expect(t, 0, "stderr", "Added context "+clusterARN+" for EKS cluster "+name)
 	kc, err := clientcmd.LoadFromFile(file)
@@ -245,9 +224,91 @@ func TestKubeconfigOfADeployedStack(t *testing.T) {
 	asm = synth(t, func(app *cdk.App) {
 		cdk.NewCfnResource(cdk.NewStack(app, plain, cdk.StackProps{}), "Topic", cdk.CfnResourceProps{Type: "AWS::SNS::Topic"})
 	})
-	if _, err := cloudformation.NewFromConfig(cfg).CreateStack(t.Context(), &cloudformation.CreateStackInput{StackName: aws.String(plain), TemplateBody: aws.String(`{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}`)}); err != nil {
-		t.Fatal(err)
-	}
+	run(t, newRunner(), "deploy", "--app", asm, ep, "--require-approval", "never").expect(t, 0, "stderr", plain+": deployed")
 	res = run(t, runner(srv, region), "kubeconfig", plain, "--app", asm, "--kubeconfig", file, ep)
 	res.expect(t, 1, "stderr", "no EKS cluster in the deployed stacks selected")
+}
+
+// TestKubeconfigOfAStackWithACluster deploys testdata/clusterapp with
+// eksforge deploy: a stack holding an AWS::EKS::Cluster (cfn/eks's L1) in
+// a VPC of its own, which moto's CloudFormation makes in moto's EKS
+// (through the launcher of internal/testenv/motoserver). "eksforge
+// kubeconfig STACK" then finds the cluster among the stack's resources
+// (DescribeStackResources); the entry, read back with client-go's
+// clientcmd, has the server and CA that eks:DescribeCluster and the stack's
+// Fn::GetAtt outputs give, and the "eksforge token" exec plugin with the
+// caller's credentials (no masters role: the stack names none).
+func TestKubeconfigOfAStackWithACluster(t *testing.T) {
+	t.Parallel()
+	const region = "ap-southeast-2"
+	srv, cfg, newRunner := bootstrapped(t, region)
+	stack := unique("ClusterStack")
+	clusterName := strings.ToLower(unique("cfncluster"))
+	asm := filepath.Join(t.TempDir(), "cdk.out")
+	r := &cli.Runner{Dir: repoRoot, Env: []string{"STACK_NAME=" + stack, "CLUSTER_NAME=" + clusterName}}
+	run(t, r, "synth", "-q", "--app", "go run ./internal/cli/testdata/clusterapp", "--out", asm).expect(t, 0, "stderr")
+	ep := "--endpoint-url=" + srv.Endpoint()
+	outFile := filepath.Join(t.TempDir(), "outputs.json")
+	res := run(t, newRunner(), "deploy", "--app", asm, ep, "--require-approval", "never", "--outputs-file", outFile)
+	res.expect(t, 0, "stderr", "ClusterApp: deployed")
+	var outputs map[string]map[string]string
+	if err := json.Unmarshal(mustRead(t, filepath.Dir(outFile), "outputs.json"), &outputs); err != nil {
+		t.Fatal(err)
+	}
+
+	desc, err := eks.NewFromConfig(cfg).DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String(clusterName)})
+	if err != nil {
+		t.Fatalf("the stack's cluster is not in EKS: %v", err)
+	}
+	c := desc.Cluster
+	clusterARN, endpoint := aws.ToString(c.Arn), aws.ToString(c.Endpoint)
+	if o := outputs["ClusterApp"]; aws.ToString(c.Version) != "1.33" || o["ClusterName"] != clusterName || o["Endpoint"] != endpoint || o["CA"] != aws.ToString(c.CertificateAuthority.Data) {
+		t.Fatalf("cluster %s version %s, outputs %v: want version 1.33 and the name, Endpoint and CA of DescribeCluster", clusterName, aws.ToString(c.Version), o)
+	}
+	wantCA, err := base64.StdEncoding.DecodeString(aws.ToString(c.CertificateAuthority.Data))
+	if err != nil || len(wantCA) == 0 {
+		t.Fatalf("moto's cluster has no CA: %v", err)
+	}
+
+	file := filepath.Join(t.TempDir(), "config")
+	res = run(t, runner(srv, region), "kubeconfig", "ClusterApp", "--app", asm, "--kubeconfig", file, ep)
+	res.expect(t, 0, "stderr", "Added context "+clusterARN+" for EKS cluster "+clusterName+" ("+endpoint+") to "+file)
+	kc, err := clientcmd.LoadFromFile(file)
+	if err != nil {
+		t.Fatalf("clientcmd cannot read the kubeconfig: %v", err)
+	}
+	if kc.CurrentContext != clusterARN || kc.Contexts[clusterARN] == nil || kc.Contexts[clusterARN].Cluster != clusterARN || kc.Contexts[clusterARN].AuthInfo != clusterARN {
+		t.Errorf("current context %q, contexts %v: want %s, naming its cluster and user", kc.CurrentContext, kc.Contexts, clusterARN)
+	}
+	cl := kc.Clusters[clusterARN]
+	if cl == nil || cl.Server != endpoint || !bytes.Equal(cl.CertificateAuthorityData, wantCA) {
+		t.Fatalf("cluster entry %+v: want server %s and the CA of DescribeCluster", cl, endpoint)
+	}
+	user := kc.AuthInfos[clusterARN]
+	wantArgs := []string{"token", "--cluster-name", clusterName, "--region", region, "--endpoint-url", srv.Endpoint()}
+	if user == nil || user.Exec == nil || user.Exec.Command != "eksforge" || strings.Join(user.Exec.Args, " ") != strings.Join(wantArgs, " ") {
+		t.Fatalf("user entry %+v: want the exec plugin eksforge %q", user, wantArgs)
+	}
+	rc, err := clientcmd.NewDefaultClientConfig(*kc, &clientcmd.ConfigOverrides{}).ClientConfig()
+	if err != nil || rc.Host != endpoint || rc.ExecProvider == nil || !bytes.Equal(rc.CAData, wantCA) {
+		t.Errorf("client-go's configuration %+v (%v): want the cluster's host, CA and the exec provider", rc, err)
+	}
+	// The plugin, as kubectl runs it: a token for this cluster.
+	res = run(t, runner(srv, region), user.Exec.Args...)
+	var ec struct{ Status struct{ Token string } }
+	if err := json.Unmarshal([]byte(res.stdout), &ec); err != nil {
+		t.Fatalf("eksforge token printed %q: %v", res.stdout, err)
+	}
+	if raw, err := auth.DecodeToken(ec.Status.Token); err != nil || !strings.Contains(raw, "Action=GetCallerIdentity") {
+		t.Errorf("token %q (%v): want a presigned GetCallerIdentity", raw, err)
+	}
+
+	// Destroyed with its stack: kubeconfig then says the stack is not
+	// deployed.
+	run(t, newRunner(), "destroy", "--app", asm, ep, "--force").expect(t, 0, "stderr", "ClusterApp: destroyed")
+	if _, err := eks.NewFromConfig(cfg).DescribeCluster(t.Context(), &eks.DescribeClusterInput{Name: aws.String(clusterName)}); err == nil {
+		t.Error("the cluster is still in EKS after its stack was destroyed")
+	}
+	res = run(t, runner(srv, region), "kubeconfig", "ClusterApp", "--app", asm, "--kubeconfig", file, ep)
+	res.expect(t, 1, "stderr", "unable to list the resources of stack "+stack+" (is it deployed?)")
 }

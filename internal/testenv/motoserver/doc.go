@@ -1,15 +1,37 @@
-// Package motoserver runs moto's AWS server (`python3 -m moto.server`) on
-// 127.0.0.1 for tests, so code that calls AWS through aws-sdk-go-v2 (the
-// deploy-time handlers: STS, EKS DescribeCluster, S3 manifest assets, IAM,
-// CloudFormation) is exercised against a real HTTP implementation of the
-// AWS APIs instead of hand-written mocks.
+// Package motoserver runs moto's AWS server on 127.0.0.1 for tests, so
+// code that calls AWS through aws-sdk-go-v2 (the deploy-time handlers: STS,
+// EKS DescribeCluster, S3 manifest assets, IAM, CloudFormation; the
+// eksforge CLI) is exercised against a real HTTP implementation of the AWS
+// APIs instead of hand-written mocks.
 //
 // It is test tooling only: nothing in the library or the handlers imports
 // it. It is not a replacement for deploying to AWS: moto implements a
 // subset of each API, its EKS clusters are records with an endpoint that
 // nothing serves (pair it with internal/testenv/kubeenv for a real API
-// server), and its CloudFormation does not know AWS::EKS::* resource types
-// (it does deploy AWS::S3::Bucket, AWS::SNS::Topic, IAM and VPC resources).
+// server), and its CloudFormation knows no AWS::EKS::* resource type but
+// AWS::EKS::Cluster (below); it does deploy AWS::S3::Bucket,
+// AWS::SNS::Topic, IAM and VPC resources.
+//
+// # The launcher: moto's gaps closed
+//
+// The server is not started with `python3 -m moto.server` but with
+// launcher.py (embedded, written next to the log), which starts the same
+// server after patching gaps of moto 5.2.1's CloudFormation that the tests
+// meet, each patch small, commented with why, and skipped when moto no
+// longer has the gap:
+//
+//   - ExecuteChangeSet computes the stack's outputs from the new template
+//     and registers (and drops) its exports, as CreateStack, UpdateStack
+//     and DeleteStack do; Fn::ImportValue sees the region's exports.
+//   - UpdateTerminationProtection, with CloudFormation's wire shape; a
+//     protected stack refuses DeleteStack.
+//   - AWS::EKS::Cluster, a CloudFormation model backed by moto's own EKS
+//     (DescribeCluster sees the cluster; Ref, Fn::GetAtt and
+//     DescribeStackResources work; EKS's cluster security group is made in
+//     the VPC of the subnets).
+//
+// The log's first line names the moto version and the patches applied.
+// docs/cli.md ("Testing against moto") lists these and the gaps left.
 //
 // # Getting a server
 //
