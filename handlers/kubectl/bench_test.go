@@ -5,28 +5,34 @@ package kubectl_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"k8s.io/client-go/rest"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
-	"github.com/eksforge/eksforge/handlers/kubectl/apply"
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 	"github.com/eksforge/eksforge/internal/fingerprint"
 	"github.com/eksforge/eksforge/internal/gobuild"
 	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
+	"github.com/eksforge/eksforge/internal/testenv/lambdaruntime"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
@@ -109,93 +115,150 @@ func benchKubectl(b *testing.B, args ...string) {
 	}
 }
 
-// BenchmarkPeakRSS runs the handler in a child process (this test binary
-// re-run with TestChildProcess) and reports the child's peak resident set
-// (VmHWM from /proc) for a 1,000-object manifest, a 5 MB manifest (50
-// ConfigMaps of 100 KB) given inline and read from an S3 asset (moto's S3,
-// as a manifest over 50 KB travels: ManifestAsset), and a Helm install.
+// manifestAssetThreshold is eks.ManifestAssetThreshold: a manifest whose
+// JSON is larger travels as an S3 asset (ManifestAsset), as the library
+// ships it.
+const manifestAssetThreshold = 50 * 1024
+
+// BenchmarkPeakRSS reports the peak resident set of the handler a Lambda
+// runs: the Lambda main (cmd/kubectl) built as its asset is (the nohelm
+// build for manifests, the Helm build for charts; for this machine's
+// architecture), started as a new process with the environment Lambda
+// gives it (AWS_LAMBDA_FUNCTION_MEMORY_SIZE is the library's default
+// memory) and handed one Create through a local Lambda Runtime API
+// (internal/testenv/lambdaruntime). It reaches the API server through
+// eksEndpoint (an EKS token checked and swapped for the API server's), and
+// reads ManifestAsset from moto's S3. Peak RSS is the child's maxrss; each
+// case must answer CloudFormation SUCCESS. The cases:
+//
+//   - apply200: the 200 objects of BenchmarkApply200, shipped as the
+//     library ships them (inline: 50 KB or less).
+//   - manifest1000: 1,000 such objects (an S3 asset, as the library ships
+//     a manifest over 50 KB).
+//   - manifest5mb: 50 ConfigMaps of 100 KB inline in the event (more than
+//     the library ever puts inline: the event's worst case).
+//   - manifest5mb-s3: the same 5 MB read from an S3 asset.
+//   - helm: a Helm install of a one-template chart from a chart repository,
+//     by the Helm build.
 func BenchmarkPeakRSS(b *testing.B) {
 	_, env := newHandler(b)
-	for _, what := range []string{"manifest1000", "manifest5mb", "manifest5mb-s3", "helm"} {
+	moto := motoserver.Shared(b)
+	endpoint, ca := eksEndpoint(b, env)
+	builds := map[bool]string{}
+	for _, helm := range []bool{false, true} {
+		builds[helm] = hostHandler(b, helm)
+	}
+	for _, what := range []string{"apply200", "manifest1000", "manifest5mb", "manifest5mb-s3", "helm"} {
 		b.Run(what, func(b *testing.B) {
-			var kb int
+			var kib int64
 			for b.Loop() {
+				b.StopTimer()
 				ns := namespace(b, env)
-				extra := []string{}
-				if what == "manifest5mb-s3" {
+				p := map[string]any{"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:bench",
+					"ClusterName": "bench", "ClusterEndpoint": endpoint, "ClusterCertificateAuthorityData": ca}
+				typ := kubectl.TypeManifest
+				switch what {
+				case "apply200", "manifest1000":
+					n := map[string]int{"apply200": 200, "manifest1000": 1000}[what]
+					if body := jsonString(b, mixedObjects(ns, n)); len(body) > manifestAssetThreshold {
+						bucket, key := uploadManifest(b, body)
+						p["ManifestAsset"] = map[string]any{"Bucket": bucket, "Key": key}
+					} else {
+						p["Manifest"] = body
+					}
+				case "manifest5mb":
+					p["Manifest"] = bigManifest(b, ns)
+				case "manifest5mb-s3":
 					bucket, key := uploadManifest(b, bigManifest(b, ns))
-					extra = append(extra, "EKSFORGE_KUBECTL_CHILD_S3="+motoserver.Shared(b).Endpoint(),
-						"EKSFORGE_KUBECTL_CHILD_BUCKET="+bucket, "EKSFORGE_KUBECTL_CHILD_KEY="+key)
+					p["ManifestAsset"] = map[string]any{"Bucket": bucket, "Key": key}
+				case "helm":
+					url, _ := chartRepo(b, demoChart("0.1.0", false))
+					typ = kubectl.TypeHelmChart
+					p["Release"], p["Chart"], p["Repository"], p["Namespace"] = "mem", "demo", url, ns
 				}
-				cmd := exec.Command(os.Args[0], "-test.run=^TestChildProcess$")
-				cmd.Env = append(os.Environ(), "EKSFORGE_KUBECTL_CHILD="+what, "EKSFORGE_KUBECTL_CHILD_NS="+ns,
-					"EKSFORGE_KUBECTL_CHILD_HOST="+env.Host, "EKSFORGE_KUBECTL_CHILD_TOKEN="+env.Token,
-					"EKSFORGE_KUBECTL_CHILD_CA="+string(env.CAData))
-				cmd.Env = append(cmd.Env, extra...)
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					b.Fatalf("child: %v\n%s", err, out)
+				key, want := "Objects", map[string]string{"apply200": "200", "manifest1000": "1000", "manifest5mb": "50", "manifest5mb-s3": "50", "helm": "1"}[what]
+				if what == "helm" {
+					key = "Revision"
 				}
-				_, after, ok := strings.Cut(string(out), "VmHWM-kB=")
-				if !ok {
-					b.Fatalf("child printed no VmHWM:\n%s", out)
+				f := lambdaruntime.Function{Binary: builds[what == "helm"], Env: []string{
+					"AWS_REGION=" + motoserver.Region, "AWS_ACCESS_KEY_ID=" + motoserver.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + motoserver.SecretAccessKey,
+					"AWS_ENDPOINT_URL_S3=" + moto.Endpoint(), "HOME=" + b.TempDir(), "TMPDIR=" + b.TempDir(),
+					"AWS_LAMBDA_FUNCTION_NAME=kubectl", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+					"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(defaultMemoryMiB)}}
+				b.StartTimer()
+				inv := f.Invoke(b, map[string]any{"RequestType": "Create", "StackId": testStack, "RequestId": "r-" + ns,
+					"ResourceType": typ, "LogicalResourceId": "Bench", "ResourceProperties": p})
+				b.StopTimer()
+				var answer struct {
+					Status, Reason string
+					Data           map[string]string
 				}
-				n, _ := strconv.Atoi(strings.Fields(after)[0])
-				kb = max(kb, n) // the largest of the runs
-
+				if err := json.Unmarshal(inv.CloudFormation, &answer); err != nil || answer.Status != "SUCCESS" || answer.Data[key] != want {
+					b.Fatalf("CloudFormation was answered %s, want SUCCESS with %s %q:\n%s", inv.CloudFormation, key, want, inv.Logs)
+				}
+				kib = max(kib, inv.PeakRSSKiB) // the largest of the runs
+				b.StartTimer()
 			}
-			b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+			b.ReportMetric(float64(kib)/1024, "peak-RSS-MB")
 		})
 	}
 }
 
-// TestChildProcess is the child of BenchmarkPeakRSS; it does nothing in a
-// normal test run.
-func TestChildProcess(t *testing.T) {
-	what := os.Getenv("EKSFORGE_KUBECTL_CHILD")
-	if what == "" {
-		t.Skip("only run by BenchmarkPeakRSS")
+// defaultMemoryMiB is eks.DefaultKubectlMemoryMiB, the handler's memory
+// unless KubectlOptions.Memory says otherwise.
+const defaultMemoryMiB = 256
+
+// hostHandler builds the Lambda main as its asset is built (gobuild, tag
+// lambda.norpc, with nohelm unless helm), for this machine, and returns the
+// binary's path.
+func hostHandler(tb testing.TB, helm bool) string {
+	tb.Helper()
+	tags := []string{"lambda.norpc"}
+	if !helm {
+		tags = append(tags, "nohelm")
 	}
-	ns := os.Getenv("EKSFORGE_KUBECTL_CHILD_NS")
-	rc := &rest.Config{Host: os.Getenv("EKSFORGE_KUBECTL_CHILD_HOST"), BearerToken: os.Getenv("EKSFORGE_KUBECTL_CHILD_TOKEN"),
-		TLSClientConfig: rest.TLSClientConfig{CAData: []byte(os.Getenv("EKSFORGE_KUBECTL_CHILD_CA"))}}
-	auth.Tune(rc)
-	h := kubectl.New(awsConfigForChild())
-	if ep := os.Getenv("EKSFORGE_KUBECTL_CHILD_S3"); ep != "" {
-		h.AWS = aws.Config{Region: motoserver.Region, BaseEndpoint: aws.String(ep),
-			Credentials: credentials.NewStaticCredentialsProvider(motoserver.AccessKeyID, motoserver.SecretAccessKey, "")}
-		h.S3Options = []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }}
-	}
-	h.Connect = func(context.Context, auth.Cluster) (*rest.Config, error) { return rc, nil }
-	h.TuneApply = func(c *apply.Client) { c.PollInterval = 100 * time.Millisecond }
-	var p map[string]any
-	typ := kubectl.TypeManifest
-	switch what {
-	case "manifest1000":
-		p = map[string]any{"Manifest": jsonString(t, mixedObjects(ns, 1000))}
-	case "manifest5mb":
-		p = map[string]any{"Manifest": bigManifest(t, ns)}
-	case "manifest5mb-s3":
-		p = map[string]any{"ManifestAsset": map[string]any{"Bucket": os.Getenv("EKSFORGE_KUBECTL_CHILD_BUCKET"), "Key": os.Getenv("EKSFORGE_KUBECTL_CHILD_KEY")}}
-	case "helm":
-		url, _ := chartRepo(t, demoChart("0.1.0", false))
-		typ = kubectl.TypeHelmChart
-		p = map[string]any{"Release": "mem", "Chart": "demo", "Repository": url, "Namespace": ns}
-	}
-	p["ClusterName"] = "test"
-	e := ev(t, typ, cfnresponse.Create, p, nil)
-	if _, err := h.OnEvent(context.Background(), e); err != nil {
-		t.Fatal(err)
-	}
-	status, err := os.ReadFile("/proc/self/status")
+	res, err := gobuild.Build(context.Background(), gobuild.Options{Package: "./cmd/kubectl", GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Tags: tags})
 	if err != nil {
-		t.Skip("no /proc")
+		tb.Fatal(err)
 	}
-	for line := range strings.Lines(string(status)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			fmt.Printf("VmHWM-kB=%s\n", strings.Fields(v)[0])
+	return filepath.Join(res.Dir, gobuild.BinaryName)
+}
+
+// eksEndpoint stands for an EKS cluster's endpoint in front of env's API
+// server: an HTTPS server (its own CA, returned base64 as EKS reports
+// certificateAuthority.data) that refuses any request without an EKS
+// bearer token (k8s-aws-v1. and a presigned sts:GetCallerIdentity URL
+// signing x-k8s-aws-id) and passes the others on with env's admin token,
+// so a handler binary reaches the API server through its own EKS
+// authentication path.
+func eksEndpoint(tb testing.TB, env *kubeenv.Env) (url, caData string) {
+	tb.Helper()
+	target, err := neturl.Parse(env.Host)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(env.CAData)
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Header.Set("Authorization", "Bearer "+env.Token)
+		},
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true},
+		FlushInterval: -1, // watches stream
+	}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		presigned, err := auth.DecodeToken(token)
+		if err != nil || !strings.Contains(presigned, "Action=GetCallerIdentity") || !strings.Contains(presigned, "x-k8s-aws-id") {
+			http.Error(w, "not an EKS token", http.StatusUnauthorized)
+			return
 		}
-	}
+		rp.ServeHTTP(w, r)
+	}))
+	tb.Cleanup(srv.Close)
+	pemCA := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	return srv.URL, base64.StdEncoding.EncodeToString(pemCA)
 }
 
 // bigManifest is a 5 MB manifest: 50 ConfigMaps of 100 KB in ns.
@@ -245,5 +308,3 @@ func BenchmarkZipSize(b *testing.B) {
 		b.ReportMetric(float64(st.Size())/1e6, "binary-MB")
 	}
 }
-
-var _ = kubeenv.Shared

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -348,7 +347,3 @@ func (l *errorList) list() []error {
 var gcEnv atomic.Pointer[kubeenv.Env]
 
 func sharedEnvIfStarted() *kubeenv.Env { return gcEnv.Load() }
-
-// awsConfigForChild is an AWS configuration that is never used (the child
-// of BenchmarkPeakRSS reaches no AWS API).
-func awsConfigForChild() aws.Config { return aws.Config{Region: "us-east-1"} }

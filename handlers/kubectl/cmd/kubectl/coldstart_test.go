@@ -1,17 +1,13 @@
 package main_test
 
 import (
-	"encoding/json"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eksforge/eksforge/internal/testenv/lambdaruntime"
 )
 
 // buildHandler builds this command for the machine running the test, with
@@ -27,90 +23,24 @@ func buildHandler(tb testing.TB, dir, tags string) string {
 	return out
 }
 
-// runtimeAPI is a Lambda Runtime API that hands out one custom-resource
-// event and records when the handler first asks for work and when it
-// answers CloudFormation and the runtime.
-type runtimeAPI struct {
-	addr              string
-	ready, cfn, reply chan time.Time
-}
-
-func newRuntimeAPI(tb testing.TB) *runtimeAPI {
-	tb.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	api := &runtimeAPI{addr: l.Addr().String(), ready: make(chan time.Time, 1), cfn: make(chan time.Time, 1), reply: make(chan time.Time, 1)}
-	served := false
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case api.ready <- time.Now():
-		default:
-		}
-		if served {
-			<-r.Context().Done() // one event per process
-			return
-		}
-		served = true
-		event, _ := json.Marshal(map[string]any{
-			"RequestType": "Create", "ResponseURL": "http://" + api.addr + "/cfn", "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
-			"RequestId": "r1", "ResourceType": "Custom::NotAKubectlResource", "LogicalResourceId": "R",
-			"ResourceProperties": map[string]any{"ServiceToken": "x", "ClusterName": "c"},
-		})
-		w.Header().Set("Lambda-Runtime-Aws-Request-Id", "req-1")
-		w.Header().Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(time.Now().Add(5*time.Minute).UnixMilli(), 10))
-		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:kubectl")
-		w.Write(event)
-	})
-	mux.HandleFunc("PUT /cfn", func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		api.cfn <- time.Now()
-	})
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/req-1/", func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusAccepted)
-		api.reply <- time.Now()
-	})
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(l)
-	tb.Cleanup(func() { srv.Close() })
-	return api
-}
-
-// coldStart starts bin as Lambda starts a bootstrap and returns the time
-// until it asks for its first event, until it has answered that event
-// (CloudFormation and the runtime), and its peak resident set in MB.
+// coldStart starts bin as Lambda starts a bootstrap, hands it one
+// custom-resource event of a type the handler does not serve (answered
+// FAILED at once: what is timed is the process, not the work) and returns
+// the time until it asks for its first event, until it has answered that
+// event (CloudFormation and the runtime), and its peak resident set in MB.
 func coldStart(tb testing.TB, bin string) (ready, served time.Duration, rssMB float64) {
 	tb.Helper()
-	api := newRuntimeAPI(tb)
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + api.addr, "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x",
-		"AWS_LAMBDA_FUNCTION_NAME=kubectl", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "HOME=" + tb.TempDir()}
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
+	f := lambdaruntime.Function{Binary: bin, Timeout: 2 * time.Minute, Env: []string{"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x",
+		"AWS_LAMBDA_FUNCTION_NAME=kubectl", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "HOME=" + tb.TempDir()}}
+	inv := f.Invoke(tb, map[string]any{
+		"RequestType": "Create", "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+		"RequestId": "r1", "ResourceType": "Custom::NotAKubectlResource", "LogicalResourceId": "R",
+		"ResourceProperties": map[string]any{"ServiceToken": "x", "ClusterName": "c"},
+	})
+	if got := inv.CloudFormationStatus(); got != "FAILED" {
+		tb.Fatalf("CloudFormation was answered %q, want FAILED (an unknown resource type):\n%s", got, inv.Logs)
 	}
-	defer cmd.Wait()
-	defer cmd.Process.Kill()
-	timeout := time.After(2 * time.Minute)
-	var readyAt, cfnAt, replyAt time.Time
-	for readyAt.IsZero() || cfnAt.IsZero() || replyAt.IsZero() {
-		select {
-		case readyAt = <-api.ready:
-		case cfnAt = <-api.cfn:
-		case replyAt = <-api.reply:
-		case <-timeout:
-			tb.Fatalf("the handler did not answer its first event (ready %v, cfn %v, runtime %v)", readyAt, cfnAt, replyAt)
-		}
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rssMB = float64(ru.Maxrss) / 1024
-	}
-	return readyAt.Sub(start), replyAt.Sub(start), rssMB
+	return inv.Ready, inv.Served, inv.PeakRSSMB()
 }
 
 // BenchmarkColdStart builds the handler with and without the Helm SDK
