@@ -196,6 +196,7 @@ func BenchmarkPeakRSS(b *testing.B) {
 				if err := json.Unmarshal(inv.CloudFormation, &answer); err != nil || answer.Status != "SUCCESS" || answer.Data[key] != want {
 					b.Fatalf("CloudFormation was answered %s, want SUCCESS with %s %q:\n%s", inv.CloudFormation, key, want, inv.Logs)
 				}
+				b.Logf("%s: peak RSS %d KiB", what, inv.PeakRSSKiB)
 				kib = max(kib, inv.PeakRSSKiB) // the largest of the runs
 				b.StartTimer()
 			}
@@ -289,22 +290,27 @@ func uploadManifest(t testing.TB, body string) (bucket, key string) {
 }
 
 // BenchmarkZipSize builds handlers/kubectl/cmd/kubectl for linux/arm64
-// as the Lambda asset is built and reports the zip's size.
+// as the Lambda assets are built — the cluster's Handler with -tags
+// nohelm, the HelmHandler without — and reports each zip's size.
 func BenchmarkZipSize(b *testing.B) {
-	for b.Loop() {
-		res, err := gobuild.Build(context.Background(), gobuild.Options{Package: "./cmd/kubectl", GOOS: "linux", GOARCH: "arm64", Tags: []string{"lambda.norpc"}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := fingerprint.Zip(&buf, res.Dir); err != nil {
-			b.Fatal(err)
-		}
-		st, err := os.Stat(filepath.Join(res.Dir, gobuild.BinaryName))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(buf.Len())/1e6, "zip-MB")
-		b.ReportMetric(float64(st.Size())/1e6, "binary-MB")
+	for _, tags := range [][]string{{"lambda.norpc", "nohelm"}, {"lambda.norpc"}} {
+		b.Run(strings.Join(tags, ","), func(b *testing.B) {
+			for b.Loop() {
+				res, err := gobuild.Build(context.Background(), gobuild.Options{Package: "./cmd/kubectl", GOOS: "linux", GOARCH: "arm64", Tags: tags})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if err := fingerprint.Zip(&buf, res.Dir); err != nil {
+					b.Fatal(err)
+				}
+				st, err := os.Stat(filepath.Join(res.Dir, gobuild.BinaryName))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(buf.Len())/1e6, "zip-MB")
+				b.ReportMetric(float64(st.Size())/1e6, "binary-MB")
+			}
+		})
 	}
 }

@@ -147,4 +147,12 @@
 // waiter input carries only the parameter's name, and the parameter is
 // deleted once the answer is sent. User isComplete functions still receive
 // the real URL.
+//
+// # Memory
+//
+// [SetMemoryLimit], which a Lambda main calls first, gives the Go runtime a
+// soft memory limit of [MemoryLimitShare] of the function's configured
+// memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE), unless GOMEMLIMIT is set: the
+// garbage collector then works harder as the heap nears the function's
+// memory instead of letting it double past it.
 package provider

@@ -20,6 +20,9 @@ import (
 
 func main() {
 	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+	// A soft memory limit from the function's memory (unless GOMEMLIMIT
+	// says otherwise): see docs/architecture.md, "Handler memory".
+	provider.SetMemoryLimit()
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		slog.Error("unable to load the AWS configuration", "error", err)
