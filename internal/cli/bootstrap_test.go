@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -23,7 +24,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/eksforge/eksforge/internal/bootstrap"
+	"github.com/eksforge/eksforge/internal/testenv/cdkcli"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
@@ -438,5 +442,32 @@ func TestBootstrapShowTemplate(t *testing.T) {
 	// The output the AWS CDK CLI reads the version from says the same.
 	if !strings.Contains(string(bootstrap.Template), "    Value: '33'\n") || strings.Count(string(bootstrap.Template), "Value: '33'") != 2 {
 		t.Error("the template's SSM parameter and BootstrapVersion output do not both say 33")
+	}
+}
+
+// TestBootstrapTemplateIsTheAWSCDKs compares the template eksforge
+// bootstrap deploys with the one the installed AWS CDK CLI deploys
+// (`cdk bootstrap --show-template`, which prints it re-serialized): the
+// same document, so both CLIs and cdk-assets find the same bucket,
+// repository, roles and version parameter.
+func TestBootstrapTemplateIsTheAWSCDKs(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, err := cdkcli.Run(t, "bootstrap", "--show-template")
+	if err != nil {
+		t.Fatalf("cdk bootstrap --show-template: %v\n%s", err, stderr)
+	}
+	var theirs, ours any
+	if err := yaml.Unmarshal([]byte(stdout), &theirs); err != nil {
+		t.Fatalf("the AWS CDK's template: %v", err)
+	}
+	res := run(t, nil, "bootstrap", "--show-template")
+	if err := yaml.Unmarshal([]byte(res.stdout), &ours); err != nil {
+		t.Fatalf("eksforge's template: %v", err)
+	}
+	if !reflect.DeepEqual(theirs, ours) {
+		t.Errorf("eksforge bootstrap --show-template differs from the installed AWS CDK CLI's; update internal/bootstrap/bootstrap-template.yaml from aws-cdk's lib/api/bootstrap/bootstrap-template.yaml")
+	}
+	if theirs == nil {
+		t.Error("cdk bootstrap --show-template printed nothing")
 	}
 }
