@@ -21,6 +21,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
@@ -470,4 +471,71 @@ func TestBootstrapTemplateIsTheAWSCDKs(t *testing.T) {
 	if theirs == nil {
 		t.Error("cdk bootstrap --show-template printed nothing")
 	}
+}
+
+// TestBootstrapTrust bootstraps a new environment with --trust,
+// --trust-for-lookup and --cloudformation-execution-policies: the stack's
+// parameters hold them, the deploy role trusts the accounts and the lookup
+// role the lookup account.
+func TestBootstrapTrust(t *testing.T) {
+	t.Parallel()
+	srv := motoserver.Shared(t)
+	const region = "ap-south-1"
+	cfg, err := srv.AWSConfig(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Region = region
+	stack := unique("TrustToolkit")
+	res := run(t, runner(srv, region), "bootstrap", "--toolkit-stack-name", stack, "--qualifier", "trustq",
+		"--trust", "111111111111", "--trust", "222222222222", "--trust-for-lookup", "333333333333",
+		"--cloudformation-execution-policies", "arn:aws:iam::aws:policy/PowerUserAccess", "--endpoint-url="+srv.Endpoint())
+	res.expect(t, 0, "stderr", "Trusted accounts for deployment: 111111111111, 222222222222", "Trusted accounts for lookup: 333333333333", "Execution policies: arn:aws:iam::aws:policy/PowerUserAccess", "bootstrapped (version 33)")
+
+	cfn := cloudformation.NewFromConfig(cfg)
+	desc, err := cfn.DescribeStacks(t.Context(), &cloudformation.DescribeStacksInput{StackName: aws.String(stack)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]string{}
+	for _, p := range desc.Stacks[0].Parameters {
+		// moto renders CommaDelimitedList values as Python lists.
+		v := strings.NewReplacer("[", "", "]", "", "'", "", " ", "").Replace(aws.ToString(p.ParameterValue))
+		params[aws.ToString(p.ParameterKey)] = v
+	}
+	for k, want := range map[string]string{"Qualifier": "trustq", "TrustedAccounts": "111111111111,222222222222", "TrustedAccountsForLookup": "333333333333", "CloudFormationExecutionPolicies": "arn:aws:iam::aws:policy/PowerUserAccess"} {
+		if params[k] != want {
+			t.Errorf("parameter %s = %q, want %q", k, params[k], want)
+		}
+	}
+	roles, err := cfn.DescribeStackResources(t.Context(), &cloudformation.DescribeStackResourcesInput{StackName: aws.String(stack)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := map[string]string{}
+	for _, r := range roles.StackResources {
+		role[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
+	}
+	iamc := iam.NewFromConfig(cfg)
+	trust := func(logical string) string {
+		t.Helper()
+		out, err := iamc.GetRole(t.Context(), &iam.GetRoleInput{RoleName: aws.String(role[logical])})
+		if err != nil {
+			t.Fatalf("%s (%q): %v", logical, role[logical], err)
+		}
+		doc, err := url.QueryUnescape(aws.ToString(out.Role.AssumeRolePolicyDocument))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	if doc := trust("DeploymentActionRole"); !strings.Contains(doc, "111111111111") || !strings.Contains(doc, "222222222222") {
+		t.Errorf("the deploy role's trust policy does not name the trusted accounts: %s", doc)
+	}
+	if doc := trust("LookupRole"); !strings.Contains(doc, "333333333333") {
+		t.Errorf("the lookup role's trust policy does not name the lookup account: %s", doc)
+	}
+	// (moto's CloudFormation ignores an AWS::IAM::Role's
+	// ManagedPolicyArns, so the execution policies are checked as the
+	// stack's parameter, above.)
 }
