@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// progressInterval is ProgressInterval; tests shorten it.
+var progressInterval = ProgressInterval
+
 // progress reports on o.Progress that the program is being built into the
 // cache entry of key, then every ProgressInterval that it still is, until
 // the returned function is called with the build's error.
@@ -33,7 +36,7 @@ func (o *config) progress(key string, attempt int) func(error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(ProgressInterval)
+		t := time.NewTicker(progressInterval)
 		defer t.Stop()
 		for {
 			select {
