@@ -29,6 +29,7 @@ import (
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
+	"github.com/eksforge/eksforge/handlers/provider"
 	"github.com/eksforge/eksforge/internal/fingerprint"
 	"github.com/eksforge/eksforge/internal/gobuild"
 	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
@@ -125,11 +126,13 @@ const manifestAssetThreshold = 50 * 1024
 // build for manifests, the Helm build for charts; for this machine's
 // architecture), started as a new process with the environment Lambda
 // gives it (AWS_LAMBDA_FUNCTION_MEMORY_SIZE is the library's default
-// memory) and handed one Create through a local Lambda Runtime API
-// (internal/testenv/lambdaruntime). It reaches the API server through
-// eksEndpoint (an EKS token checked and swapped for the API server's), and
-// reads ManifestAsset from moto's S3. Peak RSS is the child's maxrss; each
-// case must answer CloudFormation SUCCESS. The cases:
+// memory unless the case says 128MiB, Lambda's smallest) and handed one
+// Create through a local Lambda Runtime API (internal/testenv/lambdaruntime).
+// It reaches the API server through eksEndpoint (an EKS token checked and
+// swapped for the API server's), and reads ManifestAsset from moto's S3.
+// Peak RSS is the child's VmHWM; each case must answer CloudFormation
+// SUCCESS, and the handler must log the soft memory limit it set from its
+// memory (provider.SetMemoryLimit). The cases:
 //
 //   - apply200: the 200 objects of BenchmarkApply200, shipped as the
 //     library ships them (inline: 50 KB or less).
@@ -140,6 +143,8 @@ const manifestAssetThreshold = 50 * 1024
 //   - manifest5mb-s3: the same 5 MB read from an S3 asset.
 //   - helm: a Helm install of a one-template chart from a chart repository,
 //     by the Helm build.
+//   - apply200-128MiB, helm-128MiB: the two goal cases in a function of
+//     128 MiB.
 func BenchmarkPeakRSS(b *testing.B) {
 	_, env := newHandler(b)
 	moto := motoserver.Shared(b)
@@ -148,8 +153,13 @@ func BenchmarkPeakRSS(b *testing.B) {
 	for _, helm := range []bool{false, true} {
 		builds[helm] = hostHandler(b, helm)
 	}
-	for _, what := range []string{"apply200", "manifest1000", "manifest5mb", "manifest5mb-s3", "helm"} {
-		b.Run(what, func(b *testing.B) {
+	for _, name := range []string{"apply200", "manifest1000", "manifest5mb", "manifest5mb-s3", "helm", "apply200-128MiB", "helm-128MiB"} {
+		b.Run(name, func(b *testing.B) {
+			what, small := strings.CutSuffix(name, "-128MiB")
+			memory := defaultMemoryMiB
+			if small {
+				memory = 128
+			}
 			var kib int64
 			for b.Loop() {
 				b.StopTimer()
@@ -184,7 +194,7 @@ func BenchmarkPeakRSS(b *testing.B) {
 					"AWS_REGION=" + motoserver.Region, "AWS_ACCESS_KEY_ID=" + motoserver.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + motoserver.SecretAccessKey,
 					"AWS_ENDPOINT_URL_S3=" + moto.Endpoint(), "HOME=" + b.TempDir(), "TMPDIR=" + b.TempDir(),
 					"AWS_LAMBDA_FUNCTION_NAME=kubectl", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
-					"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(defaultMemoryMiB)}}
+					"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(memory)}}
 				b.StartTimer()
 				inv := f.Invoke(b, map[string]any{"RequestType": "Create", "StackId": testStack, "RequestId": "r-" + ns,
 					"ResourceType": typ, "LogicalResourceId": "Bench", "ResourceProperties": p})
@@ -196,7 +206,10 @@ func BenchmarkPeakRSS(b *testing.B) {
 				if err := json.Unmarshal(inv.CloudFormation, &answer); err != nil || answer.Status != "SUCCESS" || answer.Data[key] != want {
 					b.Fatalf("CloudFormation was answered %s, want SUCCESS with %s %q:\n%s", inv.CloudFormation, key, want, inv.Logs)
 				}
-				b.Logf("%s: peak RSS %d KiB", what, inv.PeakRSSKiB)
+				if limit := fmt.Sprintf(`"limitBytes":%d`, int64(provider.MemoryLimitShare*float64(memory<<20))); !strings.Contains(inv.Logs, limit) {
+					b.Fatalf("the handler did not log the soft memory limit %s:\n%s", limit, inv.Logs)
+				}
+				b.Logf("%s: peak RSS %d KiB", name, inv.PeakRSSKiB)
 				kib = max(kib, inv.PeakRSSKiB) // the largest of the runs
 				b.StartTimer()
 			}
