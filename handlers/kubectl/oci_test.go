@@ -3,18 +3,15 @@
 package kubectl_test
 
 import (
-	"context"
 	"fmt"
 	"io"
+	"log"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/distribution/distribution/v3/configuration"
-	"github.com/distribution/distribution/v3/registry/handlers"
-	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"
-	"github.com/sirupsen/logrus"
+	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/registry"
 
@@ -22,19 +19,14 @@ import (
 	"github.com/eksforge/eksforge/handlers/kubectl"
 )
 
-// ociRegistry serves the distribution registry's application (the
-// reference OCI registry) from an httptest server on 127.0.0.1, with
-// in-memory storage and no auth, and returns its host:port. The server owns
-// its listener from the start, so no other process can take the port and
-// no serving error is lost.
+// ociRegistry serves an in-memory OCI registry (go-containerregistry's,
+// which speaks the OCI distribution API Helm's client pushes to and pulls
+// from) from an httptest server on 127.0.0.1, without auth, and returns its
+// host:port. The server owns its listener from the start, so no other
+// process can take the port and no serving error is lost.
 func ociRegistry(t testing.TB) string {
 	t.Helper()
-	logrus.SetOutput(io.Discard)
-	cfg := &configuration.Configuration{}
-	cfg.Storage = map[string]configuration.Parameters{"inmemory": map[string]any{}}
-	cfg.Log.AccessLog.Disabled = true
-	app := handlers.NewApp(context.Background(), cfg)
-	srv := httptest.NewServer(app)
+	srv := httptest.NewServer(ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))
 	t.Cleanup(srv.Close)
 	return strings.TrimPrefix(srv.URL, "http://")
 }
