@@ -148,7 +148,7 @@ func TestAddonOrderingAgainstCompute(t *testing.T) {
 	c := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34}) // default node group made first
 	cni := c.AddAddon("VpcCni", eks.AddonOptions{AddonName: eks.AddonNameVpcCni, BeforeCompute: true})
 	dns := c.AddAddon("CoreDns", eks.AddonOptions{AddonName: eks.AddonNameCoreDns})
-	later := c.AddNodegroupCapacity("Later", eks.NodegroupOptions{})
+	later := c.AddNodegroupCapacity("Later")
 	profile := c.AddFargateProfile("Profile", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "batch"}}})
 	tmpl := assertions.FromStack(t, stack)
 	id := func(x cdk.Construct) string { return logicalIDOf(t, stack, x) }

@@ -1,10 +1,9 @@
 package eks
 
 import (
-	"fmt"
-
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // AwsAuthResourceType is the custom resource type of aws-auth entries.
@@ -161,14 +160,7 @@ type MastersRoleOptions struct {
 // AddMastersRole maps a role to the system:masters group (cluster-admin).
 // Pass at most one options value.
 func (a *AwsAuth) AddMastersRole(role iam.IRole, opts ...MastersRoleOptions) {
-	var o MastersRoleOptions
-	switch len(opts) {
-	case 0:
-	case 1:
-		o = opts[0]
-	default:
-		panic(fmt.Sprintf("eks: %s: AddMastersRole takes at most one MastersRoleOptions, got %d", a.Node().Path(), len(opts)))
-	}
+	o := optarg.One(a.Node().Path()+": AddMastersRole", opts)
 	a.AddRoleMapping(role, AwsAuthMapping{Username: o.Username, Groups: []string{"system:masters"}})
 }
 

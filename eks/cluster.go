@@ -54,7 +54,7 @@ type ICluster interface {
 	AddHelmChart(id string, opts HelmChartOptions) *HelmChart
 	// AddServiceAccount adds a Kubernetes service account with an IAM role
 	// ([Cluster.AddServiceAccount]).
-	AddServiceAccount(id string, opts ServiceAccountOptions) *ServiceAccount
+	AddServiceAccount(id string, opts ...ServiceAccountOptions) *ServiceAccount
 	// AwsAuth is the cluster's aws-auth ConfigMap, made on first use
 	// ([Cluster.AwsAuth]).
 	AwsAuth() *AwsAuth

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // HybridNodesCredentialProvider is how EKS Hybrid Nodes get the temporary
@@ -52,8 +53,9 @@ type HybridNodesRole struct {
 // AddHybridNodesRole makes the IAM role of the cluster's hybrid nodes (a
 // HybridNodesRole with id id under the cluster) and its HYBRID_LINUX access
 // entry. The cluster needs RemoteNodeNetworks and an authentication mode
-// with access entries.
-func (c *Cluster) AddHybridNodesRole(id string, opts HybridNodesRoleOptions) *HybridNodesRole {
+// with access entries. Pass at most one options value.
+func (c *Cluster) AddHybridNodesRole(id string, options ...HybridNodesRoleOptions) *HybridNodesRole {
+	opts := optarg.One(c.Node().Path()+": AddHybridNodesRole", options)
 	h := &HybridNodesRole{}
 	cdk.InitConstruct(h, c, id)
 	if len(c.props.RemoteNodeNetworks) == 0 {

@@ -11,7 +11,7 @@ func TestHybridNodesRoleWithSsm(t *testing.T) {
 	t.Parallel()
 	_, stack := newStack()
 	c := clusterWithoutCapacity(stack, eks.ClusterProps{RemoteNodeNetworks: []string{"172.16.0.0/16"}})
-	h := c.AddHybridNodesRole("HybridNodes", eks.HybridNodesRoleOptions{})
+	h := c.AddHybridNodesRole("HybridNodes")
 	tmpl := assertions.FromStack(t, stack)
 	roleID := logicalIDOf(t, stack, h.Role())
 	tmpl.HasResourceProperties("AWS::IAM::Role", map[string]any{

@@ -163,8 +163,8 @@ func (c *importedCluster) AddHelmChart(id string, opts HelmChartOptions) *HelmCh
 
 // AddServiceAccount adds a service account to the imported cluster (see
 // [Cluster.AddServiceAccount]).
-func (c *importedCluster) AddServiceAccount(id string, opts ServiceAccountOptions) *ServiceAccount {
-	return AddServiceAccount(c, id, opts)
+func (c *importedCluster) AddServiceAccount(id string, opts ...ServiceAccountOptions) *ServiceAccount {
+	return AddServiceAccount(c, id, opts...)
 }
 
 // AwsAuth is the imported cluster's aws-auth ConfigMap (see

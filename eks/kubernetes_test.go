@@ -648,7 +648,7 @@ func TestServiceAccountIRSA(t *testing.T) {
 	t.Parallel()
 	_, stack := newStack()
 	c := k8sCluster(stack)
-	sa := c.AddServiceAccount("MyServiceAccount", eks.ServiceAccountOptions{})
+	sa := c.AddServiceAccount("MyServiceAccount")
 	sa2 := c.AddServiceAccount("Other", eks.ServiceAccountOptions{Name: "other", Namespace: "apps", Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"x": "y"}})
 	bucket := s3.NewBucket(stack, "Bucket", s3.BucketProps{})
 	bucket.GrantReadWrite(sa)
@@ -758,7 +758,7 @@ func TestServiceAccountErrors(t *testing.T) {
 			t.Errorf("IRSA on an imported cluster without provider: %v", r)
 		}
 	}()
-	eks.AddServiceAccount(imported, "SA", eks.ServiceAccountOptions{})
+	eks.AddServiceAccount(imported, "SA")
 }
 
 func cdkNow() time.Time { return time.Now() }
@@ -819,7 +819,7 @@ func TestRealKubectlHandlerResolves(t *testing.T) {
 func TestServiceAccountTrustIsWrittenWhole(t *testing.T) {
 	t.Parallel()
 	app, stack := newStack()
-	sa := k8sCluster(stack).AddServiceAccount("SA", eks.ServiceAccountOptions{})
+	sa := k8sCluster(stack).AddServiceAccount("SA")
 	sa.Role().(*iam.Role).AssumeRolePolicy().AddStatements(iam.NewPolicyStatement(iam.PolicyStatementProps{
 		Actions: []string{"sts:AssumeRole"}, Principals: []iam.IPrincipal{iam.NewAccountRootPrincipal()}}))
 	wantError(t, app, "[Stack/Cluster/SA]", "trust policy")

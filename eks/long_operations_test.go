@@ -270,7 +270,7 @@ func TestTeardownOrderKubernetesBeforeCapacity(t *testing.T) {
 	m := c.AddManifest("lb", map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "web"},
 		"spec": map[string]any{"type": "LoadBalancer", "ports": []any{map[string]any{"port": 80}}}})
 	chart := c.AddHelmChart("ctl", eks.HelmChartOptions{Chart: "aws-load-balancer-controller", Repository: "https://aws.github.io/eks-charts"})
-	ng := c.AddNodegroupCapacity("ng", eks.NodegroupOptions{})
+	ng := c.AddNodegroupCapacity("ng")
 	asg := c.AddAutoScalingGroupCapacity("asg", eks.AutoScalingGroupCapacityOptions{AutoScalingGroupProps: autoscaling.AutoScalingGroupProps{InstanceType: ec2.InstanceTypeOf("m5.large")}})
 	fp := c.AddFargateProfile("fp", eks.FargateProfileOptions{Selectors: []eks.Selector{{Namespace: "fargate"}}})
 	tmpl := templateOf(t, stack)

@@ -101,13 +101,13 @@ func TestPodTrafficWithTheClusterSecurityGroup(t *testing.T) {
 		build func(c *eks.Cluster)
 	}{
 		{"managed node group added before", eks.ClusterProps{}, func(c *eks.Cluster) {
-			c.AddNodegroupCapacity("Managed", eks.NodegroupOptions{})
+			c.AddNodegroupCapacity("Managed")
 			c.AddAutoScalingGroupCapacity("Nodes", asgOptions("t3.large"))
 		}},
 		{"managed node group added after", eks.ClusterProps{}, func(c *eks.Cluster) {
 			c.AddAutoScalingGroupCapacity("Nodes", asgOptions("t3.large"))
-			c.AddNodegroupCapacity("Managed", eks.NodegroupOptions{})
-			c.AddNodegroupCapacity("Managed2", eks.NodegroupOptions{})
+			c.AddNodegroupCapacity("Managed")
+			c.AddNodegroupCapacity("Managed2")
 		}},
 		{"fargate profile", eks.ClusterProps{}, func(c *eks.Cluster) {
 			c.AddAutoScalingGroupCapacity("Nodes", asgOptions("t3.large"))

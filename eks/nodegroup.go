@@ -9,6 +9,7 @@ import (
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
 	cfneks "github.com/eksforge/eksforge/cfn/eks"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // NodegroupAmiType is the AMI family of a managed node group.
@@ -373,9 +374,10 @@ func (ng *Nodegroup) MinSize() int { return ng.minSize }
 func (ng *Nodegroup) MaxSize() int { return ng.maxSize }
 
 // AddNodegroupCapacity adds a managed node group to the cluster, with id
-// "Nodegroup<id>" as the AWS CDK names it.
-func (c *Cluster) AddNodegroupCapacity(id string, opts NodegroupOptions) *Nodegroup {
-	return NewNodegroup(c, "Nodegroup"+id, NodegroupProps{Cluster: c, NodegroupOptions: opts})
+// "Nodegroup<id>" as the AWS CDK names it. Pass at most one options value.
+func (c *Cluster) AddNodegroupCapacity(id string, opts ...NodegroupOptions) *Nodegroup {
+	o := optarg.One(c.Node().Path()+": AddNodegroupCapacity", opts)
+	return NewNodegroup(c, "Nodegroup"+id, NodegroupProps{Cluster: c, NodegroupOptions: o})
 }
 
 // amiFamily is the hardware an instance type needs in an AMI.

@@ -147,7 +147,7 @@ func TestNodegroupLogicalIdsAsTheCDK(t *testing.T) {
 	t.Parallel()
 	_, stack := newStack()
 	c := clusterWithoutCapacity(stack)
-	c.AddNodegroupCapacity("ng", eks.NodegroupOptions{})
+	c.AddNodegroupCapacity("ng")
 	tmpl := templateOf(t, stack)
 	for _, id := range []string{"ClusterNodegroupng40C45C3C", "ClusterNodegroupngNodeGroupRoleDA0D35DA"} {
 		if _, ok := tmpl["Resources"].(map[string]any)[id]; !ok {
@@ -160,7 +160,7 @@ func TestNodegroupIpv6RoleCanAssignAddresses(t *testing.T) {
 	t.Parallel()
 	_, stack := newStack()
 	c := clusterWithoutCapacity(stack, eks.ClusterProps{IpFamily: eks.IpFamilyIpV6})
-	c.AddNodegroupCapacity("ng", eks.NodegroupOptions{})
+	c.AddNodegroupCapacity("ng")
 	assertions.FromStack(t, stack).HasResourceProperties("AWS::IAM::Policy", map[string]any{
 		"PolicyDocument": map[string]any{"Statement": []any{map[string]any{"Action": []any{"ec2:AssignIpv6Addresses", "ec2:UnassignIpv6Addresses"}}}},
 	})

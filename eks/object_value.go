@@ -1,11 +1,10 @@
 package eks
 
 import (
-	"fmt"
-
 	"strconv"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // KubernetesObjectValueResourceType is the custom resource type of values
@@ -104,25 +103,13 @@ type LoadBalancerAddressOptions struct {
 // Service of type LoadBalancer, read at deploy time. Pass at most one
 // options value.
 func (c *Cluster) GetServiceLoadBalancerAddress(serviceName string, opts ...LoadBalancerAddressOptions) string {
-	return loadBalancerAddress(c, "service", serviceName, oneLoadBalancerAddressOptions(c, opts))
+	return loadBalancerAddress(c, "service", serviceName, optarg.One(c.Node().Path()+": GetServiceLoadBalancerAddress", opts))
 }
 
 // GetIngressLoadBalancerAddress returns the address of an Ingress's load
 // balancer, read at deploy time (see GetServiceLoadBalancerAddress).
 func (c *Cluster) GetIngressLoadBalancerAddress(ingressName string, opts ...LoadBalancerAddressOptions) string {
-	return loadBalancerAddress(c, "ingress", ingressName, oneLoadBalancerAddressOptions(c, opts))
-}
-
-// oneLoadBalancerAddressOptions returns the options passed, or the zero
-// value; more than one is a programmer error.
-func oneLoadBalancerAddressOptions(c *Cluster, opts []LoadBalancerAddressOptions) LoadBalancerAddressOptions {
-	switch len(opts) {
-	case 0:
-		return LoadBalancerAddressOptions{}
-	case 1:
-		return opts[0]
-	}
-	panic(fmt.Sprintf("eks: %s: a load balancer address takes at most one LoadBalancerAddressOptions, got %d", c.Node().Path(), len(opts)))
+	return loadBalancerAddress(c, "ingress", ingressName, optarg.One(c.Node().Path()+": GetIngressLoadBalancerAddress", opts))
 }
 
 func loadBalancerAddress(c ICluster, typ, name string, opts LoadBalancerAddressOptions) string {

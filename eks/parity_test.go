@@ -128,7 +128,7 @@ var parityApps = map[string]func(*cdk.Stack){
 			Vpc: cluster.Vpc(), InstanceType: ec2.InstanceTypeOf("m6g.large"), MachineImage: ec2.EksOptimizedAmi("1.34", ec2.NodeTypeStandardArm64),
 			UserData: ec2.NewMultipartUserData(), MinCapacity: cdk.Ptr(2),
 		})
-		cluster.ConnectAutoScalingGroupCapacity(asg, eks.ConnectOptions{})
+		cluster.ConnectAutoScalingGroupCapacity(asg)
 	},
 	"ExampleSshAccess": func(stack *cdk.Stack) {
 		cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34, DefaultCapacity: cdk.Ptr(0), AuthenticationMode: eks.AuthenticationModeApi})

@@ -106,7 +106,7 @@ func TestSelfManagedNodesRequireImdsv2(t *testing.T) {
 			asg := autoscaling.NewAutoScalingGroup(stack, "Asg", autoscaling.AutoScalingGroupProps{
 				Vpc: c.Vpc(), InstanceType: ec2.InstanceTypeOf("t3.large"), MachineImage: ec2.EksOptimizedAmi("1.34", ec2.NodeTypeStandard), RequireImdsv2: tc.require,
 			})
-			c.ConnectAutoScalingGroupCapacity(asg, eks.ConnectOptions{})
+			c.ConnectAutoScalingGroupCapacity(asg)
 			got := 0
 			for _, w := range warningsOf(asg) {
 				if strings.Contains(w, "does not require IMDSv2") && strings.Contains(w, "RequireImdsv2") {

@@ -5,6 +5,7 @@ import (
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // MachineImageType is the operating system of self-managed nodes.
@@ -123,9 +124,10 @@ func addAutoScalingGroupCapacity(c ICluster, id string, opts AutoScalingGroupCap
 // worker node policies on the group's role, the kubernetes.io/cluster/<name>
 // tag, the role's mapping and, for spot instances, the termination handler.
 // A group whose launch template does not require IMDSv2 is a warning.
-// A nil group is a synthesis error on the cluster.
-func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
-	connectAutoScalingGroupCapacity(c, asg, opts, false)
+// A nil group is a synthesis error on the cluster. Pass at most one options
+// value.
+func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGroup, opts ...ConnectOptions) {
+	connectAutoScalingGroupCapacity(c, asg, optarg.One(c.Node().Path()+": ConnectAutoScalingGroupCapacity", opts), false)
 	if asg != nil {
 		warnImdsv1(asg)
 	}
@@ -133,9 +135,10 @@ func (c *Cluster) ConnectAutoScalingGroupCapacity(asg *autoscaling.AutoScalingGr
 
 // ConnectAutoScalingGroupCapacityTo joins an Auto Scaling group to any
 // cluster, imported ones included (which need ClusterEndpoint,
-// ClusterCertificateAuthorityData and a Vpc in their attributes).
-func ConnectAutoScalingGroupCapacityTo(c ICluster, asg *autoscaling.AutoScalingGroup, opts ConnectOptions) {
-	connectAutoScalingGroupCapacity(c, asg, opts, false)
+// ClusterCertificateAuthorityData and a Vpc in their attributes). Pass at
+// most one options value.
+func ConnectAutoScalingGroupCapacityTo(c ICluster, asg *autoscaling.AutoScalingGroup, opts ...ConnectOptions) {
+	connectAutoScalingGroupCapacity(c, asg, optarg.One("eks.ConnectAutoScalingGroupCapacityTo", opts), false)
 	if asg != nil {
 		warnImdsv1(asg)
 	}

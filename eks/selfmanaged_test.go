@@ -246,7 +246,7 @@ func TestConnectAutoScalingGroupCapacity(t *testing.T) {
 	asg := autoscaling.NewAutoScalingGroup(stack, "Asg", autoscaling.AutoScalingGroupProps{
 		Vpc: c.Vpc(), InstanceType: ec2.InstanceTypeOf("t3.large"), MachineImage: ec2.EksOptimizedAmi("1.34", ec2.NodeTypeStandard),
 	})
-	c.ConnectAutoScalingGroupCapacity(asg, eks.ConnectOptions{})
+	c.ConnectAutoScalingGroupCapacity(asg)
 	tmpl := templateOf(t, stack)
 	ud := userDataOf(t, tmpl, "Asg")
 	for _, want := range []string{"cat > /etc/eks/eksforge-nodeconfig.yaml <<'EKSFORGE_NODECONFIG'", "kind: NodeConfig", "/usr/bin/nodeadm init --config-source file:///etc/eks/eksforge-nodeconfig.yaml"} {
@@ -303,7 +303,7 @@ func TestImportedClusterSelfManagedCapacity(t *testing.T) {
 	asg := autoscaling.NewAutoScalingGroup(stack, "Asg", autoscaling.AutoScalingGroupProps{
 		Vpc: vpc, InstanceType: ec2.InstanceTypeOf("t3.large"), MachineImage: ec2.EksOptimizedAmi("1.33", ec2.NodeTypeStandard), UserData: ec2.NewMultipartUserData(),
 	})
-	eks.ConnectAutoScalingGroupCapacityTo(c, asg, eks.ConnectOptions{})
+	eks.ConnectAutoScalingGroupCapacityTo(c, asg)
 	if err := synthError(t, app); err != "" {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // IdentityType says how a service account's pods get AWS credentials.
@@ -149,15 +150,18 @@ func irsaTrustPolicy(p iam.IOpenIDConnectProvider, ns, name string) string {
 }
 
 // AddServiceAccount adds a service account to the cluster (a
-// ServiceAccount with id id under the cluster).
-func (c *Cluster) AddServiceAccount(id string, opts ServiceAccountOptions) *ServiceAccount {
-	return NewServiceAccount(c, id, ServiceAccountProps{ServiceAccountOptions: opts, Cluster: c})
+// ServiceAccount with id id under the cluster). Pass at most one options
+// value.
+func (c *Cluster) AddServiceAccount(id string, opts ...ServiceAccountOptions) *ServiceAccount {
+	o := optarg.One(c.Node().Path()+": AddServiceAccount", opts)
+	return NewServiceAccount(c, id, ServiceAccountProps{ServiceAccountOptions: o, Cluster: c})
 }
 
 // AddServiceAccount adds a service account to any cluster, owned or
 // imported (see [Cluster.AddServiceAccount]).
-func AddServiceAccount(c ICluster, id string, opts ServiceAccountOptions) *ServiceAccount {
-	return NewServiceAccount(c, id, ServiceAccountProps{ServiceAccountOptions: opts, Cluster: c})
+func AddServiceAccount(c ICluster, id string, opts ...ServiceAccountOptions) *ServiceAccount {
+	o := optarg.One("eks.AddServiceAccount "+id, opts)
+	return NewServiceAccount(c, id, ServiceAccountProps{ServiceAccountOptions: o, Cluster: c})
 }
 
 // ServiceAccountName is the service account's name.

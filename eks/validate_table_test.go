@@ -211,7 +211,7 @@ func badInputs() []badInput {
 			eks.NewPodIdentityAssociation(s, "P", eks.PodIdentityAssociationProps{Cluster: vc(s), ServiceAccount: "app", TargetRole: (*iam.Role)(nil)})
 		}, "Stack/P", []string{"PodIdentityAssociationProps.TargetRole is a nil *iam.Role"}, false},
 		{"fails with a nil node role to authorize", func(s *cdk.Stack) { eks.AuthorizeNodeRole(vc(s), "nodes", (*iam.Role)(nil)) }, pC, []string{`AuthorizeNodeRole("nodes"): the role is a nil *iam.Role`}, false},
-		{"fails with a nil Auto Scaling group to connect", func(s *cdk.Stack) { vc(s).ConnectAutoScalingGroupCapacity(nil, eks.ConnectOptions{}) }, pC, []string{"ConnectAutoScalingGroupCapacity: the Auto Scaling group is a nil *autoscaling.AutoScalingGroup"}, false},
+		{"fails with a nil Auto Scaling group to connect", func(s *cdk.Stack) { vc(s).ConnectAutoScalingGroupCapacity(nil) }, pC, []string{"ConnectAutoScalingGroupCapacity: the Auto Scaling group is a nil *autoscaling.AutoScalingGroup"}, false},
 		{"fails with a nil peer allowed to the cluster", func(s *cdk.Stack) { vc(s).Connections().AllowFrom((*ec2.SecurityGroup)(nil), ec2.PortTcp(443), "") }, pC + "/ClusterSecurityGroup", []string{"Connections.AllowFrom: the other side is a nil *ec2.SecurityGroup"}, false},
 		{"fails with a nil grantee of the cluster's key", func(s *cdk.Stack) {
 			k := kms.NewKey(s, "K", kms.KeyProps{})
@@ -219,7 +219,7 @@ func badInputs() []badInput {
 			k.GrantDecrypt((*iam.Role)(nil))
 		}, "Stack/K", []string{"granting kms:Decrypt: the grantee is a nil *iam.Role"}, false},
 		{"fails with a nil statement for a service account", func(s *cdk.Stack) {
-			vc(s).AddServiceAccount("sa", eks.ServiceAccountOptions{}).AddToPrincipalPolicy(nil)
+			vc(s).AddServiceAccount("sa").AddToPrincipalPolicy(nil)
 		}, pC + "/sa/Role", []string{"Role.AddToPrincipalPolicy: the statement is a nil *iam.PolicyStatement"}, false},
 		{"fails with a nil launch template for a spec", func(s *cdk.Stack) { eks.LaunchTemplateSpecOf(nil) }, "eks: LaunchTemplateSpecOf", []string{"the launch template is a nil *ec2.LaunchTemplate"}, true},
 		{"fails with a map that contains itself", objectsOf(cyclicMap()), pM, []string{"data refers to itself"}, false},

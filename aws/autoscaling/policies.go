@@ -2,6 +2,7 @@ package autoscaling
 
 import (
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // ScalingProcess is an Auto Scaling process that can be suspended during a
@@ -64,10 +65,7 @@ type Signals struct {
 }
 
 func signalsOptions(opts []SignalsOptions) SignalsOptions {
-	if len(opts) > 0 {
-		return opts[0]
-	}
-	return SignalsOptions{}
+	return optarg.One("autoscaling.Signals", opts)
 }
 
 // SignalsWaitForAll waits for as many signals as the group's desired
@@ -154,11 +152,7 @@ func UpdatePolicyReplacingUpdate() *UpdatePolicy { return &UpdatePolicy{replacin
 // UpdatePolicyRollingUpdate replaces the instances in batches
 // (AutoScalingRollingUpdate).
 func UpdatePolicyRollingUpdate(opts ...RollingUpdateOptions) *UpdatePolicy {
-	u := &UpdatePolicy{}
-	if len(opts) > 0 {
-		u.rolling = opts[0]
-	}
-	return u
+	return &UpdatePolicy{rolling: optarg.One("autoscaling.UpdatePolicyRollingUpdate", opts)}
 }
 
 // render renders the UpdatePolicy attribute's update part, given the

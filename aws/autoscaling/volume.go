@@ -6,6 +6,7 @@ import (
 	"github.com/eksforge/eksforge/aws/ec2"
 	"github.com/eksforge/eksforge/cdk"
 	cfnec2 "github.com/eksforge/eksforge/cfn/ec2"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // BlockDevice is a device attached to every instance the group launches.
@@ -75,10 +76,7 @@ func BlockDeviceVolumeEbsFromSnapshot(snapshotID string, sizeGiB int, opts ...Eb
 }
 
 func ebsVolume(opts []EbsDeviceOptions) BlockDeviceVolume {
-	var o EbsDeviceOptions
-	if len(opts) > 0 {
-		o = opts[0]
-	}
+	o := optarg.One("autoscaling.BlockDeviceVolumeEbs", opts)
 	e := &cfnec2.CfnLaunchTemplateEbs{
 		VolumeType:          string(o.VolumeType),
 		Encrypted:           o.Encrypted,

@@ -7,7 +7,7 @@
 // # Providers
 //
 //	onEvent := lambda.NewFunction(stack, "OnEvent", lambda.FunctionProps{
-//		Code: lambda.CodeFromGoPackage("./cmd/onevent", lambda.GoBuildOptions{}),
+//		Code: lambda.CodeFromGoPackage("./cmd/onevent"),
 //	})
 //	provider := customresources.NewProvider(stack, "Provider", customresources.ProviderProps{
 //		OnEventHandler: onEvent,

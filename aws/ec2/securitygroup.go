@@ -7,6 +7,7 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	cfnec2 "github.com/eksforge/eksforge/cfn/ec2"
 	"github.com/eksforge/eksforge/internal/nilref"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // ISecurityGroup is a security group: one defined here ([SecurityGroup])
@@ -373,10 +374,7 @@ type ImportedSecurityGroup struct {
 // Rules added to it become separate AWS::EC2::SecurityGroupIngress/Egress
 // resources in this stack (none when Mutable is false).
 func SecurityGroupFromSecurityGroupId(scope cdk.Construct, id, securityGroupId string, opts ...SecurityGroupImportOptions) *ImportedSecurityGroup {
-	var o SecurityGroupImportOptions
-	if len(opts) > 0 {
-		o = opts[0]
-	}
+	o := optarg.One(scope.Node().Path()+"/"+id+": SecurityGroupFromSecurityGroupId", opts)
 	sg := &ImportedSecurityGroup{id: securityGroupId}
 	cdk.InitConstruct(sg, scope, id)
 	sg.conns = NewConnections(ConnectionsProps{SecurityGroups: []ISecurityGroup{sg}})

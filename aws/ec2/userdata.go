@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // UserData is what an instance runs when it starts. Render returns it as a
@@ -35,8 +36,8 @@ type LinuxUserData struct {
 // UserDataForLinux returns an empty shell script.
 func UserDataForLinux(opts ...LinuxUserDataOptions) *LinuxUserData {
 	u := &LinuxUserData{shebang: "#!/bin/bash"}
-	if len(opts) > 0 && opts[0].Shebang != "" {
-		u.shebang = opts[0].Shebang
+	if o := optarg.One("ec2.UserDataForLinux", opts); o.Shebang != "" {
+		u.shebang = o.Shebang
 	}
 	return u
 }
@@ -155,11 +156,11 @@ var boundaryForbidden = regexp.MustCompile(`[^a-zA-Z0-9()+,\-./:=?]`)
 // with characters MIME does not allow panics.
 func NewMultipartUserData(opts ...MultipartUserDataOptions) *MultipartUserData {
 	m := &MultipartUserData{boundary: "+AWS+CDK+User+Data+Separator=="}
-	if len(opts) > 0 && opts[0].PartsSeparator != "" {
-		if boundaryForbidden.MatchString(opts[0].PartsSeparator) {
-			panic(fmt.Sprintf("ec2: MultipartUserData: the separator %q has characters MIME boundaries cannot hold; use letters, digits and ()+,-./:=?", opts[0].PartsSeparator))
+	if o := optarg.One("ec2.NewMultipartUserData", opts); o.PartsSeparator != "" {
+		if boundaryForbidden.MatchString(o.PartsSeparator) {
+			panic(fmt.Sprintf("ec2: MultipartUserData: the separator %q has characters MIME boundaries cannot hold; use letters, digits and ()+,-./:=?", o.PartsSeparator))
 		}
-		m.boundary = opts[0].PartsSeparator
+		m.boundary = o.PartsSeparator
 	}
 	return m
 }

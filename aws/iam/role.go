@@ -8,6 +8,7 @@ import (
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
 	"github.com/eksforge/eksforge/internal/nilref"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // IRole is an IAM role, defined in this app ([Role]) or imported
@@ -342,18 +343,6 @@ type FromRoleArnOptions struct {
 	DefaultPolicyName string
 }
 
-// oneFromRoleArnOptions returns the options passed, or the zero value;
-// more than one is a programmer error.
-func oneFromRoleArnOptions(scope cdk.Construct, id string, opts []FromRoleArnOptions) FromRoleArnOptions {
-	switch len(opts) {
-	case 0:
-		return FromRoleArnOptions{}
-	case 1:
-		return opts[0]
-	}
-	panic(fmt.Sprintf("iam: %s/%s: pass at most one FromRoleArnOptions, got %d", scope.Node().Path(), id, len(opts)))
-}
-
 // importedRole is a role defined outside the app.
 type importedRole struct {
 	cdk.Base
@@ -374,7 +363,7 @@ type importedRole struct {
 // would change a role this app does not own). It panics on a malformed
 // ARN. Pass at most one options value.
 func RoleFromRoleArn(scope cdk.Construct, id string, arn string, opts ...FromRoleArnOptions) IRole {
-	r := &importedRole{arn: arn, opts: oneFromRoleArnOptions(scope, id, opts)}
+	r := &importedRole{arn: arn, opts: optarg.One(scope.Node().Path()+"/"+id+": RoleFromRoleArn", opts)}
 	cdk.InitConstruct(r, scope, id)
 	if cdk.IsUnresolved(arn) {
 		r.name = cdk.Fn.Select(1, cdk.Fn.Split(":role/", arn))
@@ -399,7 +388,7 @@ func RoleFromRoleName(scope cdk.Construct, id string, roleName string, opts ...F
 	}
 	s := cdk.StackOf(scope)
 	arn := s.FormatArn(cdk.ArnComponents{Service: "iam", NoRegion: true, Resource: "role", ResourceName: roleName})
-	r := &importedRole{arn: arn, name: roleName, account: s.Account(), opts: oneFromRoleArnOptions(scope, id, opts)}
+	r := &importedRole{arn: arn, name: roleName, account: s.Account(), opts: optarg.One(scope.Node().Path()+"/"+id+": RoleFromRoleArn", opts)}
 	cdk.InitConstruct(r, scope, id)
 	return r
 }

@@ -76,7 +76,7 @@ func TestNilArguments(t *testing.T) {
 		{"fails on a typed-nil principal assuming a role", func(s *cdk.Stack) { newRole(s).GrantAssumeRole(sp) },
 			[]string{"[Stack/R]", "granting sts:AssumeRole: the grantee is a nil *iam.ServicePrincipal"}},
 		{"fails on a typed-nil grantee of an imported role", func(s *cdk.Stack) {
-			iam.RoleFromRoleArn(s, "I", "arn:aws:iam::123456789012:role/x", iam.FromRoleArnOptions{}).Grant(user, "iam:PassRole")
+			iam.RoleFromRoleArn(s, "I", "arn:aws:iam::123456789012:role/x").Grant(user, "iam:PassRole")
 		}, []string{"[Stack/I]", "granting iam:PassRole: the grantee is a nil *iam.User"}},
 		{"fails on a typed-nil grantee with a Scope", func(s *cdk.Stack) {
 			iam.GrantAddToPrincipal(iam.GrantOnPrincipalOptions{Grantee: role, Actions: []string{"s3:GetObject"}, ResourceArns: []string{"*"}, Scope: newRole(s)})

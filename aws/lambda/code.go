@@ -14,6 +14,7 @@ import (
 	"github.com/eksforge/eksforge/internal/fingerprint"
 	"github.com/eksforge/eksforge/internal/gobuild"
 	"github.com/eksforge/eksforge/internal/nilref"
+	"github.com/eksforge/eksforge/internal/optarg"
 )
 
 // Code is the deployment package of a [Function] or the content of a
@@ -135,11 +136,12 @@ type assetCode struct {
 // the S3 key equals the one the AWS CDK would use. The path is read when
 // the code is bound to a function or layer; a path that does not exist, or
 // a file that is not a zip or jar, panics there with the construct path.
-func CodeFromAsset(path string, opts AssetOptions) Code {
+// Pass at most one options value.
+func CodeFromAsset(path string, opts ...AssetOptions) Code {
 	if path == "" {
 		panic("lambda: CodeFromAsset needs a path to a directory or a .zip file")
 	}
-	return &assetCode{path: path, opts: opts}
+	return &assetCode{path: path, opts: optarg.One("lambda.CodeFromAsset "+path, opts)}
 }
 
 // stage computes the hash once.
@@ -282,8 +284,10 @@ type goCode struct {
 // construct path; a compile error shows when the asset is built.
 //
 // A function whose Code is a Go package defaults to RuntimeProvidedAl2023,
-// handler "bootstrap" and ArchitectureArm64.
-func CodeFromGoPackage(pkg string, opts GoBuildOptions) Code {
+// handler "bootstrap" and ArchitectureArm64. Pass at most one options
+// value.
+func CodeFromGoPackage(pkg string, options ...GoBuildOptions) Code {
+	opts := optarg.One("lambda.CodeFromGoPackage "+pkg, options)
 	if pkg == "" {
 		panic("lambda: CodeFromGoPackage needs a main package, e.g. \"./cmd/handler\"")
 	}

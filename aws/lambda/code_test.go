@@ -101,7 +101,7 @@ func TestAssetMetadataCanBeDisabled(t *testing.T) {
 		app := cdk.NewApp(cdk.AppProps{Context: ctx})
 		s := cdk.NewStack(app, "Stack", cdk.StackProps{})
 		p := inline()
-		p.Code = lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{})
+		p.Code = lambda.CodeFromAsset("testdata/code")
 		lambda.NewFunction(s, "Fn", p)
 		assertions.FromStack(t, s).HasResource("AWS::Lambda::Function", map[string]any{
 			"Metadata": match.ObjectEquals(map[string]any{"aws:cdk:path": "Stack/Fn/Resource"}),
@@ -114,8 +114,8 @@ func TestCodeConstructorsPanic(t *testing.T) {
 	_, s := synthtest.NewStack()
 	for name, f := range map[string]func(){
 		"empty inline":    func() { lambda.CodeFromInline("") },
-		"empty asset":     func() { lambda.CodeFromAsset("", lambda.AssetOptions{}) },
-		"empty package":   func() { lambda.CodeFromGoPackage("", lambda.GoBuildOptions{}) },
+		"empty asset":     func() { lambda.CodeFromAsset("") },
+		"empty package":   func() { lambda.CodeFromGoPackage("") },
 		"bucket, no key":  func() { lambda.CodeFromBucket(s3.BucketFromBucketName(s, "B", "b"), "", "") },
 		"layer, no code":  func() { lambda.NewLayerVersion(s, "L1", lambda.LayerVersionProps{}) },
 		"inline in layer": func() { lambda.NewLayerVersion(s, "L2", lambda.LayerVersionProps{Code: lambda.CodeFromInline("x")}) },

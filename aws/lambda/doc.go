@@ -9,7 +9,7 @@
 // # Functions
 //
 //	fn := lambda.NewFunction(stack, "Handler", lambda.FunctionProps{
-//		Code:         lambda.CodeFromGoPackage("./cmd/handler", lambda.GoBuildOptions{}),
+//		Code:         lambda.CodeFromGoPackage("./cmd/handler"),
 //		Timeout:      cdk.Minutes(5),
 //		Environment:  map[string]string{"TABLE": table.TableName()},
 //		LogRetention: logs.RetentionOneMonth,

@@ -82,14 +82,14 @@ func ExampleNewLayerVersion() {
 	app := cdk.NewApp(cdk.AppProps{})
 	stack := cdk.NewStack(app, "Stack", cdk.StackProps{})
 	layer := lambda.NewLayerVersion(stack, "Layer", lambda.LayerVersionProps{
-		Code:               lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		Code:               lambda.CodeFromAsset("testdata/code"),
 		CompatibleRuntimes: []lambda.Runtime{lambda.RuntimeNodejs22X},
 		License:            "MIT",
 	})
 	lambda.NewFunction(stack, "Fn", lambda.FunctionProps{
 		Runtime: lambda.RuntimeNodejs22X,
 		Handler: "index.handler",
-		Code:    lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		Code:    lambda.CodeFromAsset("testdata/code"),
 		Layers:  []lambda.ILayerVersion{layer},
 	})
 	printResources(app, stack, "AWS::Lambda::LayerVersion")

@@ -206,7 +206,7 @@ func NewFunction(scope cdk.Construct, id string, props FunctionProps) *Function 
 	cdk.InitConstruct(f, scope, id)
 	path := f.Node().Path()
 	if props.Code == nil {
-		panic(fmt.Sprintf("lambda: function %q needs FunctionProps.Code, e.g. lambda.CodeFromGoPackage(\"./cmd/handler\", lambda.GoBuildOptions{})", path))
+		panic(fmt.Sprintf("lambda: function %q needs FunctionProps.Code, e.g. lambda.CodeFromGoPackage(\"./cmd/handler\")", path))
 	}
 	isGo := IsGoCode(props.Code)
 	f.runtime = props.Runtime

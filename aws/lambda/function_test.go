@@ -81,7 +81,7 @@ func TestFunctionProps(t *testing.T) {
 			map[string]any{"Description": "does things", "FunctionName": "my-fn_1"}},
 		{"provided runtime defaults the handler", func(p *lambda.FunctionProps) {
 			p.Runtime, p.Handler = lambda.RuntimeProvidedAl2023, ""
-			p.Code = lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{})
+			p.Code = lambda.CodeFromAsset("testdata/code")
 		}, map[string]any{"Handler": "bootstrap", "Runtime": "provided.al2023"}},
 	}
 	for _, tt := range tests {
@@ -229,7 +229,7 @@ func TestLayers(t *testing.T) {
 	t.Parallel()
 	_, s := synthtest.NewStack()
 	layer := lambda.NewLayerVersion(s, "L", lambda.LayerVersionProps{
-		Code:                    lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		Code:                    lambda.CodeFromAsset("testdata/code"),
 		CompatibleRuntimes:      []lambda.Runtime{lambda.RuntimeProvidedAl2023},
 		CompatibleArchitectures: []lambda.Architecture{lambda.ArchitectureArm64},
 		Description:             "d",
@@ -237,7 +237,7 @@ func TestLayers(t *testing.T) {
 	})
 	fn := lambda.NewFunction(s, "Fn", lambda.FunctionProps{
 		Runtime: lambda.RuntimeProvidedAl2023, Architecture: lambda.ArchitectureArm64,
-		Code:   lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		Code:   lambda.CodeFromAsset("testdata/code"),
 		Layers: []lambda.ILayerVersion{layer},
 	})
 	fn.AddLayers(lambda.LayerVersionFromLayerVersionArn(s, "Ext", "arn:aws:lambda:us-east-1:123456789012:layer:ext:3"))
@@ -455,12 +455,12 @@ func TestFunctionConstructionPanics(t *testing.T) {
 		}, "AllowAllOutbound"},
 		{"fails on a missing asset", func(*cdk.Stack) lambda.FunctionProps {
 			p := inline()
-			p.Code = lambda.CodeFromAsset("testdata/nope", lambda.AssetOptions{})
+			p.Code = lambda.CodeFromAsset("testdata/nope")
 			return p
 		}, "cannot find the asset"},
 		{"fails on an asset file that is not a zip", func(*cdk.Stack) lambda.FunctionProps {
 			p := inline()
-			p.Code = lambda.CodeFromAsset("testdata/code/index.js", lambda.AssetOptions{})
+			p.Code = lambda.CodeFromAsset("testdata/code/index.js")
 			return p
 		}, "must be a directory or a .zip or .jar file"},
 		{"fails on a Go architecture mismatch", func(*cdk.Stack) lambda.FunctionProps {

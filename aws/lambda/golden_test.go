@@ -36,7 +36,7 @@ func TestGoldenTemplates(t *testing.T) {
 		ReservedConcurrentExecutions: cdk.Ptr(10),
 		Description:                  "Go handler in a VPC",
 		Layers: []lambda.ILayerVersion{lambda.NewLayerVersion(s, "Extensions", lambda.LayerVersionProps{
-			Code:                    lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+			Code:                    lambda.CodeFromAsset("testdata/code"),
 			CompatibleRuntimes:      []lambda.Runtime{lambda.RuntimeProvidedAl2023},
 			CompatibleArchitectures: []lambda.Architecture{lambda.ArchitectureArm64},
 		})},

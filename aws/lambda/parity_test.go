@@ -28,7 +28,7 @@ func buildParity(stack *cdk.Stack) {
 		VpcId: "vpc-12345678", AvailabilityZones: []string{"us-east-1a", "us-east-1b"}, PrivateSubnetIds: []string{"subnet-11111111", "subnet-22222222"},
 	})
 	layer := lambda.NewLayerVersion(stack, "Layer", lambda.LayerVersionProps{
-		Code:                    lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		Code:                    lambda.CodeFromAsset("testdata/code"),
 		CompatibleRuntimes:      []lambda.Runtime{lambda.RuntimeProvidedAl2023},
 		CompatibleArchitectures: []lambda.Architecture{lambda.ArchitectureArm64},
 		Description:             "shared",
@@ -36,7 +36,7 @@ func buildParity(stack *cdk.Stack) {
 	})
 	fn := lambda.NewFunction(stack, "InVpc", lambda.FunctionProps{
 		Runtime: lambda.RuntimeProvidedAl2023, Handler: "bootstrap", Architecture: lambda.ArchitectureArm64,
-		Code:                         lambda.CodeFromAsset("testdata/code", lambda.AssetOptions{}),
+		Code:                         lambda.CodeFromAsset("testdata/code"),
 		Vpc:                          vpc,
 		Environment:                  map[string]string{"MODE": "fast"},
 		MemorySize:                   cdk.Mebibytes(512),

@@ -52,5 +52,5 @@ func build(app *cdk.App) {
 		UserData:     ec2.NewMultipartUserData(),
 		MinCapacity:  cdk.Ptr(2),
 	})
-	cluster.ConnectAutoScalingGroupCapacity(asg, eks.ConnectOptions{})
+	cluster.ConnectAutoScalingGroupCapacity(asg)
 }

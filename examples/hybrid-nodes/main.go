@@ -42,6 +42,6 @@ func build(app *cdk.App) {
 
 	// Use the role in `aws ssm create-activation --iam-role`, then
 	// `nodeadm init` on each machine.
-	hybrid := cluster.AddHybridNodesRole("HybridNodes", eks.HybridNodesRoleOptions{})
+	hybrid := cluster.AddHybridNodesRole("HybridNodes")
 	cdk.NewCfnOutput(stack, "HybridNodesRoleName", cdk.CfnOutputProps{Value: hybrid.Role().RoleName()})
 }

@@ -36,7 +36,7 @@ func build(app *cdk.App) {
 	cluster := eks.NewCluster(stack, "Cluster", eks.ClusterProps{Version: eks.V1_34})
 
 	// add service account
-	sa := cluster.AddServiceAccount("MyServiceAccount", eks.ServiceAccountOptions{})
+	sa := cluster.AddServiceAccount("MyServiceAccount")
 
 	bucket := s3.NewBucket(stack, "Bucket", s3.BucketProps{})
 	bucket.GrantReadWrite(sa)
