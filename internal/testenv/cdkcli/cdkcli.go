@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/toolscript"
 	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"os"
 	"os/exec"
@@ -40,10 +41,6 @@ const UnavailableEnvVar = "EKSFORGE_CDK_CLI_UNAVAILABLE"
 // DefaultTimeout bounds one [Run] of the CLI when the test has no earlier
 // deadline.
 const DefaultTimeout = 5 * time.Minute
-
-// offlineExit is the exit status of scripts/install-npm.sh when npm
-// cannot reach its registry.
-const offlineExit = 3
 
 var install struct {
 	once    sync.Once
@@ -93,60 +90,18 @@ func skipOrFail(t testing.TB, reason string) {
 }
 
 func doInstall() {
-	root, err := moduleRoot()
+	modules, err := toolscript.Run(15*time.Minute, "scripts/install-npm.sh", PackageDir)
 	if err != nil {
+		install.offline = errors.Is(err, toolscript.ErrOffline)
 		install.err = err
 		return
 	}
-	script := filepath.Join(root, "scripts", "install-npm.sh")
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", script, PackageDir)
-	cmd.Dir = root
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	if err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == offlineExit {
-			install.offline = true
-		}
-		install.err = fmt.Errorf("%s: %w\n%s", script, err, tail(stderr.String(), 40))
-		return
-	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	path := filepath.Join(strings.TrimSpace(lines[len(lines)-1]), ".bin", "cdk")
+	path := filepath.Join(modules, ".bin", "cdk")
 	if _, err := os.Stat(path); err != nil {
-		install.err = fmt.Errorf("%s printed %q, which does not exist: %w", script, path, err)
+		install.err = fmt.Errorf("scripts/install-npm.sh printed %q, which holds no .bin/cdk: %w", modules, err)
 		return
 	}
 	install.path = path
-}
-
-// moduleRoot walks up from the working directory (a package directory under
-// go test) to the directory that holds go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("unable to find the module root: %w", err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("unable to find the module root: no go.mod in %s or above", dir)
-		}
-	}
-}
-
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // Env returns the environment for running the CLI: the process environment

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/toolscript"
 	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,10 +35,6 @@ const UnavailableEnvVar = "EKSFORGE_CDK_LIB_UNAVAILABLE"
 
 // Timeout bounds one [Synth].
 const Timeout = 3 * time.Minute
-
-// offlineExit is the exit status of scripts/install-npm.sh when npm
-// cannot reach its registry.
-const offlineExit = 3
 
 var install struct {
 	once    sync.Once
@@ -85,57 +81,17 @@ func skipOrFail(t testing.TB, reason string) {
 }
 
 func doInstall() {
-	root, err := moduleRoot()
+	path, err := toolscript.Run(15*time.Minute, "scripts/install-npm.sh", "bench/cdk")
 	if err != nil {
+		install.offline = errors.Is(err, toolscript.ErrOffline)
 		install.err = err
 		return
 	}
-	script := filepath.Join(root, "scripts", "install-npm.sh")
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", script, "bench/cdk")
-	cmd.Dir = root
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == offlineExit {
-			install.offline = true
-		}
-		install.err = fmt.Errorf("%s: %w\n%s", script, err, tail(stderr.String(), 40))
-		return
-	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	path := strings.TrimSpace(lines[len(lines)-1])
 	if _, err := os.Stat(filepath.Join(path, "aws-cdk-lib")); err != nil {
-		install.err = fmt.Errorf("%s printed %q, which holds no aws-cdk-lib: %w", script, path, err)
+		install.err = fmt.Errorf("scripts/install-npm.sh printed %q, which holds no aws-cdk-lib: %w", path, err)
 		return
 	}
 	install.path = path
-}
-
-// moduleRoot walks up from the working directory to the one with go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("unable to find the module root: %w", err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("unable to find the module root: no go.mod in %s or above", dir)
-		}
-	}
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // Synth runs the AWS CDK app jsFile with node and returns the directory of
@@ -171,13 +127,13 @@ func Synth(t testing.TB, jsFile string, env ...string) (assemblyDir string) {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("cdklib: node %s timed out after %s\n%s", jsFile, Timeout, tail(stderr.String(), 40))
+		t.Fatalf("cdklib: node %s timed out after %s\n%s", jsFile, Timeout, toolscript.Tail(stderr.String(), 40))
 	}
 	if err != nil {
-		t.Fatalf("cdklib: node %s: %v\nstdout:\n%s\nstderr:\n%s", jsFile, err, tail(stdout.String(), 40), tail(stderr.String(), 40))
+		t.Fatalf("cdklib: node %s: %v\nstdout:\n%s\nstderr:\n%s", jsFile, err, toolscript.Tail(stdout.String(), 40), toolscript.Tail(stderr.String(), 40))
 	}
 	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err != nil {
-		t.Fatalf("cdklib: node %s wrote no cloud assembly to CDK_OUTDIR (does it call app.synth()?): %v\nstderr:\n%s", jsFile, err, tail(stderr.String(), 40))
+		t.Fatalf("cdklib: node %s wrote no cloud assembly to CDK_OUTDIR (does it call app.synth()?): %v\nstderr:\n%s", jsFile, err, toolscript.Tail(stderr.String(), 40))
 	}
 	return out
 }

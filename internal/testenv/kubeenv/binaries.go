@@ -1,15 +1,12 @@
 package kubeenv
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/toolscript"
 	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -45,10 +42,6 @@ const BuildTimeout = 20 * time.Minute
 // [Start], [Shared] and [BinaryDir] then skip the test, or fail it when
 // CI=true.
 var ErrUnavailable = errors.New("kube-apiserver and etcd are not available")
-
-// offlineExit is the exit status of scripts/build-kube-binaries.sh when the
-// Go module proxy cannot be reached.
-const offlineExit = 3
 
 var build struct {
 	once sync.Once
@@ -91,48 +84,17 @@ func BinaryDir(t testing.TB) string {
 }
 
 func runBuildScript() (string, error) {
-	root, err := moduleRoot()
+	dir, err := toolscript.Run(BuildTimeout, "scripts/build-kube-binaries.sh")
 	if err != nil {
-		return "", err
-	}
-	script := filepath.Join(root, "scripts", "build-kube-binaries.sh")
-	ctx, cancel := context.WithTimeout(context.Background(), BuildTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", script)
-	cmd.Dir = root
-	cmd.WaitDelay = 10 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.ExitCode() == offlineExit {
+		if errors.Is(err, toolscript.ErrOffline) {
 			err = fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
-		return "", fmt.Errorf("kubeenv: %s: %w\n%s", script, err, tail(stderr.String(), 40))
+		return "", fmt.Errorf("kubeenv: %w", err)
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	dir := strings.TrimSpace(lines[len(lines)-1])
 	if _, err := os.Stat(filepath.Join(dir, "kube-apiserver")); err != nil {
-		return "", fmt.Errorf("kubeenv: %s printed %q, which holds no kube-apiserver: %w", script, dir, err)
+		return "", fmt.Errorf("kubeenv: scripts/build-kube-binaries.sh printed %q, which holds no kube-apiserver: %w", dir, err)
 	}
 	return dir, nil
-}
-
-// moduleRoot walks up from the working directory (a package directory under
-// go test) to the directory that holds go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("kubeenv: unable to find the module root: %w", err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("kubeenv: unable to find the module root: no go.mod in %s or above", dir)
-		}
-	}
 }
 
 // fail skips t (fails it when CI=true) for ErrUnavailable, else fails it.
@@ -149,13 +111,4 @@ func fail(t testing.TB, err error) {
 		Remedy:  "Run `make kube-binaries` once online.",
 		CINeeds: "reach the Go module proxy",
 	})
-}
-
-// tail returns the last n lines of s (all of s when n <= 0).
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if n > 0 && len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

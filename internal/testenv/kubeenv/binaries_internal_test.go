@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/eksforge/eksforge/internal/testenv/toolscript"
 )
 
 // TestVersionsMatchBuildScript keeps KubernetesVersion and EtcdVersion equal
 // to the defaults of scripts/build-kube-binaries.sh.
 func TestVersionsMatchBuildScript(t *testing.T) {
 	t.Parallel()
-	root, err := moduleRoot()
+	root, err := toolscript.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

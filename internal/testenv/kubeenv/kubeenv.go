@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/eksforge/eksforge/internal/testenv/toolscript"
 	"io"
 	"net/http"
 	"os"
@@ -364,7 +365,7 @@ func (e *Env) Logs(n int) string {
 			fmt.Fprintf(&b, "---- %s: %v\n", path, err)
 			continue
 		}
-		fmt.Fprintf(&b, "---- %s (last %d lines):\n%s\n", path, n, tail(string(data), n))
+		fmt.Fprintf(&b, "---- %s (last %d lines):\n%s\n", path, n, toolscript.Tail(string(data), n))
 	}
 	return b.String()
 }
