@@ -91,9 +91,11 @@ type KubectlOptions struct {
 	// [KubectlProviderFromArn]) instead of making one.
 	// Default: a new handler under the cluster.
 	Provider IKubectlProvider
-	// Prune makes manifests delete the objects they no longer contain.
-	// Default: true.
-	Prune *bool
+	// DisablePrune stops manifests from deleting the objects an update
+	// removes from them, unless a manifest sets its own Prune (the AWS
+	// CDK's `prune: false`).
+	// Default: false (manifests prune).
+	DisablePrune bool
 	// LogRetention is how long the handler's log group, which the library
 	// creates, keeps events.
 	// Default: logs.RetentionOneMonth.

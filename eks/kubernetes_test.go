@@ -229,7 +229,7 @@ func TestManifestObjects(t *testing.T) {
 func TestManifestOptions(t *testing.T) {
 	t.Parallel()
 	_, stack := newStack()
-	c := k8sCluster(stack, eks.ClusterProps{Kubectl: eks.KubectlOptions{Prune: cdk.Ptr(false)}})
+	c := k8sCluster(stack, eks.ClusterProps{Kubectl: eks.KubectlOptions{DisablePrune: true}})
 	eks.NewKubernetesManifest(stack, "M", eks.KubernetesManifestProps{
 		Cluster:                   c,
 		Manifest:                  []any{map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x"}}},

@@ -40,7 +40,7 @@ type KubernetesManifestOptions struct {
 	Overwrite bool
 	// Prune deletes objects that an update removes from the manifest,
 	// found by the label PruneLabelPrefix+<address>.
-	// Default: the cluster's Kubectl.Prune (true).
+	// Default: the cluster's (true unless its Kubectl.DisablePrune is set).
 	Prune *bool
 	// SkipValidation applies objects the API server's schema validation
 	// would reject for unknown fields.
@@ -123,11 +123,9 @@ func NewKubernetesManifest(scope cdk.Construct, id string, props KubernetesManif
 	warnSecretObjects(m, m.objects)
 	m.checkRemovedAPIs()
 
-	prune := true
+	prune := !kubectlOptions(props.Cluster).DisablePrune
 	if props.Prune != nil {
 		prune = *props.Prune
-	} else if p := kubectlOptions(props.Cluster).Prune; p != nil {
-		prune = *p
 	}
 	if prune {
 		m.pruneLabel = PruneLabelPrefix + m.Node().Addr()

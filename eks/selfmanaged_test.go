@@ -335,7 +335,7 @@ func TestSelfManagedValidation(t *testing.T) {
 			o.BootstrapOptions = eks.BootstrapOptions{DockerConfigJson: "{}"}
 		}), "BootstrapOptions.DockerConfigJson has no equivalent on Amazon Linux 2023"},
 		{"fails with enableDockerBridge", asgOptions("t3.small", func(o *eks.AutoScalingGroupCapacityOptions) {
-			o.BootstrapOptions = eks.BootstrapOptions{EnableDockerBridge: cdk.Ptr(true)}
+			o.BootstrapOptions = eks.BootstrapOptions{EnableDockerBridge: true}
 		}), "BootstrapOptions.EnableDockerBridge has no equivalent"},
 		{"fails with additionalArgs", asgOptions("t3.small", func(o *eks.AutoScalingGroupCapacityOptions) {
 			o.BootstrapOptions = eks.BootstrapOptions{AdditionalArgs: "--foo"}

@@ -30,8 +30,8 @@ type BootstrapOptions struct {
 	DockerConfigJson string
 	// EnableDockerBridge true has no equivalent (no Docker daemon): an
 	// error. False is what AL2023 does anyway.
-	// Default: unset.
-	EnableDockerBridge *bool
+	// Default: false.
+	EnableDockerBridge bool
 	// DisableMaxPods sets kubelet maxPods to Kubernetes' default (110)
 	// instead of the ENI-based limit nodeadm computes (the AWS CDK's
 	// useMaxPods: false).
@@ -49,7 +49,7 @@ type BootstrapOptions struct {
 }
 
 func (b BootstrapOptions) isZero() bool {
-	return b.KubeletExtraArgs == "" && b.AwsApiRetryAttempts == 0 && b.DockerConfigJson == "" && b.EnableDockerBridge == nil &&
+	return b.KubeletExtraArgs == "" && b.AwsApiRetryAttempts == 0 && b.DockerConfigJson == "" && !b.EnableDockerBridge &&
 		!b.DisableMaxPods && b.DnsClusterIp == "" && b.AdditionalArgs == ""
 }
 
@@ -62,7 +62,7 @@ func (b BootstrapOptions) unsupported() []string {
 	if b.DockerConfigJson != "" {
 		errs = append(errs, "BootstrapOptions.DockerConfigJson has no equivalent on Amazon Linux 2023, which runs containerd without Docker: remove it (containerd settings go in a NodeConfig's spec.containerd.config with DisableBootstrap)")
 	}
-	if b.EnableDockerBridge != nil && *b.EnableDockerBridge {
+	if b.EnableDockerBridge {
 		errs = append(errs, "BootstrapOptions.EnableDockerBridge has no equivalent on Amazon Linux 2023, which has no Docker daemon: remove it")
 	}
 	if b.AdditionalArgs != "" {
