@@ -1,9 +1,6 @@
 package customresources_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -44,18 +41,7 @@ func TestParityWithAwsCdk(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := asm.TemplateOf(s)
-	var got, recorded map[string]any
-	if err := json.Unmarshal(body, &got); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join("testdata", "parity", "customresources.template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &recorded); err != nil {
-		t.Fatal(err)
-	}
-	compare := func(t *testing.T, want map[string]any) {
+	cdklib.CheckParity(t, "customresources", body, func(t testing.TB, want, got map[string]any) {
 		t.Helper()
 		if diff := cmp.Diff(typesByID(want), typesByID(got)); diff != "" {
 			t.Errorf("logical IDs and types (-aws-cdk-lib +eksforge):\n%s", diff)
@@ -65,14 +51,6 @@ func TestParityWithAwsCdk(t *testing.T) {
 				t.Errorf("%s (-aws-cdk-lib +eksforge):\n%s", id, diff)
 			}
 		}
-	}
-	t.Run("recorded", func(t *testing.T) { compare(t, recorded) })
-	t.Run("live", func(t *testing.T) {
-		if testing.Short() {
-			t.Skip("runs node; skipped with -short")
-		}
-		live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", "customresources.js")), "Stack")
-		compare(t, live)
 	})
 }
 

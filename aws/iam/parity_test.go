@@ -1,12 +1,7 @@
 package iam_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/cdk"
@@ -39,28 +34,7 @@ func TestParityWithAwsCdk(t *testing.T) {
 			t.Parallel()
 			_, stack := synthtest.NewStack()
 			tc.build(stack)
-			var got, recorded map[string]any
-			if err := json.Unmarshal(synthtest.TemplateJSON(t, stack), &got); err != nil {
-				t.Fatal(err)
-			}
-			b, err := os.ReadFile(filepath.Join("testdata", "parity", tc.name+".template.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(b, &recorded); err != nil {
-				t.Fatal(err)
-			}
-			t.Run("recorded", func(t *testing.T) { cdklib.CompareTemplates(t, recorded, got) })
-			t.Run("live", func(t *testing.T) {
-				if testing.Short() {
-					t.Skip("runs node; skipped with -short")
-				}
-				live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", tc.name+".js")), "Stack")
-				cdklib.CompareTemplates(t, live, got)
-				if diff := cmp.Diff(cdklib.Resources(live), cdklib.Resources(recorded)); diff != "" {
-					t.Errorf("testdata/parity/%s.template.json is stale; regenerate it as %s.js says (-live +recorded):\n%s", tc.name, tc.name, diff)
-				}
-			})
+			cdklib.CheckParity(t, tc.name, synthtest.TemplateJSON(t, stack), nil)
 		})
 	}
 }

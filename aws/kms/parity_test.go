@@ -1,12 +1,7 @@
 package kms_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/eksforge/eksforge/aws/iam"
 	"github.com/eksforge/eksforge/aws/kms"
@@ -27,28 +22,7 @@ func TestParityWithAwsCdk(t *testing.T) {
 	t.Parallel()
 	_, stack := synthtest.NewStack()
 	buildParityKey(stack)
-	var got, recorded map[string]any
-	if err := json.Unmarshal(synthtest.TemplateJSON(t, stack), &got); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join("testdata", "parity", "key.template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &recorded); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("recorded", func(t *testing.T) { cdklib.CompareTemplates(t, recorded, got) })
-	t.Run("live", func(t *testing.T) {
-		if testing.Short() {
-			t.Skip("runs node; skipped with -short")
-		}
-		live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", "key.js")), "Stack")
-		cdklib.CompareTemplates(t, live, got)
-		if diff := cmp.Diff(cdklib.Resources(live), cdklib.Resources(recorded)); diff != "" {
-			t.Errorf("testdata/parity/key.template.json is stale; regenerate it as key.js says (-live +recorded):\n%s", diff)
-		}
-	})
+	cdklib.CheckParity(t, "key", synthtest.TemplateJSON(t, stack), nil)
 }
 
 func buildParityKey(stack *cdk.Stack) {

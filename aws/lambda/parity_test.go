@@ -1,9 +1,6 @@
 package lambda_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,29 +72,10 @@ func TestParityWithAwsCdk(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := asm.TemplateOf(stack)
-	var got, recorded map[string]any
-	if err := json.Unmarshal(body, &got); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join("testdata", "parity", "lambda.template.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &recorded); err != nil {
-		t.Fatal(err)
-	}
-	t.Run("recorded", func(t *testing.T) {
-		if diff := cmp.Diff(cdklib.Resources(recorded), cdklib.Resources(got)); diff != "" {
+	cdklib.CheckParity(t, "lambda", body, func(t testing.TB, want, got map[string]any) {
+		t.Helper()
+		if diff := cmp.Diff(cdklib.Resources(want), cdklib.Resources(got)); diff != "" {
 			t.Errorf("resources (-aws-cdk-lib +eksforge):\n%s", diff)
-		}
-	})
-	t.Run("live", func(t *testing.T) {
-		if testing.Short() {
-			t.Skip("runs node; skipped with -short")
-		}
-		live := cdklib.Template(t, cdklib.Synth(t, filepath.Join("testdata", "parity", "lambda.js")), "Stack")
-		if diff := cmp.Diff(cdklib.Resources(live), cdklib.Resources(recorded)); diff != "" {
-			t.Errorf("testdata/parity/lambda.template.json is stale; regenerate it as lambda.js says (-live +recorded):\n%s", diff)
 		}
 	})
 }
