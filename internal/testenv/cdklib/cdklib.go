@@ -33,8 +33,12 @@ const EnvVar = "EKSFORGE_CDK_LIB"
 // [NodeModules] then skips at once.
 const UnavailableEnvVar = "EKSFORGE_CDK_LIB_UNAVAILABLE"
 
-// Timeout bounds one [Synth].
-const Timeout = 3 * time.Minute
+// Timeout bounds one [Synth]: a guard against a hung node, not a speed
+// requirement. On 2 cores shared with other builds (load about 17), five
+// syntheses side by side (go test runs the aws/* packages in parallel)
+// took 65 to 100 s each, and over 180 s with more going on, so the bound
+// is generous; go test's own -timeout still bounds the run.
+const Timeout = 10 * time.Minute
 
 var install struct {
 	once    sync.Once
