@@ -123,7 +123,10 @@ func TestExecuteDrawsALiveProgressBar(t *testing.T) {
 		{events: [][3]string{{"A", "AWS::SNS::Topic", "UPDATE_COMPLETE"}, {"Demo", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE"}}, status: types.StackStatusUpdateComplete},
 	}}
 	var out bytes.Buffer
-	d := &Deployer{CFN: f, Out: &out, Live: true, PollInterval: time.Millisecond}
+	// A clock that stands still: the bar's elapsed time reads 0s however
+	// slow the machine (the race detector under load took over a second).
+	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	d := &Deployer{CFN: f, Out: &out, Live: true, PollInterval: time.Millisecond, Now: func() time.Time { return start }}
 	st, err := d.Execute(t.Context(), &ChangeSet{StackName: "Demo", StackID: stackID, ID: "cs", Type: types.ChangeSetTypeUpdate}, 1, nil)
 	if err != nil || st.StackStatus != types.StackStatusUpdateComplete {
 		t.Fatalf("Execute() = %v, %v; want UPDATE_COMPLETE", st, err)
