@@ -5,6 +5,8 @@
 #                    concurrent packages, then go test with the AWS CDK CLI
 #                    set up and kube-apiserver/etcd built (EKSFORGE_KUBE_BINARIES)
 #                    (make -k test runs every check even after one fails)
+#   make go-race-kubectl  handlers/kubectl under the race detector, against
+#                    kube-apiserver (not part of make test; docs/architecture.md)
 #   make cdk-cli     install the pinned AWS CDK CLI into the cache
 #   make kube-binaries  build kube-apiserver and etcd (Go module proxy) into the cache
 #   make lint        staticcheck (lint-go), cfn-lint on cdk.out/ (lint-cfn)
@@ -79,13 +81,25 @@ cfn-docs: ## refresh internal/cfngen/descriptions.json.gz from @aws-cdk/aws-serv
 go-test: ## go test, after installing the AWS CDK CLI and building kube-apiserver/etcd
 	@bash scripts/with-kube-binaries.sh bash scripts/go-test.sh -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(PKGS)
 
-# The packages with goroutines of their own, under the race detector (-short:
-# their tests that start kube-apiserver or build binaries run in go-test).
-RACE_PKGS ?= ./cdk/... ./internal/deploy/... ./internal/gobuild/... ./handlers/cfnresponse/...
+# The packages with goroutines or state shared between goroutines, under the
+# race detector (-short: their tests that build binaries or run node run in
+# go-test). handlers/kubectl itself, its helm and cmd/kubectl packages (the
+# client-go and Helm SDK builds) run under it in go-race-kubectl, outside
+# make test: docs/architecture.md ("The race detector") says why, with the
+# figures.
+RACE_PKGS ?= ./cdk/... ./internal/deploy/... ./internal/gobuild/... ./internal/fingerprint/... \
+	./internal/testenv/unavailable/... ./aws/lambda/... ./aws/customresources/... \
+	./handlers/cfnresponse/... ./handlers/provider/... ./handlers/kubectl/apply/... \
+	./handlers/kubectl/auth/... ./handlers/kubectl/awsauth/... ./handlers/kubectl/ownermark/...
+RACE_KUBECTL_PKGS ?= ./handlers/kubectl ./handlers/kubectl/helm/...
 
 .PHONY: go-race
 go-race: ## go test -race -short on the packages with concurrency (RACE_PKGS)
 	@bash scripts/go-test.sh -race -short -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
+
+.PHONY: go-race-kubectl
+go-race-kubectl: ## go test -race on handlers/kubectl against kube-apiserver (not in make test: ~9 CPU-min cold build)
+	@bash scripts/with-kube-binaries.sh bash scripts/go-test.sh -race -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(RACE_KUBECTL_PKGS)
 
 .PHONY: cdk-cli
 cdk-cli: ## install the pinned AWS CDK CLI and print its path
