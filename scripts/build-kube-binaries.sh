@@ -158,7 +158,7 @@ EOF
 build_apiserver() {
 	local dir="$tmp/kube-apiserver" log="$tmp/kube-apiserver.log" start=$SECONDS
 	mkdir -p "$dir"
-	log "building kube-apiserver $kube_version into $dest (once per version; about 5 minutes on 2 cores)"
+	log "building kube-apiserver $kube_version into $dest (once per version; about 9 minutes on 2 idle cores)"
 	# The staging modules are the ones k8s.io/kubernetes's go.mod replaces
 	# with ./staging/src/<module>.
 	(cd "$dir" && run "$log" "$GO" mod download -json "k8s.io/kubernetes@$kube_version")
