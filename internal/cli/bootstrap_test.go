@@ -2,11 +2,7 @@ package cli_test
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
 	"maps"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -15,10 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -270,10 +264,10 @@ func deployMinimalWithoutNode(t *testing.T, cfg aws.Config, eksforge func(wantCo
 	}
 	// The resources exist: the topic's display name joins the bucket's
 	// name, the VPC has the template's CIDR.
-	if body := awsQuery(t, cfg, "sns", url.Values{"Action": {"GetTopicAttributes"}, "Version": {"2010-03-31"}, "TopicArn": {topic}}); !strings.Contains(body, "<value>events-of-"+bucket+"</value>") {
+	if body := motoserver.Query(t, cfg, "sns", url.Values{"Action": {"GetTopicAttributes"}, "Version": {"2010-03-31"}, "TopicArn": {topic}}); !strings.Contains(body, "<value>events-of-"+bucket+"</value>") {
 		t.Errorf("SNS GetTopicAttributes of %s: want DisplayName events-of-%s; got\n%s", topic, bucket, body)
 	}
-	if body := awsQuery(t, cfg, "ec2", url.Values{"Action": {"DescribeVpcs"}, "Version": {"2016-11-15"}, "VpcId.1": {vpc}}); !strings.Contains(body, "<cidrBlock>10.0.0.0/16</cidrBlock>") {
+	if body := motoserver.Query(t, cfg, "ec2", url.Values{"Action": {"DescribeVpcs"}, "Version": {"2016-11-15"}, "VpcId.1": {vpc}}); !strings.Contains(body, "<cidrBlock>10.0.0.0/16</cidrBlock>") {
 		t.Errorf("EC2 DescribeVpcs of %s: want CIDR 10.0.0.0/16; got\n%s", vpc, body)
 	}
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
@@ -304,10 +298,10 @@ func deployMinimalWithoutNode(t *testing.T, cfg aws.Config, eksforge func(wantCo
 			t.Errorf("after destroy, export %s is still listed", n)
 		}
 	}
-	if body := awsQuery(t, cfg, "sns", url.Values{"Action": {"GetTopicAttributes"}, "Version": {"2010-03-31"}, "TopicArn": {topic}}); !strings.Contains(body, "<Code>NotFound</Code>") {
+	if body := motoserver.Query(t, cfg, "sns", url.Values{"Action": {"GetTopicAttributes"}, "Version": {"2010-03-31"}, "TopicArn": {topic}}); !strings.Contains(body, "<Code>NotFound</Code>") {
 		t.Errorf("after destroy, SNS GetTopicAttributes of %s: want NotFound; got\n%s", topic, body)
 	}
-	if body := awsQuery(t, cfg, "ec2", url.Values{"Action": {"DescribeVpcs"}, "Version": {"2016-11-15"}, "VpcId.1": {vpc}}); !strings.Contains(body, "InvalidVpcID.NotFound") {
+	if body := motoserver.Query(t, cfg, "ec2", url.Values{"Action": {"DescribeVpcs"}, "Version": {"2016-11-15"}, "VpcId.1": {vpc}}); !strings.Contains(body, "InvalidVpcID.NotFound") {
 		t.Errorf("after destroy, EC2 DescribeVpcs of %s: want InvalidVpcID.NotFound; got\n%s", vpc, body)
 	}
 	// RemovalPolicyRetain: the bucket outlives its stack, as in
@@ -315,37 +309,6 @@ func deployMinimalWithoutNode(t *testing.T, cfg aws.Config, eksforge func(wantCo
 	if _, err := s3c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Errorf("the retained bucket %s is gone after destroy: %v", bucket, err)
 	}
-}
-
-// awsQuery sends a request of an AWS Query API (EC2, SNS: the module does
-// not depend on their SDK clients) to moto, signed as the SDK signs, and
-// returns the answer's body, error or not.
-func awsQuery(t *testing.T, cfg aws.Config, service string, params url.Values) string {
-	t.Helper()
-	body := params.Encode()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, aws.ToString(cfg.BaseEndpoint)+"/", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	creds, err := cfg.Credentials.Retrieve(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), service, cfg.Region, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestBootstrapUpgradesInPlace deploys an older bootstrap stack (version

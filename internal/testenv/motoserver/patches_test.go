@@ -1,23 +1,20 @@
 package motoserver_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/smithy-go"
+
+	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
 // The tests of this file check the gaps of moto's CloudFormation that the
@@ -265,7 +262,7 @@ func TestEKSClusterInCloudFormation(t *testing.T) {
 		t.Errorf("DescribeStackResources %+v: want Cluster, AWS::EKS::Cluster, cfn-demo", res.StackResources)
 	}
 	sg := aws.ToString(vpc.ClusterSecurityGroupId)
-	if body := ec2Query(t, cfg, url.Values{"Action": {"DescribeSecurityGroups"}, "GroupId.1": {sg}}); !strings.Contains(body, "<groupId>"+sg+"</groupId>") || !strings.Contains(body, "<vpcId>"+aws.ToString(vpc.VpcId)+"</vpcId>") || aws.ToString(vpc.VpcId) == "" {
+	if body := motoserver.Query(t, cfg, "ec2", url.Values{"Action": {"DescribeSecurityGroups"}, "Version": {"2016-11-15"}, "GroupId.1": {sg}}); !strings.Contains(body, "<groupId>"+sg+"</groupId>") || !strings.Contains(body, "<vpcId>"+aws.ToString(vpc.VpcId)+"</vpcId>") || aws.ToString(vpc.VpcId) == "" {
 		t.Errorf("EC2 DescribeSecurityGroups of the cluster security group %s: want it in the cluster's VPC %q; got\n%s", sg, aws.ToString(vpc.VpcId), body)
 	}
 
@@ -286,38 +283,7 @@ func TestEKSClusterInCloudFormation(t *testing.T) {
 	if err != nil || len(list.Clusters) != 0 {
 		t.Errorf("after deleting the stack, clusters %v (%v): want none", list, err)
 	}
-	if body := ec2Query(t, cfg, url.Values{"Action": {"DescribeSecurityGroups"}, "GroupId.1": {sg}}); !strings.Contains(body, "InvalidGroup.NotFound") {
+	if body := motoserver.Query(t, cfg, "ec2", url.Values{"Action": {"DescribeSecurityGroups"}, "Version": {"2016-11-15"}, "GroupId.1": {sg}}); !strings.Contains(body, "InvalidGroup.NotFound") {
 		t.Errorf("the cluster security group %s is still there after the stack was deleted:\n%s", sg, body)
 	}
-}
-
-// ec2Query sends an EC2 Query API request (the module does not depend on
-// the EC2 client), signed as the SDK signs, and returns the answer's body.
-func ec2Query(t *testing.T, cfg aws.Config, params url.Values) string {
-	t.Helper()
-	params.Set("Version", "2016-11-15")
-	body := params.Encode()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, aws.ToString(cfg.BaseEndpoint)+"/", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	creds, err := cfg.Credentials.Retrieve(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(t.Context(), creds, req, hex.EncodeToString(sum[:]), "ec2", cfg.Region, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
