@@ -60,7 +60,7 @@ func lookPath(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s is not installed: %v", name, err)
+		t.Fatalf("%s is not on PATH: %v (the test runs go and sh, which every machine that runs go test has)", name, err)
 	}
 	p, err = filepath.EvalSymlinks(p)
 	if err != nil {

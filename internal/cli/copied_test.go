@@ -99,7 +99,7 @@ func TestCopiedAssemblyPublishes(t *testing.T) {
 	// The handler's object may be in the bucket from an earlier run on the
 	// same server: remove it so that publishing must build and upload it.
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	bucket := aws.String("cdk-hnb659fds-assets-123456789012-us-east-1")
+	bucket := aws.String(bootstrapBucket)
 	deleteHandler := func() {
 		if _, err := s3c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: bucket, Key: &key}); err != nil {
 			t.Fatal(err)
@@ -121,15 +121,7 @@ func TestCopiedAssemblyPublishes(t *testing.T) {
 	deleteHandler()
 	cmd := cdkcli.Command(t.Context(), t, "publish-assets", "--unstable=publish-assets", "--app", copied, "--all")
 	cmd.Dir = project
-	cmd.Env = append(cmd.Env,
-		"AWS_ENDPOINT_URL="+srv.Endpoint(),
-		"AWS_ACCESS_KEY_ID="+motoserver.AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY="+motoserver.SecretAccessKey,
-		"AWS_REGION="+motoserver.Region,
-		"AWS_DEFAULT_REGION="+motoserver.Region,
-		"AWS_CONFIG_FILE=/dev/null",
-		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-	)
+	cmd.Env = append(cmd.Env, motoEnv(srv)...)
 	out, err := cmd.CombinedOutput()
 	t.Logf("cdk publish-assets:\n%s", out)
 	if err != nil {

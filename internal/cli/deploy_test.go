@@ -119,7 +119,7 @@ func TestDeployDiffUpdateDestroy(t *testing.T) {
 	// The file asset is in the bucket under its hash.
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	key := regexp.MustCompile(`[0-9a-f]{64}\.txt`).FindString(string(mustRead(t, asm1, "CliLifecycle.assets.json")))
-	obj, err := s3c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("cdk-hnb659fds-assets-123456789012-us-east-1"), Key: &key})
+	obj, err := s3c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bootstrapBucket), Key: &key})
 	if err != nil {
 		t.Fatalf("the asset %s was not uploaded: %v", key, err)
 	}

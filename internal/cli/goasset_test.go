@@ -3,10 +3,13 @@ package cli_test
 import (
 	"archive/zip"
 	"bytes"
+	"debug/buildinfo"
 	"debug/elf"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +18,7 @@ import (
 
 	"github.com/eksforge/eksforge/aws/lambda"
 	"github.com/eksforge/eksforge/cdk"
+	"github.com/eksforge/eksforge/eks"
 	"github.com/eksforge/eksforge/internal/testenv/cdkcli"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
@@ -80,12 +84,16 @@ func handlerKey(t *testing.T, asm, stack string) string {
 	return ""
 }
 
-// checkUploadedHandler reads the object key from the bootstrap bucket and
-// checks that it is a zip whose bootstrap is a linux/arm64 executable.
-func checkUploadedHandler(t *testing.T, cfg aws.Config, key string) {
+// bootstrapBucket is the asset bucket of the bootstrapped moto account.
+const bootstrapBucket = "cdk-hnb659fds-assets-" + motoserver.AccountID + "-" + motoserver.Region
+
+// checkUploadedHandler reads the object key from the bootstrap bucket,
+// checks that it is a zip whose bootstrap is a linux/arm64 executable, and
+// returns the bootstrap.
+func checkUploadedHandler(t *testing.T, cfg aws.Config, key string) []byte {
 	t.Helper()
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	obj, err := s3c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("cdk-hnb659fds-assets-123456789012-us-east-1"), Key: &key})
+	obj, err := s3c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String(bootstrapBucket), Key: &key})
 	if err != nil {
 		t.Fatalf("the handler %s was not uploaded: %v", key, err)
 	}
@@ -116,6 +124,21 @@ func checkUploadedHandler(t *testing.T, cfg aws.Config, key string) {
 	}
 	if ef.Machine != elf.EM_AARCH64 || ef.Type != elf.ET_EXEC || ef.Entry == 0 {
 		t.Errorf("bootstrap: machine %v, type %v, entry %#x; want an arm64 executable", ef.Machine, ef.Type, ef.Entry)
+	}
+	return bin
+}
+
+// motoEnv is the environment that sends the AWS CDK CLI's calls to srv
+// with moto's credentials, whatever the machine's AWS configuration.
+func motoEnv(srv *motoserver.Server) []string {
+	return []string{
+		"AWS_ENDPOINT_URL=" + srv.Endpoint(),
+		"AWS_ACCESS_KEY_ID=" + motoserver.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + motoserver.SecretAccessKey,
+		"AWS_REGION=" + motoserver.Region,
+		"AWS_DEFAULT_REGION=" + motoserver.Region,
+		"AWS_CONFIG_FILE=/dev/null",
+		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 	}
 }
 
@@ -154,19 +177,115 @@ func TestStockCDKCLIPublishesGoHandlers(t *testing.T) {
 
 	cmd := cdkcli.Command(t.Context(), t, "publish-assets", "--unstable=publish-assets", "--app", asm, "--all")
 	cmd.Dir = t.TempDir() // the asset's command does not depend on where it runs
-	cmd.Env = append(cmd.Env,
-		"AWS_ENDPOINT_URL="+srv.Endpoint(),
-		"AWS_ACCESS_KEY_ID="+motoserver.AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY="+motoserver.SecretAccessKey,
-		"AWS_REGION="+motoserver.Region,
-		"AWS_DEFAULT_REGION="+motoserver.Region,
-		"AWS_CONFIG_FILE=/dev/null",
-		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-	)
+	cmd.Env = append(cmd.Env, motoEnv(srv)...)
 	out, err := cmd.CombinedOutput()
 	t.Logf("cdk publish-assets:\n%s", out)
 	if err != nil {
 		t.Fatalf("cdk publish-assets: %v", err)
 	}
 	checkUploadedHandler(t, cfg, key)
+}
+
+// kubectlHandlerAsset synthesizes, without building, a cluster with one
+// manifest (the seed's first example) and returns the asset ID of the
+// kubectl handler it uses (the nohelm build: the app has no Helm chart).
+func kubectlHandlerAsset(t *testing.T) string {
+	t.Helper()
+	asm := synth(t, func(app *cdk.App) {
+		st := cdk.NewStack(app, "KubectlHandlerApp", cdk.StackProps{})
+		cluster := eks.NewCluster(st, "Cluster", eks.ClusterProps{Version: eks.V1_34})
+		cluster.AddManifest("pod", map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "pod"},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "public.ecr.aws/docker/library/busybox"}}}})
+	})
+	var manifest struct {
+		Files map[string]struct {
+			DisplayName string         `json:"displayName"`
+			Source      map[string]any `json:"source"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(mustRead(t, asm, "KubectlHandlerApp.assets.json"), &manifest); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for id, f := range manifest.Files {
+		if strings.HasPrefix(f.DisplayName, eks.KubectlHandlerPackage+" (arm64)") {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("the cluster's assets hold %d kubectl handlers (%v), want one: %v", len(ids), ids, manifest.Files)
+	}
+	return ids[0]
+}
+
+// checkKubectlHandler reads the kubectl handler uploaded under key and
+// checks, beyond checkUploadedHandler's arm64 executable, that the Go
+// build information it carries names the kubectl handler's main package,
+// linux/arm64 and the nohelm build.
+func checkKubectlHandler(t *testing.T, cfg aws.Config, key string) {
+	t.Helper()
+	bin := checkUploadedHandler(t, cfg, key)
+	bi, err := buildinfo.Read(bytes.NewReader(bin))
+	if err != nil {
+		t.Fatalf("bootstrap carries no Go build information: %v", err)
+	}
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	if bi.Path != eks.KubectlHandlerPackage || settings["GOOS"] != "linux" || settings["GOARCH"] != "arm64" ||
+		!slices.Contains(strings.Split(settings["-tags"], ","), eks.KubectlNoHelmTag) {
+		t.Errorf("bootstrap is %s for %s/%s with tags %q; want %s, linux/arm64, tag %s",
+			bi.Path, settings["GOOS"], settings["GOARCH"], settings["-tags"], eks.KubectlHandlerPackage, eks.KubectlNoHelmTag)
+	}
+}
+
+// TestPublishTheKubectlHandler publishes the real kubectl handler (the one
+// a cluster with a manifest uses, which synthesis does not build) to moto's
+// S3 twice: with eksforge deploy, which builds it, and, the object removed,
+// with the stock AWS CDK CLI's asset publishing, which runs the asset's
+// command. Both times the uploaded zip's bootstrap is the handler for
+// linux/arm64. The build is cached in the user's eksforge cache, as a
+// user's would be.
+func TestPublishTheKubectlHandler(t *testing.T) {
+	t.Parallel()
+	want := kubectlHandlerAsset(t)
+	srv, cfg, newRunner := bootstrapped(t, motoserver.Region)
+	name := unique("CliKubectlHandler")
+	asm := synth(t, func(app *cdk.App) {
+		st := cdk.NewStack(app, "CliKubectlHandler", cdk.StackProps{StackName: name})
+		code := lambda.CodeFromGoPackage(eks.KubectlHandlerPackage, lambda.GoBuildOptions{Tags: []string{eks.KubectlNoHelmTag}})
+		loc := code.Bind(st, lambda.CodeBindOptions{}).S3Location
+		cdk.NewCfnResource(st, "Key", cdk.CfnResourceProps{Type: "AWS::SSM::Parameter", Properties: map[string]any{
+			"Type": "String", "Value": loc.ObjectKey,
+		}})
+	})
+	key := handlerKey(t, asm, "CliKubectlHandler")
+	if key != want+".zip" {
+		t.Fatalf("the stack's handler is %s, the cluster's %s.zip: not the same asset", key, want)
+	}
+
+	res := run(t, newRunner(), "deploy", "--app", asm, "--endpoint-url="+srv.Endpoint(), "--require-approval", "never")
+	res.expect(t, 0, "stderr", "CliKubectlHandler: assets: ", "CREATE_COMPLETE")
+	checkKubectlHandler(t, cfg, key)
+
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String(bootstrapBucket), Key: &key}); err != nil {
+		t.Fatal(err)
+	}
+	// The AWS CDK CLI, from the project directory (the module whose
+	// eksforge the asset's command runs), as cdk deploy runs.
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := cdkcli.Command(t.Context(), t, "publish-assets", "--unstable=publish-assets", "--app", asm, "--all")
+	cmd.Dir = root
+	cmd.Env = append(cmd.Env, motoEnv(srv)...)
+	out, err := cmd.CombinedOutput()
+	t.Logf("cdk publish-assets:\n%s", out)
+	if err != nil {
+		t.Fatalf("cdk publish-assets: %v", err)
+	}
+	checkKubectlHandler(t, cfg, key)
 }

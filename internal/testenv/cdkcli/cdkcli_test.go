@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/eksforge/eksforge/internal/testenv/cdkcli"
+	"github.com/eksforge/eksforge/internal/testenv/unavailable"
 )
 
 // writeAssembly writes a hand-made cloud assembly with one stack, stackID,
@@ -124,7 +125,14 @@ func TestPackageJsonPinsVersion(t *testing.T) {
 func TestInstallScriptExitsThreeWhenRegistryIsUnreachable(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm not installed")
+		unavailable.SkipOrFail(t, unavailable.Tool{
+			Source:  "cdkcli",
+			What:    "npm is not installed",
+			Reason:  err.Error(),
+			Skipped: "TestInstallScriptExitsThreeWhenRegistryIsUnreachable",
+			Remedy:  "Install Node.js and npm (Debian: `apt install npm`).",
+			CINeeds: "have npm, which installs the AWS CDK CLI",
+		})
 	}
 	// A version this machine's npm cache cannot hold, from a closed port.
 	dir := t.TempDir()

@@ -21,7 +21,7 @@ func main() {
 		arch = lambda.ArchitectureX8664
 	}
 	lambda.NewFunction(st, "Hello", lambda.FunctionProps{
-		Code:         lambda.CodeFromGoPackage("github.com/eksforge/eksforge/internal/gobuild/testdata/hello", lambda.GoBuildOptions{}),
+		Code:         lambda.CodeFromGoPackage("github.com/eksforge/eksforge/internal/gobuild/testdata/hello"),
 		Architecture: arch,
 	})
 	if _, err := app.Synth(); err != nil {
