@@ -2,6 +2,7 @@ package iam
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/eksforge/eksforge/cdk"
 	cfniam "github.com/eksforge/eksforge/cfn/iam"
@@ -174,11 +175,20 @@ func (p *Policy) AttachToGroup(g IGroup) {
 	g.AttachInlinePolicy(p)
 }
 
-// attachedPolicies tracks the policies of an identity, by name.
-type attachedPolicies struct{ list []*Policy }
+// identityPolicies are the policies of an identity (a role, user or
+// group): its inline policies, its default policy (made on first use) and
+// its managed policies. The methods name the identity's type (kind) in
+// the errors they report.
+type identityPolicies struct {
+	inline        []*Policy
+	defaultPolicy *Policy
+	managed       []IManagedPolicy
+}
 
-func (a *attachedPolicies) attach(p *Policy) bool {
-	for _, x := range a.list {
+// attach records p, reporting an error on p when another policy of the
+// same name is attached, and reports whether p is new.
+func (ip *identityPolicies) attach(p *Policy) bool {
+	for _, x := range ip.inline {
 		if x == p {
 			return false
 		}
@@ -186,6 +196,45 @@ func (a *attachedPolicies) attach(p *Policy) bool {
 			p.Node().AddError("a policy named %q is already attached to the same identity (%s); policy names must be unique per identity", n, x.Node().Path())
 		}
 	}
-	a.list = append(a.list, p)
+	ip.inline = append(ip.inline, p)
 	return true
+}
+
+// attachInline attaches p to owner with attachTo unless it already is; a
+// nil p is an error on owner.
+func (ip *identityPolicies) attachInline(owner cdk.Construct, kind string, p *Policy, attachTo func(*Policy)) {
+	if nilref.Report(owner.Node(), kind+".AttachInlinePolicy: the policy", "pass a policy made with iam.NewPolicy", p) {
+		return
+	}
+	if ip.attach(p) {
+		attachTo(p)
+	}
+}
+
+// addStatement adds statement to the default policy, which newDefault
+// makes and attachInline attaches on first use; a nil statement is an
+// error on owner.
+func (ip *identityPolicies) addStatement(owner cdk.Construct, kind string, statement *PolicyStatement, newDefault func() *Policy, attachInline func(*Policy)) AddToPrincipalPolicyResult {
+	if nilref.Report(owner.Node(), kind+".AddToPrincipalPolicy: the statement", "pass a statement made with iam.NewPolicyStatement", statement) {
+		return AddToPrincipalPolicyResult{}
+	}
+	if ip.defaultPolicy == nil {
+		ip.defaultPolicy = newDefault()
+		attachInline(ip.defaultPolicy)
+	}
+	ip.defaultPolicy.AddStatements(statement)
+	return AddToPrincipalPolicyResult{StatementAdded: true, PolicyDependable: ip.defaultPolicy}
+}
+
+// addManaged records p and appends its ARN to arns unless it already is
+// attached; a nil p is an error on owner.
+func (ip *identityPolicies) addManaged(owner cdk.Construct, kind string, p IManagedPolicy, arns *[]string) {
+	if nilref.Report(owner.Node(), kind+".AddManagedPolicy: the policy", "pass a managed policy (iam.NewManagedPolicy, iam.ManagedPolicyFromAwsManagedPolicyName)", p) {
+		return
+	}
+	if slices.Contains(ip.managed, p) {
+		return
+	}
+	ip.managed = append(ip.managed, p)
+	*arns = append(*arns, p.ManagedPolicyArn())
 }

@@ -3,6 +3,7 @@ package iam
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/eksforge/eksforge/cdk"
@@ -68,13 +69,11 @@ type RoleProps struct {
 // grants add statements to.
 type Role struct {
 	cdk.Base
-	resource        *cfniam.CfnRole
-	assumeRole      *PolicyDocument
-	managedPolicies []IManagedPolicy
-	inline          map[string]*PolicyDocument
-	attached        attachedPolicies
-	defaultPolicy   *Policy
-	arn             string
+	resource   *cfniam.CfnRole
+	assumeRole *PolicyDocument
+	inline     map[string]*PolicyDocument
+	policies   identityPolicies
+	arn        string
 }
 
 // NewRole adds a role to scope. It panics when AssumedBy is nil.
@@ -228,15 +227,7 @@ func (r *Role) String() string { return r.Node().Path() }
 // AddToPrincipalPolicy adds a statement to the role's default policy
 // (AWS::IAM::Policy "DefaultPolicy", created on first use).
 func (r *Role) AddToPrincipalPolicy(statement *PolicyStatement) AddToPrincipalPolicyResult {
-	if nilref.Report(r.Node(), "Role.AddToPrincipalPolicy: the statement", "pass a statement made with iam.NewPolicyStatement", statement) {
-		return AddToPrincipalPolicyResult{}
-	}
-	if r.defaultPolicy == nil {
-		r.defaultPolicy = NewPolicy(r, "DefaultPolicy", PolicyProps{})
-		r.AttachInlinePolicy(r.defaultPolicy)
-	}
-	r.defaultPolicy.AddStatements(statement)
-	return AddToPrincipalPolicyResult{StatementAdded: true, PolicyDependable: r.defaultPolicy}
+	return r.policies.addStatement(r, "Role", statement, func() *Policy { return NewPolicy(r, "DefaultPolicy", PolicyProps{}) }, r.AttachInlinePolicy)
 }
 
 // AddToPolicy adds a statement to the role's default policy and reports
@@ -246,35 +237,21 @@ func (r *Role) AddToPolicy(statement *PolicyStatement) bool {
 }
 
 // DefaultPolicy is the policy AddToPolicy adds to, nil before first use.
-func (r *Role) DefaultPolicy() *Policy { return r.defaultPolicy }
+func (r *Role) DefaultPolicy() *Policy { return r.policies.defaultPolicy }
 
 // AttachInlinePolicy attaches a policy to the role.
 func (r *Role) AttachInlinePolicy(p *Policy) {
-	if nilref.Report(r.Node(), "Role.AttachInlinePolicy: the policy", "pass a policy made with iam.NewPolicy", p) {
-		return
-	}
-	if r.attached.attach(p) {
-		p.AttachToRole(r)
-	}
+	r.policies.attachInline(r, "Role", p, func(p *Policy) { p.AttachToRole(r) })
 }
 
 // AddManagedPolicy attaches a managed policy (once).
 func (r *Role) AddManagedPolicy(p IManagedPolicy) {
-	if nilref.Report(r.Node(), "Role.AddManagedPolicy: the policy", "pass a managed policy (iam.NewManagedPolicy, iam.ManagedPolicyFromAwsManagedPolicyName)", p) {
-		return
-	}
-	for _, m := range r.managedPolicies {
-		if m == p {
-			return
-		}
-	}
-	r.managedPolicies = append(r.managedPolicies, p)
-	r.resource.Props.ManagedPolicyArns = append(r.resource.Props.ManagedPolicyArns, p.ManagedPolicyArn())
+	r.policies.addManaged(r, "Role", p, &r.resource.Props.ManagedPolicyArns)
 }
 
 // ManagedPolicies returns the attached managed policies.
 func (r *Role) ManagedPolicies() []IManagedPolicy {
-	return append([]IManagedPolicy(nil), r.managedPolicies...)
+	return slices.Clone(r.policies.managed)
 }
 
 // Grant allows grantee to perform actions on this role.
@@ -346,12 +323,11 @@ type FromRoleArnOptions struct {
 // importedRole is a role defined outside the app.
 type importedRole struct {
 	cdk.Base
-	arn           string
-	name          string
-	account       string
-	opts          FromRoleArnOptions
-	attached      attachedPolicies
-	defaultPolicy *Policy
+	arn      string
+	name     string
+	account  string
+	opts     FromRoleArnOptions
+	policies identityPolicies
 }
 
 // RoleFromRoleArn imports an existing role by ARN. The role name is the last
@@ -411,25 +387,20 @@ func (r *importedRole) AddToPrincipalPolicy(statement *PolicyStatement) AddToPri
 	if CompareStrings(cdk.StackOf(r).Account(), r.account) == TokenDifferent {
 		return AddToPrincipalPolicyResult{}
 	}
-	if r.defaultPolicy == nil {
+	return r.policies.addStatement(r, "Role", statement, func() *Policy {
 		name := r.opts.DefaultPolicyName
 		if name == "" {
 			name = "Policy" + cdk.UniqueID(r)
 		}
-		r.defaultPolicy = NewPolicy(r, name, PolicyProps{PolicyName: name})
-		r.AttachInlinePolicy(r.defaultPolicy)
-	}
-	r.defaultPolicy.AddStatements(statement)
-	return AddToPrincipalPolicyResult{StatementAdded: true, PolicyDependable: r.defaultPolicy}
+		return NewPolicy(r, name, PolicyProps{PolicyName: name})
+	}, r.AttachInlinePolicy)
 }
 
 func (r *importedRole) AttachInlinePolicy(p *Policy) {
 	if r.opts.Immutable {
 		return
 	}
-	if r.attached.attach(p) {
-		p.AttachToRole(r)
-	}
+	r.policies.attachInline(r, "Role", p, func(p *Policy) { p.AttachToRole(r) })
 }
 
 func (r *importedRole) Grant(grantee IGrantable, actions ...string) *Grant {

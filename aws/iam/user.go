@@ -48,11 +48,9 @@ type UserProps struct {
 // User is an IAM user (AWS::IAM::User).
 type User struct {
 	cdk.Base
-	resource      *cfniam.CfnUser
-	groups        []IGroup
-	managed       []IManagedPolicy
-	attached      attachedPolicies
-	defaultPolicy *Policy
+	resource *cfniam.CfnUser
+	groups   []IGroup
+	policies identityPolicies
 }
 
 // NewUser adds a user to scope.
@@ -108,15 +106,7 @@ func (u *User) String() string { return u.Node().Path() }
 
 // AddToPrincipalPolicy adds a statement to the user's default policy.
 func (u *User) AddToPrincipalPolicy(statement *PolicyStatement) AddToPrincipalPolicyResult {
-	if nilref.Report(u.Node(), "User.AddToPrincipalPolicy: the statement", "pass a statement made with iam.NewPolicyStatement", statement) {
-		return AddToPrincipalPolicyResult{}
-	}
-	if u.defaultPolicy == nil {
-		u.defaultPolicy = NewPolicy(u, "DefaultPolicy", PolicyProps{})
-		u.AttachInlinePolicy(u.defaultPolicy)
-	}
-	u.defaultPolicy.AddStatements(statement)
-	return AddToPrincipalPolicyResult{StatementAdded: true, PolicyDependable: u.defaultPolicy}
+	return u.policies.addStatement(u, "User", statement, func() *Policy { return NewPolicy(u, "DefaultPolicy", PolicyProps{}) }, u.AttachInlinePolicy)
 }
 
 // AddToPolicy adds a statement to the user's default policy.
@@ -126,26 +116,12 @@ func (u *User) AddToPolicy(statement *PolicyStatement) bool {
 
 // AttachInlinePolicy attaches a policy to the user.
 func (u *User) AttachInlinePolicy(p *Policy) {
-	if nilref.Report(u.Node(), "User.AttachInlinePolicy: the policy", "pass a policy made with iam.NewPolicy", p) {
-		return
-	}
-	if u.attached.attach(p) {
-		p.AttachToUser(u)
-	}
+	u.policies.attachInline(u, "User", p, func(p *Policy) { p.AttachToUser(u) })
 }
 
 // AddManagedPolicy attaches a managed policy (once).
 func (u *User) AddManagedPolicy(p IManagedPolicy) {
-	if nilref.Report(u.Node(), "User.AddManagedPolicy: the policy", "pass a managed policy (iam.NewManagedPolicy, iam.ManagedPolicyFromAwsManagedPolicyName)", p) {
-		return
-	}
-	for _, m := range u.managed {
-		if m == p {
-			return
-		}
-	}
-	u.managed = append(u.managed, p)
-	u.resource.Props.ManagedPolicyArns = append(u.resource.Props.ManagedPolicyArns, p.ManagedPolicyArn())
+	u.policies.addManaged(u, "User", p, &u.resource.Props.ManagedPolicyArns)
 }
 
 // AddToGroup makes the user a member of group.
@@ -179,10 +155,8 @@ type GroupProps struct {
 // of a resource or trust policy; it can only hold policies for its users.
 type Group struct {
 	cdk.Base
-	resource      *cfniam.CfnGroup
-	managed       []IManagedPolicy
-	attached      attachedPolicies
-	defaultPolicy *Policy
+	resource *cfniam.CfnGroup
+	policies identityPolicies
 }
 
 // NewGroup adds a group to scope.
@@ -232,15 +206,7 @@ func (g *Group) String() string { return g.Node().Path() }
 
 // AddToPrincipalPolicy adds a statement to the group's default policy.
 func (g *Group) AddToPrincipalPolicy(statement *PolicyStatement) AddToPrincipalPolicyResult {
-	if nilref.Report(g.Node(), "Group.AddToPrincipalPolicy: the statement", "pass a statement made with iam.NewPolicyStatement", statement) {
-		return AddToPrincipalPolicyResult{}
-	}
-	if g.defaultPolicy == nil {
-		g.defaultPolicy = NewPolicy(g, "DefaultPolicy", PolicyProps{})
-		g.AttachInlinePolicy(g.defaultPolicy)
-	}
-	g.defaultPolicy.AddStatements(statement)
-	return AddToPrincipalPolicyResult{StatementAdded: true, PolicyDependable: g.defaultPolicy}
+	return g.policies.addStatement(g, "Group", statement, func() *Policy { return NewPolicy(g, "DefaultPolicy", PolicyProps{}) }, g.AttachInlinePolicy)
 }
 
 // AddToPolicy adds a statement to the group's default policy.
@@ -250,26 +216,12 @@ func (g *Group) AddToPolicy(statement *PolicyStatement) bool {
 
 // AttachInlinePolicy attaches a policy to the group.
 func (g *Group) AttachInlinePolicy(p *Policy) {
-	if nilref.Report(g.Node(), "Group.AttachInlinePolicy: the policy", "pass a policy made with iam.NewPolicy", p) {
-		return
-	}
-	if g.attached.attach(p) {
-		p.AttachToGroup(g)
-	}
+	g.policies.attachInline(g, "Group", p, func(p *Policy) { p.AttachToGroup(g) })
 }
 
 // AddManagedPolicy attaches a managed policy (once).
 func (g *Group) AddManagedPolicy(p IManagedPolicy) {
-	if nilref.Report(g.Node(), "Group.AddManagedPolicy: the policy", "pass a managed policy (iam.NewManagedPolicy, iam.ManagedPolicyFromAwsManagedPolicyName)", p) {
-		return
-	}
-	for _, m := range g.managed {
-		if m == p {
-			return
-		}
-	}
-	g.managed = append(g.managed, p)
-	g.resource.Props.ManagedPolicyArns = append(g.resource.Props.ManagedPolicyArns, p.ManagedPolicyArn())
+	g.policies.addManaged(g, "Group", p, &g.resource.Props.ManagedPolicyArns)
 }
 
 // AddUser makes user a member of the group.
