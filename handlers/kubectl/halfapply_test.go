@@ -154,6 +154,52 @@ func TestManifestFailedCreateUndoesWhatTheServerApplied(t *testing.T) {
 	}
 }
 
+// TestManifestFailedCreateLeavesOthersObjects fails a Create at an object
+// it does not own: the API server refused the apply (a conflict), so the
+// object is as its owner left it, and the undo of the Create must leave it
+// so — with another stack's owner mark, or with none (a user's own).
+func TestManifestFailedCreateLeavesOthersObjects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, manager, mark string
+	}{
+		{name: "owned by another stack", manager: "eksforge-0123456789abcdef", mark: "0badf00d/Other"},
+		{name: "made by a user", manager: "kubectl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, env := newHandler(t)
+			ns := namespace(t, env)
+			theirs := configMap(ns, "theirs", map[string]any{"k": "theirs"})
+			if tt.mark != "" {
+				theirs["metadata"].(map[string]any)["annotations"] = map[string]any{kubectl.OwnerAnnotation: tt.mark}
+			}
+			force := true
+			if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Patch(context.Background(), "theirs", types.ApplyPatchType,
+				[]byte(jsonString(t, theirs)), metav1.PatchOptions{FieldManager: tt.manager, Force: &force}); err != nil {
+				t.Fatal(err)
+			}
+			uid := uidOf(t, env, ns, "theirs")
+			p := map[string]any{"Manifest": jsonString(t, []any{configMap(ns, "first", nil), configMap(ns, "theirs", map[string]any{"k": "ours"})})}
+			r, err := run(t, h, ev(t, kubectl.TypeManifest, cfnresponse.Create, p, nil))
+			if err == nil || !strings.Contains(err.Error(), "ConfigMap "+ns+"/theirs") {
+				t.Fatalf("Create: %v, want a conflict naming the ConfigMap", err)
+			}
+			if r.PhysicalResourceId != "" {
+				t.Errorf("a cleaned-up failed Create returned ID %q", r.PhysicalResourceId)
+			}
+			if get(t, env, cmGVR, ns, "first") != nil {
+				t.Error("the object applied before the failure was left behind")
+			}
+			cm := checkCM(t, env, ns, "theirs", cmState{uid: uid, data: map[string]any{"k": "theirs"}})
+			if got := cm.GetAnnotations()[kubectl.OwnerAnnotation]; got != tt.mark {
+				t.Errorf("owner mark %q, want %q", got, tt.mark)
+			}
+		})
+	}
+}
+
 // isApply reports whether r is a server-side apply of the object name of
 // resource in namespace ns.
 func isApply(r *http.Request, resource, ns, name string) bool {

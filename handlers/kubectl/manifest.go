@@ -2,6 +2,7 @@ package kubectl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -102,7 +103,12 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 				}
 				return ""
 			}
-			if derr := cl.apply.Delete(cctx, done, h.ownedGuard(cctx, cl, me, ours, decl, keepTaken)); derr != nil {
+			guard := h.ownedGuard(cctx, cl, me, ours, decl, keepTaken)
+			derr := h.undoMaybeApplied(cctx, cl, me, err, guard)
+			if derr == nil {
+				derr = cl.apply.Delete(cctx, done, guard)
+			}
+			if derr != nil {
 				// Keep the ID so the rollback Delete finishes the job.
 				return provider.OnEventResult{PhysicalResourceId: id}, fmt.Errorf("%w (and cleaning up failed: %v)", err, derr)
 			}
@@ -124,6 +130,31 @@ func (h *Handler) manifest(ctx context.Context, e provider.Event) (provider.OnEv
 		}
 	}
 	return provider.OnEventResult{PhysicalResourceId: id, Data: map[string]any{"Objects": strconv.Itoa(len(objs))}}, nil
+}
+
+// undoMaybeApplied deletes, for a failed Create, the object whose apply
+// failed (err, an [*apply.ObjectError]) when the API server may have
+// applied it all the same — its answer lost, or a step after the write
+// failed — so no object is left marked as owned by a resource
+// CloudFormation never got an ID for. The object as stored decides: it is
+// deleted only when its owner mark is exactly this resource's own (me.id),
+// the mark this Create wrote; not one of the old marks a replacement or an
+// Owner change also counts as ours (the previous resource may still
+// declare it), and never without a mark (the write did not reach it: a
+// user's object stays). An object not found is already undone. guard (the
+// undo's [Handler.ownedGuard]) has its say after that.
+func (h *Handler) undoMaybeApplied(ctx context.Context, cl *cluster, me owner, err error, guard apply.DeleteOption) error {
+	var oe *apply.ObjectError
+	if !errors.As(err, &oe) || !oe.MaybeApplied {
+		return nil
+	}
+	exactlyMine := apply.GuardOption(func(cur *unstructured.Unstructured) string {
+		if m := markOf(cur); m != me.id {
+			return fmt.Sprintf("its apply failed and its owner mark is %q, not this resource's %q: this Create did not leave it", m, me.id)
+		}
+		return ""
+	})
+	return cl.apply.Delete(ctx, []*unstructured.Unstructured{oe.Object}, exactlyMine, guard)
 }
 
 // onlyStackObjectsChanged reports whether an Update changes nothing but

@@ -179,7 +179,8 @@ func (c *Client) resource(ctx context.Context, u *unstructured.Unstructured) (dy
 // Apply server-side applies objs in order. A CRD is waited for until it is
 // Established, so objects of its kinds later in objs can be applied. It
 // returns the objects applied so far with the first error, which names the
-// object.
+// object: an [*ObjectError], which tells whether the API server may have
+// applied that object too.
 func (c *Client) Apply(ctx context.Context, objs []*unstructured.Unstructured, o Options) ([]*unstructured.Unstructured, error) {
 	validation := "Strict"
 	if o.SkipValidation {
@@ -187,16 +188,41 @@ func (c *Client) Apply(ctx context.Context, objs []*unstructured.Unstructured, o
 	}
 	var done []*unstructured.Unstructured
 	for _, u := range objs {
-		if err := c.applyOne(ctx, u, o, validation); err != nil {
-			return done, err
+		cp := u.DeepCopy()
+		if sent, err := c.applyOne(ctx, cp, o, validation); err != nil {
+			return done, &ObjectError{Object: cp, MaybeApplied: sent, Err: err}
 		}
 		done = append(done, u)
 	}
 	return done, nil
 }
 
-func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o Options, validation string) error {
-	u = u.DeepCopy()
+// ObjectError is the error of [Client.Apply]: the object whose apply failed
+// and whether the API server may have applied it all the same.
+type ObjectError struct {
+	// Object is the object whose apply failed, its namespace settled (the
+	// default one for a namespaced object given without) when its kind is
+	// known.
+	Object *unstructured.Unstructured
+	// MaybeApplied reports that a write of the object was sent: the API
+	// server may have carried it out though the apply failed — its answer
+	// lost (a deadline, a dropped connection, an error answered after the
+	// write), or a step after it failed (taking over other appliers'
+	// fields, annotating, waiting for a CRD to be Established). Whoever
+	// undoes the apply looks at the object as stored: the owner mark it
+	// finds, not the error, says whether this apply left it there.
+	MaybeApplied bool
+	// Err names the object and what failed.
+	Err error
+}
+
+func (e *ObjectError) Error() string { return e.Err.Error() }
+
+func (e *ObjectError) Unwrap() error { return e.Err }
+
+// applyOne applies u (which it changes: labels, annotations, namespace). It
+// reports whether a write of u was sent, whatever the error.
+func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o Options, validation string) (sent bool, _ error) {
 	if o.PruneLabel != "" {
 		labels := u.GetLabels()
 		if _, ok := labels[o.PruneLabel]; !ok {
@@ -219,11 +245,11 @@ func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o O
 	}
 	ri, _, err := c.resource(ctx, u)
 	if err != nil {
-		return fmt.Errorf("unable to apply %s: %w", Describe(u), err)
+		return false, fmt.Errorf("unable to apply %s: %w", Describe(u), err)
 	}
 	body, err := json.Marshal(u.Object)
 	if err != nil {
-		return fmt.Errorf("unable to apply %s: %w", Describe(u), err)
+		return false, fmt.Errorf("unable to apply %s: %w", Describe(u), err)
 	}
 	manager := o.FieldManager
 	if manager == "" {
@@ -234,6 +260,7 @@ func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o O
 	patch := func() error {
 		return c.retry(ctx, func() error {
 			var err error
+			sent = true
 			applied, err = ri.Patch(ctx, u.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{
 				FieldManager:    manager,
 				Force:           &force,
@@ -268,15 +295,15 @@ func (c *Client) applyOne(ctx context.Context, u *unstructured.Unstructured, o O
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("unable to apply %s: %w", Describe(u), err)
+		return sent, fmt.Errorf("unable to apply %s: %w", Describe(u), err)
 	}
 	if isCRD(u) {
 		if err := c.waitEstablished(ctx, applied); err != nil {
-			return err
+			return true, err
 		}
 		c.Reset()
 	}
-	return nil
+	return true, nil
 }
 
 func isCRD(u *unstructured.Unstructured) bool {
