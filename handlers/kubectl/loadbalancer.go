@@ -27,6 +27,30 @@ type LoadBalancerLister interface {
 	DescribeTags(ctx context.Context, in *elbv2.DescribeTagsInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error)
 }
 
+// elbv2Lister returns the two methods of c that a [LoadBalancerLister]
+// needs, as functions. Storing c itself in the interface would link every
+// ELBv2 operation into the Helm build (about 50 of them): the Go linker keeps
+// every exported method of a type stored in an interface when the program
+// looks methods up by name through reflection, as the Helm SDK's
+// text/template does (see docs/architecture.md, "What the Helm handler
+// links").
+func elbv2Lister(c *elbv2.Client) LoadBalancerLister {
+	return lbFuncs{describeLoadBalancers: c.DescribeLoadBalancers, describeTags: c.DescribeTags}
+}
+
+type lbFuncs struct {
+	describeLoadBalancers func(context.Context, *elbv2.DescribeLoadBalancersInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error)
+	describeTags          func(context.Context, *elbv2.DescribeTagsInput, ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error)
+}
+
+func (l lbFuncs) DescribeLoadBalancers(ctx context.Context, in *elbv2.DescribeLoadBalancersInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error) {
+	return l.describeLoadBalancers(ctx, in, optFns...)
+}
+
+func (l lbFuncs) DescribeTags(ctx context.Context, in *elbv2.DescribeTagsInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error) {
+	return l.describeTags(ctx, in, optFns...)
+}
+
 // Tags by which the controllers that make load balancers for Kubernetes
 // objects mark them: the AWS Load Balancer Controller (the cluster, and the
 // object's "stack": a Service's, an Ingress's, or a Gateway API Gateway's,
@@ -95,7 +119,7 @@ func (h *Handler) cloudResourcesLeft(ctx context.Context, cluster string, cs kub
 	}
 	lister := h.LoadBalancers
 	if lister == nil {
-		lister = elbv2.NewFromConfig(h.AWS)
+		lister = elbv2Lister(elbv2.NewFromConfig(h.AWS))
 	}
 	left, err := taggedLoadBalancers(ctx, lister, cluster, stacks)
 	var ae smithy.APIError

@@ -140,7 +140,8 @@ func finalizerSetup(t *testing.T, d *longDeployment, ns string) (provider.Event,
 		t.Fatal(err)
 	}
 	lbs := elbv2.NewFromConfig(cfg)
-	d.h.LoadBalancers = lbs
+	// d.h.LoadBalancers stays nil: the handler lists moto's load balancers
+	// with its own client, as in Lambda (h.AWS is moto's configuration).
 	arn := motoLoadBalancer(t, lbs, "k8s-long-"+fmt.Sprintf("%x", time.Now().UnixNano())[:8],
 		map[string]string{"elbv2.k8s.aws/cluster": cluster, "service.k8s.aws/stack": ns + "/web"})
 	p := map[string]any{"Manifest": jsonString(t, []any{deployment(ns, "controller"), lbService(ns, "web", true)}),

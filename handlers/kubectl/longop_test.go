@@ -180,7 +180,8 @@ func newLongDeployment(t *testing.T) *longDeployment {
 	d.entry = provider.Continuable(h, provider.Options{
 		PollInterval:   100 * time.Millisecond,
 		HandoffReserve: 14 * time.Second, // of a 20-second invocation: hand off after a few polls
-		Waiter:         provider.Waiter{Executions: d.sfn, StateMachine: d.arn},
+		// The client's method, as the Lambda main passes it.
+		Waiter: provider.Waiter{Executions: provider.ExecutionStarterFunc(d.sfn.StartExecution), StateMachine: d.arn},
 	})
 	return d
 }

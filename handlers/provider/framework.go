@@ -53,6 +53,22 @@ type ExecutionStarter interface {
 	StartExecution(ctx context.Context, in *sfn.StartExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
 }
 
+// ExecutionStarterFunc is an [ExecutionStarter] made of one function, such
+// as the method value (*sfn.Client).StartExecution. A program that also
+// links text/template (the Helm SDK does) should pass the client this way
+// rather than store it in an [ExecutionStarter]: the Go linker keeps every
+// exported method of a type stored in an interface when the program looks
+// methods up by name through reflection, as text/template does, so the
+// client itself would bring every Step Functions operation into the binary
+// (37 of them, about 0.7 MB of code); a function keeps only the one called
+// (see docs/architecture.md, "What the Helm handler links").
+type ExecutionStarterFunc func(ctx context.Context, in *sfn.StartExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
+
+// StartExecution calls f.
+func (f ExecutionStarterFunc) StartExecution(ctx context.Context, in *sfn.StartExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
+	return f(ctx, in, optFns...)
+}
+
 // ParameterPutter stores a parameter; the AWS SDK's *ssm.Client implements it.
 type ParameterPutter interface {
 	PutParameter(ctx context.Context, in *ssm.PutParameterInput, optFns ...func(*ssm.Options)) (*ssm.PutParameterOutput, error)

@@ -47,7 +47,9 @@ func main() {
 	if arn := os.Getenv(spec.EnvWaiterStateMachineARN); arn != "" {
 		// Operations longer than one invocation continue in the waiter,
 		// whose tasks invoke this same binary (as the WaiterHandler).
-		o.Waiter = provider.Waiter{Executions: sfn.NewFromConfig(cfg), StateMachine: arn}
+		// The client's one method, not the client: see
+		// provider.ExecutionStarterFunc.
+		o.Waiter = provider.Waiter{Executions: provider.ExecutionStarterFunc(sfn.NewFromConfig(cfg).StartExecution), StateMachine: arn}
 		h.LongOperations = true
 	}
 	provider.ServeContinuable(h, o)
