@@ -14,7 +14,8 @@ import (
 )
 
 // handlerBuilds returns the -tags argument of each Go handler asset in the
-// stack's asset manifest, by asset display name.
+// stack's asset manifest, by asset display name, and checks that each is
+// built with the kubectl handler's compiler flags (eks.KubectlGCFlags).
 func handlerBuilds(t *testing.T, dir, stack string) map[string]string {
 	t.Helper()
 	body, err := os.ReadFile(filepath.Join(dir, stack+".assets.json"))
@@ -31,12 +32,22 @@ func handlerBuilds(t *testing.T, dir, stack string) map[string]string {
 	}
 	tags := map[string]string{}
 	for id, f := range m.Files {
+		var gcflags []string
 		for i, a := range f.Source.Executable {
 			if a == "-tags" {
 				t := strings.Split(f.Source.Executable[i+1], ",")
 				slices.Sort(t)
 				tags[id] = strings.Join(t, ",")
 			}
+			if a == "-gcflags" {
+				gcflags = append(gcflags, f.Source.Executable[i+1])
+			}
+		}
+		if _, built := tags[id]; !built {
+			continue
+		}
+		if want := eks.KubectlGCFlags(); !slices.Equal(gcflags, want) {
+			t.Errorf("handler asset %s is built with -gcflags %q, want %q", id, gcflags, want)
 		}
 	}
 	return tags

@@ -237,6 +237,11 @@ type GoBuildOptions struct {
 	// LDFlags are the linker flags.
 	// Default: "-s -w" (no symbol table, no DWARF).
 	LDFlags string
+	// GCFlags are compiler flags, each one -gcflags argument of go build
+	// ("[pattern=]flags", e.g. "k8s.io/api/...=-l" to compile those
+	// packages without inlining), in order; they enter the asset's hash.
+	// Default: none.
+	GCFlags []string
 	// Env holds extra "KEY=value" entries for the go command
 	// (GOFLAGS, GOPRIVATE, GOEXPERIMENT, ...).
 	// Default: none.
@@ -324,6 +329,7 @@ func (c *goCode) buildOptions(goarch string) (gobuild.Options, error) {
 		GOARCH:   goarch,
 		Tags:     tags,
 		LDFlags:  c.opts.LDFlags,
+		GCFlags:  c.opts.GCFlags,
 		Env:      c.opts.Env,
 		CacheDir: c.opts.CacheDir,
 	}.Resolved()

@@ -26,6 +26,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/eksforge/eksforge/eks"
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
 	"github.com/eksforge/eksforge/handlers/kubectl/auth"
@@ -145,17 +146,24 @@ const manifestAssetThreshold = 50 * 1024
 //     by the Helm build.
 //   - apply200-128MiB, helm-128MiB: the two goal cases in a function of
 //     128 MiB.
+//   - apply200-inlined, helm-inlined: the two goal cases by builds with
+//     the compiler's defaults for every package rather than the assets'
+//     eks.KubectlGCFlags (the price of the smaller binary, in time: ns/op).
 func BenchmarkPeakRSS(b *testing.B) {
 	_, env := newHandler(b)
 	moto := motoserver.Shared(b)
 	endpoint, ca := eksEndpoint(b, env)
-	builds := map[bool]string{}
+	type build struct{ helm, inlined bool }
+	builds := map[build]string{}
 	for _, helm := range []bool{false, true} {
-		builds[helm] = hostHandler(b, helm)
+		for _, inlined := range []bool{false, true} {
+			builds[build{helm, inlined}] = hostHandler(b, helm, inlined)
+		}
 	}
-	for _, name := range []string{"apply200", "manifest1000", "manifest5mb", "manifest5mb-s3", "helm", "apply200-128MiB", "helm-128MiB"} {
+	for _, name := range []string{"apply200", "manifest1000", "manifest5mb", "manifest5mb-s3", "helm", "apply200-128MiB", "helm-128MiB", "apply200-inlined", "helm-inlined"} {
 		b.Run(name, func(b *testing.B) {
 			what, small := strings.CutSuffix(name, "-128MiB")
+			what, inlined := strings.CutSuffix(what, "-inlined")
 			memory := defaultMemoryMiB
 			if small {
 				memory = 128
@@ -190,7 +198,7 @@ func BenchmarkPeakRSS(b *testing.B) {
 				if what == "helm" {
 					key = "Revision"
 				}
-				f := lambdaruntime.Function{Binary: builds[what == "helm"], Env: []string{
+				f := lambdaruntime.Function{Binary: builds[build{helm: what == "helm", inlined: inlined}], Env: []string{
 					"AWS_REGION=" + motoserver.Region, "AWS_ACCESS_KEY_ID=" + motoserver.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + motoserver.SecretAccessKey,
 					"AWS_ENDPOINT_URL_S3=" + moto.Endpoint(), "HOME=" + b.TempDir(), "TMPDIR=" + b.TempDir(),
 					"AWS_LAMBDA_FUNCTION_NAME=kubectl", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
@@ -223,15 +231,19 @@ func BenchmarkPeakRSS(b *testing.B) {
 const defaultMemoryMiB = 256
 
 // hostHandler builds the Lambda main as its asset is built (gobuild, tag
-// lambda.norpc, with nohelm unless helm), for this machine, and returns the
-// binary's path.
-func hostHandler(tb testing.TB, helm bool) string {
+// lambda.norpc, with nohelm unless helm, eks.KubectlGCFlags unless
+// inlined), for this machine, and returns the binary's path.
+func hostHandler(tb testing.TB, helm, inlined bool) string {
 	tb.Helper()
 	tags := []string{"lambda.norpc"}
 	if !helm {
 		tags = append(tags, "nohelm")
 	}
-	res, err := gobuild.Build(context.Background(), gobuild.Options{Package: "./cmd/kubectl", GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Tags: tags})
+	var gcflags []string
+	if !inlined {
+		gcflags = eks.KubectlGCFlags()
+	}
+	res, err := gobuild.Build(context.Background(), gobuild.Options{Package: "./cmd/kubectl", GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Tags: tags, GCFlags: gcflags})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -304,26 +316,34 @@ func uploadManifest(t testing.TB, body string) (bucket, key string) {
 
 // BenchmarkZipSize builds handlers/kubectl/cmd/kubectl for linux/arm64
 // as the Lambda assets are built — the cluster's Handler with -tags
-// nohelm, the HelmHandler without — and reports each zip's size.
+// nohelm, the HelmHandler without, both with eks.KubectlGCFlags — and
+// reports each zip's size; the "inlined" cases are the same builds with
+// the compiler's defaults for every package.
 func BenchmarkZipSize(b *testing.B) {
 	for _, tags := range [][]string{{"lambda.norpc", "nohelm"}, {"lambda.norpc"}} {
-		b.Run(strings.Join(tags, ","), func(b *testing.B) {
-			for b.Loop() {
-				res, err := gobuild.Build(context.Background(), gobuild.Options{Package: "./cmd/kubectl", GOOS: "linux", GOARCH: "arm64", Tags: tags})
-				if err != nil {
-					b.Fatal(err)
-				}
-				var buf bytes.Buffer
-				if err := fingerprint.Zip(&buf, res.Dir); err != nil {
-					b.Fatal(err)
-				}
-				st, err := os.Stat(filepath.Join(res.Dir, gobuild.BinaryName))
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.ReportMetric(float64(buf.Len())/1e6, "zip-MB")
-				b.ReportMetric(float64(st.Size())/1e6, "binary-MB")
+		for _, inlined := range []bool{false, true} {
+			name, gcflags := strings.Join(tags, ","), eks.KubectlGCFlags()
+			if inlined {
+				name, gcflags = name+"-inlined", nil
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					res, err := gobuild.Build(context.Background(), gobuild.Options{Package: "./cmd/kubectl", GOOS: "linux", GOARCH: "arm64", Tags: tags, GCFlags: gcflags})
+					if err != nil {
+						b.Fatal(err)
+					}
+					var buf bytes.Buffer
+					if err := fingerprint.Zip(&buf, res.Dir); err != nil {
+						b.Fatal(err)
+					}
+					st, err := os.Stat(filepath.Join(res.Dir, gobuild.BinaryName))
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.ReportMetric(float64(buf.Len())/1e6, "zip-MB")
+					b.ReportMetric(float64(st.Size())/1e6, "binary-MB")
+				}
+			})
+		}
 	}
 }

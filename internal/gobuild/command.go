@@ -70,6 +70,9 @@ func Command(opts Options, id Identity) []string {
 	if opts.LDFlags != "" {
 		argv = append(argv, "-ldflags", opts.LDFlags)
 	}
+	for _, f := range opts.GCFlags {
+		argv = append(argv, "-gcflags", f)
+	}
 	for _, e := range opts.Env {
 		argv = append(argv, "-env", e)
 	}
@@ -118,6 +121,10 @@ func ParseCommand(args []string, output io.Writer) (opts Options, module, want s
 	fs.StringVar(&opts.GOARCH, "goarch", "", "target GOARCH (default arm64)")
 	tags := fs.String("tags", "", "comma-separated build tags")
 	fs.StringVar(&opts.LDFlags, "ldflags", "", "linker flags (default \""+DefaultLDFlags+"\")")
+	fs.Func("gcflags", "one -gcflags argument of go build, [pattern=]flags (repeatable, in order)", func(s string) error {
+		opts.GCFlags = append(opts.GCFlags, s)
+		return nil
+	})
 	fs.Func("env", "extra KEY=value for the go command (repeatable)", func(s string) error {
 		if !strings.Contains(s, "=") {
 			return fmt.Errorf("%q is not KEY=value", s)

@@ -44,6 +44,13 @@ func TestCommandNamesNoPathWhenPortable(t *testing.T) {
 	if err != nil || module != "example.com/app" || hash != "abc" || back.Package != id.Package || back.Dir != "" || back.GOARCH != "arm64" {
 		t.Errorf("ParseCommand = %+v, %q, %q, %v", back, module, hash, err)
 	}
+	// Compiler flags travel in their order.
+	gc := opts
+	gc.GCFlags = []string{"k8s.io/api/...=-l", "-N"}
+	argv = Command(gc, id)
+	if back, _, _, err := ParseCommand(argv[3:], io.Discard); err != nil || !slices.Equal(back.GCFlags, gc.GCFlags) {
+		t.Errorf("ParseCommand(%q) = GCFlags %q, %v; want %q", argv, back.GCFlags, err, gc.GCFlags)
+	}
 	// Without a module, the directories are given.
 	argv = Command(opts, Identity{Hash: "abc"})
 	if i := slices.Index(argv, "-dir"); i < 0 || argv[i+1] != opts.Dir {

@@ -70,7 +70,9 @@
 //     -trimpath, -mod, -modcacherw, -modfile, -p, -v, -x, -work) and the
 //     architecture's level variable (GOARM64, GOAMD64, ...), all as go env
 //     reports them with [Options.Env] applied; CGO_ENABLED=0;
-//   - the build tags (sorted) and the linker flags;
+//   - the build tags (sorted) and the linker flags, then the compiler
+//     flags in their order when there are any ([Options.GCFlags]; a build
+//     without them has no such record);
 //   - the main package's import path and its default GODEBUG settings (which
 //     come from the go and godebug lines of go.mod), and the SHA-256 of the
 //     package's default.pgo profile when there is one;

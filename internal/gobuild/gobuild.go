@@ -59,6 +59,11 @@ type Options struct {
 	// binary carries no build ID.
 	// Default: [DefaultLDFlags].
 	LDFlags string
+	// GCFlags are compiler flags, each one -gcflags argument of go build
+	// ("[pattern=]flags", e.g. "k8s.io/api/...=-l"), passed in order: for a
+	// package that several patterns match, the last one applies.
+	// Default: none (the compiler's defaults for every package).
+	GCFlags []string
 	// Env holds extra "KEY=value" environment entries for the go command,
 	// after the process environment. GOOS, GOARCH and CGO_ENABLED are set
 	// from the options and cannot be overridden here. Entries enter the
@@ -120,7 +125,7 @@ func DefaultCacheDir() (string, error) {
 // holds a binary for that hash it is returned without building
 // (Result.Cached). Otherwise the program is built with
 //
-//	CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags="<LDFlags> -buildid=" -o <tmp>/bootstrap <Package>
+//	CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags="<LDFlags> -buildid=" [-gcflags=<GCFlags[i]>...] -o <tmp>/bootstrap <Package>
 //
 // and the temporary directory is renamed into the cache. Concurrent builders
 // of the same hash, in this or other processes, are safe: the first rename
@@ -375,6 +380,9 @@ func (o *config) goCmd(ctx context.Context, args ...string) ([]byte, error) {
 func (o *config) build(ctx context.Context, out string) error {
 	args := []string{"build", "-trimpath", "-buildvcs=false",
 		"-ldflags=" + o.LDFlags + " -buildid="}
+	for _, f := range o.GCFlags {
+		args = append(args, "-gcflags="+f)
+	}
 	if len(o.Tags) > 0 {
 		args = append(args, "-tags="+strings.Join(o.Tags, ","))
 	}
@@ -542,6 +550,7 @@ func (o *config) listHash(ctx context.Context, goenv map[string]string, envVars 
 	h.record("CGO_ENABLED", "0")
 	h.record("tags", o.Tags...)
 	h.record("ldflags", o.LDFlags)
+	recordGCFlags(h, o.GCFlags)
 	h.record("main", root.ImportPath)
 	h.record("godebug", root.DefaultGODEBUG)
 	if root.Module != nil {
@@ -702,6 +711,14 @@ func fileSum(path string) (string, error) {
 type recorder struct {
 	h   hash.Hash
 	buf []byte
+}
+
+// recordGCFlags records the compiler flags, in order, when there are any:
+// a build without them hashes as it did before the option existed.
+func recordGCFlags(r *recorder, gcflags []string) {
+	if len(gcflags) > 0 {
+		r.record("gcflags", gcflags...)
+	}
 }
 
 func newRecorder() *recorder { return &recorder{h: sha256.New()} }

@@ -128,6 +128,7 @@ func TestHashChanges(t *testing.T) {
 		{name: "changes with GOARCH", changes: true, opts: func(o *Options) { o.GOARCH = "amd64" }},
 		{name: "changes with tags", changes: true, opts: func(o *Options) { o.Tags = []string{"lambda"} }},
 		{name: "changes with ldflags", changes: true, opts: func(o *Options) { o.LDFlags = "-s" }},
+		{name: "changes with gcflags", changes: true, opts: func(o *Options) { o.GCFlags = []string{"-l"} }},
 		{name: "changes with GOEXPERIMENT from Env", changes: true,
 			opts: func(o *Options) { o.Env = append(o.Env, "GOEXPERIMENT=nogreenteagc") }},
 		{name: "changes with GOFLAGS that reach the compiler", changes: true,
@@ -208,6 +209,32 @@ func TestBuildIsReproducible(t *testing.T) {
 	bb := readBinary(t, b)
 	if !bytes.Equal(ba, bb) {
 		t.Errorf("%s (%d bytes) and %s (%d bytes) differ", a.Dir, len(ba), b.Dir, len(bb))
+	}
+}
+
+func TestBuildPassesGCFlags(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	app := checkout(t)
+	plain, err := Build(ctx, options(t, app, "./cmd/greeter"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := options(t, app, "./cmd/greeter")
+	o.GCFlags = []string{"example.com/app/...=-N -l"}
+	unoptimized, err := Build(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Hash == unoptimized.Hash {
+		t.Errorf("the build with GCFlags %q has the hash of the build without", o.GCFlags)
+	}
+	if bytes.Equal(readBinary(t, plain), readBinary(t, unoptimized)) {
+		t.Errorf("the build with GCFlags %q is the same binary as the build without: the flags did not reach the compiler", o.GCFlags)
+	}
+	o.GCFlags = []string{"-notaflag"}
+	if _, err := Build(ctx, o); err == nil || !strings.Contains(err.Error(), "notaflag") {
+		t.Errorf("Build with GCFlags %q = %v, want the compiler's complaint about the flag", o.GCFlags, err)
 	}
 }
 

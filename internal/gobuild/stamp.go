@@ -106,6 +106,7 @@ func (o *config) stampKey() (key string, ok bool) {
 	r.record("target", o.GOOS, o.GOARCH)
 	r.record("tags", o.Tags...)
 	r.record("ldflags", o.LDFlags)
+	recordGCFlags(r, o.GCFlags)
 	r.record("env", o.Env...)
 	// The GO* variables, and those that locate the go env file.
 	var goEnv []string

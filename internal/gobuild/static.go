@@ -178,6 +178,7 @@ func (o *config) staticHash(goenv map[string]string, envVars []string) (Identity
 	h.record("CGO_ENABLED", "0")
 	h.record("tags", o.Tags...)
 	h.record("ldflags", o.LDFlags)
+	recordGCFlags(h, o.GCFlags)
 	h.record("main", mainPath)
 	h.record("go.mod", sumBytes(modBytes))
 	for _, f := range []string{"go.sum", filepath.Join("vendor", "modules.txt")} {

@@ -131,6 +131,7 @@ func TestStaticHashChanges(t *testing.T) {
 		{name: "changes with GOARCH", changes: true, opts: func(o *Options) { o.GOARCH = "amd64" }},
 		{name: "changes with tags", changes: true, opts: func(o *Options) { o.Tags = []string{"lambda"} }},
 		{name: "changes with ldflags", changes: true, opts: func(o *Options) { o.LDFlags = "-s" }},
+		{name: "changes with gcflags", changes: true, opts: func(o *Options) { o.GCFlags = []string{"-l"} }},
 		{name: "changes with GOFLAGS that reach the compiler", changes: true,
 			opts: func(o *Options) { o.Env = append(o.Env, "GOFLAGS=-gcflags=-N") }},
 		{name: "keeps when a hidden file of an embedded directory changes", pkg: "./hello",

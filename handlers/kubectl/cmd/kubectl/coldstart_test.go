@@ -1,26 +1,30 @@
 package main_test
 
 import (
-	"os"
-	"os/exec"
+	"context"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/eksforge/eksforge/eks"
+	"github.com/eksforge/eksforge/internal/gobuild"
 	"github.com/eksforge/eksforge/internal/testenv/lambdaruntime"
 )
 
 // buildHandler builds this command for the machine running the test, with
-// tags, into dir, as the Lambda asset is built (-trimpath, -s -w).
-func buildHandler(tb testing.TB, dir, tags string) string {
+// tags (comma-separated), as the Lambda asset is built (internal/gobuild:
+// -trimpath, -s -w, no build ID) with the compiler flags gcflags, and
+// returns the binary's path.
+func buildHandler(tb testing.TB, tags string, gcflags []string) string {
 	tb.Helper()
-	out := filepath.Join(dir, "bootstrap-"+tags)
-	cmd := exec.Command("go", "build", "-trimpath", "-tags", tags, "-ldflags=-s -w", "-o", out, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build -tags %s: %v\n%s", tags, err, b)
+	res, err := gobuild.Build(context.Background(), gobuild.Options{Package: ".", GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
+		Tags: strings.Split(tags, ","), GCFlags: gcflags})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return out
+	return filepath.Join(res.Dir, gobuild.BinaryName)
 }
 
 // coldStart starts bin as Lambda starts a bootstrap, hands it one
@@ -47,12 +51,22 @@ func coldStart(tb testing.TB, bin string) (ready, served time.Duration, rssMB fl
 // (-tags nohelm), starts each as a new process against a local Lambda
 // Runtime API, and reports the time until it asks for its first event
 // (ready-ms), until it has answered one custom-resource event (served-ms,
-// the op), and the process's peak RSS. Run it with -benchtime=10x.
+// the op), and the process's peak RSS. Each build is measured as the
+// asset is built (eks.KubectlGCFlags) and, in the "inlined" cases, with
+// the compiler's defaults for every package: the price of the smaller
+// binary. Run it with -benchtime=10x.
 func BenchmarkColdStart(b *testing.B) {
-	dir := b.TempDir()
-	for _, tags := range []string{"lambda.norpc,nohelm", "lambda.norpc"} {
-		bin := buildHandler(b, dir, tags)
-		b.Run(tags, func(b *testing.B) {
+	for _, tc := range []struct {
+		name, tags string
+		gcflags    []string
+	}{
+		{"lambda.norpc,nohelm", "lambda.norpc,nohelm", eks.KubectlGCFlags()},
+		{"lambda.norpc", "lambda.norpc", eks.KubectlGCFlags()},
+		{"lambda.norpc,nohelm-inlined", "lambda.norpc,nohelm", nil},
+		{"lambda.norpc-inlined", "lambda.norpc", nil},
+	} {
+		bin := buildHandler(b, tc.tags, tc.gcflags)
+		b.Run(tc.name, func(b *testing.B) {
 			var ready, served time.Duration
 			var rss float64
 			for b.Loop() {
