@@ -254,7 +254,7 @@ func TestPublishTheKubectlHandler(t *testing.T) {
 	name := unique("CliKubectlHandler")
 	asm := synth(t, func(app *cdk.App) {
 		st := cdk.NewStack(app, "CliKubectlHandler", cdk.StackProps{StackName: name})
-		code := lambda.CodeFromGoPackage(eks.KubectlHandlerPackage, lambda.GoBuildOptions{Tags: []string{eks.KubectlNoHelmTag}})
+		code := lambda.CodeFromGoPackage(eks.KubectlHandlerPackage, lambda.GoBuildOptions{Tags: []string{eks.KubectlNoHelmTag}, GCFlags: eks.KubectlGCFlags()})
 		loc := code.Bind(st, lambda.CodeBindOptions{}).S3Location
 		cdk.NewCfnResource(st, "Key", cdk.CfnResourceProps{Type: "AWS::SSM::Parameter", Properties: map[string]any{
 			"Type": "String", "Value": loc.ObjectKey,
