@@ -59,9 +59,9 @@ var kubectlNoInline = []string{
 // Inlining in those packages made the Helm handler's binary 5.2 MB larger
 // and its zip 1.65 MB larger (20.47 MB, over the 20 MB it must stay under)
 // for no measured speed: cold start, a 200-object apply and a Helm install
-// take the same time with and without the flags, and the Helm handler
-// holds about 1 MB more at start-up (docs/architecture.md, "What the Helm
-// handler links"). The flags enter the assets' hash.
+// take the same time and memory with and without the flags, within the
+// machine's noise (docs/architecture.md, "What the Helm handler links").
+// The flags enter the assets' hash.
 func KubectlGCFlags() []string {
 	flags := make([]string, len(kubectlNoInline))
 	for i, p := range kubectlNoInline {
