@@ -1,13 +1,15 @@
 package main_test
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eksforge/eksforge/eks"
+	"github.com/eksforge/eksforge/internal/gobuild"
 )
 
 // TestNoHelmBuildLinksNoHelmSDK checks what the two builds of the Lambda
@@ -69,13 +71,15 @@ func TestHelmBuildLinksOnlyTheAWSOperationsItCalls(t *testing.T) {
 		t.Skip("builds the Helm handler")
 	}
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "bootstrap")
-	build := exec.Command("go", "build", "-trimpath", "-tags", "lambda.norpc", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	// The Helm asset's build (linux/arm64, eks.KubectlGCFlags), so that its
+	// dependencies compile once with internal/cli's publishing test of the
+	// nohelm asset, but linked with its symbol table (-w alone) for nm.
+	res, err := gobuild.Build(t.Context(), gobuild.Options{Package: ".", GOOS: "linux", GOARCH: "arm64",
+		Tags: []string{"lambda.norpc"}, GCFlags: eks.KubectlGCFlags(), LDFlags: "-w", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("build the Helm handler: %v", err)
 	}
-	out, err := exec.Command("go", "tool", "nm", bin).Output()
+	out, err := exec.Command("go", "tool", "nm", filepath.Join(res.Dir, gobuild.BinaryName)).Output()
 	if err != nil {
 		t.Fatalf("go tool nm: %v", err)
 	}
