@@ -60,14 +60,25 @@ func TestAnswersCloudFormation(t *testing.T) {
 	if r.Status != cfnresponse.Failed || !strings.Contains(r.Reason, "unable to apply v1 ConfigMap "+ns+"/BAD_") {
 		t.Errorf("answer %+v, want FAILED naming the object", r)
 	}
-	if get(t, env, cmGVR, ns, "ok") != nil {
+	// A failed Create deletes what it applied and answers with no ID of its
+	// own (the provider's CREATE_FAILED stand-in); were its clean-up to
+	// fail, it would keep its ID for the rollback Delete to finish the job.
+	cleaned := strings.HasPrefix(r.PhysicalResourceId, provider.CreateFailedPhysicalIDPrefix)
+	if cleaned && get(t, env, cmGVR, ns, "ok") != nil {
 		t.Error("a failed Create left what it applied")
 	}
-	// The rollback Delete of that Create is answered without touching anything.
+	// The rollback Delete of that Create: with the stand-in ID, answered
+	// without touching anything.
 	del := ev(t, kubectl.TypeManifest, cfnresponse.Delete, map[string]any{"Manifest": jsonString(t, objs)}, nil)
 	del.PhysicalResourceId = r.PhysicalResourceId
 	if r := deliver(del); r.Status != cfnresponse.Success {
 		t.Errorf("rollback Delete answered %+v", r)
+	}
+	if !cleaned {
+		t.Logf("the failed Create kept its ID %q: %s", r.PhysicalResourceId, r.Reason)
+		if get(t, env, cmGVR, ns, "ok") != nil {
+			t.Error("a failed Create and its rollback Delete left what the Create applied")
+		}
 	}
 
 	good := ev(t, kubectl.TypeManifest, cfnresponse.Create, map[string]any{"Manifest": jsonString(t, objs[:1])}, nil)

@@ -25,6 +25,7 @@ import (
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
@@ -235,13 +236,20 @@ func service(ns, name string) map[string]any {
 // fakeGarbageCollector plays the part of kube-controller-manager's garbage
 // collector, which kubeenv does not run: it removes the foregroundDeletion
 // finalizer of objects being deleted (none of the tests' objects has
-// dependents), so foreground deletes complete as in a cluster. It starts
-// once the shared API server exists. Errors other than the expected ones (an
+// dependents), so foreground deletes complete as in a cluster. It lists
+// the objects' metadata only: their content (TestManifestFromS3's 5 MB of
+// ConfigMaps) made every 300 ms tick take seconds under the race detector,
+// and each foreground delete of a test wait for one. It polls rather than
+// watches: with a watch per kind open, kube-apiserver overran
+// kubeenv.StopGrace when TestManifestSurvivesAPIServerRestart stopped it
+// (its graceful shutdown waits for open requests). It starts once the
+// shared API server exists. Errors other than the expected ones (an
 // object gone or changed meanwhile, the API server down during a restart
 // test) are kept in gcErrors, and TestMain fails the run with them.
 func fakeGarbageCollector(stop <-chan struct{}) {
 	var env *kubeenv.Env
 	var d dynamic.Interface
+	var md metadata.Interface
 	var gvrs []schema.GroupVersionResource
 	tick := time.NewTicker(300 * time.Millisecond)
 	defer tick.Stop()
@@ -258,6 +266,12 @@ func fakeGarbageCollector(stop <-chan struct{}) {
 			}
 			var err error
 			if d, err = dynamic.NewForConfig(env.RestConfig()); err != nil {
+				gcErrors.add(fmt.Errorf("client: %w", err))
+				return
+			}
+			rc := rest.CopyConfig(env.RestConfig())
+			rc.QPS, rc.Burst = 100, 300 // not client-go's 5 a second: a test deletes 50 objects
+			if md, err = metadata.NewForConfig(rc); err != nil {
 				gcErrors.add(fmt.Errorf("client: %w", err))
 				return
 			}
@@ -282,7 +296,7 @@ func fakeGarbageCollector(stop <-chan struct{}) {
 		}
 		for _, gvr := range gvrs {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			l, err := d.Resource(gvr).List(ctx, metav1.ListOptions{})
+			l, err := md.Resource(gvr).List(ctx, metav1.ListOptions{})
 			if err != nil {
 				// A CRD removed since it was listed has no resource left.
 				if !apierrors.IsNotFound(err) {
@@ -297,7 +311,7 @@ func fakeGarbageCollector(stop <-chan struct{}) {
 				}
 				fins := slices.DeleteFunc(u.GetFinalizers(), func(f string) bool { return f == metav1.FinalizerDeleteDependents })
 				patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"finalizers": fins, "resourceVersion": u.GetResourceVersion()}})
-				ri := d.Resource(gvr).Namespace(u.GetNamespace())
+				ri := md.Resource(gvr).Namespace(u.GetNamespace())
 				if _, err := ri.Patch(ctx, u.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil &&
 					!apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 					gcErrors.addUnexpected(fmt.Sprintf("releasing %s %s/%s", gvr.Resource, u.GetNamespace(), u.GetName()), err)
