@@ -269,3 +269,70 @@ func (l *lostAnswer) wrap(next http.RoundTripper) http.RoundTripper {
 		}
 	})
 }
+
+// TestPatchFailedCreateKeepsItsID fails a patch's Create after the API
+// server applied the patch: the answer to the patch is lost, or recording
+// the patch's mark on the object fails. The object is patched, so the
+// Create must keep its physical ID for CloudFormation's rollback Delete to
+// restore it; an empty ID would leave the user's object patched for good.
+func TestPatchFailedCreateKeepsItsID(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		patchType types.PatchType
+	}{
+		{"the answer to the patch is lost", types.StrategicMergePatchType},
+		{"marking the object fails", types.MergePatchType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, env := newHandler(t)
+			ns := namespace(t, env)
+			cm := &unstructured.Unstructured{Object: configMap(ns, "target", map[string]any{"k": "orig"})}
+			if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			value := func() string {
+				return get(t, env, cmGVR, ns, "target").Object["data"].(map[string]any)["k"].(string)
+			}
+			loss := &lostAnswer{how: lossServerError, match: func(r *http.Request) bool {
+				return r.Method == http.MethodPatch && r.Header.Get("Content-Type") == string(tt.patchType) &&
+					strings.HasSuffix(r.URL.Path, "/namespaces/"+ns+"/configmaps/target") && r.URL.Query().Get("dryRun") == ""
+			}}
+			connect := h.Connect
+			h.Connect = func(ctx context.Context, c auth.Cluster) (*rest.Config, error) {
+				rc, err := connect(ctx, c)
+				if err != nil {
+					return nil, err
+				}
+				rc.Wrap(loss.wrap)
+				return rc, nil
+			}
+			p := map[string]any{"ResourceName": "configmap/target", "ResourceNamespace": ns,
+				"ApplyPatchJson": `{"data":{"k":"patched"}}`, "RestorePatchJson": `{"data":{"k":"orig"}}`}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			r, err := h.OnEvent(ctx, ev(t, kubectl.TypePatch, cfnresponse.Create, p, nil))
+			if !loss.fired.Load() {
+				t.Fatalf("the request to fail was never made (Create: %v)", err)
+			}
+			if err == nil {
+				t.Fatal("the Create succeeded though an answer was lost")
+			}
+			t.Logf("Create failed with ID %q: %v", r.PhysicalResourceId, err)
+			if r.PhysicalResourceId == "" {
+				if got := value(); got != "orig" {
+					t.Fatalf("the failed Create answered no ID and left the object patched (k=%q)", got)
+				}
+				return
+			}
+			del := ev(t, kubectl.TypePatch, cfnresponse.Delete, p, nil)
+			del.PhysicalResourceId = r.PhysicalResourceId
+			mustRun(t, h, del)
+			if got := value(); got != "orig" {
+				t.Errorf("after the rollback Delete k=%q, want orig", got)
+			}
+		})
+	}
+}

@@ -3,7 +3,9 @@ package kubectl
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -107,12 +109,43 @@ func (h *Handler) patch(ctx context.Context, e provider.Event) (provider.OnEvent
 		}
 	}
 	if err := h.runPatch(ctx, p, "ApplyPatchJson", false); err != nil {
+		var maybe *maybePatchedError
+		if e.RequestType == cfnresponse.Create && errors.As(err, &maybe) {
+			// The API server may have applied it: keep the ID, so that
+			// CloudFormation's rollback Delete restores the object (it
+			// restores only an object the patch is applied to).
+			return provider.OnEventResult{PhysicalResourceId: id}, err
+		}
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
 	if err := h.markPatched(ctx, e, p, me); err != nil {
+		if e.RequestType == cfnresponse.Create {
+			// The patch is applied: the rollback Delete restores it.
+			return provider.OnEventResult{PhysicalResourceId: id}, err
+		}
 		return provider.OnEventResult{PhysicalResourceId: existingID(e)}, err
 	}
 	return provider.OnEventResult{PhysicalResourceId: id}, nil
+}
+
+// maybePatchedError is the error of a patch request the API server did not
+// refuse: it may have applied the patch (its answer lost to a deadline or
+// a dropped connection, or an error answered after the write).
+type maybePatchedError struct{ err error }
+
+func (e *maybePatchedError) Error() string { return e.err.Error() }
+
+func (e *maybePatchedError) Unwrap() error { return e.err }
+
+// refused reports whether err is the API server's refusal of a request
+// (a 4xx answer other than a timeout or a throttle): nothing was written.
+func refused(err error) bool {
+	var st apierrors.APIStatus
+	if !errors.As(err, &st) {
+		return false
+	}
+	code := st.Status().Code
+	return code >= 400 && code < 500 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests
 }
 
 // runPatch applies the patch in property key to the target; a missing
@@ -163,7 +196,11 @@ func (h *Handler) runPatch(ctx context.Context, p props, key string, goneOK bool
 		if goneOK && apierrors.IsNotFound(perr) {
 			return nil
 		}
-		return fmt.Errorf("unable to patch %s %s with %s: %w", m.GroupVersionKind.GroupVersion(), what, key, perr)
+		err := fmt.Errorf("unable to patch %s %s with %s: %w", m.GroupVersionKind.GroupVersion(), what, key, perr)
+		if refused(perr) {
+			return err
+		}
+		return &maybePatchedError{err: err}
 	}
 	return nil
 }
