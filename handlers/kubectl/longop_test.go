@@ -179,7 +179,12 @@ func newLongDeployment(t *testing.T) *longDeployment {
 	d.arn = aws.ToString(out.StateMachineArn)
 	d.entry = provider.Continuable(h, provider.Options{
 		PollInterval:   100 * time.Millisecond,
-		HandoffReserve: 14 * time.Second, // of a 20-second invocation: hand off after a few polls
+		// Of a 60-second invocation, whose deadline guard fires at 54 s:
+		// hand off about a second into the wait, after a few polls. The
+		// minute is a bound for the install before the wait (pulling,
+		// rendering and applying the chart), which a starved machine under
+		// the race detector has taken over 15 s to do.
+		HandoffReserve: 53 * time.Second,
 		// The client's method, as the Lambda main passes it.
 		Waiter: provider.Waiter{Executions: provider.ExecutionStarterFunc(d.sfn.StartExecution), StateMachine: d.arn},
 	})
@@ -222,12 +227,12 @@ func (d *longDeployment) event(t *testing.T, url, ns string, extra map[string]an
 	return e
 }
 
-// start delivers e in a 20-second invocation, which must hand the wait to
+// start delivers e in a 60-second invocation, which must hand the wait to
 // the waiter without answering, and returns the waiter's input.
 func (d *longDeployment) start(t *testing.T, e provider.Event) json.RawMessage {
 	t.Helper()
 	raw, _ := json.Marshal(e)
-	if err := d.invoke(t.Context(), raw, 20*time.Second); err != nil {
+	if err := d.invoke(t.Context(), raw, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if got := d.cf.answers(); len(got) != 0 {

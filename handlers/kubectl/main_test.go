@@ -115,7 +115,9 @@ func ev(t testing.TB, typ string, rt cfnresponse.RequestType, p, old map[string]
 // it returns the result and error of the second delivery.
 func run(t testing.TB, h *kubectl.Handler, e provider.Event) (provider.OnEventResult, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// A hang guard, not a speed requirement: a 5 MB manifest's 50 foreground
+	// deletes under the race detector on a starved machine take minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	r1, err1 := h.OnEvent(ctx, e)
 	if e.RequestType != cfnresponse.Create && err1 == nil && r1.PhysicalResourceId == "" {
