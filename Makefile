@@ -2,11 +2,11 @@
 #
 #   make test        what CI runs (via .ci/run): gofmt, go vet, generated
 #                    code up to date, staticcheck, the race detector on the
-#                    concurrent packages, then go test with the AWS CDK CLI
+#                    concurrent packages (handlers/kubectl's against
+#                    kube-apiserver), then go test with the AWS CDK CLI
 #                    set up and kube-apiserver/etcd built (EKSFORGE_KUBE_BINARIES)
 #                    (make -k test runs every check even after one fails)
-#   make go-race-kubectl  handlers/kubectl under the race detector, against
-#                    kube-apiserver (not part of make test; docs/architecture.md)
+#   make go-race-kubectl  handlers/kubectl under the race detector alone
 #   make cdk-cli     install the pinned AWS CDK CLI into the cache
 #   make kube-binaries  build kube-apiserver and etcd (Go module proxy) into the cache
 #   make lint        staticcheck (lint-go), cfn-lint on cdk.out/ (lint-cfn)
@@ -44,7 +44,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 .PHONY: test
-test: fmt-check vet check-generate lint-go go-race go-test ## everything CI checks
+test: fmt-check vet check-generate lint-go go-race go-race-kubectl go-test ## everything CI checks
 
 .PHONY: fmt-check
 fmt-check: ## fail listing the Go files gofmt would change
@@ -84,9 +84,9 @@ go-test: ## go test, after installing the AWS CDK CLI and building kube-apiserve
 # The packages with goroutines or state shared between goroutines, under the
 # race detector (-short: their tests that build binaries or run node run in
 # go-test). handlers/kubectl itself and its helm package (the client-go and
-# Helm SDK builds) run under it in go-race-kubectl, against kube-apiserver,
-# outside make test: two of its tests still fail under a heavy outside load;
-# docs/architecture.md ("The race detector") says which, with the figures.
+# Helm SDK builds) run under it in go-race-kubectl, against kube-apiserver;
+# both are part of make test. docs/architecture.md ("The race detector") has
+# the packages and the figures.
 RACE_PKGS ?= ./cdk/... ./internal/deploy/... ./internal/gobuild/... ./internal/fingerprint/... \
 	./internal/testenv/unavailable/... ./aws/lambda/... ./aws/customresources/... \
 	./handlers/cfnresponse/... ./handlers/provider/... ./handlers/kubectl/apply/... \
@@ -98,7 +98,7 @@ go-race: ## go test -race -short on the packages with concurrency (RACE_PKGS)
 	@bash scripts/go-test.sh -race -short -timeout $(TEST_TIMEOUT) $(RACE_PKGS)
 
 .PHONY: go-race-kubectl
-go-race-kubectl: ## go test -race on handlers/kubectl and its Helm package against kube-apiserver (not in make test: ~9 CPU-min cold build)
+go-race-kubectl: ## go test -race on handlers/kubectl and its Helm package against kube-apiserver (~9 CPU-min cold build)
 	@bash scripts/with-kube-binaries.sh bash scripts/go-test.sh -race -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) $(RACE_KUBECTL_PKGS)
 
 .PHONY: cdk-cli
