@@ -14,11 +14,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/rest"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
-	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 )
 
 // TestManifestFailedCreateUndoesWhatTheServerApplied fails a Create at an
@@ -108,15 +106,7 @@ func TestManifestFailedCreateUndoesWhatTheServerApplied(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			loss := &lostAnswer{match: func(r *http.Request) bool { return tt.fail(ns, r) }, how: tt.how, cancel: cancel}
-			connect := h.Connect
-			h.Connect = func(ctx context.Context, c auth.Cluster) (*rest.Config, error) {
-				rc, err := connect(ctx, c)
-				if err != nil {
-					return nil, err
-				}
-				rc.Wrap(loss.wrap)
-				return rc, nil
-			}
+			wrapTransport(h, loss.wrap)
 			objs := tt.objs(ns)
 			list := make([]any, len(objs))
 			for i, o := range objs {
@@ -300,15 +290,7 @@ func TestPatchFailedCreateKeepsItsID(t *testing.T) {
 				return r.Method == http.MethodPatch && r.Header.Get("Content-Type") == string(tt.patchType) &&
 					strings.HasSuffix(r.URL.Path, "/namespaces/"+ns+"/configmaps/target") && r.URL.Query().Get("dryRun") == ""
 			}}
-			connect := h.Connect
-			h.Connect = func(ctx context.Context, c auth.Cluster) (*rest.Config, error) {
-				rc, err := connect(ctx, c)
-				if err != nil {
-					return nil, err
-				}
-				rc.Wrap(loss.wrap)
-				return rc, nil
-			}
+			wrapTransport(h, loss.wrap)
 			p := map[string]any{"ResourceName": "configmap/target", "ResourceNamespace": ns,
 				"ApplyPatchJson": `{"data":{"k":"patched"}}`, "RestorePatchJson": `{"data":{"k":"orig"}}`}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -178,7 +178,7 @@ func newLongDeployment(t *testing.T) *longDeployment {
 	}
 	d.arn = aws.ToString(out.StateMachineArn)
 	d.entry = provider.Continuable(h, provider.Options{
-		PollInterval:   100 * time.Millisecond,
+		PollInterval: 100 * time.Millisecond,
 		// Of a 60-second invocation, whose deadline guard fires at 54 s:
 		// hand off about a second into the wait, after a few polls. The
 		// minute is a bound for the install before the wait (pulling,

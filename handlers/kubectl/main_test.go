@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -88,6 +89,20 @@ func newHandler(t testing.TB) (*kubectl.Handler, *kubeenv.Env) {
 		c.ForegroundGrace = 15 * time.Second
 	}
 	return h, env
+}
+
+// wrapTransport makes every client h connects to its cluster send its
+// requests through wrap (client-go's rest.Config.Wrap).
+func wrapTransport(h *kubectl.Handler, wrap func(http.RoundTripper) http.RoundTripper) {
+	connect := h.Connect
+	h.Connect = func(ctx context.Context, c auth.Cluster) (*rest.Config, error) {
+		rc, err := connect(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		rc.Wrap(wrap)
+		return rc, nil
+	}
 }
 
 // ev builds an event of the given type for the test's logical ID.

@@ -9,11 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/client-go/rest"
-
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
-	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 )
 
 // TestManifestSurvivesAPIServerRestart takes the shared API server away in
@@ -27,15 +24,8 @@ func TestManifestSurvivesAPIServerRestart(t *testing.T) {
 	h, env := newHandler(t)
 	ns := namespace(t, env)
 	gate := newOutageGate(20)
-	connect := h.Connect
-	h.Connect = func(ctx context.Context, c auth.Cluster) (*rest.Config, error) {
-		rc, err := connect(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		rc.Wrap(gate.wrap)
-		return rc, nil
-	}
+	connect := h.Connect // restored for the replay at the end
+	wrapTransport(h, gate.wrap)
 	var objs []any
 	for i := range 1000 {
 		objs = append(objs, configMap(ns, fmt.Sprintf("cm-%d", i), map[string]any{"i": fmt.Sprint(i)}))

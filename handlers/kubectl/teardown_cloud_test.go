@@ -18,11 +18,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/rest"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
-	"github.com/eksforge/eksforge/handlers/kubectl/auth"
 	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
@@ -43,34 +41,26 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // among the items.
 func watchVolumeListings(h *kubectl.Handler, pv string) <-chan bool {
 	listed := make(chan bool, 64)
-	base := h.Connect
-	h.Connect = func(ctx context.Context, c auth.Cluster) (*rest.Config, error) {
-		rc, err := base(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		rc.Wrap(func(rt http.RoundTripper) http.RoundTripper {
-			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				resp, err := rt.RoundTrip(r)
-				if err != nil || r.Method != http.MethodGet || r.URL.Path != "/api/v1/persistentvolumes" || resp.StatusCode != http.StatusOK {
-					return resp, err
-				}
-				body, rerr := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				resp.Body = io.NopCloser(bytes.NewReader(body))
-				if rerr != nil {
-					return resp, nil
-				}
-				// JSON or protobuf: the name is in the body as is.
-				select {
-				case listed <- bytes.Contains(body, []byte(pv)):
-				default:
-				}
+	wrapTransport(h, func(rt http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := rt.RoundTrip(r)
+			if err != nil || r.Method != http.MethodGet || r.URL.Path != "/api/v1/persistentvolumes" || resp.StatusCode != http.StatusOK {
+				return resp, err
+			}
+			body, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+			if rerr != nil {
 				return resp, nil
-			})
+			}
+			// JSON or protobuf: the name is in the body as is.
+			select {
+			case listed <- bytes.Contains(body, []byte(pv)):
+			default:
+			}
+			return resp, nil
 		})
-		return rc, nil
-	}
+	})
 	return listed
 }
 
