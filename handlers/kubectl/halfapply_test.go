@@ -279,13 +279,7 @@ func TestPatchFailedCreateKeepsItsID(t *testing.T) {
 			t.Parallel()
 			h, env := newHandler(t)
 			ns := namespace(t, env)
-			cm := &unstructured.Unstructured{Object: configMap(ns, "target", map[string]any{"k": "orig"})}
-			if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			value := func() string {
-				return get(t, env, cmGVR, ns, "target").Object["data"].(map[string]any)["k"].(string)
-			}
+			value := patchTarget(t, env, ns)
 			loss := &lostAnswer{how: lossServerError, match: func(r *http.Request) bool {
 				return r.Method == http.MethodPatch && r.Header.Get("Content-Type") == string(tt.patchType) &&
 					strings.HasSuffix(r.URL.Path, "/namespaces/"+ns+"/configmaps/target") && r.URL.Query().Get("dryRun") == ""

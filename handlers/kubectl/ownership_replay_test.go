@@ -9,7 +9,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
@@ -74,10 +73,7 @@ func TestOwnershipLateReplayPatch(t *testing.T) {
 	t.Parallel()
 	h, env := newHandler(t)
 	ns := namespace(t, env)
-	cm := &unstructured.Unstructured{Object: configMap(ns, "target", map[string]any{"k": "orig"})}
-	if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	patchTarget(t, env, ns)
 	uid := uidOf(t, env, ns, "target")
 	patchProps := func(v string) map[string]any {
 		return map[string]any{"ResourceName": "configmap/target", "ResourceNamespace": ns,

@@ -15,9 +15,22 @@ import (
 
 	"github.com/eksforge/eksforge/handlers/cfnresponse"
 	"github.com/eksforge/eksforge/handlers/kubectl"
+	"github.com/eksforge/eksforge/internal/testenv/kubeenv"
 	"github.com/eksforge/eksforge/internal/testenv/motoserver"
 )
 
+// patchTarget creates ConfigMap ns/target holding k: orig, the object the
+// patch tests patch, and returns a reader of its k.
+func patchTarget(t *testing.T, env *kubeenv.Env, ns string) func() string {
+	t.Helper()
+	cm := &unstructured.Unstructured{Object: configMap(ns, "target", map[string]any{"k": "orig"})}
+	if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return func() string {
+		return get(t, env, cmGVR, ns, "target").Object["data"].(map[string]any)["k"].(string)
+	}
+}
 func TestPatchApplyAndRestore(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -34,13 +47,7 @@ func TestPatchApplyAndRestore(t *testing.T) {
 			t.Parallel()
 			h, env := newHandler(t)
 			ns := namespace(t, env)
-			cm := &unstructured.Unstructured{Object: configMap(ns, "target", map[string]any{"k": "orig"})}
-			if _, err := dyn(t, env).Resource(cmGVR).Namespace(ns).Create(context.Background(), cm, metav1.CreateOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			value := func() string {
-				return get(t, env, cmGVR, ns, "target").Object["data"].(map[string]any)["k"].(string)
-			}
+			value := patchTarget(t, env, ns)
 			p := map[string]any{"ResourceName": "configmap/target", "ResourceNamespace": ns, "ApplyPatchJson": tt.apply,
 				"RestorePatchJson": tt.restore, "PatchType": tt.typ}
 			r := mustRun(t, h, ev(t, kubectl.TypePatch, cfnresponse.Create, p, nil))
